@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependency direction (see docs/ARCHITECTURE.md):
+//   RapportUI, RapportEngine      -> Foundation only
+//   RapportStore                  -> GRDB
+//   RapportTerminal               -> CNcursesw, RapportUI
+//   RapportService                -> RapportStore, RapportEngine
+//   RapportApp                    -> RapportUI, RapportService
+//   rapport (executable)          -> everything
+let package = Package(
+    name: "Rapport",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rapport", targets: ["rapport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "RapportUI"),
+        .target(name: "RapportEngine"),
+        .target(
+            name: "RapportStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "RapportSampleData",
+            path: "SampleData",
+            exclude: ["README.md"],
+            resources: [.copy("customers.csv"), .copy("products.csv"), .copy("events.csv"), .copy("notes.csv")]
+        ),
+        .target(
+            name: "RapportTerminal",
+            dependencies: ["CNcursesw", "RapportUI"]
+        ),
+        .target(
+            name: "RapportService",
+            dependencies: ["RapportStore", "RapportEngine", "RapportSampleData",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "RapportApp",
+            dependencies: ["RapportUI", "RapportService",
+                           .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .executableTarget(
+            name: "rapport",
+            dependencies: [
+                "RapportApp", "RapportTerminal", "RapportService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RapportUITests", dependencies: ["RapportUI"]),
+        .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
+        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore"]),
+        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp"]),
+        .testTarget(name: "RapportCLITests", dependencies: ["RapportService"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// RapportStore module

@@ -1,0 +1,1 @@
+// RapportTerminal module
