@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "RapportEngine"),
         .target(
             name: "RapportStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "RapportSampleData",

@@ -1,0 +1,162 @@
+import Foundation
+import RapportStore
+
+/// Who the customer is, as stored: identity, consent, stated preferences and notes.
+public struct CustomerIdentity: Codable, Sendable {
+    public var key: Int64
+    public var id: String
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    public var birthYear: Int?
+    public var gender: String?
+    public var city: String?
+    public var country: String?
+    public var signupDate: String?
+    public var statedChannel: String?
+    public var consent: ConsentFlags
+    public var attributes: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case key, id, name, email, phone, birthYear = "birth_year", gender, city, country
+        case signupDate = "signup_date", statedChannel = "stated_channel", consent, attributes
+    }
+
+    init(_ c: CustomerRecord) {
+        key = c.id ?? 0; id = c.externalId; name = c.name; email = c.email; phone = c.phone
+        birthYear = c.birthYear; gender = c.gender; city = c.city; country = c.country
+        signupDate = c.signupTime.map(DateParsing.isoDate); statedChannel = c.statedChannel
+        consent = ConsentFlags(personalization: c.consentPersonalization, email: c.consentEmail,
+                               sms: c.consentSms, push: c.consentPush)
+        attributes = c.attributeDictionary
+    }
+}
+
+public struct ConsentFlags: Codable, Sendable, Equatable {
+    public var personalization: Bool?
+    public var email: Bool?
+    public var sms: Bool?
+    public var push: Bool?
+}
+
+public struct NoteView: Codable, Sendable {
+    public var time: String
+    public var analyst: String
+    public var text: String
+}
+
+public struct StatedView: Codable, Sendable, Equatable {
+    public var polarity: String
+    public var kind: String
+    public var value: String
+}
+
+public struct HistoryEvent: Codable, Sendable {
+    public var eventId: String
+    public var time: String
+    public var type: String
+    public var productId: String?
+    public var product: String?
+    public var category: String?
+    public var quantity: Int
+    public var amount: Double
+    public var channel: String?
+    public var gift: Bool
+    public var giftNote: String?
+
+    enum CodingKeys: String, CodingKey {
+        case eventId = "event_id", time, type, productId = "product_id", product, category, quantity
+        case amount, channel, gift, giftNote = "gift_note"
+    }
+
+    init(_ e: EventRow) {
+        eventId = e.displayId; time = DateParsing.isoDateTime(e.time); type = e.typeName
+        productId = e.productExternalId; product = e.productTitle; category = e.productCategory
+        quantity = e.quantity; amount = e.amount; channel = e.channel; gift = e.isGift; giftNote = e.giftNote
+    }
+}
+
+public struct AuditView: Codable, Sendable {
+    public var time: String
+    public var analyst: String
+    public var action: String
+    public var customer: String?
+    public var details: [String: String]
+
+    init(_ a: AuditEntry) {
+        time = DateParsing.isoDateTime(a.time); analyst = a.analyst; action = a.action; customer = a.customerRef
+        details = (try? JSONDecoder().decode([String: String].self, from: Data(a.details.utf8))) ?? [:]
+    }
+}
+
+/// Everything stored about one customer: the `export` format (right of access).
+public struct CustomerExport: Codable, Sendable {
+    public var exportedAt: String
+    public var exportedBy: String
+    public var customer: CustomerIdentity
+    public var statedPreferences: [StatedView]
+    public var notes: [NoteView]
+    public var events: [HistoryEvent]
+    public var metrics: MetricsRecord?
+    public var audit: [AuditView]
+
+    enum CodingKeys: String, CodingKey {
+        case exportedAt = "exported_at", exportedBy = "exported_by", customer
+        case statedPreferences = "stated_preferences", notes, events, metrics, audit
+    }
+}
+
+extension Workspace {
+    /// Resolves a customer's external id to its key, or fails with a clear error.
+    public func customerKey(_ externalId: String) throws -> Int64 { try store.requireCustomer(externalId) }
+
+    public func identity(_ key: Int64) throws -> CustomerIdentity {
+        guard let c = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
+        return CustomerIdentity(c)
+    }
+
+    public func stated(_ key: Int64) throws -> [StatedView] {
+        try store.statedPreferences(customer: key).map { StatedView(polarity: $0.polarity, kind: $0.kind, value: $0.value) }
+    }
+
+    public func notes(_ key: Int64) throws -> [NoteView] {
+        try store.notes(customer: key).map { NoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text) }
+    }
+
+    /// Newest first, as people read a history.
+    public func history(_ key: Int64) throws -> [HistoryEvent] {
+        try store.events(customer: key).reversed().map(HistoryEvent.init)
+    }
+
+    public func export(_ key: Int64) throws -> CustomerExport {
+        CustomerExport(
+            exportedAt: DateParsing.isoDateTime(ProfileStore.nowSeconds()), exportedBy: analyst,
+            customer: try identity(key), statedPreferences: try stated(key), notes: try notes(key),
+            events: try store.events(customer: key).map(HistoryEvent.init),
+            metrics: try store.metrics(customer: key),
+            audit: try store.auditEntries(customer: key).map(AuditView.init))
+    }
+
+    /// Writes a customer's export to `path` (mode 0600) and audits it.
+    public func exportToFile(_ key: Int64, path: String) throws {
+        let data = try JSONEncoder.pretty.encode(try export(key))
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError.invalidArgument("cannot write \(path)")
+        }
+        try store.recordExport(customer: key, destination: path, by: actor)
+    }
+
+    public func audit(customer: String?) throws -> [AuditView] {
+        let key = try customer.map { try customerKey($0) }
+        return try store.auditEntries(customer: key).map(AuditView.init)
+    }
+}
+
+extension JSONEncoder {
+    /// The JSON style of every `--json` output: stable key order, readable.
+    public static var pretty: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}

@@ -1,0 +1,28 @@
+/// SplitMix64: a small, fast, seedable generator, so the sample is the same on every machine.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+    /// Exponentially distributed with the given mean.
+    mutating func exponential(mean: Double) -> Double { -mean * log(max(1e-12, 1 - unit())) }
+    /// Roughly normal (sum of uniforms), cheap and deterministic.
+    mutating func normal(mean: Double, sd: Double) -> Double {
+        var s = 0.0
+        for _ in 0..<6 { s += unit() }
+        return mean + (s - 3) * sd / 0.7071
+    }
+}
+
+import Foundation

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A compact event for batch passes over the whole store (model fits, metric refresh).
+public struct EventFact: Sendable, Equatable {
+    public var key: Int64
+    public var customer: Int64
+    /// Product key, or nil for a purchase of unknown items.
+    public var product: Int64?
+    public var type: Int
+    public var time: Int64
+    public var quantity: Int
+    public var amount: Double
+    public var channel: String?
+    public var isGift: Bool
+}
+
+extension ProfileStore {
+    /// Streams every event ordered by customer then time (then file order), without
+    /// materialising them: memory stays flat on stores of tens of millions of events.
+    public func scanEvents(_ body: (EventFact) throws -> Void) throws {
+        try pool.read { db in
+            guard let conn = db.sqliteConnection else { return }
+            var stmt: OpaquePointer?
+            let sql = """
+                SELECT id, customer_id, product_id, type, time, quantity, amount, channel, is_gift
+                FROM events ORDER BY customer_id, time, id
+                """
+            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
+                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
+            }
+            defer { sqlite3_finalize(stmt) }
+            var channels: [String: String] = [:]
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
+                var channel: String?
+                if let p = sqlite3_column_text(stmt, 7) {
+                    let s = String(cString: p)
+                    if let c = channels[s] { channel = c } else { channels[s] = s; channel = s }
+                }
+                try body(EventFact(
+                    key: sqlite3_column_int64(stmt, 0), customer: sqlite3_column_int64(stmt, 1),
+                    product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
+                    type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
+                    quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
+                    channel: channel, isGift: sqlite3_column_int(stmt, 8) != 0))
+            }
+        }
+    }
+
+    /// Replaces the per-customer metrics of the given customers (all customers on a full refresh).
+    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws {
+        try requireWritable()
+        try pool.write { db in
+            if replacingAll { try db.execute(sql: "DELETE FROM customer_metrics") }
+            let stmt = try RawStatement(db, """
+                INSERT OR REPLACE INTO customer_metrics(customer_id, orders, spend, first_purchase, last_purchase,
+                    last_event, recency_days, r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            for m in rows {
+                stmt.bind(1, m.customerId); stmt.bind(2, m.orders); stmt.bind(3, m.spend)
+                stmt.bind(4, m.firstPurchase); stmt.bind(5, m.lastPurchase); stmt.bind(6, m.lastEvent)
+                stmt.bind(7, m.recencyDays); stmt.bind(8, m.r); stmt.bind(9, m.f); stmt.bind(10, m.m)
+                stmt.bind(11, m.rfmSegment); stmt.bind(12, m.stage); stmt.bind(13, m.pAlive)
+                stmt.bind(14, m.expected90d); stmt.bind(15, m.clv12m); stmt.bind(16, m.updatedAt)
+                try stmt.run()
+            }
+        }
+    }
+
+    /// Replaces the item-neighbour table built by a batch model fit.
+    public func writeNeighbors(_ rows: [(product: Int64, neighbor: Int64, weight: Double)]) throws {
+        try requireWritable()
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM item_neighbors")
+            let stmt = try RawStatement(db, "INSERT INTO item_neighbors(product_id, neighbor_id, weight) VALUES (?,?,?)")
+            for r in rows {
+                stmt.bind(1, r.product); stmt.bind(2, r.neighbor); stmt.bind(3, r.weight)
+                try stmt.run()
+            }
+        }
+    }
+
+    public func readNeighbors() throws -> [(product: Int64, neighbor: Int64, weight: Double)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT product_id, neighbor_id, weight FROM item_neighbors")
+                .map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
+    /// Batch model state (fitted parameters, thresholds, popularity lists) as opaque JSON blobs.
+    public func writeModelState(_ entries: [String: Data], now: Int64) throws {
+        try requireWritable()
+        try pool.write { db in
+            for (name, value) in entries {
+                try db.execute(sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
+                               arguments: [name, value, now])
+            }
+        }
+    }
+
+    public func modelState(_ name: String) throws -> Data? {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = ?", arguments: [name]) }
+    }
+
+    public func replaceSegmentMembers(segment name: String, customers: [Int64]) throws {
+        try requireWritable()
+        try pool.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name]) else {
+                throw StoreError.invalidArgument("no segment named '\(name)'")
+            }
+            try db.execute(sql: "DELETE FROM segment_members WHERE segment_id = ?", arguments: [id])
+            let stmt = try RawStatement(db, "INSERT INTO segment_members(segment_id, customer_id) VALUES (?,?)")
+            for c in customers { stmt.bind(1, id); stmt.bind(2, c); try stmt.run() }
+            try db.execute(sql: "UPDATE segments SET member_count = ? WHERE id = ?", arguments: [customers.count, id])
+        }
+    }
+
+    public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListRow] {
+        try pool.read { db in
+            try CustomerListRow.fetchAll(db, sql: """
+                SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
+                       m.orders, m.spend, m.clv_12m
+                FROM segments s JOIN segment_members sm ON sm.segment_id = s.id
+                JOIN customers c ON c.id = sm.customer_id LEFT JOIN customer_metrics m ON m.customer_id = c.id
+                WHERE s.name = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ? OFFSET ?
+                """, arguments: [name, limit, offset])
+        }
+    }
+
+    /// Every customer with the facts rule segments and RFM need (batch passes only).
+    public func allCustomers() throws -> [CustomerRecord] {
+        try pool.read { db in try CustomerRecord.order(sql: "id").fetchAll(db) }
+    }
+
+    public func allStatedPreferences() throws -> [StatedPreferenceRecord] {
+        try pool.read { db in try StatedPreferenceRecord.order(sql: "customer_id, id").fetchAll(db) }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// A fast RFC 4180 CSV scanner over a byte buffer. It yields each record as field byte ranges
+/// (no per-field allocation) together with the 1-based line where the record starts, so
+/// errors can name the line. Quoted fields may contain commas, doubled quotes and newlines.
+struct CSVScanner {
+    struct Field {
+        var start: Int
+        var end: Int
+        /// The field was quoted and contains doubled quotes that must be collapsed.
+        var hasEscapedQuotes: Bool
+    }
+
+    enum ScanError: Error {
+        case unterminatedQuote(line: Int)
+        case strayQuote(line: Int, field: Int)
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var position = 0
+    private(set) var line = 1
+    private(set) var recordLine = 1
+    /// End offset of the current record, including its line break (for copying raw rows).
+    private(set) var recordStart = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        // Skip a UTF-8 byte order mark.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+    }
+
+    var isAtEnd: Bool { position >= bytes.count }
+
+    /// Reads the next record into `fields` (cleared first). Returns false at end of input.
+    /// Blank lines are skipped.
+    mutating func next(into fields: inout [Field]) throws -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        let n = bytes.count
+        // Skip blank lines.
+        while position < n, bytes[position] == 0x0A || bytes[position] == 0x0D {
+            if bytes[position] == 0x0A { line += 1 }
+            position += 1
+        }
+        if position >= n { return false }
+        recordLine = line
+        recordStart = position
+        var i = position
+        while true {
+            if i < n, bytes[i] == 0x22 { // quoted field
+                let start = i + 1
+                var j = start
+                var escaped = false
+                while true {
+                    if j >= n { throw ScanError.unterminatedQuote(line: recordLine) }
+                    let b = bytes[j]
+                    if b == 0x22 {
+                        if j + 1 < n, bytes[j + 1] == 0x22 { escaped = true; j += 2; continue }
+                        break
+                    }
+                    if b == 0x0A { line += 1 }
+                    j += 1
+                }
+                fields.append(Field(start: start, end: j, hasEscapedQuotes: escaped))
+                i = j + 1
+                if i < n, bytes[i] != 0x2C, bytes[i] != 0x0A, bytes[i] != 0x0D {
+                    throw ScanError.strayQuote(line: recordLine, field: fields.count)
+                }
+            } else {
+                let start = i
+                while i < n {
+                    let b = bytes[i]
+                    if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                    if b == 0x22 { throw ScanError.strayQuote(line: recordLine, field: fields.count + 1) }
+                    i += 1
+                }
+                fields.append(Field(start: start, end: i, hasEscapedQuotes: false))
+            }
+            if i >= n { position = n; return true }
+            let b = bytes[i]
+            if b == 0x2C { i += 1; if i >= n { fields.append(Field(start: n, end: n, hasEscapedQuotes: false)); position = n; return true }; continue }
+            // Line break: CRLF, LF or lone CR.
+            if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
+            line += 1
+            position = i + 1
+            return true
+        }
+    }
+
+    /// The raw bytes of the current record (without its line break), for reject files.
+    func rawRecord() -> String {
+        var end = position
+        while end > recordStart, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[recordStart..<end]), as: UTF8.self)
+    }
+}
+
+/// Errors about one field of one row. Rendered as `file:line: field: reason`.
+public struct RowError: Error, Sendable, Equatable, Codable {
+    public var line: Int
+    public var field: String
+    public var reason: String
+    public init(line: Int, field: String, reason: String) {
+        self.line = line; self.field = field; self.reason = reason
+    }
+}
+
+/// Typed access to the fields of one record, validating as it converts.
+struct FieldReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let fields: [CSVScanner.Field]
+    let line: Int
+    static let maxFieldBytes = 65_536
+
+    func isEmpty(_ i: Int?) -> Bool {
+        guard let i, i < fields.count else { return true }
+        return fields[i].start == fields[i].end
+    }
+
+    func slice(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let f = fields[i]
+        return UnsafeBufferPointer(rebasing: bytes[f.start..<f.end])
+    }
+
+    /// A text field. `structural` fields (ids, codes) may not contain control characters;
+    /// free text may (it is stored as given and sanitised wherever it is displayed).
+    func text(_ i: Int?, _ name: String, structural: Bool = false) throws(RowError) -> String? {
+        guard let i, i < fields.count else { return nil }
+        let f = fields[i]
+        if f.start == f.end { return nil }
+        let raw = slice(i)
+        if raw.count > Self.maxFieldBytes {
+            throw RowError(line: line, field: name, reason: "field is \(raw.count) bytes; the limit is \(Self.maxFieldBytes)")
+        }
+        for b in raw {
+            if b == 0 { throw RowError(line: line, field: name, reason: "contains a NUL byte") }
+            if structural && (b < 0x20 || b == 0x7F) {
+                throw RowError(line: line, field: name, reason: "contains control character U+\(String(format: "%04X", b))")
+            }
+        }
+        guard var s = String(validating: raw, as: UTF8.self) else {
+            throw RowError(line: line, field: name, reason: "is not valid UTF-8")
+        }
+        if f.hasEscapedQuotes { s = s.replacingOccurrences(of: "\"\"", with: "\"") }
+        if structural {
+            s = s.trimmingCharacters(in: .whitespaces)
+            if s.isEmpty { return nil }
+        }
+        return s
+    }
+
+    func int(_ i: Int?, _ name: String) throws(RowError) -> Int? {
+        guard let i, !isEmpty(i) else { return nil }
+        if let v = ByteParsing.int(slice(i)) { return v }
+        throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a whole number")
+    }
+
+    func double(_ i: Int?, _ name: String) throws(RowError) -> Double? {
+        guard let i, !isEmpty(i) else { return nil }
+        if let v = ByteParsing.double(slice(i)), v.isFinite { return v }
+        throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a number")
+    }
+
+    func bool(_ i: Int?, _ name: String) throws(RowError) -> Bool? {
+        guard let i, !isEmpty(i) else { return nil }
+        if let v = ByteParsing.bool(slice(i)) { return v }
+        throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a boolean (true/false, yes/no, 1/0)")
+    }
+
+    func timestamp(_ i: Int?, _ name: String) throws(RowError) -> Int64? {
+        guard let i, !isEmpty(i) else { return nil }
+        if let v = ByteParsing.timestamp(slice(i)) { return v }
+        throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a date (YYYY-MM-DD, ISO-8601 date-time or Unix seconds)")
+    }
+
+    /// A short printable rendering of a field for messages: control bytes become '?'.
+    func preview(_ i: Int) -> String {
+        let raw = slice(i)
+        let cut = raw.prefix(40).map { b -> UInt8 in (b < 0x20 || b == 0x7F) ? 0x3F : b }
+        return String(decoding: cut, as: UTF8.self) + (raw.count > 40 ? "…" : "")
+    }
+}

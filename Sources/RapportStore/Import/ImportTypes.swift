@@ -1,0 +1,90 @@
+import Foundation
+
+/// What a file holds. Taken from its header unless given with `--kind`.
+public enum ImportKind: String, CaseIterable, Sendable, Codable {
+    case customers, products, events, notes
+
+    /// Columns a file of this kind must have.
+    var requiredColumns: [String] {
+        switch self {
+        case .customers: ["customer_id"]
+        case .products: ["product_id"]
+        case .events: ["customer_id", "timestamp", "type"]
+        case .notes: ["customer_id", "text"]
+        }
+    }
+
+    /// Columns with a meaning for this kind (customers keep any other column as an attribute).
+    var knownColumns: Set<String> {
+        switch self {
+        case .customers:
+            ["customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country",
+             "signup_date", "stated_channel", "consent_personalization", "consent_email",
+             "consent_sms", "consent_push", "likes", "dislikes"]
+        case .products: ["product_id", "title", "category", "brand", "price", "replenish_days"]
+        case .events: ["event_id", "customer_id", "timestamp", "type", "product_id", "quantity",
+                       "amount", "channel", "gift", "gift_note"]
+        case .notes: ["customer_id", "timestamp", "analyst", "text"]
+        }
+    }
+
+    /// Guesses the kind from header names.
+    static func detect(header: [String]) -> ImportKind? {
+        let h = Set(header)
+        if h.contains("timestamp") && h.contains("type") { return .events }
+        if h.contains("customer_id") && h.contains("text") { return .notes }
+        if h.contains("customer_id") { return .customers }
+        if h.contains("product_id") { return .products }
+        return nil
+    }
+}
+
+public struct ImportOptions: Sendable {
+    public var kind: ImportKind?
+    /// With `--skip-bad`: import good rows and write bad ones (plus an `_error` column) here.
+    public var rejectsPath: String?
+    /// How many row errors are kept for the report; all bad rows are still counted.
+    public var maxReportedErrors: Int
+    public var analyst: String
+    public var now: Int64
+
+    public init(kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
+                analyst: String, now: Int64 = ProfileStore.nowSeconds()) {
+        self.kind = kind; self.rejectsPath = rejectsPath; self.maxReportedErrors = maxReportedErrors
+        self.analyst = analyst; self.now = now
+    }
+}
+
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var rows: Int
+}
+
+public struct ImportSummary: Codable, Sendable, Equatable {
+    public var file: String
+    public var kind: ImportKind
+    public var rows: Int
+    public var inserted: Int
+    public var updated: Int
+    public var duplicates: Int
+    public var rejected: Int
+    public var createdCustomers: Int
+    public var createdProducts: Int
+    public var seconds: Double
+}
+
+/// A file that was rejected whole: nothing of it was written.
+public struct ImportFailure: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var errors: [RowError]
+    public var badRows: Int
+
+    public var description: String {
+        var lines = errors.map { "\(file):\($0.line): \($0.field): \($0.reason)" }
+        if badRows > errors.count { lines.append("\(file): \(badRows - errors.count) more bad rows not shown") }
+        lines.append("\(file): nothing imported (\(badRows) bad row\(badRows == 1 ? "" : "s")); fix them or use --skip-bad FILE")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,285 @@
+import Foundation
+import GRDB
+
+extension ProfileStore {
+    /// Imports one CSV or JSON Lines file in a single transaction. A file with any bad row
+    /// imports nothing and throws `ImportFailure` listing the bad rows, unless
+    /// `options.rejectsPath` is set, in which case good rows are imported and bad rows are
+    /// written there. The import is audited.
+    public func importFile(_ path: String, options: ImportOptions,
+                           progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        try requireWritable()
+        let started = Date()
+        let name = (path as NSString).lastPathComponent
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw StoreError.invalidArgument("\(path): cannot read: \((error as NSError).localizedDescription)")
+        }
+        let isJSONLines = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+            || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
+        var summary = try pool.writeWithoutTransaction { db -> ImportSummary in
+            var result: ImportSummary?
+            try db.inTransaction(.immediate) {
+                let session = try ImportSession(db: db, file: path, options: options, progress: progress,
+                                                totalBytes: data.count)
+                try data.withUnsafeBytes { raw in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    if isJSONLines { try session.runJSONLines(bytes) } else { try session.runCSV(bytes) }
+                }
+                if session.failed {
+                    throw ImportFailure(file: path, errors: session.errors, badRows: session.badRows)
+                }
+                let s = session.summary(name: name)
+                let details = try JSONEncoder.sorted.encode(AuditImportDetails(
+                    file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,
+                    updated: s.updated, duplicates: s.duplicates, rejected: s.rejected))
+                try db.execute(sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
+                               arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
+                result = s
+                return .commit
+            }
+            return result!
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+}
+
+private struct AuditImportDetails: Encodable {
+    var file: String, kind: String, rows: Int, inserted: Int, updated: Int, duplicates: Int, rejected: Int
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+}
+
+/// The state of one import: which writer, what went wrong, where rejects go.
+private final class ImportSession {
+    let db: Database
+    let file: String
+    let options: ImportOptions
+    let progress: (@Sendable (ImportProgress) -> Void)?
+    let totalBytes: Int
+    var kind: ImportKind = .events
+    var writer: RowWriter?
+    var rows = 0
+    var badRows = 0
+    var errors: [RowError] = []
+    var failed = false
+    var rejects: FileHandle?
+
+    init(db: Database, file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
+         totalBytes: Int) throws {
+        self.db = db; self.file = file; self.options = options; self.progress = progress
+        self.totalBytes = totalBytes
+    }
+
+    deinit { try? rejects?.close() }
+
+    func summary(name: String) -> ImportSummary {
+        ImportSummary(file: name, kind: kind, rows: rows, inserted: writer?.inserted ?? 0,
+                      updated: writer?.updated ?? 0, duplicates: writer?.duplicates ?? 0,
+                      rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
+                      createdProducts: writer?.createdProducts ?? 0, seconds: 0)
+    }
+
+    /// Checks the header, picks the kind and makes its writer.
+    func begin(header: [String], line: Int) throws {
+        var seen = Set<String>()
+        for h in header {
+            if h.isEmpty { throw fileError(line, "(header)", "has an empty column name") }
+            if !seen.insert(h).inserted { throw fileError(line, h, "column appears twice in the header") }
+        }
+        guard let k = options.kind ?? ImportKind.detect(header: header) else {
+            throw fileError(line, "(header)", "cannot tell what this file holds from its columns (\(header.joined(separator: ","))); use --kind")
+        }
+        kind = k
+        for required in k.requiredColumns where !seen.contains(required) {
+            throw fileError(line, required, "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
+        }
+        let columns = Columns(header)
+        let keys = try KeyResolver(db)
+        switch k {
+        case .events: writer = try EventWriter(db, columns: columns, keys: keys)
+        case .customers: writer = try CustomerWriter(db, columns: columns, keys: keys)
+        case .products: writer = try ProductWriter(db, columns: columns, keys: keys)
+        case .notes: writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
+        }
+        if let path = options.rejectsPath {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard let h = FileHandle(forWritingAtPath: path) else {
+                throw StoreError.invalidArgument("\(path): cannot write the rejects file")
+            }
+            rejects = h
+        }
+    }
+
+    func fileError(_ line: Int, _ field: String, _ reason: String) -> ImportFailure {
+        ImportFailure(file: file, errors: [RowError(line: line, field: field, reason: reason)], badRows: 1)
+    }
+
+    func writeReject(_ text: String) {
+        rejects?.write(Data((text + "\n").utf8))
+    }
+
+    /// Records a bad row: kept for the report, written to the rejects file if there is one.
+    func reject(_ e: RowError, raw: @autoclosure () -> String, csv: Bool) {
+        badRows += 1
+        if errors.count < options.maxReportedErrors { errors.append(e) }
+        if rejects != nil {
+            let message = "\(e.field): \(e.reason)".replacingOccurrences(of: "\"", with: "\"\"")
+            writeReject(csv ? raw() + ",\"line \(e.line): \(message)\"" : raw())
+        } else {
+            failed = true
+        }
+    }
+
+    func report(position: Int) {
+        if rows & 0xFFFF == 0, let progress {
+            progress(ImportProgress(file: file, bytesDone: position, bytesTotal: totalBytes, rows: rows))
+        }
+    }
+
+    func runCSV(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var scanner = CSVScanner(bytes: bytes)
+        var fields: [CSVScanner.Field] = []
+        do {
+            guard try scanner.next(into: &fields) else {
+                throw fileError(1, "(file)", "is empty: expected a header line")
+            }
+        } catch let e as CSVScanner.ScanError {
+            throw fileError(1, "(header)", describe(e))
+        }
+        let headerReader = FieldReader(bytes: bytes, fields: fields, line: scanner.recordLine)
+        var header: [String] = []
+        for i in fields.indices {
+            do {
+                header.append((try headerReader.text(i, "column \(i + 1)", structural: true) ?? "").lowercased())
+            } catch {
+                throw ImportFailure(file: file, errors: [error], badRows: 1)
+            }
+        }
+        try begin(header: header, line: 1)
+        if rejects != nil { writeReject(scanner.rawRecord() + ",_error") }
+        let width = header.count
+        let dropErrorColumn = header.last == "_error"
+        guard let writer else { return }
+        while true {
+            do {
+                guard try scanner.next(into: &fields) else { break }
+            } catch let e as CSVScanner.ScanError {
+                // The rest of the file cannot be split into rows reliably.
+                reject(RowError(line: scanner.recordLine, field: "(row)", reason: describe(e)),
+                       raw: scanner.rawRecord(), csv: true)
+                failed = true
+                break
+            }
+            rows += 1
+            if dropErrorColumn, fields.count == width { fields.removeLast() }
+            let row = FieldReader(bytes: bytes, fields: fields, line: scanner.recordLine)
+            if fields.count != (dropErrorColumn ? width - 1 : width) {
+                reject(RowError(line: row.line, field: "(row)", reason: "has \(fields.count) fields; the header has \(width)"),
+                       raw: scanner.rawRecord(), csv: true)
+                continue
+            }
+            do {
+                try writer.write(row)
+            } catch let e as RowError {
+                reject(e, raw: scanner.rawRecord(), csv: true)
+            }
+            report(position: scanner.position)
+        }
+    }
+
+    func describe(_ e: CSVScanner.ScanError) -> String {
+        switch e {
+        case .unterminatedQuote: "a quoted field is never closed"
+        case .strayQuote(_, let field): "field \(field) has a quote in the middle of an unquoted field"
+        }
+    }
+
+    /// JSON Lines: one object per line; keys are column names, values strings, numbers,
+    /// booleans or null. The columns are the union of the keys in the file.
+    func runJSONLines(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var objects: [(line: Int, raw: String, object: [String: JSONScalar])] = []
+        var order: [String] = []
+        var known = Set<String>()
+        var lineNo = 0
+        var start = 0
+        let decoder = JSONDecoder()
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            lineNo += 1
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            start = end + 1
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            guard let text = String(validating: slice, as: UTF8.self) else {
+                reject(RowError(line: lineNo, field: "(line)", reason: "is not valid UTF-8"),
+                       raw: String(decoding: slice, as: UTF8.self), csv: false)
+                continue
+            }
+            do {
+                let obj = try decoder.decode([String: JSONScalar].self, from: Data(text.utf8))
+                for k in obj.keys.sorted() where !known.contains(k.lowercased()) {
+                    known.insert(k.lowercased()); order.append(k.lowercased())
+                }
+                objects.append((lineNo, text, Dictionary(obj.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })))
+            } catch {
+                reject(RowError(line: lineNo, field: "(line)", reason: "is not a JSON object of strings, numbers, booleans or null"),
+                       raw: text, csv: false)
+            }
+        }
+        if objects.isEmpty && badRows == 0 { throw fileError(1, "(file)", "is empty: expected JSON objects, one per line") }
+        if objects.isEmpty { return }
+        try begin(header: order, line: objects[0].line)
+        guard let writer else { return }
+        for (line, raw, obj) in objects {
+            rows += 1
+            var buffer: [UInt8] = []
+            var fields: [CSVScanner.Field] = []
+            for key in order {
+                let s = buffer.count
+                if let v = obj[key]?.text { buffer.append(contentsOf: Array(v.utf8)) }
+                fields.append(CSVScanner.Field(start: s, end: buffer.count, hasEscapedQuotes: false))
+            }
+            do {
+                try buffer.withUnsafeBufferPointer { b in
+                    try writer.write(FieldReader(bytes: b, fields: fields, line: line))
+                }
+            } catch let e as RowError {
+                reject(e, raw: raw, csv: false)
+            }
+        }
+    }
+}
+
+/// A JSON Lines value: only scalars make sense as columns.
+enum JSONScalar: Decodable {
+    case string(String), int(Int64), double(Double), bool(Bool), null
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    var text: String? {
+        switch self {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .bool(let b): b ? "true" : "false"
+        case .null: nil
+        }
+    }
+}

@@ -1,0 +1,423 @@
+import Foundation
+import GRDB
+
+/// Column positions of a file's header.
+struct Columns {
+    let names: [String]
+    private let index: [String: Int]
+    init(_ names: [String]) {
+        self.names = names
+        var d: [String: Int] = [:]
+        for (i, n) in names.enumerated() where d[n] == nil { d[n] = i }
+        index = d
+    }
+    subscript(_ name: String) -> Int? { index[name] }
+    func has(_ name: String) -> Bool { index[name] != nil }
+}
+
+/// Writes validated rows of one kind. `write` throws `RowError` for a bad row; any other
+/// error is a database failure that aborts the import.
+protocol RowWriter: AnyObject {
+    func write(_ row: FieldReader) throws
+    var inserted: Int { get }
+    var updated: Int { get }
+    var duplicates: Int { get }
+    var createdCustomers: Int { get }
+    var createdProducts: Int { get }
+}
+
+/// Resolves external ids to surrogate keys, creating customers/products that events name
+/// but no file defined. Caches look-ups for the length of one import.
+final class KeyResolver {
+    private let findCustomer: RawStatement
+    private let makeCustomer: RawStatement
+    private let findProduct: RawStatement
+    private let makeProduct: RawStatement
+    private var customers: [String: Int64] = [:]
+    private var products: [String: Int64] = [:]
+    private(set) var createdCustomers = 0
+    private(set) var createdProducts = 0
+
+    init(_ db: Database) throws {
+        findCustomer = try RawStatement(db, "SELECT id FROM customers WHERE external_id = ?")
+        makeCustomer = try RawStatement(db, "INSERT INTO customers(external_id) VALUES (?) RETURNING id")
+        findProduct = try RawStatement(db, "SELECT id FROM products WHERE external_id = ?")
+        makeProduct = try RawStatement(db, "INSERT INTO products(external_id) VALUES (?) RETURNING id")
+    }
+
+    func existingCustomer(_ ext: String) throws -> Int64? {
+        if let id = customers[ext] { return id }
+        findCustomer.bind(1, ext)
+        let id = try findCustomer.run()
+        if let id { customers[ext] = id }
+        return id
+    }
+
+    func customer(_ ext: String) throws -> Int64 {
+        if let id = try existingCustomer(ext) { return id }
+        makeCustomer.bind(1, ext)
+        guard let id = try makeCustomer.run() else { throw StoreError.invalidArgument("could not create customer") }
+        customers[ext] = id
+        createdCustomers += 1
+        return id
+    }
+
+    func product(_ ext: String) throws -> Int64 {
+        if let id = products[ext] { return id }
+        findProduct.bind(1, ext)
+        if let id = try findProduct.run() { products[ext] = id; return id }
+        makeProduct.bind(1, ext)
+        guard let id = try makeProduct.run() else { throw StoreError.invalidArgument("could not create product") }
+        products[ext] = id
+        createdProducts += 1
+        return id
+    }
+
+    func remember(customer ext: String, id: Int64) { customers[ext] = id }
+    func remember(product ext: String, id: Int64) { products[ext] = id }
+}
+
+final class EventWriter: RowWriter {
+    private let c: (eventId: Int?, customer: Int?, time: Int?, type: Int?, product: Int?, quantity: Int?,
+                    amount: Int?, channel: Int?, gift: Int?, giftNote: Int?)
+    private let keys: KeyResolver
+    private let insert: RawStatement
+    private let byExternal: RawStatement
+    private let byContent: RawStatement
+    /// Events with a larger key were written by this import: a conflict with one is a
+    /// duplicate row inside the file, not a re-import.
+    private let lastKeyBefore: Int64
+    private var channels: [String: String] = [:]
+    private(set) var inserted = 0
+    private(set) var duplicates = 0
+    var updated: Int { 0 }
+    var createdCustomers: Int { keys.createdCustomers }
+    var createdProducts: Int { keys.createdProducts }
+
+    init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
+        c = (columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
+             columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
+             columns["gift"], columns["gift_note"])
+        self.keys = keys
+        insert = try RawStatement(db, """
+            INSERT INTO events(external_id, customer_id, product_id, type, time, quantity, amount,
+                               channel, is_gift, gift_note, content_hash)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id
+            """)
+        byExternal = try RawStatement(db, "SELECT id FROM events WHERE external_id = ?")
+        byContent = try RawStatement(db, "SELECT id FROM events WHERE content_hash = ?")
+        lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
+    }
+
+    func write(_ r: FieldReader) throws {
+        let eventId = try r.text(c.eventId, "event_id", structural: true)
+        guard let customer = try r.text(c.customer, "customer_id", structural: true) else {
+            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
+        }
+        guard let time = try r.timestamp(c.time, "timestamp") else {
+            throw RowError(line: r.line, field: "timestamp", reason: "is empty")
+        }
+        guard let typeName = try r.text(c.type, "type", structural: true)?.lowercased() else {
+            throw RowError(line: r.line, field: "type", reason: "is empty")
+        }
+        guard let type = EventKinds.code(of: typeName) else {
+            throw RowError(line: r.line, field: "type", reason: "unknown event type '\(r.preview(c.type!))' (expected one of \(EventKinds.names.joined(separator: ", ")))")
+        }
+        let product = try r.text(c.product, "product_id", structural: true)
+        let quantity = try r.int(c.quantity, "quantity") ?? 1
+        if quantity < 0 { throw RowError(line: r.line, field: "quantity", reason: "is negative") }
+        let amount = try r.double(c.amount, "amount") ?? 0
+        let channel = try internChannel(r.text(c.channel, "channel", structural: true))
+        let gift = try r.bool(c.gift, "gift") ?? false
+        if gift && type != 0 { throw RowError(line: r.line, field: "gift", reason: "only purchases can be gifts") }
+        let giftNote = try r.text(c.giftNote, "gift_note")
+
+        let customerKey = try keys.customer(customer)
+        let productKey = try product.map { try keys.product($0) }
+        let hash: Int64? = eventId == nil
+            ? ContentHash.of(customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
+            : nil
+        insert.bind(1, eventId)
+        insert.bind(2, customerKey)
+        insert.bind(3, productKey)
+        insert.bind(4, type)
+        insert.bind(5, time)
+        insert.bind(6, quantity)
+        insert.bind(7, amount)
+        insert.bind(8, channel)
+        insert.bind(9, gift)
+        insert.bind(10, giftNote)
+        insert.bind(11, hash)
+        if try insert.run() != nil { inserted += 1; return }
+        // Conflict: the same event was imported before (fine), or this file repeats a row.
+        let existing: Int64?
+        if let eventId { byExternal.bind(1, eventId); existing = try byExternal.run() }
+        else { byContent.bind(1, hash); existing = try byContent.run() }
+        if let existing, existing > lastKeyBefore {
+            if let eventId {
+                throw RowError(line: r.line, field: "event_id", reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
+            }
+            throw RowError(line: r.line, field: "(row)", reason: "duplicate row (repeats an earlier row of this file; give events an event_id if both are real)")
+        }
+        duplicates += 1
+    }
+
+    private func internChannel(_ s: String?) -> String? {
+        guard let s else { return nil }
+        if let v = channels[s] { return v }
+        let v = s.lowercased()
+        channels[s] = v
+        return v
+    }
+}
+
+final class CustomerWriter: RowWriter {
+    private let columns: Columns
+    private let keys: KeyResolver
+    private let upsert: RawStatement
+    private let deletePrefs: RawStatement
+    private let insertPref: RawStatement
+    private let setColumns: [String]
+    private let extraColumns: [(name: String, index: Int)]
+    private var seen: [String: Int] = [:]
+    private(set) var inserted = 0
+    private(set) var updated = 0
+    var duplicates: Int { 0 }
+    var createdCustomers: Int { 0 }
+    var createdProducts: Int { 0 }
+
+    /// Customer columns present in the file, in table-column form.
+    private static let mapped: [(file: String, column: String)] = [
+        ("name", "name"), ("email", "email"), ("phone", "phone"), ("birth_year", "birth_year"),
+        ("gender", "gender"), ("city", "city"), ("country", "country"), ("signup_date", "signup_time"),
+        ("stated_channel", "stated_channel"), ("consent_personalization", "consent_personalization"),
+        ("consent_email", "consent_email"), ("consent_sms", "consent_sms"), ("consent_push", "consent_push"),
+    ]
+
+    init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
+        self.columns = columns
+        self.keys = keys
+        let known = ImportKind.customers.knownColumns
+        extraColumns = columns.names.enumerated()
+            .filter { !known.contains($0.element) && $0.element != "_error" && !$0.element.isEmpty }
+            .map { ($0.element, $0.offset) }
+        var set = Self.mapped.filter { columns.has($0.file) }.map(\.column)
+        if !extraColumns.isEmpty { set.append("attributes") }
+        setColumns = set
+        let all = ["external_id"] + set
+        let placeholders = Array(repeating: "?", count: all.count).joined(separator: ",")
+        let updates = set.isEmpty ? "external_id = excluded.external_id"
+            : set.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        upsert = try RawStatement(db, """
+            INSERT INTO customers(\(all.joined(separator: ","))) VALUES (\(placeholders))
+            ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
+            """)
+        deletePrefs = try RawStatement(db, "DELETE FROM stated_preferences WHERE customer_id = ? AND polarity = ?")
+        insertPref = try RawStatement(db, "INSERT INTO stated_preferences(customer_id, polarity, kind, value) VALUES (?,?,?,?)")
+    }
+
+    func write(_ r: FieldReader) throws {
+        guard let ext = try r.text(columns["customer_id"], "customer_id", structural: true) else {
+            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
+        }
+        if let first = seen[ext] {
+            throw RowError(line: r.line, field: "customer_id", reason: "duplicate customer id '\(ext)' (also on line \(first))")
+        }
+        var values: [String: Any?] = [:]
+        values["name"] = try r.text(columns["name"], "name")
+        if let email = try r.text(columns["email"], "email", structural: true) {
+            guard email.contains("@"), !email.contains(" ") else {
+                throw RowError(line: r.line, field: "email", reason: "'\(email)' is not an email address")
+            }
+            values["email"] = email
+        }
+        values["phone"] = try r.text(columns["phone"], "phone", structural: true)
+        if let by = try r.int(columns["birth_year"], "birth_year") {
+            guard (1900...2100).contains(by) else {
+                throw RowError(line: r.line, field: "birth_year", reason: "\(by) is not a plausible year")
+            }
+            values["birth_year"] = by
+        }
+        values["gender"] = try r.text(columns["gender"], "gender", structural: true)
+        values["city"] = try r.text(columns["city"], "city")
+        values["country"] = try r.text(columns["country"], "country")
+        values["signup_time"] = try r.timestamp(columns["signup_date"], "signup_date")
+        values["stated_channel"] = try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased()
+        for flag in ["consent_personalization", "consent_email", "consent_sms", "consent_push"] {
+            values[flag] = try r.bool(columns[flag], flag)
+        }
+        let likes = try parsePreferences(r, "likes")
+        let dislikes = try parsePreferences(r, "dislikes")
+        var attributes: [String: String] = [:]
+        for (name, index) in extraColumns {
+            if let v = try r.text(index, name) { attributes[name] = v }
+        }
+
+        let existed = try keys.existingCustomer(ext) != nil
+        upsert.bind(1, ext)
+        for (k, column) in setColumns.enumerated() {
+            let i = Int32(k + 2)
+            if column == "attributes" {
+                let data = try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])
+                upsert.bind(i, attributes.isEmpty ? nil : String(decoding: data, as: UTF8.self))
+                continue
+            }
+            switch values[column] ?? nil {
+            case let s as String: upsert.bind(i, s)
+            case let n as Int: upsert.bind(i, n)
+            case let n as Int64: upsert.bind(i, n)
+            case let b as Bool: upsert.bind(i, b)
+            default: upsert.bind(i, nil as Int64?)
+            }
+        }
+        guard let id = try upsert.run() else { throw StoreError.invalidArgument("upsert returned no id") }
+        keys.remember(customer: ext, id: id)
+        seen[ext] = r.line
+        if existed { updated += 1 } else { inserted += 1 }
+        for (polarity, list) in [("like", likes), ("dislike", dislikes)] {
+            guard let list else { continue }
+            deletePrefs.bind(1, id); deletePrefs.bind(2, polarity); try deletePrefs.run()
+            for (kind, value) in list {
+                insertPref.bind(1, id); insertPref.bind(2, polarity); insertPref.bind(3, kind); insertPref.bind(4, value)
+                try insertPref.run()
+            }
+        }
+    }
+
+    /// `likes`/`dislikes`: items separated by `;`, each `kind:value` with kind category,
+    /// brand or product (category when no kind is given). nil when the column is absent.
+    private func parsePreferences(_ r: FieldReader, _ name: String) throws -> [(String, String)]? {
+        guard let index = columns[name] else { return nil }
+        guard let text = try r.text(index, name) else { return [] }
+        var out: [(String, String)] = []
+        for item in text.split(separator: ";") {
+            let t = item.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            var kind = "category", value = t
+            if let colon = t.firstIndex(of: ":") {
+                let k = t[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                if ["category", "brand", "product"].contains(k) {
+                    kind = k
+                    value = t[t.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            if value.isEmpty { throw RowError(line: r.line, field: name, reason: "'\(t)' has an empty value") }
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw RowError(line: r.line, field: name, reason: "contains a control character")
+            }
+            out.append((kind, value))
+        }
+        return out
+    }
+}
+
+final class ProductWriter: RowWriter {
+    private let columns: Columns
+    private let keys: KeyResolver
+    private let upsert: RawStatement
+    private let setColumns: [String]
+    private var seen: [String: Int] = [:]
+    private(set) var inserted = 0
+    private(set) var updated = 0
+    var duplicates: Int { 0 }
+    var createdCustomers: Int { 0 }
+    var createdProducts: Int { 0 }
+    private let findProduct: RawStatement
+
+    init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
+        self.columns = columns
+        self.keys = keys
+        setColumns = ["title", "category", "brand", "price", "replenish_days"].filter { columns.has($0) }
+        let all = ["external_id"] + setColumns
+        let updates = setColumns.isEmpty ? "external_id = excluded.external_id"
+            : setColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        upsert = try RawStatement(db, """
+            INSERT INTO products(\(all.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ",")))
+            ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
+            """)
+        findProduct = try RawStatement(db, "SELECT id FROM products WHERE external_id = ?")
+    }
+
+    func write(_ r: FieldReader) throws {
+        guard let ext = try r.text(columns["product_id"], "product_id", structural: true) else {
+            throw RowError(line: r.line, field: "product_id", reason: "is empty")
+        }
+        if let first = seen[ext] {
+            throw RowError(line: r.line, field: "product_id", reason: "duplicate product id '\(ext)' (also on line \(first))")
+        }
+        let title = try r.text(columns["title"], "title") ?? ""
+        let category = try r.text(columns["category"], "category", structural: true) ?? ""
+        let brand = try r.text(columns["brand"], "brand") ?? ""
+        let price = try r.double(columns["price"], "price")
+        if let price, price < 0 { throw RowError(line: r.line, field: "price", reason: "is negative") }
+        let days = try r.int(columns["replenish_days"], "replenish_days")
+        if let days, days <= 0 { throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days") }
+        findProduct.bind(1, ext)
+        let existed = try findProduct.run() != nil
+        upsert.bind(1, ext)
+        for (k, column) in setColumns.enumerated() {
+            let i = Int32(k + 2)
+            switch column {
+            case "title": upsert.bind(i, title)
+            case "category": upsert.bind(i, category)
+            case "brand": upsert.bind(i, brand)
+            case "price": upsert.bind(i, price)
+            default: upsert.bind(i, days)
+            }
+        }
+        guard let id = try upsert.run() else { throw StoreError.invalidArgument("upsert returned no id") }
+        keys.remember(product: ext, id: id)
+        seen[ext] = r.line
+        if existed { updated += 1 } else { inserted += 1 }
+    }
+}
+
+final class NoteWriter: RowWriter {
+    private let columns: Columns
+    private let keys: KeyResolver
+    private let insert: RawStatement
+    private let defaultAnalyst: String
+    private let now: Int64
+    private(set) var inserted = 0
+    var updated: Int { 0 }
+    var duplicates: Int { 0 }
+    var createdCustomers: Int { 0 }
+    var createdProducts: Int { 0 }
+
+    init(_ db: Database, columns: Columns, keys: KeyResolver, analyst: String, now: Int64) throws {
+        self.columns = columns
+        self.keys = keys
+        defaultAnalyst = analyst
+        self.now = now
+        insert = try RawStatement(db, "INSERT INTO notes(customer_id, time, analyst, text) VALUES (?,?,?,?)")
+    }
+
+    func write(_ r: FieldReader) throws {
+        guard let ext = try r.text(columns["customer_id"], "customer_id", structural: true) else {
+            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
+        }
+        guard let text = try r.text(columns["text"], "text") else {
+            throw RowError(line: r.line, field: "text", reason: "is empty")
+        }
+        let time = try r.timestamp(columns["timestamp"], "timestamp") ?? now
+        let analyst = try r.text(columns["analyst"], "analyst", structural: true) ?? defaultAnalyst
+        guard let id = try keys.existingCustomer(ext) else {
+            throw RowError(line: r.line, field: "customer_id", reason: "unknown customer '\(ext)'")
+        }
+        insert.bind(1, id); insert.bind(2, time); insert.bind(3, analyst); insert.bind(4, text)
+        try insert.run()
+        inserted += 1
+    }
+}
+
+/// FNV-1a over fields separated by a unit separator: identifies an event without an id.
+enum ContentHash {
+    static func of(_ parts: String...) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (k, p) in parts.enumerated() {
+            if k > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
+            for b in p.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        }
+        return Int64(bitPattern: h)
+    }
+}

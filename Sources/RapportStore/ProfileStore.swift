@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+
+/// Errors the store reports to callers; each renders as one clear line.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case unknownCustomer(String)
+    case unknownEvent(String)
+    case notAPurchase(String)
+    case readOnly
+    case invalidArgument(String)
+    case cannotOpen(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownCustomer(let id): "unknown customer '\(id)'"
+        case .unknownEvent(let id): "unknown event '\(id)'"
+        case .notAPurchase(let id): "event '\(id)' is not a purchase: only purchases can be flagged as gifts"
+        case .readOnly: "the store is open read-only"
+        case .invalidArgument(let s): s
+        case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
+        }
+    }
+}
+
+/// The profile store: one SQLite file in WAL mode, accessed through a GRDB pool.
+/// All writes are methods named after the analyst's intent (see `Writes.swift`); each one
+/// appends to the audit log inside the same transaction.
+public final class ProfileStore: @unchecked Sendable {
+    public let path: String
+    public let isReadOnly: Bool
+    /// The database pool. `@unchecked Sendable` is sound because `DatabasePool` is itself thread-safe.
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed, with mode 0600) the store at `path` and migrates it.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        self.isReadOnly = readOnly
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if readOnly && !exists {
+            throw StoreError.cannotOpen(path: path, reason: "no such file")
+        }
+        if !exists {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                       attributes: [.posixPermissions: 0o700])
+            }
+            // Create the file ourselves so its mode is 0600 before SQLite writes anything.
+            let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
+            if fd < 0 { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            close(fd)
+        }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // Deleted content is overwritten, so erasure leaves no readable remains in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        if !readOnly {
+            try Schema.migrator.migrate(pool)
+            // SQLite creates -wal and -shm with the main file's mode; keep them private too.
+            for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
+                chmod(path + suffix, 0o600)
+            }
+        } else {
+            let applied = try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
+            if !applied {
+                throw StoreError.cannotOpen(path: path, reason: "store needs a migration; open it once without --read-only")
+            }
+        }
+    }
+
+    func requireWritable() throws {
+        if isReadOnly { throw StoreError.readOnly }
+    }
+
+    /// Unix seconds now. Writes take `now` as a parameter so tests can fix it.
+    public static func nowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// Rewrites the file without free pages and truncates the WAL, so deleted data is gone
+    /// from every file on disk.
+    public func compact() throws {
+        try requireWritable()
+        try pool.vacuum()
+        _ = try pool.writeWithoutTransaction { db in
+            try db.checkpoint(.truncate)
+        }
+    }
+
+    /// Number of rows in the main tables, for summaries.
+    public func counts() throws -> StoreCounts {
+        try pool.read { db in
+            StoreCounts(
+                customers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0,
+                products: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0,
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
+                notes: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") ?? 0,
+                segments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segments") ?? 0)
+        }
+    }
+}
+
+public struct StoreCounts: Codable, Sendable, Equatable {
+    public var customers: Int
+    public var products: Int
+    public var events: Int
+    public var notes: Int
+    public var segments: Int
+}

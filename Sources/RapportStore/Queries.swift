@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+
+/// One row of the customer list: identity plus the precomputed metrics it sorts on.
+public struct CustomerListRow: Codable, Sendable, Equatable, FetchableRecord {
+    public var key: Int64
+    public var externalId: String
+    public var name: String?
+    public var email: String?
+    public var segment: String?
+    public var stage: String?
+    public var recencyDays: Int?
+    public var orders: Int?
+    public var spend: Double?
+    public var clv: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case key = "id", externalId = "external_id", name, email, segment = "rfm_segment", stage
+        case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
+    }
+}
+
+/// Sort orders of the customer list. Each has an index so paging never sorts the table.
+public enum CustomerSort: String, CaseIterable, Sendable, Codable {
+    case name, id, segment, stage, recency, orders, spend, clv
+
+    var orderSQL: String {
+        switch self {
+        case .name: "c.name COLLATE NOCASE, c.id"
+        case .id: "c.external_id"
+        case .segment: "m.rfm_segment, c.id"
+        case .stage: "m.stage, c.id"
+        case .recency: "m.recency_days IS NULL, m.recency_days, c.id"
+        case .orders: "m.orders DESC, c.id"
+        case .spend: "m.spend DESC, c.id"
+        case .clv: "m.clv_12m DESC, c.id"
+        }
+    }
+}
+
+/// What the list shows: a text filter (name, email or id) and optional segment/stage.
+public struct CustomerQuery: Sendable, Equatable {
+    public var text: String
+    public var segment: String?
+    public var stage: String?
+    public var sort: CustomerSort
+    public init(text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name) {
+        self.text = text; self.segment = segment; self.stage = stage; self.sort = sort
+    }
+}
+
+extension ProfileStore {
+    public func customerKey(externalId: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM customers WHERE external_id = ?", arguments: [externalId])
+        }
+    }
+
+    /// The customer's key from an external id, or throws `unknownCustomer`.
+    public func requireCustomer(_ externalId: String) throws -> Int64 {
+        guard let k = try customerKey(externalId: externalId) else { throw StoreError.unknownCustomer(externalId) }
+        return k
+    }
+
+    public func customer(_ key: Int64) throws -> CustomerRecord? {
+        try pool.read { db in try CustomerRecord.fetchOne(db, key: key) }
+    }
+
+    static let eventColumns = """
+        e.id, e.external_id, e.customer_id, e.product_id, p.external_id AS product_external_id,
+        p.title AS product_title, p.category AS product_category, e.type, e.time, e.quantity,
+        e.amount, e.channel, e.is_gift, e.gift_note
+        """
+
+    /// A customer's events, oldest first (file order among equal times).
+    public func events(customer key: Int64) throws -> [EventRow] {
+        try pool.read { db in
+            try EventRow.fetchAll(db, sql: """
+                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
+                WHERE e.customer_id = ? ORDER BY e.time, e.id
+                """, arguments: [key])
+        }
+    }
+
+    public func event(displayId: String) throws -> EventRow? {
+        try pool.read { db in
+            guard let key = try Self.eventKey(db, displayId) else { return nil }
+            return try EventRow.fetchOne(db, sql: """
+                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
+                WHERE e.id = ?
+                """, arguments: [key])
+        }
+    }
+
+    public func statedPreferences(customer key: Int64) throws -> [StatedPreferenceRecord] {
+        try pool.read { db in
+            try StatedPreferenceRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id").fetchAll(db)
+        }
+    }
+
+    public func notes(customer key: Int64) throws -> [NoteRecord] {
+        try pool.read { db in
+            try NoteRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "time DESC, id DESC").fetchAll(db)
+        }
+    }
+
+    public func metrics(customer key: Int64) throws -> MetricsRecord? {
+        try pool.read { db in try MetricsRecord.fetchOne(db, key: key) }
+    }
+
+    public func products(keys: [Int64]) throws -> [ProductRecord] {
+        try pool.read { db in try ProductRecord.fetchAll(db, keys: keys) }
+    }
+
+    public func allProducts() throws -> [ProductRecord] {
+        try pool.read { db in try ProductRecord.order(sql: "id").fetchAll(db) }
+    }
+
+    public func segments() throws -> [SegmentRecord] {
+        try pool.read { db in try SegmentRecord.order(sql: "name").fetchAll(db) }
+    }
+
+    public func segment(named name: String) throws -> SegmentRecord? {
+        try pool.read { db in try SegmentRecord.filter(sql: "name = ?", arguments: [name]).fetchOne(db) }
+    }
+
+    public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
+        try pool.read { db in
+            if let key {
+                return try AuditEntry.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id DESC").limit(limit).fetchAll(db)
+            }
+            return try AuditEntry.order(sql: "id DESC").limit(limit).fetchAll(db)
+        }
+    }
+
+    static func listFilter(_ q: CustomerQuery) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var args: StatementArguments = []
+        let text = q.text.trimmingCharacters(in: .whitespaces)
+        if !text.isEmpty {
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            clauses.append("(c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR c.external_id LIKE ? ESCAPE '\\')")
+            args += [pattern, pattern, pattern]
+        }
+        if let s = q.segment { clauses.append("m.rfm_segment = ?"); args += [s] }
+        if let s = q.stage { clauses.append("m.stage = ?"); args += [s] }
+        return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
+    }
+
+    /// A page of the customer list.
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int) throws -> [CustomerListRow] {
+        let (filter, args) = Self.listFilter(q)
+        return try pool.read { db in
+            try CustomerListRow.fetchAll(db, sql: """
+                SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
+                       m.orders, m.spend, m.clv_12m
+                FROM customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id
+                WHERE \(filter) ORDER BY \(q.sort.orderSQL) LIMIT ? OFFSET ?
+                """, arguments: args + [limit, offset])
+        }
+    }
+
+    public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int {
+        let (filter, args) = Self.listFilter(q)
+        return try pool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id WHERE \(filter)
+                """, arguments: args) ?? 0
+        }
+    }
+
+    /// Counts of customers per RFM segment and per lifecycle stage.
+    public func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)]) {
+        try pool.read { db in
+            let rfm = try Row.fetchAll(db, sql: "SELECT rfm_segment, COUNT(*) FROM customer_metrics WHERE rfm_segment IS NOT NULL GROUP BY rfm_segment ORDER BY 2 DESC")
+                .map { ($0[0] as String, $0[1] as Int) }
+            let stages = try Row.fetchAll(db, sql: "SELECT stage, COUNT(*) FROM customer_metrics WHERE stage IS NOT NULL GROUP BY stage ORDER BY 2 DESC")
+                .map { ($0[0] as String, $0[1] as Int) }
+            return (rfm, stages)
+        }
+    }
+}

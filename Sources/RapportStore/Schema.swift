@@ -1,0 +1,119 @@
+import GRDB
+
+/// Database schema, versioned by GRDB's `DatabaseMigrator`. Never edit a shipped migration:
+/// add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+            CREATE TABLE customers(
+                id INTEGER PRIMARY KEY,
+                external_id TEXT NOT NULL UNIQUE,
+                name TEXT, email TEXT, phone TEXT,
+                birth_year INTEGER, gender TEXT, city TEXT, country TEXT,
+                signup_time INTEGER, stated_channel TEXT,
+                consent_personalization INTEGER, consent_email INTEGER,
+                consent_sms INTEGER, consent_push INTEGER,
+                attributes TEXT
+            );
+            CREATE TABLE products(
+                id INTEGER PRIMARY KEY,
+                external_id TEXT NOT NULL UNIQUE,
+                title TEXT NOT NULL DEFAULT '',
+                category TEXT NOT NULL DEFAULT '',
+                brand TEXT NOT NULL DEFAULT '',
+                price REAL,
+                replenish_days INTEGER
+            );
+            CREATE TABLE events(
+                id INTEGER PRIMARY KEY,
+                external_id TEXT,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                product_id INTEGER REFERENCES products(id),
+                type INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                quantity INTEGER NOT NULL DEFAULT 1,
+                amount REAL NOT NULL DEFAULT 0,
+                channel TEXT,
+                is_gift INTEGER NOT NULL DEFAULT 0,
+                gift_note TEXT,
+                content_hash INTEGER
+            );
+            CREATE UNIQUE INDEX events_by_external_id ON events(external_id);
+            CREATE UNIQUE INDEX events_by_content ON events(content_hash);
+            CREATE INDEX events_by_customer_time ON events(customer_id, time);
+            CREATE TABLE stated_preferences(
+                id INTEGER PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                polarity TEXT NOT NULL CHECK (polarity IN ('like','dislike')),
+                kind TEXT NOT NULL CHECK (kind IN ('category','brand','product')),
+                value TEXT NOT NULL
+            );
+            CREATE INDEX stated_preferences_by_customer ON stated_preferences(customer_id);
+            CREATE TABLE notes(
+                id INTEGER PRIMARY KEY,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                time INTEGER NOT NULL,
+                analyst TEXT NOT NULL,
+                text TEXT NOT NULL
+            );
+            CREATE INDEX notes_by_customer ON notes(customer_id, time);
+            CREATE TABLE segments(
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                rule TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                analyst TEXT NOT NULL,
+                member_count INTEGER
+            );
+            CREATE TABLE customer_metrics(
+                customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                orders INTEGER NOT NULL DEFAULT 0,
+                spend REAL NOT NULL DEFAULT 0,
+                first_purchase INTEGER,
+                last_purchase INTEGER,
+                last_event INTEGER,
+                recency_days INTEGER,
+                r INTEGER, f INTEGER, m INTEGER,
+                rfm_segment TEXT,
+                stage TEXT,
+                p_alive REAL,
+                expected_90d REAL,
+                clv_12m REAL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX metrics_by_segment ON customer_metrics(rfm_segment);
+            CREATE INDEX metrics_by_stage ON customer_metrics(stage);
+            CREATE TABLE segment_members(
+                segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                PRIMARY KEY(segment_id, customer_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX segment_members_by_customer ON segment_members(customer_id);
+            CREATE TABLE item_neighbors(
+                product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                neighbor_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                weight REAL NOT NULL,
+                PRIMARY KEY(product_id, neighbor_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE model_state(
+                name TEXT PRIMARY KEY,
+                value BLOB NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE audit_log(
+                id INTEGER PRIMARY KEY,
+                time INTEGER NOT NULL,
+                analyst TEXT NOT NULL,
+                action TEXT NOT NULL,
+                customer_id INTEGER,
+                customer_ref TEXT,
+                details TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE INDEX audit_by_customer ON audit_log(customer_id, time);
+            """)
+        }
+        return m
+    }
+}

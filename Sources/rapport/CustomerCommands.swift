@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import RapportService
+import RapportStore
+
+struct Customers: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List customers.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "At most this many customers.") var limit = 50
+    @Option(help: "Skip this many.") var offset = 0
+    @Option(help: "Only names, emails or ids containing this text.") var filter = ""
+    @Option(help: "Only this RFM segment.") var segment: String?
+    @Option(help: "Only this lifecycle stage.") var stage: String?
+    @Option(help: "Sort by: \(CustomerSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: CustomerSort = .name
+
+    func validate() throws {
+        if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
+    }
+
+    mutating func run() throws {
+        let ws = try storeOptions.open(readOnly: false)
+        let q = CustomerQuery(text: filter, segment: segment, stage: stage, sort: sort)
+        let rows = try ws.store.customerPage(q, offset: offset, limit: limit)
+        if output.json { try Out.json(rows); return }
+        let table = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
+        for r in rows {
+            table.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? "",
+                       r.recencyDays.map { "\($0)d" } ?? "", r.orders.map(String.init) ?? "",
+                       r.spend.map { String(format: "%.2f", $0) } ?? "", r.clv.map { String(format: "%.2f", $0) } ?? ""])
+        }
+        table.print()
+        let total = try ws.store.customerCount(q)
+        Out.line("\(rows.count) of \(total) customers")
+    }
+}
+
+extension CustomerSort: ExpressibleByArgument {}
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A customer's events, newest first, with their event ids.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Customer id.") var id: String
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let events = try ws.history(try ws.customerKey(id))
+        if output.json { try Out.json(events); return }
+        let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
+        for e in events {
+            table.add([e.eventId, e.time, e.type, e.product ?? e.productId ?? "", String(e.quantity),
+                       String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? "gift" : ""])
+        }
+        table.print()
+    }
+}
+
+struct Gift: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Flag a purchase as a gift: it stops shaping the buyer's profile and recommendations.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Remove the gift flag instead.") var undo = false
+    @Option(help: "Why (for example: for her nephew).") var note: String?
+    @Argument(help: "Event id (as shown by 'rapport history').") var eventId: String
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let change = try ws.setGift(event: eventId, isGift: !undo, note: note)
+        Out.line(change.summary)
+    }
+}
+
+struct ClearHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clear-history", abstract: "Delete a customer's recent events (all types unless --types).")
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Only events on or after this date (YYYY-MM-DD or ISO-8601).") var since: String?
+    @Option(help: "Only events of the last N days or weeks, e.g. 30d or 2w.") var last: String?
+    @Option(help: "Only these types, comma separated (e.g. view,search).") var types: String?
+    @Argument(help: "Customer id.") var id: String
+
+    func validate() throws {
+        if since != nil && last != nil { throw ValidationError("give --since or --last, not both") }
+        if let since, DateParsing.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
+        if let last, Self.duration(last) == nil { throw ValidationError("--last '\(last)' is not a duration like 30d or 2w") }
+    }
+
+    static func duration(_ s: String) -> Int64? {
+        guard let unit = s.last, let n = Int64(s.dropLast()), n > 0 else { return nil }
+        switch unit {
+        case "d": return n * 86_400
+        case "w": return n * 7 * 86_400
+        case "h": return n * 3600
+        default: return nil
+        }
+    }
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let now = ProfileStore.nowSeconds()
+        let from = since.flatMap(DateParsing.timestamp) ?? last.flatMap(Self.duration).map { now - $0 }
+        let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let removed = try ws.clearHistory(customer: try ws.customerKey(id), range: HistoryRange(since: from, types: typeList))
+        Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id)")
+    }
+}
+
+struct Note: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add an agent note to a customer.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Customer id.") var id: String
+    @Argument(help: "The note.") var text: String
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        try ws.store.addNote(customer: try ws.customerKey(id), text: text, by: ws.actor)
+        Out.line("note added to \(id)")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export everything stored about a customer as JSON.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: ArgumentHelp("Write here (default: stdout).", valueName: "file")) var out: String?
+    @Argument(help: "Customer id.") var id: String
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let key = try ws.customerKey(id)
+        if let out {
+            try ws.exportToFile(key, path: out)
+            Out.line("exported \(id) to \(out)")
+        } else {
+            try Out.json(try ws.export(key))
+            try ws.store.recordExport(customer: key, destination: "stdout", by: ws.actor)
+        }
+    }
+}
+
+struct Forget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase a customer: their data is deleted and the store file compacted.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Argument(help: "Customer id.") var id: String
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        try ws.forget(customer: try ws.customerKey(id))
+        Out.line("erased \(id)")
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the audit log, newest first.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only entries about this customer.") var customer: String?
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let entries = try ws.audit(customer: customer)
+        if output.json { try Out.json(entries); return }
+        let table = TextTable(headers: ["TIME", "ANALYST", "ACTION", "CUSTOMER", "DETAILS"])
+        for e in entries {
+            table.add([e.time, e.analyst, e.action, e.customer ?? "",
+                       e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")])
+        }
+        table.print()
+    }
+}
+
+/// Aligned plain-text columns for people; widths count display cells.
+final class TextTable {
+    let headers: [String]
+    var rows: [[String]] = []
+    init(headers: [String]) { self.headers = headers }
+    func add(_ row: [String]) { rows.append(row.map { Printable.safe($0).replacingOccurrences(of: "\n", with: " ") }) }
+
+    func print() {
+        let all = [headers] + rows
+        var widths = headers.map { _ in 0 }
+        for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], Printable.width(c)) } }
+        for r in all {
+            let cells = r.enumerated().map { i, c in
+                i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - Printable.width(c))
+            }
+            Swift.print(cells.joined(separator: "  "))
+        }
+    }
+}

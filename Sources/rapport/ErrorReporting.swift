@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RapportStore
+
+enum ErrorReporting {
+    /// Prints `error` to stderr and returns the process exit code.
+    static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let e as ImportFailure:
+            printError(e.description)
+            return 1
+        case let e as StoreError:
+            printError("rapport: error: \(e.description)")
+            return 1
+        case let e as RuntimeError:
+            printError("rapport: error: \(e.message)")
+            return 1
+        default:
+            let code = RapportCommand.exitCode(for: error)
+            if code == .success {
+                // --help, --version: ArgumentParser prints them.
+                RapportCommand.exit(withError: error)
+            }
+            let message = RapportCommand.message(for: error)
+            if code == .validationFailure || error is ValidationError {
+                let first = message.split(separator: "\n").first.map(String.init) ?? message
+                printError("rapport: \(first.replacingOccurrences(of: "Error: ", with: "error: ")) (see 'rapport help')")
+                return 2
+            }
+            printError("rapport: error: \(message.isEmpty ? String(describing: error) : message)")
+            return code.rawValue == 0 ? 1 : 1
+        }
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// A runtime failure with a message for people.
+struct RuntimeError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

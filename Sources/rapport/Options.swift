@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RapportService
+
+/// Options every command that opens the store shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).", valueName: "path"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Name recorded in the audit log (default: $USER).", valueName: "name"))
+    var analyst: String?
+
+    var location: StoreLocation { StoreLocation.resolve(explicit: store) }
+
+    var analystName: String {
+        if let analyst, !analyst.isEmpty { return analyst }
+        let env = ProcessInfo.processInfo.environment
+        return env["USER"] ?? env["LOGNAME"] ?? "unknown"
+    }
+
+    func open(readOnly: Bool = false) throws -> Workspace {
+        Logs.bootstrap()
+        return try Workspace.open(location, analyst: analystName, readOnly: readOnly)
+    }
+}
+
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+}
+
+/// Printing for people (sanitised: no control character from the data reaches the terminal)
+/// and for scripts (JSON).
+enum Out {
+    static func line(_ s: String = "") { print(Printable.safe(s)) }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let data = try JSONEncoder.pretty.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+}

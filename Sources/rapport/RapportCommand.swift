@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import RapportService
+import RapportStore
+
+struct RapportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapport",
+        abstract: "Explore customer profiles, insights and segments in the terminal.",
+        discussion: "With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.",
+        version: "0.1.0",
+        subcommands: [Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
+                      Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self],
+        defaultSubcommand: Explore.self)
+}
+
+struct Explore: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open the explorer (the default).")
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(name: .long, help: "Open the store read-only: write actions are unavailable.") var readOnly = false
+    @Flag(name: .long, help: "Mask email addresses and phone numbers on screen.") var redact = false
+
+    mutating func run() throws {
+        let ws = try storeOptions.open(readOnly: readOnly)
+        try ExplorerLauncher.run(workspace: ws, readOnly: readOnly, redact: redact)
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import customers, products, events or notes from CSV or JSON Lines files.",
+        discussion: "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md.")
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
+    var kind: ImportKind?
+    @Option(name: .customLong("skip-bad"), help: ArgumentHelp("Import the good rows and write the bad ones to this file.", valueName: "rejects.csv"))
+    var skipBad: String?
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Files to import.") var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one file to import") }
+        if skipBad != nil && files.count > 1 { throw ValidationError("--skip-bad takes one file at a time") }
+    }
+
+    mutating func run() throws {
+        for f in files where !FileManager.default.isReadableFile(atPath: f) {
+            throw RuntimeError("\(f): no such file or not readable")
+        }
+        let ws = try storeOptions.open()
+        let progress = Out.isTerminal && !output.json ? ProgressPrinter() : nil
+        let summaries = try ws.importFiles(files, options: ImportOptions(kind: kind, rejectsPath: skipBad, analyst: ws.analyst),
+                                           progress: progress?.callback)
+        progress?.finish()
+        if output.json { try Out.json(summaries); return }
+        for s in summaries {
+            var parts = ["\(s.rows) rows", "\(s.inserted) new"]
+            if s.updated > 0 { parts.append("\(s.updated) updated") }
+            if s.duplicates > 0 { parts.append("\(s.duplicates) already imported") }
+            if s.createdCustomers > 0 { parts.append("\(s.createdCustomers) customers created") }
+            if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
+            if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(skipBad ?? "")") }
+            let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
+            Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)")
+        }
+    }
+}
+
+extension ImportKind: ExpressibleByArgument {}
+
+/// Progress on a terminal: rows/s and ETA on one rewritten stderr line.
+final class ProgressPrinter: @unchecked Sendable {
+    let started = Date()
+    let lock = NSLock()
+    var shown = false
+
+    func update(_ p: ImportProgress) {
+        lock.lock(); defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(p.rows) / elapsed : 0
+        let fraction = p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let name = (p.file as NSString).lastPathComponent
+        let text = String(format: "\r%@: %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", name, fraction * 100, p.rows, rate, eta)
+        FileHandle.standardError.write(Data(Printable.safe(text).utf8))
+        shown = true
+    }
+
+    var callback: @Sendable (ImportProgress) -> Void { { [self] p in self.update(p) } }
+
+    func finish() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+struct Sample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate a deterministic sample: CSV files (--out) or a store (--store).")
+    @Option(help: "Number of customers.") var customers = 2000
+    @Option(help: "Average events per customer over two years.") var eventsPerCustomer: Double = 50
+    @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 42
+    @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
+    @Option(help: ArgumentHelp("Import the sample into this store.", valueName: "path")) var store: String?
+    @Option(help: "Name recorded in the audit log (default: $USER).") var analyst: String?
+
+    func validate() throws {
+        if customers < 1 { throw ValidationError("--customers must be at least 1") }
+        if eventsPerCustomer <= 0 { throw ValidationError("--events-per-customer must be positive") }
+        if (out == nil) == (store == nil) { throw ValidationError("give exactly one of --out DIR or --store PATH") }
+    }
+
+    mutating func run() throws {
+        let generator = SampleGenerator(customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed)
+        if let out {
+            let o = try generator.write(to: out)
+            Out.line("wrote \(o.customers) customers, \(o.products) products, \(o.events) events, \(o.notes) notes to \(out)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-sample-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let o = try generator.write(to: dir)
+        var opts = StoreOptions()
+        opts.store = store
+        opts.analyst = analyst
+        let ws = try opts.open()
+        let progress = Out.isTerminal ? ProgressPrinter() : nil
+        _ = try ws.importFiles(o.files, options: ImportOptions(analyst: ws.analyst), progress: progress?.callback)
+        progress?.finish()
+        Out.line("created \(ws.store.path): \(o.customers) customers, \(o.products) products, \(o.events) events, \(o.notes) notes")
+    }
+}
