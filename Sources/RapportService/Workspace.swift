@@ -18,13 +18,26 @@ public final class Workspace: @unchecked Sendable {
     /// Opens the store at `location`. A default store that does not exist yet is created
     /// from the bundled sample, so the first run shows data.
     public static func open(_ location: StoreLocation, analyst: String, readOnly: Bool = false) throws -> Workspace {
-        let exists = FileManager.default.fileExists(atPath: location.path)
-        if !exists && location.isDefault {
-            let ws = Workspace(store: try ProfileStore(path: location.path), analyst: analyst)
-            try ws.loadBundledSample()
-            if !readOnly { return ws }
+        if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
+            try createFromSample(at: location.path, analyst: analyst)
         }
         return Workspace(store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst)
+    }
+
+    /// Builds the sample store beside `path` and renames it into place only when complete,
+    /// so an interrupted first run never leaves a half-filled default store.
+    static func createFromSample(at path: String, analyst: String) throws {
+        let partial = path + ".creating-\(getpid())"
+        let fm = FileManager.default
+        defer { for s in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: partial + s) } }
+        do {
+            let ws = Workspace(store: try ProfileStore(path: partial), analyst: analyst)
+            try ws.loadBundledSample()
+            try ws.store.pool.close()
+        }
+        guard rename(partial, path) == 0 else {
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
     }
 
     public var actor: Actor { Actor(analyst: analyst) }

@@ -59,6 +59,8 @@ public final class ProfileStore: @unchecked Sendable {
             // Deleted content is overwritten, so erasure leaves no readable remains in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Statement journals (one per INSERT that may abort on a constraint) stay in memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -41,7 +41,7 @@ enum Schema {
                 content_hash INTEGER
             );
             CREATE UNIQUE INDEX events_by_external_id ON events(external_id);
-            CREATE UNIQUE INDEX events_by_content ON events(content_hash);
+            CREATE UNIQUE INDEX events_by_content ON events(content_hash) WHERE content_hash IS NOT NULL;
             CREATE INDEX events_by_customer_time ON events(customer_id, time);
             CREATE TABLE stated_preferences(
                 id INTEGER PRIMARY KEY,

@@ -127,25 +127,45 @@ struct FieldReader {
         guard let i, i < fields.count else { return nil }
         let f = fields[i]
         if f.start == f.end { return nil }
-        let raw = slice(i)
+        // Code fields are trimmed of blanks; free text is kept exactly as given.
+        let raw = structural ? ByteParsing.trimmed(slice(i)) : slice(i)
+        if raw.isEmpty { return nil }
         if raw.count > Self.maxFieldBytes {
             throw RowError(line: line, field: name, reason: "field is \(raw.count) bytes; the limit is \(Self.maxFieldBytes)")
         }
+        var ascii = true
         for b in raw {
             if b == 0 { throw RowError(line: line, field: name, reason: "contains a NUL byte") }
-            if structural && (b < 0x20 || b == 0x7F) {
+            if b >= 0x80 { ascii = false }
+            else if structural && (b < 0x20 || b == 0x7F) {
                 throw RowError(line: line, field: name, reason: "contains control character U+\(String(format: "%04X", b))")
             }
         }
-        guard var s = String(validating: raw, as: UTF8.self) else {
-            throw RowError(line: line, field: name, reason: "is not valid UTF-8")
+        var s: String
+        if ascii {
+            s = String(decoding: raw, as: UTF8.self)
+        } else {
+            guard let v = String(validating: Array(raw), as: UTF8.self) else {
+                throw RowError(line: line, field: name, reason: "is not valid UTF-8")
+            }
+            s = v
         }
         if f.hasEscapedQuotes { s = s.replacingOccurrences(of: "\"\"", with: "\"") }
-        if structural {
-            s = s.trimmingCharacters(in: .whitespaces)
-            if s.isEmpty { return nil }
-        }
         return s
+    }
+
+    /// A code field's validated bytes (trimmed, ASCII without control characters), for binding
+    /// without making a String. Falls back to `text` (returned as `.string`) for anything else.
+    enum Code { case bytes(UnsafeBufferPointer<UInt8>), string(String) }
+
+    func code(_ i: Int?, _ name: String) throws(RowError) -> Code? {
+        guard let i, i < fields.count, fields[i].start != fields[i].end else { return nil }
+        let raw = ByteParsing.trimmed(slice(i))
+        if !fields[i].hasEscapedQuotes, raw.count > 0, raw.count <= 256,
+           raw.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return .bytes(raw)
+        }
+        return try text(i, name, structural: true).map(Code.string)
     }
 
     func int(_ i: Int?, _ name: String) throws(RowError) -> Int? {

@@ -21,6 +21,11 @@ extension ProfileStore {
             || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
         var summary = try pool.writeWithoutTransaction { db -> ImportSummary in
             var result: ImportSummary?
+            // The importer resolves every key itself, so SQLite's per-row foreign-key checks
+            // (and the statement journals they need) are redundant here. The pragma cannot
+            // change inside a transaction, hence before it; it is restored whatever happens.
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             try db.inTransaction(.immediate) {
                 let session = try ImportSession(db: db, file: path, options: options, progress: progress,
                                                 totalBytes: data.count)

@@ -30,6 +30,22 @@ final class RawStatement {
         }
     }
 
+    /// Binds bytes that stay valid until the statement runs (the mapped input file), without a copy.
+    func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) {
+        guard let bytes, let base = bytes.baseAddress else { sqlite3_bind_null(stmt, i); return }
+        sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
+    /// Runs a statement that returns no rows; returns whether it changed a row.
+    func execute() throws -> Bool {
+        defer { sqlite3_reset(stmt) }
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db)))
+        }
+        return sqlite3_changes(db) > 0
+    }
+
     func bind(_ i: Int32, _ v: Int64?) {
         if let v { sqlite3_bind_int64(stmt, i, v) } else { sqlite3_bind_null(stmt, i) }
     }

@@ -102,15 +102,15 @@ final class EventWriter: RowWriter {
         insert = try RawStatement(db, """
             INSERT INTO events(external_id, customer_id, product_id, type, time, quantity, amount,
                                channel, is_gift, gift_note, content_hash)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id
+            VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
             """)
         byExternal = try RawStatement(db, "SELECT id FROM events WHERE external_id = ?")
-        byContent = try RawStatement(db, "SELECT id FROM events WHERE content_hash = ?")
+        byContent = try RawStatement(db, "SELECT id FROM events WHERE content_hash = ? AND content_hash IS NOT NULL")
         lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
     }
 
     func write(_ r: FieldReader) throws {
-        let eventId = try r.text(c.eventId, "event_id", structural: true)
+        let eventIdCode = try r.code(c.eventId, "event_id")
         guard let customer = try r.text(c.customer, "customer_id", structural: true) else {
             throw RowError(line: r.line, field: "customer_id", reason: "is empty")
         }
@@ -134,10 +134,14 @@ final class EventWriter: RowWriter {
 
         let customerKey = try keys.customer(customer)
         let productKey = try product.map { try keys.product($0) }
-        let hash: Int64? = eventId == nil
+        let hash: Int64? = eventIdCode == nil
             ? ContentHash.of(customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
             : nil
-        insert.bind(1, eventId)
+        switch eventIdCode {
+        case .bytes(let b): insert.bindStatic(1, b)
+        case .string(let s): insert.bind(1, s)
+        case nil: insert.bind(1, nil as String?)
+        }
         insert.bind(2, customerKey)
         insert.bind(3, productKey)
         insert.bind(4, type)
@@ -148,8 +152,13 @@ final class EventWriter: RowWriter {
         insert.bind(9, gift)
         insert.bind(10, giftNote)
         insert.bind(11, hash)
-        if try insert.run() != nil { inserted += 1; return }
+        if try insert.execute() { inserted += 1; return }
         // Conflict: the same event was imported before (fine), or this file repeats a row.
+        let eventId: String? = switch eventIdCode {
+        case .bytes(let b): String(decoding: b, as: UTF8.self)
+        case .string(let s): s
+        case nil: nil
+        }
         let existing: Int64?
         if let eventId { byExternal.bind(1, eventId); existing = try byExternal.run() }
         else { byContent.bind(1, hash); existing = try byContent.run() }
