@@ -24,17 +24,25 @@ public struct CustomerListRow: Codable, Sendable, Equatable, FetchableRecord {
 public enum CustomerSort: String, CaseIterable, Sendable, Codable {
     case name, id, segment, stage, recency, orders, spend, clv
 
-    var orderSQL: String {
+    /// ORDER BY terms as (expression, descending).
+    var terms: [(String, Bool)] {
         switch self {
-        case .name: "c.name COLLATE NOCASE, c.id"
-        case .id: "c.external_id"
-        case .segment: "m.rfm_segment, c.id"
-        case .stage: "m.stage, c.id"
-        case .recency: "m.recency_days IS NULL, m.recency_days, c.id"
-        case .orders: "m.orders DESC, c.id"
-        case .spend: "m.spend DESC, c.id"
-        case .clv: "m.clv_12m DESC, c.id"
+        case .name: [("c.name COLLATE NOCASE", false), ("c.id", false)]
+        case .id: [("c.external_id", false)]
+        case .segment: [("m.rfm_segment", false), ("m.customer_id", false)]
+        case .stage: [("m.stage", false), ("m.customer_id", false)]
+        case .recency: [("m.recency_days", false), ("m.customer_id", false)]
+        case .orders: [("m.orders", true), ("m.customer_id", false)]
+        case .spend: [("m.spend", true), ("m.customer_id", false)]
+        case .clv: [("m.clv_12m", true), ("m.customer_id", false)]
         }
+    }
+
+    /// Metric sorts walk the metrics table's index; identity sorts walk the customers table.
+    var drivesFromMetrics: Bool { self != .name && self != .id }
+
+    func orderSQL(reversed: Bool) -> String {
+        terms.map { "\($0.0) \(($0.1 != reversed) ? "DESC" : "ASC")" }.joined(separator: ", ")
     }
 }
 
@@ -133,12 +141,18 @@ extension ProfileStore {
         }
     }
 
+    /// The WHERE clause of the list. Text of three characters or more matches anywhere in a
+    /// name, email or id through the trigram index; one or two characters match the start
+    /// (a substring scan of every customer would not keep up with typing).
     static func listFilter(_ q: CustomerQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var args: StatementArguments = []
         let text = q.text.trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty {
-            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\")
+        if text.count >= 3 {
+            clauses.append("c.id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)")
+            args += ["\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""]
+        } else if !text.isEmpty {
+            let pattern = text.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             clauses.append("(c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR c.external_id LIKE ? ESCAPE '\\')")
             args += [pattern, pattern, pattern]
@@ -148,25 +162,42 @@ extension ProfileStore {
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
     }
 
-    /// A page of the customer list.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int) throws -> [CustomerListRow] {
+    static func listFrom(_ q: CustomerQuery) -> String {
+        q.sort.drivesFromMetrics
+            ? "customer_metrics m JOIN customers c ON c.id = m.customer_id"
+            : "customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id"
+    }
+
+    /// A page of the customer list. Deep pages near the end are read backwards, so the cost
+    /// is bounded by the distance to the nearer end of the list.
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow] {
         let (filter, args) = Self.listFilter(q)
+        let from = Self.listFrom(q)
         return try pool.read { db in
-            try CustomerListRow.fetchAll(db, sql: """
+            var reversed = false
+            var off = offset
+            var lim = limit
+            if let total, offset > total / 2 {
+                reversed = true
+                lim = max(0, min(limit, total - offset))
+                off = max(0, total - offset - lim)
+            }
+            let rows = try CustomerListRow.fetchAll(db, sql: """
                 SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
                        m.orders, m.spend, m.clv_12m
-                FROM customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id
-                WHERE \(filter) ORDER BY \(q.sort.orderSQL) LIMIT ? OFFSET ?
-                """, arguments: args + [limit, offset])
+                FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed)) LIMIT ? OFFSET ?
+                """, arguments: args + [lim, off])
+            return reversed ? rows.reversed() : rows
         }
     }
 
     public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id WHERE \(filter)
-                """, arguments: args) ?? 0
+            if filter == "1" && !q.sort.drivesFromMetrics {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter)", arguments: args) ?? 0
         }
     }
 

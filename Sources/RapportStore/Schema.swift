@@ -114,6 +114,42 @@ enum Schema {
             CREATE INDEX audit_by_customer ON audit_log(customer_id, time);
             """)
         }
+        m.registerMigration("v2-browsing") { db in
+            // Indexes for every sort of the customer list, so a page never sorts the table.
+            try db.execute(sql: """
+            CREATE INDEX customers_by_name ON customers(name COLLATE NOCASE, id);
+            CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE);
+            CREATE INDEX metrics_by_spend ON customer_metrics(spend DESC, customer_id);
+            CREATE INDEX metrics_by_orders ON customer_metrics(orders DESC, customer_id);
+            CREATE INDEX metrics_by_clv ON customer_metrics(clv_12m DESC, customer_id);
+            CREATE INDEX metrics_by_recency ON customer_metrics(recency_days, customer_id);
+            CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id);
+            CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id);
+            DROP INDEX metrics_by_segment;
+            DROP INDEX metrics_by_stage;
+            """)
+            // Substring search on name, email and id: a trigram index over the customers
+            // table (external content, so the text is not stored twice), kept in step by triggers.
+            try db.execute(sql: """
+            CREATE VIRTUAL TABLE customers_search USING fts5(
+                name, email, external_id, content='customers', content_rowid='id', tokenize='trigram');
+            INSERT INTO customers_search(customers_search) VALUES ('rebuild');
+            CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+                INSERT INTO customers_search(rowid, name, email, external_id)
+                VALUES (new.id, new.name, new.email, new.external_id);
+            END;
+            CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+                INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
+                VALUES ('delete', old.id, old.name, old.email, old.external_id);
+            END;
+            CREATE TRIGGER customers_search_update AFTER UPDATE OF name, email, external_id ON customers BEGIN
+                INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
+                VALUES ('delete', old.id, old.name, old.email, old.external_id);
+                INSERT INTO customers_search(rowid, name, email, external_id)
+                VALUES (new.id, new.name, new.email, new.external_id);
+            END;
+            """)
+        }
         return m
     }
 }

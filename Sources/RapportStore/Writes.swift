@@ -147,6 +147,8 @@ extension ProfileStore {
             try db.execute(sql: "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
                            arguments: [ref, key])
             try Self.audit(db, actor, "customer.forget", customer: key, customerRef: ref)
+            // The trigram index keeps deleted entries until its segments merge: merge now.
+            try db.execute(sql: "INSERT INTO customers_search(customers_search) VALUES ('optimize')")
         }
         try compact()
     }
