@@ -46,12 +46,12 @@ let package = Package(
         .target(
             name: "RapportService",
             dependencies: ["RapportStore", "RapportEngine", "RapportSampleData",
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "RapportApp",
-            dependencies: ["RapportUI", "RapportService",
-                           .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["RapportUI", "RapportService"]
         ),
         .executableTarget(
             name: "rapport",

@@ -1,0 +1,87 @@
+import Foundation
+import TOMLKit
+
+/// User settings from `$XDG_CONFIG_HOME/rapport/config.toml` (default
+/// `~/.config/rapport/config.toml`). Every setting is optional.
+///
+/// ```toml
+/// [keys]                 # action = key or [keys]; see docs/keys.md for action names
+/// down = ["j", "Down"]
+/// [insights]
+/// tau_days = 90          # recency half-life of inferred preferences, in days
+/// exploration_share = 0.1
+/// [colors]
+/// accent = "cyan"        # black red green yellow blue magenta cyan white default
+/// [ui]
+/// mouse = false
+/// ```
+public struct Config: Sendable, Equatable {
+    public var keys: [String: [String]] = [:]
+    public var tauDays: Double = 90
+    public var explorationShare: Double = 0.10
+    public var colors: [String: String] = [:]
+    public var mouse = false
+    public var path: String?
+
+    public init() {}
+
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
+        return base + "/rapport/config.toml"
+    }
+
+    /// Loads the config file; a missing file gives the defaults, a malformed one an error
+    /// naming the file, line and column.
+    public static func load(path: String = Config.defaultPath()) throws -> Config {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return Config() }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String = "config.toml") throws -> Config {
+        var c = Config()
+        c.path = path
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw ConfigError("\(path):\(e.source.begin.line):\(e.source.begin.column): \(e.description)")
+        }
+        if let keys = table["keys"]?.table {
+            for (action, value) in keys {
+                if let s = value.string { c.keys[action] = [s] }
+                else if let a = value.array {
+                    let names = a.compactMap(\.string)
+                    guard names.count == a.count else { throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names") }
+                    c.keys[action] = names
+                } else { throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names") }
+            }
+        }
+        if let insights = table["insights"]?.table {
+            if let v = insights["tau_days"] {
+                guard let d = v.double ?? v.int.map(Double.init), d > 0 else { throw ConfigError("\(path): insights.tau_days: expected a positive number of days") }
+                c.tauDays = d
+            }
+            if let v = insights["exploration_share"] {
+                guard let d = v.double ?? v.int.map(Double.init), (0...0.5).contains(d) else { throw ConfigError("\(path): insights.exploration_share: expected a number from 0 to 0.5") }
+                c.explorationShare = d
+            }
+        }
+        if let colors = table["colors"]?.table {
+            for (k, v) in colors {
+                guard let s = v.string else { throw ConfigError("\(path): colors.\(k): expected a colour name") }
+                c.colors[k] = s
+            }
+        }
+        if let ui = table["ui"]?.table, let m = ui["mouse"] {
+            guard let b = m.bool else { throw ConfigError("\(path): ui.mouse: expected true or false") }
+            c.mouse = b
+        }
+        return c
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ d: String) { description = d }
+}
