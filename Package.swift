@@ -67,5 +67,6 @@ let package = Package(
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
         .testTarget(name: "RapportAppTests", dependencies: ["RapportApp"]),
         .testTarget(name: "RapportCLITests", dependencies: ["RapportService"]),
+        .testTarget(name: "RapportE2ETests", dependencies: ["RapportStore"]),
     ]
 )

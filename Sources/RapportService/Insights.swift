@@ -2,11 +2,45 @@ import Foundation
 import RapportEngine
 import RapportStore
 
-/// Placeholder-free seam for the insight engine: until the engine is wired in, a customer's
-/// insight is what the store holds (metrics) and nothing is invented.
+/// The batch state loaded from the store, shared by every profile view of a session.
+final class EngineCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: EngineModel?
+    private var items: ItemModel?
+    private var products: [Int64: Product]?
+
+    func get(_ store: ProfileStore) throws -> (EngineModel?, ItemModel, [Int64: Product]) {
+        lock.lock(); defer { lock.unlock() }
+        if products == nil {
+            products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
+        }
+        if model == nil, let data = try store.modelState("engine") {
+            model = try JSONDecoder().decode(EngineModel.self, from: data)
+        }
+        if items == nil {
+            var n: [Int64: [ItemModel.Neighbor]] = [:]
+            for r in try store.readNeighbors() { n[r.product, default: []].append(.init(product: r.neighbor, weight: r.weight)) }
+            for k in n.keys { n[k]!.sort { $0.weight > $1.weight } }
+            items = ItemModel(neighbors: n, lambda: 0)
+        }
+        return (model, items!, products!)
+    }
+
+    func set(model: EngineModel, items: ItemModel, products: [Int64: Product]) {
+        lock.lock(); defer { lock.unlock() }
+        self.model = model; self.items = items; self.products = products
+    }
+}
+
+/// What changed in words, between two insights of the same customer.
 public struct InsightSnapshot: Sendable, Equatable {
     public var inferred: [String]
-    public var recommendations: [String]
+    public var recommendations: [Int64]
+
+    init(_ i: CustomerInsight) {
+        inferred = i.inferred.filter { $0.attribute == .category && $0.score >= 0.2 }.map(\.value)
+        recommendations = i.recommendations.map(\.product)
+    }
 }
 
 enum InsightDiff {
@@ -18,13 +52,93 @@ enum InsightDiff {
         if !lost.isEmpty { out.append("\(lost.joined(separator: ", ")) no longer inferred") }
         if !gained.isEmpty { out.append("\(gained.joined(separator: ", ")) now inferred") }
         let changed = after.recommendations.filter { !before.recommendations.contains($0) }.count
-        if changed > 0 { out.append("\(changed) recommendation\(changed == 1 ? "" : "s") changed") }
+        out.append(changed == 0 ? "recommendations unchanged"
+                   : "\(changed) recommendation\(changed == 1 ? "" : "s") changed")
         return out
     }
 }
 
 extension Workspace {
-    func refreshDerived(progress: ((String, Double) -> Void)?) throws {}
-    func refreshCustomer(_ key: Int64) throws {}
-    func insight(for key: Int64) throws -> InsightSnapshot? { nil }
+    /// Rebuilds the batch state from every event: per-customer metrics, RFM thresholds,
+    /// BG/NBD and Gamma-Gamma fits, popularity, item neighbours.
+    func refreshDerived(progress: ((String, Double) -> Void)?) throws {
+        guard !store.isReadOnly else { return }
+        let started = Date()
+        let counts = try store.counts()
+        let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
+        var builder = ModelBuilder(asOf: asOf)
+        var current: Int64 = -1
+        var batch: [Event] = []
+        var seen = 0
+        let customerKeys = try store.customerKeys()
+        var keyIndex = 0
+        func flush() {
+            // Customers without events still get a row, so every sort lists everyone.
+            while keyIndex < customerKeys.count && customerKeys[keyIndex] < current {
+                builder.add(customer: customerKeys[keyIndex], events: []); keyIndex += 1
+            }
+            if keyIndex < customerKeys.count && customerKeys[keyIndex] == current { keyIndex += 1 }
+            builder.add(customer: current, events: batch)
+        }
+        try store.scanEvents { e in
+            if e.customer != current {
+                if current >= 0 { flush() }
+                current = e.customer
+                batch.removeAll(keepingCapacity: true)
+            }
+            batch.append(EngineBridge.event(e))
+            seen += 1
+            if seen % 500_000 == 0 { progress?("reading events", Double(seen) / Double(max(1, counts.events))) }
+        }
+        if current >= 0 { flush() }
+        while keyIndex < customerKeys.count { builder.add(customer: customerKeys[keyIndex], events: []); keyIndex += 1 }
+        progress?("fitting models", 0.8)
+        let result = builder.finish()
+        progress?("writing metrics", 0.9)
+        let now = ProfileStore.nowSeconds()
+        try store.writeMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, replacingAll: true)
+        var rows: [(product: Int64, neighbor: Int64, weight: Double)] = []
+        for (p, list) in result.items.neighbors { for n in list { rows.append((p, n.product, n.weight)) } }
+        try store.writeNeighbors(rows)
+        try store.writeModelState(["engine": try JSONEncoder().encode(result.model)], now: now)
+        let products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
+        cache.set(model: result.model, items: result.items, products: products)
+        try refreshSegmentMembers()
+        logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
+                                            "seconds": "\(Date().timeIntervalSince(started))"])
+        progress?("done", 1)
+    }
+
+    /// Recomputes one customer's metrics at once (after a gift flag or a history change).
+    func refreshCustomer(_ key: Int64) throws {
+        guard !store.isReadOnly else { return }
+        let (model, _, _) = try cache.get(store)
+        guard let model else { return }
+        let events = try store.events(customer: key).map(EngineBridge.event)
+        var f = Figures.base(events: events, asOf: model.asOf)
+        f.apply(model)
+        try store.writeMetrics([EngineBridge.metrics(key, f, now: ProfileStore.nowSeconds())], replacingAll: false)
+    }
+
+    func facts(_ key: Int64) throws -> CustomerFacts {
+        guard let c = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
+        return CustomerFacts(key: key, consent: EngineBridge.consent(c),
+                             stated: try store.statedPreferences(customer: key).compactMap(EngineBridge.stated),
+                             statedChannel: c.statedChannel, signup: c.signupTime)
+    }
+
+    /// A customer's full insight, computed now from their events and the batch state.
+    public func customerInsight(_ key: Int64, rows: [EventRow]? = nil) throws -> CustomerInsight? {
+        let (model, items, products) = try cache.get(store)
+        guard let model else { return nil }
+        let events = try (rows ?? store.events(customer: key)).map(EngineBridge.event)
+        return Insights.compute(facts: try facts(key), events: events, products: products, model: model,
+                                itemModel: items, settings: insightSettings)
+    }
+
+    func insight(for key: Int64) throws -> InsightSnapshot? {
+        try customerInsight(key).map(InsightSnapshot.init)
+    }
+
+    public var products: [Int64: Product] { (try? cache.get(store).2) ?? [:] }
 }

@@ -1,15 +1,160 @@
 import Foundation
+import RapportEngine
 import RapportStore
 
-/// The `profile` view of a customer: who they are and what the data says.
+/// The `profile` view of a customer: who they are beside what the data says.
 public struct ProfileReport: Codable, Sendable {
     public var customer: CustomerIdentity
-    public var stated: [StatedView]
     public var notes: [NoteView]
+    public var preferences: PreferencesView
+    public var rfm: RFMView?
+    public var lifecycle: LifecycleView?
+    public var recommendations: [RecommendationView]
+    public var replenishment: [ReplenishmentView]
+    public var channel: ChannelView
+    public var milestones: [MilestoneView]
+    public var monthlySpend: [Double]
+    public var asOf: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customer, notes, preferences, rfm, lifecycle, recommendations, replenishment, channel, milestones
+        case monthlySpend = "monthly_spend", asOf = "as_of"
+    }
+}
+
+public struct PreferencesView: Codable, Sendable {
+    public var inferred: [InferredView]
+    public var stated: [StatedView]
+}
+
+public struct InferredView: Codable, Sendable, Equatable {
+    public var attribute: String
+    public var value: String
+    public var score: Double
+    public var confidence: Double
+    /// Event ids (as `rapport history` shows them) that contributed most.
+    public var evidence: [String]
+}
+
+public struct RFMView: Codable, Sendable {
+    public var r: Int, f: Int, m: Int
+    public var segment: String
+    public var recencyDays: Int?
+    public var orders: Int
+    public var spend: Double
+    enum CodingKeys: String, CodingKey { case r, f, m, segment, recencyDays = "recency_days", orders, spend }
+}
+
+public struct LifecycleView: Codable, Sendable {
+    public var stage: String
+    public var pAlive: Double?
+    public var expectedPurchases30d: Double?
+    public var expectedPurchases90d: Double?
+    public var expectedPurchases365d: Double?
+    public var expectedSpend: Double?
+    public var clv12m: Double?
+    enum CodingKeys: String, CodingKey {
+        case stage, pAlive = "p_alive", expectedPurchases30d = "expected_purchases_30d"
+        case expectedPurchases90d = "expected_purchases_90d", expectedPurchases365d = "expected_purchases_365d"
+        case expectedSpend = "expected_spend", clv12m = "clv_12m"
+    }
+}
+
+public struct RecommendationView: Codable, Sendable, Equatable {
+    public var productId: String
+    public var title: String
+    public var category: String
+    public var score: Double
+    public var kind: String
+    public var reason: String
+    enum CodingKeys: String, CodingKey { case productId = "product_id", title, category, score, kind, reason }
+}
+
+public struct ReplenishmentView: Codable, Sendable {
+    public var productId: String
+    public var title: String
+    public var lastPurchase: String
+    public var intervalDays: Double
+    public var due: String
+    public var daysUntilDue: Int
+    enum CodingKeys: String, CodingKey {
+        case productId = "product_id", title, lastPurchase = "last_purchase", intervalDays = "interval_days", due
+        case daysUntilDue = "days_until_due"
+    }
+}
+
+public struct ChannelView: Codable, Sendable {
+    public var stated: String?
+    public var inferred: String?
+    public var shares: [String: Double]
+}
+
+public struct MilestoneView: Codable, Sendable {
+    public var kind: String
+    public var label: String
+    public var reached: Bool
+    public var distance: Double?
+    public var date: String?
 }
 
 extension Workspace {
     public func profile(_ key: Int64) throws -> ProfileReport {
-        ProfileReport(customer: try identity(key), stated: try stated(key), notes: try notes(key))
+        let rows = try store.events(customer: key)
+        let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
+        let insight = try customerInsight(key, rows: rows)
+        let products = self.products
+        func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
+        func title(_ k: Int64) -> String { products[k]?.title ?? "" }
+        let round = { (v: Double) in (v * 1000).rounded() / 1000 }
+        var report = ProfileReport(
+            customer: try identity(key), notes: try notes(key),
+            preferences: PreferencesView(inferred: [], stated: try stated(key)),
+            rfm: nil, lifecycle: nil, recommendations: [], replenishment: [],
+            channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
+            milestones: [], monthlySpend: [], asOf: nil)
+        guard let i = insight else { return report }
+        report.asOf = DateParsing.isoDate(i.asOf)
+        report.preferences.inferred = i.inferred.map {
+            InferredView(attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
+                         confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
+        }
+        let f = i.figures
+        if let s = f.rfm {
+            report.rfm = RFMView(r: s.r, f: s.f, m: s.m, segment: s.segment.rawValue, recencyDays: f.recencyDays,
+                                 orders: f.orders, spend: round(f.spend))
+        }
+        report.lifecycle = LifecycleView(stage: f.stage.rawValue, pAlive: f.pAlive.map(round),
+                                         expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
+                                         expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
+                                         clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
+        report.recommendations = i.recommendations.map {
+            RecommendationView(productId: pid($0.product), title: title($0.product), category: products[$0.product]?.category ?? "",
+                               score: round($0.score), kind: $0.kind.rawValue, reason: $0.reason)
+        }
+        report.replenishment = i.replenishment.map {
+            ReplenishmentView(productId: pid($0.product), title: title($0.product), lastPurchase: DateParsing.isoDate($0.lastPurchase),
+                              intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
+        }
+        report.channel = ChannelView(stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
+        report.milestones = i.milestones.map {
+            MilestoneView(kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance, date: $0.date.map(DateParsing.isoDate))
+        }
+        report.monthlySpend = i.monthlySpend.map { ($0 * 100).rounded() / 100 }
+        return report
+    }
+
+    /// Recommendations alone, with `k` items.
+    public func recommendations(_ key: Int64, k: Int) throws -> [RecommendationView] {
+        var ws = insightSettings
+        ws.recommendations.k = k
+        let (model, items, products) = try cache.get(store)
+        guard let model else { return [] }
+        let events = try store.events(customer: key).map(EngineBridge.event)
+        let i = Insights.compute(facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
+        return i.recommendations.map {
+            RecommendationView(productId: products[$0.product]?.externalId ?? "#\($0.product)", title: products[$0.product]?.title ?? "",
+                               category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
+                               kind: $0.kind.rawValue, reason: $0.reason)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RapportSampleData
+import RapportEngine
 import RapportStore
 
 /// The application layer both the CLI and the explorer use: one open store plus the analyst
@@ -8,20 +9,24 @@ import RapportStore
 public final class Workspace: @unchecked Sendable {
     public let store: ProfileStore
     public let analyst: String
+    public var insightSettings: InsightSettings
     let logger = Logger(label: "rapport.workspace")
+    let cache = EngineCache()
 
-    public init(store: ProfileStore, analyst: String) {
+    public init(store: ProfileStore, analyst: String, config: Config = Config()) {
         self.store = store
         self.analyst = analyst
+        insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
     }
 
     /// Opens the store at `location`. A default store that does not exist yet is created
     /// from the bundled sample, so the first run shows data.
-    public static func open(_ location: StoreLocation, analyst: String, readOnly: Bool = false) throws -> Workspace {
+    public static func open(_ location: StoreLocation, analyst: String, readOnly: Bool = false,
+                            config: Config = Config()) throws -> Workspace {
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
             try createFromSample(at: location.path, analyst: analyst)
         }
-        return Workspace(store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst)
+        return Workspace(store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst, config: config)
     }
 
     /// Builds the sample store beside `path` and renames it into place only when complete,

@@ -141,3 +141,22 @@ extension ProfileStore {
         try pool.read { db in try StatedPreferenceRecord.order(sql: "customer_id, id").fetchAll(db) }
     }
 }
+
+extension ProfileStore {
+    /// The time of the newest event: the analysis date of a snapshot store.
+    public func latestEventTime() throws -> Int64? {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events") }
+    }
+
+    /// Every customer key, ascending.
+    public func customerKeys() throws -> [Int64] {
+        try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM customers ORDER BY id") }
+    }
+}
+
+extension ProfileStore {
+    /// Every customer's metrics row (batch passes only).
+    public func allMetrics() throws -> [MetricsRecord] {
+        try pool.read { db in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics ORDER BY customer_id") }
+    }
+}

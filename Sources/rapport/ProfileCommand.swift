@@ -4,24 +4,146 @@ import RapportService
 import RapportStore
 
 struct Profile: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "One customer: identity, consent, stated preferences, notes and insights.")
+    static let configuration = CommandConfiguration(abstract: "One customer: who they are beside what the data says.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        let report = try ws.profile(try ws.customerKey(id))
-        if output.json { try Out.json(report); return }
-        let c = report.customer
-        Out.line("\(c.name ?? "(no name)")  [\(c.id)]")
+        let p = try ws.profile(try ws.customerKey(id))
+        if output.json { try Out.json(p); return }
+        let c = p.customer
+        Out.line("\(c.name ?? "(no name)")  [\(c.id)]\(p.asOf.map { "  figures as of \($0)" } ?? "")")
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
         if !place.isEmpty { Out.line("  location: \(place)") }
         if let e = c.email { Out.line("  email:    \(e)") }
-        if let p = c.phone { Out.line("  phone:    \(p)") }
+        if let ph = c.phone { Out.line("  phone:    \(ph)") }
         func flag(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "not recorded" }
         Out.line("  consent:  personalization \(flag(c.consent.personalization)), email \(flag(c.consent.email)), sms \(flag(c.consent.sms)), push \(flag(c.consent.push))")
-        for s in report.stated { Out.line("  \(s.polarity)s:    \(s.kind) \(s.value)") }
-        for n in report.notes { Out.line("  note:     \(n.time) \(n.analyst): \(n.text)") }
+        Out.line("  channel:  stated \(p.channel.stated ?? "-"), engages on \(p.channel.inferred ?? "-")")
+        Out.line()
+        Out.line("Stated")
+        if p.preferences.stated.isEmpty { Out.line("  (nothing stated)") }
+        for s in p.preferences.stated { Out.line("  \(s.polarity == "like" ? "likes" : "dislikes") \(s.kind) \(s.value)") }
+        Out.line("Inferred (score, confidence, evidence)")
+        for i in p.preferences.inferred.prefix(10) {
+            Out.line(String(format: "  %@ %@  %.2f  %.2f  %@", i.attribute, i.value, i.score, i.confidence, i.evidence.prefix(3).joined(separator: " ")))
+        }
+        if let r = p.rfm { Out.line("RFM      \(r.r)\(r.f)\(r.m) \(r.segment), \(r.orders) orders, spend \(String(format: "%.2f", r.spend)), last \(r.recencyDays.map { "\($0) days ago" } ?? "-")") }
+        if let l = p.lifecycle {
+            Out.line("Lifecycle \(l.stage), P(alive) \(l.pAlive.map { String(format: "%.2f", $0) } ?? "-"), expected purchases 90d \(l.expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"), CLV 12m \(l.clv12m.map { String(format: "%.2f", $0) } ?? "-")")
+        }
+        Out.line("Recommendations")
+        for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind)] \(r.reason)") }
+        if !p.replenishment.isEmpty { Out.line("Replenishment") }
+        for r in p.replenishment { Out.line("  \(r.productId) \(r.title): due \(r.due) (\(r.daysUntilDue) days)") }
+        Out.line("Milestones")
+        for m in p.milestones { Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.distance.map { " (\(Int($0)) to go)" } ?? "")") }
+        if !p.notes.isEmpty { Out.line("Notes") }
+        for n in p.notes { Out.line("  \(n.time) \(n.analyst): \(n.text)") }
+    }
+}
+
+struct Recommend: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Recommendations for a customer, each with its reason.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "How many.") var k = 10
+    @Argument(help: "Customer id.") var id: String
+
+    func validate() throws { if k < 1 || k > 200 { throw ValidationError("--k must be from 1 to 200") } }
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let recs = try ws.recommendations(try ws.customerKey(id), k: k)
+        if output.json { try Out.json(recs); return }
+        let t = TextTable(headers: ["PRODUCT", "TITLE", "KIND", "REASON"])
+        for r in recs { t.add([r.productId, r.title, r.kind, r.reason]) }
+        t.print()
+    }
+}
+
+struct Refresh: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Rebuild metrics, segments and the recommendation model from every event.")
+    @OptionGroup var storeOptions: StoreOptions
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let started = Date()
+        let tty = Out.isTerminal
+        try ws.refresh { stage, fraction in
+            if tty { FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%\u{1B}[K", stage, fraction * 100).utf8)) }
+        }
+        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        Out.line(String(format: "refreshed in %.2f s", Date().timeIntervalSince(started)))
+    }
+}
+
+struct Segments: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "RFM segments, lifecycle stages and rule segments with counts.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    mutating func run() throws {
+        let ws = try storeOptions.open()
+        let s = try ws.segmentSummaries()
+        if output.json { try Out.json(s); return }
+        let t = TextTable(headers: ["KIND", "SEGMENT", "MEMBERS", "SHARE", "RULE"])
+        for x in s { t.add([x.kind, x.name, String(x.members), String(format: "%.1f%%", x.share * 100), x.rule ?? ""]) }
+        t.print()
+    }
+}
+
+struct Segment: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create and inspect rule segments.",
+                                                    subcommands: [Create.self, Members.self, Delete.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save a rule segment, e.g. 'recency_days < 60 and consent.email'.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Segment name.") var name: String
+        @Argument(help: "Rule (see docs/algorithms.md).") var rule: String
+
+        mutating func run() throws {
+            let ws = try storeOptions.open()
+            let n = try ws.createSegment(name: name, rule: rule)
+            Out.line("segment \(name): \(n) members")
+        }
+    }
+
+    struct Members: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Members of a segment (rule, RFM or stage).")
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "At most this many.") var limit = 100
+        @Argument(help: "Segment name.") var name: String
+
+        mutating func run() throws {
+            let ws = try storeOptions.open()
+            let rows: [CustomerListRow]
+            if try ws.store.segment(named: name) != nil {
+                rows = try ws.store.segmentMembers(segment: name, limit: limit)
+            } else {
+                let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
+                guard rfm || stage else { throw RuntimeError("no segment named '\(name)'") }
+                rows = try ws.store.customerPage(CustomerQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
+            }
+            if output.json { try Out.json(rows); return }
+            let t = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE"])
+            for r in rows { t.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? ""]) }
+            t.print()
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a rule segment.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Segment name.") var name: String
+        mutating func run() throws {
+            let ws = try storeOptions.open()
+            try ws.store.deleteSegment(name: name, by: ws.actor)
+            Out.line("deleted segment \(name)")
+        }
     }
 }

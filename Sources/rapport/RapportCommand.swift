@@ -10,7 +10,8 @@ struct RapportCommand: ParsableCommand {
         discussion: "With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.",
         version: "0.1.0",
         subcommands: [Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
-                      Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self],
+                      Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
+                      Recommend.self, Segments.self, Segment.self, Refresh.self],
         defaultSubcommand: Explore.self)
 }
 

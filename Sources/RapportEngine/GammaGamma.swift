@@ -1,0 +1,37 @@
+import Foundation
+
+/// Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV"):
+/// each customer's transaction values are Gamma(p, ν) with ν ~ Gamma(q, γ).
+public struct GammaGamma: Sendable, Equatable, Codable {
+    public var p: Double
+    public var q: Double
+    public var gamma: Double
+
+    /// Fit on customers with at least one repeat purchase: (number of transactions, mean value).
+    public static func fit(_ data: [(x: Int, mean: Double)]) -> GammaGamma? {
+        let rows = data.filter { $0.x > 0 && $0.mean > 0 }
+        guard rows.count >= 10 else { return nil }
+        let f: ([Double]) -> Double = { v in
+            let p = exp(v[0]), q = exp(v[1]), g = exp(v[2])
+            var ll = 0.0
+            for r in rows {
+                let x = Double(r.x)
+                ll += lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(g)
+                    + (p * x - 1) * log(r.mean) + p * x * log(x) - (p * x + q) * log(x * r.mean + g)
+            }
+            return ll.isFinite ? -ll : .greatestFiniteMagnitude
+        }
+        var best = NelderMead.minimize(f, start: [0, 0, 0], step: 0.5)
+        best = NelderMead.minimize(f, start: best.point, step: 0.1)
+        let v = best.point.map(exp)
+        return GammaGamma(p: v[0], q: v[1], gamma: v[2])
+    }
+
+    /// Expected mean transaction value given x transactions with mean m (shrunk toward the population).
+    public func expectedSpend(x: Int, mean: Double) -> Double {
+        let xd = Double(x)
+        guard q > 1 else { return mean }
+        if x == 0 { return p * gamma / (q - 1) }
+        return (gamma + mean * xd) * p / (p * xd + q - 1)
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+
+/// Batch state every customer's insight uses: fitted models, thresholds and popularity,
+/// as of one moment. Built by `rapport refresh` (and after imports); small enough to keep
+/// in memory and to store as JSON.
+public struct EngineModel: Sendable, Codable, Equatable {
+    /// The analysis date: figures are computed as of this time.
+    public var asOf: Int64
+    public var bgnbd: BGNBD?
+    public var gammaGamma: GammaGamma?
+    public var rfm: RFMThresholds
+    public var popularity: Popularity
+
+    public init(asOf: Int64, bgnbd: BGNBD?, gammaGamma: GammaGamma?, rfm: RFMThresholds, popularity: Popularity) {
+        self.asOf = asOf; self.bgnbd = bgnbd; self.gammaGamma = gammaGamma; self.rfm = rfm; self.popularity = popularity
+    }
+}
+
+/// Who the customer is, for the engine (no names needed).
+public struct CustomerFacts: Sendable {
+    public var key: Int64
+    public var consent: Consent
+    public var stated: [StatedPreference]
+    public var statedChannel: String?
+    public var signup: Int64?
+    public init(key: Int64, consent: Consent, stated: [StatedPreference], statedChannel: String?, signup: Int64?) {
+        self.key = key; self.consent = consent; self.stated = stated; self.statedChannel = statedChannel; self.signup = signup
+    }
+}
+
+/// Per-customer figures the list sorts on (and the lifecycle panel shows).
+public struct CustomerFigures: Sendable, Equatable, Codable {
+    public var orders: Int
+    public var spend: Double
+    public var firstPurchase: Int64?
+    public var lastPurchase: Int64?
+    public var lastEvent: Int64?
+    public var recencyDays: Int?
+    public var rfm: RFMScore?
+    public var summary: RFMSummary?
+    public var pAlive: Double?
+    public var expected30: Double?
+    public var expected90: Double?
+    public var expected365: Double?
+    public var expectedSpend: Double?
+    public var clv12m: Double?
+    public var stage: LifecycleStage
+    public var firstEvent: Int64?
+    /// Mean value of repeat purchase days (the first purchase day is excluded, as in Gamma-Gamma).
+    public var meanRepeatSpend: Double?
+}
+
+/// Lifecycle stages. With purchases: from P(alive) (active ≥ 0.7, at risk ≥ 0.4, lapsing ≥
+/// 0.15, else lost); a first purchase within 90 days is new. BG/NBD gives P(alive) = 1 to
+/// customers without a repeat purchase, so one-time buyers are staged by days since that
+/// purchase instead (≤ 90 new, ≤ 180 at risk, ≤ 365 lapsing, else lost). Without purchases:
+/// new if first seen within 90 days, else lost.
+public enum LifecycleStage: String, Sendable, Codable, CaseIterable {
+    case new, active, atRisk = "at risk", lapsing, lost
+}
+
+extension CustomerFigures {
+    /// Fills in what the fitted models say: RFM scores, P(alive), expected purchases, CLV, stage.
+    public mutating func apply(_ model: EngineModel) {
+        if let recencyDays {
+            rfm = model.rfm.score(recencyDays: Double(recencyDays), frequency: Double(orders), monetary: spend)
+        }
+        if let s = summary {
+            if let bg = model.bgnbd {
+                pAlive = bg.pAlive(s)
+                expected30 = bg.expectedPurchases(s, t: 30 / 7)
+                expected90 = bg.expectedPurchases(s, t: 90 / 7)
+                expected365 = bg.expectedPurchases(s, t: 365 / 7)
+            }
+            let mean = meanRepeatSpend ?? 0
+            expectedSpend = model.gammaGamma?.expectedSpend(x: s.x, mean: mean) ?? mean
+            if let e = expected365, let m = expectedSpend { clv12m = e * m }
+        }
+        stage = Figures.stage(self, asOf: model.asOf)
+    }
+}
+
+public enum Figures {
+    /// Recency, frequency, value and lifecycle of one customer from their events.
+    public static func compute(events: [Event], model: EngineModel?, asOf: Int64) -> CustomerFigures {
+        var f = base(events: events, asOf: asOf)
+        if let model { f.apply(model) } else { f.stage = stage(f, asOf: asOf) }
+        return f
+    }
+
+    /// The figures that need no fitted model: one pass over the customer's events.
+    public static func base(events: [Event], asOf: Int64) -> CustomerFigures {
+        var purchaseTimes: [Int64] = []
+        var spend = 0.0
+        var dayAmounts: [Int64: Double] = [:]
+        var lastEvent: Int64?
+        var firstEvent: Int64?
+        for e in events where e.time <= asOf {
+            lastEvent = max(lastEvent ?? e.time, e.time)
+            firstEvent = min(firstEvent ?? e.time, e.time)
+            if e.type == .purchase {
+                purchaseTimes.append(e.time); spend += e.amount
+                dayAmounts[Day.of(e.time), default: 0] += e.amount
+            } else if e.type == .return {
+                spend += e.amount
+            }
+        }
+        let first = purchaseTimes.min(), last = purchaseTimes.max()
+        let summary = RFMSummary.from(purchaseTimes: purchaseTimes, end: asOf, unitDays: 7)
+        var mean: Double?
+        if summary != nil {
+            let repeatDays = dayAmounts.keys.sorted().dropFirst()
+            mean = repeatDays.isEmpty ? (dayAmounts.values.first ?? 0)
+                : repeatDays.reduce(0) { $0 + dayAmounts[$1]! } / Double(repeatDays.count)
+        }
+        return CustomerFigures(orders: dayAmounts.count, spend: spend, firstPurchase: first, lastPurchase: last,
+                               lastEvent: lastEvent, recencyDays: last.map { Int(Day.of(asOf) - Day.of($0)) },
+                               rfm: nil, summary: summary, pAlive: nil, expected30: nil, expected90: nil,
+                               expected365: nil, expectedSpend: nil, clv12m: nil, stage: .lost,
+                               firstEvent: firstEvent, meanRepeatSpend: mean)
+    }
+
+    static func stage(_ f: CustomerFigures, asOf: Int64) -> LifecycleStage {
+        guard let s = f.summary, let first = f.firstPurchase else {
+            guard let firstSeen = f.firstEvent else { return .new }
+            return Day.of(asOf) - Day.of(firstSeen) <= 90 ? .new : .lost
+        }
+        if Day.of(asOf) - Day.of(first) <= 90 { return .new }
+        if s.x == 0 {
+            let since = f.recencyDays ?? Int.max
+            return since <= 90 ? .new : since <= 180 ? .atRisk : since <= 365 ? .lapsing : .lost
+        }
+        let p = f.pAlive ?? 1
+        return p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+    }
+
+    /// Spend per calendar month (30-day buckets) for the last `months` months, oldest first.
+    public static func monthlySpend(events: [Event], asOf: Int64, months: Int = 24) -> [Double] {
+        var out = [Double](repeating: 0, count: months)
+        let endDay = Day.of(asOf)
+        for e in events where e.type == .purchase || e.type == .return {
+            let back = Int((endDay - Day.of(e.time)) / 30)
+            if back >= 0 && back < months { out[months - 1 - back] += e.amount }
+        }
+        return out
+    }
+}
+
+/// Everything the profile shows that the data says, with reasons.
+public struct CustomerInsight: Sendable, Codable {
+    public var asOf: Int64
+    public var inferred: [InferredPreference]
+    public var stated: [StatedPreference]
+    public var figures: CustomerFigures
+    public var recommendations: [Recommendation]
+    public var replenishment: [ReplenishmentDue]
+    public var channel: ChannelPreference
+    public var milestones: [Milestone]
+    public var monthlySpend: [Double]
+}
+
+public struct InsightSettings: Sendable, Equatable, Codable {
+    public var preferences = PreferenceSettings()
+    public var recommendations = RecommendationSettings()
+    public init(tauDays: Double = 90, explorationShare: Double = 0.10, k: Int = 10) {
+        preferences = PreferenceSettings(tauDays: tauDays)
+        recommendations = RecommendationSettings(k: k, explorationShare: explorationShare)
+    }
+}
+
+public enum Insights {
+    /// One customer's complete insight. Cost is linear in the customer's events plus the
+    /// neighbours of their recent items: it runs on every profile open and after every gift flag.
+    public static func compute(facts: CustomerFacts, events: [Event], products: [Int64: Product],
+                               model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()) -> CustomerInsight {
+        let asOf = model.asOf
+        let visible = events.filter { $0.time <= asOf }
+        let figures = Figures.compute(events: visible, model: model, asOf: asOf)
+        let inferred = facts.consent.allowsPersonalization
+            ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
+        let replenishment = Replenishment.due(events: visible, products: products, now: asOf)
+        let recs = Recommender.recommend(
+            RecommendationInput(events: visible, stated: facts.stated, consent: facts.consent,
+                                segment: figures.rfm?.segment.rawValue, replenishment: replenishment),
+            products: products, model: itemModel, popularity: model.popularity,
+            settings: settings.recommendations, now: asOf)
+        return CustomerInsight(
+            asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,
+            replenishment: replenishment, channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
+            milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
+            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Builds the batch state from every customer's events, one customer at a time, so the
+/// caller can stream a store of any size: per customer it keeps only the figures and the
+/// set of products they interacted with.
+public struct ModelBuilder: Sendable {
+    public let asOf: Int64
+    var keys: [Int64] = []
+    var figures: [CustomerFigures] = []
+    var baskets: [[Int64]] = []
+    var popularity: PopularityBuilder
+    /// BG/NBD and Gamma-Gamma are fitted on at most this many customers (an even spread),
+    /// which pins the parameters down well and keeps the fit's cost flat as the store grows.
+    public var maxFitCustomers = 50_000
+    public var itemLambda: Double = 200
+
+    public init(asOf: Int64) {
+        self.asOf = asOf
+        popularity = PopularityBuilder(now: asOf)
+    }
+
+    public mutating func add(customer key: Int64, events: [Event]) {
+        keys.append(key)
+        figures.append(Figures.base(events: events, asOf: asOf))
+        var basket = Set<Int64>()
+        for e in Preferences.shapingEvents(events) where e.time <= asOf {
+            popularity.add(e, segment: nil)
+            if let p = e.product, PreferenceSettings.weight(e) > 0 { basket.insert(p) }
+        }
+        baskets.append(Array(basket))
+    }
+
+    public struct Result: Sendable {
+        public var model: EngineModel
+        public var items: ItemModel
+        public var customers: [(key: Int64, figures: CustomerFigures)]
+    }
+
+    public func finish() -> Result {
+        let buyers = figures.indices.filter { figures[$0].summary != nil }
+        let rfm = RFMThresholds.fit(recencyDays: buyers.map { Double(figures[$0].recencyDays ?? 0) },
+                                    frequency: buyers.map { Double(figures[$0].orders) },
+                                    monetary: buyers.map { figures[$0].spend })
+        let stride = max(1, buyers.count / maxFitCustomers)
+        let sample = Swift.stride(from: 0, to: buyers.count, by: stride).map { buyers[$0] }
+        let bg = sample.count >= 20 ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7).model : nil
+        let gg = GammaGamma.fit(sample.compactMap { i in
+            figures[i].summary.map { (x: $0.x, mean: figures[i].meanRepeatSpend ?? 0) }
+        })
+        var pop = popularity.build()
+        var model = EngineModel(asOf: asOf, bgnbd: bg, gammaGamma: gg, rfm: rfm, popularity: pop)
+        var out: [(Int64, CustomerFigures)] = []
+        out.reserveCapacity(keys.count)
+        var bySegment: [String: [Int64: Int]] = [:]
+        for i in keys.indices {
+            var f = figures[i]
+            f.apply(model)
+            if let seg = f.rfm?.segment.rawValue {
+                for p in baskets[i] { bySegment[seg, default: [:]][p, default: 0] += 1 }
+            }
+            out.append((keys[i], f))
+        }
+        pop.bySegment = bySegment.mapValues { counts in
+            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(200).map(\.key)
+        }
+        model.popularity = pop
+        let items = ItemModel.build(baskets: baskets, lambda: itemLambda)
+        return Result(model: model, items: items, customers: out)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+/// The fields a rule sees for one customer.
+struct CustomerRuleContext: RuleContext {
+    let customer: CustomerRecord
+    let metrics: MetricsRecord?
+    let stated: [StatedPreferenceRecord]
+    let affinity: (String) -> Double?
+    let now: Int64
+
+    func field(_ name: String) -> RuleValue {
+        func num(_ v: Double?) -> RuleValue { v.map(RuleValue.number) ?? .missing }
+        func str(_ v: String?) -> RuleValue { v.map(RuleValue.string) ?? .missing }
+        func flag(_ v: Bool?) -> RuleValue { .bool(v ?? false) }
+        let m = metrics
+        switch name {
+        case "recency_days": return num(m?.recencyDays.map(Double.init))
+        case "orders", "frequency": return num(m.map { Double($0.orders) })
+        case "spend", "monetary": return num(m?.spend)
+        case "r": return num(m?.r.map(Double.init))
+        case "f": return num(m?.f.map(Double.init))
+        case "m": return num(m?.m.map(Double.init))
+        case "segment": return str(m?.rfmSegment)
+        case "stage": return str(m?.stage)
+        case "p_alive": return num(m?.pAlive)
+        case "expected_purchases_90d": return num(m?.expected90d)
+        case "clv": return num(m?.clv12m)
+        case "consent.personalization": return .bool(customer.consentPersonalization ?? true)
+        case "consent.email": return flag(customer.consentEmail)
+        case "consent.sms": return flag(customer.consentSms)
+        case "consent.push": return flag(customer.consentPush)
+        case "country": return str(customer.country)
+        case "city": return str(customer.city)
+        case "stated_channel": return str(customer.statedChannel)
+        case "age":
+            guard let by = customer.birthYear else { return .missing }
+            let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: TimeInterval(now))).year ?? 2026
+            return .number(Double(year - by))
+        default: return .missing
+        }
+    }
+
+    func call(_ function: String, _ argument: String) -> RuleValue {
+        switch function {
+        case "affinity": return affinity(argument).map(RuleValue.number) ?? .number(0)
+        case "likes", "dislikes":
+            let polarity = function == "likes" ? "like" : "dislike"
+            return .bool(stated.contains { $0.polarity == polarity && $0.value.caseInsensitiveCompare(argument) == .orderedSame })
+        default: return .missing
+        }
+    }
+}
+
+public struct SegmentSummary: Codable, Sendable {
+    public var name: String
+    public var kind: String
+    public var rule: String?
+    public var members: Int
+    public var share: Double
+}
+
+extension Workspace {
+    /// Parses a rule; the error names the column of the mistake.
+    public func parseRule(_ text: String) throws -> Rule {
+        do { return try Rule(parsing: text) } catch { throw StoreError.invalidArgument("rule: \(error.description)") }
+    }
+
+    /// The customers a rule selects right now.
+    public func members(of rule: Rule) throws -> [Int64] {
+        let customers = try store.allCustomers()
+        let metrics = Dictionary(uniqueKeysWithValues: try store.allMetrics().map { ($0.customerId, $0) })
+        let prefs = Dictionary(grouping: try store.allStatedPreferences(), by: \.customerId)
+        let needsAffinity = rule.functionsUsed.contains("affinity")
+        let (model, _, products) = try cache.get(store)
+        let asOf = model?.asOf ?? ProfileStore.nowSeconds()
+        var out: [Int64] = []
+        for c in customers {
+            guard let key = c.id else { continue }
+            var affinities: [String: Double] = [:]
+            if needsAffinity {
+                let events = try store.events(customer: key).map(EngineBridge.event)
+                for p in Preferences.infer(events: events, products: products, now: asOf, settings: insightSettings.preferences) {
+                    affinities[p.value.lowercased()] = max(affinities[p.value.lowercased()] ?? 0, p.score)
+                }
+            }
+            let ctx = CustomerRuleContext(customer: c, metrics: metrics[key], stated: prefs[key] ?? [],
+                                          affinity: { affinities[$0.lowercased()] }, now: asOf)
+            if rule.matches(ctx) { out.append(key) }
+        }
+        return out
+    }
+
+    public func createSegment(name: String, rule text: String) throws -> Int {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw StoreError.invalidArgument("a segment needs a printable name")
+        }
+        let rule = try parseRule(text)
+        let members = try members(of: rule)
+        try store.saveSegment(name: trimmed, rule: text, memberCount: members.count, by: actor)
+        try store.replaceSegmentMembers(segment: trimmed, customers: members)
+        return members.count
+    }
+
+    func refreshSegmentMembers() throws {
+        for s in try store.segments() {
+            guard let rule = try? Rule(parsing: s.rule) else { continue }
+            try store.replaceSegmentMembers(segment: s.name, customers: try members(of: rule))
+        }
+    }
+
+    /// RFM segments, lifecycle stages and saved rule segments with member counts.
+    public func segmentSummaries() throws -> [SegmentSummary] {
+        let total = max(1, try store.customerCount())
+        let (rfm, stages) = try store.segmentCounts()
+        var out: [SegmentSummary] = []
+        for seg in RFMSegment.allCases {
+            let n = rfm.first { $0.0 == seg.rawValue }?.1 ?? 0
+            out.append(SegmentSummary(name: seg.rawValue, kind: "rfm", rule: nil, members: n, share: Double(n) / Double(total)))
+        }
+        for st in LifecycleStage.allCases {
+            let n = stages.first { $0.0 == st.rawValue }?.1 ?? 0
+            out.append(SegmentSummary(name: st.rawValue, kind: "stage", rule: nil, members: n, share: Double(n) / Double(total)))
+        }
+        for s in try store.segments() {
+            let n = s.memberCount ?? 0
+            out.append(SegmentSummary(name: s.name, kind: "rule", rule: s.rule, members: n, share: Double(n) / Double(total)))
+        }
+        return out
+    }
+}
+
+public enum RFMNames { public static let all = Set(RFMSegment.allCases.map(\.rawValue)) }
+public enum StageNames { public static let all = Set(LifecycleStage.allCases.map(\.rawValue)) }
