@@ -38,6 +38,8 @@ public final class Workspace: @unchecked Sendable {
         do {
             let ws = Workspace(store: try ProfileStore(path: partial), analyst: analyst)
             try ws.loadBundledSample()
+            // Move everything from the WAL into the main file before the file is renamed.
+            _ = try ws.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try ws.store.pool.close()
         }
         guard rename(partial, path) == 0 else {

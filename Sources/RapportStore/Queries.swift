@@ -52,8 +52,11 @@ public struct CustomerQuery: Sendable, Equatable {
     public var segment: String?
     public var stage: String?
     public var sort: CustomerSort
-    public init(text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name) {
-        self.text = text; self.segment = segment; self.stage = stage; self.sort = sort
+    /// A saved rule segment's members only.
+    public var ruleSegment: String?
+    public init(text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
+                ruleSegment: String? = nil) {
+        self.text = text; self.segment = segment; self.stage = stage; self.sort = sort; self.ruleSegment = ruleSegment
     }
 }
 
@@ -159,6 +162,10 @@ extension ProfileStore {
         }
         if let s = q.segment { clauses.append("m.rfm_segment = ?"); args += [s] }
         if let s = q.stage { clauses.append("m.stage = ?"); args += [s] }
+        if let s = q.ruleSegment {
+            clauses.append("c.id IN (SELECT sm.customer_id FROM segment_members sm JOIN segments s ON s.id = sm.segment_id WHERE s.name = ?)")
+            args += [s]
+        }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
     }
 

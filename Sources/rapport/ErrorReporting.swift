@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RapportService
 import RapportStore
 
 enum ErrorReporting {
@@ -10,6 +11,9 @@ enum ErrorReporting {
             printError(e.description)
             return 1
         case let e as StoreError:
+            printError("rapport: error: \(e.description)")
+            return 1
+        case let e as ConfigError:
             printError("rapport: error: \(e.description)")
             return 1
         case let e as RuntimeError:

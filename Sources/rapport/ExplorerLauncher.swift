@@ -1,11 +1,39 @@
 import Foundation
+import Logging
+import RapportApp
 import RapportService
+import RapportTerminal
+import RapportUI
 
-/// Opens the explorer. Until the terminal UI lands this prints a summary of the store.
+/// Opens the explorer on a real terminal.
 enum ExplorerLauncher {
-    static func run(workspace: Workspace, readOnly: Bool, redact: Bool) throws {
-        let c = try workspace.store.counts()
-        Out.line("Rapport store \(workspace.store.path)")
-        Out.line("  \(c.customers) customers, \(c.products) products, \(c.events) events, \(c.notes) notes, \(c.segments) segments")
+    static func run(workspace: Workspace, config: Config, readOnly: Bool, redact: Bool) throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw RuntimeError("the explorer needs a terminal; for scripts use a subcommand (see 'rapport help')")
+        }
+        var keymap = AppKeys.keymap()
+        let errors = keymap.rebind(config.keys)
+        if !errors.isEmpty { throw RuntimeError("\(config.path ?? "config.toml"): \(errors.joined(separator: "; "))") }
+        var theme = Theme()
+        for (role, name) in config.colors {
+            guard let color = Color(rawValue: name) else { throw RuntimeError("\(config.path ?? "config.toml"): colors.\(role): unknown colour '\(name)'") }
+            switch role {
+            case "accent": theme.accent = color
+            case "warning": theme.warning = color
+            case "danger": theme.danger = color
+            case "good": theme.good = color
+            default: throw RuntimeError("\(config.path ?? "config.toml"): colors.\(role): unknown role (accent, warning, danger, good)")
+            }
+        }
+        let logger = Logger(label: "rapport.explorer")
+        logger.info("explorer starting", metadata: ["readOnly": "\(readOnly)"])
+        let backend = NcursesBackend(mouse: config.mouse)
+        defer { backend.restore() }
+        var model = AppModel(size: backend.size, glyphs: backend.glyphs, readOnly: readOnly, redact: redact,
+                             storePath: workspace.store.path, keymap: keymap)
+        model.theme = theme
+        let runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
+        runtime.run()
+        logger.info("explorer closed")
     }
 }

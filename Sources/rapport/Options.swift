@@ -18,9 +18,10 @@ struct StoreOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
-    func open(readOnly: Bool = false) throws -> Workspace {
+    func open(readOnly: Bool = false, config: Config? = nil) throws -> Workspace {
         Logs.bootstrap()
-        return try Workspace.open(location, analyst: analystName, readOnly: readOnly)
+        let settings = try config ?? Config.load()
+        return try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
     }
 }
 

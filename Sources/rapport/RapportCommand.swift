@@ -22,8 +22,9 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Mask email addresses and phone numbers on screen.") var redact = false
 
     mutating func run() throws {
-        let ws = try storeOptions.open(readOnly: readOnly)
-        try ExplorerLauncher.run(workspace: ws, readOnly: readOnly, redact: redact)
+        let config = try Config.load()
+        let ws = try storeOptions.open(readOnly: readOnly, config: config)
+        try ExplorerLauncher.run(workspace: ws, config: config, readOnly: readOnly, redact: redact)
     }
 }
 

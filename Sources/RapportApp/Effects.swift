@@ -1,0 +1,123 @@
+import Foundation
+import RapportService
+import RapportStore
+import RapportUI
+
+/// Commands: every read and write of the store happens here, off the UI loop, and comes
+/// back as a message.
+struct Effects: Sendable {
+    let workspace: Workspace
+    typealias Cmd = Command<AppMessage>
+
+    static let window = 200
+
+    func loadList(_ q: CustomerQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
+        Cmd { send in
+            do {
+                let total = needTotal ? try workspace.store.customerCount(q) : knownTotal
+                let start = max(0, index - Effects.window / 2)
+                let rows = try workspace.store.customerPage(q, offset: start, limit: Effects.window, total: total)
+                send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func loadProfile(_ key: Int64) -> Cmd {
+        Cmd { send in
+            do { send(.profileLoaded(try workspace.profile(key))) } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func loadHistory(_ key: Int64) -> Cmd {
+        Cmd { send in
+            do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func loadSegments() -> Cmd {
+        Cmd { send in
+            do { send(.segmentsLoaded(try workspace.segmentSummaries())) } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func setGift(_ eventId: String, isGift: Bool, note: String?, customer: Int64) -> Cmd {
+        Cmd { send in
+            do {
+                let outcome = try workspace.setGift(event: eventId, isGift: isGift, note: note)
+                send(.giftChanged(outcome, eventId: eventId, isGift: isGift))
+                send(.historyLoaded(key: customer, events: try workspace.history(customer)))
+                send(.profileLoaded(try workspace.profile(customer)))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func countClear(_ key: Int64, range: HistoryRange) -> Cmd {
+        Cmd { send in
+            do { send(.clearCounted(try workspace.store.countHistory(customer: key, range: range))) } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func clear(_ key: Int64, range: HistoryRange) -> Cmd {
+        Cmd { send in
+            do {
+                let n = try workspace.clearHistory(customer: key, range: range)
+                send(.cleared(n))
+                send(.historyLoaded(key: key, events: try workspace.history(key)))
+                send(.profileLoaded(try workspace.profile(key)))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func addNote(_ key: Int64, _ text: String) -> Cmd {
+        Cmd { send in
+            do {
+                try workspace.store.addNote(customer: key, text: text, by: workspace.actor)
+                send(.noteAdded)
+                send(.profileLoaded(try workspace.profile(key)))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func export(_ key: Int64, id: String) -> Cmd {
+        Cmd { send in
+            do {
+                let safe = id.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? String($0) : "_" }.joined()
+                let dir = FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
+                    ? FileManager.default.currentDirectoryPath : NSTemporaryDirectory()
+                let path = (dir as NSString).appendingPathComponent("rapport-export-\(safe).json")
+                try workspace.exportToFile(key, path: path)
+                send(.exported(path))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func erase(_ key: Int64, id: String) -> Cmd {
+        Cmd { send in
+            do {
+                send(.progress("erasing \(id) and compacting the store…"))
+                try workspace.forget(customer: key)
+                send(.progress(nil))
+                send(.erased(id))
+            } catch { send(.progress(nil)); send(.failed("\(error)")) }
+        }
+    }
+
+    func checkRule(_ text: String) -> Cmd {
+        Cmd { send in
+            do {
+                let rule = try workspace.parseRule(text)
+                send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
+            } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+        }
+    }
+
+    func createSegment(name: String, rule: String) -> Cmd {
+        Cmd { send in
+            do {
+                let n = try workspace.createSegment(name: name, rule: rule)
+                send(.segmentCreated(name, n))
+                send(.segmentsLoaded(try workspace.segmentSummaries()))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+import Foundation
+import RapportService
+import RapportStore
+import RapportUI
+
+/// The explorer program: messages in, model updated, commands out. `update` does no I/O.
+public struct Explorer: Program, Sendable {
+    public typealias Model = AppModel
+    public typealias Message = AppMessage
+    typealias Cmd = Command<AppMessage>
+    let effects: Effects
+
+    public init(workspace: Workspace) { effects = Effects(workspace: workspace) }
+
+    public func initial(_ m: inout AppModel) -> [Command<AppMessage>] { reloadList(&m) }
+    public func isFinished(_ m: AppModel) -> Bool { m.finished }
+    public func message(for event: InputEvent, _ m: AppModel) -> AppMessage? { .input(event) }
+
+    static let minimum = Size(width: 80, height: 24)
+    var pageSize: (AppModel) -> Int { { max(1, $0.size.height - 4) } }
+
+    public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
+        switch msg {
+        case .input(let event): return handle(&m, event)
+        case .listLoaded(let generation, let total, let start, let rows):
+            guard generation == m.list.generation else { return [] }
+            if let total { m.list.total = total; m.list.rows = [:] }
+            for (i, r) in rows.enumerated() { m.list.rows[start + i] = r }
+            m.list.pending.remove(start)
+            m.list.loaded = true
+            clampList(&m)
+            return []
+        case .profileLoaded(let r):
+            if m.profile?.key == r.customer.key { m.profile?.report = r }
+            return []
+        case .historyLoaded(let key, let events):
+            if var h = m.history, h.key == key {
+                h.all = events
+                h.selected = min(h.selected, max(0, h.events.count - 1))
+                m.history = h
+            }
+            return []
+        case .segmentsLoaded(let items):
+            m.segments.items = items
+            m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
+            return []
+        case .giftChanged(let outcome, let eventId, let isGift):
+            m.history?.lastGift = (eventId, !isGift)
+            m.flash = Flash(text: outcome.summary, isError: false)
+            return reloadList(&m, keepSelection: true)
+        case .clearCounted(let n):
+            if case .clearHistory(let r, let t, _, let c)? = m.dialog { m.dialog = .clearHistory(range: r, types: t, count: n, confirming: c) }
+            return []
+        case .cleared(let n):
+            m.flash = Flash(text: "removed \(n) event\(n == 1 ? "" : "s"); preferences and recommendations recomputed", isError: false)
+            return reloadList(&m, keepSelection: true)
+        case .noteAdded:
+            m.flash = Flash(text: "note added", isError: false)
+            return []
+        case .exported(let path):
+            m.flash = Flash(text: "exported to \(path)", isError: false)
+            return []
+        case .erased(let id):
+            m.flash = Flash(text: "\(id) erased: their data is gone from the store", isError: false)
+            m.profile = nil; m.history = nil
+            m.screen = .list
+            return reloadList(&m, keepSelection: true)
+        case .ruleChecked(let rule, let count, let error):
+            if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
+                m.dialog = .newSegment(name: name, rule: field, onRule: onRule,
+                                       status: error ?? "valid rule", count: count)
+            }
+            return []
+        case .segmentCreated(let name, let n):
+            m.flash = Flash(text: "segment \(name) saved: \(n) members", isError: false)
+            return []
+        case .failed(let text):
+            m.flash = Flash(text: text, isError: true)
+            return []
+        case .progress(let p):
+            m.progress = p
+            return []
+        case .gotoCustomer(let key):
+            return openProfile(&m, key: key)
+        case .refreshed:
+            m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
+            return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
+        case .evidenceReady(let title, let lines):
+            m.dialog = .evidence(title: title, lines: lines.isEmpty ? ["no events (they may have been cleared)"] : lines)
+            return []
+        }
+    }
+
+    // MARK: input
+
+    func handle(_ m: inout AppModel, _ event: InputEvent) -> [Cmd] {
+        switch event {
+        case .resize(let s):
+            m.size = s
+            clampList(&m)
+            return ensureRows(&m)
+        case .mouse(let me):
+            switch me {
+            case .wheelDown: return move(&m, 3)
+            case .wheelUp: return move(&m, -3)
+            case .click(let p):
+                if m.screen == .list && p.y >= 2 && p.y < m.size.height - 2 {
+                    m.list.selected = min(max(0, m.list.total - 1), m.list.offset + p.y - 2)
+                }
+                return []
+            }
+        case .key(let key):
+            if key == .ctrl("c") { m.finished = true; return [] }
+            if m.help != nil { return handleHelp(&m, key) }
+            if m.dialog != nil { return handleDialog(&m, key) }
+            if m.commandLine != nil { return handleCommandLine(&m, key) }
+            if m.list.filter != nil && m.screen == .list { return handleFilter(&m, key) }
+            m.flash = nil
+            guard let action = m.keymap.action(for: key, in: m.screen.rawValue) else { return [] }
+            return perform(&m, action.id)
+        }
+    }
+
+    func perform(_ m: inout AppModel, _ id: String) -> [Cmd] {
+        let page = pageSize(m)
+        switch id {
+        case "quit": return back(&m, quitOnList: true)
+        case "back": return back(&m, quitOnList: false)
+        case "interrupt": m.finished = true; return []
+        case "help": m.help = 0; return []
+        case "command": m.commandLine = TextField(); return []
+        case "down": return move(&m, 1)
+        case "up": return move(&m, -1)
+        case "page_down": return move(&m, page)
+        case "page_up": return move(&m, -page)
+        case "top": return move(&m, -Int.max / 2)
+        case "bottom": return move(&m, Int.max / 2)
+        case "segments":
+            m.screen = .segments
+            return [effects.loadSegments()]
+        case "open": return openSelected(&m)
+        case "filter":
+            m.list.filter = TextField(m.list.query.text)
+            return []
+        case "sort":
+            let all = CustomerSort.allCases
+            m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
+            return reloadList(&m)
+        case "clear_filter":
+            m.list.query.text = ""; m.list.query.segment = nil; m.list.query.stage = nil; m.list.query.ruleSegment = nil
+            return reloadList(&m)
+        case "next_panel":
+            if m.screen == .history { m.screen = .profile; m.profile?.panel = 0; return [] }
+            guard var p = m.profile else { return [] }
+            if p.panel == 3 { return openHistory(&m) }
+            p.panel += 1; m.profile = p
+            return []
+        case "prev_panel":
+            if var p = m.profile { p.panel = (p.panel + 3) % 4; m.profile = p }
+            return []
+        case "history": return openHistory(&m)
+        case "evidence": return openEvidence(&m)
+        case "note":
+            guard writable(&m) else { return [] }
+            m.dialog = .note(TextField()); return []
+        case "export":
+            guard let p = m.profile, let r = p.report else { return [] }
+            return [effects.export(p.key, id: r.customer.id)]
+        case "erase":
+            guard writable(&m), let r = m.profile?.report else { return [] }
+            m.dialog = .erase(id: r.customer.id, field: TextField()); return []
+        case "gift": return toggleGift(&m)
+        case "undo":
+            guard writable(&m), let h = m.history, let last = h.lastGift else {
+                m.flash = Flash(text: "no gift change to undo", isError: true); return []
+            }
+            m.history?.lastGift = nil
+            return [effects.setGift(last.eventId, isGift: last.wasGift, note: nil, customer: h.key)]
+        case "clear_history":
+            guard writable(&m), let h = m.history else { return [] }
+            m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
+            return [effects.countClear(h.key, range: clearRange(m, 1, 0))]
+        case "type_filter":
+            let types: [String?] = [nil, "purchase", "view", "search", "cart", "return", "rating", "open", "click"]
+            let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
+            m.history?.typeFilter = types[(i + 1) % types.count]
+            m.history?.selected = 0; m.history?.offset = 0
+            return []
+        case "date_filter":
+            let ranges: [Int?] = [nil, 30, 90, 365]
+            let i = ranges.firstIndex(of: m.history?.days) ?? 0
+            m.history?.days = ranges[(i + 1) % ranges.count]
+            m.history?.selected = 0; m.history?.offset = 0
+            return []
+        case "members":
+            guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
+            let s = m.segments.items[m.segments.selected]
+            m.list.query = CustomerQuery(segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
+                                         sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
+            m.screen = .list
+            return reloadList(&m)
+        case "new_segment":
+            guard writable(&m) else { return [] }
+            m.dialog = .newSegment(name: TextField(), rule: TextField(), onRule: false, status: "type a name, Tab, then a rule", count: nil)
+            return []
+        default: return []
+        }
+    }
+
+    func writable(_ m: inout AppModel) -> Bool {
+        if m.readOnly { m.flash = Flash(text: "unavailable: the store is open read-only", isError: true) }
+        return !m.readOnly
+    }
+
+    func back(_ m: inout AppModel, quitOnList: Bool) -> [Cmd] {
+        switch m.screen {
+        case .list:
+            if quitOnList { m.finished = true; return [] }
+            if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil || m.list.query.ruleSegment != nil {
+                return perform(&m, "clear_filter")
+            }
+        case .profile: m.screen = .list
+        case .history: m.screen = .profile
+        case .segments: m.screen = .list
+        }
+        return []
+    }
+
+    func move(_ m: inout AppModel, _ d: Int) -> [Cmd] {
+        func step(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v.addingReportingOverflow(d).partialValue)) }
+        switch m.screen {
+        case .list:
+            guard m.list.total > 0 else { return [] }
+            m.list.selected = step(m.list.selected, m.list.total)
+            clampList(&m)
+            return ensureRows(&m)
+        case .history:
+            guard var h = m.history else { return [] }
+            h.selected = step(h.selected, max(1, h.events.count))
+            m.history = h
+        case .segments:
+            m.segments.selected = step(m.segments.selected, max(1, m.segments.items.count))
+        case .profile:
+            guard var p = m.profile else { return [] }
+            if p.panel == 0 {
+                p.selectedPreference = step(p.selectedPreference, max(1, p.report?.preferences.inferred.count ?? 1))
+            } else {
+                p.scroll[p.panel] = max(0, p.scroll[p.panel] + (d > 0 ? 1 : -1) * min(abs(d), 1000))
+            }
+            m.profile = p
+        }
+        return []
+    }
+
+    func clampList(_ m: inout AppModel) {
+        let h = max(1, m.size.height - 4)
+        m.list.selected = max(0, min(m.list.selected, m.list.total - 1))
+        m.list.offset = Table.scroll(offset: m.list.offset, selected: m.list.selected, height: h, count: m.list.total)
+    }
+
+    /// Asks for the window of rows around the selection if any visible row is missing.
+    func ensureRows(_ m: inout AppModel) -> [Cmd] {
+        let h = max(1, m.size.height - 4)
+        let visible = m.list.offset..<min(m.list.total, m.list.offset + h)
+        guard visible.contains(where: { m.list.rows[$0] == nil }) else { return [] }
+        let start = max(0, m.list.selected - Effects.window / 2)
+        guard !m.list.pending.contains(start) else { return [] }
+        m.list.pending.insert(start)
+        // Keep memory flat: drop rows far from the selection.
+        if m.list.rows.count > 4 * Effects.window {
+            m.list.rows = m.list.rows.filter { abs($0.key - m.list.selected) < 2 * Effects.window }
+        }
+        return [effects.loadList(m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: false,
+                                 knownTotal: m.list.total)]
+    }
+
+    func reloadList(_ m: inout AppModel, keepSelection: Bool = false) -> [Cmd] {
+        m.list.generation += 1
+        m.list.pending = []
+        if !keepSelection { m.list.selected = 0; m.list.offset = 0 }
+        return [effects.loadList(m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: true,
+                                 knownTotal: m.list.total)]
+    }
+
+    func openSelected(_ m: inout AppModel) -> [Cmd] {
+        guard let row = m.list.rows[m.list.selected] else { return [] }
+        return openProfile(&m, key: row.key)
+    }
+
+    func openProfile(_ m: inout AppModel, key: Int64) -> [Cmd] {
+        if m.profile?.key != key { m.profile = ProfileState(key: key) }
+        m.screen = .profile
+        return [effects.loadProfile(key)]
+    }
+
+    func openHistory(_ m: inout AppModel) -> [Cmd] {
+        guard let p = m.profile else { return [] }
+        if m.history?.key != p.key { m.history = HistoryState(key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "") }
+        m.screen = .history
+        return [effects.loadHistory(p.key)]
+    }
+
+    func openEvidence(_ m: inout AppModel) -> [Cmd] {
+        guard let p = m.profile, p.panel == 0, let r = p.report, r.preferences.inferred.indices.contains(p.selectedPreference) else { return [] }
+        let pref = r.preferences.inferred[p.selectedPreference]
+        return [Cmd { send in
+            do {
+                let events = try effects.workspace.history(p.key)
+                let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
+                let lines = pref.evidence.compactMap { id -> String? in
+                    guard let e = byId[id] else { return nil }
+                    return "\(e.time.prefix(10))  \(e.type)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                }
+                send(.progress(nil))
+                send(.evidenceReady(title: "\(pref.attribute) \(pref.value): evidence", lines: lines))
+            } catch { send(.failed("\(error)")) }
+        }]
+    }
+
+    func toggleGift(_ m: inout AppModel) -> [Cmd] {
+        guard writable(&m), let h = m.history, h.events.indices.contains(h.selected) else { return [] }
+        let e = h.events[h.selected]
+        guard e.type == "purchase" else {
+            m.flash = Flash(text: "only purchases can be gifts", isError: true); return []
+        }
+        if e.gift { return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key)] }
+        m.dialog = .giftNote(eventId: e.eventId, field: TextField())
+        return []
+    }
+
+    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryRange {
+        let days = AppModel.clearRanges[range].1
+        // Like `rapport clear-history --last`, ranges count back from now.
+        let now = ProfileStore.nowSeconds()
+        return HistoryRange(since: days.map { now - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import RapportService
+import RapportStore
+import RapportUI
+
+/// Keys while a dialog, the help, the command line or the filter has the focus.
+extension Explorer {
+    func handleHelp(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        switch key {
+        case .escape, .char("q"), .char("?"), .enter: m.help = nil
+        case .down, .char("j"): m.help = (m.help ?? 0) + 1
+        case .up, .char("k"): m.help = max(0, (m.help ?? 0) - 1)
+        case .pageDown, .char(" "): m.help = (m.help ?? 0) + 10
+        case .pageUp: m.help = max(0, (m.help ?? 0) - 10)
+        default: break
+        }
+        return []
+    }
+
+    func handleFilter(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        guard var f = m.list.filter else { return [] }
+        switch key {
+        case .enter, .down, .up:
+            m.list.filter = nil
+            if key != .enter { return perform(&m, key == .down ? "down" : "up") }
+            return []
+        case .escape:
+            m.list.filter = nil
+            m.list.query.text = ""
+            return reloadList(&m)
+        default:
+            guard f.handle(key) else { return [] }
+            m.list.filter = f
+            guard f.text != m.list.query.text else { return [] }
+            m.list.query.text = f.text
+            return reloadList(&m)
+        }
+    }
+
+    static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "quit"]
+
+    /// Completions for the command line's current word.
+    func completions(_ text: String, _ m: AppModel) -> [String] {
+        let parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if parts.count <= 1 { return Self.commands.filter { $0.hasPrefix(parts.first ?? "") } }
+        let arg = parts.dropFirst().joined(separator: " ")
+        let options: [String]
+        switch parts[0] {
+        case "sort": options = CustomerSort.allCases.map(\.rawValue)
+        case "segment": options = RFMNames.all.sorted() + m.segments.items.filter { $0.kind == "rule" }.map(\.name)
+        case "stage": options = StageNames.all.sorted()
+        default: options = []
+        }
+        return options.filter { $0.hasPrefix(arg) }.map { "\(parts[0]) \($0)" }
+    }
+
+    func handleCommandLine(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        guard var f = m.commandLine else { return [] }
+        switch key {
+        case .escape: m.commandLine = nil; return []
+        case .tab:
+            let c = completions(f.text, m)
+            if let first = c.first {
+                // Complete to the longest common prefix of the candidates.
+                var common = first
+                for x in c.dropFirst() { while !x.hasPrefix(common) { common.removeLast() } }
+                f = TextField(c.count == 1 ? common + (common.contains(" ") ? "" : " ") : common)
+            }
+            m.commandLine = f
+            return []
+        case .enter:
+            m.commandLine = nil
+            return runCommand(&m, f.text.trimmingCharacters(in: .whitespaces))
+        default:
+            _ = f.handle(key)
+            m.commandLine = f
+            return []
+        }
+    }
+
+    func runCommand(_ m: inout AppModel, _ text: String) -> [Cmd] {
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let name = parts.first else { return [] }
+        let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch name {
+        case "q", "quit": m.finished = true; return []
+        case "sort":
+            guard let s = CustomerSort(rawValue: arg) else {
+                m.flash = Flash(text: "sort by one of: \(CustomerSort.allCases.map(\.rawValue).joined(separator: ", "))", isError: true); return []
+            }
+            m.list.query.sort = s; m.screen = .list
+            return reloadList(&m)
+        case "segment", "stage":
+            let isRFM = RFMNames.all.contains(arg), isStage = StageNames.all.contains(arg)
+            let isRule = m.segments.items.contains { $0.kind == "rule" && $0.name == arg }
+            guard isRFM || isStage || isRule else { m.flash = Flash(text: "no segment named '\(arg)'", isError: true); return [] }
+            m.list.query.segment = isRFM ? arg : nil
+            m.list.query.stage = isStage ? arg : nil
+            m.list.query.ruleSegment = isRule && !isRFM && !isStage ? arg : nil
+            m.screen = .list
+            return reloadList(&m)
+        case "goto":
+            return [Cmd { [effects] send in
+                do {
+                    guard let key = try effects.workspace.store.customerKey(externalId: arg) else {
+                        send(.failed("unknown customer '\(arg)'")); return
+                    }
+                    send(.gotoCustomer(key))
+                } catch { send(.failed("\(error)")) }
+            }]
+        case "export":
+            guard m.profile != nil else { m.flash = Flash(text: "open a customer first", isError: true); return [] }
+            return perform(&m, "export")
+        case "refresh":
+            guard writable(&m) else { return [] }
+            return [Cmd { [effects] send in
+                do {
+                    try effects.workspace.refresh { stage, f in send(.progress("refresh: \(stage) \(Int(f * 100))%")) }
+                    send(.progress(nil))
+                    send(.refreshed)
+                } catch { send(.progress(nil)); send(.failed("\(error)")) }
+            }]
+        default:
+            m.flash = Flash(text: "unknown command '\(name)' (Tab completes)", isError: true)
+            return []
+        }
+    }
+
+    func handleDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        guard let dialog = m.dialog else { return [] }
+        switch dialog {
+        case .evidence:
+            m.dialog = nil
+            return []
+        case .note(var f):
+            if key == .escape { m.dialog = nil; return [] }
+            if key == .enter {
+                m.dialog = nil
+                guard let p = m.profile, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+                return [effects.addNote(p.key, f.text)]
+            }
+            _ = f.handle(key); m.dialog = .note(f)
+        case .giftNote(let id, var f):
+            if key == .escape { m.dialog = nil; return [] }
+            if key == .enter {
+                m.dialog = nil
+                guard let h = m.history else { return [] }
+                let note = f.text.trimmingCharacters(in: .whitespaces)
+                return [effects.setGift(id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key)]
+            }
+            _ = f.handle(key); m.dialog = .giftNote(eventId: id, field: f)
+        case .clearHistory(var range, var types, let count, let confirming):
+            guard let h = m.history else { m.dialog = nil; return [] }
+            if confirming {
+                m.dialog = nil
+                if key == .char("y") || key == .char("Y") { return [effects.clear(h.key, range: clearRange(m, range, types))] }
+                m.flash = Flash(text: "nothing cleared", isError: false)
+                return []
+            }
+            switch key {
+            case .escape: m.dialog = nil; return []
+            case .left, .char("h"): range = (range + AppModel.clearRanges.count - 1) % AppModel.clearRanges.count
+            case .right, .char("l"): range = (range + 1) % AppModel.clearRanges.count
+            case .up, .char("k"): types = (types + AppModel.clearTypes.count - 1) % AppModel.clearTypes.count
+            case .down, .char("j"), .tab: types = (types + 1) % AppModel.clearTypes.count
+            case .enter:
+                guard let count, count > 0 else { m.dialog = nil; m.flash = Flash(text: "nothing to clear in that range", isError: false); return [] }
+                m.dialog = .clearHistory(range: range, types: types, count: count, confirming: true)
+                return []
+            default: return []
+            }
+            m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
+            return [effects.countClear(h.key, range: clearRange(m, range, types))]
+        case .erase(let id, var f):
+            if key == .escape { m.dialog = nil; return [] }
+            if key == .enter {
+                m.dialog = nil
+                guard f.text == id, let p = m.profile else {
+                    m.flash = Flash(text: "not erased: the id did not match", isError: true); return []
+                }
+                return [effects.erase(p.key, id: id)]
+            }
+            _ = f.handle(key); m.dialog = .erase(id: id, field: f)
+        case .newSegment(var name, var rule, var onRule, let status, let count):
+            switch key {
+            case .escape: m.dialog = nil; return []
+            case .tab, .backTab: onRule.toggle()
+            case .enter:
+                if !onRule { onRule = true; break }
+                let n = name.text.trimmingCharacters(in: .whitespaces)
+                guard !n.isEmpty else { m.dialog = .newSegment(name: name, rule: rule, onRule: false, status: "the segment needs a name", count: count); return [] }
+                m.dialog = nil
+                return [effects.createSegment(name: n, rule: rule.text)]
+            default:
+                if onRule {
+                    guard rule.handle(key) else { return [] }
+                    m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: "checking…", count: nil)
+                    return rule.text.isEmpty ? [] : [effects.checkRule(rule.text)]
+                }
+                _ = name.handle(key)
+            }
+            m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: status, count: count)
+        }
+        return []
+    }
+}

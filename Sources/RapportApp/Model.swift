@@ -1,0 +1,123 @@
+import Foundation
+import RapportService
+import RapportStore
+import RapportUI
+
+public enum Screen: String, Sendable { case list, profile, history, segments }
+
+/// The customer list: a window of rows around the selection, loaded on demand.
+public struct ListState: Sendable {
+    public var query = CustomerQuery()
+    public var total = 0
+    public var rows: [Int: CustomerListRow] = [:]
+    public var selected = 0
+    public var offset = 0
+    public var filter: TextField?
+    /// Bumped on every query change, so late answers to old queries are dropped.
+    public var generation = 0
+    public var pending: Set<Int> = []
+    public var loaded = false
+}
+
+public struct ProfileState: Sendable {
+    public var key: Int64
+    public var report: ProfileReport?
+    public var panel = 0
+    public var scroll = [0, 0, 0, 0]
+    public var selectedPreference = 0
+    public var evidenceOpen = false
+}
+
+public struct HistoryState: Sendable {
+    public var key: Int64
+    public var name: String
+    public var all: [HistoryEvent] = []
+    public var selected = 0
+    public var offset = 0
+    public var typeFilter: String?
+    public var days: Int?
+    public var lastGift: (eventId: String, wasGift: Bool)?
+
+    public var events: [HistoryEvent] {
+        all.filter { e in
+            (typeFilter == nil || e.type == typeFilter!) && (days == nil || e.time >= cutoff!)
+        }
+    }
+    var cutoff: String? {
+        guard let days, let newest = all.first?.time, let t = DateParsing.timestamp(newest) else { return nil }
+        return DateParsing.isoDateTime(t - Int64(days) * 86_400)
+    }
+}
+
+public struct SegmentsState: Sendable {
+    public var items: [SegmentSummary] = []
+    public var selected = 0
+    public var offset = 0
+}
+
+/// Modal dialogs. Each owns its inputs; the screen underneath stays as it was.
+public enum Dialog: Sendable {
+    case note(TextField)
+    case giftNote(eventId: String, field: TextField)
+    case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
+    case erase(id: String, field: TextField)
+    case newSegment(name: TextField, rule: TextField, onRule: Bool, status: String, count: Int?)
+    case evidence(title: String, lines: [String])
+}
+
+public struct Flash: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+}
+
+public struct AppModel: Sendable {
+    public var screen: Screen = .list
+    public var size: Size
+    public var glyphs: Glyphs
+    public var theme = Theme()
+    public var readOnly: Bool
+    public var redact: Bool
+    public var storePath: String
+    public var list = ListState()
+    public var profile: ProfileState?
+    public var history: HistoryState?
+    public var segments = SegmentsState()
+    public var dialog: Dialog?
+    public var help: Int?
+    public var commandLine: TextField?
+    public var flash: Flash?
+    public var progress: String?
+    public var finished = false
+    public var keymap: Keymap
+
+    public init(size: Size, glyphs: Glyphs, readOnly: Bool, redact: Bool, storePath: String, keymap: Keymap = AppKeys.keymap()) {
+        self.size = size; self.glyphs = glyphs; self.readOnly = readOnly; self.redact = redact
+        self.storePath = storePath; self.keymap = keymap
+    }
+
+    static let clearRanges: [(String, Int?)] = [("last 7 days", 7), ("last 30 days", 30), ("last 90 days", 90), ("all time", nil)]
+    static let clearTypes: [(String, [String]?)] = [("all types", nil), ("views and searches", ["view", "search"]),
+                                                     ("views", ["view"]), ("searches", ["search"]), ("carts", ["cart"]),
+                                                     ("opens and clicks", ["open", "click"])]
+}
+
+public enum AppMessage: Sendable {
+    case input(InputEvent)
+    case listLoaded(generation: Int, total: Int?, start: Int, rows: [CustomerListRow])
+    case profileLoaded(ProfileReport)
+    case historyLoaded(key: Int64, events: [HistoryEvent])
+    case segmentsLoaded([SegmentSummary])
+    case giftChanged(GiftOutcome, eventId: String, isGift: Bool)
+    case clearCounted(Int)
+    case cleared(Int)
+    case noteAdded
+    case exported(String)
+    case erased(String)
+    case ruleChecked(rule: String, count: Int?, error: String?)
+    case segmentCreated(String, Int)
+    case failed(String)
+    case progress(String?)
+    case evidenceReady(title: String, lines: [String])
+    case gotoCustomer(Int64)
+    case refreshed
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// What a terminal must do for the runtime. Only `RapportTerminal` implements it for a real
+/// terminal; `HeadlessBackend` implements it for tests.
+public protocol TerminalBackend: AnyObject {
+    var size: Size { get }
+    var glyphs: Glyphs { get }
+    /// Waits up to `timeoutMs` for input; nil when none arrived.
+    func readEvent(timeoutMs: Int) -> InputEvent?
+    /// Draws the differences between `previous` (nil: everything) and `buffer`.
+    func draw(_ buffer: CellBuffer, previous: CellBuffer?, cursor: Point?)
+    /// Leaves the terminal as it was found.
+    func restore()
+}
+
+/// Work that runs off the UI loop and reports back with messages (and may report progress
+/// on the way). Commands never touch the model.
+public struct Command<Message: Sendable>: Sendable {
+    public let run: @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void
+    public init(_ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void) { self.run = run }
+}
+
+/// An Elm-style program: messages update the model, the view renders it into cells.
+public protocol Program {
+    associatedtype Model
+    associatedtype Message: Sendable
+    func initial(_ model: inout Model) -> [Command<Message>]
+    func message(for event: InputEvent, _ model: Model) -> Message?
+    func update(_ model: inout Model, _ message: Message) -> [Command<Message>]
+    func view(_ model: Model, into buffer: inout CellBuffer) -> Point?
+    func isFinished(_ model: Model) -> Bool
+}
+
+/// Runs a program against a backend: input and command results become messages, each
+/// message updates the model, and a frame is drawn as a diff against the previous one.
+public final class Runtime<P: Program>: @unchecked Sendable {
+    public let program: P
+    public private(set) var model: P.Model
+    let backend: TerminalBackend
+    private var previous: CellBuffer?
+    private var current: CellBuffer
+    private let lock = NSLock()
+    private var inbox: [P.Message] = []
+    private let workers = DispatchQueue(label: "rapport.commands", qos: .userInitiated)
+    private var dirty = true
+
+    public init(program: P, model: P.Model, backend: TerminalBackend) {
+        self.program = program
+        self.model = model
+        self.backend = backend
+        current = CellBuffer(size: backend.size, ascii: backend.glyphs.isASCII)
+    }
+
+    func post(_ m: P.Message) {
+        lock.lock(); inbox.append(m); lock.unlock()
+    }
+
+    func start(_ commands: [Command<P.Message>]) {
+        for c in commands {
+            workers.async { [self] in c.run { m in self.post(m) } }
+        }
+    }
+
+    /// Handles one message now (used by the loop and by tests).
+    public func send(_ m: P.Message) {
+        start(program.update(&model, m))
+        dirty = true
+    }
+
+    /// Renders the current model into the back buffer and draws the difference.
+    public func render() {
+        if current.size != backend.size { current.resize(backend.size); previous = nil }
+        current.clear()
+        let cursor = program.view(model, into: &current)
+        backend.draw(current, previous: previous, cursor: cursor)
+        // Two buffers, swapped: the drawn frame becomes the one the next frame diffs against.
+        let spare = previous ?? CellBuffer(size: current.size, ascii: current.ascii)
+        previous = current
+        current = spare
+        dirty = false
+    }
+
+    /// Messages that arrived from commands since the last call.
+    func drainInbox() -> [P.Message] {
+        lock.lock(); defer { lock.unlock() }
+        let m = inbox
+        inbox.removeAll()
+        return m
+    }
+
+    /// The main loop. Returns when the program says it is finished.
+    public func run() {
+        start(program.initial(&model))
+        while !program.isFinished(model) {
+            for m in drainInbox() { send(m) }
+            if dirty { render() }
+            if program.isFinished(model) { break }
+            guard let event = backend.readEvent(timeoutMs: 25) else { continue }
+            if case .resize = event { dirty = true; previous = nil }
+            if let m = program.message(for: event, model) { send(m) }
+        }
+    }
+
+    /// For tests: runs every pending command to completion on this thread and applies results,
+    /// until nothing is left.
+    public func settle(maxRounds: Int = 100) {
+        for _ in 0..<maxRounds {
+            workers.sync {}
+            let ms = drainInbox()
+            if ms.isEmpty { return }
+            for m in ms { send(m) }
+        }
+    }
+
+    public func startInitial() { start(program.initial(&model)) }
+}
+
+/// A terminal in memory for tests: scripted input, the last frame kept as a `CellBuffer`.
+public final class HeadlessBackend: TerminalBackend {
+    public var size: Size
+    public var glyphs: Glyphs
+    public var events: [InputEvent] = []
+    public private(set) var frame: CellBuffer
+    public private(set) var restored = false
+    public private(set) var drawCount = 0
+
+    public init(size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode) {
+        self.size = size
+        self.glyphs = glyphs
+        frame = CellBuffer(size: size, ascii: glyphs.isASCII)
+    }
+
+    public func readEvent(timeoutMs: Int) -> InputEvent? { events.isEmpty ? nil : events.removeFirst() }
+
+    public func draw(_ buffer: CellBuffer, previous: CellBuffer?, cursor: Point?) {
+        if frame.size != buffer.size || previous == nil { frame = buffer } else {
+            for change in buffer.changes(from: previous) {
+                for (i, c) in change.cells.enumerated() { frame[change.x + i, change.y] = c }
+            }
+        }
+        drawCount += 1
+    }
+
+    public func restore() { restored = true }
+}

@@ -1,0 +1,199 @@
+/// Widgets render into a region of a `CellBuffer`; none of them knows about terminals.
+public enum Box {
+    /// Draws a border with a title; returns the inner area.
+    @discardableResult
+    public static func draw(_ b: inout CellBuffer, _ r: Rect, title: String = "", focused: Bool = false,
+                            glyphs: Glyphs, theme: Theme) -> Rect {
+        guard r.width >= 2, r.height >= 2 else { return Rect(x: r.x, y: r.y, width: 0, height: 0) }
+        let style = focused ? theme.focusedBorder : theme.muted
+        let h = String(repeating: glyphs.horizontal, count: r.width - 2)
+        b.write(glyphs.topLeft + h + glyphs.topRight, x: r.x, y: r.y, style: style)
+        b.write(glyphs.bottomLeft + h + glyphs.bottomRight, x: r.x, y: r.maxY - 1, style: style)
+        for y in (r.y + 1)..<(r.maxY - 1) {
+            b.write(glyphs.vertical, x: r.x, y: y, style: style)
+            b.write(glyphs.vertical, x: r.maxX - 1, y: y, style: style)
+        }
+        if !title.isEmpty && r.width > 4 {
+            b.write(" \(title) ", x: r.x + 1, y: r.y, width: min(r.width - 2, TextWidth.of(title) + 2),
+                    style: focused ? theme.title : Style(bold: true), glyphs: glyphs)
+        }
+        return r.inset(1)
+    }
+}
+
+/// A column of a table.
+public struct Column: Sendable {
+    public var title: String
+    public var width: Int
+    public var flex: Bool
+    public var alignRight: Bool
+    public init(_ title: String, width: Int, flex: Bool = false, alignRight: Bool = false) {
+        self.title = title; self.width = width; self.flex = flex; self.alignRight = alignRight
+    }
+}
+
+/// A virtualised table: it asks for the rows it shows and nothing else.
+public enum Table {
+    /// Widths for the columns in `width` cells (one space between columns); flexible
+    /// columns share what is left, columns that do not fit are dropped from the right.
+    public static func layout(_ columns: [Column], width: Int) -> [Int] {
+        var widths = columns.map(\.width)
+        var total = widths.reduce(0, +) + max(0, columns.count - 1)
+        while total > width, let last = widths.lastIndex(where: { $0 > 0 }), last > 0 {
+            total -= widths[last] + 1
+            widths[last] = 0
+        }
+        let flex = columns.indices.filter { columns[$0].flex && widths[$0] > 0 }
+        if total < width, !flex.isEmpty {
+            let extra = width - total
+            for (n, i) in flex.enumerated() { widths[i] += extra / flex.count + (n < extra % flex.count ? 1 : 0) }
+        }
+        return widths
+    }
+
+    /// Keeps `selected` visible: the new first visible row.
+    public static func scroll(offset: Int, selected: Int, height: Int, count: Int) -> Int {
+        guard height > 0, count > 0 else { return 0 }
+        var o = offset
+        if selected < o { o = selected }
+        if selected >= o + height { o = selected - height + 1 }
+        return max(0, min(o, max(0, count - height)))
+    }
+
+    public static func draw(_ b: inout CellBuffer, _ r: Rect, columns: [Column], count: Int, offset: Int,
+                            selected: Int?, glyphs: Glyphs, theme: Theme, focused: Bool = true,
+                            row: (Int) -> [String]?) {
+        guard r.height > 0 else { return }
+        let widths = layout(columns, width: r.width)
+        var x = r.x
+        for (i, c) in columns.enumerated() where widths[i] > 0 {
+            b.write(c.title, x: x, y: r.y, width: widths[i], style: theme.header, alignRight: c.alignRight, glyphs: glyphs)
+            x += widths[i] + 1
+        }
+        let visible = r.height - 1
+        for line in 0..<visible {
+            let index = offset + line
+            guard index < count else { break }
+            let y = r.y + 1 + line
+            let isSelected = index == selected
+            let style = isSelected ? (focused ? theme.selected : Style(underline: true)) : Style.plain
+            if isSelected { b.fill(Rect(x: r.x, y: y, width: r.width, height: 1), Cell(" ", style: style)) }
+            guard let values = row(index) else {
+                b.write("…", x: r.x, y: y, style: theme.muted)
+                continue
+            }
+            var cx = r.x
+            for (i, c) in columns.enumerated() where widths[i] > 0 {
+                b.write(i < values.count ? values[i] : "", x: cx, y: y, width: widths[i], style: style,
+                        alignRight: c.alignRight, glyphs: glyphs)
+                if i < columns.count - 1 && cx + widths[i] < r.maxX { b.write(" ", x: cx + widths[i], y: y, style: style) }
+                cx += widths[i] + 1
+            }
+        }
+    }
+}
+
+public enum Bar {
+    /// A horizontal bar of `value` in 0...1 over `width` cells, with eighth blocks (or '#').
+    public static func render(_ value: Double, width: Int, glyphs: Glyphs) -> String {
+        guard width > 0 else { return "" }
+        let v = max(0, min(1, value.isFinite ? value : 0))
+        let eighths = Int((v * Double(width * 8)).rounded())
+        var s = String(repeating: glyphs.barFull, count: eighths / 8)
+        let rest = eighths % 8
+        if rest > 0 {
+            if glyphs.barEighths.isEmpty { if rest >= 4 { s += glyphs.barFull } } else { s += glyphs.barEighths[rest - 1] }
+        }
+        let used = TextWidth.of(s)
+        return s + String(repeating: glyphs.barEmpty, count: max(0, width - used))
+    }
+}
+
+public enum Sparkline {
+    /// One glyph per value, scaled to the largest; at most `width` values (the latest).
+    public static func render(_ values: [Double], width: Int, glyphs: Glyphs) -> String {
+        let vs = Array(values.suffix(width))
+        let top = vs.max() ?? 0
+        guard top > 0 else { return String(repeating: glyphs.spark[0], count: vs.count) }
+        return vs.map { v in glyphs.spark[max(0, min(7, Int((max(0, v) / top * 7).rounded())))] }.joined()
+    }
+}
+
+/// A one-line text input with a cursor (measured in characters).
+public struct TextField: Sendable, Equatable {
+    public var text: String
+    public var cursor: Int
+    public init(_ text: String = "") { self.text = text; cursor = text.count }
+
+    /// Applies an editing key; returns false if the key is not an editing key.
+    public mutating func handle(_ key: Key) -> Bool {
+        var chars = Array(text)
+        switch key {
+        case .char(let c) where !c.unicodeScalars.contains(where: { Sanitizer.isUnsafe($0.value) }):
+            chars.insert(c, at: cursor); cursor += 1
+        case .backspace, .ctrl("h"):
+            if cursor > 0 { chars.remove(at: cursor - 1); cursor -= 1 }
+        case .delete, .ctrl("d"):
+            if cursor < chars.count { chars.remove(at: cursor) }
+        case .left, .ctrl("b"): cursor = max(0, cursor - 1)
+        case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
+        case .home, .ctrl("a"): cursor = 0
+        case .end, .ctrl("e"): cursor = chars.count
+        case .ctrl("u"): chars.removeFirst(cursor); cursor = 0
+        case .ctrl("k"): chars.removeLast(chars.count - cursor)
+        case .ctrl("w"):
+            var i = cursor
+            while i > 0 && chars[i - 1] == " " { i -= 1 }
+            while i > 0 && chars[i - 1] != " " { i -= 1 }
+            chars.removeSubrange(i..<cursor); cursor = i
+        default: return false
+        }
+        text = String(chars)
+        return true
+    }
+
+    /// Draws the field; returns the screen column of the cursor.
+    @discardableResult
+    public func draw(_ b: inout CellBuffer, x: Int, y: Int, width: Int, style: Style = .plain) -> Int {
+        let before = String(text.prefix(cursor))
+        let bw = TextWidth.of(before)
+        // Scroll so the cursor stays visible.
+        var shown = text
+        var cursorX = bw
+        if bw >= width {
+            var drop = 0, w = bw
+            for c in text { if w < width { break }; w -= TextWidth.of(c); drop += 1 }
+            shown = String(text.dropFirst(drop)); cursorX = w
+        }
+        b.write(Sanitizer.fit(shown, width), x: x, y: y, style: style, maxWidth: width)
+        let cx = x + min(cursorX, width - 1)
+        b.style(Rect(x: cx, y: y, width: 1, height: 1), Style(reverse: true))
+        return cx
+    }
+}
+
+public enum StatusLine {
+    public static func draw(_ b: inout CellBuffer, y: Int, left: String, right: String, style: Style, glyphs: Glyphs) {
+        let w = b.size.width
+        b.fill(Rect(x: 0, y: y, width: w, height: 1), Cell(" ", style: style))
+        let rw = min(TextWidth.of(Sanitizer.clean(right, ascii: b.ascii)), w / 2)
+        b.write(left, x: 0, y: y, width: max(0, w - rw - 1), style: style, glyphs: glyphs)
+        if rw > 0 { b.write(right, x: w - rw, y: y, width: rw, style: style, alignRight: true, glyphs: glyphs) }
+    }
+}
+
+/// A centred dialog box with body lines and optional input; returns the inner rect.
+public enum Dialog {
+    @discardableResult
+    public static func draw(_ b: inout CellBuffer, title: String, lines: [(String, Style)], width: Int,
+                            glyphs: Glyphs, theme: Theme) -> Rect {
+        let h = lines.count + 2
+        let r = b.bounds.centered(Size(width: min(width, b.size.width - 2), height: min(h, b.size.height - 2)))
+        b.fill(r)
+        let inner = Box.draw(&b, r, title: title, focused: true, glyphs: glyphs, theme: theme)
+        for (i, line) in lines.enumerated() where i < inner.height {
+            b.write(line.0, x: inner.x + 1, y: inner.y + i, width: max(0, inner.width - 2), style: line.1, glyphs: glyphs)
+        }
+        return inner
+    }
+}
