@@ -90,7 +90,9 @@ extension Explorer {
         var style = Style(reverse: true)
         if let p = m.progress { left = p }
         if let f = m.flash { left = f.text; style = f.isError ? Style(fg: m.theme.danger, bold: true, reverse: true) : Style(fg: m.theme.good, reverse: true) }
-        StatusLine.draw(&b, y: y, left: " " + left, right: shortPath(m.storePath) + " ", style: style, glyphs: m.glyphs)
+        // A message takes the whole line; otherwise the store's path sits on the right.
+        let right = m.flash == nil && m.progress == nil ? shortPath(m.storePath) + " " : ""
+        StatusLine.draw(&b, y: y, left: " " + left, right: right, style: style, glyphs: m.glyphs)
         b.write(" " + hints(m), x: 0, y: m.size.height - 1, style: m.theme.muted, maxWidth: m.size.width)
     }
 

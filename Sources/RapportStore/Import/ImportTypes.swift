@@ -31,8 +31,8 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
     /// Guesses the kind from header names.
     static func detect(header: [String]) -> ImportKind? {
         let h = Set(header)
-        if h.contains("timestamp") && h.contains("type") { return .events }
         if h.contains("customer_id") && h.contains("text") { return .notes }
+        if h.contains("timestamp") || h.contains("type") || h.contains("event_id") { return .events }
         if h.contains("customer_id") { return .customers }
         if h.contains("product_id") { return .products }
         return nil

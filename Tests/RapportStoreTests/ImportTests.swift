@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RapportStore
+
+@Suite("Importing files")
+struct ImportTests {
+    @Test func customersProductsAndEventsImport() throws {
+        let t = try TempStore()
+        let c = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        #expect(c.kind == .customers && c.inserted == 2)
+        let p = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
+        #expect(p.kind == .products && p.inserted == 2)
+        let e = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
+        #expect(e.kind == .events && e.inserted == 5 && e.createdCustomers == 1)
+
+        let zoe = try #require(try t.store.customer(try t.store.requireCustomer("C1")))
+        #expect(zoe.name == "Zoë Müller")
+        #expect(zoe.consentPersonalization == true && zoe.consentEmail == false && zoe.consentSms == nil)
+        #expect(zoe.attributeDictionary == ["loyalty_tier": "gold"])
+        let prefs = try t.store.statedPreferences(customer: zoe.id!)
+        #expect(prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == ["like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"])
+
+        let events = try t.store.events(customer: zoe.id!)
+        #expect(events.map(\.displayId) == ["E1", "E2", "E3"])
+        #expect(events[0].time == 1_767_571_200)          // 2026-01-05 midnight UTC
+        #expect(events[2].time == 1_767_690_000)          // 10:00+01:00 is 09:00Z
+        #expect(events[2].isGift)
+        let c3 = try t.store.events(customer: try t.store.requireCustomer("C3"))
+        #expect(c3.count == 1 && c3[0].productId == nil)
+    }
+
+    @Test func jsonLinesImport() throws {
+        let t = try TempStore()
+        let path = try t.file("events.jsonl", """
+        {"event_id":"J1","customer_id":"C9","timestamp":"2026-03-01","type":"purchase","product_id":"P7","amount":9.5}
+        {"event_id":"J2","customer_id":"C9","timestamp":1772409600,"type":"view","product_id":"P7","gift":false}
+        """)
+        let s = try t.importFile(path)
+        #expect(s.kind == .events && s.inserted == 2 && s.createdProducts == 1)
+    }
+
+    @Test func reimportingDoesNotDuplicate() throws {
+        let t = try TempStore()
+        let path = try t.file("events.csv", TempStore.eventsCSV)
+        _ = try t.importFile(path)
+        let again = try t.importFile(path)
+        #expect(again.inserted == 0 && again.duplicates == 5)
+        #expect(try t.count("events") == 5)
+        // Without event ids, events are recognised by their content.
+        let noIds = try t.file("noids.csv", "customer_id,timestamp,type,product_id\nC1,2026-01-01,view,P1\nC1,2026-01-02,view,P1\n")
+        _ = try t.importFile(noIds)
+        let second = try t.importFile(noIds)
+        #expect(second.inserted == 0 && second.duplicates == 2)
+    }
+
+    @Test func equalTimestampsKeepFileOrder() throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("e.csv", "event_id,customer_id,timestamp,type\nB,C1,2026-01-01,view\nA,C1,2026-01-01,view\n"))
+        let ev = try t.store.events(customer: try t.store.requireCustomer("C1"))
+        #expect(ev.map(\.displayId) == ["B", "A"])
+        #expect(ev[0].id < ev[1].id)
+    }
+
+    @Test func headerOnlyImportsNothingAndSucceeds() throws {
+        let t = try TempStore()
+        let s = try t.importFile(try t.file("h.csv", "customer_id,timestamp,type\n"))
+        #expect(s.rows == 0 && s.inserted == 0)
+    }
+
+    @Test func skipBadWritesRejects() throws {
+        let t = try TempStore()
+        let path = try t.file("e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE2,C1,not-a-date,view\nE3,C1,2026-01-02,buy\n")
+        let rejects = t.dir.appendingPathComponent("rejects.csv").path
+        let s = try t.importFile(path, rejects: rejects)
+        #expect(s.inserted == 1 && s.rejected == 2)
+        let text = try String(contentsOfFile: rejects, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "event_id,customer_id,timestamp,type,_error")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("E2,C1,not-a-date,view,") && lines[1].contains("timestamp"))
+        // The rejects file can be imported again once fixed (its _error column is ignored).
+        let fixed = text.replacingOccurrences(of: "not-a-date", with: "2026-01-03").replacingOccurrences(of: ",buy,", with: ",view,")
+        let again = try t.importFile(try t.file("fixed.csv", fixed))
+        #expect(again.inserted == 2)
+    }
+
+    @Test func escapeInFreeTextIsKept() throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("c.csv", "customer_id,name\nC7,\"Mallory \u{1B}[31mEvil\"\n"))
+        let c = try #require(try t.store.customer(try t.store.requireCustomer("C7")))
+        #expect(c.name == "Mallory \u{1B}[31mEvil")
+    }
+}
+
+@Suite("Rejecting bad files")
+struct BadInputTests {
+    /// Imports `bytes` as a file named `name` into a store that already holds data, and
+    /// checks that it fails with `expected` in the message and leaves the file untouched.
+    func rejects(_ name: String, _ bytes: [UInt8], expected: [String]) throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        let before = try t.fileBytes()
+        let path = try t.file(name, bytes: bytes)
+        do {
+            _ = try t.importFile(path)
+            Issue.record("import of \(name) should have failed")
+        } catch let f as ImportFailure {
+            let text = f.description
+            for e in expected { #expect(text.contains(e), "\(text)") }
+            #expect(text.contains("nothing imported"))
+        }
+        #expect(try t.fileBytes() == before, "the store changed after a rejected import")
+        #expect(try t.count("events") == 0)
+    }
+
+    func rejects(_ name: String, _ text: String, expected: [String]) throws {
+        try rejects(name, Array(text.utf8), expected: expected)
+    }
+
+    @Test func missingColumn() throws {
+        try rejects("e.csv", "customer_id,type\nC1,view\n", expected: ["e.csv:1: timestamp: required column is missing"])
+        try rejects("e2.csv", "customer_id,timestamp,product_id\nC1,2026-01-01,P1\n", expected: ["e2.csv:1: type: required column is missing"])
+    }
+
+    @Test func badNumber() throws {
+        try rejects("e.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,view,12\nC1,2026-01-01,purchase,12,5\n",
+                    expected: ["e.csv:3: (row): has 5 fields"])
+        try rejects("e2.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,purchase,twelve\n",
+                    expected: ["e2.csv:2: amount: 'twelve' is not a number"])
+        try rejects("e3.csv", "customer_id,timestamp,type,quantity\nC1,2026-01-01,purchase,1.5\n",
+                    expected: ["e3.csv:2: quantity: '1.5' is not a whole number"])
+    }
+
+    @Test func badDate() throws {
+        try rejects("e.csv", "customer_id,timestamp,type\nC1,2026-02-30,view\nC1,yesterday,view\n",
+                    expected: ["e.csv:2: timestamp: '2026-02-30' is not a date", "e.csv:3: timestamp: 'yesterday' is not a date"])
+    }
+
+    @Test func unknownType() throws {
+        try rejects("e.csv", "customer_id,timestamp,type\nC1,2026-01-01,buy\n", expected: ["e.csv:2: type: unknown event type 'buy'"])
+    }
+
+    @Test func invalidUTF8() throws {
+        var bytes = Array("customer_id,name\nC9,Bad ".utf8)
+        bytes += [0xC3, 0x28, 0x0A]
+        try rejects("c.csv", bytes, expected: ["c.csv:2: name: is not valid UTF-8"])
+    }
+
+    @Test func nulByte() throws {
+        var bytes = Array("customer_id,name\nC9,Nul".utf8)
+        bytes += [0x00, 0x41, 0x0A]
+        try rejects("c.csv", bytes, expected: ["c.csv:2: name: contains a NUL byte"])
+    }
+
+    @Test func escapeInAnId() throws {
+        try rejects("e.csv", "customer_id,timestamp,type\nC\u{1B}[2J,2026-01-01,view\n",
+                    expected: ["e.csv:2: customer_id: contains control character U+001B"])
+    }
+
+    @Test func duplicatedRows() throws {
+        try rejects("e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE1,C1,2026-01-02,view\n",
+                    expected: ["e.csv:3: event_id: duplicate event id 'E1'"])
+        try rejects("e2.csv", "customer_id,timestamp,type\nC1,2026-01-01,view\nC1,2026-01-01,view\n",
+                    expected: ["e2.csv:3: (row): duplicate row"])
+        try rejects("c.csv", "customer_id,name\nC5,A\nC5,B\n", expected: ["c.csv:3: customer_id: duplicate customer id 'C5' (also on line 2)"])
+    }
+
+    @Test func emptyFile() throws {
+        try rejects("e.csv", "", expected: ["e.csv:1: (file): is empty"])
+    }
+
+    @Test func unterminatedQuote() throws {
+        try rejects("c.csv", "customer_id,name\nC1,\"Open\n", expected: ["c.csv:2: (row): a quoted field is never closed"])
+    }
+
+    @Test func hugeField() throws {
+        try rejects("c.csv", "customer_id,name\nC1," + String(repeating: "x", count: 70_000) + "\n",
+                    expected: ["c.csv:2: name: field is 70000 bytes"])
+    }
+
+    @Test func everyBadRowIsCountedAndListed() throws {
+        let t = try TempStore()
+        var text = "customer_id,timestamp,type\n"
+        for i in 0..<120 { text += "C\(i),bad,view\n" }
+        do {
+            _ = try t.importFile(try t.file("e.csv", text))
+            Issue.record("should fail")
+        } catch let f as ImportFailure {
+            #expect(f.badRows == 120)
+            #expect(f.errors.count == 50)
+            #expect(f.description.contains("70 more bad rows not shown"))
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import Testing
+@testable import RapportStore
+
+@Suite("Intent-named writes and the audit log")
+struct WriteTests {
+    func loaded() throws -> TempStore {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        _ = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
+        _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
+        return t
+    }
+
+    func audit(_ t: TempStore) throws -> [AuditEntry] { try t.store.auditEntries() }
+
+    @Test func giftAndUndo() throws {
+        let t = try loaded()
+        let change = try t.store.setGift(event: "E1", isGift: true, note: "for her nephew", by: t.actor)
+        #expect(change.isGift)
+        var e = try #require(try t.store.event(displayId: "E1"))
+        #expect(e.isGift && e.giftNote == "for her nephew")
+        try t.store.setGift(event: "E1", isGift: false, note: nil, by: t.actor)
+        e = try #require(try t.store.event(displayId: "E1"))
+        #expect(!e.isGift && e.giftNote == nil)
+        let entries = try audit(t).filter { $0.action.hasPrefix("gift.") }
+        #expect(entries.map(\.action) == ["gift.unflag", "gift.flag"])
+        #expect(entries.allSatisfy { $0.analyst == "tester" && $0.customerRef == "C1" })
+    }
+
+    @Test func onlyPurchasesCanBeGiftsAndUnknownEventsFail() throws {
+        let t = try loaded()
+        let auditBefore = try audit(t).count
+        #expect(throws: StoreError.notAPurchase("E2")) { try t.store.setGift(event: "E2", isGift: true, note: nil, by: t.actor) }
+        #expect(throws: StoreError.unknownEvent("nope")) { try t.store.setGift(event: "nope", isGift: true, note: nil, by: t.actor) }
+        // A failed write leaves no audit entry behind.
+        #expect(try audit(t).count == auditBefore)
+    }
+
+    @Test func clearHistoryByRangeAndTypes() throws {
+        let t = try loaded()
+        let c1 = try t.store.requireCustomer("C1")
+        let since = try #require(DateParsing.timestamp("2026-01-05T09:00:00Z"))
+        #expect(try t.store.countHistory(customer: c1, range: HistoryRange(since: since, types: ["view"])) == 1)
+        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(since: since, types: ["view"]), by: t.actor) == 1)
+        #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1", "E3"])
+        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(since: since), by: t.actor) == 1)
+        #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1"])
+        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["purchase"]), by: t.actor) == 1)
+        #expect(try t.store.events(customer: c1).isEmpty)
+        let entries = try audit(t).filter { $0.action == "history.clear" }
+        #expect(entries.count == 3)
+        #expect(throws: StoreError.self) { try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["bogus"]), by: t.actor) }
+    }
+
+    @Test func notesAreAuditedWithoutTheirText() throws {
+        let t = try loaded()
+        let c1 = try t.store.requireCustomer("C1")
+        try t.store.addNote(customer: c1, text: "Allergic to nuts", by: t.actor)
+        #expect(try t.store.notes(customer: c1).map(\.text) == ["Allergic to nuts"])
+        let entry = try #require(try audit(t).first { $0.action == "note.add" })
+        #expect(!entry.details.contains("nuts"))
+        #expect(throws: StoreError.self) { try t.store.addNote(customer: c1, text: "   ", by: t.actor) }
+    }
+
+    @Test func forgetRemovesEveryTraceFromTheFile() throws {
+        let t = try loaded()
+        let c1 = try t.store.requireCustomer("C1")
+        try t.store.addNote(customer: c1, text: "Prefers the aisle seat", by: t.actor)
+        try t.store.setGift(event: "E1", isGift: true, note: "for Zoë's nephew", by: t.actor)
+        let before = try t.fileBytes()
+        #expect(before.range(of: Data("zoe@example.com".utf8)) != nil)
+
+        try t.store.forget(customer: c1, by: t.actor)
+
+        #expect(try t.store.customerKey(externalId: "C1") == nil)
+        #expect(try t.count("events") == 2) // only C2's and C3's remain
+        #expect(try t.count("stated_preferences") == 0)
+        #expect(try t.count("notes") == 0)
+        let entries = try audit(t).filter { $0.customerId == c1 }
+        #expect(entries.allSatisfy { $0.customerRef == "erased#\(c1)" && ($0.details == "{}" || $0.action == "customer.forget") })
+        #expect(entries.contains { $0.action == "customer.forget" && $0.analyst == "tester" })
+        // The bytes on disk: main file and WAL.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: t.path))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: t.path + "-wal")) { bytes.append(wal) }
+        for secret in ["Zoë Müller", "zoe@example.com", "Prefers the aisle seat", "nephew"] {
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' is still in the database file")
+        }
+        #expect(bytes.range(of: Data("taro@example.com".utf8)) != nil, "other customers must survive")
+    }
+
+    @Test func fileIsPrivateAndInWALMode() throws {
+        let t = try TempStore()
+        let attrs = try FileManager.default.attributesOfItem(atPath: t.path)
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let mode = try t.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func importsAreAudited() throws {
+        let t = try loaded()
+        let imports = try audit(t).filter { $0.action == "import" }
+        #expect(imports.count == 3)
+        #expect(imports.allSatisfy { $0.analyst == "tester" })
+    }
+
+    @Test func readOnlyRefusesWrites() throws {
+        let t = try loaded()
+        let ro = try ProfileStore(path: t.path, readOnly: true)
+        #expect(throws: StoreError.readOnly) { try ro.addNote(customer: 1, text: "x", by: t.actor) }
+    }
+}
+
+@Suite("Browsing queries")
+struct QueryTests {
+    @Test func filterMatchesNameEmailAndIdAndPages() throws {
+        let t = try TempStore()
+        var csv = "customer_id,name,email\n"
+        for i in 1...50 { csv += "K\(String(format: "%03d", i)),Person \(i),p\(i)@example.com\n" }
+        csv += "K999,Zoë Müller,zoe@example.com\n"
+        _ = try t.importFile(try t.file("c.csv", csv))
+        #expect(try t.store.customerCount(CustomerQuery(text: "müll")) == 1)
+        #expect(try t.store.customerCount(CustomerQuery(text: "zoe@")) == 1)
+        #expect(try t.store.customerCount(CustomerQuery(text: "K99")) == 1)
+        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1)   // short text: prefix match
+        let q = CustomerQuery(sort: .id)
+        let total = try t.store.customerCount(q)
+        #expect(total == 51)
+        let head = try t.store.customerPage(q, offset: 0, limit: 5, total: total)
+        #expect(head.map(\.externalId) == ["K001", "K002", "K003", "K004", "K005"])
+        // Near the end the page is read backwards, with the same result.
+        let tail = try t.store.customerPage(q, offset: 48, limit: 5, total: total)
+        #expect(tail.map(\.externalId) == ["K049", "K050", "K999"])
+    }
+}
