@@ -105,14 +105,15 @@ public enum Preferences {
             var months: [Int64: Double] = [:]
             var raw = 0.0
             var positiveDays = 0
-            for (day, entry) in days {
+            // Sorted, so sums (and ties between a category and its parent) do not depend on hash order.
+            for (day, entry) in days.sorted(by: { $0.key < $1.key }) {
                 let capped = max(-settings.dailyCap, min(settings.dailyCap, entry.total))
                 months[day / 30, default: 0] += capped
                 raw += entry.total
                 if entry.total > 0 { positiveDays += 1 }
             }
             var damped = 0.0
-            for m in months.values {
+            for (_, m) in months.sorted(by: { $0.key < $1.key }) {
                 damped += m > 0 ? settings.monthlyCap * (1 - exp(-m / settings.monthlyCap)) : m
             }
             guard damped > 0.05 else { continue }
