@@ -8,7 +8,7 @@ public enum AppKeys {
     public static let quit = a("quit", "quit (on the list) or go back", "global")
     public static let back = a("back", "go back / close", "global")
     public static let help = a("help", "show this help", "global")
-    public static let command = a("command", "command line (:sort, :segment, :goto, :export, :quit)", "global")
+    public static let command = a("command", "command line: sort, segment, goto, export, quit", "global")
     public static let down = a("down", "move down", "move")
     public static let up = a("up", "move up", "move")
     public static let pageDown = a("page_down", "page down", "move")

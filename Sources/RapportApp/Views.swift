@@ -146,7 +146,7 @@ extension Explorer {
         if !place.isEmpty { line1 += "  \(place)" }
         b.write(line1, x: 1, y: r.y, style: t.title, maxWidth: r.width - 2)
         func badge(_ name: String, _ v: Bool?) -> String { "\(name) \(v == nil ? "?" : v! ? g.check : g.cross)" }
-        var line2 = [badge("personalization", c.consent.personalization), badge("email", c.consent.email),
+        var line2 = [badge("pers", c.consent.personalization), badge("email", c.consent.email),
                      badge("sms", c.consent.sms), badge("push", c.consent.push)].joined(separator: " ")
         let ch = rep.channel
         line2 += "  channel: says \(ch.stated ?? "-"), engages \(ch.inferred ?? "-")"

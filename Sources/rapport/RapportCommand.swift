@@ -11,7 +11,7 @@ struct RapportCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
                       Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
-                      Recommend.self, Segments.self, Segment.self, Refresh.self, Eval.self],
+                      Recommend.self, Segments.self, Segment.self, Refresh.self, Eval.self, Keys.self],
         defaultSubcommand: Explore.self)
 }
 

@@ -1,0 +1,196 @@
+import Foundation
+import RapportService
+import RapportStore
+import RapportUI
+import Testing
+@testable import RapportApp
+
+@Suite("Explorer screens, headless")
+struct ScreenTests {
+    @Test func listAt80x24() throws {
+        let h = try Harness()
+        let l = h.lines
+        #expect(l.count == 24)
+        #expect(l[0].hasPrefix(" Rapport • Customers") && l[0].hasSuffix("sort: name"))
+        #expect(l[1] == "NAME                   ID      SEGMENT          STAGE    RECENCY ORDERS    SPEND")
+        #expect(l[2].hasPrefix("Anna Côté              C4"))
+        #expect(l[22].hasPrefix(" 1/4 customers"))
+        #expect(l[23].hasPrefix(" Enter open  / filter  s sort  S segments"))
+        // Wide characters keep the columns aligned.
+        let taro = try #require(l.first { $0.contains("山田 太郎") })
+        #expect(taro.hasPrefix("山田 太郎              C2"))
+        #expect(TextWidth.of(String(taro.prefix(while: { $0 != "C" }))) == 23)
+    }
+
+    @Test func escapeSequenceInANameNeverReachesTheScreen() throws {
+        let h = try Harness()
+        let mallory = try #require(h.lines.first { $0.contains("Mallory") })
+        #expect(mallory.contains("Mallory \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J"))
+        for cell in h.backend.frame.cells { #expect(!cell.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }) }
+        let ascii = try Harness(glyphs: .ascii)
+        #expect(ascii.lines.contains { $0.contains("Mallory ?]0;pwned??[2J") })
+        #expect(ascii.backend.frame.cells.allSatisfy { $0.text.unicodeScalars.allSatisfy { $0.isASCII } })
+    }
+
+    @Test func filterAsYouType() throws {
+        let h = try Harness()
+        h.press(.char("/"))
+        h.type("yirg")
+        #expect(h.lines[22].hasPrefix(" 1/0 customers") || h.lines[22].hasPrefix(" 0/0 customers"))
+        h.press(.ctrl("u"))
+        h.type("mar")
+        #expect(h.lines[0].contains("filter: mar"))
+        #expect(h.lines[2].hasPrefix("Margot Lindqvist"))
+        #expect(h.lines[3].isEmpty)
+        #expect(h.lines[23].hasPrefix("/mar"))
+        h.press(.escape)
+        #expect(h.lines[22].hasPrefix(" 1/4 customers"))
+    }
+
+    @Test func profileShowsStatedBesideInferred() throws {
+        let h = try Harness()
+        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter)
+        let s = h.screen
+        #expect(h.model.screen == .profile)
+        #expect(h.lines[1].hasPrefix(" Margot Lindqvist  [C1]  age 40s  Kraków, PL"))
+        #expect(s.contains("Preferences") && s.contains("Value") && s.contains("Recommendations") && s.contains("Care"))
+        #expect(s.contains("says likes: Music/Jazz"))
+        #expect(s.contains("says dislikes: Music/Rock"))
+        #expect(s.contains("Music/Jazz") && s.contains("RFM"))
+        #expect(s.contains("channel: says email, engages web (differs)"))
+        // Tab moves focus through the panels and on to the history.
+        h.press(.tab, .tab, .tab)
+        #expect(h.model.profile?.panel == 3)
+        h.press(.tab)
+        #expect(h.model.screen == .history)
+    }
+
+    @Test func resizeAndTooSmall() throws {
+        let h = try Harness()
+        h.resize(Size(width: 120, height: 40))
+        #expect(h.lines.count == 40 && h.lines[0].count <= 120)
+        #expect(h.lines[38].hasPrefix(" 1/4 customers"))
+        #expect(h.lines[1].contains("CLV"))
+        h.resize(Size(width: 60, height: 20))
+        #expect(h.screen.contains("Rapport needs at least 80×24."))
+        #expect(h.screen.contains("This terminal is 60×20."))
+        h.resize(Size(width: 80, height: 24))
+        #expect(h.lines[1].hasPrefix("NAME"))
+    }
+
+    @Test func giftFlowUpdatesPreferencesAtOnce() throws {
+        let h = try Harness()
+        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter)
+        #expect(h.model.profile?.report?.preferences.inferred.contains { $0.value == "Toys" } == true)
+        h.press(.char("H"))
+        #expect(h.model.screen == .history)
+        #expect(h.lines[0].contains("History • Margot Lindqvist"))
+        // Flag each toy purchase as a gift.
+        h.press(.char("t")) // purchases only
+        for _ in 0..<3 {
+            guard let i = h.model.history?.events.firstIndex(where: { $0.category == "Toys" && !$0.gift }) else { break }
+            h.runtime.send(.input(.key(.home))); h.settle()
+            for _ in 0..<i { h.press(.down) }
+            h.press(.char("g"))
+            #expect(h.screen.contains("Flag E") && h.screen.contains("as a gift"))
+            h.type("for grandson")
+            h.press(.enter)
+        }
+        let flash = h.model.flash?.text ?? ""
+        #expect(flash.contains("flagged as a gift"))
+        #expect(flash.contains("Toys no longer inferred"), "\(flash)")
+        #expect(h.model.profile?.report?.preferences.inferred.contains { $0.value == "Toys" } == false)
+        #expect(h.lines.contains { $0.contains("gift") && $0.contains("Wooden Train") })
+        // Undo restores the last one.
+        h.press(.char("u"))
+        #expect(h.model.flash?.text.contains("is no longer a gift") == true)
+        let stored = try h.workspace.history(try h.workspace.customerKey("C1")).filter { $0.gift }
+        #expect(stored.count == 2)
+    }
+
+    @Test func clearHistoryDialog() throws {
+        let h = try Harness()
+        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter, .char("H"), .char("C"))
+        #expect(h.screen.contains("Clear history"))
+        #expect(h.screen.contains("last 30 days"))
+        // All time, views only.
+        h.press(.right, .right, .down, .down)
+        #expect(h.screen.contains("all time") && h.screen.contains("Types: views "))
+        #expect(h.screen.contains("24 events will be removed"))
+        h.press(.enter)
+        #expect(h.screen.contains("Remove them for good? y: yes"))
+        h.press(.char("y"))
+        #expect(h.model.flash?.text.hasPrefix("removed 24 events") == true)
+        let left = try h.workspace.history(try h.workspace.customerKey("C1"))
+        #expect(!left.contains { $0.type == "view" } && left.count == 25)
+    }
+
+    @Test func eraseAsksForTheIdAndTheCustomerIsGone() throws {
+        let h = try Harness()
+        h.press(.char("/")); h.type("anna"); h.press(.enter, .enter, .char("X"))
+        #expect(h.screen.contains("Type the customer id to confirm"))
+        h.type("C9"); h.press(.enter)
+        #expect(h.model.flash?.text.contains("not erased") == true)
+        h.press(.char("X")); h.type("C4"); h.press(.enter)
+        #expect(h.model.screen == .list)
+        #expect(h.model.flash?.text.contains("C4 erased") == true)
+        h.press(.escape) // clear the filter
+        #expect(h.lines[22].contains("/3 customers"))
+        #expect(!h.screen.contains("Anna Côté"))
+        #expect(try h.workspace.store.customerKey(externalId: "C4") == nil)
+    }
+
+    @Test func helpIsGeneratedFromTheKeymap() throws {
+        let h = try Harness()
+        h.press(.char("?"))
+        let s = h.screen
+        #expect(s.contains("Keys: list"))
+        for line in h.model.keymap.helpLines(for: "list").prefix(8) { #expect(s.contains(line.help)) }
+        h.press(.escape)
+        #expect(!h.screen.contains("Keys: list"))
+    }
+
+    @Test func commandLineCompletesAndRuns() throws {
+        let h = try Harness()
+        h.press(.char(":")); h.type("so"); h.press(.tab)
+        #expect(h.model.commandLine?.text == "sort ")
+        h.type("sp"); h.press(.tab, .enter)
+        #expect(h.model.list.query.sort == .spend)
+        h.press(.char(":")); h.type("goto C2"); h.press(.enter)
+        #expect(h.model.screen == .profile && h.lines[1].contains("山田 太郎"))
+        h.press(.char(":")); h.type("bogus"); h.press(.enter)
+        #expect(h.model.flash?.isError == true)
+    }
+
+    @Test func segmentsScreenAndNewRuleWithLiveValidation() throws {
+        let h = try Harness()
+        h.press(.char("S"))
+        #expect(h.lines[0].contains("Segments"))
+        #expect(h.screen.contains("champions") && h.screen.contains("stage"))
+        h.press(.char("n")); h.type("jazz fans"); h.press(.tab)
+        h.type("orders > 3 and")
+        #expect(h.screen.contains("column 15") || h.screen.contains("ends too soon"))
+        h.type(" consent.email")
+        #expect(h.screen.contains("valid rule"))
+        #expect(h.screen.contains("2 customers match"))
+        h.press(.enter)
+        #expect(h.model.flash?.text == "segment jazz fans saved: 2 members")
+        #expect(h.model.segments.items.contains { $0.name == "jazz fans" && $0.members == 2 })
+    }
+
+    @Test func readOnlyShowsWritesAsUnavailable() throws {
+        let h = try Harness(readOnly: true)
+        h.press(.enter)
+        h.press(.char("N"))
+        #expect(h.model.dialog == nil)
+        #expect(h.model.flash?.text.contains("read-only") == true)
+        #expect(h.lines[23].contains("N note(ro)"))
+    }
+
+    @Test func keysDocumentMatchesTheKeymap() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/keys.md"), encoding: .utf8)
+        let table = AppKeys.keymap().markdown(viewOrder: AppKeys.viewOrder)
+        #expect(doc.contains(table), "docs/keys.md is out of date: regenerate it with `swift run rapport keys --markdown`")
+    }
+}
