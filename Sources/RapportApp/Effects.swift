@@ -51,9 +51,12 @@ struct Effects: Sendable {
         }
     }
 
-    func countClear(_ key: Int64, range: HistoryRange) -> Cmd {
+    /// Counts what a clear would remove; the answer names the dialog settings it is for.
+    func countClear(_ key: Int64, range: HistoryRange, settings: (range: Int, types: Int)) -> Cmd {
         Cmd { send in
-            do { send(.clearCounted(try workspace.store.countHistory(customer: key, range: range))) } catch { send(.failed("\(error)")) }
+            do {
+                send(.clearCounted(try workspace.store.countHistory(customer: key, range: range), range: settings.range, types: settings.types))
+            } catch { send(.failed("\(error)")) }
         }
     }
 

@@ -48,8 +48,11 @@ public struct Explorer: Program, Sendable {
             m.history?.lastGift = (eventId, !isGift)
             m.flash = Flash(text: outcome.summary, isError: false)
             return reloadList(&m, keepSelection: true)
-        case .clearCounted(let n):
-            if case .clearHistory(let r, let t, _, let c)? = m.dialog { m.dialog = .clearHistory(range: r, types: t, count: n, confirming: c) }
+        case .clearCounted(let n, let range, let types):
+            // A late answer for settings the analyst has already changed is dropped.
+            if case .clearHistory(let r, let t, _, let c)? = m.dialog, r == range, t == types {
+                m.dialog = .clearHistory(range: r, types: t, count: n, confirming: c)
+            }
             return []
         case .cleared(let n):
             m.flash = Flash(text: "removed \(n) event\(n == 1 ? "" : "s"); preferences and recommendations recomputed", isError: false)
@@ -179,7 +182,7 @@ public struct Explorer: Program, Sendable {
         case "clear_history":
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
-            return [effects.countClear(h.key, range: clearRange(m, 1, 0))]
+            return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case "type_filter":
             let types: [String?] = [nil, "purchase", "view", "search", "cart", "return", "rating", "open", "click"]
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0

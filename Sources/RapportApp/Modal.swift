@@ -170,7 +170,7 @@ extension Explorer {
             default: return []
             }
             m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
-            return [effects.countClear(h.key, range: clearRange(m, range, types))]
+            return [effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types))]
         case .erase(let id, var f):
             if key == .escape { m.dialog = nil; return [] }
             if key == .enter {

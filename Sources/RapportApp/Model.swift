@@ -108,7 +108,7 @@ public enum AppMessage: Sendable {
     case historyLoaded(key: Int64, events: [HistoryEvent])
     case segmentsLoaded([SegmentSummary])
     case giftChanged(GiftOutcome, eventId: String, isGift: Bool)
-    case clearCounted(Int)
+    case clearCounted(Int, range: Int, types: Int)
     case cleared(Int)
     case noteAdded
     case exported(String)

@@ -7,7 +7,8 @@ extension Explorer {
     public func view(_ m: AppModel, into b: inout CellBuffer) -> Point? {
         let g = m.glyphs, t = m.theme
         if m.size.width < Self.minimum.width || m.size.height < Self.minimum.height {
-            let lines = ["Rapport needs at least 80×24.", "This terminal is \(m.size.width)×\(m.size.height).", "Enlarge it, or press q to quit."]
+            let x = m.glyphs.isASCII ? "x" : "×"
+            let lines = ["Rapport needs at least 80\(x)24.", "This terminal is \(m.size.width)\(x)\(m.size.height).", "Enlarge it, or press q to quit."]
             for (i, l) in lines.enumerated() {
                 let y = m.size.height / 2 - 1 + i
                 b.write(l, x: max(0, (m.size.width - TextWidth.of(l)) / 2), y: y, style: i == 0 ? t.title : .plain)

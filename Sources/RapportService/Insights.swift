@@ -38,7 +38,7 @@ public struct InsightSnapshot: Sendable, Equatable {
     public var recommendations: [Int64]
 
     init(_ i: CustomerInsight) {
-        inferred = i.inferred.filter { $0.attribute == .category && $0.score >= 0.2 }.map(\.value)
+        inferred = i.inferred.filter { $0.attribute == .category }.map(\.value)
         recommendations = i.recommendations.map(\.product)
     }
 }

@@ -27,7 +27,8 @@ final class TmuxSession {
         socket = workDir.appendingPathComponent("tmux.sock").path
         let envPrefix = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         // When the program exits, print a marker and keep the pane so the screen can be checked.
-        let shell = "env \(envPrefix) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; stty -a | tr -s ' ' | head -c 400; echo; sleep 600"
+        let shell = "env \(envPrefix) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; "
+            + "stty -a | tr '\\n' ' ' | grep -o -e ' -*icanon' -e ' -*echo ' | tr -d '\\n'; echo ' [end]'; sleep 600"
         try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "sh", "-c", shell])
     }
 
@@ -35,24 +36,46 @@ final class TmuxSession {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// Runs tmux with posix_spawn and waitpid. Foundation's Process is not used: the tmux
+    /// server that `new-session` forks inherits its bookkeeping descriptors and the wait
+    /// never ends.
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-S", socket] + args
-        p.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": workDir.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            throw Failure.tmux(String(decoding: errData, as: UTF8.self))
+        let argv = ["/usr/bin/tmux", "-S", socket] + args
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw Failure.tmux("pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Only capture-pane style commands need output; the server must not hold our pipe.
+        let capture = args.first != "new-session"
+        if capture { posix_spawn_file_actions_adddup2(&actions, fds[1], 1) } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        return String(decoding: data, as: UTF8.self)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var env = ["PATH=/usr/bin:/bin", "TERM=xterm-256color", "HOME=\(workDir.path)"]
+        var cArgs = argv.map { strdup($0) } + [nil]
+        var cEnv = env.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) }; env.removeAll() }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, &cEnv)
+        close(fds[1])
+        guard rc == 0 else { close(fds[0]); throw Failure.tmux("spawn failed: \(rc)") }
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while capture {
+            let n = read(fds[0], &buffer, buffer.count)
+            if n <= 0 { break }
+            output.append(contentsOf: buffer[0..<n])
+        }
+        close(fds[0])
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        if status != 0 { throw Failure.tmux("\(args.first ?? "") failed with status \(status)") }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Sends tmux key names (`Enter`, `Escape`, `Down`, `C-c`) or literal text.
