@@ -61,6 +61,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Measures the budgets of docs/benchmarks.md on a big store; not part of `swift test`.
+        .executableTarget(
+            name: "rapport-bench",
+            dependencies: ["RapportApp", "RapportService", "RapportUI"]
+        ),
         .testTarget(name: "RapportUITests", dependencies: ["RapportUI"]),
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
         .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore"]),

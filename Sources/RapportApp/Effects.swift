@@ -10,11 +10,13 @@ struct Effects: Sendable {
     typealias Cmd = Command<AppMessage>
 
     static let window = 200
+    /// Text filters count at most this many matches while typing.
+    static let countCap = 10_000
 
     func loadList(_ q: CustomerQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
         Cmd { send in
             do {
-                let total = needTotal ? try workspace.store.customerCount(q) : knownTotal
+                let total = needTotal ? try workspace.store.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
                 let start = max(0, index - Effects.window / 2)
                 let rows = try workspace.store.customerPage(q, offset: start, limit: Effects.window, total: total)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))

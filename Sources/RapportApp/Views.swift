@@ -82,7 +82,8 @@ extension Explorer {
         switch m.screen {
         case .list:
             let shown = m.list.total == 0 ? "0" : "\(m.list.selected + 1)"
-            left = "\(shown)/\(m.list.total) customers"
+            let capped = !m.list.query.text.isEmpty && m.list.total >= Effects.countCap
+            left = "\(shown)/\(m.list.total)\(capped ? "+" : "") customers"
         case .history: left = "\(m.history?.events.count ?? 0) of \(m.history?.all.count ?? 0) events"
         case .profile: left = m.profile?.report.map { "\($0.customer.id)" } ?? "loading…"
         case .segments: left = "\(m.segments.items.count) segments"

@@ -44,7 +44,10 @@ public struct ModelBuilder: Sendable {
         let stride = max(1, buyers.count / maxFitCustomers)
         let sample = Swift.stride(from: 0, to: buyers.count, by: stride).map { buyers[$0] }
         let bg = sample.count >= 20 ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7).model : nil
-        let gg = GammaGamma.fit(sample.compactMap { i in
+        // Gamma-Gamma's likelihood needs lgamma per customer per step: 10k customers suffice.
+        let ggStride = max(1, sample.count / 10_000)
+        let ggSample = Swift.stride(from: 0, to: sample.count, by: ggStride).map { sample[$0] }
+        let gg = GammaGamma.fit(ggSample.compactMap { i in
             figures[i].summary.map { (x: $0.x, mean: figures[i].meanRepeatSpend ?? 0) }
         })
         var pop = popularity.build()

@@ -64,7 +64,7 @@ extension Workspace {
     func refreshDerived(progress: ((String, Double) -> Void)?) throws {
         guard !store.isReadOnly else { return }
         let started = Date()
-        let counts = try store.counts()
+        let approximateEvents = try store.approximateEventCount()
         let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
         var builder = ModelBuilder(asOf: asOf)
         var current: Int64 = -1
@@ -88,12 +88,14 @@ extension Workspace {
             }
             batch.append(EngineBridge.event(e))
             seen += 1
-            if seen % 500_000 == 0 { progress?("reading events", Double(seen) / Double(max(1, counts.events))) }
+            if seen % 500_000 == 0 { progress?("reading events", min(0.8, 0.8 * Double(seen) / Double(max(1, approximateEvents)))) }
         }
         if current >= 0 { flush() }
         while keyIndex < customerKeys.count { builder.add(customer: customerKeys[keyIndex], events: []); keyIndex += 1 }
+        let readSeconds = Date().timeIntervalSince(started)
         progress?("fitting models", 0.8)
         let result = builder.finish()
+        let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
         let now = ProfileStore.nowSeconds()
         try store.writeMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, replacingAll: true)
@@ -105,6 +107,7 @@ extension Workspace {
         cache.set(model: result.model, items: result.items, products: products)
         try refreshSegmentMembers()
         logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
+                                            "read": "\(readSeconds)", "fit": "\(fitSeconds)",
                                             "seconds": "\(Date().timeIntervalSince(started))"])
         progress?("done", 1)
     }

@@ -55,7 +55,10 @@ extension ProfileStore {
     public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws {
         try requireWritable()
         try pool.write { db in
-            if replacingAll { try db.execute(sql: "DELETE FROM customer_metrics") }
+            if replacingAll {
+                for name in Schema.metricsIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
+                try db.execute(sql: "DELETE FROM customer_metrics")
+            }
             let stmt = try RawStatement(db, """
                 INSERT OR REPLACE INTO customer_metrics(customer_id, orders, spend, first_purchase, last_purchase,
                     last_event, recency_days, r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at)
@@ -69,6 +72,7 @@ extension ProfileStore {
                 stmt.bind(14, m.expected90d); stmt.bind(15, m.clv12m); stmt.bind(16, m.updatedAt)
                 try stmt.run()
             }
+            if replacingAll { for sql in Schema.metricsIndexes { try db.execute(sql: sql) } }
         }
     }
 
@@ -143,9 +147,18 @@ extension ProfileStore {
 }
 
 extension ProfileStore {
-    /// The time of the newest event: the analysis date of a snapshot store.
+    /// The time of the newest event: the analysis date of a snapshot store. Kept up to date
+    /// by imports, so no scan of the events table is needed.
     public func latestEventTime() throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events") }
+        try pool.read { db in
+            if let t = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'") { return t }
+            return try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events")
+        }
+    }
+
+    /// Roughly how many events there are (the largest key), for progress reports.
+    public func approximateEventCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
     }
 
     /// Every customer key, ascending.

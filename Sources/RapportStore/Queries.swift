@@ -198,13 +198,19 @@ extension ProfileStore {
         }
     }
 
-    public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int {
+    /// How many customers the list shows, counted up to `cap` (a broad text filter over
+    /// millions of customers is reported as "cap or more" rather than counted while typing).
+    public func customerCount(_ q: CustomerQuery = CustomerQuery(), cap: Int? = nil) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
-            if filter == "1" && !q.sort.drivesFromMetrics {
+            // Every customer has a metrics row after a refresh, so the join need not be counted.
+            if filter == "1" {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
             }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter)", arguments: args) ?? 0
+            let from = q.segment == nil && q.stage == nil
+                ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
+            let limit = cap.map { " LIMIT \($0)" } ?? ""
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
         }
     }
 

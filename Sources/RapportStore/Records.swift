@@ -72,8 +72,14 @@ public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 }
 
 /// One event as stored, with the external ids of its customer and product joined in.
-public struct EventRow: Codable, Sendable, Equatable, FetchableRecord {
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+/// Decoded by column position, not through Codable: a profile reads thousands of these.
+public struct EventRow: Sendable, Equatable, FetchableRecord {
+    public init(row: Row) {
+        id = row[0]; externalId = row[1]; customerId = row[2]; productId = row[3]; productExternalId = row[4]
+        productTitle = row[5]; productCategory = row[6]; type = row[7]; time = row[8]; quantity = row[9]
+        amount = row[10]; channel = row[11]; isGift = row[12]; giftNote = row[13]
+    }
+
     public var id: Int64
     public var externalId: String?
     public var customerId: Int64

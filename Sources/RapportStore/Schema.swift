@@ -3,6 +3,18 @@ import GRDB
 /// Database schema, versioned by GRDB's `DatabaseMigrator`. Never edit a shipped migration:
 /// add a new one.
 enum Schema {
+    /// The customer list's sort indexes on metrics. A full refresh drops them, rewrites the
+    /// table and builds them again, which is several times faster than updating them row by row.
+    static let metricsIndexes = [
+        "CREATE INDEX metrics_by_spend ON customer_metrics(spend DESC, customer_id)",
+        "CREATE INDEX metrics_by_orders ON customer_metrics(orders DESC, customer_id)",
+        "CREATE INDEX metrics_by_clv ON customer_metrics(clv_12m DESC, customer_id)",
+        "CREATE INDEX metrics_by_recency ON customer_metrics(recency_days, customer_id)",
+        "CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id)",
+        "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id)",
+    ]
+    static var metricsIndexNames: [String] { metricsIndexes.map { String($0.split(separator: " ")[2]) } }
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
@@ -119,15 +131,10 @@ enum Schema {
             try db.execute(sql: """
             CREATE INDEX customers_by_name ON customers(name COLLATE NOCASE, id);
             CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE);
-            CREATE INDEX metrics_by_spend ON customer_metrics(spend DESC, customer_id);
-            CREATE INDEX metrics_by_orders ON customer_metrics(orders DESC, customer_id);
-            CREATE INDEX metrics_by_clv ON customer_metrics(clv_12m DESC, customer_id);
-            CREATE INDEX metrics_by_recency ON customer_metrics(recency_days, customer_id);
-            CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id);
-            CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id);
             DROP INDEX metrics_by_segment;
             DROP INDEX metrics_by_stage;
             """)
+            for sql in metricsIndexes { try db.execute(sql: sql) }
             // Substring search on name, email and id: a trigram index over the customers
             // table (external content, so the text is not stored twice), kept in step by triggers.
             try db.execute(sql: """

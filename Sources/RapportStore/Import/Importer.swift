@@ -40,6 +40,13 @@ extension ProfileStore {
                 let details = try JSONEncoder.sorted.encode(AuditImportDetails(
                     file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,
                     updated: s.updated, duplicates: s.duplicates, rejected: s.rejected))
+                if s.kind == .events, let latest = session.latestEventTime {
+                    try db.execute(sql: """
+                        INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
+                        ON CONFLICT(name) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)),
+                                                        updated_at = excluded.updated_at
+                        """, arguments: [String(latest), options.now])
+                }
                 try db.execute(sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
                                arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
                 result = s
@@ -78,6 +85,7 @@ private final class ImportSession {
     var errors: [RowError] = []
     var failed = false
     var rejects: FileHandle?
+    var latestEventTime: Int64? { (writer as? EventWriter)?.latestTime }
 
     init(db: Database, file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
          totalBytes: Int) throws {

@@ -90,6 +90,7 @@ final class EventWriter: RowWriter {
     private var channels: [String: String] = [:]
     private(set) var inserted = 0
     private(set) var duplicates = 0
+    private(set) var latestTime: Int64?
     var updated: Int { 0 }
     var createdCustomers: Int { keys.createdCustomers }
     var createdProducts: Int { keys.createdProducts }
@@ -152,7 +153,11 @@ final class EventWriter: RowWriter {
         insert.bind(9, gift)
         insert.bind(10, giftNote)
         insert.bind(11, hash)
-        if try insert.execute() { inserted += 1; return }
+        if try insert.execute() {
+            inserted += 1
+            if time > latestTime ?? Int64.min { latestTime = time }
+            return
+        }
         // Conflict: the same event was imported before (fine), or this file repeats a row.
         let eventId: String? = switch eventIdCode {
         case .bytes(let b): String(decoding: b, as: UTF8.self)

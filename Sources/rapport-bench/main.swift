@@ -1,0 +1,119 @@
+import Foundation
+import RapportApp
+import RapportService
+import RapportStore
+import RapportUI
+
+// Usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]
+// Measures, on an existing store, the explorer's budgets: first screen, key press to
+// finished frame while browsing, profile open, gift flag to updated insights, filter per
+// key, and resident memory. Prints one line per measure.
+
+func ms(_ d: TimeInterval) -> String { String(format: "%.2f ms", d * 1000) }
+
+func time<T>(_ body: () throws -> T) rethrows -> (T, TimeInterval) {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let v = try body()
+    return (v, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+}
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
+}
+
+func rssMB() -> (current: Double, peak: Double) {
+    let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    func kb(_ key: String) -> Double {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }
+        return Double(line.split(separator: " ").compactMap { Double($0) }.first ?? 0) / 1024
+    }
+    return (kb("VmRSS:"), kb("VmHWM:"))
+}
+
+let args = CommandLine.arguments
+guard args.count >= 2 else { print("usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]"); exit(2) }
+let path = args[1]
+let heavy = args.count > 2 ? args[2] : nil
+setenv("RAPPORT_LOG", "/dev/null", 1)
+
+// First screen: open the store, first page and count, first frame.
+let backend = HeadlessBackend(size: Size(width: 120, height: 40))
+let (runtime, first) = try time { () -> Runtime<Explorer> in
+    let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
+    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: false, redact: false, storePath: path)
+    let rt = Runtime(program: Explorer(workspace: ws), model: model, backend: backend)
+    rt.startInitial()
+    rt.settle()
+    rt.render()
+    return rt
+}
+print("first screen (open store, count, first page, first frame): \(ms(first))")
+print("  \(backend.frame.lines()[38])")
+
+// Browsing: key press to finished frame, including any page the move needs.
+func press(_ k: Key) -> TimeInterval {
+    time { () -> Void in
+        runtime.send(AppMessage.input(InputEvent.key(k)))
+        runtime.settle()
+        runtime.render()
+    }.1
+}
+var keyTimes: [Double] = []
+var rng = SystemRandomNumberGenerator()
+let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
+for _ in 0..<300 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
+for _ in 0..<40 { keyTimes.append(press(.pageDown)) }
+keyTimes.append(press(.end))
+for _ in 0..<40 { keyTimes.append(press(.pageUp)) }
+keyTimes.append(press(.home))
+for _ in 0..<200 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
+print("browse: \(keyTimes.count) keys, p50 \(ms(percentile(keyTimes, 0.5))), p99 \(ms(percentile(keyTimes, 0.99))), max \(ms(keyTimes.max()!))")
+var sortTimes: [Double] = []
+for _ in 0..<8 { sortTimes.append(press(.char("s"))) }
+print("sort change (count + first page of another index): p50 \(ms(percentile(sortTimes, 0.5))), max \(ms(sortTimes.max()!))")
+var sortedBrowse: [Double] = []
+for _ in 0..<200 { sortedBrowse.append(press(moves.randomElement(using: &rng)!)) }
+print("browse after sort changes: p99 \(ms(percentile(sortedBrowse, 0.99)))")
+_ = press(.char("x"))
+
+// Filter as you type.
+var filterTimes: [Double] = []
+_ = press(.char("/"))
+for word in ["mar", "müller", "c0001", "zhang", "山田"] {
+    for c in word { filterTimes.append(press(.char(c))) }
+    for _ in word { filterTimes.append(press(.backspace)) }
+}
+_ = press(.escape)
+print("filter as you type: \(filterTimes.count) keys, p50 \(ms(percentile(filterTimes, 0.5))), p99 \(ms(percentile(filterTimes, 0.99))), max \(ms(filterTimes.max()!))")
+
+// Profile with every insight, and a gift flag.
+let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
+if let heavy {
+    let key = try ws.customerKey(heavy)
+    let n = try ws.store.events(customer: key).count
+    _ = try ws.profile(key) // warm the batch-model cache
+    var opens: [Double] = []
+    for _ in 0..<20 { opens.append(try time { try ws.profile(key) }.1) }
+    print("profile open, \(n) events, every insight: p50 \(ms(percentile(opens, 0.5))), max \(ms(opens.max()!))")
+    let (rows, load) = try time { try ws.store.events(customer: key) }
+    let (_, insight) = try time { try ws.customerInsight(key, rows: rows) }
+    print("  of which: load events \(ms(load)), insight \(ms(insight))")
+    let purchases = try ws.history(key).filter { $0.type == "purchase" }
+    let purchase: HistoryEvent = try require(purchases.first)
+    var gifts: [Double] = []
+    for i in 0..<10 {
+        gifts.append(try time { () -> ProfileReport in
+            _ = try ws.setGift(event: purchase.eventId, isGift: i % 2 == 0, note: String?.none)
+            return try ws.profile(key)
+        }.1)
+    }
+    print("gift flag to updated preferences and recommendations (write, audit, metrics, insight before/after, profile): p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))")
+}
+let rss = rssMB()
+print(String(format: "resident memory: now %.0f MB, peak %.0f MB", rss.current, rss.peak))
+
+func require<T>(_ v: T?) throws -> T {
+    guard let v else { throw StoreError.invalidArgument("missing value") }
+    return v
+}
