@@ -37,6 +37,8 @@ public struct InsightSnapshot: Sendable, Equatable {
     public var inferred: [String]
     public var recommendations: [Int64]
 
+    init(inferred: [String], recommendations: [Int64]) { self.inferred = inferred; self.recommendations = recommendations }
+
     init(_ i: CustomerInsight) {
         inferred = i.inferred.filter { $0.attribute == .category }.map(\.value)
         recommendations = i.recommendations.map(\.product)

@@ -82,7 +82,7 @@ struct ExplorerE2ETests {
         try t.send("/"); try t.type("Lindqvist")
         try t.waitFor(text: "filter: Lindqvist")
         try t.send("Enter"); try t.send("Enter")
-        var screen = try t.waitFor(text: "Margot Lindqvist  [C00001]")
+        var screen = try t.waitFor("the whole profile") { $0.contains("Margot Lindqvist  [C00001]") && $0.contains("Recommendations") && $0.contains("Care") }
         #expect(screen.contains("Toys"))
         // History, purchases only, flag every toy purchase as a gift.
         try t.send("H"); try t.waitFor(text: "History • Margot Lindqvist")
@@ -102,7 +102,7 @@ struct ExplorerE2ETests {
         #expect(messages.contains { $0.contains("Toys no longer inferred") }, "\(messages)")
         // Back to the profile: Toys is gone from the preferences.
         try t.send("Escape")
-        screen = try t.waitFor(text: "Preferences")
+        screen = try t.waitFor("the whole profile") { $0.contains("Preferences") && $0.contains("Recommendations") && $0.contains("Care") }
         #expect(!screen.contains("Toys"))
         // Clear history through the dialog: all time, views only.
         try t.send("H"); try t.waitFor(text: "History • Margot")

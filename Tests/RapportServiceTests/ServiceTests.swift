@@ -1,0 +1,59 @@
+import Foundation
+import RapportEngine
+import RapportStore
+import Testing
+@testable import RapportService
+
+@Suite("Service")
+struct ServiceTests {
+    @Test func storeAndEngineAgreeOnEventTypeCodes() {
+        for t in EventType.allCases { #expect(EventKinds.code(of: t.rawValue) == t.code) }
+        #expect(EventKinds.names.count == EventType.allCases.count)
+    }
+
+    @Test func configParsesAndPointsAtMistakes() throws {
+        let c = try Config.parse("""
+        [keys]
+        down = ["n", "Down"]
+        quit = "Q"
+        [insights]
+        tau_days = 30
+        exploration_share = 0.2
+        [colors]
+        accent = "magenta"
+        [ui]
+        mouse = true
+        """)
+        #expect(c.keys == ["down": ["n", "Down"], "quit": ["Q"]])
+        #expect(c.tauDays == 30 && c.explorationShare == 0.2 && c.colors["accent"] == "magenta" && c.mouse)
+        #expect(throws: ConfigError.self) { try Config.parse("[insights]\nexploration_share = 2\n") }
+        do {
+            _ = try Config.parse("[keys\ndown = 1\n", path: "config.toml")
+            Issue.record("should fail")
+        } catch let e as ConfigError {
+            #expect(e.description.hasPrefix("config.toml:1:"))
+        }
+        #expect(try Config.load(path: "/nonexistent/config.toml") == Config())
+    }
+
+    @Test func storeLocationOrder() {
+        #expect(StoreLocation.resolve(explicit: "/x/s.sqlite", environment: ["RAPPORT_STORE": "/y"]).path == "/x/s.sqlite")
+        #expect(StoreLocation.resolve(explicit: nil, environment: ["RAPPORT_STORE": "/y/s.sqlite"]) == StoreLocation(path: "/y/s.sqlite", isDefault: false))
+        #expect(StoreLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == StoreLocation(path: "/d/rapport/store.sqlite", isDefault: true))
+        #expect(StoreLocation.resolve(explicit: nil, environment: ["HOME": "/h"]).path == "/h/.local/share/rapport/store.sqlite")
+    }
+
+    @Test func insightDiffInWords() {
+        let before = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz", "Toys"], recs: [1, 2, 3])
+        let after = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz"], recs: [1, 2, 4])
+        #expect(InsightDiff.describe(before: before, after: after) == ["Toys no longer inferred", "1 recommendation changed"])
+    }
+}
+
+enum InsightSnapshotTestSupport {
+    static func make(inferred: [String], recs: [Int64]) -> InsightSnapshot {
+        var s = InsightSnapshot(inferred: [], recommendations: [])
+        s.inferred = inferred; s.recommendations = recs
+        return s
+    }
+}
