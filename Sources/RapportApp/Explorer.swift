@@ -315,7 +315,7 @@ public struct Explorer: Program, Sendable {
                     return "\(e.time.prefix(10))  \(e.type)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
                 }
                 send(.progress(nil))
-                send(.evidenceReady(title: "\(pref.attribute) \(pref.value): evidence", lines: lines))
+                send(.evidenceReady(title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%", lines: lines))
             } catch { send(.failed("\(error)")) }
         }]
     }

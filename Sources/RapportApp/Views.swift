@@ -100,10 +100,11 @@ extension Explorer {
 
     // MARK: list
 
+    // Fits 80 columns with every column; the name column takes what a wider terminal adds.
     static let listColumns = [Column("NAME", width: 14, flex: true), Column("ID", width: 7), Column("SEGMENT", width: 16),
-                              Column("STAGE", width: 8), Column("RECENCY", width: 7, alignRight: true),
-                              Column("ORDERS", width: 6, alignRight: true), Column("SPEND", width: 8, alignRight: true),
-                              Column("CLV", width: 8, alignRight: true)]
+                              Column("STAGE", width: 7), Column("LAST", width: 6, alignRight: true),
+                              Column("ORDERS", width: 6, alignRight: true), Column("SPEND", width: 7, alignRight: true),
+                              Column("CLV", width: 7, alignRight: true)]
 
     func drawList(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         var right = "sort: \(m.list.query.sort.rawValue)"
@@ -190,7 +191,10 @@ extension Explorer {
             let style = selected ? m.theme.selected : Style.plain
             b.write(label, x: r.x, y: y, width: nameWidth, style: style, glyphs: m.glyphs)
             b.write(Bar.render(pref.score, width: 10, glyphs: m.glyphs), x: r.x + nameWidth + 1, y: y, style: Style(fg: m.theme.accent))
-            b.write(String(format: "%3.0f%%", pref.confidence * 100), x: r.x + nameWidth + 12, y: y, style: m.theme.muted)
+            // The number is the score; low-confidence preferences (little evidence) are dimmed and marked.
+            let lowConfidence = pref.confidence < 0.5
+            b.write(String(format: "%3.0f%@", pref.score * 100, lowConfidence ? "?" : ""), x: r.x + nameWidth + 12, y: y,
+                    style: lowConfidence ? m.theme.muted : .plain)
             y += 1
         }
     }

@@ -12,22 +12,22 @@ struct ScreenTests {
         let l = h.lines
         #expect(l.count == 24)
         #expect(l[0].hasPrefix(" Rapport • Customers") && l[0].hasSuffix("sort: name"))
-        #expect(l[1] == "NAME                   ID      SEGMENT          STAGE    RECENCY ORDERS    SPEND")
-        #expect(l[2].hasPrefix("Anna Côté              C4"))
+        #expect(l[1] == "NAME              ID      SEGMENT          STAGE     LAST ORDERS   SPEND     CLV")
+        #expect(l[2].hasPrefix("Anna Côté         C4"))
         #expect(l[22].hasPrefix(" 1/4 customers"))
         #expect(l[23].hasPrefix(" Enter open  / filter  s sort  S segments"))
         // Wide characters keep the columns aligned.
         let taro = try #require(l.first { $0.contains("山田 太郎") })
-        #expect(taro.hasPrefix("山田 太郎              C2"))
-        #expect(TextWidth.of(String(taro.prefix(while: { $0 != "C" }))) == 23)
+        #expect(taro.hasPrefix("山田 太郎         C2"))
+        #expect(TextWidth.of(String(taro.prefix(while: { $0 != "C" }))) == 18)
     }
 
     @Test func escapeSequenceInANameNeverReachesTheScreen() throws {
-        let h = try Harness()
+        let h = try Harness(size: Size(width: 120, height: 30))
         let mallory = try #require(h.lines.first { $0.contains("Mallory") })
         #expect(mallory.contains("Mallory \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J"))
         for cell in h.backend.frame.cells { #expect(!cell.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }) }
-        let ascii = try Harness(glyphs: .ascii)
+        let ascii = try Harness(size: Size(width: 120, height: 30), glyphs: .ascii)
         #expect(ascii.lines.contains { $0.contains("Mallory ?]0;pwned??[2J") })
         #expect(ascii.backend.frame.cells.allSatisfy { $0.text.unicodeScalars.allSatisfy { $0.isASCII } })
     }
