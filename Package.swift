@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "RapportApp", "RapportTerminal", "RapportService",
+                "RapportApp", "RapportTerminal", "RapportService", "RapportUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -83,8 +83,9 @@ final class ProgressPrinter: @unchecked Sendable {
         let fraction = p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let name = (p.file as NSString).lastPathComponent
-        let text = String(format: "\r%@: %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", name, fraction * 100, p.rows, rate, eta)
-        FileHandle.standardError.write(Data(Printable.safe(text).utf8))
+        let text = String(format: "%@: %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", name, fraction * 100, p.rows, rate, eta)
+        // Carriage return first (rewrite the line), the file name sanitised like any data.
+        FileHandle.standardError.write(Data(("\r" + Printable.safe(text)).utf8))
         shown = true
     }
 

@@ -218,25 +218,13 @@ final class CustomerWriter: RowWriter {
         var set = Self.mapped.filter { columns.has($0.file) }.map(\.column)
         if !extraColumns.isEmpty { set.append("attributes") }
         setColumns = set
-        let all = ["external_id"] + set
-        let placeholders = Array(repeating: "?", count: all.count).joined(separator: ",")
-        let updates = set.isEmpty ? "external_id = excluded.external_id"
-            : set.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        upsert = try RawStatement(db, """
-            INSERT INTO customers(\(all.joined(separator: ","))) VALUES (\(placeholders))
-            ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
-            """)
+        upsert = try upsertStatement(db, table: "customers", columns: set)
         deletePrefs = try RawStatement(db, "DELETE FROM stated_preferences WHERE customer_id = ? AND polarity = ?")
         insertPref = try RawStatement(db, "INSERT INTO stated_preferences(customer_id, polarity, kind, value) VALUES (?,?,?,?)")
     }
 
     func write(_ r: FieldReader) throws {
-        guard let ext = try r.text(columns["customer_id"], "customer_id", structural: true) else {
-            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
-        }
-        if let first = seen[ext] {
-            throw RowError(line: r.line, field: "customer_id", reason: "duplicate customer id '\(ext)' (also on line \(first))")
-        }
+        let ext = try firstOccurrence(r, columns["customer_id"], "customer_id", noun: "customer", seen: seen)
         var values: [String: Any?] = [:]
         values["name"] = try r.text(columns["name"], "name")
         if let email = try r.text(columns["email"], "email", structural: true) {
@@ -342,23 +330,12 @@ final class ProductWriter: RowWriter {
         self.columns = columns
         self.keys = keys
         setColumns = ["title", "category", "brand", "price", "replenish_days"].filter { columns.has($0) }
-        let all = ["external_id"] + setColumns
-        let updates = setColumns.isEmpty ? "external_id = excluded.external_id"
-            : setColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        upsert = try RawStatement(db, """
-            INSERT INTO products(\(all.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ",")))
-            ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
-            """)
+        upsert = try upsertStatement(db, table: "products", columns: setColumns)
         findProduct = try RawStatement(db, "SELECT id FROM products WHERE external_id = ?")
     }
 
     func write(_ r: FieldReader) throws {
-        guard let ext = try r.text(columns["product_id"], "product_id", structural: true) else {
-            throw RowError(line: r.line, field: "product_id", reason: "is empty")
-        }
-        if let first = seen[ext] {
-            throw RowError(line: r.line, field: "product_id", reason: "duplicate product id '\(ext)' (also on line \(first))")
-        }
+        let ext = try firstOccurrence(r, columns["product_id"], "product_id", noun: "product", seen: seen)
         let title = try r.text(columns["title"], "title") ?? ""
         let category = try r.text(columns["category"], "category", structural: true) ?? ""
         let brand = try r.text(columns["brand"], "brand") ?? ""
@@ -422,6 +399,28 @@ final class NoteWriter: RowWriter {
         try insert.run()
         inserted += 1
     }
+}
+
+/// An upsert by external id that updates only the columns the file has.
+func upsertStatement(_ db: Database, table: String, columns: [String]) throws -> RawStatement {
+    let all = ["external_id"] + columns
+    let updates = columns.isEmpty ? "external_id = excluded.external_id"
+        : columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    return try RawStatement(db, """
+        INSERT INTO \(table)(\(all.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ",")))
+        ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
+        """)
+}
+
+/// Reads a row's id column, refusing an empty id or one seen earlier in the same file.
+func firstOccurrence(_ r: FieldReader, _ index: Int?, _ column: String, noun: String, seen: [String: Int]) throws -> String {
+    guard let ext = try r.text(index, column, structural: true) else {
+        throw RowError(line: r.line, field: column, reason: "is empty")
+    }
+    if let first = seen[ext] {
+        throw RowError(line: r.line, field: column, reason: "duplicate \(noun) id '\(ext)' (also on line \(first))")
+    }
+    return ext
 }
 
 /// FNV-1a over fields separated by a unit separator: identifies an event without an id.
