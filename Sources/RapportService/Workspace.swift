@@ -83,7 +83,6 @@ public final class Workspace: @unchecked Sendable {
 
     /// Rebuilds every derived figure: per-customer metrics, segments and the recommendation model.
     public func refresh(progress: ((String, Double) -> Void)? = nil) throws {
-        // Filled in by the insight engine wiring (Insights.swift).
         try refreshDerived(progress: progress)
     }
 }
