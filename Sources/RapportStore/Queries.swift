@@ -145,8 +145,8 @@ extension ProfileStore {
     }
 
     /// The WHERE clause of the list. Text of three characters or more matches anywhere in a
-    /// name, email or id through the trigram index; one or two characters match the start
-    /// (a substring scan of every customer would not keep up with typing).
+    /// name, email or id through the trigram index; one or two characters match the start of
+    /// the name through the name index (a scan of every customer would not keep up with typing).
     static func listFilter(_ q: CustomerQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var args: StatementArguments = []
@@ -154,11 +154,9 @@ extension ProfileStore {
         if text.count >= 3 {
             clauses.append("c.id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ?)")
             args += ["\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""]
-        } else if !text.isEmpty {
-            let pattern = text.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            clauses.append("(c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' OR c.external_id LIKE ? ESCAPE '\\')")
-            args += [pattern, pattern, pattern]
+        } else if !text.isEmpty, let upper = prefixUpperBound(text) {
+            clauses.append("(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)")
+            args += [text, upper]
         }
         if let s = q.segment { clauses.append("m.rfm_segment = ?"); args += [s] }
         if let s = q.stage { clauses.append("m.stage = ?"); args += [s] }
@@ -167,6 +165,13 @@ extension ProfileStore {
             args += [s]
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
+    }
+
+    /// The smallest string above every string that starts with `prefix` (last scalar + 1).
+    static func prefixUpperBound(_ prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        guard let last = scalars.popLast(), let next = Unicode.Scalar(last.value + 1) else { return nil }
+        return String(String.UnicodeScalarView(scalars + [next]))
     }
 
     static func listFrom(_ q: CustomerQuery) -> String {

@@ -123,7 +123,9 @@ struct QueryTests {
         #expect(try t.store.customerCount(CustomerQuery(text: "müll")) == 1)
         #expect(try t.store.customerCount(CustomerQuery(text: "zoe@")) == 1)
         #expect(try t.store.customerCount(CustomerQuery(text: "K99")) == 1)
-        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1)   // short text: prefix match
+        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1)   // short text: name prefix
+        #expect(try t.store.customerCount(CustomerQuery(text: "pe")) == 50)
+        #expect(try t.store.customerCount(CustomerQuery(text: "er")) == 0)
         let q = CustomerQuery(sort: .id)
         let total = try t.store.customerCount(q)
         #expect(total == 51)
