@@ -42,13 +42,13 @@ struct Effects: Sendable {
         }
     }
 
-    func setGift(_ eventId: String, isGift: Bool, note: String?, customer: Int64) -> Cmd {
+    func setGift(_ eventId: String, isGift: Bool, note: String?, customer: Int64, shown: ProfileReport?) -> Cmd {
         Cmd { send in
             do {
-                let outcome = try workspace.setGift(event: eventId, isGift: isGift, note: note)
-                send(.giftChanged(outcome, eventId: eventId, isGift: isGift))
-                send(.historyLoaded(key: customer, events: try workspace.history(customer)))
-                send(.profileLoaded(try workspace.profile(customer)))
+                let r = try workspace.setGift(event: eventId, isGift: isGift, note: note, shown: shown)
+                send(.giftChanged(r.outcome, eventId: eventId, isGift: isGift))
+                send(.historyLoaded(key: customer, events: r.history))
+                send(.profileLoaded(r.profile))
             } catch { send(.failed("\(error)")) }
         }
     }

@@ -178,7 +178,7 @@ public struct Explorer: Program, Sendable {
                 m.flash = Flash(text: "no gift change to undo", isError: true); return []
             }
             m.history?.lastGift = nil
-            return [effects.setGift(last.eventId, isGift: last.wasGift, note: nil, customer: h.key)]
+            return [effects.setGift(last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)]
         case "clear_history":
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
@@ -326,7 +326,7 @@ public struct Explorer: Program, Sendable {
         guard e.type == "purchase" else {
             m.flash = Flash(text: "only purchases can be gifts", isError: true); return []
         }
-        if e.gift { return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key)] }
+        if e.gift { return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key, shown: m.profile?.report)] }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         return []
     }

@@ -146,7 +146,7 @@ extension Explorer {
                 m.dialog = nil
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
-                return [effects.setGift(id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key)]
+                return [effects.setGift(id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key, shown: m.profile?.report)]
             }
             _ = f.handle(key); m.dialog = .giftNote(eventId: id, field: f)
         case .clearHistory(var range, var types, let count, let confirming):

@@ -14,15 +14,29 @@ public struct GiftOutcome: Sendable {
     }
 }
 
+/// A gift change with everything the screen shows afterwards.
+public struct GiftResult: Sendable {
+    public var outcome: GiftOutcome
+    public var history: [HistoryEvent]
+    public var profile: ProfileReport
+}
+
 extension Workspace {
     /// Flags or unflags a purchase as a gift, then recomputes that customer's insights at once.
-    public func setGift(event displayId: String, isGift: Bool, note: String?) throws -> GiftOutcome {
+    /// `shown` is the profile on screen, if any: what changed is described against it, which
+    /// saves recomputing the "before" insight. The customer's events are read once afterwards
+    /// for the new profile, the history and the metrics row.
+    public func setGift(event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil) throws -> GiftResult {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
-        let before = try insight(for: event.customerId)
+        let key = event.customerId
+        let before = try InsightSnapshot(shown ?? profile(key))
         try store.setGift(event: displayId, isGift: isGift, note: note, by: actor)
-        try refreshCustomer(event.customerId)
-        let after = try insight(for: event.customerId)
-        return GiftOutcome(eventId: displayId, isGift: isGift, effects: InsightDiff.describe(before: before, after: after))
+        let rows = try store.events(customer: key)
+        let (report, insight) = try profileWithInsight(key, rows: rows)
+        if let insight { try storeFigures(key, insight) }
+        let outcome = GiftOutcome(eventId: displayId, isGift: isGift,
+                                  effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
+        return GiftResult(outcome: outcome, history: rows.reversed().map(HistoryEvent.init), profile: report)
     }
 
     /// Clears part of a customer's history and recomputes their insights.

@@ -35,13 +35,15 @@ final class EngineCache: @unchecked Sendable {
 /// What changed in words, between two insights of the same customer.
 public struct InsightSnapshot: Sendable, Equatable {
     public var inferred: [String]
-    public var recommendations: [Int64]
+    /// Recommended product ids, as `rapport profile` shows them.
+    public var recommendations: [String]
 
-    init(inferred: [String], recommendations: [Int64]) { self.inferred = inferred; self.recommendations = recommendations }
+    init(inferred: [String], recommendations: [String]) { self.inferred = inferred; self.recommendations = recommendations }
 
-    init(_ i: CustomerInsight) {
-        inferred = i.inferred.filter { $0.attribute == .category }.map(\.value)
-        recommendations = i.recommendations.map(\.product)
+    /// What a profile on screen says, so a change can be described without recomputing it.
+    public init(_ p: ProfileReport) {
+        inferred = p.preferences.inferred.filter { $0.attribute == "category" }.map(\.value)
+        recommendations = p.recommendations.map(\.productId)
     }
 }
 
@@ -114,6 +116,12 @@ extension Workspace {
         progress?("done", 1)
     }
 
+    /// Stores the figures of a freshly computed insight as the customer's metrics row.
+    func storeFigures(_ key: Int64, _ insight: CustomerInsight) throws {
+        guard !store.isReadOnly else { return }
+        try store.writeMetrics([EngineBridge.metrics(key, insight.figures, now: ProfileStore.nowSeconds())], replacingAll: false)
+    }
+
     /// Recomputes one customer's metrics at once (after a gift flag or a history change).
     func refreshCustomer(_ key: Int64) throws {
         guard !store.isReadOnly else { return }
@@ -141,9 +149,6 @@ extension Workspace {
                                 itemModel: items, settings: insightSettings)
     }
 
-    func insight(for key: Int64) throws -> InsightSnapshot? {
-        try customerInsight(key).map(InsightSnapshot.init)
-    }
 
     public var products: [Int64: Product] { (try? cache.get(store).2) ?? [:] }
 }

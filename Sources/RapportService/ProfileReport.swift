@@ -99,7 +99,11 @@ public struct MilestoneView: Codable, Sendable {
 
 extension Workspace {
     public func profile(_ key: Int64) throws -> ProfileReport {
-        let rows = try store.events(customer: key)
+        try profileWithInsight(key, rows: try store.events(customer: key)).report
+    }
+
+    /// The profile, and the insight it was made from, from one read of the customer's events.
+    func profileWithInsight(_ key: Int64, rows: [EventRow]) throws -> (report: ProfileReport, insight: CustomerInsight?) {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
         let insight = try customerInsight(key, rows: rows)
         let products = self.products
@@ -112,7 +116,7 @@ extension Workspace {
             rfm: nil, lifecycle: nil, recommendations: [], replenishment: [],
             channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
             milestones: [], monthlySpend: [], asOf: nil)
-        guard let i = insight else { return report }
+        guard let i = insight else { return (report, nil) }
         report.asOf = DateParsing.isoDate(i.asOf)
         report.preferences.inferred = i.inferred.map {
             InferredView(attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
@@ -140,7 +144,7 @@ extension Workspace {
             MilestoneView(kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance, date: $0.date.map(DateParsing.isoDate))
         }
         report.monthlySpend = i.monthlySpend.map { ($0 * 100).rounded() / 100 }
-        return report
+        return (report, i)
     }
 
     /// Recommendations alone, with `k` items.

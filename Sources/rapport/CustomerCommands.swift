@@ -67,7 +67,7 @@ struct Gift: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let change = try ws.setGift(event: eventId, isGift: !undo, note: note)
-        Out.line(change.summary)
+        Out.line(change.outcome.summary)
     }
 }
 

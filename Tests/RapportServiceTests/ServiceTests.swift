@@ -44,14 +44,14 @@ struct ServiceTests {
     }
 
     @Test func insightDiffInWords() {
-        let before = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz", "Toys"], recs: [1, 2, 3])
-        let after = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz"], recs: [1, 2, 4])
+        let before = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz", "Toys"], recs: ["P1", "P2", "P3"])
+        let after = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz"], recs: ["P1", "P2", "P4"])
         #expect(InsightDiff.describe(before: before, after: after) == ["Toys no longer inferred", "1 recommendation changed"])
     }
 }
 
 enum InsightSnapshotTestSupport {
-    static func make(inferred: [String], recs: [Int64]) -> InsightSnapshot {
+    static func make(inferred: [String], recs: [String]) -> InsightSnapshot {
         var s = InsightSnapshot(inferred: [], recommendations: [])
         s.inferred = inferred; s.recommendations = recs
         return s
