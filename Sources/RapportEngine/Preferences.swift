@@ -80,47 +80,80 @@ public enum Preferences {
     public static func infer(events: [Event], products: [Int64: Product], now: Int64,
                              settings: PreferenceSettings = PreferenceSettings(), evidenceCount: Int = 5) -> [InferredPreference] {
         struct Key: Hashable { var attribute: PreferenceAttribute; var value: String }
-        // (key, day) → capped daily total and its contributing events.
-        var daily: [Key: [Int64: (total: Double, events: [(Int64, Double)])]] = [:]
-        for e in shapingEvents(events) {
-            guard let pid = e.product, let p = products[pid] else { continue }
+        /// Per attribute value: daily totals in time order and the strongest contributions.
+        struct Accumulator {
+            var days: [(day: Int64, total: Double)] = []
+            var top: [(key: Int64, weight: Double)] = []
+        }
+        var shaping = shapingEvents(events)
+        if !zip(shaping, shaping.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
+            shaping.sort { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
+        }
+        // Attribute values are numbered once per product, and accumulators live in an array,
+        // so the per-event work mutates in place instead of hashing strings and copying.
+        var keysOf: [Int64: [Int]] = [:]
+        var keyIndex: [Key: Int] = [:]
+        var keyList: [Key] = []
+        var accs: [Accumulator] = []
+        for e in shaping {
+            guard let pid = e.product else { continue }
             let w = PreferenceSettings.weight(e)
             if w == 0 { continue }
+            let keys: [Int]
+            if let k = keysOf[pid] { keys = k } else {
+                guard let p = products[pid] else { continue }
+                var k = categories(p.category).map { Key(attribute: .category, value: $0) }
+                if !p.brand.isEmpty { k.append(Key(attribute: .brand, value: p.brand)) }
+                if p.price > 0 { k.append(Key(attribute: .priceBand, value: PriceBand.of(p.price))) }
+                keys = k.map { key in
+                    if let i = keyIndex[key] { return i }
+                    keyIndex[key] = keyList.count
+                    keyList.append(key)
+                    accs.append(Accumulator())
+                    return keyList.count - 1
+                }
+                keysOf[pid] = keys
+            }
             let age = max(0, Double(now - e.time)) / 86_400
             let decayed = w * exp(-age / settings.tauDays)
-            var keys = categories(p.category).map { Key(attribute: .category, value: $0) }
-            if !p.brand.isEmpty { keys.append(Key(attribute: .brand, value: p.brand)) }
-            if p.price > 0 { keys.append(Key(attribute: .priceBand, value: PriceBand.of(p.price))) }
             let day = Day.of(e.time)
             for k in keys {
-                var entry = daily[k, default: [:]][day] ?? (0, [])
-                entry.total += decayed
-                entry.events.append((e.id, decayed))
-                daily[k, default: [:]][day] = entry
+                if let last = accs[k].days.last, last.day == day { accs[k].days[accs[k].days.count - 1].total += decayed }
+                else { accs[k].days.append((day, decayed)) }
+                // Keep the strongest `evidenceCount` contributions (ties: the later event first).
+                if decayed > 0 {
+                    let c = (key: e.id, weight: decayed)
+                    func before(_ x: (key: Int64, weight: Double), _ y: (key: Int64, weight: Double)) -> Bool {
+                        x.weight != y.weight ? x.weight > y.weight : x.key > y.key
+                    }
+                    if accs[k].top.count < evidenceCount || before(c, accs[k].top[accs[k].top.count - 1]) {
+                        let i = accs[k].top.firstIndex { before(c, $0) } ?? accs[k].top.count
+                        accs[k].top.insert(c, at: i)
+                        if accs[k].top.count > evidenceCount { accs[k].top.removeLast() }
+                    }
+                }
             }
         }
         var out: [InferredPreference] = []
-        for (key, days) in daily {
-            // Cap each day, then saturate each month, so no burst outweighs a steady habit.
-            var months: [Int64: Double] = [:]
+        for (key, a) in zip(keyList, accs) {
+            // Cap each day, then saturate each 30-day window, so no burst outweighs a steady habit.
+            // Days are in time order, so sums do not depend on hash order.
+            var months: [(Int64, Double)] = []
             var raw = 0.0
             var positiveDays = 0
-            // Sorted, so sums (and ties between a category and its parent) do not depend on hash order.
-            for (day, entry) in days.sorted(by: { $0.key < $1.key }) {
-                let capped = max(-settings.dailyCap, min(settings.dailyCap, entry.total))
-                months[day / 30, default: 0] += capped
-                raw += entry.total
-                if entry.total > 0 { positiveDays += 1 }
+            for d in a.days {
+                let capped = max(-settings.dailyCap, min(settings.dailyCap, d.total))
+                if let last = months.last, last.0 == d.day / 30 { months[months.count - 1].1 += capped }
+                else { months.append((d.day / 30, capped)) }
+                raw += d.total
+                if d.total > 0 { positiveDays += 1 }
             }
             var damped = 0.0
-            for (_, m) in months.sorted(by: { $0.key < $1.key }) {
+            for (_, m) in months {
                 damped += m > 0 ? settings.monthlyCap * (1 - exp(-m / settings.monthlyCap)) : m
             }
             guard damped > 0.05 else { continue }
-            var contributions: [(key: Int64, weight: Double)] = []
-            for entry in days.values { for c in entry.events where c.1 > 0 { contributions.append((c.0, c.1)) } }
-            contributions.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.key > b.key }
-            let evidence = contributions.prefix(evidenceCount).map { $0.key }
+            let evidence = a.top.map(\.key)
             out.append(InferredPreference(attribute: key.attribute, value: key.value, score: damped,
                                           confidence: 1 - exp(-Double(positiveDays) / 4),
                                           evidence: Array(evidence), raw: raw))
