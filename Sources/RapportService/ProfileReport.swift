@@ -131,10 +131,7 @@ extension Workspace {
                                          expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
                                          expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
                                          clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
-        report.recommendations = i.recommendations.map {
-            RecommendationView(productId: pid($0.product), title: title($0.product), category: products[$0.product]?.category ?? "",
-                               score: round($0.score), kind: $0.kind.rawValue, reason: $0.reason)
-        }
+        report.recommendations = Self.views(i.recommendations, products: products)
         report.replenishment = i.replenishment.map {
             ReplenishmentView(productId: pid($0.product), title: title($0.product), lastPurchase: DateParsing.isoDate($0.lastPurchase),
                               intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
@@ -155,7 +152,11 @@ extension Workspace {
         guard let model else { return [] }
         let events = try store.events(customer: key).map(EngineBridge.event)
         let i = Insights.compute(facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
-        return i.recommendations.map {
+        return Self.views(i.recommendations, products: products)
+    }
+
+    static func views(_ recs: [Recommendation], products: [Int64: Product]) -> [RecommendationView] {
+        recs.map {
             RecommendationView(productId: products[$0.product]?.externalId ?? "#\($0.product)", title: products[$0.product]?.title ?? "",
                                category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
                                kind: $0.kind.rawValue, reason: $0.reason)
