@@ -30,6 +30,18 @@ final class EngineCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         self.model = model; self.items = items; self.products = products
     }
+
+    /// Keeps the item model and products; replaces the population model (a moved as-of date).
+    func set(model: EngineModel) {
+        lock.lock(); defer { lock.unlock() }
+        self.model = model
+    }
+
+    /// An import may have added or changed products: read them again when next needed.
+    func forgetProducts() {
+        lock.lock(); defer { lock.unlock() }
+        products = nil
+    }
 }
 
 /// What changed in words, between two insights of the same customer.
@@ -69,6 +81,8 @@ extension Workspace {
         guard !store.isReadOnly else { return }
         let started = Date()
         let approximateEvents = try store.approximateEventCount()
+        // Events that arrive during the scan have larger keys: they count as "since the fit".
+        let lastEventKey = try store.lastEventKey()
         let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
         var builder = ModelBuilder(asOf: asOf)
         var current: Int64 = -1
@@ -106,7 +120,9 @@ extension Workspace {
         var rows: [(product: Int64, neighbor: Int64, weight: Double)] = []
         for (p, list) in result.items.neighbors { for n in list { rows.append((p, n.product, n.weight)) } }
         try store.writeNeighbors(rows)
-        try store.writeModelState(["engine": try JSONEncoder().encode(result.model)], now: now)
+        let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
+        try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
+                                   ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
         let products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         cache.set(model: result.model, items: result.items, products: products)
         try refreshSegmentMembers()
@@ -127,10 +143,7 @@ extension Workspace {
         guard !store.isReadOnly else { return }
         let (model, _, _) = try cache.get(store)
         guard let model else { return }
-        let events = try store.events(customer: key).map(EngineBridge.event)
-        var f = Figures.base(events: events, asOf: model.asOf)
-        f.apply(model)
-        try store.writeMetrics([EngineBridge.metrics(key, f, now: ProfileStore.nowSeconds())], replacingAll: false)
+        try refreshCustomers([key], model: model)
     }
 
     func facts(_ key: Int64) throws -> CustomerFacts {

@@ -72,6 +72,12 @@ extension Workspace {
         let customers = try store.allCustomers()
         let metrics = Dictionary(uniqueKeysWithValues: try store.allMetrics().map { ($0.customerId, $0) })
         let prefs = Dictionary(grouping: try store.allStatedPreferences(), by: \.customerId)
+        return try select(rule, from: customers, metrics: metrics, stated: prefs)
+    }
+
+    /// The customers of `customers` that a rule selects.
+    func select(_ rule: Rule, from customers: [CustomerRecord], metrics: [Int64: MetricsRecord],
+                stated: [Int64: [StatedPreferenceRecord]]) throws -> [Int64] {
         let needsAffinity = rule.functionsUsed.contains("affinity")
         let (model, _, products) = try cache.get(store)
         let asOf = model?.asOf ?? ProfileStore.nowSeconds()
@@ -85,7 +91,7 @@ extension Workspace {
                     affinities[p.value.lowercased()] = max(affinities[p.value.lowercased()] ?? 0, p.score)
                 }
             }
-            let ctx = CustomerRuleContext(customer: c, metrics: metrics[key], stated: prefs[key] ?? [],
+            let ctx = CustomerRuleContext(customer: c, metrics: metrics[key], stated: stated[key] ?? [],
                                           affinity: { affinities[$0.lowercased()] }, now: asOf)
             if rule.matches(ctx) { out.append(key) }
         }
@@ -108,6 +114,20 @@ extension Workspace {
         for s in try store.segments() {
             guard let rule = try? Rule(parsing: s.rule) else { continue }
             try store.replaceSegmentMembers(segment: s.name, customers: try members(of: rule))
+        }
+    }
+
+    /// Re-evaluates every rule segment for some customers only (after an import or a write).
+    func refreshSegmentMembers(customers keys: [Int64]) throws {
+        let segments = try store.segments()
+        guard !segments.isEmpty, !keys.isEmpty else { return }
+        let facts = try store.ruleFacts(customers: keys)
+        for s in segments {
+            guard let rule = try? Rule(parsing: s.rule) else { continue }
+            let members = try select(rule, from: facts.customers, metrics: facts.metrics, stated: facts.stated)
+            let selected = Set(members)
+            try store.updateSegmentMembers(segment: s.name, members: members,
+                                           nonMembers: keys.filter { !selected.contains($0) })
         }
     }
 

@@ -60,16 +60,23 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// Imports files in dependency order (customers and products before events and notes),
-    /// each in its own transaction, then refreshes the derived figures.
+    /// each in its own transaction, then brings the derived figures up to date: only the
+    /// customers the import touched, unless the population models are stale (`RefitRule`).
+    /// With several files, `options.rejectsPath` names a folder that gets one rejects file
+    /// per input (`NAME.rejects.csv`, or `.jsonl`).
     public func importFiles(_ paths: [String], options: ImportOptions,
-                            progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [ImportSummary] {
+                            progress: (@Sendable (ImportProgress) -> Void)? = nil,
+                            refreshProgress: ((String, Double) -> Void)? = nil) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []
+        let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
         for path in paths.sorted(by: { Self.importRank($0) < Self.importRank($1) }) {
-            let s = try store.importFile(path, options: options, progress: progress)
+            var fileOptions = options
+            fileOptions.rejectsPath = rejects.path(for: path)
+            let s = try store.importFile(path, options: fileOptions, progress: progress)
             logger.info("imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
             summaries.append(s)
         }
-        try refresh()
+        try refreshAfterImport(summaries, progress: refreshProgress)
         return summaries
     }
 
@@ -85,4 +92,39 @@ public final class Workspace: @unchecked Sendable {
     public func refresh(progress: ((String, Double) -> Void)? = nil) throws {
         try refreshDerived(progress: progress)
     }
+}
+
+/// Where each input's bad rows go under `--skip-bad`: the given file for one input, a folder of
+/// one file per input for several (named after the input, so each can be fixed and re-imported).
+struct RejectsPlan {
+    private var paths: [String: String] = [:]
+
+    init(_ target: String?, inputs: [String]) throws {
+        guard let target else { return }
+        guard inputs.count > 1 else {
+            if let only = inputs.first { paths[only] = target }
+            return
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), !isFolder.boolValue {
+            throw StoreError.invalidArgument("\(target): with several files, --skip-bad names a folder for their rejects")
+        }
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var used = Set<String>()
+        for input in inputs {
+            let url = URL(fileURLWithPath: input)
+            let ext = url.pathExtension.lowercased() == "csv" || url.pathExtension.isEmpty ? "csv" : "jsonl"
+            var name = url.deletingPathExtension().lastPathComponent + ".rejects." + ext
+            var n = 2
+            while used.contains(name) {
+                name = url.deletingPathExtension().lastPathComponent + "-\(n).rejects." + ext
+                n += 1
+            }
+            used.insert(name)
+            paths[input] = (target as NSString).appendingPathComponent(name)
+        }
+    }
+
+    func path(for input: String) -> String? { paths[input] }
 }

@@ -173,3 +173,74 @@ extension ProfileStore {
         try pool.read { db in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics ORDER BY customer_id") }
     }
 }
+
+extension ProfileStore {
+    /// The largest event key: events with a larger key arrived after a point that recorded it.
+    public func lastEventKey() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
+    }
+
+    /// How many events have a key above `key` (a range of the primary key: no scan).
+    public func eventCount(after key: Int64) throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE id > ?", arguments: [key]) ?? 0 }
+    }
+
+    /// Customers that have no metrics row yet: new keys are larger than every key with a row,
+    /// so this reads a range of the primary key, not the whole table.
+    public func customersWithoutMetrics() throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM customers
+                WHERE id > (SELECT COALESCE(MAX(customer_id), 0) FROM customer_metrics) ORDER BY id
+                """)
+        }
+    }
+
+    /// The customer records, metrics and stated preferences of some customers, for rules.
+    public func ruleFacts(customers keys: [Int64]) throws
+        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]]) {
+        try pool.read { db in
+            var customers: [CustomerRecord] = []
+            var metrics: [Int64: MetricsRecord] = [:]
+            var stated: [Int64: [StatedPreferenceRecord]] = [:]
+            for chunk in keys.chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let args = StatementArguments(chunk)
+                customers += try CustomerRecord.fetchAll(db, sql: "SELECT * FROM customers WHERE id IN (\(marks))",
+                                                         arguments: args)
+                for m in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
+                                                    arguments: args) {
+                    metrics[m.customerId] = m
+                }
+                for p in try StatedPreferenceRecord.fetchAll(
+                    db, sql: "SELECT * FROM stated_preferences WHERE customer_id IN (\(marks)) ORDER BY id", arguments: args) {
+                    stated[p.customerId, default: []].append(p)
+                }
+            }
+            return (customers, metrics, stated)
+        }
+    }
+
+    /// Brings one rule segment's membership up to date for some customers only.
+    public func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws {
+        try requireWritable()
+        try pool.write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name]) else {
+                throw StoreError.invalidArgument("no segment named '\(name)'")
+            }
+            let add = try RawStatement(db, "INSERT OR IGNORE INTO segment_members(segment_id, customer_id) VALUES (?,?)")
+            for c in members { add.bind(1, id); add.bind(2, c); try add.run() }
+            let remove = try RawStatement(db, "DELETE FROM segment_members WHERE segment_id = ? AND customer_id = ?")
+            for c in nonMembers { remove.bind(1, id); remove.bind(2, c); try remove.run() }
+            try db.execute(sql: """
+                UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
+                """, arguments: [id, id])
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -35,14 +35,15 @@ struct Import: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
     var kind: ImportKind?
-    @Option(name: .customLong("skip-bad"), help: ArgumentHelp("Import the good rows and write the bad ones to this file.", valueName: "rejects.csv"))
+    @Option(name: .customLong("skip-bad"), help: ArgumentHelp(
+        "Import the good rows and write the bad ones to this file (with several files: to this folder, one file each).",
+        valueName: "rejects"))
     var skipBad: String?
     @OptionGroup var output: OutputOptions
     @Argument(help: "Files to import.") var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file to import") }
-        if skipBad != nil && files.count > 1 { throw ValidationError("--skip-bad takes one file at a time") }
     }
 
     mutating func run() throws {
@@ -61,7 +62,7 @@ struct Import: ParsableCommand {
             if s.duplicates > 0 { parts.append("\(s.duplicates) already imported") }
             if s.createdCustomers > 0 { parts.append("\(s.createdCustomers) customers created") }
             if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
-            if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(skipBad ?? "")") }
+            if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
             Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)")
         }

@@ -73,6 +73,15 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var createdCustomers: Int
     public var createdProducts: Int
     public var seconds: Double
+    /// Where this file's bad rows went, with `--skip-bad`.
+    public var rejectsFile: String?
+    /// Customers with new events: the ones whose figures the import must bring up to date.
+    public var touchedCustomers: [Int64] = []
+
+    enum CodingKeys: String, CodingKey {
+        case file, kind, rows, inserted, updated, duplicates, rejected, createdCustomers, createdProducts
+        case seconds, rejectsFile
+    }
 }
 
 /// A file that was rejected whole: nothing of it was written.

@@ -99,7 +99,9 @@ private final class ImportSession {
         ImportSummary(file: name, kind: kind, rows: rows, inserted: writer?.inserted ?? 0,
                       updated: writer?.updated ?? 0, duplicates: writer?.duplicates ?? 0,
                       rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
-                      createdProducts: writer?.createdProducts ?? 0, seconds: 0)
+                      createdProducts: writer?.createdProducts ?? 0, seconds: 0,
+                      rejectsFile: options.rejectsPath,
+                      touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
     }
 
     /// Checks the header, picks the kind and makes its writer.

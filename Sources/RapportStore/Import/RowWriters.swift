@@ -88,9 +88,14 @@ final class EventWriter: RowWriter {
     /// duplicate row inside the file, not a re-import.
     private let lastKeyBefore: Int64
     private var channels: [String: String] = [:]
+    /// For events without an id: how many rows of this file so far had each content, kept only
+    /// for contents that met a stored row. A file of distinct new rows leaves it empty.
+    private var occurrences: [Int64: Int] = [:]
     private(set) var inserted = 0
     private(set) var duplicates = 0
     private(set) var latestTime: Int64?
+    /// Customers with at least one new event, for the refresh that follows the import.
+    private(set) var touchedCustomers = Set<Int64>()
     var updated: Int { 0 }
     var createdCustomers: Int { keys.createdCustomers }
     var createdProducts: Int { keys.createdProducts }
@@ -135,9 +140,16 @@ final class EventWriter: RowWriter {
 
         let customerKey = try keys.customer(customer)
         let productKey = try product.map { try keys.product($0) }
-        let hash: Int64? = eventIdCode == nil
+        // Identical rows are separate facts: the k-th occurrence in this file of a content
+        // is its own event, so re-importing a file, or a longer version of it, adds only new rows.
+        let content: Int64? = eventIdCode == nil
             ? ContentHash.of(customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
             : nil
+        var occurrence = 0
+        if let content, let seen = occurrences[content] {
+            occurrence = seen
+            occurrences[content] = seen + 1
+        }
         switch eventIdCode {
         case .bytes(let b): insert.bindStatic(1, b)
         case .string(let s): insert.bind(1, s)
@@ -152,28 +164,50 @@ final class EventWriter: RowWriter {
         insert.bind(8, channel)
         insert.bind(9, gift)
         insert.bind(10, giftNote)
-        insert.bind(11, hash)
-        if try insert.execute() {
-            inserted += 1
-            if time > latestTime ?? Int64.min { latestTime = time }
+        if try insertIdentified(content.map { ContentHash.occurrence(of: $0, occurrence) }) {
+            return noteInserted(customerKey, time)
+        }
+        if let content {
+            // The first time this content meets a stored row: learn which occurrence this row is.
+            guard occurrences[content] == nil else { duplicates += 1; return }
+            byContent.bind(1, content)
+            let existing = try byContent.run()
+            if let existing, existing > lastKeyBefore {
+                // This file wrote occurrence 0 earlier, so this row is occurrence 1.
+                occurrences[content] = 2
+                if try insertIdentified(ContentHash.occurrence(of: content, 1)) {
+                    return noteInserted(customerKey, time)
+                }
+            } else {
+                occurrences[content] = 1
+            }
+            duplicates += 1
             return
         }
-        // Conflict: the same event was imported before (fine), or this file repeats a row.
+        // Conflict on the event id: imported before (fine), or this file repeats the id.
         let eventId: String? = switch eventIdCode {
         case .bytes(let b): String(decoding: b, as: UTF8.self)
         case .string(let s): s
         case nil: nil
         }
-        let existing: Int64?
-        if let eventId { byExternal.bind(1, eventId); existing = try byExternal.run() }
-        else { byContent.bind(1, hash); existing = try byContent.run() }
-        if let existing, existing > lastKeyBefore {
-            if let eventId {
-                throw RowError(line: r.line, field: "event_id", reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
-            }
-            throw RowError(line: r.line, field: "(row)", reason: "duplicate row (repeats an earlier row of this file; give events an event_id if both are real)")
+        byExternal.bind(1, eventId)
+        if let existing = try byExternal.run(), existing > lastKeyBefore, let eventId {
+            throw RowError(line: r.line, field: "event_id",
+                           reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
         }
         duplicates += 1
+    }
+
+    /// Runs the bound insert with this content identity; false when the event is already stored.
+    private func insertIdentified(_ hash: Int64?) throws -> Bool {
+        insert.bind(11, hash)
+        return try insert.execute()
+    }
+
+    private func noteInserted(_ customer: Int64, _ time: Int64) {
+        inserted += 1
+        touchedCustomers.insert(customer)
+        if time > latestTime ?? Int64.min { latestTime = time }
     }
 
     private func internChannel(_ s: String?) -> String? {
@@ -431,6 +465,16 @@ enum ContentHash {
             if k > 0 { h = (h ^ 0x1F) &* 0x100_0000_01b3 }
             for b in p.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         }
+        return Int64(bitPattern: h)
+    }
+
+    /// The identity of the k-th row (from 0) with this content. Occurrence 0 is the content
+    /// hash itself, so stores written before occurrences counted keep their identities.
+    static func occurrence(of content: Int64, _ k: Int) -> Int64 {
+        guard k > 0 else { return content }
+        var h = UInt64(bitPattern: content)
+        h = (h ^ 0x1E) &* 0x100_0000_01b3
+        for b in String(k).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int64(bitPattern: h)
     }
 }

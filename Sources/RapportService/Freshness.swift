@@ -1,0 +1,110 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+/// What the last full fit of the population models saw, kept in the store beside the models.
+struct ModelFit: Codable, Sendable {
+    /// Wall-clock time of the fit (Unix seconds).
+    var fittedAt: Int64
+    /// The data's date the models were fitted as of (the newest event then).
+    var asOf: Int64
+    /// Events in the store at the fit, and the largest event key then.
+    var events: Int
+    var lastEventKey: Int64
+
+    static let stateName = "fit"
+}
+
+/// How current the population models (BG/NBD, Gamma-Gamma, RFM thresholds, item model,
+/// popularity) are, as the explorer and `profile --json` report it.
+public struct ModelFreshness: Codable, Sendable, Equatable {
+    public var fittedAt: String
+    public var fittedAsOf: String
+    public var eventsAtFit: Int
+    public var eventsSinceFit: Int
+    /// Why the next import will refit, or nil while the models are current.
+    public var staleBecause: String?
+
+    enum CodingKeys: String, CodingKey {
+        case fittedAt = "fitted_at", fittedAsOf = "fitted_as_of", eventsAtFit = "events_at_fit"
+        case eventsSinceFit = "events_since_fit", staleBecause = "stale_because"
+    }
+}
+
+/// When an import refits the population models instead of updating only its customers.
+public enum RefitRule {
+    /// New events since the fit, as a share of the events the fit saw.
+    public static let maxNewEventShare = 0.05
+    /// How far the data's date may move past the fit's as-of date.
+    public static let maxAsOfDrift: Int64 = 7 * 86_400
+
+    static func staleReason(fit: ModelFit, eventsSince: Int, latestEvent: Int64?) -> String? {
+        if Double(eventsSince) > maxNewEventShare * Double(max(fit.events, 1)) {
+            return "\(eventsSince) new events since the fit, more than 5% of \(fit.events)"
+        }
+        if let latestEvent, latestEvent - fit.asOf > maxAsOfDrift {
+            return "the newest event is more than 7 days past the fit's as-of date"
+        }
+        return nil
+    }
+}
+
+extension Workspace {
+    func loadFit() throws -> ModelFit? {
+        guard let data = try store.modelState(ModelFit.stateName) else { return nil }
+        return try? JSONDecoder().decode(ModelFit.self, from: data)
+    }
+
+    /// When the models were fitted and how many events arrived since; nil before the first fit.
+    public func modelFreshness() throws -> ModelFreshness? {
+        guard let fit = try loadFit() else { return nil }
+        let since = try store.eventCount(after: fit.lastEventKey)
+        let reason = RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
+        return ModelFreshness(fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
+                              eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
+    }
+
+    /// After an import: the whole refresh when the models are missing or stale by `RefitRule`,
+    /// otherwise only the customers the import touched, in time proportional to the delta.
+    func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws {
+        guard !store.isReadOnly else { return }
+        cache.forgetProducts()
+        let (model, _, _) = try cache.get(store)
+        guard let model, let fit = try loadFit(),
+              RefitRule.staleReason(fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
+                                    latestEvent: try store.latestEventTime()) == nil else {
+            try refreshDerived(progress: progress)
+            return
+        }
+        var touched = Set(summaries.flatMap(\.touchedCustomers))
+        touched.formUnion(try store.customersWithoutMetrics())
+        guard !touched.isEmpty else { return }
+        let started = Date()
+        // The parameters stay; the date moves, so the new events count in their customers' figures.
+        var current = model
+        if let latest = try store.latestEventTime(), latest > current.asOf {
+            current.asOf = latest
+            try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: ProfileStore.nowSeconds())
+            cache.set(model: current)
+        }
+        let keys = touched.sorted()
+        try refreshCustomers(keys, model: current)
+        try refreshSegmentMembers(customers: keys)
+        logger.info("delta refresh", metadata: ["customers": "\(keys.count)",
+                                                "seconds": "\(Date().timeIntervalSince(started))"])
+    }
+
+    /// Recomputes the metrics rows of some customers with the current models.
+    func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
+        let now = ProfileStore.nowSeconds()
+        var rows: [MetricsRecord] = []
+        rows.reserveCapacity(keys.count)
+        for key in keys {
+            let events = try store.events(customer: key).map(EngineBridge.event)
+            var f = Figures.base(events: events, asOf: model.asOf)
+            f.apply(model)
+            rows.append(EngineBridge.metrics(key, f, now: now))
+        }
+        try store.writeMetrics(rows, replacingAll: false)
+    }
+}
