@@ -50,6 +50,14 @@ extension Explorer {
         StatusLine.draw(&b, y: 0, left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ", style: Style(fg: m.theme.accent, bold: true, reverse: true), glyphs: m.glyphs)
     }
 
+    /// "figures as of DATE", and when the models were fitted with the events that arrived since.
+    static func asOfLine(_ rep: ProfileReport) -> String {
+        guard let asOf = rep.asOf else { return "" }
+        guard let fit = rep.model else { return "figures as of \(asOf)" }
+        let since = fit.eventsSinceFit == 0 ? "" : ", +\(fit.eventsSinceFit) events"
+        return "figures as of \(asOf) (model \(fit.fittedAt.prefix(10))\(since))"
+    }
+
     func shortPath(_ p: String) -> String {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
         return !home.isEmpty && p.hasPrefix(home + "/") ? "~" + p.dropFirst(home.count) : p
@@ -139,7 +147,7 @@ extension Explorer {
             return
         }
         let c = rep.customer, g = m.glyphs, t = m.theme
-        title(m, &b, "Profile", rep.asOf.map { "figures as of \($0)" } ?? "")
+        title(m, &b, "Profile", Self.asOfLine(rep))
         var line1 = "\(c.name ?? "(no name)")  [\(c.id)]"
         if let by = c.birthYear, let asOf = rep.asOf, let year = Int(asOf.prefix(4)) {
             let age = year - by

@@ -30,6 +30,14 @@ public struct ModelBuilder: Sendable {
         baskets.append(Array(basket))
     }
 
+    /// Appends a builder that read the next range of customers (keys above this one's).
+    public mutating func append(_ other: ModelBuilder) {
+        keys += other.keys
+        figures += other.figures
+        baskets += other.baskets
+        popularity.merge(other.popularity)
+    }
+
     public struct Result: Sendable {
         public var model: EngineModel
         public var items: ItemModel
@@ -69,5 +77,15 @@ public struct ModelBuilder: Sendable {
         model.popularity = pop
         let items = ItemModel.build(baskets: baskets, lambda: itemLambda)
         return Result(model: model, items: items, customers: out)
+    }
+}
+
+extension PopularityBuilder {
+    /// Adds the counts of a builder that saw other customers.
+    public mutating func merge(_ other: PopularityBuilder) {
+        overall.merge(other.overall, uniquingKeysWith: +)
+        for (seg, counts) in other.segment { segment[seg, default: [:]].merge(counts, uniquingKeysWith: +) }
+        last30.merge(other.last30, uniquingKeysWith: +)
+        prior30.merge(other.prior30, uniquingKeysWith: +)
     }
 }

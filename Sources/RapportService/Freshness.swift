@@ -69,8 +69,7 @@ extension Workspace {
     func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws {
         guard !store.isReadOnly else { return }
         cache.forgetProducts()
-        let (model, _, _) = try cache.get(store)
-        guard let model, let fit = try loadFit(),
+        guard let model = try cache.model(store), let fit = try loadFit(),
               RefitRule.staleReason(fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
                                     latestEvent: try store.latestEventTime()) == nil else {
             try refreshDerived(progress: progress)

@@ -14,9 +14,7 @@ final class EngineCache: @unchecked Sendable {
         if products == nil {
             products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         }
-        if model == nil, let data = try store.modelState("engine") {
-            model = try JSONDecoder().decode(EngineModel.self, from: data)
-        }
+        try loadModel(store)
         if items == nil {
             var n: [Int64: [ItemModel.Neighbor]] = [:]
             for r in try store.readNeighbors() { n[r.product, default: []].append(.init(product: r.neighbor, weight: r.weight)) }
@@ -24,6 +22,19 @@ final class EngineCache: @unchecked Sendable {
             items = ItemModel(neighbors: n, lambda: 0)
         }
         return (model, items!, products!)
+    }
+
+    /// The population model alone: what metrics need, without the item model's neighbours.
+    func model(_ store: ProfileStore) throws -> EngineModel? {
+        lock.lock(); defer { lock.unlock() }
+        try loadModel(store)
+        return model
+    }
+
+    private func loadModel(_ store: ProfileStore) throws {
+        if model == nil, let data = try store.modelState("engine") {
+            model = try JSONDecoder().decode(EngineModel.self, from: data)
+        }
     }
 
     func set(model: EngineModel, items: ItemModel, products: [Int64: Product]) {
@@ -75,63 +86,6 @@ enum InsightDiff {
 }
 
 extension Workspace {
-    /// Rebuilds the batch state from every event: per-customer metrics, RFM thresholds,
-    /// BG/NBD and Gamma-Gamma fits, popularity, item neighbours.
-    func refreshDerived(progress: ((String, Double) -> Void)?) throws {
-        guard !store.isReadOnly else { return }
-        let started = Date()
-        let approximateEvents = try store.approximateEventCount()
-        // Events that arrive during the scan have larger keys: they count as "since the fit".
-        let lastEventKey = try store.lastEventKey()
-        let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
-        var builder = ModelBuilder(asOf: asOf)
-        var current: Int64 = -1
-        var batch: [Event] = []
-        var seen = 0
-        let customerKeys = try store.customerKeys()
-        var keyIndex = 0
-        func flush() {
-            // Customers without events still get a row, so every sort lists everyone.
-            while keyIndex < customerKeys.count && customerKeys[keyIndex] < current {
-                builder.add(customer: customerKeys[keyIndex], events: []); keyIndex += 1
-            }
-            if keyIndex < customerKeys.count && customerKeys[keyIndex] == current { keyIndex += 1 }
-            builder.add(customer: current, events: batch)
-        }
-        try store.scanEvents { e in
-            if e.customer != current {
-                if current >= 0 { flush() }
-                current = e.customer
-                batch.removeAll(keepingCapacity: true)
-            }
-            batch.append(EngineBridge.event(e))
-            seen += 1
-            if seen % 500_000 == 0 { progress?("reading events", min(0.8, 0.8 * Double(seen) / Double(max(1, approximateEvents)))) }
-        }
-        if current >= 0 { flush() }
-        while keyIndex < customerKeys.count { builder.add(customer: customerKeys[keyIndex], events: []); keyIndex += 1 }
-        let readSeconds = Date().timeIntervalSince(started)
-        progress?("fitting models", 0.8)
-        let result = builder.finish()
-        let fitSeconds = Date().timeIntervalSince(started) - readSeconds
-        progress?("writing metrics", 0.9)
-        let now = ProfileStore.nowSeconds()
-        try store.writeMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, replacingAll: true)
-        var rows: [(product: Int64, neighbor: Int64, weight: Double)] = []
-        for (p, list) in result.items.neighbors { for n in list { rows.append((p, n.product, n.weight)) } }
-        try store.writeNeighbors(rows)
-        let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
-        try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
-                                   ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
-        let products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
-        cache.set(model: result.model, items: result.items, products: products)
-        try refreshSegmentMembers()
-        logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
-                                            "read": "\(readSeconds)", "fit": "\(fitSeconds)",
-                                            "seconds": "\(Date().timeIntervalSince(started))"])
-        progress?("done", 1)
-    }
-
     /// Stores the figures of a freshly computed insight as the customer's metrics row.
     func storeFigures(_ key: Int64, _ insight: CustomerInsight) throws {
         guard !store.isReadOnly else { return }
@@ -141,8 +95,7 @@ extension Workspace {
     /// Recomputes one customer's metrics at once (after a gift flag or a history change).
     func refreshCustomer(_ key: Int64) throws {
         guard !store.isReadOnly else { return }
-        let (model, _, _) = try cache.get(store)
-        guard let model else { return }
+        guard let model = try cache.model(store) else { return }
         try refreshCustomers([key], model: model)
     }
 

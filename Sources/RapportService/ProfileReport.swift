@@ -15,10 +15,12 @@ public struct ProfileReport: Codable, Sendable {
     public var milestones: [MilestoneView]
     public var monthlySpend: [Double]
     public var asOf: String?
+    /// When the population models were fitted and how many events arrived since.
+    public var model: ModelFreshness?
 
     enum CodingKeys: String, CodingKey {
         case customer, notes, preferences, rfm, lifecycle, recommendations, replenishment, channel, milestones
-        case monthlySpend = "monthly_spend", asOf = "as_of"
+        case monthlySpend = "monthly_spend", asOf = "as_of", model
     }
 }
 
@@ -118,6 +120,7 @@ extension Workspace {
             milestones: [], monthlySpend: [], asOf: nil)
         guard let i = insight else { return (report, nil) }
         report.asOf = DateParsing.isoDate(i.asOf)
+        report.model = try modelFreshness()
         report.preferences.inferred = i.inferred.map {
             InferredView(attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
                          confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })

@@ -79,7 +79,8 @@ extension Workspace {
     func select(_ rule: Rule, from customers: [CustomerRecord], metrics: [Int64: MetricsRecord],
                 stated: [Int64: [StatedPreferenceRecord]]) throws -> [Int64] {
         let needsAffinity = rule.functionsUsed.contains("affinity")
-        let (model, _, products) = try cache.get(store)
+        let model = try cache.model(store)
+        let products = needsAffinity ? try cache.get(store).2 : [:]
         let asOf = model?.asOf ?? ProfileStore.nowSeconds()
         var out: [Int64] = []
         for c in customers {

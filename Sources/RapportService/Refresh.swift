@@ -1,0 +1,138 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+extension Workspace {
+    /// Rebuilds the batch state from every event: per-customer metrics, RFM thresholds,
+    /// BG/NBD and Gamma-Gamma fits, popularity, item neighbours. Customers are read in
+    /// contiguous key ranges, one per core, each on its own read connection.
+    func refreshDerived(progress: ((String, Double) -> Void)?, parts requested: Int? = nil) throws {
+        guard !store.isReadOnly else { return }
+        let started = Date()
+        // Events that arrive during the scan have larger keys: they count as "since the fit".
+        let lastEventKey = try store.lastEventKey()
+        let approximateEvents = try store.approximateEventCount()
+        let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
+        let customerKeys = try store.customerKeys()
+        let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+        let slices = Self.split(customerKeys, into: parts)
+        let results = RangeResults(count: slices.count)
+        let report = RefreshProgress(total: approximateEvents, report: progress)
+        DispatchQueue.concurrentPerform(iterations: slices.count) { i in
+            do {
+                results.set(i, try self.readCustomers(slices[i], asOf: asOf, progress: report))
+            } catch {
+                results.fail(error)
+            }
+        }
+        if let error = results.error { throw error }
+        var builder = ModelBuilder(asOf: asOf)
+        for part in results.builders { builder.append(part) }
+        let seen = report.seen
+        let readSeconds = Date().timeIntervalSince(started)
+        progress?("fitting models", 0.8)
+        let result = builder.finish()
+        let fitSeconds = Date().timeIntervalSince(started) - readSeconds
+        progress?("writing metrics", 0.9)
+        let now = ProfileStore.nowSeconds()
+        let written = try store.writeChangedMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) })
+        var rows: [(product: Int64, neighbor: Int64, weight: Double)] = []
+        for (p, list) in result.items.neighbors { for n in list { rows.append((p, n.product, n.weight)) } }
+        try store.writeNeighbors(rows)
+        let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
+        try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
+                                   ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
+        let products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
+        cache.set(model: result.model, items: result.items, products: products)
+        try refreshSegmentMembers()
+        logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
+                                            "metrics_written": "\(written)", "read": "\(readSeconds)",
+                                            "fit": "\(fitSeconds)", "seconds": "\(Date().timeIntervalSince(started))"])
+        progress?("done", 1)
+    }
+
+    /// Contiguous slices of ascending keys, as equal in size as possible.
+    static func split(_ keys: [Int64], into parts: Int) -> [ArraySlice<Int64>] {
+        guard !keys.isEmpty else { return [keys[...]] }
+        let size = (keys.count + parts - 1) / parts
+        return stride(from: 0, to: keys.count, by: size).map { keys[$0..<min($0 + size, keys.count)] }
+    }
+
+    /// Feeds one range of customers, with their events in time order, to a model builder.
+    /// Customers without events still get figures, so every sort lists everyone.
+    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder {
+        var builder = ModelBuilder(asOf: asOf)
+        guard let first = keys.first, let last = keys.last else { return builder }
+        var next = keys.startIndex
+        var current: Int64 = -1
+        var batch: [Event] = []
+        var counted = 0
+        func flush() {
+            while next < keys.endIndex && keys[next] < current {
+                builder.add(customer: keys[next], events: [])
+                next += 1
+            }
+            if next < keys.endIndex && keys[next] == current { next += 1 }
+            builder.add(customer: current, events: batch)
+        }
+        try store.scanEvents(customers: first...last) { e in
+            if e.customer != current {
+                if current >= 0 { flush() }
+                current = e.customer
+                batch.removeAll(keepingCapacity: true)
+            }
+            batch.append(EngineBridge.event(e))
+            counted += 1
+            if counted == 250_000 {
+                progress.add(counted)
+                counted = 0
+            }
+        }
+        progress.add(counted)
+        if current >= 0 { flush() }
+        while next < keys.endIndex {
+            builder.add(customer: keys[next], events: [])
+            next += 1
+        }
+        return builder
+    }
+}
+
+/// The builders of the ranges read at once, and the first error, behind a lock.
+private final class RangeResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [ModelBuilder?]
+    private(set) var error: Error?
+
+    init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ builder: ModelBuilder) {
+        lock.withLock { parts[i] = builder }
+    }
+
+    func fail(_ e: Error) {
+        lock.withLock { if error == nil { error = e } }
+    }
+
+    var builders: [ModelBuilder] { lock.withLock { parts.compactMap { $0 } } }
+}
+
+/// Events read so far by every range, reported as "reading events" up to 80% of the refresh.
+private final class RefreshProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let report: ((String, Double) -> Void)?
+    private(set) var seen = 0
+
+    init(total: Int, report: ((String, Double) -> Void)?) {
+        self.total = max(1, total)
+        self.report = report
+    }
+
+    func add(_ n: Int) {
+        lock.withLock {
+            seen += n
+            report?("reading events", min(0.8, 0.8 * Double(seen) / Double(total)))
+        }
+    }
+}
