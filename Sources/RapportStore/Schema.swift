@@ -141,10 +141,7 @@ enum Schema {
             CREATE VIRTUAL TABLE customers_search USING fts5(
                 name, email, external_id, content='customers', content_rowid='id', tokenize='trigram');
             INSERT INTO customers_search(customers_search) VALUES ('rebuild');
-            CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
-                INSERT INTO customers_search(rowid, name, email, external_id)
-                VALUES (new.id, new.name, new.email, new.external_id);
-            END;
+            \(searchInsertTrigger);
             CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
                 INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
                 VALUES ('delete', old.id, old.name, old.email, old.external_id);
@@ -159,4 +156,13 @@ enum Schema {
         }
         return m
     }
+
+    /// Indexes each new customer for search. Imports drop it for their transaction and index
+    /// their new customers in one statement at the end, which is several times faster.
+    static let searchInsertTrigger = """
+        CREATE TRIGGER customers_search_insert AFTER INSERT ON customers BEGIN
+            INSERT INTO customers_search(rowid, name, email, external_id)
+            VALUES (new.id, new.name, new.email, new.external_id);
+        END
+        """
 }

@@ -27,6 +27,9 @@ extension ProfileStore {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             try db.inTransaction(.immediate) {
+                // New customers are indexed for search in bulk at the end, not row by row.
+                let customersBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
+                try db.execute(sql: "DROP TRIGGER customers_search_insert")
                 let session = try ImportSession(db: db, file: path, options: options, progress: progress,
                                                 totalBytes: data.count)
                 try data.withUnsafeBytes { raw in
@@ -36,6 +39,11 @@ extension ProfileStore {
                 if session.failed {
                     throw ImportFailure(file: path, errors: session.errors, badRows: session.badRows)
                 }
+                try db.execute(sql: """
+                    INSERT INTO customers_search(rowid, name, email, external_id)
+                    SELECT id, name, email, external_id FROM customers WHERE id > ?
+                    """, arguments: [customersBefore])
+                try db.execute(sql: Schema.searchInsertTrigger)
                 let s = session.summary(name: name)
                 let details = try JSONEncoder.sorted.encode(AuditImportDetails(
                     file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,

@@ -228,6 +228,7 @@ final class CustomerWriter: RowWriter {
     private let setColumns: [String]
     private let extraColumns: [(name: String, index: Int)]
     private var seen: [String: Int] = [:]
+    private let lastKeyBefore: Int64
     private(set) var inserted = 0
     private(set) var updated = 0
     var duplicates: Int { 0 }
@@ -253,34 +254,35 @@ final class CustomerWriter: RowWriter {
         if !extraColumns.isEmpty { set.append("attributes") }
         setColumns = set
         upsert = try upsertStatement(db, table: "customers", columns: set)
+        lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
         deletePrefs = try RawStatement(db, "DELETE FROM stated_preferences WHERE customer_id = ? AND polarity = ?")
         insertPref = try RawStatement(db, "INSERT INTO stated_preferences(customer_id, polarity, kind, value) VALUES (?,?,?,?)")
     }
 
     func write(_ r: FieldReader) throws {
         let ext = try firstOccurrence(r, columns["customer_id"], "customer_id", noun: "customer", seen: seen)
-        var values: [String: Any?] = [:]
-        values["name"] = try r.text(columns["name"], "name")
+        var values: [String: BoundValue] = [:]
+        values["name"] = .text(try r.text(columns["name"], "name"))
         if let email = try r.text(columns["email"], "email", structural: true) {
             guard email.contains("@"), !email.contains(" ") else {
                 throw RowError(line: r.line, field: "email", reason: "'\(email)' is not an email address")
             }
-            values["email"] = email
+            values["email"] = .text(email)
         }
-        values["phone"] = try r.text(columns["phone"], "phone", structural: true)
+        values["phone"] = .text(try r.text(columns["phone"], "phone", structural: true))
         if let by = try r.int(columns["birth_year"], "birth_year") {
             guard (1900...2100).contains(by) else {
                 throw RowError(line: r.line, field: "birth_year", reason: "\(by) is not a plausible year")
             }
-            values["birth_year"] = by
+            values["birth_year"] = .int(Int64(by))
         }
-        values["gender"] = try r.text(columns["gender"], "gender", structural: true)
-        values["city"] = try r.text(columns["city"], "city")
-        values["country"] = try r.text(columns["country"], "country")
-        values["signup_time"] = try r.timestamp(columns["signup_date"], "signup_date")
-        values["stated_channel"] = try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased()
+        values["gender"] = .text(try r.text(columns["gender"], "gender", structural: true))
+        values["city"] = .text(try r.text(columns["city"], "city"))
+        values["country"] = .text(try r.text(columns["country"], "country"))
+        values["signup_time"] = .int(try r.timestamp(columns["signup_date"], "signup_date"))
+        values["stated_channel"] = .text(try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased())
         for flag in ["consent_personalization", "consent_email", "consent_sms", "consent_push"] {
-            values[flag] = try r.bool(columns[flag], flag)
+            values[flag] = .bool(try r.bool(columns[flag], flag))
         }
         let likes = try parsePreferences(r, "likes")
         let dislikes = try parsePreferences(r, "dislikes")
@@ -289,30 +291,30 @@ final class CustomerWriter: RowWriter {
             if let v = try r.text(index, name) { attributes[name] = v }
         }
 
-        let existed = try keys.existingCustomer(ext) != nil
         upsert.bind(1, ext)
         for (k, column) in setColumns.enumerated() {
             let i = Int32(k + 2)
             if column == "attributes" {
-                let data = try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])
-                upsert.bind(i, attributes.isEmpty ? nil : String(decoding: data, as: UTF8.self))
+                upsert.bind(i, attributes.isEmpty ? nil : AttributesJSON.encode(attributes))
                 continue
             }
-            switch values[column] ?? nil {
-            case let s as String: upsert.bind(i, s)
-            case let n as Int: upsert.bind(i, n)
-            case let n as Int64: upsert.bind(i, n)
-            case let b as Bool: upsert.bind(i, b)
-            default: upsert.bind(i, nil as Int64?)
+            switch values[column] {
+            case .text(let s): upsert.bind(i, s)
+            case .int(let n): upsert.bind(i, n)
+            case .bool(let b): upsert.bind(i, b)
+            case nil: upsert.bind(i, nil as Int64?)
             }
         }
         guard let id = try upsert.run() else { throw StoreError.invalidArgument("upsert returned no id") }
+        // New rows get keys above every key there was, so no look-up is needed to tell.
+        let existed = id <= lastKeyBefore
         keys.remember(customer: ext, id: id)
         seen[ext] = r.line
         if existed { updated += 1 } else { inserted += 1 }
         for (polarity, list) in [("like", likes), ("dislike", dislikes)] {
             guard let list else { continue }
-            deletePrefs.bind(1, id); deletePrefs.bind(2, polarity); try deletePrefs.run()
+            // A new customer has no stated preferences to replace.
+            if existed { deletePrefs.bind(1, id); deletePrefs.bind(2, polarity); try deletePrefs.run() }
             for (kind, value) in list {
                 insertPref.bind(1, id); insertPref.bind(2, polarity); insertPref.bind(3, kind); insertPref.bind(4, value)
                 try insertPref.run()
@@ -476,5 +478,43 @@ enum ContentHash {
         h = (h ^ 0x1E) &* 0x100_0000_01b3
         for b in String(k).utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int64(bitPattern: h)
+    }
+}
+
+/// A customer column's value before it is bound.
+enum BoundValue {
+    case text(String?)
+    case int(Int64?)
+    case bool(Bool?)
+}
+
+/// Extra customer columns as a JSON object with sorted keys, written directly: the import's
+/// per-row cost, where `JSONSerialization` took a fifth of a customer row's time.
+enum AttributesJSON {
+    static func encode(_ attributes: [String: String]) -> String {
+        var out = "{"
+        for (n, key) in attributes.keys.sorted().enumerated() {
+            if n > 0 { out += "," }
+            append(key, to: &out)
+            out += ":"
+            append(attributes[key]!, to: &out)
+        }
+        return out + "}"
+    }
+
+    private static func append(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        out += "\""
     }
 }
