@@ -99,9 +99,17 @@ final class ProgressPrinter: @unchecked Sendable {
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate a deterministic sample: CSV files (--out) or a store (--store).")
+        abstract: "Generate a deterministic sample: CSV files (--out) or a store (--store).",
+        discussion: """
+            Without --products, the classic 300-product catalogue of the bundled sample. With \
+            --products N, a shop: a category tree, long-tail popularity, presents with gift notes \
+            and identical order lines without event ids.
+            """)
     @Option(help: "Number of customers.") var customers = 2000
     @Option(help: "Average events per customer over two years.") var eventsPerCustomer: Double = 50
+    @Option(help: ArgumentHelp("Products in a shop-shaped catalogue (at least \(SampleGenerator.minimumProducts)).",
+                               valueName: "n"))
+    var products: Int?
     @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 42
     @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Import the sample into this store.", valueName: "path")) var store: String?
@@ -110,19 +118,23 @@ struct Sample: ParsableCommand {
     func validate() throws {
         if customers < 1 { throw ValidationError("--customers must be at least 1") }
         if eventsPerCustomer <= 0 { throw ValidationError("--events-per-customer must be positive") }
+        if let products, products < SampleGenerator.minimumProducts {
+            throw ValidationError("--products must be at least \(SampleGenerator.minimumProducts)")
+        }
         if (out == nil) == (store == nil) { throw ValidationError("give exactly one of --out DIR or --store PATH") }
     }
 
     mutating func run() throws {
-        let generator = SampleGenerator(customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed)
+        let generator = SampleGenerator(customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed,
+                                        products: products)
         if let out {
-            let o = try generator.write(to: out)
-            Out.line("wrote \(o.customers) customers, \(o.products) products, \(o.events) events, \(o.notes) notes to \(out)")
+            let o = try generate(generator, into: out)
+            Out.line("wrote \(o.summary) to \(out)")
             return
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-sample-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let o = try generator.write(to: dir)
+        let o = try generate(generator, into: dir)
         var opts = StoreOptions()
         opts.store = store
         opts.analyst = analyst
@@ -130,6 +142,36 @@ struct Sample: ParsableCommand {
         let progress = Out.isTerminal ? ProgressPrinter() : nil
         _ = try ws.importFiles(o.files, options: ImportOptions(analyst: ws.analyst), progress: progress?.callback)
         progress?.finish()
-        Out.line("created \(ws.store.path): \(o.customers) customers, \(o.products) products, \(o.events) events, \(o.notes) notes")
+        Out.line("created \(ws.store.path): \(o.summary)")
+    }
+
+    /// Generation with a progress line on stderr when that is a terminal (a million customers take a while).
+    private func generate(_ generator: SampleGenerator, into dir: String) throws -> SampleGenerator.Output {
+        let progress = isatty(STDERR_FILENO) != 0 ? GenerationProgress() : nil
+        defer { progress?.finish() }
+        return try generator.write(to: dir, progress: progress.map { p in { p.update(done: $0, total: $1) } })
+    }
+}
+
+/// "generating: 42% (420,000 of 1,000,000 customers), ETA 31 s", rewritten in place at most
+/// five times a second.
+final class GenerationProgress {
+    let started = Date()
+    var shownAt: Date?
+
+    func update(done: Int, total: Int) {
+        let now = Date()
+        if let shownAt, now.timeIntervalSince(shownAt) < 0.2, done < total { return }
+        shownAt = now
+        let elapsed = now.timeIntervalSince(started)
+        let fraction = Double(done) / Double(max(total, 1))
+        let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
+        let text = "generating: \(Int(fraction * 100))% (\(done.formatted()) of \(total.formatted()) customers), "
+            + "ETA \(Int(eta.rounded())) s "
+        FileHandle.standardError.write(Data(("\r" + text).utf8))
+    }
+
+    func finish() {
+        if shownAt != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

@@ -182,6 +182,23 @@ struct CLITests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: other + "/events.csv")) != Data(contentsOf: URL(fileURLWithPath: a + "/events.csv")))
     }
 
+    @Test func shopSampleIsDeterministic() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let a = cli.dir.appendingPathComponent("a").path
+        let b = cli.dir.appendingPathComponent("b").path
+        #expect(try cli.run(["sample", "--customers", "30", "--products", "400", "--out", a]).status == 0)
+        #expect(try cli.run(["sample", "--customers", "30", "--products", "400", "--out", b]).status == 0)
+        for f in ["customers.csv", "products.csv", "events.csv", "notes.csv"] {
+            let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + f))
+            #expect(x == (try Data(contentsOf: URL(fileURLWithPath: b + "/" + f))) && !x.isEmpty, "\(f) differs")
+        }
+        let products = try String(contentsOfFile: a + "/products.csv", encoding: .utf8)
+        #expect(products.split(separator: "\n").count == 401)
+        let tooFew = try cli.run(["sample", "--customers", "3", "--products", "5", "--out", a])
+        #expect(tooFew.status == 2 && tooFew.err.contains("--products must be at least"))
+    }
+
     @Test func firstRunCreatesTheDefaultStoreFromTheBundledSample() throws {
         let cli = try CLI(); defer { cli.cleanup() }
         let rows = try #require(try cli.json(["customers", "--limit", "5"]) as? [[String: Any]])
