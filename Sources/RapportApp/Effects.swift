@@ -8,13 +8,20 @@ import RapportUI
 struct Effects: Sendable {
     let workspace: Workspace
     typealias Cmd = Command<AppMessage>
+    /// The newest list generation asked for: a load queued behind a newer one (a filter
+    /// superseded by the next key) is dropped instead of run.
+    let newestList = NewestGeneration()
+
+    init(workspace: Workspace) { self.workspace = workspace }
 
     static let window = 200
     /// Text filters count at most this many matches while typing.
     static let countCap = 10_000
 
     func loadList(_ q: CustomerQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
-        Cmd { send in
+        newestList.ask(generation)
+        return Cmd { [newestList] send in
+            guard newestList.isCurrent(generation) else { return }
             do {
                 let total = needTotal ? try workspace.store.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
                 let start = max(0, index - Effects.window / 2)
@@ -124,5 +131,19 @@ struct Effects: Sendable {
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
             } catch { send(.failed("\(error)")) }
         }
+    }
+}
+
+/// The newest generation of a request, shared by the UI loop that asks and the worker that runs.
+final class NewestGeneration: @unchecked Sendable {
+    private let lock = NSLock()
+    private var newest = Int.min
+
+    func ask(_ generation: Int) {
+        lock.withLock { newest = max(newest, generation) }
+    }
+
+    func isCurrent(_ generation: Int) -> Bool {
+        lock.withLock { generation >= newest }
     }
 }

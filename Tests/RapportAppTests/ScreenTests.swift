@@ -194,3 +194,25 @@ struct ScreenTests {
         #expect(doc.contains(table), "docs/keys.md is out of date: regenerate it with `swift run rapport keys --markdown`")
     }
 }
+
+@Suite("List loads")
+struct ListLoadTests {
+    @Test func aLoadSupersededBeforeItRunsIsDropped() throws {
+        let h = try Harness()
+        let effects = Effects(workspace: h.workspace)
+        let first = effects.loadList(CustomerQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
+        let second = effects.loadList(CustomerQuery(text: "Marg"), generation: 1001, around: 0, needTotal: true, knownTotal: 0)
+        let got = Messages()
+        first.run { got.append($0) }
+        #expect(got.count == 0)
+        second.run { got.append($0) }
+        #expect(got.count == 1)
+    }
+}
+
+final class Messages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [AppMessage] = []
+    func append(_ m: AppMessage) { lock.withLock { list.append(m) } }
+    var count: Int { lock.withLock { list.count } }
+}
