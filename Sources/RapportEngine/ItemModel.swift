@@ -151,7 +151,8 @@ struct ItemModelBuilder {
         var back = Rows(count: tail, k: k)
         withRows { out, p in
             back.lend { back in
-                forEachItemInParallel(count: tail, makeState: { TailState(items: x.itemCount, dense: d, k: k) }) { t, s in
+                let makeState = { TailState(items: x.itemCount, dense: d, k: k) }
+                forEachItemInParallel(count: tail, makeState: makeState) { t, s in
                     s.attach(item: d + t, x: x, p: p, lambda: settings.lambda, rows: out, back: back, backRow: t)
                 }
             }
