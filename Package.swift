@@ -60,10 +60,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Measures the budgets of docs/benchmarks.md on a big store; not part of `swift test`.
+        // Measures the budgets of docs/benchmarks.md on a big store, and the item model's build on
+        // synthetic baskets (`rapport-bench items`); not part of `swift test`.
         .executableTarget(
             name: "rapport-bench",
-            dependencies: ["RapportApp", "RapportService", "RapportUI"]
+            dependencies: ["RapportApp", "RapportService", "RapportUI", "RapportEngine"]
         ),
         .testTarget(name: "RapportUITests", dependencies: ["RapportUI"]),
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),

@@ -4,9 +4,13 @@ import Foundation
 /// weight each adds to a customer's score for that neighbour: a customer's score for an item
 /// is the sum over their recent items of these weights, so every score names its sources.
 ///
-/// Weights come from EASE (Steck 2019): B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹, for the
-/// `maxDenseItems` most popular products; products beyond that (large catalogues) get cosine
-/// co-occurrence neighbours instead, which need no dense matrix.
+/// Every product with interactions gets neighbours. Co-occurrence counts come from a sparse
+/// scan (each item's customers' baskets, on every core), so the cost follows the number of
+/// interactions, not the size of the catalogue. Among the `maxDenseItems` most popular products
+/// the weights are EASE's (Steck 2019): B = I − P·diag(1/diag(P)), P = (XᵀX + λI)⁻¹. The next
+/// `maxBorderedItems` products each join that block alone (exact EASE weights to and from it);
+/// the far tail gets EASE's first-order weight C_ij / (n_i + λ), on the same scale, so both kinds
+/// of neighbour add up sensibly in one customer's score. See docs/algorithms.md.
 public struct ItemModel: Sendable, Codable, Equatable {
     public var neighbors: [Int64: [Neighbor]]
     public var lambda: Double
@@ -14,71 +18,297 @@ public struct ItemModel: Sendable, Codable, Equatable {
     public struct Neighbor: Sendable, Codable, Equatable {
         public var product: Int64
         public var weight: Double
-        public init(product: Int64, weight: Double) { self.product = product; self.weight = weight }
+        public init(product: Int64, weight: Double) {
+            self.product = product
+            self.weight = weight
+        }
+    }
+
+    public struct Settings: Sendable, Equatable {
+        /// EASE's ridge, also the shrinkage of first-order weights.
+        public var lambda: Double = 200
+        /// Neighbours kept per product.
+        public var topK = 100
+        /// Products in the dense EASE block: its inverse costs about n³/2 multiply-adds, 0.2 s at 1,000.
+        public var maxDenseItems = 1000
+        /// Only a customer's most recent distinct products count, bounding one huge basket's cost.
+        public var maxBasketItems = 500
+        /// The most popular products after the dense block that join it one at a time (exact EASE
+        /// weights to and from the block, at most maxDenseItems² multiply-adds each); the rest keep
+        /// first-order weights.
+        public var maxBorderedItems = 2000
+
+        public init(lambda: Double = 200, topK: Int = 100, maxDenseItems: Int = 1000, maxBasketItems: Int = 500,
+                    maxBorderedItems: Int = 2000) {
+            self.maxBorderedItems = maxBorderedItems
+            self.lambda = lambda
+            self.topK = topK
+            self.maxDenseItems = maxDenseItems
+            self.maxBasketItems = maxBasketItems
+        }
     }
 
     public init(neighbors: [Int64: [Neighbor]], lambda: Double) {
-        self.neighbors = neighbors; self.lambda = lambda
+        self.neighbors = neighbors
+        self.lambda = lambda
     }
 
-    /// Builds the model from each customer's set of interacted products.
+    /// Builds the model from each customer's products in time order, oldest first (repeats allowed).
     public static func build(baskets: [[Int64]], lambda: Double = 200, topK: Int = 100,
-                             maxDenseItems: Int = 3000) -> ItemModel {
-        var popularity: [Int64: Int] = [:]
-        for b in baskets { for p in Set(b) { popularity[p, default: 0] += 1 } }
-        let ranked = popularity.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
-        let dense = Array(ranked.prefix(maxDenseItems))
-        let index = Dictionary(uniqueKeysWithValues: dense.enumerated().map { ($1, $0) })
-        let n = dense.count
-        var neighbors: [Int64: [Neighbor]] = [:]
-        if n > 1 {
-            var g = [Double](repeating: 0, count: n * n)
-            for b in baskets {
-                let idx = Array(Set(b.compactMap { index[$0] }))
-                for i in idx { for j in idx { g[i * n + j] += 1 } }
-            }
-            for i in 0..<n { g[i * n + i] += lambda }
-            if SPD.invert(&g, n: n) {
-                for i in 0..<n {
-                    // Row i: the weight item i gives to every other item j.
-                    var row: [(Int, Double)] = []
-                    row.reserveCapacity(n)
-                    for j in 0..<n where j != i {
-                        let w = -g[i * n + j] / g[j * n + j]
-                        if w > 0 { row.append((j, w)) }
+                             maxDenseItems: Int = 1000, maxBasketItems: Int = 500) -> ItemModel {
+        build(baskets: baskets, settings: Settings(lambda: lambda, topK: topK, maxDenseItems: maxDenseItems,
+                                                   maxBasketItems: maxBasketItems))
+    }
+
+    public static func build(baskets: [[Int64]], settings: Settings) -> ItemModel {
+        let x = Interactions(baskets: baskets, maxBasketItems: settings.maxBasketItems)
+        var builder = ItemModelBuilder(interactions: x, settings: settings)
+        builder.countPairs()
+        builder.solveDenseBlock()
+        builder.attachTail()
+        return ItemModel(neighbors: builder.neighbors(), lambda: settings.lambda)
+    }
+}
+
+/// The steps of `ItemModel.build`, over item numbers (0 = most popular).
+struct ItemModelBuilder {
+    let x: Interactions
+    let settings: Settings
+    /// Items 0..<dense form the EASE block.
+    let dense: Int
+    /// Row i's neighbours: `count[i]` entries at `item[i * k...]`, `weight[i * k...]`, best first.
+    var item: [Int32]
+    var weight: [Double]
+    var count: [Int32]
+    /// Co-counts within the dense block, row-major dense × dense.
+    var gram: [Double]
+
+    typealias Settings = ItemModel.Settings
+    var k: Int { settings.topK }
+
+    init(interactions: Interactions, settings: Settings) {
+        x = interactions
+        self.settings = settings
+        let m = interactions.itemCount
+        dense = m > 1 ? min(max(0, settings.maxDenseItems), m) : 0
+        item = [Int32](repeating: 0, count: m * max(0, settings.topK))
+        weight = [Double](repeating: 0, count: m * max(0, settings.topK))
+        count = [Int32](repeating: 0, count: m)
+        gram = [Double](repeating: 0, count: dense * dense)
+    }
+
+    /// One sparse pass: fills the dense block's co-counts and every row's best pairs outside it.
+    mutating func countPairs() {
+        let x = self.x, dense = self.dense, k = self.k, settings = self.settings
+        withRows { out, gram in
+            forEachItemInParallel(count: x.itemCount, makeState: { (CoCounter(items: x.itemCount), TopK(k)) }) { i, s in
+                s.0.count(item: i, in: x)
+                s.1.reset()
+                let source = Double(x.popularity[i])
+                for j32 in s.0.touched {
+                    let j = Int(j32)
+                    let co = Double(s.0.counts[j])
+                    if i < dense && j < dense {
+                        gram[i * dense + j] = co
+                    } else if j != i && i >= dense {
+                        s.1.offer(j32, co / (source + settings.lambda))
                     }
-                    row.sort { $0.1 > $1.1 }
-                    neighbors[dense[i]] = row.prefix(topK).map { Neighbor(product: dense[$0.0], weight: $0.1) }
+                }
+                out.store(row: i, s.1.sorted(), k: k)
+            }
+        }
+    }
+
+    /// EASE on the dense block; each dense row's EASE weights compete with its pairs outside.
+    mutating func solveDenseBlock() {
+        guard dense > 1 else { return }
+        for i in 0..<dense { gram[i * dense + i] += settings.lambda }
+        guard SPD.invert(&gram, n: dense) else { return }
+        let dense = self.dense, k = self.k
+        withRows { out, p in
+            forEachItemInParallel(count: dense, makeState: { TopK(k) }) { i, top in
+                top.reset()
+                for (j, w) in out.row(i, k: k) { top.offer(j, w) }
+                for j in 0..<dense where j != i {
+                    let w = -p[i * dense + j] / p[j * dense + j]
+                    if w > 0 { top.offer(Int32(j), w) }
+                }
+                out.store(row: i, top.sorted(), k: k)
+            }
+        }
+    }
+
+    /// For each of the `maxBorderedItems` most popular items i outside the dense block, EASE on the
+    /// block plus i alone, by one bordered-inverse step: with a = i's co-counts with the block,
+    /// v = P·a and the Schur complement s = n_i + λ − aᵀv, EASE gives i → j the
+    /// weight (v_j / s) / (P_jj + v_j² / s) and j → i the weight v_j. Both are on the dense
+    /// block's scale, so a customer's head and tail items add up fairly; pairs of two tail
+    /// items keep their first-order weights.
+    mutating func attachTail() {
+        guard dense > 1 && x.itemCount > dense else { return }
+        let x = self.x, d = dense, k = self.k, settings = self.settings
+        let tail = min(x.itemCount - d, max(0, settings.maxBorderedItems))
+        var back = Rows(count: tail, k: k)
+        withRows { out, p in
+            back.lend { back in
+                let makeState = { TailState(items: x.itemCount, dense: d, k: k) }
+                forEachItemInParallel(count: tail, makeState: makeState) { t, s in
+                    s.attach(item: d + t, x: x, p: p, lambda: settings.lambda, rows: out, back: back, backRow: t)
                 }
             }
         }
-        if ranked.count > n {
-            let tail = Set(ranked[n...])
-            for (p, list) in cosineNeighbors(baskets: baskets, for: tail, popularity: popularity, topK: topK) {
-                neighbors[p] = list
-            }
-        }
-        return ItemModel(neighbors: neighbors, lambda: lambda)
+        mergeBackIntoDenseRows(back)
     }
 
-    /// Cosine similarity of co-occurrence, for products outside the dense model.
-    static func cosineNeighbors(baskets: [[Int64]], for items: Set<Int64>, popularity: [Int64: Int],
-                                topK: Int) -> [Int64: [Neighbor]] {
-        var co: [Int64: [Int64: Int]] = [:]
-        for b in baskets {
-            let s = Array(Set(b))
-            for i in s where items.contains(i) {
-                for j in s where j != i { co[i, default: [:]][j, default: 0] += 1 }
+    /// Head row j gains the tail items i that listed j among their strongest j → i weights.
+    private mutating func mergeBackIntoDenseRows(_ back: Rows) {
+        let k = self.k, dense = self.dense
+        var gathered = [[(item: Int32, weight: Double)]](repeating: [], count: dense)
+        for t in 0..<back.count.count {
+            for (j, w) in back.row(t) { gathered[Int(j)].append((Int32(dense + t), w)) }
+        }
+        let incoming = gathered
+        withRows { out, _ in
+            forEachItemInParallel(count: dense, makeState: { TopK(k) }) { j, top in
+                guard !incoming[j].isEmpty else { return }
+                top.reset()
+                for (i, w) in out.row(j, k: k) { top.offer(i, w) }
+                for (i, w) in incoming[j] { top.offer(i, w) }
+                out.store(row: j, top.sorted(), k: k)
             }
         }
-        var out: [Int64: [Neighbor]] = [:]
-        for (i, row) in co {
-            let pi = Double(popularity[i] ?? 1)
-            let list = row.map { j, c in Neighbor(product: j, weight: Double(c) / (pi * Double(popularity[j] ?? 1)).squareRoot()) }
-                .sorted { $0.weight > $1.weight }.prefix(topK)
-            out[i] = Array(list)
+    }
+
+    /// Lends the row slots and the dense block to parallel workers, each writing only its own rows.
+    private mutating func withRows(_ body: (RowsOut, Shared<Double>) -> Void) {
+        item.withUnsafeMutableBufferPointer { item in
+            weight.withUnsafeMutableBufferPointer { weight in
+                count.withUnsafeMutableBufferPointer { count in
+                    gram.withUnsafeMutableBufferPointer { gram in
+                        body(RowsOut(item: Shared(item), weight: Shared(weight), count: Shared(count)), Shared(gram))
+                    }
+                }
+            }
+        }
+    }
+
+    func neighbors() -> [Int64: [ItemModel.Neighbor]] {
+        var out: [Int64: [ItemModel.Neighbor]] = [:]
+        out.reserveCapacity(x.itemCount)
+        for i in 0..<x.itemCount where count[i] > 0 {
+            out[x.products[i]] = (0..<Int(count[i])).map { r in
+                ItemModel.Neighbor(product: x.products[Int(item[i * k + r])], weight: weight[i * k + r])
+            }
         }
         return out
+    }
+}
+
+/// Neighbour rows with their own storage, for results gathered outside the builder's rows.
+struct Rows {
+    let k: Int
+    var item: [Int32]
+    var weight: [Double]
+    var count: [Int32]
+
+    init(count rows: Int, k: Int) {
+        self.k = k
+        item = [Int32](repeating: 0, count: rows * k)
+        weight = [Double](repeating: 0, count: rows * k)
+        count = [Int32](repeating: 0, count: rows)
+    }
+
+    func row(_ r: Int) -> [(Int32, Double)] {
+        (0..<Int(count[r])).map { (item[r * k + $0], weight[r * k + $0]) }
+    }
+
+    mutating func lend(_ body: (RowsOut) -> Void) {
+        item.withUnsafeMutableBufferPointer { item in
+            weight.withUnsafeMutableBufferPointer { weight in
+                count.withUnsafeMutableBufferPointer { count in
+                    body(RowsOut(item: Shared(item), weight: Shared(weight), count: Shared(count)))
+                }
+            }
+        }
+    }
+}
+
+/// One worker's scratch for `attachTail`.
+struct TailState {
+    var counter: CoCounter
+    var context: TopK
+    var top: TopK
+    var back: TopK
+    var v: [Double]
+    let dense: Int
+    let k: Int
+
+    init(items: Int, dense: Int, k: Int) {
+        counter = CoCounter(items: items)
+        context = TopK(dense)
+        top = TopK(k)
+        back = TopK(k)
+        v = [Double](repeating: 0, count: dense)
+        self.dense = dense
+        self.k = k
+    }
+
+    mutating func attach(item i: Int, x: Interactions, p: Shared<Double>, lambda: Double,
+                         rows: RowsOut, back out: RowsOut, backRow: Int) {
+        let a = strongestDenseCoCounts(item: i, x: x)
+        guard !a.isEmpty else { return }
+        let schur = Double(x.popularity[i]) + lambda - solve(a, p: p)
+        guard schur > 0 else { return }
+        top.reset()
+        back.reset()
+        for (j, w) in rows.row(i, k: k) where Int(j) >= dense { top.offer(j, w) }
+        for j in 0..<dense where v[j] > 0 {
+            let pjj = p[j * dense + j]
+            top.offer(Int32(j), (v[j] / schur) / (pjj + v[j] * v[j] / schur))
+            back.offer(Int32(j), v[j])
+        }
+        rows.store(row: i, top.sorted(), k: k)
+        out.store(row: backRow, back.sorted(), k: k)
+    }
+
+    /// i's co-counts with dense items. All of them: on MovieLens, keeping only the strongest 64
+    /// or 200 made validation worse than no bordered step at all.
+    private mutating func strongestDenseCoCounts(item i: Int, x: Interactions) -> [(item: Int32, weight: Double)] {
+        counter.count(item: i, in: x)
+        context.reset()
+        for j in counter.touched where Int(j) < dense { context.offer(j, Double(counter.counts[Int(j)])) }
+        return context.sorted()
+    }
+
+    /// v = P·a; returns aᵀv.
+    private mutating func solve(_ a: [(item: Int32, weight: Double)], p: Shared<Double>) -> Double {
+        let dense = self.dense
+        v.withUnsafeMutableBufferPointer { v in
+            for j in 0..<dense { v[j] = 0 }
+            for (h, c) in a {
+                SPD.axpy(c, p.buffer.baseAddress! + Int(h) * dense, v.baseAddress!, dense)
+            }
+        }
+        return a.reduce(0) { $0 + $1.weight * v[Int($1.item)] }
+    }
+}
+
+/// Per-row output slots: row i's neighbours are `count[i]` entries at `item[i * k...]`, `weight[i * k...]`.
+struct RowsOut: Sendable {
+    let item: Shared<Int32>
+    let weight: Shared<Double>
+    let count: Shared<Int32>
+
+    func store(row i: Int, _ list: [(item: Int32, weight: Double)], k: Int) {
+        for (r, e) in list.enumerated() {
+            item[i * k + r] = e.item
+            weight[i * k + r] = e.weight
+        }
+        count[i] = Int32(list.count)
+    }
+
+    func row(_ i: Int, k: Int) -> [(Int32, Double)] {
+        (0..<Int(count[i])).map { (item[i * k + $0], weight[i * k + $0]) }
     }
 }
 

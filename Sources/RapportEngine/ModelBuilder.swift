@@ -7,6 +7,7 @@ public struct ModelBuilder: Sendable {
     public let asOf: Int64
     var keys: [Int64] = []
     var figures: [CustomerFigures] = []
+    /// Per customer, the distinct products they interacted with, in time order (oldest first).
     var baskets: [[Int64]] = []
     var popularity: PopularityBuilder
     /// BG/NBD and Gamma-Gamma are fitted on at most this many customers (an even spread),
@@ -22,12 +23,21 @@ public struct ModelBuilder: Sendable {
     public mutating func add(customer key: Int64, events: [Event]) {
         keys.append(key)
         figures.append(Figures.base(events: events, asOf: asOf))
-        var basket = Set<Int64>()
+        var products: [Int64] = []
         for e in Preferences.shapingEvents(events) where e.time <= asOf {
             popularity.add(e, segment: nil)
-            if let p = e.product, PreferenceSettings.weight(e) > 0 { basket.insert(p) }
+            if let p = e.product, PreferenceSettings.weight(e) > 0 { products.append(p) }
         }
-        baskets.append(Array(basket))
+        baskets.append(Self.distinctKeepingLatest(products))
+    }
+
+    /// Each product once, at its latest position, so the basket stays in time order (oldest
+    /// first): the item model keeps only a customer's most recent products.
+    static func distinctKeepingLatest(_ products: [Int64]) -> [Int64] {
+        var seen = Set<Int64>()
+        var out: [Int64] = []
+        for p in products.reversed() where seen.insert(p).inserted { out.append(p) }
+        return out.reversed()
     }
 
     /// Appends a builder that read the next range of customers (keys above this one's).

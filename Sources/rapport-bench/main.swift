@@ -5,6 +5,7 @@ import RapportStore
 import RapportUI
 
 // Usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]
+//        rapport-bench items [OPTIONS]   (the item model's build; see ItemsBench.swift)
 // Measures, on an existing store, the explorer's budgets: first screen, key press to
 // finished frame while browsing, profile open, gift flag to updated insights, filter per
 // key, and resident memory. Prints one line per measure.
@@ -32,6 +33,10 @@ func rssMB() -> (current: Double, peak: Double) {
 }
 
 let args = CommandLine.arguments
+if args.count >= 2 && args[1] == "items" {
+    runItemsBench(Array(args.dropFirst(2)))
+    exit(0)
+}
 guard args.count >= 2 else { print("usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]"); exit(2) }
 let path = args[1]
 let heavy = args.count > 2 ? args[2] : nil

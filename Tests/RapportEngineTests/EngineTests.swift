@@ -275,3 +275,59 @@ struct SegmentTests {
         }
     }
 }
+
+@Suite("Item model")
+struct ItemModelTests {
+    /// Small baskets in time order, with repeats; product ids are sparse on purpose.
+    static let baskets: [[Int64]] = [
+        [10, 20, 30], [20, 30, 20], [10, 30], [40, 10, 20, 50], [50, 60], [30, 10, 10],
+        [70, 20], [90_000_000_000, 10], [20, 30, 60],
+    ]
+
+    @Test func sparseCoCountsEqualABruteForceCount() {
+        let x = Interactions(baskets: Self.baskets, maxBasketItems: 100)
+        var counter = CoCounter(items: x.itemCount)
+        for i in 0..<x.itemCount {
+            counter.count(item: i, in: x)
+            for j in 0..<x.itemCount {
+                let (a, b) = (x.products[i], x.products[j])
+                let brute = Self.baskets.filter { Set($0).contains(a) && Set($0).contains(b) }.count
+                #expect(Int(counter.counts[j]) == brute, "\(a), \(b)")
+            }
+        }
+        // Numbered by popularity: 10, 20 and 30 are each in five baskets; ties by id.
+        #expect(Array(x.products.prefix(3)) == [10, 20, 30])
+    }
+
+    @Test func aHugeBasketCountsOnlyItsMostRecentProducts() {
+        let x = Interactions(baskets: [[1, 2, 3, 4, 2, 5]], maxBasketItems: 3)
+        let kept = x.basketItems.map { x.products[Int($0)] }
+        #expect(kept == [5, 2, 4])
+    }
+
+    @Test func tailItemsBeyondTheDenseBlockGetNeighbours() {
+        let model = ItemModel.build(baskets: Self.baskets, settings: .init(lambda: 1, maxDenseItems: 2,
+                                                                           maxBorderedItems: 1))
+        let products = Set(Self.baskets.joined())
+        for p in products { #expect(model.neighbors[p]?.isEmpty == false, "\(p) has no neighbours") }
+        // 70 (far tail) was only ever with 20: one co-count, popularity 1, so 1 / (1 + λ).
+        #expect(model.neighbors[70] == [ItemModel.Neighbor(product: 20, weight: 0.5)])
+    }
+
+    @Test func theParallelBuildIsDeterministic() {
+        var baskets: [[Int64]] = []
+        for c in 0..<3000 { baskets.append((0..<(c % 17 + 2)).map { Int64(($0 * 7919 + c * 31) % 400) }) }
+        let settings = ItemModel.Settings(lambda: 20, topK: 20, maxDenseItems: 50, maxBorderedItems: 100)
+        let a = ItemModel.build(baskets: baskets, settings: settings)
+        let b = ItemModel.build(baskets: baskets, settings: settings)
+        #expect(a == b)
+        #expect(a.neighbors.count == 400)
+    }
+
+    @Test func theDenseBlockMatchesEASEOnAllItems() {
+        // With every item dense, the weights are EASE's: check one against a direct 2 × 2 case.
+        let model = ItemModel.build(baskets: [[1, 2], [1, 2], [1]], lambda: 1)
+        // G + λI = [[4, 2], [2, 3]], P = [[3, −2], [−2, 4]] / 8, B_12 = −P_12 / P_22 = 0.5.
+        #expect(abs((model.neighbors[1]?.first?.weight ?? 0) - 0.5) < 1e-12)
+    }
+}
