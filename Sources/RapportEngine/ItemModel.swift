@@ -328,10 +328,10 @@ public struct Popularity: Sendable, Codable, Equatable {
 
 /// Incrementally builds `Popularity` from a stream of (customer segment, event) pairs.
 public struct PopularityBuilder: Sendable {
-    var overall: [Int64: Double] = [:]
-    var segment: [String: [Int64: Double]] = [:]
-    var last30: [Int64: Double] = [:]
-    var prior30: [Int64: Double] = [:]
+    var overall = ProductTotals()
+    var segment: [String: ProductTotals] = [:]
+    var last30 = ProductTotals()
+    var prior30 = ProductTotals()
     let now: Int64
 
     public init(now: Int64) { self.now = now }
@@ -341,17 +341,53 @@ public struct PopularityBuilder: Sendable {
         let age = Double(now - e.time) / 86_400
         guard age >= 0 else { return }
         let w = (e.type == .purchase ? 3.0 : 1.0) * exp(-age / 180)
-        overall[p, default: 0] += w
-        if let seg { segment[seg, default: [:]][p, default: 0] += w }
-        if age < 30 { last30[p, default: 0] += 1 } else if age < 60 { prior30[p, default: 0] += 1 }
+        overall.add(p, w)
+        if let seg { segment[seg, default: ProductTotals()].add(p, w) }
+        if age < 30 { last30.add(p, 1) } else if age < 60 { prior30.add(p, 1) }
     }
 
     public func build(limit: Int = 200) -> Popularity {
-        func top(_ d: [Int64: Double]) -> [Int64] {
-            d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
+        func top(_ t: ProductTotals) -> [Int64] {
+            t.nonZero.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
         }
-        var trend: [Int64: Double] = [:]
-        for (p, c) in last30 where c >= 3 { trend[p] = (c + 1) / ((prior30[p] ?? 0) + 1) }
+        var trend = ProductTotals()
+        for (p, c) in last30.nonZero where c >= 3 { trend.add(p, (c + 1) / (prior30[p] + 1)) }
         return Popularity(overall: top(overall), bySegment: segment.mapValues(top), trending: top(trend))
+    }
+}
+
+/// A total per product. Store keys are small and dense, so they index an array (a hash per
+/// event cost a tenth of a refresh); any other key falls back to a dictionary.
+struct ProductTotals: Sendable {
+    private var dense: [Double] = []
+    private var sparse: [Int64: Double] = [:]
+    private static let denseLimit: Int64 = 1 << 22
+
+    mutating func add(_ product: Int64, _ amount: Double) {
+        guard product >= 0 && product < Self.denseLimit else {
+            sparse[product, default: 0] += amount
+            return
+        }
+        let i = Int(product)
+        if i >= dense.count { dense += repeatElement(0, count: max(i + 1 - dense.count, dense.count)) }
+        dense[i] += amount
+    }
+
+    subscript(_ product: Int64) -> Double {
+        guard product >= 0 && product < Int64(dense.count) else { return sparse[product] ?? 0 }
+        return dense[Int(product)]
+    }
+
+    mutating func merge(_ other: ProductTotals) {
+        for (i, v) in other.dense.enumerated() where v != 0 { add(Int64(i), v) }
+        for (k, v) in other.sparse { add(k, v) }
+    }
+
+    /// Products with a non-zero total, in key order.
+    var nonZero: [(key: Int64, value: Double)] {
+        var out: [(key: Int64, value: Double)] = []
+        for (i, v) in dense.enumerated() where v != 0 { out.append((Int64(i), v)) }
+        for (k, v) in sparse.sorted(by: { $0.key < $1.key }) where v != 0 { out.append((k, v)) }
+        return out
     }
 }

@@ -34,8 +34,14 @@ public struct ModelBuilder: Sendable {
     /// Each product once, at its latest position, so the basket stays in time order (oldest
     /// first): the item model keeps only a customer's most recent products.
     static func distinctKeepingLatest(_ products: [Int64]) -> [Int64] {
-        var seen = Set<Int64>()
         var out: [Int64] = []
+        out.reserveCapacity(products.count)
+        // Most baskets are short: a linear look-back beats hashing them into a set.
+        if products.count <= 48 {
+            for p in products.reversed() where !out.contains(p) { out.append(p) }
+            return out.reversed()
+        }
+        var seen = Set<Int64>(minimumCapacity: products.count)
         for p in products.reversed() where seen.insert(p).inserted { out.append(p) }
         return out.reversed()
     }
@@ -70,17 +76,7 @@ public struct ModelBuilder: Sendable {
         })
         var pop = popularity.build()
         var model = EngineModel(asOf: asOf, bgnbd: bg, gammaGamma: gg, rfm: rfm, popularity: pop)
-        var out: [(Int64, CustomerFigures)] = []
-        out.reserveCapacity(keys.count)
-        var bySegment: [String: [Int64: Int]] = [:]
-        for i in keys.indices {
-            var f = figures[i]
-            f.apply(model)
-            if let seg = f.rfm?.segment.rawValue {
-                for p in baskets[i] { bySegment[seg, default: [:]][p, default: 0] += 1 }
-            }
-            out.append((keys[i], f))
-        }
+        let (out, bySegment) = applyOnEveryCore(model)
         pop.bySegment = bySegment.mapValues { counts in
             counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(200).map(\.key)
         }
@@ -90,12 +86,64 @@ public struct ModelBuilder: Sendable {
     }
 }
 
+extension ModelBuilder {
+    /// Applies the fitted models to every customer, and counts each RFM segment's products,
+    /// in contiguous chunks of customers, one per core.
+    func applyOnEveryCore(_ model: EngineModel) -> ([(key: Int64, figures: CustomerFigures)], [String: [Int64: Int]]) {
+        let segments = RFMSegment.allCases
+        let ordinal = Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($1, $0) })
+        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+        let size = max(1, (keys.count + chunks - 1) / chunks)
+        let parts = AppliedParts(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = min(keys.count, c * size)..<min(keys.count, (c + 1) * size)
+            var applied: [(key: Int64, figures: CustomerFigures)] = []
+            applied.reserveCapacity(range.count)
+            var counts = [[Int64: Int]](repeating: [:], count: segments.count)
+            for i in range {
+                var f = figures[i]
+                f.apply(model)
+                if let seg = f.rfm?.segment, let s = ordinal[seg] {
+                    for p in baskets[i] { counts[s][p, default: 0] += 1 }
+                }
+                applied.append((keys[i], f))
+            }
+            parts.set(c, applied, counts)
+        }
+        var out: [(key: Int64, figures: CustomerFigures)] = []
+        out.reserveCapacity(keys.count)
+        var bySegment: [String: [Int64: Int]] = [:]
+        for part in parts.all {
+            out += part.applied
+            for (s, counts) in part.counts.enumerated() where !counts.isEmpty {
+                bySegment[segments[s].rawValue, default: [:]].merge(counts, uniquingKeysWith: +)
+            }
+        }
+        return (out, bySegment)
+    }
+}
+
+/// The chunks of `applyOnEveryCore`, filled from several threads.
+private final class AppliedParts: @unchecked Sendable {
+    typealias Part = (applied: [(key: Int64, figures: CustomerFigures)], counts: [[Int64: Int]])
+    private let lock = NSLock()
+    private var parts: [Part?]
+
+    init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ applied: [(key: Int64, figures: CustomerFigures)], _ counts: [[Int64: Int]]) {
+        lock.withLock { parts[i] = (applied, counts) }
+    }
+
+    var all: [Part] { lock.withLock { parts.compactMap { $0 } } }
+}
+
 extension PopularityBuilder {
     /// Adds the counts of a builder that saw other customers.
     public mutating func merge(_ other: PopularityBuilder) {
-        overall.merge(other.overall, uniquingKeysWith: +)
-        for (seg, counts) in other.segment { segment[seg, default: [:]].merge(counts, uniquingKeysWith: +) }
-        last30.merge(other.last30, uniquingKeysWith: +)
-        prior30.merge(other.prior30, uniquingKeysWith: +)
+        overall.merge(other.overall)
+        for (seg, counts) in other.segment { segment[seg, default: ProductTotals()].merge(counts) }
+        last30.merge(other.last30)
+        prior30.merge(other.prior30)
     }
 }

@@ -93,17 +93,41 @@ extension Workspace {
                                                 "seconds": "\(Date().timeIntervalSince(started))"])
     }
 
-    /// Recomputes the metrics rows of some customers with the current models.
+    /// Recomputes the metrics rows of some customers with the current models, reading their
+    /// events in as many ranges as there are cores.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
         let now = ProfileStore.nowSeconds()
-        var rows: [MetricsRecord] = []
-        rows.reserveCapacity(keys.count)
-        for key in keys {
-            let events = try store.events(customer: key).map(EngineBridge.event)
-            var f = Figures.base(events: events, asOf: model.asOf)
-            f.apply(model)
-            rows.append(EngineBridge.metrics(key, f, now: now))
+        let slices = Self.split(keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
+        let results = MetricsParts(count: slices.count)
+        DispatchQueue.concurrentPerform(iterations: slices.count) { i in
+            do {
+                var rows: [MetricsRecord] = []
+                try self.store.eventFacts(customers: slices[i]) { key, facts in
+                    var f = Figures.base(events: facts.map(EngineBridge.event), asOf: model.asOf)
+                    f.apply(model)
+                    rows.append(EngineBridge.metrics(key, f, now: now))
+                }
+                results.set(i, rows)
+            } catch {
+                results.fail(error)
+            }
         }
-        try store.writeMetrics(rows, replacingAll: false)
+        if let error = results.error { throw error }
+        try store.writeMetrics(results.rows, replacingAll: false)
     }
+}
+
+/// The metrics rows of ranges of customers computed at once, and the first error.
+private final class MetricsParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [[MetricsRecord]]
+    private(set) var error: Error?
+
+    init(count: Int) { parts = Array(repeating: [], count: count) }
+
+    func set(_ i: Int, _ rows: [MetricsRecord]) { lock.withLock { parts[i] = rows } }
+
+    func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+
+    var rows: [MetricsRecord] { lock.withLock { parts.flatMap { $0 } } }
 }

@@ -16,10 +16,9 @@ final class EngineCache: @unchecked Sendable {
         }
         try loadModel(store)
         if items == nil {
-            var n: [Int64: [ItemModel.Neighbor]] = [:]
-            for r in try store.readNeighbors() { n[r.product, default: []].append(.init(product: r.neighbor, weight: r.weight)) }
-            for k in n.keys { n[k]!.sort { $0.weight > $1.weight } }
-            items = ItemModel(neighbors: n, lambda: 0)
+            let lists = try store.readNeighbors()
+            items = ItemModel(neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } },
+                              lambda: 0)
         }
         return (model, items!, products!)
     }
@@ -37,7 +36,7 @@ final class EngineCache: @unchecked Sendable {
         }
     }
 
-    func set(model: EngineModel, items: ItemModel, products: [Int64: Product]) {
+    func set(model: EngineModel, items: ItemModel, products: [Int64: Product]?) {
         lock.lock(); defer { lock.unlock() }
         self.model = model; self.items = items; self.products = products
     }

@@ -34,20 +34,20 @@ extension Workspace {
         let result = builder.finish()
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
+        let writeStarted = Date()
         let now = ProfileStore.nowSeconds()
         let written = try store.writeChangedMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) })
-        var rows: [(product: Int64, neighbor: Int64, weight: Double)] = []
-        for (p, list) in result.items.neighbors { for n in list { rows.append((p, n.product, n.weight)) } }
-        try store.writeNeighbors(rows)
+        try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
                                    ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
-        let products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
-        cache.set(model: result.model, items: result.items, products: products)
+        // Products are read again when a profile next needs them, not here.
+        cache.set(model: result.model, items: result.items, products: nil)
         try refreshSegmentMembers()
         logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
                                             "metrics_written": "\(written)", "read": "\(readSeconds)",
-                                            "fit": "\(fitSeconds)", "seconds": "\(Date().timeIntervalSince(started))"])
+                                            "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
+                                            "seconds": "\(Date().timeIntervalSince(started))"])
         progress?("done", 1)
     }
 

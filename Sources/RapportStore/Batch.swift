@@ -58,6 +58,47 @@ extension ProfileStore {
         }
     }
 
+    /// The events of some customers, each customer's in time order, through one prepared
+    /// statement: what an import's refresh of its customers reads.
+    public func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws {
+        try pool.read { db in
+            guard let conn = db.sqliteConnection else { return }
+            var stmt: OpaquePointer?
+            let sql = """
+                SELECT id, customer_id, product_id, type, time, quantity, amount, channel, is_gift
+                FROM events WHERE customer_id = ? ORDER BY time, id
+                """
+            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
+                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
+            }
+            defer { sqlite3_finalize(stmt) }
+            var facts: [EventFact] = []
+            for key in keys {
+                facts.removeAll(keepingCapacity: true)
+                sqlite3_reset(stmt)
+                sqlite3_bind_int64(stmt, 1, key)
+                while true {
+                    let rc = sqlite3_step(stmt)
+                    if rc == SQLITE_DONE { break }
+                    guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
+                    facts.append(Self.eventFact(stmt))
+                }
+                try body(key, facts)
+            }
+        }
+    }
+
+    /// The event of the current row of a statement selecting the columns of `scanEvents`.
+    static func eventFact(_ stmt: OpaquePointer?) -> EventFact {
+        EventFact(
+            key: sqlite3_column_int64(stmt, 0), customer: sqlite3_column_int64(stmt, 1),
+            product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
+            type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
+            quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
+            channel: sqlite3_column_text(stmt, 7).map { String(cString: $0) },
+            isGift: sqlite3_column_int(stmt, 8) != 0)
+    }
+
     /// Replaces the per-customer metrics of the given customers (all customers on a full refresh).
     public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws {
         try requireWritable()
@@ -89,19 +130,30 @@ extension ProfileStore {
     /// Returns how many rows were written.
     @discardableResult
     public func writeChangedMetrics(_ rows: [MetricsRecord]) throws -> Int {
-        let existing = try metricsByCustomer()
+        let sorted = rows.sorted { $0.customerId < $1.customerId }
         var changed: [MetricsRecord] = []
-        for row in rows {
-            guard var old = existing[row.customerId] else { changed.append(row); continue }
-            old.updatedAt = row.updatedAt
-            if old != row { changed.append(row) }
+        var gone: [Int64] = []
+        var next = 0
+        // A merge of the stored rows and the new ones, both in key order: no table in memory.
+        try forEachStoredMetrics { old in
+            while next < sorted.count && sorted[next].customerId < old.customerId {
+                changed.append(sorted[next])
+                next += 1
+            }
+            guard next < sorted.count, sorted[next].customerId == old.customerId else {
+                gone.append(old.customerId)
+                return
+            }
+            var same = old
+            same.updatedAt = sorted[next].updatedAt
+            if same != sorted[next] { changed.append(sorted[next]) }
+            next += 1
         }
+        changed += sorted[next...]
         if changed.count * 3 > rows.count {
-            try writeMetrics(rows, replacingAll: true)
+            try writeMetrics(sorted, replacingAll: true)
             return rows.count
         }
-        let listed = Set(rows.map(\.customerId))
-        let gone = existing.keys.filter { !listed.contains($0) }
         try writeMetrics(changed, replacingAll: false)
         if !gone.isEmpty {
             try pool.write { db in
@@ -112,43 +164,67 @@ extension ProfileStore {
         return changed.count
     }
 
-    /// Every metrics row by customer, read positionally (a million rows in well under a second).
-    func metricsByCustomer() throws -> [Int64: MetricsRecord] {
+    /// Every stored metrics row in key order, read positionally through SQLite's own API:
+    /// a million rows in a fraction of a second.
+    func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
         try pool.read { db in
-            var out: [Int64: MetricsRecord] = [:]
-            let cursor = try Row.fetchCursor(db, sql: """
+            guard let conn = db.sqliteConnection else { return }
+            var stmt: OpaquePointer?
+            let sql = """
                 SELECT customer_id, orders, spend, first_purchase, last_purchase, last_event, recency_days,
                        r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at
-                FROM customer_metrics
-                """)
-            while let r = try cursor.next() {
-                let m = MetricsRecord(customerId: r[0], orders: r[1], spend: r[2], firstPurchase: r[3],
-                                      lastPurchase: r[4], lastEvent: r[5], recencyDays: r[6], r: r[7], f: r[8],
-                                      m: r[9], rfmSegment: r[10], stage: r[11], pAlive: r[12],
-                                      expected90d: r[13], clv12m: r[14], updatedAt: r[15])
-                out[m.customerId] = m
+                FROM customer_metrics ORDER BY customer_id
+                """
+            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
+                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
             }
-            return out
+            defer { sqlite3_finalize(stmt) }
+            func int(_ i: Int32) -> Int64? {
+                sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, i)
+            }
+            func real(_ i: Int32) -> Double? {
+                sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, i)
+            }
+            func text(_ i: Int32) -> String? {
+                sqlite3_column_text(stmt, i).map { String(cString: $0) }
+            }
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
+                try body(MetricsRecord(
+                    customerId: int(0)!, orders: Int(int(1) ?? 0), spend: real(2) ?? 0, firstPurchase: int(3),
+                    lastPurchase: int(4), lastEvent: int(5), recencyDays: int(6).map(Int.init),
+                    r: int(7).map(Int.init), f: int(8).map(Int.init), m: int(9).map(Int.init),
+                    rfmSegment: text(10), stage: text(11), pAlive: real(12), expected90d: real(13),
+                    clv12m: real(14), updatedAt: int(15) ?? 0))
+            }
         }
     }
 
-    /// Replaces the item-neighbour table built by a batch model fit.
-    public func writeNeighbors(_ rows: [(product: Int64, neighbor: Int64, weight: Double)]) throws {
+    /// Replaces the item neighbours built by a batch model fit: per product, its neighbours
+    /// and their weights, strongest first.
+    public func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws {
         try requireWritable()
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM item_neighbors")
-            let stmt = try RawStatement(db, "INSERT INTO item_neighbors(product_id, neighbor_id, weight) VALUES (?,?,?)")
-            for r in rows {
-                stmt.bind(1, r.product); stmt.bind(2, r.neighbor); stmt.bind(3, r.weight)
+            try db.execute(sql: "DELETE FROM item_neighbor_lists")
+            let stmt = try RawStatement(db, "INSERT INTO item_neighbor_lists(product_id, neighbors) VALUES (?,?)")
+            for (product, list) in lists where !list.isEmpty {
+                stmt.bind(1, product)
+                stmt.bind(2, NeighborBlob.encode(list.map { ($0.product, $0.weight) }))
                 try stmt.run()
             }
         }
     }
 
-    public func readNeighbors() throws -> [(product: Int64, neighbor: Int64, weight: Double)] {
+    public func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT product_id, neighbor_id, weight FROM item_neighbors")
-                .map { ($0[0], $0[1], $0[2]) }
+            var out: [Int64: [(product: Int64, weight: Double)]] = [:]
+            let cursor = try Row.fetchCursor(db, sql: "SELECT product_id, neighbors FROM item_neighbor_lists")
+            while let row = try cursor.next() {
+                out[row[0]] = NeighborBlob.decode(row[1]).map { (product: $0.0, weight: $0.1) }
+            }
+            return out
         }
     }
 
@@ -300,5 +376,27 @@ extension ProfileStore {
 extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+/// A product's neighbours packed as little-endian (key: Int64, weight: Float64) pairs.
+enum NeighborBlob {
+    static func encode(_ list: [(Int64, Double)]) -> Data {
+        var data = Data(capacity: list.count * 16)
+        for (key, weight) in list {
+            withUnsafeBytes(of: key.littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: weight.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    static func decode(_ data: Data) -> [(Int64, Double)] {
+        data.withUnsafeBytes { raw in
+            stride(from: 0, to: raw.count - 15, by: 16).map { at in
+                let key = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: Int64.self))
+                let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + 8, as: UInt64.self))
+                return (key, Double(bitPattern: bits))
+            }
+        }
     }
 }

@@ -174,6 +174,16 @@ extension ProfileStore {
         return String(String.UnicodeScalarView(scalars + [next]))
     }
 
+    /// Text matches at most this many customers: the page reads the matches and sorts them,
+    /// instead of walking a sort index until enough matches turn up (all of it, when they are few).
+    static let fewMatches = 5_000
+
+    /// Whether a page is read from the text matches (few of them) rather than a sort index.
+    static func drivesFromMatches(_ q: CustomerQuery, total: Int?) -> Bool {
+        guard let total, q.text.trimmingCharacters(in: .whitespaces).count >= 3 else { return false }
+        return total <= fewMatches
+    }
+
     static func listFrom(_ q: CustomerQuery) -> String {
         q.sort.drivesFromMetrics
             ? "customer_metrics m JOIN customers c ON c.id = m.customer_id"
@@ -184,7 +194,9 @@ extension ProfileStore {
     /// is bounded by the distance to the nearer end of the list.
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow] {
         let (filter, args) = Self.listFilter(q)
-        let from = Self.listFrom(q)
+        let from = Self.drivesFromMatches(q, total: total)
+            ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
+            : Self.listFrom(q)
         return try pool.read { db in
             var reversed = false
             var off = offset

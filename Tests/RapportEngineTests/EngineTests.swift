@@ -331,3 +331,18 @@ struct ItemModelTests {
         #expect(abs((model.neighbors[1]?.first?.weight ?? 0) - 0.5) < 1e-12)
     }
 }
+
+@Suite("Popularity totals")
+struct ProductTotalsTests {
+    @Test func denseAndSparseKeysAddAndMerge() {
+        var a = ProductTotals()
+        a.add(3, 1.5)
+        a.add(1 << 40, 2)
+        var b = ProductTotals()
+        b.add(3, 1)
+        b.add(-7, 4)
+        a.merge(b)
+        #expect(a[3] == 2.5 && a[1 << 40] == 2 && a[-7] == 4 && a[5] == 0)
+        #expect(a.nonZero.map(\.key) == [3, -7, 1 << 40])
+    }
+}

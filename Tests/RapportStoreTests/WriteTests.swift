@@ -136,3 +136,34 @@ struct QueryTests {
         #expect(tail.map(\.externalId) == ["K049", "K050", "K999"])
     }
 }
+
+@Suite("Batch state")
+struct BatchStateTests {
+    @Test func neighbourListsRoundTripInOrder() throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
+        let p1 = try #require(try t.store.pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE external_id = 'P1'")
+        })
+        let p2 = p1 + 1
+        try t.store.writeNeighbors([p1: [(p2, 0.75), (p1, -1.5e-300)], p2: []])
+        let back = try t.store.readNeighbors()
+        #expect(back.count == 1)
+        #expect(back[p1]?.map(\.product) == [p2, p1])
+        #expect(back[p1]?.map(\.weight) == [0.75, -1.5e-300])
+    }
+
+    @Test func changedMetricsOnlyAreWritten() throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
+        let keys = try t.store.customerKeys()
+        let rows = keys.map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) }
+        #expect(try t.store.writeChangedMetrics(rows) == rows.count)
+        // The same figures at a later time change nothing; one changed figure is one row.
+        var later = rows.map { var r = $0; r.updatedAt = 20; return r }
+        #expect(try t.store.writeChangedMetrics(later) == 0)
+        later[0].orders = 2
+        #expect(try t.store.writeChangedMetrics(later) == 1)
+        #expect(try t.store.allMetrics().map(\.orders) == [2] + Array(repeating: 1, count: rows.count - 1))
+    }
+}

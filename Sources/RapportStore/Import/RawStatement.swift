@@ -58,6 +58,12 @@ final class RawStatement {
 
     func bind(_ i: Int32, _ v: Bool?) { bind(i, v.map { $0 ? Int64(1) : Int64(0) }) }
 
+    func bind(_ i: Int32, _ v: Data) {
+        v.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(stmt, i, raw.baseAddress, Int32(raw.count), RawStatement.transient)
+        }
+    }
+
     /// Runs the statement; returns the first column of the first row, if any (for RETURNING
     /// and look-ups), then resets it.
     @discardableResult
