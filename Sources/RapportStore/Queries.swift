@@ -41,6 +41,20 @@ public enum CustomerSort: String, CaseIterable, Sendable, Codable {
     /// Metric sorts walk the metrics table's index; identity sorts walk the customers table.
     var drivesFromMetrics: Bool { self != .name && self != .id }
 
+    /// The index that gives this order (nil: the external id's own unique index).
+    var index: String? {
+        switch self {
+        case .name: "customers_by_name"
+        case .id: nil
+        case .segment: "metrics_by_segment_id"
+        case .stage: "metrics_by_stage_id"
+        case .recency: "metrics_by_recency"
+        case .orders: "metrics_by_orders"
+        case .spend: "metrics_by_spend"
+        case .clv: "metrics_by_clv"
+        }
+    }
+
     func orderSQL(reversed: Bool) -> String {
         terms.map { "\($0.0) \(($0.1 != reversed) ? "DESC" : "ASC")" }.joined(separator: ", ")
     }
@@ -184,10 +198,14 @@ extension ProfileStore {
         return total <= fewMatches
     }
 
-    static func listFrom(_ q: CustomerQuery) -> String {
-        q.sort.drivesFromMetrics
-            ? "customer_metrics m JOIN customers c ON c.id = m.customer_id"
-            : "customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id"
+    /// With `forceIndex`, the page walks the sort's index even when the planner would rather
+    /// read every text match and sort them: with many matches, walking the index finds a page
+    /// of them in a few thousand steps.
+    static func listFrom(_ q: CustomerQuery, forceIndex: Bool = false) -> String {
+        let indexed = forceIndex ? q.sort.index.map { " INDEXED BY \($0)" } ?? "" : ""
+        return q.sort.drivesFromMetrics
+            ? "customer_metrics m\(indexed) JOIN customers c ON c.id = m.customer_id"
+            : "customers c\(indexed) LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
     /// A page of the customer list. Deep pages near the end are read backwards, so the cost
@@ -196,7 +214,7 @@ extension ProfileStore {
         let (filter, args) = Self.listFilter(q)
         let from = Self.drivesFromMatches(q, total: total)
             ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
-            : Self.listFrom(q)
+            : Self.listFrom(q, forceIndex: total != nil && !q.text.trimmingCharacters(in: .whitespaces).isEmpty)
         return try pool.read { db in
             var reversed = false
             var off = offset
@@ -224,9 +242,16 @@ extension ProfileStore {
             if filter == "1" {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0
             }
+            let limit = cap.map { " LIMIT \($0)" } ?? ""
+            let text = q.text.trimmingCharacters(in: .whitespaces)
+            if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil {
+                // Every search row is a customer: count the matches without joining them.
+                return try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM (SELECT rowid FROM customers_search WHERE customers_search MATCH ?\(limit))
+                    """, arguments: args) ?? 0
+            }
             let from = q.segment == nil && q.stage == nil
                 ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
-            let limit = cap.map { " LIMIT \($0)" } ?? ""
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
         }
     }

@@ -41,6 +41,8 @@ guard args.count >= 2 else { print("usage: rapport-bench STORE [HEAVY_CUSTOMER_I
 let path = args[1]
 let heavy = args.count > 2 ? args[2] : nil
 setenv("RAPPORT_LOG", "/dev/null", 1)
+/// RAPPORT_BENCH_VERBOSE=1 prints every filter key's time.
+let verbose = ProcessInfo.processInfo.environment["RAPPORT_BENCH_VERBOSE"] != nil
 
 // First screen: open the store, first page and count, first frame.
 let backend = HeadlessBackend(size: Size(width: 120, height: 40))
@@ -86,8 +88,17 @@ _ = press(.char("x"))
 var filterTimes: [Double] = []
 _ = press(.char("/"))
 for word in ["mar", "müller", "c0001", "zhang", "山田"] {
-    for c in word { filterTimes.append(press(.char(c))) }
-    for _ in word { filterTimes.append(press(.backspace)) }
+    var typed = ""
+    for c in word {
+        typed.append(c)
+        filterTimes.append(press(.char(c)))
+        if verbose { print("  filter '\(typed)': \(ms(filterTimes.last!))") }
+    }
+    for _ in word {
+        typed.removeLast()
+        filterTimes.append(press(.backspace))
+        if verbose { print("  filter '\(typed)' (backspace): \(ms(filterTimes.last!))") }
+    }
 }
 _ = press(.escape)
 print("filter as you type: \(filterTimes.count) keys, p50 \(ms(percentile(filterTimes, 0.5))), p99 \(ms(percentile(filterTimes, 0.99))), max \(ms(filterTimes.max()!))")
