@@ -71,11 +71,9 @@ struct Refresh: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let started = Date()
-        let tty = Out.isTerminal
-        try ws.refresh { stage, fraction in
-            if tty { FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%\u{1B}[K", stage, fraction * 100).utf8)) }
-        }
-        if tty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let printer = RefreshPrinter(enabled: Out.isTerminal)
+        try ws.refresh(progress: printer.update)
+        printer.finish()
         Out.line(String(format: "refreshed in %.2f s", Date().timeIntervalSince(started)))
     }
 }
@@ -145,5 +143,26 @@ struct Segment: ParsableCommand {
             try ws.store.deleteSegment(name: name, by: ws.actor)
             Out.line("deleted segment \(name)")
         }
+    }
+}
+
+/// Refresh stages on one rewritten stderr line, on a terminal only.
+final class RefreshPrinter: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ stage: String, _ fraction: Double) {
+        guard enabled else { return }
+        lock.withLock {
+            FileHandle.standardError.write(Data(String(format: "\r%@ %3.0f%%\u{1B}[K", stage, fraction * 100).utf8))
+            shown = true
+        }
+    }
+
+    func finish() {
+        lock.withLock { if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     }
 }

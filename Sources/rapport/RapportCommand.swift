@@ -52,9 +52,11 @@ struct Import: ParsableCommand {
         }
         let ws = try storeOptions.open()
         let progress = Out.isTerminal && !output.json ? ProgressPrinter() : nil
+        let refreshing = RefreshPrinter(enabled: Out.isTerminal && !output.json)
         let summaries = try ws.importFiles(files, options: ImportOptions(kind: kind, rejectsPath: skipBad, analyst: ws.analyst),
-                                           progress: progress?.callback)
+                                           progress: progress?.callback, refreshProgress: refreshing.update)
         progress?.finish()
+        refreshing.finish()
         if output.json { try Out.json(summaries); return }
         for s in summaries {
             var parts = ["\(s.rows) rows", "\(s.inserted) new"]
@@ -65,6 +67,11 @@ struct Import: ParsableCommand {
             if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
             Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)")
+        }
+        if let fit = try ws.modelFreshness() {
+            let n = fit.eventsSinceFit
+            let since = n == 0 ? "no events since" : "\(n) event\(n == 1 ? "" : "s") since"
+            Out.line("models fitted \(fit.fittedAt) as of \(fit.fittedAsOf); \(since)")
         }
     }
 }

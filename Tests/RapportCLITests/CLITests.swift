@@ -232,4 +232,27 @@ struct CLITests {
         let members = try #require(try cli.json(["segment", "members", "coffee people", "--store", store]) as? [[String: Any]])
         #expect(!members.isEmpty)
     }
+
+    @Test func aLongerExportAddsOnlyItsNewRowsAndSaysWhenTheModelsWereFitted() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = cli.dir.appendingPathComponent("s.sqlite").path
+        let header = "customer_id,timestamp,type,product_id,amount\n"
+        var rows = (1...30).map { "C\($0),2026-01-\(10 + $0 % 9),purchase,P\($0 % 3),12.5\n" }
+        rows.append(rows[0])   // the same order line twice: two orders
+        let yesterday = cli.dir.appendingPathComponent("yesterday.csv")
+        try Data((header + rows.joined()).utf8).write(to: yesterday)
+        let first = try cli.run(["import", "--store", store, yesterday.path])
+        #expect(first.status == 0 && first.out.contains("31 rows, 31 new"))
+        #expect(first.out.contains("no events since"))
+        let today = cli.dir.appendingPathComponent("today.csv")
+        try Data((header + rows.joined() + rows[0]).utf8).write(to: today)
+        let second = try cli.run(["import", "--store", store, today.path])
+        #expect(second.out.contains("32 rows, 1 new, 31 already imported"))
+        #expect(second.out.contains("; 1 event since"))
+        let profile = try #require(try cli.json(["profile", "C1", "--store", store]) as? [String: Any])
+        let model = try #require(profile["model"] as? [String: Any])
+        #expect(model["events_at_fit"] as? Int == 31 && model["events_since_fit"] as? Int == 1)
+        #expect((profile["rfm"] as? [String: Any])?["orders"] as? Int == 1)
+    }
 }
