@@ -26,11 +26,13 @@ extension Workspace {
             }
         }
         if let error = results.error { throw error }
-        var builder = ModelBuilder(asOf: asOf)
-        for part in results.builders { builder.append(part) }
         let seen = report.seen
         let readSeconds = Date().timeIntervalSince(started)
         progress?("fitting models", 0.8)
+        // The ranges' builders are released once merged: a million customers' figures and
+        // baskets are not held twice while the models are fitted.
+        var builder = ModelBuilder(asOf: asOf)
+        for part in results.takeAll() { builder.append(part) }
         let result = builder.finish()
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
@@ -114,7 +116,14 @@ private final class RangeResults: @unchecked Sendable {
         lock.withLock { if error == nil { error = e } }
     }
 
-    var builders: [ModelBuilder] { lock.withLock { parts.compactMap { $0 } } }
+    /// The builders, handed over: this object keeps no reference to them.
+    func takeAll() -> [ModelBuilder] {
+        lock.withLock {
+            let all = parts.compactMap { $0 }
+            parts = []
+            return all
+        }
+    }
 }
 
 /// Events read so far by every range, reported as "reading events" up to 80% of the refresh.

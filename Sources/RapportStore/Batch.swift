@@ -130,14 +130,16 @@ extension ProfileStore {
     /// Returns how many rows were written.
     @discardableResult
     public func writeChangedMetrics(_ rows: [MetricsRecord]) throws -> Int {
-        let sorted = rows.sorted { $0.customerId < $1.customerId }
-        var changed: [MetricsRecord] = []
+        // A refresh lists customers in key order already; sorting a copy would double the memory.
+        let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
+        let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
+        var changed: [Int] = []
         var gone: [Int64] = []
         var next = 0
         // A merge of the stored rows and the new ones, both in key order: no table in memory.
         try forEachStoredMetrics { old in
             while next < sorted.count && sorted[next].customerId < old.customerId {
-                changed.append(sorted[next])
+                changed.append(next)
                 next += 1
             }
             guard next < sorted.count, sorted[next].customerId == old.customerId else {
@@ -146,15 +148,15 @@ extension ProfileStore {
             }
             var same = old
             same.updatedAt = sorted[next].updatedAt
-            if same != sorted[next] { changed.append(sorted[next]) }
+            if same != sorted[next] { changed.append(next) }
             next += 1
         }
-        changed += sorted[next...]
+        changed += next..<sorted.count
         if changed.count * 3 > rows.count {
             try writeMetrics(sorted, replacingAll: true)
             return rows.count
         }
-        try writeMetrics(changed, replacingAll: false)
+        try writeMetrics(changed.map { sorted[$0] }, replacingAll: false)
         if !gone.isEmpty {
             try pool.write { db in
                 let delete = try RawStatement(db, "DELETE FROM customer_metrics WHERE customer_id = ?")
