@@ -6,8 +6,8 @@ import PackageDescription
 //   RapportStore                  -> GRDB
 //   RapportTerminal               -> CNcursesw, RapportUI
 //   RapportService                -> RapportStore, RapportEngine
-//   RapportApp                    -> RapportUI, RapportService
-//   rapport (executable)          -> everything
+//   RapportApp                    -> RapportUI, RapportService (never RapportStore: the service is the door)
+//   rapport (executable)          -> RapportApp, RapportTerminal, RapportService, RapportUI
 let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v13)],
@@ -68,10 +68,12 @@ let package = Package(
         ),
         .testTarget(name: "RapportUITests", dependencies: ["RapportUI"]),
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
-        .testTarget(name: "RapportStoreTests", dependencies: ["RapportStore"]),
-        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService"]),
-        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp"]),
-        .testTarget(name: "RapportCLITests", dependencies: ["RapportService"]),
-        .testTarget(name: "RapportE2ETests", dependencies: ["RapportStore"]),
+        .testTarget(name: "RapportStoreTests",
+                    dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine"]),
+        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
+        // These two run the built binary: they depend on it being built, not on any module.
+        .testTarget(name: "RapportCLITests", dependencies: ["rapport"]),
+        .testTarget(name: "RapportE2ETests", dependencies: ["rapport"]),
     ]
 )

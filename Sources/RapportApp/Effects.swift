@@ -1,6 +1,5 @@
 import Foundation
 import RapportService
-import RapportStore
 import RapportUI
 
 /// Commands: every read and write of the store happens here, off the UI loop, and comes
@@ -18,14 +17,14 @@ struct Effects: Sendable {
     /// Text filters count at most this many matches while typing.
     static let countCap = 10_000
 
-    func loadList(_ q: CustomerQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
+    func loadList(_ q: ListQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
         newestList.ask(generation)
         return Cmd { [newestList] send in
             guard newestList.isCurrent(generation) else { return }
             do {
-                let total = needTotal ? try workspace.store.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
+                let total = needTotal ? try workspace.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
                 let start = max(0, index - Effects.window / 2)
-                let rows = try workspace.store.customerPage(q, offset: start, limit: Effects.window, total: total)
+                let rows = try workspace.customerPage(q, offset: start, limit: Effects.window, total: total)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
             } catch { send(.failed("\(error)")) }
         }
@@ -61,15 +60,15 @@ struct Effects: Sendable {
     }
 
     /// Counts what a clear would remove; the answer names the dialog settings it is for.
-    func countClear(_ key: Int64, range: HistoryRange, settings: (range: Int, types: Int)) -> Cmd {
+    func countClear(_ key: Int64, range: HistoryWindow, settings: (range: Int, types: Int)) -> Cmd {
         Cmd { send in
             do {
-                send(.clearCounted(try workspace.store.countHistory(customer: key, range: range), range: settings.range, types: settings.types))
+                send(.clearCounted(try workspace.countHistory(customer: key, window: range), range: settings.range, types: settings.types))
             } catch { send(.failed("\(error)")) }
         }
     }
 
-    func clear(_ key: Int64, range: HistoryRange) -> Cmd {
+    func clear(_ key: Int64, range: HistoryWindow) -> Cmd {
         Cmd { send in
             do {
                 let n = try workspace.clearHistory(customer: key, range: range)
@@ -83,7 +82,7 @@ struct Effects: Sendable {
     func addNote(_ key: Int64, _ text: String) -> Cmd {
         Cmd { send in
             do {
-                try workspace.store.addNote(customer: key, text: text, by: workspace.actor)
+                try workspace.addNote(customer: key, text: text)
                 send(.noteAdded)
                 send(.profileLoaded(try workspace.profile(key)))
             } catch { send(.failed("\(error)")) }

@@ -1,6 +1,5 @@
 import Foundation
 import RapportService
-import RapportStore
 import RapportUI
 
 /// The explorer program: messages in, model updated, commands out. `update` does no I/O.
@@ -146,7 +145,7 @@ public struct Explorer: Program, Sendable {
             m.list.filter = TextField(m.list.query.text)
             return []
         case "sort":
-            let all = CustomerSort.allCases
+            let all = ListSort.allCases
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
             return reloadList(&m)
         case "clear_filter":
@@ -198,7 +197,7 @@ public struct Explorer: Program, Sendable {
         case "members":
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
-            m.list.query = CustomerQuery(segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
+            m.list.query = ListQuery(segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
                                          sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
             m.screen = .list
             return reloadList(&m)
@@ -331,10 +330,10 @@ public struct Explorer: Program, Sendable {
         return []
     }
 
-    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryRange {
+    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow {
         let days = AppModel.clearRanges[range].1
         // Like `rapport clear-history --last`, ranges count back from now.
-        let now = ProfileStore.nowSeconds()
-        return HistoryRange(since: days.map { now - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
+        let now = Workspace.nowSeconds()
+        return HistoryWindow(since: days.map { now - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
     }
 }

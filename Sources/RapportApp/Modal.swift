@@ -1,6 +1,5 @@
 import Foundation
 import RapportService
-import RapportStore
 import RapportUI
 
 /// Keys while a dialog, the help, the command line or the filter has the focus.
@@ -46,7 +45,7 @@ extension Explorer {
         let arg = parts.dropFirst().joined(separator: " ")
         let options: [String]
         switch parts[0] {
-        case "sort": options = CustomerSort.allCases.map(\.rawValue)
+        case "sort": options = ListSort.allCases.map(\.rawValue)
         case "segment": options = RFMNames.all.sorted() + m.segments.items.filter { $0.kind == "rule" }.map(\.name)
         case "stage": options = StageNames.all.sorted()
         default: options = []
@@ -85,8 +84,8 @@ extension Explorer {
         switch name {
         case "q", "quit": m.finished = true; return []
         case "sort":
-            guard let s = CustomerSort(rawValue: arg) else {
-                m.flash = Flash(text: "sort by one of: \(CustomerSort.allCases.map(\.rawValue).joined(separator: ", "))", isError: true); return []
+            guard let s = ListSort(rawValue: arg) else {
+                m.flash = Flash(text: "sort by one of: \(ListSort.allCases.map(\.rawValue).joined(separator: ", "))", isError: true); return []
             }
             m.list.query.sort = s; m.screen = .list
             return reloadList(&m)
@@ -102,7 +101,7 @@ extension Explorer {
         case "goto":
             return [Cmd { [effects] send in
                 do {
-                    guard let key = try effects.workspace.store.customerKey(externalId: arg) else {
+                    guard let key = try effects.workspace.findCustomer(arg) else {
                         send(.failed("unknown customer '\(arg)'")); return
                     }
                     send(.gotoCustomer(key))

@@ -1,15 +1,14 @@
 import Foundation
 import RapportService
-import RapportStore
 import RapportUI
 
 public enum Screen: String, Sendable { case list, profile, history, segments }
 
 /// The customer list: a window of rows around the selection, loaded on demand.
 public struct ListState: Sendable {
-    public var query = CustomerQuery()
+    public var query = ListQuery()
     public var total = 0
-    public var rows: [Int: CustomerListRow] = [:]
+    public var rows: [Int: CustomerListItem] = [:]
     public var selected = 0
     public var offset = 0
     public var filter: TextField?
@@ -44,8 +43,8 @@ public struct HistoryState: Sendable {
         }
     }
     var cutoff: String? {
-        guard let days, let newest = all.first?.time, let t = DateParsing.timestamp(newest) else { return nil }
-        return DateParsing.isoDateTime(t - Int64(days) * 86_400)
+        guard let days, let newest = all.first?.time, let t = Dates.timestamp(newest) else { return nil }
+        return Dates.isoDateTime(t - Int64(days) * 86_400)
     }
 }
 
@@ -103,7 +102,7 @@ public struct AppModel: Sendable {
 
 public enum AppMessage: Sendable {
     case input(InputEvent)
-    case listLoaded(generation: Int, total: Int?, start: Int, rows: [CustomerListRow])
+    case listLoaded(generation: Int, total: Int?, start: Int, rows: [CustomerListItem])
     case profileLoaded(ProfileReport)
     case historyLoaded(key: Int64, events: [HistoryEvent])
     case segmentsLoaded([SegmentSummary])

@@ -1,6 +1,5 @@
 import Foundation
 import RapportService
-import RapportStore
 import RapportUI
 
 extension Explorer {

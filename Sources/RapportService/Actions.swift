@@ -40,8 +40,8 @@ extension Workspace {
     }
 
     /// Clears part of a customer's history and recomputes their insights.
-    public func clearHistory(customer key: Int64, range: HistoryRange) throws -> Int {
-        let n = try store.clearHistory(customer: key, range: range, by: actor)
+    public func clearHistory(customer key: Int64, range: HistoryWindow) throws -> Int {
+        let n = try store.clearHistory(customer: key, range: range.store, by: actor)
         try refreshCustomer(key)
         return n
     }

@@ -7,7 +7,7 @@ import RapportStore
 /// The application layer both the CLI and the explorer use: one open store plus the analyst
 /// acting on it. Commands call these methods; they hold no logic of their own.
 public final class Workspace: @unchecked Sendable {
-    public let store: ProfileStore
+    let store: ProfileStore
     public let analyst: String
     public var insightSettings: InsightSettings
     let logger = Logger(label: "rapport.workspace")

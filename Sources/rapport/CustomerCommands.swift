@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RapportService
-import RapportStore
 
 struct Customers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List customers.")
@@ -12,7 +11,7 @@ struct Customers: ParsableCommand {
     @Option(help: "Only names, emails or ids containing this text.") var filter = ""
     @Option(help: "Only this RFM segment.") var segment: String?
     @Option(help: "Only this lifecycle stage.") var stage: String?
-    @Option(help: "Sort by: \(CustomerSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: CustomerSort = .name
+    @Option(help: "Sort by: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .name
 
     func validate() throws {
         if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
@@ -20,8 +19,8 @@ struct Customers: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.open(readOnly: false)
-        let q = CustomerQuery(text: filter, segment: segment, stage: stage, sort: sort)
-        let rows = try ws.store.customerPage(q, offset: offset, limit: limit)
+        let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
+        let rows = try ws.customerPage(q, offset: offset, limit: limit)
         if output.json { try Out.json(rows); return }
         let table = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
         for r in rows {
@@ -30,12 +29,12 @@ struct Customers: ParsableCommand {
                        r.spend.map { String(format: "%.2f", $0) } ?? "", r.clv.map { String(format: "%.2f", $0) } ?? ""])
         }
         table.print()
-        let total = try ws.store.customerCount(q)
+        let total = try ws.customerCount(q)
         Out.line("\(rows.count) of \(total) customers")
     }
 }
 
-extension CustomerSort: ExpressibleByArgument {}
+extension ListSort: ExpressibleByArgument {}
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "A customer's events, newest first, with their event ids.")
@@ -82,7 +81,7 @@ struct ClearHistory: ParsableCommand {
 
     func validate() throws {
         if since != nil && last != nil { throw ValidationError("give --since or --last, not both") }
-        if let since, DateParsing.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
+        if let since, Dates.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
         if let last, Self.duration(last) == nil { throw ValidationError("--last '\(last)' is not a duration like 30d or 2w") }
     }
 
@@ -98,10 +97,10 @@ struct ClearHistory: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        let now = ProfileStore.nowSeconds()
-        let from = since.flatMap(DateParsing.timestamp) ?? last.flatMap(Self.duration).map { now - $0 }
+        let now = Workspace.nowSeconds()
+        let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { now - $0 }
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let removed = try ws.clearHistory(customer: try ws.customerKey(id), range: HistoryRange(since: from, types: typeList))
+        let removed = try ws.clearHistory(customer: try ws.customerKey(id), range: HistoryWindow(since: from, types: typeList))
         Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id)")
     }
 }
@@ -114,7 +113,7 @@ struct Note: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        try ws.store.addNote(customer: try ws.customerKey(id), text: text, by: ws.actor)
+        try ws.addNote(customer: try ws.customerKey(id), text: text)
         Out.line("note added to \(id)")
     }
 }
@@ -133,7 +132,7 @@ struct Export: ParsableCommand {
             Out.line("exported \(id) to \(out)")
         } else {
             try Out.json(try ws.export(key))
-            try ws.store.recordExport(customer: key, destination: "stdout", by: ws.actor)
+            try ws.recordExport(customer: key, destination: "stdout")
         }
     }
 }

@@ -1,18 +1,15 @@
 import ArgumentParser
 import Foundation
 import RapportService
-import RapportStore
 
 enum ErrorReporting {
     /// Prints `error` to stderr and returns the process exit code.
     static func report(_ error: Error) -> Int32 {
+        if let message = ServiceFailure.message(error) {
+            printError(message)
+            return 1
+        }
         switch error {
-        case let e as ImportFailure:
-            printError(e.description)
-            return 1
-        case let e as StoreError:
-            printError("rapport: error: \(e.description)")
-            return 1
         case let e as ConfigError:
             printError("rapport: error: \(e.description)")
             return 1

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RapportService
-import RapportStore
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measure the models on the store's own data.",
@@ -32,15 +31,15 @@ struct Eval: ParsableCommand {
         @Option(help: "Model time unit: day or week.") var unit = "week"
 
         func validate() throws {
-            guard DateParsing.timestamp(calibrationEnd) != nil else { throw ValidationError("--calibration-end '\(calibrationEnd)' is not a date") }
-            guard DateParsing.timestamp(holdoutEnd) != nil else { throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date") }
+            guard Dates.timestamp(calibrationEnd) != nil else { throw ValidationError("--calibration-end '\(calibrationEnd)' is not a date") }
+            guard Dates.timestamp(holdoutEnd) != nil else { throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date") }
             guard ["day", "week"].contains(unit) else { throw ValidationError("--unit must be day or week") }
         }
 
         mutating func run() throws {
             let ws = try storeOptions.open()
-            let r = try ws.evaluateLifetimeValue(calibrationEnd: DateParsing.timestamp(calibrationEnd)!,
-                                                 holdoutEnd: DateParsing.timestamp(holdoutEnd)!, unitDays: unit == "week" ? 7 : 1)
+            let r = try ws.evaluateLifetimeValue(calibrationEnd: Dates.timestamp(calibrationEnd)!,
+                                                 holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit == "week" ? 7 : 1)
             if output.json { try Out.json(r); return }
             Out.line(String(format: "customers %d  r %.4f  alpha %.4f  a %.4f  b %.4f  LL %.2f  holdout predicted %.1f, actual %d  (fit %.3f s)",
                             r.customers, r.r, r.alpha, r.a, r.b, r.logLikelihood, r.predictedHoldout, r.actualHoldout, r.fitSeconds))

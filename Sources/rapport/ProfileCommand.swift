@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RapportService
-import RapportStore
 
 struct Profile: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "One customer: who they are beside what the data says.")
@@ -119,13 +118,13 @@ struct Segment: ParsableCommand {
 
         mutating func run() throws {
             let ws = try storeOptions.open()
-            let rows: [CustomerListRow]
-            if try ws.store.segment(named: name) != nil {
-                rows = try ws.store.segmentMembers(segment: name, limit: limit)
+            let rows: [CustomerListItem]
+            if let members = try ws.ruleSegmentMembers(name, limit: limit) {
+                rows = members
             } else {
                 let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
                 guard rfm || stage else { throw RuntimeError("no segment named '\(name)'") }
-                rows = try ws.store.customerPage(CustomerQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
+                rows = try ws.customerPage(ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
             }
             if output.json { try Out.json(rows); return }
             let t = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE"])
@@ -140,7 +139,7 @@ struct Segment: ParsableCommand {
         @Argument(help: "Segment name.") var name: String
         mutating func run() throws {
             let ws = try storeOptions.open()
-            try ws.store.deleteSegment(name: name, by: ws.actor)
+            try ws.deleteSegment(name)
             Out.line("deleted segment \(name)")
         }
     }

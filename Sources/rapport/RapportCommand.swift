@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RapportService
-import RapportStore
 
 struct RapportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +33,7 @@ struct Import: ParsableCommand {
         discussion: "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md.")
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
-    var kind: ImportKind?
+    var kind: ImportFileKind?
     @Option(name: .customLong("skip-bad"), help: ArgumentHelp(
         "Import the good rows and write the bad ones to this file (with several files: to this folder, one file each).",
         valueName: "rejects"))
@@ -53,7 +52,7 @@ struct Import: ParsableCommand {
         let ws = try storeOptions.open()
         let progress = Out.isTerminal && !output.json ? ProgressPrinter() : nil
         let refreshing = RefreshPrinter(enabled: Out.isTerminal && !output.json)
-        let summaries = try ws.importFiles(files, options: ImportOptions(kind: kind, rejectsPath: skipBad, analyst: ws.analyst),
+        let summaries = try ws.importFiles(files, request: ImportRequest(kind: kind, rejectsPath: skipBad),
                                            progress: progress?.callback, refreshProgress: refreshing.update)
         progress?.finish()
         refreshing.finish()
@@ -76,7 +75,7 @@ struct Import: ParsableCommand {
     }
 }
 
-extension ImportKind: ExpressibleByArgument {}
+extension ImportFileKind: ExpressibleByArgument {}
 
 /// Progress on a terminal: rows/s and ETA on one rewritten stderr line.
 final class ProgressPrinter: @unchecked Sendable {
@@ -84,7 +83,7 @@ final class ProgressPrinter: @unchecked Sendable {
     let lock = NSLock()
     var shown = false
 
-    func update(_ p: ImportProgress) {
+    func update(_ p: ImportProgressReport) {
         lock.lock(); defer { lock.unlock() }
         let elapsed = Date().timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(p.rows) / elapsed : 0
@@ -97,7 +96,7 @@ final class ProgressPrinter: @unchecked Sendable {
         shown = true
     }
 
-    var callback: @Sendable (ImportProgress) -> Void { { [self] p in self.update(p) } }
+    var callback: @Sendable (ImportProgressReport) -> Void { { [self] p in self.update(p) } }
 
     func finish() {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -147,9 +146,9 @@ struct Sample: ParsableCommand {
         opts.analyst = analyst
         let ws = try opts.open()
         let progress = Out.isTerminal ? ProgressPrinter() : nil
-        _ = try ws.importFiles(o.files, options: ImportOptions(analyst: ws.analyst), progress: progress?.callback)
+        _ = try ws.importFiles(o.files, request: ImportRequest(), progress: progress?.callback)
         progress?.finish()
-        Out.line("created \(ws.store.path): \(o.summary)")
+        Out.line("created \(ws.storePath): \(o.summary)")
     }
 
     /// Generation with a progress line on stderr when that is a terminal (a million customers take a while).

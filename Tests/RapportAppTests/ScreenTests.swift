@@ -137,7 +137,7 @@ struct ScreenTests {
         h.press(.escape) // clear the filter
         #expect(h.lines[22].contains("/3 customers"))
         #expect(!h.screen.contains("Anna Côté"))
-        #expect(try h.workspace.store.customerKey(externalId: "C4") == nil)
+        #expect(try h.workspace.findCustomer("C4") == nil)
     }
 
     @Test func helpIsGeneratedFromTheKeymap() throws {
@@ -200,8 +200,8 @@ struct ListLoadTests {
     @Test func aLoadSupersededBeforeItRunsIsDropped() throws {
         let h = try Harness()
         let effects = Effects(workspace: h.workspace)
-        let first = effects.loadList(CustomerQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
-        let second = effects.loadList(CustomerQuery(text: "Marg"), generation: 1001, around: 0, needTotal: true, knownTotal: 0)
+        let first = effects.loadList(ListQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
+        let second = effects.loadList(ListQuery(text: "Marg"), generation: 1001, around: 0, needTotal: true, knownTotal: 0)
         let got = Messages()
         first.run { got.append($0) }
         #expect(got.count == 0)

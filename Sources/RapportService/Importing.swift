@@ -1,0 +1,105 @@
+import Foundation
+import RapportStore
+
+/// What an import file holds.
+public enum ImportFileKind: String, CaseIterable, Sendable, Codable {
+    case customers, products, events, notes
+
+    var store: ImportKind { ImportKind(rawValue: rawValue)! }
+}
+
+/// How to import: the kind when the header cannot tell, and where bad rows go (`--skip-bad`).
+public struct ImportRequest: Sendable {
+    public var kind: ImportFileKind?
+    public var rejectsPath: String?
+
+    public init(kind: ImportFileKind? = nil, rejectsPath: String? = nil) {
+        self.kind = kind
+        self.rejectsPath = rejectsPath
+    }
+}
+
+/// How far an import of one file has got.
+public struct ImportProgressReport: Sendable {
+    public var file: String
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var rows: Int
+}
+
+/// What the import of one file did.
+public struct ImportReport: Codable, Sendable, Equatable {
+    public var file: String
+    public var kind: ImportFileKind
+    public var rows: Int
+    public var inserted: Int
+    public var updated: Int
+    public var duplicates: Int
+    public var rejected: Int
+    public var createdCustomers: Int
+    public var createdProducts: Int
+    public var seconds: Double
+    public var rejectsFile: String?
+
+    enum CodingKeys: String, CodingKey {
+        case file, kind, rows, inserted, updated, duplicates, rejected, seconds
+        case createdCustomers = "created_customers", createdProducts = "created_products"
+        case rejectsFile = "rejects_file"
+    }
+
+    init(_ s: ImportSummary) {
+        file = s.file
+        kind = ImportFileKind(rawValue: s.kind.rawValue) ?? .events
+        rows = s.rows
+        inserted = s.inserted
+        updated = s.updated
+        duplicates = s.duplicates
+        rejected = s.rejected
+        createdCustomers = s.createdCustomers
+        createdProducts = s.createdProducts
+        seconds = s.seconds
+        rejectsFile = s.rejectsFile
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(rows, forKey: .rows)
+        try c.encode(inserted, forKey: .inserted)
+        try c.encode(updated, forKey: .updated)
+        try c.encode(duplicates, forKey: .duplicates)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(createdCustomers, forKey: .createdCustomers)
+        try c.encode(createdProducts, forKey: .createdProducts)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(rejectsFile, forKey: .rejectsFile)
+    }
+}
+
+extension Workspace {
+    /// Imports files (see `importFiles(_:options:)`) on behalf of this workspace's analyst.
+    public func importFiles(_ paths: [String], request: ImportRequest,
+                            progress: (@Sendable (ImportProgressReport) -> Void)? = nil,
+                            refreshProgress: ((String, Double) -> Void)? = nil) throws -> [ImportReport] {
+        let options = ImportOptions(kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst)
+        let relay = progress.map { report in
+            { @Sendable (p: ImportProgress) in
+                report(ImportProgressReport(file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows))
+            }
+        }
+        return try importFiles(paths, options: options, progress: relay, refreshProgress: refreshProgress)
+            .map(ImportReport.init)
+    }
+}
+
+/// The words a person sees for a failure of the service; nil for errors it does not own.
+public enum ServiceFailure {
+    public static func message(_ error: Error) -> String? {
+        switch error {
+        case let e as ImportFailure: e.description
+        case let e as StoreError: "rapport: error: \(e.description)"
+        default: nil
+        }
+    }
+}
