@@ -39,8 +39,7 @@ public final class Workspace: @unchecked Sendable {
             let ws = Workspace(store: try ProfileStore(path: partial), analyst: analyst)
             try ws.loadBundledSample()
             // Move everything from the WAL into the main file before the file is renamed.
-            _ = try ws.store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-            try ws.store.pool.close()
+            try ws.store.checkpointAndClose()
         }
         guard rename(partial, path) == 0 else {
             throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))

@@ -29,7 +29,7 @@ public final class ProfileStore: @unchecked Sendable {
     public let path: String
     public let isReadOnly: Bool
     /// The database pool. `@unchecked Sendable` is sound because `DatabasePool` is itself thread-safe.
-    public let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed, with mode 0600) the store at `path` and migrates it.
     public init(path: String, readOnly: Bool = false) throws {
@@ -117,4 +117,13 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var events: Int
     public var notes: Int
     public var segments: Int
+}
+
+extension ProfileStore {
+    /// Moves everything from the WAL into the main file and closes the store, so the file can
+    /// be renamed or copied whole.
+    public func checkpointAndClose() throws {
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try pool.close()
+    }
 }
