@@ -112,100 +112,101 @@ public struct Explorer: Program, Sendable {
                 return []
             }
         case .key(let key):
-            if key == .ctrl("c") { m.finished = true; return [] }
+            // The interrupt binding works everywhere, in dialogs and text fields too.
+            if m.keymap.global.action(for: key)?.id == AppAction.interrupt.rawValue { return perform(&m, .interrupt) }
             if m.help != nil { return handleHelp(&m, key) }
             if m.dialog != nil { return handleDialog(&m, key) }
             if m.commandLine != nil { return handleCommandLine(&m, key) }
             if m.list.filter != nil && m.screen == .list { return handleFilter(&m, key) }
             m.flash = nil
-            guard let action = m.keymap.action(for: key, in: m.screen.rawValue) else { return [] }
-            return perform(&m, action.id)
+            guard let action = m.keymap.action(for: key, in: m.screen.rawValue),
+                  let intent = AppAction(rawValue: action.id) else { return [] }
+            return perform(&m, intent)
         }
     }
 
-    func perform(_ m: inout AppModel, _ id: String) -> [Cmd] {
+    func perform(_ m: inout AppModel, _ action: AppAction) -> [Cmd] {
         let page = pageSize(m)
-        switch id {
-        case "quit": return back(&m, quitOnList: true)
-        case "back": return back(&m, quitOnList: false)
-        case "interrupt": m.finished = true; return []
-        case "help": m.help = 0; return []
-        case "command": m.commandLine = TextField(); return []
-        case "down": return move(&m, 1)
-        case "up": return move(&m, -1)
-        case "page_down": return move(&m, page)
-        case "page_up": return move(&m, -page)
-        case "top": return move(&m, -Int.max / 2)
-        case "bottom": return move(&m, Int.max / 2)
-        case "segments":
+        switch action {
+        case .quit: return back(&m, quitOnList: true)
+        case .back: return back(&m, quitOnList: false)
+        case .interrupt: m.finished = true; return []
+        case .help: m.help = 0; return []
+        case .command: m.commandLine = TextField(); return []
+        case .down: return move(&m, 1)
+        case .up: return move(&m, -1)
+        case .pageDown: return move(&m, page)
+        case .pageUp: return move(&m, -page)
+        case .top: return move(&m, -Int.max / 2)
+        case .bottom: return move(&m, Int.max / 2)
+        case .segments:
             m.screen = .segments
             return [effects.loadSegments()]
-        case "open": return openSelected(&m)
-        case "filter":
+        case .open: return openSelected(&m)
+        case .filter:
             m.list.filter = TextField(m.list.query.text)
             return []
-        case "sort":
+        case .sort:
             let all = ListSort.allCases
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
             return reloadList(&m)
-        case "clear_filter":
+        case .clearFilter:
             m.list.query.text = ""; m.list.query.segment = nil; m.list.query.stage = nil; m.list.query.ruleSegment = nil
             return reloadList(&m)
-        case "next_panel":
+        case .nextPanel:
             if m.screen == .history { m.screen = .profile; m.profile?.panel = 0; return [] }
             guard var p = m.profile else { return [] }
             if p.panel == 3 { return openHistory(&m) }
             p.panel += 1; m.profile = p
             return []
-        case "prev_panel":
+        case .prevPanel:
             if var p = m.profile { p.panel = (p.panel + 3) % 4; m.profile = p }
             return []
-        case "history": return openHistory(&m)
-        case "evidence": return openEvidence(&m)
-        case "note":
+        case .history: return openHistory(&m)
+        case .evidence: return openEvidence(&m)
+        case .note:
             guard writable(&m) else { return [] }
             m.dialog = .note(TextField()); return []
-        case "export":
+        case .export:
             guard let p = m.profile, let r = p.report else { return [] }
             return [effects.export(p.key, id: r.customer.id)]
-        case "erase":
+        case .erase:
             guard writable(&m), let r = m.profile?.report else { return [] }
             m.dialog = .erase(id: r.customer.id, field: TextField()); return []
-        case "gift": return toggleGift(&m)
-        case "undo":
+        case .gift: return toggleGift(&m)
+        case .undo:
             guard writable(&m), let h = m.history, let last = h.lastGift else {
                 m.flash = Flash(text: "no gift change to undo", isError: true); return []
             }
             m.history?.lastGift = nil
             return [effects.setGift(last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)]
-        case "clear_history":
+        case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
-        case "type_filter":
+        case .typeFilter:
             let types: [String?] = [nil, "purchase", "view", "search", "cart", "return", "rating", "open", "click"]
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0; m.history?.offset = 0
             return []
-        case "date_filter":
+        case .dateFilter:
             let ranges: [Int?] = [nil, 30, 90, 365]
             let i = ranges.firstIndex(of: m.history?.days) ?? 0
             m.history?.days = ranges[(i + 1) % ranges.count]
             m.history?.selected = 0; m.history?.offset = 0
             return []
-        case "members":
+        case .members:
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
             m.list.query = ListQuery(segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
                                          sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
             m.screen = .list
             return reloadList(&m)
-        case "new_segment":
+        case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(name: TextField(), rule: TextField(), onRule: false, status: "type a name, Tab, then a rule", count: nil)
             return []
-        default: return []
         }
     }
 
@@ -219,7 +220,7 @@ public struct Explorer: Program, Sendable {
         case .list:
             if quitOnList { m.finished = true; return [] }
             if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil || m.list.query.ruleSegment != nil {
-                return perform(&m, "clear_filter")
+                return perform(&m, .clearFilter)
             }
         case .profile: m.screen = .list
         case .history: m.screen = .profile

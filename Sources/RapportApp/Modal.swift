@@ -21,7 +21,7 @@ extension Explorer {
         switch key {
         case .enter, .down, .up:
             m.list.filter = nil
-            if key != .enter { return perform(&m, key == .down ? "down" : "up") }
+            if key != .enter { return perform(&m, key == .down ? .down : .up) }
             return []
         case .escape:
             m.list.filter = nil
@@ -109,7 +109,7 @@ extension Explorer {
             }]
         case "export":
             guard m.profile != nil else { m.flash = Flash(text: "open a customer first", isError: true); return [] }
-            return perform(&m, "export")
+            return perform(&m, .export)
         case "refresh":
             guard writable(&m) else { return [] }
             return [Cmd { [effects] send in

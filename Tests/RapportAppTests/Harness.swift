@@ -56,7 +56,8 @@ final class Harness {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    init(size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false) throws {
+    init(size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false,
+         keymap: Keymap = AppKeys.keymap()) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var files: [String] = []
@@ -70,7 +71,8 @@ final class Harness {
         _ = try setup.importFiles(files, options: ImportOptions(analyst: "tester"))
         workspace = Workspace(store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester")
         backend = HeadlessBackend(size: size, glyphs: glyphs)
-        let model = AppModel(size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path)
+        let model = AppModel(size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path,
+                             keymap: keymap)
         runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
         runtime.startInitial()
         settle()

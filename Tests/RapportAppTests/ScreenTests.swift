@@ -216,3 +216,23 @@ final class Messages: @unchecked Sendable {
     func append(_ m: AppMessage) { lock.withLock { list.append(m) } }
     var count: Int { lock.withLock { list.count } }
 }
+
+@Suite("Key actions")
+struct KeyActionTests {
+    @Test func everyBoundActionIsAnIntentAndEveryIntentIsBound() {
+        let keymap = AppKeys.keymap()
+        let bound = Set(([keymap.global] + Array(keymap.views.values)).flatMap { $0.actions.map(\.id) })
+        #expect(bound == Set(AppAction.allCases.map(\.rawValue)))
+    }
+
+    @Test func aReboundInterruptQuitsFromInsideADialog() throws {
+        var keymap = AppKeys.keymap()
+        #expect(keymap.rebind(["interrupt": ["C-x"]]).isEmpty)
+        let h = try Harness(keymap: keymap)
+        h.press(.char("/"))
+        h.press(.ctrl("c"))
+        #expect(!h.model.finished)
+        h.press(.ctrl("x"))
+        #expect(h.model.finished)
+    }
+}
