@@ -333,8 +333,10 @@ public struct Explorer: Program, Sendable {
 
     func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow {
         let days = AppModel.clearRanges[range].1
-        // Like `rapport clear-history --last`, ranges count back from now.
-        let now = Workspace.nowSeconds()
-        return HistoryWindow(since: days.map { now - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
+        // Like `rapport clear-history --last` and the profile, ranges count back from the
+        // store's as-of date (the profile on screen says which), never from a clock.
+        let asOf = m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
+            ?? m.history?.events.first.flatMap { Dates.timestamp($0.time) } ?? 0
+        return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
     }
 }

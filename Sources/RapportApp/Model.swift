@@ -89,9 +89,18 @@ public struct AppModel: Sendable {
     public var finished = false
     public var keymap: Keymap
 
-    public init(size: Size, glyphs: Glyphs, readOnly: Bool, redact: Bool, storePath: String, keymap: Keymap = AppKeys.keymap()) {
-        self.size = size; self.glyphs = glyphs; self.readOnly = readOnly; self.redact = redact
-        self.storePath = storePath; self.keymap = keymap
+    /// The user's home folder, to show paths under it as `~/…` (read once, at the edge).
+    public var home: String?
+
+    public init(size: Size, glyphs: Glyphs, readOnly: Bool, redact: Bool, storePath: String,
+                keymap: Keymap = AppKeys.keymap(), home: String? = nil) {
+        self.size = size
+        self.glyphs = glyphs
+        self.readOnly = readOnly
+        self.redact = redact
+        self.storePath = storePath
+        self.keymap = keymap
+        self.home = home
     }
 
     static let clearRanges: [(String, Int?)] = [("last 7 days", 7), ("last 30 days", 30), ("last 90 days", 90), ("all time", nil)]

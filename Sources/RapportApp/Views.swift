@@ -57,8 +57,8 @@ extension Explorer {
         return "figures as of \(asOf) (model \(fit.fittedAt.prefix(10))\(since))"
     }
 
-    func shortPath(_ p: String) -> String {
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+    func shortPath(_ m: AppModel, _ p: String) -> String {
+        let home = m.home ?? ""
         return !home.isEmpty && p.hasPrefix(home + "/") ? "~" + p.dropFirst(home.count) : p
     }
 
@@ -100,7 +100,7 @@ extension Explorer {
         if let p = m.progress { left = p }
         if let f = m.flash { left = f.text; style = f.isError ? Style(fg: m.theme.danger, bold: true, reverse: true) : Style(fg: m.theme.good, reverse: true) }
         // A message takes the whole line; otherwise the store's path sits on the right.
-        let right = m.flash == nil && m.progress == nil ? shortPath(m.storePath) + " " : ""
+        let right = m.flash == nil && m.progress == nil ? shortPath(m, m.storePath) + " " : ""
         StatusLine.draw(&b, y: y, left: " " + left, right: right, style: style, glyphs: m.glyphs)
         b.write(" " + hints(m), x: 0, y: m.size.height - 1, style: m.theme.muted, maxWidth: m.size.width)
     }

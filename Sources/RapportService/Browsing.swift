@@ -143,8 +143,9 @@ extension Workspace {
     /// The store file this workspace works on.
     public var storePath: String { store.path }
 
-    /// The current time as the service counts it (Unix seconds).
-    public static func nowSeconds() -> Int64 { ProfileStore.nowSeconds() }
+    /// The store's "as of" date: its newest event. Windows such as "the last 30 days" count
+    /// back from it, on every screen and in every command, so they agree with each other.
+    public func asOf() throws -> Int64? { try store.latestEventTime() }
 }
 
 /// Dates as files and commands write them, for the clients of the service.

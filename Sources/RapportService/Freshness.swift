@@ -83,7 +83,7 @@ extension Workspace {
         var current = model
         if let latest = try store.latestEventTime(), latest > current.asOf {
             current.asOf = latest
-            try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: ProfileStore.nowSeconds())
+            try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: clock())
             cache.set(model: current)
         }
         let keys = touched.sorted()
@@ -96,7 +96,7 @@ extension Workspace {
     /// Recomputes the metrics rows of some customers with the current models, reading their
     /// events in as many ranges as there are cores.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
-        let now = ProfileStore.nowSeconds()
+        let now = clock()
         let slices = Self.split(keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
         let results = MetricsParts(count: slices.count)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in

@@ -88,7 +88,7 @@ extension Workspace {
     /// Stores the figures of a freshly computed insight as the customer's metrics row.
     func storeFigures(_ key: Int64, _ insight: CustomerInsight) throws {
         guard !store.isReadOnly else { return }
-        try store.writeMetrics([EngineBridge.metrics(key, insight.figures, now: ProfileStore.nowSeconds())], replacingAll: false)
+        try store.writeMetrics([EngineBridge.metrics(key, insight.figures, now: clock())], replacingAll: false)
     }
 
     /// Recomputes one customer's metrics at once (after a gift flag or a history change).

@@ -130,7 +130,7 @@ extension Workspace {
 
     public func export(_ key: Int64) throws -> CustomerExport {
         CustomerExport(
-            exportedAt: DateParsing.isoDateTime(ProfileStore.nowSeconds()), exportedBy: analyst,
+            exportedAt: DateParsing.isoDateTime(clock()), exportedBy: analyst,
             customer: try identity(key), statedPreferences: try stated(key), notes: try notes(key),
             events: try store.events(customer: key).map(HistoryEvent.init),
             metrics: try store.metrics(customer: key),

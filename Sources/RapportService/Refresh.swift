@@ -12,7 +12,7 @@ extension Workspace {
         // Events that arrive during the scan have larger keys: they count as "since the fit".
         let lastEventKey = try store.lastEventKey()
         let approximateEvents = try store.approximateEventCount()
-        let asOf = try store.latestEventTime() ?? ProfileStore.nowSeconds()
+        let asOf = try store.latestEventTime() ?? clock()
         let customerKeys = try store.customerKeys()
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
@@ -37,7 +37,7 @@ extension Workspace {
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
         let writeStarted = Date()
-        let now = ProfileStore.nowSeconds()
+        let now = clock()
         let written = try store.writeChangedMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) })
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)

@@ -81,7 +81,7 @@ extension Workspace {
         let needsAffinity = rule.functionsUsed.contains("affinity")
         let model = try cache.model(store)
         let products = needsAffinity ? try cache.get(store).2 : [:]
-        let asOf = model?.asOf ?? ProfileStore.nowSeconds()
+        let asOf = model?.asOf ?? clock()
         var out: [Int64] = []
         for c in customers {
             guard let key = c.id else { continue }

@@ -13,9 +13,15 @@ public final class Workspace: @unchecked Sendable {
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
-    public init(store: ProfileStore, analyst: String, config: Config = Config()) {
+    /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
+    /// caller fixes it. Audit entries, exports and write times all read it.
+    public let clock: @Sendable () -> Int64
+
+    public init(store: ProfileStore, analyst: String, config: Config = Config(),
+                clock: @escaping @Sendable () -> Int64 = { ProfileStore.nowSeconds() }) {
         self.store = store
         self.analyst = analyst
+        self.clock = clock
         insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
     }
 
@@ -46,7 +52,7 @@ public final class Workspace: @unchecked Sendable {
         }
     }
 
-    public var actor: Actor { Actor(analyst: analyst) }
+    public var actor: Actor { Actor(analyst: analyst, now: clock()) }
 
     /// Imports the sample that ships with the binary.
     public func loadBundledSample() throws {

@@ -5,7 +5,8 @@ import GRDB
 public struct Actor: Sendable {
     public var analyst: String
     public var now: Int64
-    public init(analyst: String, now: Int64 = ProfileStore.nowSeconds()) {
+    /// `now` comes from the caller's clock, so tests and the service decide what time it is.
+    public init(analyst: String, now: Int64) {
         self.analyst = analyst; self.now = now
     }
 }

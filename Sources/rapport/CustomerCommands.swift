@@ -97,8 +97,9 @@ struct ClearHistory: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        let now = Workspace.nowSeconds()
-        let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { now - $0 }
+        // `--last` counts back from the store's as-of date, as the explorer and the profile do.
+        let asOf = try ws.asOf() ?? ws.clock()
+        let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { asOf - $0 }
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let removed = try ws.clearHistory(customer: try ws.customerKey(id), range: HistoryWindow(since: from, types: typeList))
         Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id)")

@@ -30,7 +30,8 @@ enum ExplorerLauncher {
         let backend = NcursesBackend(mouse: config.mouse)
         defer { backend.restore() }
         var model = AppModel(size: backend.size, glyphs: backend.glyphs, readOnly: readOnly, redact: redact,
-                             storePath: workspace.storePath, keymap: keymap)
+                             storePath: workspace.storePath, keymap: keymap,
+                             home: ProcessInfo.processInfo.environment["HOME"])
         model.theme = theme
         let runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
         runtime.run()

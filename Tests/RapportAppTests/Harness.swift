@@ -11,6 +11,9 @@ final class Harness {
     let backend: HeadlessBackend
     let runtime: Runtime<Explorer>
 
+    /// The fixed time of every explorer test: 2026-09-21T14:13:20Z.
+    static let now: Int64 = 1_790_000_000
+
     static let customers = """
     customer_id,name,email,phone,birth_year,city,country,stated_channel,consent_personalization,consent_email,likes,dislikes
     C1,Margot Lindqvist,margot@example.com,+351 912 345 678,1979,Kraków,PL,email,true,true,Music/Jazz,Music/Rock
@@ -69,7 +72,8 @@ final class Harness {
         let path = dir.appendingPathComponent("store.sqlite").path
         let setup = Workspace(store: try ProfileStore(path: path), analyst: "tester")
         _ = try setup.importFiles(files, options: ImportOptions(analyst: "tester"))
-        workspace = Workspace(store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester")
+        workspace = Workspace(store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester",
+                              clock: { Harness.now })
         backend = HeadlessBackend(size: size, glyphs: glyphs)
         let model = AppModel(size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path,
                              keymap: keymap)

@@ -11,7 +11,8 @@ final class TempWorkspace {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-ws-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        ws = Workspace(store: try ProfileStore(path: dir.appendingPathComponent("s.sqlite").path), analyst: "tester")
+        ws = Workspace(store: try ProfileStore(path: dir.appendingPathComponent("s.sqlite").path), analyst: "tester",
+                       clock: { 1_790_000_000 })
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }
@@ -99,5 +100,14 @@ struct RefreshTests {
         let rejectsA = try String(contentsOfFile: folder + "/a.rejects.csv", encoding: .utf8)
         #expect(rejectsA.hasPrefix("customer_id,timestamp,type,_error\nC2,not-a-date,view,\"line 3: timestamp:"))
         #expect(s.map(\.rejectsFile) == [folder + "/a.rejects.csv", folder + "/b.rejects.csv"])
+    }
+
+    @Test func writesAreStampedByTheWorkspaceClock() throws {
+        let t = try TempWorkspace()
+        _ = try t.importEvents("base.csv", TempWorkspace.baseRows())
+        try t.ws.addNote(customer: try t.ws.customerKey("C1"), text: "prefers email")
+        let notes = try t.ws.notes(try t.ws.customerKey("C1"))
+        #expect(notes.map(\.time) == ["2026-09-21T14:13:20Z"])
+        #expect(try t.metrics("C1")?.updatedAt == 1_790_000_000)
     }
 }
