@@ -10,6 +10,8 @@ struct Effects: Sendable {
     /// The newest list generation asked for: a load queued behind a newer one (a filter
     /// superseded by the next key) is dropped instead of run.
     let newestList = NewestGeneration()
+    /// Likewise for the member count of a rule being typed.
+    let newestRule = NewestGeneration()
 
     init(workspace: Workspace) { self.workspace = workspace }
 
@@ -19,7 +21,7 @@ struct Effects: Sendable {
 
     func loadList(_ q: ListQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
         newestList.ask(generation)
-        return Cmd { [newestList] send in
+        return Cmd(lane: .queue("list")) { [newestList] send in
             guard newestList.isCurrent(generation) else { return }
             do {
                 let total = needTotal ? try workspace.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
@@ -31,19 +33,19 @@ struct Effects: Sendable {
     }
 
     func loadProfile(_ key: Int64) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .read) { send in
             do { send(.profileLoaded(try workspace.profile(key))) } catch { send(.failed("\(error)")) }
         }
     }
 
     func loadHistory(_ key: Int64) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .read) { send in
             do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch { send(.failed("\(error)")) }
         }
     }
 
     func loadSegments() -> Cmd {
-        Cmd { send in
+        Cmd(lane: .read) { send in
             do { send(.segmentsLoaded(try workspace.segmentSummaries())) } catch { send(.failed("\(error)")) }
         }
     }
@@ -61,7 +63,7 @@ struct Effects: Sendable {
 
     /// Counts what a clear would remove; the answer names the dialog settings it is for.
     func countClear(_ key: Int64, range: HistoryWindow, settings: (range: Int, types: Int)) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .read) { send in
             do {
                 send(.clearCounted(try workspace.countHistory(customer: key, window: range), range: settings.range, types: settings.types))
             } catch { send(.failed("\(error)")) }
@@ -113,12 +115,21 @@ struct Effects: Sendable {
         }
     }
 
-    func checkRule(_ text: String) -> Cmd {
-        Cmd { send in
-            do {
-                let rule = try workspace.parseRule(text)
-                send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
-            } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+    /// Checks a rule as it is typed: a parse error answers at once without touching data; the
+    /// count of members runs as a read, and is skipped when a newer text superseded it.
+    func checkRule(_ text: String, generation: Int) -> [Cmd] {
+        newestRule.ask(generation)
+        do {
+            let rule = try workspace.parseRule(text)
+            return [Cmd(lane: .queue("rule")) { [newestRule, workspace] send in
+                guard newestRule.isCurrent(generation) else { return }
+                do {
+                    send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
+                } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+            }]
+        } catch {
+            let message = "\(error)"
+            return [Cmd(lane: .read) { send in send(.ruleChecked(rule: text, count: nil, error: message)) }]
         }
     }
 

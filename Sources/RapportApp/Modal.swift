@@ -194,7 +194,8 @@ extension Explorer {
                 if onRule {
                     guard rule.handle(key) else { return [] }
                     m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: "checking…", count: nil)
-                    return rule.text.isEmpty ? [] : [effects.checkRule(rule.text)]
+                    m.ruleChecks += 1
+                    return rule.text.isEmpty ? [] : effects.checkRule(rule.text, generation: m.ruleChecks)
                 }
                 _ = name.handle(key)
             }

@@ -89,6 +89,9 @@ public struct AppModel: Sendable {
     public var finished = false
     public var keymap: Keymap
 
+    /// Rule checks asked for while typing a rule segment: the newest one's count is shown.
+    public var ruleChecks = 0
+
     /// The user's home folder, to show paths under it as `~/…` (read once, at the edge).
     public var home: String?
 

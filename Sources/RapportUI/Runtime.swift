@@ -16,8 +16,20 @@ public protocol TerminalBackend: AnyObject {
 /// Work that runs off the UI loop and reports back with messages (and may report progress
 /// on the way). Commands never touch the model.
 public struct Command<Message: Sendable>: Sendable {
+    /// Where a command runs. Writes run one at a time, in the order they were asked for;
+    /// reads run beside them and beside each other, so a long write (an erase, a refresh)
+    /// never holds up paging or a profile. A named queue runs its commands one at a time
+    /// beside everything else: a command queued behind a newer one of its kind (the next
+    /// key of a filter) can see that and skip its work.
+    public enum Lane: Sendable, Hashable { case read, write, queue(String) }
+
+    public let lane: Lane
     public let run: @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void
-    public init(_ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void) { self.run = run }
+
+    public init(lane: Lane = .write, _ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void) {
+        self.lane = lane
+        self.run = run
+    }
 }
 
 /// An Elm-style program: messages update the model, the view renders it into cells.
@@ -41,7 +53,21 @@ public final class Runtime<P: Program>: @unchecked Sendable {
     private var current: CellBuffer
     private let lock = NSLock()
     private var inbox: [P.Message] = []
-    private let workers = DispatchQueue(label: "rapport.commands", qos: .userInitiated)
+    private let writes = DispatchQueue(label: "rapport.writes", qos: .userInitiated)
+    private let reads = DispatchQueue(label: "rapport.reads", qos: .userInitiated, attributes: .concurrent)
+    private var queues: [String: DispatchQueue] = [:]
+
+    private func queue(for lane: Command<P.Message>.Lane) -> DispatchQueue {
+        switch lane {
+        case .read: return reads
+        case .write: return writes
+        case .queue(let name):
+            if let q = queues[name] { return q }
+            let q = DispatchQueue(label: "rapport.\(name)", qos: .userInitiated)
+            queues[name] = q
+            return q
+        }
+    }
     private var dirty = true
 
     public init(program: P, model: P.Model, backend: TerminalBackend) {
@@ -57,7 +83,7 @@ public final class Runtime<P: Program>: @unchecked Sendable {
 
     func start(_ commands: [Command<P.Message>]) {
         for c in commands {
-            workers.async { [self] in c.run { m in self.post(m) } }
+            queue(for: c.lane).async { [self] in c.run { m in self.post(m) } }
         }
     }
 
@@ -105,7 +131,9 @@ public final class Runtime<P: Program>: @unchecked Sendable {
     /// until nothing is left.
     public func settle(maxRounds: Int = 100) {
         for _ in 0..<maxRounds {
-            workers.sync {}
+            writes.sync {}
+            for q in queues.values { q.sync {} }
+            reads.sync(flags: .barrier) {}
             let ms = drainInbox()
             if ms.isEmpty { return }
             for m in ms { send(m) }

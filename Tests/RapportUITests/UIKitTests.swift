@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RapportUI
 
@@ -203,6 +204,38 @@ struct RuntimeTests {
         #expect(backend.frame.size == Size(width: 100, height: 30))
         #expect(backend.frame.lines()[0] == "count 1 at 100x30")
         #expect(backend.frame.lines()[29] == "bottom")
+    }
+
+    /// A program whose keys start commands: "w" a write that waits for a gate, "r" a read.
+    struct Lanes: Program {
+        typealias Model = [String]
+        typealias Message = String
+        let gate: DispatchSemaphore
+        func initial(_ m: inout Model) -> [Command<String>] { [] }
+        func message(for e: InputEvent, _ m: Model) -> String? { nil }
+        func update(_ m: inout Model, _ msg: String) -> [Command<String>] {
+            switch msg {
+            case "w": return [Command(lane: .write) { [gate] send in gate.wait(); send("wrote") }]
+            case "r": return [Command(lane: .read) { send in send("read") }]
+            default: m.append(msg); return []
+            }
+        }
+        func view(_ m: Model, into b: inout CellBuffer) -> Point? { nil }
+        func isFinished(_ m: Model) -> Bool { false }
+    }
+
+    @Test func aReadIsNotHeldUpByAWriteInProgress() {
+        let gate = DispatchSemaphore(value: 0)
+        let rt = Runtime(program: Lanes(gate: gate), model: [], backend: HeadlessBackend())
+        rt.send("w")
+        rt.send("r")
+        let deadline = Date().addingTimeInterval(5)
+        var seen: [String] = []
+        while !seen.contains("read") && Date() < deadline { seen += rt.drainInbox() }
+        #expect(seen == ["read"])
+        gate.signal()
+        rt.settle()
+        #expect(rt.model == ["wrote"])
     }
 
     @Test func runLoopStopsWhenFinished() {
