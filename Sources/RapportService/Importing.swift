@@ -96,10 +96,7 @@ extension Workspace {
 /// The words a person sees for a failure of the service; nil for errors it does not own.
 public enum ServiceFailure {
     public static func message(_ error: Error) -> String? {
-        switch error {
-        case let e as ImportFailure: e.description
-        case let e as StoreError: "rapport: error: \(e.description)"
-        default: nil
-        }
+        if let e = error as? ImportFailure { return e.description }
+        return StoreError.friendly(error).map { "rapport: error: \($0)" }
     }
 }

@@ -30,6 +30,11 @@ public final class ProfileStore: @unchecked Sendable {
     public let isReadOnly: Bool
     /// The database pool. `@unchecked Sendable` is sound because `DatabasePool` is itself thread-safe.
     let pool: DatabasePool
+    private let busy: BusyWait
+
+    /// Called once per wait when the store has been busy with another process's write for a
+    /// second, so a command can say it is waiting rather than look frozen.
+    public func onBusy(_ report: @escaping @Sendable () -> Void) { busy.report = report }
 
     /// Opens (creating if needed, with mode 0600) the store at `path` and migrates it.
     public init(path: String, readOnly: Bool = false) throws {
@@ -54,7 +59,11 @@ public final class ProfileStore: @unchecked Sendable {
         var config = Configuration()
         config.readonly = readOnly
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(5)
+        // Several analysts share a store: a write waits for another to finish, with backoff,
+        // up to `BusyWait.limit`, instead of failing after SQLite's few seconds.
+        let busy = BusyWait()
+        self.busy = busy
+        config.busyMode = .callback { attempts in busy.retry(after: attempts) }
         config.prepareDatabase { db in
             // Deleted content is overwritten, so erasure leaves no readable remains in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -125,5 +134,57 @@ extension ProfileStore {
     public func checkpointAndClose() throws {
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try pool.close()
+    }
+}
+
+/// How long a connection waits for another's lock, and when it tells someone it is waiting.
+/// SQLite calls `retry` with the number of earlier attempts of the same wait.
+final class BusyWait: @unchecked Sendable {
+    /// Seconds a statement waits for a lock before the operation fails (having changed nothing).
+    static let limit: Double = 120
+    private let lock = NSLock()
+    private var reporter: (@Sendable () -> Void)?
+
+    var report: (@Sendable () -> Void)? {
+        get { lock.withLock { reporter } }
+        set { lock.withLock { reporter = newValue } }
+    }
+
+    /// Sleeps 5 ms, doubling to 200 ms, then 200 ms a time; false once `limit` has passed.
+    func retry(after attempts: Int) -> Bool {
+        let waited = Self.waited(before: attempts)
+        guard waited < Self.limit else { return false }
+        if attempts == 10 { report?() }
+        usleep(UInt32(Self.pause(attempts) * 1_000_000))
+        return true
+    }
+
+    static func pause(_ attempt: Int) -> Double { min(0.2, 0.005 * pow(2, Double(min(attempt, 10)))) }
+
+    static func waited(before attempts: Int) -> Double {
+        (0..<min(attempts, 6)).reduce(0) { $0 + pause($1) } + Double(max(0, attempts - 6)) * 0.2
+    }
+}
+
+extension StoreError {
+    /// Words for a person for any error the store can raise, SQLite's included: never a raw
+    /// "SQLite error 5" on a screen. Nil for errors that are not the store's.
+    public static func friendly(_ error: Error) -> String? {
+        if let e = error as? StoreError { return e.description }
+        guard let e = error as? DatabaseError else { return nil }
+        switch e.resultCode.primaryResultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return "the store is busy with another analyst's write (waited \(Int(BusyWait.limit)) s); nothing was changed, try again"
+        case .SQLITE_READONLY:
+            return "the store cannot be written (read-only file or folder); nothing was changed"
+        case .SQLITE_FULL:
+            return "the disk is full; nothing was changed"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return "the store file is damaged or is not a Rapport store"
+        case .SQLITE_CONSTRAINT:
+            return "the change conflicts with a concurrent one (\(e.message ?? "constraint")); nothing was changed, try again"
+        default:
+            return "the store could not complete the operation (\(e.resultCode.primaryResultCode)); nothing was changed"
+        }
     }
 }
