@@ -119,9 +119,7 @@ private final class ImportSession {
             if h.isEmpty { throw fileError(line, "(header)", "has an empty column name") }
             if !seen.insert(h).inserted { throw fileError(line, h, "column appears twice in the header") }
         }
-        guard let k = options.kind ?? ImportKind.detect(header: header) else {
-            throw fileError(line, "(header)", "cannot tell what this file holds from its columns (\(header.joined(separator: ","))); use --kind")
-        }
+        let k = try options.kind ?? kind(of: header, line: line)
         kind = k
         for required in k.requiredColumns where !seen.contains(required) {
             throw fileError(line, required, "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
@@ -140,6 +138,22 @@ private final class ImportSession {
                 throw StoreError.invalidArgument("\(path): cannot write the rejects file")
             }
             rejects = h
+        }
+    }
+
+    /// The kind the header names, or a header error asking for `--kind`.
+    func kind(of header: [String], line: Int) throws -> ImportKind {
+        switch ImportKind.detect(header: header) {
+        case .kind(let k):
+            return k
+        case .unknown:
+            throw fileError(line, "(header)", "cannot tell what this file holds from its columns "
+                            + "(\(header.joined(separator: ","))); use --kind")
+        case .ambiguous(let fits):
+            let reasons = fits.map { "\($0.0.rawValue) (\($0.1.joined(separator: ", ")))" }
+            let options = fits.map { "--kind \($0.0.rawValue)" }
+            throw fileError(line, "(header)", "the columns fit \(reasons.joined(separator: " and ")); "
+                            + "say which with \(options.joined(separator: " or "))")
         }
     }
 
