@@ -11,6 +11,7 @@ extension ProfileStore {
         try requireWritable()
         let started = Date()
         let name = (path as NSString).lastPathComponent
+        try Self.requireRegularFile(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -64,6 +65,29 @@ extension ProfileStore {
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+}
+
+extension ProfileStore {
+    /// Devices, FIFOs and directories cannot be mapped: a FIFO would block, `/dev/zero` never
+    /// ends, and mapping them fails with a misleading permission message. Refuse them by name.
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        guard type != S_IFREG else { return }
+        throw StoreError.invalidArgument("\(path): not a regular file (\(fileTypeName(type))); only regular files can be imported")
+    }
+
+    private static func fileTypeName(_ type: mode_t) -> String {
+        switch type {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a plain file"
+        }
     }
 }
 
