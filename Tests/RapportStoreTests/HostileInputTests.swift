@@ -48,7 +48,8 @@ struct HostileInputTests {
         let t = try TempStore()
         let customers = try t.file("customers.csv", "customer_id,signup_date\nC1,1735689600000\n")
         #expect(try rejection(t, customers) == [
-            "2: signup_date: '1735689600000' is outside 1970-01-01..2100-01-01; looks like milliseconds; divide by 1000",
+            "2: signup_date: '1735689600000' is outside 1970-01-01..2100-01-01; "
+                + "looks like milliseconds; divide by 1000",
         ])
     }
 
@@ -115,7 +116,9 @@ struct HostileInputTests {
 
     func storedLatest(_ t: TempStore) throws -> Int64? {
         try t.store.pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'")
+            try Int64.fetchOne(db, sql: """
+                SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
+                """)
         }
     }
 

@@ -76,7 +76,8 @@ extension ProfileStore {
         guard stat(path, &info) == 0 else { return }
         let type = info.st_mode & S_IFMT
         guard type != S_IFREG else { return }
-        throw StoreError.invalidArgument("\(path): not a regular file (\(fileTypeName(type))); only regular files can be imported")
+        let what = fileTypeName(type)
+        throw StoreError.invalidArgument("\(path): not a regular file (\(what)); only regular files can be imported")
     }
 
     private static func fileTypeName(_ type: mode_t) -> String {

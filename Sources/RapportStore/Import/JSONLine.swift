@@ -33,7 +33,10 @@ struct JSONLine {
             while true {
                 pairs.append(try pair())
                 skipSpace()
-                if peek == UInt8(ascii: ",") { i += 1; continue }
+                if peek == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 try expect(UInt8(ascii: "}"), "expected ',' or '}'")
                 break
             }
@@ -59,7 +62,9 @@ struct JSONLine {
         case UInt8(ascii: "\""): return try string()
         case UInt8(ascii: "t"): return try word("true")
         case UInt8(ascii: "f"): return try word("false")
-        case UInt8(ascii: "n"): _ = try word("null"); return nil
+        case UInt8(ascii: "n"):
+            _ = try word("null")
+            return nil
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         case UInt8(ascii: "{"), UInt8(ascii: "["): throw fail("nested objects and arrays are not columns")
         default: throw fail("expected a value")
@@ -120,9 +125,7 @@ struct JSONLine {
     private mutating func escape(into out: inout [UInt8]) throws(Malformed) {
         guard let c = peek else { throw fail("a string is never closed") }
         i += 1
-        let simple: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C,
-                                      0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
-        if let s = simple[c] {
+        if let s = Self.simpleEscapes[c] {
             out.append(s)
             return
         }
@@ -130,6 +133,10 @@ struct JSONLine {
         let scalar = try unicodeEscape()
         out.append(contentsOf: Array(String(Character(scalar)).utf8))
     }
+
+    /// `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` and the bytes they stand for.
+    private static let simpleEscapes: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08,
+                                                        0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
 
     /// `\uXXXX`, joining a surrogate pair; a lone surrogate is not text.
     private mutating func unicodeEscape() throws(Malformed) -> Unicode.Scalar {
