@@ -155,6 +155,10 @@ struct RuleParser {
     let chars: [Character]
     var tokens: [(Token, Int)] = []
     var index = 0
+    /// Parentheses and `not`s open around the current position. Each level is a few stack
+    /// frames here and in evaluation, so a hostile rule could otherwise overflow the stack.
+    var depth = 0
+    static let maxDepth = 64
 
     init(_ text: String) { chars = Array(text) }
 
@@ -207,20 +211,46 @@ struct RuleParser {
     }
 
     mutating func parseOr() throws(RuleError) -> RuleExpr {
-        var e = try parseAnd()
-        while current == .name("or") { index += 1; e = .or(e, try parseAnd()) }
-        return e
+        var terms = [try parseAnd()]
+        while current == .name("or") {
+            index += 1
+            terms.append(try parseAnd())
+        }
+        return Self.balanced(terms[...], RuleExpr.or)
     }
 
     mutating func parseAnd() throws(RuleError) -> RuleExpr {
-        var e = try parseNot()
-        while current == .name("and") { index += 1; e = .and(e, try parseNot()) }
-        return e
+        var terms = [try parseNot()]
+        while current == .name("and") {
+            index += 1
+            terms.append(try parseNot())
+        }
+        return Self.balanced(terms[...], RuleExpr.and)
+    }
+
+    /// Joins a chain as a balanced tree: `and`/`or` are associative and evaluate left to right
+    /// either way, and a thousand-term chain is then ten levels deep, not a thousand.
+    static func balanced(_ terms: ArraySlice<RuleExpr>, _ join: (RuleExpr, RuleExpr) -> RuleExpr) -> RuleExpr {
+        if terms.count == 1 { return terms[terms.startIndex] }
+        let mid = terms.startIndex + terms.count / 2
+        return join(balanced(terms[..<mid], join), balanced(terms[mid...], join))
     }
 
     mutating func parseNot() throws(RuleError) -> RuleExpr {
-        if current == .name("not") { index += 1; return .not(try parseNot()) }
-        return try parseComparison()
+        guard current == .name("not") else { return try parseComparison() }
+        try enter()
+        defer { depth -= 1 }
+        index += 1
+        return .not(try parseNot())
+    }
+
+    /// One level deeper at the current token, refused past `maxDepth`.
+    mutating func enter() throws(RuleError) {
+        guard depth < Self.maxDepth else {
+            throw RuleError(column: column, message: "nested more than \(Self.maxDepth) levels deep "
+                            + "(parentheses or 'not'); simplify the rule")
+        }
+        depth += 1
     }
 
     mutating func parseComparison() throws(RuleError) -> RuleExpr {
@@ -252,6 +282,8 @@ struct RuleParser {
         case .number(let n): index += 1; return .number(n)
         case .string(let s): index += 1; return .string(s)
         case .symbol("("):
+            try enter()
+            defer { depth -= 1 }
             index += 1
             let e = try parseOr()
             guard current == .symbol(")") else { throw RuleError(column: column, message: "expected ')'") }

@@ -290,6 +290,39 @@ extension ProfileStore {
         }
     }
 
+    /// Sets the as-of date from the events that are stored now, so it can go down as well as up
+    /// (after a deletion, or to repair a store that took a bad timestamp). Returns the new value.
+    @discardableResult
+    public func recomputeLatestEventTime(now: Int64 = ProfileStore.nowSeconds()) throws -> Int64? {
+        try requireWritable()
+        return try pool.write { db in try Self.recomputeLatestEventTime(db, now: now) }
+    }
+
+    /// The same inside a caller's transaction. No events: no as-of date.
+    @discardableResult
+    static func recomputeLatestEventTime(_ db: Database, now: Int64) throws -> Int64? {
+        guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events") else {
+            try db.execute(sql: "DELETE FROM model_state WHERE name = 'latest_event_time'")
+            return nil
+        }
+        try db.execute(sql: """
+            INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
+            ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """, arguments: [String(latest), now])
+        return latest
+    }
+
+    /// After deleting events whose newest time was `removed`: recompute the as-of date only if
+    /// those events could have set it, since the recompute scans every event.
+    static func lowerLatestEventTime(_ db: Database, removed: Int64?, now: Int64) throws {
+        guard let removed else { return }
+        let stored = try Int64.fetchOne(db, sql: """
+            SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
+            """)
+        if let stored, removed < stored { return }
+        try recomputeLatestEventTime(db, now: now)
+    }
+
     /// Roughly how many events there are (the largest key), for progress reports.
     public func approximateEventCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }

@@ -79,8 +79,10 @@ extension ProfileStore {
                 throw StoreError.unknownCustomer("#\(key)")
             }
             let (sql, args) = try Self.historyFilter(customer: key, range: range)
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events WHERE \(sql)", arguments: args)
             try db.execute(sql: "DELETE FROM events WHERE \(sql)", arguments: args)
             let removed = db.changesCount
+            try Self.lowerLatestEventTime(db, removed: newest, now: actor.now)
             var details = ["removed": String(removed)]
             if let since = range.since { details["since"] = String(since) }
             if let types = range.types { details["types"] = types.joined(separator: ",") }
@@ -144,7 +146,10 @@ extension ProfileStore {
                 throw StoreError.unknownCustomer("#\(key)")
             }
             let ref = "erased#\(key)"
+            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events WHERE customer_id = ?",
+                                            arguments: [key])
             try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [key])
+            try Self.lowerLatestEventTime(db, removed: newest, now: actor.now)
             try db.execute(sql: "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
                            arguments: [ref, key])
             try Self.audit(db, actor, "customer.forget", customer: key, customerRef: ref)

@@ -110,6 +110,8 @@ struct FieldReader {
     let fields: [CSVScanner.Field]
     let line: Int
     static let maxFieldBytes = 65_536
+    /// Amounts and prices beyond this are typos or attacks; their sums stay finite.
+    static let maxAmount: Double = 1e12
 
     func isEmpty(_ i: Int?) -> Bool {
         guard let i, i < fields.count else { return true }
@@ -188,8 +190,22 @@ struct FieldReader {
 
     func timestamp(_ i: Int?, _ name: String) throws(RowError) -> Int64? {
         guard let i, !isEmpty(i) else { return nil }
-        if let v = ByteParsing.timestamp(slice(i)) { return v }
-        throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a date (YYYY-MM-DD, ISO-8601 date-time or Unix seconds)")
+        guard let v = ByteParsing.timestamp(slice(i)) else {
+            throw RowError(line: line, field: name,
+                           reason: "'\(preview(i))' is not a date (YYYY-MM-DD, ISO-8601 date-time or Unix seconds)")
+        }
+        guard TimeRange.accepted.contains(v) else {
+            throw RowError(line: line, field: name, reason: TimeRange.outOfRange(preview(i), v))
+        }
+        return v
+    }
+
+    /// A number within `limit` either side of zero: money that sums to infinity breaks every figure.
+    func bounded(_ i: Int?, _ name: String, limit: Double) throws(RowError) -> Double? {
+        guard let i, let v = try double(i, name) else { return nil }
+        if abs(v) <= limit { return v }
+        throw RowError(line: line, field: name,
+                       reason: "'\(preview(i))' is too large (the limit is \(TimeRange.plain(limit)) either way)")
     }
 
     /// A short printable rendering of a field for messages: control bytes become '?'.
@@ -198,4 +214,30 @@ struct FieldReader {
         let cut = raw.prefix(40).map { b -> UInt8 in (b < 0x20 || b == 0x7F) ? 0x3F : b }
         return String(decoding: cut, as: UTF8.self) + (raw.count > 40 ? "…" : "")
     }
+}
+
+/// The times a file may hold. Anything outside is a mistake in the file, and one such time
+/// would become every profile's "as of" date, so it is refused rather than stored.
+enum TimeRange {
+    /// 1970-01-01T00:00:00Z through 2100-01-01T00:00:00Z.
+    static let accepted: ClosedRange<Int64> = 0...4_102_444_800
+
+    static func outOfRange(_ shown: String, _ seconds: Int64) -> String {
+        var reason = "'\(shown)' is outside 1970-01-01..2100-01-01"
+        if let hint = unitHint(seconds) { reason += "; \(hint)" }
+        return reason
+    }
+
+    /// Unix times written in a finer unit are the usual cause: say which unit it looks like.
+    static func unitHint(_ seconds: Int64) -> String? {
+        if plausible.contains(seconds / 1_000) { return "looks like milliseconds; divide by 1000" }
+        if plausible.contains(seconds / 1_000_000) { return "looks like microseconds; divide by 1000000" }
+        return nil
+    }
+
+    /// From 1973 on: a small number divided by 1000 says nothing about its unit.
+    private static let plausible: ClosedRange<Int64> = 100_000_000...accepted.upperBound
+
+    /// 1e12 as `1000000000000`, not `1e+12`.
+    static func plain(_ v: Double) -> String { String(format: "%.0f", v) }
 }

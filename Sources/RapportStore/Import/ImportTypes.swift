@@ -28,14 +28,36 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Guesses the kind from header names.
-    static func detect(header: [String]) -> ImportKind? {
+    /// What a header says about its file: one kind, several (the file must say which with
+    /// `--kind`), or none.
+    enum Detection {
+        case kind(ImportKind)
+        /// The kinds the header fits, each with the columns that point to it.
+        case ambiguous([(ImportKind, [String])])
+        case unknown
+    }
+
+    /// Columns only an events file has. `timestamp` alone is not one: notes may have it.
+    static let eventColumns = ["event_id", "type", "product_id", "quantity", "amount", "channel", "gift", "gift_note"]
+    /// Columns only a customers file has.
+    static let customerColumns = ImportKind.customers.knownColumns.subtracting(["customer_id"]).sorted()
+
+    /// The kind from header names. A notes file needs `text` and nothing of an events or
+    /// customers file: one such column and the file could be either, so nothing is guessed.
+    static func detect(header: [String]) -> Detection {
         let h = Set(header)
-        if h.contains("customer_id") && h.contains("text") { return .notes }
-        if h.contains("timestamp") || h.contains("type") || h.contains("event_id") { return .events }
-        if h.contains("customer_id") { return .customers }
-        if h.contains("product_id") { return .products }
-        return nil
+        if h.contains("customer_id") && h.contains("text") {
+            let events = eventColumns.filter(h.contains)
+            let customers = customerColumns.filter(h.contains)
+            var others: [(ImportKind, [String])] = []
+            if !events.isEmpty { others.append((.events, events)) }
+            if !customers.isEmpty { others.append((.customers, customers)) }
+            return others.isEmpty ? .kind(.notes) : .ambiguous([(.notes, ["customer_id", "text"])] + others)
+        }
+        if h.contains("timestamp") || h.contains("type") || h.contains("event_id") { return .kind(.events) }
+        if h.contains("customer_id") { return .kind(.customers) }
+        if h.contains("product_id") { return .kind(.products) }
+        return .unknown
     }
 }
 

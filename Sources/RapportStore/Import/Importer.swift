@@ -11,6 +11,7 @@ extension ProfileStore {
         try requireWritable()
         let started = Date()
         let name = (path as NSString).lastPathComponent
+        try Self.requireRegularFile(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -67,6 +68,30 @@ extension ProfileStore {
     }
 }
 
+extension ProfileStore {
+    /// Devices, FIFOs and directories cannot be mapped: a FIFO would block, `/dev/zero` never
+    /// ends, and mapping them fails with a misleading permission message. Refuse them by name.
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        guard type != S_IFREG else { return }
+        let what = fileTypeName(type)
+        throw StoreError.invalidArgument("\(path): not a regular file (\(what)); only regular files can be imported")
+    }
+
+    private static func fileTypeName(_ type: mode_t) -> String {
+        switch type {
+        case S_IFDIR: "a directory"
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "not a plain file"
+        }
+    }
+}
+
 private struct AuditImportDetails: Encodable {
     var file: String, kind: String, rows: Int, inserted: Int, updated: Int, duplicates: Int, rejected: Int
 }
@@ -119,9 +144,7 @@ private final class ImportSession {
             if h.isEmpty { throw fileError(line, "(header)", "has an empty column name") }
             if !seen.insert(h).inserted { throw fileError(line, h, "column appears twice in the header") }
         }
-        guard let k = options.kind ?? ImportKind.detect(header: header) else {
-            throw fileError(line, "(header)", "cannot tell what this file holds from its columns (\(header.joined(separator: ","))); use --kind")
-        }
+        let k = try options.kind ?? kind(of: header, line: line)
         kind = k
         for required in k.requiredColumns where !seen.contains(required) {
             throw fileError(line, required, "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
@@ -140,6 +163,22 @@ private final class ImportSession {
                 throw StoreError.invalidArgument("\(path): cannot write the rejects file")
             }
             rejects = h
+        }
+    }
+
+    /// The kind the header names, or a header error asking for `--kind`.
+    func kind(of header: [String], line: Int) throws -> ImportKind {
+        switch ImportKind.detect(header: header) {
+        case .kind(let k):
+            return k
+        case .unknown:
+            throw fileError(line, "(header)", "cannot tell what this file holds from its columns "
+                            + "(\(header.joined(separator: ","))); use --kind")
+        case .ambiguous(let fits):
+            let reasons = fits.map { "\($0.0.rawValue) (\($0.1.joined(separator: ", ")))" }
+            let options = fits.map { "--kind \($0.0.rawValue)" }
+            throw fileError(line, "(header)", "the columns fit \(reasons.joined(separator: " and ")); "
+                            + "say which with \(options.joined(separator: " or "))")
         }
     }
 
@@ -230,12 +269,11 @@ private final class ImportSession {
     /// JSON Lines: one object per line; keys are column names, values strings, numbers,
     /// booleans or null. The columns are the union of the keys in the file.
     func runJSONLines(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        var objects: [(line: Int, raw: String, object: [String: JSONScalar])] = []
+        var objects: [(line: Int, raw: String, object: [String: String?])] = []
         var order: [String] = []
         var known = Set<String>()
         var lineNo = 0
         var start = 0
-        let decoder = JSONDecoder()
         while start < bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A { end += 1 }
@@ -248,16 +286,18 @@ private final class ImportSession {
                        raw: String(decoding: slice, as: UTF8.self), csv: false)
                 continue
             }
+            let object: [String: String?]
             do {
-                let obj = try decoder.decode([String: JSONScalar].self, from: Data(text.utf8))
-                for k in obj.keys.sorted() where !known.contains(k.lowercased()) {
-                    known.insert(k.lowercased()); order.append(k.lowercased())
-                }
-                objects.append((lineNo, text, Dictionary(obj.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })))
+                object = try jsonObject(slice, line: lineNo)
             } catch {
-                reject(RowError(line: lineNo, field: "(line)", reason: "is not a JSON object of strings, numbers, booleans or null"),
-                       raw: text, csv: false)
+                reject(error, raw: text, csv: false)
+                continue
             }
+            for k in object.keys.sorted() where !known.contains(k) {
+                known.insert(k)
+                order.append(k)
+            }
+            objects.append((lineNo, text, object))
         }
         if objects.isEmpty && badRows == 0 { throw fileError(1, "(file)", "is empty: expected JSON objects, one per line") }
         if objects.isEmpty { return }
@@ -269,7 +309,7 @@ private final class ImportSession {
             var fields: [CSVScanner.Field] = []
             for key in order {
                 let s = buffer.count
-                if let v = obj[key]?.text { buffer.append(contentsOf: Array(v.utf8)) }
+                if let v = obj[key] ?? nil { buffer.append(contentsOf: Array(v.utf8)) }
                 fields.append(CSVScanner.Field(start: s, end: buffer.count, hasEscapedQuotes: false))
             }
             do {
@@ -281,28 +321,29 @@ private final class ImportSession {
             }
         }
     }
-}
 
-/// A JSON Lines value: only scalars make sense as columns.
-enum JSONScalar: Decodable {
-    case string(String), int(Int64), double(Double), bool(Bool), null
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else { self = .string(try c.decode(String.self)) }
-    }
-
-    var text: String? {
-        switch self {
-        case .string(let s): s
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        case .bool(let b): b ? "true" : "false"
-        case .null: nil
+    /// One line's object keyed by lower-cased column name (null is nil). Keys that
+    /// are the same column, whatever their case, are an error: which one wins would be a guess.
+    func jsonObject(_ slice: UnsafeBufferPointer<UInt8>, line: Int) throws(RowError) -> [String: String?] {
+        let pairs: [JSONLine.Pair]
+        do {
+            pairs = try JSONLine.parse(slice)
+        } catch {
+            throw RowError(line: line, field: "(line)", reason: "is not a JSON object of strings, numbers, "
+                           + "booleans or null (byte \(error.offset + 1): \(error.reason))")
         }
+        var spelled: [String: String] = [:]
+        var object: [String: String?] = [:]
+        for (key, value) in pairs {
+            let column = key.lowercased()
+            if let first = spelled[column] {
+                let reason = first == key ? "key '\(key)' appears twice"
+                    : "keys '\(first)' and '\(key)' differ only in case"
+                throw RowError(line: line, field: column, reason: reason)
+            }
+            spelled[column] = key
+            object[column] = .some(value)
+        }
+        return object
     }
 }

@@ -132,7 +132,7 @@ final class EventWriter: RowWriter {
         let product = try r.text(c.product, "product_id", structural: true)
         let quantity = try r.int(c.quantity, "quantity") ?? 1
         if quantity < 0 { throw RowError(line: r.line, field: "quantity", reason: "is negative") }
-        let amount = try r.double(c.amount, "amount") ?? 0
+        let amount = try r.bounded(c.amount, "amount", limit: FieldReader.maxAmount) ?? 0
         let channel = try internChannel(r.text(c.channel, "channel", structural: true))
         let gift = try r.bool(c.gift, "gift") ?? false
         if gift && type != 0 { throw RowError(line: r.line, field: "gift", reason: "only purchases can be gifts") }
@@ -375,7 +375,7 @@ final class ProductWriter: RowWriter {
         let title = try r.text(columns["title"], "title") ?? ""
         let category = try r.text(columns["category"], "category", structural: true) ?? ""
         let brand = try r.text(columns["brand"], "brand") ?? ""
-        let price = try r.double(columns["price"], "price")
+        let price = try r.bounded(columns["price"], "price", limit: FieldReader.maxAmount)
         if let price, price < 0 { throw RowError(line: r.line, field: "price", reason: "is negative") }
         let days = try r.int(columns["replenish_days"], "replenish_days")
         if let days, days <= 0 { throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days") }
