@@ -25,25 +25,28 @@ public enum Logs {
     public static func bootstrap() { _ = once }
 }
 
-/// An append-only log file shared by every logger of the process.
+/// An append-only log file shared by every logger of the process, and by every process on
+/// the store: opened with `O_APPEND` and written one whole line per `write(2)`, so lines from
+/// several analysts' commands interleave but never overwrite or split each other.
 final class FileSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private let handle: FileHandle?
+    private let fd: Int32
 
     init(path: String) {
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        handle = FileHandle(forWritingAtPath: path)
-        _ = try? handle?.seekToEnd()
+        fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
     }
 
+    deinit { if fd >= 0 { close(fd) } }
+
     func write(_ line: String) {
-        lock.lock(); defer { lock.unlock() }
-        handle?.write(Data(line.utf8))
+        guard fd >= 0 else { return }
+        var bytes = Array(line.utf8)
+        // Terminal controls from file names or ids never reach someone reading the log.
+        // A newline inside a value would forge a log line: only the last byte may be one.
+        for i in bytes.indices.dropLast() where bytes[i] < 0x20 || bytes[i] == 0x7F { bytes[i] = 0x3F }
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 }
 

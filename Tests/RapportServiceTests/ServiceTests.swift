@@ -57,3 +57,21 @@ enum InsightSnapshotTestSupport {
         return s
     }
 }
+
+@Suite("Log file")
+struct LogFileTests {
+    @Test func linesFromSeveralWritersArriveWholeAndControlsAreNeutralised() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-log-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Two sinks on one file stand for two processes; each writes from several threads.
+        let sinks = [FileSink(path: path), FileSink(path: path)]
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for n in 0..<250 { sinks[t % 2].write("writer \(t) line \(n) \(String(repeating: "x", count: 200))\n") }
+        }
+        sinks[0].write("name \u{1B}[2J forged\nline\n")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2001)
+        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("writer ") && $0.hasSuffix(String(repeating: "x", count: 200)) })
+        #expect(lines.last == "name ?[2J forged?line")
+    }
+}
