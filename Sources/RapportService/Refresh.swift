@@ -10,7 +10,10 @@ extension Workspace {
         guard !store.isReadOnly else { return }
         let started = Date()
         // Events that arrive during the scan have larger keys: they count as "since the fit".
-        let lastEventKey = try store.lastEventKey()
+        // Writes by other analysts during the refresh are found from this mark, so their
+        // customers are recomputed afterwards instead of overwritten with stale figures.
+        let mark = try store.changeMark()
+        let lastEventKey = mark.event
         let approximateEvents = try store.approximateEventCount()
         let asOf = try store.latestEventTime() ?? clock()
         let customerKeys = try store.customerKeys()
@@ -38,16 +41,20 @@ extension Workspace {
         progress?("writing metrics", 0.9)
         let writeStarted = Date()
         let now = clock()
-        let written = try store.writeChangedMetrics(result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) })
+        let (written, concurrent) = try store.writeChangedMetrics(
+            result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
                                    ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)
+        if !concurrent.isEmpty {
+            try refreshCustomers(try store.existingCustomers(Array(concurrent)), model: result.model)
+        }
         try refreshSegmentMembers()
         logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
-                                            "metrics_written": "\(written)", "read": "\(readSeconds)",
+                                            "metrics_written": "\(written)", "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
                                             "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
                                             "seconds": "\(Date().timeIntervalSince(started))"])
         progress?("done", 1)

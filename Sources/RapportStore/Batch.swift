@@ -100,10 +100,24 @@ extension ProfileStore {
     }
 
     /// Replaces the per-customer metrics of the given customers (all customers on a full refresh).
-    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws {
+    /// With `since`, rows of customers changed after that mark are left out (the caller
+    /// recomputes them): a refresh never writes back figures a concurrent write made stale, nor
+    /// rows for a customer erased meanwhile. Returns the customers left out.
+    @discardableResult
+    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark? = nil)
+        throws -> Set<Int64> {
         try requireWritable()
-        try pool.write { db in
+        return try pool.write { db in
+            let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
+            var kept: [MetricsRecord] = []
             if replacingAll {
+                // The rows a concurrent write just made are kept through the rewrite.
+                let keys = Array(skip)
+                for chunk in keys.chunked(500) {
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                    kept += try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
+                                                       arguments: StatementArguments(Array(chunk)))
+                }
                 for name in Schema.metricsIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
                 try db.execute(sql: "DELETE FROM customer_metrics")
             }
@@ -112,7 +126,7 @@ extension ProfileStore {
                     last_event, recency_days, r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
-            for m in rows {
+            func insert(_ m: MetricsRecord) throws {
                 stmt.bind(1, m.customerId); stmt.bind(2, m.orders); stmt.bind(3, m.spend)
                 stmt.bind(4, m.firstPurchase); stmt.bind(5, m.lastPurchase); stmt.bind(6, m.lastEvent)
                 stmt.bind(7, m.recencyDays); stmt.bind(8, m.r); stmt.bind(9, m.f); stmt.bind(10, m.m)
@@ -120,21 +134,59 @@ extension ProfileStore {
                 stmt.bind(14, m.expected90d); stmt.bind(15, m.clv12m); stmt.bind(16, m.updatedAt)
                 try stmt.run()
             }
+            for m in rows where !skip.contains(m.customerId) { try insert(m) }
+            for m in kept { try insert(m) }
             if replacingAll { for sql in Schema.metricsIndexes { try db.execute(sql: sql) } }
+            return skip
         }
     }
 
-    /// Writes a full refresh's metrics, touching only the rows whose figures changed and
-    /// deleting rows of customers no longer listed; when most rows changed, rewrites the table
+    /// A point in the store's history of changes: the newest audit entry and event then.
+    public struct ChangeMark: Sendable, Equatable {
+        public var audit: Int64
+        public var event: Int64
+    }
+
+    /// Those of `keys` that are still customers (not erased meanwhile), ascending.
+    public func existingCustomers(_ keys: [Int64]) throws -> [Int64] {
+        try pool.read { db in
+            var out: [Int64] = []
+            for chunk in keys.sorted().chunked(500) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                out += try Int64.fetchAll(db, sql: "SELECT id FROM customers WHERE id IN (\(marks)) ORDER BY id",
+                                          arguments: StatementArguments(Array(chunk)))
+            }
+            return out
+        }
+    }
+
+    public func changeMark() throws -> ChangeMark {
+        try pool.read { db in
+            ChangeMark(audit: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
+                       event: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
+        }
+    }
+
+    /// Customers with an audited change (gift, clear-history, erasure...) or a new event after `mark`.
+    static func customersChanged(_ db: Database, since mark: ChangeMark) throws -> Set<Int64> {
+        let audited = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL
+            """, arguments: [mark.audit])
+        let added = try Int64.fetchAll(db, sql: "SELECT DISTINCT customer_id FROM events WHERE id > ?",
+                                       arguments: [mark.event])
+        return Set(audited).union(added)
+    }
+
+    /// Writes a full refresh's metrics, touching only the rows whose figures changed; when most rows changed, rewrites the table
     /// with its indexes dropped and rebuilt, which is faster than updating them row by row.
     /// Returns how many rows were written.
     @discardableResult
-    public func writeChangedMetrics(_ rows: [MetricsRecord]) throws -> Int {
+    public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
+        throws -> (written: Int, skipped: Set<Int64>) {
         // A refresh lists customers in key order already; sorting a copy would double the memory.
         let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
         let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
         var changed: [Int] = []
-        var gone: [Int64] = []
         var next = 0
         // A merge of the stored rows and the new ones, both in key order: no table in memory.
         try forEachStoredMetrics { old in
@@ -142,10 +194,9 @@ extension ProfileStore {
                 changed.append(next)
                 next += 1
             }
-            guard next < sorted.count, sorted[next].customerId == old.customerId else {
-                gone.append(old.customerId)
-                return
-            }
+            // A stored row the refresh did not list belongs to a customer created since it
+            // started (an erased customer's row goes with them): it is left as it is.
+            guard next < sorted.count, sorted[next].customerId == old.customerId else { return }
             var same = old
             same.updatedAt = sorted[next].updatedAt
             if same != sorted[next] { changed.append(next) }
@@ -153,17 +204,11 @@ extension ProfileStore {
         }
         changed += next..<sorted.count
         if changed.count * 3 > rows.count {
-            try writeMetrics(sorted, replacingAll: true)
-            return rows.count
+            let skipped = try writeMetrics(sorted, replacingAll: true, unlessChangedSince: since)
+            return (rows.count - skipped.count, skipped)
         }
-        try writeMetrics(changed.map { sorted[$0] }, replacingAll: false)
-        if !gone.isEmpty {
-            try pool.write { db in
-                let delete = try RawStatement(db, "DELETE FROM customer_metrics WHERE customer_id = ?")
-                for key in gone { delete.bind(1, key); try delete.run() }
-            }
-        }
-        return changed.count
+        let skipped = try writeMetrics(changed.map { sorted[$0] }, replacingAll: false, unlessChangedSince: since)
+        return (changed.count - changed.filter { skipped.contains(sorted[$0].customerId) }.count, skipped)
     }
 
     /// Every stored metrics row in key order, read positionally through SQLite's own API:

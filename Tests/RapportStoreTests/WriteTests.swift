@@ -158,12 +158,33 @@ struct BatchStateTests {
         _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
         let keys = try t.store.customerKeys()
         let rows = keys.map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) }
-        #expect(try t.store.writeChangedMetrics(rows) == rows.count)
+        #expect(try t.store.writeChangedMetrics(rows).written == rows.count)
         // The same figures at a later time change nothing; one changed figure is one row.
         var later = rows.map { var r = $0; r.updatedAt = 20; return r }
-        #expect(try t.store.writeChangedMetrics(later) == 0)
+        #expect(try t.store.writeChangedMetrics(later).written == 0)
         later[0].orders = 2
-        #expect(try t.store.writeChangedMetrics(later) == 1)
+        #expect(try t.store.writeChangedMetrics(later).written == 1)
         #expect(try t.store.allMetrics().map(\.orders) == [2] + Array(repeating: 1, count: rows.count - 1))
+    }
+
+    @Test func aRefreshNeverWritesBackFiguresAConcurrentWriteMadeStale() throws {
+        let t = try TempStore()
+        _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
+        let c1 = try t.store.requireCustomer("C1"), c2 = try t.store.requireCustomer("C2")
+        let keys = try t.store.customerKeys()
+        _ = try t.store.writeChangedMetrics(keys.map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) })
+        // Given a refresh that read everything at this mark,
+        let mark = try t.store.changeMark()
+        // when another analyst clears C1's history and erases C2 before it writes,
+        _ = try t.store.clearHistory(customer: c1, range: HistoryRange(), by: t.actor)
+        try t.store.writeMetrics([MetricsRecord(customerId: c1, orders: 0, updatedAt: 11)], replacingAll: false)
+        try t.store.forget(customer: c2, by: t.actor)
+        // then its stale rows for them are left out, and nothing fails on the erased customer.
+        let stale = keys.map { MetricsRecord(customerId: $0, orders: 5, updatedAt: 12) }
+        let result = try t.store.writeChangedMetrics(stale, unlessChangedSince: mark)
+        #expect(result.skipped == [c1, c2])
+        let stored = Dictionary(uniqueKeysWithValues: try t.store.allMetrics().map { ($0.customerId, $0.orders) })
+        #expect(stored[c1] == 0 && stored[c2] == nil)
+        #expect(stored.count == keys.count - 1 && stored.values.filter { $0 == 5 }.count == keys.count - 2)
     }
 }
