@@ -16,6 +16,8 @@ public final class Workspace: @unchecked Sendable {
     /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
     /// caller fixes it. Audit entries, exports and write times all read it.
     public let clock: @Sendable () -> Int64
+    /// What the last import left undone after its files were committed, if anything.
+    public private(set) var importWarning: String?
 
     public init(store: ProfileStore, analyst: String, config: Config = Config(),
                 clock: @escaping @Sendable () -> Int64 = { ProfileStore.nowSeconds() }) {
@@ -73,6 +75,7 @@ public final class Workspace: @unchecked Sendable {
                             progress: (@Sendable (ImportProgress) -> Void)? = nil,
                             refreshProgress: ((String, Double) -> Void)? = nil) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []
+        importWarning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
         for path in paths.sorted(by: { Self.importRank($0) < Self.importRank($1) }) {
             var fileOptions = options
@@ -81,7 +84,15 @@ public final class Workspace: @unchecked Sendable {
             logger.info("imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
             summaries.append(s)
         }
-        try refreshAfterImport(summaries, progress: refreshProgress)
+        do {
+            try refreshAfterImport(summaries, progress: refreshProgress)
+        } catch {
+            // The files are committed: say what is left to do rather than fail, so nobody
+            // imports the same files again.
+            logger.error("refresh after import failed", metadata: ["error": "\(type(of: error))"])
+            importWarning = "the files were imported, but updating the figures failed "
+                + "(\(StoreError.friendly(error) ?? "\(error)")); run 'rapport refresh'"
+        }
         return summaries
     }
 

@@ -56,6 +56,7 @@ struct Import: ParsableCommand {
                                            progress: progress?.callback, refreshProgress: refreshing.update)
         progress?.finish()
         refreshing.finish()
+        if let warning = ws.importWarning { ErrorReporting.printError("rapport: warning: \(warning)") }
         if output.json { try Out.json(summaries); return }
         for s in summaries {
             var parts = ["\(s.rows) rows", "\(s.inserted) new"]
