@@ -12,13 +12,13 @@ let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "rapport", targets: ["rapport"]),
+        .executable(name: "rapport", targets: ["rapport"])
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
     ],
     targets: [
         .systemLibrary(
@@ -29,8 +29,10 @@ let package = Package(
         .target(name: "RapportEngine"),
         .target(
             name: "RapportStore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift")
+            ]
         ),
         .target(
             name: "RapportSampleData",
@@ -44,9 +46,11 @@ let package = Package(
         ),
         .target(
             name: "RapportService",
-            dependencies: ["RapportStore", "RapportEngine", "RapportSampleData",
-                           .product(name: "Logging", package: "swift-log"),
-                           .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "RapportStore", "RapportEngine", "RapportSampleData",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit")
+            ]
         ),
         .target(
             name: "RapportApp",
@@ -57,7 +61,7 @@ let package = Package(
             dependencies: [
                 "RapportApp", "RapportTerminal", "RapportService", "RapportUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // Measures the budgets of docs/benchmarks.md on a big store, and the item model's build on
@@ -68,12 +72,14 @@ let package = Package(
         ),
         .testTarget(name: "RapportUITests", dependencies: ["RapportUI"]),
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
-        .testTarget(name: "RapportStoreTests",
-                    dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "RapportStoreTests",
+            dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine"]),
-        .testTarget(name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
+        .testTarget(
+            name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
         // These two run the built binary: they depend on it being built, not on any module.
         .testTarget(name: "RapportCLITests", dependencies: ["rapport"]),
-        .testTarget(name: "RapportE2ETests", dependencies: ["rapport"]),
+        .testTarget(name: "RapportE2ETests", dependencies: ["rapport"])
     ]
 )

@@ -24,7 +24,9 @@ struct Effects: Sendable {
         return Cmd(lane: .queue("list")) { [newestList] send in
             guard newestList.isCurrent(generation) else { return }
             do {
-                let total = needTotal ? try workspace.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
+                let total =
+                    needTotal
+                    ? try workspace.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
                 let start = max(0, index - Effects.window / 2)
                 let rows = try workspace.customerPage(q, offset: start, limit: Effects.window, total: total)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
@@ -40,7 +42,9 @@ struct Effects: Sendable {
 
     func loadHistory(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch { send(.failed("\(error)")) }
+            do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch {
+                send(.failed("\(error)"))
+            }
         }
     }
 
@@ -65,7 +69,10 @@ struct Effects: Sendable {
     func countClear(_ key: Int64, range: HistoryWindow, settings: (range: Int, types: Int)) -> Cmd {
         Cmd(lane: .read) { send in
             do {
-                send(.clearCounted(try workspace.countHistory(customer: key, window: range), range: settings.range, types: settings.types))
+                send(
+                    .clearCounted(
+                        try workspace.countHistory(customer: key, window: range), range: settings.range,
+                        types: settings.types))
             } catch { send(.failed("\(error)")) }
         }
     }
@@ -94,8 +101,11 @@ struct Effects: Sendable {
     func export(_ key: Int64, id: String) -> Cmd {
         Cmd { send in
             do {
-                let safe = id.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? String($0) : "_" }.joined()
-                let dir = FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
+                let safe = id.unicodeScalars.map {
+                    CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? String($0) : "_"
+                }.joined()
+                let dir =
+                    FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
                     ? FileManager.default.currentDirectoryPath : NSTemporaryDirectory()
                 let path = (dir as NSString).appendingPathComponent("rapport-export-\(safe).json")
                 try workspace.exportToFile(key, path: path)
@@ -111,7 +121,10 @@ struct Effects: Sendable {
                 try workspace.forget(customer: key)
                 send(.progress(nil))
                 send(.erased(id))
-            } catch { send(.progress(nil)); send(.failed("\(error)")) }
+            } catch {
+                send(.progress(nil))
+                send(.failed("\(error)"))
+            }
         }
     }
 
@@ -121,12 +134,14 @@ struct Effects: Sendable {
         newestRule.ask(generation)
         do {
             let rule = try workspace.parseRule(text)
-            return [Cmd(lane: .queue("rule")) { [newestRule, workspace] send in
-                guard newestRule.isCurrent(generation) else { return }
-                do {
-                    send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
-                } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
-            }]
+            return [
+                Cmd(lane: .queue("rule")) { [newestRule, workspace] send in
+                    guard newestRule.isCurrent(generation) else { return }
+                    do {
+                        send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
+                    } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+                }
+            ]
         } catch {
             let message = "\(error)"
             return [Cmd(lane: .read) { send in send(.ruleChecked(rule: text, count: nil, error: message)) }]

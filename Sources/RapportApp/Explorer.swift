@@ -23,7 +23,10 @@ public struct Explorer: Program, Sendable {
         case .input(let event): return handle(&m, event)
         case .listLoaded(let generation, let total, let start, let rows):
             guard generation == m.list.generation else { return [] }
-            if let total { m.list.total = total; m.list.rows = [:] }
+            if let total {
+                m.list.total = total
+                m.list.rows = [:]
+            }
             for (i, r) in rows.enumerated() { m.list.rows[start + i] = r }
             m.list.pending.remove(start)
             m.list.loaded = true
@@ -54,7 +57,9 @@ public struct Explorer: Program, Sendable {
             }
             return []
         case .cleared(let n):
-            m.flash = Flash(text: "removed \(n) event\(n == 1 ? "" : "s"); preferences and recommendations recomputed", isError: false)
+            m.flash = Flash(
+                text: "removed \(n) event\(n == 1 ? "" : "s"); preferences and recommendations recomputed",
+                isError: false)
             return reloadList(&m, keepSelection: true)
         case .noteAdded:
             m.flash = Flash(text: "note added", isError: false)
@@ -64,13 +69,15 @@ public struct Explorer: Program, Sendable {
             return []
         case .erased(let id):
             m.flash = Flash(text: "\(id) erased: their data is gone from the store", isError: false)
-            m.profile = nil; m.history = nil
+            m.profile = nil
+            m.history = nil
             m.screen = .list
             return reloadList(&m, keepSelection: true)
         case .ruleChecked(let rule, let count, let error):
             if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
-                m.dialog = .newSegment(name: name, rule: field, onRule: onRule,
-                                       status: error ?? "valid rule", count: count)
+                m.dialog = .newSegment(
+                    name: name, rule: field, onRule: onRule,
+                    status: error ?? "valid rule", count: count)
             }
             return []
         case .segmentCreated(let name, let n):
@@ -88,7 +95,8 @@ public struct Explorer: Program, Sendable {
             m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
             return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
         case .evidenceReady(let title, let lines):
-            m.dialog = .evidence(title: title, lines: lines.isEmpty ? ["no events (they may have been cleared)"] : lines)
+            m.dialog = .evidence(
+                title: title, lines: lines.isEmpty ? ["no events (they may have been cleared)"] : lines)
             return []
         }
     }
@@ -120,7 +128,8 @@ public struct Explorer: Program, Sendable {
             if m.list.filter != nil && m.screen == .list { return handleFilter(&m, key) }
             m.flash = nil
             guard let action = m.keymap.action(for: key, in: m.screen.rawValue),
-                  let intent = AppAction(rawValue: action.id) else { return [] }
+                let intent = AppAction(rawValue: action.id)
+            else { return [] }
             return perform(&m, intent)
         }
     }
@@ -130,9 +139,15 @@ public struct Explorer: Program, Sendable {
         switch action {
         case .quit: return back(&m, quitOnList: true)
         case .back: return back(&m, quitOnList: false)
-        case .interrupt: m.finished = true; return []
-        case .help: m.help = 0; return []
-        case .command: m.commandLine = TextField(); return []
+        case .interrupt:
+            m.finished = true
+            return []
+        case .help:
+            m.help = 0
+            return []
+        case .command:
+            m.commandLine = TextField()
+            return []
         case .down: return move(&m, 1)
         case .up: return move(&m, -1)
         case .pageDown: return move(&m, page)
@@ -151,35 +166,52 @@ public struct Explorer: Program, Sendable {
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
             return reloadList(&m)
         case .clearFilter:
-            m.list.query.text = ""; m.list.query.segment = nil; m.list.query.stage = nil; m.list.query.ruleSegment = nil
+            m.list.query.text = ""
+            m.list.query.segment = nil
+            m.list.query.stage = nil
+            m.list.query.ruleSegment = nil
             return reloadList(&m)
         case .nextPanel:
-            if m.screen == .history { m.screen = .profile; m.profile?.panel = 0; return [] }
+            if m.screen == .history {
+                m.screen = .profile
+                m.profile?.panel = 0
+                return []
+            }
             guard var p = m.profile else { return [] }
             if p.panel == 3 { return openHistory(&m) }
-            p.panel += 1; m.profile = p
+            p.panel += 1
+            m.profile = p
             return []
         case .prevPanel:
-            if var p = m.profile { p.panel = (p.panel + 3) % 4; m.profile = p }
+            if var p = m.profile {
+                p.panel = (p.panel + 3) % 4
+                m.profile = p
+            }
             return []
         case .history: return openHistory(&m)
         case .evidence: return openEvidence(&m)
         case .note:
             guard writable(&m) else { return [] }
-            m.dialog = .note(TextField()); return []
+            m.dialog = .note(TextField())
+            return []
         case .export:
             guard let p = m.profile, let r = p.report else { return [] }
             return [effects.export(p.key, id: r.customer.id)]
         case .erase:
             guard writable(&m), let r = m.profile?.report else { return [] }
-            m.dialog = .erase(id: r.customer.id, field: TextField()); return []
+            m.dialog = .erase(id: r.customer.id, field: TextField())
+            return []
         case .gift: return toggleGift(&m)
         case .undo:
             guard writable(&m), let h = m.history, let last = h.lastGift else {
-                m.flash = Flash(text: "no gift change to undo", isError: true); return []
+                m.flash = Flash(text: "no gift change to undo", isError: true)
+                return []
             }
             m.history?.lastGift = nil
-            return [effects.setGift(last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)]
+            return [
+                effects.setGift(
+                    last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)
+            ]
         case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
@@ -188,24 +220,29 @@ public struct Explorer: Program, Sendable {
             let types: [String?] = [nil, "purchase", "view", "search", "cart", "return", "rating", "open", "click"]
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
-            m.history?.selected = 0; m.history?.offset = 0
+            m.history?.selected = 0
+            m.history?.offset = 0
             return []
         case .dateFilter:
             let ranges: [Int?] = [nil, 30, 90, 365]
             let i = ranges.firstIndex(of: m.history?.days) ?? 0
             m.history?.days = ranges[(i + 1) % ranges.count]
-            m.history?.selected = 0; m.history?.offset = 0
+            m.history?.selected = 0
+            m.history?.offset = 0
             return []
         case .members:
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
-            m.list.query = ListQuery(segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
-                                         sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
+            m.list.query = ListQuery(
+                segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
+                sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
             m.screen = .list
             return reloadList(&m)
         case .newSegment:
             guard writable(&m) else { return [] }
-            m.dialog = .newSegment(name: TextField(), rule: TextField(), onRule: false, status: "type a name, Tab, then a rule", count: nil)
+            m.dialog = .newSegment(
+                name: TextField(), rule: TextField(), onRule: false, status: "type a name, Tab, then a rule", count: nil
+            )
             return []
         }
     }
@@ -218,8 +255,13 @@ public struct Explorer: Program, Sendable {
     func back(_ m: inout AppModel, quitOnList: Bool) -> [Cmd] {
         switch m.screen {
         case .list:
-            if quitOnList { m.finished = true; return [] }
-            if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil || m.list.query.ruleSegment != nil {
+            if quitOnList {
+                m.finished = true
+                return []
+            }
+            if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil
+                || m.list.query.ruleSegment != nil
+            {
                 return perform(&m, .clearFilter)
             }
         case .profile: m.screen = .list
@@ -273,16 +315,25 @@ public struct Explorer: Program, Sendable {
         if m.list.rows.count > 4 * Effects.window {
             m.list.rows = m.list.rows.filter { abs($0.key - m.list.selected) < 2 * Effects.window }
         }
-        return [effects.loadList(m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: false,
-                                 knownTotal: m.list.total)]
+        return [
+            effects.loadList(
+                m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: false,
+                knownTotal: m.list.total)
+        ]
     }
 
     func reloadList(_ m: inout AppModel, keepSelection: Bool = false) -> [Cmd] {
         m.list.generation += 1
         m.list.pending = []
-        if !keepSelection { m.list.selected = 0; m.list.offset = 0 }
-        return [effects.loadList(m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: true,
-                                 knownTotal: m.list.total)]
+        if !keepSelection {
+            m.list.selected = 0
+            m.list.offset = 0
+        }
+        return [
+            effects.loadList(
+                m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: true,
+                knownTotal: m.list.total)
+        ]
     }
 
     func openSelected(_ m: inout AppModel) -> [Cmd] {
@@ -298,35 +349,47 @@ public struct Explorer: Program, Sendable {
 
     func openHistory(_ m: inout AppModel) -> [Cmd] {
         guard let p = m.profile else { return [] }
-        if m.history?.key != p.key { m.history = HistoryState(key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "") }
+        if m.history?.key != p.key {
+            m.history = HistoryState(key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "")
+        }
         m.screen = .history
         return [effects.loadHistory(p.key)]
     }
 
     func openEvidence(_ m: inout AppModel) -> [Cmd] {
-        guard let p = m.profile, p.panel == 0, let r = p.report, r.preferences.inferred.indices.contains(p.selectedPreference) else { return [] }
+        guard let p = m.profile, p.panel == 0, let r = p.report,
+            r.preferences.inferred.indices.contains(p.selectedPreference)
+        else { return [] }
         let pref = r.preferences.inferred[p.selectedPreference]
-        return [Cmd { send in
-            do {
-                let events = try effects.workspace.history(p.key)
-                let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
-                let lines = pref.evidence.compactMap { id -> String? in
-                    guard let e = byId[id] else { return nil }
-                    return "\(e.time.prefix(10))  \(e.type)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
-                }
-                send(.progress(nil))
-                send(.evidenceReady(title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%", lines: lines))
-            } catch { send(.failed("\(error)")) }
-        }]
+        return [
+            Cmd { send in
+                do {
+                    let events = try effects.workspace.history(p.key)
+                    let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
+                    let lines = pref.evidence.compactMap { id -> String? in
+                        guard let e = byId[id] else { return nil }
+                        return "\(e.time.prefix(10))  \(e.type)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                    }
+                    send(.progress(nil))
+                    send(
+                        .evidenceReady(
+                            title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%",
+                            lines: lines))
+                } catch { send(.failed("\(error)")) }
+            }
+        ]
     }
 
     func toggleGift(_ m: inout AppModel) -> [Cmd] {
         guard writable(&m), let h = m.history, h.events.indices.contains(h.selected) else { return [] }
         let e = h.events[h.selected]
         guard e.type == "purchase" else {
-            m.flash = Flash(text: "only purchases can be gifts", isError: true); return []
+            m.flash = Flash(text: "only purchases can be gifts", isError: true)
+            return []
         }
-        if e.gift { return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key, shown: m.profile?.report)] }
+        if e.gift {
+            return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key, shown: m.profile?.report)]
+        }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         return []
     }
@@ -335,7 +398,8 @@ public struct Explorer: Program, Sendable {
         let days = AppModel.clearRanges[range].1
         // Like `rapport clear-history --last` and the profile, ranges count back from the
         // store's as-of date (the profile on screen says which), never from a clock.
-        let asOf = m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
+        let asOf =
+            m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
             ?? m.history?.events.first.flatMap { Dates.timestamp($0.time) } ?? 0
         return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
     }

@@ -55,23 +55,37 @@ public enum AppKeys {
 
     public static func keymap() -> Keymap {
         Keymap(
-            global: .init(name: "global", [
-                (quit, [.char("q")]), (back, [.escape]), (help, [.char("?")]), (command, [.char(":")]),
-                (down, [.char("j"), .down]), (up, [.char("k"), .up]),
-                (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
-                (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
-                (segments, [.char("S")]), (interrupt, [.ctrl("c")]),
-            ]),
+            global: .init(
+                name: "global",
+                [
+                    (quit, [.char("q")]), (back, [.escape]), (help, [.char("?")]), (command, [.char(":")]),
+                    (down, [.char("j"), .down]), (up, [.char("k"), .up]),
+                    (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
+                    (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
+                    (segments, [.char("S")]), (interrupt, [.ctrl("c")])
+                ]),
             views: [
-                .init(name: "list", [(open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
-                                     (sort, [.char("s")]), (clearFilter, [.char("x")])]),
-                .init(name: "profile", [(nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
-                                        (evidence, [.enter]), (note, [.char("N")]), (export, [.char("E")]),
-                                        (erase, [.char("X")])]),
-                .init(name: "history", [(gift, [.char("g")]), (undo, [.char("u")]), (clear, [.char("C")]),
-                                        (typeFilter, [.char("t")]), (dateFilter, [.char("d")]),
-                                        (top, [.home]), (nextPanel, [.tab])]),
-                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])]),
+                .init(
+                    name: "list",
+                    [
+                        (open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
+                        (sort, [.char("s")]), (clearFilter, [.char("x")])
+                    ]),
+                .init(
+                    name: "profile",
+                    [
+                        (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
+                        (evidence, [.enter]), (note, [.char("N")]), (export, [.char("E")]),
+                        (erase, [.char("X")])
+                    ]),
+                .init(
+                    name: "history",
+                    [
+                        (gift, [.char("g")]), (undo, [.char("u")]), (clear, [.char("C")]),
+                        (typeFilter, [.char("t")]), (dateFilter, [.char("d")]),
+                        (top, [.home]), (nextPanel, [.tab])
+                    ]),
+                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])])
             ])
     }
 

@@ -56,7 +56,9 @@ extension Explorer {
     func handleCommandLine(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard var f = m.commandLine else { return [] }
         switch key {
-        case .escape: m.commandLine = nil; return []
+        case .escape:
+            m.commandLine = nil
+            return []
         case .tab:
             let c = completions(f.text, m)
             if let first = c.first {
@@ -82,43 +84,64 @@ extension Explorer {
         guard let name = parts.first else { return [] }
         let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         switch name {
-        case "q", "quit": m.finished = true; return []
+        case "q", "quit":
+            m.finished = true
+            return []
         case "sort":
             guard let s = ListSort(rawValue: arg) else {
-                m.flash = Flash(text: "sort by one of: \(ListSort.allCases.map(\.rawValue).joined(separator: ", "))", isError: true); return []
+                m.flash = Flash(
+                    text: "sort by one of: \(ListSort.allCases.map(\.rawValue).joined(separator: ", "))", isError: true)
+                return []
             }
-            m.list.query.sort = s; m.screen = .list
+            m.list.query.sort = s
+            m.screen = .list
             return reloadList(&m)
         case "segment", "stage":
             let isRFM = RFMNames.all.contains(arg), isStage = StageNames.all.contains(arg)
             let isRule = m.segments.items.contains { $0.kind == "rule" && $0.name == arg }
-            guard isRFM || isStage || isRule else { m.flash = Flash(text: "no segment named '\(arg)'", isError: true); return [] }
+            guard isRFM || isStage || isRule else {
+                m.flash = Flash(text: "no segment named '\(arg)'", isError: true)
+                return []
+            }
             m.list.query.segment = isRFM ? arg : nil
             m.list.query.stage = isStage ? arg : nil
             m.list.query.ruleSegment = isRule && !isRFM && !isStage ? arg : nil
             m.screen = .list
             return reloadList(&m)
         case "goto":
-            return [Cmd { [effects] send in
-                do {
-                    guard let key = try effects.workspace.findCustomer(arg) else {
-                        send(.failed("unknown customer '\(arg)'")); return
-                    }
-                    send(.gotoCustomer(key))
-                } catch { send(.failed("\(error)")) }
-            }]
+            return [
+                Cmd { [effects] send in
+                    do {
+                        guard let key = try effects.workspace.findCustomer(arg) else {
+                            send(.failed("unknown customer '\(arg)'"))
+                            return
+                        }
+                        send(.gotoCustomer(key))
+                    } catch { send(.failed("\(error)")) }
+                }
+            ]
         case "export":
-            guard m.profile != nil else { m.flash = Flash(text: "open a customer first", isError: true); return [] }
+            guard m.profile != nil else {
+                m.flash = Flash(text: "open a customer first", isError: true)
+                return []
+            }
             return perform(&m, .export)
         case "refresh":
             guard writable(&m) else { return [] }
-            return [Cmd { [effects] send in
-                do {
-                    try effects.workspace.refresh { stage, f in send(.progress("refresh: \(stage) \(Int(f * 100))%")) }
-                    send(.progress(nil))
-                    send(.refreshed)
-                } catch { send(.progress(nil)); send(.failed("\(error)")) }
-            }]
+            return [
+                Cmd { [effects] send in
+                    do {
+                        try effects.workspace.refresh { stage, f in
+                            send(.progress("refresh: \(stage) \(Int(f * 100))%"))
+                        }
+                        send(.progress(nil))
+                        send(.refreshed)
+                    } catch {
+                        send(.progress(nil))
+                        send(.failed("\(error)"))
+                    }
+                }
+            ]
         default:
             m.flash = Flash(text: "unknown command '\(name)' (Tab completes)", isError: true)
             return []
@@ -132,38 +155,60 @@ extension Explorer {
             m.dialog = nil
             return []
         case .note(var f):
-            if key == .escape { m.dialog = nil; return [] }
+            if key == .escape {
+                m.dialog = nil
+                return []
+            }
             if key == .enter {
                 m.dialog = nil
                 guard let p = m.profile, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
                 return [effects.addNote(p.key, f.text)]
             }
-            _ = f.handle(key); m.dialog = .note(f)
+            _ = f.handle(key)
+            m.dialog = .note(f)
         case .giftNote(let id, var f):
-            if key == .escape { m.dialog = nil; return [] }
+            if key == .escape {
+                m.dialog = nil
+                return []
+            }
             if key == .enter {
                 m.dialog = nil
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
-                return [effects.setGift(id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key, shown: m.profile?.report)]
+                return [
+                    effects.setGift(
+                        id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key, shown: m.profile?.report)
+                ]
             }
-            _ = f.handle(key); m.dialog = .giftNote(eventId: id, field: f)
+            _ = f.handle(key)
+            m.dialog = .giftNote(eventId: id, field: f)
         case .clearHistory(var range, var types, let count, let confirming):
-            guard let h = m.history else { m.dialog = nil; return [] }
+            guard let h = m.history else {
+                m.dialog = nil
+                return []
+            }
             if confirming {
                 m.dialog = nil
-                if key == .char("y") || key == .char("Y") { return [effects.clear(h.key, range: clearRange(m, range, types))] }
+                if key == .char("y") || key == .char("Y") {
+                    return [effects.clear(h.key, range: clearRange(m, range, types))]
+                }
                 m.flash = Flash(text: "nothing cleared", isError: false)
                 return []
             }
             switch key {
-            case .escape: m.dialog = nil; return []
+            case .escape:
+                m.dialog = nil
+                return []
             case .left, .char("h"): range = (range + AppModel.clearRanges.count - 1) % AppModel.clearRanges.count
             case .right, .char("l"): range = (range + 1) % AppModel.clearRanges.count
             case .up, .char("k"): types = (types + AppModel.clearTypes.count - 1) % AppModel.clearTypes.count
             case .down, .char("j"), .tab: types = (types + 1) % AppModel.clearTypes.count
             case .enter:
-                guard let count, count > 0 else { m.dialog = nil; m.flash = Flash(text: "nothing to clear in that range", isError: false); return [] }
+                guard let count, count > 0 else {
+                    m.dialog = nil
+                    m.flash = Flash(text: "nothing to clear in that range", isError: false)
+                    return []
+                }
                 m.dialog = .clearHistory(range: range, types: types, count: count, confirming: true)
                 return []
             default: return []
@@ -171,23 +216,37 @@ extension Explorer {
             m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types))]
         case .erase(let id, var f):
-            if key == .escape { m.dialog = nil; return [] }
+            if key == .escape {
+                m.dialog = nil
+                return []
+            }
             if key == .enter {
                 m.dialog = nil
                 guard f.text == id, let p = m.profile else {
-                    m.flash = Flash(text: "not erased: the id did not match", isError: true); return []
+                    m.flash = Flash(text: "not erased: the id did not match", isError: true)
+                    return []
                 }
                 return [effects.erase(p.key, id: id)]
             }
-            _ = f.handle(key); m.dialog = .erase(id: id, field: f)
+            _ = f.handle(key)
+            m.dialog = .erase(id: id, field: f)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch key {
-            case .escape: m.dialog = nil; return []
+            case .escape:
+                m.dialog = nil
+                return []
             case .tab, .backTab: onRule.toggle()
             case .enter:
-                if !onRule { onRule = true; break }
+                if !onRule {
+                    onRule = true
+                    break
+                }
                 let n = name.text.trimmingCharacters(in: .whitespaces)
-                guard !n.isEmpty else { m.dialog = .newSegment(name: name, rule: rule, onRule: false, status: "the segment needs a name", count: count); return [] }
+                guard !n.isEmpty else {
+                    m.dialog = .newSegment(
+                        name: name, rule: rule, onRule: false, status: "the segment needs a name", count: count)
+                    return []
+                }
                 m.dialog = nil
                 return [effects.createSegment(name: n, rule: rule.text)]
             default:

@@ -95,8 +95,10 @@ public struct AppModel: Sendable {
     /// The user's home folder, to show paths under it as `~/…` (read once, at the edge).
     public var home: String?
 
-    public init(size: Size, glyphs: Glyphs, readOnly: Bool, redact: Bool, storePath: String,
-                keymap: Keymap = AppKeys.keymap(), home: String? = nil) {
+    public init(
+        size: Size, glyphs: Glyphs, readOnly: Bool, redact: Bool, storePath: String,
+        keymap: Keymap = AppKeys.keymap(), home: String? = nil
+    ) {
         self.size = size
         self.glyphs = glyphs
         self.readOnly = readOnly
@@ -106,10 +108,14 @@ public struct AppModel: Sendable {
         self.home = home
     }
 
-    static let clearRanges: [(String, Int?)] = [("last 7 days", 7), ("last 30 days", 30), ("last 90 days", 90), ("all time", nil)]
-    static let clearTypes: [(String, [String]?)] = [("all types", nil), ("views and searches", ["view", "search"]),
-                                                     ("views", ["view"]), ("searches", ["search"]), ("carts", ["cart"]),
-                                                     ("opens and clicks", ["open", "click"])]
+    static let clearRanges: [(String, Int?)] = [
+        ("last 7 days", 7), ("last 30 days", 30), ("last 90 days", 90), ("all time", nil)
+    ]
+    static let clearTypes: [(String, [String]?)] = [
+        ("all types", nil), ("views and searches", ["view", "search"]),
+        ("views", ["view"]), ("searches", ["search"]), ("carts", ["cart"]),
+        ("opens and clicks", ["open", "click"])
+    ]
 }
 
 public enum AppMessage: Sendable {

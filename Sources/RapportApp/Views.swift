@@ -7,7 +7,10 @@ extension Explorer {
         let g = m.glyphs, t = m.theme
         if m.size.width < Self.minimum.width || m.size.height < Self.minimum.height {
             let x = m.glyphs.isASCII ? "x" : "×"
-            let lines = ["Rapport needs at least 80\(x)24.", "This terminal is \(m.size.width)\(x)\(m.size.height).", "Enlarge it, or press q to quit."]
+            let lines = [
+                "Rapport needs at least 80\(x)24.", "This terminal is \(m.size.width)\(x)\(m.size.height).",
+                "Enlarge it, or press q to quit."
+            ]
             for (i, l) in lines.enumerated() {
                 let y = m.size.height / 2 - 1 + i
                 b.write(l, x: max(0, (m.size.width - TextWidth.of(l)) / 2), y: y, style: i == 0 ? t.title : .plain)
@@ -32,8 +35,10 @@ extension Explorer {
             let cx = f.draw(&b, x: 1, y: bottom, width: m.size.width - 2)
             let c = completions(f.text, m)
             if !c.isEmpty && f.text.count > 0 {
-                b.write("  " + c.prefix(6).joined(separator: "  "), x: min(m.size.width - 1, 2 + TextWidth.of(f.text)), y: bottom,
-                        style: t.muted, maxWidth: max(0, m.size.width - 3 - TextWidth.of(f.text)))
+                b.write(
+                    "  " + c.prefix(6).joined(separator: "  "), x: min(m.size.width - 1, 2 + TextWidth.of(f.text)),
+                    y: bottom,
+                    style: t.muted, maxWidth: max(0, m.size.width - 3 - TextWidth.of(f.text)))
             }
             cursor = Point(x: cx, y: bottom)
         } else if let f = m.list.filter, m.screen == .list {
@@ -46,7 +51,9 @@ extension Explorer {
     }
 
     func title(_ m: AppModel, _ b: inout CellBuffer, _ left: String, _ right: String) {
-        StatusLine.draw(&b, y: 0, left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ", style: Style(fg: m.theme.accent, bold: true, reverse: true), glyphs: m.glyphs)
+        StatusLine.draw(
+            &b, y: 0, left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ",
+            style: Style(fg: m.theme.accent, bold: true, reverse: true), glyphs: m.glyphs)
     }
 
     /// "figures as of DATE", and when the models were fitted with the events that arrived since.
@@ -70,15 +77,18 @@ extension Explorer {
         case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "help", "back"]
         }
-        let short = ["open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
-                     "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "evidence",
-                     "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
-                     "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
-                     "new_segment": "new"]
+        let short = [
+            "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
+            "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "evidence",
+            "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
+            "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
+            "new_segment": "new"
+        ]
         return ids.compactMap { id -> String? in
             let table = m.keymap.views[m.screen.rawValue]
             guard let key = table?.keys(for: id).first ?? m.keymap.global.keys(for: id).first else { return nil }
-            let unavailable = m.readOnly && ["note", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
+            let unavailable =
+                m.readOnly && ["note", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
             return "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")"
         }.joined(separator: "  ")
     }
@@ -98,7 +108,12 @@ extension Explorer {
         if m.readOnly { left += " \(m.glyphs.bullet) read-only" }
         var style = Style(reverse: true)
         if let p = m.progress { left = p }
-        if let f = m.flash { left = f.text; style = f.isError ? Style(fg: m.theme.danger, bold: true, reverse: true) : Style(fg: m.theme.good, reverse: true) }
+        if let f = m.flash {
+            left = f.text
+            style =
+                f.isError
+                ? Style(fg: m.theme.danger, bold: true, reverse: true) : Style(fg: m.theme.good, reverse: true)
+        }
         // A message takes the whole line; otherwise the store's path sits on the right.
         let right = m.flash == nil && m.progress == nil ? shortPath(m, m.storePath) + " " : ""
         StatusLine.draw(&b, y: y, left: " " + left, right: right, style: style, glyphs: m.glyphs)
@@ -108,26 +123,36 @@ extension Explorer {
     // MARK: list
 
     // Fits 80 columns with every column; the name column takes what a wider terminal adds.
-    static let listColumns = [Column("NAME", width: 14, flex: true), Column("ID", width: 7), Column("SEGMENT", width: 16),
-                              Column("STAGE", width: 7), Column("LAST", width: 6, alignRight: true),
-                              Column("ORDERS", width: 6, alignRight: true), Column("SPEND", width: 7, alignRight: true),
-                              Column("CLV", width: 7, alignRight: true)]
+    static let listColumns = [
+        Column("NAME", width: 14, flex: true), Column("ID", width: 7), Column("SEGMENT", width: 16),
+        Column("STAGE", width: 7), Column("LAST", width: 6, alignRight: true),
+        Column("ORDERS", width: 6, alignRight: true), Column("SPEND", width: 7, alignRight: true),
+        Column("CLV", width: 7, alignRight: true)
+    ]
 
     func drawList(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         var right = "sort: \(m.list.query.sort.rawValue)"
-        if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment { right = "segment: \(s)  " + right }
+        if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
+            right = "segment: \(s)  " + right
+        }
         if !m.list.query.text.isEmpty { right = "filter: \(m.list.query.text)  " + right }
         title(m, &b, "Customers", right)
         if m.list.loaded && m.list.total == 0 {
-            b.write(m.list.query.text.isEmpty ? "No customers. Import some: rapport import FILE…" : "No customer matches '\(m.list.query.text)'.",
-                    x: 2, y: r.y + 2, style: m.theme.muted)
+            b.write(
+                m.list.query.text.isEmpty
+                    ? "No customers. Import some: rapport import FILE…" : "No customer matches '\(m.list.query.text)'.",
+                x: 2, y: r.y + 2, style: m.theme.muted)
         }
-        Table.draw(&b, r, columns: Self.listColumns, count: m.list.total, offset: m.list.offset, selected: m.list.selected,
-                   glyphs: m.glyphs, theme: m.theme) { i in
+        Table.draw(
+            &b, r, columns: Self.listColumns, count: m.list.total, offset: m.list.offset, selected: m.list.selected,
+            glyphs: m.glyphs, theme: m.theme
+        ) { i in
             guard let row = m.list.rows[i] else { return nil }
-            return [row.name ?? "(no name)", row.externalId, row.segment ?? "", row.stage ?? "",
-                    row.recencyDays.map { "\($0)d" } ?? "", row.orders.map(String.init) ?? "",
-                    row.spend.map { String(format: "%.0f", $0) } ?? "", row.clv.map { String(format: "%.0f", $0) } ?? ""]
+            return [
+                row.name ?? "(no name)", row.externalId, row.segment ?? "", row.stage ?? "",
+                row.recencyDays.map { "\($0)d" } ?? "", row.orders.map(String.init) ?? "",
+                row.spend.map { String(format: "%.0f", $0) } ?? "", row.clv.map { String(format: "%.0f", $0) } ?? ""
+            ]
         }
     }
 
@@ -156,8 +181,10 @@ extension Explorer {
         if !place.isEmpty { line1 += "  \(place)" }
         b.write(line1, x: 1, y: r.y, style: t.title, maxWidth: r.width - 2)
         func badge(_ name: String, _ v: Bool?) -> String { "\(name) \(v == nil ? "?" : v! ? g.check : g.cross)" }
-        var line2 = [badge("pers", c.consent.personalization), badge("email", c.consent.email),
-                     badge("sms", c.consent.sms), badge("push", c.consent.push)].joined(separator: " ")
+        var line2 = [
+            badge("pers", c.consent.personalization), badge("email", c.consent.email),
+            badge("sms", c.consent.sms), badge("push", c.consent.push)
+        ].joined(separator: " ")
         let ch = rep.channel
         line2 += "  channel: says \(ch.stated ?? "-"), engages \(ch.inferred ?? "-")"
         if let s = ch.stated, let i = ch.inferred, s != i { line2 += " (differs)" }
@@ -170,22 +197,36 @@ extension Explorer {
         let (top, bottom) = grid.splitTop(grid.height / 2 + 1)
         let (tl, tr) = top.splitLeft(ratio: 0.5)
         let (bl, br) = bottom.splitLeft(ratio: 0.5)
-        drawPreferences(m, p, rep, &b, Box.draw(&b, tl, title: "Preferences", focused: p.panel == 0, glyphs: g, theme: t))
+        drawPreferences(
+            m, p, rep, &b, Box.draw(&b, tl, title: "Preferences", focused: p.panel == 0, glyphs: g, theme: t))
         drawValue(m, rep, &b, Box.draw(&b, tr, title: "Value", focused: p.panel == 1, glyphs: g, theme: t))
-        drawRecommendations(m, p, rep, &b, Box.draw(&b, bl, title: "Recommendations", focused: p.panel == 2, glyphs: g, theme: t))
+        drawRecommendations(
+            m, p, rep, &b, Box.draw(&b, bl, title: "Recommendations", focused: p.panel == 2, glyphs: g, theme: t))
         drawCare(m, p, rep, &b, Box.draw(&b, br, title: "Care", focused: p.panel == 3, glyphs: g, theme: t))
     }
 
     func drawPreferences(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
         guard r.height > 0 else { return }
         var y = r.y
-        let likes = rep.preferences.stated.filter { $0.polarity == "like" }.map { $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)" }
-        let dislikes = rep.preferences.stated.filter { $0.polarity == "dislike" }.map { $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)" }
-        b.write("says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.ok, maxWidth: r.width); y += 1
-        b.write("says dislikes: " + (dislikes.isEmpty ? "-" : dislikes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.warn, maxWidth: r.width); y += 1
+        let likes = rep.preferences.stated.filter { $0.polarity == "like" }.map {
+            $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)"
+        }
+        let dislikes = rep.preferences.stated.filter { $0.polarity == "dislike" }.map {
+            $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)"
+        }
+        b.write(
+            "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.ok,
+            maxWidth: r.width)
+        y += 1
+        b.write(
+            "says dislikes: " + (dislikes.isEmpty ? "-" : dislikes.joined(separator: ", ")), x: r.x, y: y,
+            style: m.theme.warn, maxWidth: r.width)
+        y += 1
         let inferred = rep.preferences.inferred
         if inferred.isEmpty {
-            let text = rep.customer.consent.personalization == false ? "not inferred: no personalization consent" : "no inferred preferences yet"
+            let text =
+                rep.customer.consent.personalization == false
+                ? "not inferred: no personalization consent" : "no inferred preferences yet"
             b.write(text, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
             return
         }
@@ -194,14 +235,19 @@ extension Explorer {
         let nameWidth = max(8, r.width - 18)
         for (i, pref) in inferred.enumerated().dropFirst(offset).prefix(rows) {
             let selected = p.panel == 0 && i == p.selectedPreference
-            let label = pref.attribute == "category" ? pref.value : "\(pref.attribute == "brand" ? "brand" : "price"): \(pref.value)"
+            let label =
+                pref.attribute == "category"
+                ? pref.value : "\(pref.attribute == "brand" ? "brand" : "price"): \(pref.value)"
             let style = selected ? m.theme.selected : Style.plain
             b.write(label, x: r.x, y: y, width: nameWidth, style: style, glyphs: m.glyphs)
-            b.write(Bar.render(pref.score, width: 10, glyphs: m.glyphs), x: r.x + nameWidth + 1, y: y, style: Style(fg: m.theme.accent))
+            b.write(
+                Bar.render(pref.score, width: 10, glyphs: m.glyphs), x: r.x + nameWidth + 1, y: y,
+                style: Style(fg: m.theme.accent))
             // The number is the score; low-confidence preferences (little evidence) are dimmed and marked.
             let lowConfidence = pref.confidence < 0.5
-            b.write(String(format: "%3.0f%@", pref.score * 100, lowConfidence ? "?" : ""), x: r.x + nameWidth + 12, y: y,
-                    style: lowConfidence ? m.theme.muted : .plain)
+            b.write(
+                String(format: "%3.0f%@", pref.score * 100, lowConfidence ? "?" : ""), x: r.x + nameWidth + 12, y: y,
+                style: lowConfidence ? m.theme.muted : .plain)
             y += 1
         }
     }
@@ -212,7 +258,11 @@ extension Explorer {
         var lines: [(String, Style)] = []
         if let rfm = rep.rfm {
             lines.append(("RFM \(rfm.r)\(rfm.f)\(rfm.m)  \(rfm.segment)", m.theme.title))
-            lines.append(("\(rfm.orders) orders, spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")", .plain))
+            lines.append(
+                (
+                    "\(rfm.orders) orders, spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
+                    .plain
+                ))
         } else {
             lines.append(("no purchases yet", m.theme.muted))
         }
@@ -221,26 +271,42 @@ extension Explorer {
             lines.append(("P(alive) \(fmt(l.pAlive))  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
             lines.append(("CLV 12m \(fmt(l.clv12m, "%.0f"))  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
         }
-        for (i, l) in lines.enumerated() where i < r.height { b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width) }
+        for (i, l) in lines.enumerated() where i < r.height {
+            b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
+        }
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
             let y = r.y + lines.count
             b.write("spend/month ", x: r.x, y: y, style: m.theme.muted)
-            b.write(Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y, style: Style(fg: m.theme.accent))
+            b.write(
+                Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y,
+                style: Style(fg: m.theme.accent))
         }
     }
 
     func drawRecommendations(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
-        if rep.recommendations.isEmpty { b.write("none", x: r.x, y: r.y, style: m.theme.muted); return }
+        if rep.recommendations.isEmpty {
+            b.write("none", x: r.x, y: r.y, style: m.theme.muted)
+            return
+        }
         var y = r.y
-        let tag: [String: String] = ["because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
-                                     "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
-                                     "popular_segment": "popular", "popular_no_consent": "popular"]
+        let tag: [String: String] = [
+            "because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
+            "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
+            "popular_segment": "popular", "popular_no_consent": "popular"
+        ]
         for rec in rep.recommendations.dropFirst(p.scroll[2]) {
             if y + 1 >= r.maxY + 1 { break }
-            b.write("[\(tag[rec.kind] ?? rec.kind)] ", x: r.x, y: y, style: rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
-            b.write(rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, style: Style(bold: true), maxWidth: r.width - 10)
+            b.write(
+                "[\(tag[rec.kind] ?? rec.kind)] ", x: r.x, y: y,
+                style: rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
+            b.write(
+                rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, style: Style(bold: true),
+                maxWidth: r.width - 10)
             y += 1
-            if y < r.maxY { b.write("  " + rec.reason, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width); y += 1 }
+            if y < r.maxY {
+                b.write("  " + rec.reason, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                y += 1
+            }
         }
     }
 
@@ -262,20 +328,30 @@ extension Explorer {
 
     // MARK: history
 
-    static let historyColumns = [Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 16, flex: true),
-                                 Column("AMOUNT", width: 8, alignRight: true), Column("CHANNEL", width: 7), Column("GIFT", width: 4),
-                                 Column("EVENT", width: 9)]
+    static let historyColumns = [
+        Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 16, flex: true),
+        Column("AMOUNT", width: 8, alignRight: true), Column("CHANNEL", width: 7), Column("GIFT", width: 4),
+        Column("EVENT", width: 9)
+    ]
 
     func drawHistory(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         guard let h = m.history else { return }
-        title(m, &b, "History \(m.glyphs.bullet) \(h.name)", "type: \(h.typeFilter ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
+        title(
+            m, &b, "History \(m.glyphs.bullet) \(h.name)",
+            "type: \(h.typeFilter ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
         let events = h.events
         let offset = Table.scroll(offset: h.offset, selected: h.selected, height: r.height - 1, count: events.count)
-        Table.draw(&b, r, columns: Self.historyColumns, count: events.count, offset: offset, selected: h.selected,
-                   glyphs: m.glyphs, theme: m.theme) { i in
+        Table.draw(
+            &b, r, columns: Self.historyColumns, count: events.count, offset: offset, selected: h.selected,
+            glyphs: m.glyphs, theme: m.theme
+        ) { i in
             let e = events[i]
-            return [String(e.time.prefix(16)).replacingOccurrences(of: "T", with: " "), e.type, e.product ?? e.productId ?? "",
-                    e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "", e.eventId]
+            return [
+                String(e.time.prefix(16)).replacingOccurrences(of: "T", with: " "), e.type,
+                e.product ?? e.productId ?? "",
+                e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "",
+                e.eventId
+            ]
         }
     }
 
@@ -284,13 +360,22 @@ extension Explorer {
     func drawSegments(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         title(m, &b, "Segments", "RFM \(m.glyphs.bullet) lifecycle \(m.glyphs.bullet) rules")
         let items = m.segments.items
-        let cols = [Column("KIND", width: 5), Column("SEGMENT", width: 19), Column("MEMBERS", width: 8, alignRight: true),
-                    Column("SHARE", width: 22), Column("RULE", width: 10, flex: true)]
-        let offset = Table.scroll(offset: m.segments.offset, selected: m.segments.selected, height: r.height - 1, count: items.count)
-        Table.draw(&b, r, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
-                   glyphs: m.glyphs, theme: m.theme) { i in
+        let cols = [
+            Column("KIND", width: 5), Column("SEGMENT", width: 19), Column("MEMBERS", width: 8, alignRight: true),
+            Column("SHARE", width: 22), Column("RULE", width: 10, flex: true)
+        ]
+        let offset = Table.scroll(
+            offset: m.segments.offset, selected: m.segments.selected, height: r.height - 1, count: items.count)
+        Table.draw(
+            &b, r, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
+            glyphs: m.glyphs, theme: m.theme
+        ) { i in
             let s = items[i]
-            return [s.kind, s.name, String(s.members), Bar.render(s.share, width: 15, glyphs: m.glyphs) + String(format: " %5.1f%%", s.share * 100), s.rule ?? ""]
+            return [
+                s.kind, s.name, String(s.members),
+                Bar.render(s.share, width: 15, glyphs: m.glyphs) + String(format: " %5.1f%%", s.share * 100),
+                s.rule ?? ""
+            ]
         }
     }
 
@@ -298,9 +383,11 @@ extension Explorer {
 
     func drawHelp(_ m: AppModel, _ scroll: Int, _ b: inout CellBuffer) {
         let lines = m.keymap.helpLines(for: m.screen.rawValue)
-        let r = b.bounds.centered(Size(width: min(74, m.size.width - 4), height: min(lines.count + 3, m.size.height - 2)))
+        let r = b.bounds.centered(
+            Size(width: min(74, m.size.width - 4), height: min(lines.count + 3, m.size.height - 2)))
         b.fill(r)
-        let inner = Box.draw(&b, r, title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true, glyphs: m.glyphs, theme: m.theme)
+        let inner = Box.draw(
+            &b, r, title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true, glyphs: m.glyphs, theme: m.theme)
         let start = min(scroll, max(0, lines.count - inner.height))
         for (i, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
             b.write(l.keys, x: inner.x + 1, y: inner.y + i, width: 18, style: m.theme.title, glyphs: m.glyphs)
@@ -312,38 +399,63 @@ extension Explorer {
         let t = m.theme, g = m.glyphs
         switch d {
         case .note(let f):
-            let inner = RapportUI.Dialog.draw(&b, title: "Add a note", lines: [("", .plain), ("Enter saves, Esc cancels", t.muted)], width: 70, glyphs: g, theme: t)
+            let inner = RapportUI.Dialog.draw(
+                &b, title: "Add a note", lines: [("", .plain), ("Enter saves, Esc cancels", t.muted)], width: 70,
+                glyphs: g, theme: t)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y, width: inner.width - 2), y: inner.y)
         case .giftNote(let id, let f):
-            let inner = RapportUI.Dialog.draw(&b, title: "Flag \(id) as a gift", lines: [("Note (optional):", .plain), ("", .plain),
-                                              ("Enter flags it, Esc cancels", t.muted)], width: 70, glyphs: g, theme: t)
+            let inner = RapportUI.Dialog.draw(
+                &b, title: "Flag \(id) as a gift",
+                lines: [
+                    ("Note (optional):", .plain), ("", .plain),
+                    ("Enter flags it, Esc cancels", t.muted)
+                ], width: 70, glyphs: g, theme: t)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .clearHistory(let range, let types, let count, let confirming):
             let n = count.map { "\($0) event\($0 == 1 ? "" : "s") will be removed" } ?? "counting…"
             var lines: [(String, Style)] = [
-                ("Range: \(g.arrowUp == "^" ? "<" : "◀") \(AppModel.clearRanges[range].0) \(g.arrowUp == "^" ? ">" : "▶")   (Left/Right)", .plain),
+                (
+                    "Range: \(g.arrowUp == "^" ? "<" : "◀") \(AppModel.clearRanges[range].0) \(g.arrowUp == "^" ? ">" : "▶")   (Left/Right)",
+                    .plain
+                ),
                 ("Types: \(AppModel.clearTypes[types].0)   (Up/Down)", .plain),
-                (n, Style(fg: t.warning, bold: true)),
+                (n, Style(fg: t.warning, bold: true))
             ]
-            lines.append(confirming ? ("Remove them for good? y: yes, any other key: no", t.error) : ("Enter continues, Esc cancels", t.muted))
+            lines.append(
+                confirming
+                    ? ("Remove them for good? y: yes, any other key: no", t.error)
+                    : ("Enter continues, Esc cancels", t.muted))
             RapportUI.Dialog.draw(&b, title: "Clear history", lines: lines, width: 64, glyphs: g, theme: t)
             return nil
         case .erase(let id, let f):
-            let inner = RapportUI.Dialog.draw(&b, title: "Erase customer", lines: [
-                ("This deletes everything about \(id), for good.", t.error), ("Type the customer id to confirm:", .plain),
-                ("", .plain), ("Enter erases, Esc cancels", t.muted)], width: 64, glyphs: g, theme: t)
+            let inner = RapportUI.Dialog.draw(
+                &b, title: "Erase customer",
+                lines: [
+                    ("This deletes everything about \(id), for good.", t.error),
+                    ("Type the customer id to confirm:", .plain),
+                    ("", .plain), ("Enter erases, Esc cancels", t.muted)
+                ], width: 64, glyphs: g, theme: t)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 2, width: inner.width - 2), y: inner.y + 2)
         case .newSegment(let name, let rule, let onRule, let status, let count):
             let countText = count.map { "\($0) customers match" } ?? ""
-            let inner = RapportUI.Dialog.draw(&b, title: "New rule segment", lines: [
-                ("Name:", .plain), ("", .plain), ("Rule (e.g. recency_days < 60 and consent.email):", .plain), ("", .plain),
-                (status, status.hasPrefix("column") || status.hasPrefix("rule") ? t.error : t.ok), (countText, Style(bold: true)),
-                ("Tab switches field, Enter saves, Esc cancels", t.muted)], width: 76, glyphs: g, theme: t)
-            let nx = name.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2, style: onRule ? t.muted : .plain)
-            let rx = rule.draw(&b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
+            let inner = RapportUI.Dialog.draw(
+                &b, title: "New rule segment",
+                lines: [
+                    ("Name:", .plain), ("", .plain), ("Rule (e.g. recency_days < 60 and consent.email):", .plain),
+                    ("", .plain),
+                    (status, status.hasPrefix("column") || status.hasPrefix("rule") ? t.error : t.ok),
+                    (countText, Style(bold: true)),
+                    ("Tab switches field, Enter saves, Esc cancels", t.muted)
+                ], width: 76, glyphs: g, theme: t)
+            let nx = name.draw(
+                &b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2, style: onRule ? t.muted : .plain)
+            let rx = rule.draw(
+                &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
         case .evidence(let title, let lines):
-            RapportUI.Dialog.draw(&b, title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76, glyphs: g, theme: t)
+            RapportUI.Dialog.draw(
+                &b, title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76,
+                glyphs: g, theme: t)
             return nil
         }
     }

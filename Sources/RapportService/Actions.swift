@@ -26,7 +26,9 @@ extension Workspace {
     /// `shown` is the profile on screen, if any: what changed is described against it, which
     /// saves recomputing the "before" insight. The customer's events are read once afterwards
     /// for the new profile, the history and the metrics row.
-    public func setGift(event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil) throws -> GiftResult {
+    public func setGift(event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil) throws
+        -> GiftResult
+    {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         let key = event.customerId
         let before = try InsightSnapshot(shown ?? profile(key))
@@ -34,8 +36,9 @@ extension Workspace {
         let rows = try store.events(customer: key)
         let (report, insight) = try profileWithInsight(key, rows: rows)
         if let insight { try storeFigures(key, insight) }
-        let outcome = GiftOutcome(eventId: displayId, isGift: isGift,
-                                  effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
+        let outcome = GiftOutcome(
+            eventId: displayId, isGift: isGift,
+            effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
         return GiftResult(outcome: outcome, history: rows.reversed().map(HistoryEvent.init), profile: report)
     }
 

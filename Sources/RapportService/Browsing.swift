@@ -17,8 +17,10 @@ public struct ListQuery: Sendable, Equatable {
     public var sort: ListSort
     public var ruleSegment: String?
 
-    public init(text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-                ruleSegment: String? = nil) {
+    public init(
+        text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
+        ruleSegment: String? = nil
+    ) {
         self.text = text
         self.segment = segment
         self.stage = stage
@@ -49,9 +51,11 @@ public struct CustomerListItem: Codable, Sendable, Equatable {
         case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
     }
 
-    public init(key: Int64, externalId: String, name: String? = nil, email: String? = nil, segment: String? = nil,
-                stage: String? = nil, recencyDays: Int? = nil, orders: Int? = nil, spend: Double? = nil,
-                clv: Double? = nil) {
+    public init(
+        key: Int64, externalId: String, name: String? = nil, email: String? = nil, segment: String? = nil,
+        stage: String? = nil, recencyDays: Int? = nil, orders: Int? = nil, spend: Double? = nil,
+        clv: Double? = nil
+    ) {
         self.key = key
         self.externalId = externalId
         self.name = name
@@ -65,8 +69,9 @@ public struct CustomerListItem: Codable, Sendable, Equatable {
     }
 
     init(_ r: CustomerListRow) {
-        self.init(key: r.key, externalId: r.externalId, name: r.name, email: r.email, segment: r.segment,
-                  stage: r.stage, recencyDays: r.recencyDays, orders: r.orders, spend: r.spend, clv: r.clv)
+        self.init(
+            key: r.key, externalId: r.externalId, name: r.name, email: r.email, segment: r.segment,
+            stage: r.stage, recencyDays: r.recencyDays, orders: r.orders, spend: r.spend, clv: r.clv)
     }
 
     /// Every field present, absent ones as `null`, as scripts expect of `--json`.

@@ -26,7 +26,8 @@ public struct Config: Sendable, Equatable {
     public init() {}
 
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
         return base + "/rapport/config.toml"
     }
@@ -49,21 +50,30 @@ public struct Config: Sendable, Equatable {
         }
         if let keys = table["keys"]?.table {
             for (action, value) in keys {
-                if let s = value.string { c.keys[action] = [s] }
-                else if let a = value.array {
+                if let s = value.string {
+                    c.keys[action] = [s]
+                } else if let a = value.array {
                     let names = a.compactMap(\.string)
-                    guard names.count == a.count else { throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names") }
+                    guard names.count == a.count else {
+                        throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names")
+                    }
                     c.keys[action] = names
-                } else { throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names") }
+                } else {
+                    throw ConfigError("\(path): keys.\(action): expected a key name or a list of key names")
+                }
             }
         }
         if let insights = table["insights"]?.table {
             if let v = insights["tau_days"] {
-                guard let d = v.double ?? v.int.map(Double.init), d > 0 else { throw ConfigError("\(path): insights.tau_days: expected a positive number of days") }
+                guard let d = v.double ?? v.int.map(Double.init), d > 0 else {
+                    throw ConfigError("\(path): insights.tau_days: expected a positive number of days")
+                }
                 c.tauDays = d
             }
             if let v = insights["exploration_share"] {
-                guard let d = v.double ?? v.int.map(Double.init), (0...0.5).contains(d) else { throw ConfigError("\(path): insights.exploration_share: expected a number from 0 to 0.5") }
+                guard let d = v.double ?? v.int.map(Double.init), (0...0.5).contains(d) else {
+                    throw ConfigError("\(path): insights.exploration_share: expected a number from 0 to 0.5")
+                }
                 c.explorationShare = d
             }
         }

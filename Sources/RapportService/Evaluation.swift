@@ -8,22 +8,28 @@ extension Workspace {
         var events: [Event] = []
         try store.scanEvents { events.append(EngineBridge.event($0)) }
         let typeSet = try types.map { names in
-            Set(try names.map { n -> EventType in
-                guard let t = EventType(rawValue: n) else { throw StoreError.invalidArgument("unknown event type '\(n)'") }
-                return t
-            })
+            Set(
+                try names.map { n -> EventType in
+                    guard let t = EventType(rawValue: n) else {
+                        throw StoreError.invalidArgument("unknown event type '\(n)'")
+                    }
+                    return t
+                })
         }
         let products = try store.allProducts().compactMap(\.id)
         return RapportEngine.evaluateRecommendations(events: events, products: products, k: k, types: typeSet)
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.
-    public func evaluateLifetimeValue(calibrationEnd: Int64, holdoutEnd: Int64, unitDays: Double) throws -> CLVEvaluation {
+    public func evaluateLifetimeValue(calibrationEnd: Int64, holdoutEnd: Int64, unitDays: Double) throws
+        -> CLVEvaluation
+    {
         var purchases: [(customer: Int64, time: Int64)] = []
         try store.scanEvents { e in
             if e.type == EventType.purchase.code { purchases.append((e.customer, e.time)) }
         }
-        return RapportEngine.evaluateCLV(purchases: purchases, calibrationEnd: calibrationEnd,
-                                         holdoutEnd: holdoutEnd, unitDays: unitDays)
+        return RapportEngine.evaluateCLV(
+            purchases: purchases, calibrationEnd: calibrationEnd,
+            holdoutEnd: holdoutEnd, unitDays: unitDays)
     }
 }

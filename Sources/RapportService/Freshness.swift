@@ -60,8 +60,9 @@ extension Workspace {
         guard let fit = try loadFit() else { return nil }
         let since = try store.eventCount(after: fit.lastEventKey)
         let reason = RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
-        return ModelFreshness(fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
-                              eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
+        return ModelFreshness(
+            fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
+            eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
     }
 
     /// After an import: the whole refresh when the models are missing or stale by `RefitRule`,
@@ -70,8 +71,10 @@ extension Workspace {
         guard !store.isReadOnly else { return }
         cache.forgetProducts()
         guard let model = try cache.model(store), let fit = try loadFit(),
-              RefitRule.staleReason(fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
-                                    latestEvent: try store.latestEventTime()) == nil else {
+            RefitRule.staleReason(
+                fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
+                latestEvent: try store.latestEventTime()) == nil
+        else {
             try refreshDerived(progress: progress)
             return
         }
@@ -89,15 +92,20 @@ extension Workspace {
         let keys = touched.sorted()
         try refreshCustomers(keys, model: current)
         try refreshSegmentMembers(customers: keys)
-        logger.info("delta refresh", metadata: ["customers": "\(keys.count)",
-                                                "seconds": "\(Date().timeIntervalSince(started))"])
+        logger.info(
+            "delta refresh",
+            metadata: [
+                "customers": "\(keys.count)",
+                "seconds": "\(Date().timeIntervalSince(started))"
+            ])
     }
 
     /// Recomputes the metrics rows of some customers with the current models, reading their
     /// events in as many ranges as there are cores.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
         let now = clock()
-        let slices = Self.split(keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
+        let slices = Self.split(
+            keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
         let results = MetricsParts(count: slices.count)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {

@@ -79,13 +79,16 @@ public struct ImportReport: Codable, Sendable, Equatable {
 
 extension Workspace {
     /// Imports files (see `importFiles(_:options:)`) on behalf of this workspace's analyst.
-    public func importFiles(_ paths: [String], request: ImportRequest,
-                            progress: (@Sendable (ImportProgressReport) -> Void)? = nil,
-                            refreshProgress: ((String, Double) -> Void)? = nil) throws -> [ImportReport] {
+    public func importFiles(
+        _ paths: [String], request: ImportRequest,
+        progress: (@Sendable (ImportProgressReport) -> Void)? = nil,
+        refreshProgress: ((String, Double) -> Void)? = nil
+    ) throws -> [ImportReport] {
         let options = ImportOptions(kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst)
         let relay = progress.map { report in
             { @Sendable (p: ImportProgress) in
-                report(ImportProgressReport(file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows))
+                report(
+                    ImportProgressReport(file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows))
             }
         }
         return try importFiles(paths, options: options, progress: relay, refreshProgress: refreshProgress)

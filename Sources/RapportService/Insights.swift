@@ -10,22 +10,26 @@ final class EngineCache: @unchecked Sendable {
     private var products: [Int64: Product]?
 
     func get(_ store: ProfileStore) throws -> (EngineModel?, ItemModel, [Int64: Product]) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if products == nil {
-            products = Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
+            products = Dictionary(
+                uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         }
         try loadModel(store)
         if items == nil {
             let lists = try store.readNeighbors()
-            items = ItemModel(neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } },
-                              lambda: 0)
+            items = ItemModel(
+                neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } },
+                lambda: 0)
         }
         return (model, items!, products!)
     }
 
     /// The population model alone: what metrics need, without the item model's neighbours.
     func model(_ store: ProfileStore) throws -> EngineModel? {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         try loadModel(store)
         return model
     }
@@ -37,19 +41,24 @@ final class EngineCache: @unchecked Sendable {
     }
 
     func set(model: EngineModel, items: ItemModel, products: [Int64: Product]?) {
-        lock.lock(); defer { lock.unlock() }
-        self.model = model; self.items = items; self.products = products
+        lock.lock()
+        defer { lock.unlock() }
+        self.model = model
+        self.items = items
+        self.products = products
     }
 
     /// Keeps the item model and products; replaces the population model (a moved as-of date).
     func set(model: EngineModel) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         self.model = model
     }
 
     /// An import may have added or changed products: read them again when next needed.
     func forgetProducts() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         products = nil
     }
 }
@@ -60,7 +69,10 @@ public struct InsightSnapshot: Sendable, Equatable {
     /// Recommended product ids, as `rapport profile` shows them.
     public var recommendations: [String]
 
-    init(inferred: [String], recommendations: [String]) { self.inferred = inferred; self.recommendations = recommendations }
+    init(inferred: [String], recommendations: [String]) {
+        self.inferred = inferred
+        self.recommendations = recommendations
+    }
 
     /// What a profile on screen says, so a change can be described without recomputing it.
     public init(_ p: ProfileReport) {
@@ -78,8 +90,10 @@ enum InsightDiff {
         if !lost.isEmpty { out.append("\(lost.joined(separator: ", ")) no longer inferred") }
         if !gained.isEmpty { out.append("\(gained.joined(separator: ", ")) now inferred") }
         let changed = after.recommendations.filter { !before.recommendations.contains($0) }.count
-        out.append(changed == 0 ? "recommendations unchanged"
-                   : "\(changed) recommendation\(changed == 1 ? "" : "s") changed")
+        out.append(
+            changed == 0
+                ? "recommendations unchanged"
+                : "\(changed) recommendation\(changed == 1 ? "" : "s") changed")
         return out
     }
 }
@@ -100,9 +114,10 @@ extension Workspace {
 
     func facts(_ key: Int64) throws -> CustomerFacts {
         guard let c = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
-        return CustomerFacts(key: key, consent: EngineBridge.consent(c),
-                             stated: try store.statedPreferences(customer: key).compactMap(EngineBridge.stated),
-                             statedChannel: c.statedChannel, signup: c.signupTime)
+        return CustomerFacts(
+            key: key, consent: EngineBridge.consent(c),
+            stated: try store.statedPreferences(customer: key).compactMap(EngineBridge.stated),
+            statedChannel: c.statedChannel, signup: c.signupTime)
     }
 
     /// A customer's full insight, computed now from their events and the batch state.
@@ -110,10 +125,10 @@ extension Workspace {
         let (model, items, products) = try cache.get(store)
         guard let model else { return nil }
         let events = try (rows ?? store.events(customer: key)).map(EngineBridge.event)
-        return Insights.compute(facts: try facts(key), events: events, products: products, model: model,
-                                itemModel: items, settings: insightSettings)
+        return Insights.compute(
+            facts: try facts(key), events: events, products: products, model: model,
+            itemModel: items, settings: insightSettings)
     }
-
 
     public var products: [Int64: Product] { (try? cache.get(store).2) ?? [:] }
 }

@@ -8,11 +8,14 @@ import Logging
 public enum Logs {
     private static let once: Void = {
         let env = ProcessInfo.processInfo.environment
-        let path = env["RAPPORT_LOG"] ?? {
-            let base = env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
-                ?? (env["HOME"] ?? NSHomeDirectory()) + "/.local/state"
-            return base + "/rapport/rapport.log"
-        }()
+        let path =
+            env["RAPPORT_LOG"]
+            ?? {
+                let base =
+                    env["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+                    ?? (env["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+                return base + "/rapport/rapport.log"
+            }()
         let level = env["RAPPORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let sink = FileSink(path: path)
         LoggingSystem.bootstrap { label in
@@ -33,8 +36,9 @@ final class FileSink: @unchecked Sendable {
 
     init(path: String) {
         let dir = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: dir, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
     }
 
@@ -56,7 +60,10 @@ struct FileLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
-    init(label: String, sink: FileSink) { self.label = label; self.sink = sink }
+    init(label: String, sink: FileSink) {
+        self.label = label
+        self.sink = sink
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -66,7 +73,9 @@ struct FileLogHandler: LogHandler {
     func log(event: LogEvent) {
         let level = event.level, message = event.message
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let meta = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let meta =
+            merged.isEmpty
+            ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = Date().formatted(.iso8601)
         sink.write("\(time) \(level) \(label): \(message)\(meta) pid=\(getpid())\n")
     }

@@ -105,7 +105,8 @@ extension Workspace {
     }
 
     /// The profile, and the insight it was made from, from one read of the customer's events.
-    func profileWithInsight(_ key: Int64, rows: [EventRow]) throws -> (report: ProfileReport, insight: CustomerInsight?) {
+    func profileWithInsight(_ key: Int64, rows: [EventRow]) throws -> (report: ProfileReport, insight: CustomerInsight?)
+    {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
         let insight = try customerInsight(key, rows: rows)
         let products = self.products
@@ -122,26 +123,34 @@ extension Workspace {
         report.asOf = DateParsing.isoDate(i.asOf)
         report.model = try modelFreshness()
         report.preferences.inferred = i.inferred.map {
-            InferredView(attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
-                         confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
+            InferredView(
+                attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
+                confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
         }
         let f = i.figures
         if let s = f.rfm {
-            report.rfm = RFMView(r: s.r, f: s.f, m: s.m, segment: s.segment.rawValue, recencyDays: f.recencyDays,
-                                 orders: f.orders, spend: round(f.spend))
+            report.rfm = RFMView(
+                r: s.r, f: s.f, m: s.m, segment: s.segment.rawValue, recencyDays: f.recencyDays,
+                orders: f.orders, spend: round(f.spend))
         }
-        report.lifecycle = LifecycleView(stage: f.stage.rawValue, pAlive: f.pAlive.map(round),
-                                         expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
-                                         expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
-                                         clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
+        report.lifecycle = LifecycleView(
+            stage: f.stage.rawValue, pAlive: f.pAlive.map(round),
+            expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
+            expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
+            clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
         report.recommendations = Self.views(i.recommendations, products: products)
         report.replenishment = i.replenishment.map {
-            ReplenishmentView(productId: pid($0.product), title: title($0.product), lastPurchase: DateParsing.isoDate($0.lastPurchase),
-                              intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
+            ReplenishmentView(
+                productId: pid($0.product), title: title($0.product),
+                lastPurchase: DateParsing.isoDate($0.lastPurchase),
+                intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
         }
-        report.channel = ChannelView(stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
+        report.channel = ChannelView(
+            stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
         report.milestones = i.milestones.map {
-            MilestoneView(kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance, date: $0.date.map(DateParsing.isoDate))
+            MilestoneView(
+                kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance,
+                date: $0.date.map(DateParsing.isoDate))
         }
         report.monthlySpend = i.monthlySpend.map { ($0 * 100).rounded() / 100 }
         return (report, i)
@@ -154,15 +163,18 @@ extension Workspace {
         let (model, items, products) = try cache.get(store)
         guard let model else { return [] }
         let events = try store.events(customer: key).map(EngineBridge.event)
-        let i = Insights.compute(facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
+        let i = Insights.compute(
+            facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
         return Self.views(i.recommendations, products: products)
     }
 
     static func views(_ recs: [Recommendation], products: [Int64: Product]) -> [RecommendationView] {
         recs.map {
-            RecommendationView(productId: products[$0.product]?.externalId ?? "#\($0.product)", title: products[$0.product]?.title ?? "",
-                               category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
-                               kind: $0.kind.rawValue, reason: $0.reason)
+            RecommendationView(
+                productId: products[$0.product]?.externalId ?? "#\($0.product)",
+                title: products[$0.product]?.title ?? "",
+                category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
+                kind: $0.kind.rawValue, reason: $0.reason)
         }
     }
 }

@@ -23,11 +23,20 @@ public struct CustomerIdentity: Codable, Sendable {
     }
 
     init(_ c: CustomerRecord) {
-        key = c.id ?? 0; id = c.externalId; name = c.name; email = c.email; phone = c.phone
-        birthYear = c.birthYear; gender = c.gender; city = c.city; country = c.country
-        signupDate = c.signupTime.map(DateParsing.isoDate); statedChannel = c.statedChannel
-        consent = ConsentFlags(personalization: c.consentPersonalization, email: c.consentEmail,
-                               sms: c.consentSms, push: c.consentPush)
+        key = c.id ?? 0
+        id = c.externalId
+        name = c.name
+        email = c.email
+        phone = c.phone
+        birthYear = c.birthYear
+        gender = c.gender
+        city = c.city
+        country = c.country
+        signupDate = c.signupTime.map(DateParsing.isoDate)
+        statedChannel = c.statedChannel
+        consent = ConsentFlags(
+            personalization: c.consentPersonalization, email: c.consentEmail,
+            sms: c.consentSms, push: c.consentPush)
         attributes = c.attributeDictionary
     }
 }
@@ -70,9 +79,17 @@ public struct HistoryEvent: Codable, Sendable {
     }
 
     init(_ e: EventRow) {
-        eventId = e.displayId; time = DateParsing.isoDateTime(e.time); type = e.typeName
-        productId = e.productExternalId; product = e.productTitle; category = e.productCategory
-        quantity = e.quantity; amount = e.amount; channel = e.channel; gift = e.isGift; giftNote = e.giftNote
+        eventId = e.displayId
+        time = DateParsing.isoDateTime(e.time)
+        type = e.typeName
+        productId = e.productExternalId
+        product = e.productTitle
+        category = e.productCategory
+        quantity = e.quantity
+        amount = e.amount
+        channel = e.channel
+        gift = e.isGift
+        giftNote = e.giftNote
     }
 }
 
@@ -84,7 +101,10 @@ public struct AuditView: Codable, Sendable {
     public var details: [String: String]
 
     init(_ a: AuditEntry) {
-        time = DateParsing.isoDateTime(a.time); analyst = a.analyst; action = a.action; customer = a.customerRef
+        time = DateParsing.isoDateTime(a.time)
+        analyst = a.analyst
+        action = a.action
+        customer = a.customerRef
         details = (try? JSONDecoder().decode([String: String].self, from: Data(a.details.utf8))) ?? [:]
     }
 }
@@ -116,11 +136,15 @@ extension Workspace {
     }
 
     public func stated(_ key: Int64) throws -> [StatedView] {
-        try store.statedPreferences(customer: key).map { StatedView(polarity: $0.polarity, kind: $0.kind, value: $0.value) }
+        try store.statedPreferences(customer: key).map {
+            StatedView(polarity: $0.polarity, kind: $0.kind, value: $0.value)
+        }
     }
 
     public func notes(_ key: Int64) throws -> [NoteView] {
-        try store.notes(customer: key).map { NoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text) }
+        try store.notes(customer: key).map {
+            NoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
+        }
     }
 
     /// Newest first, as people read a history.
@@ -140,7 +164,8 @@ extension Workspace {
     /// Writes a customer's export to `path` (mode 0600) and audits it.
     public func exportToFile(_ key: Int64, path: String) throws {
         let data = try JSONEncoder.pretty.encode(try export(key))
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw StoreError.invalidArgument("cannot write \(path)")
         }
         try store.recordExport(customer: key, destination: path, by: actor)

@@ -45,18 +45,25 @@ extension Workspace {
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
-        try store.writeModelState(["engine": try JSONEncoder().encode(result.model),
-                                   ModelFit.stateName: try JSONEncoder().encode(fit)], now: now)
+        try store.writeModelState(
+            [
+                "engine": try JSONEncoder().encode(result.model),
+                ModelFit.stateName: try JSONEncoder().encode(fit)
+            ], now: now)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)
         if !concurrent.isEmpty {
             try refreshCustomers(try store.existingCustomers(Array(concurrent)), model: result.model)
         }
         try refreshSegmentMembers()
-        logger.info("refreshed", metadata: ["customers": "\(result.customers.count)", "events": "\(seen)",
-                                            "metrics_written": "\(written)", "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
-                                            "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
-                                            "seconds": "\(Date().timeIntervalSince(started))"])
+        logger.info(
+            "refreshed",
+            metadata: [
+                "customers": "\(result.customers.count)", "events": "\(seen)",
+                "metrics_written": "\(written)", "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
+                "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
+                "seconds": "\(Date().timeIntervalSince(started))"
+            ])
         progress?("done", 1)
     }
 
@@ -69,7 +76,8 @@ extension Workspace {
 
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
-    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder {
+    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder
+    {
         var builder = ModelBuilder(asOf: asOf)
         guard let first = keys.first, let last = keys.last else { return builder }
         var next = keys.startIndex

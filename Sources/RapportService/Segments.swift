@@ -36,7 +36,10 @@ struct CustomerRuleContext: RuleContext {
         case "stated_channel": return str(customer.statedChannel)
         case "age":
             guard let by = customer.birthYear else { return .missing }
-            let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: TimeInterval(now))).year ?? 2026
+            let year =
+                Calendar(identifier: .gregorian).dateComponents(
+                    in: TimeZone(identifier: "UTC")!, from: Date(timeIntervalSince1970: TimeInterval(now))
+                ).year ?? 2026
             return .number(Double(year - by))
         default: return .missing
         }
@@ -47,7 +50,9 @@ struct CustomerRuleContext: RuleContext {
         case "affinity": return affinity(argument).map(RuleValue.number) ?? .number(0)
         case "likes", "dislikes":
             let polarity = function == "likes" ? "like" : "dislike"
-            return .bool(stated.contains { $0.polarity == polarity && $0.value.caseInsensitiveCompare(argument) == .orderedSame })
+            return .bool(
+                stated.contains { $0.polarity == polarity && $0.value.caseInsensitiveCompare(argument) == .orderedSame }
+            )
         default: return .missing
         }
     }
@@ -76,8 +81,10 @@ extension Workspace {
     }
 
     /// The customers of `customers` that a rule selects.
-    func select(_ rule: Rule, from customers: [CustomerRecord], metrics: [Int64: MetricsRecord],
-                stated: [Int64: [StatedPreferenceRecord]]) throws -> [Int64] {
+    func select(
+        _ rule: Rule, from customers: [CustomerRecord], metrics: [Int64: MetricsRecord],
+        stated: [Int64: [StatedPreferenceRecord]]
+    ) throws -> [Int64] {
         let needsAffinity = rule.functionsUsed.contains("affinity")
         let model = try cache.model(store)
         let products = needsAffinity ? try cache.get(store).2 : [:]
@@ -88,12 +95,15 @@ extension Workspace {
             var affinities: [String: Double] = [:]
             if needsAffinity {
                 let events = try store.events(customer: key).map(EngineBridge.event)
-                for p in Preferences.infer(events: events, products: products, now: asOf, settings: insightSettings.preferences) {
+                for p in Preferences.infer(
+                    events: events, products: products, now: asOf, settings: insightSettings.preferences)
+                {
                     affinities[p.value.lowercased()] = max(affinities[p.value.lowercased()] ?? 0, p.score)
                 }
             }
-            let ctx = CustomerRuleContext(customer: c, metrics: metrics[key], stated: stated[key] ?? [],
-                                          affinity: { affinities[$0.lowercased()] }, now: asOf)
+            let ctx = CustomerRuleContext(
+                customer: c, metrics: metrics[key], stated: stated[key] ?? [],
+                affinity: { affinities[$0.lowercased()] }, now: asOf)
             if rule.matches(ctx) { out.append(key) }
         }
         return out
@@ -127,8 +137,9 @@ extension Workspace {
             guard let rule = try? Rule(parsing: s.rule) else { continue }
             let members = try select(rule, from: facts.customers, metrics: facts.metrics, stated: facts.stated)
             let selected = Set(members)
-            try store.updateSegmentMembers(segment: s.name, members: members,
-                                           nonMembers: keys.filter { !selected.contains($0) })
+            try store.updateSegmentMembers(
+                segment: s.name, members: members,
+                nonMembers: keys.filter { !selected.contains($0) })
         }
     }
 
@@ -139,15 +150,20 @@ extension Workspace {
         var out: [SegmentSummary] = []
         for seg in RFMSegment.allCases {
             let n = rfm.first { $0.0 == seg.rawValue }?.1 ?? 0
-            out.append(SegmentSummary(name: seg.rawValue, kind: "rfm", rule: nil, members: n, share: Double(n) / Double(total)))
+            out.append(
+                SegmentSummary(name: seg.rawValue, kind: "rfm", rule: nil, members: n, share: Double(n) / Double(total))
+            )
         }
         for st in LifecycleStage.allCases {
             let n = stages.first { $0.0 == st.rawValue }?.1 ?? 0
-            out.append(SegmentSummary(name: st.rawValue, kind: "stage", rule: nil, members: n, share: Double(n) / Double(total)))
+            out.append(
+                SegmentSummary(
+                    name: st.rawValue, kind: "stage", rule: nil, members: n, share: Double(n) / Double(total)))
         }
         for s in try store.segments() {
             let n = s.memberCount ?? 0
-            out.append(SegmentSummary(name: s.name, kind: "rule", rule: s.rule, members: n, share: Double(n) / Double(total)))
+            out.append(
+                SegmentSummary(name: s.name, kind: "rule", rule: s.rule, members: n, share: Double(n) / Double(total)))
         }
         return out
     }

@@ -19,8 +19,10 @@ public final class Workspace: @unchecked Sendable {
     /// What the last import left undone after its files were committed, if anything.
     public private(set) var importWarning: String?
 
-    public init(store: ProfileStore, analyst: String, config: Config = Config(),
-                clock: @escaping @Sendable () -> Int64 = { ProfileStore.nowSeconds() }) {
+    public init(
+        store: ProfileStore, analyst: String, config: Config = Config(),
+        clock: @escaping @Sendable () -> Int64 = { ProfileStore.nowSeconds() }
+    ) {
         self.store = store
         self.analyst = analyst
         self.clock = clock
@@ -29,12 +31,15 @@ public final class Workspace: @unchecked Sendable {
 
     /// Opens the store at `location`. A default store that does not exist yet is created
     /// from the bundled sample, so the first run shows data.
-    public static func open(_ location: StoreLocation, analyst: String, readOnly: Bool = false,
-                            config: Config = Config()) throws -> Workspace {
+    public static func open(
+        _ location: StoreLocation, analyst: String, readOnly: Bool = false,
+        config: Config = Config()
+    ) throws -> Workspace {
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
             try createFromSample(at: location.path, analyst: analyst)
         }
-        return Workspace(store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst, config: config)
+        return Workspace(
+            store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst, config: config)
     }
 
     /// Builds the sample store beside `path` and renames it into place only when complete,
@@ -71,9 +76,11 @@ public final class Workspace: @unchecked Sendable {
     /// customers the import touched, unless the population models are stale (`RefitRule`).
     /// With several files, `options.rejectsPath` names a folder that gets one rejects file
     /// per input (`NAME.rejects.csv`, or `.jsonl`).
-    public func importFiles(_ paths: [String], options: ImportOptions,
-                            progress: (@Sendable (ImportProgress) -> Void)? = nil,
-                            refreshProgress: ((String, Double) -> Void)? = nil) throws -> [ImportSummary] {
+    public func importFiles(
+        _ paths: [String], options: ImportOptions,
+        progress: (@Sendable (ImportProgress) -> Void)? = nil,
+        refreshProgress: ((String, Double) -> Void)? = nil
+    ) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []
         importWarning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
@@ -90,7 +97,8 @@ public final class Workspace: @unchecked Sendable {
             // The files are committed: say what is left to do rather than fail, so nobody
             // imports the same files again.
             logger.error("refresh after import failed", metadata: ["error": "\(type(of: error))"])
-            importWarning = "the files were imported, but updating the figures failed "
+            importWarning =
+                "the files were imported, but updating the figures failed "
                 + "(\(StoreError.friendly(error) ?? "\(error)")); run 'rapport refresh'"
         }
         return summaries
@@ -123,10 +131,12 @@ struct RejectsPlan {
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), !isFolder.boolValue {
-            throw StoreError.invalidArgument("\(target): with several files, --skip-bad names a folder for their rejects")
+            throw StoreError.invalidArgument(
+                "\(target): with several files, --skip-bad names a folder for their rejects")
         }
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: target, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         var used = Set<String>()
         for input in inputs {
             let url = URL(fileURLWithPath: input)

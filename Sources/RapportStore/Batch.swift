@@ -46,14 +46,20 @@ extension ProfileStore {
                 var channel: String?
                 if let p = sqlite3_column_text(stmt, 7) {
                     let s = String(cString: p)
-                    if let c = channels[s] { channel = c } else { channels[s] = s; channel = s }
+                    if let c = channels[s] {
+                        channel = c
+                    } else {
+                        channels[s] = s
+                        channel = s
+                    }
                 }
-                try body(EventFact(
-                    key: sqlite3_column_int64(stmt, 0), customer: sqlite3_column_int64(stmt, 1),
-                    product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
-                    type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
-                    quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
-                    channel: channel, isGift: sqlite3_column_int(stmt, 8) != 0))
+                try body(
+                    EventFact(
+                        key: sqlite3_column_int64(stmt, 0), customer: sqlite3_column_int64(stmt, 1),
+                        product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
+                        type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
+                        quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
+                        channel: channel, isGift: sqlite3_column_int(stmt, 8) != 0))
             }
         }
     }
@@ -105,7 +111,8 @@ extension ProfileStore {
     /// rows for a customer erased meanwhile. Returns the customers left out.
     @discardableResult
     public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark? = nil)
-        throws -> Set<Int64> {
+        throws -> Set<Int64>
+    {
         try requireWritable()
         return try pool.write { db in
             let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
@@ -115,23 +122,37 @@ extension ProfileStore {
                 let keys = Array(skip)
                 for chunk in keys.chunked(500) {
                     let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                    kept += try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
-                                                       arguments: StatementArguments(Array(chunk)))
+                    kept += try MetricsRecord.fetchAll(
+                        db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
+                        arguments: StatementArguments(Array(chunk)))
                 }
                 for name in Schema.metricsIndexNames { try db.execute(sql: "DROP INDEX IF EXISTS \(name)") }
                 try db.execute(sql: "DELETE FROM customer_metrics")
             }
-            let stmt = try RawStatement(db, """
+            let stmt = try RawStatement(
+                db,
+                """
                 INSERT OR REPLACE INTO customer_metrics(customer_id, orders, spend, first_purchase, last_purchase,
                     last_event, recency_days, r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
             func insert(_ m: MetricsRecord) throws {
-                stmt.bind(1, m.customerId); stmt.bind(2, m.orders); stmt.bind(3, m.spend)
-                stmt.bind(4, m.firstPurchase); stmt.bind(5, m.lastPurchase); stmt.bind(6, m.lastEvent)
-                stmt.bind(7, m.recencyDays); stmt.bind(8, m.r); stmt.bind(9, m.f); stmt.bind(10, m.m)
-                stmt.bind(11, m.rfmSegment); stmt.bind(12, m.stage); stmt.bind(13, m.pAlive)
-                stmt.bind(14, m.expected90d); stmt.bind(15, m.clv12m); stmt.bind(16, m.updatedAt)
+                stmt.bind(1, m.customerId)
+                stmt.bind(2, m.orders)
+                stmt.bind(3, m.spend)
+                stmt.bind(4, m.firstPurchase)
+                stmt.bind(5, m.lastPurchase)
+                stmt.bind(6, m.lastEvent)
+                stmt.bind(7, m.recencyDays)
+                stmt.bind(8, m.r)
+                stmt.bind(9, m.f)
+                stmt.bind(10, m.m)
+                stmt.bind(11, m.rfmSegment)
+                stmt.bind(12, m.stage)
+                stmt.bind(13, m.pAlive)
+                stmt.bind(14, m.expected90d)
+                stmt.bind(15, m.clv12m)
+                stmt.bind(16, m.updatedAt)
                 try stmt.run()
             }
             for m in rows where !skip.contains(m.customerId) { try insert(m) }
@@ -153,8 +174,9 @@ extension ProfileStore {
             var out: [Int64] = []
             for chunk in keys.sorted().chunked(500) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                out += try Int64.fetchAll(db, sql: "SELECT id FROM customers WHERE id IN (\(marks)) ORDER BY id",
-                                          arguments: StatementArguments(Array(chunk)))
+                out += try Int64.fetchAll(
+                    db, sql: "SELECT id FROM customers WHERE id IN (\(marks)) ORDER BY id",
+                    arguments: StatementArguments(Array(chunk)))
             }
             return out
         }
@@ -162,18 +184,22 @@ extension ProfileStore {
 
     public func changeMark() throws -> ChangeMark {
         try pool.read { db in
-            ChangeMark(audit: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
-                       event: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
+            ChangeMark(
+                audit: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
+                event: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
         }
     }
 
     /// Customers with an audited change (gift, clear-history, erasure...) or a new event after `mark`.
     static func customersChanged(_ db: Database, since mark: ChangeMark) throws -> Set<Int64> {
-        let audited = try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL
-            """, arguments: [mark.audit])
-        let added = try Int64.fetchAll(db, sql: "SELECT DISTINCT customer_id FROM events WHERE id > ?",
-                                       arguments: [mark.event])
+        let audited = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL
+                """, arguments: [mark.audit])
+        let added = try Int64.fetchAll(
+            db, sql: "SELECT DISTINCT customer_id FROM events WHERE id > ?",
+            arguments: [mark.event])
         return Set(audited).union(added)
     }
 
@@ -182,7 +208,8 @@ extension ProfileStore {
     /// Returns how many rows were written.
     @discardableResult
     public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
-        throws -> (written: Int, skipped: Set<Int64>) {
+        throws -> (written: Int, skipped: Set<Int64>)
+    {
         // A refresh lists customers in key order already; sorting a copy would double the memory.
         let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
         let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
@@ -239,12 +266,13 @@ extension ProfileStore {
                 let rc = sqlite3_step(stmt)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
-                try body(MetricsRecord(
-                    customerId: int(0)!, orders: Int(int(1) ?? 0), spend: real(2) ?? 0, firstPurchase: int(3),
-                    lastPurchase: int(4), lastEvent: int(5), recencyDays: int(6).map(Int.init),
-                    r: int(7).map(Int.init), f: int(8).map(Int.init), m: int(9).map(Int.init),
-                    rfmSegment: text(10), stage: text(11), pAlive: real(12), expected90d: real(13),
-                    clv12m: real(14), updatedAt: int(15) ?? 0))
+                try body(
+                    MetricsRecord(
+                        customerId: int(0)!, orders: Int(int(1) ?? 0), spend: real(2) ?? 0, firstPurchase: int(3),
+                        lastPurchase: int(4), lastEvent: int(5), recencyDays: int(6).map(Int.init),
+                        r: int(7).map(Int.init), f: int(8).map(Int.init), m: int(9).map(Int.init),
+                        rfmSegment: text(10), stage: text(11), pAlive: real(12), expected90d: real(13),
+                        clv12m: real(14), updatedAt: int(15) ?? 0))
             }
         }
     }
@@ -280,38 +308,48 @@ extension ProfileStore {
         try requireWritable()
         try pool.write { db in
             for (name, value) in entries {
-                try db.execute(sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
-                               arguments: [name, value, now])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
+                    arguments: [name, value, now])
             }
         }
     }
 
     public func modelState(_ name: String) throws -> Data? {
-        try pool.read { db in try Data.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = ?", arguments: [name]) }
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = ?", arguments: [name])
+        }
     }
 
     public func replaceSegmentMembers(segment name: String, customers: [Int64]) throws {
         try requireWritable()
         try pool.write { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name]) else {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name])
+            else {
                 throw StoreError.invalidArgument("no segment named '\(name)'")
             }
             try db.execute(sql: "DELETE FROM segment_members WHERE segment_id = ?", arguments: [id])
             let stmt = try RawStatement(db, "INSERT INTO segment_members(segment_id, customer_id) VALUES (?,?)")
-            for c in customers { stmt.bind(1, id); stmt.bind(2, c); try stmt.run() }
+            for c in customers {
+                stmt.bind(1, id)
+                stmt.bind(2, c)
+                try stmt.run()
+            }
             try db.execute(sql: "UPDATE segments SET member_count = ? WHERE id = ?", arguments: [customers.count, id])
         }
     }
 
     public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListRow] {
         try pool.read { db in
-            try CustomerListRow.fetchAll(db, sql: """
-                SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
-                       m.orders, m.spend, m.clv_12m
-                FROM segments s JOIN segment_members sm ON sm.segment_id = s.id
-                JOIN customers c ON c.id = sm.customer_id LEFT JOIN customer_metrics m ON m.customer_id = c.id
-                WHERE s.name = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ? OFFSET ?
-                """, arguments: [name, limit, offset])
+            try CustomerListRow.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
+                           m.orders, m.spend, m.clv_12m
+                    FROM segments s JOIN segment_members sm ON sm.segment_id = s.id
+                    JOIN customers c ON c.id = sm.customer_id LEFT JOIN customer_metrics m ON m.customer_id = c.id
+                    WHERE s.name = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ? OFFSET ?
+                    """, arguments: [name, limit, offset])
         }
     }
 
@@ -330,7 +368,11 @@ extension ProfileStore {
     /// by imports, so no scan of the events table is needed.
     public func latestEventTime() throws -> Int64? {
         try pool.read { db in
-            if let t = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'") { return t }
+            if let t = try Int64.fetchOne(
+                db, sql: "SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'")
+            {
+                return t
+            }
             return try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events")
         }
     }
@@ -350,10 +392,11 @@ extension ProfileStore {
             try db.execute(sql: "DELETE FROM model_state WHERE name = 'latest_event_time'")
             return nil
         }
-        try db.execute(sql: """
-            INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
-            ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            """, arguments: [String(latest), now])
+        try db.execute(
+            sql: """
+                INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
+                ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """, arguments: [String(latest), now])
         return latest
     }
 
@@ -361,9 +404,11 @@ extension ProfileStore {
     /// those events could have set it, since the recompute scans every event.
     static func lowerLatestEventTime(_ db: Database, removed: Int64?, now: Int64) throws {
         guard let removed else { return }
-        let stored = try Int64.fetchOne(db, sql: """
-            SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
-            """)
+        let stored = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
+                """)
         if let stored, removed < stored { return }
         try recomputeLatestEventTime(db, now: now)
     }
@@ -382,7 +427,8 @@ extension ProfileStore {
 extension ProfileStore {
     /// Every customer's metrics row (batch passes only).
     public func allMetrics() throws -> [MetricsRecord] {
-        try pool.read { db in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics ORDER BY customer_id") }
+        try pool.read { db in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics ORDER BY customer_id")
+        }
     }
 }
 
@@ -403,16 +449,19 @@ extension ProfileStore {
     /// so this reads a range of the primary key, not the whole table.
     public func customersWithoutMetrics() throws -> [Int64] {
         try pool.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT id FROM customers
-                WHERE id > (SELECT COALESCE(MAX(customer_id), 0) FROM customer_metrics) ORDER BY id
-                """)
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM customers
+                    WHERE id > (SELECT COALESCE(MAX(customer_id), 0) FROM customer_metrics) ORDER BY id
+                    """)
         }
     }
 
     /// The customer records, metrics and stated preferences of some customers, for rules.
     public func ruleFacts(customers keys: [Int64]) throws
-        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]]) {
+        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]])
+    {
         try pool.read { db in
             var customers: [CustomerRecord] = []
             var metrics: [Int64: MetricsRecord] = [:]
@@ -420,14 +469,19 @@ extension ProfileStore {
             for chunk in keys.chunked(500) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let args = StatementArguments(chunk)
-                customers += try CustomerRecord.fetchAll(db, sql: "SELECT * FROM customers WHERE id IN (\(marks))",
-                                                         arguments: args)
-                for m in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
-                                                    arguments: args) {
+                customers += try CustomerRecord.fetchAll(
+                    db, sql: "SELECT * FROM customers WHERE id IN (\(marks))",
+                    arguments: args)
+                for m in try MetricsRecord.fetchAll(
+                    db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
+                    arguments: args)
+                {
                     metrics[m.customerId] = m
                 }
                 for p in try StatedPreferenceRecord.fetchAll(
-                    db, sql: "SELECT * FROM stated_preferences WHERE customer_id IN (\(marks)) ORDER BY id", arguments: args) {
+                    db, sql: "SELECT * FROM stated_preferences WHERE customer_id IN (\(marks)) ORDER BY id",
+                    arguments: args)
+                {
                     stated[p.customerId, default: []].append(p)
                 }
             }
@@ -439,16 +493,27 @@ extension ProfileStore {
     public func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws {
         try requireWritable()
         try pool.write { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name]) else {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name])
+            else {
                 throw StoreError.invalidArgument("no segment named '\(name)'")
             }
-            let add = try RawStatement(db, "INSERT OR IGNORE INTO segment_members(segment_id, customer_id) VALUES (?,?)")
-            for c in members { add.bind(1, id); add.bind(2, c); try add.run() }
+            let add = try RawStatement(
+                db, "INSERT OR IGNORE INTO segment_members(segment_id, customer_id) VALUES (?,?)")
+            for c in members {
+                add.bind(1, id)
+                add.bind(2, c)
+                try add.run()
+            }
             let remove = try RawStatement(db, "DELETE FROM segment_members WHERE segment_id = ? AND customer_id = ?")
-            for c in nonMembers { remove.bind(1, id); remove.bind(2, c); try remove.run() }
-            try db.execute(sql: """
-                UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
-                """, arguments: [id, id])
+            for c in nonMembers {
+                remove.bind(1, id)
+                remove.bind(2, c)
+                try remove.run()
+            }
+            try db.execute(
+                sql: """
+                    UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
+                    """, arguments: [id, id])
         }
     }
 }

@@ -48,8 +48,9 @@ public final class ProfileStore: @unchecked Sendable {
         if !exists {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                       attributes: [.posixPermissions: 0o700])
+                try fm.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             }
             // Create the file ourselves so its mode is 0600 before SQLite writes anything.
             let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
@@ -85,7 +86,8 @@ public final class ProfileStore: @unchecked Sendable {
         } else {
             let applied = try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
             if !applied {
-                throw StoreError.cannotOpen(path: path, reason: "store needs a migration; open it once without --read-only")
+                throw StoreError.cannotOpen(
+                    path: path, reason: "store needs a migration; open it once without --read-only")
             }
         }
     }
@@ -174,7 +176,8 @@ extension StoreError {
         guard let e = error as? DatabaseError else { return nil }
         switch e.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return "the store is busy with another analyst's write (waited \(Int(BusyWait.limit)) s); nothing was changed, try again"
+            return
+                "the store is busy with another analyst's write (waited \(Int(BusyWait.limit)) s); nothing was changed, try again"
         case .SQLITE_READONLY:
             return "the store cannot be written (read-only file or folder); nothing was changed"
         case .SQLITE_FULL:
@@ -182,7 +185,8 @@ extension StoreError {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return "the store file is damaged or is not a Rapport store"
         case .SQLITE_CONSTRAINT:
-            return "the change conflicts with a concurrent one (\(e.message ?? "constraint")); nothing was changed, try again"
+            return
+                "the change conflicts with a concurrent one (\(e.message ?? "constraint")); nothing was changed, try again"
         default:
             return "the store could not complete the operation (\(e.resultCode.primaryResultCode)); nothing was changed"
         }

@@ -68,9 +68,15 @@ public struct CustomerQuery: Sendable, Equatable {
     public var sort: CustomerSort
     /// A saved rule segment's members only.
     public var ruleSegment: String?
-    public init(text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
-                ruleSegment: String? = nil) {
-        self.text = text; self.segment = segment; self.stage = stage; self.sort = sort; self.ruleSegment = ruleSegment
+    public init(
+        text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
+        ruleSegment: String? = nil
+    ) {
+        self.text = text
+        self.segment = segment
+        self.stage = stage
+        self.sort = sort
+        self.ruleSegment = ruleSegment
     }
 }
 
@@ -100,20 +106,24 @@ extension ProfileStore {
     /// A customer's events, oldest first (file order among equal times).
     public func events(customer key: Int64) throws -> [EventRow] {
         try pool.read { db in
-            try EventRow.fetchAll(db, sql: """
-                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
-                WHERE e.customer_id = ? ORDER BY e.time, e.id
-                """, arguments: [key])
+            try EventRow.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
+                    WHERE e.customer_id = ? ORDER BY e.time, e.id
+                    """, arguments: [key])
         }
     }
 
     public func event(displayId: String) throws -> EventRow? {
         try pool.read { db in
             guard let key = try Self.eventKey(db, displayId) else { return nil }
-            return try EventRow.fetchOne(db, sql: """
-                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
-                WHERE e.id = ?
-                """, arguments: [key])
+            return try EventRow.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
+                    WHERE e.id = ?
+                    """, arguments: [key])
         }
     }
 
@@ -125,7 +135,8 @@ extension ProfileStore {
 
     public func notes(customer key: Int64) throws -> [NoteRecord] {
         try pool.read { db in
-            try NoteRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "time DESC, id DESC").fetchAll(db)
+            try NoteRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "time DESC, id DESC").fetchAll(
+                db)
         }
     }
 
@@ -152,7 +163,9 @@ extension ProfileStore {
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try pool.read { db in
             if let key {
-                return try AuditEntry.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id DESC").limit(limit).fetchAll(db)
+                return try AuditEntry.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id DESC").limit(
+                    limit
+                ).fetchAll(db)
             }
             return try AuditEntry.order(sql: "id DESC").limit(limit).fetchAll(db)
         }
@@ -172,10 +185,18 @@ extension ProfileStore {
             clauses.append("(c.name COLLATE NOCASE >= ? AND c.name COLLATE NOCASE < ?)")
             args += [text, upper]
         }
-        if let s = q.segment { clauses.append("m.rfm_segment = ?"); args += [s] }
-        if let s = q.stage { clauses.append("m.stage = ?"); args += [s] }
+        if let s = q.segment {
+            clauses.append("m.rfm_segment = ?")
+            args += [s]
+        }
+        if let s = q.stage {
+            clauses.append("m.stage = ?")
+            args += [s]
+        }
         if let s = q.ruleSegment {
-            clauses.append("c.id IN (SELECT sm.customer_id FROM segment_members sm JOIN segments s ON s.id = sm.segment_id WHERE s.name = ?)")
+            clauses.append(
+                "c.id IN (SELECT sm.customer_id FROM segment_members sm JOIN segments s ON s.id = sm.segment_id WHERE s.name = ?)"
+            )
             args += [s]
         }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
@@ -210,9 +231,11 @@ extension ProfileStore {
 
     /// A page of the customer list. Deep pages near the end are read backwards, so the cost
     /// is bounded by the distance to the nearer end of the list.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow] {
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow]
+    {
         let (filter, args) = Self.listFilter(q)
-        let from = Self.drivesFromMatches(q, total: total)
+        let from =
+            Self.drivesFromMatches(q, total: total)
             ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
             : Self.listFrom(q, forceIndex: total != nil && !q.text.trimmingCharacters(in: .whitespaces).isEmpty)
         return try pool.read { db in
@@ -224,11 +247,13 @@ extension ProfileStore {
                 lim = max(0, min(limit, total - offset))
                 off = max(0, total - offset - lim)
             }
-            let rows = try CustomerListRow.fetchAll(db, sql: """
-                SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
-                       m.orders, m.spend, m.clv_12m
-                FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed)) LIMIT ? OFFSET ?
-                """, arguments: args + [lim, off])
+            let rows = try CustomerListRow.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
+                           m.orders, m.spend, m.clv_12m
+                    FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed)) LIMIT ? OFFSET ?
+                    """, arguments: args + [lim, off])
             return reversed ? rows.reversed() : rows
         }
     }
@@ -246,23 +271,35 @@ extension ProfileStore {
             let text = q.text.trimmingCharacters(in: .whitespaces)
             if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil {
                 // Every search row is a customer: count the matches without joining them.
-                return try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM (SELECT rowid FROM customers_search WHERE customers_search MATCH ?\(limit))
-                    """, arguments: args) ?? 0
+                return try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM (SELECT rowid FROM customers_search WHERE customers_search MATCH ?\(limit))
+                        """, arguments: args) ?? 0
             }
-            let from = q.segment == nil && q.stage == nil
+            let from =
+                q.segment == nil && q.stage == nil
                 ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
         }
     }
 
     /// Counts of customers per RFM segment and per lifecycle stage.
     public func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)]) {
         try pool.read { db in
-            let rfm = try Row.fetchAll(db, sql: "SELECT rfm_segment, COUNT(*) FROM customer_metrics WHERE rfm_segment IS NOT NULL GROUP BY rfm_segment ORDER BY 2 DESC")
-                .map { ($0[0] as String, $0[1] as Int) }
-            let stages = try Row.fetchAll(db, sql: "SELECT stage, COUNT(*) FROM customer_metrics WHERE stage IS NOT NULL GROUP BY stage ORDER BY 2 DESC")
-                .map { ($0[0] as String, $0[1] as Int) }
+            let rfm = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT rfm_segment, COUNT(*) FROM customer_metrics WHERE rfm_segment IS NOT NULL GROUP BY rfm_segment ORDER BY 2 DESC"
+            )
+            .map { ($0[0] as String, $0[1] as Int) }
+            let stages = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT stage, COUNT(*) FROM customer_metrics WHERE stage IS NOT NULL GROUP BY stage ORDER BY 2 DESC"
+            )
+            .map { ($0[0] as String, $0[1] as Int) }
             return (rfm, stages)
         }
     }

@@ -32,21 +32,35 @@ public struct CustomerRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     /// Extra columns of the customers file, as a JSON object of strings.
     public var attributes: String?
 
-    public init(id: Int64? = nil, externalId: String, name: String? = nil, email: String? = nil,
-                phone: String? = nil, birthYear: Int? = nil, gender: String? = nil, city: String? = nil,
-                country: String? = nil, signupTime: Int64? = nil, statedChannel: String? = nil,
-                consentPersonalization: Bool? = nil, consentEmail: Bool? = nil, consentSms: Bool? = nil,
-                consentPush: Bool? = nil, attributes: String? = nil) {
-        self.id = id; self.externalId = externalId; self.name = name; self.email = email
-        self.phone = phone; self.birthYear = birthYear; self.gender = gender; self.city = city
-        self.country = country; self.signupTime = signupTime; self.statedChannel = statedChannel
-        self.consentPersonalization = consentPersonalization; self.consentEmail = consentEmail
-        self.consentSms = consentSms; self.consentPush = consentPush; self.attributes = attributes
+    public init(
+        id: Int64? = nil, externalId: String, name: String? = nil, email: String? = nil,
+        phone: String? = nil, birthYear: Int? = nil, gender: String? = nil, city: String? = nil,
+        country: String? = nil, signupTime: Int64? = nil, statedChannel: String? = nil,
+        consentPersonalization: Bool? = nil, consentEmail: Bool? = nil, consentSms: Bool? = nil,
+        consentPush: Bool? = nil, attributes: String? = nil
+    ) {
+        self.id = id
+        self.externalId = externalId
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.birthYear = birthYear
+        self.gender = gender
+        self.city = city
+        self.country = country
+        self.signupTime = signupTime
+        self.statedChannel = statedChannel
+        self.consentPersonalization = consentPersonalization
+        self.consentEmail = consentEmail
+        self.consentSms = consentSms
+        self.consentPush = consentPush
+        self.attributes = attributes
     }
 
     public var attributeDictionary: [String: String] {
         guard let a = attributes, let d = a.data(using: .utf8),
-              let obj = try? JSONDecoder().decode([String: String].self, from: d) else { return [:] }
+            let obj = try? JSONDecoder().decode([String: String].self, from: d)
+        else { return [:] }
         return obj
     }
 }
@@ -64,10 +78,17 @@ public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var price: Double?
     public var replenishDays: Int?
 
-    public init(id: Int64? = nil, externalId: String, title: String = "", category: String = "",
-                brand: String = "", price: Double? = nil, replenishDays: Int? = nil) {
-        self.id = id; self.externalId = externalId; self.title = title; self.category = category
-        self.brand = brand; self.price = price; self.replenishDays = replenishDays
+    public init(
+        id: Int64? = nil, externalId: String, title: String = "", category: String = "",
+        brand: String = "", price: Double? = nil, replenishDays: Int? = nil
+    ) {
+        self.id = id
+        self.externalId = externalId
+        self.title = title
+        self.category = category
+        self.brand = brand
+        self.price = price
+        self.replenishDays = replenishDays
     }
 }
 
@@ -75,9 +96,20 @@ public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 /// Decoded by column position, not through Codable: a profile reads thousands of these.
 public struct EventRow: Sendable, Equatable, FetchableRecord {
     public init(row: Row) {
-        id = row[0]; externalId = row[1]; customerId = row[2]; productId = row[3]; productExternalId = row[4]
-        productTitle = row[5]; productCategory = row[6]; type = row[7]; time = row[8]; quantity = row[9]
-        amount = row[10]; channel = row[11]; isGift = row[12]; giftNote = row[13]
+        id = row[0]
+        externalId = row[1]
+        customerId = row[2]
+        productId = row[3]
+        productExternalId = row[4]
+        productTitle = row[5]
+        productCategory = row[6]
+        type = row[7]
+        time = row[8]
+        quantity = row[9]
+        amount = row[10]
+        channel = row[11]
+        isGift = row[12]
+        giftNote = row[13]
     }
 
     public var id: Int64
@@ -154,15 +186,28 @@ public struct MetricsRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var clv12m: Double?
     public var updatedAt: Int64
 
-    public init(customerId: Int64, orders: Int = 0, spend: Double = 0, firstPurchase: Int64? = nil,
-                lastPurchase: Int64? = nil, lastEvent: Int64? = nil, recencyDays: Int? = nil,
-                r: Int? = nil, f: Int? = nil, m: Int? = nil, rfmSegment: String? = nil,
-                stage: String? = nil, pAlive: Double? = nil, expected90d: Double? = nil,
-                clv12m: Double? = nil, updatedAt: Int64) {
-        self.customerId = customerId; self.orders = orders; self.spend = spend
-        self.firstPurchase = firstPurchase; self.lastPurchase = lastPurchase; self.lastEvent = lastEvent
-        self.recencyDays = recencyDays; self.r = r; self.f = f; self.m = m; self.rfmSegment = rfmSegment
-        self.stage = stage; self.pAlive = pAlive; self.expected90d = expected90d; self.clv12m = clv12m
+    public init(
+        customerId: Int64, orders: Int = 0, spend: Double = 0, firstPurchase: Int64? = nil,
+        lastPurchase: Int64? = nil, lastEvent: Int64? = nil, recencyDays: Int? = nil,
+        r: Int? = nil, f: Int? = nil, m: Int? = nil, rfmSegment: String? = nil,
+        stage: String? = nil, pAlive: Double? = nil, expected90d: Double? = nil,
+        clv12m: Double? = nil, updatedAt: Int64
+    ) {
+        self.customerId = customerId
+        self.orders = orders
+        self.spend = spend
+        self.firstPurchase = firstPurchase
+        self.lastPurchase = lastPurchase
+        self.lastEvent = lastEvent
+        self.recencyDays = recencyDays
+        self.r = r
+        self.f = f
+        self.m = m
+        self.rfmSegment = rfmSegment
+        self.stage = stage
+        self.pAlive = pAlive
+        self.expected90d = expected90d
+        self.clv12m = clv12m
         self.updatedAt = updatedAt
     }
 

@@ -11,166 +11,171 @@ enum Schema {
         "CREATE INDEX metrics_by_clv ON customer_metrics(clv_12m DESC, customer_id)",
         "CREATE INDEX metrics_by_recency ON customer_metrics(recency_days, customer_id)",
         "CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id)",
-        "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id)",
+        "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id)"
     ]
     static var metricsIndexNames: [String] { metricsIndexes.map { String($0.split(separator: " ")[2]) } }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-            CREATE TABLE customers(
-                id INTEGER PRIMARY KEY,
-                external_id TEXT NOT NULL UNIQUE,
-                name TEXT, email TEXT, phone TEXT,
-                birth_year INTEGER, gender TEXT, city TEXT, country TEXT,
-                signup_time INTEGER, stated_channel TEXT,
-                consent_personalization INTEGER, consent_email INTEGER,
-                consent_sms INTEGER, consent_push INTEGER,
-                attributes TEXT
-            );
-            CREATE TABLE products(
-                id INTEGER PRIMARY KEY,
-                external_id TEXT NOT NULL UNIQUE,
-                title TEXT NOT NULL DEFAULT '',
-                category TEXT NOT NULL DEFAULT '',
-                brand TEXT NOT NULL DEFAULT '',
-                price REAL,
-                replenish_days INTEGER
-            );
-            CREATE TABLE events(
-                id INTEGER PRIMARY KEY,
-                external_id TEXT,
-                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-                product_id INTEGER REFERENCES products(id),
-                type INTEGER NOT NULL,
-                time INTEGER NOT NULL,
-                quantity INTEGER NOT NULL DEFAULT 1,
-                amount REAL NOT NULL DEFAULT 0,
-                channel TEXT,
-                is_gift INTEGER NOT NULL DEFAULT 0,
-                gift_note TEXT,
-                content_hash INTEGER
-            );
-            CREATE UNIQUE INDEX events_by_external_id ON events(external_id);
-            CREATE UNIQUE INDEX events_by_content ON events(content_hash) WHERE content_hash IS NOT NULL;
-            CREATE INDEX events_by_customer_time ON events(customer_id, time);
-            CREATE TABLE stated_preferences(
-                id INTEGER PRIMARY KEY,
-                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-                polarity TEXT NOT NULL CHECK (polarity IN ('like','dislike')),
-                kind TEXT NOT NULL CHECK (kind IN ('category','brand','product')),
-                value TEXT NOT NULL
-            );
-            CREATE INDEX stated_preferences_by_customer ON stated_preferences(customer_id);
-            CREATE TABLE notes(
-                id INTEGER PRIMARY KEY,
-                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-                time INTEGER NOT NULL,
-                analyst TEXT NOT NULL,
-                text TEXT NOT NULL
-            );
-            CREATE INDEX notes_by_customer ON notes(customer_id, time);
-            CREATE TABLE segments(
-                id INTEGER PRIMARY KEY,
-                name TEXT NOT NULL UNIQUE,
-                rule TEXT NOT NULL,
-                created_at INTEGER NOT NULL,
-                analyst TEXT NOT NULL,
-                member_count INTEGER
-            );
-            CREATE TABLE customer_metrics(
-                customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
-                orders INTEGER NOT NULL DEFAULT 0,
-                spend REAL NOT NULL DEFAULT 0,
-                first_purchase INTEGER,
-                last_purchase INTEGER,
-                last_event INTEGER,
-                recency_days INTEGER,
-                r INTEGER, f INTEGER, m INTEGER,
-                rfm_segment TEXT,
-                stage TEXT,
-                p_alive REAL,
-                expected_90d REAL,
-                clv_12m REAL,
-                updated_at INTEGER NOT NULL
-            );
-            CREATE INDEX metrics_by_segment ON customer_metrics(rfm_segment);
-            CREATE INDEX metrics_by_stage ON customer_metrics(stage);
-            CREATE TABLE segment_members(
-                segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
-                customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-                PRIMARY KEY(segment_id, customer_id)
-            ) WITHOUT ROWID;
-            CREATE INDEX segment_members_by_customer ON segment_members(customer_id);
-            CREATE TABLE item_neighbors(
-                product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
-                neighbor_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
-                weight REAL NOT NULL,
-                PRIMARY KEY(product_id, neighbor_id)
-            ) WITHOUT ROWID;
-            CREATE TABLE model_state(
-                name TEXT PRIMARY KEY,
-                value BLOB NOT NULL,
-                updated_at INTEGER NOT NULL
-            );
-            CREATE TABLE audit_log(
-                id INTEGER PRIMARY KEY,
-                time INTEGER NOT NULL,
-                analyst TEXT NOT NULL,
-                action TEXT NOT NULL,
-                customer_id INTEGER,
-                customer_ref TEXT,
-                details TEXT NOT NULL DEFAULT '{}'
-            );
-            CREATE INDEX audit_by_customer ON audit_log(customer_id, time);
-            """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE customers(
+                        id INTEGER PRIMARY KEY,
+                        external_id TEXT NOT NULL UNIQUE,
+                        name TEXT, email TEXT, phone TEXT,
+                        birth_year INTEGER, gender TEXT, city TEXT, country TEXT,
+                        signup_time INTEGER, stated_channel TEXT,
+                        consent_personalization INTEGER, consent_email INTEGER,
+                        consent_sms INTEGER, consent_push INTEGER,
+                        attributes TEXT
+                    );
+                    CREATE TABLE products(
+                        id INTEGER PRIMARY KEY,
+                        external_id TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL DEFAULT '',
+                        category TEXT NOT NULL DEFAULT '',
+                        brand TEXT NOT NULL DEFAULT '',
+                        price REAL,
+                        replenish_days INTEGER
+                    );
+                    CREATE TABLE events(
+                        id INTEGER PRIMARY KEY,
+                        external_id TEXT,
+                        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                        product_id INTEGER REFERENCES products(id),
+                        type INTEGER NOT NULL,
+                        time INTEGER NOT NULL,
+                        quantity INTEGER NOT NULL DEFAULT 1,
+                        amount REAL NOT NULL DEFAULT 0,
+                        channel TEXT,
+                        is_gift INTEGER NOT NULL DEFAULT 0,
+                        gift_note TEXT,
+                        content_hash INTEGER
+                    );
+                    CREATE UNIQUE INDEX events_by_external_id ON events(external_id);
+                    CREATE UNIQUE INDEX events_by_content ON events(content_hash) WHERE content_hash IS NOT NULL;
+                    CREATE INDEX events_by_customer_time ON events(customer_id, time);
+                    CREATE TABLE stated_preferences(
+                        id INTEGER PRIMARY KEY,
+                        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                        polarity TEXT NOT NULL CHECK (polarity IN ('like','dislike')),
+                        kind TEXT NOT NULL CHECK (kind IN ('category','brand','product')),
+                        value TEXT NOT NULL
+                    );
+                    CREATE INDEX stated_preferences_by_customer ON stated_preferences(customer_id);
+                    CREATE TABLE notes(
+                        id INTEGER PRIMARY KEY,
+                        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                        time INTEGER NOT NULL,
+                        analyst TEXT NOT NULL,
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX notes_by_customer ON notes(customer_id, time);
+                    CREATE TABLE segments(
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        rule TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        analyst TEXT NOT NULL,
+                        member_count INTEGER
+                    );
+                    CREATE TABLE customer_metrics(
+                        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                        orders INTEGER NOT NULL DEFAULT 0,
+                        spend REAL NOT NULL DEFAULT 0,
+                        first_purchase INTEGER,
+                        last_purchase INTEGER,
+                        last_event INTEGER,
+                        recency_days INTEGER,
+                        r INTEGER, f INTEGER, m INTEGER,
+                        rfm_segment TEXT,
+                        stage TEXT,
+                        p_alive REAL,
+                        expected_90d REAL,
+                        clv_12m REAL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX metrics_by_segment ON customer_metrics(rfm_segment);
+                    CREATE INDEX metrics_by_stage ON customer_metrics(stage);
+                    CREATE TABLE segment_members(
+                        segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                        customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                        PRIMARY KEY(segment_id, customer_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX segment_members_by_customer ON segment_members(customer_id);
+                    CREATE TABLE item_neighbors(
+                        product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                        neighbor_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                        weight REAL NOT NULL,
+                        PRIMARY KEY(product_id, neighbor_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE model_state(
+                        name TEXT PRIMARY KEY,
+                        value BLOB NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE audit_log(
+                        id INTEGER PRIMARY KEY,
+                        time INTEGER NOT NULL,
+                        analyst TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        customer_id INTEGER,
+                        customer_ref TEXT,
+                        details TEXT NOT NULL DEFAULT '{}'
+                    );
+                    CREATE INDEX audit_by_customer ON audit_log(customer_id, time);
+                    """)
         }
         m.registerMigration("v2-browsing") { db in
             // Indexes for every sort of the customer list, so a page never sorts the table.
-            try db.execute(sql: """
-            CREATE INDEX customers_by_name ON customers(name COLLATE NOCASE, id);
-            CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE);
-            DROP INDEX metrics_by_segment;
-            DROP INDEX metrics_by_stage;
-            """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX customers_by_name ON customers(name COLLATE NOCASE, id);
+                    CREATE INDEX customers_by_email ON customers(email COLLATE NOCASE);
+                    DROP INDEX metrics_by_segment;
+                    DROP INDEX metrics_by_stage;
+                    """)
             for sql in metricsIndexes { try db.execute(sql: sql) }
             // Substring search on name, email and id: a trigram index over the customers
             // table (external content, so the text is not stored twice), kept in step by triggers.
-            try db.execute(sql: """
-            CREATE VIRTUAL TABLE customers_search USING fts5(
-                name, email, external_id, content='customers', content_rowid='id', tokenize='trigram');
-            INSERT INTO customers_search(customers_search) VALUES ('rebuild');
-            \(searchInsertTrigger);
-            CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
-                INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
-                VALUES ('delete', old.id, old.name, old.email, old.external_id);
-            END;
-            CREATE TRIGGER customers_search_update AFTER UPDATE OF name, email, external_id ON customers BEGIN
-                INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
-                VALUES ('delete', old.id, old.name, old.email, old.external_id);
-                INSERT INTO customers_search(rowid, name, email, external_id)
-                VALUES (new.id, new.name, new.email, new.external_id);
-            END;
-            """)
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE customers_search USING fts5(
+                        name, email, external_id, content='customers', content_rowid='id', tokenize='trigram');
+                    INSERT INTO customers_search(customers_search) VALUES ('rebuild');
+                    \(searchInsertTrigger);
+                    CREATE TRIGGER customers_search_delete AFTER DELETE ON customers BEGIN
+                        INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
+                        VALUES ('delete', old.id, old.name, old.email, old.external_id);
+                    END;
+                    CREATE TRIGGER customers_search_update AFTER UPDATE OF name, email, external_id ON customers BEGIN
+                        INSERT INTO customers_search(customers_search, rowid, name, email, external_id)
+                        VALUES ('delete', old.id, old.name, old.email, old.external_id);
+                        INSERT INTO customers_search(rowid, name, email, external_id)
+                        VALUES (new.id, new.name, new.email, new.external_id);
+                    END;
+                    """)
         }
         m.registerMigration("v3-neighbor-lists") { db in
             // One row per product with its neighbours packed in a blob: a refresh writes 50k
             // rows instead of 5M, and a session reads them in a fraction of the time. The
             // neighbours of a store fitted before this are moved over, so nothing is refitted.
-            try db.execute(sql: """
-            CREATE TABLE item_neighbor_lists(
-                product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
-                neighbors BLOB NOT NULL
-            );
-            """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE item_neighbor_lists(
+                        product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+                        neighbors BLOB NOT NULL
+                    );
+                    """)
             var lists: [Int64: [(Int64, Double)]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT product_id, neighbor_id, weight FROM item_neighbors") {
                 lists[row[0], default: []].append((row[1], row[2]))
             }
             for (product, list) in lists {
-                try db.execute(sql: "INSERT INTO item_neighbor_lists(product_id, neighbors) VALUES (?, ?)",
-                               arguments: [product, NeighborBlob.encode(list.sorted { $0.1 > $1.1 })])
+                try db.execute(
+                    sql: "INSERT INTO item_neighbor_lists(product_id, neighbors) VALUES (?, ?)",
+                    arguments: [product, NeighborBlob.encode(list.sorted { $0.1 > $1.1 })])
             }
             try db.execute(sql: "DROP TABLE item_neighbors")
         }

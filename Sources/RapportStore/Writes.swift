@@ -7,7 +7,8 @@ public struct Actor: Sendable {
     public var now: Int64
     /// `now` comes from the caller's clock, so tests and the service decide what time it is.
     public init(analyst: String, now: Int64) {
-        self.analyst = analyst; self.now = now
+        self.analyst = analyst
+        self.now = now
     }
 }
 
@@ -17,7 +18,10 @@ public struct HistoryRange: Sendable, Codable, Equatable {
     public var since: Int64?
     /// Only these event type names (nil: every type).
     public var types: [String]?
-    public init(since: Int64? = nil, types: [String]? = nil) { self.since = since; self.types = types }
+    public init(since: Int64? = nil, types: [String]? = nil) {
+        self.since = since
+        self.types = types
+    }
 }
 
 public struct GiftChange: Sendable, Equatable {
@@ -29,13 +33,17 @@ public struct GiftChange: Sendable, Equatable {
 extension ProfileStore {
     /// Appends one audit entry. Only called inside a write transaction, so the entry and the
     /// change it describes land together or not at all.
-    static func audit(_ db: Database, _ actor: Actor, _ action: String, customer: Int64?,
-                      customerRef: String?, details: [String: String] = [:]) throws {
+    static func audit(
+        _ db: Database, _ actor: Actor, _ action: String, customer: Int64?,
+        customerRef: String?, details: [String: String] = [:]
+    ) throws {
         let json = try JSONEncoder.sorted.encode(details)
-        try db.execute(sql: """
-            INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
-            VALUES (?,?,?,?,?,?)
-            """, arguments: [actor.now, actor.analyst, action, customer, customerRef, String(decoding: json, as: UTF8.self)])
+        try db.execute(
+            sql: """
+                INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
+                VALUES (?,?,?,?,?,?)
+                """,
+            arguments: [actor.now, actor.analyst, action, customer, customerRef, String(decoding: json, as: UTF8.self)])
     }
 
     /// Finds an event by the id people see: its file event id, or `#key` for events without one.
@@ -52,20 +60,25 @@ extension ProfileStore {
         try requireWritable()
         return try pool.write { db in
             guard let key = try Self.eventKey(db, displayId),
-                  let row = try Row.fetchOne(db, sql: """
-                    SELECT e.customer_id, e.type, c.external_id FROM events e JOIN customers c ON c.id = e.customer_id
-                    WHERE e.id = ?
-                    """, arguments: [key]) else {
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT e.customer_id, e.type, c.external_id FROM events e JOIN customers c ON c.id = e.customer_id
+                        WHERE e.id = ?
+                        """, arguments: [key])
+            else {
                 throw StoreError.unknownEvent(displayId)
             }
             let customer: Int64 = row[0]
             guard (row[1] as Int) == 0 else { throw StoreError.notAPurchase(displayId) }
-            try db.execute(sql: "UPDATE events SET is_gift = ?, gift_note = ? WHERE id = ?",
-                           arguments: [isGift, isGift ? note : nil, key])
+            try db.execute(
+                sql: "UPDATE events SET is_gift = ?, gift_note = ? WHERE id = ?",
+                arguments: [isGift, isGift ? note : nil, key])
             var details = ["event": displayId]
             if let note, isGift { details["note"] = note }
-            try Self.audit(db, actor, isGift ? "gift.flag" : "gift.unflag", customer: customer,
-                           customerRef: row[2], details: details)
+            try Self.audit(
+                db, actor, isGift ? "gift.flag" : "gift.unflag", customer: customer,
+                customerRef: row[2], details: details)
             return GiftChange(eventKey: key, customerKey: customer, isGift: isGift)
         }
     }
@@ -75,7 +88,10 @@ extension ProfileStore {
     public func clearHistory(customer key: Int64, range: HistoryRange, by actor: Actor) throws -> Int {
         try requireWritable()
         return try pool.write { db in
-            guard let ext = try String.fetchOne(db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key]) else {
+            guard
+                let ext = try String.fetchOne(
+                    db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key])
+            else {
                 throw StoreError.unknownCustomer("#\(key)")
             }
             let (sql, args) = try Self.historyFilter(customer: key, range: range)
@@ -102,15 +118,21 @@ extension ProfileStore {
     static func historyFilter(customer: Int64, range: HistoryRange) throws -> (String, StatementArguments) {
         var sql = "customer_id = ?"
         var args: StatementArguments = [customer]
-        if let since = range.since { sql += " AND time >= ?"; args += [since] }
+        if let since = range.since {
+            sql += " AND time >= ?"
+            args += [since]
+        }
         if let types = range.types {
             let codes = try types.map { name -> Int in
                 guard let c = EventKinds.code(of: name) else {
-                    throw StoreError.invalidArgument("unknown event type '\(name)' (expected one of \(EventKinds.names.joined(separator: ", ")))")
+                    throw StoreError.invalidArgument(
+                        "unknown event type '\(name)' (expected one of \(EventKinds.names.joined(separator: ", ")))")
                 }
                 return c
             }
-            if codes.isEmpty { sql += " AND 0" } else {
+            if codes.isEmpty {
+                sql += " AND 0"
+            } else {
                 sql += " AND type IN (\(codes.map(String.init).joined(separator: ",")))"
             }
         }
@@ -124,11 +146,15 @@ extension ProfileStore {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw StoreError.invalidArgument("a note needs some text") }
         return try pool.write { db in
-            guard let ext = try String.fetchOne(db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key]) else {
+            guard
+                let ext = try String.fetchOne(
+                    db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key])
+            else {
                 throw StoreError.unknownCustomer("#\(key)")
             }
-            try db.execute(sql: "INSERT INTO notes(customer_id, time, analyst, text) VALUES (?,?,?,?)",
-                           arguments: [key, actor.now, actor.analyst, trimmed])
+            try db.execute(
+                sql: "INSERT INTO notes(customer_id, time, analyst, text) VALUES (?,?,?,?)",
+                arguments: [key, actor.now, actor.analyst, trimmed])
             let id = db.lastInsertedRowID
             // The note's text is personal data: the audit records that a note was added, not what it says.
             try Self.audit(db, actor, "note.add", customer: key, customerRef: ext, details: ["note": String(id)])
@@ -146,12 +172,14 @@ extension ProfileStore {
                 throw StoreError.unknownCustomer("#\(key)")
             }
             let ref = "erased#\(key)"
-            let newest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events WHERE customer_id = ?",
-                                            arguments: [key])
+            let newest = try Int64.fetchOne(
+                db, sql: "SELECT MAX(time) FROM events WHERE customer_id = ?",
+                arguments: [key])
             try db.execute(sql: "DELETE FROM customers WHERE id = ?", arguments: [key])
             try Self.lowerLatestEventTime(db, removed: newest, now: actor.now)
-            try db.execute(sql: "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
-                           arguments: [ref, key])
+            try db.execute(
+                sql: "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
+                arguments: [ref, key])
             try Self.audit(db, actor, "customer.forget", customer: key, customerRef: ref)
             // The trigram index keeps deleted entries until its segments merge: merge now.
             try db.execute(sql: "INSERT INTO customers_search(customers_search) VALUES ('optimize')")
@@ -163,11 +191,13 @@ extension ProfileStore {
     public func saveSegment(name: String, rule: String, memberCount: Int?, by actor: Actor) throws {
         try requireWritable()
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO segments(name, rule, created_at, analyst, member_count) VALUES (?,?,?,?,?)
-                ON CONFLICT(name) DO UPDATE SET rule = excluded.rule, member_count = excluded.member_count
-                """, arguments: [name, rule, actor.now, actor.analyst, memberCount])
-            try Self.audit(db, actor, "segment.save", customer: nil, customerRef: nil, details: ["name": name, "rule": rule])
+            try db.execute(
+                sql: """
+                    INSERT INTO segments(name, rule, created_at, analyst, member_count) VALUES (?,?,?,?,?)
+                    ON CONFLICT(name) DO UPDATE SET rule = excluded.rule, member_count = excluded.member_count
+                    """, arguments: [name, rule, actor.now, actor.analyst, memberCount])
+            try Self.audit(
+                db, actor, "segment.save", customer: nil, customerRef: nil, details: ["name": name, "rule": rule])
         }
     }
 

@@ -44,7 +44,10 @@ public final class NcursesBackend: TerminalBackend {
             color = true
         }
         useColor = color
-        if mouse { mousemask(rp_mouse_mask(), nil); mouseinterval(0) }
+        if mouse {
+            mousemask(rp_mouse_mask(), nil)
+            mouseinterval(0)
+        }
         size = Size(width: Int(rp_cols()), height: Int(rp_lines()))
         glyphs = utf8 ? .unicode : .ascii
         capabilities = TerminalCapabilities(utf8: utf8, colors: color, size: size)
@@ -111,13 +114,18 @@ public final class NcursesBackend: TerminalBackend {
                 var cells = 0
                 while i < change.cells.endIndex, change.cells[i].style == style {
                     let c = change.cells[i]
-                    if !c.isContinuation { for u in c.text.unicodeScalars { wide.append(wchar_t(bitPattern: u.value)) } }
+                    if !c.isContinuation {
+                        for u in c.text.unicodeScalars { wide.append(wchar_t(bitPattern: u.value)) }
+                    }
                     cells += 1
                     i += 1
                 }
                 // The bottom-right cell would scroll some terminals: skip it.
                 if change.y == buffer.size.height - 1 && x + cells >= buffer.size.width {
-                    while !wide.isEmpty && cells > 0 && x + cells >= buffer.size.width { wide.removeLast(); cells -= 1 }
+                    while !wide.isEmpty && cells > 0 && x + cells >= buffer.size.width {
+                        wide.removeLast()
+                        cells -= 1
+                    }
                 }
                 rp_set_style(attributes(style), pair(style))
                 rp_move(Int32(change.y), Int32(x))
@@ -175,7 +183,9 @@ public final class NcursesBackend: TerminalBackend {
         case 0x1B: return .key(.escape)
         case 0x09: return .key(.tab)
         case 0x7F, 0x08: return .key(.backspace)
-        case 0x1A: suspend(); return .resize(size) // Ctrl-Z: stop like any shell job, redraw on return
+        case 0x1A:
+            suspend()
+            return .resize(size) // Ctrl-Z: stop like any shell job, redraw on return
         case 0x01...0x1F: return .key(.ctrl(Character(Unicode.Scalar(UInt8(ch) + 0x60))))
         default:
             guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }

@@ -5,7 +5,10 @@ public struct Cell: Sendable, Equatable {
     public var style: Style
     public var isContinuation: Bool { text.isEmpty }
 
-    public init(_ text: String = " ", style: Style = .plain) { self.text = text; self.style = style }
+    public init(_ text: String = " ", style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
     public static let blank = Cell()
 }
 
@@ -73,15 +76,21 @@ public struct CellBuffer: Sendable, Equatable {
                 continue
             }
             if col + w > limit {
-                if w == 2 && col < limit && col >= 0 { self[col, y] = Cell(" ", style: style); col += 1 }
+                if w == 2 && col < limit && col >= 0 {
+                    self[col, y] = Cell(" ", style: style)
+                    col += 1
+                }
                 break
             }
             if col >= 0 {
                 // Overwriting half of a wide character: blank its other half.
                 if self[col, y].isContinuation, col > 0 { self[col - 1, y] = Cell(" ", style: self[col - 1, y].style) }
                 self[col, y] = Cell(String(ch), style: style)
-                if w == 2 { self[col + 1, y] = Cell("", style: style) }
-                else if col + 1 < size.width, self[col + 1, y].isContinuation { self[col + 1, y] = Cell(" ", style: style) }
+                if w == 2 {
+                    self[col + 1, y] = Cell("", style: style)
+                } else if col + 1 < size.width, self[col + 1, y].isContinuation {
+                    self[col + 1, y] = Cell(" ", style: style)
+                }
             }
             col += w
         }
@@ -89,10 +98,14 @@ public struct CellBuffer: Sendable, Equatable {
     }
 
     /// Writes text padded or truncated (with an ellipsis) to exactly `width` cells.
-    public mutating func write(_ text: String, x: Int, y: Int, width: Int, style: Style = .plain,
-                               alignRight: Bool = false, glyphs: Glyphs = .unicode) {
+    public mutating func write(
+        _ text: String, x: Int, y: Int, width: Int, style: Style = .plain,
+        alignRight: Bool = false, glyphs: Glyphs = .unicode
+    ) {
         let clean = Sanitizer.clean(text, ascii: ascii)
-        write(Sanitizer.fit(clean, width, alignRight: alignRight, ellipsis: glyphs.ellipsis), x: x, y: y, style: style, maxWidth: width)
+        write(
+            Sanitizer.fit(clean, width, alignRight: alignRight, ellipsis: glyphs.ellipsis), x: x, y: y, style: style,
+            maxWidth: width)
     }
 
     /// The text of each row, trailing spaces trimmed: what tests compare.
@@ -115,12 +128,17 @@ public struct CellBuffer: Sendable, Equatable {
             var x = 0
             let row = y * size.width
             while x < size.width {
-                if !full && old!.cells[row + x] == cells[row + x] { x += 1; continue }
+                if !full && old!.cells[row + x] == cells[row + x] {
+                    x += 1
+                    continue
+                }
                 var start = x
                 // A run never starts on a continuation cell: include its wide character.
                 if start > 0 && cells[row + start].isContinuation { start -= 1 }
                 var end = x + 1
-                while end < size.width && (full || old!.cells[row + end] != cells[row + end] || cells[row + end].isContinuation) { end += 1 }
+                while end < size.width
+                    && (full || old!.cells[row + end] != cells[row + end] || cells[row + end].isContinuation)
+                { end += 1 }
                 out.append((start, y, cells[(row + start)..<(row + end)]))
                 x = end
             }

@@ -2,13 +2,19 @@
 public struct Point: Sendable, Equatable, Hashable {
     public var x: Int
     public var y: Int
-    public init(x: Int, y: Int) { self.x = x; self.y = y }
+    public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
+    }
 }
 
 public struct Size: Sendable, Equatable, Hashable {
     public var width: Int
     public var height: Int
-    public init(width: Int, height: Int) { self.width = width; self.height = height }
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
 }
 
 public struct Rect: Sendable, Equatable, Hashable {
@@ -18,7 +24,10 @@ public struct Rect: Sendable, Equatable, Hashable {
     public var height: Int
 
     public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = max(0, width); self.height = max(0, height)
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
     }
 
     public init(size: Size) { self.init(x: 0, y: 0, width: size.width, height: size.height) }

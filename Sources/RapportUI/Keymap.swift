@@ -3,7 +3,11 @@ public struct Action: Sendable, Hashable {
     public var id: String
     public var help: String
     public var group: String
-    public init(_ id: String, _ help: String, group: String) { self.id = id; self.help = help; self.group = group }
+    public init(_ id: String, _ help: String, group: String) {
+        self.id = id
+        self.help = help
+        self.group = group
+    }
 }
 
 /// Keys bound to actions: one table per view, falling back to a global table. Help text and
@@ -43,7 +47,10 @@ public struct Keymap: Sendable {
         var errors: [String] = []
         for (id, names) in config.sorted(by: { $0.key < $1.key }) {
             let keys = names.compactMap(Key.init(name:))
-            if keys.count != names.count { errors.append("keys.\(id): unknown key name in \(names)"); continue }
+            if keys.count != names.count {
+                errors.append("keys.\(id): unknown key name in \(names)")
+                continue
+            }
             var found = false
             func apply(_ t: inout Table) {
                 guard let action = t.bindings.first(where: { $0.action.id == id })?.action else { return }
@@ -62,7 +69,9 @@ public struct Keymap: Sendable {
     public func helpLines(for view: String) -> [(keys: String, help: String, group: String)] {
         var out: [(String, String, String)] = []
         for t in [views[view], global].compactMap({ $0 }) {
-            for a in t.actions { out.append((t.keys(for: a.id).map(\.description).joined(separator: " "), a.help, a.group)) }
+            for a in t.actions {
+                out.append((t.keys(for: a.id).map(\.description).joined(separator: " "), a.help, a.group))
+            }
         }
         return out
     }
@@ -72,7 +81,8 @@ public struct Keymap: Sendable {
         var s = "| view | keys | action | id |\n|---|---|---|---|\n"
         for t in viewOrder.compactMap({ views[$0] }) + [global] {
             for a in t.actions {
-                let keys = t.keys(for: a.id).map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(separator: " ")
+                let keys = t.keys(for: a.id).map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(
+                    separator: " ")
                 s += "| \(t.name) | \(keys) | \(a.help) | `\(a.id)` |\n"
             }
         }

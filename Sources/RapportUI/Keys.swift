@@ -50,9 +50,18 @@ public enum Key: Sendable, Equatable, Hashable, CustomStringConvertible {
         case "end": self = .end
         case "space": self = .char(" ")
         default:
-            if name.count == 1, let c = name.first { self = .char(c); return }
-            if lower.hasPrefix("c-"), name.count == 3, let c = lower.last { self = .ctrl(c); return }
-            if lower.hasPrefix("f"), let n = Int(lower.dropFirst()), (1...24).contains(n) { self = .function(n); return }
+            if name.count == 1, let c = name.first {
+                self = .char(c)
+                return
+            }
+            if lower.hasPrefix("c-"), name.count == 3, let c = lower.last {
+                self = .ctrl(c)
+                return
+            }
+            if lower.hasPrefix("f"), let n = Int(lower.dropFirst()), (1...24).contains(n) {
+                self = .function(n)
+                return
+            }
             return nil
         }
     }

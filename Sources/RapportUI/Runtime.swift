@@ -26,7 +26,8 @@ public struct Command<Message: Sendable>: Sendable {
     public let lane: Lane
     public let run: @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void
 
-    public init(lane: Lane = .write, _ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void) {
+    public init(lane: Lane = .write, _ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void)
+    {
         self.lane = lane
         self.run = run
     }
@@ -78,7 +79,9 @@ public final class Runtime<P: Program>: @unchecked Sendable {
     }
 
     func post(_ m: P.Message) {
-        lock.lock(); inbox.append(m); lock.unlock()
+        lock.lock()
+        inbox.append(m)
+        lock.unlock()
     }
 
     func start(_ commands: [Command<P.Message>]) {
@@ -95,7 +98,10 @@ public final class Runtime<P: Program>: @unchecked Sendable {
 
     /// Renders the current model into the back buffer and draws the difference.
     public func render() {
-        if current.size != backend.size { current.resize(backend.size); previous = nil }
+        if current.size != backend.size {
+            current.resize(backend.size)
+            previous = nil
+        }
         current.clear()
         let cursor = program.view(model, into: &current)
         backend.draw(current, previous: previous, cursor: cursor)
@@ -108,7 +114,8 @@ public final class Runtime<P: Program>: @unchecked Sendable {
 
     /// Messages that arrived from commands since the last call.
     func drainInbox() -> [P.Message] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let m = inbox
         inbox.removeAll()
         return m
@@ -122,7 +129,10 @@ public final class Runtime<P: Program>: @unchecked Sendable {
             if dirty { render() }
             if program.isFinished(model) { break }
             guard let event = backend.readEvent(timeoutMs: 25) else { continue }
-            if case .resize = event { dirty = true; previous = nil }
+            if case .resize = event {
+                dirty = true
+                previous = nil
+            }
             if let m = program.message(for: event, model) { send(m) }
         }
     }
@@ -161,7 +171,9 @@ public final class HeadlessBackend: TerminalBackend {
     public func readEvent(timeoutMs: Int) -> InputEvent? { events.isEmpty ? nil : events.removeFirst() }
 
     public func draw(_ buffer: CellBuffer, previous: CellBuffer?, cursor: Point?) {
-        if frame.size != buffer.size || previous == nil { frame = buffer } else {
+        if frame.size != buffer.size || previous == nil {
+            frame = buffer
+        } else {
             for change in buffer.changes(from: previous) {
                 for (i, c) in change.cells.enumerated() { frame[change.x + i, change.y] = c }
             }

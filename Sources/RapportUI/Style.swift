@@ -13,9 +13,16 @@ public struct Style: Sendable, Equatable, Hashable {
     public var reverse = false
     public var dim = false
 
-    public init(fg: Color = .default, bg: Color = .default, bold: Bool = false, underline: Bool = false,
-                reverse: Bool = false, dim: Bool = false) {
-        self.fg = fg; self.bg = bg; self.bold = bold; self.underline = underline; self.reverse = reverse; self.dim = dim
+    public init(
+        fg: Color = .default, bg: Color = .default, bold: Bool = false, underline: Bool = false,
+        reverse: Bool = false, dim: Bool = false
+    ) {
+        self.fg = fg
+        self.bg = bg
+        self.bold = bold
+        self.underline = underline
+        self.reverse = reverse
+        self.dim = dim
     }
 
     public static let plain = Style()

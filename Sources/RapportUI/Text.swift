@@ -12,7 +12,7 @@ public enum TextWidth {
         0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
         0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F004...0x1F004, 0x1F0CF...0x1F0CF,
         0x1F18E...0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF,
-        0x1F7E0...0x1F7EB, 0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
+        0x1F7E0...0x1F7EB, 0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD
     ]
 
     static func isZeroWidth(_ v: UInt32) -> Bool {
@@ -30,7 +30,13 @@ public enum TextWidth {
         var lo = 0, hi = wide.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if v < wide[mid].lowerBound { hi = mid - 1 } else if v > wide[mid].upperBound { lo = mid + 1 } else { return 2 }
+            if v < wide[mid].lowerBound {
+                hi = mid - 1
+            } else if v > wide[mid].upperBound {
+                lo = mid + 1
+            } else {
+                return 2
+            }
         }
         return 1
     }
@@ -60,8 +66,14 @@ public enum Sanitizer {
         if s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
-            if u.value == 0x09 || u.value == 0x0A || u.value == 0x0D { out.append(" "); continue }
-            if isUnsafe(u.value) { out.append(ascii ? "?" : "\u{FFFD}"); continue }
+            if u.value == 0x09 || u.value == 0x0A || u.value == 0x0D {
+                out.append(" ")
+                continue
+            }
+            if isUnsafe(u.value) {
+                out.append(ascii ? "?" : "\u{FFFD}")
+                continue
+            }
             if ascii && u.value >= 0x80 {
                 // One '?' per cell keeps alignment the same as the UTF-8 rendering would.
                 let w = TextWidth.of(u)
@@ -83,7 +95,8 @@ public enum Sanitizer {
         for c in s {
             let w = TextWidth.of(c)
             if used + w > width - ew { break }
-            out.append(c); used += w
+            out.append(c)
+            used += w
         }
         return out + ellipsis
     }
@@ -109,15 +122,17 @@ public struct Glyphs: Sendable, Equatable {
     public var replacement: String
     public var isASCII: Bool
 
-    public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
-                                       bottomRight: "┘", ellipsis: "…", barFull: "█",
-                                       barEighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], barEmpty: "·",
-                                       spark: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-                                       check: "✓", cross: "✗", arrowUp: "▲", arrowDown: "▼", bullet: "•", gift: "gift",
-                                       replacement: "\u{FFFD}", isASCII: false)
-    public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
-                                     bottomRight: "+", ellipsis: "~", barFull: "#", barEighths: [], barEmpty: ".",
-                                     spark: ["_", ".", "-", "=", "+", "*", "#", "@"],
-                                     check: "y", cross: "n", arrowUp: "^", arrowDown: "v", bullet: "*", gift: "gift",
-                                     replacement: "?", isASCII: true)
+    public static let unicode = Glyphs(
+        horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
+        bottomRight: "┘", ellipsis: "…", barFull: "█",
+        barEighths: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], barEmpty: "·",
+        spark: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
+        check: "✓", cross: "✗", arrowUp: "▲", arrowDown: "▼", bullet: "•", gift: "gift",
+        replacement: "\u{FFFD}", isASCII: false)
+    public static let ascii = Glyphs(
+        horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
+        bottomRight: "+", ellipsis: "~", barFull: "#", barEighths: [], barEmpty: ".",
+        spark: ["_", ".", "-", "=", "+", "*", "#", "@"],
+        check: "y", cross: "n", arrowUp: "^", arrowDown: "v", bullet: "*", gift: "gift",
+        replacement: "?", isASCII: true)
 }

@@ -2,8 +2,10 @@
 public enum Box {
     /// Draws a border with a title; returns the inner area.
     @discardableResult
-    public static func draw(_ b: inout CellBuffer, _ r: Rect, title: String = "", focused: Bool = false,
-                            glyphs: Glyphs, theme: Theme) -> Rect {
+    public static func draw(
+        _ b: inout CellBuffer, _ r: Rect, title: String = "", focused: Bool = false,
+        glyphs: Glyphs, theme: Theme
+    ) -> Rect {
         guard r.width >= 2, r.height >= 2 else { return Rect(x: r.x, y: r.y, width: 0, height: 0) }
         let style = focused ? theme.focusedBorder : theme.muted
         let h = String(repeating: glyphs.horizontal, count: r.width - 2)
@@ -14,8 +16,9 @@ public enum Box {
             b.write(glyphs.vertical, x: r.maxX - 1, y: y, style: style)
         }
         if !title.isEmpty && r.width > 4 {
-            b.write(" \(title) ", x: r.x + 1, y: r.y, width: min(r.width - 2, TextWidth.of(title) + 2),
-                    style: focused ? theme.title : Style(bold: true), glyphs: glyphs)
+            b.write(
+                " \(title) ", x: r.x + 1, y: r.y, width: min(r.width - 2, TextWidth.of(title) + 2),
+                style: focused ? theme.title : Style(bold: true), glyphs: glyphs)
         }
         return r.inset(1)
     }
@@ -28,7 +31,10 @@ public struct Column: Sendable {
     public var flex: Bool
     public var alignRight: Bool
     public init(_ title: String, width: Int, flex: Bool = false, alignRight: Bool = false) {
-        self.title = title; self.width = width; self.flex = flex; self.alignRight = alignRight
+        self.title = title
+        self.width = width
+        self.flex = flex
+        self.alignRight = alignRight
     }
 }
 
@@ -60,14 +66,17 @@ public enum Table {
         return max(0, min(o, max(0, count - height)))
     }
 
-    public static func draw(_ b: inout CellBuffer, _ r: Rect, columns: [Column], count: Int, offset: Int,
-                            selected: Int?, glyphs: Glyphs, theme: Theme, focused: Bool = true,
-                            row: (Int) -> [String]?) {
+    public static func draw(
+        _ b: inout CellBuffer, _ r: Rect, columns: [Column], count: Int, offset: Int,
+        selected: Int?, glyphs: Glyphs, theme: Theme, focused: Bool = true,
+        row: (Int) -> [String]?
+    ) {
         guard r.height > 0 else { return }
         let widths = layout(columns, width: r.width)
         var x = r.x
         for (i, c) in columns.enumerated() where widths[i] > 0 {
-            b.write(c.title, x: x, y: r.y, width: widths[i], style: theme.header, alignRight: c.alignRight, glyphs: glyphs)
+            b.write(
+                c.title, x: x, y: r.y, width: widths[i], style: theme.header, alignRight: c.alignRight, glyphs: glyphs)
             x += widths[i] + 1
         }
         let visible = r.height - 1
@@ -84,9 +93,12 @@ public enum Table {
             }
             var cx = r.x
             for (i, c) in columns.enumerated() where widths[i] > 0 {
-                b.write(i < values.count ? values[i] : "", x: cx, y: y, width: widths[i], style: style,
-                        alignRight: c.alignRight, glyphs: glyphs)
-                if i < columns.count - 1 && cx + widths[i] < r.maxX { b.write(" ", x: cx + widths[i], y: y, style: style) }
+                b.write(
+                    i < values.count ? values[i] : "", x: cx, y: y, width: widths[i], style: style,
+                    alignRight: c.alignRight, glyphs: glyphs)
+                if i < columns.count - 1 && cx + widths[i] < r.maxX {
+                    b.write(" ", x: cx + widths[i], y: y, style: style)
+                }
                 cx += widths[i] + 1
             }
         }
@@ -102,7 +114,11 @@ public enum Bar {
         var s = String(repeating: glyphs.barFull, count: eighths / 8)
         let rest = eighths % 8
         if rest > 0 {
-            if glyphs.barEighths.isEmpty { if rest >= 4 { s += glyphs.barFull } } else { s += glyphs.barEighths[rest - 1] }
+            if glyphs.barEighths.isEmpty {
+                if rest >= 4 { s += glyphs.barFull }
+            } else {
+                s += glyphs.barEighths[rest - 1]
+            }
         }
         let used = TextWidth.of(s)
         return s + String(repeating: glyphs.barEmpty, count: max(0, width - used))
@@ -123,29 +139,39 @@ public enum Sparkline {
 public struct TextField: Sendable, Equatable {
     public var text: String
     public var cursor: Int
-    public init(_ text: String = "") { self.text = text; cursor = text.count }
+    public init(_ text: String = "") {
+        self.text = text
+        cursor = text.count
+    }
 
     /// Applies an editing key; returns false if the key is not an editing key.
     public mutating func handle(_ key: Key) -> Bool {
         var chars = Array(text)
         switch key {
         case .char(let c) where !c.unicodeScalars.contains(where: { Sanitizer.isUnsafe($0.value) }):
-            chars.insert(c, at: cursor); cursor += 1
+            chars.insert(c, at: cursor)
+            cursor += 1
         case .backspace, .ctrl("h"):
-            if cursor > 0 { chars.remove(at: cursor - 1); cursor -= 1 }
+            if cursor > 0 {
+                chars.remove(at: cursor - 1)
+                cursor -= 1
+            }
         case .delete, .ctrl("d"):
             if cursor < chars.count { chars.remove(at: cursor) }
         case .left, .ctrl("b"): cursor = max(0, cursor - 1)
         case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
         case .home, .ctrl("a"): cursor = 0
         case .end, .ctrl("e"): cursor = chars.count
-        case .ctrl("u"): chars.removeFirst(cursor); cursor = 0
+        case .ctrl("u"):
+            chars.removeFirst(cursor)
+            cursor = 0
         case .ctrl("k"): chars.removeLast(chars.count - cursor)
         case .ctrl("w"):
             var i = cursor
             while i > 0 && chars[i - 1] == " " { i -= 1 }
             while i > 0 && chars[i - 1] != " " { i -= 1 }
-            chars.removeSubrange(i..<cursor); cursor = i
+            chars.removeSubrange(i..<cursor)
+            cursor = i
         default: return false
         }
         text = String(chars)
@@ -162,8 +188,13 @@ public struct TextField: Sendable, Equatable {
         var cursorX = bw
         if bw >= width {
             var drop = 0, w = bw
-            for c in text { if w < width { break }; w -= TextWidth.of(c); drop += 1 }
-            shown = String(text.dropFirst(drop)); cursorX = w
+            for c in text {
+                if w < width { break }
+                w -= TextWidth.of(c)
+                drop += 1
+            }
+            shown = String(text.dropFirst(drop))
+            cursorX = w
         }
         b.write(Sanitizer.fit(shown, width), x: x, y: y, style: style, maxWidth: width)
         let cx = x + min(cursorX, width - 1)
@@ -185,14 +216,17 @@ public enum StatusLine {
 /// A centred dialog box with body lines and optional input; returns the inner rect.
 public enum Dialog {
     @discardableResult
-    public static func draw(_ b: inout CellBuffer, title: String, lines: [(String, Style)], width: Int,
-                            glyphs: Glyphs, theme: Theme) -> Rect {
+    public static func draw(
+        _ b: inout CellBuffer, title: String, lines: [(String, Style)], width: Int,
+        glyphs: Glyphs, theme: Theme
+    ) -> Rect {
         let h = lines.count + 2
         let r = b.bounds.centered(Size(width: min(width, b.size.width - 2), height: min(h, b.size.height - 2)))
         b.fill(r)
         let inner = Box.draw(&b, r, title: title, focused: true, glyphs: glyphs, theme: theme)
         for (i, line) in lines.enumerated() where i < inner.height {
-            b.write(line.0, x: inner.x + 1, y: inner.y + i, width: max(0, inner.width - 2), style: line.1, glyphs: glyphs)
+            b.write(
+                line.0, x: inner.x + 1, y: inner.y + i, width: max(0, inner.width - 2), style: line.1, glyphs: glyphs)
         }
         return inner
     }

@@ -81,14 +81,18 @@ func runItemsBench(_ args: [String]) {
     let (baskets, generated) = time { syntheticBaskets(o) }
     let events = baskets.reduce(0) { $0 + $1.count }
     let distinct = baskets.reduce(0) { $0 + Set($1).count }
-    print(String(format: "generated %d customers, %d events, %d distinct (customer, product) pairs, "
-                 + "%d products drawn, in %.2f s", baskets.count, events, distinct, o.products, generated))
+    print(
+        String(
+            format: "generated %d customers, %d events, %d distinct (customer, product) pairs, "
+                + "%d products drawn, in %.2f s", baskets.count, events, distinct, o.products, generated))
     print(String(format: "resident memory after generating: %.0f MB", rssMB().current))
     for _ in 0..<o.repeats {
         let (model, seconds) = time { ItemModel.build(baskets: baskets) }
         let rows = model.neighbors.values.reduce(0) { $0 + $1.count }
-        print(String(format: "ItemModel.build: %.2f s, %d products with neighbours, %d neighbour rows",
-                     seconds, model.neighbors.count, rows))
+        print(
+            String(
+                format: "ItemModel.build: %.2f s, %d products with neighbours, %d neighbour rows",
+                seconds, model.neighbors.count, rows))
     }
     let rss = rssMB()
     print(String(format: "resident memory: now %.0f MB, peak %.0f MB", rss.current, rss.peak))

@@ -36,7 +36,10 @@ if args.count >= 2 && args[1] == "items" {
     runItemsBench(Array(args.dropFirst(2)))
     exit(0)
 }
-guard args.count >= 2 else { print("usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]"); exit(2) }
+guard args.count >= 2 else {
+    print("usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]")
+    exit(2)
+}
 let path = args[1]
 let heavy = args.count > 2 ? args[2] : nil
 setenv("RAPPORT_LOG", "/dev/null", 1)
@@ -74,10 +77,14 @@ keyTimes.append(press(.end))
 for _ in 0..<40 { keyTimes.append(press(.pageUp)) }
 keyTimes.append(press(.home))
 for _ in 0..<200 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
-print("browse: \(keyTimes.count) keys, p50 \(ms(percentile(keyTimes, 0.5))), p99 \(ms(percentile(keyTimes, 0.99))), max \(ms(keyTimes.max()!))")
+print(
+    "browse: \(keyTimes.count) keys, p50 \(ms(percentile(keyTimes, 0.5))), p99 \(ms(percentile(keyTimes, 0.99))), max \(ms(keyTimes.max()!))"
+)
 var sortTimes: [Double] = []
 for _ in 0..<8 { sortTimes.append(press(.char("s"))) }
-print("sort change (count + first page of another index): p50 \(ms(percentile(sortTimes, 0.5))), max \(ms(sortTimes.max()!))")
+print(
+    "sort change (count + first page of another index): p50 \(ms(percentile(sortTimes, 0.5))), max \(ms(sortTimes.max()!))"
+)
 var sortedBrowse: [Double] = []
 for _ in 0..<200 { sortedBrowse.append(press(moves.randomElement(using: &rng)!)) }
 print("browse after sort changes: p99 \(ms(percentile(sortedBrowse, 0.99)))")
@@ -100,7 +107,9 @@ for word in ["mar", "müller", "c0001", "zhang", "山田"] {
     }
 }
 _ = press(.escape)
-print("filter as you type: \(filterTimes.count) keys, p50 \(ms(percentile(filterTimes, 0.5))), p99 \(ms(percentile(filterTimes, 0.99))), max \(ms(filterTimes.max()!))")
+print(
+    "filter as you type: \(filterTimes.count) keys, p50 \(ms(percentile(filterTimes, 0.5))), p99 \(ms(percentile(filterTimes, 0.99))), max \(ms(filterTimes.max()!))"
+)
 
 // Profile with every insight, and a gift flag.
 let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
@@ -120,11 +129,15 @@ if let heavy {
     var gifts: [Double] = []
     var shown = try ws.profile(key)
     for i in 0..<10 {
-        let (r, t) = try time { try ws.setGift(event: purchase.eventId, isGift: i % 2 == 0, note: String?.none, shown: shown) }
+        let (r, t) = try time {
+            try ws.setGift(event: purchase.eventId, isGift: i % 2 == 0, note: String?.none, shown: shown)
+        }
         shown = r.profile
         gifts.append(t)
     }
-    print("gift flag to updated preferences and recommendations (write, audit, new profile, history, metrics): p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))")
+    print(
+        "gift flag to updated preferences and recommendations (write, audit, new profile, history, metrics): p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))"
+    )
 }
 let rss = rssMB()
 print(String(format: "resident memory: now %.0f MB, peak %.0f MB", rss.current, rss.peak))

@@ -21,12 +21,17 @@ struct Customers: ParsableCommand {
         let ws = try storeOptions.open(readOnly: false)
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
         let rows = try ws.customerPage(q, offset: offset, limit: limit)
-        if output.json { try Out.json(rows); return }
+        if output.json {
+            try Out.json(rows)
+            return
+        }
         let table = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
         for r in rows {
-            table.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? "",
-                       r.recencyDays.map { "\($0)d" } ?? "", r.orders.map(String.init) ?? "",
-                       r.spend.map { String(format: "%.2f", $0) } ?? "", r.clv.map { String(format: "%.2f", $0) } ?? ""])
+            table.add([
+                r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? "",
+                r.recencyDays.map { "\($0)d" } ?? "", r.orders.map(String.init) ?? "",
+                r.spend.map { String(format: "%.2f", $0) } ?? "", r.clv.map { String(format: "%.2f", $0) } ?? ""
+            ])
         }
         table.print()
         let total = try ws.customerCount(q)
@@ -37,7 +42,8 @@ struct Customers: ParsableCommand {
 extension ListSort: ExpressibleByArgument {}
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A customer's events, newest first, with their event ids.")
+    static let configuration = CommandConfiguration(
+        abstract: "A customer's events, newest first, with their event ids.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "Customer id.") var id: String
@@ -45,11 +51,16 @@ struct History: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let events = try ws.history(try ws.customerKey(id))
-        if output.json { try Out.json(events); return }
+        if output.json {
+            try Out.json(events)
+            return
+        }
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
-            table.add([e.eventId, e.time, e.type, e.product ?? e.productId ?? "", String(e.quantity),
-                       String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? "gift" : ""])
+            table.add([
+                e.eventId, e.time, e.type, e.product ?? e.productId ?? "", String(e.quantity),
+                String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? "gift" : ""
+            ])
         }
         table.print()
     }
@@ -82,7 +93,9 @@ struct ClearHistory: ParsableCommand {
     func validate() throws {
         if since != nil && last != nil { throw ValidationError("give --since or --last, not both") }
         if let since, Dates.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
-        if let last, Self.duration(last) == nil { throw ValidationError("--last '\(last)' is not a duration like 30d or 2w") }
+        if let last, Self.duration(last) == nil {
+            throw ValidationError("--last '\(last)' is not a duration like 30d or 2w")
+        }
     }
 
     static func duration(_ s: String) -> Int64? {
@@ -101,7 +114,8 @@ struct ClearHistory: ParsableCommand {
         let asOf = try ws.asOf() ?? ws.clock()
         let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { asOf - $0 }
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let removed = try ws.clearHistory(customer: try ws.customerKey(id), range: HistoryWindow(since: from, types: typeList))
+        let removed = try ws.clearHistory(
+            customer: try ws.customerKey(id), range: HistoryWindow(since: from, types: typeList))
         Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id)")
     }
 }
@@ -160,11 +174,16 @@ struct Audit: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let entries = try ws.audit(customer: customer)
-        if output.json { try Out.json(entries); return }
+        if output.json {
+            try Out.json(entries)
+            return
+        }
         let table = TextTable(headers: ["TIME", "ANALYST", "ACTION", "CUSTOMER", "DETAILS"])
         for e in entries {
-            table.add([e.time, e.analyst, e.action, e.customer ?? "",
-                       e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")])
+            table.add([
+                e.time, e.analyst, e.action, e.customer ?? "",
+                e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            ])
         }
         table.print()
     }

@@ -25,7 +25,8 @@ enum ErrorReporting {
             let message = RapportCommand.message(for: error)
             if code == .validationFailure || error is ValidationError {
                 let first = message.split(separator: "\n").first.map(String.init) ?? message
-                printError("rapport: \(first.replacingOccurrences(of: "Error: ", with: "error: ")) (see 'rapport help')")
+                printError(
+                    "rapport: \(first.replacingOccurrences(of: "Error: ", with: "error: ")) (see 'rapport help')")
                 return 2
             }
             printError("rapport: error: \(message.isEmpty ? String(describing: error) : message)")

@@ -16,22 +16,27 @@ enum ExplorerLauncher {
         if !errors.isEmpty { throw RuntimeError("\(config.path ?? "config.toml"): \(errors.joined(separator: "; "))") }
         var theme = Theme()
         for (role, name) in config.colors {
-            guard let color = Color(rawValue: name) else { throw RuntimeError("\(config.path ?? "config.toml"): colors.\(role): unknown colour '\(name)'") }
+            guard let color = Color(rawValue: name) else {
+                throw RuntimeError("\(config.path ?? "config.toml"): colors.\(role): unknown colour '\(name)'")
+            }
             switch role {
             case "accent": theme.accent = color
             case "warning": theme.warning = color
             case "danger": theme.danger = color
             case "good": theme.good = color
-            default: throw RuntimeError("\(config.path ?? "config.toml"): colors.\(role): unknown role (accent, warning, danger, good)")
+            default:
+                throw RuntimeError(
+                    "\(config.path ?? "config.toml"): colors.\(role): unknown role (accent, warning, danger, good)")
             }
         }
         let logger = Logger(label: "rapport.explorer")
         logger.info("explorer starting", metadata: ["readOnly": "\(readOnly)"])
         let backend = NcursesBackend(mouse: config.mouse)
         defer { backend.restore() }
-        var model = AppModel(size: backend.size, glyphs: backend.glyphs, readOnly: readOnly, redact: redact,
-                             storePath: workspace.storePath, keymap: keymap,
-                             home: ProcessInfo.processInfo.environment["HOME"])
+        var model = AppModel(
+            size: backend.size, glyphs: backend.glyphs, readOnly: readOnly, redact: redact,
+            storePath: workspace.storePath, keymap: keymap,
+            home: ProcessInfo.processInfo.environment["HOME"])
         model.theme = theme
         let runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
         runtime.run()

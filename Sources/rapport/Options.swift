@@ -4,7 +4,10 @@ import RapportService
 
 /// Options every command that opens the store shares.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).", valueName: "path"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Name recorded in the audit log (default: $USER).", valueName: "name"))

@@ -5,7 +5,8 @@ import RapportUI
 /// escapes them instead).
 enum Printable {
     static func safe(_ s: String) -> String {
-        s.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitizer.clean(String($0)) }.joined(separator: "\n")
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitizer.clean(String($0)) }.joined(
+            separator: "\n")
     }
 
     /// Display width in terminal cells.

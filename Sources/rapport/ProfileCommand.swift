@@ -11,7 +11,10 @@ struct Profile: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let p = try ws.profile(try ws.customerKey(id))
-        if output.json { try Out.json(p); return }
+        if output.json {
+            try Out.json(p)
+            return
+        }
         let c = p.customer
         Out.line("\(c.name ?? "(no name)")  [\(c.id)]\(p.asOf.map { "  figures as of \($0)" } ?? "")")
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
@@ -19,26 +22,41 @@ struct Profile: ParsableCommand {
         if let e = c.email { Out.line("  email:    \(e)") }
         if let ph = c.phone { Out.line("  phone:    \(ph)") }
         func flag(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "not recorded" }
-        Out.line("  consent:  personalization \(flag(c.consent.personalization)), email \(flag(c.consent.email)), sms \(flag(c.consent.sms)), push \(flag(c.consent.push))")
+        Out.line(
+            "  consent:  personalization \(flag(c.consent.personalization)), email \(flag(c.consent.email)), sms \(flag(c.consent.sms)), push \(flag(c.consent.push))"
+        )
         Out.line("  channel:  stated \(p.channel.stated ?? "-"), engages on \(p.channel.inferred ?? "-")")
         Out.line()
         Out.line("Stated")
         if p.preferences.stated.isEmpty { Out.line("  (nothing stated)") }
-        for s in p.preferences.stated { Out.line("  \(s.polarity == "like" ? "likes" : "dislikes") \(s.kind) \(s.value)") }
+        for s in p.preferences.stated {
+            Out.line("  \(s.polarity == "like" ? "likes" : "dislikes") \(s.kind) \(s.value)")
+        }
         Out.line("Inferred (score, confidence, evidence)")
         for i in p.preferences.inferred.prefix(10) {
-            Out.line(String(format: "  %@ %@  %.2f  %.2f  %@", i.attribute, i.value, i.score, i.confidence, i.evidence.prefix(3).joined(separator: " ")))
+            Out.line(
+                String(
+                    format: "  %@ %@  %.2f  %.2f  %@", i.attribute, i.value, i.score, i.confidence,
+                    i.evidence.prefix(3).joined(separator: " ")))
         }
-        if let r = p.rfm { Out.line("RFM      \(r.r)\(r.f)\(r.m) \(r.segment), \(r.orders) orders, spend \(String(format: "%.2f", r.spend)), last \(r.recencyDays.map { "\($0) days ago" } ?? "-")") }
+        if let r = p.rfm {
+            Out.line(
+                "RFM      \(r.r)\(r.f)\(r.m) \(r.segment), \(r.orders) orders, spend \(String(format: "%.2f", r.spend)), last \(r.recencyDays.map { "\($0) days ago" } ?? "-")"
+            )
+        }
         if let l = p.lifecycle {
-            Out.line("Lifecycle \(l.stage), P(alive) \(l.pAlive.map { String(format: "%.2f", $0) } ?? "-"), expected purchases 90d \(l.expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"), CLV 12m \(l.clv12m.map { String(format: "%.2f", $0) } ?? "-")")
+            Out.line(
+                "Lifecycle \(l.stage), P(alive) \(l.pAlive.map { String(format: "%.2f", $0) } ?? "-"), expected purchases 90d \(l.expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"), CLV 12m \(l.clv12m.map { String(format: "%.2f", $0) } ?? "-")"
+            )
         }
         Out.line("Recommendations")
         for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind)] \(r.reason)") }
         if !p.replenishment.isEmpty { Out.line("Replenishment") }
         for r in p.replenishment { Out.line("  \(r.productId) \(r.title): due \(r.due) (\(r.daysUntilDue) days)") }
         Out.line("Milestones")
-        for m in p.milestones { Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.distance.map { " (\(Int($0)) to go)" } ?? "")") }
+        for m in p.milestones {
+            Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.distance.map { " (\(Int($0)) to go)" } ?? "")")
+        }
         if !p.notes.isEmpty { Out.line("Notes") }
         for n in p.notes { Out.line("  \(n.time) \(n.analyst): \(n.text)") }
     }
@@ -56,7 +74,10 @@ struct Recommend: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open()
         let recs = try ws.recommendations(try ws.customerKey(id), k: k)
-        if output.json { try Out.json(recs); return }
+        if output.json {
+            try Out.json(recs)
+            return
+        }
         let t = TextTable(headers: ["PRODUCT", "TITLE", "KIND", "REASON"])
         for r in recs { t.add([r.productId, r.title, r.kind, r.reason]) }
         t.print()
@@ -64,7 +85,8 @@ struct Recommend: ParsableCommand {
 }
 
 struct Refresh: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rebuild metrics, segments and the recommendation model from every event.")
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild metrics, segments and the recommendation model from every event.")
     @OptionGroup var storeOptions: StoreOptions
 
     mutating func run() throws {
@@ -78,14 +100,18 @@ struct Refresh: ParsableCommand {
 }
 
 struct Segments: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "RFM segments, lifecycle stages and rule segments with counts.")
+    static let configuration = CommandConfiguration(
+        abstract: "RFM segments, lifecycle stages and rule segments with counts.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
 
     mutating func run() throws {
         let ws = try storeOptions.open()
         let s = try ws.segmentSummaries()
-        if output.json { try Out.json(s); return }
+        if output.json {
+            try Out.json(s)
+            return
+        }
         let t = TextTable(headers: ["KIND", "SEGMENT", "MEMBERS", "SHARE", "RULE"])
         for x in s { t.add([x.kind, x.name, String(x.members), String(format: "%.1f%%", x.share * 100), x.rule ?? ""]) }
         t.print()
@@ -93,11 +119,13 @@ struct Segments: ParsableCommand {
 }
 
 struct Segment: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create and inspect rule segments.",
-                                                    subcommands: [Create.self, Members.self, Delete.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Create and inspect rule segments.",
+        subcommands: [Create.self, Members.self, Delete.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save a rule segment, e.g. 'recency_days < 60 and consent.email'.")
+        static let configuration = CommandConfiguration(
+            abstract: "Save a rule segment, e.g. 'recency_days < 60 and consent.email'.")
         @OptionGroup var storeOptions: StoreOptions
         @Argument(help: "Segment name.") var name: String
         @Argument(help: "Rule (see docs/algorithms.md).") var rule: String
@@ -124,9 +152,13 @@ struct Segment: ParsableCommand {
             } else {
                 let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
                 guard rfm || stage else { throw RuntimeError("no segment named '\(name)'") }
-                rows = try ws.customerPage(ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
+                rows = try ws.customerPage(
+                    ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
             }
-            if output.json { try Out.json(rows); return }
+            if output.json {
+                try Out.json(rows)
+                return
+            }
             let t = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE"])
             for r in rows { t.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? ""]) }
             t.print()

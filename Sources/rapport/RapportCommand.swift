@@ -6,11 +6,14 @@ struct RapportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
         abstract: "Explore customer profiles, insights and segments in the terminal.",
-        discussion: "With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.",
+        discussion:
+            "With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.",
         version: "0.1.0",
-        subcommands: [Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
-                      Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
-                      Recommend.self, Segments.self, Segment.self, Refresh.self, Eval.self, Keys.self],
+        subcommands: [
+            Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
+            Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
+            Recommend.self, Segments.self, Segment.self, Refresh.self, Eval.self, Keys.self
+        ],
         defaultSubcommand: Explore.self)
 }
 
@@ -30,13 +33,17 @@ struct Explore: ParsableCommand {
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import customers, products, events or notes from CSV or JSON Lines files.",
-        discussion: "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md.")
+        discussion:
+            "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md."
+    )
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
     var kind: ImportFileKind?
-    @Option(name: .customLong("skip-bad"), help: ArgumentHelp(
-        "Import the good rows and write the bad ones to this file (with several files: to this folder, one file each).",
-        valueName: "rejects"))
+    @Option(
+        name: .customLong("skip-bad"),
+        help: ArgumentHelp(
+            "Import the good rows and write the bad ones to this file (with several files: to this folder, one file each).",
+            valueName: "rejects"))
     var skipBad: String?
     @OptionGroup var output: OutputOptions
     @Argument(help: "Files to import.") var files: [String]
@@ -52,12 +59,16 @@ struct Import: ParsableCommand {
         let ws = try storeOptions.open()
         let progress = Out.isTerminal && !output.json ? ProgressPrinter() : nil
         let refreshing = RefreshPrinter(enabled: Out.isTerminal && !output.json)
-        let summaries = try ws.importFiles(files, request: ImportRequest(kind: kind, rejectsPath: skipBad),
-                                           progress: progress?.callback, refreshProgress: refreshing.update)
+        let summaries = try ws.importFiles(
+            files, request: ImportRequest(kind: kind, rejectsPath: skipBad),
+            progress: progress?.callback, refreshProgress: refreshing.update)
         progress?.finish()
         refreshing.finish()
         if let warning = ws.importWarning { ErrorReporting.printError("rapport: warning: \(warning)") }
-        if output.json { try Out.json(summaries); return }
+        if output.json {
+            try Out.json(summaries)
+            return
+        }
         for s in summaries {
             var parts = ["\(s.rows) rows", "\(s.inserted) new"]
             if s.updated > 0 { parts.append("\(s.updated) updated") }
@@ -66,7 +77,9 @@ struct Import: ParsableCommand {
             if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
             if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
-            Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)")
+            Out.line(
+                "\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)"
+            )
         }
         if let fit = try ws.modelFreshness() {
             let n = fit.eventsSinceFit
@@ -85,13 +98,15 @@ final class ProgressPrinter: @unchecked Sendable {
     var shown = false
 
     func update(_ p: ImportProgressReport) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let elapsed = Date().timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(p.rows) / elapsed : 0
         let fraction = p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let name = (p.file as NSString).lastPathComponent
-        let text = String(format: "%@: %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", name, fraction * 100, p.rows, rate, eta)
+        let text = String(
+            format: "%@: %3.0f%%  %d rows  %.0f rows/s  ETA %.0fs ", name, fraction * 100, p.rows, rate, eta)
         // Carriage return first (rewrite the line), the file name sanitised like any data.
         FileHandle.standardError.write(Data(("\r" + Printable.safe(text)).utf8))
         shown = true
@@ -114,8 +129,10 @@ struct Sample: ParsableCommand {
             """)
     @Option(help: "Number of customers.") var customers = 2000
     @Option(help: "Average events per customer over two years.") var eventsPerCustomer: Double = 50
-    @Option(help: ArgumentHelp("Products in a shop-shaped catalogue (at least \(SampleGenerator.minimumProducts)).",
-                               valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Products in a shop-shaped catalogue (at least \(SampleGenerator.minimumProducts)).",
+            valueName: "n"))
     var products: Int?
     @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 42
     @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
@@ -132,8 +149,9 @@ struct Sample: ParsableCommand {
     }
 
     mutating func run() throws {
-        let generator = SampleGenerator(customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed,
-                                        products: products)
+        let generator = SampleGenerator(
+            customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed,
+            products: products)
         if let out {
             let o = try generate(generator, into: out)
             Out.line("wrote \(o.summary) to \(out)")
@@ -173,7 +191,8 @@ final class GenerationProgress {
         let elapsed = now.timeIntervalSince(started)
         let fraction = Double(done) / Double(max(total, 1))
         let eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
-        let text = "generating: \(Int(fraction * 100))% (\(done.formatted()) of \(total.formatted()) customers), "
+        let text =
+            "generating: \(Int(fraction * 100))% (\(done.formatted()) of \(total.formatted()) customers), "
             + "ETA \(Int(eta.rounded())) s "
         FileHandle.standardError.write(Data(("\r" + text).utf8))
     }

@@ -15,28 +15,29 @@ final class Harness {
     static let now: Int64 = 1_790_000_000
 
     static let customers = """
-    customer_id,name,email,phone,birth_year,city,country,stated_channel,consent_personalization,consent_email,likes,dislikes
-    C1,Margot Lindqvist,margot@example.com,+351 912 345 678,1979,Kraków,PL,email,true,true,Music/Jazz,Music/Rock
-    C2,山田 太郎,taro@example.com,,1990,Tokyo,JP,app,true,false,,
-    C3,"Mallory \u{1B}]0;pwned\u{07}\u{1B}[2J",mallory@example.com,,1985,Oslo,NO,web,false,false,,
-    C4,Anna Côté,anna@example.com,,2000,Montréal,CA,web,true,true,,
-    """
+        customer_id,name,email,phone,birth_year,city,country,stated_channel,consent_personalization,consent_email,likes,dislikes
+        C1,Margot Lindqvist,margot@example.com,+351 912 345 678,1979,Kraków,PL,email,true,true,Music/Jazz,Music/Rock
+        C2,山田 太郎,taro@example.com,,1990,Tokyo,JP,app,true,false,,
+        C3,"Mallory \u{1B}]0;pwned\u{07}\u{1B}[2J",mallory@example.com,,1985,Oslo,NO,web,false,false,,
+        C4,Anna Côté,anna@example.com,,2000,Montréal,CA,web,true,true,,
+        """
     static let products = """
-    product_id,title,category,brand,price,replenish_days
-    J1,Kind of Blue,Music/Jazz,Blue Room,20,
-    J2,Late Night Trio,Music/Jazz,Blue Room,18,
-    J3,Bebop Sessions,Music/Jazz,Vanguard,22,
-    T1,Wooden Train,Toys,Tiny Giants,35,
-    T2,Plush Dragon,Toys,Tiny Giants,25,
-    R1,Loud Summer,Music/Rock,Amp,15,
-    K1,Yirgacheffe,Coffee,Bean & Co,12,30
-    """
+        product_id,title,category,brand,price,replenish_days
+        J1,Kind of Blue,Music/Jazz,Blue Room,20,
+        J2,Late Night Trio,Music/Jazz,Blue Room,18,
+        J3,Bebop Sessions,Music/Jazz,Vanguard,22,
+        T1,Wooden Train,Toys,Tiny Giants,35,
+        T2,Plush Dragon,Toys,Tiny Giants,25,
+        R1,Loud Summer,Music/Rock,Amp,15,
+        K1,Yirgacheffe,Coffee,Bean & Co,12,30
+        """
 
     static func events() -> String {
         var rows = ["event_id,customer_id,timestamp,type,product_id,quantity,amount,channel"]
         var n = 0
         func add(_ c: String, _ day: String, _ type: String, _ p: String, _ amount: String) {
-            n += 1; rows.append("E\(n),\(c),\(day),\(type),\(p),1,\(amount),web")
+            n += 1
+            rows.append("E\(n),\(c),\(day),\(type),\(p),1,\(amount),web")
         }
         // Margot: jazz every month for two years, toys only in December 2025.
         for m in 0..<22 {
@@ -45,8 +46,10 @@ final class Harness {
             add("C1", d, "view", ["J1", "J2", "J3"][m % 3], "0")
             add("C1", d, "purchase", ["J1", "J2", "J3"][m % 3], "20")
         }
-        add("C1", "2025-12-05", "view", "T1", "0"); add("C1", "2025-12-05T12:00:00Z", "purchase", "T1", "35")
-        add("C1", "2025-12-12", "view", "T2", "0"); add("C1", "2025-12-12T12:00:00Z", "purchase", "T2", "25")
+        add("C1", "2025-12-05", "view", "T1", "0")
+        add("C1", "2025-12-05T12:00:00Z", "purchase", "T1", "35")
+        add("C1", "2025-12-12", "view", "T2", "0")
+        add("C1", "2025-12-12T12:00:00Z", "purchase", "T2", "25")
         add("C1", "2025-12-19", "purchase", "T1", "35")
         // Others buy jazz with toys, so the model links them.
         for i in 0..<6 {
@@ -59,12 +62,16 @@ final class Harness {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    init(size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false,
-         keymap: Keymap = AppKeys.keymap()) throws {
+    init(
+        size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false,
+        keymap: Keymap = AppKeys.keymap()
+    ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var files: [String] = []
-        for (name, text) in [("customers.csv", Self.customers), ("products.csv", Self.products), ("events.csv", Self.events())] {
+        for (name, text) in [
+            ("customers.csv", Self.customers), ("products.csv", Self.products), ("events.csv", Self.events())
+        ] {
             let p = dir.appendingPathComponent(name).path
             try Data(text.utf8).write(to: URL(fileURLWithPath: p))
             files.append(p)
@@ -72,11 +79,13 @@ final class Harness {
         let path = dir.appendingPathComponent("store.sqlite").path
         let setup = Workspace(store: try ProfileStore(path: path), analyst: "tester")
         _ = try setup.importFiles(files, options: ImportOptions(analyst: "tester"))
-        workspace = Workspace(store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester",
-                              clock: { Harness.now })
+        workspace = Workspace(
+            store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester",
+            clock: { Harness.now })
         backend = HeadlessBackend(size: size, glyphs: glyphs)
-        let model = AppModel(size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path,
-                             keymap: keymap)
+        let model = AppModel(
+            size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path,
+            keymap: keymap)
         runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
         runtime.startInitial()
         settle()
@@ -91,7 +100,10 @@ final class Harness {
     }
 
     func press(_ keys: Key...) {
-        for k in keys { runtime.send(.input(.key(k))); settle() }
+        for k in keys {
+            runtime.send(.input(.key(k)))
+            settle()
+        }
     }
 
     func type(_ text: String) { for c in text { press(.char(c)) } }

@@ -26,7 +26,9 @@ struct ScreenTests {
         let h = try Harness(size: Size(width: 120, height: 30))
         let mallory = try #require(h.lines.first { $0.contains("Mallory") })
         #expect(mallory.contains("Mallory \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J"))
-        for cell in h.backend.frame.cells { #expect(!cell.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }) }
+        for cell in h.backend.frame.cells {
+            #expect(!cell.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        }
         let ascii = try Harness(size: Size(width: 120, height: 30), glyphs: .ascii)
         #expect(ascii.lines.contains { $0.contains("Mallory ?]0;pwned??[2J") })
         #expect(ascii.backend.frame.cells.allSatisfy { $0.text.unicodeScalars.allSatisfy { $0.isASCII } })
@@ -49,7 +51,9 @@ struct ScreenTests {
 
     @Test func profileShowsStatedBesideInferred() throws {
         let h = try Harness()
-        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter)
+        h.press(.char("/"))
+        h.type("margot")
+        h.press(.enter, .enter)
         let s = h.screen
         #expect(h.model.screen == .profile)
         #expect(h.lines[1].hasPrefix(" Margot Lindqvist  [C1]  age 40s  Kraków, PL"))
@@ -80,7 +84,9 @@ struct ScreenTests {
 
     @Test func giftFlowUpdatesPreferencesAtOnce() throws {
         let h = try Harness()
-        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter)
+        h.press(.char("/"))
+        h.type("margot")
+        h.press(.enter, .enter)
         #expect(h.model.profile?.report?.preferences.inferred.contains { $0.value == "Toys" } == true)
         h.press(.char("H"))
         #expect(h.model.screen == .history)
@@ -88,8 +94,11 @@ struct ScreenTests {
         // Flag each toy purchase as a gift.
         h.press(.char("t")) // purchases only
         for _ in 0..<3 {
-            guard let i = h.model.history?.events.firstIndex(where: { $0.category == "Toys" && !$0.gift }) else { break }
-            h.runtime.send(.input(.key(.home))); h.settle()
+            guard let i = h.model.history?.events.firstIndex(where: { $0.category == "Toys" && !$0.gift }) else {
+                break
+            }
+            h.runtime.send(.input(.key(.home)))
+            h.settle()
             for _ in 0..<i { h.press(.down) }
             h.press(.char("g"))
             #expect(h.screen.contains("Flag E") && h.screen.contains("as a gift"))
@@ -110,7 +119,9 @@ struct ScreenTests {
 
     @Test func clearHistoryDialog() throws {
         let h = try Harness()
-        h.press(.char("/")); h.type("margot"); h.press(.enter, .enter, .char("H"), .char("C"))
+        h.press(.char("/"))
+        h.type("margot")
+        h.press(.enter, .enter, .char("H"), .char("C"))
         #expect(h.screen.contains("Clear history"))
         #expect(h.screen.contains("last 30 days"))
         // All time, views only.
@@ -127,11 +138,16 @@ struct ScreenTests {
 
     @Test func eraseAsksForTheIdAndTheCustomerIsGone() throws {
         let h = try Harness()
-        h.press(.char("/")); h.type("anna"); h.press(.enter, .enter, .char("X"))
+        h.press(.char("/"))
+        h.type("anna")
+        h.press(.enter, .enter, .char("X"))
         #expect(h.screen.contains("Type the customer id to confirm"))
-        h.type("C9"); h.press(.enter)
+        h.type("C9")
+        h.press(.enter)
         #expect(h.model.flash?.text.contains("not erased") == true)
-        h.press(.char("X")); h.type("C4"); h.press(.enter)
+        h.press(.char("X"))
+        h.type("C4")
+        h.press(.enter)
         #expect(h.model.screen == .list)
         #expect(h.model.flash?.text.contains("C4 erased") == true)
         h.press(.escape) // clear the filter
@@ -152,13 +168,20 @@ struct ScreenTests {
 
     @Test func commandLineCompletesAndRuns() throws {
         let h = try Harness()
-        h.press(.char(":")); h.type("so"); h.press(.tab)
+        h.press(.char(":"))
+        h.type("so")
+        h.press(.tab)
         #expect(h.model.commandLine?.text == "sort ")
-        h.type("sp"); h.press(.tab, .enter)
+        h.type("sp")
+        h.press(.tab, .enter)
         #expect(h.model.list.query.sort == .spend)
-        h.press(.char(":")); h.type("goto C2"); h.press(.enter)
+        h.press(.char(":"))
+        h.type("goto C2")
+        h.press(.enter)
         #expect(h.model.screen == .profile && h.lines[1].contains("山田 太郎"))
-        h.press(.char(":")); h.type("bogus"); h.press(.enter)
+        h.press(.char(":"))
+        h.type("bogus")
+        h.press(.enter)
         #expect(h.model.flash?.isError == true)
     }
 
@@ -167,7 +190,9 @@ struct ScreenTests {
         h.press(.char("S"))
         #expect(h.lines[0].contains("Segments"))
         #expect(h.screen.contains("champions") && h.screen.contains("stage"))
-        h.press(.char("n")); h.type("jazz fans"); h.press(.tab)
+        h.press(.char("n"))
+        h.type("jazz fans")
+        h.press(.tab)
         h.type("orders > 3 and")
         #expect(h.screen.contains("column 15") || h.screen.contains("ends too soon"))
         h.type(" consent.email")
@@ -188,10 +213,12 @@ struct ScreenTests {
     }
 
     @Test func keysDocumentMatchesTheKeymap() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/keys.md"), encoding: .utf8)
         let table = AppKeys.keymap().markdown(viewOrder: AppKeys.viewOrder)
-        #expect(doc.contains(table), "docs/keys.md is out of date: regenerate it with `swift run rapport keys --markdown`")
+        #expect(
+            doc.contains(table), "docs/keys.md is out of date: regenerate it with `swift run rapport keys --markdown`")
     }
 }
 
@@ -200,8 +227,10 @@ struct ListLoadTests {
     @Test func aLoadSupersededBeforeItRunsIsDropped() throws {
         let h = try Harness()
         let effects = Effects(workspace: h.workspace)
-        let first = effects.loadList(ListQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
-        let second = effects.loadList(ListQuery(text: "Marg"), generation: 1001, around: 0, needTotal: true, knownTotal: 0)
+        let first = effects.loadList(
+            ListQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
+        let second = effects.loadList(
+            ListQuery(text: "Marg"), generation: 1001, around: 0, needTotal: true, knownTotal: 0)
         let got = Messages()
         first.run { got.append($0) }
         #expect(got.count == 0)

@@ -3,7 +3,8 @@ import Testing
 
 /// Runs the built `rapport` binary, as scripts would.
 struct CLI {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static let binary: URL = {
         if let dir = Bundle.main.executableURL?.deletingLastPathComponent() {
@@ -13,7 +14,12 @@ struct CLI {
         return root.appendingPathComponent(".build/debug/rapport")
     }()
 
-    struct Result { var status: Int32; var out: String; var err: String; var outData: Data }
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+        var outData: Data
+    }
 
     let dir: URL
     var env: [String: String]
@@ -21,9 +27,11 @@ struct CLI {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        env = ["HOME": dir.path, "XDG_DATA_HOME": dir.appendingPathComponent("data").path,
-               "XDG_CONFIG_HOME": dir.appendingPathComponent("config").path,
-               "RAPPORT_LOG": dir.appendingPathComponent("rapport.log").path, "USER": "ci-user", "PATH": "/usr/bin:/bin"]
+        env = [
+            "HOME": dir.path, "XDG_DATA_HOME": dir.appendingPathComponent("data").path,
+            "XDG_CONFIG_HOME": dir.appendingPathComponent("config").path,
+            "RAPPORT_LOG": dir.appendingPathComponent("rapport.log").path, "USER": "ci-user", "PATH": "/usr/bin:/bin"
+        ]
     }
 
     func cleanup() { try? FileManager.default.removeItem(at: dir) }
@@ -36,13 +44,16 @@ struct CLI {
         p.environment = env
         p.currentDirectoryURL = dir
         let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        p.standardOutput = out
+        p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self), outData: o)
+        return Result(
+            status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
+            err: String(decoding: e, as: UTF8.self), outData: o)
     }
 
     func json(_ args: [String]) throws -> Any {
@@ -60,10 +71,15 @@ struct CLI {
             let p = Process()
             p.executableURL = binary
             let sample = root.appendingPathComponent("SampleData")
-            p.arguments = ["import", "--store", store.path] + ["customers", "products", "events", "notes"].map { sample.appendingPathComponent("\($0).csv").path }
-            p.environment = ["RAPPORT_LOG": dir.appendingPathComponent("log").path, "HOME": dir.path, "PATH": "/usr/bin:/bin"]
+            p.arguments =
+                ["import", "--store", store.path]
+                + ["customers", "products", "events", "notes"].map { sample.appendingPathComponent("\($0).csv").path }
+            p.environment = [
+                "RAPPORT_LOG": dir.appendingPathComponent("log").path, "HOME": dir.path, "PATH": "/usr/bin:/bin"
+            ]
             p.standardOutput = FileHandle.nullDevice
-            try? p.run(); p.waitUntilExit()
+            try? p.run()
+            p.waitUntilExit()
         }
         return store
     }()
@@ -76,14 +92,19 @@ struct CLI {
     }
 }
 
-struct CLIError: Error { var message: String; init(_ m: String) { message = m } }
+struct CLIError: Error {
+    var message: String
+    init(_ m: String) { message = m }
+}
 
 @Suite("Command line, end to end", .serialized)
 struct CLITests {
     @Test func readCommandsOnTheSample() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let store = try cli.sampleCopy()
-        let rows = try #require(try cli.json(["customers", "--store", store, "--limit", "5", "--sort", "spend"]) as? [[String: Any]])
+        let rows = try #require(
+            try cli.json(["customers", "--store", store, "--limit", "5", "--sort", "spend"]) as? [[String: Any]])
         #expect(rows.count == 5)
         let spends = rows.compactMap { $0["spend"] as? Double }
         #expect(spends == spends.sorted(by: >))
@@ -95,23 +116,36 @@ struct CLITests {
         #expect(customer["name"] as? String == "Margot Lindqvist")
         let prefs = try #require(profile["preferences"] as? [String: Any])
         let inferred = try #require(prefs["inferred"] as? [[String: Any]])
-        #expect(inferred.contains { $0["value"] as? String == "Music/Jazz" && ($0["evidence"] as? [String])?.isEmpty == false })
+        #expect(
+            inferred.contains {
+                $0["value"] as? String == "Music/Jazz" && ($0["evidence"] as? [String])?.isEmpty == false
+            })
         #expect((prefs["stated"] as? [[String: Any]])?.count == 3)
         let rfm = try #require(profile["rfm"] as? [String: Any])
         #expect(rfm["segment"] as? String != nil && rfm["r"] as? Int != nil)
         let lifecycle = try #require(profile["lifecycle"] as? [String: Any])
-        #expect(lifecycle["p_alive"] as? Double != nil && lifecycle["clv_12m"] as? Double != nil && lifecycle["expected_purchases_90d"] as? Double != nil)
+        #expect(
+            lifecycle["p_alive"] as? Double != nil && lifecycle["clv_12m"] as? Double != nil
+                && lifecycle["expected_purchases_90d"] as? Double != nil)
         let recs = try #require(profile["recommendations"] as? [[String: Any]])
-        #expect(recs.count == 10 && recs.allSatisfy { ($0["reason"] as? String)?.isEmpty == false && $0["kind"] != nil && $0["product_id"] != nil })
-        #expect(profile["channel"] as? [String: Any] != nil && profile["milestones"] as? [Any] != nil && profile["replenishment"] as? [Any] != nil)
+        #expect(
+            recs.count == 10
+                && recs.allSatisfy {
+                    ($0["reason"] as? String)?.isEmpty == false && $0["kind"] != nil && $0["product_id"] != nil
+                })
+        #expect(
+            profile["channel"] as? [String: Any] != nil && profile["milestones"] as? [Any] != nil
+                && profile["replenishment"] as? [Any] != nil)
         let segs = try #require(try cli.json(["segments", "--store", store]) as? [[String: Any]])
         #expect(segs.contains { $0["name"] as? String == "champions" && ($0["members"] as? Int ?? 0) > 0 })
-        let recommend = try #require(try cli.json(["recommend", "C00001", "--k", "3", "--store", store]) as? [[String: Any]])
+        let recommend = try #require(
+            try cli.json(["recommend", "C00001", "--k", "3", "--store", store]) as? [[String: Any]])
         #expect(recommend.count == 3)
     }
 
     @Test func writesAreAuditedWithTheAnalyst() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let store = try cli.sampleCopy()
         let history = try #require(try cli.json(["history", "C00001", "--store", store]) as? [[String: Any]])
         let purchase = try #require(history.first { $0["type"] as? String == "purchase" }?["event_id"] as? String)
@@ -125,7 +159,9 @@ struct CLITests {
         #expect(r.status == 0)
         r = try cli.run(["export", "C00001", "--out", cli.dir.appendingPathComponent("c1.json").path, "--store", store])
         #expect(r.status == 0)
-        let export = try JSONSerialization.jsonObject(with: Data(contentsOf: cli.dir.appendingPathComponent("c1.json"))) as? [String: Any]
+        let export =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: cli.dir.appendingPathComponent("c1.json")))
+            as? [String: Any]
         #expect((export?["customer"] as? [String: Any])?["id"] as? String == "C00001")
         #expect((export?["events"] as? [Any])?.isEmpty == false)
         let audit = try #require(try cli.json(["audit", "--customer", "C00001", "--store", store]) as? [[String: Any]])
@@ -136,7 +172,8 @@ struct CLITests {
     }
 
     @Test func forgetThenTheCustomerIsUnknown() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let store = try cli.sampleCopy()
         #expect(try cli.run(["forget", "C00002", "--store", store]).status == 0)
         let r = try cli.run(["profile", "C00002", "--store", store])
@@ -147,7 +184,8 @@ struct CLITests {
     }
 
     @Test func usageErrorsExitTwo() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         var r = try cli.run(["customers", "--bogus"])
         #expect(r.status == 2)
         #expect(r.err.split(separator: "\n").count == 1)
@@ -158,9 +196,11 @@ struct CLITests {
     }
 
     @Test func badFileExitsOneListingRows() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let bad = cli.dir.appendingPathComponent("bad.csv")
-        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC1,nope,view\nC2,2026-01-01,buy\n".utf8).write(to: bad)
+        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC1,nope,view\nC2,2026-01-01,buy\n".utf8).write(
+            to: bad)
         let r = try cli.run(["import", "--store", cli.dir.appendingPathComponent("s.sqlite").path, bad.path])
         #expect(r.status == 1)
         #expect(r.err.contains("bad.csv:3: timestamp: 'nope' is not a date"))
@@ -169,17 +209,21 @@ struct CLITests {
     }
 
     @Test func sampleIsDeterministic() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let a = cli.dir.appendingPathComponent("a").path, b = cli.dir.appendingPathComponent("b").path
         #expect(try cli.run(["sample", "--customers", "50", "--out", a]).status == 0)
         #expect(try cli.run(["sample", "--customers", "50", "--out", b]).status == 0)
         for f in ["customers.csv", "products.csv", "events.csv", "notes.csv"] {
-            let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + f)), y = try Data(contentsOf: URL(fileURLWithPath: b + "/" + f))
+            let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + f)),
+                y = try Data(contentsOf: URL(fileURLWithPath: b + "/" + f))
             #expect(x == y && !x.isEmpty, "\(f) differs between runs")
         }
         let other = cli.dir.appendingPathComponent("c").path
         #expect(try cli.run(["sample", "--customers", "50", "--seed", "7", "--out", other]).status == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: other + "/events.csv")) != Data(contentsOf: URL(fileURLWithPath: a + "/events.csv")))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: other + "/events.csv"))
+                != Data(contentsOf: URL(fileURLWithPath: a + "/events.csv")))
     }
 
     @Test func shopSampleIsDeterministic() throws {
@@ -200,7 +244,8 @@ struct CLITests {
     }
 
     @Test func firstRunCreatesTheDefaultStoreFromTheBundledSample() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let rows = try #require(try cli.json(["customers", "--limit", "5"]) as? [[String: Any]])
         #expect(rows.count == 5)
         let path = cli.dir.appendingPathComponent("data/rapport/store.sqlite").path
@@ -210,26 +255,38 @@ struct CLITests {
     }
 
     @Test func textOutputNeverCarriesEscapeBytes() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let store = try cli.sampleCopy()
         for args in [["customers", "--filter", "Mallory"], ["profile", "C00007"], ["history", "C00007"]] {
             let r = try cli.run(args + ["--store", store])
             #expect(r.status == 0)
             #expect(!r.outData.contains(0x1B), "\(args) printed an escape byte")
         }
-        #expect(try cli.run(["customers", "--filter", "Mallory", "--store", store]).out.contains("Mallory \u{FFFD}]0;pwned"))
+        #expect(
+            try cli.run(["customers", "--filter", "Mallory", "--store", store]).out.contains("Mallory \u{FFFD}]0;pwned")
+        )
     }
 
     @Test func evalCommandsRunOnTheStore() throws {
-        let cli = try CLI(); defer { cli.cleanup() }
+        let cli = try CLI()
+        defer { cli.cleanup() }
         let store = try cli.sampleCopy()
-        let clv = try #require(try cli.json(["eval", "clv", "--calibration-end", "2026-04-30", "--holdout-end", "2026-10-31", "--store", store]) as? [String: Any])
-        for k in ["customers", "r", "alpha", "a", "b", "log_likelihood", "predicted_holdout", "actual_holdout"] { #expect(clv[k] != nil, "\(k)") }
-        let segment = try cli.run(["segment", "create", "coffee people", #"affinity("Coffee") > 0.5 and consent.email"#, "--store", store])
+        let clv = try #require(
+            try cli.json([
+                "eval", "clv", "--calibration-end", "2026-04-30", "--holdout-end", "2026-10-31", "--store", store
+            ]) as? [String: Any])
+        for k in ["customers", "r", "alpha", "a", "b", "log_likelihood", "predicted_holdout", "actual_holdout"] {
+            #expect(clv[k] != nil, "\(k)")
+        }
+        let segment = try cli.run([
+            "segment", "create", "coffee people", #"affinity("Coffee") > 0.5 and consent.email"#, "--store", store
+        ])
         #expect(segment.status == 0 && segment.out.hasPrefix("segment coffee people: "))
         let bad = try cli.run(["segment", "create", "x", "orders >> 3", "--store", store])
         #expect(bad.status == 1 && bad.err.contains("column 9"))
-        let members = try #require(try cli.json(["segment", "members", "coffee people", "--store", store]) as? [[String: Any]])
+        let members = try #require(
+            try cli.json(["segment", "members", "coffee people", "--store", store]) as? [[String: Any]])
         #expect(!members.isEmpty)
     }
 
@@ -239,7 +296,7 @@ struct CLITests {
         let store = cli.dir.appendingPathComponent("s.sqlite").path
         let header = "customer_id,timestamp,type,product_id,amount\n"
         var rows = (1...30).map { "C\($0),2026-01-\(10 + $0 % 9),purchase,P\($0 % 3),12.5\n" }
-        rows.append(rows[0])   // the same order line twice: two orders
+        rows.append(rows[0]) // the same order line twice: two orders
         let yesterday = cli.dir.appendingPathComponent("yesterday.csv")
         try Data((header + rows.joined()).utf8).write(to: yesterday)
         let first = try cli.run(["import", "--store", store, yesterday.path])

@@ -3,7 +3,8 @@ import Testing
 
 /// The real binary in a real terminal (tmux), on a fresh store made from the bundled sample.
 struct E2E {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let binary: String = {
         if let dir = Bundle.main.executableURL?.deletingLastPathComponent() {
             let c = dir.appendingPathComponent("rapport").path
@@ -22,18 +23,26 @@ struct E2E {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         store = dir.appendingPathComponent("store.sqlite").path
         let sample = E2E.root.appendingPathComponent("SampleData")
-        let r = try run(["import", "--store", store] + ["customers", "products", "events", "notes"].map { sample.appendingPathComponent("\($0).csv").path })
+        let r = try run(
+            ["import", "--store", store]
+                + ["customers", "products", "events", "notes"].map { sample.appendingPathComponent("\($0).csv").path })
         guard r.status == 0 else { throw CLIFailure(r.err) }
     }
 
     func cleanup() { try? FileManager.default.removeItem(at: dir) }
 
     var env: [String: String] {
-        ["HOME": dir.path, "RAPPORT_LOG": dir.appendingPathComponent("rapport.log").path, "USER": "e2e",
-         "XDG_CONFIG_HOME": dir.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        [
+            "HOME": dir.path, "RAPPORT_LOG": dir.appendingPathComponent("rapport.log").path, "USER": "e2e",
+            "XDG_CONFIG_HOME": dir.appendingPathComponent("config").path, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"
+        ]
     }
 
-    struct Output { var status: Int32; var out: Data; var err: String }
+    struct Output {
+        var status: Int32
+        var out: Data
+        var err: String
+    }
 
     func run(_ args: [String]) throws -> Output {
         let p = Process()
@@ -41,18 +50,25 @@ struct E2E {
         p.arguments = args
         p.environment = env.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a }
         let o = Pipe(), e = Pipe()
-        p.standardOutput = o; p.standardError = e; p.standardInput = FileHandle.nullDevice
+        p.standardOutput = o
+        p.standardError = e
+        p.standardInput = FileHandle.nullDevice
         try p.run()
         let out = o.fileHandleForReading.readDataToEndOfFile(), err = e.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Output(status: p.terminationStatus, out: out, err: String(decoding: err, as: UTF8.self))
     }
 
-    func json(_ args: [String]) throws -> Any { try JSONSerialization.jsonObject(with: try run(args + ["--json", "--store", store]).out) }
+    func json(_ args: [String]) throws -> Any {
+        try JSONSerialization.jsonObject(with: try run(args + ["--json", "--store", store]).out)
+    }
 
-    func session(_ extra: [String] = [], env more: [String: String] = [:], width: Int = 80, height: Int = 24) throws -> TmuxSession {
-        try TmuxSession(command: [E2E.binary, "--store", store] + extra, environment: env.merging(more) { _, b in b },
-                        width: width, height: height, workDir: dir)
+    func session(_ extra: [String] = [], env more: [String: String] = [:], width: Int = 80, height: Int = 24) throws
+        -> TmuxSession
+    {
+        try TmuxSession(
+            command: [E2E.binary, "--store", store] + extra, environment: env.merging(more) { _, b in b },
+            width: width, height: height, workDir: dir)
     }
 
     /// After the program exits, the pane shows "[exit N]" and `stty -a`: the terminal must be
@@ -64,12 +80,16 @@ struct E2E {
     }
 }
 
-struct CLIFailure: Error { var message: String; init(_ m: String) { message = m } }
+struct CLIFailure: Error {
+    var message: String
+    init(_ m: String) { message = m }
+}
 
 @Suite("Explorer in a real terminal (tmux)", .serialized, .enabled(if: E2E.tmuxAvailable))
 struct ExplorerE2ETests {
     @Test func analystWorkflow() throws {
-        let e = try E2E(); defer { e.cleanup() }
+        let e = try E2E()
+        defer { e.cleanup() }
         // Which of Margot's purchases are toys, newest first (as the history screen lists them).
         let history = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
         let purchases = history.filter { $0["type"] as? String == "purchase" }
@@ -79,14 +99,20 @@ struct ExplorerE2ETests {
         let t = try e.session()
         try t.waitFor(text: "/2000 customers")
         // Filter to a customer and open the profile.
-        try t.send("/"); try t.type("Lindqvist")
+        try t.send("/")
+        try t.type("Lindqvist")
         try t.waitFor(text: "filter: Lindqvist")
-        try t.send("Enter"); try t.send("Enter")
-        var screen = try t.waitFor("the whole profile") { $0.contains("Margot Lindqvist  [C00001]") && $0.contains("Recommendations") && $0.contains("Care") }
+        try t.send("Enter")
+        try t.send("Enter")
+        var screen = try t.waitFor("the whole profile") {
+            $0.contains("Margot Lindqvist  [C00001]") && $0.contains("Recommendations") && $0.contains("Care")
+        }
         #expect(screen.contains("Toys"))
         // History, purchases only, flag every toy purchase as a gift.
-        try t.send("H"); try t.waitFor(text: "History • Margot Lindqvist")
-        try t.send("t"); try t.waitFor(text: "type: purchase")
+        try t.send("H")
+        try t.waitFor(text: "History • Margot Lindqvist")
+        try t.send("t")
+        try t.waitFor(text: "type: purchase")
         var messages: [String] = []
         for i in toyIndexes {
             let id = try #require(purchases[i]["event_id"] as? String)
@@ -94,34 +120,52 @@ struct ExplorerE2ETests {
             for _ in 0..<i { try t.send("j") }
             try t.send("g")
             try t.waitFor(text: "Flag \(id) as a gift")
-            try t.type("for the grandchildren"); try t.send("Enter")
+            try t.type("for the grandchildren")
+            try t.send("Enter")
             screen = try t.waitFor(text: "\(id) flagged as a gift")
-            messages.append(screen.split(separator: "\n").first { $0.contains("flagged as a gift") }.map(String.init) ?? "")
+            messages.append(
+                screen.split(separator: "\n").first { $0.contains("flagged as a gift") }.map(String.init) ?? "")
         }
         // The status line said what changed, at the moment it changed.
         #expect(messages.contains { $0.contains("Toys no longer inferred") }, "\(messages)")
         // Back to the profile: Toys is gone from the preferences.
         try t.send("Escape")
-        screen = try t.waitFor("the whole profile") { $0.contains("Preferences") && $0.contains("Recommendations") && $0.contains("Care") }
+        screen = try t.waitFor("the whole profile") {
+            $0.contains("Preferences") && $0.contains("Recommendations") && $0.contains("Care")
+        }
         #expect(!screen.contains("Toys"))
         // Clear history through the dialog: all time, views only.
-        try t.send("H"); try t.waitFor(text: "History • Margot")
-        try t.send("C"); try t.waitFor(text: "Clear history")
-        try t.send("Right"); try t.send("Right"); try t.send("Down"); try t.send("Down")
-        screen = try t.waitFor("a count for all views") { $0.contains("all time") && $0.contains("Types: views ") && $0.contains("will be removed") }
+        try t.send("H")
+        try t.waitFor(text: "History • Margot")
+        try t.send("C")
+        try t.waitFor(text: "Clear history")
+        try t.send("Right")
+        try t.send("Right")
+        try t.send("Down")
+        try t.send("Down")
+        screen = try t.waitFor("a count for all views") {
+            $0.contains("all time") && $0.contains("Types: views ") && $0.contains("will be removed")
+        }
         let shown = screen.range(of: #"\d+ events? will be removed"#, options: .regularExpression)
             .flatMap { Int(screen[$0].prefix { $0.isNumber }) }
-        try t.send("Enter"); try t.waitFor(text: "Remove them for good?")
+        try t.send("Enter")
+        try t.waitFor(text: "Remove them for good?")
         try t.send("y")
         try t.waitFor(text: "removed \(shown ?? -1) events")
         // Erase another customer, confirmed by typing the id.
-        try t.send("Escape"); try t.send("Escape")
+        try t.send("Escape")
+        try t.send("Escape")
         try t.waitFor(text: "/1 customers")
-        try t.send("Escape"); try t.waitFor(text: "/2000 customers")
-        try t.send(":"); try t.type("goto C00002"); try t.send("Enter")
+        try t.send("Escape")
+        try t.waitFor(text: "/2000 customers")
+        try t.send(":")
+        try t.type("goto C00002")
+        try t.send("Enter")
         try t.waitFor(text: "[C00002]")
-        try t.send("X"); try t.waitFor(text: "Type the customer id")
-        try t.type("C00002"); try t.send("Enter")
+        try t.send("X")
+        try t.waitFor(text: "Type the customer id")
+        try t.type("C00002")
+        try t.send("Enter")
         try t.waitFor(text: "C00002 erased")
         try t.send("Home") // any key clears the message and shows the count again
         try t.waitFor(text: "/1999 customers")
@@ -132,7 +176,10 @@ struct ExplorerE2ETests {
         let after = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
         let gifts = after.filter { $0["gift"] as? Bool == true }
         #expect(gifts.count == toyIndexes.count)
-        #expect(gifts.allSatisfy { $0["category"] as? String == "Toys" && $0["gift_note"] as? String == "for the grandchildren" })
+        #expect(
+            gifts.allSatisfy {
+                $0["category"] as? String == "Toys" && $0["gift_note"] as? String == "for the grandchildren"
+            })
         #expect(!after.contains { $0["type"] as? String == "view" })
         #expect(after.count == history.count - (shown ?? 0))
         #expect(try e.run(["profile", "C00002", "--store", e.store]).status == 1)
@@ -142,7 +189,8 @@ struct ExplorerE2ETests {
     }
 
     @Test func ctrlCRestoresTheTerminal() throws {
-        let e = try E2E(); defer { e.cleanup() }
+        let e = try E2E()
+        defer { e.cleanup() }
         let t = try e.session()
         try t.waitFor(text: "/2000 customers")
         try t.send("C-c")
@@ -150,19 +198,23 @@ struct ExplorerE2ETests {
     }
 
     @Test func sigtermRestoresTheTerminal() throws {
-        let e = try E2E(); defer { e.cleanup() }
+        let e = try E2E()
+        defer { e.cleanup() }
         let t = try e.session()
         try t.waitFor(text: "/2000 customers")
-        let shell = try t.tmux(["display", "-p", "-t", t.name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try t.tmux(["display", "-p", "-t", t.name, "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
         p.arguments = ["-TERM", "-P", shell, "-f", "rapport"]
-        try p.run(); p.waitUntilExit()
+        try p.run()
+        p.waitUntilExit()
         E2E.checkRestored(try t.waitFor(text: "[end]"), status: "143")
     }
 
     @Test func resizeSmallTerminalAndASCIIWithoutColour() throws {
-        let e = try E2E(); defer { e.cleanup() }
+        let e = try E2E()
+        defer { e.cleanup() }
         let t = try e.session(env: ["LANG": "C", "LC_ALL": "C", "NO_COLOR": "1", "TERM": "vt100"])
         var screen = try t.waitFor(text: "/2000 customers")
         #expect(screen.allSatisfy { $0.isASCII })

@@ -25,9 +25,11 @@ final class TmuxSession {
         self.workDir = workDir
         name = "rapport-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         socket = workDir.appendingPathComponent("tmux.sock").path
-        let envPrefix = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let envPrefix = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(
+            separator: " ")
         // When the program exits, print a marker and keep the pane so the screen can be checked.
-        let shell = "env \(envPrefix) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; "
+        let shell =
+            "env \(envPrefix) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; "
             + "stty -a | tr '\\n' ' ' | grep -o -e ' -*icanon' -e ' -*echo ' | tr -d '\\n'; echo ' [end]'; sleep 600"
         try tmux(["new-session", "-d", "-s", name, "-x", String(width), "-y", String(height), "sh", "-c", shell])
     }
@@ -50,7 +52,9 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         // Only capture-pane style commands need output; the server must not hold our pipe.
         let capture = args.first != "new-session"
-        if capture { posix_spawn_file_actions_adddup2(&actions, fds[1], 1) } else {
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
@@ -59,7 +63,11 @@ final class TmuxSession {
         var env = ["PATH=/usr/bin:/bin", "TERM=xterm-256color", "HOME=\(workDir.path)"]
         var cArgs = argv.map { strdup($0) } + [nil]
         var cEnv = env.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) }; env.removeAll() }
+        defer {
+            cArgs.forEach { free($0) }
+            cEnv.forEach { free($0) }
+            env.removeAll()
+        }
         // The test runner's threads may block signals; tmux, the shell and rapport must start
         // with none blocked and default handlers, as from a login shell, or a hang-up would not
         // reach them.
@@ -76,7 +84,10 @@ final class TmuxSession {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, &attr, &cArgs, &cEnv)
         close(fds[1])
-        guard rc == 0 else { close(fds[0]); throw Failure.tmux("spawn failed: \(rc)") }
+        guard rc == 0 else {
+            close(fds[0])
+            throw Failure.tmux("spawn failed: \(rc)")
+        }
         var output = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while capture {

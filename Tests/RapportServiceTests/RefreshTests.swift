@@ -11,8 +11,9 @@ final class TempWorkspace {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-ws-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        ws = Workspace(store: try ProfileStore(path: dir.appendingPathComponent("s.sqlite").path), analyst: "tester",
-                       clock: { 1_790_000_000 })
+        ws = Workspace(
+            store: try ProfileStore(path: dir.appendingPathComponent("s.sqlite").path), analyst: "tester",
+            clock: { 1_790_000_000 })
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }
@@ -31,7 +32,11 @@ final class TempWorkspace {
 
     /// Metrics without their write time, to compare two refreshes.
     func allFigures() throws -> [MetricsRecord] {
-        try ws.store.allMetrics().map { var m = $0; m.updatedAt = 0; return m }
+        try ws.store.allMetrics().map {
+            var m = $0
+            m.updatedAt = 0
+            return m
+        }
     }
 
     /// 25 customers, four purchases each, a month apart, of two products.
@@ -52,15 +57,19 @@ struct RefreshTests {
         #expect(try t.metrics("C1")?.orders == 4)
 
         // When three new purchases of C1 and one of a new customer arrive (4 of 100: under 5%).
-        _ = try t.importEvents("delta.csv", ["C1,2026-04-20,purchase,P1,5", "C1,2026-04-21,purchase,P0,5",
-                                             "C1,2026-04-22,purchase,P1,5", "C99,2026-04-22,purchase,P1,7"])
+        _ = try t.importEvents(
+            "delta.csv",
+            [
+                "C1,2026-04-20,purchase,P1,5", "C1,2026-04-21,purchase,P0,5",
+                "C1,2026-04-22,purchase,P1,5", "C99,2026-04-22,purchase,P1,7"
+            ])
 
         // Then their figures are current, the fit is the same one, and four events arrived since it.
         #expect(try t.metrics("C1")?.orders == 7)
         #expect(try t.metrics("C99")?.orders == 1)
         let after = try #require(try t.ws.modelFreshness())
         #expect(after.fittedAt == fitted.fittedAt && after.eventsAtFit == 100 && after.eventsSinceFit == 4)
-        #expect(try t.ws.cache.model(t.ws.store)?.asOf == 1_776_816_000)   // 2026-04-22, the newest event
+        #expect(try t.ws.cache.model(t.ws.store)?.asOf == 1_776_816_000) // 2026-04-22, the newest event
     }
 
     @Test func aLargeDeltaRefitsThePopulationModels() throws {
@@ -92,7 +101,8 @@ struct RefreshTests {
         let t = try TempWorkspace()
         let a = t.dir.appendingPathComponent("a.csv").path
         let b = t.dir.appendingPathComponent("b.csv").path
-        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC2,not-a-date,view\n".utf8).write(to: URL(fileURLWithPath: a))
+        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC2,not-a-date,view\n".utf8).write(
+            to: URL(fileURLWithPath: a))
         try Data("customer_id,timestamp,type\nC3,2026-01-01,bogus\n".utf8).write(to: URL(fileURLWithPath: b))
         let folder = t.dir.appendingPathComponent("rejects").path
         let s = try t.ws.importFiles([a, b], options: ImportOptions(rejectsPath: folder, analyst: "tester"))

@@ -10,8 +10,9 @@ struct SampleShopTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-shop-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = try! SampleGenerator(customers: 300, products: 2000).write(to: dir)
-        return Shop(products: try! table(dir + "/products.csv"), events: try! table(dir + "/events.csv"),
-                    output: out)
+        return Shop(
+            products: try! table(dir + "/products.csv"), events: try! table(dir + "/events.csv"),
+            output: out)
     }()
 
     struct Shop {
@@ -44,8 +45,14 @@ struct SampleShopTests {
 
     @Test func someOrderLinesAreIdenticalAndUnnumbered() {
         let unnumbered = Self.shop.events.filter { $0["event_id"]!.isEmpty }
-        let lines = Dictionary(grouping: unnumbered, by: { row in ["customer_id", "timestamp", "product_id",
-                                                                    "amount", "type"].map { row[$0]! } })
+        let lines = Dictionary(
+            grouping: unnumbered,
+            by: { row in
+                [
+                    "customer_id", "timestamp", "product_id",
+                    "amount", "type"
+                ].map { row[$0]! }
+            })
         #expect(lines.values.filter { $0.count >= 2 && $0[0] == $0[1] }.count >= 10)
         #expect(unnumbered.allSatisfy { $0["type"] == "purchase" })
         let numbered = Self.shop.events.compactMap { $0["event_id"] }.filter { !$0.isEmpty }
@@ -61,9 +68,10 @@ struct SampleShopTests {
     }
 
     @Test func replenishableProductsAreBoughtAgainOnACycle() {
-        let cycle = Dictionary(uniqueKeysWithValues: Self.shop.products.map {
-            ($0["product_id"]!, $0["replenish_days"]!)
-        })
+        let cycle = Dictionary(
+            uniqueKeysWithValues: Self.shop.products.map {
+                ($0["product_id"]!, $0["replenish_days"]!)
+            })
         let purchases = Self.shop.events.filter { $0["type"] == "purchase" && !cycle[$0["product_id"]!]!.isEmpty }
         let byCustomerProduct = Dictionary(grouping: purchases, by: { $0["customer_id"]! + " " + $0["product_id"]! })
         let regular = byCustomerProduct.values.filter { rows in
@@ -89,7 +97,8 @@ struct SampleShopTests {
             let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + f))
             #expect(x == (try Data(contentsOf: URL(fileURLWithPath: b + "/" + f))), "\(f) differs between runs")
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: a + "/products.csv"))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: a + "/products.csv"))
                 != Data(contentsOf: URL(fileURLWithPath: c + "/products.csv")))
     }
 
@@ -108,8 +117,10 @@ struct SampleShopTests {
     }
 
     static func day(_ timestamp: String) -> Int {
-        let (y, m, d) = (Int(timestamp.prefix(4))!, Int(timestamp.dropFirst(5).prefix(2))!,
-                         Int(timestamp.dropFirst(8).prefix(2))!)
+        let (y, m, d) = (
+            Int(timestamp.prefix(4))!, Int(timestamp.dropFirst(5).prefix(2))!,
+            Int(timestamp.dropFirst(8).prefix(2))!
+        )
         return Int(ByteDate.days(y, m, d)!)
     }
 

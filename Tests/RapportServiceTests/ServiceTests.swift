@@ -12,18 +12,19 @@ struct ServiceTests {
     }
 
     @Test func configParsesAndPointsAtMistakes() throws {
-        let c = try Config.parse("""
-        [keys]
-        down = ["n", "Down"]
-        quit = "Q"
-        [insights]
-        tau_days = 30
-        exploration_share = 0.2
-        [colors]
-        accent = "magenta"
-        [ui]
-        mouse = true
-        """)
+        let c = try Config.parse(
+            """
+            [keys]
+            down = ["n", "Down"]
+            quit = "Q"
+            [insights]
+            tau_days = 30
+            exploration_share = 0.2
+            [colors]
+            accent = "magenta"
+            [ui]
+            mouse = true
+            """)
         #expect(c.keys == ["down": ["n", "Down"], "quit": ["Q"]])
         #expect(c.tauDays == 30 && c.explorationShare == 0.2 && c.colors["accent"] == "magenta" && c.mouse)
         #expect(throws: ConfigError.self) { try Config.parse("[insights]\nexploration_share = 2\n") }
@@ -37,23 +38,34 @@ struct ServiceTests {
     }
 
     @Test func storeLocationOrder() {
-        #expect(StoreLocation.resolve(explicit: "/x/s.sqlite", environment: ["RAPPORT_STORE": "/y"]).path == "/x/s.sqlite")
-        #expect(StoreLocation.resolve(explicit: nil, environment: ["RAPPORT_STORE": "/y/s.sqlite"]) == StoreLocation(path: "/y/s.sqlite", isDefault: false))
-        #expect(StoreLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == StoreLocation(path: "/d/rapport/store.sqlite", isDefault: true))
-        #expect(StoreLocation.resolve(explicit: nil, environment: ["HOME": "/h"]).path == "/h/.local/share/rapport/store.sqlite")
+        #expect(
+            StoreLocation.resolve(explicit: "/x/s.sqlite", environment: ["RAPPORT_STORE": "/y"]).path == "/x/s.sqlite")
+        #expect(
+            StoreLocation.resolve(explicit: nil, environment: ["RAPPORT_STORE": "/y/s.sqlite"])
+                == StoreLocation(path: "/y/s.sqlite", isDefault: false))
+        #expect(
+            StoreLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"])
+                == StoreLocation(path: "/d/rapport/store.sqlite", isDefault: true))
+        #expect(
+            StoreLocation.resolve(explicit: nil, environment: ["HOME": "/h"]).path
+                == "/h/.local/share/rapport/store.sqlite")
     }
 
     @Test func insightDiffInWords() {
         let before = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz", "Toys"], recs: ["P1", "P2", "P3"])
         let after = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz"], recs: ["P1", "P2", "P4"])
-        #expect(InsightDiff.describe(before: before, after: after) == ["Toys no longer inferred", "1 recommendation changed"])
+        #expect(
+            InsightDiff.describe(before: before, after: after) == [
+                "Toys no longer inferred", "1 recommendation changed"
+            ])
     }
 }
 
 enum InsightSnapshotTestSupport {
     static func make(inferred: [String], recs: [String]) -> InsightSnapshot {
         var s = InsightSnapshot(inferred: [], recommendations: [])
-        s.inferred = inferred; s.recommendations = recs
+        s.inferred = inferred
+        s.recommendations = recs
         return s
     }
 }
@@ -61,7 +73,8 @@ enum InsightSnapshotTestSupport {
 @Suite("Log file")
 struct LogFileTests {
     @Test func linesFromSeveralWritersArriveWholeAndControlsAreNeutralised() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-log-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-log-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         // Two sinks on one file stand for two processes; each writes from several threads.
         let sinks = [FileSink(path: path), FileSink(path: path)]
@@ -71,7 +84,8 @@ struct LogFileTests {
         sinks[0].write("name \u{1B}[2J forged\nline\n")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2001)
-        #expect(lines.dropLast().allSatisfy { $0.hasPrefix("writer ") && $0.hasSuffix(String(repeating: "x", count: 200)) })
+        #expect(
+            lines.dropLast().allSatisfy { $0.hasPrefix("writer ") && $0.hasSuffix(String(repeating: "x", count: 200)) })
         #expect(lines.last == "name ?[2J forged?line")
     }
 }

@@ -23,28 +23,39 @@ struct ImportFuzzTests {
         ("customers.csv", TempStore.customersCSV),
         ("products.csv", TempStore.productsCSV),
         ("events.csv", TempStore.eventsCSV),
-        ("events2.csv", "customer_id,timestamp,type,product_id,quantity,amount\nC1,2026-01-01,purchase,P1,1,9.5\n"
-            + "C1,2026-01-01,purchase,P1,1,9.5\n\"C2\",\"2026-01-02T10:00:00Z\",\"view\",\"P2\",,\n"),
+        (
+            "events2.csv",
+            "customer_id,timestamp,type,product_id,quantity,amount\nC1,2026-01-01,purchase,P1,1,9.5\n"
+                + "C1,2026-01-01,purchase,P1,1,9.5\n\"C2\",\"2026-01-02T10:00:00Z\",\"view\",\"P2\",,\n"
+        ),
         ("notes.csv", "customer_id,timestamp,analyst,text\nC1,2026-01-01,ana,\"called, twice\"\nC2,,,hi\n"),
-        ("events.jsonl", """
-        {"event_id":"J1","customer_id":"C9","timestamp":"2026-03-01","type":"purchase","product_id":"P7","amount":9.5}
-        {"event_id":"J2","customer_id":12345678901234567890,"timestamp":1772409600,"type":"view","gift":false}
-        """),
-        ("customers.jsonl", """
-        {"customer_id":"C1","name":"Zo\\u00eb","email":"zoe@example.com","consent_email":true,"city":null}
-        {"customer_id":"C5","name":"Li","likes":"Music/Jazz;brand:Bean & Co"}
-        """),
+        (
+            "events.jsonl",
+            """
+            {"event_id":"J1","customer_id":"C9","timestamp":"2026-03-01","type":"purchase","product_id":"P7","amount":9.5}
+            {"event_id":"J2","customer_id":12345678901234567890,"timestamp":1772409600,"type":"view","gift":false}
+            """
+        ),
+        (
+            "customers.jsonl",
+            """
+            {"customer_id":"C1","name":"Zo\\u00eb","email":"zoe@example.com","consent_email":true,"city":null}
+            {"customer_id":"C5","name":"Li","likes":"Music/Jazz;brand:Bean & Co"}
+            """
+        )
     ]
 
     static let inserts: [[UInt8]] = [
         Array("\"".utf8), Array("\n".utf8), Array("\r\n".utf8), [0], Array(",".utf8), Array("{".utf8),
         Array("}".utf8), Array("\\u0000".utf8), [0xFF], [0xEF, 0xBB, 0xBF], [0x1B], Array("1735689600000".utf8),
         Array("1.7e308".utf8), Array("123456789012345678901234".utf8), Array(",text".utf8),
-        Array(repeating: UInt8(ascii: "x"), count: 70_000),
+        Array(repeating: UInt8(ascii: "x"), count: 70_000)
     ]
 
-    static let tables = ["customers", "products", "events", "notes", "stated_preferences", "audit_log",
-                         "customers_search", "model_state"]
+    static let tables = [
+        "customers", "products", "events", "notes", "stated_preferences", "audit_log",
+        "customers_search", "model_state"
+    ]
 
     @Test func mutatedFilesAreImportedWholeOrRefusedWhole() throws {
         let t = try TempStore()

@@ -19,12 +19,15 @@ struct ImportTests {
         #expect(zoe.consentPersonalization == true && zoe.consentEmail == false && zoe.consentSms == nil)
         #expect(zoe.attributeDictionary == ["loyalty_tier": "gold"])
         let prefs = try t.store.statedPreferences(customer: zoe.id!)
-        #expect(prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == ["like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"])
+        #expect(
+            prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
+                "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
+            ])
 
         let events = try t.store.events(customer: zoe.id!)
         #expect(events.map(\.displayId) == ["E1", "E2", "E3"])
-        #expect(events[0].time == 1_767_571_200)          // 2026-01-05 midnight UTC
-        #expect(events[2].time == 1_767_690_000)          // 10:00+01:00 is 09:00Z
+        #expect(events[0].time == 1_767_571_200) // 2026-01-05 midnight UTC
+        #expect(events[2].time == 1_767_690_000) // 10:00+01:00 is 09:00Z
         #expect(events[2].isGift)
         let c3 = try t.store.events(customer: try t.store.requireCustomer("C3"))
         #expect(c3.count == 1 && c3[0].productId == nil)
@@ -32,10 +35,12 @@ struct ImportTests {
 
     @Test func jsonLinesImport() throws {
         let t = try TempStore()
-        let path = try t.file("events.jsonl", """
-        {"event_id":"J1","customer_id":"C9","timestamp":"2026-03-01","type":"purchase","product_id":"P7","amount":9.5}
-        {"event_id":"J2","customer_id":"C9","timestamp":1772409600,"type":"view","product_id":"P7","gift":false}
-        """)
+        let path = try t.file(
+            "events.jsonl",
+            """
+            {"event_id":"J1","customer_id":"C9","timestamp":"2026-03-01","type":"purchase","product_id":"P7","amount":9.5}
+            {"event_id":"J2","customer_id":"C9","timestamp":1772409600,"type":"view","product_id":"P7","gift":false}
+            """)
         let s = try t.importFile(path)
         #expect(s.kind == .events && s.inserted == 2 && s.createdProducts == 1)
     }
@@ -48,7 +53,8 @@ struct ImportTests {
         #expect(again.inserted == 0 && again.duplicates == 5)
         #expect(try t.count("events") == 5)
         // Without event ids, events are recognised by their content.
-        let noIds = try t.file("noids.csv", "customer_id,timestamp,type,product_id\nC1,2026-01-01,view,P1\nC1,2026-01-02,view,P1\n")
+        let noIds = try t.file(
+            "noids.csv", "customer_id,timestamp,type,product_id\nC1,2026-01-01,view,P1\nC1,2026-01-02,view,P1\n")
         _ = try t.importFile(noIds)
         let second = try t.importFile(noIds)
         #expect(second.inserted == 0 && second.duplicates == 2)
@@ -76,7 +82,8 @@ struct ImportTests {
 
     @Test func identicalRowsInOneNewFileAreAllKept() throws {
         let t = try TempStore()
-        let path = try t.file("e.csv", "customer_id,timestamp,type\nC1,2026-01-01,view\nC1,2026-01-01,view\nC1,2026-01-01,view\n")
+        let path = try t.file(
+            "e.csv", "customer_id,timestamp,type\nC1,2026-01-01,view\nC1,2026-01-01,view\nC1,2026-01-01,view\n")
         let s = try t.importFile(path)
         #expect(s.inserted == 3 && s.duplicates == 0)
         #expect(try t.importFile(path).duplicates == 3)
@@ -85,7 +92,8 @@ struct ImportTests {
 
     @Test func equalTimestampsKeepFileOrder() throws {
         let t = try TempStore()
-        _ = try t.importFile(try t.file("e.csv", "event_id,customer_id,timestamp,type\nB,C1,2026-01-01,view\nA,C1,2026-01-01,view\n"))
+        _ = try t.importFile(
+            try t.file("e.csv", "event_id,customer_id,timestamp,type\nB,C1,2026-01-01,view\nA,C1,2026-01-01,view\n"))
         let ev = try t.store.events(customer: try t.store.requireCustomer("C1"))
         #expect(ev.map(\.displayId) == ["B", "A"])
         #expect(ev[0].id < ev[1].id)
@@ -99,7 +107,9 @@ struct ImportTests {
 
     @Test func skipBadWritesRejects() throws {
         let t = try TempStore()
-        let path = try t.file("e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE2,C1,not-a-date,view\nE3,C1,2026-01-02,buy\n")
+        let path = try t.file(
+            "e.csv",
+            "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE2,C1,not-a-date,view\nE3,C1,2026-01-02,buy\n")
         let rejects = t.dir.appendingPathComponent("rejects.csv").path
         let s = try t.importFile(path, rejects: rejects)
         #expect(s.inserted == 1 && s.rejected == 2)
@@ -109,7 +119,8 @@ struct ImportTests {
         #expect(lines.count == 3)
         #expect(lines[1].hasPrefix("E2,C1,not-a-date,view,") && lines[1].contains("timestamp"))
         // The rejects file can be imported again once fixed (its _error column is ignored).
-        let fixed = text.replacingOccurrences(of: "not-a-date", with: "2026-01-03").replacingOccurrences(of: ",buy,", with: ",view,")
+        let fixed = text.replacingOccurrences(of: "not-a-date", with: "2026-01-03").replacingOccurrences(
+            of: ",buy,", with: ",view,")
         let again = try t.importFile(try t.file("fixed.csv", fixed))
         #expect(again.inserted == 2)
     }
@@ -148,26 +159,37 @@ struct BadInputTests {
     }
 
     @Test func missingColumn() throws {
-        try rejects("e.csv", "customer_id,type\nC1,view\n", expected: ["e.csv:1: timestamp: required column is missing"])
-        try rejects("e2.csv", "customer_id,timestamp,product_id\nC1,2026-01-01,P1\n", expected: ["e2.csv:1: type: required column is missing"])
+        try rejects(
+            "e.csv", "customer_id,type\nC1,view\n", expected: ["e.csv:1: timestamp: required column is missing"])
+        try rejects(
+            "e2.csv", "customer_id,timestamp,product_id\nC1,2026-01-01,P1\n",
+            expected: ["e2.csv:1: type: required column is missing"])
     }
 
     @Test func badNumber() throws {
-        try rejects("e.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,view,12\nC1,2026-01-01,purchase,12,5\n",
-                    expected: ["e.csv:3: (row): has 5 fields"])
-        try rejects("e2.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,purchase,twelve\n",
-                    expected: ["e2.csv:2: amount: 'twelve' is not a number"])
-        try rejects("e3.csv", "customer_id,timestamp,type,quantity\nC1,2026-01-01,purchase,1.5\n",
-                    expected: ["e3.csv:2: quantity: '1.5' is not a whole number"])
+        try rejects(
+            "e.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,view,12\nC1,2026-01-01,purchase,12,5\n",
+            expected: ["e.csv:3: (row): has 5 fields"])
+        try rejects(
+            "e2.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,purchase,twelve\n",
+            expected: ["e2.csv:2: amount: 'twelve' is not a number"])
+        try rejects(
+            "e3.csv", "customer_id,timestamp,type,quantity\nC1,2026-01-01,purchase,1.5\n",
+            expected: ["e3.csv:2: quantity: '1.5' is not a whole number"])
     }
 
     @Test func badDate() throws {
-        try rejects("e.csv", "customer_id,timestamp,type\nC1,2026-02-30,view\nC1,yesterday,view\n",
-                    expected: ["e.csv:2: timestamp: '2026-02-30' is not a date", "e.csv:3: timestamp: 'yesterday' is not a date"])
+        try rejects(
+            "e.csv", "customer_id,timestamp,type\nC1,2026-02-30,view\nC1,yesterday,view\n",
+            expected: [
+                "e.csv:2: timestamp: '2026-02-30' is not a date", "e.csv:3: timestamp: 'yesterday' is not a date"
+            ])
     }
 
     @Test func unknownType() throws {
-        try rejects("e.csv", "customer_id,timestamp,type\nC1,2026-01-01,buy\n", expected: ["e.csv:2: type: unknown event type 'buy'"])
+        try rejects(
+            "e.csv", "customer_id,timestamp,type\nC1,2026-01-01,buy\n",
+            expected: ["e.csv:2: type: unknown event type 'buy'"])
     }
 
     @Test func invalidUTF8() throws {
@@ -183,14 +205,18 @@ struct BadInputTests {
     }
 
     @Test func escapeInAnId() throws {
-        try rejects("e.csv", "customer_id,timestamp,type\nC\u{1B}[2J,2026-01-01,view\n",
-                    expected: ["e.csv:2: customer_id: contains control character U+001B"])
+        try rejects(
+            "e.csv", "customer_id,timestamp,type\nC\u{1B}[2J,2026-01-01,view\n",
+            expected: ["e.csv:2: customer_id: contains control character U+001B"])
     }
 
     @Test func duplicatedRows() throws {
-        try rejects("e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE1,C1,2026-01-02,view\n",
-                    expected: ["e.csv:3: event_id: duplicate event id 'E1'"])
-        try rejects("c.csv", "customer_id,name\nC5,A\nC5,B\n", expected: ["c.csv:3: customer_id: duplicate customer id 'C5' (also on line 2)"])
+        try rejects(
+            "e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE1,C1,2026-01-02,view\n",
+            expected: ["e.csv:3: event_id: duplicate event id 'E1'"])
+        try rejects(
+            "c.csv", "customer_id,name\nC5,A\nC5,B\n",
+            expected: ["c.csv:3: customer_id: duplicate customer id 'C5' (also on line 2)"])
     }
 
     @Test func emptyFile() throws {
@@ -198,12 +224,14 @@ struct BadInputTests {
     }
 
     @Test func unterminatedQuote() throws {
-        try rejects("c.csv", "customer_id,name\nC1,\"Open\n", expected: ["c.csv:2: (row): a quoted field is never closed"])
+        try rejects(
+            "c.csv", "customer_id,name\nC1,\"Open\n", expected: ["c.csv:2: (row): a quoted field is never closed"])
     }
 
     @Test func hugeField() throws {
-        try rejects("c.csv", "customer_id,name\nC1," + String(repeating: "x", count: 70_000) + "\n",
-                    expected: ["c.csv:2: name: field is 70000 bytes"])
+        try rejects(
+            "c.csv", "customer_id,name\nC1," + String(repeating: "x", count: 70_000) + "\n",
+            expected: ["c.csv:2: name: field is 70000 bytes"])
     }
 
     @Test func everyBadRowIsCountedAndListed() throws {

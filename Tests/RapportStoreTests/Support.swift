@@ -46,21 +46,21 @@ final class TempStore {
     }
 
     static let customersCSV = """
-    customer_id,name,email,consent_personalization,consent_email,likes,dislikes,loyalty_tier
-    C1,Zoë Müller,zoe@example.com,true,false,Music/Jazz;brand:Bean & Co,Music/Rock,gold
-    C2,山田 太郎,taro@example.com,false,,,,
-    """
+        customer_id,name,email,consent_personalization,consent_email,likes,dislikes,loyalty_tier
+        C1,Zoë Müller,zoe@example.com,true,false,Music/Jazz;brand:Bean & Co,Music/Rock,gold
+        C2,山田 太郎,taro@example.com,false,,,,
+        """
     static let productsCSV = """
-    product_id,title,category,brand,price,replenish_days
-    P1,Ethiopian Yirgacheffe,Coffee,Bean & Co,12.50,30
-    P2,Wooden Train,Toys,Tiny Giants,35,
-    """
+        product_id,title,category,brand,price,replenish_days
+        P1,Ethiopian Yirgacheffe,Coffee,Bean & Co,12.50,30
+        P2,Wooden Train,Toys,Tiny Giants,35,
+        """
     static let eventsCSV = """
-    event_id,customer_id,timestamp,type,product_id,quantity,amount,channel,gift
-    E1,C1,2026-01-05,purchase,P1,1,12.50,web,
-    E2,C1,2026-01-05T10:00:00Z,view,P2,1,0,app,
-    E3,C1,2026-01-06T10:00:00+01:00,purchase,P2,1,35,web,true
-    E4,C2,1767225600,view,P1,1,0,email,
-    E5,C3,2026-02-01,purchase,,1,20,store,
-    """
+        event_id,customer_id,timestamp,type,product_id,quantity,amount,channel,gift
+        E1,C1,2026-01-05,purchase,P1,1,12.50,web,
+        E2,C1,2026-01-05T10:00:00Z,view,P2,1,0,app,
+        E3,C1,2026-01-06T10:00:00+01:00,purchase,P2,1,35,web,true
+        E4,C2,1767225600,view,P1,1,0,email,
+        E5,C3,2026-02-01,purchase,,1,20,store,
+        """
 }

@@ -32,8 +32,12 @@ struct WriteTests {
     @Test func onlyPurchasesCanBeGiftsAndUnknownEventsFail() throws {
         let t = try loaded()
         let auditBefore = try audit(t).count
-        #expect(throws: StoreError.notAPurchase("E2")) { try t.store.setGift(event: "E2", isGift: true, note: nil, by: t.actor) }
-        #expect(throws: StoreError.unknownEvent("nope")) { try t.store.setGift(event: "nope", isGift: true, note: nil, by: t.actor) }
+        #expect(throws: StoreError.notAPurchase("E2")) {
+            try t.store.setGift(event: "E2", isGift: true, note: nil, by: t.actor)
+        }
+        #expect(throws: StoreError.unknownEvent("nope")) {
+            try t.store.setGift(event: "nope", isGift: true, note: nil, by: t.actor)
+        }
         // A failed write leaves no audit entry behind.
         #expect(try audit(t).count == auditBefore)
     }
@@ -43,7 +47,9 @@ struct WriteTests {
         let c1 = try t.store.requireCustomer("C1")
         let since = try #require(DateParsing.timestamp("2026-01-05T09:00:00Z"))
         #expect(try t.store.countHistory(customer: c1, range: HistoryRange(since: since, types: ["view"])) == 1)
-        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(since: since, types: ["view"]), by: t.actor) == 1)
+        #expect(
+            try t.store.clearHistory(customer: c1, range: HistoryRange(since: since, types: ["view"]), by: t.actor) == 1
+        )
         #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1", "E3"])
         #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(since: since), by: t.actor) == 1)
         #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1"])
@@ -51,7 +57,9 @@ struct WriteTests {
         #expect(try t.store.events(customer: c1).isEmpty)
         let entries = try audit(t).filter { $0.action == "history.clear" }
         #expect(entries.count == 3)
-        #expect(throws: StoreError.self) { try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["bogus"]), by: t.actor) }
+        #expect(throws: StoreError.self) {
+            try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["bogus"]), by: t.actor)
+        }
     }
 
     @Test func notesAreAuditedWithoutTheirText() throws {
@@ -79,7 +87,10 @@ struct WriteTests {
         #expect(try t.count("stated_preferences") == 0)
         #expect(try t.count("notes") == 0)
         let entries = try audit(t).filter { $0.customerId == c1 }
-        #expect(entries.allSatisfy { $0.customerRef == "erased#\(c1)" && ($0.details == "{}" || $0.action == "customer.forget") })
+        #expect(
+            entries.allSatisfy {
+                $0.customerRef == "erased#\(c1)" && ($0.details == "{}" || $0.action == "customer.forget")
+            })
         #expect(entries.contains { $0.action == "customer.forget" && $0.analyst == "tester" })
         // The bytes on disk: main file and WAL.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: t.path))
@@ -123,7 +134,7 @@ struct QueryTests {
         #expect(try t.store.customerCount(CustomerQuery(text: "müll")) == 1)
         #expect(try t.store.customerCount(CustomerQuery(text: "zoe@")) == 1)
         #expect(try t.store.customerCount(CustomerQuery(text: "K99")) == 1)
-        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1)   // short text: name prefix
+        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1) // short text: name prefix
         #expect(try t.store.customerCount(CustomerQuery(text: "pe")) == 50)
         #expect(try t.store.customerCount(CustomerQuery(text: "er")) == 0)
         let q = CustomerQuery(sort: .id)
@@ -142,9 +153,10 @@ struct BatchStateTests {
     @Test func neighbourListsRoundTripInOrder() throws {
         let t = try TempStore()
         _ = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
-        let p1 = try #require(try t.store.pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE external_id = 'P1'")
-        })
+        let p1 = try #require(
+            try t.store.pool.read { db in
+                try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE external_id = 'P1'")
+            })
         let p2 = p1 + 1
         try t.store.writeNeighbors([p1: [(p2, 0.75), (p1, -1.5e-300)], p2: []])
         let back = try t.store.readNeighbors()
@@ -160,7 +172,11 @@ struct BatchStateTests {
         let rows = keys.map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) }
         #expect(try t.store.writeChangedMetrics(rows).written == rows.count)
         // The same figures at a later time change nothing; one changed figure is one row.
-        var later = rows.map { var r = $0; r.updatedAt = 20; return r }
+        var later = rows.map {
+            var r = $0
+            r.updatedAt = 20
+            return r
+        }
         #expect(try t.store.writeChangedMetrics(later).written == 0)
         later[0].orders = 2
         #expect(try t.store.writeChangedMetrics(later).written == 1)

@@ -70,9 +70,12 @@ struct WidgetTests {
     @Test func tableAsksOnlyForVisibleRows() {
         var b = CellBuffer(size: Size(width: 30, height: 6))
         var asked: [Int] = []
-        Table.draw(&b, b.bounds, columns: [Column("N", width: 5), Column("NAME", width: 10, flex: true)], count: 1_000_000,
-                   offset: 500_000, selected: 500_002, glyphs: .unicode, theme: Theme()) { i in
-            asked.append(i); return [String(i), "row \(i)"]
+        Table.draw(
+            &b, b.bounds, columns: [Column("N", width: 5), Column("NAME", width: 10, flex: true)], count: 1_000_000,
+            offset: 500_000, selected: 500_002, glyphs: .unicode, theme: Theme()
+        ) { i in
+            asked.append(i)
+            return [String(i), "row \(i)"]
         }
         #expect(asked == Array(500_000..<500_005))
         #expect(b.lines()[0] == "N     NAME")
@@ -97,11 +100,14 @@ struct WidgetTests {
         #expect(f.text == "hello world" && f.cursor == 11)
         _ = f.handle(.ctrl("w"))
         #expect(f.text == "hello ")
-        _ = f.handle(.home); _ = f.handle(.delete)
+        _ = f.handle(.home)
+        _ = f.handle(.delete)
         #expect(f.text == "ello " && f.cursor == 0)
-        _ = f.handle(.end); _ = f.handle(.backspace)
+        _ = f.handle(.end)
+        _ = f.handle(.backspace)
         #expect(f.text == "ello")
-        _ = f.handle(.left); _ = f.handle(.ctrl("u"))
+        _ = f.handle(.left)
+        _ = f.handle(.ctrl("u"))
         #expect(f.text == "o" && f.cursor == 0)
         let acceptedEscape = f.handle(.char("\u{1B}"))
         #expect(!acceptedEscape)
@@ -125,8 +131,9 @@ struct KeymapTests {
     let down = Action("down", "move down", group: "move")
 
     func keymap() -> Keymap {
-        Keymap(global: .init(name: "global", [(quit, [.char("q")]), (down, [.char("j"), .down])]),
-               views: [.init(name: "list", [(open, [.enter])])])
+        Keymap(
+            global: .init(name: "global", [(quit, [.char("q")]), (down, [.char("j"), .down])]),
+            views: [.init(name: "list", [(open, [.enter])])])
     }
 
     @Test func viewBindingsFallBackToGlobal() {
@@ -144,7 +151,9 @@ struct KeymapTests {
         #expect(Key(name: "F5") == .function(5))
         #expect(Key(name: "Space") == .char(" "))
         #expect(Key(name: "nonsense") == nil)
-        for k: Key in [.enter, .escape, .backTab, .pageUp, .ctrl("x"), .char("G"), .function(2)] { #expect(Key(name: k.description) == k) }
+        for k: Key in [.enter, .escape, .backTab, .pageUp, .ctrl("x"), .char("G"), .function(2)] {
+            #expect(Key(name: k.description) == k)
+        }
     }
 
     @Test func rebindingReplacesKeysAndHelpFollows() {
@@ -197,10 +206,12 @@ struct RuntimeTests {
         let rt = Runtime(program: Counter(), model: (0, Size(width: 80, height: 24), false), backend: backend)
         // Resize is reported by the backend's size too, as a real terminal would.
         backend.size = Size(width: 80, height: 24)
-        rt.send(.key(.char("a"))); rt.render()
+        rt.send(.key(.char("a")))
+        rt.render()
         #expect(backend.frame.lines()[0] == "count 1 at 80x24")
         backend.size = Size(width: 100, height: 30)
-        rt.send(.resize(backend.size)); rt.render()
+        rt.send(.resize(backend.size))
+        rt.render()
         #expect(backend.frame.size == Size(width: 100, height: 30))
         #expect(backend.frame.lines()[0] == "count 1 at 100x30")
         #expect(backend.frame.lines()[29] == "bottom")
@@ -215,9 +226,17 @@ struct RuntimeTests {
         func message(for e: InputEvent, _ m: Model) -> String? { nil }
         func update(_ m: inout Model, _ msg: String) -> [Command<String>] {
             switch msg {
-            case "w": return [Command(lane: .write) { [gate] send in gate.wait(); send("wrote") }]
+            case "w":
+                return [
+                    Command(lane: .write) { [gate] send in
+                        gate.wait()
+                        send("wrote")
+                    }
+                ]
             case "r": return [Command(lane: .read) { send in send("read") }]
-            default: m.append(msg); return []
+            default:
+                m.append(msg)
+                return []
             }
         }
         func view(_ m: Model, into b: inout CellBuffer) -> Point? { nil }

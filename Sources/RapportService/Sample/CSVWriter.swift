@@ -8,7 +8,8 @@ final class CSVWriter {
 
     init(path: String, header: [String]) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
-              let h = FileHandle(forWritingAtPath: path) else {
+            let h = FileHandle(forWritingAtPath: path)
+        else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         handle = h

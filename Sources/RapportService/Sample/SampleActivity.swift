@@ -71,26 +71,36 @@ struct SampleActivity {
         var last = catalogue.pick(category, &rng)
         for v in 0..<views {
             last = catalogue.pick(category, &rng)
-            events.append(SampleEvent(time: time + Int64(v * 45), kind: .view, item: last, quantity: 1, amount: 0,
-                                      channel: channel))
+            events.append(
+                SampleEvent(
+                    time: time + Int64(v * 45), kind: .view, item: last, quantity: 1, amount: 0,
+                    channel: channel))
         }
         if rng.chance(0.15) {
-            events.append(SampleEvent(time: time - 30, kind: .search, item: -1, quantity: 1, amount: 0,
-                                      channel: channel))
+            events.append(
+                SampleEvent(
+                    time: time - 30, kind: .search, item: -1, quantity: 1, amount: 0,
+                    channel: channel))
         }
         if rng.chance(0.35) {
             // Messages do not sell: a purchase from an email, SMS or push link happens on the web.
             let buyChannel = [2, 4, 5].contains(channel) ? Self.web : channel
-            events.append(SampleEvent(time: time + 300, kind: .cart, item: last, quantity: 1, amount: 0,
-                                      channel: buyChannel))
+            events.append(
+                SampleEvent(
+                    time: time + 300, kind: .cart, item: last, quantity: 1, amount: 0,
+                    channel: buyChannel))
             if rng.chance(0.75) { purchase(time + 420, last, buyChannel, &rng, &events) }
         }
         if p.consentEmail && rng.chance(0.3) {
-            events.append(SampleEvent(time: time - 3600, kind: .open, item: -1, quantity: 1, amount: 0,
-                                      channel: Self.email))
+            events.append(
+                SampleEvent(
+                    time: time - 3600, kind: .open, item: -1, quantity: 1, amount: 0,
+                    channel: Self.email))
             if rng.chance(0.4) {
-                events.append(SampleEvent(time: time - 3500, kind: .click, item: catalogue.pick(category, &rng),
-                                          quantity: 1, amount: 0, channel: Self.email))
+                events.append(
+                    SampleEvent(
+                        time: time - 3500, kind: .click, item: catalogue.pick(category, &rng),
+                        quantity: 1, amount: 0, channel: Self.email))
             }
         }
     }
@@ -103,20 +113,28 @@ struct SampleActivity {
         return p.archetype == 2 || rng.chance(0.8) ? rng.pick(p.favourites) : rng.pick(catalogue.tasteCategories)
     }
 
-    private func purchase(_ time: Int64, _ item: Int, _ channel: Int, _ rng: inout SeededRandom,
-                          _ events: inout [SampleEvent]) {
+    private func purchase(
+        _ time: Int64, _ item: Int, _ channel: Int, _ rng: inout SeededRandom,
+        _ events: inout [SampleEvent]
+    ) {
         let price = catalogue.items[item].price
         let qty = rng.chance(0.85) ? 1 : 2
         let at = events.count
-        events.append(SampleEvent(time: time, kind: .purchase, item: item, quantity: qty,
-                                  amount: price * Double(qty), channel: channel))
+        events.append(
+            SampleEvent(
+                time: time, kind: .purchase, item: item, quantity: qty,
+                amount: price * Double(qty), channel: channel))
         if rng.chance(0.04) {
-            events.append(SampleEvent(time: time + 20 * Self.day, kind: .refund, item: item, quantity: 1,
-                                      amount: -price, channel: channel))
+            events.append(
+                SampleEvent(
+                    time: time + 20 * Self.day, kind: .refund, item: item, quantity: 1,
+                    amount: -price, channel: channel))
         }
         if rng.chance(0.2) {
-            events.append(SampleEvent(time: time + 10 * Self.day, kind: .rating, item: item, quantity: 1,
-                                      amount: Double(rng.int(3...5)), channel: Self.web))
+            events.append(
+                SampleEvent(
+                    time: time + 10 * Self.day, kind: .rating, item: item, quantity: 1,
+                    amount: Double(rng.int(3...5)), channel: Self.web))
         }
         if catalogue.isShop { orderLine(at, &rng, &events) }
     }
@@ -137,15 +155,19 @@ struct SampleActivity {
     }
 
     /// The same product bought on a cycle with jitter (coffee, pet food, contact lenses).
-    private func replenishment(_ p: Persona, _ habit: Int, _ rng: inout SeededRandom,
-                               _ events: inout [SampleEvent]) {
+    private func replenishment(
+        _ p: Persona, _ habit: Int, _ rng: inout SeededRandom,
+        _ events: inout [SampleEvent]
+    ) {
         let item = catalogue.pick(habit, &rng)
         let cycle = Double(catalogue.items[item].replenishDays ?? 30) * (0.8 + 0.4 * rng.unit())
         var r = Double(p.signup) + rng.unit() * cycle * Double(Self.day)
         let channel = p.engaged == Self.email ? Self.web : p.engaged
         while r < Double(p.activeUntil) {
-            events.append(SampleEvent(time: Int64(r), kind: .purchase, item: item, quantity: 1,
-                                      amount: catalogue.items[item].price, channel: channel))
+            events.append(
+                SampleEvent(
+                    time: Int64(r), kind: .purchase, item: item, quantity: 1,
+                    amount: catalogue.items[item].price, channel: channel))
             r += max(5, rng.normal(mean: cycle, sd: cycle * 0.12)) * Double(Self.day)
         }
     }
@@ -160,10 +182,13 @@ struct SampleActivity {
                 let toy = catalogue.pick(catalogue.giftCategory(&rng), &rng)
                 let when = decStart + Int64(rng.int(0...20)) * Self.day + Int64(rng.int(32_400...72_000))
                 let price = catalogue.items[toy].price
-                events.append(SampleEvent(time: when - 200, kind: .view, item: toy, quantity: 1, amount: 0,
-                                          channel: Self.web))
-                var line = SampleEvent(time: when, kind: .purchase, item: toy, quantity: 1, amount: price,
-                                       channel: Self.web, gift: p.archetype == 3 && rng.chance(0.5))
+                events.append(
+                    SampleEvent(
+                        time: when - 200, kind: .view, item: toy, quantity: 1, amount: 0,
+                        channel: Self.web))
+                var line = SampleEvent(
+                    time: when, kind: .purchase, item: toy, quantity: 1, amount: price,
+                    channel: Self.web, gift: p.archetype == 3 && rng.chance(0.5))
                 if line.gift && catalogue.isShop && rng.chance(0.5) {
                     line.giftNote = rng.index(SampleWords.giftNotes.count)
                 }

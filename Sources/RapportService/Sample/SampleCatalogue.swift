@@ -66,8 +66,10 @@ extension SampleCatalogue {
             let brand = shelf.brands[(k / shelves.count + edition) % shelf.brands.count]
             let title = edition == 0 ? noun : "\(noun) \(SampleWords.editions[edition % 8])"
             let price = randomPrice(shelf.price, &rng)
-            items.append(Item(id: productId(items.count), title: title, category: k % shelves.count,
-                              brand: brand, price: price, replenishDays: shelf.replenish))
+            items.append(
+                Item(
+                    id: productId(items.count), title: title, category: k % shelves.count,
+                    brand: brand, price: price, replenishDays: shelf.replenish))
             k += 1
         }
         let names = shelves.map(\.category)
@@ -111,18 +113,22 @@ extension SampleCatalogue {
     /// The smallest `--products` a shop accepts: one product on every shelf.
     static var shopMinimum: Int { ShopTree.departments.reduce(0) { $0 + $1.shelves.count } }
 
-    private static func shopItem(_ i: Int, _ leaf: ShopTree.Leaf, _ brands: [String], category: Int, nth: Int,
-                                 _ rng: inout SeededRandom) -> Item {
+    private static func shopItem(
+        _ i: Int, _ leaf: ShopTree.Leaf, _ brands: [String], category: Int, nth: Int,
+        _ rng: inout SeededRandom
+    ) -> Item {
         let noun = leaf.nouns[nth % leaf.nouns.count]
         let edition = nth / leaf.nouns.count
         let editions = SampleWords.editions
-        let title = switch edition {
-        case 0: noun
-        case 1...editions.count: "\(noun) \(editions[edition - 1])"
-        default: "\(noun) \(editions[edition % editions.count]) \(edition / editions.count + 1)"
-        }
-        return Item(id: productId(i), title: title, category: category, brand: brands[nth % brands.count],
-                    price: randomPrice(leaf.price, &rng), replenishDays: leaf.replenish)
+        let title =
+            switch edition {
+            case 0: noun
+            case 1...editions.count: "\(noun) \(editions[edition - 1])"
+            default: "\(noun) \(editions[edition % editions.count]) \(edition / editions.count + 1)"
+            }
+        return Item(
+            id: productId(i), title: title, category: category, brand: brands[nth % brands.count],
+            price: randomPrice(leaf.price, &rng), replenishDays: leaf.replenish)
     }
 
     /// Weight 1/rank^1.1 with ranks shuffled, so popularity has nothing to do with the id.

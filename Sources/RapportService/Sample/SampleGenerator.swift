@@ -26,8 +26,10 @@ public struct SampleGenerator: Sendable {
     /// The smallest shop catalogue: one product on every shelf of the category tree.
     public static var minimumProducts: Int { SampleCatalogue.shopMinimum }
 
-    public init(customers: Int, eventsPerCustomer: Double = 50, seed: UInt64 = 42,
-                end: Int64 = SampleGenerator.defaultEnd, products: Int? = nil) {
+    public init(
+        customers: Int, eventsPerCustomer: Double = 50, seed: UInt64 = 42,
+        end: Int64 = SampleGenerator.defaultEnd, products: Int? = nil
+    ) {
         self.customers = customers
         self.eventsPerCustomer = eventsPerCustomer
         self.seed = seed
@@ -68,16 +70,23 @@ public struct SampleGenerator: Sendable {
         }
         progress?(customers, customers)
         try writer.close()
-        return Output(directory: directory, customers: customers, products: catalogue.items.count,
-                      events: writer.eventCount, notes: writer.noteCount)
+        return Output(
+            directory: directory, customers: customers, products: catalogue.items.count,
+            events: writer.eventCount, notes: writer.noteCount)
     }
 
     private func writeProducts(_ catalogue: SampleCatalogue, to path: String) throws {
-        let out = try CSVWriter(path: path, header: ["product_id", "title", "category", "brand", "price",
-                                                     "replenish_days"])
+        let out = try CSVWriter(
+            path: path,
+            header: [
+                "product_id", "title", "category", "brand", "price",
+                "replenish_days"
+            ])
         for it in catalogue.items {
-            out.row([it.id, it.title, catalogue.categories[it.category], it.brand, SampleWriter.money(it.price),
-                     it.replenishDays.map(String.init) ?? ""])
+            out.row([
+                it.id, it.title, catalogue.categories[it.category], it.brand, SampleWriter.money(it.price),
+                it.replenishDays.map(String.init) ?? ""
+            ])
         }
         try out.close()
     }

@@ -21,17 +21,27 @@ struct SampleWriter {
         self.start = start
         self.end = end
         productIds = catalogue.items.map { Array($0.id.utf8) }
-        customersOut = try CSVWriter(path: directory + "/customers.csv", header: [
-            "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country", "signup_date",
-            "stated_channel", "consent_personalization", "consent_email", "consent_sms", "consent_push",
-            "likes", "dislikes", "loyalty_tier"])
+        customersOut = try CSVWriter(
+            path: directory + "/customers.csv",
+            header: [
+                "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country", "signup_date",
+                "stated_channel", "consent_personalization", "consent_email", "consent_sms", "consent_push",
+                "likes", "dislikes", "loyalty_tier"
+            ])
         // Only shops write gift notes; the bundled sample's header stays as it was.
         let giftNote = catalogue.isShop ? ["gift_note"] : []
-        eventsOut = try CSVWriter(path: directory + "/events.csv", header: [
-            "event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "channel",
-            "gift"] + giftNote)
-        notesOut = try CSVWriter(path: directory + "/notes.csv", header: ["customer_id", "timestamp", "analyst",
-                                                                           "text"])
+        eventsOut = try CSVWriter(
+            path: directory + "/events.csv",
+            header: [
+                "event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "channel",
+                "gift"
+            ] + giftNote)
+        notesOut = try CSVWriter(
+            path: directory + "/notes.csv",
+            header: [
+                "customer_id", "timestamp", "analyst",
+                "text"
+            ])
     }
 
     func close() throws {
@@ -53,7 +63,7 @@ struct SampleWriter {
             draw.city.0, draw.city.1, SampleText.isoDate(persona.signup), draw.stated,
             String(draw.consentPersonalization), String(persona.consentEmail), String(draw.consentSms),
             String(draw.consentPush), draw.likes.joined(separator: ";"), draw.dislikes.joined(separator: ";"),
-            rng.pick(["bronze", "silver", "gold", ""]),
+            rng.pick(["bronze", "silver", "gold", ""])
         ])
         notes(cid, c, persona.signup, &rng)
         return persona
@@ -65,8 +75,10 @@ struct SampleWriter {
         let n = c == 0 ? 2 : rng.int(1...2)
         for j in 0..<n {
             let text = c == 0 ? margot[j] : rng.pick(SampleWords.noteTexts)
-            notesOut.row([cid, SampleText.isoDate(signup + Int64(rng.int(30...300)) * Self.day),
-                          rng.pick(["ana.s", "tom.k", "li.w"]), text])
+            notesOut.row([
+                cid, SampleText.isoDate(signup + Int64(rng.int(30...300)) * Self.day),
+                rng.pick(["ana.s", "tom.k", "li.w"]), text
+            ])
             noteCount += 1
         }
     }
@@ -168,17 +180,21 @@ struct CustomerDraw {
         consentSms = rng.chance(0.3)
         consentPush = rng.chance(0.4)
         let favourites = tastes(archetype, &rng)
-        let habit = archetype == 1 || archetype == 2 || rng.chance(0.25)
+        let habit =
+            archetype == 1 || archetype == 2 || rng.chance(0.25)
             ? rng.pick(catalogue.replenishCategories) : nil
         statedPreferences(favourites, &rng)
-        return Persona(archetype: archetype, signup: signup, activeUntil: activeUntil, engaged: engaged,
-                       consentEmail: consentEmail, favourites: favourites, habit: habit)
+        return Persona(
+            archetype: archetype, signup: signup, activeUntil: activeUntil, engaged: engaged,
+            consentEmail: consentEmail, favourites: favourites, habit: habit)
     }
 
     /// A Western name, sometimes a CJK one; C00001 is Margot and C00007 carries an escape sequence.
     private func drawName(_ rng: inout SeededRandom) -> String {
         if c == 6 { return "Mallory \u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31mEvil\u{1B}[0m" }
-        let drawn = rng.chance(0.08) ? rng.pick(SampleWords.cjkNames)
+        let drawn =
+            rng.chance(0.08)
+            ? rng.pick(SampleWords.cjkNames)
             : "\(rng.pick(SampleWords.firstNames)) \(rng.pick(SampleWords.lastNames))"
         return c == 0 ? "Margot Lindqvist" : drawn
     }
@@ -187,7 +203,9 @@ struct CustomerDraw {
     private func lifetime(_ archetype: Int, _ rng: inout SeededRandom) -> (Int64, Int64) {
         let lapses = archetype == 7 || archetype == 8 && rng.chance(0.5)
         let joinedLate = archetype == 9 && rng.chance(0.5)
-        let signup = c == 0 ? start + 2 * Self.day
+        let signup =
+            c == 0
+            ? start + 2 * Self.day
             : joinedLate ? end - Int64(rng.int(10...80)) * Self.day : start + Int64(rng.int(0...300)) * Self.day
         let activeUntil = lapses ? signup + Int64(rng.int(120...420)) * Self.day : end
         return (signup, activeUntil)

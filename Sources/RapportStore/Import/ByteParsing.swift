@@ -15,7 +15,10 @@ enum ByteParsing {
         guard !b.isEmpty else { return nil }
         var i = 0
         var negative = false
-        if b[0] == 0x2D || b[0] == 0x2B { negative = b[0] == 0x2D; i = 1 }
+        if b[0] == 0x2D || b[0] == 0x2B {
+            negative = b[0] == 0x2D
+            i = 1
+        }
         guard i < b.count, b.count - i <= 18 else { return nil }
         var v = 0
         while i < b.count {
@@ -33,7 +36,10 @@ enum ByteParsing {
         // Fast path: plain decimals such as 12.34 or -5.
         var i = 0
         var negative = false
-        if b[0] == 0x2D || b[0] == 0x2B { negative = b[0] == 0x2D; i = 1 }
+        if b[0] == 0x2D || b[0] == 0x2B {
+            negative = b[0] == 0x2D
+            i = 1
+        }
         var mantissa: Int64 = 0
         var digits = 0
         var scale = 0
@@ -41,10 +47,20 @@ enum ByteParsing {
         var simple = i < b.count
         while i < b.count {
             let c = b[i]
-            if c == 0x2E, !seenDot { seenDot = true; i += 1; continue }
+            if c == 0x2E, !seenDot {
+                seenDot = true
+                i += 1
+                continue
+            }
             let d = Int64(c) - 48
-            if d < 0 || d > 9 { simple = false; break }
-            if digits >= 15 { simple = false; break }
+            if d < 0 || d > 9 {
+                simple = false
+                break
+            }
+            if digits >= 15 {
+                simple = false
+                break
+            }
             mantissa = mantissa * 10 + d
             digits += 1
             if seenDot { scale += 1 }
@@ -76,22 +92,27 @@ enum ByteParsing {
     static func timestamp(_ raw: UnsafeBufferPointer<UInt8>) -> Int64? {
         let b = trimmed(raw)
         guard !b.isEmpty else { return nil }
-        if b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) || (b[0] == 0x2D && b.count > 1 && b.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })) {
+        if b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+            || (b[0] == 0x2D && b.count > 1 && b.dropFirst().allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }))
+        {
             // All digits: Unix seconds, unless it is exactly a compact date like 19970101.
             if b.count == 8, let d = digits(b, 0, 4), let m = digits(b, 4, 2), let dd = digits(b, 6, 2),
-               (1...12).contains(m), (1...31).contains(dd), d >= 1900 {
+                (1...12).contains(m), (1...31).contains(dd), d >= 1900
+            {
                 return civil(d, m, dd).map { $0 * 86_400 }
             }
             return int(b).map(Int64.init)
         }
         guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D,
-              let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
-              let days = civil(y, mo, d) else { return nil }
+            let y = digits(b, 0, 4), let mo = digits(b, 5, 2), let d = digits(b, 8, 2),
+            let days = civil(y, mo, d)
+        else { return nil }
         var secs = days * 86_400
         if b.count == 10 { return secs }
         guard b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20, b.count >= 16,
-              let h = digits(b, 11, 2), b[13] == 0x3A, let mi = digits(b, 14, 2),
-              h < 24, mi < 60 else { return nil }
+            let h = digits(b, 11, 2), b[13] == 0x3A, let mi = digits(b, 14, 2),
+            h < 24, mi < 60
+        else { return nil }
         secs += Int64(h * 3600 + mi * 60)
         var i = 16
         if i < b.count, b[i] == 0x3A {
@@ -116,7 +137,9 @@ enum ByteParsing {
             om = m
         } else if i + 5 == b.count, let m = digits(b, i + 3, 2) {
             om = m
-        } else { return nil }
+        } else {
+            return nil
+        }
         return secs - sign * Int64(oh * 3600 + om * 60)
     }
 

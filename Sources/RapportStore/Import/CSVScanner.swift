@@ -54,7 +54,11 @@ struct CSVScanner {
                     if j >= n { throw ScanError.unterminatedQuote(line: recordLine) }
                     let b = bytes[j]
                     if b == 0x22 {
-                        if j + 1 < n, bytes[j + 1] == 0x22 { escaped = true; j += 2; continue }
+                        if j + 1 < n, bytes[j + 1] == 0x22 {
+                            escaped = true
+                            j += 2
+                            continue
+                        }
                         break
                     }
                     if b == 0x0A { line += 1 }
@@ -75,9 +79,20 @@ struct CSVScanner {
                 }
                 fields.append(Field(start: start, end: i, hasEscapedQuotes: false))
             }
-            if i >= n { position = n; return true }
+            if i >= n {
+                position = n
+                return true
+            }
             let b = bytes[i]
-            if b == 0x2C { i += 1; if i >= n { fields.append(Field(start: n, end: n, hasEscapedQuotes: false)); position = n; return true }; continue }
+            if b == 0x2C {
+                i += 1
+                if i >= n {
+                    fields.append(Field(start: n, end: n, hasEscapedQuotes: false))
+                    position = n
+                    return true
+                }
+                continue
+            }
             // Line break: CRLF, LF or lone CR.
             if b == 0x0D, i + 1 < n, bytes[i + 1] == 0x0A { i += 1 }
             line += 1
@@ -100,7 +115,9 @@ public struct RowError: Error, Sendable, Equatable, Codable {
     public var field: String
     public var reason: String
     public init(line: Int, field: String, reason: String) {
-        self.line = line; self.field = field; self.reason = reason
+        self.line = line
+        self.field = field
+        self.reason = reason
     }
 }
 
@@ -133,14 +150,17 @@ struct FieldReader {
         let raw = structural ? ByteParsing.trimmed(slice(i)) : slice(i)
         if raw.isEmpty { return nil }
         if raw.count > Self.maxFieldBytes {
-            throw RowError(line: line, field: name, reason: "field is \(raw.count) bytes; the limit is \(Self.maxFieldBytes)")
+            throw RowError(
+                line: line, field: name, reason: "field is \(raw.count) bytes; the limit is \(Self.maxFieldBytes)")
         }
         var ascii = true
         for b in raw {
             if b == 0 { throw RowError(line: line, field: name, reason: "contains a NUL byte") }
-            if b >= 0x80 { ascii = false }
-            else if structural && (b < 0x20 || b == 0x7F) {
-                throw RowError(line: line, field: name, reason: "contains control character U+\(String(format: "%04X", b))")
+            if b >= 0x80 {
+                ascii = false
+            } else if structural && (b < 0x20 || b == 0x7F) {
+                throw RowError(
+                    line: line, field: name, reason: "contains control character U+\(String(format: "%04X", b))")
             }
         }
         var s: String
@@ -164,7 +184,8 @@ struct FieldReader {
         guard let i, i < fields.count, fields[i].start != fields[i].end else { return nil }
         let raw = ByteParsing.trimmed(slice(i))
         if !fields[i].hasEscapedQuotes, raw.count > 0, raw.count <= 256,
-           raw.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            raw.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+        {
             return .bytes(raw)
         }
         return try text(i, name, structural: true).map(Code.string)
@@ -191,8 +212,9 @@ struct FieldReader {
     func timestamp(_ i: Int?, _ name: String) throws(RowError) -> Int64? {
         guard let i, !isEmpty(i) else { return nil }
         guard let v = ByteParsing.timestamp(slice(i)) else {
-            throw RowError(line: line, field: name,
-                           reason: "'\(preview(i))' is not a date (YYYY-MM-DD, ISO-8601 date-time or Unix seconds)")
+            throw RowError(
+                line: line, field: name,
+                reason: "'\(preview(i))' is not a date (YYYY-MM-DD, ISO-8601 date-time or Unix seconds)")
         }
         guard TimeRange.accepted.contains(v) else {
             throw RowError(line: line, field: name, reason: TimeRange.outOfRange(preview(i), v))
@@ -204,8 +226,9 @@ struct FieldReader {
     func bounded(_ i: Int?, _ name: String, limit: Double) throws(RowError) -> Double? {
         guard let i, let v = try double(i, name) else { return nil }
         if abs(v) <= limit { return v }
-        throw RowError(line: line, field: name,
-                       reason: "'\(preview(i))' is too large (the limit is \(TimeRange.plain(limit)) either way)")
+        throw RowError(
+            line: line, field: name,
+            reason: "'\(preview(i))' is too large (the limit is \(TimeRange.plain(limit)) either way)")
     }
 
     /// A short printable rendering of a field for messages: control bytes become '?'.

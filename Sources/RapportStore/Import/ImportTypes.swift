@@ -18,12 +18,17 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
     var knownColumns: Set<String> {
         switch self {
         case .customers:
-            ["customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country",
-             "signup_date", "stated_channel", "consent_personalization", "consent_email",
-             "consent_sms", "consent_push", "likes", "dislikes"]
+            [
+                "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country",
+                "signup_date", "stated_channel", "consent_personalization", "consent_email",
+                "consent_sms", "consent_push", "likes", "dislikes"
+            ]
         case .products: ["product_id", "title", "category", "brand", "price", "replenish_days"]
-        case .events: ["event_id", "customer_id", "timestamp", "type", "product_id", "quantity",
-                       "amount", "channel", "gift", "gift_note"]
+        case .events:
+            [
+                "event_id", "customer_id", "timestamp", "type", "product_id", "quantity",
+                "amount", "channel", "gift", "gift_note"
+            ]
         case .notes: ["customer_id", "timestamp", "analyst", "text"]
         }
     }
@@ -70,10 +75,15 @@ public struct ImportOptions: Sendable {
     public var analyst: String
     public var now: Int64
 
-    public init(kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
-                analyst: String, now: Int64 = ProfileStore.nowSeconds()) {
-        self.kind = kind; self.rejectsPath = rejectsPath; self.maxReportedErrors = maxReportedErrors
-        self.analyst = analyst; self.now = now
+    public init(
+        kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
+        analyst: String, now: Int64 = ProfileStore.nowSeconds()
+    ) {
+        self.kind = kind
+        self.rejectsPath = rejectsPath
+        self.maxReportedErrors = maxReportedErrors
+        self.analyst = analyst
+        self.now = now
     }
 }
 
@@ -115,7 +125,8 @@ public struct ImportFailure: Error, CustomStringConvertible, Sendable {
     public var description: String {
         var lines = errors.map { "\(file):\($0.line): \($0.field): \($0.reason)" }
         if badRows > errors.count { lines.append("\(file): \(badRows - errors.count) more bad rows not shown") }
-        lines.append("\(file): nothing imported (\(badRows) bad row\(badRows == 1 ? "" : "s")); fix them or use --skip-bad FILE")
+        lines.append(
+            "\(file): nothing imported (\(badRows) bad row\(badRows == 1 ? "" : "s")); fix them or use --skip-bad FILE")
         return lines.joined(separator: "\n")
     }
 }

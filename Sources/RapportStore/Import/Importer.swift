@@ -6,8 +6,10 @@ extension ProfileStore {
     /// imports nothing and throws `ImportFailure` listing the bad rows, unless
     /// `options.rejectsPath` is set, in which case good rows are imported and bad rows are
     /// written there. The import is audited.
-    public func importFile(_ path: String, options: ImportOptions,
-                           progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+    public func importFile(
+        _ path: String, options: ImportOptions,
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) throws -> ImportSummary {
         try requireWritable()
         let started = Date()
         let name = (path as NSString).lastPathComponent
@@ -18,7 +20,8 @@ extension ProfileStore {
         } catch {
             throw StoreError.invalidArgument("\(path): cannot read: \((error as NSError).localizedDescription)")
         }
-        let isJSONLines = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+        let isJSONLines =
+            path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
             || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
         var summary = try pool.writeWithoutTransaction { db -> ImportSummary in
             var result: ImportSummary?
@@ -31,8 +34,9 @@ extension ProfileStore {
                 // New customers are indexed for search in bulk at the end, not row by row.
                 let customersBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
                 try db.execute(sql: "DROP TRIGGER customers_search_insert")
-                let session = try ImportSession(db: db, file: path, options: options, progress: progress,
-                                                totalBytes: data.count)
+                let session = try ImportSession(
+                    db: db, file: path, options: options, progress: progress,
+                    totalBytes: data.count)
                 try data.withUnsafeBytes { raw in
                     let bytes = raw.bindMemory(to: UInt8.self)
                     if isJSONLines { try session.runJSONLines(bytes) } else { try session.runCSV(bytes) }
@@ -40,24 +44,28 @@ extension ProfileStore {
                 if session.failed {
                     throw ImportFailure(file: path, errors: session.errors, badRows: session.badRows)
                 }
-                try db.execute(sql: """
-                    INSERT INTO customers_search(rowid, name, email, external_id)
-                    SELECT id, name, email, external_id FROM customers WHERE id > ?
-                    """, arguments: [customersBefore])
+                try db.execute(
+                    sql: """
+                        INSERT INTO customers_search(rowid, name, email, external_id)
+                        SELECT id, name, email, external_id FROM customers WHERE id > ?
+                        """, arguments: [customersBefore])
                 try db.execute(sql: Schema.searchInsertTrigger)
                 let s = session.summary(name: name)
-                let details = try JSONEncoder.sorted.encode(AuditImportDetails(
-                    file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,
-                    updated: s.updated, duplicates: s.duplicates, rejected: s.rejected))
+                let details = try JSONEncoder.sorted.encode(
+                    AuditImportDetails(
+                        file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,
+                        updated: s.updated, duplicates: s.duplicates, rejected: s.rejected))
                 if s.kind == .events, let latest = session.latestEventTime {
-                    try db.execute(sql: """
-                        INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
-                        ON CONFLICT(name) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)),
-                                                        updated_at = excluded.updated_at
-                        """, arguments: [String(latest), options.now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
+                            ON CONFLICT(name) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)),
+                                                            updated_at = excluded.updated_at
+                            """, arguments: [String(latest), options.now])
                 }
-                try db.execute(sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
-                               arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
+                try db.execute(
+                    sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
+                    arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
                 result = s
                 return .commit
             }
@@ -120,21 +128,27 @@ private final class ImportSession {
     var rejects: FileHandle?
     var latestEventTime: Int64? { (writer as? EventWriter)?.latestTime }
 
-    init(db: Database, file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
-         totalBytes: Int) throws {
-        self.db = db; self.file = file; self.options = options; self.progress = progress
+    init(
+        db: Database, file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
+        totalBytes: Int
+    ) throws {
+        self.db = db
+        self.file = file
+        self.options = options
+        self.progress = progress
         self.totalBytes = totalBytes
     }
 
     deinit { try? rejects?.close() }
 
     func summary(name: String) -> ImportSummary {
-        ImportSummary(file: name, kind: kind, rows: rows, inserted: writer?.inserted ?? 0,
-                      updated: writer?.updated ?? 0, duplicates: writer?.duplicates ?? 0,
-                      rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
-                      createdProducts: writer?.createdProducts ?? 0, seconds: 0,
-                      rejectsFile: options.rejectsPath,
-                      touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
+        ImportSummary(
+            file: name, kind: kind, rows: rows, inserted: writer?.inserted ?? 0,
+            updated: writer?.updated ?? 0, duplicates: writer?.duplicates ?? 0,
+            rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
+            createdProducts: writer?.createdProducts ?? 0, seconds: 0,
+            rejectsFile: options.rejectsPath,
+            touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
     }
 
     /// Checks the header, picks the kind and makes its writer.
@@ -147,7 +161,9 @@ private final class ImportSession {
         let k = try options.kind ?? kind(of: header, line: line)
         kind = k
         for required in k.requiredColumns where !seen.contains(required) {
-            throw fileError(line, required, "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
+            throw fileError(
+                line, required,
+                "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
         }
         let columns = Columns(header)
         let keys = try KeyResolver(db)
@@ -155,7 +171,8 @@ private final class ImportSession {
         case .events: writer = try EventWriter(db, columns: columns, keys: keys)
         case .customers: writer = try CustomerWriter(db, columns: columns, keys: keys)
         case .products: writer = try ProductWriter(db, columns: columns, keys: keys)
-        case .notes: writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
+        case .notes:
+            writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
         }
         if let path = options.rejectsPath {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
@@ -172,13 +189,17 @@ private final class ImportSession {
         case .kind(let k):
             return k
         case .unknown:
-            throw fileError(line, "(header)", "cannot tell what this file holds from its columns "
-                            + "(\(header.joined(separator: ","))); use --kind")
+            throw fileError(
+                line, "(header)",
+                "cannot tell what this file holds from its columns "
+                    + "(\(header.joined(separator: ","))); use --kind")
         case .ambiguous(let fits):
             let reasons = fits.map { "\($0.0.rawValue) (\($0.1.joined(separator: ", ")))" }
             let options = fits.map { "--kind \($0.0.rawValue)" }
-            throw fileError(line, "(header)", "the columns fit \(reasons.joined(separator: " and ")); "
-                            + "say which with \(options.joined(separator: " or "))")
+            throw fileError(
+                line, "(header)",
+                "the columns fit \(reasons.joined(separator: " and ")); "
+                    + "say which with \(options.joined(separator: " or "))")
         }
     }
 
@@ -237,8 +258,9 @@ private final class ImportSession {
                 guard try scanner.next(into: &fields) else { break }
             } catch let e as CSVScanner.ScanError {
                 // The rest of the file cannot be split into rows reliably.
-                reject(RowError(line: scanner.recordLine, field: "(row)", reason: describe(e)),
-                       raw: scanner.rawRecord(), csv: true)
+                reject(
+                    RowError(line: scanner.recordLine, field: "(row)", reason: describe(e)),
+                    raw: scanner.rawRecord(), csv: true)
                 failed = true
                 break
             }
@@ -246,8 +268,10 @@ private final class ImportSession {
             if dropErrorColumn, fields.count == width { fields.removeLast() }
             let row = FieldReader(bytes: bytes, fields: fields, line: scanner.recordLine)
             if fields.count != (dropErrorColumn ? width - 1 : width) {
-                reject(RowError(line: row.line, field: "(row)", reason: "has \(fields.count) fields; the header has \(width)"),
-                       raw: scanner.rawRecord(), csv: true)
+                reject(
+                    RowError(
+                        line: row.line, field: "(row)", reason: "has \(fields.count) fields; the header has \(width)"),
+                    raw: scanner.rawRecord(), csv: true)
                 continue
             }
             do {
@@ -282,8 +306,9 @@ private final class ImportSession {
             start = end + 1
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
             guard let text = String(validating: slice, as: UTF8.self) else {
-                reject(RowError(line: lineNo, field: "(line)", reason: "is not valid UTF-8"),
-                       raw: String(decoding: slice, as: UTF8.self), csv: false)
+                reject(
+                    RowError(line: lineNo, field: "(line)", reason: "is not valid UTF-8"),
+                    raw: String(decoding: slice, as: UTF8.self), csv: false)
                 continue
             }
             let object: [String: String?]
@@ -299,7 +324,9 @@ private final class ImportSession {
             }
             objects.append((lineNo, text, object))
         }
-        if objects.isEmpty && badRows == 0 { throw fileError(1, "(file)", "is empty: expected JSON objects, one per line") }
+        if objects.isEmpty && badRows == 0 {
+            throw fileError(1, "(file)", "is empty: expected JSON objects, one per line")
+        }
         if objects.isEmpty { return }
         try begin(header: order, line: objects[0].line)
         guard let writer else { return }
@@ -329,15 +356,19 @@ private final class ImportSession {
         do {
             pairs = try JSONLine.parse(slice)
         } catch {
-            throw RowError(line: line, field: "(line)", reason: "is not a JSON object of strings, numbers, "
-                           + "booleans or null (byte \(error.offset + 1): \(error.reason))")
+            throw RowError(
+                line: line, field: "(line)",
+                reason: "is not a JSON object of strings, numbers, "
+                    + "booleans or null (byte \(error.offset + 1): \(error.reason))")
         }
         var spelled: [String: String] = [:]
         var object: [String: String?] = [:]
         for (key, value) in pairs {
             let column = key.lowercased()
             if let first = spelled[column] {
-                let reason = first == key ? "key '\(key)' appears twice"
+                let reason =
+                    first == key
+                    ? "key '\(key)' appears twice"
                     : "keys '\(first)' and '\(key)' differ only in case"
                 throw RowError(line: line, field: column, reason: reason)
             }

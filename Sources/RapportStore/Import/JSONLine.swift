@@ -135,8 +135,10 @@ struct JSONLine {
     }
 
     /// `\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` and the bytes they stand for.
-    private static let simpleEscapes: [UInt8: UInt8] = [0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08,
-                                                        0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09]
+    private static let simpleEscapes: [UInt8: UInt8] = [
+        0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08,
+        0x66: 0x0C, 0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09
+    ]
 
     /// `\uXXXX`, joining a surrogate pair; a lone surrogate is not text.
     private mutating func unicodeEscape() throws(Malformed) -> Unicode.Scalar {

@@ -15,24 +15,32 @@ final class RawStatement {
         db = conn
         let rc = sqlite3_prepare_v2(conn, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(conn)), sql: sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(conn)), sql: sql)
         }
     }
 
     deinit { sqlite3_finalize(stmt) }
 
     func bind(_ i: Int32, _ v: String?) {
-        guard let v else { sqlite3_bind_null(stmt, i); return }
+        guard let v else {
+            sqlite3_bind_null(stmt, i)
+            return
+        }
         var s = v
         s.withUTF8 { p in
-            _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                  Int32(p.count), RawStatement.transient)
+            _ = sqlite3_bind_text(
+                stmt, i, UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self),
+                Int32(p.count), RawStatement.transient)
         }
     }
 
     /// Binds bytes that stay valid until the statement runs (the mapped input file), without a copy.
     func bindStatic(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>?) {
-        guard let bytes, let base = bytes.baseAddress else { sqlite3_bind_null(stmt, i); return }
+        guard let bytes, let base = bytes.baseAddress else {
+            sqlite3_bind_null(stmt, i)
+            return
+        }
         sqlite3_bind_text(stmt, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
     }
 

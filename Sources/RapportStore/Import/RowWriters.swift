@@ -65,7 +65,10 @@ final class KeyResolver {
     func product(_ ext: String) throws -> Int64 {
         if let id = products[ext] { return id }
         findProduct.bind(1, ext)
-        if let id = try findProduct.run() { products[ext] = id; return id }
+        if let id = try findProduct.run() {
+            products[ext] = id
+            return id
+        }
         makeProduct.bind(1, ext)
         guard let id = try makeProduct.run() else { throw StoreError.invalidArgument("could not create product") }
         products[ext] = id
@@ -78,8 +81,11 @@ final class KeyResolver {
 }
 
 final class EventWriter: RowWriter {
-    private let c: (eventId: Int?, customer: Int?, time: Int?, type: Int?, product: Int?, quantity: Int?,
-                    amount: Int?, channel: Int?, gift: Int?, giftNote: Int?)
+    private let c:
+        (
+            eventId: Int?, customer: Int?, time: Int?, type: Int?, product: Int?, quantity: Int?,
+            amount: Int?, channel: Int?, gift: Int?, giftNote: Int?
+        )
     private let keys: KeyResolver
     private let insert: RawStatement
     private let byExternal: RawStatement
@@ -101,11 +107,15 @@ final class EventWriter: RowWriter {
     var createdProducts: Int { keys.createdProducts }
 
     init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
-        c = (columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
-             columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
-             columns["gift"], columns["gift_note"])
+        c = (
+            columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
+            columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
+            columns["gift"], columns["gift_note"]
+        )
         self.keys = keys
-        insert = try RawStatement(db, """
+        insert = try RawStatement(
+            db,
+            """
             INSERT INTO events(external_id, customer_id, product_id, type, time, quantity, amount,
                                channel, is_gift, gift_note, content_hash)
             VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
@@ -127,7 +137,11 @@ final class EventWriter: RowWriter {
             throw RowError(line: r.line, field: "type", reason: "is empty")
         }
         guard let type = EventKinds.code(of: typeName) else {
-            throw RowError(line: r.line, field: "type", reason: "unknown event type '\(r.preview(c.type!))' (expected one of \(EventKinds.names.joined(separator: ", ")))")
+            throw RowError(
+                line: r.line, field: "type",
+                reason:
+                    "unknown event type '\(r.preview(c.type!))' (expected one of \(EventKinds.names.joined(separator: ", ")))"
+            )
         }
         let product = try r.text(c.product, "product_id", structural: true)
         let quantity = try r.int(c.quantity, "quantity") ?? 1
@@ -142,8 +156,10 @@ final class EventWriter: RowWriter {
         let productKey = try product.map { try keys.product($0) }
         // Identical rows are separate facts: the k-th occurrence in this file of a content
         // is its own event, so re-importing a file, or a longer version of it, adds only new rows.
-        let content: Int64? = eventIdCode == nil
-            ? ContentHash.of(customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
+        let content: Int64? =
+            eventIdCode == nil
+            ? ContentHash.of(
+                customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
             : nil
         var occurrence = 0
         if let content, let seen = occurrences[content] {
@@ -169,7 +185,10 @@ final class EventWriter: RowWriter {
         }
         if let content {
             // The first time this content meets a stored row: learn which occurrence this row is.
-            guard occurrences[content] == nil else { duplicates += 1; return }
+            guard occurrences[content] == nil else {
+                duplicates += 1
+                return
+            }
             byContent.bind(1, content)
             let existing = try byContent.run()
             if let existing, existing > lastKeyBefore {
@@ -185,15 +204,17 @@ final class EventWriter: RowWriter {
             return
         }
         // Conflict on the event id: imported before (fine), or this file repeats the id.
-        let eventId: String? = switch eventIdCode {
-        case .bytes(let b): String(decoding: b, as: UTF8.self)
-        case .string(let s): s
-        case nil: nil
-        }
+        let eventId: String? =
+            switch eventIdCode {
+            case .bytes(let b): String(decoding: b, as: UTF8.self)
+            case .string(let s): s
+            case nil: nil
+            }
         byExternal.bind(1, eventId)
         if let existing = try byExternal.run(), existing > lastKeyBefore, let eventId {
-            throw RowError(line: r.line, field: "event_id",
-                           reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
+            throw RowError(
+                line: r.line, field: "event_id",
+                reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
         }
         duplicates += 1
     }
@@ -240,7 +261,7 @@ final class CustomerWriter: RowWriter {
         ("name", "name"), ("email", "email"), ("phone", "phone"), ("birth_year", "birth_year"),
         ("gender", "gender"), ("city", "city"), ("country", "country"), ("signup_date", "signup_time"),
         ("stated_channel", "stated_channel"), ("consent_personalization", "consent_personalization"),
-        ("consent_email", "consent_email"), ("consent_sms", "consent_sms"), ("consent_push", "consent_push"),
+        ("consent_email", "consent_email"), ("consent_sms", "consent_sms"), ("consent_push", "consent_push")
     ]
 
     init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
@@ -256,7 +277,8 @@ final class CustomerWriter: RowWriter {
         upsert = try upsertStatement(db, table: "customers", columns: set)
         lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
         deletePrefs = try RawStatement(db, "DELETE FROM stated_preferences WHERE customer_id = ? AND polarity = ?")
-        insertPref = try RawStatement(db, "INSERT INTO stated_preferences(customer_id, polarity, kind, value) VALUES (?,?,?,?)")
+        insertPref = try RawStatement(
+            db, "INSERT INTO stated_preferences(customer_id, polarity, kind, value) VALUES (?,?,?,?)")
     }
 
     func write(_ r: FieldReader) throws {
@@ -280,7 +302,8 @@ final class CustomerWriter: RowWriter {
         values["city"] = .text(try r.text(columns["city"], "city"))
         values["country"] = .text(try r.text(columns["country"], "country"))
         values["signup_time"] = .int(try r.timestamp(columns["signup_date"], "signup_date"))
-        values["stated_channel"] = .text(try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased())
+        values["stated_channel"] = .text(
+            try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased())
         for flag in ["consent_personalization", "consent_email", "consent_sms", "consent_push"] {
             values[flag] = .bool(try r.bool(columns[flag], flag))
         }
@@ -314,9 +337,16 @@ final class CustomerWriter: RowWriter {
         for (polarity, list) in [("like", likes), ("dislike", dislikes)] {
             guard let list else { continue }
             // A new customer has no stated preferences to replace.
-            if existed { deletePrefs.bind(1, id); deletePrefs.bind(2, polarity); try deletePrefs.run() }
+            if existed {
+                deletePrefs.bind(1, id)
+                deletePrefs.bind(2, polarity)
+                try deletePrefs.run()
+            }
             for (kind, value) in list {
-                insertPref.bind(1, id); insertPref.bind(2, polarity); insertPref.bind(3, kind); insertPref.bind(4, value)
+                insertPref.bind(1, id)
+                insertPref.bind(2, polarity)
+                insertPref.bind(3, kind)
+                insertPref.bind(4, value)
                 try insertPref.run()
             }
         }
@@ -378,7 +408,9 @@ final class ProductWriter: RowWriter {
         let price = try r.bounded(columns["price"], "price", limit: FieldReader.maxAmount)
         if let price, price < 0 { throw RowError(line: r.line, field: "price", reason: "is negative") }
         let days = try r.int(columns["replenish_days"], "replenish_days")
-        if let days, days <= 0 { throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days") }
+        if let days, days <= 0 {
+            throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days")
+        }
         findProduct.bind(1, ext)
         let existed = try findProduct.run() != nil
         upsert.bind(1, ext)
@@ -431,7 +463,10 @@ final class NoteWriter: RowWriter {
         guard let id = try keys.existingCustomer(ext) else {
             throw RowError(line: r.line, field: "customer_id", reason: "unknown customer '\(ext)'")
         }
-        insert.bind(1, id); insert.bind(2, time); insert.bind(3, analyst); insert.bind(4, text)
+        insert.bind(1, id)
+        insert.bind(2, time)
+        insert.bind(3, analyst)
+        insert.bind(4, text)
         try insert.run()
         inserted += 1
     }
@@ -440,16 +475,22 @@ final class NoteWriter: RowWriter {
 /// An upsert by external id that updates only the columns the file has.
 func upsertStatement(_ db: Database, table: String, columns: [String]) throws -> RawStatement {
     let all = ["external_id"] + columns
-    let updates = columns.isEmpty ? "external_id = excluded.external_id"
+    let updates =
+        columns.isEmpty
+        ? "external_id = excluded.external_id"
         : columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-    return try RawStatement(db, """
+    return try RawStatement(
+        db,
+        """
         INSERT INTO \(table)(\(all.joined(separator: ","))) VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ",")))
         ON CONFLICT(external_id) DO UPDATE SET \(updates) RETURNING id
         """)
 }
 
 /// Reads a row's id column, refusing an empty id or one seen earlier in the same file.
-func firstOccurrence(_ r: FieldReader, _ index: Int?, _ column: String, noun: String, seen: [String: Int]) throws -> String {
+func firstOccurrence(_ r: FieldReader, _ index: Int?, _ column: String, noun: String, seen: [String: Int]) throws
+    -> String
+{
     guard let ext = try r.text(index, column, structural: true) else {
         throw RowError(line: r.line, field: column, reason: "is empty")
     }
