@@ -1,44 +1,31 @@
-/// Terminal display width of text, computed from Unicode properties: East Asian wide and
-/// fullwidth characters and emoji take two cells; combining marks and zero-width joiners none.
+/// Terminal display width of text, by the rules glibc's `wcwidth` uses (ncurses places
+/// characters by it): East Asian wide and fullwidth characters take two cells; combining
+/// marks, format characters and medial jamo none. The ranges are generated from the Unicode
+/// Character Database (`WidthTable.swift`, `scripts/gen-width-table.py`).
 public enum TextWidth {
-    static let wide: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
-        0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,
-        0x26AA...0x26AB, 0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE...0x26CE, 0x26D4...0x26D4, 0x26EA...0x26EA,
-        0x26F2...0x26F3, 0x26F5...0x26F5, 0x26FA...0x26FA, 0x26FD...0x26FD, 0x2705...0x2705, 0x270A...0x270B,
-        0x2728...0x2728, 0x274C...0x274C, 0x274E...0x274E, 0x2753...0x2755, 0x2757...0x2757, 0x2795...0x2797,
-        0x27B0...0x27B0, 0x27BF...0x27BF, 0x2B1B...0x2B1C, 0x2B50...0x2B50, 0x2B55...0x2B55,
-        0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F,
-        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-        0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F004...0x1F004, 0x1F0CF...0x1F0CF,
-        0x1F18E...0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F251, 0x1F300...0x1F64F, 0x1F680...0x1F6FF,
-        0x1F7E0...0x1F7EB, 0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD, 0x30000...0x3FFFD
-    ]
-
-    static func isZeroWidth(_ v: UInt32) -> Bool {
-        (0x0300...0x036F).contains(v) || (0x1AB0...0x1AFF).contains(v) || (0x1DC0...0x1DFF).contains(v)
-            || (0x20D0...0x20FF).contains(v) || (0xFE00...0xFE0F).contains(v) || (0xFE20...0xFE2F).contains(v)
-            || v == 0x200B || v == 0x200C || v == 0x200D || v == 0x2060 || (0xE0100...0xE01EF).contains(v)
-    }
-
     /// Cells one scalar takes: 0, 1 or 2.
     public static func of(_ u: Unicode.Scalar) -> Int {
         let v = u.value
         if v < 0x300 { return 1 }
-        if isZeroWidth(v) { return 0 }
-        // Binary search over the sorted wide ranges.
-        var lo = 0, hi = wide.count - 1
+        if contains(WidthTable.zero, v) { return 0 }
+        return contains(WidthTable.wide, v) ? 2 : 1
+    }
+
+    /// Binary search over sorted, disjoint ranges.
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+        var lo = 0
+        var hi = ranges.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if v < wide[mid].lowerBound {
+            if v < ranges[mid].lowerBound {
                 hi = mid - 1
-            } else if v > wide[mid].upperBound {
+            } else if v > ranges[mid].upperBound {
                 lo = mid + 1
             } else {
-                return 2
+                return true
             }
         }
-        return 1
+        return false
     }
 
     /// Cells a grapheme takes: its first scalar decides, unless an emoji presentation selector makes it wide.

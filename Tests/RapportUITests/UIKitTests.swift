@@ -265,3 +265,29 @@ struct RuntimeTests {
         #expect(rt.model.count == 1 && rt.model.done)
     }
 }
+
+@Suite("Text width against the C library")
+struct WcwidthTests {
+    /// Every assigned, printable scalar takes the cells glibc's wcwidth says (ncurses places
+    /// characters by it), so a wide or combining character never shifts a column on screen.
+    @Test func everyPrintableScalarMatchesWcwidth() throws {
+        guard setlocale(LC_CTYPE, "C.UTF-8") != nil else {
+            Issue.record("no C.UTF-8 locale")
+            return
+        }
+        // wcwidth is not in Swift's Glibc module (it needs _XOPEN_SOURCE): look it up by name.
+        typealias WcWidth = @convention(c) (Int32) -> Int32
+        let symbol = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "wcwidth"))
+        let wcwidth = unsafeBitCast(symbol, to: WcWidth.self)
+        var mismatches: [String] = []
+        for v in UInt32(0x20)...0x3FFFF {
+            guard let u = Unicode.Scalar(v), v != 0x7F, !(0x80...0x9F).contains(v) else { continue }
+            let expected = Int(wcwidth(Int32(bitPattern: v)))
+            guard expected >= 0 else { continue } // unassigned or not printable: not drawn as is
+            if TextWidth.of(u) != expected {
+                mismatches.append(String(format: "U+%04X ours %d libc %d", v, TextWidth.of(u), expected))
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differ, first: \(mismatches.prefix(10))")
+    }
+}
