@@ -49,6 +49,16 @@ extension Workspace {
         return n
     }
 
+    /// Clears part of a customer's history and says, in words, what that changed in their
+    /// inferred preferences and recommendations.
+    public func clearHistoryDescribed(customer key: Int64, range: HistoryWindow) throws
+        -> (removed: Int, effects: [String])
+    {
+        let before = try InsightSnapshot(profile(key))
+        let n = try clearHistory(customer: key, range: range)
+        return (n, InsightDiff.describe(before: before, after: try InsightSnapshot(profile(key))))
+    }
+
     /// Erases a customer (see `ProfileStore.forget`).
     public func forget(customer key: Int64) throws {
         try store.forget(customer: key, by: actor)

@@ -88,10 +88,18 @@ struct ClearHistory: ParsableCommand {
     @Option(help: "Only events on or after this date (YYYY-MM-DD or ISO-8601).") var since: String?
     @Option(help: "Only events of the last N days or weeks, e.g. 30d or 2w.") var last: String?
     @Option(help: "Only these types, comma separated (e.g. view,search).") var types: String?
+    @Flag(help: "Every event of the customer (of --types, if given): needed when there is no --since or --last.")
+    var all = false
+    @Flag(name: .customLong("dry-run"), help: "Say how many events would be removed, and remove nothing.")
+    var dryRun = false
     @Argument(help: "Customer id.") var id: String
 
     func validate() throws {
         if since != nil && last != nil { throw ValidationError("give --since or --last, not both") }
+        if since == nil && last == nil && !all {
+            throw ValidationError("say which events: --last 30d, --since DATE, or --all for the whole history")
+        }
+        if all && (since != nil || last != nil) { throw ValidationError("--all goes without --since or --last") }
         if let since, Dates.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
         if let last, Self.duration(last) == nil {
             throw ValidationError("--last '\(last)' is not a duration like 30d or 2w")
@@ -114,9 +122,17 @@ struct ClearHistory: ParsableCommand {
         let asOf = try ws.asOf() ?? ws.clock()
         let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { asOf - $0 }
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let removed = try ws.clearHistory(
-            customer: try ws.customerKey(id), range: HistoryWindow(since: from, types: typeList))
-        Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id)")
+        let window = HistoryWindow(since: from, types: typeList)
+        let key = try ws.customerKey(id)
+        let scope = from.map { "since \(Dates.isoDateTime($0))" } ?? "all time"
+        if dryRun {
+            let n = try ws.countHistory(customer: key, window: window)
+            Out.line("would remove \(n) event\(n == 1 ? "" : "s") of \(id) (\(scope)); nothing was removed")
+            return
+        }
+        let (removed, effects) = try ws.clearHistoryDescribed(customer: key, range: window)
+        let tail = effects.isEmpty ? "" : ": " + effects.joined(separator: "; ")
+        Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id) (\(scope))\(tail)")
     }
 }
 
@@ -154,13 +170,26 @@ struct Export: ParsableCommand {
 
 struct Forget: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Erase a customer: their data is deleted and the store file compacted.")
+        abstract: "Erase a customer: their data is deleted and the store file compacted.",
+        discussion: "On a terminal it asks for the id to be typed again; in scripts it needs --yes.")
     @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Erase without asking (for scripts).") var yes = false
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        try ws.forget(customer: try ws.customerKey(id))
+        let key = try ws.customerKey(id)
+        if !yes {
+            guard isatty(STDIN_FILENO) != 0 else {
+                throw RuntimeError("erasing \(id) cannot be undone: add --yes to confirm (nothing was erased)")
+            }
+            let prompt = "Erasing \(Printable.safe(id)) cannot be undone. Type the id to confirm: "
+            FileHandle.standardError.write(Data(prompt.utf8))
+            guard let typed = readLine(), typed.trimmingCharacters(in: .whitespaces) == id else {
+                throw RuntimeError("the id did not match: nothing was erased")
+            }
+        }
+        try ws.forget(customer: key)
         Out.line("erased \(id)")
     }
 }
