@@ -195,6 +195,12 @@ public struct Explorer: Program, Sendable {
             m.dialog = .note(TextField())
             return []
         case .export:
+            // An export writes personal data to a file and is audited: not in read-only mode.
+            guard writable(&m) else { return [] }
+            if m.screen == .list {
+                guard let row = m.list.rows[m.list.selected] else { return [] }
+                return [effects.export(row.key, id: row.externalId)]
+            }
             guard let p = m.profile, let r = p.report else { return [] }
             return [effects.export(p.key, id: r.customer.id)]
         case .erase:

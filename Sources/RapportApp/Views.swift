@@ -88,7 +88,7 @@ extension Explorer {
             let table = m.keymap.views[m.screen.rawValue]
             guard let key = table?.keys(for: id).first ?? m.keymap.global.keys(for: id).first else { return nil }
             let unavailable =
-                m.readOnly && ["note", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
+                m.readOnly && ["note", "export", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
             return "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")"
         }.joined(separator: "  ")
     }

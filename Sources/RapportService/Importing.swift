@@ -12,10 +12,13 @@ public enum ImportFileKind: String, CaseIterable, Sendable, Codable {
 public struct ImportRequest: Sendable {
     public var kind: ImportFileKind?
     public var rejectsPath: String?
+    /// Whether rejects files that exist already may be replaced (never the store or an input).
+    public var replaceRejects: Bool
 
-    public init(kind: ImportFileKind? = nil, rejectsPath: String? = nil) {
+    public init(kind: ImportFileKind? = nil, rejectsPath: String? = nil, replaceRejects: Bool = false) {
         self.kind = kind
         self.rejectsPath = rejectsPath
+        self.replaceRejects = replaceRejects
     }
 }
 
@@ -84,6 +87,11 @@ extension Workspace {
         progress: (@Sendable (ImportProgressReport) -> Void)? = nil,
         refreshProgress: ((String, Double) -> Void)? = nil
     ) throws -> [ImportReport] {
+        if let target = request.rejectsPath {
+            try RejectsPlan(target, inputs: paths).check(
+                store: store.path, inputs: paths,
+                replacing: request.replaceRejects)
+        }
         let options = ImportOptions(kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst)
         let relay = progress.map { report in
             { @Sendable (p: ImportProgress) in

@@ -153,4 +153,23 @@ struct RejectsPlan {
     }
 
     func path(for input: String) -> String? { paths[input] }
+
+    /// Refuses rejects files that would replace the store, an input, or (unless `replacing`)
+    /// any file that exists already.
+    func check(store: String, inputs: [String], replacing: Bool) throws {
+        let protected = Set(([store, store + "-wal", store + "-shm"] + inputs).map(Self.canonical))
+        for target in paths.values {
+            if protected.contains(Self.canonical(target)) {
+                throw StoreError.invalidArgument("\(target): --skip-bad may not write over the store or an input file")
+            }
+            if !replacing && FileManager.default.fileExists(atPath: target) {
+                throw StoreError.invalidArgument(
+                    "\(target) exists already: choose another rejects file, or add --force")
+            }
+        }
+    }
+
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
 }

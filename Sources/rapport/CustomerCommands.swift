@@ -153,7 +153,14 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Export everything stored about a customer as JSON.")
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: ArgumentHelp("Write here (default: stdout).", valueName: "file")) var out: String?
+    @Flag(help: "Replace the --out file if it exists.") var force = false
     @Argument(help: "Customer id.") var id: String
+
+    func validate() throws {
+        if let out, !force, FileManager.default.fileExists(atPath: out) {
+            throw ValidationError("\(out) exists already: choose another file, or add --force")
+        }
+    }
 
     mutating func run() throws {
         let ws = try storeOptions.open()

@@ -21,8 +21,16 @@ struct StoreOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
-    func open(readOnly: Bool = false, config: Config? = nil) throws -> Workspace {
+    /// Opens the store. Only `create` (import, sample) and the first run of the default store
+    /// make a new one: a mistyped `--store` fails instead of answering from an empty store.
+    func open(readOnly: Bool = false, config: Config? = nil, create: Bool = false) throws -> Workspace {
         Logs.bootstrap()
+        let where_ = location
+        if !create && !where_.isDefault && !FileManager.default.fileExists(atPath: where_.path) {
+            throw RuntimeError(
+                "no store at \(where_.path) (check --store or $RAPPORT_STORE; 'rapport import' or 'rapport sample' make one)"
+            )
+        }
         let settings = try config ?? Config.load()
         return try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
     }

@@ -45,6 +45,7 @@ struct Import: ParsableCommand {
             "Import the good rows and write the bad ones to this file (with several files: to this folder, one file each).",
             valueName: "rejects"))
     var skipBad: String?
+    @Flag(help: "Let --skip-bad replace rejects files that exist already.") var force = false
     @OptionGroup var output: OutputOptions
     @Argument(help: "Files to import.") var files: [String]
 
@@ -56,11 +57,11 @@ struct Import: ParsableCommand {
         for f in files where !FileManager.default.isReadableFile(atPath: f) {
             throw RuntimeError("\(f): no such file or not readable")
         }
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.open(create: true)
         let progress = Out.isTerminal && !output.json ? ProgressPrinter() : nil
         let refreshing = RefreshPrinter(enabled: Out.isTerminal && !output.json)
         let summaries = try ws.importFiles(
-            files, request: ImportRequest(kind: kind, rejectsPath: skipBad),
+            files, request: ImportRequest(kind: kind, rejectsPath: skipBad, replaceRejects: force),
             progress: progress?.callback, refreshProgress: refreshing.update)
         progress?.finish()
         refreshing.finish()
@@ -138,8 +139,12 @@ struct Sample: ParsableCommand {
     @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Import the sample into this store.", valueName: "path")) var store: String?
     @Option(help: "Name recorded in the audit log (default: $USER).") var analyst: String?
+    @Flag(help: "Add the sample to an existing store (its synthetic people join the real ones).") var force = false
 
     func validate() throws {
+        if let store, !force, FileManager.default.fileExists(atPath: store) {
+            throw ValidationError("\(store) already exists: a sample goes into a new store (or add --force)")
+        }
         if customers < 1 { throw ValidationError("--customers must be at least 1") }
         if eventsPerCustomer <= 0 { throw ValidationError("--events-per-customer must be positive") }
         if let products, products < SampleGenerator.minimumProducts {
@@ -163,7 +168,7 @@ struct Sample: ParsableCommand {
         var opts = StoreOptions()
         opts.store = store
         opts.analyst = analyst
-        let ws = try opts.open()
+        let ws = try opts.open(create: true)
         let progress = Out.isTerminal ? ProgressPrinter() : nil
         _ = try ws.importFiles(o.files, request: ImportRequest(), progress: progress?.callback)
         progress?.finish()

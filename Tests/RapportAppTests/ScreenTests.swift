@@ -210,6 +210,9 @@ struct ScreenTests {
         #expect(h.model.dialog == nil)
         #expect(h.model.flash?.text.contains("read-only") == true)
         #expect(h.lines[23].contains("N note(ro)"))
+        // An export writes personal data to a file and is audited: refused as a write.
+        h.press(.char("E"))
+        #expect(h.model.flash?.text.contains("read-only") == true)
     }
 
     @Test func keysDocumentMatchesTheKeymap() throws {

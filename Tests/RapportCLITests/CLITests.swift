@@ -323,4 +323,32 @@ struct CLITests {
         #expect(model["events_at_fit"] as? Int == 31 && model["events_since_fit"] as? Int == 1)
         #expect((profile["rfm"] as? [String: Any])?["orders"] as? Int == 1)
     }
+
+    @Test func nothingIsCreatedOrOverwrittenByAccident() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        // A mistyped store is an error, not a new empty store.
+        let typo = cli.dir.appendingPathComponent("nested/typo.sqlite").path
+        var r = try cli.run(["customers", "--store", typo])
+        #expect(r.status == 1 && r.err.contains("no store at \(typo)"))
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        // A sample goes into a new store only.
+        r = try cli.run(["sample", "--customers", "10", "--store", store])
+        #expect(r.status == 2 && r.err.contains("already exists"))
+        // Rejects never go over the store or an input, nor over a file without --force.
+        let input = cli.dir.appendingPathComponent("e.csv")
+        try Data("customer_id,timestamp,type\nC1,not-a-date,view\n".utf8).write(to: input)
+        r = try cli.run(["import", "--store", store, "--skip-bad", input.path, input.path])
+        #expect(r.status == 1 && r.err.contains("may not write over the store or an input file"))
+        r = try cli.run(["import", "--store", store, "--skip-bad", store, input.path])
+        #expect(r.status == 1 && r.err.contains("may not write over the store"))
+        let existing = cli.dir.appendingPathComponent("old.csv")
+        try Data("keep me\n".utf8).write(to: existing)
+        r = try cli.run(["import", "--store", store, "--skip-bad", existing.path, input.path])
+        #expect(r.status == 1 && r.err.contains("exists already"))
+        #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me\n")
+        r = try cli.run(["export", "C00001", "--out", existing.path, "--store", store])
+        #expect(r.status == 2 && r.err.contains("exists already"))
+    }
 }
