@@ -120,6 +120,28 @@ public struct CellBuffer: Sendable, Equatable {
 
     public var text: String { lines().joined(separator: "\n") }
 
+    /// The style of every cell, one character a cell from `legend` ('?' for a style it lacks),
+    /// so tests can assert styles (selection, focus, errors, dimming) over the whole screen.
+    public func styleLines(_ legend: [Style: Character]) -> [String] {
+        (0..<size.height).map { y in
+            String((0..<size.width).map { x in legend[self[x, y].style] ?? "?" })
+        }
+    }
+
+    /// The cells that differ from `expected`, one line each with text and style: the message
+    /// a failing whole-buffer comparison shows.
+    public func differences(from expected: CellBuffer) -> [String] {
+        guard expected.size == size else { return ["size \(size) != expected \(expected.size)"] }
+        var out: [String] = []
+        for y in 0..<size.height {
+            for x in 0..<size.width where self[x, y] != expected[x, y] {
+                let (a, e) = (self[x, y], expected[x, y])
+                out.append("(\(x),\(y)): '\(a.text)' \(a.style) != expected '\(e.text)' \(e.style)")
+            }
+        }
+        return out
+    }
+
     /// Runs of cells that differ from `old` (everything when sizes differ), for the backend.
     public func changes(from old: CellBuffer?) -> [(x: Int, y: Int, cells: ArraySlice<Cell>)] {
         var out: [(Int, Int, ArraySlice<Cell>)] = []

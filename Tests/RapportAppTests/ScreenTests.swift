@@ -268,3 +268,64 @@ struct KeyActionTests {
         #expect(h.model.finished)
     }
 }
+
+@Suite("Styles and sizes")
+struct StyleAndSizeTests {
+    static let theme = Theme()
+    /// Selection and the status line share reverse video; titles and the focused border the accent.
+    static let legend: [Style: Character] = [
+        .plain: ".", theme.selected: "S", theme.header: "H", theme.muted: "m",
+        theme.focusedBorder: "F", Style(fg: theme.danger, bold: true, reverse: true): "E", Style(bold: true): "b",
+        Style(fg: theme.accent, bold: true, reverse: true): "A"
+    ]
+
+    @Test func theSelectedRowIsReversedAcrossTheWholeWidth() throws {
+        let h = try Harness()
+        let styles = h.backend.frame.styleLines(Self.legend)
+        #expect(styles[2] == String(repeating: "S", count: 80))
+        #expect(styles[3].allSatisfy { $0 == "." })
+        h.press(.char("j"))
+        let after = h.backend.frame.styleLines(Self.legend)
+        #expect(after[2].allSatisfy { $0 == "." } && after[3] == String(repeating: "S", count: 80))
+    }
+
+    @Test func theFocusedPanelsBorderIsHighlightedAndOthersAreMuted() throws {
+        let h = try Harness()
+        h.press(.enter)
+        let styles = h.backend.frame.styleLines(Self.legend)
+        let borders = styles.map { Set($0) }
+        #expect(borders.contains { $0.contains("F") })
+        h.press(.tab)
+        let moved = h.backend.frame.styleLines(Self.legend)
+        #expect(moved != styles)
+        #expect(h.backend.frame.differences(from: h.backend.frame).isEmpty)
+    }
+
+    @Test func anErrorFlashIsDrawnInTheErrorStyle() throws {
+        let h = try Harness(readOnly: true)
+        h.press(.enter)
+        let before = h.backend.frame.styleLines(Self.legend)[22]
+        h.press(.char("N"))
+        // The status line carries the message, the whole width in the error style.
+        #expect(h.lines[22].contains("unavailable: the store is open read-only"))
+        #expect(before.allSatisfy { $0 == "S" })
+        #expect(h.backend.frame.styleLines(Self.legend)[22] == String(repeating: "E", count: 80))
+    }
+
+    /// Every screen, at every small size, draws without a crash and within its buffer.
+    @Test(arguments: [
+        Size(width: 0, height: 0), Size(width: 1, height: 1), Size(width: 2, height: 2),
+        Size(width: 10, height: 3), Size(width: 30, height: 5), Size(width: 5, height: 40)
+    ])
+    func degenerateSizesDoNotCrash(_ size: Size) throws {
+        let h = try Harness()
+        h.resize(size)
+        for key: Key in [
+            .enter, .tab, .tab, .char("H"), .char("?"), .escape, .escape, .char("S"), .escape,
+            .char("/"), .char("m"), .escape, .char(":"), .escape
+        ] {
+            h.press(key)
+            #expect(h.backend.frame.size == size)
+        }
+    }
+}
