@@ -89,6 +89,9 @@ public struct AppModel: Sendable {
     public var finished = false
     public var keymap: Keymap
 
+    /// What the widgets draw with.
+    public var context: RenderContext { RenderContext(glyphs: glyphs, theme: theme) }
+
     /// Rule checks asked for while typing a rule segment: the newest one's count is shown.
     public var ruleChecks = 0
 

@@ -51,9 +51,10 @@ extension Explorer {
     }
 
     func title(_ m: AppModel, _ b: inout CellBuffer, _ left: String, _ right: String) {
-        StatusLine.draw(
-            &b, y: 0, left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ",
-            style: Style(fg: m.theme.accent, bold: true, reverse: true), glyphs: m.glyphs)
+        StatusBar(
+            left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ",
+            style: Style(fg: m.theme.accent, bold: true, reverse: true)
+        ).render(Rect(x: 0, y: 0, width: b.size.width, height: 1), into: &b, m.context)
     }
 
     /// "figures as of DATE", and when the models were fitted with the events that arrived since.
@@ -116,7 +117,8 @@ extension Explorer {
         }
         // A message takes the whole line; otherwise the store's path sits on the right.
         let right = m.flash == nil && m.progress == nil ? shortPath(m, m.storePath) + " " : ""
-        StatusLine.draw(&b, y: y, left: " " + left, right: right, style: style, glyphs: m.glyphs)
+        StatusBar(left: " " + left, right: right, style: style).render(
+            Rect(x: 0, y: y, width: b.size.width, height: 1), into: &b, m.context)
         b.write(" " + hints(m), x: 0, y: m.size.height - 1, style: m.theme.muted, maxWidth: m.size.width)
     }
 
@@ -198,11 +200,11 @@ extension Explorer {
         let (tl, tr) = top.splitLeft(ratio: 0.5)
         let (bl, br) = bottom.splitLeft(ratio: 0.5)
         drawPreferences(
-            m, p, rep, &b, Box.draw(&b, tl, title: "Preferences", focused: p.panel == 0, glyphs: g, theme: t))
-        drawValue(m, rep, &b, Box.draw(&b, tr, title: "Value", focused: p.panel == 1, glyphs: g, theme: t))
+            m, p, rep, &b, Block(title: "Preferences", focused: p.panel == 0).render(tl, into: &b, m.context))
+        drawValue(m, rep, &b, Block(title: "Value", focused: p.panel == 1).render(tr, into: &b, m.context))
         drawRecommendations(
-            m, p, rep, &b, Box.draw(&b, bl, title: "Recommendations", focused: p.panel == 2, glyphs: g, theme: t))
-        drawCare(m, p, rep, &b, Box.draw(&b, br, title: "Care", focused: p.panel == 3, glyphs: g, theme: t))
+            m, p, rep, &b, Block(title: "Recommendations", focused: p.panel == 2).render(bl, into: &b, m.context))
+        drawCare(m, p, rep, &b, Block(title: "Care", focused: p.panel == 3).render(br, into: &b, m.context))
     }
 
     func drawPreferences(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
@@ -386,8 +388,8 @@ extension Explorer {
         let r = b.bounds.centered(
             Size(width: min(74, m.size.width - 4), height: min(lines.count + 3, m.size.height - 2)))
         b.fill(r)
-        let inner = Box.draw(
-            &b, r, title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true, glyphs: m.glyphs, theme: m.theme)
+        let inner = Block(title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true).render(
+            r, into: &b, m.context)
         let start = min(scroll, max(0, lines.count - inner.height))
         for (i, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
             b.write(l.keys, x: inner.x + 1, y: inner.y + i, width: 18, style: m.theme.title, glyphs: m.glyphs)
@@ -399,17 +401,18 @@ extension Explorer {
         let t = m.theme, g = m.glyphs
         switch d {
         case .note(let f):
-            let inner = RapportUI.Dialog.draw(
-                &b, title: "Add a note", lines: [("", .plain), ("Enter saves, Esc cancels", t.muted)], width: 70,
-                glyphs: g, theme: t)
+            let inner = Popup(
+                title: "Add a note", lines: [("", .plain), ("Enter saves, Esc cancels", t.muted)], width: 70
+            ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y, width: inner.width - 2), y: inner.y)
         case .giftNote(let id, let f):
-            let inner = RapportUI.Dialog.draw(
-                &b, title: "Flag \(id) as a gift",
+            let inner = Popup(
+                title: "Flag \(id) as a gift",
                 lines: [
                     ("Note (optional):", .plain), ("", .plain),
                     ("Enter flags it, Esc cancels", t.muted)
-                ], width: 70, glyphs: g, theme: t)
+                ], width: 70
+            ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .clearHistory(let range, let types, let count, let confirming):
             let n = count.map { "\($0) event\($0 == 1 ? "" : "s") will be removed" } ?? "counting…"
@@ -425,37 +428,38 @@ extension Explorer {
                 confirming
                     ? ("Remove them for good? y: yes, any other key: no", t.error)
                     : ("Enter continues, Esc cancels", t.muted))
-            RapportUI.Dialog.draw(&b, title: "Clear history", lines: lines, width: 64, glyphs: g, theme: t)
+            Popup(title: "Clear history", lines: lines, width: 64).render(b.bounds, into: &b, m.context)
             return nil
         case .erase(let id, let f):
-            let inner = RapportUI.Dialog.draw(
-                &b, title: "Erase customer",
+            let inner = Popup(
+                title: "Erase customer",
                 lines: [
                     ("This deletes everything about \(id), for good.", t.error),
                     ("Type the customer id to confirm:", .plain),
                     ("", .plain), ("Enter erases, Esc cancels", t.muted)
-                ], width: 64, glyphs: g, theme: t)
+                ], width: 64
+            ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 2, width: inner.width - 2), y: inner.y + 2)
         case .newSegment(let name, let rule, let onRule, let status, let count):
             let countText = count.map { "\($0) customers match" } ?? ""
-            let inner = RapportUI.Dialog.draw(
-                &b, title: "New rule segment",
+            let inner = Popup(
+                title: "New rule segment",
                 lines: [
                     ("Name:", .plain), ("", .plain), ("Rule (e.g. recency_days < 60 and consent.email):", .plain),
                     ("", .plain),
                     (status, status.hasPrefix("column") || status.hasPrefix("rule") ? t.error : t.ok),
                     (countText, Style(bold: true)),
                     ("Tab switches field, Enter saves, Esc cancels", t.muted)
-                ], width: 76, glyphs: g, theme: t)
+                ], width: 76
+            ).render(b.bounds, into: &b, m.context)
             let nx = name.draw(
                 &b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2, style: onRule ? t.muted : .plain)
             let rx = rule.draw(
                 &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
         case .evidence(let title, let lines):
-            RapportUI.Dialog.draw(
-                &b, title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76,
-                glyphs: g, theme: t)
+            Popup(title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(
+                b.bounds, into: &b, m.context)
             return nil
         }
     }

@@ -1,13 +1,38 @@
-/// Widgets render into a region of a `CellBuffer`; none of them knows about terminals.
-public enum Box {
-    /// Draws a border with a title; returns the inner area.
+/// What every widget draws with: the glyph set (Unicode or ASCII) and the theme's styles.
+/// Passed to `render` instead of threading `glyphs:` and `theme:` through every call.
+public struct RenderContext: Sendable {
+    public var glyphs: Glyphs
+    public var theme: Theme
+
+    public init(glyphs: Glyphs, theme: Theme) {
+        self.glyphs = glyphs
+        self.theme = theme
+    }
+}
+
+/// A widget is a configured value that draws into an area of a `CellBuffer`; none of them
+/// knows about terminals.
+public protocol Widget {
+    /// Draws into `area`; returns the area left for content (inside a border, for example).
     @discardableResult
-    public static func draw(
-        _ b: inout CellBuffer, _ r: Rect, title: String = "", focused: Bool = false,
-        glyphs: Glyphs, theme: Theme
-    ) -> Rect {
+    func render(_ area: Rect, into buffer: inout CellBuffer, _ context: RenderContext) -> Rect
+}
+
+/// A border with a title, highlighted when focused.
+public struct Block: Widget {
+    public var title: String
+    public var focused: Bool
+
+    public init(title: String = "", focused: Bool = false) {
+        self.title = title
+        self.focused = focused
+    }
+
+    @discardableResult
+    public func render(_ r: Rect, into b: inout CellBuffer, _ context: RenderContext) -> Rect {
         guard r.width >= 2, r.height >= 2 else { return Rect(x: r.x, y: r.y, width: 0, height: 0) }
-        let style = focused ? theme.focusedBorder : theme.muted
+        let glyphs = context.glyphs
+        let style = focused ? context.theme.focusedBorder : context.theme.muted
         let h = String(repeating: glyphs.horizontal, count: r.width - 2)
         b.write(glyphs.topLeft + h + glyphs.topRight, x: r.x, y: r.y, style: style)
         b.write(glyphs.bottomLeft + h + glyphs.bottomRight, x: r.x, y: r.maxY - 1, style: style)
@@ -18,7 +43,7 @@ public enum Box {
         if !title.isEmpty && r.width > 4 {
             b.write(
                 " \(title) ", x: r.x + 1, y: r.y, width: min(r.width - 2, TextWidth.of(title) + 2),
-                style: focused ? theme.title : Style(bold: true), glyphs: glyphs)
+                style: focused ? context.theme.title : Style(bold: true), glyphs: glyphs)
         }
         return r.inset(1)
     }
@@ -203,30 +228,56 @@ public struct TextField: Sendable, Equatable {
     }
 }
 
-public enum StatusLine {
-    public static func draw(_ b: inout CellBuffer, y: Int, left: String, right: String, style: Style, glyphs: Glyphs) {
-        let w = b.size.width
-        b.fill(Rect(x: 0, y: y, width: w, height: 1), Cell(" ", style: style))
-        let rw = min(TextWidth.of(Sanitizer.clean(right, ascii: b.ascii)), w / 2)
-        b.write(left, x: 0, y: y, width: max(0, w - rw - 1), style: style, glyphs: glyphs)
-        if rw > 0 { b.write(right, x: w - rw, y: y, width: rw, style: style, alignRight: true, glyphs: glyphs) }
+/// A one-row bar: text on the left, and on the right (given up to half the width) a second text.
+public struct StatusBar: Widget {
+    public var left: String
+    public var right: String
+    public var style: Style
+
+    public init(left: String, right: String = "", style: Style) {
+        self.left = left
+        self.right = right
+        self.style = style
+    }
+
+    @discardableResult
+    public func render(_ r: Rect, into b: inout CellBuffer, _ context: RenderContext) -> Rect {
+        guard r.width > 0, r.height > 0 else { return r }
+        let row = Rect(x: r.x, y: r.y, width: r.width, height: 1)
+        b.fill(row, Cell(" ", style: style))
+        let rw = min(TextWidth.of(Sanitizer.clean(right, ascii: b.ascii)), r.width / 2)
+        b.write(left, x: r.x, y: r.y, width: max(0, r.width - rw - 1), style: style, glyphs: context.glyphs)
+        if rw > 0 {
+            b.write(
+                right, x: r.maxX - rw, y: r.y, width: rw, style: style, alignRight: true, glyphs: context.glyphs)
+        }
+        return row
     }
 }
 
-/// A centred dialog box with body lines and optional input; returns the inner rect.
-public enum Dialog {
+/// A bordered box centred in the area, with body lines; `render` returns its inside, where
+/// a caller may place text fields.
+public struct Popup: Widget {
+    public var title: String
+    public var lines: [(String, Style)]
+    public var width: Int
+
+    public init(title: String, lines: [(String, Style)], width: Int) {
+        self.title = title
+        self.lines = lines
+        self.width = width
+    }
+
     @discardableResult
-    public static func draw(
-        _ b: inout CellBuffer, title: String, lines: [(String, Style)], width: Int,
-        glyphs: Glyphs, theme: Theme
-    ) -> Rect {
-        let h = lines.count + 2
-        let r = b.bounds.centered(Size(width: min(width, b.size.width - 2), height: min(h, b.size.height - 2)))
+    public func render(_ area: Rect, into b: inout CellBuffer, _ context: RenderContext) -> Rect {
+        let size = Size(width: min(width, area.width - 2), height: min(lines.count + 2, area.height - 2))
+        let r = area.centered(size)
         b.fill(r)
-        let inner = Box.draw(&b, r, title: title, focused: true, glyphs: glyphs, theme: theme)
+        let inner = Block(title: title, focused: true).render(r, into: &b, context)
         for (i, line) in lines.enumerated() where i < inner.height {
             b.write(
-                line.0, x: inner.x + 1, y: inner.y + i, width: max(0, inner.width - 2), style: line.1, glyphs: glyphs)
+                line.0, x: inner.x + 1, y: inner.y + i, width: max(0, inner.width - 2), style: line.1,
+                glyphs: context.glyphs)
         }
         return inner
     }

@@ -291,3 +291,30 @@ struct WcwidthTests {
         #expect(mismatches.isEmpty, "\(mismatches.count) differ, first: \(mismatches.prefix(10))")
     }
 }
+
+@Suite("Widgets as values")
+struct WidgetValueTests {
+    static let context = RenderContext(glyphs: .ascii, theme: Theme())
+
+    @Test func aFocusedBlockDrawsItsBorderAndTitleInTheFocusStyle() {
+        var b = CellBuffer(size: Size(width: 8, height: 3))
+        let inner = Block(title: "T", focused: true).render(b.bounds, into: &b, Self.context)
+        #expect(inner == Rect(x: 1, y: 1, width: 6, height: 1))
+        #expect(b.lines() == ["+ T ---+", "|      |", "+------+"])
+        let legend: [Style: Character] = [.plain: ".", Theme().focusedBorder: "F"]
+        #expect(b.styleLines(legend) == ["FFFFFFFF", "F......F", "FFFFFFFF"])
+        var unfocused = CellBuffer(size: Size(width: 8, height: 3))
+        Block(title: "T").render(unfocused.bounds, into: &unfocused, Self.context)
+        #expect(!unfocused.differences(from: b).isEmpty)
+    }
+
+    @Test func widgetsGivenNoRoomDrawNothing() {
+        var b = CellBuffer(size: Size(width: 3, height: 2))
+        let before = b
+        #expect(Block(title: "x").render(Rect(x: 0, y: 0, width: 1, height: 1), into: &b, Self.context).width == 0)
+        StatusBar(left: "left", style: .reverse).render(Rect(x: 0, y: 0, width: 0, height: 1), into: &b, Self.context)
+        Popup(title: "p", lines: [("a", .plain)], width: 40).render(
+            Rect(x: 0, y: 0, width: 0, height: 0), into: &b, Self.context)
+        #expect(b.differences(from: before).isEmpty)
+    }
+}
