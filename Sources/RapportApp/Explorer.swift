@@ -356,7 +356,8 @@ public struct Explorer: Program, Sendable {
     func openHistory(_ m: inout AppModel) -> [Cmd] {
         guard let p = m.profile else { return [] }
         if m.history?.key != p.key {
-            m.history = HistoryState(key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "")
+            m.history = HistoryState(
+                key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "", asOf: p.report?.asOf)
         }
         m.screen = .history
         return [effects.loadHistory(p.key)]

@@ -36,6 +36,9 @@ public struct HistoryState: Sendable {
     public var typeFilter: String?
     public var days: Int?
     public var lastGift: (eventId: String, wasGift: Bool)?
+    /// The store's as-of date (the profile's): date filters count back from its end, as the
+    /// profile, clear-history and `rapport clear-history --last` do.
+    public var asOf: String?
 
     public var events: [HistoryEvent] {
         all.filter { e in
@@ -43,8 +46,10 @@ public struct HistoryState: Sendable {
         }
     }
     var cutoff: String? {
-        guard let days, let newest = all.first?.time, let t = Dates.timestamp(newest) else { return nil }
-        return Dates.isoDateTime(t - Int64(days) * 86_400)
+        guard let days else { return nil }
+        let end = asOf.flatMap(Dates.timestamp).map { $0 + 86_399 } ?? all.first.flatMap { Dates.timestamp($0.time) }
+        guard let end else { return nil }
+        return Dates.isoDateTime(end - Int64(days) * 86_400)
     }
 }
 

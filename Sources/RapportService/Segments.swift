@@ -93,7 +93,9 @@ extension Workspace {
         for c in customers {
             guard let key = c.id else { continue }
             var affinities: [String: Double] = [:]
-            if needsAffinity {
+            // Inferred preferences exist only for customers who allow personalization: a rule
+            // sees none for the others (their affinity is 0).
+            if needsAffinity && c.consentPersonalization != false {
                 let events = try store.events(customer: key).map(EngineBridge.event)
                 for p in Preferences.infer(
                     events: events, products: products, now: asOf, settings: insightSettings.preferences)
