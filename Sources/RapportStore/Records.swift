@@ -9,10 +9,9 @@ public enum EventKinds {
     public static func name(of code: Int) -> String { names.indices.contains(code) ? names[code] : "unknown" }
 }
 
-public struct CustomerRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct CustomerRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "customers"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public var id: Int64?
     public var externalId: String
@@ -65,10 +64,9 @@ public struct CustomerRecord: Codable, Sendable, Equatable, FetchableRecord, Per
     }
 }
 
-public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "products"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public var id: Int64?
     public var externalId: String
@@ -132,10 +130,9 @@ public struct EventRow: Sendable, Equatable, FetchableRecord {
     public var displayId: String { externalId ?? "#\(id)" }
 }
 
-public struct StatedPreferenceRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct StatedPreferenceRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "stated_preferences"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public var id: Int64?
     public var customerId: Int64
     public var polarity: String
@@ -143,10 +140,9 @@ public struct StatedPreferenceRecord: Codable, Sendable, Equatable, FetchableRec
     public var value: String
 }
 
-public struct NoteRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct NoteRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "notes"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public var id: Int64?
     public var customerId: Int64
     public var time: Int64
@@ -154,10 +150,9 @@ public struct NoteRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var text: String
 }
 
-public struct SegmentRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct SegmentRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "segments"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public var id: Int64?
     public var name: String
     public var rule: String
@@ -167,7 +162,7 @@ public struct SegmentRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 }
 
 /// Precomputed per-customer figures the list sorts and filters on.
-public struct MetricsRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct MetricsRecord: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "customer_metrics"
     public var customerId: Int64
     public var orders: Int
@@ -219,10 +214,9 @@ public struct MetricsRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     }
 }
 
-public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+public struct AuditEntry: Codable, Sendable, Equatable, FetchableRecord, TableRecord {
     public static let databaseTableName = "audit_log"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public var id: Int64?
     public var time: Int64
     public var analyst: String
