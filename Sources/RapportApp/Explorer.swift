@@ -77,7 +77,7 @@ public struct Explorer: Program, Sendable {
             if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
                 m.dialog = .newSegment(
                     name: name, rule: field, onRule: onRule,
-                    status: error ?? "valid rule", count: count)
+                    status: error.map(RuleStatus.invalid) ?? .valid, count: count)
             }
             return []
         case .segmentCreated(let name, let n):
@@ -240,14 +240,15 @@ public struct Explorer: Program, Sendable {
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
             m.list.query = ListQuery(
-                segment: s.kind == "rfm" ? s.name : nil, stage: s.kind == "stage" ? s.name : nil,
-                sort: m.list.query.sort, ruleSegment: s.kind == "rule" ? s.name : nil)
+                segment: s.kind == .rfm ? s.name : nil, stage: s.kind == .stage ? s.name : nil,
+                sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
             m.screen = .list
             return reloadList(&m)
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(
-                name: TextField(), rule: TextField(), onRule: false, status: "type a name, Tab, then a rule", count: nil
+                name: TextField(), rule: TextField(), onRule: false, status: .hint("type a name, Tab, then a rule"),
+                count: nil
             )
             return []
         }

@@ -46,7 +46,7 @@ extension Explorer {
         let options: [String]
         switch parts[0] {
         case "sort": options = ListSort.allCases.map(\.rawValue)
-        case "segment": options = RFMNames.all.sorted() + m.segments.items.filter { $0.kind == "rule" }.map(\.name)
+        case "segment": options = RFMNames.all.sorted() + m.segments.items.filter { $0.kind == .rule }.map(\.name)
         case "stage": options = StageNames.all.sorted()
         default: options = []
         }
@@ -98,7 +98,7 @@ extension Explorer {
             return reloadList(&m)
         case "segment", "stage":
             let isRFM = RFMNames.all.contains(arg), isStage = StageNames.all.contains(arg)
-            let isRule = m.segments.items.contains { $0.kind == "rule" && $0.name == arg }
+            let isRule = m.segments.items.contains { $0.kind == .rule && $0.name == arg }
             guard isRFM || isStage || isRule else {
                 m.flash = Flash(text: "no segment named '\(arg)'", isError: true)
                 return []
@@ -244,7 +244,8 @@ extension Explorer {
                 let n = name.text.trimmingCharacters(in: .whitespaces)
                 guard !n.isEmpty else {
                     m.dialog = .newSegment(
-                        name: name, rule: rule, onRule: false, status: "the segment needs a name", count: count)
+                        name: name, rule: rule, onRule: false, status: .problem("the segment needs a name"),
+                        count: count)
                     return []
                 }
                 m.dialog = nil
@@ -252,7 +253,7 @@ extension Explorer {
             default:
                 if onRule {
                     guard rule.handle(key) else { return [] }
-                    m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: "checking…", count: nil)
+                    m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: .checking, count: nil)
                     m.ruleChecks += 1
                     return rule.text.isEmpty ? [] : effects.checkRule(rule.text, generation: m.ruleChecks)
                 }

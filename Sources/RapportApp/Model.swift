@@ -65,7 +65,7 @@ public enum Dialog: Sendable {
     case giftNote(eventId: String, field: TextField)
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
-    case newSegment(name: TextField, rule: TextField, onRule: Bool, status: String, count: Int?)
+    case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
     case evidence(title: String, lines: [String])
 }
 
@@ -145,4 +145,30 @@ public enum AppMessage: Sendable {
     case evidenceReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
+}
+
+/// What the new-segment dialog says about the rule being typed.
+public enum RuleStatus: Sendable, Equatable {
+    case hint(String)
+    case checking
+    case valid
+    /// The service's error, naming the column of the mistake.
+    case invalid(String)
+    /// Something to fix before saving (no name yet).
+    case problem(String)
+
+    var text: String {
+        switch self {
+        case .hint(let s), .invalid(let s), .problem(let s): s
+        case .checking: "checking…"
+        case .valid: "valid rule"
+        }
+    }
+
+    var isError: Bool {
+        switch self {
+        case .invalid, .problem: true
+        case .hint, .checking, .valid: false
+        }
+    }
 }

@@ -374,7 +374,7 @@ extension Explorer {
         ) { i in
             let s = items[i]
             return [
-                s.kind, s.name, String(s.members),
+                s.kind.rawValue, s.name, String(s.members),
                 Bar.render(s.share, width: 15, glyphs: m.glyphs) + String(format: " %5.1f%%", s.share * 100),
                 s.rule ?? ""
             ]
@@ -447,7 +447,7 @@ extension Explorer {
                 lines: [
                     ("Name:", .plain), ("", .plain), ("Rule (e.g. recency_days < 60 and consent.email):", .plain),
                     ("", .plain),
-                    (status, status.hasPrefix("column") || status.hasPrefix("rule") ? t.error : t.ok),
+                    (status.text, status.isError ? t.error : t.ok),
                     (countText, Style(bold: true)),
                     ("Tab switches field, Enter saves, Esc cancels", t.muted)
                 ], width: 76

@@ -58,9 +58,14 @@ struct CustomerRuleContext: RuleContext {
     }
 }
 
+/// Where a segment comes from: the RFM grid, a lifecycle stage, or a saved rule.
+public enum SegmentKind: String, Codable, Sendable, CaseIterable {
+    case rfm, stage, rule
+}
+
 public struct SegmentSummary: Codable, Sendable {
     public var name: String
-    public var kind: String
+    public var kind: SegmentKind
     public var rule: String?
     public var members: Int
     public var share: Double
@@ -153,19 +158,19 @@ extension Workspace {
         for seg in RFMSegment.allCases {
             let n = rfm.first { $0.0 == seg.rawValue }?.1 ?? 0
             out.append(
-                SegmentSummary(name: seg.rawValue, kind: "rfm", rule: nil, members: n, share: Double(n) / Double(total))
+                SegmentSummary(name: seg.rawValue, kind: .rfm, rule: nil, members: n, share: Double(n) / Double(total))
             )
         }
         for st in LifecycleStage.allCases {
             let n = stages.first { $0.0 == st.rawValue }?.1 ?? 0
             out.append(
                 SegmentSummary(
-                    name: st.rawValue, kind: "stage", rule: nil, members: n, share: Double(n) / Double(total)))
+                    name: st.rawValue, kind: .stage, rule: nil, members: n, share: Double(n) / Double(total)))
         }
         for s in try store.segments() {
             let n = s.memberCount ?? 0
             out.append(
-                SegmentSummary(name: s.name, kind: "rule", rule: s.rule, members: n, share: Double(n) / Double(total)))
+                SegmentSummary(name: s.name, kind: .rule, rule: s.rule, members: n, share: Double(n) / Double(total)))
         }
         return out
     }

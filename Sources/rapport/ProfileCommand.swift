@@ -113,7 +113,9 @@ struct Segments: ParsableCommand {
             return
         }
         let t = TextTable(headers: ["KIND", "SEGMENT", "MEMBERS", "SHARE", "RULE"])
-        for x in s { t.add([x.kind, x.name, String(x.members), String(format: "%.1f%%", x.share * 100), x.rule ?? ""]) }
+        for x in s {
+            t.add([x.kind.rawValue, x.name, String(x.members), String(format: "%.1f%%", x.share * 100), x.rule ?? ""])
+        }
         t.print()
     }
 }
