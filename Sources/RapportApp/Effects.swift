@@ -34,6 +34,25 @@ struct Effects: Sendable {
         }
     }
 
+    func readStamp() -> Cmd {
+        Cmd(lane: .queue("watch")) { [workspace] send in
+            if let stamp = try? workspace.writeStamp() { send(.storeStamp(stamp)) }
+        }
+    }
+
+    /// Reloads a profile that may have changed elsewhere, or says it is gone.
+    func reloadProfile(_ key: Int64) -> Cmd {
+        Cmd(lane: .read) { [workspace] send in
+            do {
+                guard try workspace.customerExists(key) else {
+                    send(.customerGone(key))
+                    return
+                }
+                send(.profileLoaded(try workspace.profile(key)))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
     func loadProfile(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
             do { send(.profileLoaded(try workspace.profile(key))) } catch { send(.failed("\(error)")) }

@@ -14,6 +14,7 @@ public struct Explorer: Program, Sendable {
     public func initial(_ m: inout AppModel) -> [Command<AppMessage>] { reloadList(&m) }
     public func isFinished(_ m: AppModel) -> Bool { m.finished }
     public func message(for event: InputEvent, _ m: AppModel) -> AppMessage? { .input(event) }
+    public func tick(_ m: AppModel) -> AppMessage? { .tick }
 
     static let minimum = Size(width: 80, height: 24)
     var pageSize: (AppModel) -> Int { { max(1, $0.size.height - 4) } }
@@ -21,6 +22,17 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
+        case .tick: return [effects.readStamp()]
+        case .storeStamp(let stamp): return noticeChanges(&m, stamp)
+        case .customerGone(let key):
+            guard m.profile?.key == key else { return [] }
+            m.flash = Flash(
+                text: "\(m.profile?.report?.customer.id ?? "the customer") was erased in another session",
+                isError: true)
+            m.profile = nil
+            m.history = nil
+            m.screen = .list
+            return []
         case .listLoaded(let generation, let total, let start, let rows):
             guard generation == m.list.generation else { return [] }
             if let total {
@@ -252,6 +264,18 @@ public struct Explorer: Program, Sendable {
             )
             return []
         }
+    }
+
+    /// Another session or script wrote to the store: reload what is on screen (the list keeps
+    /// its selection; an erased customer's profile closes with a message).
+    func noticeChanges(_ m: inout AppModel, _ stamp: String) -> [Cmd] {
+        defer { m.storeStamp = stamp }
+        guard let before = m.storeStamp, before != stamp else { return [] }
+        var cmds = reloadList(&m, keepSelection: true)
+        if let p = m.profile { cmds.append(effects.reloadProfile(p.key)) }
+        if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key)) }
+        if m.screen == .segments { cmds.append(effects.loadSegments()) }
+        return cmds
     }
 
     func writable(_ m: inout AppModel) -> Bool {

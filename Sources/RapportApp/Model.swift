@@ -97,6 +97,10 @@ public struct AppModel: Sendable {
     /// What the widgets draw with.
     public var context: RenderContext { RenderContext(glyphs: glyphs, theme: theme) }
 
+    /// The store's write stamp when the screen last loaded: a different one means another
+    /// session or script wrote, and what is on screen is reloaded.
+    public var storeStamp: String?
+
     /// Rule checks asked for while typing a rule segment: the newest one's count is shown.
     public var ruleChecks = 0
 
@@ -145,6 +149,12 @@ public enum AppMessage: Sendable {
     case evidenceReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
+    /// About once a second: time to look whether someone else changed the store.
+    case tick
+    /// The store's write stamp, read by the tick's command.
+    case storeStamp(String)
+    /// The customer on screen no longer exists (erased elsewhere).
+    case customerGone(Int64)
 }
 
 /// What the new-segment dialog says about the rule being typed.

@@ -145,6 +145,13 @@ extension Workspace {
         try store.recordExport(customer: key, destination: destination, by: actor)
     }
 
+    /// Changes whenever anyone writes to the store (another explorer, a script): screens poll
+    /// it to notice and reload what they show.
+    public func writeStamp() throws -> String { try store.writeStamp() }
+
+    /// Whether a customer still exists (an erasure elsewhere removes them).
+    public func customerExists(_ key: Int64) throws -> Bool { try !store.existingCustomers([key]).isEmpty }
+
     /// The store file this workspace works on.
     public var storePath: String { store.path }
 

@@ -182,6 +182,17 @@ extension ProfileStore {
         }
     }
 
+    /// A number that changes whenever anything is written to the store by anyone: every
+    /// write is audited, and refreshes stamp the model state. Cheap enough to poll.
+    public func writeStamp() throws -> String {
+        try pool.read { db in
+            let audit = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0
+            let model = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(updated_at), 0) FROM model_state") ?? 0
+            let events = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
+            return "\(audit)/\(model)/\(events)"
+        }
+    }
+
     public func changeMark() throws -> ChangeMark {
         try pool.read { db in
             ChangeMark(

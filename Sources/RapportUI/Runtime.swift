@@ -42,6 +42,13 @@ public protocol Program {
     func update(_ model: inout Model, _ message: Message) -> [Command<Message>]
     func view(_ model: Model, into buffer: inout CellBuffer) -> Point?
     func isFinished(_ model: Model) -> Bool
+    /// A message the loop sends about once a second while idle (to notice changes made
+    /// elsewhere); nil for none.
+    func tick(_ model: Model) -> Message?
+}
+
+extension Program {
+    public func tick(_ model: Model) -> Message? { nil }
 }
 
 /// Runs a program against a backend: input and command results become messages, each
@@ -124,8 +131,13 @@ public final class Runtime<P: Program>: @unchecked Sendable {
     /// The main loop. Returns when the program says it is finished.
     public func run() {
         start(program.initial(&model))
+        var lastTick = Date()
         while !program.isFinished(model) {
             for m in drainInbox() { send(m) }
+            if Date().timeIntervalSince(lastTick) >= 1 {
+                lastTick = Date()
+                if let m = program.tick(model) { send(m) }
+            }
             if dirty { render() }
             if program.isFinished(model) { break }
             guard let event = backend.readEvent(timeoutMs: 25) else { continue }

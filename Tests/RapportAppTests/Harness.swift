@@ -99,6 +99,12 @@ final class Harness {
         runtime.render()
     }
 
+    /// Sends a message as the runtime would (a tick, say) and waits for what it started.
+    func send(_ message: AppMessage) {
+        runtime.send(message)
+        settle()
+    }
+
     func press(_ keys: Key...) {
         for k in keys {
             runtime.send(.input(.key(k)))

@@ -329,3 +329,35 @@ struct StyleAndSizeTests {
         }
     }
 }
+
+@Suite("Several sessions on one store")
+struct OtherSessionTests {
+    /// Another analyst's session on the same store file.
+    func other(_ h: Harness) throws -> Workspace {
+        Workspace(
+            store: try ProfileStore(path: h.dir.appendingPathComponent("store.sqlite").path), analyst: "ana",
+            clock: { Harness.now })
+    }
+
+    @Test func aNoteAddedElsewhereAppearsOnTheOpenProfile() throws {
+        let h = try Harness()
+        h.send(.tick)
+        h.press(.enter)
+        let key = try #require(h.model.profile?.key)
+        #expect(!h.screen.contains("allergic to peanuts"))
+        try other(h).addNote(customer: key, text: "allergic to peanuts")
+        h.send(.tick)
+        #expect(h.model.profile?.report?.notes.contains { $0.text == "allergic to peanuts" } == true)
+    }
+
+    @Test func aProfileErasedElsewhereClosesWithAMessage() throws {
+        let h = try Harness()
+        h.send(.tick)
+        h.press(.enter)
+        let key = try #require(h.model.profile?.key)
+        try other(h).forget(customer: key)
+        h.send(.tick)
+        #expect(h.model.screen == .list && h.model.profile == nil)
+        #expect(h.model.flash?.text.contains("was erased in another session") == true)
+    }
+}
