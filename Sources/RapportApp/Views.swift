@@ -85,13 +85,23 @@ extension Explorer {
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
             "new_segment": "new"
         ]
-        return ids.compactMap { id -> String? in
+        var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]
             guard let key = table?.keys(for: id).first ?? m.keymap.global.keys(for: id).first else { return nil }
             let unavailable =
                 m.readOnly && ["note", "export", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
-            return "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")"
-        }.joined(separator: "  ")
+            return (id, "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")")
+        }
+        // Whole hints only: drop the least important (from the right, keeping help and the way
+        // out) until the line fits, rather than cutting one in the middle.
+        let keep: Set<String> = ["help", "quit", "back"]
+        func text() -> String { items.map(\.text).joined(separator: "  ") }
+        while TextWidth.of(text()) > m.size.width - 1,
+            let drop = items.lastIndex(where: { !keep.contains($0.id) })
+        {
+            items.remove(at: drop)
+        }
+        return text()
     }
 
     func drawStatus(_ m: AppModel, _ b: inout CellBuffer) {

@@ -361,3 +361,18 @@ struct OtherSessionTests {
         #expect(h.model.flash?.text.contains("was erased in another session") == true)
     }
 }
+
+@Suite("Footer")
+struct FooterTests {
+    /// At 80 columns every hint in the footer is whole, and help and the way out are always there.
+    @Test func hintsFitWholeAt80Columns() throws {
+        let h = try Harness()
+        for keys: [Key] in [[], [.enter], [.char("H")], [.escape, .escape, .char("S")]] {
+            for k in keys { h.press(k) }
+            let footer = h.lines[23]
+            #expect(footer.count <= 80)
+            #expect(footer.contains("? help"))
+            #expect(footer.contains("q quit") || footer.contains("Esc back"))
+        }
+    }
+}
