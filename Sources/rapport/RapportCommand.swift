@@ -68,8 +68,14 @@ struct Import: ParsableCommand {
         if let warning = ws.importWarning { ErrorReporting.printError("rapport: warning: \(warning)") }
         if output.json {
             try Out.json(summaries)
-            return
+        } else {
+            try printSummaries(summaries, ws)
         }
+        // Good rows are in, bad ones set aside: a script can tell this from a clean import.
+        if summaries.contains(where: { $0.rejected > 0 }) { throw ExitCode.partialImport }
+    }
+
+    private func printSummaries(_ summaries: [ImportReport], _ ws: Workspace) throws {
         for s in summaries {
             var parts = ["\(s.rows) rows", "\(s.inserted) new"]
             if s.updated > 0 { parts.append("\(s.updated) updated") }
@@ -78,9 +84,8 @@ struct Import: ParsableCommand {
             if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
             if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
-            Out.line(
-                "\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(String(format: "%.2f", s.seconds)) s (\(rate) rows/s)"
-            )
+            let took = String(format: "%.2f", s.seconds)
+            Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(took) s (\(rate) rows/s)")
         }
         if let fit = try ws.modelFreshness() {
             let n = fit.eventsSinceFit

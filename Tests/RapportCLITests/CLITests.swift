@@ -350,5 +350,10 @@ struct CLITests {
         #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me\n")
         r = try cli.run(["export", "C00001", "--out", existing.path, "--store", store])
         #expect(r.status == 2 && r.err.contains("exists already"))
+        // Rows set aside are a distinct exit code, and the good rows are in.
+        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC1,not-a-date,view\n".utf8).write(to: input)
+        let rejects = cli.dir.appendingPathComponent("rejects.csv").path
+        r = try cli.run(["import", "--store", store, "--skip-bad", rejects, input.path])
+        #expect(r.status == 3 && r.out.contains("1 rejected to \(rejects)"))
     }
 }
