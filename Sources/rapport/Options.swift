@@ -48,7 +48,7 @@ enum Out {
 
     static func json<T: Encodable>(_ value: T) throws {
         let data = try JSONEncoder.pretty.encode(value)
-        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data(Printable.escapedJSON(String(decoding: data, as: UTF8.self)).utf8))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 

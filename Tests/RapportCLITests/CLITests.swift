@@ -356,4 +356,23 @@ struct CLITests {
         r = try cli.run(["import", "--store", store, "--skip-bad", rejects, input.path])
         #expect(r.status == 3 && r.out.contains("1 rejected to \(rejects)"))
     }
+
+    @Test func namesCannotForgeLinesOrSmuggleControlsIntoOutput() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = cli.dir.appendingPathComponent("s.sqlite").path
+        let file = cli.dir.appendingPathComponent("c.csv")
+        let name = "Eve\nFAKE LINE \u{202E}gnp.exe \u{9B}31m"
+        try Data("customer_id,name\nC1,\"\(name)\"\n".utf8).write(to: file)
+        #expect(try cli.run(["import", "--store", store, file.path]).status == 0)
+        let text = try cli.run(["profile", "C1", "--store", store])
+        #expect(text.status == 0)
+        #expect(!text.out.split(separator: "\n").contains { $0.hasPrefix("FAKE LINE") })
+        #expect(!text.out.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x9B })
+        let json = try cli.run(["profile", "C1", "--store", store, "--json"])
+        #expect(json.out.contains("\\u202e") && json.out.contains("\\u009b") && json.out.contains("\\n"))
+        #expect(!json.out.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x9B })
+        let parsed = try #require(try JSONSerialization.jsonObject(with: json.outData) as? [String: Any])
+        #expect((parsed["customer"] as? [String: Any])?["name"] as? String == name)
+    }
 }
