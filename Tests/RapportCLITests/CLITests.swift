@@ -376,3 +376,30 @@ struct CLITests {
         #expect((parsed["customer"] as? [String: Any])?["name"] as? String == name)
     }
 }
+
+@Suite("metrics command, end to end", .serialized)
+struct MetricsCLITests {
+    @Test func metricsJSONHasEveryKey() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        let m = try #require(try cli.json(["metrics", "--store", store]) as? [String: Any])
+        for key in [
+            "since", "until", "segment", "customers", "buyers", "orders", "revenue", "returns", "aov",
+            "purchase_frequency", "repeat_rate", "cohorts", "carts", "cart_abandonment", "channels", "clv",
+            "segments", "migration", "recommendations"
+        ] {
+            #expect(m.keys.contains(key), "missing \(key)")
+        }
+        #expect((m["orders"] as? Int ?? 0) > 0 && m["segment"] is NSNull)
+        let clv = try #require(m["clv"] as? [String: Any])
+        #expect(clv["clv_histogram"] as? [String: Any] != nil && clv["at_risk_share"] != nil)
+        let cohort = try #require((m["cohorts"] as? [[String: Any]])?.first)
+        #expect((cohort["retention"] as? [Double])?.first == 1 && cohort["month"] as? String != nil)
+        let channel = try #require((m["channels"] as? [[String: Any]])?.first)
+        #expect(Set(channel.keys) == ["channel", "opens", "clicks", "click_through", "purchases"])
+        let text = try cli.run(["metrics", "--store", store, "--segment", "champions"])
+        #expect(text.status == 0 && text.out.contains("segment: champions"))
+        #expect(try cli.run(["metrics", "--store", store, "--since", "yesterday-ish"]).status == 2)
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import RapportService
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Business metrics: orders, AOV, repeat rate, cohorts, carts, channels, CLV, segments.",
+        discussion:
+            "Definitions in docs/metrics.md. The window defaults to the 365 days ending on the store's as-of day.")
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "First day of the window (inclusive).") var since: String?
+    @Option(help: "Last day of the window (inclusive).") var until: String?
+    @Option(help: "Only an RFM segment, a lifecycle stage or a saved rule segment.") var segment: String?
+
+    func validate() throws {
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, Dates.timestamp(value) == nil { throw ValidationError("\(name) '\(value)' is not a date") }
+        }
+    }
+
+    mutating func run() throws {
+        let ws = try storeOptions.open(readOnly: true)
+        let m = try ws.metrics(
+            since: since.flatMap(Dates.timestamp), until: until.flatMap(Dates.timestamp), segment: segment)
+        if output.json {
+            try Out.json(m)
+            return
+        }
+        MetricsText.print(m)
+    }
+}
+
+/// The readable form of `rapport metrics`.
+enum MetricsText {
+    static func num(_ v: Double?, _ format: String = "%.2f") -> String { v.map { String(format: format, $0) } ?? "-" }
+    static func pct(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+
+    static func print(_ m: BusinessMetrics) {
+        Out.line("\(m.since) … \(m.until)\(m.segment.map { "  segment: \($0)" } ?? "")")
+        Out.line(
+            "customers \(m.customers)  buyers \(m.buyers)  orders \(m.orders)  revenue \(num(m.revenue))  "
+                + "returns \(num(m.returns))")
+        Out.line(
+            "AOV \(num(m.aov))  purchase frequency \(num(m.purchaseFrequency))  repeat rate \(pct(m.repeatRate))  "
+                + "cart abandonment \(pct(m.cartAbandonment)) of \(m.carts) carts")
+        Out.line(
+            "CLV 12m total \(num(m.clv.total))  mean \(num(m.clv.mean))  at risk (P(alive) < 0.5) "
+                + pct(m.clv.atRiskShare))
+        Out.line()
+        printChannels(m)
+        printCohorts(m)
+        printSegments(m)
+        printMigration(m)
+    }
+
+    static func printChannels(_ m: BusinessMetrics) {
+        guard !m.channels.isEmpty else { return }
+        let t = TextTable(headers: ["CHANNEL", "OPENS", "CLICKS", "CTR", "PURCHASES"])
+        for c in m.channels {
+            t.add([c.channel, String(c.opens), String(c.clicks), pct(c.clickThrough), String(c.purchases)])
+        }
+        t.print()
+        Out.line()
+    }
+
+    static func printCohorts(_ m: BusinessMetrics) {
+        guard !m.cohorts.isEmpty else { return }
+        let width = m.cohorts.map(\.retention.count).max() ?? 1
+        let t = TextTable(headers: ["COHORT", "SIZE"] + (0..<width).map { "M\($0)" })
+        for c in m.cohorts {
+            let cells = (0..<width).map {
+                $0 < c.retention.count ? String(format: "%.0f%%", c.retention[$0] * 100) : ""
+            }
+            t.add([c.month, String(c.size)] + cells)
+        }
+        t.print()
+        Out.line()
+    }
+
+    static func printSegments(_ m: BusinessMetrics) {
+        let t = TextTable(headers: ["SEGMENT", "CUSTOMERS", "REVENUE", "CLV 12M"])
+        for s in m.segments where s.customers > 0 {
+            t.add([s.segment, String(s.customers), num(s.revenue), num(s.clv12m)])
+        }
+        t.print()
+        Out.line()
+    }
+
+    static func printMigration(_ m: BusinessMetrics) {
+        guard !m.migration.isEmpty else { return }
+        let t = TextTable(headers: ["FROM (START)", "TO (END)", "CUSTOMERS"])
+        for x in m.migration { t.add([x.from ?? "(no purchase yet)", x.to, String(x.customers)]) }
+        t.print()
+    }
+}
