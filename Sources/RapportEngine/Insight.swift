@@ -193,6 +193,7 @@ public enum Insights {
             asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,
             replenishment: replenishment, channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
             milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
-            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf), dampedSpikes: history.dampedSpikes)
+            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
+            dampedSpikes: history.dampedSpikes)
     }
 }

@@ -49,7 +49,8 @@ public enum Replenishment {
         }
         var out: [ReplenishmentDue] = []
         for (pid, ts) in times {
-            guard let product = products[pid], let habit = habit(ts, product: product, key: pid, now: now) else { continue }
+            guard let product = products[pid] else { continue }
+            guard let habit = habit(ts, product: product, key: pid, now: now) else { continue }
             out.append(habit)
         }
         return out.sorted { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.product < $1.product }
