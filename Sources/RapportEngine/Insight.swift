@@ -157,6 +157,8 @@ public struct CustomerInsight: Sendable, Codable {
     public var channel: ChannelPreference
     public var milestones: [Milestone]
     public var monthlySpend: [Double]
+    /// Bursts in the customer's history whose weight was cut (category, when, why), so the profile can say so.
+    public var dampedSpikes: [DampedSpike] = []
 }
 
 public struct InsightSettings: Sendable, Equatable, Codable {
@@ -164,7 +166,9 @@ public struct InsightSettings: Sendable, Equatable, Codable {
     public var recommendations = RecommendationSettings()
     public init(tauDays: Double = 90, explorationShare: Double = 0.10, k: Int = 10) {
         preferences = PreferenceSettings(tauDays: tauDays)
-        recommendations = RecommendationSettings(k: k, explorationShare: explorationShare)
+        // One τ and one set of caps for preferences and the recommender's history.
+        recommendations = RecommendationSettings(k: k, explorationShare: explorationShare, tauDays: tauDays,
+                                                 damping: preferences.damping)
     }
 }
 
@@ -179,15 +183,17 @@ public enum Insights {
         let inferred = facts.consent.allowsPersonalization
             ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
         let replenishment = Replenishment.due(events: visible, products: products, now: asOf)
-        let recs = Recommender.recommend(
+        let (recs, history) = Recommender.recommendWithHistory(
             RecommendationInput(events: visible, stated: facts.stated, consent: facts.consent,
-                                segment: figures.rfm?.segment.rawValue, replenishment: replenishment),
+                                segment: figures.rfm?.segment.rawValue, replenishment: replenishment,
+                                customer: facts.key),
             products: products, model: itemModel, popularity: model.popularity,
             settings: settings.recommendations, now: asOf)
         return CustomerInsight(
             asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,
             replenishment: replenishment, channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
             milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
-            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf))
+            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
+            dampedSpikes: history.dampedSpikes)
     }
 }

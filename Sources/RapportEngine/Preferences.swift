@@ -4,11 +4,18 @@ import Foundation
 public struct PreferenceSettings: Sendable, Equatable, Codable {
     /// Recency scale τ in days: an event of age d weighs exp(−d/τ).
     public var tauDays: Double = 90
-    /// Most one UTC day can add to one attribute value, in purchase-equivalents.
+    /// Most one 24-hour window (opened by an event of the customer) adds to one value, in purchase-equivalents.
     public var dailyCap: Double = 5
-    /// Saturation of one calendar month's total: a month adds at most about this much.
+    /// Saturation of one 30-day window's total (anchored to the customer's events): a window adds at most this much.
     public var monthlyCap: Double = 6
+    /// Extra factor for a burst in a category, brand or price band the customer never touched before.
+    public var noveltyFactor: Double = 0.5
     public init(tauDays: Double = 90) { self.tauDays = tauDays }
+
+    /// The caps as the shared damping: 24-hour and 30-day windows anchored to the customer's events.
+    public var damping: SpikeDamping {
+        SpikeDamping(dailyCap: dailyCap, windowCap: monthlyCap, windowDays: 30, noveltyFactor: noveltyFactor)
+    }
 
     /// How much an event of each type says about taste. Returns pull the other way.
     public static func weight(_ e: Event) -> Double {
@@ -78,92 +85,106 @@ public enum Preferences {
 
     /// Affinities for categories, brands and price bands from one customer's events.
     public static func infer(events: [Event], products: [Int64: Product], now: Int64,
-                             settings: PreferenceSettings = PreferenceSettings(), evidenceCount: Int = 5) -> [InferredPreference] {
-        struct Key: Hashable { var attribute: PreferenceAttribute; var value: String }
-        /// Per attribute value: daily totals in time order and the strongest contributions.
-        struct Accumulator {
-            var days: [(day: Int64, total: Double)] = []
-            var top: [(key: Int64, weight: Double)] = []
+                             settings: PreferenceSettings = PreferenceSettings(),
+                             evidenceCount: Int = 5) -> [InferredPreference] {
+        inferWithSpikes(events: events, products: products, now: now, settings: settings,
+                        evidenceCount: evidenceCount).preferences
+    }
+
+    /// Per attribute value: decayed totals (damped and raw), positive days and the strongest contributions.
+    struct Accumulator {
+        var damped = 0.0
+        var raw = 0.0
+        var days = Set<Int64>()
+        var top: [(key: Int64, weight: Double)] = []
+
+        /// Keeps the strongest `limit` contributions (ties: the later event first).
+        mutating func offer(_ id: Int64, _ weight: Double, limit: Int) {
+            func before(_ x: (key: Int64, weight: Double), _ y: (key: Int64, weight: Double)) -> Bool {
+                x.weight != y.weight ? x.weight > y.weight : x.key > y.key
+            }
+            let c = (key: id, weight: weight)
+            guard top.count < limit || before(c, top[top.count - 1]) else { return }
+            let i = top.firstIndex { before(c, $0) } ?? top.count
+            top.insert(c, at: i)
+            if top.count > limit { top.removeLast() }
         }
-        var shaping = shapingEvents(events)
-        if !zip(shaping, shaping.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
-            shaping.sort { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
-        }
-        // Attribute values are numbered once per product, and accumulators live in an array,
-        // so the per-event work mutates in place instead of hashing strings and copying.
+    }
+
+    struct Key: Hashable {
+        var attribute: PreferenceAttribute
+        var value: String
+    }
+
+    /// Attribute values numbered once per product, so the per-event work does not hash strings.
+    struct KeyTable {
         var keysOf: [Int64: [Int]] = [:]
-        var keyIndex: [Key: Int] = [:]
-        var keyList: [Key] = []
-        var accs: [Accumulator] = []
-        for e in shaping {
+        var index: [Key: Int] = [:]
+        var list: [Key] = []
+
+        mutating func keys(_ pid: Int64, _ products: [Int64: Product]) -> [Int]? {
+            if let k = keysOf[pid] { return k }
+            guard let p = products[pid] else { return nil }
+            var k = categories(p.category).map { Key(attribute: .category, value: $0) }
+            if !p.brand.isEmpty { k.append(Key(attribute: .brand, value: p.brand)) }
+            if p.price > 0 { k.append(Key(attribute: .priceBand, value: PriceBand.of(p.price))) }
+            let numbers = k.map { key in
+                if let i = index[key] { return i }
+                index[key] = list.count
+                list.append(key)
+                return list.count - 1
+            }
+            keysOf[pid] = numbers
+            return numbers
+        }
+    }
+
+    /// Preferences and the bursts whose weight was cut. Caps and saturation act on undecayed
+    /// weights in windows anchored to the customer's own events; decay comes after, per event.
+    public static func inferWithSpikes(events: [Event], products: [Int64: Product], now: Int64,
+                                       settings: PreferenceSettings = PreferenceSettings(), evidenceCount: Int = 5)
+        -> (preferences: [InferredPreference], spikes: [DampedSpike]) {
+        var table = KeyTable()
+        var items: [SpikeDamping.Item] = []
+        var source: [Event] = []
+        for e in shapingEvents(events) {
             guard let pid = e.product else { continue }
             let w = PreferenceSettings.weight(e)
-            if w == 0 { continue }
-            let keys: [Int]
-            if let k = keysOf[pid] { keys = k } else {
-                guard let p = products[pid] else { continue }
-                var k = categories(p.category).map { Key(attribute: .category, value: $0) }
-                if !p.brand.isEmpty { k.append(Key(attribute: .brand, value: p.brand)) }
-                if p.price > 0 { k.append(Key(attribute: .priceBand, value: PriceBand.of(p.price))) }
-                keys = k.map { key in
-                    if let i = keyIndex[key] { return i }
-                    keyIndex[key] = keyList.count
-                    keyList.append(key)
-                    accs.append(Accumulator())
-                    return keyList.count - 1
-                }
-                keysOf[pid] = keys
-            }
-            let age = max(0, Double(now - e.time)) / 86_400
-            let decayed = w * exp(-age / settings.tauDays)
-            let day = Day.of(e.time)
+            guard w != 0, let keys = table.keys(pid, products) else { continue }
             for k in keys {
-                if let last = accs[k].days.last, last.day == day { accs[k].days[accs[k].days.count - 1].total += decayed }
-                else { accs[k].days.append((day, decayed)) }
-                // Keep the strongest `evidenceCount` contributions (ties: the later event first).
-                if decayed > 0 {
-                    let c = (key: e.id, weight: decayed)
-                    func before(_ x: (key: Int64, weight: Double), _ y: (key: Int64, weight: Double)) -> Bool {
-                        x.weight != y.weight ? x.weight > y.weight : x.key > y.key
-                    }
-                    if accs[k].top.count < evidenceCount || before(c, accs[k].top[accs[k].top.count - 1]) {
-                        let i = accs[k].top.firstIndex { before(c, $0) } ?? accs[k].top.count
-                        accs[k].top.insert(c, at: i)
-                        if accs[k].top.count > evidenceCount { accs[k].top.removeLast() }
-                    }
-                }
+                items.append(SpikeDamping.Item(key: k, time: e.time, weight: w))
+                source.append(e)
             }
+        }
+        let names = table.list
+        let (factors, spikes) = settings.damping.factors(items) { names[$0].value }
+        var accs = [Accumulator](repeating: Accumulator(), count: names.count)
+        for (i, item) in items.enumerated() {
+            let decay = exp(-max(0, Double(now - item.time)) / 86_400 / settings.tauDays)
+            let counted = item.weight * factors[i] * decay
+            accs[item.key].damped += counted
+            accs[item.key].raw += item.weight * decay
+            if item.weight > 0 { accs[item.key].days.insert(Day.of(item.time)) }
+            if counted > 0 { accs[item.key].offer(source[i].id, counted, limit: evidenceCount) }
         }
         var out: [InferredPreference] = []
-        for (key, a) in zip(keyList, accs) {
-            // Cap each day, then saturate each 30-day window, so no burst outweighs a steady habit.
-            // Days are in time order, so sums do not depend on hash order.
-            var months: [(Int64, Double)] = []
-            var raw = 0.0
-            var positiveDays = 0
-            for d in a.days {
-                let capped = max(-settings.dailyCap, min(settings.dailyCap, d.total))
-                if let last = months.last, last.0 == d.day / 30 { months[months.count - 1].1 += capped }
-                else { months.append((d.day / 30, capped)) }
-                raw += d.total
-                if d.total > 0 { positiveDays += 1 }
-            }
-            var damped = 0.0
-            for (_, m) in months {
-                damped += m > 0 ? settings.monthlyCap * (1 - exp(-m / settings.monthlyCap)) : m
-            }
-            guard damped > 0.05 else { continue }
-            let evidence = a.top.map(\.key)
-            out.append(InferredPreference(attribute: key.attribute, value: key.value, score: damped,
-                                          confidence: 1 - exp(-Double(positiveDays) / 4),
-                                          evidence: Array(evidence), raw: raw))
+        for (key, a) in zip(names, accs) where a.damped > 0.05 {
+            out.append(InferredPreference(attribute: key.attribute, value: key.value, score: a.damped,
+                                          confidence: 1 - exp(-Double(a.days.count) / 4),
+                                          evidence: a.top.map(\.key), raw: a.raw))
         }
-        // Normalise within each attribute so the strongest is 1.
+        normalise(&out)
+        // Brands and price bands repeat the category's burst: the category names it.
+        let categories = Set(names.filter { $0.attribute == .category }.map(\.value))
+        return (out.sorted(by: ranksBefore), spikes.filter { categories.contains($0.key) })
+    }
+
+    /// Within each attribute the strongest value scores 1.
+    static func normalise(_ out: inout [InferredPreference]) {
         for attr in PreferenceAttribute.allCases {
             let top = out.filter { $0.attribute == attr }.map(\.score).max() ?? 1
             for i in out.indices where out[i].attribute == attr { out[i].score = out[i].score / top }
         }
-        return out.sorted(by: ranksBefore)
     }
 
     static func order(_ a: PreferenceAttribute) -> Int { PreferenceAttribute.allCases.firstIndex(of: a)! }

@@ -15,86 +15,132 @@ public struct RecEvaluation: Codable, Sendable {
     public var historyDecay: Double
     public var validationHrAtK: Double
     public var seconds: Double
+    /// τ of the history weights, chosen on validation (the position decay is gone: `historyDecay` is 1).
+    public var tauDays: Double = 90
+    /// Whether the chosen setting caps and saturates bursts (false: every event counts in full).
+    public var damped: Bool = true
+
+    /// τ values (days) the validation split chooses from: minutes (rating sessions) to a year.
+    public static let tauGrid: [Double] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.1, 1, 10, 90, 365]
 
     enum CodingKeys: String, CodingKey {
         case users, k, hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k", coverageAtK = "coverage_at_k", popularity
         case lambda, historyDecay = "history_decay", validationHrAtK = "validation_hr_at_k", seconds
+        case tauDays = "tau_days", damped
     }
+}
+
+/// One held-out interaction: the customer's events before it, and its product.
+struct EvaluationCase {
+    var history: [Event]
+    var target: Int64
 }
 
 /// Leave-last-out evaluation of the recommender. Each customer with at least `minInteractions`
 /// interactions holds out the latest one (of equal times, the later row); the model is built
-/// from the remaining interactions only; every product the customer did not interact with in
-/// training is ranked. λ and the history decay are chosen on a validation split that holds
-/// out the second-to-last interaction as well, never on the test targets. The model scored
-/// is the one Rapport ships (top-k neighbours per item), with no exploration.
+/// from the remaining interactions only; the list is what `Recommender.recommend` returns for
+/// the customer's earlier events (the shipped path, exploration off), so it never holds an item
+/// the customer already bought or rated. λ, τ and the damping are chosen on a validation split
+/// that holds out the second-to-last interaction as well, never on the test targets.
 public func evaluateRecommendations(events: [Event], products: [Int64], k: Int, types: Set<EventType>? = nil,
                                     minInteractions: Int = 5,
                                     lambdas: [Double] = [50, 100, 200, 400, 800],
-                                    decays: [Double] = [0.7, 0.8, 0.9, 0.95, 1.0]) -> RecEvaluation {
+                                    taus: [Double] = RecEvaluation.tauGrid,
+                                    dampings: [SpikeDamping] = [SpikeDamping(), .off],
+                                    catalogue: [Int64: Product] = [:]) -> RecEvaluation {
     let started = Date()
-    var byCustomer: [Int64: [Event]] = [:]
-    for e in events where e.product != nil && (types?.contains(e.type) ?? true) {
-        byCustomer[e.customer, default: []].append(e)
-    }
-    var sequences: [[Int64]] = []
-    for (_, list) in byCustomer.sorted(by: { $0.key < $1.key }) {
-        let sorted = list.sorted { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
-        sequences.append(sorted.map { $0.product! })
-    }
-    let catalogue = products
-
-    // Validation: train without the last two interactions of eligible users, target the second-to-last.
-    var validationTrain: [[Int64]] = [], validationCases: [(history: [Int64], target: Int64)] = []
-    var testTrain: [[Int64]] = [], testCases: [(history: [Int64], target: Int64)] = []
-    for s in sequences {
-        if s.count >= minInteractions {
-            testTrain.append(Array(s.dropLast()))
-            testCases.append((Array(s.dropLast()), s.last!))
-            validationTrain.append(Array(s.dropLast(2)))
-            validationCases.append((Array(s.dropLast(2)), s[s.count - 2]))
-        } else {
-            testTrain.append(s)
-            validationTrain.append(s)
-        }
-    }
-    var best = (lambda: lambdas[0], decay: decays[0], hr: -1.0)
+    let split = EvaluationSplit(events: events, types: types, minInteractions: minInteractions)
+    let items = evaluationCatalogue(products, catalogue)
+    var best = (lambda: lambdas[0], tau: taus[0], damping: dampings[0], hr: -1.0)
     for lambda in lambdas {
-        let model = ItemModel.build(baskets: validationTrain, lambda: lambda)
-        for decay in decays {
-            let r = score(cases: validationCases, model: model, catalogue: catalogue, k: k, decay: decay)
-            if r.hr > best.hr { best = (lambda, decay, r.hr) }
+        let model = ItemModel.build(baskets: split.validationTrain, lambda: lambda)
+        let popularity = evaluationPopularity(split.validationTrain)
+        for tau in taus {
+            for damping in dampings {
+                let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: tau, damping: damping)
+                let r = score(cases: split.validationCases, model: model, popularity: popularity, products: items,
+                              settings: settings)
+                if r.hr > best.hr { best = (lambda, tau, damping, r.hr) }
+            }
         }
     }
-    let model = ItemModel.build(baskets: testTrain, lambda: best.lambda)
-    let result = score(cases: testCases, model: model, catalogue: catalogue, k: k, decay: best.decay)
-    let pop = popularityBaseline(train: testTrain, cases: testCases, catalogue: catalogue, k: k)
-    return RecEvaluation(users: testCases.count, k: k, hrAtK: result.hr, ndcgAtK: result.ndcg,
-                         coverageAtK: Double(result.recommended.count) / Double(max(1, catalogue.count)),
+    let model = ItemModel.build(baskets: split.testTrain, lambda: best.lambda)
+    let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: best.tau, damping: best.damping)
+    let result = score(cases: split.testCases, model: model, popularity: evaluationPopularity(split.testTrain),
+                       products: items, settings: settings)
+    let pop = popularityBaseline(train: split.testTrain, cases: split.testCases, k: k)
+    return RecEvaluation(users: split.testCases.count, k: k, hrAtK: result.hr, ndcgAtK: result.ndcg,
+                         coverageAtK: Double(result.recommended.count) / Double(max(1, products.count)),
                          popularity: .init(hrAtK: pop.hr, ndcgAtK: pop.ndcg), lambda: best.lambda,
-                         historyDecay: best.decay, validationHrAtK: best.hr,
-                         seconds: Date().timeIntervalSince(started))
+                         historyDecay: 1, validationHrAtK: best.hr,
+                         seconds: Date().timeIntervalSince(started), tauDays: best.tau,
+                         damped: best.damping != .off)
 }
 
-private func score(cases: [(history: [Int64], target: Int64)], model: ItemModel, catalogue: [Int64], k: Int,
-                   decay: Double) -> (hr: Double, ndcg: Double, recommended: Set<Int64>) {
+/// Each customer's events in time order, split into training sequences and held-out cases.
+struct EvaluationSplit {
+    var validationTrain: [[Int64]] = []
+    var validationCases: [EvaluationCase] = []
+    var testTrain: [[Int64]] = []
+    var testCases: [EvaluationCase] = []
+
+    init(events: [Event], types: Set<EventType>?, minInteractions: Int) {
+        var byCustomer: [Int64: [Event]] = [:]
+        for e in events where e.product != nil && (types?.contains(e.type) ?? true) {
+            byCustomer[e.customer, default: []].append(e)
+        }
+        for (_, list) in byCustomer.sorted(by: { $0.key < $1.key }) {
+            let sorted = list.sorted { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
+            add(sorted, minInteractions: minInteractions)
+        }
+    }
+
+    /// Validation trains without the last two interactions and targets the second-to-last.
+    private mutating func add(_ s: [Event], minInteractions: Int) {
+        let products = s.map { $0.product! }
+        guard s.count >= minInteractions else {
+            testTrain.append(products)
+            validationTrain.append(products)
+            return
+        }
+        testTrain.append(Array(products.dropLast()))
+        testCases.append(EvaluationCase(history: Array(s.dropLast()), target: products[products.count - 1]))
+        validationTrain.append(Array(products.dropLast(2)))
+        validationCases.append(EvaluationCase(history: Array(s.dropLast(2)), target: products[products.count - 2]))
+    }
+}
+
+/// The store's products, or stand-ins without category when the caller passed only keys.
+private func evaluationCatalogue(_ keys: [Int64], _ catalogue: [Int64: Product]) -> [Int64: Product] {
+    var out = catalogue
+    for p in keys where out[p] == nil {
+        out[p] = Product(id: p, externalId: "\(p)", title: "", category: "", brand: "", price: 0)
+    }
+    return out
+}
+
+/// Training popularity (customers per product), for the recommender's popular fill.
+private func evaluationPopularity(_ train: [[Int64]]) -> Popularity {
+    Popularity(overall: rankedByPopularity(train).prefix(200).map { $0 })
+}
+
+private func rankedByPopularity(_ train: [[Int64]]) -> [Int64] {
+    var counts: [Int64: Int] = [:]
+    for s in train { for p in Set(s) { counts[p, default: 0] += 1 } }
+    return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+}
+
+/// Hit rate and NDCG of the shipped recommender over the cases, and the products it recommended.
+private func score(cases: [EvaluationCase], model: ItemModel, popularity: Popularity, products: [Int64: Product],
+                   settings: RecommendationSettings) -> (hr: Double, ndcg: Double, recommended: Set<Int64>) {
     var hits = 0.0, ndcg = 0.0
     var recommended = Set<Int64>()
     for c in cases {
-        var seen = Set<Int64>()
-        var history: [(product: Int64, weight: Double)] = []
-        for p in c.history.reversed() where !seen.contains(p) {
-            seen.insert(p)
-            history.append((p, pow(decay, Double(history.count))))
-        }
-        let training = Set(c.history)
-        var scores: [Int64: Double] = [:]
-        for (source, w) in history {
-            for n in model.neighbors[source] ?? [] where !training.contains(n.product) {
-                scores[n.product, default: 0] += w * n.weight
-            }
-        }
-        let top = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(k).map(\.key)
+        let input = RecommendationInput(events: c.history, stated: [], consent: Consent(personalization: true),
+                                        segment: nil, replenishment: [])
+        let now = c.history.last?.time ?? 0
+        let top = Recommender.recommend(input, products: products, model: model, popularity: popularity,
+                                        settings: settings, now: now).map(\.product)
         recommended.formUnion(top)
         if let rank = top.firstIndex(of: c.target) {
             hits += 1
@@ -105,16 +151,16 @@ private func score(cases: [(history: [Int64], target: Int64)], model: ItemModel,
     return (hits / n, ndcg / n, recommended)
 }
 
-private func popularityBaseline(train: [[Int64]], cases: [(history: [Int64], target: Int64)], catalogue: [Int64],
-                                k: Int) -> (hr: Double, ndcg: Double) {
-    var counts: [Int64: Int] = [:]
-    for s in train { for p in Set(s) { counts[p, default: 0] += 1 } }
-    let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+private func popularityBaseline(train: [[Int64]], cases: [EvaluationCase], k: Int) -> (hr: Double, ndcg: Double) {
+    let ranked = rankedByPopularity(train)
     var hits = 0.0, ndcg = 0.0
     for c in cases {
-        let training = Set(c.history)
+        let training = Set(c.history.compactMap(\.product))
         let top = ranked.lazy.filter { !training.contains($0) }.prefix(k)
-        if let rank = Array(top).firstIndex(of: c.target) { hits += 1; ndcg += 1 / log2(Double(rank) + 2) }
+        if let rank = Array(top).firstIndex(of: c.target) {
+            hits += 1
+            ndcg += 1 / log2(Double(rank) + 2)
+        }
     }
     let n = Double(max(1, cases.count))
     return (hits / n, ndcg / n)

@@ -3,22 +3,46 @@ import Foundation
 public struct ReplenishmentDue: Sendable, Equatable, Codable {
     public var product: Int64
     public var lastPurchase: Int64
-    /// Typical days between purchases: the customer's own median, else the product's.
+    /// The customer's own median days between purchases of the product.
     public var intervalDays: Double
     public var dueAt: Int64
     /// Days until due (negative when overdue).
     public var daysUntilDue: Int
     public var basis: String
+    /// Purchase days the interval rests on.
+    public var purchases: Int = 0
+    /// Overdue by more than twice the interval: the habit has stopped, not merely slipped.
+    public var lapsed: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case product, lastPurchase = "last_purchase", intervalDays = "interval_days", dueAt = "due_at"
-        case daysUntilDue = "days_until_due", basis
+        case daysUntilDue = "days_until_due", basis, purchases, lapsed
+    }
+
+    /// "due in 1 day", "due today", "overdue by 3 days", "lapsed (…)".
+    public var whenText: String {
+        if lapsed { return "lapsed: overdue by \(Plural.count(-daysUntilDue, "day"))" }
+        if daysUntilDue < 0 { return "overdue by \(Plural.count(-daysUntilDue, "day"))" }
+        return daysUntilDue == 0 ? "due today" : "due in \(Plural.count(daysUntilDue, "day"))"
     }
 }
 
 public enum Replenishment {
-    /// Due dates for replenishable products the customer buys (not as gifts), soonest first.
+    /// Gaps this irregular (standard deviation over mean) or worse make no habit.
+    public static let maxVariation = 0.5
+    /// Products without a replenish_days prior need this many purchase days to count as a habit.
+    public static let purchasesWithoutPrior = 4
+
+    /// Due dates for products the customer buys regularly (not as gifts), soonest first; lapsed
+    /// habits are left out (see `habits` for them).
     public static func due(events: [Event], products: [Int64: Product], now: Int64) -> [ReplenishmentDue] {
+        habits(events: events, products: products, now: now).filter { !$0.lapsed }
+    }
+
+    /// Every regular habit, lapsed ones included. A due date rests on the customer's own purchases
+    /// only: at least two purchase days and gaps with a coefficient of variation ≤ 0.5. A product's
+    /// replenish_days only says it is the kind of thing people rebuy; it is never the interval.
+    public static func habits(events: [Event], products: [Int64: Product], now: Int64) -> [ReplenishmentDue] {
         var times: [Int64: [Int64]] = [:]
         for e in events where e.type == .purchase && !e.isGift {
             if let p = e.product { times[p, default: []].append(e.time) }
@@ -26,28 +50,39 @@ public enum Replenishment {
         var out: [ReplenishmentDue] = []
         for (pid, ts) in times {
             guard let product = products[pid] else { continue }
-            let days = Array(Set(ts.map(Day.of))).sorted()
-            var interval: Double?
-            var basis = ""
-            if days.count >= 3 {
-                let gaps = zip(days.dropFirst(), days).map { Double($0 - $1) }.sorted()
-                interval = gaps[gaps.count / 2]
-                basis = "your median of \(gaps.count) intervals"
-            } else if let d = product.replenishDays {
-                interval = Double(d)
-                basis = "usual interval for this product"
-                if days.count == 2 { interval = (Double(days[1] - days[0]) + Double(d)) / 2; basis = "your last interval and the usual one" }
-            }
-            guard let interval, interval > 0, product.replenishDays != nil || days.count >= 4 else { continue }
-            let last = ts.max()!
-            let due = last + Int64(interval * 86_400)
-            let until = Int((Double(due - now) / 86_400).rounded())
-            // Long past due twice over: the habit has stopped, not merely slipped.
-            if until < -Int(interval * 2) { continue }
-            out.append(ReplenishmentDue(product: pid, lastPurchase: last, intervalDays: interval, dueAt: due,
-                                        daysUntilDue: until, basis: basis))
+            guard let habit = habit(ts, product: product, key: pid, now: now) else { continue }
+            out.append(habit)
         }
-        return out.sorted { $0.dueAt < $1.dueAt }
+        return out.sorted { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.product < $1.product }
+    }
+
+    /// One product's habit from its purchase times, or nil when the customer has none.
+    static func habit(_ ts: [Int64], product: Product, key: Int64, now: Int64) -> ReplenishmentDue? {
+        let days = Array(Set(ts.map(Day.of))).sorted()
+        let needed = product.replenishDays == nil ? purchasesWithoutPrior : 2
+        guard days.count >= max(2, needed) else { return nil }
+        let gaps = zip(days.dropFirst(), days).map { Double($0 - $1) }
+        guard variation(gaps) <= maxVariation else { return nil }
+        let sorted = gaps.sorted()
+        let interval = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        guard interval > 0 else { return nil }
+        let last = ts.max()!
+        let due = last + Int64(interval * 86_400)
+        let until = Int((Double(due - now) / 86_400).rounded())
+        let basis = "you buy it about every \(Plural.count(Int(interval.rounded()), "day"))"
+            + " (\(Plural.count(days.count, "purchase")))"
+        return ReplenishmentDue(product: key, lastPurchase: last, intervalDays: interval, dueAt: due,
+                                daysUntilDue: until, basis: basis, purchases: days.count,
+                                lapsed: Double(-until) > 2 * interval)
+    }
+
+    /// Coefficient of variation: standard deviation over mean (0 for a single gap).
+    static func variation(_ gaps: [Double]) -> Double {
+        let mean = gaps.reduce(0, +) / Double(gaps.count)
+        guard mean > 0 else { return .infinity }
+        let variance = gaps.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(gaps.count)
+        return variance.squareRoot() / mean
     }
 }
 
@@ -116,13 +151,26 @@ public enum Milestones {
             out.append(Milestone(kind: "spend", label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(), date: nil))
         }
         let start = signup ?? purchases.map(\.time).min()
-        if let start, start <= now {
-            let years = Int((now - start) / (365 * 86_400)) + 1
-            let anniversary = start + Int64(years) * 365 * 86_400 + Int64(years / 4) * 86_400
-            out.append(Milestone(kind: "anniversary", label: "\(ordinal(years)) anniversary", reached: false,
-                                 distance: Double(Day.of(anniversary) - Day.of(now)), date: anniversary))
+        if let start, start <= now, let next = nextAnniversary(of: start, now: now) {
+            out.append(Milestone(kind: "anniversary", label: "\(ordinal(next.years)) anniversary", reached: false,
+                                 distance: Double(Day.of(next.date) - Day.of(now)), date: next.date))
         }
         return out
+    }
+
+    /// The next calendar anniversary on or after today's date (UTC): on the day itself it is that
+    /// day's anniversary, and 29 February falls on 28 February in other years.
+    static func nextAnniversary(of start: Int64, now: Int64) -> (years: Int, date: Int64)? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let origin = Date(timeIntervalSince1970: TimeInterval(start))
+        let today = Day.of(now)
+        for years in 1...1000 {
+            guard let date = calendar.date(byAdding: .year, value: years, to: origin) else { return nil }
+            let t = Int64(date.timeIntervalSince1970)
+            if Day.of(t) >= today { return (years, t) }
+        }
+        return nil
     }
 
     static func ordinal(_ n: Int) -> String {
