@@ -7,7 +7,11 @@ public struct RFMSummary: Sendable, Equatable, Codable {
     public var x: Int
     public var tx: Double
     public var T: Double
-    public init(x: Int, tx: Double, T: Double) { self.x = x; self.tx = tx; self.T = T }
+    public init(x: Int, tx: Double, T: Double) {
+        self.x = x
+        self.tx = tx
+        self.T = T
+    }
 
     /// From purchase times (Unix seconds): purchases on the same UTC day are merged, time runs
     /// in whole days from the first purchase day to `end`'s day, divided by `unitDays`.
@@ -15,7 +19,10 @@ public struct RFMSummary: Sendable, Equatable, Codable {
     public static func from(purchaseTimes: [Int64], end: Int64, unitDays: Double) -> RFMSummary? {
         let endDay = Day.of(end)
         var days = Set<Int64>()
-        for t in purchaseTimes { let d = Day.of(t); if d <= endDay { days.insert(d) } }
+        for t in purchaseTimes {
+            let d = Day.of(t)
+            if d <= endDay { days.insert(d) }
+        }
         guard let first = days.min(), let last = days.max() else { return nil }
         return RFMSummary(x: days.count - 1, tx: Double(last - first) / unitDays, T: Double(endDay - first) / unitDays)
     }
@@ -37,18 +44,24 @@ public struct BGNBD: Sendable, Equatable, Codable {
     public var unitDays: Double
 
     public init(r: Double, alpha: Double, a: Double, b: Double, unitDays: Double) {
-        self.r = r; self.alpha = alpha; self.a = a; self.b = b; self.unitDays = unitDays
+        self.r = r
+        self.alpha = alpha
+        self.a = a
+        self.b = b
+        self.unitDays = unitDays
     }
 
     /// Sum of the individual log-likelihoods (equation 6 of the paper).
-    public static func logLikelihood(r: Double, alpha: Double, a: Double, b: Double,
-                                     _ data: SummaryGroups) -> Double {
+    public static func logLikelihood(
+        r: Double, alpha: Double, a: Double, b: Double,
+        _ data: SummaryGroups
+    ) -> Double {
         // The Gamma-function ratios telescope for integer x: Γ(r+x)/Γ(r) = Π (r+k), so one
         // running sum per distinct x serves every customer with that x.
         let maxX = data.maxX
-        var lr = [Double](repeating: 0, count: maxX + 1)   // ln Γ(r+x) − ln Γ(r)
-        var lb = [Double](repeating: 0, count: maxX + 1)   // ln Γ(b+x) − ln Γ(b)
-        var lab = [Double](repeating: 0, count: maxX + 1)  // ln Γ(a+b) − ln Γ(a+b+x)
+        var lr = [Double](repeating: 0, count: maxX + 1) // ln Γ(r+x) − ln Γ(r)
+        var lb = [Double](repeating: 0, count: maxX + 1) // ln Γ(b+x) − ln Γ(b)
+        var lab = [Double](repeating: 0, count: maxX + 1) // ln Γ(a+b) − ln Γ(a+b+x)
         if maxX > 0 {
             for k in 1...maxX {
                 lr[k] = lr[k - 1] + log(r + Double(k - 1))
@@ -119,7 +132,12 @@ public struct BGNBD: Sendable, Equatable, Codable {
 
 /// Customers grouped by identical (x, tx, T): the likelihood is evaluated once per group.
 public struct SummaryGroups: Sendable {
-    struct Group: Sendable { var x: Int; var tx: Double; var T: Double; var count: Int }
+    struct Group: Sendable {
+        var x: Int
+        var tx: Double
+        var T: Double
+        var count: Int
+    }
     var groups: [Group] = []
     var maxX = 0
 
@@ -127,7 +145,9 @@ public struct SummaryGroups: Sendable {
         var index: [String: Int] = [:]
         for v in s {
             let key = "\(v.x)|\(v.tx)|\(v.T)"
-            if let i = index[key] { groups[i].count += 1 } else {
+            if let i = index[key] {
+                groups[i].count += 1
+            } else {
                 index[key] = groups.count
                 groups.append(Group(x: v.x, tx: v.tx, T: v.T, count: 1))
             }
@@ -153,11 +173,17 @@ enum Hypergeometric {
 
 /// Derivative-free minimisation (Nelder & Mead 1965) with the standard coefficients.
 enum NelderMead {
-    static func minimize(_ f: ([Double]) -> Double, start: [Double], step: Double,
-                         tolerance: Double = 1e-12, maxEvaluations: Int = 20_000) -> (point: [Double], value: Double) {
+    static func minimize(
+        _ f: ([Double]) -> Double, start: [Double], step: Double,
+        tolerance: Double = 1e-12, maxEvaluations: Int = 20_000
+    ) -> (point: [Double], value: Double) {
         let n = start.count
         var simplex = [start]
-        for i in 0..<n { var p = start; p[i] += step; simplex.append(p) }
+        for i in 0..<n {
+            var p = start
+            p[i] += step
+            simplex.append(p)
+        }
         var values = simplex.map(f)
         var evaluations = n + 1
         while evaluations < maxEvaluations {
@@ -168,21 +194,36 @@ enum NelderMead {
             var centroid = [Double](repeating: 0, count: n)
             for p in simplex[0..<n] { for j in 0..<n { centroid[j] += p[j] / Double(n) } }
             func along(_ t: Double) -> [Double] { (0..<n).map { centroid[$0] + t * (simplex[n][$0] - centroid[$0]) } }
-            let reflected = along(-1); let fr = f(reflected); evaluations += 1
+            let reflected = along(-1)
+            let fr = f(reflected)
+            evaluations += 1
             if fr < values[0] {
-                let expanded = along(-2); let fe = f(expanded); evaluations += 1
-                if fe < fr { simplex[n] = expanded; values[n] = fe } else { simplex[n] = reflected; values[n] = fr }
+                let expanded = along(-2)
+                let fe = f(expanded)
+                evaluations += 1
+                if fe < fr {
+                    simplex[n] = expanded
+                    values[n] = fe
+                } else {
+                    simplex[n] = reflected
+                    values[n] = fr
+                }
             } else if fr < values[n - 1] {
-                simplex[n] = reflected; values[n] = fr
+                simplex[n] = reflected
+                values[n] = fr
             } else {
                 let outside = fr < values[n]
-                let contracted = along(outside ? -0.5 : 0.5); let fc = f(contracted); evaluations += 1
+                let contracted = along(outside ? -0.5 : 0.5)
+                let fc = f(contracted)
+                evaluations += 1
                 if fc < (outside ? fr : values[n]) {
-                    simplex[n] = contracted; values[n] = fc
+                    simplex[n] = contracted
+                    values[n] = fc
                 } else {
                     for i in 1...n {
                         simplex[i] = (0..<n).map { simplex[0][$0] + 0.5 * (simplex[i][$0] - simplex[0][$0]) }
-                        values[i] = f(simplex[i]); evaluations += 1
+                        values[i] = f(simplex[i])
+                        evaluations += 1
                     }
                 }
             }

@@ -22,8 +22,10 @@ public struct CLVEvaluation: Codable, Sendable {
 /// Fits BG/NBD on purchases up to `calibrationEnd` (for customers whose first purchase is on
 /// or before it) and compares the expected repeat purchases in the holdout with the actual
 /// number (purchase days after the calibration end day, up to and including the holdout end day).
-public func evaluateCLV(purchases: [(customer: Int64, time: Int64)], calibrationEnd: Int64,
-                        holdoutEnd: Int64, unitDays: Double) -> CLVEvaluation {
+public func evaluateCLV(
+    purchases: [(customer: Int64, time: Int64)], calibrationEnd: Int64,
+    holdoutEnd: Int64, unitDays: Double
+) -> CLVEvaluation {
     var byCustomer: [Int64: [Int64]] = [:]
     for p in purchases { byCustomer[p.customer, default: []].append(p.time) }
     let calDay = Day.of(calibrationEnd), holdDay = Day.of(holdoutEnd)
@@ -41,7 +43,8 @@ public func evaluateCLV(purchases: [(customer: Int64, time: Int64)], calibration
     let seconds = Date().timeIntervalSince(started)
     let horizon = Double(holdDay - calDay) / unitDays
     let predicted = summaries.reduce(0) { $0 + model.expectedPurchases($1, t: horizon) }
-    return CLVEvaluation(customers: summaries.count, r: model.r, alpha: model.alpha, a: model.a, b: model.b,
-                         logLikelihood: ll, predictedHoldout: predicted, actualHoldout: holdoutActual,
-                         fitSeconds: seconds)
+    return CLVEvaluation(
+        customers: summaries.count, r: model.r, alpha: model.alpha, a: model.a, b: model.b,
+        logLikelihood: ll, predictedHoldout: predicted, actualHoldout: holdoutActual,
+        fitSeconds: seconds)
 }

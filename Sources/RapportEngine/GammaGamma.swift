@@ -16,7 +16,8 @@ public struct GammaGamma: Sendable, Equatable, Codable {
             var ll = 0.0
             for r in rows {
                 let x = Double(r.x)
-                ll += lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(g)
+                ll +=
+                    lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(g)
                     + (p * x - 1) * log(r.mean) + p * x * log(x) - (p * x + q) * log(x * r.mean + g)
             }
             return ll.isFinite ? -ll : .greatestFiniteMagnitude

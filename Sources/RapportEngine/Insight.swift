@@ -12,7 +12,11 @@ public struct EngineModel: Sendable, Codable, Equatable {
     public var popularity: Popularity
 
     public init(asOf: Int64, bgnbd: BGNBD?, gammaGamma: GammaGamma?, rfm: RFMThresholds, popularity: Popularity) {
-        self.asOf = asOf; self.bgnbd = bgnbd; self.gammaGamma = gammaGamma; self.rfm = rfm; self.popularity = popularity
+        self.asOf = asOf
+        self.bgnbd = bgnbd
+        self.gammaGamma = gammaGamma
+        self.rfm = rfm
+        self.popularity = popularity
     }
 }
 
@@ -24,7 +28,11 @@ public struct CustomerFacts: Sendable {
     public var statedChannel: String?
     public var signup: Int64?
     public init(key: Int64, consent: Consent, stated: [StatedPreference], statedChannel: String?, signup: Int64?) {
-        self.key = key; self.consent = consent; self.stated = stated; self.statedChannel = statedChannel; self.signup = signup
+        self.key = key
+        self.consent = consent
+        self.stated = stated
+        self.statedChannel = statedChannel
+        self.signup = signup
     }
 }
 
@@ -99,7 +107,8 @@ public enum Figures {
             lastEvent = max(lastEvent ?? e.time, e.time)
             firstEvent = min(firstEvent ?? e.time, e.time)
             if e.type == .purchase {
-                purchaseTimes.append(e.time); spend += e.amount
+                purchaseTimes.append(e.time)
+                spend += e.amount
                 dayAmounts[Day.of(e.time), default: 0] += e.amount
             } else if e.type == .return {
                 spend += e.amount
@@ -110,14 +119,17 @@ public enum Figures {
         var mean: Double?
         if summary != nil {
             let repeatDays = dayAmounts.keys.sorted().dropFirst()
-            mean = repeatDays.isEmpty ? (dayAmounts.values.first ?? 0)
+            mean =
+                repeatDays.isEmpty
+                ? (dayAmounts.values.first ?? 0)
                 : repeatDays.reduce(0) { $0 + dayAmounts[$1]! } / Double(repeatDays.count)
         }
-        return CustomerFigures(orders: dayAmounts.count, spend: spend, firstPurchase: first, lastPurchase: last,
-                               lastEvent: lastEvent, recencyDays: last.map { Int(Day.of(asOf) - Day.of($0)) },
-                               rfm: nil, summary: summary, pAlive: nil, expected30: nil, expected90: nil,
-                               expected365: nil, expectedSpend: nil, clv12m: nil, stage: .lost,
-                               firstEvent: firstEvent, meanRepeatSpend: mean)
+        return CustomerFigures(
+            orders: dayAmounts.count, spend: spend, firstPurchase: first, lastPurchase: last,
+            lastEvent: lastEvent, recencyDays: last.map { Int(Day.of(asOf) - Day.of($0)) },
+            rfm: nil, summary: summary, pAlive: nil, expected30: nil, expected90: nil,
+            expected365: nil, expectedSpend: nil, clv12m: nil, stage: .lost,
+            firstEvent: firstEvent, meanRepeatSpend: mean)
     }
 
     static func stage(_ f: CustomerFigures, asOf: Int64) -> LifecycleStage {
@@ -167,31 +179,37 @@ public struct InsightSettings: Sendable, Equatable, Codable {
     public init(tauDays: Double = 90, explorationShare: Double = 0.10, k: Int = 10) {
         preferences = PreferenceSettings(tauDays: tauDays)
         // One τ and one set of caps for preferences and the recommender's history.
-        recommendations = RecommendationSettings(k: k, explorationShare: explorationShare, tauDays: tauDays,
-                                                 damping: preferences.damping)
+        recommendations = RecommendationSettings(
+            k: k, explorationShare: explorationShare, tauDays: tauDays,
+            damping: preferences.damping)
     }
 }
 
 public enum Insights {
     /// One customer's complete insight. Cost is linear in the customer's events plus the
     /// neighbours of their recent items: it runs on every profile open and after every gift flag.
-    public static func compute(facts: CustomerFacts, events: [Event], products: [Int64: Product],
-                               model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()) -> CustomerInsight {
+    public static func compute(
+        facts: CustomerFacts, events: [Event], products: [Int64: Product],
+        model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()
+    ) -> CustomerInsight {
         let asOf = model.asOf
         let visible = events.filter { $0.time <= asOf }
         let figures = Figures.compute(events: visible, model: model, asOf: asOf)
-        let inferred = facts.consent.allowsPersonalization
+        let inferred =
+            facts.consent.allowsPersonalization
             ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
         let replenishment = Replenishment.due(events: visible, products: products, now: asOf)
         let (recs, history) = Recommender.recommendWithHistory(
-            RecommendationInput(events: visible, stated: facts.stated, consent: facts.consent,
-                                segment: figures.rfm?.segment.rawValue, replenishment: replenishment,
-                                customer: facts.key),
+            RecommendationInput(
+                events: visible, stated: facts.stated, consent: facts.consent,
+                segment: figures.rfm?.segment.rawValue, replenishment: replenishment,
+                customer: facts.key),
             products: products, model: itemModel, popularity: model.popularity,
             settings: settings.recommendations, now: asOf)
         return CustomerInsight(
             asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,
-            replenishment: replenishment, channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
+            replenishment: replenishment,
+            channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
             milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
             monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
             dampedSpikes: history.dampedSpikes)

@@ -38,8 +38,10 @@ public struct ItemModel: Sendable, Codable, Equatable {
         /// first-order weights.
         public var maxBorderedItems = 2000
 
-        public init(lambda: Double = 200, topK: Int = 100, maxDenseItems: Int = 1000, maxBasketItems: Int = 500,
-                    maxBorderedItems: Int = 2000) {
+        public init(
+            lambda: Double = 200, topK: Int = 100, maxDenseItems: Int = 1000, maxBasketItems: Int = 500,
+            maxBorderedItems: Int = 2000
+        ) {
             self.maxBorderedItems = maxBorderedItems
             self.lambda = lambda
             self.topK = topK
@@ -54,10 +56,15 @@ public struct ItemModel: Sendable, Codable, Equatable {
     }
 
     /// Builds the model from each customer's products in time order, oldest first (repeats allowed).
-    public static func build(baskets: [[Int64]], lambda: Double = 200, topK: Int = 100,
-                             maxDenseItems: Int = 1000, maxBasketItems: Int = 500) -> ItemModel {
-        build(baskets: baskets, settings: Settings(lambda: lambda, topK: topK, maxDenseItems: maxDenseItems,
-                                                   maxBasketItems: maxBasketItems))
+    public static func build(
+        baskets: [[Int64]], lambda: Double = 200, topK: Int = 100,
+        maxDenseItems: Int = 1000, maxBasketItems: Int = 500
+    ) -> ItemModel {
+        build(
+            baskets: baskets,
+            settings: Settings(
+                lambda: lambda, topK: topK, maxDenseItems: maxDenseItems,
+                maxBasketItems: maxBasketItems))
     }
 
     public static func build(baskets: [[Int64]], settings: Settings) -> ItemModel {
@@ -253,8 +260,10 @@ struct TailState {
         self.k = k
     }
 
-    mutating func attach(item i: Int, x: Interactions, p: Shared<Double>, lambda: Double,
-                         rows: RowsOut, back out: RowsOut, backRow: Int) {
+    mutating func attach(
+        item i: Int, x: Interactions, p: Shared<Double>, lambda: Double,
+        rows: RowsOut, back out: RowsOut, backRow: Int
+    ) {
         let a = strongestDenseCoCounts(item: i, x: x)
         guard !a.isEmpty else { return }
         let schur = Double(x.popularity[i]) + lambda - solve(a, p: p)
@@ -322,7 +331,9 @@ public struct Popularity: Sendable, Codable, Equatable {
     public var trending: [Int64]
 
     public init(overall: [Int64] = [], bySegment: [String: [Int64]] = [:], trending: [Int64] = []) {
-        self.overall = overall; self.bySegment = bySegment; self.trending = trending
+        self.overall = overall
+        self.bySegment = bySegment
+        self.trending = trending
     }
 }
 

@@ -84,13 +84,17 @@ enum SPD {
         var k = 0
         while k + 8 <= count {
             let o = k * 8
-            s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD2<Double>.self)
+            s0 +=
+                ra.loadUnaligned(fromByteOffset: o, as: SIMD2<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o, as: SIMD2<Double>.self)
-            s1 += ra.loadUnaligned(fromByteOffset: o + 16, as: SIMD2<Double>.self)
+            s1 +=
+                ra.loadUnaligned(fromByteOffset: o + 16, as: SIMD2<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o + 16, as: SIMD2<Double>.self)
-            s2 += ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD2<Double>.self)
+            s2 +=
+                ra.loadUnaligned(fromByteOffset: o + 32, as: SIMD2<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o + 32, as: SIMD2<Double>.self)
-            s3 += ra.loadUnaligned(fromByteOffset: o + 48, as: SIMD2<Double>.self)
+            s3 +=
+                ra.loadUnaligned(fromByteOffset: o + 48, as: SIMD2<Double>.self)
                 * rb.loadUnaligned(fromByteOffset: o + 48, as: SIMD2<Double>.self)
             k += 8
         }

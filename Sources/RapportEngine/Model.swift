@@ -37,11 +37,19 @@ public struct Event: Sendable, Hashable {
     public var channel: String?
     public var isGift: Bool
 
-    public init(id: Int64, customer: Int64, product: Int64?, type: EventType, time: Int64,
-                quantity: Int = 1, amount: Double = 0, channel: String? = nil, isGift: Bool = false) {
-        self.id = id; self.customer = customer; self.product = product; self.type = type
-        self.time = time; self.quantity = quantity; self.amount = amount
-        self.channel = channel; self.isGift = isGift
+    public init(
+        id: Int64, customer: Int64, product: Int64?, type: EventType, time: Int64,
+        quantity: Int = 1, amount: Double = 0, channel: String? = nil, isGift: Bool = false
+    ) {
+        self.id = id
+        self.customer = customer
+        self.product = product
+        self.type = type
+        self.time = time
+        self.quantity = quantity
+        self.amount = amount
+        self.channel = channel
+        self.isGift = isGift
     }
 }
 
@@ -56,10 +64,17 @@ public struct Product: Sendable, Hashable {
     /// Typical days between purchases for replenishable products (coffee, pet food), else nil.
     public var replenishDays: Int?
 
-    public init(id: Int64, externalId: String, title: String, category: String, brand: String,
-                price: Double, replenishDays: Int? = nil) {
-        self.id = id; self.externalId = externalId; self.title = title; self.category = category
-        self.brand = brand; self.price = price; self.replenishDays = replenishDays
+    public init(
+        id: Int64, externalId: String, title: String, category: String, brand: String,
+        price: Double, replenishDays: Int? = nil
+    ) {
+        self.id = id
+        self.externalId = externalId
+        self.title = title
+        self.category = category
+        self.brand = brand
+        self.price = price
+        self.replenishDays = replenishDays
     }
 }
 
@@ -73,7 +88,9 @@ public struct StatedPreference: Sendable, Hashable, Codable {
     public var value: String
 
     public init(polarity: Polarity, kind: Kind, value: String) {
-        self.polarity = polarity; self.kind = kind; self.value = value
+        self.polarity = polarity
+        self.kind = kind
+        self.value = value
     }
 }
 
@@ -85,7 +102,10 @@ public struct Consent: Sendable, Hashable, Codable {
     public var push: Bool?
 
     public init(personalization: Bool? = nil, email: Bool? = nil, sms: Bool? = nil, push: Bool? = nil) {
-        self.personalization = personalization; self.email = email; self.sms = sms; self.push = push
+        self.personalization = personalization
+        self.email = email
+        self.sms = sms
+        self.push = push
     }
 
     /// Personalization is allowed unless the customer refused it (legitimate interest when unrecorded).

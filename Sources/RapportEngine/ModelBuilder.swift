@@ -62,18 +62,20 @@ public struct ModelBuilder: Sendable {
 
     public func finish() -> Result {
         let buyers = figures.indices.filter { figures[$0].summary != nil }
-        let rfm = RFMThresholds.fit(recencyDays: buyers.map { Double(figures[$0].recencyDays ?? 0) },
-                                    frequency: buyers.map { Double(figures[$0].orders) },
-                                    monetary: buyers.map { figures[$0].spend })
+        let rfm = RFMThresholds.fit(
+            recencyDays: buyers.map { Double(figures[$0].recencyDays ?? 0) },
+            frequency: buyers.map { Double(figures[$0].orders) },
+            monetary: buyers.map { figures[$0].spend })
         let stride = max(1, buyers.count / maxFitCustomers)
         let sample = Swift.stride(from: 0, to: buyers.count, by: stride).map { buyers[$0] }
         let bg = sample.count >= 20 ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7).model : nil
         // Gamma-Gamma's likelihood needs lgamma per customer per step: 10k customers suffice.
         let ggStride = max(1, sample.count / 10_000)
         let ggSample = Swift.stride(from: 0, to: sample.count, by: ggStride).map { sample[$0] }
-        let gg = GammaGamma.fit(ggSample.compactMap { i in
-            figures[i].summary.map { (x: $0.x, mean: figures[i].meanRepeatSpend ?? 0) }
-        })
+        let gg = GammaGamma.fit(
+            ggSample.compactMap { i in
+                figures[i].summary.map { (x: $0.x, mean: figures[i].meanRepeatSpend ?? 0) }
+            })
         var pop = popularity.build()
         var model = EngineModel(asOf: asOf, bgnbd: bg, gammaGamma: gg, rfm: rfm, popularity: pop)
         let (out, bySegment) = applyOnEveryCore(model)

@@ -84,11 +84,15 @@ public enum Preferences {
     }
 
     /// Affinities for categories, brands and price bands from one customer's events.
-    public static func infer(events: [Event], products: [Int64: Product], now: Int64,
-                             settings: PreferenceSettings = PreferenceSettings(),
-                             evidenceCount: Int = 5) -> [InferredPreference] {
-        inferWithSpikes(events: events, products: products, now: now, settings: settings,
-                        evidenceCount: evidenceCount).preferences
+    public static func infer(
+        events: [Event], products: [Int64: Product], now: Int64,
+        settings: PreferenceSettings = PreferenceSettings(),
+        evidenceCount: Int = 5
+    ) -> [InferredPreference] {
+        inferWithSpikes(
+            events: events, products: products, now: now, settings: settings,
+            evidenceCount: evidenceCount
+        ).preferences
     }
 
     /// Per attribute value: decayed totals (damped and raw), positive days and the strongest contributions.
@@ -141,9 +145,12 @@ public enum Preferences {
 
     /// Preferences and the bursts whose weight was cut. Caps and saturation act on undecayed
     /// weights in windows anchored to the customer's own events; decay comes after, per event.
-    public static func inferWithSpikes(events: [Event], products: [Int64: Product], now: Int64,
-                                       settings: PreferenceSettings = PreferenceSettings(), evidenceCount: Int = 5)
-        -> (preferences: [InferredPreference], spikes: [DampedSpike]) {
+    public static func inferWithSpikes(
+        events: [Event], products: [Int64: Product], now: Int64,
+        settings: PreferenceSettings = PreferenceSettings(), evidenceCount: Int = 5
+    )
+        -> (preferences: [InferredPreference], spikes: [DampedSpike])
+    {
         var table = KeyTable()
         var items: [SpikeDamping.Item] = []
         var source: [Event] = []
@@ -169,9 +176,11 @@ public enum Preferences {
         }
         var out: [InferredPreference] = []
         for (key, a) in zip(names, accs) where a.damped > 0.05 {
-            out.append(InferredPreference(attribute: key.attribute, value: key.value, score: a.damped,
-                                          confidence: 1 - exp(-Double(a.days.count) / 4),
-                                          evidence: a.top.map(\.key), raw: a.raw))
+            out.append(
+                InferredPreference(
+                    attribute: key.attribute, value: key.value, score: a.damped,
+                    confidence: 1 - exp(-Double(a.days.count) / 4),
+                    evidence: a.top.map(\.key), raw: a.raw))
         }
         normalise(&out)
         // Brands and price bands repeat the category's burst: the category names it.

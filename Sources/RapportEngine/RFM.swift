@@ -9,7 +9,9 @@ public struct RFMThresholds: Sendable, Equatable, Codable {
     public var monetary: [Double]
 
     public init(recency: [Double], frequency: [Double], monetary: [Double]) {
-        self.recency = recency; self.frequency = frequency; self.monetary = monetary
+        self.recency = recency
+        self.frequency = frequency
+        self.monetary = monetary
     }
 
     public static func fit(recencyDays: [Double], frequency: [Double], monetary: [Double]) -> RFMThresholds {
@@ -56,11 +58,11 @@ public enum RFMSegment: String, Sendable, Codable, CaseIterable {
     case hibernating, lost
 
     static let grid: [[RFMSegment]] = [
-        [.lost, .lost, .hibernating, .atRisk, .cantLoseThem],                                   // R1
-        [.hibernating, .hibernating, .atRisk, .atRisk, .cantLoseThem],                         // R2
-        [.aboutToSleep, .needAttention, .needAttention, .loyalCustomers, .loyalCustomers],     // R3
-        [.promising, .potentialLoyalists, .potentialLoyalists, .loyalCustomers, .champions],   // R4
-        [.newCustomers, .potentialLoyalists, .potentialLoyalists, .champions, .champions],     // R5
+        [.lost, .lost, .hibernating, .atRisk, .cantLoseThem], // R1
+        [.hibernating, .hibernating, .atRisk, .atRisk, .cantLoseThem], // R2
+        [.aboutToSleep, .needAttention, .needAttention, .loyalCustomers, .loyalCustomers], // R3
+        [.promising, .potentialLoyalists, .potentialLoyalists, .loyalCustomers, .champions], // R4
+        [.newCustomers, .potentialLoyalists, .potentialLoyalists, .champions, .champions] // R5
     ]
 
     public static func of(r: Int, f: Int) -> RFMSegment {

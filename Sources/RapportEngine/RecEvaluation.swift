@@ -2,8 +2,11 @@ import Foundation
 
 /// The result of `rapport eval recs`.
 public struct RecEvaluation: Codable, Sendable {
-    public struct Baseline: Codable, Sendable { public var hrAtK: Double; public var ndcgAtK: Double
-        enum CodingKeys: String, CodingKey { case hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k" } }
+    public struct Baseline: Codable, Sendable {
+        public var hrAtK: Double
+        public var ndcgAtK: Double
+        enum CodingKeys: String, CodingKey { case hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k" }
+    }
     public var users: Int
     public var k: Int
     public var hrAtK: Double
@@ -42,12 +45,14 @@ struct EvaluationCase {
 /// the customer's earlier events (the shipped path, exploration off), so it never holds an item
 /// the customer already bought or rated. λ, τ and the damping are chosen on a validation split
 /// that holds out the second-to-last interaction as well, never on the test targets.
-public func evaluateRecommendations(events: [Event], products: [Int64], k: Int, types: Set<EventType>? = nil,
-                                    minInteractions: Int = 5,
-                                    lambdas: [Double] = [50, 100, 200, 400, 800],
-                                    taus: [Double] = RecEvaluation.tauGrid,
-                                    dampings: [SpikeDamping] = [SpikeDamping(), .off],
-                                    catalogue: [Int64: Product] = [:]) -> RecEvaluation {
+public func evaluateRecommendations(
+    events: [Event], products: [Int64], k: Int, types: Set<EventType>? = nil,
+    minInteractions: Int = 5,
+    lambdas: [Double] = [50, 100, 200, 400, 800],
+    taus: [Double] = RecEvaluation.tauGrid,
+    dampings: [SpikeDamping] = [SpikeDamping(), .off],
+    catalogue: [Int64: Product] = [:]
+) -> RecEvaluation {
     let started = Date()
     let split = EvaluationSplit(events: events, types: types, minInteractions: minInteractions)
     let items = evaluationCatalogue(products, catalogue)
@@ -58,23 +63,26 @@ public func evaluateRecommendations(events: [Event], products: [Int64], k: Int, 
         for tau in taus {
             for damping in dampings {
                 let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: tau, damping: damping)
-                let r = score(cases: split.validationCases, model: model, popularity: popularity, products: items,
-                              settings: settings)
+                let r = score(
+                    cases: split.validationCases, model: model, popularity: popularity, products: items,
+                    settings: settings)
                 if r.hr > best.hr { best = (lambda, tau, damping, r.hr) }
             }
         }
     }
     let model = ItemModel.build(baskets: split.testTrain, lambda: best.lambda)
     let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: best.tau, damping: best.damping)
-    let result = score(cases: split.testCases, model: model, popularity: evaluationPopularity(split.testTrain),
-                       products: items, settings: settings)
+    let result = score(
+        cases: split.testCases, model: model, popularity: evaluationPopularity(split.testTrain),
+        products: items, settings: settings)
     let pop = popularityBaseline(train: split.testTrain, cases: split.testCases, k: k)
-    return RecEvaluation(users: split.testCases.count, k: k, hrAtK: result.hr, ndcgAtK: result.ndcg,
-                         coverageAtK: Double(result.recommended.count) / Double(max(1, products.count)),
-                         popularity: .init(hrAtK: pop.hr, ndcgAtK: pop.ndcg), lambda: best.lambda,
-                         historyDecay: 1, validationHrAtK: best.hr,
-                         seconds: Date().timeIntervalSince(started), tauDays: best.tau,
-                         damped: best.damping != .off)
+    return RecEvaluation(
+        users: split.testCases.count, k: k, hrAtK: result.hr, ndcgAtK: result.ndcg,
+        coverageAtK: Double(result.recommended.count) / Double(max(1, products.count)),
+        popularity: .init(hrAtK: pop.hr, ndcgAtK: pop.ndcg), lambda: best.lambda,
+        historyDecay: 1, validationHrAtK: best.hr,
+        seconds: Date().timeIntervalSince(started), tauDays: best.tau,
+        damped: best.damping != .off)
 }
 
 /// Each customer's events in time order, split into training sequences and held-out cases.
@@ -131,16 +139,21 @@ private func rankedByPopularity(_ train: [[Int64]]) -> [Int64] {
 }
 
 /// Hit rate and NDCG of the shipped recommender over the cases, and the products it recommended.
-private func score(cases: [EvaluationCase], model: ItemModel, popularity: Popularity, products: [Int64: Product],
-                   settings: RecommendationSettings) -> (hr: Double, ndcg: Double, recommended: Set<Int64>) {
+private func score(
+    cases: [EvaluationCase], model: ItemModel, popularity: Popularity, products: [Int64: Product],
+    settings: RecommendationSettings
+) -> (hr: Double, ndcg: Double, recommended: Set<Int64>) {
     var hits = 0.0, ndcg = 0.0
     var recommended = Set<Int64>()
     for c in cases {
-        let input = RecommendationInput(events: c.history, stated: [], consent: Consent(personalization: true),
-                                        segment: nil, replenishment: [])
+        let input = RecommendationInput(
+            events: c.history, stated: [], consent: Consent(personalization: true),
+            segment: nil, replenishment: [])
         let now = c.history.last?.time ?? 0
-        let top = Recommender.recommend(input, products: products, model: model, popularity: popularity,
-                                        settings: settings, now: now).map(\.product)
+        let top = Recommender.recommend(
+            input, products: products, model: model, popularity: popularity,
+            settings: settings, now: now
+        ).map(\.product)
         recommended.formUnion(top)
         if let rank = top.firstIndex(of: c.target) {
             hits += 1

@@ -71,8 +71,10 @@ public struct RecommendationInput: Sendable {
     /// Seeds the per-customer choice among trending products (else the events' customer).
     public var customer: Int64?
 
-    public init(events: [Event], stated: [StatedPreference], consent: Consent, segment: String?,
-                replenishment: [ReplenishmentDue], customer: Int64? = nil) {
+    public init(
+        events: [Event], stated: [StatedPreference], consent: Consent, segment: String?,
+        replenishment: [ReplenishmentDue], customer: Int64? = nil
+    ) {
         self.events = events
         self.stated = stated
         self.consent = consent
@@ -101,8 +103,10 @@ public enum Recommender {
     /// shared damping caps each category's 24-hour windows and saturates its 30-day windows (both
     /// anchored to the customer's events, on undecayed weights). A year of habit therefore outranks
     /// a week of anomalies, and ageing scales both alike.
-    public static func history(_ events: [Event], products: [Int64: Product], now: Int64,
-                               settings: RecommendationSettings) -> RecommendationHistory {
+    public static func history(
+        _ events: [Event], products: [Int64: Product], now: Int64,
+        settings: RecommendationSettings
+    ) -> RecommendationHistory {
         var keyOf: [String: Int] = [:]
         var names: [String] = []
         var items: [SpikeDamping.Item] = []
@@ -127,8 +131,9 @@ public enum Recommender {
             weight[productOf[i], default: 0] += item.weight * factors[i] * exp(-age / settings.tauDays)
         }
         let ranked = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return RecommendationHistory(items: ranked.prefix(settings.historyLength).map { ($0.key, $0.value) },
-                                     dampedSpikes: spikes)
+        return RecommendationHistory(
+            items: ranked.prefix(settings.historyLength).map { ($0.key, $0.value) },
+            dampedSpikes: spikes)
     }
 
     /// What an event says about what comes next. A rating of any score means the item was consumed, so it
@@ -157,8 +162,10 @@ public enum Recommender {
 
     /// The one ranking of personal candidates, used by `recommend` and by offline evaluation:
     /// candidates `keep` accepts, best first (ties: smaller product key).
-    static func rank(history: [(product: Int64, weight: Double)], model: ItemModel,
-                     keep: (Int64) -> Bool) -> [ScoredCandidate] {
+    static func rank(
+        history: [(product: Int64, weight: Double)], model: ItemModel,
+        keep: (Int64) -> Bool
+    ) -> [ScoredCandidate] {
         var scored: [ScoredCandidate] = []
         for (p, c) in score(history: history, model: model) where keep(p) {
             let total = c.reduce(0.0) { $0 + $1.1 }
@@ -186,19 +193,27 @@ public enum Recommender {
         Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
     }
 
-    public static func recommend(_ input: RecommendationInput, products: [Int64: Product], model: ItemModel,
-                                 popularity: Popularity, settings: RecommendationSettings = RecommendationSettings(),
-                                 now: Int64) -> [Recommendation] {
-        recommendWithHistory(input, products: products, model: model, popularity: popularity,
-                             settings: settings, now: now).recommendations
+    public static func recommend(
+        _ input: RecommendationInput, products: [Int64: Product], model: ItemModel,
+        popularity: Popularity, settings: RecommendationSettings = RecommendationSettings(),
+        now: Int64
+    ) -> [Recommendation] {
+        recommendWithHistory(
+            input, products: products, model: model, popularity: popularity,
+            settings: settings, now: now
+        ).recommendations
     }
 
     /// The list and the history behind it (whose damped spikes the profile can show).
-    public static func recommendWithHistory(_ input: RecommendationInput, products: [Int64: Product],
-                                            model: ItemModel, popularity: Popularity,
-                                            settings: RecommendationSettings = RecommendationSettings(),
-                                            now: Int64) -> (recommendations: [Recommendation],
-                                                            history: RecommendationHistory) {
+    public static func recommendWithHistory(
+        _ input: RecommendationInput, products: [Int64: Product],
+        model: ItemModel, popularity: Popularity,
+        settings: RecommendationSettings = RecommendationSettings(),
+        now: Int64
+    ) -> (
+        recommendations: [Recommendation],
+        history: RecommendationHistory
+    ) {
         var list = ListBuilder(input: input, products: products, settings: settings, now: now)
         guard settings.k > 0 else { return ([], RecommendationHistory(items: [], dampedSpikes: [])) }
         guard input.consent.allowsPersonalization else {
@@ -225,8 +240,10 @@ public enum Recommender {
 
     /// "viewed twice and clicked once": each kind of event with its own count.
     static func describe(_ types: [EventType]) -> String {
-        let verbs: [(EventType, String)] = [(.purchase, "bought"), (.cart, "added to your cart"), (.rating, "rated"),
-                                            (.click, "clicked"), (.view, "viewed")]
+        let verbs: [(EventType, String)] = [
+            (.purchase, "bought"), (.cart, "added to your cart"), (.rating, "rated"),
+            (.click, "clicked"), (.view, "viewed")
+        ]
         let parts = verbs.compactMap { t, verb -> String? in
             let n = types.filter { $0 == t }.count
             return n == 0 ? nil : "\(verb) \(times(n))"
@@ -279,8 +296,9 @@ struct ListBuilder {
     mutating func addPopularWithoutConsent(_ popularity: Popularity) {
         let k = settings.k
         for p in popularity.overall where !isFull && isCandidate(p) {
-            append(p, score: Double(k - out.count) / Double(k), kind: .popularNoConsent,
-                   reason: "popular with all customers (no personalization consent)")
+            append(
+                p, score: Double(k - out.count) / Double(k), kind: .popularNoConsent,
+                reason: "popular with all customers (no personalization consent)")
         }
     }
 
@@ -298,11 +316,13 @@ struct ListBuilder {
             let top = c.sources[0].0
             let seen = types[top] ?? []
             let bought = seen.filter { $0 == .purchase }.count
-            let reason = bought > 0
+            let reason =
+                bought > 0
                 ? "bought with \(title(top)), which you bought \(Recommender.times(bought))"
                 : "often chosen with \(title(top)), which you \(Recommender.describe(seen))"
-            append(c.product, score: c.score, kind: bought > 0 ? .becauseYouBought : .becauseYouViewed,
-                   reason: reason, sources: c.sources.prefix(3).map { $0.0 })
+            append(
+                c.product, score: c.score, kind: bought > 0 ? .becauseYouBought : .becauseYouViewed,
+                reason: reason, sources: c.sources.prefix(3).map { $0.0 })
         }
     }
 
@@ -343,9 +363,13 @@ struct ListBuilder {
         let segment = input.segment.flatMap { popularity.bySegment[$0] }?.filter(outside) ?? []
         var sources: [[(Int64, RecommendationKind, String)]] = [
             trending.map { ($0, .exploreTrending, "exploring: trending this month") },
-            newCategory.map { ($0, .exploreNewCategory,
-                               "exploring: a category you have not tried (\(products[$0]?.category ?? ""))") },
-            segment.map { ($0, .exploreSegment, "exploring: popular with \(input.segment ?? "")") },
+            newCategory.map {
+                (
+                    $0, .exploreNewCategory,
+                    "exploring: a category you have not tried (\(products[$0]?.category ?? ""))"
+                )
+            },
+            segment.map { ($0, .exploreSegment, "exploring: popular with \(input.segment ?? "")") }
         ]
         let offset = Int(Day.of(now) % Int64(sources.count))
         sources = Array(sources[offset...] + sources[..<offset])

@@ -64,17 +64,21 @@ public enum Replenishment {
         let gaps = zip(days.dropFirst(), days).map { Double($0 - $1) }
         guard variation(gaps) <= maxVariation else { return nil }
         let sorted = gaps.sorted()
-        let interval = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+        let interval =
+            sorted.count % 2 == 1
+            ? sorted[sorted.count / 2]
             : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         guard interval > 0 else { return nil }
         let last = ts.max()!
         let due = last + Int64(interval * 86_400)
         let until = Int((Double(due - now) / 86_400).rounded())
-        let basis = "you buy it about every \(Plural.count(Int(interval.rounded()), "day"))"
+        let basis =
+            "you buy it about every \(Plural.count(Int(interval.rounded()), "day"))"
             + " (\(Plural.count(days.count, "purchase")))"
-        return ReplenishmentDue(product: key, lastPurchase: last, intervalDays: interval, dueAt: due,
-                                daysUntilDue: until, basis: basis, purchases: days.count,
-                                lapsed: Double(-until) > 2 * interval)
+        return ReplenishmentDue(
+            product: key, lastPurchase: last, intervalDays: interval, dueAt: due,
+            daysUntilDue: until, basis: basis, purchases: days.count,
+            lapsed: Double(-until) > 2 * interval)
     }
 
     /// Coefficient of variation: standard deviation over mean (0 for a single gap).
@@ -136,24 +140,35 @@ public enum Milestones {
     public static func compute(events: [Event], signup: Int64?, now: Int64) -> [Milestone] {
         let purchases = events.filter { $0.type == .purchase }
         let orders = Set(purchases.map { Day.of($0.time) }).count
-        let spend = purchases.reduce(0) { $0 + $1.amount } + events.filter { $0.type == .return }.reduce(0) { $0 + $1.amount }
+        let spend =
+            purchases.reduce(0) { $0 + $1.amount } + events.filter { $0.type == .return }.reduce(0) { $0 + $1.amount }
         var out: [Milestone] = []
         if let reached = orderSteps.last(where: { $0 <= orders }) {
-            out.append(Milestone(kind: "orders", label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
+            out.append(
+                Milestone(kind: "orders", label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
         }
         if let next = orderSteps.first(where: { $0 > orders }) {
-            out.append(Milestone(kind: "orders", label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders), date: nil))
+            out.append(
+                Milestone(
+                    kind: "orders", label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders),
+                    date: nil))
         }
         if let reached = spendSteps.last(where: { $0 <= spend }) {
-            out.append(Milestone(kind: "spend", label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
+            out.append(
+                Milestone(kind: "spend", label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
         }
         if let next = spendSteps.first(where: { $0 > spend }) {
-            out.append(Milestone(kind: "spend", label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(), date: nil))
+            out.append(
+                Milestone(
+                    kind: "spend", label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(),
+                    date: nil))
         }
         let start = signup ?? purchases.map(\.time).min()
         if let start, start <= now, let next = nextAnniversary(of: start, now: now) {
-            out.append(Milestone(kind: "anniversary", label: "\(ordinal(next.years)) anniversary", reached: false,
-                                 distance: Double(Day.of(next.date) - Day.of(now)), date: next.date))
+            out.append(
+                Milestone(
+                    kind: "anniversary", label: "\(ordinal(next.years)) anniversary", reached: false,
+                    distance: Double(Day.of(next.date) - Day.of(now)), date: next.date))
         }
         return out
     }

@@ -57,10 +57,11 @@ public struct Rule: Sendable, Equatable {
         "expected_purchases_90d": "expected purchases in 90 days", "clv": "12-month lifetime value",
         "consent.personalization": "consent flag", "consent.email": "consent flag", "consent.sms": "consent flag",
         "consent.push": "consent flag", "country": "country", "city": "city", "age": "age in years",
-        "stated_channel": "stated channel",
+        "stated_channel": "stated channel"
     ]
     public static let functions: [String: String] = [
-        "affinity": "inferred affinity 0–1 for a category or brand", "likes": "stated like", "dislikes": "stated dislike",
+        "affinity": "inferred affinity 0–1 for a category or brand", "likes": "stated like",
+        "dislikes": "stated dislike"
     ]
 
     public init(parsing text: String) throws(RuleError) {
@@ -77,8 +78,12 @@ public struct Rule: Sendable, Equatable {
             case .call(let f, _): out.insert(f)
             case .list(let l): l.forEach(walk)
             case .not(let a): walk(a)
-            case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b): walk(a); walk(b)
-            case .within(let a, let l): walk(a); l.forEach(walk)
+            case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b):
+                walk(a)
+                walk(b)
+            case .within(let a, let l):
+                walk(a)
+                l.forEach(walk)
             default: break
             }
         }
@@ -167,32 +172,54 @@ struct RuleParser {
         while i < chars.count {
             let c = chars[i]
             let col = i + 1
-            if c.isWhitespace { i += 1; continue }
+            if c.isWhitespace {
+                i += 1
+                continue
+            }
             if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
                 var j = i
                 while j < chars.count, chars[j].isNumber || chars[j] == "." { j += 1 }
-                guard let v = Double(String(chars[i..<j])) else { throw RuleError(column: col, message: "'\(String(chars[i..<j]))' is not a number") }
-                tokens.append((.number(v), col)); i = j; continue
+                guard let v = Double(String(chars[i..<j])) else {
+                    throw RuleError(column: col, message: "'\(String(chars[i..<j]))' is not a number")
+                }
+                tokens.append((.number(v), col))
+                i = j
+                continue
             }
             if c == "\"" {
                 var j = i + 1
                 var s = ""
                 while j < chars.count, chars[j] != "\"" {
                     if chars[j] == "\\", j + 1 < chars.count { j += 1 }
-                    s.append(chars[j]); j += 1
+                    s.append(chars[j])
+                    j += 1
                 }
-                guard j < chars.count else { throw RuleError(column: col, message: "string is never closed (missing \")") }
-                tokens.append((.string(s), col)); i = j + 1; continue
+                guard j < chars.count else {
+                    throw RuleError(column: col, message: "string is never closed (missing \")")
+                }
+                tokens.append((.string(s), col))
+                i = j + 1
+                continue
             }
             if c.isLetter || c == "_" {
                 var j = i
-                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." { j += 1 }
-                tokens.append((.name(String(chars[i..<j]).lowercased()), col)); i = j; continue
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." {
+                    j += 1
+                }
+                tokens.append((.name(String(chars[i..<j]).lowercased()), col))
+                i = j
+                continue
             }
             let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
-            if ["<=", ">=", "==", "!="].contains(two) { tokens.append((.symbol(two), col)); i += 2; continue }
+            if ["<=", ">=", "==", "!="].contains(two) {
+                tokens.append((.symbol(two), col))
+                i += 2
+                continue
+            }
             if "<>()[],=".contains(c) {
-                tokens.append((.symbol(c == "=" ? "==" : String(c)), col)); i += 1; continue
+                tokens.append((.symbol(c == "=" ? "==" : String(c)), col))
+                i += 1
+                continue
             }
             throw RuleError(column: col, message: "unexpected character '\(c)'")
         }
@@ -206,7 +233,9 @@ struct RuleParser {
         try lex()
         if current == .end { throw RuleError(column: 1, message: "the rule is empty") }
         let e = try parseOr()
-        guard current == .end else { throw RuleError(column: column, message: "expected 'and', 'or' or the end of the rule") }
+        guard current == .end else {
+            throw RuleError(column: column, message: "expected 'and', 'or' or the end of the rule")
+        }
         return e
     }
 
@@ -247,8 +276,10 @@ struct RuleParser {
     /// One level deeper at the current token, refused past `maxDepth`.
     mutating func enter() throws(RuleError) {
         guard depth < Self.maxDepth else {
-            throw RuleError(column: column, message: "nested more than \(Self.maxDepth) levels deep "
-                            + "(parentheses or 'not'); simplify the rule")
+            throw RuleError(
+                column: column,
+                message: "nested more than \(Self.maxDepth) levels deep "
+                    + "(parentheses or 'not'); simplify the rule")
         }
         depth += 1
     }
@@ -266,7 +297,9 @@ struct RuleParser {
             var items: [RuleExpr] = []
             while current != .symbol("]") {
                 items.append(try parseValue())
-                if current == .symbol(",") { index += 1 } else if current != .symbol("]") {
+                if current == .symbol(",") {
+                    index += 1
+                } else if current != .symbol("]") {
                     throw RuleError(column: column, message: "expected ',' or ']'")
                 }
             }
@@ -279,8 +312,12 @@ struct RuleParser {
     mutating func parseValue() throws(RuleError) -> RuleExpr {
         let col = column
         switch current {
-        case .number(let n): index += 1; return .number(n)
-        case .string(let s): index += 1; return .string(s)
+        case .number(let n):
+            index += 1
+            return .number(n)
+        case .string(let s):
+            index += 1
+            return .string(s)
         case .symbol("("):
             try enter()
             defer { depth -= 1 }
@@ -293,13 +330,20 @@ struct RuleParser {
             index += 1
             if n == "true" { return .bool(true) }
             if n == "false" { return .bool(false) }
-            if ["and", "or", "not", "in"].contains(n) { throw RuleError(column: col, message: "expected a value before '\(n)'") }
+            if ["and", "or", "not", "in"].contains(n) {
+                throw RuleError(column: col, message: "expected a value before '\(n)'")
+            }
             if current == .symbol("(") {
                 guard Rule.functions[n] != nil else {
-                    throw RuleError(column: col, message: "unknown function '\(n)' (known: \(Rule.functions.keys.sorted().joined(separator: ", ")))")
+                    throw RuleError(
+                        column: col,
+                        message:
+                            "unknown function '\(n)' (known: \(Rule.functions.keys.sorted().joined(separator: ", ")))")
                 }
                 index += 1
-                guard case .string(let arg) = current else { throw RuleError(column: column, message: "expected a quoted name, as in \(n)(\"Coffee\")") }
+                guard case .string(let arg) = current else {
+                    throw RuleError(column: column, message: "expected a quoted name, as in \(n)(\"Coffee\")")
+                }
                 index += 1
                 guard current == .symbol(")") else { throw RuleError(column: column, message: "expected ')'") }
                 index += 1

@@ -116,16 +116,20 @@ extension SpikeDamping {
         m > 2 * windowCap || (novel && m > windowCap && noveltyFactor < 1)
     }
 
-    private func spike(_ name: String, window: ArraySlice<Int>, items: [Item], raw: Double, counted: Double,
-                       novel: Bool) -> DampedSpike {
+    private func spike(
+        _ name: String, window: ArraySlice<Int>, items: [Item], raw: Double, counted: Double,
+        novel: Bool
+    ) -> DampedSpike {
         let start = items[window.first!].time
         let end = items[window.last!].time
         let days = max(1, Int((Double(end - start) / 86_400).rounded(.up)))
         let what = novel ? "a burst in \(name), new to this customer" : "a burst in \(name)"
-        let reason = "\(what): \(Plural.count(window.count, "event")) in \(Plural.count(days, "day"))"
+        let reason =
+            "\(what): \(Plural.count(window.count, "event")) in \(Plural.count(days, "day"))"
             + " counted as \(format(counted)) instead of \(format(raw))"
-        return DampedSpike(key: name, start: start, end: end, events: window.count, raw: raw, counted: counted,
-                           novel: novel, reason: reason)
+        return DampedSpike(
+            key: name, start: start, end: end, events: window.count, raw: raw, counted: counted,
+            novel: novel, reason: reason)
     }
 
     private func format(_ x: Double) -> String { String(format: "%.1f", x) }

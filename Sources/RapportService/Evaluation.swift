@@ -16,8 +16,11 @@ extension Workspace {
                     return t
                 })
         }
-        let products = try store.allProducts().compactMap(\.id)
-        return RapportEngine.evaluateRecommendations(events: events, products: products, k: k, types: typeSet)
+        let records = try store.allProducts()
+        // With the catalogue, bursts are damped per category, as in the shipped recommender.
+        let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
+        return RapportEngine.evaluateRecommendations(
+            events: events, products: records.compactMap(\.id), k: k, types: typeSet, catalogue: catalogue)
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.

@@ -8,25 +8,39 @@ enum Fixture {
     static let now: Int64 = 1_798_675_200 // 2026-12-31T00:00:00Z
 
     static let products: [Int64: Product] = [
-        1: Product(id: 1, externalId: "JAZZ1", title: "Kind of Blue", category: "Music/Jazz", brand: "Blue Room", price: 20),
-        2: Product(id: 2, externalId: "JAZZ2", title: "Late Night Trio", category: "Music/Jazz", brand: "Blue Room", price: 18),
-        3: Product(id: 3, externalId: "JAZZ3", title: "Bebop Sessions", category: "Music/Jazz", brand: "Vanguard", price: 22),
+        1: Product(
+            id: 1, externalId: "JAZZ1", title: "Kind of Blue", category: "Music/Jazz", brand: "Blue Room", price: 20),
+        2: Product(
+            id: 2, externalId: "JAZZ2", title: "Late Night Trio", category: "Music/Jazz", brand: "Blue Room", price: 18),
+        3: Product(
+            id: 3, externalId: "JAZZ3", title: "Bebop Sessions", category: "Music/Jazz", brand: "Vanguard", price: 22),
         4: Product(id: 4, externalId: "TOY1", title: "Wooden Train", category: "Toys", brand: "Tiny Giants", price: 35),
         5: Product(id: 5, externalId: "TOY2", title: "Plush Dragon", category: "Toys", brand: "Tiny Giants", price: 25),
         6: Product(id: 6, externalId: "ROCK1", title: "Loud Summer", category: "Music/Rock", brand: "Amp", price: 15),
-        7: Product(id: 7, externalId: "COF1", title: "Yirgacheffe", category: "Coffee", brand: "Bean & Co", price: 12, replenishDays: 30),
+        7: Product(
+            id: 7, externalId: "COF1", title: "Yirgacheffe", category: "Coffee", brand: "Bean & Co", price: 12,
+            replenishDays: 30)
     ]
 
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var value: Int64 = 0
-        func next() -> Int64 { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+        func next() -> Int64 {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
     }
     static let ids = Counter()
 
-    static func e(_ customer: Int64, _ product: Int64?, _ type: EventType, daysAgo: Double, gift: Bool = false, amount: Double? = nil) -> Event {
-        return Event(id: ids.next(), customer: customer, product: product, type: type, time: now - Int64(daysAgo * 86_400),
-                     amount: amount ?? (type == .purchase ? products[product ?? 0]?.price ?? 10 : 0), isGift: gift)
+    static func e(
+        _ customer: Int64, _ product: Int64?, _ type: EventType, daysAgo: Double, gift: Bool = false,
+        amount: Double? = nil
+    ) -> Event {
+        return Event(
+            id: ids.next(), customer: customer, product: product, type: type, time: now - Int64(daysAgo * 86_400),
+            amount: amount ?? (type == .purchase ? products[product ?? 0]?.price ?? 10 : 0), isGift: gift)
     }
 
     /// Two years of monthly jazz purchases and views, plus toys bought in one December week.
@@ -53,23 +67,26 @@ enum Fixture {
     }
 
     static func model(_ popularity: [Int64] = [4, 5, 6, 1, 2, 3, 7]) -> EngineModel {
-        EngineModel(asOf: now, bgnbd: nil, gammaGamma: nil,
-                    rfm: RFMThresholds(recency: [10, 30, 60, 120], frequency: [1, 2, 4, 8], monetary: [20, 50, 100, 300]),
-                    popularity: Popularity(overall: popularity, bySegment: [:], trending: [6]))
+        EngineModel(
+            asOf: now, bgnbd: nil, gammaGamma: nil,
+            rfm: RFMThresholds(recency: [10, 30, 60, 120], frequency: [1, 2, 4, 8], monetary: [20, 50, 100, 300]),
+            popularity: Popularity(overall: popularity, bySegment: [:], trending: [6]))
     }
 }
 
 @Suite("Inferred preferences")
 struct PreferenceTests {
     @Test func giftsShapeNothing() {
-        let prefs = Preferences.infer(events: Fixture.jazzParent(toysAreGifts: true), products: Fixture.products, now: Fixture.now)
+        let prefs = Preferences.infer(
+            events: Fixture.jazzParent(toysAreGifts: true), products: Fixture.products, now: Fixture.now)
         #expect(!prefs.contains { $0.value == "Toys" }, "gift purchases and their shopping session must not count")
         #expect(prefs.first { $0.attribute == .category }?.value == "Music")
         #expect(prefs.contains { $0.value == "Music/Jazz" && $0.score == 1 })
     }
 
     @Test func decemberSpikeDoesNotOutweighTwoYearsOfSteadyTaste() {
-        let prefs = Preferences.infer(events: Fixture.jazzParent(toysAreGifts: false), products: Fixture.products, now: Fixture.now)
+        let prefs = Preferences.infer(
+            events: Fixture.jazzParent(toysAreGifts: false), products: Fixture.products, now: Fixture.now)
         let jazz = prefs.first { $0.value == "Music/Jazz" }!
         let toys = prefs.first { $0.value == "Toys" }!
         #expect(jazz.score > toys.score)
@@ -84,14 +101,17 @@ struct PreferenceTests {
         let jazz = prefs.first { $0.value == "Music/Jazz" }!
         #expect(jazz.evidence.count == 3)
         // The most recent jazz purchase carries the most weight.
-        let newestJazzPurchase = events.filter { $0.type == .purchase && [1, 2, 3].contains($0.product!) }.max { $0.time < $1.time }!
+        let newestJazzPurchase = events.filter { $0.type == .purchase && [1, 2, 3].contains($0.product!) }.max {
+            $0.time < $1.time
+        }!
         #expect(jazz.evidence.first == newestJazzPurchase.id)
         #expect(jazz.confidence > 0.9)
     }
 
     @Test func recencyWeightUsesTau() {
         let one = [Fixture.e(9, 6, .purchase, daysAgo: 90)]
-        let p = Preferences.infer(events: one, products: Fixture.products, now: Fixture.now, settings: PreferenceSettings(tauDays: 90))
+        let p = Preferences.infer(
+            events: one, products: Fixture.products, now: Fixture.now, settings: PreferenceSettings(tauDays: 90))
         let rock = p.first { $0.value == "Music/Rock" }!
         #expect(abs(rock.raw - 5 * exp(-1)) < 1e-9)
     }
@@ -101,12 +121,15 @@ struct PreferenceTests {
 struct RecommendationTests {
     let items = ItemModel.build(baskets: Fixture.population(), lambda: 10)
 
-    func recommend(_ events: [Event], stated: [StatedPreference] = [], consent: Consent = Consent(personalization: true),
-                   explore: Double = 0, k: Int = 5) -> [Recommendation] {
+    func recommend(
+        _ events: [Event], stated: [StatedPreference] = [], consent: Consent = Consent(personalization: true),
+        explore: Double = 0, k: Int = 5
+    ) -> [Recommendation] {
         let due = Replenishment.due(events: events, products: Fixture.products, now: Fixture.now)
-        return Recommender.recommend(RecommendationInput(events: events, stated: stated, consent: consent, segment: nil, replenishment: due),
-                                     products: Fixture.products, model: items, popularity: Fixture.model().popularity,
-                                     settings: RecommendationSettings(k: k, explorationShare: explore), now: Fixture.now)
+        return Recommender.recommend(
+            RecommendationInput(events: events, stated: stated, consent: consent, segment: nil, replenishment: due),
+            products: Fixture.products, model: items, popularity: Fixture.model().popularity,
+            settings: RecommendationSettings(k: k, explorationShare: explore), now: Fixture.now)
     }
 
     @Test func giftToysAreNotCitedAndNotBehindToyRecommendations() {
@@ -122,7 +145,10 @@ struct RecommendationTests {
     }
 
     @Test func everyPersonalRecommendationHasAReasonFromOwnItems() {
-        let events = [Fixture.e(2, 1, .purchase, daysAgo: 30), Fixture.e(2, 1, .purchase, daysAgo: 20), Fixture.e(2, 2, .view, daysAgo: 10)]
+        let events = [
+            Fixture.e(2, 1, .purchase, daysAgo: 30), Fixture.e(2, 1, .purchase, daysAgo: 20),
+            Fixture.e(2, 2, .view, daysAgo: 10)
+        ]
         let recs = recommend(events)
         let personal = recs.filter { $0.kind == .becauseYouBought || $0.kind == .becauseYouViewed }
         #expect(!personal.isEmpty)
@@ -137,18 +163,22 @@ struct RecommendationTests {
 
     @Test func dislikedProductsAndCategoriesAreNeverRecommended() {
         let events = [Fixture.e(3, 1, .purchase, daysAgo: 30), Fixture.e(3, 3, .purchase, daysAgo: 20)]
-        let stated = [StatedPreference(polarity: .dislike, kind: .category, value: "Music/Rock"),
-                      StatedPreference(polarity: .dislike, kind: .product, value: "TOY1")]
+        let stated = [
+            StatedPreference(polarity: .dislike, kind: .category, value: "Music/Rock"),
+            StatedPreference(polarity: .dislike, kind: .product, value: "TOY1")
+        ]
         for explore in [0.0, 0.5] {
             let recs = recommend(events, stated: stated, explore: explore, k: 7)
             #expect(!recs.contains { $0.product == 6 || $0.product == 4 }, "\(recs.map(\.product))")
         }
-        let brand = recommend(events, stated: [StatedPreference(polarity: .dislike, kind: .brand, value: "tiny giants")], k: 7)
+        let brand = recommend(
+            events, stated: [StatedPreference(polarity: .dislike, kind: .brand, value: "tiny giants")], k: 7)
         #expect(!brand.contains { [4, 5].contains($0.product) })
     }
 
     @Test func noConsentMeansPopularItemsOnly() {
-        let recs = recommend(Fixture.jazzParent(toysAreGifts: false), consent: Consent(personalization: false), explore: 0.2)
+        let recs = recommend(
+            Fixture.jazzParent(toysAreGifts: false), consent: Consent(personalization: false), explore: 0.2)
         // Popular items minus what the customer owns (1, 4 and 5).
         #expect(recs.map(\.product) == [6, 2, 3, 7])
         #expect(recs.allSatisfy { $0.kind == .popularNoConsent && $0.sources.isEmpty })
@@ -156,13 +186,19 @@ struct RecommendationTests {
 
     @Test func replenishableProductIsRecommendedAgainWhenDue() {
         // Coffee every 30 days, last bought 29 days ago: due tomorrow.
-        let events = [Fixture.e(4, 7, .purchase, daysAgo: 89), Fixture.e(4, 7, .purchase, daysAgo: 59), Fixture.e(4, 7, .purchase, daysAgo: 29)]
+        let events = [
+            Fixture.e(4, 7, .purchase, daysAgo: 89), Fixture.e(4, 7, .purchase, daysAgo: 59),
+            Fixture.e(4, 7, .purchase, daysAgo: 29)
+        ]
         let recs = recommend(events)
         let first = recs.first!
         #expect(first.product == 7 && first.kind == .replenish)
         #expect(first.reason == "due in 1 day: you buy it about every 30 days (3 purchases)")
         // Bought yesterday: not due, and owned, so not recommended.
-        let fresh = [Fixture.e(4, 7, .purchase, daysAgo: 61), Fixture.e(4, 7, .purchase, daysAgo: 31), Fixture.e(4, 7, .purchase, daysAgo: 1)]
+        let fresh = [
+            Fixture.e(4, 7, .purchase, daysAgo: 61), Fixture.e(4, 7, .purchase, daysAgo: 31),
+            Fixture.e(4, 7, .purchase, daysAgo: 1)
+        ]
         #expect(!recommend(fresh).contains { $0.product == 7 })
     }
 
@@ -193,7 +229,9 @@ struct SegmentTests {
     }
 
     @Test func quintilesReverseRecency() {
-        let t = RFMThresholds.fit(recencyDays: (1...100).map(Double.init), frequency: (1...100).map(Double.init), monetary: (1...100).map(Double.init))
+        let t = RFMThresholds.fit(
+            recencyDays: (1...100).map(Double.init), frequency: (1...100).map(Double.init),
+            monetary: (1...100).map(Double.init))
         let best = t.score(recencyDays: 1, frequency: 100, monetary: 100)
         #expect(best.r == 5 && best.f == 5 && best.m == 5 && best.segment == .champions)
         let worst = t.score(recencyDays: 100, frequency: 1, monetary: 1)
@@ -221,7 +259,9 @@ struct SegmentTests {
         #expect(m.pAlive(RFMSummary(x: 0, tx: 0, T: 30)) == 1)
         let recent = m.pAlive(RFMSummary(x: 5, tx: 29, T: 30)), stale = m.pAlive(RFMSummary(x: 5, tx: 5, T: 30))
         #expect(recent > 0.85 && recent < 0.9 && stale < 0.5)
-        #expect(m.expectedPurchases(RFMSummary(x: 5, tx: 29, T: 30), t: 52) > m.expectedPurchases(RFMSummary(x: 5, tx: 5, T: 30), t: 52))
+        #expect(
+            m.expectedPurchases(RFMSummary(x: 5, tx: 29, T: 30), t: 52)
+                > m.expectedPurchases(RFMSummary(x: 5, tx: 5, T: 30), t: 52))
     }
 
     @Test func summaryMergesSameDayAndUsesWholeDays() {
@@ -231,10 +271,17 @@ struct SegmentTests {
     }
 
     @Test func ruleParserPointsAtTheMistake() {
-        #expect(throws: RuleError(column: 16, message: "unknown field 'recncy'")) { try Rule(parsing: "orders > 3 and recncy < 5") }
-        #expect(throws: RuleError(column: 12, message: "the rule ends too soon: expected a value")) { try Rule(parsing: "orders >= (") }
+        #expect(throws: RuleError(column: 16, message: "unknown field 'recncy'")) {
+            try Rule(parsing: "orders > 3 and recncy < 5")
+        }
+        #expect(throws: RuleError(column: 12, message: "the rule ends too soon: expected a value")) {
+            try Rule(parsing: "orders >= (")
+        }
         #expect(throws: RuleError.self) { try Rule(parsing: "affinity(Coffee) > 1") }
-        let rule = try! Rule(parsing: #"recency_days < 60 and affinity("Coffee") > 0.3 and consent.email and segment in ["champions", "loyal customers"]"#)
+        let rule = try! Rule(
+            parsing:
+                #"recency_days < 60 and affinity("Coffee") > 0.3 and consent.email and segment in ["champions", "loyal customers"]"#
+        )
         #expect(rule.functionsUsed == ["affinity"])
         struct Ctx: RuleContext {
             var recency: Double
@@ -254,7 +301,10 @@ struct SegmentTests {
     }
 
     @Test func milestonesAndChannel() {
-        let events = (0..<5).map { Fixture.e(8, 1, .purchase, daysAgo: Double(10 * $0 + 1)) } + [Fixture.e(8, nil, .open, daysAgo: 2)]
+        let events =
+            (0..<5).map { Fixture.e(8, 1, .purchase, daysAgo: Double(10 * $0 + 1)) } + [
+                Fixture.e(8, nil, .open, daysAgo: 2)
+            ]
         let ms = Milestones.compute(events: events, signup: Fixture.now - 400 * 86_400, now: Fixture.now)
         #expect(ms.contains { $0.kind == "orders" && $0.reached && $0.label == "5th order" })
         #expect(ms.contains { $0.kind == "orders" && !$0.reached && $0.label == "10th order" && $0.distance == 5 })
@@ -283,7 +333,7 @@ struct ItemModelTests {
     /// Small baskets in time order, with repeats; product ids are sparse on purpose.
     static let baskets: [[Int64]] = [
         [10, 20, 30], [20, 30, 20], [10, 30], [40, 10, 20, 50], [50, 60], [30, 10, 10],
-        [70, 20], [90_000_000_000, 10], [20, 30, 60],
+        [70, 20], [90_000_000_000, 10], [20, 30, 60]
     ]
 
     @Test func sparseCoCountsEqualABruteForceCount() {
@@ -308,8 +358,11 @@ struct ItemModelTests {
     }
 
     @Test func tailItemsBeyondTheDenseBlockGetNeighbours() {
-        let model = ItemModel.build(baskets: Self.baskets, settings: .init(lambda: 1, maxDenseItems: 2,
-                                                                           maxBorderedItems: 1))
+        let model = ItemModel.build(
+            baskets: Self.baskets,
+            settings: .init(
+                lambda: 1, maxDenseItems: 2,
+                maxBorderedItems: 1))
         let products = Set(Self.baskets.joined())
         for p in products { #expect(model.neighbors[p]?.isEmpty == false, "\(p) has no neighbours") }
         // 70 (far tail) was only ever with 20: one co-count, popularity 1, so 1 / (1 + λ).

@@ -17,8 +17,9 @@ enum Shop {
         for (c, name) in categories.enumerated() {
             for j in 0..<perCategory {
                 let p = id(c, j)
-                out[p] = Product(id: p, externalId: "P\(p)", title: "\(name) \(j)", category: name, brand: "B\(c)",
-                                 price: 20)
+                out[p] = Product(
+                    id: p, externalId: "P\(p)", title: "\(name) \(j)", category: name, brand: "B\(c)",
+                    price: 20)
             }
         }
         return out
@@ -34,8 +35,9 @@ enum Shop {
     }()
 
     static func event(_ product: Int64, _ type: EventType, at time: Int64) -> Event {
-        Event(id: Fixture.ids.next(), customer: 42, product: product, type: type, time: time,
-              amount: type == .purchase ? 20 : 0)
+        Event(
+            id: Fixture.ids.next(), customer: 42, product: product, type: type, time: time,
+            amount: type == .purchase ? 20 : 0)
     }
 
     /// Twelve months of jazz (two of the five jazz products, monthly) and one week of toy shopping
@@ -62,14 +64,18 @@ enum Shop {
         }
     }
 
-    static func recommend(_ events: [Event], now: Int64 = now, k: Int = 10, share: Double = 0,
-                          popularity: Popularity = Popularity(), customer: Int64 = 42,
-                          consent: Consent = Consent(personalization: true)) -> [Recommendation] {
-        let input = RecommendationInput(events: events, stated: [], consent: consent, segment: nil,
-                                        replenishment: Replenishment.due(events: events, products: products, now: now),
-                                        customer: customer)
-        return Recommender.recommend(input, products: products, model: items, popularity: popularity,
-                                     settings: RecommendationSettings(k: k, explorationShare: share), now: now)
+    static func recommend(
+        _ events: [Event], now: Int64 = now, k: Int = 10, share: Double = 0,
+        popularity: Popularity = Popularity(), customer: Int64 = 42,
+        consent: Consent = Consent(personalization: true)
+    ) -> [Recommendation] {
+        let input = RecommendationInput(
+            events: events, stated: [], consent: consent, segment: nil,
+            replenishment: Replenishment.due(events: events, products: products, now: now),
+            customer: customer)
+        return Recommender.recommend(
+            input, products: products, model: items, popularity: popularity,
+            settings: RecommendationSettings(k: k, explorationShare: share), now: now)
     }
 
     static func jazzCount(_ recs: [Recommendation]) -> Int {
@@ -108,10 +114,12 @@ struct SpikeTests {
     }
 
     @Test func theSpikeIsReportedAsDamped() {
-        let input = RecommendationInput(events: Shop.jazzYearAndToyWeek(), stated: [],
-                                        consent: Consent(personalization: true), segment: nil, replenishment: [])
-        let (_, history) = Recommender.recommendWithHistory(input, products: Shop.products, model: Shop.items,
-                                                            popularity: Popularity(), now: Shop.now)
+        let input = RecommendationInput(
+            events: Shop.jazzYearAndToyWeek(), stated: [],
+            consent: Consent(personalization: true), segment: nil, replenishment: [])
+        let (_, history) = Recommender.recommendWithHistory(
+            input, products: Shop.products, model: Shop.items,
+            popularity: Popularity(), now: Shop.now)
         #expect(history.dampedSpikes.count == 1)
         let spike = history.dampedSpikes[0]
         #expect(spike.key == "Toys" && spike.novel && spike.counted < spike.raw / 4)
@@ -138,8 +146,9 @@ struct SpikeTests {
         for later in [0, 100, 200] as [Int64] {
             let now = Shop.now + later * Shop.day
             #expect(Shop.jazzCount(Shop.recommend(events, now: now, k: 10)) >= 7, "after \(later) days")
-            let prefs = Preferences.infer(events: Fixture.jazzParent(toysAreGifts: false), products: Fixture.products,
-                                          now: Fixture.now + later * Shop.day)
+            let prefs = Preferences.infer(
+                events: Fixture.jazzParent(toysAreGifts: false), products: Fixture.products,
+                now: Fixture.now + later * Shop.day)
             guard let jazz = prefs.first(where: { $0.value == "Music/Jazz" }) else {
                 Issue.record("no jazz preference after \(later) days")
                 continue
@@ -150,8 +159,9 @@ struct SpikeTests {
     }
 
     @Test func preferencesReportTheDampedBurst() {
-        let (prefs, spikes) = Preferences.inferWithSpikes(events: Fixture.jazzParent(toysAreGifts: false),
-                                                          products: Fixture.products, now: Fixture.now)
+        let (prefs, spikes) = Preferences.inferWithSpikes(
+            events: Fixture.jazzParent(toysAreGifts: false),
+            products: Fixture.products, now: Fixture.now)
         #expect(prefs.first { $0.value == "Music/Jazz" }?.score == 1)
         #expect(spikes.map(\.key) == ["Toys"])
     }
@@ -226,17 +236,22 @@ struct ReplenishmentTruthTests {
 @Suite("Exact exploration")
 struct ExplorationTests {
     /// Bought jazz and toys; every other product is popular and trending.
-    let events = [Shop.event(Shop.id(0, 0), .purchase, at: Shop.now - 30 * Shop.day),
-                  Shop.event(Shop.id(0, 1), .purchase, at: Shop.now - 20 * Shop.day),
-                  Shop.event(Shop.id(1, 0), .purchase, at: Shop.now - 10 * Shop.day)]
-    let popularity = Popularity(overall: Shop.products.keys.sorted(),
-                                trending: (2..<6).flatMap { c in (0..<3).map { Shop.id(c, $0) } })
+    let events = [
+        Shop.event(Shop.id(0, 0), .purchase, at: Shop.now - 30 * Shop.day),
+        Shop.event(Shop.id(0, 1), .purchase, at: Shop.now - 20 * Shop.day),
+        Shop.event(Shop.id(1, 0), .purchase, at: Shop.now - 10 * Shop.day)
+    ]
+    let popularity = Popularity(
+        overall: Shop.products.keys.sorted(),
+        trending: (2..<6).flatMap { c in (0..<3).map { Shop.id(c, $0) } })
 
     func explored(_ recs: [Recommendation]) -> [Recommendation] { recs.filter { $0.kind.isExploration } }
 
     @Test func theShareIsHonouredAtEveryK() {
-        let cases: [(k: Int, share: Double, expected: Int)] = [(1, 0.1, 0), (3, 0.1, 0), (10, 0.1, 1),
-                                                               (1, 0.5, 1), (3, 0.5, 2), (10, 0.5, 5)]
+        let cases: [(k: Int, share: Double, expected: Int)] = [
+            (1, 0.1, 0), (3, 0.1, 0), (10, 0.1, 1),
+            (1, 0.5, 1), (3, 0.5, 2), (10, 0.5, 5)
+        ]
         for c in cases {
             let recs = Shop.recommend(events, k: c.k, share: c.share, popularity: popularity)
             #expect(recs.count == c.k, "k \(c.k) s \(c.share)")

@@ -55,14 +55,16 @@ struct RuleFuzzTests {
         #"recency_days < 60 and affinity("Coffee") > 0.3 and consent.email"#,
         #"segment in ["champions", "loyal customers"] or not (orders >= 2 and spend > 100.5)"#,
         #"likes("Jazz") == true and (country == "NO" or city != "Oslo") and not dislikes("Rock")"#,
-        "((r >= 4) and (f >= 4)) or m == 5",
+        "((r >= 4) and (f >= 4)) or m == 5"
     ]
 
     /// Mutated rules either parse and evaluate, or fail with a column inside the text.
     @Test func randomlyMutatedRulesNeverCrash() {
         var rng = SeededRandom(state: 0x5EED_0011)
-        let pieces = ["(", ")", "\"", "[", "]", ",", "not ", " and ", " or ", "==", "\u{0}", "\n", "é", "1e309",
-                      String(repeating: "(", count: 200), String(repeating: "not ", count: 100), "\\"]
+        let pieces = [
+            "(", ")", "\"", "[", "]", ",", "not ", " and ", " or ", "==", "\u{0}", "\n", "é", "1e309",
+            String(repeating: "(", count: 200), String(repeating: "not ", count: 100), "\\"
+        ]
         var parsed = 0
         for _ in 0..<3_000 {
             var chars = Array(Self.seeds.randomElement(using: &rng)!)
