@@ -342,10 +342,14 @@ struct ListBuilder {
     /// Everything exploration could offer, outside the customer's categories, sources interleaved
     /// in an order that rotates by day; the trending pick is drawn per customer from the top few.
     func explorationCandidates(_ popularity: Popularity) -> [(Int64, RecommendationKind, String)] {
-        let mine = Set(shaping.compactMap { $0.product.flatMap { products[$0]?.category } }.filter { !$0.isEmpty })
+        let mine = CategoryFamily(shaping.compactMap { $0.product.flatMap { products[$0]?.category } })
+        var known: [Int64: Bool] = [:]
+        // Each product is asked about several times (trending, overall, segment): answer once.
         func outside(_ p: Int64) -> Bool {
-            guard isCandidate(p), let c = products[p]?.category else { return false }
-            return !mine.contains { related($0, c) }
+            if let answer = known[p] { return answer }
+            let answer = isCandidate(p) && products[p].map { !mine.isRelated($0.category) } ?? false
+            known[p] = answer
+            return answer
         }
         let seed = mix(UInt64(bitPattern: input.customer ?? input.events.first?.customer ?? 0))
         var trending = popularity.trending.filter(outside)
@@ -393,11 +397,6 @@ struct ListBuilder {
         }
     }
 
-    /// Same category, or one a subcategory of the other.
-    func related(_ a: String, _ b: String) -> Bool {
-        let x = a.lowercased(), y = b.lowercased()
-        return x == y || x.hasPrefix(y + "/") || y.hasPrefix(x + "/")
-    }
 
     /// SplitMix64: a fixed per-customer number (Swift's Hasher is seeded per process).
     func mix(_ x: UInt64) -> UInt64 {
@@ -405,5 +404,34 @@ struct ListBuilder {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The categories a customer has events in, with their ancestors, for asking whether another
+/// category is the same, a parent or a subcategory of one of them without comparing each pair.
+struct CategoryFamily {
+    private var own = Set<String>()
+    private var ancestors = Set<String>()
+
+    init(_ categories: [String]) {
+        for c in Set(categories) where !c.isEmpty {
+            let path = c.lowercased()
+            own.insert(path)
+            for prefix in Self.properPrefixes(path) { ancestors.insert(prefix) }
+        }
+    }
+
+    /// The same category, an ancestor of one of the customer's, or a descendant of one.
+    func isRelated(_ category: String) -> Bool {
+        let path = category.lowercased()
+        if own.contains(path) || ancestors.contains(path) { return true }
+        return Self.properPrefixes(path).contains { own.contains($0) }
+    }
+
+    /// "a/b/c" → ["a", "a/b"].
+    static func properPrefixes(_ path: String) -> [String] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return [] }
+        return (1..<parts.count).map { parts[0..<$0].joined(separator: "/") }
     }
 }
