@@ -397,7 +397,6 @@ struct ListBuilder {
         }
     }
 
-
     /// SplitMix64: a fixed per-customer number (Swift's Hasher is seeded per process).
     func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E37_79B9_7F4A_7C15
