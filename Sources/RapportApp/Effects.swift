@@ -86,7 +86,7 @@ struct Effects: Sendable {
 
     /// Counts what a clear would remove; the answer names the dialog settings it is for.
     func countClear(_ key: Int64, range: HistoryWindow, settings: (range: Int, types: Int)) -> Cmd {
-        Cmd(lane: .read) { send in
+        Cmd { send in
             do {
                 send(
                     .clearCounted(

@@ -26,9 +26,9 @@ struct Eval: ParsableCommand {
             Out.line(
                 String(
                     format:
-                        "users %d  HR@%d %.4f  NDCG@%d %.4f  coverage %.3f  (popularity: HR %.4f, NDCG %.4f)  λ=%g decay=%g  %.1f s",
+                        "users %d  HR@%d %.4f  NDCG@%d %.4f  coverage %.3f  (popularity: HR %.4f, NDCG %.4f)  λ=%g τ=%g days damping %@  %.1f s",
                     r.users, k, r.hrAtK, k, r.ndcgAtK, r.coverageAtK, r.popularity.hrAtK, r.popularity.ndcgAtK,
-                    r.lambda, r.historyDecay, r.seconds))
+                    r.lambda, r.tauDays, r.damped ? "on" : "off", r.seconds))
         }
     }
 

@@ -149,7 +149,12 @@ struct ExplorerE2ETests {
         let shown = screen.range(of: #"\d+ events? will be removed"#, options: .regularExpression)
             .flatMap { Int(screen[$0].prefix { $0.isNumber }) }
         try t.send("Enter")
-        try t.waitFor(text: "Remove them for good?")
+        do {
+            try t.waitFor(text: "Remove them for good?")
+        } catch {
+            Issue.record("the dialog showed, before Enter:\n\(screen)")
+            throw error
+        }
         try t.send("y")
         try t.waitFor(text: "removed \(shown ?? -1) events")
         // Erase another customer, confirmed by typing the id.
