@@ -235,7 +235,7 @@ public struct Explorer: Program, Sendable {
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case .typeFilter:
-            let types: [String?] = [nil, "purchase", "view", "search", "cart", "return", "rating", "open", "click"]
+            let types: [EventKind?] = [nil] + EventKind.allCases
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0
@@ -400,7 +400,8 @@ public struct Explorer: Program, Sendable {
                     let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
                     let lines = pref.evidence.compactMap { id -> String? in
                         guard let e = byId[id] else { return nil }
-                        return "\(e.time.prefix(10))  \(e.type)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                        return
+                            "\(e.time.prefix(10))  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
                     }
                     send(.progress(nil))
                     send(
@@ -415,7 +416,7 @@ public struct Explorer: Program, Sendable {
     func toggleGift(_ m: inout AppModel) -> [Cmd] {
         guard writable(&m), let h = m.history, h.events.indices.contains(h.selected) else { return [] }
         let e = h.events[h.selected]
-        guard e.type == "purchase" else {
+        guard e.type == .purchase else {
             m.flash = Flash(text: "only purchases can be gifts", isError: true)
             return []
         }

@@ -33,7 +33,7 @@ public struct HistoryState: Sendable {
     public var all: [HistoryEvent] = []
     public var selected = 0
     public var offset = 0
-    public var typeFilter: String?
+    public var typeFilter: EventKind?
     public var days: Int?
     public var lastGift: (eventId: String, wasGift: Bool)?
     /// The store's as-of date (the profile's): date filters count back from its end, as the

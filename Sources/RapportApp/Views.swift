@@ -220,11 +220,11 @@ extension Explorer {
     func drawPreferences(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
         guard r.height > 0 else { return }
         var y = r.y
-        let likes = rep.preferences.stated.filter { $0.polarity == "like" }.map {
-            $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)"
+        let likes = rep.preferences.stated.filter { $0.polarity == .like }.map {
+            $0.label
         }
-        let dislikes = rep.preferences.stated.filter { $0.polarity == "dislike" }.map {
-            $0.kind == "category" ? $0.value : "\($0.kind):\($0.value)"
+        let dislikes = rep.preferences.stated.filter { $0.polarity == .dislike }.map {
+            $0.label
         }
         b.write(
             "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.ok,
@@ -350,7 +350,7 @@ extension Explorer {
         guard let h = m.history else { return }
         title(
             m, &b, "History \(m.glyphs.bullet) \(h.name)",
-            "type: \(h.typeFilter ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
+            "type: \(h.typeFilter?.rawValue ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
         let events = h.events
         let offset = Table.scroll(offset: h.offset, selected: h.selected, height: r.height - 1, count: events.count)
         Table.draw(
@@ -359,7 +359,7 @@ extension Explorer {
         ) { i in
             let e = events[i]
             return [
-                String(e.time.prefix(16)).replacingOccurrences(of: "T", with: " "), e.type,
+                String(e.time.prefix(16)).replacingOccurrences(of: "T", with: " "), e.type.rawValue,
                 e.product ?? e.productId ?? "",
                 e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "",
                 e.eventId

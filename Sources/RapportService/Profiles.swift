@@ -54,16 +54,28 @@ public struct NoteView: Codable, Sendable {
     public var text: String
 }
 
+/// What the customer told us: a like or a dislike, of a category, a brand or a product.
 public struct StatedView: Codable, Sendable, Equatable {
-    public var polarity: String
-    public var kind: String
+    public enum Polarity: String, Codable, Sendable { case like, dislike }
+    public enum Kind: String, Codable, Sendable { case category, brand, product }
+
+    public var polarity: Polarity
+    public var kind: Kind
     public var value: String
+
+    /// How screens and text output name it: a bare name for a category, `kind:value` otherwise.
+    public var label: String { kind == .category ? value : "\(kind.rawValue):\(value)" }
+}
+
+/// The kinds of event, with the names files and JSON use.
+public enum EventKind: String, Codable, Sendable, CaseIterable {
+    case purchase, view, search, cart, `return`, rating, open, click
 }
 
 public struct HistoryEvent: Codable, Sendable {
     public var eventId: String
     public var time: String
-    public var type: String
+    public var type: EventKind
     public var productId: String?
     public var product: String?
     public var category: String?
@@ -81,7 +93,7 @@ public struct HistoryEvent: Codable, Sendable {
     init(_ e: EventRow) {
         eventId = e.displayId
         time = DateParsing.isoDateTime(e.time)
-        type = e.typeName
+        type = EventKind(rawValue: e.typeName) ?? .view
         productId = e.productExternalId
         product = e.productTitle
         category = e.productCategory
@@ -137,7 +149,9 @@ extension Workspace {
 
     public func stated(_ key: Int64) throws -> [StatedView] {
         try store.statedPreferences(customer: key).map {
-            StatedView(polarity: $0.polarity, kind: $0.kind, value: $0.value)
+            StatedView(
+                polarity: StatedView.Polarity(rawValue: $0.polarity) ?? .like,
+                kind: StatedView.Kind(rawValue: $0.kind) ?? .category, value: $0.value)
         }
     }
 

@@ -122,7 +122,7 @@ if let heavy {
     print("profile open, \(n) events, every insight: p50 \(ms(percentile(opens, 0.5))), max \(ms(opens.max()!))")
     let (_, load) = try time { try ws.history(key) }
     print("  reading the history alone: \(ms(load))")
-    let purchases = try ws.history(key).filter { $0.type == "purchase" }
+    let purchases = try ws.history(key).filter { $0.type == .purchase }
     let purchase: HistoryEvent = try require(purchases.first)
     // As the explorer does it: the profile on screen describes "before"; one read afterwards
     // gives the new profile, the history and the metrics row.

@@ -58,7 +58,7 @@ struct History: ParsableCommand {
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
             table.add([
-                e.eventId, e.time, e.type, e.product ?? e.productId ?? "", String(e.quantity),
+                e.eventId, e.time, e.type.rawValue, e.product ?? e.productId ?? "", String(e.quantity),
                 String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? "gift" : ""
             ])
         }

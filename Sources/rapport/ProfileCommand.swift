@@ -30,7 +30,7 @@ struct Profile: ParsableCommand {
         Out.line("Stated")
         if p.preferences.stated.isEmpty { Out.line("  (nothing stated)") }
         for s in p.preferences.stated {
-            Out.line("  \(s.polarity == "like" ? "likes" : "dislikes") \(s.kind) \(s.value)")
+            Out.line("  \(s.polarity == .like ? "likes" : "dislikes") \(s.kind.rawValue) \(s.value)")
         }
         Out.line("Inferred (score, confidence, evidence)")
         for i in p.preferences.inferred.prefix(10) {

@@ -133,7 +133,7 @@ struct ScreenTests {
         h.press(.char("y"))
         #expect(h.model.flash?.text.hasPrefix("removed 24 events") == true)
         let left = try h.workspace.history(try h.workspace.customerKey("C1"))
-        #expect(!left.contains { $0.type == "view" } && left.count == 25)
+        #expect(!left.contains { $0.type == .view } && left.count == 25)
     }
 
     @Test func eraseAsksForTheIdAndTheCustomerIsGone() throws {
