@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction (see docs/ARCHITECTURE.md):
-//   RapportUI, RapportEngine      -> Foundation only
+//   RapportUI                     -> Foundation only
+//   RapportEngine                 -> Foundation, swift-numerics (logGamma), swift-algorithms (top-k)
 //   RapportStore                  -> GRDB
 //   RapportTerminal               -> CNcursesw, RapportUI
 //   RapportService                -> RapportStore, RapportEngine
@@ -18,7 +19,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1")
     ],
     targets: [
         .systemLibrary(
@@ -26,7 +29,13 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "RapportUI"),
-        .target(name: "RapportEngine"),
+        .target(
+            name: "RapportEngine",
+            dependencies: [
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "Algorithms", package: "swift-algorithms")
+            ]
+        ),
         .target(
             name: "RapportStore",
             dependencies: [

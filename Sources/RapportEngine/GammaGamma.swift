@@ -1,4 +1,5 @@
 import Foundation
+import RealModule
 
 /// Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005, "RFM and CLV"):
 /// each customer's transaction values are Gamma(p, ν) with ν ~ Gamma(q, γ).
@@ -17,7 +18,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
             for r in rows {
                 let x = Double(r.x)
                 ll +=
-                    lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(g)
+                    Double.logGamma(p * x + q) - Double.logGamma(p * x) - Double.logGamma(q) + q * log(g)
                     + (p * x - 1) * log(r.mean) + p * x * log(x) - (p * x + q) * log(x * r.mean + g)
             }
             return ll.isFinite ? -ll : .greatestFiniteMagnitude

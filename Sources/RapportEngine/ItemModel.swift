@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// Item-to-item weights learned in batch. For each product, its strongest neighbours and the
@@ -359,7 +360,7 @@ public struct PopularityBuilder: Sendable {
 
     public func build(limit: Int = 200) -> Popularity {
         func top(_ t: ProductTotals) -> [Int64] {
-            t.nonZero.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
+            TopKeys.largest(t.nonZero, count: limit)
         }
         var trend = ProductTotals()
         for (p, c) in last30.nonZero where c >= 3 { trend.add(p, (c + 1) / (prior30[p] + 1)) }
@@ -400,5 +401,13 @@ struct ProductTotals: Sendable {
         for (i, v) in dense.enumerated() where v != 0 { out.append((Int64(i), v)) }
         for (k, v) in sparse.sorted(by: { $0.key < $1.key }) where v != 0 { out.append((k, v)) }
         return out
+    }
+}
+
+/// The keys with the largest values, largest first, ties to the smaller key: a partial
+/// selection (swift-algorithms), not a sort of everything.
+enum TopKeys {
+    static func largest(_ pairs: [(key: Int64, value: Double)], count: Int) -> [Int64] {
+        pairs.min(count: count) { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 }

@@ -80,7 +80,7 @@ public struct ModelBuilder: Sendable {
         var model = EngineModel(asOf: asOf, bgnbd: bg, gammaGamma: gg, rfm: rfm, popularity: pop)
         let (out, bySegment) = applyOnEveryCore(model)
         pop.bySegment = bySegment.mapValues { counts in
-            counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(200).map(\.key)
+            TopKeys.largest(counts.map { (key: $0.key, value: Double($0.value)) }, count: 200)
         }
         model.popularity = pop
         let items = ItemModel.build(baskets: baskets, lambda: itemLambda)

@@ -68,7 +68,7 @@ enum ByteDate {
 
 extension Double {
     func rounded(toPlaces p: Int) -> Double {
-        let f = pow(10.0, Double(p))
+        let f = Foundation.pow(10.0, Double(p))
         return (self * f).rounded() / f
     }
 }
