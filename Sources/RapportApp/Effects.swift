@@ -16,6 +16,8 @@ struct Effects: Sendable {
     init(workspace: Workspace) { self.workspace = workspace }
 
     static let window = 200
+    /// How long a rule's member count waits for the next key before it runs.
+    static let ruleDebounce: TimeInterval = 0.12
     /// Text filters count at most this many matches while typing.
     static let countCap = 10_000
 
@@ -155,6 +157,9 @@ struct Effects: Sendable {
             let rule = try workspace.parseRule(text)
             return [
                 Cmd(lane: .queue("rule")) { [newestRule, workspace] send in
+                    // Debounce: a count waits a moment for the next key, and is skipped if one came.
+                    guard newestRule.isCurrent(generation) else { return }
+                    Thread.sleep(forTimeInterval: Effects.ruleDebounce)
                     guard newestRule.isCurrent(generation) else { return }
                     do {
                         send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))

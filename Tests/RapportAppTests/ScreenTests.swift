@@ -249,6 +249,30 @@ final class Messages: @unchecked Sendable {
     var count: Int { lock.withLock { list.count } }
 }
 
+@Suite("Rule checks while typing")
+struct RuleCheckTests {
+    @Test func aCountSupersededDuringItsWaitIsSkippedAndAParseErrorAnswersAtOnce() throws {
+        let h = try Harness()
+        let effects = Effects(workspace: h.workspace)
+        let first = effects.checkRule("orders > 1", generation: 1)
+        let got = Messages()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            first[0].run { got.append($0) }
+            done.signal()
+        }
+        // The next key arrives while the first count waits.
+        let second = effects.checkRule("orders > 2", generation: 2)
+        done.wait()
+        #expect(got.count == 0)
+        second[0].run { got.append($0) }
+        #expect(got.count == 1)
+        let broken = effects.checkRule("orders >", generation: 3)
+        broken[0].run { got.append($0) }
+        #expect(got.count == 2)
+    }
+}
+
 @Suite("Key actions")
 struct KeyActionTests {
     @Test func everyBoundActionIsAnIntentAndEveryIntentIsBound() {
