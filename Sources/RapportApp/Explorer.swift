@@ -401,7 +401,7 @@ public struct Explorer: Program, Sendable {
                     let lines = pref.evidence.compactMap { id -> String? in
                         guard let e = byId[id] else { return nil }
                         return
-                            "\(e.time.prefix(10))  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                            "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
                     }
                     send(.progress(nil))
                     send(
@@ -433,7 +433,7 @@ public struct Explorer: Program, Sendable {
         // store's as-of date (the profile on screen says which), never from a clock.
         let asOf =
             m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
-            ?? m.history?.events.first.flatMap { Dates.timestamp($0.time) } ?? 0
+            ?? m.history?.events.first?.time.seconds ?? 0
         return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
     }
 }

@@ -41,15 +41,18 @@ public struct HistoryState: Sendable {
     public var asOf: String?
 
     public var events: [HistoryEvent] {
-        all.filter { e in
-            (typeFilter == nil || e.type == typeFilter!) && (days == nil || e.time >= cutoff!)
+        let since = cutoff
+        return all.filter { e in
+            (typeFilter == nil || e.type == typeFilter!) && (since == nil || e.time.seconds >= since!)
         }
     }
-    var cutoff: String? {
+    /// The first second the date filter keeps: its days counted back from the end of the
+    /// as-of day (or from the newest event when no as-of is known).
+    var cutoff: Int64? {
         guard let days else { return nil }
-        let end = asOf.flatMap(Dates.timestamp).map { $0 + 86_399 } ?? all.first.flatMap { Dates.timestamp($0.time) }
+        let end = asOf.flatMap(Dates.timestamp).map { $0 + 86_399 } ?? all.first?.time.seconds
         guard let end else { return nil }
-        return Dates.isoDateTime(end - Int64(days) * 86_400)
+        return end - Int64(days) * 86_400
     }
 }
 

@@ -331,7 +331,7 @@ extension Explorer {
         for ms in rep.milestones where !ms.reached {
             lines.append(("next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")", .plain))
         }
-        for n in rep.notes { lines.append(("note \(n.time.prefix(10)) \(n.analyst): \(n.text)", m.theme.muted)) }
+        for n in rep.notes { lines.append(("note \(n.time.day) \(n.analyst): \(n.text)", m.theme.muted)) }
         if lines.isEmpty { lines.append(("nothing due, no notes", m.theme.muted)) }
         for (i, l) in lines.dropFirst(p.scroll[3]).prefix(r.height).enumerated() {
             b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
@@ -359,7 +359,7 @@ extension Explorer {
         ) { i in
             let e = events[i]
             return [
-                String(e.time.prefix(16)).replacingOccurrences(of: "T", with: " "), e.type.rawValue,
+                e.time.minute, e.type.rawValue,
                 e.product ?? e.productId ?? "",
                 e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "",
                 e.eventId

@@ -167,3 +167,34 @@ public enum Dates {
     public static func isoDate(_ t: Int64) -> String { DateParsing.isoDate(t) }
     public static func isoDateTime(_ t: Int64) -> String { DateParsing.isoDateTime(t) }
 }
+
+/// A moment (Unix seconds, UTC) as the view models carry it: compared and counted as a number,
+/// shown as a date or a date-time, written in JSON as ISO-8601 text.
+public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var seconds: Int64
+
+    public init(_ seconds: Int64) { self.seconds = seconds }
+
+    /// `2026-01-05T10:00:00Z`.
+    public var description: String { DateParsing.isoDateTime(seconds) }
+    /// `2026-01-05`.
+    public var day: String { DateParsing.isoDate(seconds) }
+    /// `2026-01-05 10:00`, for tables.
+    public var minute: String { String(description.prefix(16)).replacingOccurrences(of: "T", with: " ") }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.seconds < b.seconds }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = DateParsing.timestamp(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a time: \(text)"))
+        }
+        seconds = t
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

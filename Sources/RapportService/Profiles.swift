@@ -49,7 +49,7 @@ public struct ConsentFlags: Codable, Sendable, Equatable {
 }
 
 public struct NoteView: Codable, Sendable {
-    public var time: String
+    public var time: Timestamp
     public var analyst: String
     public var text: String
 }
@@ -74,7 +74,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
 
 public struct HistoryEvent: Codable, Sendable {
     public var eventId: String
-    public var time: String
+    public var time: Timestamp
     public var type: EventKind
     public var productId: String?
     public var product: String?
@@ -92,7 +92,7 @@ public struct HistoryEvent: Codable, Sendable {
 
     init(_ e: EventRow) {
         eventId = e.displayId
-        time = DateParsing.isoDateTime(e.time)
+        time = Timestamp(e.time)
         type = EventKind(rawValue: e.typeName) ?? .view
         productId = e.productExternalId
         product = e.productTitle
@@ -106,14 +106,14 @@ public struct HistoryEvent: Codable, Sendable {
 }
 
 public struct AuditView: Codable, Sendable {
-    public var time: String
+    public var time: Timestamp
     public var analyst: String
     public var action: String
     public var customer: String?
     public var details: [String: String]
 
     init(_ a: AuditEntry) {
-        time = DateParsing.isoDateTime(a.time)
+        time = Timestamp(a.time)
         analyst = a.analyst
         action = a.action
         customer = a.customerRef
@@ -157,7 +157,7 @@ extension Workspace {
 
     public func notes(_ key: Int64) throws -> [NoteView] {
         try store.notes(customer: key).map {
-            NoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
+            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text)
         }
     }
 

@@ -58,7 +58,7 @@ struct History: ParsableCommand {
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
             table.add([
-                e.eventId, e.time, e.type.rawValue, e.product ?? e.productId ?? "", String(e.quantity),
+                e.eventId, e.time.description, e.type.rawValue, e.product ?? e.productId ?? "", String(e.quantity),
                 String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? "gift" : ""
             ])
         }
@@ -217,7 +217,7 @@ struct Audit: ParsableCommand {
         let table = TextTable(headers: ["TIME", "ANALYST", "ACTION", "CUSTOMER", "DETAILS"])
         for e in entries {
             table.add([
-                e.time, e.analyst, e.action, e.customer ?? "",
+                e.time.description, e.analyst, e.action, e.customer ?? "",
                 e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             ])
         }

@@ -117,7 +117,7 @@ struct RefreshTests {
         _ = try t.importEvents("base.csv", TempWorkspace.baseRows())
         try t.ws.addNote(customer: try t.ws.customerKey("C1"), text: "prefers email")
         let notes = try t.ws.notes(try t.ws.customerKey("C1"))
-        #expect(notes.map(\.time) == ["2026-09-21T14:13:20Z"])
+        #expect(notes.map(\.time.description) == ["2026-09-21T14:13:20Z"])
         #expect(try t.metrics("C1")?.updatedAt == 1_790_000_000)
     }
 }
