@@ -36,6 +36,15 @@ struct Effects: Sendable {
         }
     }
 
+    /// The business metrics of everyone, or of one segment (a read: browsing goes on meanwhile).
+    func loadMetrics(segment: String?) -> Cmd {
+        Cmd(lane: .queue("metrics")) { [workspace] send in
+            do {
+                send(.metricsLoaded(segment: segment, try workspace.metrics(segment: segment)))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
     func readStamp() -> Cmd {
         Cmd(lane: .queue("watch")) { [workspace] send in
             if let stamp = try? workspace.writeStamp() { send(.storeStamp(stamp)) }

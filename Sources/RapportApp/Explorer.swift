@@ -22,6 +22,9 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
+        case .metricsLoaded(let segment, let figures):
+            if m.metrics?.segment == segment { m.metrics = (segment, figures) }
+            return []
         case .tick: return [effects.readStamp()]
         case .storeStamp(let stamp): return noticeChanges(&m, stamp)
         case .customerGone(let key):
@@ -169,6 +172,7 @@ public struct Explorer: Program, Sendable {
         case .segments:
             m.screen = .segments
             return [effects.loadSegments()]
+        case .metrics: return openMetrics(&m)
         case .open: return openSelected(&m)
         case .filter:
             m.list.filter = TextField(m.list.query.text)
@@ -298,8 +302,21 @@ public struct Explorer: Program, Sendable {
         case .profile: m.screen = .list
         case .history: m.screen = .profile
         case .segments: m.screen = .list
+        case .metrics: m.screen = m.metricsReturn
         }
         return []
+    }
+
+    /// From the segments screen, the selected segment's metrics; from anywhere else, everyone's.
+    func openMetrics(_ m: inout AppModel) -> [Cmd] {
+        var segment: String?
+        if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
+            segment = m.segments.items[m.segments.selected].name
+        }
+        if m.screen != .metrics { m.metricsReturn = m.screen }
+        m.screen = .metrics
+        m.metrics = (segment, nil)
+        return [effects.loadMetrics(segment: segment)]
     }
 
     func move(_ m: inout AppModel, _ d: Int) -> [Cmd] {
@@ -316,6 +333,8 @@ public struct Explorer: Program, Sendable {
             m.history = h
         case .segments:
             m.segments.selected = step(m.segments.selected, max(1, m.segments.items.count))
+        case .metrics:
+            break
         case .profile:
             guard var p = m.profile else { return [] }
             if p.panel == 0 {

@@ -9,6 +9,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
     case gift, undo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment"
+    case metrics
 }
 
 /// Every action of the explorer, grouped for help. Help, docs/keys.md and the config file's
@@ -29,6 +30,8 @@ public enum AppKeys {
     public static let top = a(.top, "first row", "move")
     public static let bottom = a(.bottom, "last row", "move")
     public static let segments = a(.segments, "segments screen", "global")
+    public static let metrics = a(
+        .metrics, "business metrics: of everyone from the list, of the selected segment from segments", "global")
     public static let interrupt = a(.interrupt, "quit at once", "global")
 
     public static let open = a(.open, "open the selected customer", "list")
@@ -62,7 +65,7 @@ public enum AppKeys {
                     (down, [.char("j"), .down]), (up, [.char("k"), .up]),
                     (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
                     (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
-                    (segments, [.char("S")]), (interrupt, [.ctrl("c")])
+                    (segments, [.char("S")]), (metrics, [.char("M")]), (interrupt, [.ctrl("c")])
                 ]),
             views: [
                 .init(

@@ -2,7 +2,7 @@ import Foundation
 import RapportService
 import RapportUI
 
-public enum Screen: String, Sendable { case list, profile, history, segments }
+public enum Screen: String, Sendable { case list, profile, history, segments, metrics }
 
 /// The customer list: a window of rows around the selection, loaded on demand.
 public struct ListState: Sendable {
@@ -89,6 +89,10 @@ public struct AppModel: Sendable {
     public var profile: ProfileState?
     public var history: HistoryState?
     public var segments = SegmentsState()
+    /// The metrics screen: for everyone (nil segment) or one segment; nil figures while computing.
+    public var metrics: (segment: String?, figures: BusinessMetrics?)?
+    /// Where Esc goes back to from the metrics screen.
+    public var metricsReturn: Screen = .list
     public var dialog: Dialog?
     public var help: Int?
     public var commandLine: TextField?
@@ -152,6 +156,7 @@ public enum AppMessage: Sendable {
     case evidenceReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
+    case metricsLoaded(segment: String?, BusinessMetrics)
     /// About once a second: time to look whether someone else changed the store.
     case tick
     /// The store's write stamp, read by the tick's command.

@@ -23,6 +23,7 @@ extension Explorer {
         case .profile: drawProfile(m, &b, body)
         case .history: drawHistory(m, &b, body)
         case .segments: drawSegments(m, &b, body)
+        case .metrics: drawMetrics(m, &b, body)
         }
         drawStatus(m, &b)
         var cursor: Point?
@@ -76,7 +77,8 @@ extension Explorer {
         case .list: ids = ["open", "filter", "sort", "segments", "command", "help", "quit"]
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
         case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
-        case .segments: ids = ["members", "new_segment", "help", "back"]
+        case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
+        case .metrics: ids = ["help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
@@ -115,6 +117,7 @@ extension Explorer {
         case .history: left = "\(m.history?.events.count ?? 0) of \(m.history?.all.count ?? 0) events"
         case .profile: left = m.profile?.report.map { "\($0.customer.id)" } ?? "loading…"
         case .segments: left = "\(m.segments.items.count) segments"
+        case .metrics: left = m.metrics?.figures.map { "\($0.since) to \($0.until)" } ?? "computing…"
         }
         if m.readOnly { left += " \(m.glyphs.bullet) read-only" }
         var style = Style(reverse: true)

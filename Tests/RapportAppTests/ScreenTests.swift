@@ -400,3 +400,23 @@ struct FooterTests {
         }
     }
 }
+
+@Suite("Metrics screen")
+struct MetricsScreenTests {
+    @Test func everyonesMetricsFromTheListAndASegmentsFromSegments() throws {
+        let h = try Harness()
+        h.press(.char("M"))
+        #expect(h.lines[0].contains("Metrics • everyone"))
+        #expect(h.screen.contains("Customers 4"))
+        #expect(h.screen.contains("CHANNEL") && h.screen.contains("SEGMENT") && h.screen.contains("COHORT"))
+        #expect(h.lines.allSatisfy { $0.count <= 80 })
+        h.press(.escape)
+        #expect(h.model.screen == .list)
+        h.press(.char("S"))
+        let name = try #require(h.model.segments.items.first?.name)
+        h.press(.char("M"))
+        #expect(h.lines[0].contains("Metrics • \(name)"))
+        h.press(.escape)
+        #expect(h.model.screen == .segments)
+    }
+}
