@@ -18,7 +18,7 @@ struct Customers: ParsableCommand {
     }
 
     mutating func run() throws {
-        let ws = try storeOptions.open(readOnly: false)
+        let ws = try storeOptions.openForReading()
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
         let rows = try ws.customerPage(q, offset: offset, limit: limit)
         if output.json {
@@ -49,7 +49,7 @@ struct History: ParsableCommand {
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.openForReading()
         let events = try ws.history(try ws.customerKey(id))
         if output.json {
             try Out.json(events)
@@ -208,7 +208,7 @@ struct Audit: ParsableCommand {
     @Option(help: "Only entries about this customer.") var customer: String?
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.openForReading()
         let entries = try ws.audit(customer: customer)
         if output.json {
             try Out.json(entries)

@@ -16,7 +16,7 @@ struct Eval: ParsableCommand {
         @Option(help: "Only these event types count as interactions, comma separated.") var types: String?
 
         mutating func run() throws {
-            let ws = try storeOptions.open()
+            let ws = try storeOptions.openForReading()
             let r = try ws.evaluateRecommender(
                 k: k, types: types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             if output.json {
@@ -53,7 +53,7 @@ struct Eval: ParsableCommand {
         }
 
         mutating func run() throws {
-            let ws = try storeOptions.open()
+            let ws = try storeOptions.openForReading()
             let r = try ws.evaluateLifetimeValue(
                 calibrationEnd: Dates.timestamp(calibrationEnd)!,
                 holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit == "week" ? 7 : 1)

@@ -21,6 +21,16 @@ struct StoreOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
+    /// Opens the store for a command that only reads: read-only, so it never changes the file
+    /// (bytes or mtime). A store that still needs a migration is opened for writing once.
+    func openForReading() throws -> Workspace {
+        do {
+            return try open(readOnly: true)
+        } catch let e where "\(e)".contains("needs a migration") {
+            return try open()
+        }
+    }
+
     /// Opens the store. Only `create` (import, sample) and the first run of the default store
     /// make a new one: a mistyped `--store` fails instead of answering from an empty store.
     func open(readOnly: Bool = false, config: Config? = nil, create: Bool = false) throws -> Workspace {

@@ -9,7 +9,7 @@ struct Profile: ParsableCommand {
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.openForReading()
         let p = try ws.profile(try ws.customerKey(id))
         if output.json {
             try Out.json(p)
@@ -72,7 +72,7 @@ struct Recommend: ParsableCommand {
     func validate() throws { if k < 1 || k > 200 { throw ValidationError("--k must be from 1 to 200") } }
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.openForReading()
         let recs = try ws.recommendations(try ws.customerKey(id), k: k)
         if output.json {
             try Out.json(recs)
@@ -106,7 +106,7 @@ struct Segments: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try storeOptions.openForReading()
         let s = try ws.segmentSummaries()
         if output.json {
             try Out.json(s)
@@ -147,7 +147,7 @@ struct Segment: ParsableCommand {
         @Argument(help: "Segment name.") var name: String
 
         mutating func run() throws {
-            let ws = try storeOptions.open()
+            let ws = try storeOptions.openForReading()
             let rows: [CustomerListItem]
             if let members = try ws.ruleSegmentMembers(name, limit: limit) {
                 rows = members

@@ -402,4 +402,25 @@ struct MetricsCLITests {
         #expect(text.status == 0 && text.out.contains("segment: champions"))
         #expect(try cli.run(["metrics", "--store", store, "--since", "yesterday-ish"]).status == 2)
     }
+
+    @Test func readCommandsLeaveTheStoreFileAsItWas() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        let modified = try FileManager.default.attributesOfItem(atPath: store)[.modificationDate] as? Date
+        func walSize() -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: store + "-wal")[.size] as? Int) ?? 0
+        }
+        let wal = walSize()
+        for args in [
+            ["customers"], ["profile", "C00001"], ["history", "C00001"], ["recommend", "C00001"], ["segments"],
+            ["audit"], ["metrics"]
+        ] {
+            #expect(try cli.run(args + ["--store", store]).status == 0, "\(args)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: store)[.modificationDate] as? Date == modified)
+        #expect(walSize() == wal, "a read command wrote to the write-ahead log")
+    }
 }
