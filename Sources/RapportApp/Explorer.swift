@@ -35,6 +35,7 @@ public struct Explorer: Program, Sendable {
             m.profile = nil
             m.history = nil
             m.screen = .list
+            m.backStack.removeAll { $0 == .profile || $0 == .history }
             return []
         case .listLoaded(let generation, let total, let start, let rows):
             guard generation == m.list.generation else { return [] }
@@ -87,6 +88,7 @@ public struct Explorer: Program, Sendable {
             m.profile = nil
             m.history = nil
             m.screen = .list
+            m.backStack.removeAll { $0 == .profile || $0 == .history }
             return reloadList(&m, keepSelection: true)
         case .ruleChecked(let rule, let count, let error):
             if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
@@ -170,7 +172,7 @@ public struct Explorer: Program, Sendable {
         case .top: return move(&m, -Int.max / 2)
         case .bottom: return move(&m, Int.max / 2)
         case .segments:
-            m.screen = .segments
+            go(&m, to: .segments)
             return [effects.loadSegments()]
         case .metrics: return openMetrics(&m)
         case .open: return openSelected(&m)
@@ -258,7 +260,7 @@ public struct Explorer: Program, Sendable {
             m.list.query = ListQuery(
                 segment: s.kind == .rfm ? s.name : nil, stage: s.kind == .stage ? s.name : nil,
                 sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
-            m.screen = .list
+            go(&m, to: .list)
             return reloadList(&m)
         case .newSegment:
             guard writable(&m) else { return [] }
@@ -287,7 +289,25 @@ public struct Explorer: Program, Sendable {
         return !m.readOnly
     }
 
+    /// Moves to a screen, remembering where it came from: back returns there, as in a browser.
+    func go(_ m: inout AppModel, to screen: Screen) {
+        guard m.screen != screen else { return }
+        m.backStack.append(m.screen)
+        if m.backStack.count > 32 { m.backStack.removeFirst() }
+        m.screen = screen
+    }
+
     func back(_ m: inout AppModel, quitOnList: Bool) -> [Cmd] {
+        if m.screen == .list && quitOnList {
+            m.finished = true
+            return []
+        }
+        // The previous screen first (segment members return to segments), then the defaults.
+        while let previous = m.backStack.popLast() {
+            guard previous != m.screen else { continue }
+            m.screen = previous
+            return []
+        }
         switch m.screen {
         case .list:
             if quitOnList {
@@ -302,7 +322,7 @@ public struct Explorer: Program, Sendable {
         case .profile: m.screen = .list
         case .history: m.screen = .profile
         case .segments: m.screen = .list
-        case .metrics: m.screen = m.metricsReturn
+        case .metrics: m.screen = .list
         }
         return []
     }
@@ -313,8 +333,7 @@ public struct Explorer: Program, Sendable {
         if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
             segment = m.segments.items[m.segments.selected].name
         }
-        if m.screen != .metrics { m.metricsReturn = m.screen }
-        m.screen = .metrics
+        go(&m, to: .metrics)
         m.metrics = (segment, nil)
         return [effects.loadMetrics(segment: segment)]
     }
@@ -393,7 +412,7 @@ public struct Explorer: Program, Sendable {
 
     func openProfile(_ m: inout AppModel, key: Int64) -> [Cmd] {
         if m.profile?.key != key { m.profile = ProfileState(key: key) }
-        m.screen = .profile
+        go(&m, to: .profile)
         return [effects.loadProfile(key)]
     }
 
@@ -403,7 +422,7 @@ public struct Explorer: Program, Sendable {
             m.history = HistoryState(
                 key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "", asOf: p.report?.asOf)
         }
-        m.screen = .history
+        go(&m, to: .history)
         return [effects.loadHistory(p.key)]
     }
 

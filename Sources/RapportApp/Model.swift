@@ -91,8 +91,8 @@ public struct AppModel: Sendable {
     public var segments = SegmentsState()
     /// The metrics screen: for everyone (nil segment) or one segment; nil figures while computing.
     public var metrics: (segment: String?, figures: BusinessMetrics?)?
-    /// Where Esc goes back to from the metrics screen.
-    public var metricsReturn: Screen = .list
+    /// The screens Esc returns to, most recent last.
+    public var backStack: [Screen] = []
     public var dialog: Dialog?
     public var help: Int?
     public var commandLine: TextField?

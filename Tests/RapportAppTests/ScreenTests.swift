@@ -420,3 +420,28 @@ struct MetricsScreenTests {
         #expect(h.model.screen == .segments)
     }
 }
+
+@Suite("Back stack")
+struct BackStackTests {
+    @Test func escapeReturnsToThePreviousScreen() throws {
+        let h = try Harness()
+        h.press(.enter)
+        #expect(h.model.screen == .profile)
+        // Profile → segments → Esc lands on the profile, not the list.
+        h.press(.char("S"))
+        #expect(h.model.screen == .segments)
+        h.press(.escape)
+        #expect(h.model.screen == .profile)
+        // Segment members → Esc lands on the segments screen.
+        h.press(.char("S"))
+        h.press(.enter)
+        #expect(h.model.screen == .list)
+        h.press(.escape)
+        #expect(h.model.screen == .segments)
+        // q on the list still quits.
+        h.press(.escape, .escape, .escape)
+        #expect(h.model.screen == .list)
+        h.press(.char("q"))
+        #expect(h.model.finished)
+    }
+}
