@@ -12,6 +12,8 @@ import TOMLKit
 /// exploration_share = 0.1
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
+/// [import]
+/// keep_columns = ["loyalty_tier"]   # extra customer columns to store (others are dropped)
 /// [ui]
 /// mouse = false
 /// ```
@@ -21,6 +23,8 @@ public struct Config: Sendable, Equatable {
     public var explorationShare: Double = 0.10
     public var colors: [String: String] = [:]
     public var mouse = false
+    /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
+    public var keepColumns: [String] = []
     public var path: String?
 
     public init() {}
@@ -82,6 +86,12 @@ public struct Config: Sendable, Equatable {
                 guard let s = v.string else { throw ConfigError("\(path): colors.\(k): expected a colour name") }
                 c.colors[k] = s
             }
+        }
+        if let imports = table["import"]?.table, let v = imports["keep_columns"] {
+            guard let names = v.array?.compactMap({ $0.string }), names.count == v.array?.count else {
+                throw ConfigError("\(path): import.keep_columns: expected a list of column names")
+            }
+            c.keepColumns = names
         }
         if let ui = table["ui"]?.table, let m = ui["mouse"] {
             guard let b = m.bool else { throw ConfigError("\(path): ui.mouse: expected true or false") }

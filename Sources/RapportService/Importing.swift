@@ -43,11 +43,13 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var createdProducts: Int
     public var seconds: Double
     public var rejectsFile: String?
+    /// Customer columns not stored because `[import] keep_columns` does not declare them.
+    public var droppedColumns: [String]
 
     enum CodingKeys: String, CodingKey {
         case file, kind, rows, inserted, updated, duplicates, rejected, seconds
         case createdCustomers = "created_customers", createdProducts = "created_products"
-        case rejectsFile = "rejects_file"
+        case rejectsFile = "rejects_file", droppedColumns = "dropped_columns"
     }
 
     init(_ s: ImportSummary) {
@@ -62,6 +64,7 @@ public struct ImportReport: Codable, Sendable, Equatable {
         createdProducts = s.createdProducts
         seconds = s.seconds
         rejectsFile = s.rejectsFile
+        droppedColumns = s.droppedColumns
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -77,6 +80,7 @@ public struct ImportReport: Codable, Sendable, Equatable {
         try c.encode(createdProducts, forKey: .createdProducts)
         try c.encode(seconds, forKey: .seconds)
         try c.encode(rejectsFile, forKey: .rejectsFile)
+        try c.encode(droppedColumns, forKey: .droppedColumns)
     }
 }
 
@@ -92,7 +96,9 @@ extension Workspace {
                 store: store.path, inputs: paths,
                 replacing: request.replaceRejects)
         }
-        let options = ImportOptions(kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst)
+        let options = ImportOptions(
+            kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst,
+            keepColumns: Set(keepColumns))
         let relay = progress.map { report in
             { @Sendable (p: ImportProgress) in
                 report(

@@ -10,6 +10,8 @@ public final class Workspace: @unchecked Sendable {
     let store: ProfileStore
     public let analyst: String
     public var insightSettings: InsightSettings
+    /// Extra customer columns imports keep (`[import] keep_columns`); others are dropped.
+    public var keepColumns: [String]
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
@@ -26,6 +28,7 @@ public final class Workspace: @unchecked Sendable {
         self.store = store
         self.analyst = analyst
         self.clock = clock
+        keepColumns = config.keepColumns
         insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
     }
 
@@ -68,7 +71,8 @@ public final class Workspace: @unchecked Sendable {
             throw StoreError.invalidArgument("the bundled sample data is missing from this build")
         }
         logger.info("creating store from bundled sample", metadata: ["store": "\(store.path)"])
-        _ = try importFiles(urls.map(\.path), options: ImportOptions(analyst: analyst))
+        // The sample declares its one extra column, as a real deployment's config would.
+        _ = try importFiles(urls.map(\.path), options: ImportOptions(analyst: analyst, keepColumns: ["loyalty_tier"]))
     }
 
     /// Imports files in dependency order (customers and products before events and notes),

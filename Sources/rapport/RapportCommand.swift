@@ -83,6 +83,11 @@ struct Import: ParsableCommand {
             if s.createdCustomers > 0 { parts.append("\(s.createdCustomers) customers created") }
             if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
             if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
+            if !s.droppedColumns.isEmpty {
+                parts.append(
+                    "columns not stored: \(s.droppedColumns.joined(separator: ", ")) "
+                        + "(declare them in config.toml [import] keep_columns)")
+            }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
             let took = String(format: "%.2f", s.seconds)
             Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(took) s (\(rate) rows/s)")
@@ -174,6 +179,8 @@ struct Sample: ParsableCommand {
         opts.store = store
         opts.analyst = analyst
         let ws = try opts.open(create: true)
+        // The generated customers carry one extra column, declared here as a deployment would.
+        ws.keepColumns.append("loyalty_tier")
         let progress = Out.isTerminal ? ProgressPrinter() : nil
         _ = try ws.importFiles(o.files, request: ImportRequest(), progress: progress?.callback)
         progress?.finish()

@@ -144,7 +144,8 @@ struct ExplorerE2ETests {
         try t.send("Down")
         try t.send("Down")
         screen = try t.waitFor("a count for all views") {
-            $0.contains("all time") && $0.contains("Types: views ") && $0.contains("will be removed")
+            // "Types: views " alone would also match "views and searches", the step before.
+            $0.contains("all time") && $0.contains("Types: views   (Up/Down)") && $0.contains("will be removed")
         }
         let shown = screen.range(of: #"\d+ events? will be removed"#, options: .regularExpression)
             .flatMap { Int(screen[$0].prefix { $0.isNumber }) }
@@ -226,8 +227,8 @@ struct ExplorerE2ETests {
         try t.resize(width: 60, height: 20)
         try t.waitFor(text: "Rapport needs at least 80x24")
         try t.resize(width: 100, height: 30)
-        screen = try t.waitFor(text: "CLV")
-        #expect(screen.contains("/2000 customers"))
+        screen = try t.waitFor("the list redrawn at 100x30") { $0.contains("CLV") && $0.contains("/2000 customers") }
+        #expect(screen.split(separator: "\n").contains { $0.contains("/2000 customers") })
         try t.send("q")
         E2E.checkRestored(try t.waitFor(text: "[end]"), status: "0")
     }

@@ -248,3 +248,20 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("Data minimisation")
+struct DataMinimisationTests {
+    @Test func undeclaredCustomerColumnsAreNotStored() throws {
+        let t = try TempStore()
+        let path = try t.file(
+            "c.csv", "customer_id,name,national_id,health_note,loyalty_tier\nC1,Ann,123-45,asthma,gold\n")
+        // Given a configuration that declares only loyalty_tier.
+        let s = try t.store.importFile(
+            path, options: ImportOptions(analyst: "tester", now: t.actor.now, keepColumns: ["Loyalty_Tier"]))
+        #expect(s.droppedColumns == ["national_id", "health_note"])
+        let ann = try #require(try t.store.customer(try t.store.requireCustomer("C1")))
+        #expect(ann.attributeDictionary == ["loyalty_tier": "gold"])
+        // And nothing of the dropped columns is anywhere in the file.
+        #expect(try t.fileBytes().range(of: Data("asthma".utf8)) == nil)
+    }
+}

@@ -32,7 +32,10 @@ final class TempStore {
     }
 
     func importFile(_ path: String, rejects: String? = nil) throws -> ImportSummary {
-        try store.importFile(path, options: ImportOptions(rejectsPath: rejects, analyst: "tester", now: actor.now))
+        try store.importFile(
+            path,
+            options: ImportOptions(
+                rejectsPath: rejects, analyst: "tester", now: actor.now, keepColumns: ["loyalty_tier"]))
     }
 
     /// The main database file's bytes after folding the WAL into it.

@@ -74,16 +74,20 @@ public struct ImportOptions: Sendable {
     public var maxReportedErrors: Int
     public var analyst: String
     public var now: Int64
+    /// Customer columns beyond the known ones that are kept as attributes; any other is
+    /// dropped (data minimisation: a column nobody declared is not stored, shown or exported).
+    public var keepColumns: Set<String>
 
     public init(
         kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
-        analyst: String, now: Int64 = ProfileStore.nowSeconds()
+        analyst: String, now: Int64 = ProfileStore.nowSeconds(), keepColumns: Set<String> = []
     ) {
         self.kind = kind
         self.rejectsPath = rejectsPath
         self.maxReportedErrors = maxReportedErrors
         self.analyst = analyst
         self.now = now
+        self.keepColumns = Set(keepColumns.map { $0.lowercased() })
     }
 }
 
@@ -107,12 +111,14 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var seconds: Double
     /// Where this file's bad rows went, with `--skip-bad`.
     public var rejectsFile: String?
+    /// Customer columns that were not stored because no configuration declared them.
+    public var droppedColumns: [String] = []
     /// Customers with new events: the ones whose figures the import must bring up to date.
     public var touchedCustomers: [Int64] = []
 
     enum CodingKeys: String, CodingKey {
         case file, kind, rows, inserted, updated, duplicates, rejected, createdCustomers, createdProducts
-        case seconds, rejectsFile
+        case seconds, rejectsFile, droppedColumns
     }
 }
 

@@ -148,6 +148,7 @@ private final class ImportSession {
             rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
             createdProducts: writer?.createdProducts ?? 0, seconds: 0,
             rejectsFile: options.rejectsPath,
+            droppedColumns: (writer as? CustomerWriter)?.droppedColumns ?? [],
             touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
     }
 
@@ -169,7 +170,7 @@ private final class ImportSession {
         let keys = try KeyResolver(db)
         switch k {
         case .events: writer = try EventWriter(db, columns: columns, keys: keys)
-        case .customers: writer = try CustomerWriter(db, columns: columns, keys: keys)
+        case .customers: writer = try CustomerWriter(db, columns: columns, keys: keys, keep: options.keepColumns)
         case .products: writer = try ProductWriter(db, columns: columns, keys: keys)
         case .notes:
             writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)

@@ -248,6 +248,8 @@ final class CustomerWriter: RowWriter {
     private let insertPref: RawStatement
     private let setColumns: [String]
     private let extraColumns: [(name: String, index: Int)]
+    /// Extra columns of the file that were not declared: read for validation, never stored.
+    let droppedColumns: [String]
     private var seen: [String: Int] = [:]
     private let lastKeyBefore: Int64
     private(set) var inserted = 0
@@ -264,13 +266,15 @@ final class CustomerWriter: RowWriter {
         ("consent_email", "consent_email"), ("consent_sms", "consent_sms"), ("consent_push", "consent_push")
     ]
 
-    init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
+    init(_ db: Database, columns: Columns, keys: KeyResolver, keep: Set<String> = []) throws {
         self.columns = columns
         self.keys = keys
         let known = ImportKind.customers.knownColumns
-        extraColumns = columns.names.enumerated()
+        let extra = columns.names.enumerated()
             .filter { !known.contains($0.element) && $0.element != "_error" && !$0.element.isEmpty }
-            .map { ($0.element, $0.offset) }
+            .map { (name: $0.element, index: $0.offset) }
+        extraColumns = extra.filter { keep.contains($0.name) }
+        droppedColumns = extra.filter { !keep.contains($0.name) }.map(\.name)
         var set = Self.mapped.filter { columns.has($0.file) }.map(\.column)
         if !extraColumns.isEmpty { set.append("attributes") }
         setColumns = set
