@@ -31,6 +31,11 @@ extension Workspace {
         try store.scanEvents { e in
             if e.type == EventType.purchase.code { purchases.append((e.customer, e.time)) }
         }
+        // A fit with nothing to fit is not a result: say so instead of printing start values.
+        guard purchases.contains(where: { $0.time <= calibrationEnd }) else {
+            throw StoreError.invalidArgument(
+                "no purchases on or before the calibration end \(DateParsing.isoDate(calibrationEnd)): nothing to fit")
+        }
         return RapportEngine.evaluateCLV(
             purchases: purchases, calibrationEnd: calibrationEnd,
             holdoutEnd: holdoutEnd, unitDays: unitDays)

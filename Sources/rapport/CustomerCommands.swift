@@ -14,7 +14,8 @@ struct Customers: ParsableCommand {
     @Option(help: "Sort by: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .name
 
     func validate() throws {
-        if limit < 0 || offset < 0 { throw ValidationError("--limit and --offset cannot be negative") }
+        if limit < 1 { throw ValidationError("--limit must be ≥ 1") }
+        if offset < 0 { throw ValidationError("--offset must be ≥ 0") }
     }
 
     mutating func run() throws {

@@ -15,6 +15,10 @@ struct Eval: ParsableCommand {
         @Option(help: "K.") var k = 10
         @Option(help: "Only these event types count as interactions, comma separated.") var types: String?
 
+        func validate() throws {
+            if k < 1 { throw ValidationError("--k must be ≥ 1") }
+        }
+
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
             let r = try ws.evaluateRecommender(

@@ -146,6 +146,10 @@ struct Segment: ParsableCommand {
         @Option(help: "At most this many.") var limit = 100
         @Argument(help: "Segment name.") var name: String
 
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be ≥ 1") }
+        }
+
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
             let rows: [CustomerListItem]

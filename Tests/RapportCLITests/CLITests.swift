@@ -204,6 +204,10 @@ struct CLITests {
         #expect(r.status == 2 && r.err.contains("give --since or --last, not both"))
         r = try cli.run(["sample", "--customers", "5"])
         #expect(r.status == 2)
+        r = try cli.run(["customers", "--limit", "0"])
+        #expect(r.status == 2 && r.err.contains("--limit must be ≥ 1"))
+        r = try cli.run(["eval", "recs", "--k", "0"])
+        #expect(r.status == 2 && r.err.contains("--k must be ≥ 1"))
     }
 
     @Test func badFileExitsOneListingRows() throws {
