@@ -112,6 +112,12 @@ extension Workspace {
 
 /// The words a person sees for a failure of the service; nil for errors it does not own.
 public enum ServiceFailure {
+    /// The store could not be opened read-only because its schema needs migrating first.
+    public static func needsMigration(_ error: Error) -> Bool {
+        if case .needsMigration? = error as? StoreError { return true }
+        return false
+    }
+
     public static func message(_ error: Error) -> String? {
         if let e = error as? ImportFailure { return e.description }
         return StoreError.friendly(error).map { "rapport: error: \($0)" }

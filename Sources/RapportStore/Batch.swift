@@ -424,10 +424,6 @@ extension ProfileStore {
         try recomputeLatestEventTime(db, now: now)
     }
 
-    /// Roughly how many events there are (the largest key), for progress reports.
-    public func approximateEventCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
-    }
 
     /// Every customer key, ascending.
     public func customerKeys() throws -> [Int64] {

@@ -9,6 +9,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case readOnly
     case invalidArgument(String)
     case cannotOpen(path: String, reason: String)
+    /// Opened read-only, but the store's schema is older than this program's.
+    case needsMigration(path: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .readOnly: "the store is open read-only"
         case .invalidArgument(let s): s
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
+        case .needsMigration(let path):
+            "cannot open store \(path): store needs a migration; open it once without --read-only"
         }
     }
 }
@@ -86,8 +90,7 @@ public final class ProfileStore: @unchecked Sendable {
         } else {
             let applied = try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
             if !applied {
-                throw StoreError.cannotOpen(
-                    path: path, reason: "store needs a migration; open it once without --read-only")
+                throw StoreError.needsMigration(path: path)
             }
         }
     }

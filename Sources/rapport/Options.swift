@@ -26,7 +26,7 @@ struct StoreOptions: ParsableArguments {
     func openForReading() throws -> Workspace {
         do {
             return try open(readOnly: true)
-        } catch let e where "\(e)".contains("needs a migration") {
+        } catch let e where ServiceFailure.needsMigration(e) {
             return try open()
         }
     }
