@@ -424,7 +424,6 @@ extension ProfileStore {
         try recomputeLatestEventTime(db, now: now)
     }
 
-
     /// Every customer key, ascending.
     public func customerKeys() throws -> [Int64] {
         try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM customers ORDER BY id") }
