@@ -63,7 +63,7 @@ extension Explorer {
         guard let asOf = rep.asOf else { return "" }
         guard let fit = rep.model else { return "figures as of \(asOf)" }
         let since = fit.eventsSinceFit == 0 ? "" : ", +\(fit.eventsSinceFit) events"
-        return "figures as of \(asOf) (model \(fit.fittedAt.prefix(10))\(since))"
+        return "figures as of \(asOf) (model \(fit.fittedAt.day)\(since))"
     }
 
     func shortPath(_ m: AppModel, _ p: String) -> String {
@@ -188,8 +188,8 @@ extension Explorer {
         let c = rep.customer, g = m.glyphs, t = m.theme
         title(m, &b, "Profile", Self.asOfLine(rep))
         var line1 = "\(c.name ?? "(no name)")  [\(c.id)]"
-        if let by = c.birthYear, let asOf = rep.asOf, let year = Int(asOf.prefix(4)) {
-            let age = year - by
+        if let by = c.birthYear, let asOf = rep.asOf {
+            let age = asOf.year - by
             line1 += "  age \(age / 10 * 10)s"
         }
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
@@ -250,9 +250,7 @@ extension Explorer {
         let nameWidth = max(8, r.width - 18)
         for (i, pref) in inferred.enumerated().dropFirst(offset).prefix(rows) {
             let selected = p.panel == 0 && i == p.selectedPreference
-            let label =
-                pref.attribute == "category"
-                ? pref.value : "\(pref.attribute == "brand" ? "brand" : "price"): \(pref.value)"
+            let label = pref.attribute.label(pref.value)
             let style = selected ? m.theme.selected : Style.plain
             b.write(label, x: r.x, y: y, width: nameWidth, style: style, glyphs: m.glyphs)
             b.write(
@@ -304,16 +302,11 @@ extension Explorer {
             return
         }
         var y = r.y
-        let tag: [String: String] = [
-            "because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
-            "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
-            "popular_segment": "popular", "popular_no_consent": "popular"
-        ]
         for rec in rep.recommendations.dropFirst(p.scroll[2]) {
             if y + 1 >= r.maxY + 1 { break }
             b.write(
-                "[\(tag[rec.kind] ?? rec.kind)] ", x: r.x, y: y,
-                style: rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
+                "[\(rec.kind.tag)] ", x: r.x, y: y,
+                style: rec.kind.isExploration ? m.theme.warn : m.theme.ok)
             b.write(
                 rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, style: Style(bold: true),
                 maxWidth: r.width - 10)
