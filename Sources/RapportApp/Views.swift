@@ -273,7 +273,7 @@ extension Explorer {
             lines.append(("RFM \(rfm.r)\(rfm.f)\(rfm.m)  \(rfm.segment)", m.theme.title))
             lines.append(
                 (
-                    "\(rfm.orders) orders, spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
+                    "\(rfm.orders) \(rfm.orders == 1 ? "order" : "orders"), spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
                     .plain
                 ))
         } else {
@@ -281,18 +281,28 @@ extension Explorer {
         }
         if let l = rep.lifecycle {
             lines.append(("stage \(l.stage)", Style(bold: true)))
-            lines.append(("P(alive) \(fmt(l.pAlive))  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
-            lines.append(("CLV 12m \(fmt(l.clv12m, "%.0f"))  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
+            lines.append(("P(alive) \(l.pAliveText)  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
+            let prior = l.singlePurchase ? " (prior-based)" : ""
+            lines.append(
+                ("CLV 12m \(fmt(l.clv12m, "%.0f"))\(prior)  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
         }
         for (i, l) in lines.enumerated() where i < r.height {
             b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
         }
+        var y = r.y + lines.count
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
-            let y = r.y + lines.count
             b.write("spend/month ", x: r.x, y: y, style: m.theme.muted)
             b.write(
                 Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y,
                 style: Style(fg: m.theme.accent))
+            y += 1
+        }
+        // Why the stage is what it is, beside RFM and P(alive), as far as the panel has room.
+        if let basis = rep.lifecycle?.basis, !basis.isEmpty {
+            for line in TextWrap.lines(basis, width: r.width).prefix(max(0, r.maxY - y)) {
+                b.write(line, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                y += 1
+            }
         }
     }
 
@@ -320,9 +330,25 @@ extension Explorer {
 
     func drawCare(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
         var lines: [(String, Style)] = []
-        for d in rep.replenishment.prefix(3) {
+        for d in rep.replenishment.filter({ !$0.lapsed }).prefix(3) {
             let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
-            lines.append(("\(when): \(d.title)", d.daysUntilDue <= 7 ? m.theme.warn : .plain))
+            lines.append(
+                (
+                    "\(when): \(d.title) (every \(Int(d.intervalDays.rounded()))d)",
+                    d.daysUntilDue <= 7 ? m.theme.warn : .plain
+                ))
+        }
+        for d in rep.replenishment.filter(\.lapsed).prefix(2) {
+            lines.append(
+                (
+                    "lapsed: \(d.title) (every \(Int(d.intervalDays.rounded()))d, none for \(-d.daysUntilDue + Int(d.intervalDays.rounded()))d)",
+                    m.theme.muted
+                ))
+        }
+        for s in rep.dampedSpikes.prefix(2) {
+            lines.append(
+                ("damped: \(s.category) \(s.from)..\(s.to), counts \(Int((s.counted * 100).rounded()))%", m.theme.muted)
+            )
         }
         for ms in rep.milestones where !ms.reached {
             lines.append(("next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")", .plain))

@@ -96,6 +96,45 @@ public enum Sanitizer {
     }
 }
 
+/// Word wrapping by display width, for text too long for one row.
+public enum TextWrap {
+    /// Lines of at most `width` cells, broken at spaces; a word longer than a line is cut.
+    public static func lines(_ s: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var out: [String] = []
+        var line = ""
+        var used = 0
+        for word in s.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var w = word
+            var ww = TextWidth.of(w)
+            if used > 0, used + 1 + ww <= width {
+                line += " " + w
+                used += 1 + ww
+                continue
+            }
+            if used > 0 { out.append(line) }
+            while ww > width {
+                var head = ""
+                var hw = 0
+                for c in w {
+                    let cw = TextWidth.of(c)
+                    // A character wider than the whole line still goes on a line of its own.
+                    if hw + cw > width, !head.isEmpty { break }
+                    head.append(c)
+                    hw += cw
+                }
+                out.append(head)
+                w = String(w.dropFirst(head.count))
+                ww = TextWidth.of(w)
+            }
+            line = w
+            used = ww
+        }
+        if used > 0 { out.append(line) }
+        return out
+    }
+}
+
 /// Drawing characters with an ASCII fallback for terminals without UTF-8.
 public struct Glyphs: Sendable, Equatable {
     public var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
