@@ -454,6 +454,10 @@ extension Explorer {
                     .plain
                 ),
                 ("Types: \(AppModel.clearTypes[types].0)   (Up/Down)", .plain),
+                (
+                    m.clearWindow(range, types).since.map { "Events from \(Timestamp($0).day) on" } ?? "Every event",
+                    t.muted
+                ),
                 (n, Style(fg: t.warning, bold: true))
             ]
             lines.append(
