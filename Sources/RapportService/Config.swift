@@ -12,6 +12,7 @@ import TOMLKit
 /// exploration_share = 0.1
 /// owned_after_views = 3  # a product viewed this often is not recommended (0: off)
 /// last_session_views_owned = true   # nor one viewed in the customer's last session
+/// auto_tune = true       # choose the recommender's settings on a small store's first fit
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
 /// [import]
@@ -27,6 +28,8 @@ public struct Config: Sendable, Equatable {
     public var ownedAfterViews = 3
     /// `[insights] last_session_views_owned`: products viewed in the last session count as seen.
     public var lastSessionViewsOwned = true
+    /// `[insights] auto_tune`: a small store's first fit chooses λ, τ and damping on validation.
+    public var autoTune = true
     public var colors: [String: String] = [:]
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
@@ -98,6 +101,10 @@ public struct Config: Sendable, Equatable {
                     throw ConfigError("\(path): insights.last_session_views_owned: expected true or false")
                 }
                 c.lastSessionViewsOwned = b
+            }
+            if let v = insights["auto_tune"] {
+                guard let b = v.bool else { throw ConfigError("\(path): insights.auto_tune: expected true or false") }
+                c.autoTune = b
             }
         }
         if let colors = table["colors"]?.table {

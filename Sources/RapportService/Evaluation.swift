@@ -9,7 +9,7 @@ extension Workspace {
     /// exactly the settings `recommend` uses now.
     public func evaluateRecommender(
         k: Int, types: [String]?, lambdas: [Double]? = nil, taus: [Double]? = nil, damping: Bool? = nil,
-        inUse: Bool = false
+        inUse: Bool = false, maxCases: Int? = nil
     ) throws -> RecEvaluation {
         var events: [Event] = []
         try store.scanEvents { events.append(EngineBridge.event($0)) }
@@ -32,7 +32,7 @@ extension Workspace {
             events: events, products: records.compactMap(\.id), k: k, types: typeSet,
             lambdas: inUse ? [current.lambda] : lambdas ?? [50, 100, 200, 400, 800],
             taus: inUse ? [current.tauDays] : taus ?? RecEvaluation.tauGrid, dampings: dampings,
-            catalogue: catalogue)
+            catalogue: catalogue, maxCases: maxCases)
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.

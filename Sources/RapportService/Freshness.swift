@@ -75,7 +75,8 @@ extension Workspace {
                 fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
                 latestEvent: try store.latestEventTime()) == nil
         else {
-            try refreshDerived(progress: progress)
+            // A small store's first fit also chooses the recommender's settings on its own data.
+            if try autoTuneIfNeeded(progress: progress) == nil { try refreshDerived(progress: progress) }
             return
         }
         var touched = Set(summaries.flatMap(\.touchedCustomers))

@@ -33,11 +33,34 @@ extension Workspace {
         (itemLambda, insightSettings.recommendations.tauDays, insightSettings.recommendations.damping != .off)
     }
 
+    /// Stores this small are tuned on their first fit, without being asked (a few seconds).
+    static let autoTuneMaxEvents = 300_000
+    /// Validation customers an automatic tuning looks at (an even spread).
+    static let autoTuneCases = 2_000
+    /// Fewer validation customers than this say too little to choose anything.
+    static let autoTuneMinCases = 50
+
+    /// On a store's first fit, when it is small and nobody has tuned it: choose λ, τ and the
+    /// damping on a validation split of its own data, and put them in force (audited). Returns
+    /// the tuning, or nil when it did not run (the caller then refreshes as usual).
+    func autoTuneIfNeeded(progress: ((String, Double) -> Void)?) throws -> RecommenderTuning? {
+        guard autoTune, try recommenderTuning() == nil, try loadFit() == nil else { return nil }
+        let events = try store.eventCount(after: 0)
+        guard events > 0, events <= Self.autoTuneMaxEvents else { return nil }
+        progress?("tuning the recommender", 0.05)
+        let r = try evaluateRecommender(
+            k: 10, types: nil, lambdas: [200, 800], taus: [0.001, 0.01, 0.1, 1, 10, 90],
+            maxCases: Self.autoTuneCases)
+        guard r.users >= Self.autoTuneMinCases else { return nil }
+        lastAutoTuning = r
+        return try applyRecommenderTuning(r, automatic: true, progress: progress)
+    }
+
     /// Saves the settings an evaluation chose (audited), puts them in force for this session,
     /// and refits the item model with them.
-    public func applyRecommenderTuning(_ r: RecEvaluation, progress: ((String, Double) -> Void)? = nil) throws
-        -> RecommenderTuning
-    {
+    public func applyRecommenderTuning(
+        _ r: RecEvaluation, automatic: Bool = false, progress: ((String, Double) -> Void)? = nil
+    ) throws -> RecommenderTuning {
         let tuning = RecommenderTuning(
             lambda: r.lambda, tauDays: r.tauDays, damped: r.damped, k: r.k, validationHrAtK: r.validationHrAtK,
             chosenAt: Timestamp(clock()))
@@ -45,7 +68,8 @@ extension Workspace {
             RecommenderTuning.stateName, try JSONEncoder().encode(tuning), action: "tune_recommender",
             details: [
                 "lambda": "\(r.lambda)", "tau_days": "\(r.tauDays)", "damping": r.damped ? "on" : "off",
-                "validation_hr": String(format: "%.4f", r.validationHrAtK)
+                "validation_hr": String(format: "%.4f", r.validationHrAtK), "validation_users": "\(r.users)",
+                "automatic": automatic ? "yes" : "no"
             ], by: actor)
         apply(tuning)
         try refresh(progress: progress)

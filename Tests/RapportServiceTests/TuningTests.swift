@@ -36,4 +36,33 @@ struct TuningTests {
         let audit = try t.ws.store.auditEntries().first { $0.action == "tune_recommender" }
         #expect(audit?.analyst == "tester" && audit?.details.contains("\"lambda\":\"50.0\"") == true)
     }
+
+    /// 60 customers with six purchases each: enough validation customers to choose settings.
+    static func manyRows() -> [String] {
+        (1...60).flatMap { c in
+            (0..<6).map { k in "C\(c),2026-0\(k + 1)-\(10 + c % 9),purchase,P\((c + k) % 8),\(10 + c)" }
+        }
+    }
+
+    @Test func aSmallStoresFirstFitTunesTheRecommenderOnItsOwnData() throws {
+        let t = try TempWorkspace()
+        _ = try t.importEvents("e.csv", Self.manyRows())
+        let tuning = try #require(try t.ws.recommenderTuning())
+        let r = try #require(t.ws.lastAutoTuning)
+        #expect(r.users == 60 && tuning.lambda == r.lambda && tuning.tauDays == r.tauDays)
+        #expect([200, 800].contains(tuning.lambda))
+        #expect(t.ws.recommenderInUse == (lambda: r.lambda, tauDays: r.tauDays, damped: r.damped))
+        let audit = try #require(try t.ws.store.auditEntries().first { $0.action == "tune_recommender" })
+        #expect(audit.details.contains("\"automatic\":\"yes\""))
+        // A later import does not tune again: the analyst's (or the first) choice stands.
+        _ = try t.importEvents("more.csv", ["C1,2026-08-01,purchase,P1,10"])
+        #expect(try t.ws.store.auditEntries().filter { $0.action == "tune_recommender" }.count == 1)
+    }
+
+    @Test func autoTuneCanBeTurnedOff() throws {
+        let t = try TempWorkspace()
+        t.ws.autoTune = false
+        _ = try t.importEvents("e.csv", Self.manyRows())
+        #expect(try t.ws.recommenderTuning() == nil && t.ws.lastAutoTuning == nil)
+    }
 }
