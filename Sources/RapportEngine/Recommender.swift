@@ -134,8 +134,13 @@ public enum Recommender {
         }
         let (factors, spikes) = settings.damping.factors(items) { names[$0] }
         var weight: [Int64: Double] = [:]
+        // Ages count back from the customer's own newest event (not the store's date): "what
+        // comes next" follows their timeline, a customer away for a year keeps the order of
+        // their last items, and `eval recs`, which stops each history at its held-out event,
+        // scores exactly this.
+        let anchor = min(now, items.map(\.time).max() ?? now)
         for (i, item) in items.enumerated() {
-            let age = max(0, Double(now - item.time)) / 86_400
+            let age = max(0, Double(anchor - item.time)) / 86_400
             weight[productOf[i], default: 0] += item.weight * factors[i] * exp(-age / settings.tauDays)
         }
         let ranked = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -147,7 +152,7 @@ public enum Recommender {
     /// What an event says about what comes next. A rating of any score means the item was consumed, so it
     /// counts like a good rating here (validation on MovieLens: HR@10 0.180 against 0.172 with the stars'
     /// weights); the stars still shape preferences.
-    static func historyWeight(_ e: Event) -> Double {
+    public static func historyWeight(_ e: Event) -> Double {
         e.type == .rating ? 4 : PreferenceSettings.weight(e)
     }
 
@@ -344,15 +349,25 @@ struct ListBuilder {
 
     mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
         var types: [Int64: [EventType]] = [:]
-        for e in shaping { if let p = e.product { types[p, default: []].append(e.type) } }
+        var lastSeen: [Int64: Int64] = [:]
+        for e in shaping {
+            guard let p = e.product else { continue }
+            types[p, default: []].append(e.type)
+            lastSeen[p] = max(lastSeen[p] ?? e.time, e.time)
+        }
         for c in ranked where out.count < limit && !used.contains(c.product) {
             let top = c.sources[0].0
             let seen = types[top] ?? []
             let bought = seen.filter { $0 == .purchase }.count
-            let reason =
+            var reason =
                 bought > 0
                 ? "bought with \(title(top)), which you bought \(Recommender.times(bought))"
                 : "often chosen with \(title(top)), which you \(Recommender.describe(seen))"
+            // An old source is still a source, but the reason says how old: the profile's
+            // preferences may no longer show it.
+            if let last = lastSeen[top], now - last > 180 * 86_400 {
+                reason += ", last \(Plural.count(Int(Double(now - last) / 86_400 / 30.44), "month")) ago"
+            }
             append(
                 c.product, score: c.score, kind: bought > 0 ? .becauseYouBought : .becauseYouViewed,
                 reason: reason, sources: c.sources.prefix(3).map { $0.0 })

@@ -184,3 +184,18 @@ struct CategoryHabitTests {
         #expect(Replenishment.habits(events: events, products: Self.coffees, now: Shop.now).isEmpty)
     }
 }
+
+@Suite("Old sources")
+struct OldSourceTests {
+    @Test func aReasonCitingAnOldEventSaysHowOld() {
+        // Two jazz purchases 19 and 20 months ago, nothing since.
+        let events = [
+            Shop.event(Shop.id(0, 0), .purchase, at: Shop.now - 609 * Shop.day),
+            Shop.event(Shop.id(0, 1), .purchase, at: Shop.now - 579 * Shop.day)
+        ]
+        let recs = Shop.recommend(events, k: 3).filter { $0.kind == .becauseYouBought }
+        #expect(!recs.isEmpty)
+        #expect(recs.allSatisfy { $0.reason.hasSuffix("months ago") }, "\(recs.map(\.reason))")
+        #expect(recs.contains { $0.reason.hasSuffix(", last 19 months ago") })
+    }
+}
