@@ -84,11 +84,13 @@ struct Effects: Sendable {
         }
     }
 
-    func setGift(_ eventId: String, isGift: Bool, note: String?, customer: Int64, shown: ProfileReport?) -> Cmd {
+    /// Applies a gift change; the answer says whether it was a change, an undo or a redo.
+    func setGift(_ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?) -> Cmd {
         Cmd { send in
             do {
-                let r = try workspace.setGift(event: eventId, isGift: isGift, note: note, shown: shown)
-                send(.giftChanged(r.outcome, eventId: eventId, isGift: isGift))
+                let r = try workspace.setGift(
+                    event: edit.eventId, isGift: edit.isGift, note: edit.note, shown: shown)
+                send(.giftChanged(r.outcome, edit, origin: origin))
                 send(.historyLoaded(key: customer, events: r.history))
                 send(.profileLoaded(r.profile))
             } catch { send(.failed("\(error)")) }

@@ -17,6 +17,9 @@ public struct Explorer: Program, Sendable {
     public func tick(_ m: AppModel) -> AppMessage? { .tick }
 
     static let minimum = Size(width: 80, height: 24)
+    func isTooSmall(_ m: AppModel) -> Bool {
+        m.size.width < Self.minimum.width || m.size.height < Self.minimum.height
+    }
     var pageSize: (AppModel) -> Int { { max(1, $0.size.height - 4) } }
 
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
@@ -54,6 +57,7 @@ public struct Explorer: Program, Sendable {
         case .historyLoaded(let key, let events):
             if var h = m.history, h.key == key {
                 h.all = events
+                h.loaded = true
                 h.selected = min(h.selected, max(0, h.events.count - 1))
                 m.history = h
             }
@@ -62,9 +66,20 @@ public struct Explorer: Program, Sendable {
             m.segments.items = items
             m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
             return []
-        case .giftChanged(let outcome, let eventId, let isGift):
-            m.history?.lastGift = (eventId, !isGift)
-            m.flash = Flash(text: outcome.summary, isError: false)
+        case .giftChanged(let outcome, let edit, let origin):
+            switch origin {
+            case .change:
+                m.history?.lastGift = edit
+                m.history?.undoneGift = nil
+            case .undo:
+                m.history?.lastGift = nil
+                m.history?.undoneGift = edit.reversed
+            case .redo:
+                m.history?.lastGift = edit
+                m.history?.undoneGift = nil
+            }
+            let prefix = origin == .undo ? "undone: " : origin == .redo ? "redone: " : ""
+            m.flash = Flash(text: prefix + outcome.summary, isError: false)
             return reloadList(&m, keepSelection: true)
         case .clearCounted(let n, let range, let types):
             // A late answer for settings the analyst has already changed is dropped.
@@ -127,6 +142,7 @@ public struct Explorer: Program, Sendable {
             clampList(&m)
             return ensureRows(&m)
         case .mouse(let me):
+            if isTooSmall(m) { return [] }
             switch me {
             case .wheelDown: return move(&m, 3)
             case .wheelUp: return move(&m, -3)
@@ -139,6 +155,11 @@ public struct Explorer: Program, Sendable {
         case .key(let key):
             // The interrupt binding works everywhere, in dialogs and text fields too.
             if m.keymap.global.action(for: key)?.id == AppAction.interrupt.rawValue { return perform(&m, .interrupt) }
+            // While "terminal too small" shows, nothing happens unseen: only quit works.
+            if isTooSmall(m) {
+                if m.keymap.global.action(for: key)?.id == AppAction.quit.rawValue { m.finished = true }
+                return []
+            }
             if m.help != nil { return handleHelp(&m, key) }
             if m.dialog != nil { return handleDialog(&m, key) }
             if m.commandLine != nil { return handleCommandLine(&m, key) }
@@ -190,24 +211,19 @@ public struct Explorer: Program, Sendable {
             m.list.query.ruleSegment = nil
             return reloadList(&m)
         case .nextPanel:
-            if m.screen == .history {
-                m.screen = .profile
-                m.profile?.panel = 0
-                return []
-            }
-            guard var p = m.profile else { return [] }
-            if p.panel == 3 { return openHistory(&m) }
-            p.panel += 1
+            // Tab cycles the profile's panels and nothing else (H opens the history).
+            guard m.screen == .profile, var p = m.profile else { return [] }
+            p.panel = (p.panel + 1) % 4
             m.profile = p
             return []
         case .prevPanel:
-            if var p = m.profile {
+            if m.screen == .profile, var p = m.profile {
                 p.panel = (p.panel + 3) % 4
                 m.profile = p
             }
             return []
         case .history: return openHistory(&m)
-        case .evidence: return openEvidence(&m)
+        case .evidence: return openDetail(&m)
         case .note:
             guard writable(&m) else { return [] }
             m.dialog = .note(TextField())
@@ -227,21 +243,29 @@ public struct Explorer: Program, Sendable {
             return []
         case .gift: return toggleGift(&m)
         case .undo:
-            guard writable(&m), let h = m.history, let last = h.lastGift else {
+            guard writable(&m) else { return [] }
+            guard let h = m.history, let last = h.lastGift else {
                 m.flash = Flash(text: "no gift change to undo", isError: true)
                 return []
             }
             m.history?.lastGift = nil
-            return [
-                effects.setGift(
-                    last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)
-            ]
+            return [effects.setGift(last.reversed, origin: .undo, customer: h.key, shown: m.profile?.report)]
+        case .redo:
+            guard writable(&m) else { return [] }
+            guard let h = m.history, let undone = h.undoneGift else {
+                m.flash = Flash(text: "no undone gift change to redo", isError: true)
+                return []
+            }
+            m.history?.undoneGift = nil
+            return [effects.setGift(undone, origin: .redo, customer: h.key, shown: m.profile?.report)]
         case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case .typeFilter:
-            let types: [EventKind?] = [nil] + EventKind.allCases
+            // Only the types this customer has events of (and "all").
+            let present = Set(m.history?.all.map(\.type) ?? [])
+            let types: [EventKind?] = [nil] + EventKind.allCases.filter { present.contains($0) }
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0
@@ -358,6 +382,10 @@ public struct Explorer: Program, Sendable {
             guard var p = m.profile else { return [] }
             if p.panel == 0 {
                 p.selectedPreference = step(p.selectedPreference, max(1, p.report?.preferences.inferred.count ?? 1))
+            } else if p.panel == 2 {
+                p.selectedRec = step(p.selectedRec, max(1, p.report?.recommendations.count ?? 1))
+            } else if p.panel == 3 {
+                p.selectedCare = step(p.selectedCare, max(1, p.report.map { careRows(m, $0).count } ?? 1))
             } else {
                 p.scroll[p.panel] = max(0, p.scroll[p.panel] + (d > 0 ? 1 : -1) * min(abs(d), 1000))
             }
@@ -459,7 +487,8 @@ public struct Explorer: Program, Sendable {
             return []
         }
         if e.gift {
-            return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key, shown: m.profile?.report)]
+            let edit = GiftEdit(eventId: e.eventId, isGift: false, note: nil, previousNote: e.giftNote)
+            return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
         }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         return []

@@ -7,7 +7,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case pageDown = "page_down", pageUp = "page_up", top, bottom, segments, interrupt
     case open, filter, sort, clearFilter = "clear_filter"
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
-    case gift, undo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
+    case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment"
     case metrics
 }
@@ -20,7 +20,7 @@ public enum AppKeys {
     }
 
     public static let quit = a(.quit, "quit (on the list) or go back", "global")
-    public static let back = a(.back, "go back / close", "global")
+    public static let back = a(.back, "go back to the previous screen / close", "global")
     public static let help = a(.help, "show this help", "global")
     public static let command = a(.command, "command line: sort, segment, goto, export, quit", "global")
     public static let down = a(.down, "move down", "move")
@@ -42,13 +42,16 @@ public enum AppKeys {
     public static let nextPanel = a(.nextPanel, "next panel", "profile")
     public static let prevPanel = a(.prevPanel, "previous panel", "profile")
     public static let history = a(.history, "history of events", "profile")
-    public static let evidence = a(.evidence, "evidence behind the selected preference", "profile")
+    public static let evidence = a(
+        .evidence, "details of the selected row: a preference's evidence, the whole reason or note", "profile")
+    public static let eventDetails = a(.evidence, "details of the selected event, its gift note included", "history")
     public static let note = a(.note, "add a note", "profile")
     public static let export = a(.export, "export the customer as JSON", "profile")
     public static let erase = a(.erase, "erase the customer (asks for the id)", "profile")
 
-    public static let gift = a(.gift, "flag or unflag the purchase as a gift", "history")
-    public static let undo = a(.undo, "undo the last gift change", "history")
+    public static let gift = a(.gift, "flag or unflag the purchase as a gift (asks for a note)", "history")
+    public static let undo = a(.undo, "undo the last gift change, once (its note comes back too)", "history")
+    public static let redo = a(.redo, "redo the gift change just undone", "history")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
@@ -61,7 +64,8 @@ public enum AppKeys {
             global: .init(
                 name: "global",
                 [
-                    (quit, [.char("q")]), (back, [.escape]), (help, [.char("?")]), (command, [.char(":")]),
+                    (quit, [.char("q")]), (back, [.escape, .char("h"), .left, .backspace]), (help, [.char("?")]),
+                    (command, [.char(":")]),
                     (down, [.char("j"), .down]), (up, [.char("k"), .up]),
                     (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
                     (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
@@ -78,17 +82,17 @@ public enum AppKeys {
                     name: "profile",
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
-                        (evidence, [.enter]), (note, [.char("N")]), (export, [.char("E")]),
+                        (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
                         (erase, [.char("X")])
                     ]),
                 .init(
                     name: "history",
                     [
-                        (gift, [.char("g")]), (undo, [.char("u")]), (clear, [.char("C")]),
-                        (typeFilter, [.char("t")]), (dateFilter, [.char("d")]),
-                        (top, [.home]), (nextPanel, [.tab])
+                        (eventDetails, [.enter, .char("l"), .right]), (gift, [.char("f")]), (undo, [.char("u")]),
+                        (redo, [.ctrl("r")]), (clear, [.char("C")]), (typeFilter, [.char("t")]),
+                        (dateFilter, [.char("d")])
                     ]),
-                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])])
+                .init(name: "segments", [(members, [.enter, .char("l"), .right]), (newSegment, [.char("n")])])
             ])
     }
 

@@ -175,10 +175,8 @@ extension Explorer {
                 m.dialog = nil
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
-                return [
-                    effects.setGift(
-                        id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key, shown: m.profile?.report)
-                ]
+                let edit = GiftEdit(eventId: id, isGift: true, note: note.isEmpty ? nil : note, previousNote: nil)
+                return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
             }
             _ = f.handle(key)
             m.dialog = .giftNote(eventId: id, field: f)

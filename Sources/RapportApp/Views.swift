@@ -5,11 +5,12 @@ import RapportUI
 extension Explorer {
     public func view(_ m: AppModel, into b: inout CellBuffer) -> Point? {
         let g = m.glyphs, t = m.theme
-        if m.size.width < Self.minimum.width || m.size.height < Self.minimum.height {
+        if isTooSmall(m) {
             let x = m.glyphs.isASCII ? "x" : "×"
+            let quit = m.keymap.global.keys(for: AppAction.quit.rawValue).first?.description ?? "q"
             let lines = [
                 "Rapport needs at least 80\(x)24.", "This terminal is \(m.size.width)\(x)\(m.size.height).",
-                "Enlarge it, or press q to quit."
+                "Enlarge it, or press \(quit) to quit."
             ]
             for (i, l) in lines.enumerated() {
                 let y = m.size.height / 2 - 1 + i
@@ -76,13 +77,14 @@ extension Explorer {
         switch m.screen {
         case .list: ids = ["open", "filter", "sort", "segments", "command", "help", "quit"]
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
-        case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
+        case .history:
+            ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
         case .metrics: ids = ["help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
-            "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "evidence",
+            "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "details",
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
             "new_segment": "new"
@@ -303,51 +305,60 @@ extension Explorer {
             b.write("none", x: r.x, y: r.y, style: m.theme.muted)
             return
         }
+        // Two lines a recommendation: the product, then the reason; Enter shows the whole reason.
+        let fits = max(1, r.height / 2)
+        let offset = Table.scroll(offset: 0, selected: p.selectedRec, height: fits, count: rep.recommendations.count)
         var y = r.y
-        let tag: [String: String] = [
-            "because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
-            "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
-            "popular_segment": "popular", "popular_no_consent": "popular"
-        ]
-        for rec in rep.recommendations.dropFirst(p.scroll[2]) {
-            if y + 1 >= r.maxY + 1 { break }
+        for (i, rec) in rep.recommendations.enumerated().dropFirst(offset).prefix(fits) where y < r.maxY {
+            let selected = p.panel == 2 && i == p.selectedRec
+            let tag = "[\(Self.recommendationTags[rec.kind] ?? rec.kind)] "
+            if selected {
+                b.fill(
+                    Rect(x: r.x, y: y, width: r.width, height: min(2, r.maxY - y)), Cell(" ", style: m.theme.selected))
+            }
             b.write(
-                "[\(tag[rec.kind] ?? rec.kind)] ", x: r.x, y: y,
-                style: rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
+                tag, x: r.x, y: y,
+                style: selected ? m.theme.selected : rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
             b.write(
-                rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, style: Style(bold: true),
-                maxWidth: r.width - 10)
+                rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, width: max(0, r.width - 10),
+                style: selected ? m.theme.selected : Style(bold: true), glyphs: m.glyphs)
             y += 1
             if y < r.maxY {
-                b.write("  " + rec.reason, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                b.write(
+                    "  " + rec.reason, x: r.x, y: y, width: r.width, style: selected ? m.theme.selected : m.theme.muted,
+                    glyphs: m.glyphs)
                 y += 1
             }
         }
     }
 
     func drawCare(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
-        var lines: [(String, Style)] = []
-        for d in rep.replenishment.prefix(3) {
-            let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
-            lines.append(("\(when): \(d.title)", d.daysUntilDue <= 7 ? m.theme.warn : .plain))
+        let rows = careRows(m, rep)
+        if rows.isEmpty {
+            b.write("nothing due, no notes", x: r.x, y: r.y, style: m.theme.muted, maxWidth: r.width)
+            return
         }
-        for ms in rep.milestones where !ms.reached {
-            lines.append(("next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")", .plain))
-        }
-        for n in rep.notes { lines.append(("note \(n.time.day) \(n.analyst): \(n.text)", m.theme.muted)) }
-        if lines.isEmpty { lines.append(("nothing due, no notes", m.theme.muted)) }
-        for (i, l) in lines.dropFirst(p.scroll[3]).prefix(r.height).enumerated() {
-            b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
+        let offset = Table.scroll(offset: 0, selected: p.selectedCare, height: r.height, count: rows.count)
+        for (i, row) in rows.enumerated().dropFirst(offset).prefix(r.height) {
+            let selected = p.panel == 3 && i == p.selectedCare
+            b.write(
+                row.line, x: r.x, y: r.y + i - offset, width: r.width, style: selected ? m.theme.selected : row.style,
+                glyphs: m.glyphs)
         }
     }
 
     // MARK: history
 
     static let historyColumns = [
-        Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 16, flex: true),
-        Column("AMOUNT", width: 8, alignRight: true), Column("CHANNEL", width: 7), Column("GIFT", width: 4),
-        Column("EVENT", width: 9)
+        Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 14, flex: true),
+        Column("QTY", width: 3, alignRight: true), Column("AMOUNT", width: 8, alignRight: true),
+        Column("CHANNEL", width: 7), Column("GIFT", width: 4), Column("EVENT", width: 9)
     ]
+
+    /// The TYPE cell: a rating shows its stars there ("rated 4★"), never in AMOUNT.
+    static func typeCell(_ e: HistoryEvent, _ g: Glyphs) -> String {
+        e.type == .rating ? "rated \(ratingText(e.amount))\(g.isASCII ? "*" : "★")" : e.type.rawValue
+    }
 
     func drawHistory(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         guard let h = m.history else { return }
@@ -356,17 +367,29 @@ extension Explorer {
             "type: \(h.typeFilter?.rawValue ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
         let events = h.events
         let offset = Table.scroll(offset: h.offset, selected: h.selected, height: r.height - 1, count: events.count)
+        let productWidth = Table.layout(Self.historyColumns, width: r.width)[2]
         Table.draw(
             &b, r, columns: Self.historyColumns, count: events.count, offset: offset, selected: h.selected,
             glyphs: m.glyphs, theme: m.theme
         ) { i in
             let e = events[i]
+            let counted = e.type == .purchase || e.type == .cart || e.type == .return
+            // Variants differ at the end of the title ("… Mini", "… XL"): that end stays visible.
+            let product = Sanitizer.truncateKeepingEnd(
+                e.product ?? e.productId ?? "", to: productWidth, ellipsis: m.glyphs.ellipsis)
             return [
-                e.time.minute, e.type.rawValue,
-                e.product ?? e.productId ?? "",
-                e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "",
-                e.eventId
+                e.time.minute, Self.typeCell(e, m.glyphs), product,
+                counted ? String(e.quantity) : "",
+                e.type == .rating || e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "",
+                e.gift ? m.glyphs.gift : "", e.eventId
             ]
+        }
+        if events.isEmpty && h.loaded {
+            let text =
+                h.all.isEmpty
+                ? "No events in this customer's history."
+                : "No events match type: \(h.typeFilter?.rawValue ?? "all"), range: \(h.days.map { "last \($0) days" } ?? "all time") (t and d change the filters)."
+            b.write(text, x: 2, y: r.y + 2, style: m.theme.muted, maxWidth: r.width - 4)
         }
     }
 
@@ -471,7 +494,8 @@ extension Explorer {
                 &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
         case .evidence(let title, let lines):
-            Popup(title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(
+            let body = Self.wrapped(lines, screenWidth: m.size.width)
+            Popup(title: title, lines: body.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(
                 b.bounds, into: &b, m.context)
             return nil
         }

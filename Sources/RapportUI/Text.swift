@@ -1,3 +1,5 @@
+import Foundation
+
 /// Terminal display width of text, by the rules glibc's `wcwidth` uses (ncurses places
 /// characters by it): East Asian wide and fullwidth characters take two cells; combining
 /// marks, format characters and medial jamo none. The ranges are generated from the Unicode
@@ -72,20 +74,89 @@ public enum Sanitizer {
         return String(out)
     }
 
-    /// Truncates to `width` cells, ending with an ellipsis when something was cut.
+    /// Truncates to `width` cells, ending with an ellipsis when something was cut. The cut falls
+    /// at the end of a word when one ends in the last third of the room (so "Kind of Blue
+    /// Reissue" in 10 cells is "Kind of…", never "Kind of B…"); a single long word, or text
+    /// without spaces, is cut where the room ends. Spaces and punctuation before the ellipsis go.
     public static func truncate(_ s: String, to width: Int, ellipsis: String = "…") -> String {
         guard width > 0 else { return "" }
         if TextWidth.of(s) <= width { return s }
         let ew = TextWidth.of(ellipsis)
-        var out = ""
+        let room = width - ew
+        var out: [Character] = []
         var used = 0
+        var lastBreak: Int?
         for c in s {
             let w = TextWidth.of(c)
-            if used + w > width - ew { break }
+            if used + w > room {
+                // The next character continues the word being cut: back up to the word's start.
+                if !c.isWhitespace, let b = lastBreak, b * 3 >= room * 2 { out.removeSubrange(b...) }
+                break
+            }
+            if c.isWhitespace { lastBreak = out.count }
             out.append(c)
             used += w
         }
-        return out + ellipsis
+        while let last = out.last, last.isWhitespace || ",;:-–—".contains(last) { out.removeLast() }
+        return String(out) + ellipsis
+    }
+
+    /// Truncates keeping the last word when it is short: "Kind of Blue Reissue Mini" in 18
+    /// cells is "Kind of Blue… Mini", so variants of one product that differ at the end stay
+    /// apart in a narrow column.
+    public static func truncateKeepingEnd(_ s: String, to width: Int, ellipsis: String = "…") -> String {
+        guard TextWidth.of(s) > width else { return s }
+        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        guard let space = trimmed.lastIndex(of: " ") else { return truncate(s, to: width, ellipsis: ellipsis) }
+        let last = String(trimmed[trimmed.index(after: space)...])
+        let lw = TextWidth.of(last)
+        guard lw > 0, lw * 2 <= width, width - lw - 1 > TextWidth.of(ellipsis) else {
+            return truncate(s, to: width, ellipsis: ellipsis)
+        }
+        return truncate(String(trimmed[..<space]), to: width - lw - 1, ellipsis: ellipsis) + " " + last
+    }
+
+    /// Wraps text into lines of at most `width` cells, breaking between words; a word longer
+    /// than a line is split. Newlines in the text start new lines.
+    public static func wrap(_ s: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        for paragraph in s.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
+                let word = String(word)
+                let ww = TextWidth.of(word)
+                if lineWidth > 0 && lineWidth + 1 + ww > width {
+                    lines.append(line)
+                    line = ""
+                    lineWidth = 0
+                }
+                if ww > width {
+                    // A word longer than a line starts its own lines and is split where they end.
+                    if lineWidth > 0 { lines.append(line) }
+                    var head = "", hw = 0
+                    for c in word {
+                        let cw = TextWidth.of(c)
+                        if hw + cw > width && !head.isEmpty {
+                            lines.append(head)
+                            head = ""
+                            hw = 0
+                        }
+                        head.append(c)
+                        hw += cw
+                    }
+                    line = head
+                    lineWidth = hw
+                    continue
+                }
+                if word.isEmpty { continue }
+                line += (lineWidth > 0 ? " " : "") + word
+                lineWidth += (lineWidth > 0 ? 1 : 0) + ww
+            }
+            lines.append(line)
+        }
+        return lines
     }
 
     /// Pads (or truncates) to exactly `width` cells.

@@ -1,0 +1,271 @@
+import Foundation
+import RapportService
+import RapportUI
+import Testing
+@testable import RapportApp
+
+/// Opens Margot's profile (C1).
+private func margot(_ h: Harness) {
+    h.press(.char("/"))
+    h.type("margot")
+    h.press(.enter, .enter)
+}
+
+/// The text inside the popup (a box that does not start at the screen's edge),
+/// its lines joined by spaces.
+private func popupText(_ lines: [String]) -> String {
+    let rows = lines.map { Array($0) }
+    guard
+        let top = rows.firstIndex(where: {
+            $0.contains("┐") && $0.filter { $0 == "┌" }.count == 1 && $0.firstIndex(of: "┌")! > 0
+        }),
+        let left = rows[top].firstIndex(of: "┌"), let right = rows[top].lastIndex(of: "┐")
+    else { return "" }
+    var out: [String] = []
+    for row in rows[(top + 1)...] {
+        guard row.count > left, row[left] == "│" else { break }
+        out.append(String(row[(left + 1)..<min(right, row.count)]).trimmingCharacters(in: .whitespaces))
+    }
+    return out.filter { !$0.isEmpty }.joined(separator: " ")
+}
+
+@Suite("Hidden text: ellipses, selected rows, detail popups")
+struct HiddenTextTests {
+    @Test func cutTextEndsWithAnEllipsisAtAWordAndTheWholeOfItIsOneKeyAway() {
+        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10) == "Kind of…")
+        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10, ellipsis: "~") == "Kind of~")
+        #expect(Sanitizer.truncate("Supercalifragilistic", to: 8) == "Superca…")
+        #expect(Sanitizer.truncate("山田太郎", to: 5) == "山田…")
+        #expect(
+            Sanitizer.wrap("because you bought Kind of Blue", width: 12) == ["because you", "bought Kind", "of Blue"])
+        #expect(Sanitizer.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    }
+
+    @Test func aRecommendationsReasonIsCutAtAWordWithAnEllipsisAndEnterShowsItWhole() throws {
+        let h = try Harness()
+        margot(h)
+        let recs = try #require(h.model.profile?.report?.recommendations)
+        let long = try #require(recs.firstIndex { TextWidth.of($0.reason) > 36 }, "no reason long enough to cut")
+        h.press(.tab, .tab)
+        #expect(h.model.profile?.panel == 2)
+        for _ in 0..<long { h.press(.down) }
+        #expect(h.model.profile?.selectedRec == long)
+        let reason = recs[long].reason
+        // The panel's line for that reason: the start of it, cut after a whole word, then "…".
+        let shown = try #require(
+            h.lines.compactMap { line -> String? in
+                guard let r = line.range(of: "│  ") else { return nil }
+                let rest = line[r.upperBound...]
+                guard let end = rest.firstIndex(of: "…") else { return nil }
+                let cut = String(rest[..<end])
+                return !cut.isEmpty && reason.hasPrefix(cut) && cut.count > 10 ? cut : nil
+            }.first, "\(h.screen)")
+        let next = reason[reason.index(reason.startIndex, offsetBy: shown.count)...].first
+        #expect(next == " " || next == ",", "cut mid-word: '\(shown)' of '\(reason)'")
+        // The selected recommendation is drawn selected.
+        let styles = h.backend.frame.styleLines([h.model.theme.selected: "S"])
+        #expect(styles.contains { $0.contains("SSSSSSSSSS") })
+        h.press(.enter)
+        let popup = popupText(h.lines)
+        #expect(popup.contains(reason), "\(h.screen)")
+        h.press(.char("x"))
+        #expect(h.model.dialog == nil)
+    }
+
+    @Test func aLongNoteInTheCarePanelIsSelectableAndShownWhole() throws {
+        let h = try Harness()
+        let key = try h.workspace.customerKey("C1")
+        let text =
+            "Called about the December order: the train set was a present for her grandson, keep suggesting jazz"
+        try h.workspace.addNote(customer: key, text: text)
+        margot(h)
+        h.press(.backTab)
+        #expect(h.model.profile?.panel == 3)
+        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let i = try #require(rows.firstIndex { $0.line.contains("Called about") })
+        for _ in 0..<i { h.press(.down) }
+        let line = try #require(h.lines.first { $0.contains("Called about") })
+        #expect(line.contains("…"))
+        h.press(.enter)
+        #expect(popupText(h.lines).contains(text), "\(h.screen)")
+        #expect(h.screen.contains("Note by tester"))
+    }
+
+    @Test func aGiftNoteIsShownInTheEventDetails() throws {
+        let h = try Harness()
+        margot(h)
+        h.press(.char("H"), .char("t"))
+        #expect(h.model.history?.typeFilter == .purchase)
+        h.press(.char("f"))
+        h.type("for her grandson")
+        h.press(.enter)
+        h.press(.enter)
+        #expect(popupText(h.lines).contains("gift: for her grandson"), "\(h.screen)")
+        h.press(.escape)
+        #expect(h.model.dialog == nil && h.model.screen == .history)
+    }
+}
+
+@Suite("Navigation keys")
+struct NavigationKeyTests {
+    @Test func hLeftAndBackspaceGoBackWhereLAndRightOpen() throws {
+        let h = try Harness()
+        h.press(.char("l"))
+        #expect(h.model.screen == .profile)
+        h.press(.char("h"))
+        #expect(h.model.screen == .list)
+        h.press(.right)
+        #expect(h.model.screen == .profile)
+        h.press(.char("H"))
+        #expect(h.model.screen == .history)
+        h.press(.backspace)
+        #expect(h.model.screen == .profile)
+        h.press(.left)
+        #expect(h.model.screen == .list && !h.model.finished)
+        h.press(.char("S"), .char("l"))
+        #expect(h.model.screen == .list)
+        h.press(.char("h"))
+        #expect(h.model.screen == .segments)
+    }
+
+    @Test func tabCyclesThePanelsOnly() throws {
+        let h = try Harness()
+        margot(h)
+        h.press(.tab, .tab, .tab, .tab)
+        #expect(h.model.screen == .profile && h.model.profile?.panel == 0)
+        h.press(.backTab)
+        #expect(h.model.profile?.panel == 3)
+        h.press(.char("H"), .tab)
+        #expect(h.model.screen == .history)
+    }
+
+    @Test func gKeepsItsVimMeaningAndGiftIsOnFShownInTheFooter() throws {
+        let h = try Harness()
+        margot(h)
+        h.press(.char("H"), .down, .down, .down)
+        #expect(h.model.history?.selected == 3)
+        h.press(.char("g"))
+        #expect(h.model.history?.selected == 0 && h.model.dialog == nil)
+        h.press(.char("g"), .char("g"))
+        #expect(h.model.history?.selected == 0 && h.model.dialog == nil)
+        h.press(.char("G"))
+        #expect(h.model.history?.selected == (h.model.history?.events.count ?? 0) - 1)
+        #expect(h.lines[23].contains("f gift"))
+        #expect(h.lines[23].contains("u undo"))
+    }
+
+    @Test func undoWorksOnceAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
+        let h = try Harness()
+        margot(h)
+        let key = try h.workspace.customerKey("C1")
+        h.press(.char("H"), .char("t"))
+        let event = try #require(h.model.history?.events.first?.eventId)
+        h.press(.char("f"))
+        h.type("for her grandson")
+        h.press(.enter)
+        func stored() throws -> HistoryEvent? { try h.workspace.history(key).first { $0.eventId == event } }
+        #expect(try stored()?.giftNote == "for her grandson")
+        // Unflag it, then undo the unflag: the gift and its note come back.
+        h.press(.char("f"))
+        #expect(try stored()?.gift == false)
+        h.press(.char("u"))
+        #expect(try stored()?.gift == true)
+        #expect(try stored()?.giftNote == "for her grandson")
+        // Once only: a second u does not undo the flag.
+        h.press(.char("u"))
+        #expect(h.model.flash?.text == "no gift change to undo")
+        #expect(try stored()?.gift == true)
+        // Redo makes the undone change again.
+        h.press(.ctrl("r"))
+        #expect(try stored()?.gift == false)
+        #expect(h.model.flash?.text.hasPrefix("redone:") == true)
+    }
+}
+
+@Suite("History columns and filters")
+struct HistoryColumnTests {
+    static let variants = """
+        product_id,title,category,brand,price,replenish_days
+        V1,Kind of Blue Reissue,Music/Jazz,Blue Room,20,
+        V2,Kind of Blue Reissue Mini,Music/Jazz,Blue Room,12,
+        V3,Kind of Blue Reissue Limited,Music/Jazz,Blue Room,40,
+        """
+    static let events = """
+        event_id,customer_id,timestamp,type,product_id,quantity,amount,channel
+        X1,C4,2025-12-01,purchase,V1,2,40,web
+        X2,C4,2025-12-02,purchase,V2,1,12,web
+        X3,C4,2025-12-03,purchase,V3,3,120,web
+        X4,C4,2025-12-04,rating,V3,1,4,web
+        """
+
+    func harness() throws -> Harness {
+        let h = try Harness()
+        var paths: [String] = []
+        for (name, text) in [("variants.csv", Self.variants), ("more-events.csv", Self.events)] {
+            let p = h.dir.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+            paths.append(p)
+        }
+        _ = try h.workspace.importFiles(paths, request: ImportRequest())
+        h.press(.char("/"))
+        h.type("anna")
+        h.press(.enter, .enter, .char("H"))
+        return h
+    }
+
+    @Test func quantityHasAColumnAndRatingsAreNotAmounts() throws {
+        let h = try harness()
+        #expect(h.lines[1].contains("QTY") && h.lines[1].contains("AMOUNT"))
+        let rating = try #require(h.lines.first { $0.contains("X4") })
+        #expect(rating.contains("rated 4★"), "\(rating)")
+        #expect(!rating.contains("4.00"))
+        let three = try #require(h.lines.first { $0.contains("X3") })
+        #expect(three.contains("  3   120.00"), "\(three)")
+    }
+
+    @Test func productVariantsAreDistinguishableAt80Columns() throws {
+        let h = try harness()
+        let titles = ["X1", "X2", "X3"].compactMap { id in
+            h.lines.first { $0.hasSuffix(id) }.map {
+                String($0.dropFirst(26).prefix(18)).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        #expect(titles.count == 3)
+        #expect(Set(titles).count == 3, "\(titles)")
+        #expect(titles.contains { $0.hasSuffix("Mini") } && titles.contains { $0.hasSuffix("Limited") })
+    }
+
+    @Test func typeFilterSkipsTypesWithNoEventsAndAnEmptyResultSaysSo() throws {
+        let h = try harness()
+        var seen: [EventKind?] = []
+        for _ in 0..<5 {
+            h.press(.char("t"))
+            seen.append(h.model.history?.typeFilter)
+        }
+        let present = Set(h.model.history?.all.map(\.type) ?? [])
+        #expect(seen.compactMap { $0 }.allSatisfy { present.contains($0) })
+        #expect(seen.contains(.rating) && seen.contains(nil))
+        // Ratings in the last 30 days of the store: none, and the screen says so.
+        while h.model.history?.typeFilter != .view { h.press(.char("t")) }
+        h.press(.char("d"))
+        #expect(h.model.history?.events.isEmpty == true, "\(h.screen)")
+        #expect(h.screen.contains("No events match type: view, range: last 30 days"), "\(h.screen)")
+    }
+}
+
+@Suite("Too small a terminal")
+struct TooSmallTests {
+    @Test func keysDoNothingButQuitWhileTheTerminalIsTooSmall() throws {
+        let h = try Harness()
+        h.resize(Size(width: 60, height: 20))
+        for k: Key in [.char("j"), .enter, .char("S"), .char(":"), .char("/"), .char("?"), .escape] { h.press(k) }
+        #expect(h.model.screen == .list && h.model.list.selected == 0)
+        #expect(h.model.commandLine == nil && h.model.list.filter == nil && h.model.help == nil)
+        #expect(h.screen.contains("press q to quit"))
+        h.resize(Size(width: 80, height: 24))
+        #expect(h.lines[1].hasPrefix("NAME"))
+        h.resize(Size(width: 60, height: 20))
+        h.press(.char("q"))
+        #expect(h.model.finished)
+    }
+}
