@@ -63,7 +63,15 @@ public struct Explorer: Program, Sendable {
             }
             return []
         case .segmentsLoaded(let items):
-            m.segments.items = items
+            // By value: the most customers first within each kind (RFM, stage, rule), not by name.
+            let kinds = items.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            m.segments.items = items.enumerated().sorted { a, b in
+                let ka = kinds.firstIndex(of: a.element.kind.rawValue)!,
+                    kb = kinds.firstIndex(of: b.element.kind.rawValue)!
+                if ka != kb { return ka < kb }
+                if a.element.members != b.element.members { return a.element.members > b.element.members }
+                return a.offset < b.offset
+            }.map(\.element)
             m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
             return []
         case .giftChanged(let outcome, let edit, let origin):
@@ -203,6 +211,9 @@ public struct Explorer: Program, Sendable {
         case .sort:
             let all = ListSort.allCases
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
+            return reloadList(&m)
+        case .reverseSort:
+            m.list.query.reversed.toggle()
             return reloadList(&m)
         case .clearFilter:
             m.list.query.text = ""

@@ -5,7 +5,7 @@ import RapportUI
 public enum AppAction: String, CaseIterable, Sendable {
     case quit, back, help, command, down, up
     case pageDown = "page_down", pageUp = "page_up", top, bottom, segments, interrupt
-    case open, filter, sort, clearFilter = "clear_filter"
+    case open, filter, sort, reverseSort = "reverse_sort", clearFilter = "clear_filter"
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment"
@@ -22,7 +22,8 @@ public enum AppKeys {
     public static let quit = a(.quit, "quit (on the list) or go back", "global")
     public static let back = a(.back, "go back to the previous screen / close", "global")
     public static let help = a(.help, "show this help", "global")
-    public static let command = a(.command, "command line: sort, segment, goto, export, quit", "global")
+    public static let command = a(
+        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit (Tab lists)", "global")
     public static let down = a(.down, "move down", "move")
     public static let up = a(.up, "move up", "move")
     public static let pageDown = a(.pageDown, "page down", "move")
@@ -37,6 +38,8 @@ public enum AppKeys {
     public static let open = a(.open, "open the selected customer", "list")
     public static let filter = a(.filter, "filter by name, email or id as you type", "list")
     public static let sort = a(.sort, "next sort column", "list")
+    public static let reverseSort = a(
+        .reverseSort, "reverse the sort (never-bought customers stay last by recency)", "list")
     public static let clearFilter = a(.clearFilter, "clear filter and segment", "list")
 
     public static let nextPanel = a(.nextPanel, "next panel", "profile")
@@ -76,7 +79,7 @@ public enum AppKeys {
                     name: "list",
                     [
                         (open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
-                        (sort, [.char("s")]), (clearFilter, [.char("x")])
+                        (sort, [.char("s")]), (reverseSort, [.char("r")]), (clearFilter, [.char("x")])
                     ]),
                 .init(
                     name: "profile",

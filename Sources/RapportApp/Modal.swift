@@ -5,6 +5,12 @@ import RapportUI
 /// Keys while a dialog, the help, the command line or the filter has the focus.
 extension Explorer {
     func handleHelp(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        defer {
+            // Scrolling stops at the last page.
+            let width = min(78, m.size.width - 2)
+            let rows = helpRows(m, width: width - 4).count
+            if let s = m.help { m.help = min(s, max(0, rows - max(1, min(rows + 2, m.size.height - 2) - 2))) }
+        }
         switch key {
         case .escape, .char("q"), .char("?"), .enter: m.help = nil
         case .down, .char("j"): m.help = (m.help ?? 0) + 1
@@ -36,7 +42,28 @@ extension Explorer {
         }
     }
 
-    static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "quit"]
+    static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "help", "quit"]
+
+    /// The candidates for the word being typed, as they fit in `width` cells: the word only
+    /// (not the command again), then "+N more" when some did not fit.
+    static func candidateLine(_ candidates: [String], typed: String, width: Int) -> String {
+        let words = candidates.map { c in
+            typed.contains(" ") ? c.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? c : c
+        }
+        guard !words.isEmpty, width > 0 else { return "" }
+        var shown: [String] = []
+        for (i, w) in words.enumerated() {
+            let rest = words.count - i - 1
+            let more = rest > 0 ? "  +\(rest) more" : ""
+            let next = (shown + [w]).joined(separator: "  ")
+            if TextWidth.of(next + more) > width {
+                let left = words.count - shown.count
+                return shown.joined(separator: "  ") + (shown.isEmpty ? "+\(left) more" : "  +\(left) more")
+            }
+            shown.append(w)
+        }
+        return shown.joined(separator: "  ")
+    }
 
     /// Completions for the command line's current word.
     func completions(_ text: String, _ m: AppModel) -> [String] {
@@ -58,8 +85,10 @@ extension Explorer {
         switch key {
         case .escape:
             m.commandLine = nil
+            m.commandListed = false
             return []
         case .tab:
+            m.commandListed = true
             let c = completions(f.text, m)
             if let first = c.first {
                 // Complete to the longest common prefix of the candidates.
@@ -71,6 +100,7 @@ extension Explorer {
             return []
         case .enter:
             m.commandLine = nil
+            m.commandListed = false
             return runCommand(&m, f.text.trimmingCharacters(in: .whitespaces))
         default:
             _ = f.handle(key)
@@ -86,6 +116,9 @@ extension Explorer {
         switch name {
         case "q", "quit":
             m.finished = true
+            return []
+        case "help", "h", "?":
+            m.help = 0
             return []
         case "sort":
             guard let s = ListSort(rawValue: arg) else {

@@ -118,6 +118,8 @@ public struct AppModel: Sendable {
     public var dialog: Dialog?
     public var help: Int?
     public var commandLine: TextField?
+    /// Tab was pressed on the command line: its candidates show even on an empty line.
+    public var commandListed = false
     public var flash: Flash?
     public var progress: String?
     public var finished = false

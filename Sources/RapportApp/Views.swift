@@ -35,12 +35,10 @@ extension Explorer {
             b.fill(Rect(x: 0, y: bottom, width: m.size.width, height: 1))
             b.write(":", x: 0, y: bottom, style: t.title)
             let cx = f.draw(&b, x: 1, y: bottom, width: m.size.width - 2)
-            let c = completions(f.text, m)
-            if !c.isEmpty && f.text.count > 0 {
-                b.write(
-                    "  " + c.prefix(6).joined(separator: "  "), x: min(m.size.width - 1, 2 + TextWidth.of(f.text)),
-                    y: bottom,
-                    style: t.muted, maxWidth: max(0, m.size.width - 3 - TextWidth.of(f.text)))
+            if !f.text.isEmpty || m.commandListed {
+                let x = 3 + TextWidth.of(f.text)
+                let hint = Self.candidateLine(completions(f.text, m), typed: f.text, width: m.size.width - x - 1)
+                b.write(hint, x: x, y: bottom, style: t.muted, maxWidth: max(0, m.size.width - x))
             }
             cursor = Point(x: cx, y: bottom)
         } else if let f = m.list.filter, m.screen == .list {
@@ -148,7 +146,7 @@ extension Explorer {
     ]
 
     func drawList(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
-        var right = "sort: \(m.list.query.sort.rawValue)"
+        var right = "sort: \(m.list.query.sort.rawValue)\(m.list.query.reversed ? " (reversed)" : "")"
         if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
             right = "segment: \(s)  " + right
         }
@@ -292,7 +290,16 @@ extension Explorer {
             b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
         }
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
-            let y = r.y + lines.count
+            // The sparkline says what it is: spend per month, over which months, and the peak.
+            let shown = min(rep.monthlySpend.count, max(0, r.width - 12))
+            let peak = rep.monthlySpend.suffix(shown).max() ?? 0
+            let label =
+                "\(shown) months to \(rep.asOf ?? "now"), peak \(String(format: "%.0f", peak)):"
+            var y = r.y + lines.count
+            if r.height > lines.count + 2 {
+                b.write(label, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
+                y += 1
+            }
             b.write("spend/month ", x: r.x, y: y, style: m.theme.muted)
             b.write(
                 Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y,
@@ -418,20 +425,6 @@ extension Explorer {
     }
 
     // MARK: overlays
-
-    func drawHelp(_ m: AppModel, _ scroll: Int, _ b: inout CellBuffer) {
-        let lines = m.keymap.helpLines(for: m.screen.rawValue)
-        let r = b.bounds.centered(
-            Size(width: min(74, m.size.width - 4), height: min(lines.count + 3, m.size.height - 2)))
-        b.fill(r)
-        let inner = Block(title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true).render(
-            r, into: &b, m.context)
-        let start = min(scroll, max(0, lines.count - inner.height))
-        for (i, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
-            b.write(l.keys, x: inner.x + 1, y: inner.y + i, width: 18, style: m.theme.title, glyphs: m.glyphs)
-            b.write(l.help, x: inner.x + 20, y: inner.y + i, width: max(0, inner.width - 21), glyphs: m.glyphs)
-        }
-    }
 
     func drawDialog(_ m: AppModel, _ d: Dialog, _ b: inout CellBuffer) -> Point? {
         let t = m.theme, g = m.glyphs

@@ -269,3 +269,105 @@ struct TooSmallTests {
         #expect(h.model.finished)
     }
 }
+
+@Suite("Command line, sorting, segments order")
+struct CommandAndSortTests {
+    @Test func completionListsCandidatesWithoutTheCommandAndFitsTheWidth() throws {
+        let h = try Harness()
+        h.press(.char(":"))
+        h.type("sort ")
+        let line = h.lines[23]
+        #expect(line.hasPrefix(":sort "))
+        #expect(line.contains("name  id  segment") && !line.contains("sort name"), "\(line)")
+        h.press(.ctrl("u"))
+        h.type("segment ")
+        let segments = h.lines[23]
+        #expect(TextWidth.of(segments) <= 80)
+        #expect(!segments.contains("segment champions"), "\(segments)")
+        let all = RFMNames.all.count
+        let shown = RFMNames.all.filter { segments.contains($0) }.count
+        #expect(shown == all || segments.contains("+\(all - shown) more"), "\(segments)")
+    }
+
+    @Test func tabOnAnEmptyLineListsCommandsAndHelpWorks() throws {
+        let h = try Harness()
+        h.press(.char(":"))
+        #expect(h.lines[23] == ":")
+        h.press(.tab)
+        #expect(h.lines[23].contains("sort  segment  stage  goto  export  refresh  help  quit"), "\(h.lines[23])")
+        h.type("help")
+        h.press(.enter)
+        #expect(h.model.help != nil && h.screen.contains("Keys: list"))
+    }
+
+    @Test func sortingCanBeReversedAndNeverBoughtCustomersComeLastByRecency() throws {
+        let h = try Harness()
+        let p = h.dir.appendingPathComponent("new.csv").path
+        try Data("customer_id,name\nC5,Zed Newcomer\n".utf8).write(to: URL(fileURLWithPath: p))
+        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        h.press(.char("r"))
+        #expect(h.lines[0].contains("sort: name (reversed)"))
+        #expect(h.lines[2].hasPrefix("山田 太郎"), "\(h.screen)")
+        h.press(.char(":"))
+        h.type("sort recency")
+        h.press(.enter)
+        #expect(h.model.list.total == 5)
+        #expect(h.lines[6].hasPrefix("Zed Newcomer"), "\(h.screen)")
+        h.press(.char("r"))
+        #expect(h.lines[0].contains("sort: recency"))
+        #expect(h.model.list.query.reversed == false)
+        #expect(h.lines[6].hasPrefix("Zed Newcomer"), "\(h.screen)")
+        // Most recent first, then the other way: the known recencies swap ends.
+        let first = h.lines[2]
+        h.press(.char("r"))
+        #expect(h.lines[5] == first, "\(h.screen)")
+        #expect(h.lines[6].hasPrefix("Zed Newcomer"), "\(h.screen)")
+    }
+
+    @Test func segmentsAreOrderedByMembersWithinEachKind() throws {
+        let h = try Harness()
+        h.press(.char("S"))
+        let items = h.model.segments.items
+        #expect(!items.isEmpty)
+        for kind in Set(items.map(\.kind.rawValue)) {
+            let members = items.filter { $0.kind.rawValue == kind }.map(\.members)
+            #expect(members == members.sorted(by: >), "\(kind): \(members)")
+        }
+        let first = try #require(items.first)
+        #expect(h.lines[2].contains(first.name))
+    }
+}
+
+@Suite("Marks explained")
+struct MarksTests {
+    @Test func helpExplainsTheMarksAndCutsNothing() throws {
+        let h = try Harness()
+        margot(h)
+        h.press(.char("?"))
+        let rows = Explorer(workspace: h.workspace).helpRows(h.model, width: 74)
+        #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
+        for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
+            #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
+        }
+        // Scroll to the end: the marks are reachable and no help text is cut.
+        var seen = h.screen
+        for _ in 0..<60 {
+            h.press(.char("j"))
+            seen += h.screen
+            let box = h.lines.dropFirst(1).prefix(20).map { String($0.dropFirst(2).dropLast(2)) }
+            #expect(!box.contains { $0.contains("…") }, "\(h.screen)")
+        }
+        #expect(seen.contains("price: mid") && seen.contains("budget < 15"))
+        #expect(h.screen.contains("1/10000+"))
+        h.press(.char("k"))
+        #expect(h.model.help ?? 0 < 60)
+    }
+
+    @Test func theSpendSparklineIsLabelled() throws {
+        let h = try Harness()
+        margot(h)
+        let peak = try #require(h.model.profile?.report?.monthlySpend.max())
+        #expect(h.screen.contains("24 months to 2025-12-19, peak \(Int(peak.rounded())):"), "\(h.screen)")
+        #expect(h.screen.contains("spend/month ▂"))
+    }
+}
