@@ -473,12 +473,20 @@ public struct Explorer: Program, Sendable {
         return [
             Cmd { send in
                 do {
-                    let events = try effects.workspace.history(p.key)
-                    let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
-                    let lines = pref.evidence.compactMap { id -> String? in
-                        guard let e = byId[id] else { return nil }
-                        return
-                            "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                    let items = try effects.workspace.evidence(
+                        customer: p.key, attribute: pref.attribute, value: pref.value)
+                    var lines = items.map { c -> String in
+                        let e = c.event
+                        let share = Int((c.share * 100).rounded())
+                        return "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  "
+                            + String(format: "%+.1f", c.contribution) + " (\(share)%)  [\(e.eventId)]"
+                    }
+                    if !lines.isEmpty {
+                        lines += [
+                            "",
+                            "Each event adds its type's weight (purchase 5, cart 3, click 1.5, view 1) decayed by its "
+                                + "age, before daily and monthly caps; % is its share of the preference's total."
+                        ]
                     }
                     send(.progress(nil))
                     send(

@@ -371,3 +371,26 @@ struct MarksTests {
         #expect(h.screen.contains("spend/month ▂"))
     }
 }
+
+@Suite("Evidence contributions")
+struct EvidenceTests {
+    @Test func theEvidencePopupShowsEachEventsContribution() throws {
+        let h = try Harness()
+        margot(h)
+        let pref = try #require(h.model.profile?.report?.preferences.inferred.first)
+        let items = try h.workspace.evidence(
+            customer: try h.workspace.customerKey("C1"), attribute: pref.attribute, value: pref.value)
+        #expect(!items.isEmpty)
+        #expect(items.map(\.event.eventId) == pref.evidence)
+        for c in items {
+            #expect(c.contribution > 0 && c.contribution <= c.weight && c.share > 0 && c.share <= 1)
+        }
+        h.press(.enter)
+        let first = try #require(items.first)
+        let text = popupText(h.lines)
+        #expect(
+            text.contains(String(format: "%+.1f", first.contribution) + " (\(Int((first.share * 100).rounded()))%)"),
+            "\(h.screen)")
+        #expect(text.contains("[\(first.event.eventId)]"))
+    }
+}
