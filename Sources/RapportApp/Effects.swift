@@ -183,6 +183,26 @@ struct Effects: Sendable {
         }
     }
 
+    func updateSegment(name: String, rule: String) -> Cmd {
+        Cmd { send in
+            do {
+                let n = try workspace.updateSegment(name: name, rule: rule)
+                send(.segmentUpdated(name, n))
+                send(.segmentsLoaded(try workspace.segmentSummaries()))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func deleteSegment(name: String) -> Cmd {
+        Cmd { send in
+            do {
+                try workspace.deleteSegment(name)
+                send(.segmentDeleted(name))
+                send(.segmentsLoaded(try workspace.segmentSummaries()))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
     func createSegment(name: String, rule: String) -> Cmd {
         Cmd { send in
             do {

@@ -119,9 +119,23 @@ public struct Explorer: Program, Sendable {
                     name: name, rule: field, onRule: onRule,
                     status: error.map(RuleStatus.invalid) ?? .valid, count: count)
             }
+            if case .editSegment(let name, let field, _, _)? = m.dialog, field.text == rule {
+                m.dialog = .editSegment(
+                    name: name, rule: field, status: error.map(RuleStatus.invalid) ?? .valid, count: count)
+            }
             return []
         case .segmentCreated(let name, let n):
             m.flash = Flash(text: "segment \(name) saved: \(n) members", isError: false)
+            return []
+        case .segmentUpdated(let name, let n):
+            m.flash = Flash(text: "segment \(name) updated: \(n) members", isError: false)
+            return []
+        case .segmentDeleted(let name):
+            m.flash = Flash(text: "segment \(name) deleted", isError: false)
+            if m.list.query.ruleSegment == name {
+                m.list.query.ruleSegment = nil
+                return reloadList(&m)
+            }
             return []
         case .failed(let text):
             m.flash = Flash(text: text, isError: true)
@@ -297,6 +311,7 @@ public struct Explorer: Program, Sendable {
                 sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
             go(&m, to: .list)
             return reloadList(&m)
+        case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(

@@ -8,7 +8,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case open, filter, sort, reverseSort = "reverse_sort", clearFilter = "clear_filter"
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
-    case members, newSegment = "new_segment"
+    case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
     case metrics
 }
 
@@ -61,6 +61,8 @@ public enum AppKeys {
 
     public static let members = a(.members, "list the segment's members", "segments")
     public static let newSegment = a(.newSegment, "new rule segment", "segments")
+    public static let editSegment = a(.editSegment, "edit the selected rule segment's rule", "segments")
+    public static let deleteSegment = a(.deleteSegment, "delete the selected rule segment (asks first)", "segments")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -95,7 +97,13 @@ public enum AppKeys {
                         (redo, [.ctrl("r")]), (clear, [.char("C")]), (typeFilter, [.char("t")]),
                         (dateFilter, [.char("d")])
                     ]),
-                .init(name: "segments", [(members, [.enter, .char("l"), .right]), (newSegment, [.char("n")])])
+                .init(
+                    name: "segments",
+                    [
+                        (members, [.enter, .char("l"), .right]), (newSegment, [.char("n")]),
+                        (editSegment, [.char("e")]),
+                        (deleteSegment, [.char("X")])
+                    ])
             ])
     }
 

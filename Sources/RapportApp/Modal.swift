@@ -261,6 +261,7 @@ extension Explorer {
             }
             _ = f.handle(key)
             m.dialog = .erase(id: id, field: f)
+        case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch key {
             case .escape:

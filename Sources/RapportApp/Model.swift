@@ -91,6 +91,9 @@ public enum Dialog: Sendable {
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
     case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
+    /// A rule segment's rule being edited (the name stays).
+    case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
+    case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
 }
 
@@ -175,6 +178,8 @@ public enum AppMessage: Sendable {
     case erased(String)
     case ruleChecked(rule: String, count: Int?, error: String?)
     case segmentCreated(String, Int)
+    case segmentUpdated(String, Int)
+    case segmentDeleted(String)
     case failed(String)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])

@@ -77,7 +77,7 @@ extension Explorer {
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
         case .history:
             ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
-        case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
+        case .segments: ids = ["members", "new_segment", "edit_segment", "delete_segment", "metrics", "help", "back"]
         case .metrics: ids = ["help", "back"]
         }
         let short = [
@@ -85,13 +85,18 @@ extension Explorer {
             "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "details",
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
-            "new_segment": "new"
+            "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]
             guard let key = table?.keys(for: id).first ?? m.keymap.global.keys(for: id).first else { return nil }
             let unavailable =
-                m.readOnly && ["note", "export", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
+                m.readOnly
+                && [
+                    "note", "export", "erase", "gift", "undo", "clear_history", "new_segment", "edit_segment",
+                    "delete_segment"
+                ]
+                .contains(id)
             return (id, "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")")
         }
         // Whole hints only: drop the least important (from the right, keeping help and the way
@@ -409,10 +414,16 @@ extension Explorer {
             Column("KIND", width: 5), Column("SEGMENT", width: 19), Column("MEMBERS", width: 8, alignRight: true),
             Column("SHARE", width: 22), Column("RULE", width: 10, flex: true)
         ]
+        // The selected rule segment's whole rule, under the table (the column cuts it).
+        let rule = Array(Self.ruleLines(m, width: max(1, r.width - 2)).prefix(max(0, r.height / 3)))
+        let table = Rect(x: r.x, y: r.y, width: r.width, height: r.height - (rule.isEmpty ? 0 : rule.count + 1))
+        for (i, line) in rule.enumerated() {
+            b.write(line, x: r.x + 1, y: table.maxY + 1 + i, style: m.theme.muted, maxWidth: r.width - 2)
+        }
         let offset = Table.scroll(
-            offset: m.segments.offset, selected: m.segments.selected, height: r.height - 1, count: items.count)
+            offset: m.segments.offset, selected: m.segments.selected, height: table.height - 1, count: items.count)
         Table.draw(
-            &b, r, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
+            &b, table, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
             glyphs: m.glyphs, theme: m.theme
         ) { i in
             let s = items[i]
@@ -486,6 +497,7 @@ extension Explorer {
             let rx = rule.draw(
                 &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
+        case .editSegment, .deleteSegment: return drawSegmentDialog(m, &b)
         case .evidence(let title, let lines):
             let body = Self.wrapped(lines, screenWidth: m.size.width)
             Popup(title: title, lines: body.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(

@@ -394,3 +394,57 @@ struct EvidenceTests {
         #expect(text.contains("[\(first.event.eventId)]"))
     }
 }
+
+@Suite("Rule segments in the explorer")
+struct RuleSegmentEditingTests {
+    static let longRule =
+        "orders >= 2 and consent.email and recency_days < 400 and spend > 10 and not dislikes(\"Music/Rock\") and country != \"XX\""
+
+    @Test func theWholeRuleIsShownAndItCanBeEditedAndDeletedWithAudits() throws {
+        let h = try Harness()
+        _ = try h.workspace.createSegment(name: "keen jazz", rule: Self.longRule)
+        h.press(.char("S"))
+        let i = try #require(h.model.segments.items.firstIndex { $0.name == "keen jazz" })
+        for _ in 0..<i { h.press(.down) }
+        // The table cuts the rule; the lines under it show all of it.
+        let under = h.lines.filter { $0.hasPrefix(" rule: ") || $0.hasPrefix(" ") && !$0.contains("│") }
+        let shown = under.joined(separator: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(shown.contains("rule: " + Self.longRule), "\(h.screen)")
+        // Edit the rule: checked as typed, saved on Enter, audited.
+        h.press(.char("e"))
+        #expect(h.screen.contains("Edit rule segment keen jazz"))
+        h.press(.ctrl("u"))
+        h.type("orders > 3 and")
+        #expect(h.screen.contains("column 15") || h.screen.contains("ends too soon"))
+        h.press(.enter)
+        #expect(h.model.dialog != nil)
+        h.type(" consent.email")
+        #expect(h.screen.contains("2 customers match"), "\(h.screen)")
+        h.press(.enter)
+        #expect(h.model.flash?.text == "segment keen jazz updated: 2 members")
+        #expect(h.model.segments.items.first { $0.name == "keen jazz" }?.rule == "orders > 3 and consent.email")
+        // Delete asks first; anything but y keeps it.
+        let j = try #require(h.model.segments.items.firstIndex { $0.name == "keen jazz" })
+        h.press(.home)
+        for _ in 0..<j { h.press(.down) }
+        h.press(.char("X"))
+        #expect(h.screen.contains("Delete 'keen jazz' (2 members)?"))
+        h.press(.char("n"))
+        #expect(h.model.segments.items.contains { $0.name == "keen jazz" })
+        h.press(.char("X"), .char("y"))
+        #expect(h.model.flash?.text == "segment keen jazz deleted")
+        #expect(!h.model.segments.items.contains { $0.name == "keen jazz" })
+        let actions = try h.workspace.audit(customer: nil).map(\.action)
+        #expect(actions.filter { $0 == "segment.save" }.count == 2)
+        #expect(actions.contains("segment.delete"))
+    }
+
+    @Test func builtInSegmentsAreNotEditable() throws {
+        let h = try Harness()
+        h.press(.char("S"), .char("e"))
+        #expect(h.model.dialog == nil)
+        #expect(h.model.flash?.text.contains("only rule segments change") == true)
+        h.press(.char("X"))
+        #expect(h.model.dialog == nil)
+    }
+}
