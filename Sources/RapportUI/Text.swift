@@ -85,15 +85,15 @@ public enum Sanitizer {
         let room = width - ew
         var out: [Character] = []
         var used = 0
-        var lastBreak: Int?
+        var lastBreak: (index: Int, width: Int)?
         for c in s {
             let w = TextWidth.of(c)
             if used + w > room {
                 // The next character continues the word being cut: back up to the word's start.
-                if !c.isWhitespace, let b = lastBreak, b * 3 >= room * 2 { out.removeSubrange(b...) }
+                if !c.isWhitespace, let b = lastBreak, b.width * 3 >= room * 2 { out.removeSubrange(b.index...) }
                 break
             }
-            if c.isWhitespace { lastBreak = out.count }
+            if c.isWhitespace { lastBreak = (out.count, used) }
             out.append(c)
             used += w
         }
