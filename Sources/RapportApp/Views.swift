@@ -199,7 +199,7 @@ extension Explorer {
         }
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
         if !place.isEmpty { line1 += "  \(place)" }
-        b.write(line1, x: 1, y: r.y, style: t.title, maxWidth: r.width - 2)
+        b.write(line1, x: 1, y: r.y, width: r.width - 2, style: t.title, glyphs: g)
         func badge(_ name: String, _ v: Bool?) -> String { "\(name) \(v == nil ? "?" : v! ? g.check : g.cross)" }
         var line2 = [
             badge("pers", c.consent.personalization), badge("email", c.consent.email),
@@ -208,10 +208,10 @@ extension Explorer {
         let ch = rep.channel
         line2 += "  channel: says \(ch.stated ?? "-"), engages \(ch.inferred ?? "-")"
         if let s = ch.stated, let i = ch.inferred, s != i { line2 += " (differs)" }
-        b.write(line2, x: 1, y: r.y + 1, maxWidth: r.width - 2)
+        b.write(line2, x: 1, y: r.y + 1, width: r.width - 2, glyphs: g)
         if let e = redacted(c.email, email: true, m) {
             let ph = redacted(c.phone, email: false, m).map { "  \($0)" } ?? ""
-            b.write(e + ph, x: 1, y: r.y + 2, style: t.muted, maxWidth: r.width - 2)
+            b.write(e + ph, x: 1, y: r.y + 2, width: r.width - 2, style: t.muted, glyphs: g)
         }
         let grid = Rect(x: r.x, y: r.y + 3, width: r.width, height: r.height - 3)
         let (top, bottom) = grid.splitTop(grid.height / 2 + 1)
@@ -235,19 +235,19 @@ extension Explorer {
             $0.label
         }
         b.write(
-            "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.ok,
-            maxWidth: r.width)
+            "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, width: r.width,
+            style: m.theme.ok, glyphs: m.glyphs)
         y += 1
         b.write(
             "says dislikes: " + (dislikes.isEmpty ? "-" : dislikes.joined(separator: ", ")), x: r.x, y: y,
-            style: m.theme.warn, maxWidth: r.width)
+            width: r.width, style: m.theme.warn, glyphs: m.glyphs)
         y += 1
         let inferred = rep.preferences.inferred
         if inferred.isEmpty {
             let text =
                 rep.customer.consent.personalization == false
                 ? "not inferred: no personalization consent" : "no inferred preferences yet"
-            b.write(text, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+            b.write(text, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
             return
         }
         let rows = r.maxY - y
@@ -292,7 +292,7 @@ extension Explorer {
             lines.append(("CLV 12m \(fmt(l.clv12m, "%.0f"))  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
         }
         for (i, l) in lines.enumerated() where i < r.height {
-            b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
+            b.write(l.0, x: r.x, y: r.y + i, width: r.width, style: l.1, glyphs: m.glyphs)
         }
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
             // The sparkline says what it is: spend per month, over which months, and the peak.

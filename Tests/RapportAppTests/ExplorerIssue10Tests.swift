@@ -448,3 +448,25 @@ struct RuleSegmentEditingTests {
         #expect(h.model.dialog == nil)
     }
 }
+
+@Suite("Profile header and stated preferences")
+struct ProfileCutTests {
+    @Test func longStatedPreferencesAndPlacesEndWithAnEllipsis() throws {
+        let h = try Harness()
+        let p = h.dir.appendingPathComponent("long.csv").path
+        let csv = """
+            customer_id,name,city,country,likes
+            C9,Bartholomew Featherstonehaugh-Wolfeschlegel,Llanfairpwllgwyngyll on the Menai Strait,GB,Music/Jazz;brand:Blue Room;brand:Tiny Giants;Coffee;Toys
+            """
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: p))
+        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        h.press(.char(":"))
+        h.type("goto C9")
+        h.press(.enter)
+        #expect(h.model.screen == .profile)
+        let header = h.lines[1]
+        #expect(header.hasSuffix("…") && header.contains("Bartholomew"), "\(h.screen)")
+        let likes = try #require(h.lines.first { $0.contains("says likes:") })
+        #expect(likes.range(of: #"…\s*│"#, options: .regularExpression) != nil, "\(likes)")
+    }
+}
