@@ -14,12 +14,6 @@ struct CareRow {
 /// Panel rows that show a cut line open a popup with the whole text on Enter, as the
 /// evidence behind a preference does.
 extension Explorer {
-    static let recommendationTags: [String: String] = [
-        "because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
-        "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
-        "popular_segment": "popular", "popular_no_consent": "popular"
-    ]
-
     func careRows(_ m: AppModel, _ rep: ProfileReport) -> [CareRow] {
         var rows: [CareRow] = []
         for d in rep.replenishment.prefix(3) {
@@ -58,7 +52,7 @@ extension Explorer {
             "Recommendation: \(name)",
             [
                 "product \(rec.productId)" + (rec.category.isEmpty ? "" : ", \(rec.category)"),
-                "[\(Self.recommendationTags[rec.kind] ?? rec.kind)] \(rec.kind.replacingOccurrences(of: "_", with: " ")), score \(String(format: "%.2f", rec.score))",
+                "[\(rec.kind.tag)] \(rec.kind.rawValue.replacingOccurrences(of: "_", with: " ")), score \(String(format: "%.2f", rec.score))",
                 "", rec.reason
             ]
         )

@@ -533,7 +533,7 @@ public struct Explorer: Program, Sendable {
         // Like `rapport clear-history --last` and the profile, ranges count back from the
         // store's as-of date (the profile on screen says which), never from a clock.
         let asOf =
-            m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
+            m.profile?.report?.asOf?.endOfDay
             ?? m.history?.events.first?.time.seconds ?? 0
         return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
     }

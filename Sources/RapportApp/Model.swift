@@ -46,7 +46,7 @@ public struct HistoryState: Sendable {
     public var undoneGift: GiftEdit?
     /// The store's as-of date (the profile's): date filters count back from its end, as the
     /// profile, clear-history and `rapport clear-history --last` do.
-    public var asOf: String?
+    public var asOf: CalendarDay?
 
     public var events: [HistoryEvent] {
         let since = cutoff
@@ -58,7 +58,7 @@ public struct HistoryState: Sendable {
     /// as-of day (or from the newest event when no as-of is known).
     var cutoff: Int64? {
         guard let days else { return nil }
-        let end = asOf.flatMap(Dates.timestamp).map { $0 + 86_399 } ?? all.first?.time.seconds
+        let end = asOf?.endOfDay ?? all.first?.time.seconds
         guard let end else { return nil }
         return end - Int64(days) * 86_400
     }

@@ -62,7 +62,7 @@ extension Explorer {
         guard let asOf = rep.asOf else { return "" }
         guard let fit = rep.model else { return "figures as of \(asOf)" }
         let since = fit.eventsSinceFit == 0 ? "" : ", +\(fit.eventsSinceFit) events"
-        return "figures as of \(asOf) (model \(fit.fittedAt.prefix(10))\(since))"
+        return "figures as of \(asOf) (model \(fit.fittedAt.day)\(since))"
     }
 
     func shortPath(_ m: AppModel, _ p: String) -> String {
@@ -193,8 +193,8 @@ extension Explorer {
         let c = rep.customer, g = m.glyphs, t = m.theme
         title(m, &b, "Profile", Self.asOfLine(rep))
         var line1 = "\(c.name ?? "(no name)")  [\(c.id)]"
-        if let by = c.birthYear, let asOf = rep.asOf, let year = Int(asOf.prefix(4)) {
-            let age = year - by
+        if let by = c.birthYear, let asOf = rep.asOf {
+            let age = asOf.year - by
             line1 += "  age \(age / 10 * 10)s"
         }
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
@@ -255,9 +255,7 @@ extension Explorer {
         let nameWidth = max(8, r.width - 18)
         for (i, pref) in inferred.enumerated().dropFirst(offset).prefix(rows) {
             let selected = p.panel == 0 && i == p.selectedPreference
-            let label =
-                pref.attribute == "category"
-                ? pref.value : "\(pref.attribute == "brand" ? "brand" : "price"): \(pref.value)"
+            let label = pref.attribute.label(pref.value)
             let style = selected ? m.theme.selected : Style.plain
             b.write(label, x: r.x, y: y, width: nameWidth, style: style, glyphs: m.glyphs)
             b.write(
@@ -299,7 +297,7 @@ extension Explorer {
             let shown = min(rep.monthlySpend.count, max(0, r.width - 12))
             let peak = rep.monthlySpend.suffix(shown).max() ?? 0
             let label =
-                "\(shown) months to \(rep.asOf ?? "now"), peak \(String(format: "%.0f", peak)):"
+                "\(shown) months to \(rep.asOf.map { "\($0)" } ?? "now"), peak \(String(format: "%.0f", peak)):"
             var y = r.y + lines.count
             if r.height > lines.count + 2 {
                 b.write(label, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
@@ -323,14 +321,13 @@ extension Explorer {
         var y = r.y
         for (i, rec) in rep.recommendations.enumerated().dropFirst(offset).prefix(fits) where y < r.maxY {
             let selected = p.panel == 2 && i == p.selectedRec
-            let tag = "[\(Self.recommendationTags[rec.kind] ?? rec.kind)] "
             if selected {
                 b.fill(
                     Rect(x: r.x, y: y, width: r.width, height: min(2, r.maxY - y)), Cell(" ", style: m.theme.selected))
             }
             b.write(
-                tag, x: r.x, y: y,
-                style: selected ? m.theme.selected : rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
+                "[\(rec.kind.tag)] ", x: r.x, y: y,
+                style: selected ? m.theme.selected : rec.kind.isExploration ? m.theme.warn : m.theme.ok)
             b.write(
                 rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, width: max(0, r.width - 10),
                 style: selected ? m.theme.selected : Style(bold: true), glyphs: m.glyphs)

@@ -124,7 +124,8 @@ public enum Channels {
 }
 
 public struct Milestone: Sendable, Equatable, Codable {
-    public var kind: String
+    public enum Kind: String, Sendable, Codable, CaseIterable { case orders, spend, anniversary }
+    public var kind: Kind
     public var label: String
     public var reached: Bool
     /// For the next milestone of a kind: how far (orders, money or days).
@@ -145,29 +146,29 @@ public enum Milestones {
         var out: [Milestone] = []
         if let reached = orderSteps.last(where: { $0 <= orders }) {
             out.append(
-                Milestone(kind: "orders", label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
+                Milestone(kind: .orders, label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
         }
         if let next = orderSteps.first(where: { $0 > orders }) {
             out.append(
                 Milestone(
-                    kind: "orders", label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders),
+                    kind: .orders, label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders),
                     date: nil))
         }
         if let reached = spendSteps.last(where: { $0 <= spend }) {
             out.append(
-                Milestone(kind: "spend", label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
+                Milestone(kind: .spend, label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
         }
         if let next = spendSteps.first(where: { $0 > spend }) {
             out.append(
                 Milestone(
-                    kind: "spend", label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(),
+                    kind: .spend, label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(),
                     date: nil))
         }
         let start = signup ?? purchases.map(\.time).min()
         if let start, start <= now, let next = nextAnniversary(of: start, now: now) {
             out.append(
                 Milestone(
-                    kind: "anniversary", label: "\(ordinal(next.years)) anniversary", reached: false,
+                    kind: .anniversary, label: "\(ordinal(next.years)) anniversary", reached: false,
                     distance: Double(Day.of(next.date) - Day.of(now)), date: next.date))
         }
         return out

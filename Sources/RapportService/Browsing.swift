@@ -203,3 +203,36 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringCo
         try c.encode(description)
     }
 }
+
+/// A calendar day (UTC) as the view models carry it: the moment its day begins, shown and
+/// written in JSON as `2026-01-05`. Windows that end "on" a day end at `endOfDay`.
+public struct CalendarDay: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Unix seconds at 00:00 UTC of the day.
+    public var start: Int64
+
+    /// The day a moment falls on.
+    public init(containing seconds: Int64) { start = Int64((Double(seconds) / 86_400).rounded(.down)) * 86_400 }
+
+    /// The last second of the day.
+    public var endOfDay: Int64 { start + 86_399 }
+    /// `2026-01-05`.
+    public var description: String { DateParsing.isoDate(start) }
+    /// The calendar year.
+    public var year: Int { Int(description.prefix(4)) ?? 1970 }
+
+    public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.start < b.start }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = DateParsing.timestamp(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self.init(containing: t)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

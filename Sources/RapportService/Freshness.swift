@@ -18,8 +18,8 @@ struct ModelFit: Codable, Sendable {
 /// How current the population models (BG/NBD, Gamma-Gamma, RFM thresholds, item model,
 /// popularity) are, as the explorer and `profile --json` report it.
 public struct ModelFreshness: Codable, Sendable, Equatable {
-    public var fittedAt: String
-    public var fittedAsOf: String
+    public var fittedAt: Timestamp
+    public var fittedAsOf: CalendarDay
     public var eventsAtFit: Int
     public var eventsSinceFit: Int
     /// Why the next import will refit, or nil while the models are current.
@@ -61,7 +61,7 @@ extension Workspace {
         let since = try store.eventCount(after: fit.lastEventKey)
         let reason = RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
         return ModelFreshness(
-            fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
+            fittedAt: Timestamp(fit.fittedAt), fittedAsOf: CalendarDay(containing: fit.asOf),
             eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
     }
 

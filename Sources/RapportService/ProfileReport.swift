@@ -14,7 +14,7 @@ public struct ProfileReport: Codable, Sendable {
     public var channel: ChannelView
     public var milestones: [MilestoneView]
     public var monthlySpend: [Double]
-    public var asOf: String?
+    public var asOf: CalendarDay?
     /// When the population models were fitted and how many events arrived since.
     public var model: ModelFreshness?
 
@@ -30,7 +30,18 @@ public struct PreferencesView: Codable, Sendable {
 }
 
 public struct InferredView: Codable, Sendable, Equatable {
-    public var attribute: String
+    public enum Attribute: String, Codable, Sendable, CaseIterable {
+        case category, brand, priceBand = "price_band"
+        /// How screens name a preference: a bare category, `brand: X`, `price: mid`.
+        public func label(_ value: String) -> String {
+            switch self {
+            case .category: value
+            case .brand: "brand: \(value)"
+            case .priceBand: "price: \(value)"
+            }
+        }
+    }
+    public var attribute: Attribute
     public var value: String
     public var score: Double
     public var confidence: Double
@@ -67,17 +78,60 @@ public struct RecommendationView: Codable, Sendable, Equatable {
     public var title: String
     public var category: String
     public var score: Double
-    public var kind: String
+    public var kind: Kind
     public var reason: String
     enum CodingKeys: String, CodingKey { case productId = "product_id", title, category, score, kind, reason }
+
+    /// Why an item is on the list; raw values are the names `--json` and the docs use.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case becauseYouBought = "because_you_bought"
+        case becauseYouViewed = "because_you_viewed"
+        case replenish
+        case exploreTrending = "explore_trending"
+        case exploreSegment = "explore_segment"
+        case exploreNewCategory = "explore_new_category"
+        case popularSegment = "popular_segment"
+        case popularNoConsent = "popular_no_consent"
+        case popularOverall = "popular_overall"
+
+        init(_ k: RecommendationKind) {
+            switch k {
+            case .becauseYouBought: self = .becauseYouBought
+            case .becauseYouViewed: self = .becauseYouViewed
+            case .replenish: self = .replenish
+            case .exploreTrending: self = .exploreTrending
+            case .exploreSegment: self = .exploreSegment
+            case .exploreNewCategory: self = .exploreNewCategory
+            case .popularInSegment: self = .popularSegment
+            case .popularNoConsent: self = .popularNoConsent
+            case .popularOverall: self = .popularOverall
+            }
+        }
+
+        /// Exploratory items: outside the customer's habits on purpose.
+        public var isExploration: Bool {
+            self == .exploreTrending || self == .exploreSegment || self == .exploreNewCategory
+        }
+
+        /// The short tag screens show before the title.
+        public var tag: String {
+            switch self {
+            case .becauseYouBought: "bought"
+            case .becauseYouViewed: "viewed"
+            case .replenish: "due"
+            case .exploreTrending, .exploreSegment, .exploreNewCategory: "explore"
+            case .popularSegment, .popularNoConsent, .popularOverall: "popular"
+            }
+        }
+    }
 }
 
 public struct ReplenishmentView: Codable, Sendable {
     public var productId: String
     public var title: String
-    public var lastPurchase: String
+    public var lastPurchase: CalendarDay
     public var intervalDays: Double
-    public var due: String
+    public var due: CalendarDay
     public var daysUntilDue: Int
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", title, lastPurchase = "last_purchase", intervalDays = "interval_days", due
@@ -92,11 +146,12 @@ public struct ChannelView: Codable, Sendable {
 }
 
 public struct MilestoneView: Codable, Sendable {
-    public var kind: String
+    public enum Kind: String, Codable, Sendable, CaseIterable { case orders, spend, anniversary }
+    public var kind: Kind
     public var label: String
     public var reached: Bool
     public var distance: Double?
-    public var date: String?
+    public var date: CalendarDay?
 }
 
 extension Workspace {
@@ -120,11 +175,12 @@ extension Workspace {
             channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
             milestones: [], monthlySpend: [], asOf: nil)
         guard let i = insight else { return (report, nil) }
-        report.asOf = DateParsing.isoDate(i.asOf)
+        report.asOf = CalendarDay(containing: i.asOf)
         report.model = try modelFreshness()
         report.preferences.inferred = i.inferred.map {
             InferredView(
-                attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
+                attribute: InferredView.Attribute(rawValue: $0.attribute.rawValue) ?? .category, value: $0.value,
+                score: round($0.score),
                 confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
         }
         let f = i.figures
@@ -142,15 +198,16 @@ extension Workspace {
         report.replenishment = i.replenishment.map {
             ReplenishmentView(
                 productId: pid($0.product), title: title($0.product),
-                lastPurchase: DateParsing.isoDate($0.lastPurchase),
-                intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
+                lastPurchase: CalendarDay(containing: $0.lastPurchase),
+                intervalDays: $0.intervalDays, due: CalendarDay(containing: $0.dueAt), daysUntilDue: $0.daysUntilDue)
         }
         report.channel = ChannelView(
             stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
         report.milestones = i.milestones.map {
             MilestoneView(
-                kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance,
-                date: $0.date.map(DateParsing.isoDate))
+                kind: MilestoneView.Kind(rawValue: $0.kind.rawValue) ?? .orders, label: $0.label, reached: $0.reached,
+                distance: $0.distance,
+                date: $0.date.map { CalendarDay(containing: $0) })
         }
         report.monthlySpend = i.monthlySpend.map { ($0 * 100).rounded() / 100 }
         return (report, i)
@@ -174,7 +231,7 @@ extension Workspace {
                 productId: products[$0.product]?.externalId ?? "#\($0.product)",
                 title: products[$0.product]?.title ?? "",
                 category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
-                kind: $0.kind.rawValue, reason: $0.reason)
+                kind: RecommendationView.Kind($0.kind), reason: $0.reason)
         }
     }
 }

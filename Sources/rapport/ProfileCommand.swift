@@ -36,7 +36,7 @@ struct Profile: ParsableCommand {
         for i in p.preferences.inferred.prefix(10) {
             Out.line(
                 String(
-                    format: "  %@ %@  %.2f  %.2f  %@", i.attribute, i.value, i.score, i.confidence,
+                    format: "  %@ %@  %.2f  %.2f  %@", i.attribute.rawValue, i.value, i.score, i.confidence,
                     i.evidence.prefix(3).joined(separator: " ")))
         }
         if let r = p.rfm {
@@ -50,7 +50,7 @@ struct Profile: ParsableCommand {
             )
         }
         Out.line("Recommendations")
-        for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind)] \(r.reason)") }
+        for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind.rawValue)] \(r.reason)") }
         if !p.replenishment.isEmpty { Out.line("Replenishment") }
         for r in p.replenishment { Out.line("  \(r.productId) \(r.title): due \(r.due) (\(r.daysUntilDue) days)") }
         Out.line("Milestones")
@@ -79,7 +79,7 @@ struct Recommend: ParsableCommand {
             return
         }
         let t = TextTable(headers: ["PRODUCT", "TITLE", "KIND", "REASON"])
-        for r in recs { t.add([r.productId, r.title, r.kind, r.reason]) }
+        for r in recs { t.add([r.productId, r.title, r.kind.rawValue, r.reason]) }
         t.print()
     }
 }
