@@ -12,7 +12,7 @@ extension Explorer {
             if let s = m.help { m.help = min(s, max(0, rows - max(1, min(rows + 2, m.size.height - 2) - 2))) }
         }
         switch key {
-        case .escape, .char("q"), .char("?"), .enter: m.help = nil
+        case .escape, .char("q"), .char("?"), .enter, .char("h"), .left, .backspace: m.help = nil
         case .down, .char("j"): m.help = (m.help ?? 0) + 1
         case .up, .char("k"): m.help = max(0, (m.help ?? 0) - 1)
         case .pageDown, .char(" "): m.help = (m.help ?? 0) + 10

@@ -128,6 +128,16 @@ struct NavigationKeyTests {
         #expect(h.model.screen == .segments)
     }
 
+    @Test func theBackKeysCloseHelpToo() throws {
+        let h = try Harness()
+        for k: Key in [.char("h"), .left, .backspace] {
+            h.press(.char("?"))
+            #expect(h.model.help != nil)
+            h.press(k)
+            #expect(h.model.help == nil && h.model.screen == .list)
+        }
+    }
+
     @Test func tabCyclesThePanelsOnly() throws {
         let h = try Harness()
         margot(h)
