@@ -89,6 +89,7 @@ extension Explorer {
         case .history:
             guard let h = m.history, h.events.indices.contains(h.selected) else { return [] }
             let d = eventDetail(h.events[h.selected])
+            m.detailScroll = 0
             m.dialog = .evidence(title: d.title, lines: d.lines)
             return []
         case .profile:
@@ -98,10 +99,12 @@ extension Explorer {
             case 2:
                 guard rep.recommendations.indices.contains(p.selectedRec) else { return [] }
                 let d = recommendationDetail(rep.recommendations[p.selectedRec])
+                m.detailScroll = 0
                 m.dialog = .evidence(title: d.title, lines: d.lines)
             case 3:
                 let rows = careRows(m, rep)
                 guard rows.indices.contains(p.selectedCare) else { return [] }
+                m.detailScroll = 0
                 m.dialog = .evidence(title: rows[p.selectedCare].title, lines: rows[p.selectedCare].detail)
             default: break
             }
@@ -109,6 +112,9 @@ extension Explorer {
         case .list, .segments, .metrics: return []
         }
     }
+
+    /// How many body lines a detail popup shows at once (the rest scroll).
+    static func detailRows(_ m: AppModel) -> Int { max(1, m.size.height - 2 - 2 - 1) }
 
     /// The popup's lines wrapped to the width it will have on this screen.
     static func wrapped(_ lines: [String], screenWidth: Int) -> [String] {

@@ -149,6 +149,7 @@ public struct Explorer: Program, Sendable {
             m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
             return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
         case .evidenceReady(let title, let lines):
+            m.detailScroll = 0
             m.dialog = .evidence(
                 title: title, lines: lines.isEmpty ? ["no events (they may have been cleared)"] : lines)
             return []

@@ -184,8 +184,17 @@ extension Explorer {
     func handleDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard let dialog = m.dialog else { return [] }
         switch dialog {
-        case .evidence:
-            m.dialog = nil
+        case .evidence(_, let lines):
+            // A detail too long for the screen scrolls with j/k (and the arrows); other keys close it.
+            let overflow = Self.wrapped(lines, screenWidth: m.size.width).count - Self.detailRows(m)
+            if overflow > 0 && (key == .char("j") || key == .down) {
+                m.detailScroll = min(overflow, m.detailScroll + 1)
+            } else if overflow > 0 && (key == .char("k") || key == .up) {
+                m.detailScroll = max(0, m.detailScroll - 1)
+            } else {
+                m.dialog = nil
+                m.detailScroll = 0
+            }
             return []
         case .note(var f):
             if key == .escape {

@@ -120,6 +120,8 @@ public struct AppModel: Sendable {
     public var backStack: [Screen] = []
     public var dialog: Dialog?
     public var help: Int?
+    /// The first line shown of a detail popup too long for the screen.
+    public var detailScroll = 0
     public var commandLine: TextField?
     /// Tab was pressed on the command line: its candidates show even on an empty line.
     public var commandListed = false

@@ -497,7 +497,14 @@ extension Explorer {
         case .editSegment, .deleteSegment: return drawSegmentDialog(m, &b)
         case .evidence(let title, let lines):
             let body = Self.wrapped(lines, screenWidth: m.size.width)
-            Popup(title: title, lines: body.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(
+            let rows = Self.detailRows(m)
+            let start = min(m.detailScroll, max(0, body.count - rows))
+            let shown = body.count > rows ? Array(body.dropFirst(start).prefix(rows)) : body
+            let footer =
+                body.count > rows
+                ? "lines \(start + 1)-\(start + shown.count) of \(body.count); j/k scroll, any other key closes"
+                : "any key closes"
+            Popup(title: title, lines: shown.map { ($0, .plain) } + [(footer, t.muted)], width: 76).render(
                 b.bounds, into: &b, m.context)
             return nil
         }

@@ -480,3 +480,31 @@ struct ProfileCutTests {
         #expect(likes.range(of: #"…\s*│"#, options: .regularExpression) != nil, "\(likes)")
     }
 }
+
+@Suite("Long details")
+struct LongDetailTests {
+    @Test func aDetailTallerThanTheScreenScrollsAndOtherKeysClose() throws {
+        let h = try Harness()
+        let key = try h.workspace.customerKey("C1")
+        let words = (1...400).map { "word\($0)" }.joined(separator: " ")
+        try h.workspace.addNote(customer: key, text: words)
+        margot(h)
+        h.press(.backTab)
+        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
+        for _ in 0..<i { h.press(.down) }
+        h.press(.enter)
+        #expect(h.screen.contains("j/k scroll"))
+        #expect(h.screen.contains("word1 ") && !h.screen.contains("word400"))
+        for _ in 0..<40 { h.press(.char("j")) }
+        #expect(h.screen.contains("word400") && !h.screen.contains("word1 "), "\(h.screen)")
+        #expect(h.model.dialog != nil)
+        h.press(.char("x"))
+        #expect(h.model.dialog == nil)
+        // A short detail closes on j like any key.
+        h.press(.up, .enter)
+        #expect(h.screen.contains("any key closes"))
+        h.press(.char("j"))
+        #expect(h.model.dialog == nil)
+    }
+}
