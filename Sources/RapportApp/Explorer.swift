@@ -52,7 +52,14 @@ public struct Explorer: Program, Sendable {
             clampList(&m)
             return []
         case .profileLoaded(let r):
-            if m.profile?.key == r.customer.key { m.profile?.report = r }
+            if var p = m.profile, p.key == r.customer.key {
+                p.report = r
+                // A reload may bring fewer rows: selections stay on a row that exists.
+                p.selectedPreference = max(0, min(p.selectedPreference, r.preferences.inferred.count - 1))
+                p.selectedRec = max(0, min(p.selectedRec, r.recommendations.count - 1))
+                p.selectedCare = max(0, min(p.selectedCare, careRows(m, r).count - 1))
+                m.profile = p
+            }
             return []
         case .historyLoaded(let key, let events):
             if var h = m.history, h.key == key {

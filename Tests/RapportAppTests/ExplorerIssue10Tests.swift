@@ -508,3 +508,23 @@ struct LongDetailTests {
         #expect(h.model.dialog == nil)
     }
 }
+
+@Suite("Selections survive reloads")
+struct SelectionReloadTests {
+    @Test func aReloadWithFewerRowsKeepsTheSelectionOnARow() throws {
+        let h = try Harness()
+        margot(h)
+        var report = try #require(h.model.profile?.report)
+        let first = try #require(report.recommendations.first)
+        report.recommendations = Array(repeating: first, count: 4)
+        h.send(.profileLoaded(report))
+        h.press(.tab, .tab)
+        for _ in 0..<10 { h.press(.down) }
+        #expect(h.model.profile?.selectedRec == 3)
+        report.recommendations = [first]
+        h.send(.profileLoaded(report))
+        #expect(h.model.profile?.selectedRec == 0)
+        h.press(.enter)
+        #expect(h.model.dialog != nil)
+    }
+}
