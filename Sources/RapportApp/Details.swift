@@ -16,17 +16,32 @@ struct CareRow {
 extension Explorer {
     func careRows(_ m: AppModel, _ rep: ProfileReport) -> [CareRow] {
         var rows: [CareRow] = []
-        for d in rep.replenishment.prefix(3) {
+        for d in rep.replenishment.filter({ !$0.lapsed }).prefix(3) {
             let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
             let name = d.title.isEmpty ? d.productId : d.title
             rows.append(
                 CareRow(
-                    line: "\(when): \(name)", style: d.daysUntilDue <= 7 ? m.theme.warn : .plain,
-                    title: "Replenishment: \(name)",
+                    line: "\(when): \(name) (every \(Int(d.intervalDays.rounded()))d)",
+                    style: d.daysUntilDue <= 7 ? m.theme.warn : .plain, title: "Replenishment: \(name)",
+                    detail: replenishmentDetail(d)))
+        }
+        for d in rep.replenishment.filter(\.lapsed).prefix(2) {
+            let name = d.title.isEmpty ? d.productId : d.title
+            let every = Int(d.intervalDays.rounded())
+            rows.append(
+                CareRow(
+                    line: "lapsed: \(name) (every \(every)d, none for \(-d.daysUntilDue + every)d)",
+                    style: m.theme.muted, title: "Lapsed habit: \(name)", detail: replenishmentDetail(d)))
+        }
+        for s in rep.dampedSpikes.prefix(2) {
+            let share = Int((s.counted * 100).rounded())
+            rows.append(
+                CareRow(
+                    line: "damped: \(s.category) \(s.from)..\(s.to), counts \(share)%", style: m.theme.muted,
+                    title: "Damped burst: \(s.category)",
                     detail: [
-                        "product \(d.productId)", "last bought \(d.lastPurchase)",
-                        "bought about every \(Int(d.intervalDays.rounded())) days",
-                        "due \(d.due) (\(when))"
+                        "\(s.events) events from \(s.from) to \(s.to)\(s.novel ? ", a category new to them" : "")",
+                        "counts \(share)% of its weight in the preferences", "", s.reason
                     ]))
         }
         for ms in rep.milestones where !ms.reached {
@@ -44,6 +59,13 @@ extension Explorer {
                     title: "Note by \(n.analyst), \(n.time.minute)", detail: [n.text]))
         }
         return rows
+    }
+
+    func replenishmentDetail(_ d: ReplenishmentView) -> [String] {
+        [
+            "product \(d.productId)" + (d.category.map { ", habit of the category \($0)" } ?? ""),
+            "last bought \(d.lastPurchase), due \(d.due)", d.when, d.basis
+        ]
     }
 
     func recommendationDetail(_ rec: RecommendationView) -> (title: String, lines: [String]) {
@@ -119,6 +141,7 @@ extension Explorer {
     /// The popup's lines wrapped to the width it will have on this screen.
     static func wrapped(_ lines: [String], screenWidth: Int) -> [String] {
         let width = max(1, min(76, screenWidth - 2) - 4)
-        return lines.flatMap { $0.isEmpty ? [""] : Sanitizer.wrap($0, width: width) }
+        // Sanitised first: a newline in a note becomes a space, as on every screen.
+        return lines.flatMap { $0.isEmpty ? [""] : TextWrap.lines(Sanitizer.clean($0), width: width) }
     }
 }

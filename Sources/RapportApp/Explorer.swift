@@ -536,13 +536,5 @@ public struct Explorer: Program, Sendable {
         return []
     }
 
-    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow {
-        let days = AppModel.clearRanges[range].1
-        // Like `rapport clear-history --last` and the profile, ranges count back from the
-        // store's as-of date (the profile on screen says which), never from a clock.
-        let asOf =
-            m.profile?.report?.asOf?.endOfDay
-            ?? m.history?.events.first?.time.seconds ?? 0
-        return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
-    }
+    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow { m.clearWindow(range, types) }
 }

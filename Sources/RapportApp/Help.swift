@@ -42,8 +42,8 @@ extension Explorer {
         let helpWidth = max(1, width - keysWidth - 2)
         var rows: [(String, String, Bool)] = []
         func add(_ keys: String, _ help: String) {
-            let k = Sanitizer.wrap(keys, width: keysWidth)
-            let h = Sanitizer.wrap(help, width: helpWidth)
+            let k = TextWrap.lines(keys, width: keysWidth)
+            let h = TextWrap.lines(help, width: helpWidth)
             for i in 0..<max(k.count, h.count) {
                 rows.append((i < k.count ? k[i] : "", i < h.count ? h[i] : "", false))
             }

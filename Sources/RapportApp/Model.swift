@@ -54,13 +54,12 @@ public struct HistoryState: Sendable {
             (typeFilter == nil || e.type == typeFilter!) && (since == nil || e.time.seconds >= since!)
         }
     }
-    /// The first second the date filter keeps: its days counted back from the end of the
-    /// as-of day (or from the newest event when no as-of is known).
+    /// The first second the date filter keeps: its calendar days counted back from the as-of
+    /// day (or from the newest event's day when no as-of is known).
     var cutoff: Int64? {
         guard let days else { return nil }
-        let end = asOf?.endOfDay ?? all.first?.time.seconds
-        guard let end else { return nil }
-        return end - Int64(days) * 86_400
+        guard let end = asOf ?? all.first.map({ CalendarDay(containing: $0.time.seconds) }) else { return nil }
+        return end.windowStart(days: days)
     }
 }
 
@@ -219,5 +218,18 @@ public enum RuleStatus: Sendable, Equatable {
         case .invalid, .problem: true
         case .hint, .checking, .valid: false
         }
+    }
+}
+
+extension AppModel {
+    /// What the clear-history dialog's choices remove. Like `rapport clear-history --last` and
+    /// the profile, ranges count back from the store's as-of date (the dialog shows the cut-off),
+    /// never from a clock.
+    func clearWindow(_ range: Int, _ types: Int) -> HistoryWindow {
+        let days = AppModel.clearRanges[range].1
+        let asOf =
+            profile?.report?.asOf ?? history?.events.first.map { CalendarDay(containing: $0.time.seconds) }
+            ?? CalendarDay(containing: 0)
+        return HistoryWindow(since: days.map { asOf.windowStart(days: $0) }, types: AppModel.clearTypes[types].1)
     }
 }

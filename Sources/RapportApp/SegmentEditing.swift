@@ -82,6 +82,6 @@ extension Explorer {
         guard m.segments.items.indices.contains(m.segments.selected),
             let rule = m.segments.items[m.segments.selected].rule
         else { return [] }
-        return Sanitizer.wrap("rule: " + rule, width: width)
+        return TextWrap.lines("rule: " + rule, width: width)
     }
 }

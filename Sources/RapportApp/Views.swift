@@ -278,7 +278,7 @@ extension Explorer {
             lines.append(("RFM \(rfm.r)\(rfm.f)\(rfm.m)  \(rfm.segment)", m.theme.title))
             lines.append(
                 (
-                    "\(rfm.orders) orders, spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
+                    "\(rfm.orders) \(rfm.orders == 1 ? "order" : "orders"), spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
                     .plain
                 ))
         } else {
@@ -286,19 +286,21 @@ extension Explorer {
         }
         if let l = rep.lifecycle {
             lines.append(("stage \(l.stage)", Style(bold: true)))
-            lines.append(("P(alive) \(fmt(l.pAlive))  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
-            lines.append(("CLV 12m \(fmt(l.clv12m, "%.0f"))  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
+            lines.append(("P(alive) \(l.pAliveText)  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
+            let prior = l.singlePurchase ? " (prior-based)" : ""
+            lines.append(
+                ("CLV 12m \(fmt(l.clv12m, "%.0f"))\(prior)  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
         }
         for (i, l) in lines.enumerated() where i < r.height {
             b.write(l.0, x: r.x, y: r.y + i, width: r.width, style: l.1, glyphs: m.glyphs)
         }
+        var y = r.y + lines.count
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
             // The sparkline says what it is: spend per month, over which months, and the peak.
             let shown = min(rep.monthlySpend.count, max(0, r.width - 12))
             let peak = rep.monthlySpend.suffix(shown).max() ?? 0
             let label =
                 "\(shown) months to \(rep.asOf.map { "\($0)" } ?? "now"), peak \(String(format: "%.0f", peak)):"
-            var y = r.y + lines.count
             if r.height > lines.count + 2 {
                 b.write(label, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
                 y += 1
@@ -307,6 +309,14 @@ extension Explorer {
             b.write(
                 Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y,
                 style: Style(fg: m.theme.accent))
+            y += 1
+        }
+        // Why the stage is what it is, beside RFM and P(alive), as far as the panel has room.
+        if let basis = rep.lifecycle?.basis, !basis.isEmpty {
+            for line in TextWrap.lines(basis, width: r.width).prefix(max(0, r.maxY - y)) {
+                b.write(line, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                y += 1
+            }
         }
     }
 
@@ -459,6 +469,10 @@ extension Explorer {
                     .plain
                 ),
                 ("Types: \(AppModel.clearTypes[types].0)   (Up/Down)", .plain),
+                (
+                    m.clearWindow(range, types).since.map { "Events from \(Timestamp($0).day) on" } ?? "Every event",
+                    t.muted
+                ),
                 (n, Style(fg: t.warning, bold: true))
             ]
             lines.append(

@@ -41,6 +41,14 @@ public struct RecommendationSettings: Sendable, Equatable, Codable {
     /// Exploration's trending pick is drawn from this many top trending products (per customer),
     /// so one product is not everyone's pick.
     public var trendingPool: Int = 10
+    /// A product viewed this many times (or more) counts as already seen and is not recommended;
+    /// 0 turns the rule off. Purchases and ratings always count.
+    public var ownedAfterViews: Int = 3
+    /// Products viewed in the customer's last session (events no more than `sessionGap` apart,
+    /// ending at their newest event) count as already seen.
+    public var lastSessionViewsOwned = true
+    /// The gap that ends a session, in seconds.
+    public var sessionGap: Int64 = 30 * 60
 
     public init(k: Int = 10, explorationShare: Double = 0.10) {
         self.k = k
@@ -188,9 +196,32 @@ public enum Recommender {
         }
     }
 
-    /// Items the customer has already had: non-gift purchases and ratings.
-    static func consumed(_ shaping: [Event]) -> Set<Int64> {
-        Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
+    /// Items the customer has already had: non-gift purchases and ratings, products viewed
+    /// `ownedAfterViews` times or more, and (when set) products viewed in their last session.
+    static func consumed(_ shaping: [Event], settings: RecommendationSettings) -> Set<Int64> {
+        var owned = Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
+        let views = shaping.filter { $0.type == .view && $0.product != nil }
+        if settings.ownedAfterViews > 0 {
+            var counts: [Int64: Int] = [:]
+            for v in views { counts[v.product!, default: 0] += 1 }
+            for (p, n) in counts where n >= settings.ownedAfterViews { owned.insert(p) }
+        }
+        if settings.lastSessionViewsOwned, let start = lastSessionStart(shaping, gap: settings.sessionGap) {
+            for v in views where v.time >= start { owned.insert(v.product!) }
+        }
+        return owned
+    }
+
+    /// When the customer's newest session began: walk back from the newest event while the
+    /// gaps stay within `gap`.
+    static func lastSessionStart(_ events: [Event], gap: Int64) -> Int64? {
+        let times = events.map(\.time).sorted(by: >)
+        guard var start = times.first else { return nil }
+        for t in times.dropFirst() {
+            guard start - t <= gap else { break }
+            start = t
+        }
+        return start
     }
 
     public static func recommend(
@@ -270,7 +301,9 @@ struct ListBuilder {
         self.settings = settings
         self.now = now
         shaping = Preferences.shapingEvents(input.events)
-        owned = Recommender.consumed(shaping)
+        // Gifts shape nothing, and are not offered back to the person who gave them.
+        owned = Recommender.consumed(shaping, settings: settings)
+            .union(input.events.filter(\.isGift).compactMap(\.product))
     }
 
     var isFull: Bool { out.count >= settings.k }

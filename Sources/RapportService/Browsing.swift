@@ -215,6 +215,9 @@ public struct CalendarDay: Codable, Sendable, Hashable, Comparable, CustomString
 
     /// The last second of the day.
     public var endOfDay: Int64 { start + 86_399 }
+    /// The first second of the `days` calendar days that end with this one: "the last 30 days"
+    /// as every window (history filter, clear-history, `--last`) counts them from the as-of day.
+    public func windowStart(days: Int) -> Int64 { start - Int64(max(days, 1) - 1) * 86_400 }
     /// `2026-01-05`.
     public var description: String { DateParsing.isoDate(start) }
     /// The calendar year.

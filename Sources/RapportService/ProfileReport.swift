@@ -17,10 +17,12 @@ public struct ProfileReport: Codable, Sendable {
     public var asOf: CalendarDay?
     /// When the population models were fitted and how many events arrived since.
     public var model: ModelFreshness?
+    /// Bursts whose weight in preferences and recommendations was cut, and why.
+    public var dampedSpikes: [DampedSpikeView] = []
 
     enum CodingKeys: String, CodingKey {
         case customer, notes, preferences, rfm, lifecycle, recommendations, replenishment, channel, milestones
-        case monthlySpend = "monthly_spend", asOf = "as_of", model
+        case monthlySpend = "monthly_spend", asOf = "as_of", model, dampedSpikes = "damped_spikes"
     }
 }
 
@@ -66,11 +68,40 @@ public struct LifecycleView: Codable, Sendable {
     public var expectedPurchases365d: Double?
     public var expectedSpend: Double?
     public var clv12m: Double?
+    /// One purchase day only: P(alive) is n/a and the CLV leans on the population's prior,
+    /// shrunk toward the one order.
+    public var singlePurchase: Bool = false
+    /// What the stage rests on, reconciled with the RFM segment and P(alive).
+    public var basis: String = ""
     enum CodingKeys: String, CodingKey {
         case stage, pAlive = "p_alive", expectedPurchases30d = "expected_purchases_30d"
         case expectedPurchases90d = "expected_purchases_90d", expectedPurchases365d = "expected_purchases_365d"
-        case expectedSpend = "expected_spend", clv12m = "clv_12m"
+        case expectedSpend = "expected_spend", clv12m = "clv_12m", singlePurchase = "clv_prior_based", basis
     }
+
+    /// "0.84", or "n/a (one purchase)".
+    public var pAliveText: String {
+        if let pAlive { return String(format: "%.2f", pAlive) }
+        return singlePurchase ? "n/a (one purchase)" : "-"
+    }
+
+    /// "296.00", marked when it rests on the prior.
+    public var clvText: String {
+        guard let clv12m else { return "-" }
+        return String(format: "%.2f", clv12m) + (singlePurchase ? " (prior-based: one purchase)" : "")
+    }
+}
+
+/// A burst of activity that was counted for less than its raw weight.
+public struct DampedSpikeView: Codable, Sendable, Equatable {
+    public var category: String
+    public var from: CalendarDay
+    public var to: CalendarDay
+    public var events: Int
+    /// Share of its raw weight the burst still counts for (0–1).
+    public var counted: Double
+    public var novel: Bool
+    public var reason: String
 }
 
 public struct RecommendationView: Codable, Sendable, Equatable {
@@ -133,9 +164,19 @@ public struct ReplenishmentView: Codable, Sendable {
     public var intervalDays: Double
     public var due: CalendarDay
     public var daysUntilDue: Int
+    /// Purchase days the customer's interval rests on.
+    public var purchases: Int
+    /// Overdue by more than twice the interval: the habit has stopped; no longer prompted.
+    public var lapsed: Bool
+    /// "due in 3 days", "overdue by 2 days", "lapsed: overdue by 90 days".
+    public var when: String
+    /// "you buy it about every 30 days (4 purchases)".
+    public var basis: String
+    /// The category, when the habit is the category's rather than one product's.
+    public var category: String?
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", title, lastPurchase = "last_purchase", intervalDays = "interval_days", due
-        case daysUntilDue = "days_until_due"
+        case daysUntilDue = "days_until_due", purchases, lapsed, when, basis, category
     }
 }
 
@@ -193,13 +234,22 @@ extension Workspace {
             stage: f.stage.rawValue, pAlive: f.pAlive.map(round),
             expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
             expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
-            clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
+            clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, singlePurchase: f.singlePurchase,
+            basis: i.lifecycleStory)
         report.recommendations = Self.views(i.recommendations, products: products)
-        report.replenishment = i.replenishment.map {
+        report.replenishment = (i.replenishment + i.lapsedHabits).map {
             ReplenishmentView(
                 productId: pid($0.product), title: title($0.product),
                 lastPurchase: CalendarDay(containing: $0.lastPurchase),
-                intervalDays: $0.intervalDays, due: CalendarDay(containing: $0.dueAt), daysUntilDue: $0.daysUntilDue)
+                intervalDays: $0.intervalDays, due: CalendarDay(containing: $0.dueAt), daysUntilDue: $0.daysUntilDue,
+                purchases: $0.purchases, lapsed: $0.lapsed, when: $0.whenText, basis: $0.basis,
+                category: $0.category)
+        }
+        report.dampedSpikes = i.dampedSpikes.map {
+            DampedSpikeView(
+                category: $0.key, from: CalendarDay(containing: $0.start), to: CalendarDay(containing: $0.end),
+                events: $0.events, counted: $0.raw > 0 ? round($0.counted / $0.raw) : 1, novel: $0.novel,
+                reason: $0.reason)
         }
         report.channel = ChannelView(
             stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))

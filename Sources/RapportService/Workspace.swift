@@ -12,6 +12,8 @@ public final class Workspace: @unchecked Sendable {
     public var insightSettings: InsightSettings
     /// Extra customer columns imports keep (`[import] keep_columns`); others are dropped.
     public var keepColumns: [String]
+    /// λ of the item model a full refresh fits (a stored `RecommenderTuning` sets it).
+    var itemLambda = ModelBuilder(asOf: 0).itemLambda
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
@@ -30,6 +32,9 @@ public final class Workspace: @unchecked Sendable {
         self.clock = clock
         keepColumns = config.keepColumns
         insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
+        insightSettings.recommendations.ownedAfterViews = config.ownedAfterViews
+        insightSettings.recommendations.lastSessionViewsOwned = config.lastSessionViewsOwned
+        if let tuning = try? recommenderTuning() { apply(tuning) }
     }
 
     /// Opens the store at `location`. A default store that does not exist yet is created

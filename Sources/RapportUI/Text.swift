@@ -116,54 +116,50 @@ public enum Sanitizer {
         return truncate(String(trimmed[..<space]), to: width - lw - 1, ellipsis: ellipsis) + " " + last
     }
 
-    /// Wraps text into lines of at most `width` cells, breaking between words; a word longer
-    /// than a line is split. Newlines in the text start new lines.
-    public static func wrap(_ s: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = []
-        for paragraph in s.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                let word = String(word)
-                let ww = TextWidth.of(word)
-                if lineWidth > 0 && lineWidth + 1 + ww > width {
-                    lines.append(line)
-                    line = ""
-                    lineWidth = 0
-                }
-                if ww > width {
-                    // A word longer than a line starts its own lines and is split where they end.
-                    if lineWidth > 0 { lines.append(line) }
-                    var head = "", hw = 0
-                    for c in word {
-                        let cw = TextWidth.of(c)
-                        if hw + cw > width && !head.isEmpty {
-                            lines.append(head)
-                            head = ""
-                            hw = 0
-                        }
-                        head.append(c)
-                        hw += cw
-                    }
-                    line = head
-                    lineWidth = hw
-                    continue
-                }
-                if word.isEmpty { continue }
-                line += (lineWidth > 0 ? " " : "") + word
-                lineWidth += (lineWidth > 0 ? 1 : 0) + ww
-            }
-            lines.append(line)
-        }
-        return lines
-    }
-
     /// Pads (or truncates) to exactly `width` cells.
     public static func fit(_ s: String, _ width: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
         let t = truncate(s, to: width, ellipsis: ellipsis)
         let pad = String(repeating: " ", count: max(0, width - TextWidth.of(t)))
         return alignRight ? pad + t : t + pad
+    }
+}
+
+/// Word wrapping by display width, for text too long for one row.
+public enum TextWrap {
+    /// Lines of at most `width` cells, broken at spaces; a word longer than a line is cut.
+    public static func lines(_ s: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var out: [String] = []
+        var line = ""
+        var used = 0
+        for word in s.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var w = word
+            var ww = TextWidth.of(w)
+            if used > 0, used + 1 + ww <= width {
+                line += " " + w
+                used += 1 + ww
+                continue
+            }
+            if used > 0 { out.append(line) }
+            while ww > width {
+                var head = ""
+                var hw = 0
+                for c in w {
+                    let cw = TextWidth.of(c)
+                    // A character wider than the whole line still goes on a line of its own.
+                    if hw + cw > width, !head.isEmpty { break }
+                    head.append(c)
+                    hw += cw
+                }
+                out.append(head)
+                w = String(w.dropFirst(head.count))
+                ww = TextWidth.of(w)
+            }
+            line = w
+            used = ww
+        }
+        if used > 0 { out.append(line) }
+        return out
     }
 }
 

@@ -37,8 +37,8 @@ struct HiddenTextTests {
         #expect(Sanitizer.truncate("Supercalifragilistic", to: 8) == "Superca…")
         #expect(Sanitizer.truncate("山田太郎", to: 5) == "山田…")
         #expect(
-            Sanitizer.wrap("because you bought Kind of Blue", width: 12) == ["because you", "bought Kind", "of Blue"])
-        #expect(Sanitizer.wrap("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+            TextWrap.lines("because you bought Kind of Blue", width: 12) == ["because you", "bought Kind", "of Blue"])
+        #expect(TextWrap.lines("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
     }
 
     @Test func aRecommendationsReasonIsCutAtAWordWithAnEllipsisAndEnterShowsItWhole() throws {
