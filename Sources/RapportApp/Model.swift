@@ -24,6 +24,9 @@ public struct ProfileState: Sendable {
     public var panel = 0
     public var scroll = [0, 0, 0, 0]
     public var selectedPreference = 0
+    /// The selected row of the recommendations panel and of the care panel.
+    public var selectedRec = 0
+    public var selectedCare = 0
     public var evidenceOpen = false
 }
 
@@ -31,11 +34,16 @@ public struct HistoryState: Sendable {
     public var key: Int64
     public var name: String
     public var all: [HistoryEvent] = []
+    /// True once the first answer came: an empty history before that is still loading.
+    public var loaded = false
     public var selected = 0
     public var offset = 0
     public var typeFilter: EventKind?
     public var days: Int?
-    public var lastGift: (eventId: String, wasGift: Bool)?
+    /// The last gift change made here (what `u` undoes, once) and the one just undone (what
+    /// redo makes again). Each keeps the notes on both sides, so an undone unflag gets its note back.
+    public var lastGift: GiftEdit?
+    public var undoneGift: GiftEdit?
     /// The store's as-of date (the profile's): date filters count back from its end, as the
     /// profile, clear-history and `rapport clear-history --last` do.
     public var asOf: CalendarDay?
@@ -61,6 +69,20 @@ public struct SegmentsState: Sendable {
     public var offset = 0
 }
 
+/// A gift flag set or cleared on one purchase, with the note it had before and after.
+public struct GiftEdit: Sendable, Equatable {
+    public var eventId: String
+    public var isGift: Bool
+    public var note: String?
+    public var previousNote: String?
+
+    /// The change that puts things back as they were.
+    var reversed: GiftEdit { GiftEdit(eventId: eventId, isGift: !isGift, note: previousNote, previousNote: note) }
+}
+
+/// Why a gift change was made: undo and redo move the change between `lastGift` and `undoneGift`.
+public enum GiftOrigin: Sendable { case change, undo, redo }
+
 /// Modal dialogs. Each owns its inputs; the screen underneath stays as it was.
 public enum Dialog: Sendable {
     case note(TextField)
@@ -68,6 +90,9 @@ public enum Dialog: Sendable {
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
     case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
+    /// A rule segment's rule being edited (the name stays).
+    case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
+    case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
 }
 
@@ -94,7 +119,11 @@ public struct AppModel: Sendable {
     public var backStack: [Screen] = []
     public var dialog: Dialog?
     public var help: Int?
+    /// The first line shown of a detail popup too long for the screen.
+    public var detailScroll = 0
     public var commandLine: TextField?
+    /// Tab was pressed on the command line: its candidates show even on an empty line.
+    public var commandListed = false
     public var flash: Flash?
     public var progress: String?
     public var finished = false
@@ -142,7 +171,7 @@ public enum AppMessage: Sendable {
     case profileLoaded(ProfileReport)
     case historyLoaded(key: Int64, events: [HistoryEvent])
     case segmentsLoaded([SegmentSummary])
-    case giftChanged(GiftOutcome, eventId: String, isGift: Bool)
+    case giftChanged(GiftOutcome, GiftEdit, origin: GiftOrigin)
     case clearCounted(Int, range: Int, types: Int)
     case cleared(Int)
     case noteAdded
@@ -150,6 +179,8 @@ public enum AppMessage: Sendable {
     case erased(String)
     case ruleChecked(rule: String, count: Int?, error: String?)
     case segmentCreated(String, Int)
+    case segmentUpdated(String, Int)
+    case segmentDeleted(String)
     case failed(String)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])

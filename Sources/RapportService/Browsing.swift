@@ -16,20 +16,25 @@ public struct ListQuery: Sendable, Equatable {
     public var stage: String?
     public var sort: ListSort
     public var ruleSegment: String?
+    /// The direction: false is the sort's own (names A to Z, highest spend first, most recent
+    /// first), true the other way. Customers who never bought come last by recency either way.
+    public var reversed: Bool
 
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil
+        ruleSegment: String? = nil, reversed: Bool = false
     ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.sort = sort
         self.ruleSegment = ruleSegment
+        self.reversed = reversed
     }
 
     var store: CustomerQuery {
-        CustomerQuery(text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment)
+        CustomerQuery(
+            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment, reversed: reversed)
     }
 }
 
