@@ -154,8 +154,16 @@ public enum Figures {
             let since = f.recencyDays ?? Int.max
             return since <= 90 ? .new : since <= 180 ? .atRisk : since <= 365 ? .lapsing : .lost
         }
-        let p = f.pAlive ?? 1
-        let byModel: LifecycleStage = p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        let byModel: LifecycleStage
+        if let p = f.pAlive {
+            byModel = p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        } else {
+            // No population model (too few customers to fit one): the time since the last order
+            // against the customer's own pace.
+            let pace = max(1, s.tx * 7 / Double(s.x))
+            let late = Double(f.recencyDays ?? 0) / pace
+            byModel = late <= 1.5 ? .active : late <= 3 ? .atRisk : late <= 6 ? .lapsing : .lost
+        }
         // A slow buyer keeps a high P(alive) for a long time; a year without an order is still
         // not "active" or "at risk" to anyone reading the profile.
         if (f.recencyDays ?? 0) > 365, byModel == .active || byModel == .atRisk { return .lapsing }
