@@ -52,7 +52,7 @@ public struct CustomerListItem: Codable, Sendable, Equatable {
     public var clv: Double?
 
     enum CodingKeys: String, CodingKey {
-        case key = "id", externalId = "external_id", name, email, segment = "rfm_segment", stage
+        case key, externalId = "id", name, email, segment = "rfm_segment", stage
         case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
     }
 

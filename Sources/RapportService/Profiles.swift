@@ -117,7 +117,7 @@ public struct AuditView: Codable, Sendable {
         analyst = a.analyst
         action = a.action
         customer = a.customerRef
-        details = (try? JSONDecoder().decode([String: String].self, from: Data(a.details.utf8))) ?? [:]
+        details = AuditView.readable(a.details)
     }
 }
 
@@ -129,7 +129,7 @@ public struct CustomerExport: Codable, Sendable {
     public var statedPreferences: [StatedView]
     public var notes: [NoteView]
     public var events: [HistoryEvent]
-    public var metrics: MetricsRecord?
+    public var metrics: ExportMetrics?
     public var audit: [AuditView]
 
     enum CodingKeys: String, CodingKey {
@@ -171,13 +171,13 @@ extension Workspace {
             exportedAt: DateParsing.isoDateTime(clock()), exportedBy: analyst,
             customer: try identity(key), statedPreferences: try stated(key), notes: try notes(key),
             events: try store.events(customer: key).map(HistoryEvent.init),
-            metrics: try store.metrics(customer: key),
+            metrics: try store.metrics(customer: key).map(ExportMetrics.init),
             audit: try store.auditEntries(customer: key).map(AuditView.init))
     }
 
     /// Writes a customer's export to `path` (mode 0600) and audits it.
     public func exportToFile(_ key: Int64, path: String) throws {
-        let data = try JSONEncoder.pretty.encode(try export(key))
+        let data = try JSONOutput.encode(try export(key))
         guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
         else {
             throw StoreError.invalidArgument("cannot write \(path)")
@@ -185,10 +185,6 @@ extension Workspace {
         try store.recordExport(customer: key, destination: path, by: actor)
     }
 
-    public func audit(customer: String?) throws -> [AuditView] {
-        let key = try customer.map { try customerKey($0) }
-        return try store.auditEntries(customer: key).map(AuditView.init)
-    }
 }
 
 extension JSONEncoder {

@@ -176,5 +176,11 @@ extension Workspace {
     }
 }
 
-public enum RFMNames { public static let all = Set(RFMSegment.allCases.map(\.rawValue)) }
-public enum StageNames { public static let all = Set(LifecycleStage.allCases.map(\.rawValue)) }
+public enum RFMNames {
+    public static let all = Set(RFMSegment.allCases.map(\.rawValue))
+    public static let ordered = RFMSegment.allCases.map(\.rawValue)
+}
+public enum StageNames {
+    public static let all = Set(LifecycleStage.allCases.map(\.rawValue))
+    public static let ordered = LifecycleStage.allCases.map(\.rawValue)
+}

@@ -168,7 +168,10 @@ extension ProfileStore {
     public func forget(customer key: Int64, by actor: Actor) throws {
         try requireWritable()
         try pool.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM customers WHERE id = ?", arguments: [key]) != nil else {
+            guard
+                let externalId = try String.fetchOne(
+                    db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key])
+            else {
                 throw StoreError.unknownCustomer("#\(key)")
             }
             let ref = "erased#\(key)"
@@ -180,7 +183,10 @@ extension ProfileStore {
             try db.execute(
                 sql: "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
                 arguments: [ref, key])
-            try Self.audit(db, actor, "customer.forget", customer: key, customerRef: ref)
+            // A keyed hash of the id, never the id: `audit --customer ID` finds the erasure (AuditLookup.swift).
+            try Self.audit(
+                db, actor, "customer.forget", customer: key, customerRef: ref,
+                details: ["id_hash": try Self.erasureIdHash(db, externalId: externalId)])
             // The trigram index keeps deleted entries until its segments merge: merge now.
             try db.execute(sql: "INSERT INTO customers_search(customers_search) VALUES ('optimize')")
         }

@@ -6,24 +6,29 @@ struct Customers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List customers.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "At most this many customers.") var limit = 50
-    @Option(help: "Skip this many.") var offset = 0
+    @OptionGroup var list: ListOptions
     @Option(help: "Only names, emails or ids containing this text.") var filter = ""
     @Option(help: "Only this RFM segment.") var segment: String?
     @Option(help: "Only this lifecycle stage.") var stage: String?
-    @Option(help: "Sort by: \(ListSort.allCases.map(\.rawValue).joined(separator: ", ")).") var sort: ListSort = .name
+    @Option(help: "Sort by.") var sort: ListSort = .name
 
     func validate() throws {
-        if limit < 1 { throw ValidationError("--limit must be ≥ 1") }
-        if offset < 0 { throw ValidationError("--offset must be ≥ 0") }
+        if let segment, !RFMNames.all.contains(segment) {
+            throw ValidationError("--segment '\(segment)' is not an RFM segment; one of \(quoted(RFMNames.ordered))")
+        }
+        if let stage, !StageNames.all.contains(stage) {
+            throw ValidationError("--stage '\(stage)' is not a lifecycle stage; one of \(quoted(StageNames.ordered))")
+        }
     }
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
-        let rows = try ws.customerPage(q, offset: offset, limit: limit)
+        let total = try ws.customerCount(q)
+        let rows = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        let listing = list.listing(rows, total: total)
         if output.json {
-            try Out.json(rows)
+            try Out.json(listing)
             return
         }
         let table = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
@@ -35,8 +40,7 @@ struct Customers: ParsableCommand {
             ])
         }
         table.print()
-        let total = try ws.customerCount(q)
-        Out.line("\(rows.count) of \(total) customers")
+        Out.line(listing.footer("customers"))
     }
 }
 
@@ -47,13 +51,16 @@ struct History: ParsableCommand {
         abstract: "A customer's events, newest first, with their event ids.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var list: ListOptions
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let events = try ws.history(try ws.customerKey(id))
+        let all = try ws.history(try ws.customerKey(id))
+        let events = list.page(all)
+        let listing = list.listing(events, total: all.count)
         if output.json {
-            try Out.json(events)
+            try Out.json(listing)
             return
         }
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
@@ -64,6 +71,7 @@ struct History: ParsableCommand {
             ])
         }
         table.print()
+        Out.line(listing.footer("events"))
     }
 }
 
@@ -211,26 +219,34 @@ struct Forget: ParsableCommand {
 }
 
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the audit log, newest first.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the audit log, newest first.",
+        discussion: """
+            --customer takes the customer's id, also after an erasure: the erasure's entry keeps a \
+            keyed hash of the id (never the id itself), so the id the analyst knew finds it.
+            """)
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "Only entries about this customer.") var customer: String?
+    @OptionGroup var list: ListOptions
+    @Option(help: "Only entries about this customer (their id, also once erased).") var customer: String?
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let entries = try ws.audit(customer: customer)
+        let page = try ws.audit(customer: customer, limit: list.limit, offset: list.offset)
+        let listing = list.listing(page.entries, total: page.total)
         if output.json {
-            try Out.json(entries)
+            try Out.json(listing)
             return
         }
         let table = TextTable(headers: ["TIME", "ANALYST", "ACTION", "CUSTOMER", "DETAILS"])
-        for e in entries {
+        for e in page.entries {
             table.add([
-                e.time.description, e.analyst, e.action, e.customer ?? "",
+                e.time.minute, e.analyst, e.action, e.customer ?? "",
                 e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             ])
         }
         table.print()
+        Out.line(listing.footer("entries"))
     }
 }
 
@@ -253,3 +269,6 @@ final class TextTable {
         }
     }
 }
+
+/// "'a', 'b', 'c'" for error messages that list the valid values.
+func quoted(_ values: [String]) -> String { values.map { "'\($0)'" }.joined(separator: ", ") }

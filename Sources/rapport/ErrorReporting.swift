@@ -24,7 +24,7 @@ enum ErrorReporting {
             }
             let message = RapportCommand.message(for: error)
             if code == .validationFailure || error is ValidationError {
-                let first = message.split(separator: "\n").first.map(String.init) ?? message
+                let first = oneLine(message)
                 printError(
                     "rapport: \(first.replacingOccurrences(of: "Error: ", with: "error: ")) (see 'rapport help')")
                 return 2
@@ -32,6 +32,16 @@ enum ErrorReporting {
             printError("rapport: error: \(message.isEmpty ? String(describing: error) : message)")
             return code.rawValue == 0 ? 1 : 1
         }
+    }
+
+    /// ArgumentParser's message on one line: its first line, and when it lists the valid
+    /// values below ("Please provide one of the following:" then "- name" lines), those values.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first else { return message }
+        let values = lines.dropFirst().filter { $0.hasPrefix("- ") }.map { "'\($0.dropFirst(2))'" }
+        guard first.hasSuffix(":"), !values.isEmpty else { return first }
+        return first + " " + values.joined(separator: ", ")
     }
 
     static func printError(_ text: String) {

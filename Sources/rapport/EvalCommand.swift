@@ -84,7 +84,7 @@ struct Eval: ParsableCommand {
         @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period.") var calibrationEnd:
             String
         @Option(name: .customLong("holdout-end"), help: "Last day of the holdout period.") var holdoutEnd: String
-        @Option(help: "Model time unit: day or week.") var unit = "week"
+        @Option(help: "Model time unit.") var unit: TimeUnit = .week
 
         func validate() throws {
             guard Dates.timestamp(calibrationEnd) != nil else {
@@ -93,14 +93,13 @@ struct Eval: ParsableCommand {
             guard Dates.timestamp(holdoutEnd) != nil else {
                 throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date")
             }
-            guard ["day", "week"].contains(unit) else { throw ValidationError("--unit must be day or week") }
         }
 
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
             let r = try ws.evaluateLifetimeValue(
                 calibrationEnd: Dates.timestamp(calibrationEnd)!,
-                holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit == "week" ? 7 : 1)
+                holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit.days)
             if output.json {
                 try Out.json(r)
                 return
@@ -132,5 +131,17 @@ struct EvalRecsOutput<Evaluation: Encodable>: Encodable {
         init(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
         static var applied: Key { Key(stringValue: "applied") }
+    }
+}
+
+/// The time unit of `eval clv`'s model.
+enum TimeUnit: String, CaseIterable, ExpressibleByArgument {
+    case day, week
+
+    var days: Double {
+        switch self {
+        case .day: 1
+        case .week: 7
+        }
     }
 }

@@ -1,16 +1,24 @@
 import ArgumentParser
 import RapportApp
+import RapportService
 
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the explorer's keymap (docs/keys.md is generated from it).")
-    @Flag(help: "As the Markdown of docs/keys.md.") var markdown = false
+        abstract: "Print the explorer's keymap: the defaults with your config.toml [keys] applied.",
+        discussion: "--markdown prints the defaults only, as docs/keys.md (generated from it).")
+    @Flag(help: "As the Markdown of docs/keys.md (the defaults, without config.toml).") var markdown = false
 
     mutating func run() throws {
-        let keymap = AppKeys.keymap()
+        var keymap = AppKeys.keymap()
         if markdown {
             print(KeysDocument.text(keymap))
             return
+        }
+        let config = try Config.load()
+        let errors = keymap.rebind(config.keys)
+        if !errors.isEmpty { throw RuntimeError("\(config.path ?? "config.toml"): \(errors.joined(separator: "; "))") }
+        if !config.keys.isEmpty, let path = config.path {
+            print("# with the [keys] of \(path): \(config.keys.keys.sorted().joined(separator: ", "))")
         }
         for view in AppKeys.viewOrder + ["global"] {
             print("[\(view)]")

@@ -57,7 +57,7 @@ enum Out {
     static func line(_ s: String = "") { print(Printable.safe(s)) }
 
     static func json<T: Encodable>(_ value: T) throws {
-        let data = try JSONEncoder.pretty.encode(value)
+        let data = try JSONOutput.encode(value)
         FileHandle.standardOutput.write(Data(Printable.escapedJSON(String(decoding: data, as: UTF8.self)).utf8))
         FileHandle.standardOutput.write(Data("\n".utf8))
     }

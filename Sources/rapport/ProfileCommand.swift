@@ -117,7 +117,7 @@ struct Segments: ParsableCommand {
         let ws = try storeOptions.openForReading()
         let s = try ws.segmentSummaries()
         if output.json {
-            try Out.json(s)
+            try Out.json(Listing(items: s, total: s.count, limit: nil, offset: 0))
             return
         }
         let t = TextTable(headers: ["KIND", "SEGMENT", "MEMBERS", "SHARE", "RULE"])
@@ -151,31 +151,30 @@ struct Segment: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Members of a segment (rule, RFM or stage).")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "At most this many.") var limit = 100
+        @OptionGroup var list: ListOptions
         @Argument(help: "Segment name.") var name: String
-
-        func validate() throws {
-            if limit < 1 { throw ValidationError("--limit must be ≥ 1") }
-        }
 
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
-            let rows: [CustomerListItem]
-            if let members = try ws.ruleSegmentMembers(name, limit: limit) {
-                rows = members
+            let query: ListQuery
+            if try ws.isRuleSegment(name) {
+                query = ListQuery(ruleSegment: name)
             } else {
                 let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
                 guard rfm || stage else { throw RuntimeError("no segment named '\(name)'") }
-                rows = try ws.customerPage(
-                    ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil), offset: 0, limit: limit)
+                query = ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil)
             }
+            let total = try ws.customerCount(query)
+            let rows = try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total)
+            let listing = list.listing(rows, total: total)
             if output.json {
-                try Out.json(rows)
+                try Out.json(listing)
                 return
             }
             let t = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE"])
             for r in rows { t.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? ""]) }
             t.print()
+            Out.line(listing.footer("members of \(name)"))
         }
     }
 

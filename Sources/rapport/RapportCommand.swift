@@ -6,8 +6,17 @@ struct RapportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapport",
         abstract: "Explore customer profiles, insights and segments in the terminal.",
-        discussion:
-            "With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.",
+        discussion: """
+            With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.
+
+            Explorer options (rapport [explore] [options]):
+              --store <path>          Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).
+              --analyst <name>        Name recorded in the audit log (default: $USER).
+              --read-only             Open the store read-only: write actions are unavailable.
+              --redact                Mask email addresses and phone numbers on screen.
+            Keys: 'rapport keys'; settings: docs/config.md. Shell completion: \
+            'rapport --generate-completion-script bash' (or zsh, fish).
+            """,
         version: "0.1.0",
         subcommands: [
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,

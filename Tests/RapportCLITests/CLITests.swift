@@ -104,11 +104,11 @@ struct CLITests {
         defer { cli.cleanup() }
         let store = try cli.sampleCopy()
         let rows = try #require(
-            try cli.json(["customers", "--store", store, "--limit", "5", "--sort", "spend"]) as? [[String: Any]])
+            try cli.items(["customers", "--store", store, "--limit", "5", "--sort", "spend"]))
         #expect(rows.count == 5)
         let spends = rows.compactMap { $0["spend"] as? Double }
         #expect(spends == spends.sorted(by: >))
-        let history = try #require(try cli.json(["history", "C00001", "--store", store]) as? [[String: Any]])
+        let history = try #require(try cli.items(["history", "C00001", "--store", store]))
         #expect(history.count > 50)
         #expect(history.first?["event_id"] as? String != nil)
         let profile = try #require(try cli.json(["profile", "C00001", "--store", store]) as? [String: Any])
@@ -136,7 +136,7 @@ struct CLITests {
         #expect(
             profile["channel"] as? [String: Any] != nil && profile["milestones"] as? [Any] != nil
                 && profile["replenishment"] as? [Any] != nil)
-        let segs = try #require(try cli.json(["segments", "--store", store]) as? [[String: Any]])
+        let segs = try #require(try cli.items(["segments", "--store", store]))
         #expect(segs.contains { $0["name"] as? String == "champions" && ($0["members"] as? Int ?? 0) > 0 })
         let recommend = try #require(
             try cli.json(["recommend", "C00001", "--k", "3", "--store", store]) as? [[String: Any]])
@@ -147,7 +147,7 @@ struct CLITests {
         let cli = try CLI()
         defer { cli.cleanup() }
         let store = try cli.sampleCopy()
-        let history = try #require(try cli.json(["history", "C00001", "--store", store]) as? [[String: Any]])
+        let history = try #require(try cli.items(["history", "C00001", "--store", store]))
         let purchase = try #require(history.first { $0["type"] as? String == "purchase" }?["event_id"] as? String)
         var r = try cli.run(["gift", purchase, "--note", "for grandson", "--store", store, "--analyst", "ana"])
         #expect(r.status == 0 && r.out.contains("flagged as a gift"))
@@ -171,7 +171,7 @@ struct CLITests {
             as? [String: Any]
         #expect((export?["customer"] as? [String: Any])?["id"] as? String == "C00001")
         #expect((export?["events"] as? [Any])?.isEmpty == false)
-        let audit = try #require(try cli.json(["audit", "--customer", "C00001", "--store", store]) as? [[String: Any]])
+        let audit = try #require(try cli.items(["audit", "--customer", "C00001", "--store", store]))
         let actions = audit.map { $0["action"] as? String ?? "" }
         #expect(actions.starts(with: ["customer.export", "note.add", "history.clear", "gift.unflag", "gift.flag"]))
         #expect(audit.first { $0["action"] as? String == "gift.flag" }?["analyst"] as? String == "ana")
@@ -261,7 +261,7 @@ struct CLITests {
     @Test func firstRunCreatesTheDefaultStoreFromTheBundledSample() throws {
         let cli = try CLI()
         defer { cli.cleanup() }
-        let rows = try #require(try cli.json(["customers", "--limit", "5"]) as? [[String: Any]])
+        let rows = try #require(try cli.items(["customers", "--limit", "5"]))
         #expect(rows.count == 5)
         let path = cli.dir.appendingPathComponent("data/rapport/store.sqlite").path
         #expect(FileManager.default.fileExists(atPath: path))
@@ -301,7 +301,7 @@ struct CLITests {
         let bad = try cli.run(["segment", "create", "x", "orders >> 3", "--store", store])
         #expect(bad.status == 1 && bad.err.contains("column 9"))
         let members = try #require(
-            try cli.json(["segment", "members", "coffee people", "--store", store]) as? [[String: Any]])
+            try cli.items(["segment", "members", "coffee people", "--store", store]))
         #expect(!members.isEmpty)
     }
 

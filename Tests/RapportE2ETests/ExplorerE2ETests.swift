@@ -91,7 +91,8 @@ struct ExplorerE2ETests {
         let e = try E2E()
         defer { e.cleanup() }
         // Which of Margot's purchases are toys, newest first (as the history screen lists them).
-        let history = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
+        let listing = try #require(try e.json(["history", "C00001", "--limit", "100000"]) as? [String: Any])
+        let history = try #require(listing["items"] as? [[String: Any]])
         let purchases = history.filter { $0["type"] as? String == "purchase" }
         let toyIndexes = purchases.indices.filter { purchases[$0]["category"] as? String == "Toys" }
         #expect(toyIndexes.count >= 2)

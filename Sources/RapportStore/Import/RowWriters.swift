@@ -439,11 +439,14 @@ final class NoteWriter: RowWriter {
     private let columns: Columns
     private let keys: KeyResolver
     private let insert: RawStatement
+    /// A note already stored: same customer and text, and the same time when the file gives one.
+    private let existing: RawStatement
     private let defaultAnalyst: String
     private let now: Int64
     private(set) var inserted = 0
     var updated: Int { 0 }
-    var duplicates: Int { 0 }
+    /// Notes already stored (a file imported again): skipped, not added twice.
+    private(set) var duplicates = 0
     var createdCustomers: Int { 0 }
     var createdProducts: Int { 0 }
 
@@ -453,6 +456,8 @@ final class NoteWriter: RowWriter {
         defaultAnalyst = analyst
         self.now = now
         insert = try RawStatement(db, "INSERT INTO notes(customer_id, time, analyst, text) VALUES (?,?,?,?)")
+        existing = try RawStatement(
+            db, "SELECT 1 FROM notes WHERE customer_id = ?1 AND text = ?2 AND (?3 IS NULL OR time = ?3) LIMIT 1")
     }
 
     func write(_ r: FieldReader) throws {
@@ -462,10 +467,18 @@ final class NoteWriter: RowWriter {
         guard let text = try r.text(columns["text"], "text") else {
             throw RowError(line: r.line, field: "text", reason: "is empty")
         }
-        let time = try r.timestamp(columns["timestamp"], "timestamp") ?? now
+        let stated = try r.timestamp(columns["timestamp"], "timestamp")
+        let time = stated ?? now
         let analyst = try r.text(columns["analyst"], "analyst", structural: true) ?? defaultAnalyst
         guard let id = try keys.existingCustomer(ext) else {
             throw RowError(line: r.line, field: "customer_id", reason: "unknown customer '\(ext)'")
+        }
+        existing.bind(1, id)
+        existing.bind(2, text)
+        existing.bind(3, stated)
+        if try existing.run() != nil {
+            duplicates += 1
+            return
         }
         insert.bind(1, id)
         insert.bind(2, time)
