@@ -116,16 +116,9 @@ extension Workspace {
         return out
     }
 
+    /// Saves a new rule segment; a name already taken (built-in or rule) is refused. Returns the members.
     public func createSegment(name: String, rule text: String) throws -> Int {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
-            throw StoreError.invalidArgument("a segment needs a printable name")
-        }
-        let rule = try parseRule(text)
-        let members = try members(of: rule)
-        try store.saveSegment(name: trimmed, rule: text, memberCount: members.count, by: actor)
-        try store.replaceSegmentMembers(segment: trimmed, customers: members)
-        return members.count
+        try saveRuleSegment(name: name, rule: text, replace: false).members
     }
 
     func refreshSegmentMembers() throws {

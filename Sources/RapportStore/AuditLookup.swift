@@ -145,3 +145,10 @@ enum SHA256 {
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 }
+
+extension ProfileStore {
+    /// Every distinct value customers stated a like or dislike of (rule checks compare with them).
+    public func statedPreferenceValues() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT value FROM stated_preferences")) }
+    }
+}

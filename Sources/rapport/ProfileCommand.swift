@@ -137,13 +137,15 @@ struct Segment: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Save a rule segment, e.g. 'recency_days < 60 and consent.email'.")
         @OptionGroup var storeOptions: StoreOptions
-        @Argument(help: "Segment name.") var name: String
+        @Flag(help: "Replace the rule of an existing rule segment of this name.") var replace = false
+        @Argument(help: "Segment name (not an RFM segment or lifecycle stage).") var name: String
         @Argument(help: "Rule (see docs/algorithms.md).") var rule: String
 
         mutating func run() throws {
             let ws = try storeOptions.open()
-            let n = try ws.createSegment(name: name, rule: rule)
-            Out.line("segment \(name): \(n) members")
+            let saved = try ws.saveRuleSegment(name: name, rule: rule, replace: replace)
+            for w in saved.warnings { ErrorReporting.printError("rapport: warning: \(Printable.safe(w))") }
+            Out.line("segment \(name)\(saved.replaced ? " replaced" : ""): \(saved.members) members")
         }
     }
 
