@@ -155,7 +155,9 @@ extension Explorer {
         if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
             right = "segment: \(s)  " + right
         }
-        if !m.list.query.text.isEmpty { right = "filter: \(m.list.query.text)  " + right }
+        // Under --redact a filter by email or phone finds the row but is not echoed.
+        let echo = m.redact ? Redaction.text(m.list.query.text) : m.list.query.text
+        if !m.list.query.text.isEmpty { right = "filter: \(echo)  " + right }
         title(m, &b, "Customers", right)
         if m.list.loaded && m.list.total == 0 {
             b.write(
@@ -180,8 +182,7 @@ extension Explorer {
 
     func redacted(_ s: String?, email: Bool, _ m: AppModel) -> String? {
         guard let s, m.redact else { return s }
-        if email, let at = s.firstIndex(of: "@") { return String(s.prefix(1)) + "***" + s[at...] }
-        return String(repeating: "*", count: max(0, s.count - 2)) + s.suffix(2)
+        return email ? Redaction.email(s) : Redaction.phone(s)
     }
 
     func drawProfile(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {

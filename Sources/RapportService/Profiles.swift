@@ -175,9 +175,10 @@ extension Workspace {
             audit: try store.auditEntries(customer: key).map(AuditView.init))
     }
 
-    /// Writes a customer's export to `path` (mode 0600) and audits it.
-    public func exportToFile(_ key: Int64, path: String) throws {
-        let data = try JSONOutput.encode(try export(key))
+    /// Writes a customer's export to `path` (mode 0600) and audits it; `redact` masks emails and phones.
+    public func exportToFile(_ key: Int64, path: String, redact: Bool = false) throws {
+        let full = try export(key)
+        let data = try JSONOutput.encode(redact ? full.redacted : full)
         guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
         else {
             throw StoreError.invalidArgument("cannot write \(path)")

@@ -7,6 +7,7 @@ struct Customers: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
+    @OptionGroup var privacy: RedactOption
     @Option(help: "Only names, emails or ids containing this text.") var filter = ""
     @Option(help: "Only this RFM segment.") var segment: String?
     @Option(help: "Only this lifecycle stage.") var stage: String?
@@ -25,7 +26,8 @@ struct Customers: ParsableCommand {
         let ws = try storeOptions.openForReading()
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
         let total = try ws.customerCount(q)
-        let rows = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        let page = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        let rows = privacy.redact ? page.map(\.redacted) : page
         let listing = list.listing(rows, total: total)
         if output.json {
             try Out.json(listing)
@@ -52,11 +54,13 @@ struct History: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
+    @OptionGroup var privacy: RedactOption
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let all = try ws.history(try ws.customerKey(id))
+        let stored = try ws.history(try ws.customerKey(id))
+        let all = privacy.redact ? stored.map(\.redacted) : stored
         let events = list.page(all)
         let listing = list.listing(events, total: all.count)
         if output.json {
@@ -171,6 +175,7 @@ struct Export: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: ArgumentHelp("Write here (default: stdout).", valueName: "file")) var out: String?
     @Flag(help: "Replace the --out file if it exists.") var force = false
+    @OptionGroup var privacy: RedactOption
     @Argument(help: "Customer id.") var id: String
 
     func validate() throws {
@@ -183,10 +188,11 @@ struct Export: ParsableCommand {
         let ws = try storeOptions.open()
         let key = try ws.customerKey(id)
         if let out {
-            try ws.exportToFile(key, path: out)
+            try ws.exportToFile(key, path: out, redact: privacy.redact)
             Out.line("exported \(id) to \(out)")
         } else {
-            try Out.json(try ws.export(key))
+            let x = try ws.export(key)
+            try Out.json(privacy.redact ? x.redacted : x)
             try ws.recordExport(customer: key, destination: "stdout")
         }
     }
@@ -228,18 +234,20 @@ struct Audit: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
+    @OptionGroup var privacy: RedactOption
     @Option(help: "Only entries about this customer (their id, also once erased).") var customer: String?
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let page = try ws.audit(customer: customer, limit: list.limit, offset: list.offset)
-        let listing = list.listing(page.entries, total: page.total)
+        let entries = privacy.redact ? page.entries.map(\.redacted) : page.entries
+        let listing = list.listing(entries, total: page.total)
         if output.json {
             try Out.json(listing)
             return
         }
         let table = TextTable(headers: ["TIME", "ANALYST", "ACTION", "CUSTOMER", "DETAILS"])
-        for e in page.entries {
+        for e in entries {
             table.add([
                 e.time.minute, e.analyst, e.action, e.customer ?? "",
                 e.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -51,3 +51,9 @@ struct Listing<Item: Encodable>: Encodable {
         return "\(items.count) of \(total) \(noun) (rows \(shown)\(more))"
     }
 }
+
+/// `--redact` on the commands that print personal data.
+struct RedactOption: ParsableArguments {
+    @Flag(help: "Mask email addresses and phone numbers (also inside notes), as the explorer's --redact does.")
+    var redact = false
+}

@@ -6,11 +6,13 @@ struct Profile: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "One customer: who they are beside what the data says.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var privacy: RedactOption
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let p = try ws.profile(try ws.customerKey(id))
+        let report = try ws.profile(try ws.customerKey(id))
+        let p = privacy.redact ? report.redacted : report
         if output.json {
             try Out.json(p)
             return
@@ -154,6 +156,7 @@ struct Segment: ParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var list: ListOptions
+        @OptionGroup var privacy: RedactOption
         @Argument(help: "Segment name.") var name: String
 
         mutating func run() throws {
@@ -167,7 +170,8 @@ struct Segment: ParsableCommand {
                 query = ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil)
             }
             let total = try ws.customerCount(query)
-            let rows = try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total)
+            let page = try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total)
+            let rows = privacy.redact ? page.map(\.redacted) : page
             let listing = list.listing(rows, total: total)
             if output.json {
                 try Out.json(listing)

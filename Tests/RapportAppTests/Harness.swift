@@ -64,7 +64,7 @@ final class Harness {
 
     init(
         size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false,
-        keymap: Keymap = AppKeys.keymap()
+        keymap: Keymap = AppKeys.keymap(), redact: Bool = false
     ) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -84,7 +84,7 @@ final class Harness {
             clock: { Harness.now })
         backend = HeadlessBackend(size: size, glyphs: glyphs)
         let model = AppModel(
-            size: size, glyphs: glyphs, readOnly: readOnly, redact: false, storePath: path,
+            size: size, glyphs: glyphs, readOnly: readOnly, redact: redact, storePath: path,
             keymap: keymap)
         runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
         runtime.startInitial()

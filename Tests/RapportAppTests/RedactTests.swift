@@ -1,0 +1,33 @@
+import Foundation
+import RapportService
+import Testing
+
+@testable import RapportApp
+
+@Suite("--redact in the explorer", .serialized)
+struct RedactTests {
+    @Test func aFilterByEmailFindsTheRowButIsNotEchoed() throws {
+        let h = try Harness(redact: true)
+        h.press(.char("/"))
+        h.type("margot@example.com")
+        h.press(.enter)
+        #expect(h.lines.contains { $0.hasPrefix("Margot Lindqvist") }, "\(h.screen)")
+        #expect(!h.screen.contains("margot@example.com"), "\(h.screen)")
+        #expect(h.lines[0].contains("filter: m***@example.com"), "\(h.lines[0])")
+    }
+
+    @Test func withoutRedactTheFilterIsEchoed() throws {
+        let h = try Harness()
+        h.press(.char("/"))
+        h.type("margot@example.com")
+        h.press(.enter)
+        #expect(h.lines[0].contains("filter: margot@example.com"))
+    }
+
+    @Test func freeTextLosesEmailsAndPhonesButNotDates() {
+        #expect(
+            Redaction.text("call +351 912 345 678 or mail a.b@example.com")
+                == "call **************78 or mail a***@example.com")
+        #expect(Redaction.text("seen 2026-09-01, order 12") == "seen 2026-09-01, order 12")
+    }
+}
