@@ -86,7 +86,8 @@ public struct HistoryEvent: Codable, Sendable {
     public var giftNote: String?
 
     enum CodingKeys: String, CodingKey {
-        case eventId = "event_id", time, type, productId = "product_id", product, category, quantity
+        // `title` as in recommendations and replenishment: the product's title; `product_id` its id.
+        case eventId = "event_id", time, type, productId = "product_id", product = "title", category, quantity
         case amount, channel, gift, giftNote = "gift_note"
     }
 

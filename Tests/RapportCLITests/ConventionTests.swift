@@ -90,6 +90,12 @@ struct ConventionTests {
         #expect(row["key"] as? Int != nil && row["external_id"] == nil)
         let profile = try #require(try cli.json(["profile", "C00001", "--store", store]) as? [String: Any])
         #expect((profile["customer"] as? [String: Any])?["id"] as? String == "C00001")
+        // A product's title is `title` wherever it appears, its id `product_id`.
+        let event = try #require(try cli.items(["history", "C00001", "--store", store])?.first)
+        let rec = try #require((profile["recommendations"] as? [[String: Any]])?.first)
+        for row in [event, rec] {
+            #expect(row["title"] is String && row["product_id"] is String && row["product"] == nil, "\(row)")
+        }
     }
 
     @Test func listsCarryTheirTotalAndSayWhenTheLimitCutThem() throws {
