@@ -15,6 +15,15 @@ extension Workspace {
     /// Whether a saved rule segment has this name.
     public func isRuleSegment(_ name: String) throws -> Bool { try store.segment(named: name) != nil }
 
+    /// "no segment named 'champs'; did you mean 'champions'?" for a name that is no RFM segment,
+    /// lifecycle stage or rule segment.
+    public func unknownSegmentMessage(_ name: String) throws -> String {
+        let known = RFMNames.ordered + StageNames.ordered + (try store.segments().map(\.name))
+        let hint =
+            Suggest.nearest(name, among: known).map { "; did you mean '\($0)'?" } ?? " ('rapport segments' lists them)"
+        return "no segment named '\(name)'\(hint)"
+    }
+
     /// Saves a rule segment. A name that is an RFM segment or a lifecycle stage is refused (a
     /// rule cannot stand in for them); the name of an existing rule segment is refused unless
     /// `replace`. Names the rule uses that the store does not know are warnings, not errors:

@@ -166,7 +166,7 @@ struct Segment: ParsableCommand {
                 query = ListQuery(ruleSegment: name)
             } else {
                 let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
-                guard rfm || stage else { throw RuntimeError("no segment named '\(name)'") }
+                guard rfm || stage else { throw RuntimeError(try ws.unknownSegmentMessage(name)) }
                 query = ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil)
             }
             let total = try ws.customerCount(query)

@@ -41,6 +41,8 @@ struct RuleSegmentTests {
             "segment", "create", "fine", #"affinity("coffee") > 0.5 and segment == "champions""#, "--store", store
         ])
         #expect(clean.status == 0 && clean.err.isEmpty, "\(clean.err)")
+        let members = try cli.run(["segment", "members", "champs", "--store", store])
+        #expect(members.status == 1 && members.err.contains("did you mean 'champions'?"), "\(members.err)")
         let unknown = try cli.run(["segment", "create", "far", #"affinity("Zzzzqqq") > 0"#, "--store", store])
         #expect(unknown.err.contains("no category or brand 'Zzzzqqq'") && !unknown.err.contains("did you mean"))
     }
