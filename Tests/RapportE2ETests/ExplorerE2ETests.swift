@@ -180,7 +180,8 @@ struct ExplorerE2ETests {
         E2E.checkRestored(try t.waitFor(text: "[end]"), status: "0")
 
         // The store holds what the screen said.
-        let after = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
+        let afterListing = try #require(try e.json(["history", "C00001", "--limit", "100000"]) as? [String: Any])
+        let after = try #require(afterListing["items"] as? [[String: Any]])
         let gifts = after.filter { $0["gift"] as? Bool == true }
         #expect(gifts.count == toyIndexes.count)
         #expect(
