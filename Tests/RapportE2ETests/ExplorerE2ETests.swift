@@ -91,8 +91,7 @@ struct ExplorerE2ETests {
         let e = try E2E()
         defer { e.cleanup() }
         // Which of Margot's purchases are toys, newest first (as the history screen lists them).
-        let listing = try #require(try e.json(["history", "C00001", "--limit", "100000"]) as? [String: Any])
-        let history = try #require(listing["items"] as? [[String: Any]])
+        let history = try #require(try e.allItems(["history", "C00001"]))
         let purchases = history.filter { $0["type"] as? String == "purchase" }
         let toyIndexes = purchases.indices.filter { purchases[$0]["category"] as? String == "Toys" }
         #expect(toyIndexes.count >= 2)
@@ -180,8 +179,7 @@ struct ExplorerE2ETests {
         E2E.checkRestored(try t.waitFor(text: "[end]"), status: "0")
 
         // The store holds what the screen said.
-        let afterListing = try #require(try e.json(["history", "C00001", "--limit", "100000"]) as? [String: Any])
-        let after = try #require(afterListing["items"] as? [[String: Any]])
+        let after = try #require(try e.allItems(["history", "C00001"]))
         let gifts = after.filter { $0["gift"] as? Bool == true }
         #expect(gifts.count == toyIndexes.count)
         #expect(
