@@ -9,9 +9,9 @@ struct Customers: ParsableCommand {
     @OptionGroup var list: ListOptions
     @OptionGroup var privacy: RedactOption
     @Option(help: "Only names, emails or ids containing this text.") var filter = ""
-    @Option(help: "Only this RFM segment.") var segment: String?
-    @Option(help: "Only this lifecycle stage.") var stage: String?
-    @Option(help: "Sort by.") var sort: ListSort = .name
+    @Option(help: "Only this RFM segment (\(RFMNames.ordered.joined(separator: ", "))).") var segment: String?
+    @Option(help: "Only this lifecycle stage (\(StageNames.ordered.joined(separator: ", "))).") var stage: String?
+    @Option(help: "Sort column.") var sort: ListSort = .name
 
     func validate() throws {
         if let segment, !RFMNames.all.contains(segment) {

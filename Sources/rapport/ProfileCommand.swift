@@ -157,17 +157,34 @@ struct Segment: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var list: ListOptions
         @OptionGroup var privacy: RedactOption
+        @Option(help: "Which kind of segment the name is (needed for 'at risk', both an RFM segment and a stage).")
+        var kind: SegmentKind?
         @Argument(help: "Segment name.") var name: String
 
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
-            let query: ListQuery
-            if try ws.isRuleSegment(name) {
-                query = ListQuery(ruleSegment: name)
+            let isRule = try ws.isRuleSegment(name)
+            let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
+            let chosen: SegmentKind
+            if let kind {
+                let exists = kind == .rule ? isRule : kind == .rfm ? rfm : stage
+                guard exists else { throw RuntimeError("no \(kind.rawValue) segment named '\(name)'") }
+                chosen = kind
+            } else if isRule {
+                chosen = .rule
+            } else if rfm && stage {
+                throw ValidationError(
+                    "'\(name)' is both an RFM segment and a lifecycle stage: add --kind rfm or --kind stage")
+            } else if rfm || stage {
+                chosen = rfm ? .rfm : .stage
             } else {
-                let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
-                guard rfm || stage else { throw RuntimeError(try ws.unknownSegmentMessage(name)) }
-                query = ListQuery(segment: rfm ? name : nil, stage: stage ? name : nil)
+                throw RuntimeError(try ws.unknownSegmentMessage(name))
+            }
+            let query: ListQuery
+            switch chosen {
+            case .rule: query = ListQuery(ruleSegment: name)
+            case .rfm: query = ListQuery(segment: name)
+            case .stage: query = ListQuery(stage: name)
             }
             let total = try ws.customerCount(query)
             let page = try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total)
@@ -195,6 +212,8 @@ struct Segment: ParsableCommand {
         }
     }
 }
+
+extension SegmentKind: ExpressibleByArgument {}
 
 /// Refresh stages on one rewritten stderr line, on a terminal only.
 final class RefreshPrinter: @unchecked Sendable {

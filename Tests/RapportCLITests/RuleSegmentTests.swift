@@ -41,6 +41,18 @@ struct RuleSegmentTests {
             "segment", "create", "fine", #"affinity("coffee") > 0.5 and segment == "champions""#, "--store", store
         ])
         #expect(clean.status == 0 && clean.err.isEmpty, "\(clean.err)")
+        // 'at risk' is an RFM segment and a stage: members of either, not of both at once.
+        let both = try cli.run(["segment", "members", "at risk", "--store", store])
+        #expect(both.status == 2 && both.err.contains("--kind rfm or --kind stage"), "\(both.err)")
+        let segments = try #require(try cli.items(["segments", "--store", store]))
+        for kind in ["rfm", "stage"] {
+            let count = try #require(
+                segments.first { $0["name"] as? String == "at risk" && $0["kind"] as? String == kind }?["members"]
+                    as? Int)
+            let listed = try #require(
+                try cli.json(["segment", "members", "at risk", "--kind", kind, "--store", store]) as? [String: Any])
+            #expect(listed["total"] as? Int == count, "\(kind)")
+        }
         let members = try cli.run(["segment", "members", "champs", "--store", store])
         #expect(members.status == 1 && members.err.contains("did you mean 'champions'?"), "\(members.err)")
         let unknown = try cli.run(["segment", "create", "far", #"affinity("Zzzzqqq") > 0"#, "--store", store])
