@@ -73,7 +73,7 @@ extension CustomerExport {
         x.customer = x.customer.redacted
         for i in x.notes.indices { x.notes[i].text = Redaction.text(x.notes[i].text) }
         for i in x.events.indices { x.events[i].giftNote = x.events[i].giftNote.map(Redaction.text) }
-        for i in x.audit.indices { x.audit[i].details = x.audit[i].details.mapValues(Redaction.text) }
+        x.audit = x.audit.map(\.redacted)
         return x
     }
 }
@@ -87,9 +87,11 @@ extension HistoryEvent {
 }
 
 extension AuditView {
+    /// The details that are free text (a gift's note, a note's resolved text), masked; ids,
+    /// counts and hashes stay as they are.
     public var redacted: AuditView {
         var a = self
-        a.details = a.details.mapValues(Redaction.text)
+        for key in ["note", "text"] { a.details[key] = a.details[key].map(Redaction.text) }
         return a
     }
 }
