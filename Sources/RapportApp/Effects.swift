@@ -130,7 +130,8 @@ struct Effects: Sendable {
         }
     }
 
-    func export(_ key: Int64, id: String) -> Cmd {
+    /// Writes the customer's export beside the explorer; under `--redact` emails and phones are masked.
+    func export(_ key: Int64, id: String, redact: Bool = false) -> Cmd {
         Cmd { send in
             do {
                 let safe = id.unicodeScalars.map {
@@ -140,7 +141,7 @@ struct Effects: Sendable {
                     FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
                     ? FileManager.default.currentDirectoryPath : NSTemporaryDirectory()
                 let path = (dir as NSString).appendingPathComponent("rapport-export-\(safe).json")
-                try workspace.exportToFile(key, path: path)
+                try workspace.exportToFile(key, path: path, redact: redact)
                 send(.exported(path))
             } catch { send(.failed("\(error)")) }
         }

@@ -266,10 +266,10 @@ public struct Explorer: Program, Sendable {
             guard writable(&m) else { return [] }
             if m.screen == .list {
                 guard let row = m.list.rows[m.list.selected] else { return [] }
-                return [effects.export(row.key, id: row.externalId)]
+                return [effects.export(row.key, id: row.externalId, redact: m.redact)]
             }
             guard let p = m.profile, let r = p.report else { return [] }
-            return [effects.export(p.key, id: r.customer.id)]
+            return [effects.export(p.key, id: r.customer.id, redact: m.redact)]
         case .erase:
             guard writable(&m), let r = m.profile?.report else { return [] }
             m.dialog = .erase(id: r.customer.id, field: TextField())
