@@ -189,6 +189,7 @@ struct Sample: ParsableCommand {
             Out.line("wrote \(o.summary) to \(out)")
             return
         }
+        let existed = store.map { FileManager.default.fileExists(atPath: $0) } ?? false
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-sample-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let o = try generate(generator, into: dir)
@@ -201,7 +202,8 @@ struct Sample: ParsableCommand {
         let progress = Out.isTerminal ? ProgressPrinter() : nil
         _ = try ws.importFiles(o.files, request: ImportRequest(), progress: progress?.callback)
         progress?.finish()
-        Out.line("created \(ws.storePath): \(o.summary)")
+        // With --force into an existing store the sample joins what is there: say so, not "created".
+        Out.line(existed ? "added \(o.summary) to \(ws.storePath)" : "created \(ws.storePath): \(o.summary)")
     }
 
     /// Generation with a progress line on stderr when that is a terminal (a million customers take a while).

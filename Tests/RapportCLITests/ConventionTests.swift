@@ -216,6 +216,16 @@ struct ConventionTests {
         #expect(try cli.run(["audit", "--customer", "C99999", "--store", store]).status == 1)
     }
 
+    @Test func aForcedSampleIntoAnExistingStoreSaysAddedNotCreated() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = cli.dir.appendingPathComponent("s.sqlite").path
+        let first = try cli.run(["sample", "--customers", "5", "--store", store])
+        #expect(first.status == 0 && first.out.hasPrefix("created \(store): 5 customers"), "\(first.out)")
+        let again = try cli.run(["sample", "--customers", "5", "--seed", "9", "--force", "--store", store])
+        #expect(again.status == 0 && again.out.hasPrefix("added 5 customers") && !again.out.contains("created"))
+    }
+
     @Test func helpShowsTheExplorersOptionsAndCompletion() throws {
         let cli = try CLI()
         defer { cli.cleanup() }
