@@ -226,6 +226,30 @@ struct ConventionTests {
         #expect(again.status == 0 && again.out.hasPrefix("added 5 customers") && !again.out.contains("created"))
     }
 
+    @Test func aCleanImportWithSkipBadLeavesNoRejectsFileAndCanRunAgain() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = cli.dir.appendingPathComponent("s.sqlite").path
+        let sample = CLI.root.appendingPathComponent("SampleData")
+        let files = ["customers", "products"].map { sample.appendingPathComponent("\($0).csv").path }
+        let rejects = cli.dir.appendingPathComponent("rejects").path
+        for run in 1...2 {
+            let r = try cli.run(["import", "--store", store, "--skip-bad", rejects, "--json"] + files)
+            #expect(r.status == 0, "run \(run): \(r.err)")
+            let reports = try #require(try JSONSerialization.jsonObject(with: r.outData) as? [[String: Any]])
+            #expect(reports.allSatisfy { $0["rejects_file"] is NSNull }, "run \(run)")
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: rejects))?.isEmpty ?? true)
+        }
+        // A bad row still goes to its rejects file, under the file's header.
+        let bad = cli.dir.appendingPathComponent("bad.csv")
+        try Data("customer_id,timestamp,type\nC1,2026-01-01,view\nC1,not-a-date,view\n".utf8).write(to: bad)
+        let one = cli.dir.appendingPathComponent("one.csv").path
+        let r = try cli.run(["import", "--store", store, "--skip-bad", one, bad.path])
+        #expect(r.status == 3)
+        let text = try String(contentsOfFile: one, encoding: .utf8)
+        #expect(text.hasPrefix("customer_id,timestamp,type,_error\nC1,not-a-date,view,"), "\(text)")
+    }
+
     @Test func helpShowsTheExplorersOptionsAndCompletion() throws {
         let cli = try CLI()
         defer { cli.cleanup() }

@@ -125,7 +125,11 @@ private final class ImportSession {
     var badRows = 0
     var errors: [RowError] = []
     var failed = false
+    /// The rejects file, opened at the first bad row: a clean import leaves no file behind
+    /// (so running it again is not refused for a rejects file that exists).
     var rejects: FileHandle?
+    /// The CSV header line of the rejects file, written when the file is opened.
+    var rejectsHeader: String?
     var latestEventTime: Int64? { (writer as? EventWriter)?.latestTime }
 
     init(
@@ -147,7 +151,7 @@ private final class ImportSession {
             updated: writer?.updated ?? 0, duplicates: writer?.duplicates ?? 0,
             rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
             createdProducts: writer?.createdProducts ?? 0, seconds: 0,
-            rejectsFile: options.rejectsPath,
+            rejectsFile: badRows > 0 ? options.rejectsPath : nil,
             droppedColumns: (writer as? CustomerWriter)?.droppedColumns ?? [],
             touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
     }
@@ -174,13 +178,6 @@ private final class ImportSession {
         case .products: writer = try ProductWriter(db, columns: columns, keys: keys)
         case .notes:
             writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
-        }
-        if let path = options.rejectsPath {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-            guard let h = FileHandle(forWritingAtPath: path) else {
-                throw StoreError.invalidArgument("\(path): cannot write the rejects file")
-            }
-            rejects = h
         }
     }
 
@@ -209,6 +206,17 @@ private final class ImportSession {
     }
 
     func writeReject(_ text: String) {
+        if rejects == nil, let path = options.rejectsPath {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard let h = FileHandle(forWritingAtPath: path) else {
+                // Cannot set the row aside: the file fails as it would without --skip-bad.
+                errors.append(RowError(line: 0, field: "(rejects)", reason: "\(path): cannot write the rejects file"))
+                failed = true
+                return
+            }
+            rejects = h
+            if let header = rejectsHeader { h.write(Data((header + "\n").utf8)) }
+        }
         rejects?.write(Data((text + "\n").utf8))
     }
 
@@ -216,7 +224,7 @@ private final class ImportSession {
     func reject(_ e: RowError, raw: @autoclosure () -> String, csv: Bool) {
         badRows += 1
         if errors.count < options.maxReportedErrors { errors.append(e) }
-        if rejects != nil {
+        if options.rejectsPath != nil {
             let message = "\(e.field): \(e.reason)".replacingOccurrences(of: "\"", with: "\"\"")
             writeReject(csv ? raw() + ",\"line \(e.line): \(message)\"" : raw())
         } else {
@@ -250,7 +258,7 @@ private final class ImportSession {
             }
         }
         try begin(header: header, line: 1)
-        if rejects != nil { writeReject(scanner.rawRecord() + ",_error") }
+        if options.rejectsPath != nil { rejectsHeader = scanner.rawRecord() + ",_error" }
         let width = header.count
         let dropErrorColumn = header.last == "_error"
         guard let writer else { return }
