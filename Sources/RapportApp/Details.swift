@@ -53,10 +53,12 @@ extension Explorer {
                         + (ms.distance.map { ["\(Int($0)) to go"] } ?? [])))
         }
         for n in rep.notes {
+            // Under --redact an email or phone number written into a note is masked too.
+            let text = m.redact ? Redaction.text(n.text) : n.text
             rows.append(
                 CareRow(
-                    line: "note \(n.time.day) \(n.analyst): \(n.text)", style: m.theme.muted,
-                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [n.text]))
+                    line: "note \(n.time.day) \(n.analyst): \(text)", style: m.theme.muted,
+                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [text]))
         }
         return rows
     }
@@ -81,7 +83,7 @@ extension Explorer {
     }
 
     /// Every field of a history event, the gift note included.
-    func eventDetail(_ e: HistoryEvent) -> (title: String, lines: [String]) {
+    func eventDetail(_ e: HistoryEvent, redact: Bool = false) -> (title: String, lines: [String]) {
         var lines = ["\(e.type.rawValue) at \(e.time.minute)"]
         if let p = e.product ?? e.productId {
             lines.append("product \(p)" + (e.product != nil && e.productId != nil ? " [\(e.productId!)]" : ""))
@@ -95,7 +97,8 @@ extension Explorer {
         }
         if let ch = e.channel { lines.append("channel \(ch)") }
         if e.gift {
-            lines.append("gift" + (e.giftNote.map { ": \($0)" } ?? " (no note)"))
+            let note = redact ? e.giftNote.map(Redaction.text) : e.giftNote
+            lines.append("gift" + (note.map { ": \($0)" } ?? " (no note)"))
         }
         return ("Event \(e.eventId)", lines)
     }
@@ -110,7 +113,7 @@ extension Explorer {
         switch m.screen {
         case .history:
             guard let h = m.history, h.events.indices.contains(h.selected) else { return [] }
-            let d = eventDetail(h.events[h.selected])
+            let d = eventDetail(h.events[h.selected], redact: m.redact)
             m.detailScroll = 0
             m.dialog = .evidence(title: d.title, lines: d.lines)
             return []

@@ -162,7 +162,7 @@ extension Explorer {
         if m.list.loaded && m.list.total == 0 {
             b.write(
                 m.list.query.text.isEmpty
-                    ? "No customers. Import some: rapport import FILE…" : "No customer matches '\(m.list.query.text)'.",
+                    ? "No customers. Import some: rapport import FILE…" : "No customer matches '\(echo)'.",
                 x: 2, y: r.y + 2, style: m.theme.muted)
         }
         Table.draw(

@@ -32,7 +32,12 @@ extension Workspace {
     /// Audit entries, newest first. `customer` is the external id; for an erased customer it is
     /// the id the analyst knew, matched through the erasure's keyed hash (the id is not stored).
     /// A note's id is resolved to its text while the note exists.
-    public func audit(customer: String?, limit: Int = 1000, offset: Int = 0) throws -> AuditPage {
+    public func audit(customer: String?) throws -> [AuditView] {
+        try auditPage(customer: customer, limit: 1000, offset: 0).entries
+    }
+
+    /// A page of `audit(customer:)` and the number of entries in all.
+    public func auditPage(customer: String?, limit: Int, offset: Int) throws -> AuditPage {
         var key: Int64?
         if let customer {
             if let live = try store.customerKey(externalId: customer) {

@@ -239,7 +239,7 @@ struct Audit: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let page = try ws.audit(customer: customer, limit: list.limit, offset: list.offset)
+        let page = try ws.auditPage(customer: customer, limit: list.limit, offset: list.offset)
         let entries = privacy.redact ? page.entries.map(\.redacted) : page.entries
         let listing = list.listing(entries, total: page.total)
         if output.json {

@@ -1,5 +1,6 @@
 import Foundation
 import RapportService
+import RapportUI
 import Testing
 
 @testable import RapportApp
@@ -14,6 +15,27 @@ struct RedactTests {
         #expect(h.lines.contains { $0.hasPrefix("Margot Lindqvist") }, "\(h.screen)")
         #expect(!h.screen.contains("margot@example.com"), "\(h.screen)")
         #expect(h.lines[0].contains("filter: m***@example.com"), "\(h.lines[0])")
+    }
+
+    @Test func aFilterThatFindsNobodyIsNotEchoedEither() throws {
+        let h = try Harness(redact: true)
+        h.press(.char("/"))
+        h.type("nobody@example.com")
+        h.press(.enter)
+        #expect(h.screen.contains("No customer matches 'n***@example.com'"), "\(h.screen)")
+        #expect(!h.screen.contains("nobody@example.com"))
+    }
+
+    @Test func aPhoneNumberInANoteIsMaskedOnTheProfile() throws {
+        for redact in [false, true] {
+            let h = try Harness(size: Size(width: 120, height: 40), redact: redact)
+            try h.workspace.addNote(customer: try h.workspace.customerKey("C1"), text: "call +44 7700 900123")
+            h.press(.char("/"))
+            h.type("margot")
+            h.press(.enter, .enter)
+            #expect(h.screen.contains("note ") && h.screen.contains("call "), "\(h.screen)")
+            #expect(h.screen.contains("7700 900123") == !redact, "redact \(redact): \(h.screen)")
+        }
     }
 
     @Test func withoutRedactTheFilterIsEchoed() throws {

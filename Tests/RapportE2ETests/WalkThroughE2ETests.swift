@@ -11,7 +11,7 @@ struct WalkThroughE2ETests {
         let profile = try #require(try e.json(["profile", "C00001"]) as? [String: Any])
         let recs = try #require(profile["recommendations"] as? [[String: Any]])
         let reason = try #require(recs.first?["reason"] as? String)
-        let history = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
+        let history = try #require(try e.allItems(["history", "C00001"]))
         let firstPurchase = try #require(
             history.first { $0["type"] as? String == "purchase" && $0["gift"] as? Bool == false }?["event_id"]
                 as? String)
@@ -82,7 +82,7 @@ struct WalkThroughE2ETests {
         try t.send("q")
         E2E.checkRestored(try t.waitFor(text: "[end]"), status: "0")
         // The store agrees with the screen: the undo left the purchase as it was.
-        let after = try #require(try e.json(["history", "C00001"]) as? [[String: Any]])
+        let after = try #require(try e.allItems(["history", "C00001"]))
         #expect(after.first { $0["event_id"] as? String == firstPurchase }?["gift"] as? Bool == false)
     }
 
