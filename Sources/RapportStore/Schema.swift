@@ -179,6 +179,12 @@ enum Schema {
             }
             try db.execute(sql: "DROP TABLE item_neighbors")
         }
+        m.registerMigration("v4-pending-erasures") { db in
+            // One row per erasure whose scrubbing (VACUUM, WAL truncation) has not finished: written
+            // in the erasure's transaction, removed once the files hold nothing of the customer.
+            try db.execute(
+                sql: "CREATE TABLE pending_erasures(customer_id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL)")
+        }
         return m
     }
 
