@@ -16,7 +16,12 @@ extension Workspace {
         let lastEventKey = mark.event
         // Keys are numbered as events arrive: the largest is about how many there are.
         let approximateEvents = Int(lastEventKey)
-        let asOf = try store.latestEventTime() ?? clock()
+        // What an interrupted import left to do is done by this refresh: remembered now, so an
+        // import committing during the refresh keeps its own mark.
+        let pending = try store.refreshPendingAll()
+        // The as-of date is recomputed from the events stored now, so it comes down again after a
+        // far-future event is deleted: a refresh never only raises it.
+        let asOf = try store.recomputeLatestEventTime(now: clock()) ?? clock()
         let customerKeys = try store.customerKeys()
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
@@ -57,6 +62,7 @@ extension Workspace {
             try refreshCustomers(try store.existingCustomers(Array(concurrent)), model: result.model)
         }
         try refreshSegmentMembers()
+        try store.clearRefreshPending(pending)
         logger.info(
             "refreshed",
             metadata: [

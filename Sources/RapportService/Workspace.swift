@@ -88,12 +88,24 @@ public final class Workspace: @unchecked Sendable {
         var summaries: [ImportSummary] = []
         importWarning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
+        var failure: Error?
         for path in paths.sorted(by: { Self.importRank($0) < Self.importRank($1) }) {
             var fileOptions = options
             fileOptions.rejectsPath = rejects.path(for: path)
-            let s = try store.importFile(path, options: fileOptions, progress: progress)
-            logger.info("imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
-            summaries.append(s)
+            do {
+                let s = try store.importFile(path, options: fileOptions, progress: progress)
+                logger.info(
+                    "imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
+                summaries.append(s)
+            } catch {
+                // The files before this one are committed: their figures are still brought up to date.
+                failure = error
+                break
+            }
+        }
+        if let failure {
+            if !summaries.isEmpty { try? refreshAfterImport(summaries, progress: refreshProgress) }
+            throw failure
         }
         do {
             try refreshAfterImport(summaries, progress: refreshProgress)

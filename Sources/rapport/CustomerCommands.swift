@@ -22,6 +22,7 @@ struct Customers: ParsableCommand {
         let ws = try storeOptions.openForReading()
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
         let rows = try ws.customerPage(q, offset: offset, limit: limit)
+        RefreshWarning.show(ws)
         if output.json {
             try Out.json(rows)
             return

@@ -11,6 +11,7 @@ struct Profile: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let p = try ws.profile(try ws.customerKey(id))
+        RefreshWarning.show(ws)
         if output.json {
             try Out.json(p)
             return
