@@ -52,11 +52,13 @@ struct History: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let events = try ws.history(try ws.customerKey(id))
+        let key = try ws.customerKey(id)
         if output.json {
-            try Out.json(events)
+            // Streamed from a cursor: a customer with a million events is not held in memory.
+            try Out.streamJSON { write in try ws.streamHistoryJSON(key, write: write) }
             return
         }
+        let events = try ws.history(key)
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
             table.add([
@@ -168,10 +170,10 @@ struct Export: ParsableCommand {
         let ws = try storeOptions.open()
         let key = try ws.customerKey(id)
         if let out {
-            try ws.exportToFile(key, path: out)
+            try ws.streamExportToFile(key, path: out)
             Out.line("exported \(id) to \(out)")
         } else {
-            try Out.json(try ws.export(key))
+            try Out.streamJSON { write in try ws.streamExportJSON(key, write: write) }
             try ws.recordExport(customer: key, destination: "stdout")
         }
     }

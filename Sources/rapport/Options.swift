@@ -62,5 +62,13 @@ enum Out {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
+    /// JSON produced piece by piece (see `JSONPieces`), escaped as `json` escapes it, written
+    /// to stdout in blocks.
+    static func streamJSON(_ produce: (_ write: @escaping (String) throws -> Void) throws -> Void) throws {
+        let buffer = OutputBuffer { FileHandle.standardOutput.write($0) }
+        try produce { try buffer.add(Printable.escapedJSON($0)) }
+        try buffer.flush()
+    }
+
     static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import RapportStore
+
+/// JSON written piece by piece, in exactly the text `JSONEncoder.pretty` gives for the whole
+/// value: a long array is encoded one element at a time and never held whole.
+public struct JSONPieces {
+    let encoder = JSONEncoder.pretty
+    let write: (String) throws -> Void
+
+    public init(write: @escaping (String) throws -> Void) { self.write = write }
+
+    func text<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    /// Every line after the first indented by `level` steps, as the value sits at that depth.
+    static func indented(_ text: String, level: Int) -> String {
+        guard level > 0 else { return text }
+        let pad = String(repeating: "  ", count: level)
+        return text.replacingOccurrences(of: "\n", with: "\n" + pad)
+    }
+
+    /// Writes an array at nesting `level` whose elements `produce` hands over one by one.
+    func array<T: Encodable>(
+        of type: T.Type, level: Int, _ produce: (_ emit: (T) throws -> Void) throws -> Void
+    ) throws {
+        var count = 0
+        let pad = String(repeating: "  ", count: level + 1)
+        try produce { element in
+            try write((count == 0 ? "[\n" : ",\n") + pad + Self.indented(try text(element), level: level + 1))
+            count += 1
+        }
+        if count == 0 {
+            try write(Self.indented(try text([T]()), level: level))
+        } else {
+            try write("\n" + String(repeating: "  ", count: level) + "]")
+        }
+    }
+}
+
+extension Workspace {
+    /// `history --json`: the customer's events newest first, streamed from a cursor.
+    public func streamHistoryJSON(_ key: Int64, write: @escaping (String) throws -> Void) throws {
+        let out = JSONPieces(write: write)
+        try out.array(of: HistoryEvent.self, level: 0) { emit in
+            try store.forEachEvent(customer: key, newestFirst: true) { try emit(HistoryEvent($0)) }
+        }
+        try write("\n")
+    }
+
+    /// The export of `export(_:)`, with the events streamed from a cursor: everything else
+    /// about a customer is small, their events may number millions.
+    public func streamExportJSON(_ key: Int64, write: @escaping (String) throws -> Void) throws {
+        let out = JSONPieces(write: write)
+        let shell = try export(key, events: [])
+        let whole = try out.text(shell)
+        let empty = JSONPieces.indented(try out.text([HistoryEvent]()), level: 1)
+        let marker = "\n  \"events\" : "
+        guard let at = whole.range(of: marker + empty) else {
+            // The shape changed in a way this does not know: answer whole rather than wrongly.
+            try write(try out.text(try export(key)) + "\n")
+            return
+        }
+        try write(String(whole[..<at.lowerBound]) + marker)
+        try out.array(of: HistoryEvent.self, level: 1) { emit in
+            try store.forEachEvent(customer: key) { try emit(HistoryEvent($0)) }
+        }
+        try write(String(whole[at.upperBound...]) + "\n")
+    }
+
+    /// Streams the export to `path` (mode 0600) and audits it.
+    public func streamExportToFile(_ key: Int64, path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw StoreError.invalidArgument("cannot write \(path)")
+        }
+        defer { try? handle.close() }
+        let buffer = OutputBuffer { try handle.write(contentsOf: $0) }
+        try streamExportJSON(key) { try buffer.add($0) }
+        try buffer.flush()
+        try store.recordExport(customer: key, destination: path, by: actor)
+    }
+}
+
+/// Collects text and hands it on in blocks of about 64 KiB: one write per block, not per event.
+public final class OutputBuffer {
+    private var pending = Data()
+    private let sink: (Data) throws -> Void
+
+    public init(sink: @escaping (Data) throws -> Void) {
+        self.sink = sink
+        pending.reserveCapacity(1 << 16)
+    }
+
+    public func add(_ text: String) throws {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= 1 << 16 { try flush() }
+    }
+
+    public func flush() throws {
+        guard !pending.isEmpty else { return }
+        try sink(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+}

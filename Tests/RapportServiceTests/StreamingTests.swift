@@ -1,0 +1,41 @@
+import Foundation
+import RapportStore
+import Testing
+@testable import RapportService
+
+/// The streamed `history --json` and `export` are the same text as encoding the whole value.
+@Suite("Streamed JSON")
+struct StreamingTests {
+    func streamed(_ body: (@escaping (String) throws -> Void) throws -> Void) throws -> String {
+        let box = TextBox()
+        try body { box.text += $0 }
+        return box.text
+    }
+
+    final class TextBox { var text = "" }
+
+    func whole<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try JSONEncoder.pretty.encode(value), as: UTF8.self) + "\n"
+    }
+
+    @Test func streamedHistoryAndExportEqualTheWholeEncoding() throws {
+        let t = try TempWorkspace()
+        _ = try t.importEvents("base.csv", TempWorkspace.baseRows())
+        try t.ws.addNote(customer: try t.ws.customerKey("C1"), text: "likes \"quotes\" and\nnew lines")
+        for id in ["C1", "C2"] {
+            let key = try t.ws.customerKey(id)
+            #expect(try streamed { try t.ws.streamHistoryJSON(key, write: $0) } == whole(try t.ws.history(key)))
+            #expect(try streamed { try t.ws.streamExportJSON(key, write: $0) } == whole(try t.ws.export(key)))
+        }
+    }
+
+    @Test func aCustomerWithoutEventsStreamsEmptyArrays() throws {
+        let t = try TempWorkspace()
+        _ = try t.importEvents("base.csv", TempWorkspace.baseRows())
+        let key = try t.ws.customerKey("C3")
+        _ = try t.ws.clearHistory(customer: key, range: HistoryWindow())
+        #expect(try t.ws.history(key).isEmpty)
+        #expect(try streamed { try t.ws.streamHistoryJSON(key, write: $0) } == whole(try t.ws.history(key)))
+        #expect(try streamed { try t.ws.streamExportJSON(key, write: $0) } == whole(try t.ws.export(key)))
+    }
+}
