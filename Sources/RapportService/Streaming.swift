@@ -12,10 +12,19 @@ public struct JSONPieces {
     func text<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
 
     /// Every line after the first indented by `level` steps, as the value sits at that depth.
+    /// Empty lines (inside an empty array or object) stay empty, as the encoder writes them.
     static func indented(_ text: String, level: Int) -> String {
         guard level > 0 else { return text }
-        let pad = String(repeating: "  ", count: level)
-        return text.replacingOccurrences(of: "\n", with: "\n" + pad)
+        let pad = Array(repeating: UInt8(ascii: " "), count: 2 * level)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 64 * pad.count)
+        var afterNewline = false
+        for b in text.utf8 {
+            if afterNewline && b != UInt8(ascii: "\n") { out.append(contentsOf: pad) }
+            out.append(b)
+            afterNewline = b == UInt8(ascii: "\n")
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Writes an array at nesting `level` whose elements `produce` hands over one by one.
@@ -51,19 +60,25 @@ extension Workspace {
     public func streamExportJSON(_ key: Int64, write: @escaping (String) throws -> Void) throws {
         let out = JSONPieces(write: write)
         let shell = try export(key, events: [])
-        let whole = try out.text(shell)
-        let empty = JSONPieces.indented(try out.text([HistoryEvent]()), level: 1)
-        let marker = "\n  \"events\" : "
-        guard let at = whole.range(of: marker + empty) else {
+        guard let (head, tail) = try Self.exportShell(out.text(shell), pieces: out) else {
             // The shape changed in a way this does not know: answer whole rather than wrongly.
             try write(try out.text(try export(key)) + "\n")
             return
         }
-        try write(String(whole[..<at.lowerBound]) + marker)
+        try write(head)
         try out.array(of: HistoryEvent.self, level: 1) { emit in
             try store.forEachEvent(customer: key) { try emit(HistoryEvent($0)) }
         }
-        try write(String(whole[at.upperBound...]) + "\n")
+        try write(tail + "\n")
+    }
+
+    /// The export's text before and after its (empty) events array, or nil if it has none at
+    /// the top level.
+    static func exportShell(_ whole: String, pieces: JSONPieces) throws -> (String, String)? {
+        let empty = JSONPieces.indented(try pieces.text([HistoryEvent]()), level: 1)
+        let marker = "\n  \"events\" : "
+        guard let at = whole.range(of: marker + empty) else { return nil }
+        return (String(whole[..<at.lowerBound]) + marker, String(whole[at.upperBound...]))
     }
 
     /// Streams the export to `path` (mode 0600) and audits it.

@@ -27,6 +27,10 @@ struct StreamingTests {
             #expect(try streamed { try t.ws.streamHistoryJSON(key, write: $0) } == whole(try t.ws.history(key)))
             #expect(try streamed { try t.ws.streamExportJSON(key, write: $0) } == whole(try t.ws.export(key)))
         }
+        // The export streams (it does not fall back to encoding everything at once).
+        let key = try t.ws.customerKey("C1")
+        let shell = String(decoding: try JSONEncoder.pretty.encode(try t.ws.export(key, events: [])), as: UTF8.self)
+        #expect(try Workspace.exportShell(shell, pieces: JSONPieces { _ in }) != nil)
     }
 
     @Test func aCustomerWithoutEventsStreamsEmptyArrays() throws {
