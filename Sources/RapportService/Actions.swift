@@ -36,6 +36,7 @@ extension Workspace {
         let rows = try store.events(customer: key)
         let (report, insight) = try profileWithInsight(key, rows: rows)
         if let insight { try storeFigures(key, insight) }
+        try storeAffinity(key, events: rows.map(EngineBridge.event))
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,
             effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))

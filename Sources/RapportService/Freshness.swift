@@ -135,17 +135,23 @@ extension Workspace {
     /// is skipped.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
         var keys = keys
+        let affinity = AffinityPass(
+            products: try loadProducts(), refused: try store.personalizationRefused(), now: model.asOf,
+            settings: insightSettings.preferences)
         for _ in 0..<3 where !keys.isEmpty {
             let mark = try store.changeMark()
-            let changed = try store.writeMetrics(
-                try computeMetrics(keys, model: model), replacingAll: false, unlessChangedSince: mark)
+            let (rows, vectors) = try computeMetrics(keys, model: model, affinity: affinity)
+            let changed = try store.writeMetrics(rows, replacingAll: false, unlessChangedSince: mark)
+            try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
             keys = try store.existingCustomers(keys.filter { changed.contains($0) })
         }
         // Still changing after three rounds: the last writer's own refresh of them stands.
         if !keys.isEmpty { logger.info("customers left to their writers", metadata: ["count": "\(keys.count)"]) }
     }
 
-    private func computeMetrics(_ keys: [Int64], model: EngineModel) throws -> [MetricsRecord] {
+    private func computeMetrics(_ keys: [Int64], model: EngineModel, affinity: AffinityPass) throws
+        -> ([MetricsRecord], [(customer: Int64, vector: [String: Double])])
+    {
         let now = clock()
         let slices = Self.split(
             keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
@@ -153,18 +159,21 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
                 var rows: [MetricsRecord] = []
+                var vectors: [(customer: Int64, vector: [String: Double])] = []
                 try self.store.eventFacts(customers: slices[i]) { key, facts in
-                    var f = Figures.base(events: facts.map(EngineBridge.event), asOf: model.asOf)
+                    let events = facts.map(EngineBridge.event)
+                    var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
+                    if let v = affinity.vector(key, events) { vectors.append((key, v)) }
                 }
-                results.set(i, rows)
+                results.set(i, rows, vectors)
             } catch {
                 results.fail(error)
             }
         }
         if let error = results.error { throw error }
-        return results.rows
+        return (results.rows, results.vectors)
     }
 }
 
@@ -172,11 +181,22 @@ extension Workspace {
 private final class MetricsParts: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [[MetricsRecord]]
+    private var vectorParts: [[(customer: Int64, vector: [String: Double])]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: [], count: count) }
+    init(count: Int) {
+        parts = Array(repeating: [], count: count)
+        vectorParts = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ rows: [MetricsRecord]) { lock.withLock { parts[i] = rows } }
+    func set(_ i: Int, _ rows: [MetricsRecord], _ vectors: [(customer: Int64, vector: [String: Double])]) {
+        lock.withLock {
+            parts[i] = rows
+            vectorParts[i] = vectors
+        }
+    }
+
+    var vectors: [(customer: Int64, vector: [String: Double])] { lock.withLock { vectorParts.flatMap { $0 } } }
 
     func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 

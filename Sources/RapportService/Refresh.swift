@@ -23,13 +23,19 @@ extension Workspace {
         // far-future event is deleted: a refresh never only raises it.
         let asOf = try store.recomputeLatestEventTime(now: clock()) ?? clock()
         let customerKeys = try store.customerKeys()
+        // Affinity vectors for rules are computed from the events this scan reads anyway.
+        let affinity = AffinityPass(
+            products: try loadProducts(), refused: try store.personalizationRefused(), now: asOf,
+            settings: insightSettings.preferences)
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
         let results = RangeResults(count: slices.count)
         let report = RefreshProgress(total: approximateEvents, report: progress)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
-                results.set(i, try self.readCustomers(slices[i], asOf: asOf, progress: report))
+                let (builder, vectors) = try self.readCustomers(
+                    slices[i], asOf: asOf, affinity: affinity, progress: report)
+                results.set(i, builder, vectors)
             } catch {
                 results.fail(error)
             }
@@ -41,6 +47,7 @@ extension Workspace {
         // The ranges' builders are released once merged: a million customers' figures and
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
+        let vectors = results.takeVectors()
         for part in results.takeAll() { builder.append(part) }
         let result = builder.finish()
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
@@ -49,6 +56,8 @@ extension Workspace {
         let now = clock()
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
+        try store.writeAffinities(vectors, replacingAll: true, skipping: concurrent)
+        try store.writeModelState([AffinityPass.stateName: Data("1".utf8)], now: now)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(
@@ -83,10 +92,12 @@ extension Workspace {
 
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
-    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder
-    {
+    private func readCustomers(
+        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass, progress: RefreshProgress
+    ) throws -> (ModelBuilder, [(customer: Int64, vector: [String: Double])]) {
         var builder = ModelBuilder(asOf: asOf)
-        guard let first = keys.first, let last = keys.last else { return builder }
+        var vectors: [(customer: Int64, vector: [String: Double])] = []
+        guard let first = keys.first, let last = keys.last else { return (builder, vectors) }
         var next = keys.startIndex
         var current: Int64 = -1
         var batch: [Event] = []
@@ -98,6 +109,7 @@ extension Workspace {
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
             builder.add(customer: current, events: batch)
+            if let v = affinity.vector(current, batch) { vectors.append((current, v)) }
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {
@@ -118,7 +130,7 @@ extension Workspace {
             builder.add(customer: keys[next], events: [])
             next += 1
         }
-        return builder
+        return (builder, vectors)
     }
 }
 
@@ -126,12 +138,28 @@ extension Workspace {
 private final class RangeResults: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [ModelBuilder?]
+    private var vectors: [[(customer: Int64, vector: [String: Double])]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        parts = Array(repeating: nil, count: count)
+        vectors = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ builder: ModelBuilder) {
-        lock.withLock { parts[i] = builder }
+    func set(_ i: Int, _ builder: ModelBuilder, _ v: [(customer: Int64, vector: [String: Double])]) {
+        lock.withLock {
+            parts[i] = builder
+            vectors[i] = v
+        }
+    }
+
+    /// The affinity vectors of every range, in key order, handed over.
+    func takeVectors() -> [(customer: Int64, vector: [String: Double])] {
+        lock.withLock {
+            let all = vectors.flatMap { $0 }
+            vectors = []
+            return all
+        }
     }
 
     func fail(_ e: Error) {

@@ -185,6 +185,16 @@ enum Schema {
             try db.execute(
                 sql: "CREATE TABLE pending_erasures(customer_id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL)")
         }
+        m.registerMigration("v5-affinities") { db in
+            // Per-customer affinity vectors stored at refresh, read by rules with affinity(...).
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_affinities(
+                        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                        vector BLOB NOT NULL
+                    )
+                    """)
+        }
         return m
     }
 
