@@ -146,6 +146,7 @@ struct ConcurrencyTests {
             #expect(rawDatabaseText(clear.err + refreshed.err) == nil)
             #expect(try figures(cli, store)[customer] == [0, 0], "round \(round): \(customer) kept old figures")
         }
+        print("refresh vs clear-history: \(overlapped) of 4 clear-histories committed while a refresh ran")
         #expect(overlapped > 0, "no clear-history ran during a refresh: the test proved nothing")
     }
 
@@ -170,6 +171,7 @@ struct ConcurrencyTests {
             #expect(try figures(cli, store)[customer] == nil)
             #expect(try cli.run(["profile", customer, "--store", store]).status == 1)
         }
+        print("refresh vs forget: \(overlapped) of 4 erasures committed while a refresh ran")
         #expect(overlapped > 0, "no erasure ran during a refresh: the test proved nothing")
     }
 }
