@@ -28,6 +28,21 @@ struct AffinityPass: Sendable {
 }
 
 extension Workspace {
+    /// What computing vectors needs, or nil when none are to be kept: a full refresh keeps them
+    /// while a saved segment uses affinity(); other writes keep them up to date once they exist.
+    func affinityPass(now: Int64, whenSegmentsUseIt full: Bool) throws -> AffinityPass? {
+        let wanted =
+            full
+            ? try store.segments().contains {
+                (try? Rule(parsing: $0.rule))?.functionsUsed.contains("affinity") == true
+            }
+            : try store.modelState(AffinityPass.stateName) != nil
+        guard wanted else { return nil }
+        return AffinityPass(
+            products: try loadProducts(), refused: try store.personalizationRefused(), now: now,
+            settings: insightSettings.preferences)
+    }
+
     /// The catalogue as the engine sees it.
     func loadProducts() throws -> [Int64: Product] {
         Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
@@ -38,10 +53,9 @@ extension Workspace {
     /// Stores one customer's affinity vector from their events (after a gift flag), as the
     /// refresh would; none for a customer who refused personalization.
     func storeAffinity(_ key: Int64, events: [Event]) throws {
-        guard !store.isReadOnly, let model = try cache.model(store) else { return }
-        let pass = AffinityPass(
-            products: try cache.get(store).2, refused: try store.personalizationRefused(), now: model.asOf,
-            settings: insightSettings.preferences)
+        guard !store.isReadOnly, let model = try cache.model(store),
+            let pass = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
+        else { return }
         try store.writeAffinities(
             pass.vector(key, events).map { [(key, $0)] } ?? [], covering: [key], replacingAll: false)
     }

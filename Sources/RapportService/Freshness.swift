@@ -135,21 +135,21 @@ extension Workspace {
     /// is skipped.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
         var keys = keys
-        let affinity = AffinityPass(
-            products: try loadProducts(), refused: try store.personalizationRefused(), now: model.asOf,
-            settings: insightSettings.preferences)
+        let affinity = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
         for _ in 0..<3 where !keys.isEmpty {
             let mark = try store.changeMark()
             let (rows, vectors) = try computeMetrics(keys, model: model, affinity: affinity)
             let changed = try store.writeMetrics(rows, replacingAll: false, unlessChangedSince: mark)
-            try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
+            if affinity != nil {
+                try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
+            }
             keys = try store.existingCustomers(keys.filter { changed.contains($0) })
         }
         // Still changing after three rounds: the last writer's own refresh of them stands.
         if !keys.isEmpty { logger.info("customers left to their writers", metadata: ["count": "\(keys.count)"]) }
     }
 
-    private func computeMetrics(_ keys: [Int64], model: EngineModel, affinity: AffinityPass) throws
+    private func computeMetrics(_ keys: [Int64], model: EngineModel, affinity: AffinityPass?) throws
         -> ([MetricsRecord], [(customer: Int64, vector: [String: Double])])
     {
         let now = clock()
@@ -165,7 +165,7 @@ extension Workspace {
                     var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
-                    if let v = affinity.vector(key, events) { vectors.append((key, v)) }
+                    if let v = affinity?.vector(key, events) { vectors.append((key, v)) }
                 }
                 results.set(i, rows, vectors)
             } catch {

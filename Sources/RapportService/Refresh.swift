@@ -23,10 +23,9 @@ extension Workspace {
         // far-future event is deleted: a refresh never only raises it.
         let asOf = try store.recomputeLatestEventTime(now: clock()) ?? clock()
         let customerKeys = try store.customerKeys()
-        // Affinity vectors for rules are computed from the events this scan reads anyway.
-        let affinity = AffinityPass(
-            products: try loadProducts(), refused: try store.personalizationRefused(), now: asOf,
-            settings: insightSettings.preferences)
+        // Affinity vectors for rules are computed from the events this scan reads anyway, when a
+        // saved segment uses affinity(): they cost about as much as the rest of the refresh.
+        let affinity = try affinityPass(now: asOf, whenSegmentsUseIt: true)
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
         let results = RangeResults(count: slices.count)
@@ -56,8 +55,12 @@ extension Workspace {
         let now = clock()
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
-        try store.writeAffinities(vectors, replacingAll: true, skipping: concurrent)
-        try store.writeModelState([AffinityPass.stateName: Data("1".utf8)], now: now)
+        if affinity != nil {
+            try store.writeAffinities(vectors, replacingAll: true, skipping: concurrent)
+            try store.writeModelState([AffinityPass.stateName: Data("1".utf8)], now: now)
+        } else {
+            try store.clearAffinities(flag: AffinityPass.stateName)
+        }
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(
@@ -93,7 +96,7 @@ extension Workspace {
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
     private func readCustomers(
-        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass, progress: RefreshProgress
+        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass?, progress: RefreshProgress
     ) throws -> (ModelBuilder, [(customer: Int64, vector: [String: Double])]) {
         var builder = ModelBuilder(asOf: asOf)
         var vectors: [(customer: Int64, vector: [String: Double])] = []
@@ -109,7 +112,7 @@ extension Workspace {
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
             builder.add(customer: current, events: batch)
-            if let v = affinity.vector(current, batch) { vectors.append((current, v)) }
+            if let v = affinity?.vector(current, batch) { vectors.append((current, v)) }
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {

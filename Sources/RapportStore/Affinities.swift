@@ -43,6 +43,20 @@ extension ProfileStore {
         }
     }
 
+    /// Drops every vector and the entry `flag` that says they are kept (no segment needs them).
+    public func clearAffinities(flag: String) throws {
+        try requireWritable()
+        let present = try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM model_state WHERE name = ?", arguments: [flag]) != nil
+                || Bool.fetchOne(db, sql: "SELECT 1 FROM customer_affinities LIMIT 1") != nil
+        }
+        guard present else { return }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM customer_affinities")
+            try db.execute(sql: "DELETE FROM model_state WHERE name = ?", arguments: [flag])
+        }
+    }
+
     /// The stored vectors of some customers (nil: every customer's).
     public func affinities(customers keys: [Int64]? = nil) throws -> [Int64: [String: Double]] {
         try pool.read { db in

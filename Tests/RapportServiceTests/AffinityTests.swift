@@ -63,23 +63,32 @@ struct AffinityTests {
         let t = try TempWorkspace()
         try store(t)
         try t.ws.refresh()
+        #expect(try t.ws.store.affinities().isEmpty, "no segment uses affinity(): no vectors are kept")
+        // Saved before any vector exists: its members are computed customer by customer.
+        let n = try t.ws.createSegment(name: "coffee", rule: "affinity(\"Coffee\") > 0.3")
+        try t.ws.refresh()
         let stored = try t.ws.store.affinities()
         let refused = try t.ws.store.personalizationRefused()
         #expect(refused.count == 5)
         #expect(stored.keys.allSatisfy { !refused.contains($0) }, "a customer who refused has a vector")
         #expect(stored.count == 15)
         #expect(close(stored, try recomputed(t)))
-        // The rule's members are the customers whose recomputed affinity passes.
-        let n = try t.ws.createSegment(name: "coffee", rule: "affinity(\"Coffee\") > 0.3")
+        // The rule's members, from stored vectors, are the customers whose recomputed affinity passes.
         let expected = try recomputed(t).filter { ($0.value["coffee"] ?? 0) > 0.3 }.keys.sorted()
         #expect(n == expected.count)
         #expect(try t.ws.members(of: try Rule(parsing: "affinity(\"Coffee\") > 0.3")).sorted() == expected)
         #expect(n > 0 && n < 15, "the rule separates customers")
+        #expect(try t.ws.segmentSummaries().first { $0.name == "coffee" }?.members == n)
+        // Once no segment needs them, the next refresh drops them.
+        try t.ws.deleteSegment("coffee")
+        try t.ws.refresh()
+        #expect(try t.ws.store.affinities().isEmpty)
     }
 
     @Test func aGiftFlagUpdatesTheStoredVectorOfItsCustomer() throws {
         let t = try TempWorkspace()
         try store(t)
+        _ = try t.ws.createSegment(name: "tea", rule: "affinity(\"Tea\") > 0.5")
         try t.ws.refresh()
         let key = try t.ws.customerKey("C10")
         let before = try t.ws.store.affinities(customers: [key])[key]
