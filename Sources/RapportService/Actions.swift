@@ -33,10 +33,16 @@ extension Workspace {
         let key = event.customerId
         let before = try InsightSnapshot(shown ?? profile(key))
         try store.setGift(event: displayId, isGift: isGift, note: note, by: actor)
+        // Marked before the read: if another analyst changes this customer before the figures
+        // are written, they are recomputed from the new events instead of written back stale.
+        let mark = try store.changeMark()
         let rows = try store.events(customer: key)
         let (report, insight) = try profileWithInsight(key, rows: rows)
-        if let insight { try storeFigures(key, insight) }
-        try storeAffinity(key, events: rows.map(EngineBridge.event))
+        if let insight, try storeFigures(key, insight, unlessChangedSince: mark) {
+            try storeAffinity(key, events: rows.map(EngineBridge.event))
+        } else if insight != nil {
+            try refreshCustomer(key)
+        }
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,
             effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
