@@ -68,6 +68,6 @@ extension Workspace {
 
     /// Erases a customer (see `ProfileStore.forget`).
     public func forget(customer key: Int64) throws {
-        try store.forget(customer: key, by: actor)
+        try announcing("erasure") { _ in try store.forget(customer: key, by: actor) }
     }
 }

@@ -115,6 +115,9 @@ public final class ProfileStore: @unchecked Sendable {
     /// Closes every connection (a writable store's last close checkpoints and removes the WAL).
     public func closeStore() throws { try pool.close() }
 
+    /// Seconds a write waits for another process's lock before failing, having changed nothing.
+    public static var busyLimit: Double { BusyWait.limit }
+
     func requireWritable() throws {
         if isReadOnly { throw StoreError.readOnly }
     }

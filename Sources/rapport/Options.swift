@@ -42,7 +42,10 @@ struct StoreOptions: ParsableArguments {
             )
         }
         let settings = try config ?? Config.load()
-        return try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        let ws = try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        // A write kept waiting by another analyst's says so after about a second, not silence.
+        ws.onBusy { ErrorReporting.printError("rapport: \(Printable.safe($0))") }
+        return ws
     }
 }
 

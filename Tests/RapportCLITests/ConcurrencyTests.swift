@@ -174,4 +174,39 @@ struct ConcurrencyTests {
         print("refresh vs forget: \(overlapped) of 4 erasures committed while a refresh ran")
         #expect(overlapped > 0, "no erasure ran during a refresh: the test proved nothing")
     }
+
+    /// A note written while an import holds the write lock waits, says who it waits for and
+    /// how far they are, then succeeds.
+    @Test func aWaitingWriterSaysWhoItWaitsFor() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        let file = cli.dir.appendingPathComponent("big-events.csv")
+        var text = "event_id,customer_id,timestamp,type,product_id,quantity,amount\n"
+        for i in 0..<300_000 {
+            text += "B-\(i),C\(String(format: "%05d", 1 + i % 2000)),2026-10-0\(1 + i % 9)T10:00:00Z,view,P0001,1,0\n"
+        }
+        try Data(text.utf8).write(to: file)
+        let job = try Running(cli, ["import", "--store", store, file.path, "--analyst", "ana.s"])
+        // Poll (with a deadline) until the import reports progress from inside its transaction.
+        let deadline = Date().addingTimeInterval(30)
+        var underway = false
+        while Date() < deadline && job.process.isRunning {
+            if let data = FileManager.default.contents(atPath: store + "-activity"),
+                String(decoding: data, as: UTF8.self).contains("fraction")
+            {
+                underway = true
+                break
+            }
+            usleep(20_000)
+        }
+        try #require(underway && job.process.isRunning, "the import finished before the note could wait for it")
+        let note = try cli.run(["note", "C00001", "written while an import ran", "--store", store])
+        let imported = try job.finish()
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(note.status == 0, "\(note.err)")
+        #expect(note.err.contains("the store is busy (import by ana.s, "), "\(note.err)")
+        #expect(rawDatabaseText(note.err + imported.err) == nil)
+        #expect(!FileManager.default.fileExists(atPath: store + "-activity"), "the activity file outlived the import")
+    }
 }
