@@ -18,8 +18,8 @@ struct ModelFit: Codable, Sendable {
 /// How current the population models (BG/NBD, Gamma-Gamma, RFM thresholds, item model,
 /// popularity) are, as the explorer and `profile --json` report it.
 public struct ModelFreshness: Codable, Sendable, Equatable {
-    public var fittedAt: String
-    public var fittedAsOf: String
+    public var fittedAt: Timestamp
+    public var fittedAsOf: CalendarDay
     public var eventsAtFit: Int
     public var eventsSinceFit: Int
     /// Why the next import will refit, or nil while the models are current.
@@ -65,7 +65,7 @@ extension Workspace {
             try store.refreshPending().map(Self.pendingReason)
             ?? RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
         return ModelFreshness(
-            fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
+            fittedAt: Timestamp(fit.fittedAt), fittedAsOf: CalendarDay(containing: fit.asOf),
             eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
     }
 
@@ -93,7 +93,8 @@ extension Workspace {
                 fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
                 latestEvent: try store.latestEventTime()) == nil
         else {
-            try refreshDerived(progress: progress)
+            // A small store's first fit also chooses the recommender's settings on its own data.
+            if try autoTuneIfNeeded(progress: progress) == nil { try refreshDerived(progress: progress) }
             return
         }
         // An earlier import whose refresh never ran touched customers nobody recorded: refresh all.

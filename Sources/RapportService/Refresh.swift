@@ -46,6 +46,7 @@ extension Workspace {
         // The ranges' builders are released once merged: a million customers' figures and
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
+        builder.itemLambda = itemLambda
         let vectors = results.takeVectors()
         for part in results.takeAll() { builder.append(part) }
         let result = builder.finish()
