@@ -5,8 +5,9 @@ extension Workspace {
     /// Calls `report` with words for a person when a write of this workspace has waited about
     /// a second for another process's write: who that is and how far they are, when they said.
     public func onBusy(_ report: @escaping @Sendable (String) -> Void) {
-        let store = self.store
-        store.onBusy { report(Self.busyText(store.currentActivity())) }
+        // Weak: the store keeps this closure, and a store that is never released is never closed,
+        // so its write-ahead log would not be checkpointed into the file when the command ends.
+        store.onBusy { [weak store] in report(Self.busyText(store?.currentActivity())) }
     }
 
     static func busyText(_ activity: StoreActivity?) -> String {

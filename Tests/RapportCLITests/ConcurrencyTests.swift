@@ -209,4 +209,21 @@ struct ConcurrencyTests {
         #expect(rawDatabaseText(note.err + imported.err) == nil)
         #expect(!FileManager.default.fileExists(atPath: store + "-activity"), "the activity file outlived the import")
     }
+
+    /// A write command closes the store when it ends: its log is moved into the file, so the
+    /// file alone holds the write (copying a store copies what it says).
+    @Test func aWriteCommandLeavesItsChangeInTheStoreFile() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        let r = try cli.run(["note", "C00001", "kept in the file", "--store", store])
+        #expect(r.status == 0, "\(r.err)")
+        let wal = (try? FileManager.default.attributesOfItem(atPath: store + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0, "the write-ahead log still holds \(wal) bytes after the command")
+        let copy = cli.dir.appendingPathComponent("copy.sqlite").path
+        try FileManager.default.copyItem(atPath: store, toPath: copy)
+        let profile = try #require(try cli.json(["profile", "C00001", "--store", copy]) as? [String: Any])
+        let notes = (profile["notes"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        #expect(notes.contains("kept in the file"))
+    }
 }

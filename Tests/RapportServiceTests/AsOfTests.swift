@@ -8,7 +8,7 @@ import Testing
 @Suite("As-of date and pending refreshes")
 struct AsOfTests {
     func asOf(_ t: TempWorkspace, _ customer: String = "C2") throws -> String? {
-        try t.ws.profile(try t.ws.customerKey(customer)).asOf
+        try t.ws.profile(try t.ws.customerKey(customer)).asOf?.description
     }
 
     @Test func deletingAFarFutureEventBringsTheAsOfBackAfterADeltaImportAndARefresh() throws {
