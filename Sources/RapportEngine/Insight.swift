@@ -62,11 +62,11 @@ public struct CustomerFigures: Sendable, Equatable, Codable {
 }
 
 /// Lifecycle stages. With purchases: from P(alive) (active ≥ 0.7, at risk ≥ 0.4, lapsing ≥
-/// 0.15, else lost); a first purchase within 90 days is new. BG/NBD gives P(alive) = 1 to
-/// customers without a repeat purchase, so one-time buyers are staged by days since that
-/// purchase instead (≤ 90 new, ≤ 180 at risk, ≤ 365 lapsing, else lost). More than 365 days
-/// since the last order is at best lapsing, whatever P(alive) says. Without purchases: new if
-/// first seen within 90 days, else lost.
+/// 0.15, else lost), or without a fitted model from the gap against the customer's own pace;
+/// a first purchase within 90 days is new. One-time buyers have no P(alive) (BG/NBD gives 1 by
+/// construction) and are staged by days since that purchase (≤ 90 new, ≤ 180 at risk, ≤ 365
+/// lapsing, else lost). More than 365 days since the last order is at best lapsing, whatever
+/// P(alive) says. Without purchases: new if first seen within 90 days, else lost.
 public enum LifecycleStage: String, Sendable, Codable, CaseIterable {
     case new, active, atRisk = "at risk", lapsing, lost
 }
@@ -154,8 +154,16 @@ public enum Figures {
             let since = f.recencyDays ?? Int.max
             return since <= 90 ? .new : since <= 180 ? .atRisk : since <= 365 ? .lapsing : .lost
         }
-        let p = f.pAlive ?? 1
-        let byModel: LifecycleStage = p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        let byModel: LifecycleStage
+        if let p = f.pAlive {
+            byModel = p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        } else {
+            // No population model (too few customers to fit one): the time since the last order
+            // against the customer's own pace.
+            let pace = max(1, s.tx * 7 / Double(s.x))
+            let late = Double(f.recencyDays ?? 0) / pace
+            byModel = late <= 1.5 ? .active : late <= 3 ? .atRisk : late <= 6 ? .lapsing : .lost
+        }
         // A slow buyer keeps a high P(alive) for a long time; a year without an order is still
         // not "active" or "at risk" to anyone reading the profile.
         if (f.recencyDays ?? 0) > 365, byModel == .active || byModel == .atRisk { return .lapsing }

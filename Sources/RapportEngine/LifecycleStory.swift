@@ -26,10 +26,16 @@ public enum LifecycleStory {
                 + " so the stage follows the time since it"
         } else {
             let pace = Int((s.tx * 7 / Double(s.x)).rounded())
-            text =
-                "P(alive) \(String(format: "%.2f", f.pAlive ?? 0)) from \(Plural.count(f.orders, "order"))"
-                + " about every \(Plural.count(pace, "day")), the last \(Plural.count(recency, "day")) ago"
-            if recency > 365, (f.pAlive ?? 0) >= 0.4 {
+            let orders =
+                "\(Plural.count(f.orders, "order")) about every \(Plural.count(pace, "day")),"
+                + " the last \(Plural.count(recency, "day")) ago"
+            if let p = f.pAlive {
+                text = "P(alive) \(String(format: "%.2f", p)) from \(orders)"
+            } else {
+                text =
+                    "\(orders); no population model yet (too few customers), so the stage compares the gap with that pace"
+            }
+            if recency > 365, (f.pAlive ?? 1) >= 0.4 {
                 text += "; over a year without an order counts as lapsing whatever the model expects"
             }
         }

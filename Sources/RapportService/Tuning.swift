@@ -44,7 +44,8 @@ extension Workspace {
     /// damping on a validation split of its own data, and put them in force (audited). Returns
     /// the tuning, or nil when it did not run (the caller then refreshes as usual).
     func autoTuneIfNeeded(progress: ((String, Double) -> Void)?) throws -> RecommenderTuning? {
-        guard autoTune, try recommenderTuning() == nil, try loadFit() == nil else { return nil }
+        // First fit with events: no fit yet, or one made before any event arrived (customers first).
+        guard autoTune, try recommenderTuning() == nil, (try loadFit()?.events ?? 0) == 0 else { return nil }
         let events = try store.eventCount(after: 0)
         guard events > 0, events <= Self.autoTuneMaxEvents else { return nil }
         progress?("tuning the recommender", 0.05)

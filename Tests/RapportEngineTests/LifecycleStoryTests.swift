@@ -199,3 +199,25 @@ struct OldSourceTests {
         #expect(recs.contains { $0.reason.hasSuffix(", last 19 months ago") })
     }
 }
+
+@Suite("Without a population model")
+struct NoModelStageTests {
+    static func figures(daysAgo: [Int64]) -> CustomerFigures {
+        let events = daysAgo.map {
+            Event(
+                id: Fixture.ids.next(), customer: 1, product: 1, type: .purchase, time: Shop.now - $0 * Shop.day,
+                amount: 25)
+        }
+        return Figures.compute(events: events, model: nil, asOf: Shop.now)
+    }
+
+    @Test func theStageFollowsTheCustomersOwnPace() {
+        // Every 30 days, the last 20 days ago: active; the last 150 days ago (5 paces): lapsing.
+        #expect(Self.figures(daysAgo: [140, 110, 80, 50, 20]).stage == .active)
+        let late = Self.figures(daysAgo: [300, 270, 240, 210, 180, 150])
+        #expect(late.pAlive == nil && late.stage == .lapsing)
+        let story = LifecycleStory.explain(late, asOf: Shop.now)
+        #expect(story.hasPrefix("6 orders about every 30 days, the last 150 days ago; no population model yet"))
+        #expect(!story.contains("P(alive)"))
+    }
+}

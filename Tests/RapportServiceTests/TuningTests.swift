@@ -59,6 +59,17 @@ struct TuningTests {
         #expect(try t.ws.store.auditEntries().filter { $0.action == "tune_recommender" }.count == 1)
     }
 
+    @Test func customersFirstThenEventsStillTunes() throws {
+        let t = try TempWorkspace()
+        let customers = t.dir.appendingPathComponent("customers.csv").path
+        let ids = (1...60).map { "C\($0),Name \($0)" }.joined(separator: "\n")
+        try Data("customer_id,name\n\(ids)\n".utf8).write(to: URL(fileURLWithPath: customers))
+        _ = try t.ws.importFiles([customers], options: ImportOptions(analyst: "tester"))
+        #expect(try t.ws.recommenderTuning() == nil)
+        _ = try t.importEvents("e.csv", Self.manyRows())
+        #expect(try t.ws.recommenderTuning() != nil)
+    }
+
     @Test func autoTuneCanBeTurnedOff() throws {
         let t = try TempWorkspace()
         t.ws.autoTune = false
