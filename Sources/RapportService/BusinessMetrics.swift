@@ -143,13 +143,84 @@ extension Workspace {
     /// store's as-of day), whole UTC days, both ends inclusive. `segment` names an RFM segment,
     /// a lifecycle stage or a saved rule segment.
     public func metrics(since: Int64? = nil, until: Int64? = nil, segment: String? = nil) throws -> BusinessMetrics {
+        let (start, end) = try metricsWindow(since: since, until: until)
+        let scope = try metricScope(segment)
+        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
+        let keys = scope == .all ? nil : try store.scopeKeys(scope)
+        if try store.hasActivity() {
+            try foldActivity(into: &acc, scope: keys)
+        } else {
+            try foldEvents(into: &acc, scope: keys)
+        }
+        return Self.compose(acc.finish(), since: start, until: end, segment: segment)
+    }
+
+    /// The window's first and last second: whole UTC days.
+    func metricsWindow(since: Int64?, until: Int64?) throws -> (Int64, Int64) {
         let day: Int64 = 86_400
         let asOf = try store.latestEventTime() ?? clock()
         let end = Self.startOfDay(until ?? asOf) + day - 1
         let start = Self.startOfDay(since ?? (end + 1 - 365 * day))
         guard start <= end else { throw StoreError.invalidArgument("--since is after --until") }
-        let facts = try store.metricFacts(since: start, until: end, scope: try metricScope(segment))
-        return Self.compose(facts, since: start, until: end, segment: segment)
+        return (start, end)
+    }
+
+    /// Every customer's stored activity, in one read of its table. `scope` (ascending keys)
+    /// limits the figures, not the RFM cut points of the migration.
+    func foldActivity(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?) throws {
+        var next = 0
+        try store.scanActivity { key, segment, clv, pAlive, bytes in
+            var inScope = true
+            if let scope {
+                while next < scope.count && scope[next] < key { next += 1 }
+                inScope = next < scope.count && scope[next] == key
+            }
+            let figures = RefreshedFigures(
+                segment: segment.flatMap { RFMSegment.allCases.indices.contains($0) ? RFMSegment.allCases[$0] : nil },
+                clv12m: clv, pAlive: pAlive)
+            acc.add(inScope: inScope, refreshed: figures, activity: bytes)
+        }
+    }
+
+    /// Before the first full refresh has stored activity: the same figures from every event
+    /// and the metrics rows (slow on a large store; `rapport refresh` once makes it fast).
+    func foldEvents(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?) throws {
+        var refreshed: [Int64: RefreshedFigures] = [:]
+        for m in try store.allMetrics() {
+            refreshed[m.customerId] = RefreshedFigures(
+                segment: m.rfmSegment.flatMap(RFMSegment.init(rawValue:)), clv12m: m.clv12m, pAlive: m.pAlive)
+        }
+        let inScope = scope.map(Set.init)
+        var current: Int64 = -1
+        var batch: [Event] = []
+        var seen = Set<Int64>()
+        func flush() {
+            guard current >= 0 else { return }
+            seen.insert(current)
+            let bytes = CustomerActivity(events: batch).encoded()
+            bytes.withUnsafeBytes {
+                acc.add(
+                    inScope: inScope?.contains(current) ?? true, refreshed: refreshed[current] ?? RefreshedFigures(),
+                    activity: $0)
+            }
+        }
+        try store.scanEvents { e in
+            if e.customer != current {
+                flush()
+                current = e.customer
+                batch.removeAll(keepingCapacity: true)
+            }
+            batch.append(EngineBridge.event(e))
+        }
+        flush()
+        let none = CustomerActivity().encoded()
+        for key in try store.customerKeys() where !seen.contains(key) {
+            none.withUnsafeBytes {
+                acc.add(
+                    inScope: inScope?.contains(key) ?? true, refreshed: refreshed[key] ?? RefreshedFigures(),
+                    activity: $0)
+            }
+        }
     }
 
     static func startOfDay(_ t: Int64) -> Int64 {
@@ -168,7 +239,7 @@ extension Workspace {
 
     static func ratio(_ a: Double, _ b: Int) -> Double? { b > 0 ? a / Double(b) : nil }
 
-    static func compose(_ f: MetricFacts, since: Int64, until: Int64, segment: String?) -> BusinessMetrics {
+    static func compose(_ f: BusinessFigures, since: Int64, until: Int64, segment: String?) -> BusinessMetrics {
         BusinessMetrics(
             since: Dates.isoDate(since), until: Dates.isoDate(until), segment: segment,
             customers: f.customers, buyers: f.buyers, orders: f.orders, revenue: f.revenue, returns: f.returns,
@@ -181,7 +252,20 @@ extension Workspace {
                     channel: $0.key, opens: $0.value.opens, clicks: $0.value.clicks,
                     clickThrough: ratio(Double($0.value.clicks), $0.value.opens), purchases: $0.value.purchases)
             },
-            clv: clv(f.scoped), segments: segments(f.scoped), migration: migration(f), recommendations: nil)
+            clv: BusinessMetrics.CLV(
+                total: f.clvTotal, mean: ratio(f.clvTotal, f.clvValued),
+                clvHistogram: BusinessMetrics.Histogram(edges: BusinessMetrics.clvEdges, counts: f.clvCounts),
+                atRiskShare: ratio(Double(f.atRisk), f.customers)),
+            segments: RFMSegment.allCases.map { s in
+                let t = f.segments[s] ?? BusinessFigures.SegmentTotals()
+                return BusinessMetrics.SegmentFigures(
+                    segment: s.rawValue, customers: t.customers, revenue: t.revenue, clv12m: t.clv12m)
+            },
+            migration: f.migration.map {
+                BusinessMetrics.Migration(from: $0.key.from?.rawValue, to: $0.key.to.rawValue, customers: $0.value)
+            }
+            .sorted { ($0.from ?? "", $0.to) < ($1.from ?? "", $1.to) },
+            recommendations: nil)
     }
 
     static func monthName(_ m: Int) -> String {
@@ -190,8 +274,8 @@ extension Workspace {
         return "\(y)-\(mm < 10 ? "0" : "")\(mm)"
     }
 
-    static func cohorts(_ f: MetricFacts, until: Int64) -> [BusinessMetrics.Cohort] {
-        let last = monthIndex(until)
+    static func cohorts(_ f: BusinessFigures, until: Int64) -> [BusinessMetrics.Cohort] {
+        let last = Calendar.monthNumber(day: Calendar.dayNumber(until))
         return f.cohorts.keys.sorted().map { m in
             let row = f.cohorts[m]!
             let size = row.first ?? 0
@@ -200,72 +284,6 @@ extension Workspace {
             }
             return BusinessMetrics.Cohort(month: monthName(m), size: size, retention: retention)
         }
-    }
-
-    static func monthIndex(_ t: Int64) -> Int {
-        let c = Calendar.utc.dateComponents([.year, .month], from: Date(timeIntervalSince1970: TimeInterval(t)))
-        return (c.year! - 1970) * 12 + c.month! - 1
-    }
-
-    static func clv(_ scoped: [ScopedCustomer]) -> BusinessMetrics.CLV {
-        let edges = BusinessMetrics.clvEdges
-        var counts = [Int](repeating: 0, count: edges.count)
-        var total = 0.0
-        var valued = 0
-        var atRisk = 0
-        for c in scoped {
-            if let p = c.pAlive, p < 0.5 { atRisk += 1 }
-            guard let v = c.clv12m else { continue }
-            total += v
-            valued += 1
-            let i = edges.lastIndex { $0 <= v } ?? 0
-            counts[i] += 1
-        }
-        return BusinessMetrics.CLV(
-            total: total, mean: ratio(total, valued),
-            clvHistogram: BusinessMetrics.Histogram(edges: edges, counts: counts),
-            atRiskShare: ratio(Double(atRisk), scoped.count))
-    }
-
-    static func segments(_ scoped: [ScopedCustomer]) -> [BusinessMetrics.SegmentFigures] {
-        var by: [String: BusinessMetrics.SegmentFigures] = [:]
-        for s in RFMSegment.allCases {
-            by[s.rawValue] = BusinessMetrics.SegmentFigures(segment: s.rawValue, customers: 0, revenue: 0, clv12m: 0)
-        }
-        for c in scoped {
-            guard let s = c.segment, by[s] != nil else { continue }
-            by[s]!.customers += 1
-            by[s]!.revenue += c.revenue
-            by[s]!.clv12m += c.clv12m ?? 0
-        }
-        return RFMSegment.allCases.compactMap { by[$0.rawValue] }
-    }
-
-    /// RFM segments just before the window and at its end, each scored against cut points fitted
-    /// over every buyer at that moment (as a refresh would have scored them then).
-    static func migration(_ f: MetricFacts) -> [BusinessMetrics.Migration] {
-        func thresholds(_ inputs: [Int64: RFMInputs]) -> RFMThresholds {
-            let v = Array(inputs.values)
-            return RFMThresholds.fit(
-                recencyDays: v.map { Double($0.recencyDays) }, frequency: v.map { Double($0.orders) },
-                monetary: v.map(\.spend))
-        }
-        func segment(_ i: RFMInputs, _ t: RFMThresholds) -> String {
-            t.score(recencyDays: Double(i.recencyDays), frequency: Double(i.orders), monetary: i.spend).segment.rawValue
-        }
-        let start = thresholds(f.rfmAtStart)
-        let end = thresholds(f.rfmAtEnd)
-        var cells: [String: Int] = [:]
-        for c in f.scoped {
-            guard let now = f.rfmAtEnd[c.key] else { continue }
-            let before = f.rfmAtStart[c.key].map { segment($0, start) } ?? ""
-            cells[before + "\u{1F}" + segment(now, end), default: 0] += 1
-        }
-        return cells.map { key, n in
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            return BusinessMetrics.Migration(from: parts[0].isEmpty ? nil : parts[0], to: parts[1], customers: n)
-        }
-        .sorted { ($0.from ?? "", $0.to) < ($1.from ?? "", $1.to) }
     }
 }
 

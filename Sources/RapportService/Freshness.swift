@@ -110,18 +110,22 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
                 var rows: [MetricsRecord] = []
+                var activity: [ActivityRow] = []
                 try self.store.eventFacts(customers: slices[i]) { key, facts in
-                    var f = Figures.base(events: facts.map(EngineBridge.event), asOf: model.asOf)
+                    let events = facts.map(EngineBridge.event)
+                    var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
+                    activity.append(Self.activityRow(key, f, CustomerActivity(events: events).encoded()))
                 }
-                results.set(i, rows)
+                results.set(i, rows, activity)
             } catch {
                 results.fail(error)
             }
         }
         if let error = results.error { throw error }
         try store.writeMetrics(results.rows, replacingAll: false)
+        try store.writeActivity(results.activity, replacingAll: false)
     }
 }
 
@@ -129,11 +133,22 @@ extension Workspace {
 private final class MetricsParts: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [[MetricsRecord]]
+    private var activityParts: [[ActivityRow]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: [], count: count) }
+    init(count: Int) {
+        parts = Array(repeating: [], count: count)
+        activityParts = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ rows: [MetricsRecord]) { lock.withLock { parts[i] = rows } }
+    func set(_ i: Int, _ rows: [MetricsRecord], _ activity: [ActivityRow]) {
+        lock.withLock {
+            parts[i] = rows
+            activityParts[i] = activity
+        }
+    }
+
+    var activity: [ActivityRow] { lock.withLock { activityParts.flatMap { $0 } } }
 
     func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 

@@ -24,7 +24,8 @@ extension Workspace {
         let report = RefreshProgress(total: approximateEvents, report: progress)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
-                results.set(i, try self.readCustomers(slices[i], asOf: asOf, progress: report))
+                let (builder, activity) = try self.readCustomers(slices[i], asOf: asOf, progress: report)
+                results.set(i, builder, activity)
             } catch {
                 results.fail(error)
             }
@@ -36,7 +37,8 @@ extension Workspace {
         // The ranges' builders are released once merged: a million customers' figures and
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
-        for part in results.takeAll() { builder.append(part) }
+        let (builders, activity) = results.takeAll()
+        for part in builders { builder.append(part) }
         let result = builder.finish()
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
@@ -44,12 +46,15 @@ extension Workspace {
         let now = clock()
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
+        try store.writeActivity(
+            Self.activityRows(activity, figures: result.customers), replacingAll: true, unlessChangedSince: mark)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(
             [
                 "engine": try JSONEncoder().encode(result.model),
-                ModelFit.stateName: try JSONEncoder().encode(fit)
+                ModelFit.stateName: try JSONEncoder().encode(fit),
+                ProfileStore.activityStateName: Data("{}".utf8)
             ], now: now)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)
@@ -77,10 +82,14 @@ extension Workspace {
 
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
-    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder
+    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws
+        -> (ModelBuilder, [(Int64, [UInt8])])
     {
         var builder = ModelBuilder(asOf: asOf)
-        guard let first = keys.first, let last = keys.last else { return builder }
+        var activity: [(Int64, [UInt8])] = []
+        activity.reserveCapacity(keys.count)
+        let none = CustomerActivity().encoded()
+        guard let first = keys.first, let last = keys.last else { return (builder, activity) }
         var next = keys.startIndex
         var current: Int64 = -1
         var batch: [Event] = []
@@ -88,10 +97,12 @@ extension Workspace {
         func flush() {
             while next < keys.endIndex && keys[next] < current {
                 builder.add(customer: keys[next], events: [])
+                activity.append((keys[next], none))
                 next += 1
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
             builder.add(customer: current, events: batch)
+            activity.append((current, CustomerActivity(events: batch).encoded()))
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {
@@ -110,9 +121,31 @@ extension Workspace {
         if current >= 0 { flush() }
         while next < keys.endIndex {
             builder.add(customer: keys[next], events: [])
+            activity.append((keys[next], none))
             next += 1
         }
-        return builder
+        return (builder, activity)
+    }
+
+    /// Activity rows with the figures the refresh gave each customer; both lists are in key order.
+    static func activityRows(_ activity: [(Int64, [UInt8])], figures: [(key: Int64, figures: CustomerFigures)])
+        -> [ActivityRow]
+    {
+        var rows: [ActivityRow] = []
+        rows.reserveCapacity(activity.count)
+        var j = 0
+        for (key, bytes) in activity {
+            while j < figures.count && figures[j].key < key { j += 1 }
+            let f = j < figures.count && figures[j].key == key ? figures[j].figures : nil
+            rows.append(activityRow(key, f, bytes))
+        }
+        return rows
+    }
+
+    static func activityRow(_ key: Int64, _ f: CustomerFigures?, _ bytes: [UInt8]) -> ActivityRow {
+        ActivityRow(
+            customer: key, segment: f?.rfm.flatMap { RFMSegment.allCases.firstIndex(of: $0.segment) },
+            clv12m: f?.clv12m.map { ($0 * 100).rounded() / 100 }, pAlive: f?.pAlive, bytes: bytes)
     }
 }
 
@@ -120,12 +153,19 @@ extension Workspace {
 private final class RangeResults: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [ModelBuilder?]
+    private var activity: [[(Int64, [UInt8])]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        parts = Array(repeating: nil, count: count)
+        activity = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ builder: ModelBuilder) {
-        lock.withLock { parts[i] = builder }
+    func set(_ i: Int, _ builder: ModelBuilder, _ rows: [(Int64, [UInt8])]) {
+        lock.withLock {
+            parts[i] = builder
+            activity[i] = rows
+        }
     }
 
     func fail(_ e: Error) {
@@ -133,11 +173,13 @@ private final class RangeResults: @unchecked Sendable {
     }
 
     /// The builders, handed over: this object keeps no reference to them.
-    func takeAll() -> [ModelBuilder] {
+    func takeAll() -> ([ModelBuilder], [(Int64, [UInt8])]) {
         lock.withLock {
             let all = parts.compactMap { $0 }
+            let rows = activity.flatMap { $0 }
             parts = []
-            return all
+            activity = []
+            return (all, rows)
         }
     }
 }

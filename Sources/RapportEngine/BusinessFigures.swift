@@ -1,0 +1,274 @@
+import Foundation
+
+/// What the last refresh says of one customer, as business metrics use it.
+public struct RefreshedFigures: Sendable, Equatable {
+    public var segment: RFMSegment?
+    public var clv12m: Double?
+    public var pAlive: Double?
+
+    public init(segment: RFMSegment? = nil, clv12m: Double? = nil, pAlive: Double? = nil) {
+        self.segment = segment
+        self.clv12m = clv12m
+        self.pAlive = pAlive
+    }
+}
+
+/// Business metrics over a window of whole UTC days (docs/metrics.md), before they are named
+/// and divided for output. Sums and counts only: ratios over zero are the caller's nulls.
+public struct BusinessFigures: Sendable, Equatable {
+    public struct ChannelCounts: Sendable, Equatable {
+        public var opens = 0
+        public var clicks = 0
+        public var purchases = 0
+        public init() {}
+    }
+
+    public struct SegmentTotals: Sendable, Equatable {
+        public var customers = 0
+        public var revenue = 0.0
+        public var clv12m = 0.0
+        public init() {}
+    }
+
+    public struct MigrationCell: Sendable, Equatable, Hashable {
+        /// Nil for customers without a purchase before the window.
+        public var from: RFMSegment?
+        public var to: RFMSegment
+    }
+
+    public var customers = 0
+    public var buyers = 0
+    public var orders = 0
+    public var revenue = 0.0
+    public var returns = 0.0
+    public var repeatBuyers = 0
+    /// Cohort month (months since 1970-01) → customers of the cohort with a purchase in month + k.
+    public var cohorts: [Int: [Int]] = [:]
+    public var carts = 0
+    public var abandonedCarts = 0
+    public var channels: [String: ChannelCounts] = [:]
+    public var clvTotal = 0.0
+    /// Customers in scope with a CLV, and with P(alive) below 0.5.
+    public var clvValued = 0
+    public var clvCounts: [Int] = []
+    public var atRisk = 0
+    public var segments: [RFMSegment: SegmentTotals] = [:]
+    public var migration: [MigrationCell: Int] = [:]
+}
+
+/// RFM inputs of one customer at a moment: distinct purchase days, spend (purchases plus
+/// returns as recorded), days since the last purchase.
+struct RFMInputs {
+    var orders: Int32
+    var spend: Double
+    var recencyDays: Int32
+}
+
+/// Folds customers' activity (`CustomerActivity.encoded()` bytes, read in place) into the
+/// business figures of one window. Feed every customer: migration scores each buyer against
+/// RFM cut points fitted over all buyers, in scope or not.
+public struct BusinessMetricsAccumulator {
+    let sinceDay: Int64
+    let untilDay: Int64
+    let clvEdges: [Double]
+    var figures = BusinessFigures()
+    var revenueCents: Int64 = 0
+    var revenueOther = 0.0
+    var returnsCents: Int64 = 0
+    var returnsOther = 0.0
+    var channelNames: [[UInt8]] = []
+    var channelCounts: [BusinessFigures.ChannelCounts] = []
+    var segmentTotals = [BusinessFigures.SegmentTotals](repeating: .init(), count: RFMSegment.allCases.count)
+    var segmentCents = [Int64](repeating: 0, count: RFMSegment.allCases.count)
+    var segmentOther = [Double](repeating: 0, count: RFMSegment.allCases.count)
+    /// Every buyer's inputs before the window and at its end; `scoped` marks those in scope.
+    var atStart: [RFMInputs?] = []
+    var atEnd: [RFMInputs] = []
+    var endSegment: [RFMSegment?] = []
+    var scoped: [Bool] = []
+
+    /// `since` and `until` are Unix times; the window is their UTC days, both included.
+    public init(since: Int64, until: Int64, clvEdges: [Double]) {
+        sinceDay = Calendar.dayNumber(since)
+        untilDay = Calendar.dayNumber(until)
+        self.clvEdges = clvEdges
+        figures.clvCounts = Array(repeating: 0, count: clvEdges.count)
+    }
+
+    /// One customer's refreshed figures and activity bytes. Bytes not in the stored form count
+    /// as no activity.
+    public mutating func add(inScope: Bool, refreshed: RefreshedFigures, activity: UnsafeRawBufferPointer) {
+        if inScope { addRefreshed(refreshed) }
+        var r = ActivityReader(activity)
+        // Channel names of this customer, mapped to the accumulator's.
+        var local: [Int] = []
+        for _ in 0..<max(0, r.int()) {
+            guard let name = r.bytes(r.int()) else { return }
+            local.append(channelIndex(name))
+        }
+        var windowOrders = 0
+        var windowCents: Int64 = 0
+        var windowOther = 0.0
+        var firstPurchase: Int64?
+        var cohort: Int?
+        var lastMonth = -1
+        var start = RFMInputs(orders: 0, spend: 0, recencyDays: 0)
+        var end = RFMInputs(orders: 0, spend: 0, recencyDays: 0)
+        var lastBefore: Int64 = 0
+        var lastUntil: Int64 = 0
+        var day: Int64 = 0
+        let count = r.int()
+        for i in 0..<max(0, count) {
+            day = i == 0 ? r.signed() : day + Int64(r.int())
+            let flags = r.byte()
+            let inWindow = day >= sinceDay && day <= untilDay
+            let counted = inScope && inWindow
+            if flags & CustomerActivity.hasPurchases != 0 {
+                let orders = r.int()
+                let revenue = r.money()
+                if orders > 0 && firstPurchase == nil {
+                    firstPurchase = day
+                    if inScope && inWindow { cohort = Calendar.monthNumber(day: day) }
+                }
+                if day <= untilDay {
+                    end.spend += revenue.value
+                    if orders > 0 {
+                        end.orders += 1
+                        lastUntil = day
+                    }
+                    if day < sinceDay {
+                        start.spend += revenue.value
+                        if orders > 0 {
+                            start.orders += 1
+                            lastBefore = day
+                        }
+                    }
+                }
+                if counted {
+                    windowOrders += orders
+                    windowCents += revenue.cents
+                    windowOther += revenue.other
+                    if let cohort, orders > 0 {
+                        let month = Calendar.monthNumber(day: day)
+                        if month != lastMonth {
+                            lastMonth = month
+                            let k = month - cohort
+                            var row = figures.cohorts[cohort] ?? []
+                            while row.count <= k { row.append(0) }
+                            row[k] += 1
+                            figures.cohorts[cohort] = row
+                        }
+                    }
+                }
+            }
+            if flags & CustomerActivity.hasReturns != 0 {
+                let positive = r.money()
+                let recorded = r.money()
+                if day <= untilDay { end.spend += recorded.value }
+                if day < sinceDay { start.spend += recorded.value }
+                if counted {
+                    returnsCents += positive.cents
+                    returnsOther += positive.other
+                }
+            }
+            if flags & CustomerActivity.hasCarts != 0 {
+                let carts = r.int()
+                let abandoned = r.int()
+                if counted {
+                    figures.carts += carts
+                    figures.abandonedCarts += abandoned
+                }
+            }
+            if flags & CustomerActivity.hasChannels != 0 {
+                for _ in 0..<max(0, r.int()) {
+                    let c = r.int()
+                    let purchases = r.int()
+                    let opens = r.int()
+                    let clicks = r.int()
+                    guard counted, c < local.count else { continue }
+                    channelCounts[local[c]].purchases += purchases
+                    channelCounts[local[c]].opens += opens
+                    channelCounts[local[c]].clicks += clicks
+                }
+            }
+            if r.failed { return }
+        }
+        if inScope {
+            if windowOrders > 0 {
+                figures.buyers += 1
+                figures.orders += windowOrders
+                if windowOrders >= 2 { figures.repeatBuyers += 1 }
+            }
+            revenueCents += windowCents
+            revenueOther += windowOther
+            if let s = refreshed.segment {
+                let i = RFMSegment.allCases.firstIndex(of: s)!
+                segmentCents[i] += windowCents
+                segmentOther[i] += windowOther
+            }
+        }
+        guard end.orders > 0 else { return }
+        end.recencyDays = Int32(untilDay - lastUntil)
+        start.recencyDays = Int32(sinceDay - 1 - lastBefore)
+        atEnd.append(end)
+        atStart.append(start.orders > 0 ? start : nil)
+        scoped.append(inScope)
+    }
+
+    private mutating func addRefreshed(_ f: RefreshedFigures) {
+        figures.customers += 1
+        if let p = f.pAlive, p < 0.5 { figures.atRisk += 1 }
+        if let v = f.clv12m {
+            figures.clvTotal += v
+            figures.clvValued += 1
+            let i = clvEdges.lastIndex { $0 <= v } ?? 0
+            if i < figures.clvCounts.count { figures.clvCounts[i] += 1 }
+        }
+        if let s = f.segment {
+            let i = RFMSegment.allCases.firstIndex(of: s)!
+            segmentTotals[i].customers += 1
+            segmentTotals[i].clv12m += f.clv12m ?? 0
+        }
+    }
+
+    private mutating func channelIndex(_ name: UnsafeRawBufferPointer) -> Int {
+        if let i = channelNames.firstIndex(where: { $0.elementsEqual(name) }) { return i }
+        channelNames.append(Array(name))
+        channelCounts.append(.init())
+        return channelNames.count - 1
+    }
+
+    /// The figures, with the migration between RFM segments scored as a refresh would have
+    /// scored every buyer just before the window and at its end.
+    public func finish() -> BusinessFigures {
+        var f = figures
+        f.revenue = Double(revenueCents) / 100 + revenueOther
+        f.returns = Double(returnsCents) / 100 + returnsOther
+        for (i, name) in channelNames.enumerated() where channelCounts[i] != .init() {
+            f.channels[String(decoding: name, as: UTF8.self)] = channelCounts[i]
+        }
+        for (i, s) in RFMSegment.allCases.enumerated() {
+            var t = segmentTotals[i]
+            t.revenue = Double(segmentCents[i]) / 100 + segmentOther[i]
+            f.segments[s] = t
+        }
+        let starts = atStart.compactMap { $0 }
+        let startCuts = Self.thresholds(starts)
+        let endCuts = Self.thresholds(atEnd)
+        for i in atEnd.indices where scoped[i] {
+            let from = atStart[i].map { Self.segment($0, startCuts) }
+            f.migration[.init(from: from, to: Self.segment(atEnd[i], endCuts)), default: 0] += 1
+        }
+        return f
+    }
+
+    static func thresholds(_ inputs: [RFMInputs]) -> RFMThresholds {
+        RFMThresholds.fit(
+            recencyDays: inputs.map { Double($0.recencyDays) }, frequency: inputs.map { Double($0.orders) },
+            monetary: inputs.map(\.spend))
+    }
+
+    static func segment(_ i: RFMInputs, _ t: RFMThresholds) -> RFMSegment {
+        t.score(recencyDays: Double(i.recencyDays), frequency: Double(i.orders), monetary: i.spend).segment
+    }
+}
