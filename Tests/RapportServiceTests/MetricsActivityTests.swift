@@ -1,0 +1,67 @@
+import Foundation
+import RapportEngine
+import RapportStore
+import Testing
+@testable import RapportService
+
+/// The stored activity stays in step with the events, and gives what a pass over the events gives.
+@Suite("Business metrics from stored activity")
+struct MetricsActivityTests {
+    static func fromEvents(_ ws: Workspace, segment: String? = nil) throws -> BusinessMetrics {
+        let (start, end) = try ws.metricsWindow(
+            since: Dates.timestamp("2026-01-01"), until: Dates.timestamp("2026-03-31"))
+        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
+        let scope = try ws.metricScope(segment)
+        try ws.foldEvents(into: &acc, scope: scope == .all ? nil : try ws.store.scopeKeys(scope))
+        return Workspace.compose(acc.finish(), since: start, until: end, segment: segment)
+    }
+
+    @Test func storedActivityAndEventsGiveTheSameFigures() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try ws.store.hasActivity())
+        #expect(try MetricsTests.window(ws) == Self.fromEvents(ws))
+        #expect(try ws.createSegment(name: "big", rule: "spend > 50") == 2)
+        #expect(try MetricsTests.window(ws, segment: "big") == Self.fromEvents(ws, segment: "big"))
+    }
+
+    @Test func clearingHistoryUpdatesTheFigures() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // C2's three orders (75) go; C1, C3 and C5 keep 2 + 2 + 1 orders and 150.
+        _ = try ws.clearHistory(customer: try ws.customerKey("C2"), range: HistoryWindow())
+        let m = try MetricsTests.window(ws)
+        #expect(m.buyers == 3 && m.orders == 5 && m.revenue == 150)
+        #expect(m.cohorts.map(\.month) == ["2026-02", "2026-03"])
+        #expect(m == (try Self.fromEvents(ws)))
+    }
+
+    @Test func anImportUpdatesItsCustomersActivity() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("more.csv")
+        // C4 buys the product of their abandoned cart three days later: no cart is abandoned
+        // but C3's second; C4 becomes a buyer with a March cohort of two.
+        try Data(
+            """
+            event_id,customer_id,timestamp,type,product_id,quantity,amount,channel,gift
+            E18,C4,2026-03-31T12:00:00Z,purchase,P1,1,12.5,web,
+            """.utf8
+        ).write(to: file)
+        _ = try ws.importFiles([file.path], options: ImportOptions(analyst: "t"))
+        let m = try MetricsTests.window(ws)
+        #expect(m.buyers == 5 && m.orders == 9 && m.revenue == 237.5)
+        #expect(m.carts == 3 && m.cartAbandonment == 1.0 / 3)
+        #expect(m.cohorts.last == .init(month: "2026-03", size: 2, retention: [1]))
+        #expect(m == (try Self.fromEvents(ws)))
+    }
+
+    @Test func anErasedCustomerLeavesTheFigures() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ws.forget(customer: try ws.customerKey("C5"))
+        let m = try MetricsTests.window(ws)
+        #expect(m.customers == 4 && m.buyers == 3 && m.orders == 7 && m.revenue == 195)
+        #expect(m.cohorts.map(\.month) == ["2026-01", "2026-02"])
+    }
+}
