@@ -42,59 +42,68 @@ public struct CustomerActivity: Sendable, Equatable {
 
     static let week: Int64 = 7 * 86_400
 
-    /// Folds one customer's events (any order).
-    public init(events: [Event]) {
-        var byDay: [Int: Day] = [:]
-        var channelIndex: [String: Int] = [:]
-        var seconds: [Int: Set<Int64>] = [:]
+    /// Folds one customer's events (any order; time order, as the store reads them, saves a sort).
+    public init(events input: [Event]) {
+        let inOrder = zip(input, input.dropFirst()).allSatisfy { $0.time <= $1.time }
+        let events = inOrder ? input : input.sorted { $0.time < $1.time }
+        // Purchase times per product, only for customers with carts to decide.
         var purchaseTimes: [Int64: [Int64]] = [:]
-        for e in events where e.type == .purchase {
-            if let p = e.product { purchaseTimes[p, default: []].append(e.time) }
+        if events.contains(where: { $0.type == .cart && $0.product != nil }) {
+            for e in events where e.type == .purchase {
+                if let p = e.product { purchaseTimes[p, default: []].append(e.time) }
+            }
         }
-        for k in purchaseTimes.keys { purchaseTimes[k]!.sort() }
-        func channel(_ name: String?, _ day: inout Day) -> Int? {
-            guard let name else { return nil }
+        var current = Day(day: Int.min)
+        var lastSecond = Int64.min
+        func open(_ t: Int64) {
+            let d = Int(Calendar.dayNumber(t))
+            guard d != current.day else { return }
+            if current.day != Int.min { days.append(current) }
+            current = Day(day: d)
+            lastSecond = Int64.min
+        }
+        func channel(_ name: String) -> Int {
             let c: Int
-            if let i = channelIndex[name] {
+            if let i = channels.firstIndex(of: name) {
                 c = i
             } else {
                 c = channels.count
                 channels.append(name)
-                channelIndex[name] = c
             }
-            if let j = day.channels.firstIndex(where: { $0.channel == c }) { return j }
-            day.channels.append(ChannelDay(channel: c))
-            return day.channels.count - 1
+            if let j = current.channels.firstIndex(where: { $0.channel == c }) { return j }
+            current.channels.append(ChannelDay(channel: c))
+            return current.channels.count - 1
         }
         for e in events {
-            let d = Int(Calendar.dayNumber(e.time))
-            var day = byDay[d] ?? Day(day: d)
             switch e.type {
             case .purchase:
-                seconds[d, default: []].insert(e.time)
-                day.revenue.add(e.amount)
-                if let j = channel(e.channel, &day) { day.channels[j].purchases += 1 }
+                open(e.time)
+                if e.time != lastSecond {
+                    current.orders += 1
+                    lastSecond = e.time
+                }
+                current.revenue.add(e.amount)
+                if let name = e.channel { current.channels[channel(name)].purchases += 1 }
             case .return:
-                day.returns.add(abs(e.amount))
-                day.returnAmount.add(e.amount)
+                open(e.time)
+                current.returns.add(abs(e.amount))
+                current.returnAmount.add(e.amount)
             case .cart:
                 guard let p = e.product else { continue }
-                day.carts += 1
+                open(e.time)
+                current.carts += 1
                 let bought = purchaseTimes[p]?.contains { $0 >= e.time && $0 <= e.time + Self.week } ?? false
-                if !bought { day.abandonedCarts += 1 }
-            case .open:
-                guard let j = channel(e.channel, &day) else { continue }
-                day.channels[j].opens += 1
-            case .click:
-                guard let j = channel(e.channel, &day) else { continue }
-                day.channels[j].clicks += 1
+                if !bought { current.abandonedCarts += 1 }
+            case .open, .click:
+                guard let name = e.channel else { continue }
+                open(e.time)
+                let j = channel(name)
+                if e.type == .open { current.channels[j].opens += 1 } else { current.channels[j].clicks += 1 }
             default:
                 continue
             }
-            byDay[d] = day
         }
-        for (d, s) in seconds { byDay[d]!.orders = s.count }
-        days = byDay.values.sorted { $0.day < $1.day }
+        if current.day != Int.min { days.append(current) }
     }
 }
 

@@ -86,6 +86,11 @@ public struct BusinessMetricsAccumulator {
     var atEnd: [RFMInputs] = []
     var endSegment: [RFMSegment?] = []
     var scoped: [Bool] = []
+    /// Cohort (month - first month of the window) × k → customers, row-major.
+    let firstMonth: Int
+    let months: Int
+    var cohortCells: [Int]
+    var local: [Int] = []
 
     /// `since` and `until` are Unix times; the window is their UTC days, both included.
     public init(since: Int64, until: Int64, clvEdges: [Double]) {
@@ -93,6 +98,9 @@ public struct BusinessMetricsAccumulator {
         untilDay = Calendar.dayNumber(until)
         self.clvEdges = clvEdges
         figures.clvCounts = Array(repeating: 0, count: clvEdges.count)
+        firstMonth = Calendar.monthNumber(day: sinceDay)
+        months = max(0, Calendar.monthNumber(day: untilDay) - firstMonth) + 1
+        cohortCells = Array(repeating: 0, count: months * months)
     }
 
     /// One customer's refreshed figures and activity bytes. Bytes not in the stored form count
@@ -101,7 +109,7 @@ public struct BusinessMetricsAccumulator {
         if inScope { addRefreshed(refreshed) }
         var r = ActivityReader(activity)
         // Channel names of this customer, mapped to the accumulator's.
-        var local: [Int] = []
+        local.removeAll(keepingCapacity: true)
         for _ in 0..<max(0, r.int()) {
             guard let name = r.bytes(r.int()) else { return }
             local.append(channelIndex(name))
@@ -152,11 +160,11 @@ public struct BusinessMetricsAccumulator {
                         let month = Calendar.monthNumber(day: day)
                         if month != lastMonth {
                             lastMonth = month
+                            let row = cohort - firstMonth
                             let k = month - cohort
-                            var row = figures.cohorts[cohort] ?? []
-                            while row.count <= k { row.append(0) }
-                            row[k] += 1
-                            figures.cohorts[cohort] = row
+                            if row >= 0 && row < months && k >= 0 && k < months {
+                                cohortCells[row * months + k] += 1
+                            }
                         }
                     }
                 }
@@ -252,6 +260,11 @@ public struct BusinessMetricsAccumulator {
             t.revenue = Double(segmentCents[i]) / 100 + segmentOther[i]
             f.segments[s] = t
         }
+        for row in 0..<months {
+            let cells = cohortCells[(row * months)..<(row * months + months)]
+            guard let last = cells.lastIndex(where: { $0 > 0 }) else { continue }
+            f.cohorts[firstMonth + row] = Array(cells[cells.startIndex...last])
+        }
         let starts = atStart.compactMap { $0 }
         let startCuts = Self.thresholds(starts)
         let endCuts = Self.thresholds(atEnd)
@@ -262,13 +275,62 @@ public struct BusinessMetricsAccumulator {
         return f
     }
 
+    /// The cut points `RFMThresholds.fit` gives, found by selection instead of sorting.
     static func thresholds(_ inputs: [RFMInputs]) -> RFMThresholds {
-        RFMThresholds.fit(
-            recencyDays: inputs.map { Double($0.recencyDays) }, frequency: inputs.map { Double($0.orders) },
-            monetary: inputs.map(\.spend))
+        var r = inputs.map { Double($0.recencyDays) }
+        var f = inputs.map { Double($0.orders) }
+        var m = inputs.map(\.spend)
+        return RFMThresholds(recency: cuts(&r), frequency: cuts(&f), monetary: cuts(&m))
+    }
+
+    /// `s[min(n - 1, Int(q * n))]` of the sorted values for q = 0.2, 0.4, 0.6, 0.8.
+    static func cuts(_ v: inout [Double]) -> [Double] {
+        guard !v.isEmpty else { return [0, 0, 0, 0] }
+        var lo = 0
+        return [0.2, 0.4, 0.6, 0.8].map { q in
+            let k = min(v.count - 1, Int(q * Double(v.count)))
+            let x = select(&v, k, from: lo)
+            lo = k
+            return x
+        }
+    }
+
+    /// The k-th smallest of `v[from...]` (Hoare's selection; `v` is reordered so that
+    /// everything before k is no larger).
+    static func select(_ v: inout [Double], _ k: Int, from: Int) -> Double {
+        var lo = from
+        var hi = v.count - 1
+        while lo < hi {
+            let pivot = Swift.max(Swift.min(v[lo], v[hi]), Swift.min(Swift.max(v[lo], v[hi]), v[(lo + hi) / 2]))
+            var i = lo
+            var j = hi
+            while i <= j {
+                while v[i] < pivot { i += 1 }
+                while v[j] > pivot { j -= 1 }
+                if i <= j {
+                    v.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                hi = j
+            } else if k >= i {
+                lo = i
+            } else {
+                return v[k]
+            }
+        }
+        return v[k]
     }
 
     static func segment(_ i: RFMInputs, _ t: RFMThresholds) -> RFMSegment {
-        t.score(recencyDays: Double(i.recencyDays), frequency: Double(i.orders), monetary: i.spend).segment
+        func score(_ v: Double, _ cuts: [Double]) -> Int {
+            var s = 1
+            for c in cuts where v > c { s += 1 }
+            return s
+        }
+        return RFMSegment.of(
+            r: 6 - score(Double(i.recencyDays), t.recency), f: score(Double(i.orders), t.frequency))
     }
 }

@@ -46,8 +46,8 @@ extension Workspace {
         let now = clock()
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
-        try store.writeActivity(
-            Self.activityRows(activity, figures: result.customers), replacingAll: true, unlessChangedSince: mark)
+        let activityWritten = try store.writeChangedActivity(
+            Self.activityRows(activity, figures: result.customers), unlessChangedSince: mark)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(
@@ -66,7 +66,8 @@ extension Workspace {
             "refreshed",
             metadata: [
                 "customers": "\(result.customers.count)", "events": "\(seen)",
-                "metrics_written": "\(written)", "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
+                "metrics_written": "\(written)", "activity_written": "\(activityWritten)",
+                "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
                 "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
                 "seconds": "\(Date().timeIntervalSince(started))"
             ])

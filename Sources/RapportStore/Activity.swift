@@ -34,12 +34,15 @@ extension ProfileStore {
         try pool.write { db in
             let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
             if replacingAll { try db.execute(sql: "DELETE FROM customer_activity") }
+            // A full rewrite lists the customers of the scan, less any erased since (`skip`).
             let stmt = try RawStatement(
                 db,
-                """
-                INSERT OR REPLACE INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days)
-                SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)
-                """)
+                replacingAll
+                    ? "INSERT INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days) VALUES (?1,?2,?3,?4,?5)"
+                    : """
+                    INSERT OR REPLACE INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days)
+                    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)
+                    """)
             for row in rows where !skip.contains(row.customer) {
                 stmt.bind(1, row.customer)
                 stmt.bind(2, row.segment)
@@ -49,6 +52,34 @@ extension ProfileStore {
                 try stmt.run()
             }
         }
+    }
+
+    /// Writes a full refresh's activity, touching only rows that changed; when most changed,
+    /// empties the table and writes every row, which is faster than replacing them one by one.
+    /// `rows` are in key order. Returns how many rows were written.
+    @discardableResult
+    public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {
+        var changed: [Int] = []
+        var next = 0
+        try scanActivity { key, segment, clv, pAlive, bytes in
+            while next < rows.count && rows[next].customer < key {
+                changed.append(next)
+                next += 1
+            }
+            guard next < rows.count, rows[next].customer == key else { return }
+            let r = rows[next]
+            if r.segment != segment || r.clv12m != clv || r.pAlive != pAlive || !r.bytes.elementsEqual(bytes) {
+                changed.append(next)
+            }
+            next += 1
+        }
+        changed += next..<rows.count
+        if changed.count * 3 > rows.count {
+            try writeActivity(rows, replacingAll: true, unlessChangedSince: since)
+            return rows.count
+        }
+        try writeActivity(changed.map { rows[$0] }, replacingAll: false, unlessChangedSince: since)
+        return changed.count
     }
 
     /// Whether a full refresh has written every customer's activity row.

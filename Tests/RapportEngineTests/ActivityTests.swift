@@ -74,3 +74,18 @@ struct ActivityTests {
         #expect(f.migration.values.reduce(0, +) == 1 && f.migration.keys.first?.from != nil)
     }
 }
+
+@Suite("Business metrics cut points")
+struct CutPointTests {
+    @Test func selectionGivesTheCutsOfSorting() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [1, 2, 3, 5, 10, 101, 1000] {
+            // Few distinct values as well as many: ties must fall as they do after a sort.
+            for spread in [3.0, 1e6] {
+                let v = (0..<n).map { _ in Double(Int.random(in: 0..<Int(spread), using: &rng)) }
+                var copy = v
+                #expect(BusinessMetricsAccumulator.cuts(&copy) == RFMThresholds.cuts(v))
+            }
+        }
+    }
+}
