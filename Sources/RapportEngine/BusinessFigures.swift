@@ -54,6 +54,9 @@ public struct BusinessFigures: Sendable, Equatable {
     public var atRisk = 0
     public var segments: [RFMSegment: SegmentTotals] = [:]
     public var migration: [MigrationCell: Int] = [:]
+    /// Customers in scope with a purchase in the window and on at least two days by its end:
+    /// those whose last purchase in the window can be held out to test recommendations.
+    public var holdoutCandidates: [Int64] = []
 }
 
 /// RFM inputs of one customer at a moment: distinct purchase days, spend (purchases plus
@@ -105,7 +108,9 @@ public struct BusinessMetricsAccumulator {
 
     /// One customer's refreshed figures and activity bytes. Bytes not in the stored form count
     /// as no activity.
-    public mutating func add(inScope: Bool, refreshed: RefreshedFigures, activity: UnsafeRawBufferPointer) {
+    public mutating func add(
+        customer key: Int64, inScope: Bool, refreshed: RefreshedFigures, activity: UnsafeRawBufferPointer
+    ) {
         if inScope { addRefreshed(refreshed) }
         var r = ActivityReader(activity)
         // Channel names of this customer, mapped to the accumulator's.
@@ -216,6 +221,7 @@ public struct BusinessMetricsAccumulator {
             }
         }
         guard end.orders > 0 else { return }
+        if inScope && windowOrders > 0 && end.orders >= 2 { figures.holdoutCandidates.append(key) }
         end.recencyDays = Int32(untilDay - lastUntil)
         start.recencyDays = Int32(sinceDay - 1 - lastBefore)
         atEnd.append(end)

@@ -101,9 +101,27 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     public var clv: CLV
     public var segments: [SegmentFigures]
     public var migration: [Migration]
-    /// Not computed yet: the recommender's offline evaluation reads every event into memory,
-    /// which does not fit the command's time budget (docs/metrics.md).
-    public var recommendations: Double?
+    /// The shipped recommender's offline hit rate on a sample of the window's last purchases;
+    /// null when no customer in scope has one to hold out.
+    public var recommendations: Recommendations?
+
+    /// Leave-last-purchase-out through the shipped recommend path (docs/metrics.md).
+    public struct Recommendations: Codable, Sendable, Equatable {
+        public var k: Int
+        public var hrAtK: Double
+        public var ndcgAtK: Double
+        /// Held-out purchases scored; customers sampled for them; customers that could have been.
+        public var cases: Int
+        public var sample: Int
+        public var eligible: Int
+
+        enum CodingKeys: String, CodingKey {
+            case k, hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k", cases, sample, eligible
+        }
+    }
+
+    /// Customers whose events the recommendations figure reads, at most.
+    public static let recommendationSample = 1000
 
     enum CodingKeys: String, CodingKey {
         case since, until, segment, customers, buyers, orders, revenue, returns, aov
@@ -152,7 +170,40 @@ extension Workspace {
         } else {
             try foldEvents(into: &acc, scope: keys)
         }
-        return Self.compose(acc.finish(), since: start, until: end, segment: segment)
+        let figures = acc.finish()
+        var out = Self.compose(figures, since: start, until: end, segment: segment)
+        out.recommendations = try recommendationFigure(figures.holdoutCandidates, until: end)
+        return out
+    }
+
+    /// Evenly spaced keys, at most `n`, first and last included.
+    static func sample(_ keys: [Int64], _ n: Int) -> [Int64] {
+        guard keys.count > n, n > 1 else { return Array(keys.prefix(n)) }
+        return (0..<n).map { keys[$0 * (keys.count - 1) / (n - 1)] }
+    }
+
+    /// `eval recs` on a sample of customers: each one's last purchase up to the window's end is
+    /// held out, the item model is built from the sample's other purchases with the shipped λ,
+    /// and the list is what the shipped recommender returns with the shipped settings.
+    func recommendationFigure(_ candidates: [Int64], until: Int64) throws -> BusinessMetrics.Recommendations? {
+        let keys = Self.sample(candidates, BusinessMetrics.recommendationSample)
+        guard !keys.isEmpty else { return nil }
+        var events: [Event] = []
+        try store.eventFacts(customers: keys[...]) { _, facts in
+            for f in facts where f.time <= until && f.type == EventType.purchase.code {
+                events.append(EngineBridge.event(f))
+            }
+        }
+        let records = try store.allProducts()
+        let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
+        let shipped = insightSettings.recommendations
+        let r = RapportEngine.evaluateRecommendations(
+            events: events, products: records.compactMap(\.id), k: shipped.k, types: [.purchase], minInteractions: 2,
+            lambdas: [ModelBuilder(asOf: until).itemLambda], taus: [shipped.tauDays], dampings: [shipped.damping],
+            catalogue: catalogue)
+        guard r.users > 0 else { return nil }
+        return BusinessMetrics.Recommendations(
+            k: r.k, hrAtK: r.hrAtK, ndcgAtK: r.ndcgAtK, cases: r.users, sample: keys.count, eligible: candidates.count)
     }
 
     /// The window's first and last second: whole UTC days.
@@ -178,7 +229,7 @@ extension Workspace {
             let figures = RefreshedFigures(
                 segment: segment.flatMap { RFMSegment.allCases.indices.contains($0) ? RFMSegment.allCases[$0] : nil },
                 clv12m: clv, pAlive: pAlive)
-            acc.add(inScope: inScope, refreshed: figures, activity: bytes)
+            acc.add(customer: key, inScope: inScope, refreshed: figures, activity: bytes)
         }
     }
 
@@ -200,7 +251,8 @@ extension Workspace {
             let bytes = CustomerActivity(events: batch).encoded()
             bytes.withUnsafeBytes {
                 acc.add(
-                    inScope: inScope?.contains(current) ?? true, refreshed: refreshed[current] ?? RefreshedFigures(),
+                    customer: current, inScope: inScope?.contains(current) ?? true,
+                    refreshed: refreshed[current] ?? RefreshedFigures(),
                     activity: $0)
             }
         }
@@ -217,7 +269,8 @@ extension Workspace {
         for key in try store.customerKeys() where !seen.contains(key) {
             none.withUnsafeBytes {
                 acc.add(
-                    inScope: inScope?.contains(key) ?? true, refreshed: refreshed[key] ?? RefreshedFigures(),
+                    customer: key, inScope: inScope?.contains(key) ?? true,
+                    refreshed: refreshed[key] ?? RefreshedFigures(),
                     activity: $0)
             }
         }

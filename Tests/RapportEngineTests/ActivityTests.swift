@@ -64,7 +64,8 @@ struct ActivityTests {
             since: Self.jan5 + Self.day, until: Self.jan5 + 27 * Self.day + 100, clvEdges: [0, 10])
         a.encoded().withUnsafeBytes {
             acc.add(
-                inScope: true, refreshed: RefreshedFigures(segment: .champions, clv12m: 12, pAlive: 0.4), activity: $0)
+                customer: 7, inScope: true, refreshed: RefreshedFigures(segment: .champions, clv12m: 12, pAlive: 0.4),
+                activity: $0)
         }
         let f = acc.finish()
         #expect(f.customers == 1 && f.buyers == 1 && f.orders == 1 && f.revenue == 4 && f.repeatBuyers == 0)
@@ -72,6 +73,7 @@ struct ActivityTests {
         #expect(f.cohorts.isEmpty)
         #expect(f.clvCounts == [0, 1] && f.atRisk == 1 && f.segments[.champions]?.revenue == 4)
         #expect(f.migration.values.reduce(0, +) == 1 && f.migration.keys.first?.from != nil)
+        #expect(f.holdoutCandidates == [7])
     }
 }
 

@@ -13,7 +13,10 @@ struct MetricsActivityTests {
         var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
         let scope = try ws.metricScope(segment)
         try ws.foldEvents(into: &acc, scope: scope == .all ? nil : try ws.store.scopeKeys(scope))
-        return Workspace.compose(acc.finish(), since: start, until: end, segment: segment)
+        let figures = acc.finish()
+        var m = Workspace.compose(figures, since: start, until: end, segment: segment)
+        m.recommendations = try ws.recommendationFigure(figures.holdoutCandidates, until: end)
+        return m
     }
 
     @Test func storedActivityAndEventsGiveTheSameFigures() throws {
@@ -63,5 +66,32 @@ struct MetricsActivityTests {
         let m = try MetricsTests.window(ws)
         #expect(m.customers == 4 && m.buyers == 3 && m.orders == 7 && m.revenue == 195)
         #expect(m.cohorts.map(\.month) == ["2026-01", "2026-02"])
+    }
+}
+
+@Suite("Business metrics: recommendations")
+struct MetricsRecommendationTests {
+    @Test func theLastPurchasesInTheWindowAreHeldOut() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try #require(try MetricsTests.window(ws).recommendations)
+        // C1, C2 and C3 bought in the window and on two days or more; C5 on one day only.
+        #expect(r.eligible == 3 && r.sample == 3 && r.cases == 3 && r.k == 10)
+        // Held out: C1's P1, C2's P1, C3's P1. The recommender never offers what a customer
+        // already bought: C1 and C2 bought P1 before, so only C3's P1 can be found.
+        #expect(r.hrAtK == 1.0 / 3)
+    }
+
+    @Test func noPurchaseToHoldOutIsNull() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(
+            try ws.metrics(since: Dates.timestamp("2020-01-01"), until: Dates.timestamp("2020-12-31")).recommendations
+                == nil)
+    }
+
+    @Test func theSampleIsEvenlySpread() {
+        #expect(Workspace.sample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4) == [1, 4, 7, 10])
+        #expect(Workspace.sample([1, 2], 4) == [1, 2])
     }
 }
