@@ -229,6 +229,46 @@ public struct BusinessMetricsAccumulator {
         scoped.append(inScope)
     }
 
+    /// Adds what another accumulator of the same window read; `other` read larger keys.
+    public mutating func merge(_ other: BusinessMetricsAccumulator) {
+        let o = other.figures
+        figures.customers += o.customers
+        figures.buyers += o.buyers
+        figures.orders += o.orders
+        figures.repeatBuyers += o.repeatBuyers
+        figures.carts += o.carts
+        figures.abandonedCarts += o.abandonedCarts
+        figures.clvTotal += o.clvTotal
+        figures.clvValued += o.clvValued
+        figures.atRisk += o.atRisk
+        for i in figures.clvCounts.indices { figures.clvCounts[i] += o.clvCounts[i] }
+        figures.holdoutCandidates += o.holdoutCandidates
+        revenueCents += other.revenueCents
+        revenueOther += other.revenueOther
+        returnsCents += other.returnsCents
+        returnsOther += other.returnsOther
+        for (i, name) in other.channelNames.enumerated() {
+            let j = channelIndex(name)
+            channelCounts[j].opens += other.channelCounts[i].opens
+            channelCounts[j].clicks += other.channelCounts[i].clicks
+            channelCounts[j].purchases += other.channelCounts[i].purchases
+        }
+        for i in segmentTotals.indices {
+            segmentTotals[i].customers += other.segmentTotals[i].customers
+            segmentTotals[i].clv12m += other.segmentTotals[i].clv12m
+            segmentCents[i] += other.segmentCents[i]
+            segmentOther[i] += other.segmentOther[i]
+        }
+        atStart += other.atStart
+        atEnd += other.atEnd
+        scoped += other.scoped
+        for i in cohortCells.indices { cohortCells[i] += other.cohortCells[i] }
+    }
+
+    private mutating func channelIndex(_ name: [UInt8]) -> Int {
+        name.withUnsafeBytes { channelIndex($0) }
+    }
+
     private mutating func addRefreshed(_ f: RefreshedFigures) {
         figures.customers += 1
         if let p = f.pAlive, p < 0.5 { figures.atRisk += 1 }

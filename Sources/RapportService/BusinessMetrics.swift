@@ -166,7 +166,7 @@ extension Workspace {
         var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
         let keys = scope == .all ? nil : try store.scopeKeys(scope)
         if try store.hasActivity() {
-            try foldActivity(into: &acc, scope: keys)
+            acc = try foldActivity(since: start, until: end, scope: keys)
         } else {
             try foldEvents(into: &acc, scope: keys)
         }
@@ -194,7 +194,9 @@ extension Workspace {
                 events.append(EngineBridge.event(f))
             }
         }
-        let records = try store.allProducts()
+        // Only products the sample bought can be recommended to it (the model and the popular
+        // fill are built from its purchases), so only those are read.
+        let records = try store.products(keys: Array(Set(events.compactMap(\.product))).sorted())
         let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
         let shipped = insightSettings.recommendations
         let r = RapportEngine.evaluateRecommendations(
@@ -216,11 +218,35 @@ extension Workspace {
         return (start, end)
     }
 
-    /// Every customer's stored activity, in one read of its table. `scope` (ascending keys)
-    /// limits the figures, not the RFM cut points of the migration.
-    func foldActivity(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?) throws {
-        var next = 0
-        try store.scanActivity { key, segment, clv, pAlive, bytes in
+    /// Every customer's stored activity, read in two key ranges at once and merged. `scope`
+    /// (ascending keys) limits the figures, not the RFM cut points of the migration.
+    func foldActivity(since: Int64, until: Int64, scope: [Int64]?) throws -> BusinessMetricsAccumulator {
+        let keys = try store.customerKeyBounds()
+        let mid = keys.lowerBound + (keys.upperBound - keys.lowerBound) / 2
+        let ranges = [keys.lowerBound...mid, (mid + 1)...max(mid + 1, keys.upperBound)]
+        let parts = ActivityParts(
+            ranges.map { _ in
+                BusinessMetricsAccumulator(since: since, until: until, clvEdges: BusinessMetrics.clvEdges)
+            })
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            do {
+                var acc = BusinessMetricsAccumulator(since: since, until: until, clvEdges: BusinessMetrics.clvEdges)
+                try self.foldActivity(into: &acc, range: ranges[i], scope: scope)
+                parts.set(i, acc)
+            } catch {
+                parts.fail(error)
+            }
+        }
+        if let error = parts.error { throw error }
+        var all = parts.all
+        var acc = all.removeFirst()
+        for part in all { acc.merge(part) }
+        return acc
+    }
+
+    func foldActivity(into acc: inout BusinessMetricsAccumulator, range: ClosedRange<Int64>, scope: [Int64]?) throws {
+        var next = scope.map { s in s.firstIndex { $0 >= range.lowerBound } ?? s.count } ?? 0
+        try store.scanActivity(customers: range) { key, segment, clv, pAlive, bytes in
             var inScope = true
             if let scope {
                 while next < scope.count && scope[next] < key { next += 1 }
@@ -338,6 +364,21 @@ extension Workspace {
             return BusinessMetrics.Cohort(month: monthName(m), size: size, retention: retention)
         }
     }
+}
+
+/// The accumulators of key ranges folded at once, and the first error.
+private final class ActivityParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [BusinessMetricsAccumulator]
+    private(set) var error: Error?
+
+    init(_ parts: [BusinessMetricsAccumulator]) { self.parts = parts }
+
+    func set(_ i: Int, _ acc: BusinessMetricsAccumulator) { lock.withLock { parts[i] = acc } }
+
+    func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+
+    var all: [BusinessMetricsAccumulator] { lock.withLock { parts } }
 }
 
 extension Calendar {

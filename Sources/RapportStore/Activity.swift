@@ -88,17 +88,23 @@ extension ProfileStore {
     /// Every activity row in key order, its bytes lent for the call only: a million rows are
     /// read without copying one.
     public func scanActivity(
+        customers: ClosedRange<Int64> = Int64.min...Int64.max,
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void
     ) throws {
         try pool.read { db in
             guard let conn = db.sqliteConnection else { return }
             var stmt: OpaquePointer?
-            let sql = "SELECT customer_id, rfm_segment, clv_12m, p_alive, days FROM customer_activity"
+            let sql = """
+                SELECT customer_id, rfm_segment, clv_12m, p_alive, days FROM customer_activity
+                WHERE customer_id BETWEEN ?1 AND ?2
+                """
             guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
                 throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
             }
             defer { sqlite3_finalize(stmt) }
+            sqlite3_bind_int64(stmt, 1, customers.lowerBound)
+            sqlite3_bind_int64(stmt, 2, customers.upperBound)
             while true {
                 let rc = sqlite3_step(stmt)
                 if rc == SQLITE_DONE { break }
@@ -110,6 +116,16 @@ extension ProfileStore {
                 let n = Int(sqlite3_column_bytes(stmt, 4))
                 try body(sqlite3_column_int64(stmt, 0), segment, clv, alive, UnsafeRawBufferPointer(start: p, count: n))
             }
+        }
+    }
+
+    /// The smallest and largest key of `customer_activity` (0...0 when empty).
+    public func customerKeyBounds() throws -> ClosedRange<Int64> {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT MIN(customer_id), MAX(customer_id) FROM customer_activity")
+            let lo: Int64 = row?[0] ?? 0
+            let hi: Int64 = row?[1] ?? 0
+            return lo...max(lo, hi)
         }
     }
 
