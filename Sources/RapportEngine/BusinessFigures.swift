@@ -94,6 +94,9 @@ public struct BusinessMetricsAccumulator {
     let months: Int
     var cohortCells: [Int]
     var local: [Int] = []
+    /// CLV sums in whole cents where the values allow: the same total whatever the order.
+    var clvSum = Money()
+    var segmentClv = [Money](repeating: Money(), count: RFMSegment.allCases.count)
 
     /// `since` and `until` are Unix times; the window is their UTC days, both included.
     public init(since: Int64, until: Int64, clvEdges: [Double]) {
@@ -238,7 +241,7 @@ public struct BusinessMetricsAccumulator {
         figures.repeatBuyers += o.repeatBuyers
         figures.carts += o.carts
         figures.abandonedCarts += o.abandonedCarts
-        figures.clvTotal += o.clvTotal
+        clvSum.add(other.clvSum)
         figures.clvValued += o.clvValued
         figures.atRisk += o.atRisk
         for i in figures.clvCounts.indices { figures.clvCounts[i] += o.clvCounts[i] }
@@ -255,7 +258,7 @@ public struct BusinessMetricsAccumulator {
         }
         for i in segmentTotals.indices {
             segmentTotals[i].customers += other.segmentTotals[i].customers
-            segmentTotals[i].clv12m += other.segmentTotals[i].clv12m
+            segmentClv[i].add(other.segmentClv[i])
             segmentCents[i] += other.segmentCents[i]
             segmentOther[i] += other.segmentOther[i]
         }
@@ -273,7 +276,7 @@ public struct BusinessMetricsAccumulator {
         figures.customers += 1
         if let p = f.pAlive, p < 0.5 { figures.atRisk += 1 }
         if let v = f.clv12m {
-            figures.clvTotal += v
+            clvSum.add(v)
             figures.clvValued += 1
             let i = clvEdges.lastIndex { $0 <= v } ?? 0
             if i < figures.clvCounts.count { figures.clvCounts[i] += 1 }
@@ -281,7 +284,7 @@ public struct BusinessMetricsAccumulator {
         if let s = f.segment {
             let i = RFMSegment.allCases.firstIndex(of: s)!
             segmentTotals[i].customers += 1
-            segmentTotals[i].clv12m += f.clv12m ?? 0
+            if let v = f.clv12m { segmentClv[i].add(v) }
         }
     }
 
@@ -298,12 +301,14 @@ public struct BusinessMetricsAccumulator {
         var f = figures
         f.revenue = Double(revenueCents) / 100 + revenueOther
         f.returns = Double(returnsCents) / 100 + returnsOther
+        f.clvTotal = clvSum.value
         for (i, name) in channelNames.enumerated() where channelCounts[i] != .init() {
             f.channels[String(decoding: name, as: UTF8.self)] = channelCounts[i]
         }
         for (i, s) in RFMSegment.allCases.enumerated() {
             var t = segmentTotals[i]
             t.revenue = Double(segmentCents[i]) / 100 + segmentOther[i]
+            t.clv12m = segmentClv[i].value
             f.segments[s] = t
         }
         for row in 0..<months {
