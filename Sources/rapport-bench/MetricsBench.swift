@@ -14,7 +14,7 @@ func runMetricsBench(_ args: [String]) {
     setenv("RAPPORT_LOG", "/dev/null", 1)
     func cpu() -> Double {
         var u = rusage()
-        getrusage(RUSAGE_SELF, &u)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
         return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
     do {
