@@ -53,7 +53,9 @@ public enum AppKeys {
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
 
-    public static let members = a(.members, "list the segment's members", "segments")
+    public static let members = a(
+        .members, "list the customers of the selected segment (or metrics cell: segment, cohort, migration)",
+        "segments")
     public static let newSegment = a(.newSegment, "new rule segment", "segments")
 
     public static func keymap() -> Keymap {
@@ -88,9 +90,10 @@ public enum AppKeys {
                         (typeFilter, [.char("t")]), (dateFilter, [.char("d")]),
                         (top, [.home]), (nextPanel, [.tab])
                     ]),
-                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])])
+                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])]),
+                .init(name: "metrics", [(members, [.enter]), (nextPanel, [.tab])])
             ])
     }
 
-    public static let viewOrder = ["list", "profile", "history", "segments"]
+    public static let viewOrder = ["list", "profile", "history", "segments", "metrics"]
 }

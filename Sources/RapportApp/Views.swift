@@ -78,7 +78,7 @@ extension Explorer {
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
         case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
-        case .metrics: ids = ["help", "back"]
+        case .metrics: ids = ["members", "next_panel", "help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
@@ -150,6 +150,7 @@ extension Explorer {
         if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
             right = "segment: \(s)  " + right
         }
+        if let label = m.list.query.keysLabel { right = label + "  " + right }
         if !m.list.query.text.isEmpty { right = "filter: \(m.list.query.text)  " + right }
         title(m, &b, "Customers", right)
         if m.list.loaded && m.list.total == 0 {

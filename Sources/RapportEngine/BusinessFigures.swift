@@ -59,6 +59,13 @@ public struct BusinessFigures: Sendable, Equatable {
     public var holdoutCandidates: [Int64] = []
 }
 
+/// A cell of the figures whose customers can be listed: a cohort (months since 1970-01) or
+/// a migration from one RFM segment (nil: no purchase before the window) to another.
+public enum MetricsCell: Sendable, Equatable, Hashable {
+    case cohort(month: Int)
+    case migration(from: RFMSegment?, to: RFMSegment)
+}
+
 /// RFM inputs of one customer at a moment: distinct purchase days, spend (purchases plus
 /// returns as recorded), days since the last purchase.
 struct RFMInputs {
@@ -94,6 +101,9 @@ public struct BusinessMetricsAccumulator {
     let months: Int
     var cohortCells: [Int]
     var local: [Int] = []
+    /// Keys of the buyers in `atEnd` (same order) and of the cohort members in scope.
+    var buyerKeys: [Int64] = []
+    var cohortMembers: [(key: Int64, month: Int)] = []
     /// CLV sums in whole cents where the values allow: the same total whatever the order.
     var clvSum = Money()
     var segmentClv = [Money](repeating: Money(), count: RFMSegment.allCases.count)
@@ -144,7 +154,11 @@ public struct BusinessMetricsAccumulator {
                 let revenue = r.money()
                 if orders > 0 && firstPurchase == nil {
                     firstPurchase = day
-                    if inScope && inWindow { cohort = Calendar.monthNumber(day: day) }
+                    if inScope && inWindow {
+                        let month = Calendar.monthNumber(day: day)
+                        cohort = month
+                        cohortMembers.append((key, month))
+                    }
                 }
                 if day <= untilDay {
                     end.spend += revenue.value
@@ -228,6 +242,7 @@ public struct BusinessMetricsAccumulator {
         end.recencyDays = Int32(untilDay - lastUntil)
         start.recencyDays = Int32(sinceDay - 1 - lastBefore)
         atEnd.append(end)
+        buyerKeys.append(key)
         atStart.append(start.orders > 0 ? start : nil)
         scoped.append(inScope)
     }
@@ -264,6 +279,8 @@ public struct BusinessMetricsAccumulator {
         }
         atStart += other.atStart
         atEnd += other.atEnd
+        buyerKeys += other.buyerKeys
+        cohortMembers += other.cohortMembers
         scoped += other.scoped
         for i in cohortCells.indices { cohortCells[i] += other.cohortCells[i] }
     }
@@ -324,6 +341,22 @@ public struct BusinessMetricsAccumulator {
             f.migration[.init(from: from, to: Self.segment(atEnd[i], endCuts)), default: 0] += 1
         }
         return f
+    }
+
+    /// The customers in scope behind one cell of the figures, ascending.
+    public func members(_ cell: MetricsCell) -> [Int64] {
+        switch cell {
+        case .cohort(let month):
+            return cohortMembers.filter { $0.month == month }.map(\.key).sorted()
+        case .migration(let from, let to):
+            let startCuts = Self.thresholds(atStart.compactMap { $0 })
+            let endCuts = Self.thresholds(atEnd)
+            return atEnd.indices.filter { i in
+                scoped[i] && Self.segment(atEnd[i], endCuts) == to
+                    && atStart[i].map { Self.segment($0, startCuts) } == from
+            }
+            .map { buyerKeys[$0] }.sorted()
+        }
     }
 
     /// The cut points `RFMThresholds.fit` gives, found by selection instead of sorting.

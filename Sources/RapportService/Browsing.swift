@@ -16,20 +16,27 @@ public struct ListQuery: Sendable, Equatable {
     public var stage: String?
     public var sort: ListSort
     public var ruleSegment: String?
+    /// Only these customers, and the words that say who they are ("cohort 2026-01"): a cell of
+    /// the business metrics.
+    public var keys: [Int64]?
+    public var keysLabel: String?
 
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil
+        ruleSegment: String? = nil, keys: [Int64]? = nil, keysLabel: String? = nil
     ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.sort = sort
         self.ruleSegment = ruleSegment
+        self.keys = keys
+        self.keysLabel = keysLabel
     }
 
     var store: CustomerQuery {
-        CustomerQuery(text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment)
+        CustomerQuery(
+            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment, keys: keys)
     }
 }
 

@@ -120,6 +120,9 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         }
     }
 
+    /// The model-state entry holding the last full refresh's figures for everyone.
+    public static let cacheName = "business_metrics"
+
     /// Customers whose events the recommendations figure reads, at most.
     public static let recommendationSample = 1000
 
@@ -156,20 +159,22 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     public static let clvEdges: [Double] = [0, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]
 }
 
+/// A cell of the metrics screen whose customers the list can show.
+public enum MetricsSelection: Sendable, Equatable {
+    /// An RFM segment's row.
+    case segment(String)
+    /// A cohort: "YYYY-MM" of the first purchase.
+    case cohort(String)
+    /// A migration cell: from an RFM segment (nil: no purchase before the window) to another.
+    case migration(from: String?, to: String)
+}
+
 extension Workspace {
     /// Business metrics for `since...until` (Unix seconds; nil: the 365 days ending on the
     /// store's as-of day), whole UTC days, both ends inclusive. `segment` names an RFM segment,
     /// a lifecycle stage or a saved rule segment.
     public func metrics(since: Int64? = nil, until: Int64? = nil, segment: String? = nil) throws -> BusinessMetrics {
-        let (start, end) = try metricsWindow(since: since, until: until)
-        let scope = try metricScope(segment)
-        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
-        let keys = scope == .all ? nil : try store.scopeKeys(scope)
-        if try store.hasActivity() {
-            acc = try foldActivity(since: start, until: end, scope: keys)
-        } else {
-            try foldEvents(into: &acc, scope: keys)
-        }
+        let (acc, start, end) = try metricsFold(since: since, until: until, segment: segment)
         let figures = acc.finish()
         var out = Self.compose(figures, since: start, until: end, segment: segment)
         out.recommendations = try recommendationFigure(figures.holdoutCandidates, until: end)
@@ -206,6 +211,70 @@ extension Workspace {
         guard r.users > 0 else { return nil }
         return BusinessMetrics.Recommendations(
             k: r.k, hrAtK: r.hrAtK, ndcgAtK: r.ndcgAtK, cases: r.users, sample: keys.count, eligible: candidates.count)
+    }
+
+    /// Every customer folded for the window and scope, and the window's first and last second.
+    func metricsFold(since: Int64?, until: Int64?, segment: String?) throws
+        -> (BusinessMetricsAccumulator, Int64, Int64)
+    {
+        let (start, end) = try metricsWindow(since: since, until: until)
+        let scope = try metricScope(segment)
+        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
+        let keys = scope == .all ? nil : try store.scopeKeys(scope)
+        if try store.hasActivity() {
+            acc = try foldActivity(since: start, until: end, scope: keys)
+        } else {
+            try foldEvents(into: &acc, scope: keys)
+        }
+        return (acc, start, end)
+    }
+
+    /// The customer list of one cell of `metrics(since:until:segment:)`: an RFM segment row
+    /// filters the list as the segments screen does; a cohort or a migration cell lists its
+    /// customers by key.
+    public func metricsList(
+        _ cell: MetricsSelection, since: Int64? = nil, until: Int64? = nil, segment: String? = nil,
+        sort: ListSort = .name
+    ) throws -> ListQuery {
+        let scope = try metricScope(segment)
+        let of = segment.map { " of \($0)" } ?? ""
+        switch cell {
+        case .segment(let name):
+            switch scope {
+            case .all: return ListQuery(segment: name, sort: sort)
+            case .stage(let s): return ListQuery(segment: name, stage: s, sort: sort)
+            case .ruleSegment(let s): return ListQuery(segment: name, sort: sort, ruleSegment: s)
+            case .rfmSegment(let s):
+                return name == s
+                    ? ListQuery(segment: name, sort: sort) : ListQuery(sort: sort, keys: [], keysLabel: name + of)
+            }
+        case .cohort(let month):
+            guard let m = Self.monthNumber(month) else { throw StoreError.invalidArgument("no month '\(month)'") }
+            let (acc, _, _) = try metricsFold(since: since, until: until, segment: segment)
+            return ListQuery(
+                sort: sort, keys: acc.members(.cohort(month: m)), keysLabel: "first purchase in \(month)\(of)")
+        case .migration(let from, let to):
+            guard let t = RFMSegment(rawValue: to), from.map({ RFMSegment(rawValue: $0) != nil }) ?? true else {
+                throw StoreError.invalidArgument("no RFM segment '\(to)'")
+            }
+            let (acc, _, _) = try metricsFold(since: since, until: until, segment: segment)
+            let keys = acc.members(.migration(from: from.flatMap(RFMSegment.init(rawValue:)), to: t))
+            return ListQuery(sort: sort, keys: keys, keysLabel: "\(from ?? "new buyers") → \(to)\(of)")
+        }
+    }
+
+    /// Months since 1970-01 of "YYYY-MM".
+    static func monthNumber(_ text: String) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+        return (y - 1970) * 12 + m - 1
+    }
+
+    /// The figures for everyone over the default window as the last full refresh computed
+    /// them, shown while the current ones are computed; nil before the first.
+    public func cachedMetrics() throws -> BusinessMetrics? {
+        guard let data = try store.modelState(BusinessMetrics.cacheName) else { return nil }
+        return try? JSONDecoder().decode(BusinessMetrics.self, from: data)
     }
 
     /// The window's first and last second: whole UTC days.

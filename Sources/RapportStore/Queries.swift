@@ -68,15 +68,18 @@ public struct CustomerQuery: Sendable, Equatable {
     public var sort: CustomerSort
     /// A saved rule segment's members only.
     public var ruleSegment: String?
+    /// Only these customers (a cell of the business metrics), when given.
+    public var keys: [Int64]?
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
-        ruleSegment: String? = nil
+        ruleSegment: String? = nil, keys: [Int64]? = nil
     ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.sort = sort
         self.ruleSegment = ruleSegment
+        self.keys = keys
     }
 }
 
@@ -199,6 +202,11 @@ extension ProfileStore {
             )
             args += [s]
         }
+        if let keys = q.keys {
+            // One JSON array argument: a set of any size, where `IN (?, ?, …)` stops at 32,766.
+            clauses.append("c.id IN (SELECT value FROM json_each(?))")
+            args += ["[" + keys.map(String.init).joined(separator: ",") + "]"]
+        }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
     }
 
@@ -269,7 +277,7 @@ extension ProfileStore {
             }
             let limit = cap.map { " LIMIT \($0)" } ?? ""
             let text = q.text.trimmingCharacters(in: .whitespaces)
-            if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil {
+            if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil && q.keys == nil {
                 // Every search row is a customer: count the matches without joining them.
                 return try Int.fetchOne(
                     db,

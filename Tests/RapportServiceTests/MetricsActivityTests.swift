@@ -95,3 +95,49 @@ struct MetricsRecommendationTests {
         #expect(Workspace.sample([1, 2], 4) == [1, 2])
     }
 }
+
+@Suite("Business metrics: the customers behind a cell")
+struct MetricsListTests {
+    static func keys(_ ws: Workspace, _ q: ListQuery) throws -> [String] {
+        try ws.customerPage(q, offset: 0, limit: 100).map(\.externalId).sorted()
+    }
+
+    @Test func cohortsMigrationsAndSegmentsListTheirCustomers() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let since = Dates.timestamp("2026-01-01"), until = Dates.timestamp("2026-03-31")
+        func list(_ cell: MetricsSelection, segment: String? = nil) throws -> ListQuery {
+            try ws.metricsList(cell, since: since, until: until, segment: segment)
+        }
+        // First purchases: C2 in January, C3 in February, C5 in March; C1 bought before.
+        #expect(try Self.keys(ws, list(.cohort("2026-01"))) == ["C2"])
+        #expect(try Self.keys(ws, list(.cohort("2026-03"))) == ["C5"])
+        #expect(try list(.cohort("2026-02")).keysLabel == "first purchase in 2026-02")
+        #expect(try ws.customerCount(list(.cohort("2026-02"))) == 1)
+        // Migration: C1 alone had bought before the window; every cell lists as many as it counts.
+        let m = try MetricsTests.window(ws)
+        var seen: [String] = []
+        for cell in m.migration {
+            let q = try list(.migration(from: cell.from, to: cell.to))
+            #expect(q.keys?.count == cell.customers)
+            seen += try Self.keys(ws, q)
+            if cell.from != nil { #expect(try Self.keys(ws, q) == ["C1"]) }
+        }
+        #expect(seen.sorted() == ["C1", "C2", "C3", "C5"])
+        // A segment row filters the list the way the segments screen does.
+        let row = try #require(m.segments.first { $0.customers > 0 })
+        let q = try list(.segment(row.segment))
+        #expect(q.segment == row.segment && q.keys == nil)
+        #expect(try ws.customerCount(q) == row.customers)
+        // Within a rule segment, the cohort lists only its members: "big" is C2 and C3.
+        #expect(try ws.createSegment(name: "big", rule: "spend > 50") == 2)
+        #expect(try Self.keys(ws, list(.cohort("2026-03"), segment: "big")).isEmpty)
+        #expect(try Self.keys(ws, list(.cohort("2026-02"), segment: "big")) == ["C3"])
+    }
+
+    @Test func theLastRefreshStoresEveryonesFigures() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try ws.cachedMetrics() == ws.metrics())
+    }
+}
