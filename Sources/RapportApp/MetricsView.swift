@@ -68,7 +68,7 @@ extension Explorer {
                 (
                     Self.pad(c.month, 8) + Self.num(c.size, 6) + "  ",
                     c.retention.prefix(months).map { v in
-                        (Self.right(Self.percent(v), 6), Self.heat(v, m.theme))
+                        (Self.right(String(format: "%.0f%%", v * 100), 6), Self.heat(v, m.theme))
                     }
                 )
             }
