@@ -22,6 +22,9 @@ func runMetricsBench(_ args: [String]) {
             try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench", readOnly: true)
         }
         print("open store: \(ms(open))")
+        // What the metrics screen shows at once: the last full refresh's figures for everyone.
+        let (cached, cacheTime) = try time { try ws.cachedMetrics() }
+        print("stored figures for the screen: \(ms(cacheTime)) (\(cached == nil ? "none stored" : "found"))")
         var walls: [Double] = []
         for i in 1...runs {
             let c0 = cpu()
