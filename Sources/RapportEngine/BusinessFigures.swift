@@ -68,7 +68,7 @@ public enum MetricsCell: Sendable, Equatable, Hashable {
 
 /// RFM inputs of one customer at a moment: distinct purchase days, spend (purchases plus
 /// returns as recorded), days since the last purchase.
-struct RFMInputs {
+struct RFMInputs: Sendable {
     var orders: Int32
     var spend: Double
     var recencyDays: Int32
@@ -77,7 +77,7 @@ struct RFMInputs {
 /// Folds customers' activity (`CustomerActivity.encoded()` bytes, read in place) into the
 /// business figures of one window. Feed every customer: migration scores each buyer against
 /// RFM cut points fitted over all buyers, in scope or not.
-public struct BusinessMetricsAccumulator {
+public struct BusinessMetricsAccumulator: Sendable {
     let sinceDay: Int64
     let untilDay: Int64
     let clvEdges: [Double]
@@ -342,6 +342,9 @@ public struct BusinessMetricsAccumulator {
         }
         return f
     }
+
+    /// Buyers whose last purchase in the window can be held out (see `BusinessFigures`).
+    public var holdoutCandidates: [Int64] { figures.holdoutCandidates }
 
     /// The customers in scope behind one cell of the figures, ascending.
     public func members(_ cell: MetricsCell) -> [Int64] {

@@ -175,9 +175,17 @@ extension Workspace {
     /// a lifecycle stage or a saved rule segment.
     public func metrics(since: Int64? = nil, until: Int64? = nil, segment: String? = nil) throws -> BusinessMetrics {
         let (acc, start, end) = try metricsFold(since: since, until: until, segment: segment)
-        let figures = acc.finish()
-        var out = Self.compose(figures, since: start, until: end, segment: segment)
-        out.recommendations = try recommendationFigure(figures.holdoutCandidates, until: end)
+        // The recommendations sample reads and scores beside the fold's finishing steps.
+        let box = MetricsResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                box.set(figures: acc.finish())
+            } else {
+                box.set(recommendations: Result { try self.recommendationFigure(acc.holdoutCandidates, until: end) })
+            }
+        }
+        var out = Self.compose(box.figures!, since: start, until: end, segment: segment)
+        out.recommendations = try box.recommendations!.get()
         return out
     }
 
@@ -433,6 +441,18 @@ extension Workspace {
             return BusinessMetrics.Cohort(month: monthName(m), size: size, retention: retention)
         }
     }
+}
+
+/// The figures and the recommendations figure, computed at once.
+private final class MetricsResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var f: BusinessFigures?
+    private var r: Result<BusinessMetrics.Recommendations?, Error>?
+
+    func set(figures: BusinessFigures) { lock.withLock { f = figures } }
+    func set(recommendations: Result<BusinessMetrics.Recommendations?, Error>) { lock.withLock { r = recommendations } }
+    var figures: BusinessFigures? { lock.withLock { f } }
+    var recommendations: Result<BusinessMetrics.Recommendations?, Error>? { lock.withLock { r } }
 }
 
 /// The accumulators of key ranges folded at once, and the first error.
