@@ -348,10 +348,11 @@ extension Workspace {
         var current: Int64 = -1
         var batch: [Event] = []
         var seen = Set<Int64>()
+        var encoder = ActivityEncoder()
         func flush() {
             guard current >= 0 else { return }
             seen.insert(current)
-            let bytes = CustomerActivity(events: batch).encoded()
+            let bytes = encoder.encode(batch)
             bytes.withUnsafeBytes {
                 acc.add(
                     customer: current, inScope: inScope?.contains(current) ?? true,

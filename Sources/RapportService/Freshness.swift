@@ -111,12 +111,13 @@ extension Workspace {
             do {
                 var rows: [MetricsRecord] = []
                 var activity: [ActivityRow] = []
+                var encoder = ActivityEncoder()
                 try self.store.eventFacts(customers: slices[i]) { key, facts in
                     let events = facts.map(EngineBridge.event)
                     var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
-                    activity.append(Self.activityRow(key, f, CustomerActivity(events: events).encoded()))
+                    activity.append(Self.activityRow(key, f, encoder.encode(events)))
                 }
                 results.set(i, rows, activity)
             } catch {

@@ -95,6 +95,7 @@ extension Workspace {
         var activity: [(Int64, [UInt8])] = []
         activity.reserveCapacity(keys.count)
         let none = CustomerActivity().encoded()
+        var encoder = ActivityEncoder()
         guard let first = keys.first, let last = keys.last else { return (builder, activity) }
         var next = keys.startIndex
         var current: Int64 = -1
@@ -108,7 +109,7 @@ extension Workspace {
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
             builder.add(customer: current, events: batch)
-            activity.append((current, CustomerActivity(events: batch).encoded()))
+            activity.append((current, encoder.encode(batch)))
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {

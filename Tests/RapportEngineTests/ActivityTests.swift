@@ -91,3 +91,26 @@ struct CutPointTests {
         }
     }
 }
+
+@Suite("Activity encoder")
+struct ActivityEncoderTests {
+    @Test func theEncoderWritesTheBytesOfTheFold() {
+        var rng = SystemRandomNumberGenerator()
+        var encoder = ActivityEncoder()
+        let types: [EventType] = [.purchase, .purchase, .view, .cart, .return, .open, .click]
+        let channels: [String?] = ["web", "app", "email", nil]
+        let amounts: [Double] = [0, 19.99, 0.125, -5, 30, 0.01]
+        for n in [0, 1, 2, 5, 30, 200] {
+            for _ in 0..<20 {
+                let events = (0..<n).map { i in
+                    Event(
+                        id: Int64(i), customer: 1, product: Bool.random(using: &rng) ? Int64.random(in: 1...4) : nil,
+                        type: types.randomElement(using: &rng)!,
+                        time: 1_700_000_000 + Int64.random(in: 0...(40 * 86_400), using: &rng) / 600 * 600,
+                        amount: amounts.randomElement(using: &rng)!, channel: channels.randomElement(using: &rng)!)
+                }
+                #expect(encoder.encode(events) == CustomerActivity(events: events).encoded())
+            }
+        }
+    }
+}
