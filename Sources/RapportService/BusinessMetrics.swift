@@ -470,11 +470,3 @@ private final class ActivityParts: @unchecked Sendable {
 
     var all: [BusinessMetricsAccumulator] { lock.withLock { parts } }
 }
-
-extension Calendar {
-    static let utc: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }()
-}
