@@ -5,7 +5,7 @@ import RapportUI
 /// The metrics screen's state beyond its figures.
 public struct MetricsViewState: Sendable {
     public enum Panel: Int, CaseIterable, Sendable {
-        case segments, cohorts, migration, clv
+        case segments, cohorts, migration, clv, months
 
         var title: String {
             switch self {
@@ -13,6 +13,7 @@ public struct MetricsViewState: Sendable {
             case .cohorts: "cohorts"
             case .migration: "migration"
             case .clv: "CLV"
+            case .months: "months"
             }
         }
     }
@@ -95,6 +96,7 @@ extension Explorer {
         case .cohorts: f.cohorts.count
         case .migration: f.migration.count
         case .clv: f.clv.clvHistogram.counts.count
+        case .months: f.months.count
         }
     }
 
@@ -106,7 +108,7 @@ extension Explorer {
         case .cohorts: return f.cohorts.indices.contains(i) ? .cohort(f.cohorts[i].month) : nil
         case .migration:
             return f.migration.indices.contains(i) ? .migration(from: f.migration[i].from, to: f.migration[i].to) : nil
-        case .clv: return nil
+        case .clv, .months: return nil
         }
     }
 

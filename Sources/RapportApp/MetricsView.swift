@@ -87,6 +87,20 @@ extension Explorer {
                 let bar = String(repeating: "#", count: counts[i] * width / most)
                 return (Self.right(Self.money(edges[i]), 12) + Self.num(counts[i], 14) + "  " + bar, [])
             }
+        case .months:
+            // Orders and revenue per month as two bar charts side by side.
+            let width = max(0, (r.width - 34) / 2)
+            header = "MONTH     ORDERS " + Self.pad("", width) + "     REVENUE"
+            let mostOrders = max(1, f.months.map(\.orders).max() ?? 1)
+            let mostRevenue = max(1, f.months.map(\.revenue).max() ?? 1)
+            rows = f.months.map { x in
+                let orders = String(repeating: "#", count: x.orders * width / mostOrders)
+                let revenue = String(repeating: "#", count: Int(max(0, x.revenue) / mostRevenue * Double(width)))
+                return (
+                    Self.pad(x.month, 8) + Self.num(x.orders, 7) + " " + Self.pad(orders, width + 1)
+                        + Self.right(Self.money(x.revenue), 12) + " " + revenue, []
+                )
+            }
         }
         b.write(header, x: 1, y: r.y, style: m.theme.header, maxWidth: r.width - 2)
         let height = r.height - 1
@@ -95,7 +109,7 @@ extension Explorer {
         let first = max(0, selected - height + 1)
         for (i, row) in rows.enumerated().dropFirst(first).prefix(height) {
             let y = r.y + 1 + i - first
-            let isSelected = i == selected && m.metricsView.panel != .clv
+            let isSelected = i == selected && Self.metricsCell(f, m.metricsView) != nil
             b.write(row.0, x: 1, y: y, style: isSelected ? m.theme.selected : .plain, maxWidth: r.width - 2)
             var x = 1 + row.0.count
             for (text, style) in row.1 where x + text.count < r.width {

@@ -57,6 +57,10 @@ public struct BusinessFigures: Sendable, Equatable {
     /// Customers in scope with a purchase in the window and on at least two days by its end:
     /// those whose last purchase in the window can be held out to test recommendations.
     public var holdoutCandidates: [Int64] = []
+    /// Per calendar month the window touches, from its first: orders and revenue in the window.
+    public var monthOrders: [Int] = []
+    public var monthRevenue: [Double] = []
+    public var firstMonth = 0
 }
 
 /// A cell of the figures whose customers can be listed: a cohort (months since 1970-01) or
@@ -100,6 +104,8 @@ public struct BusinessMetricsAccumulator: Sendable {
     let firstMonth: Int
     let months: Int
     var cohortCells: [Int]
+    var monthOrders: [Int]
+    var monthRevenue: [Money]
     var local: [Int] = []
     /// Keys of the buyers in `atEnd` (same order) and of the cohort members in scope.
     var buyerKeys: [Int64] = []
@@ -117,6 +123,8 @@ public struct BusinessMetricsAccumulator: Sendable {
         firstMonth = Calendar.monthNumber(day: sinceDay)
         months = max(0, Calendar.monthNumber(day: untilDay) - firstMonth) + 1
         cohortCells = Array(repeating: 0, count: months * months)
+        monthOrders = Array(repeating: 0, count: months)
+        monthRevenue = Array(repeating: Money(), count: months)
     }
 
     /// One customer's refreshed figures and activity bytes. Bytes not in the stored form count
@@ -175,6 +183,11 @@ public struct BusinessMetricsAccumulator: Sendable {
                     }
                 }
                 if counted {
+                    let mi = Calendar.monthNumber(day: day) - firstMonth
+                    if mi >= 0 && mi < months {
+                        monthOrders[mi] += orders
+                        monthRevenue[mi].add(revenue)
+                    }
                     windowOrders += orders
                     windowCents += revenue.cents
                     windowOther += revenue.other
@@ -283,6 +296,10 @@ public struct BusinessMetricsAccumulator: Sendable {
         cohortMembers += other.cohortMembers
         scoped += other.scoped
         for i in cohortCells.indices { cohortCells[i] += other.cohortCells[i] }
+        for i in monthOrders.indices {
+            monthOrders[i] += other.monthOrders[i]
+            monthRevenue[i].add(other.monthRevenue[i])
+        }
     }
 
     private mutating func channelIndex(_ name: [UInt8]) -> Int {
@@ -319,6 +336,9 @@ public struct BusinessMetricsAccumulator: Sendable {
         f.revenue = Double(revenueCents) / 100 + revenueOther
         f.returns = Double(returnsCents) / 100 + returnsOther
         f.clvTotal = clvSum.value
+        f.firstMonth = firstMonth
+        f.monthOrders = monthOrders
+        f.monthRevenue = monthRevenue.map(\.value)
         for (i, name) in channelNames.enumerated() where channelCounts[i] != .init() {
             f.channels[String(decoding: name, as: UTF8.self)] = channelCounts[i]
         }

@@ -104,6 +104,14 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     /// The shipped recommender's offline hit rate on a sample of the window's last purchases;
     /// null when no customer in scope has one to hold out.
     public var recommendations: Recommendations?
+    /// Orders and revenue per calendar month of the window (the first and last may be partial).
+    public var months: [Month] = []
+
+    public struct Month: Codable, Sendable, Equatable {
+        public var month: String
+        public var orders: Int
+        public var revenue: Double
+    }
 
     /// Leave-last-purchase-out through the shipped recommend path (docs/metrics.md).
     public struct Recommendations: Codable, Sendable, Equatable {
@@ -129,7 +137,7 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case since, until, segment, customers, buyers, orders, revenue, returns, aov
         case purchaseFrequency = "purchase_frequency", repeatRate = "repeat_rate", cohorts, carts
-        case cartAbandonment = "cart_abandonment", channels, clv, segments, migration, recommendations
+        case cartAbandonment = "cart_abandonment", channels, clv, segments, migration, recommendations, months
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -153,6 +161,7 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         try c.encode(segments, forKey: .segments)
         try c.encode(migration, forKey: .migration)
         try c.encode(recommendations, forKey: .recommendations)
+        try c.encode(months, forKey: .months)
     }
 
     /// Lower edges of the CLV histogram's buckets.
@@ -422,7 +431,11 @@ extension Workspace {
                 BusinessMetrics.Migration(from: $0.key.from?.rawValue, to: $0.key.to.rawValue, customers: $0.value)
             }
             .sorted { ($0.from ?? "", $0.to) < ($1.from ?? "", $1.to) },
-            recommendations: nil)
+            recommendations: nil,
+            months: f.monthOrders.indices.map {
+                BusinessMetrics.Month(
+                    month: monthName(f.firstMonth + $0), orders: f.monthOrders[$0], revenue: f.monthRevenue[$0])
+            })
     }
 
     static func monthName(_ m: Int) -> String {

@@ -34,7 +34,7 @@ struct MetricsCellTests {
         h.press(.enter)
         #expect(h.model.screen == .list && h.model.list.total == f.migration[last].customers)
         #expect(h.lines[0].contains("→ \(f.migration[last].to)"))
-        h.press(.escape, .tab, .tab)
+        h.press(.escape, .tab, .tab, .tab)
         #expect(h.model.metricsView.panel == .segments)
         let i = try #require(f.segments.firstIndex { $0.customers > 0 })
         for _ in 0..<i { h.press(.char("j")) }

@@ -141,3 +141,21 @@ struct MetricsListTests {
         #expect(try ws.cachedMetrics() == ws.metrics())
     }
 }
+
+@Suite("Business metrics: months")
+struct MetricsMonthTests {
+    @Test func ordersAndRevenuePerMonthByHand() throws {
+        let (ws, dir) = try MetricsTests.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // January: C1's two-line order (50) and C2's two orders (50); February: C1 15, C3 50;
+        // March: C2 25, C3 5, C5 30.
+        #expect(
+            try MetricsTests.window(ws).months == [
+                .init(month: "2026-01", orders: 3, revenue: 100), .init(month: "2026-02", orders: 2, revenue: 65),
+                .init(month: "2026-03", orders: 3, revenue: 60)
+            ])
+        // A window inside one month has that month only, counted from its days.
+        let m = try ws.metrics(since: Dates.timestamp("2026-01-06"), until: Dates.timestamp("2026-01-31"))
+        #expect(m.months == [.init(month: "2026-01", orders: 2, revenue: 50)])
+    }
+}
