@@ -175,6 +175,10 @@ public struct Explorer: Program, Sendable {
             go(&m, to: .segments)
             return [effects.loadSegments()]
         case .metrics: return openMetrics(&m)
+        case .definitions:
+            guard m.screen == .metrics else { return [] }
+            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions)
+            return []
         case .open: return openSelected(&m)
         case .filter:
             m.list.filter = TextField(m.list.query.text)

@@ -9,7 +9,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
     case gift, undo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment"
-    case metrics
+    case metrics, definitions
 }
 
 /// Every action of the explorer, grouped for help. Help, docs/keys.md and the config file's
@@ -57,6 +57,7 @@ public enum AppKeys {
         .members, "list the customers of the selected segment (or metrics cell: segment, cohort, migration)",
         "segments")
     public static let newSegment = a(.newSegment, "new rule segment", "segments")
+    public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -91,7 +92,7 @@ public enum AppKeys {
                         (top, [.home]), (nextPanel, [.tab])
                     ]),
                 .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])]),
-                .init(name: "metrics", [(members, [.enter]), (nextPanel, [.tab])])
+                .init(name: "metrics", [(members, [.enter]), (nextPanel, [.tab]), (definitions, [.char("d")])])
             ])
     }
 

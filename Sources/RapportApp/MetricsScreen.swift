@@ -135,6 +135,25 @@ extension Explorer {
     }
 }
 
+extension Explorer {
+    /// The definitions of docs/metrics.md, short enough for a popup at 80×24.
+    static let metricsDefinitions = [
+        "Window: whole UTC days, both ends in (default: 365 days to as-of day).",
+        "Order: one customer's purchase lines at one second.",
+        "AOV = revenue / orders. Orders/buyer = orders / buyers.",
+        "Revenue: purchases in the window before returns; returns: positive sum.",
+        "Repeat rate: share of buyers with two orders or more in the window.",
+        "Cohort: month of the first purchase ever, if in the window; m_k: share",
+        "  of it buying in month + k. Cart abandoned: not bought within 7 days.",
+        "CTR = clicks / opens. CLV 12 months, P(alive): from the last refresh.",
+        "Migration: RFM segment before the window and at its end, from events.",
+        "Recommendations: hit rate at k of the shipped recommender on the last",
+        "  purchase of up to 1,000 sampled customers (model from the sample).",
+        "Months: orders and revenue per calendar month the window touches.",
+        "Enter lists the selected row's customers; Esc comes back here."
+    ]
+}
+
 extension Effects {
     /// Everyone's figures as the last full refresh stored them (one small read).
     func loadCachedMetrics() -> Cmd {

@@ -78,14 +78,14 @@ extension Explorer {
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
         case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
-        case .metrics: ids = ["members", "next_panel", "help", "back"]
+        case .metrics: ids = ["members", "next_panel", "definitions", "help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
             "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "evidence",
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
-            "new_segment": "new"
+            "new_segment": "new", "definitions": "definitions"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]

@@ -76,6 +76,15 @@ struct MetricsCellTests {
         #expect(h.model.screen == .metrics)
     }
 
+    @Test func definitionsAreOneKeyAway() throws {
+        let h = try Harness()
+        h.press(.char("M"), .char("d"))
+        #expect(h.screen.contains("What the figures mean") && h.screen.contains("AOV = revenue / orders"))
+        #expect(h.lines.allSatisfy { $0.count <= 80 })
+        h.press(.escape)
+        #expect(h.model.dialog == nil && h.model.screen == .metrics)
+    }
+
     @Test func everyPanelFitsAt80x24() throws {
         let h = try Harness()
         h.press(.char("M"))
