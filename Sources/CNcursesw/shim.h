@@ -50,4 +50,16 @@ static inline void rp_install_signal_handlers(void) {
 }
 static void rp_atexit_restore(void) { if (!isendwin()) endwin(); }
 static inline void rp_install_atexit(void) { atexit(rp_atexit_restore); }
+// Whether the terminal named by $TERM can move the cursor (terminfo `cup`); asked before
+// initscr, so a terminal that cannot (TERM=dumb) is left exactly as it was.
+#include <ncursesw/term.h>
+static inline int rp_terminal_can_address(void) {
+    int err = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK) return 0;
+    const char *cup = tigetstr("cup");
+    int ok = cup != NULL && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return ok;
+}
+
 #endif

@@ -84,11 +84,13 @@ struct Effects: Sendable {
         }
     }
 
-    func setGift(_ eventId: String, isGift: Bool, note: String?, customer: Int64, shown: ProfileReport?) -> Cmd {
+    /// Applies a gift change; the answer says whether it was a change, an undo or a redo.
+    func setGift(_ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?) -> Cmd {
         Cmd { send in
             do {
-                let r = try workspace.setGift(event: eventId, isGift: isGift, note: note, shown: shown)
-                send(.giftChanged(r.outcome, eventId: eventId, isGift: isGift))
+                let r = try workspace.setGift(
+                    event: edit.eventId, isGift: edit.isGift, note: edit.note, shown: shown)
+                send(.giftChanged(r.outcome, edit, origin: origin))
                 send(.historyLoaded(key: customer, events: r.history))
                 send(.profileLoaded(r.profile))
             } catch { send(.failed("\(error)")) }
@@ -178,6 +180,26 @@ struct Effects: Sendable {
         } catch {
             let message = "\(error)"
             return [Cmd(lane: .read) { send in send(.ruleChecked(rule: text, count: nil, error: message)) }]
+        }
+    }
+
+    func updateSegment(name: String, rule: String) -> Cmd {
+        Cmd { send in
+            do {
+                let n = try workspace.updateSegment(name: name, rule: rule)
+                send(.segmentUpdated(name, n))
+                send(.segmentsLoaded(try workspace.segmentSummaries()))
+            } catch { send(.failed("\(error)")) }
+        }
+    }
+
+    func deleteSegment(name: String) -> Cmd {
+        Cmd { send in
+            do {
+                try workspace.deleteSegment(name)
+                send(.segmentDeleted(name))
+                send(.segmentsLoaded(try workspace.segmentSummaries()))
+            } catch { send(.failed("\(error)")) }
         }
     }
 

@@ -17,6 +17,9 @@ public struct Explorer: Program, Sendable {
     public func tick(_ m: AppModel) -> AppMessage? { .tick }
 
     static let minimum = Size(width: 80, height: 24)
+    func isTooSmall(_ m: AppModel) -> Bool {
+        m.size.width < Self.minimum.width || m.size.height < Self.minimum.height
+    }
     var pageSize: (AppModel) -> Int { { max(1, $0.size.height - 4) } }
 
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
@@ -49,22 +52,49 @@ public struct Explorer: Program, Sendable {
             clampList(&m)
             return []
         case .profileLoaded(let r):
-            if m.profile?.key == r.customer.key { m.profile?.report = r }
+            if var p = m.profile, p.key == r.customer.key {
+                p.report = r
+                // A reload may bring fewer rows: selections stay on a row that exists.
+                p.selectedPreference = max(0, min(p.selectedPreference, r.preferences.inferred.count - 1))
+                p.selectedRec = max(0, min(p.selectedRec, r.recommendations.count - 1))
+                p.selectedCare = max(0, min(p.selectedCare, careRows(m, r).count - 1))
+                m.profile = p
+            }
             return []
         case .historyLoaded(let key, let events):
             if var h = m.history, h.key == key {
                 h.all = events
+                h.loaded = true
                 h.selected = min(h.selected, max(0, h.events.count - 1))
                 m.history = h
             }
             return []
         case .segmentsLoaded(let items):
-            m.segments.items = items
+            // By value: the most customers first within each kind (RFM, stage, rule), not by name.
+            let kinds = items.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            m.segments.items = items.enumerated().sorted { a, b in
+                let ka = kinds.firstIndex(of: a.element.kind.rawValue)!,
+                    kb = kinds.firstIndex(of: b.element.kind.rawValue)!
+                if ka != kb { return ka < kb }
+                if a.element.members != b.element.members { return a.element.members > b.element.members }
+                return a.offset < b.offset
+            }.map(\.element)
             m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
             return []
-        case .giftChanged(let outcome, let eventId, let isGift):
-            m.history?.lastGift = (eventId, !isGift)
-            m.flash = Flash(text: outcome.summary, isError: false)
+        case .giftChanged(let outcome, let edit, let origin):
+            switch origin {
+            case .change:
+                m.history?.lastGift = edit
+                m.history?.undoneGift = nil
+            case .undo:
+                m.history?.lastGift = nil
+                m.history?.undoneGift = edit.reversed
+            case .redo:
+                m.history?.lastGift = edit
+                m.history?.undoneGift = nil
+            }
+            let prefix = origin == .undo ? "undone: " : origin == .redo ? "redone: " : ""
+            m.flash = Flash(text: prefix + outcome.summary, isError: false)
             return reloadList(&m, keepSelection: true)
         case .clearCounted(let n, let range, let types):
             // A late answer for settings the analyst has already changed is dropped.
@@ -96,9 +126,23 @@ public struct Explorer: Program, Sendable {
                     name: name, rule: field, onRule: onRule,
                     status: error.map(RuleStatus.invalid) ?? .valid, count: count)
             }
+            if case .editSegment(let name, let field, _, _)? = m.dialog, field.text == rule {
+                m.dialog = .editSegment(
+                    name: name, rule: field, status: error.map(RuleStatus.invalid) ?? .valid, count: count)
+            }
             return []
         case .segmentCreated(let name, let n):
             m.flash = Flash(text: "segment \(name) saved: \(n) members", isError: false)
+            return []
+        case .segmentUpdated(let name, let n):
+            m.flash = Flash(text: "segment \(name) updated: \(n) members", isError: false)
+            return []
+        case .segmentDeleted(let name):
+            m.flash = Flash(text: "segment \(name) deleted", isError: false)
+            if m.list.query.ruleSegment == name {
+                m.list.query.ruleSegment = nil
+                return reloadList(&m)
+            }
             return []
         case .failed(let text):
             m.flash = Flash(text: text, isError: true)
@@ -112,6 +156,7 @@ public struct Explorer: Program, Sendable {
             m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
             return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
         case .evidenceReady(let title, let lines):
+            m.detailScroll = 0
             m.dialog = .evidence(
                 title: title, lines: lines.isEmpty ? ["no events (they may have been cleared)"] : lines)
             return []
@@ -127,6 +172,7 @@ public struct Explorer: Program, Sendable {
             clampList(&m)
             return ensureRows(&m)
         case .mouse(let me):
+            if isTooSmall(m) { return [] }
             switch me {
             case .wheelDown: return move(&m, 3)
             case .wheelUp: return move(&m, -3)
@@ -139,6 +185,11 @@ public struct Explorer: Program, Sendable {
         case .key(let key):
             // The interrupt binding works everywhere, in dialogs and text fields too.
             if m.keymap.global.action(for: key)?.id == AppAction.interrupt.rawValue { return perform(&m, .interrupt) }
+            // While "terminal too small" shows, nothing happens unseen: only quit works.
+            if isTooSmall(m) {
+                if m.keymap.global.action(for: key)?.id == AppAction.quit.rawValue { m.finished = true }
+                return []
+            }
             if m.help != nil { return handleHelp(&m, key) }
             if m.dialog != nil { return handleDialog(&m, key) }
             if m.commandLine != nil { return handleCommandLine(&m, key) }
@@ -187,6 +238,9 @@ public struct Explorer: Program, Sendable {
             let all = ListSort.allCases
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
             return reloadList(&m)
+        case .reverseSort:
+            m.list.query.reversed.toggle()
+            return reloadList(&m)
         case .clearFilter:
             m.list.query.text = ""
             m.list.query.segment = nil
@@ -197,24 +251,19 @@ public struct Explorer: Program, Sendable {
             return reloadList(&m)
         case .nextPanel:
             if m.screen == .metrics { return nextMetricsPanel(&m) }
-            if m.screen == .history {
-                m.screen = .profile
-                m.profile?.panel = 0
-                return []
-            }
-            guard var p = m.profile else { return [] }
-            if p.panel == 3 { return openHistory(&m) }
-            p.panel += 1
+            // Tab cycles the profile's panels and nothing else (H opens the history).
+            guard m.screen == .profile, var p = m.profile else { return [] }
+            p.panel = (p.panel + 1) % 4
             m.profile = p
             return []
         case .prevPanel:
-            if var p = m.profile {
+            if m.screen == .profile, var p = m.profile {
                 p.panel = (p.panel + 3) % 4
                 m.profile = p
             }
             return []
         case .history: return openHistory(&m)
-        case .evidence: return openEvidence(&m)
+        case .evidence: return openDetail(&m)
         case .note:
             guard writable(&m) else { return [] }
             m.dialog = .note(TextField())
@@ -234,21 +283,29 @@ public struct Explorer: Program, Sendable {
             return []
         case .gift: return toggleGift(&m)
         case .undo:
-            guard writable(&m), let h = m.history, let last = h.lastGift else {
+            guard writable(&m) else { return [] }
+            guard let h = m.history, let last = h.lastGift else {
                 m.flash = Flash(text: "no gift change to undo", isError: true)
                 return []
             }
             m.history?.lastGift = nil
-            return [
-                effects.setGift(
-                    last.eventId, isGift: last.wasGift, note: nil, customer: h.key, shown: m.profile?.report)
-            ]
+            return [effects.setGift(last.reversed, origin: .undo, customer: h.key, shown: m.profile?.report)]
+        case .redo:
+            guard writable(&m) else { return [] }
+            guard let h = m.history, let undone = h.undoneGift else {
+                m.flash = Flash(text: "no undone gift change to redo", isError: true)
+                return []
+            }
+            m.history?.undoneGift = nil
+            return [effects.setGift(undone, origin: .redo, customer: h.key, shown: m.profile?.report)]
         case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case .typeFilter:
-            let types: [EventKind?] = [nil] + EventKind.allCases
+            // Only the types this customer has events of (and "all").
+            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventKind.allCases)
+            let types: [EventKind?] = [nil] + EventKind.allCases.filter { present.contains($0) }
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0
@@ -270,6 +327,7 @@ public struct Explorer: Program, Sendable {
                 sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
             go(&m, to: .list)
             return reloadList(&m)
+        case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(
@@ -365,6 +423,10 @@ public struct Explorer: Program, Sendable {
             guard var p = m.profile else { return [] }
             if p.panel == 0 {
                 p.selectedPreference = step(p.selectedPreference, max(1, p.report?.preferences.inferred.count ?? 1))
+            } else if p.panel == 2 {
+                p.selectedRec = step(p.selectedRec, max(1, p.report?.recommendations.count ?? 1))
+            } else if p.panel == 3 {
+                p.selectedCare = step(p.selectedCare, max(1, p.report.map { careRows(m, $0).count } ?? 1))
             } else {
                 p.scroll[p.panel] = max(0, p.scroll[p.panel] + (d > 0 ? 1 : -1) * min(abs(d), 1000))
             }
@@ -441,12 +503,20 @@ public struct Explorer: Program, Sendable {
         return [
             Cmd { send in
                 do {
-                    let events = try effects.workspace.history(p.key)
-                    let byId = Dictionary(events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
-                    let lines = pref.evidence.compactMap { id -> String? in
-                        guard let e = byId[id] else { return nil }
-                        return
-                            "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  [\(e.eventId)]"
+                    let items = try effects.workspace.evidence(
+                        customer: p.key, attribute: pref.attribute, value: pref.value)
+                    var lines = items.map { c -> String in
+                        let e = c.event
+                        let share = Int((c.share * 100).rounded())
+                        return "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  "
+                            + String(format: "%+.1f", c.contribution) + " (\(share)%)  [\(e.eventId)]"
+                    }
+                    if !lines.isEmpty {
+                        lines += [
+                            "",
+                            "Each event adds its type's weight (purchase 5, cart 3, click 1.5, view 1) decayed by its "
+                                + "age, before daily and monthly caps; % is its share of the preference's total."
+                        ]
                     }
                     send(.progress(nil))
                     send(
@@ -466,19 +536,12 @@ public struct Explorer: Program, Sendable {
             return []
         }
         if e.gift {
-            return [effects.setGift(e.eventId, isGift: false, note: nil, customer: h.key, shown: m.profile?.report)]
+            let edit = GiftEdit(eventId: e.eventId, isGift: false, note: nil, previousNote: e.giftNote)
+            return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
         }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         return []
     }
 
-    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow {
-        let days = AppModel.clearRanges[range].1
-        // Like `rapport clear-history --last` and the profile, ranges count back from the
-        // store's as-of date (the profile on screen says which), never from a clock.
-        let asOf =
-            m.profile?.report?.asOf.flatMap(Dates.timestamp).map { $0 + 86_399 }
-            ?? m.history?.events.first?.time.seconds ?? 0
-        return HistoryWindow(since: days.map { asOf - Int64($0) * 86_400 }, types: AppModel.clearTypes[types].1)
-    }
+    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow { m.clearWindow(range, types) }
 }

@@ -5,10 +5,10 @@ import RapportUI
 public enum AppAction: String, CaseIterable, Sendable {
     case quit, back, help, command, down, up
     case pageDown = "page_down", pageUp = "page_up", top, bottom, segments, interrupt
-    case open, filter, sort, clearFilter = "clear_filter"
+    case open, filter, sort, reverseSort = "reverse_sort", clearFilter = "clear_filter"
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
-    case gift, undo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
-    case members, newSegment = "new_segment"
+    case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
+    case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
     case metrics, definitions
 }
 
@@ -20,9 +20,10 @@ public enum AppKeys {
     }
 
     public static let quit = a(.quit, "quit (on the list) or go back", "global")
-    public static let back = a(.back, "go back / close", "global")
+    public static let back = a(.back, "go back to the previous screen / close", "global")
     public static let help = a(.help, "show this help", "global")
-    public static let command = a(.command, "command line: sort, segment, goto, export, quit", "global")
+    public static let command = a(
+        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit (Tab lists)", "global")
     public static let down = a(.down, "move down", "move")
     public static let up = a(.up, "move up", "move")
     public static let pageDown = a(.pageDown, "page down", "move")
@@ -37,18 +38,23 @@ public enum AppKeys {
     public static let open = a(.open, "open the selected customer", "list")
     public static let filter = a(.filter, "filter by name, email or id as you type", "list")
     public static let sort = a(.sort, "next sort column", "list")
+    public static let reverseSort = a(
+        .reverseSort, "reverse the sort (never-bought customers stay last by recency)", "list")
     public static let clearFilter = a(.clearFilter, "clear filter and segment", "list")
 
     public static let nextPanel = a(.nextPanel, "next panel", "profile")
     public static let prevPanel = a(.prevPanel, "previous panel", "profile")
     public static let history = a(.history, "history of events", "profile")
-    public static let evidence = a(.evidence, "evidence behind the selected preference", "profile")
+    public static let evidence = a(
+        .evidence, "details of the selected row: a preference's evidence, the whole reason or note", "profile")
+    public static let eventDetails = a(.evidence, "details of the selected event, its gift note included", "history")
     public static let note = a(.note, "add a note", "profile")
     public static let export = a(.export, "export the customer as JSON", "profile")
     public static let erase = a(.erase, "erase the customer (asks for the id)", "profile")
 
-    public static let gift = a(.gift, "flag or unflag the purchase as a gift", "history")
-    public static let undo = a(.undo, "undo the last gift change", "history")
+    public static let gift = a(.gift, "flag or unflag the purchase as a gift (asks for a note)", "history")
+    public static let undo = a(.undo, "undo the last gift change, once (its note comes back too)", "history")
+    public static let redo = a(.redo, "redo the gift change just undone", "history")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
@@ -57,6 +63,8 @@ public enum AppKeys {
         .members, "list the customers of the selected segment (or metrics cell: segment, cohort, migration)",
         "segments")
     public static let newSegment = a(.newSegment, "new rule segment", "segments")
+    public static let editSegment = a(.editSegment, "edit the selected rule segment's rule", "segments")
+    public static let deleteSegment = a(.deleteSegment, "delete the selected rule segment (asks first)", "segments")
     public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
 
     public static func keymap() -> Keymap {
@@ -64,7 +72,8 @@ public enum AppKeys {
             global: .init(
                 name: "global",
                 [
-                    (quit, [.char("q")]), (back, [.escape]), (help, [.char("?")]), (command, [.char(":")]),
+                    (quit, [.char("q")]), (back, [.escape, .char("h"), .left, .backspace]), (help, [.char("?")]),
+                    (command, [.char(":")]),
                     (down, [.char("j"), .down]), (up, [.char("k"), .up]),
                     (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
                     (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
@@ -75,24 +84,32 @@ public enum AppKeys {
                     name: "list",
                     [
                         (open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
-                        (sort, [.char("s")]), (clearFilter, [.char("x")])
+                        (sort, [.char("s")]), (reverseSort, [.char("r")]), (clearFilter, [.char("x")])
                     ]),
                 .init(
                     name: "profile",
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
-                        (evidence, [.enter]), (note, [.char("N")]), (export, [.char("E")]),
+                        (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
                         (erase, [.char("X")])
                     ]),
                 .init(
                     name: "history",
                     [
-                        (gift, [.char("g")]), (undo, [.char("u")]), (clear, [.char("C")]),
-                        (typeFilter, [.char("t")]), (dateFilter, [.char("d")]),
-                        (top, [.home]), (nextPanel, [.tab])
+                        (eventDetails, [.enter, .char("l"), .right]), (gift, [.char("f")]), (undo, [.char("u")]),
+                        (redo, [.ctrl("r")]), (clear, [.char("C")]), (typeFilter, [.char("t")]),
+                        (dateFilter, [.char("d")])
                     ]),
-                .init(name: "segments", [(members, [.enter]), (newSegment, [.char("n")])]),
-                .init(name: "metrics", [(members, [.enter]), (nextPanel, [.tab]), (definitions, [.char("d")])])
+                .init(
+                    name: "segments",
+                    [
+                        (members, [.enter, .char("l"), .right]), (newSegment, [.char("n")]),
+                        (editSegment, [.char("e")]),
+                        (deleteSegment, [.char("X")])
+                    ]),
+                .init(
+                    name: "metrics",
+                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])])
             ])
     }
 

@@ -26,6 +26,14 @@ public enum KeysDocument {
         the command line. `C-z` suspends Rapport like any job (`fg` resumes it).
 
         \(keymap.markdown(viewOrder: AppKeys.viewOrder))
+        ## Marks on screen
+
+        `?` lists these under the keys of every screen.
+
+        | mark | meaning |
+        |---|---|
+        \(AppKeys.marks(.unicode).map { "| `\($0.mark)` | \($0.meaning) |" }.joined(separator: "\n"))
+
         """
     }
 }

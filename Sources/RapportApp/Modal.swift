@@ -5,8 +5,14 @@ import RapportUI
 /// Keys while a dialog, the help, the command line or the filter has the focus.
 extension Explorer {
     func handleHelp(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        defer {
+            // Scrolling stops at the last page.
+            let width = min(78, m.size.width - 2)
+            let rows = helpRows(m, width: width - 4).count
+            if let s = m.help { m.help = min(s, max(0, rows - max(1, min(rows + 2, m.size.height - 2) - 2))) }
+        }
         switch key {
-        case .escape, .char("q"), .char("?"), .enter: m.help = nil
+        case .escape, .char("q"), .char("?"), .enter, .char("h"), .left, .backspace: m.help = nil
         case .down, .char("j"): m.help = (m.help ?? 0) + 1
         case .up, .char("k"): m.help = max(0, (m.help ?? 0) - 1)
         case .pageDown, .char(" "): m.help = (m.help ?? 0) + 10
@@ -36,7 +42,28 @@ extension Explorer {
         }
     }
 
-    static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "quit"]
+    static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "help", "quit"]
+
+    /// The candidates for the word being typed, as they fit in `width` cells: the word only
+    /// (not the command again), then "+N more" when some did not fit.
+    static func candidateLine(_ candidates: [String], typed: String, width: Int) -> String {
+        let words = candidates.map { c in
+            typed.contains(" ") ? c.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? c : c
+        }
+        guard !words.isEmpty, width > 0 else { return "" }
+        var shown: [String] = []
+        for (i, w) in words.enumerated() {
+            let rest = words.count - i - 1
+            let more = rest > 0 ? "  +\(rest) more" : ""
+            let next = (shown + [w]).joined(separator: "  ")
+            if TextWidth.of(next + more) > width {
+                let left = words.count - shown.count
+                return shown.joined(separator: "  ") + (shown.isEmpty ? "+\(left) more" : "  +\(left) more")
+            }
+            shown.append(w)
+        }
+        return shown.joined(separator: "  ")
+    }
 
     /// Completions for the command line's current word.
     func completions(_ text: String, _ m: AppModel) -> [String] {
@@ -58,8 +85,10 @@ extension Explorer {
         switch key {
         case .escape:
             m.commandLine = nil
+            m.commandListed = false
             return []
         case .tab:
+            m.commandListed = true
             let c = completions(f.text, m)
             if let first = c.first {
                 // Complete to the longest common prefix of the candidates.
@@ -71,6 +100,7 @@ extension Explorer {
             return []
         case .enter:
             m.commandLine = nil
+            m.commandListed = false
             return runCommand(&m, f.text.trimmingCharacters(in: .whitespaces))
         default:
             _ = f.handle(key)
@@ -86,6 +116,9 @@ extension Explorer {
         switch name {
         case "q", "quit":
             m.finished = true
+            return []
+        case "help", "h", "?":
+            m.help = 0
             return []
         case "sort":
             guard let s = ListSort(rawValue: arg) else {
@@ -151,8 +184,17 @@ extension Explorer {
     func handleDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard let dialog = m.dialog else { return [] }
         switch dialog {
-        case .evidence:
-            m.dialog = nil
+        case .evidence(_, let lines):
+            // A detail too long for the screen scrolls with j/k (and the arrows); other keys close it.
+            let overflow = Self.wrapped(lines, screenWidth: m.size.width).count - Self.detailRows(m)
+            if overflow > 0 && (key == .char("j") || key == .down) {
+                m.detailScroll = min(overflow, m.detailScroll + 1)
+            } else if overflow > 0 && (key == .char("k") || key == .up) {
+                m.detailScroll = max(0, m.detailScroll - 1)
+            } else {
+                m.dialog = nil
+                m.detailScroll = 0
+            }
             return []
         case .note(var f):
             if key == .escape {
@@ -175,10 +217,8 @@ extension Explorer {
                 m.dialog = nil
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
-                return [
-                    effects.setGift(
-                        id, isGift: true, note: note.isEmpty ? nil : note, customer: h.key, shown: m.profile?.report)
-                ]
+                let edit = GiftEdit(eventId: id, isGift: true, note: note.isEmpty ? nil : note, previousNote: nil)
+                return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
             }
             _ = f.handle(key)
             m.dialog = .giftNote(eventId: id, field: f)
@@ -230,6 +270,7 @@ extension Explorer {
             }
             _ = f.handle(key)
             m.dialog = .erase(id: id, field: f)
+        case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch key {
             case .escape:

@@ -24,6 +24,9 @@ public struct ProfileState: Sendable {
     public var panel = 0
     public var scroll = [0, 0, 0, 0]
     public var selectedPreference = 0
+    /// The selected row of the recommendations panel and of the care panel.
+    public var selectedRec = 0
+    public var selectedCare = 0
     public var evidenceOpen = false
 }
 
@@ -31,14 +34,19 @@ public struct HistoryState: Sendable {
     public var key: Int64
     public var name: String
     public var all: [HistoryEvent] = []
+    /// True once the first answer came: an empty history before that is still loading.
+    public var loaded = false
     public var selected = 0
     public var offset = 0
     public var typeFilter: EventKind?
     public var days: Int?
-    public var lastGift: (eventId: String, wasGift: Bool)?
+    /// The last gift change made here (what `u` undoes, once) and the one just undone (what
+    /// redo makes again). Each keeps the notes on both sides, so an undone unflag gets its note back.
+    public var lastGift: GiftEdit?
+    public var undoneGift: GiftEdit?
     /// The store's as-of date (the profile's): date filters count back from its end, as the
     /// profile, clear-history and `rapport clear-history --last` do.
-    public var asOf: String?
+    public var asOf: CalendarDay?
 
     public var events: [HistoryEvent] {
         let since = cutoff
@@ -46,13 +54,12 @@ public struct HistoryState: Sendable {
             (typeFilter == nil || e.type == typeFilter!) && (since == nil || e.time.seconds >= since!)
         }
     }
-    /// The first second the date filter keeps: its days counted back from the end of the
-    /// as-of day (or from the newest event when no as-of is known).
+    /// The first second the date filter keeps: its calendar days counted back from the as-of
+    /// day (or from the newest event's day when no as-of is known).
     var cutoff: Int64? {
         guard let days else { return nil }
-        let end = asOf.flatMap(Dates.timestamp).map { $0 + 86_399 } ?? all.first?.time.seconds
-        guard let end else { return nil }
-        return end - Int64(days) * 86_400
+        guard let end = asOf ?? all.first.map({ CalendarDay(containing: $0.time.seconds) }) else { return nil }
+        return end.windowStart(days: days)
     }
 }
 
@@ -62,6 +69,20 @@ public struct SegmentsState: Sendable {
     public var offset = 0
 }
 
+/// A gift flag set or cleared on one purchase, with the note it had before and after.
+public struct GiftEdit: Sendable, Equatable {
+    public var eventId: String
+    public var isGift: Bool
+    public var note: String?
+    public var previousNote: String?
+
+    /// The change that puts things back as they were.
+    var reversed: GiftEdit { GiftEdit(eventId: eventId, isGift: !isGift, note: previousNote, previousNote: note) }
+}
+
+/// Why a gift change was made: undo and redo move the change between `lastGift` and `undoneGift`.
+public enum GiftOrigin: Sendable { case change, undo, redo }
+
 /// Modal dialogs. Each owns its inputs; the screen underneath stays as it was.
 public enum Dialog: Sendable {
     case note(TextField)
@@ -69,6 +90,9 @@ public enum Dialog: Sendable {
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
     case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
+    /// A rule segment's rule being edited (the name stays).
+    case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
+    case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
 }
 
@@ -97,7 +121,11 @@ public struct AppModel: Sendable {
     public var backStack: [Screen] = []
     public var dialog: Dialog?
     public var help: Int?
+    /// The first line shown of a detail popup too long for the screen.
+    public var detailScroll = 0
     public var commandLine: TextField?
+    /// Tab was pressed on the command line: its candidates show even on an empty line.
+    public var commandListed = false
     public var flash: Flash?
     public var progress: String?
     public var finished = false
@@ -145,7 +173,7 @@ public enum AppMessage: Sendable {
     case profileLoaded(ProfileReport)
     case historyLoaded(key: Int64, events: [HistoryEvent])
     case segmentsLoaded([SegmentSummary])
-    case giftChanged(GiftOutcome, eventId: String, isGift: Bool)
+    case giftChanged(GiftOutcome, GiftEdit, origin: GiftOrigin)
     case clearCounted(Int, range: Int, types: Int)
     case cleared(Int)
     case noteAdded
@@ -153,6 +181,8 @@ public enum AppMessage: Sendable {
     case erased(String)
     case ruleChecked(rule: String, count: Int?, error: String?)
     case segmentCreated(String, Int)
+    case segmentUpdated(String, Int)
+    case segmentDeleted(String)
     case failed(String)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])
@@ -194,5 +224,18 @@ public enum RuleStatus: Sendable, Equatable {
         case .invalid, .problem: true
         case .hint, .checking, .valid: false
         }
+    }
+}
+
+extension AppModel {
+    /// What the clear-history dialog's choices remove. Like `rapport clear-history --last` and
+    /// the profile, ranges count back from the store's as-of date (the dialog shows the cut-off),
+    /// never from a clock.
+    func clearWindow(_ range: Int, _ types: Int) -> HistoryWindow {
+        let days = AppModel.clearRanges[range].1
+        let asOf =
+            profile?.report?.asOf ?? history?.events.first.map { CalendarDay(containing: $0.time.seconds) }
+            ?? CalendarDay(containing: 0)
+        return HistoryWindow(since: days.map { asOf.windowStart(days: $0) }, types: AppModel.clearTypes[types].1)
     }
 }

@@ -5,11 +5,12 @@ import RapportUI
 extension Explorer {
     public func view(_ m: AppModel, into b: inout CellBuffer) -> Point? {
         let g = m.glyphs, t = m.theme
-        if m.size.width < Self.minimum.width || m.size.height < Self.minimum.height {
+        if isTooSmall(m) {
             let x = m.glyphs.isASCII ? "x" : "×"
+            let quit = m.keymap.global.keys(for: AppAction.quit.rawValue).first?.description ?? "q"
             let lines = [
                 "Rapport needs at least 80\(x)24.", "This terminal is \(m.size.width)\(x)\(m.size.height).",
-                "Enlarge it, or press q to quit."
+                "Enlarge it, or press \(quit) to quit."
             ]
             for (i, l) in lines.enumerated() {
                 let y = m.size.height / 2 - 1 + i
@@ -34,12 +35,10 @@ extension Explorer {
             b.fill(Rect(x: 0, y: bottom, width: m.size.width, height: 1))
             b.write(":", x: 0, y: bottom, style: t.title)
             let cx = f.draw(&b, x: 1, y: bottom, width: m.size.width - 2)
-            let c = completions(f.text, m)
-            if !c.isEmpty && f.text.count > 0 {
-                b.write(
-                    "  " + c.prefix(6).joined(separator: "  "), x: min(m.size.width - 1, 2 + TextWidth.of(f.text)),
-                    y: bottom,
-                    style: t.muted, maxWidth: max(0, m.size.width - 3 - TextWidth.of(f.text)))
+            if !f.text.isEmpty || m.commandListed {
+                let x = 3 + TextWidth.of(f.text)
+                let hint = Self.candidateLine(completions(f.text, m), typed: f.text, width: m.size.width - x - 1)
+                b.write(hint, x: x, y: bottom, style: t.muted, maxWidth: max(0, m.size.width - x))
             }
             cursor = Point(x: cx, y: bottom)
         } else if let f = m.list.filter, m.screen == .list {
@@ -63,7 +62,7 @@ extension Explorer {
         guard let asOf = rep.asOf else { return "" }
         guard let fit = rep.model else { return "figures as of \(asOf)" }
         let since = fit.eventsSinceFit == 0 ? "" : ", +\(fit.eventsSinceFit) events"
-        return "figures as of \(asOf) (model \(fit.fittedAt.prefix(10))\(since))"
+        return "figures as of \(asOf) (model \(fit.fittedAt.day)\(since))"
     }
 
     func shortPath(_ m: AppModel, _ p: String) -> String {
@@ -76,22 +75,29 @@ extension Explorer {
         switch m.screen {
         case .list: ids = ["open", "filter", "sort", "segments", "command", "help", "quit"]
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
-        case .history: ids = ["gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
-        case .segments: ids = ["members", "new_segment", "metrics", "help", "back"]
+        case .history:
+            ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
+        case .segments: ids = ["members", "new_segment", "edit_segment", "delete_segment", "metrics", "help", "back"]
         case .metrics: ids = ["members", "next_panel", "definitions", "help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
-            "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "evidence",
+            "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "details",
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
-            "new_segment": "new", "definitions": "definitions"
+            "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics",
+            "definitions": "definitions"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]
             guard let key = table?.keys(for: id).first ?? m.keymap.global.keys(for: id).first else { return nil }
             let unavailable =
-                m.readOnly && ["note", "export", "erase", "gift", "undo", "clear_history", "new_segment"].contains(id)
+                m.readOnly
+                && [
+                    "note", "export", "erase", "gift", "undo", "clear_history", "new_segment", "edit_segment",
+                    "delete_segment"
+                ]
+                .contains(id)
             return (id, "\(key) \(short[id] ?? id)\(unavailable ? "(ro)" : "")")
         }
         // Whole hints only: drop the least important (from the right, keeping help and the way
@@ -146,7 +152,7 @@ extension Explorer {
     ]
 
     func drawList(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
-        var right = "sort: \(m.list.query.sort.rawValue)"
+        var right = "sort: \(m.list.query.sort.rawValue)\(m.list.query.reversed ? " (reversed)" : "")"
         if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
             right = "segment: \(s)  " + right
         }
@@ -189,13 +195,13 @@ extension Explorer {
         let c = rep.customer, g = m.glyphs, t = m.theme
         title(m, &b, "Profile", Self.asOfLine(rep))
         var line1 = "\(c.name ?? "(no name)")  [\(c.id)]"
-        if let by = c.birthYear, let asOf = rep.asOf, let year = Int(asOf.prefix(4)) {
-            let age = year - by
+        if let by = c.birthYear, let asOf = rep.asOf {
+            let age = asOf.year - by
             line1 += "  age \(age / 10 * 10)s"
         }
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
         if !place.isEmpty { line1 += "  \(place)" }
-        b.write(line1, x: 1, y: r.y, style: t.title, maxWidth: r.width - 2)
+        b.write(line1, x: 1, y: r.y, width: r.width - 2, style: t.title, glyphs: g)
         func badge(_ name: String, _ v: Bool?) -> String { "\(name) \(v == nil ? "?" : v! ? g.check : g.cross)" }
         var line2 = [
             badge("pers", c.consent.personalization), badge("email", c.consent.email),
@@ -204,10 +210,10 @@ extension Explorer {
         let ch = rep.channel
         line2 += "  channel: says \(ch.stated ?? "-"), engages \(ch.inferred ?? "-")"
         if let s = ch.stated, let i = ch.inferred, s != i { line2 += " (differs)" }
-        b.write(line2, x: 1, y: r.y + 1, maxWidth: r.width - 2)
+        b.write(line2, x: 1, y: r.y + 1, width: r.width - 2, glyphs: g)
         if let e = redacted(c.email, email: true, m) {
             let ph = redacted(c.phone, email: false, m).map { "  \($0)" } ?? ""
-            b.write(e + ph, x: 1, y: r.y + 2, style: t.muted, maxWidth: r.width - 2)
+            b.write(e + ph, x: 1, y: r.y + 2, width: r.width - 2, style: t.muted, glyphs: g)
         }
         let grid = Rect(x: r.x, y: r.y + 3, width: r.width, height: r.height - 3)
         let (top, bottom) = grid.splitTop(grid.height / 2 + 1)
@@ -231,19 +237,19 @@ extension Explorer {
             $0.label
         }
         b.write(
-            "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, style: m.theme.ok,
-            maxWidth: r.width)
+            "says likes: " + (likes.isEmpty ? "-" : likes.joined(separator: ", ")), x: r.x, y: y, width: r.width,
+            style: m.theme.ok, glyphs: m.glyphs)
         y += 1
         b.write(
             "says dislikes: " + (dislikes.isEmpty ? "-" : dislikes.joined(separator: ", ")), x: r.x, y: y,
-            style: m.theme.warn, maxWidth: r.width)
+            width: r.width, style: m.theme.warn, glyphs: m.glyphs)
         y += 1
         let inferred = rep.preferences.inferred
         if inferred.isEmpty {
             let text =
                 rep.customer.consent.personalization == false
                 ? "not inferred: no personalization consent" : "no inferred preferences yet"
-            b.write(text, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+            b.write(text, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
             return
         }
         let rows = r.maxY - y
@@ -251,9 +257,7 @@ extension Explorer {
         let nameWidth = max(8, r.width - 18)
         for (i, pref) in inferred.enumerated().dropFirst(offset).prefix(rows) {
             let selected = p.panel == 0 && i == p.selectedPreference
-            let label =
-                pref.attribute == "category"
-                ? pref.value : "\(pref.attribute == "brand" ? "brand" : "price"): \(pref.value)"
+            let label = pref.attribute.label(pref.value)
             let style = selected ? m.theme.selected : Style.plain
             b.write(label, x: r.x, y: y, width: nameWidth, style: style, glyphs: m.glyphs)
             b.write(
@@ -276,7 +280,7 @@ extension Explorer {
             lines.append(("RFM \(rfm.r)\(rfm.f)\(rfm.m)  \(rfm.segment)", m.theme.title))
             lines.append(
                 (
-                    "\(rfm.orders) orders, spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
+                    "\(rfm.orders) \(rfm.orders == 1 ? "order" : "orders"), spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
                     .plain
                 ))
         } else {
@@ -284,18 +288,37 @@ extension Explorer {
         }
         if let l = rep.lifecycle {
             lines.append(("stage \(l.stage)", Style(bold: true)))
-            lines.append(("P(alive) \(fmt(l.pAlive))  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
-            lines.append(("CLV 12m \(fmt(l.clv12m, "%.0f"))  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
+            lines.append(("P(alive) \(l.pAliveText)  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
+            let prior = l.singlePurchase ? " (prior-based)" : ""
+            lines.append(
+                ("CLV 12m \(fmt(l.clv12m, "%.0f"))\(prior)  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
         }
         for (i, l) in lines.enumerated() where i < r.height {
-            b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
+            b.write(l.0, x: r.x, y: r.y + i, width: r.width, style: l.1, glyphs: m.glyphs)
         }
+        var y = r.y + lines.count
         if r.height > lines.count + 1, !rep.monthlySpend.isEmpty {
-            let y = r.y + lines.count
+            // The sparkline says what it is: spend per month, over which months, and the peak.
+            let shown = min(rep.monthlySpend.count, max(0, r.width - 12))
+            let peak = rep.monthlySpend.suffix(shown).max() ?? 0
+            let label =
+                "\(shown) months to \(rep.asOf.map { "\($0)" } ?? "now"), peak \(String(format: "%.0f", peak)):"
+            if r.height > lines.count + 2 {
+                b.write(label, x: r.x, y: y, width: r.width, style: m.theme.muted, glyphs: m.glyphs)
+                y += 1
+            }
             b.write("spend/month ", x: r.x, y: y, style: m.theme.muted)
             b.write(
                 Sparkline.render(rep.monthlySpend, width: max(0, r.width - 12), glyphs: m.glyphs), x: r.x + 12, y: y,
                 style: Style(fg: m.theme.accent))
+            y += 1
+        }
+        // Why the stage is what it is, beside RFM and P(alive), as far as the panel has room.
+        if let basis = rep.lifecycle?.basis, !basis.isEmpty {
+            for line in TextWrap.lines(basis, width: r.width).prefix(max(0, r.maxY - y)) {
+                b.write(line, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                y += 1
+            }
         }
     }
 
@@ -304,51 +327,59 @@ extension Explorer {
             b.write("none", x: r.x, y: r.y, style: m.theme.muted)
             return
         }
+        // Two lines a recommendation: the product, then the reason; Enter shows the whole reason.
+        let fits = max(1, r.height / 2)
+        let offset = Table.scroll(offset: 0, selected: p.selectedRec, height: fits, count: rep.recommendations.count)
         var y = r.y
-        let tag: [String: String] = [
-            "because_you_bought": "bought", "because_you_viewed": "viewed", "replenish": "due",
-            "explore_trending": "explore", "explore_segment": "explore", "explore_new_category": "explore",
-            "popular_segment": "popular", "popular_no_consent": "popular"
-        ]
-        for rec in rep.recommendations.dropFirst(p.scroll[2]) {
-            if y + 1 >= r.maxY + 1 { break }
+        for (i, rec) in rep.recommendations.enumerated().dropFirst(offset).prefix(fits) where y < r.maxY {
+            let selected = p.panel == 2 && i == p.selectedRec
+            if selected {
+                b.fill(
+                    Rect(x: r.x, y: y, width: r.width, height: min(2, r.maxY - y)), Cell(" ", style: m.theme.selected))
+            }
             b.write(
-                "[\(tag[rec.kind] ?? rec.kind)] ", x: r.x, y: y,
-                style: rec.kind.hasPrefix("explore") ? m.theme.warn : m.theme.ok)
+                "[\(rec.kind.tag)] ", x: r.x, y: y,
+                style: selected ? m.theme.selected : rec.kind.isExploration ? m.theme.warn : m.theme.ok)
             b.write(
-                rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, style: Style(bold: true),
-                maxWidth: r.width - 10)
+                rec.title.isEmpty ? rec.productId : rec.title, x: r.x + 10, y: y, width: max(0, r.width - 10),
+                style: selected ? m.theme.selected : Style(bold: true), glyphs: m.glyphs)
             y += 1
             if y < r.maxY {
-                b.write("  " + rec.reason, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
+                b.write(
+                    "  " + rec.reason, x: r.x, y: y, width: r.width, style: selected ? m.theme.selected : m.theme.muted,
+                    glyphs: m.glyphs)
                 y += 1
             }
         }
     }
 
     func drawCare(_ m: AppModel, _ p: ProfileState, _ rep: ProfileReport, _ b: inout CellBuffer, _ r: Rect) {
-        var lines: [(String, Style)] = []
-        for d in rep.replenishment.prefix(3) {
-            let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
-            lines.append(("\(when): \(d.title)", d.daysUntilDue <= 7 ? m.theme.warn : .plain))
+        let rows = careRows(m, rep)
+        if rows.isEmpty {
+            b.write("nothing due, no notes", x: r.x, y: r.y, style: m.theme.muted, maxWidth: r.width)
+            return
         }
-        for ms in rep.milestones where !ms.reached {
-            lines.append(("next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")", .plain))
-        }
-        for n in rep.notes { lines.append(("note \(n.time.day) \(n.analyst): \(n.text)", m.theme.muted)) }
-        if lines.isEmpty { lines.append(("nothing due, no notes", m.theme.muted)) }
-        for (i, l) in lines.dropFirst(p.scroll[3]).prefix(r.height).enumerated() {
-            b.write(l.0, x: r.x, y: r.y + i, style: l.1, maxWidth: r.width)
+        let offset = Table.scroll(offset: 0, selected: p.selectedCare, height: r.height, count: rows.count)
+        for (i, row) in rows.enumerated().dropFirst(offset).prefix(r.height) {
+            let selected = p.panel == 3 && i == p.selectedCare
+            b.write(
+                row.line, x: r.x, y: r.y + i - offset, width: r.width, style: selected ? m.theme.selected : row.style,
+                glyphs: m.glyphs)
         }
     }
 
     // MARK: history
 
     static let historyColumns = [
-        Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 16, flex: true),
-        Column("AMOUNT", width: 8, alignRight: true), Column("CHANNEL", width: 7), Column("GIFT", width: 4),
-        Column("EVENT", width: 9)
+        Column("TIME", width: 16), Column("TYPE", width: 8), Column("PRODUCT", width: 14, flex: true),
+        Column("QTY", width: 3, alignRight: true), Column("AMOUNT", width: 8, alignRight: true),
+        Column("CHANNEL", width: 7), Column("GIFT", width: 4), Column("EVENT", width: 9)
     ]
+
+    /// The TYPE cell: a rating shows its stars there ("rated 4★"), never in AMOUNT.
+    static func typeCell(_ e: HistoryEvent, _ g: Glyphs) -> String {
+        e.type == .rating ? "rated \(ratingText(e.amount))\(g.isASCII ? "*" : "★")" : e.type.rawValue
+    }
 
     func drawHistory(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         guard let h = m.history else { return }
@@ -357,17 +388,29 @@ extension Explorer {
             "type: \(h.typeFilter?.rawValue ?? "all")  range: \(h.days.map { "last \($0)d" } ?? "all")")
         let events = h.events
         let offset = Table.scroll(offset: h.offset, selected: h.selected, height: r.height - 1, count: events.count)
+        let productWidth = Table.layout(Self.historyColumns, width: r.width)[2]
         Table.draw(
             &b, r, columns: Self.historyColumns, count: events.count, offset: offset, selected: h.selected,
             glyphs: m.glyphs, theme: m.theme
         ) { i in
             let e = events[i]
+            let counted = e.type == .purchase || e.type == .cart || e.type == .return
+            // Variants differ at the end of the title ("… Mini", "… XL"): that end stays visible.
+            let product = Sanitizer.truncateKeepingEnd(
+                e.product ?? e.productId ?? "", to: productWidth, ellipsis: m.glyphs.ellipsis)
             return [
-                e.time.minute, e.type.rawValue,
-                e.product ?? e.productId ?? "",
-                e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "", e.gift ? m.glyphs.gift : "",
-                e.eventId
+                e.time.minute, Self.typeCell(e, m.glyphs), product,
+                counted ? String(e.quantity) : "",
+                e.type == .rating || e.amount == 0 ? "" : String(format: "%.2f", e.amount), e.channel ?? "",
+                e.gift ? m.glyphs.gift : "", e.eventId
             ]
+        }
+        if events.isEmpty && h.loaded {
+            let text =
+                h.all.isEmpty
+                ? "No events in this customer's history."
+                : "No events match type: \(h.typeFilter?.rawValue ?? "all"), range: \(h.days.map { "last \($0) days" } ?? "all time") (t and d change the filters)."
+            b.write(text, x: 2, y: r.y + 2, style: m.theme.muted, maxWidth: r.width - 4)
         }
     }
 
@@ -380,10 +423,16 @@ extension Explorer {
             Column("KIND", width: 5), Column("SEGMENT", width: 19), Column("MEMBERS", width: 8, alignRight: true),
             Column("SHARE", width: 22), Column("RULE", width: 10, flex: true)
         ]
+        // The selected rule segment's whole rule, under the table (the column cuts it).
+        let rule = Array(Self.ruleLines(m, width: max(1, r.width - 2)).prefix(max(0, r.height / 3)))
+        let table = Rect(x: r.x, y: r.y, width: r.width, height: r.height - (rule.isEmpty ? 0 : rule.count + 1))
+        for (i, line) in rule.enumerated() {
+            b.write(line, x: r.x + 1, y: table.maxY + 1 + i, style: m.theme.muted, maxWidth: r.width - 2)
+        }
         let offset = Table.scroll(
-            offset: m.segments.offset, selected: m.segments.selected, height: r.height - 1, count: items.count)
+            offset: m.segments.offset, selected: m.segments.selected, height: table.height - 1, count: items.count)
         Table.draw(
-            &b, r, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
+            &b, table, columns: cols, count: items.count, offset: offset, selected: m.segments.selected,
             glyphs: m.glyphs, theme: m.theme
         ) { i in
             let s = items[i]
@@ -396,20 +445,6 @@ extension Explorer {
     }
 
     // MARK: overlays
-
-    func drawHelp(_ m: AppModel, _ scroll: Int, _ b: inout CellBuffer) {
-        let lines = m.keymap.helpLines(for: m.screen.rawValue)
-        let r = b.bounds.centered(
-            Size(width: min(74, m.size.width - 4), height: min(lines.count + 3, m.size.height - 2)))
-        b.fill(r)
-        let inner = Block(title: "Keys: \(m.screen.rawValue) (Esc closes)", focused: true).render(
-            r, into: &b, m.context)
-        let start = min(scroll, max(0, lines.count - inner.height))
-        for (i, l) in lines.dropFirst(start).prefix(inner.height).enumerated() {
-            b.write(l.keys, x: inner.x + 1, y: inner.y + i, width: 18, style: m.theme.title, glyphs: m.glyphs)
-            b.write(l.help, x: inner.x + 20, y: inner.y + i, width: max(0, inner.width - 21), glyphs: m.glyphs)
-        }
-    }
 
     func drawDialog(_ m: AppModel, _ d: Dialog, _ b: inout CellBuffer) -> Point? {
         let t = m.theme, g = m.glyphs
@@ -436,6 +471,10 @@ extension Explorer {
                     .plain
                 ),
                 ("Types: \(AppModel.clearTypes[types].0)   (Up/Down)", .plain),
+                (
+                    m.clearWindow(range, types).since.map { "Events from \(Timestamp($0).day) on" } ?? "Every event",
+                    t.muted
+                ),
                 (n, Style(fg: t.warning, bold: true))
             ]
             lines.append(
@@ -471,8 +510,17 @@ extension Explorer {
             let rx = rule.draw(
                 &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
+        case .editSegment, .deleteSegment: return drawSegmentDialog(m, &b)
         case .evidence(let title, let lines):
-            Popup(title: title, lines: lines.map { ($0, .plain) } + [("any key closes", t.muted)], width: 76).render(
+            let body = Self.wrapped(lines, screenWidth: m.size.width)
+            let rows = Self.detailRows(m)
+            let start = min(m.detailScroll, max(0, body.count - rows))
+            let shown = body.count > rows ? Array(body.dropFirst(start).prefix(rows)) : body
+            let footer =
+                body.count > rows
+                ? "lines \(start + 1)-\(start + shown.count) of \(body.count); j/k scroll, any other key closes"
+                : "any key closes"
+            Popup(title: title, lines: shown.map { ($0, .plain) } + [(footer, t.muted)], width: 76).render(
                 b.bounds, into: &b, m.context)
             return nil
         }

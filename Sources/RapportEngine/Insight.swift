@@ -56,13 +56,17 @@ public struct CustomerFigures: Sendable, Equatable, Codable {
     public var firstEvent: Int64?
     /// Mean value of repeat purchase days (the first purchase day is excluded, as in Gamma-Gamma).
     public var meanRepeatSpend: Double?
+
+    /// Purchases on a single day only: P(alive) is n/a and the CLV rests mostly on the prior.
+    public var singlePurchase: Bool { summary.map { $0.x == 0 } ?? false }
 }
 
 /// Lifecycle stages. With purchases: from P(alive) (active ≥ 0.7, at risk ≥ 0.4, lapsing ≥
 /// 0.15, else lost); a first purchase within 90 days is new. BG/NBD gives P(alive) = 1 to
 /// customers without a repeat purchase, so one-time buyers are staged by days since that
-/// purchase instead (≤ 90 new, ≤ 180 at risk, ≤ 365 lapsing, else lost). Without purchases:
-/// new if first seen within 90 days, else lost.
+/// purchase instead (≤ 90 new, ≤ 180 at risk, ≤ 365 lapsing, else lost). More than 365 days
+/// since the last order is at best lapsing, whatever P(alive) says. Without purchases: new if
+/// first seen within 90 days, else lost.
 public enum LifecycleStage: String, Sendable, Codable, CaseIterable {
     case new, active, atRisk = "at risk", lapsing, lost
 }
@@ -75,13 +79,21 @@ extension CustomerFigures {
         }
         if let s = summary {
             if let bg = model.bgnbd {
-                pAlive = bg.pAlive(s)
+                // BG/NBD gives P(alive) = 1 to anyone without a repeat purchase, by construction:
+                // that is no evidence, so it is left out (n/a) rather than shown as certainty.
+                pAlive = s.x > 0 ? bg.pAlive(s) : nil
                 expected30 = bg.expectedPurchases(s, t: 30 / 7)
                 expected90 = bg.expectedPurchases(s, t: 90 / 7)
                 expected365 = bg.expectedPurchases(s, t: 365 / 7)
             }
             let mean = meanRepeatSpend ?? 0
-            expectedSpend = model.gammaGamma?.expectedSpend(x: s.x, mean: mean) ?? mean
+            if s.x > 0 {
+                expectedSpend = model.gammaGamma?.expectedSpend(x: s.x, mean: mean) ?? mean
+            } else {
+                // One order: Gamma-Gamma's prior mean alone is the population's, not theirs. Their
+                // one order is taken as one observation, which shrinks the prior toward it.
+                expectedSpend = model.gammaGamma?.expectedSpend(x: 1, mean: mean) ?? mean
+            }
             if let e = expected365, let m = expectedSpend { clv12m = e * m }
         }
         stage = Figures.stage(self, asOf: model.asOf)
@@ -142,8 +154,20 @@ public enum Figures {
             let since = f.recencyDays ?? Int.max
             return since <= 90 ? .new : since <= 180 ? .atRisk : since <= 365 ? .lapsing : .lost
         }
-        let p = f.pAlive ?? 1
-        return p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        let byModel: LifecycleStage
+        if let p = f.pAlive {
+            byModel = p >= 0.7 ? .active : p >= 0.4 ? .atRisk : p >= 0.15 ? .lapsing : .lost
+        } else {
+            // No population model (too few customers to fit one): the time since the last order
+            // against the customer's own pace.
+            let pace = max(1, s.tx * 7 / Double(s.x))
+            let late = Double(f.recencyDays ?? 0) / pace
+            byModel = late <= 1.5 ? .active : late <= 3 ? .atRisk : late <= 6 ? .lapsing : .lost
+        }
+        // A slow buyer keeps a high P(alive) for a long time; a year without an order is still
+        // not "active" or "at risk" to anyone reading the profile.
+        if (f.recencyDays ?? 0) > 365, byModel == .active || byModel == .atRisk { return .lapsing }
+        return byModel
     }
 
     /// Spend per calendar month (30-day buckets) for the last `months` months, oldest first.
@@ -171,6 +195,10 @@ public struct CustomerInsight: Sendable, Codable {
     public var monthlySpend: [Double]
     /// Bursts in the customer's history whose weight was cut (category, when, why), so the profile can say so.
     public var dampedSpikes: [DampedSpike] = []
+    /// Regular habits overdue by more than twice their interval: stopped, not due.
+    public var lapsedHabits: [ReplenishmentDue] = []
+    /// What the stage rests on, reconciled with RFM and P(alive) (see `LifecycleStory`).
+    public var lifecycleStory: String = ""
 }
 
 public struct InsightSettings: Sendable, Equatable, Codable {
@@ -198,7 +226,8 @@ public enum Insights {
         let inferred =
             facts.consent.allowsPersonalization
             ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
-        let replenishment = Replenishment.due(events: visible, products: products, now: asOf)
+        let habits = Replenishment.habits(events: visible, products: products, now: asOf)
+        let replenishment = habits.filter { !$0.lapsed }
         let (recs, history) = Recommender.recommendWithHistory(
             RecommendationInput(
                 events: visible, stated: facts.stated, consent: facts.consent,
@@ -212,6 +241,7 @@ public enum Insights {
             channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
             milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
             monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
-            dampedSpikes: history.dampedSpikes)
+            dampedSpikes: history.dampedSpikes, lapsedHabits: habits.filter(\.lapsed),
+            lifecycleStory: LifecycleStory.explain(figures, asOf: asOf))
     }
 }

@@ -26,7 +26,8 @@ public struct ModelBuilder: Sendable {
         var products: [Int64] = []
         for e in Preferences.shapingEvents(events) where e.time <= asOf {
             popularity.add(e, segment: nil)
-            if let p = e.product, PreferenceSettings.weight(e) > 0 { products.append(p) }
+            // The same events the recommender's history counts: a rating of any score is consumption.
+            if let p = e.product, Recommender.historyWeight(e) > 0 { products.append(p) }
         }
         baskets.append(Self.distinctKeepingLatest(products))
     }

@@ -51,10 +51,12 @@ public func evaluateRecommendations(
     lambdas: [Double] = [50, 100, 200, 400, 800],
     taus: [Double] = RecEvaluation.tauGrid,
     dampings: [SpikeDamping] = [SpikeDamping(), .off],
-    catalogue: [Int64: Product] = [:]
+    catalogue: [Int64: Product] = [:],
+    maxCases: Int? = nil
 ) -> RecEvaluation {
     let started = Date()
-    let split = EvaluationSplit(events: events, types: types, minInteractions: minInteractions)
+    var split = EvaluationSplit(events: events, types: types, minInteractions: minInteractions)
+    if let maxCases { split.keepEvenSpread(of: maxCases) }
     let items = evaluationCatalogue(products, catalogue)
     var best = (lambda: lambdas[0], tau: taus[0], damping: dampings[0], hr: -1.0)
     for lambda in lambdas {
@@ -101,6 +103,16 @@ struct EvaluationSplit {
             let sorted = list.sorted { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
             add(sorted, minInteractions: minInteractions)
         }
+    }
+
+    /// At most `n` cases of each kind, an even spread over customers: training data stays whole.
+    mutating func keepEvenSpread(of n: Int) {
+        func spread(_ cases: [EvaluationCase]) -> [EvaluationCase] {
+            guard cases.count > n, n > 0 else { return cases }
+            return (0..<n).map { cases[$0 * cases.count / n] }
+        }
+        validationCases = spread(validationCases)
+        testCases = spread(testCases)
     }
 
     /// Validation trains without the last two interactions and targets the second-to-last.

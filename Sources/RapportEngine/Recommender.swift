@@ -41,6 +41,14 @@ public struct RecommendationSettings: Sendable, Equatable, Codable {
     /// Exploration's trending pick is drawn from this many top trending products (per customer),
     /// so one product is not everyone's pick.
     public var trendingPool: Int = 10
+    /// A product viewed this many times (or more) counts as already seen and is not recommended;
+    /// 0 turns the rule off. Purchases and ratings always count.
+    public var ownedAfterViews: Int = 3
+    /// Products viewed in the customer's last session (events no more than `sessionGap` apart,
+    /// ending at their newest event) count as already seen.
+    public var lastSessionViewsOwned = true
+    /// The gap that ends a session, in seconds.
+    public var sessionGap: Int64 = 30 * 60
 
     public init(k: Int = 10, explorationShare: Double = 0.10) {
         self.k = k
@@ -126,8 +134,13 @@ public enum Recommender {
         }
         let (factors, spikes) = settings.damping.factors(items) { names[$0] }
         var weight: [Int64: Double] = [:]
+        // Ages count back from the customer's own newest event (not the store's date): "what
+        // comes next" follows their timeline, a customer away for a year keeps the order of
+        // their last items, and `eval recs`, which stops each history at its held-out event,
+        // scores exactly this.
+        let anchor = min(now, items.map(\.time).max() ?? now)
         for (i, item) in items.enumerated() {
-            let age = max(0, Double(now - item.time)) / 86_400
+            let age = max(0, Double(anchor - item.time)) / 86_400
             weight[productOf[i], default: 0] += item.weight * factors[i] * exp(-age / settings.tauDays)
         }
         let ranked = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -139,7 +152,7 @@ public enum Recommender {
     /// What an event says about what comes next. A rating of any score means the item was consumed, so it
     /// counts like a good rating here (validation on MovieLens: HR@10 0.180 against 0.172 with the stars'
     /// weights); the stars still shape preferences.
-    static func historyWeight(_ e: Event) -> Double {
+    public static func historyWeight(_ e: Event) -> Double {
         e.type == .rating ? 4 : PreferenceSettings.weight(e)
     }
 
@@ -188,9 +201,32 @@ public enum Recommender {
         }
     }
 
-    /// Items the customer has already had: non-gift purchases and ratings.
-    static func consumed(_ shaping: [Event]) -> Set<Int64> {
-        Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
+    /// Items the customer has already had: non-gift purchases and ratings, products viewed
+    /// `ownedAfterViews` times or more, and (when set) products viewed in their last session.
+    static func consumed(_ shaping: [Event], settings: RecommendationSettings) -> Set<Int64> {
+        var owned = Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
+        let views = shaping.filter { $0.type == .view && $0.product != nil }
+        if settings.ownedAfterViews > 0 {
+            var counts: [Int64: Int] = [:]
+            for v in views { counts[v.product!, default: 0] += 1 }
+            for (p, n) in counts where n >= settings.ownedAfterViews { owned.insert(p) }
+        }
+        if settings.lastSessionViewsOwned, let start = lastSessionStart(shaping, gap: settings.sessionGap) {
+            for v in views where v.time >= start { owned.insert(v.product!) }
+        }
+        return owned
+    }
+
+    /// When the customer's newest session began: walk back from the newest event while the
+    /// gaps stay within `gap`.
+    static func lastSessionStart(_ events: [Event], gap: Int64) -> Int64? {
+        let times = events.map(\.time).sorted(by: >)
+        guard var start = times.first else { return nil }
+        for t in times.dropFirst() {
+            guard start - t <= gap else { break }
+            start = t
+        }
+        return start
     }
 
     public static func recommend(
@@ -270,7 +306,9 @@ struct ListBuilder {
         self.settings = settings
         self.now = now
         shaping = Preferences.shapingEvents(input.events)
-        owned = Recommender.consumed(shaping)
+        // Gifts shape nothing, and are not offered back to the person who gave them.
+        owned = Recommender.consumed(shaping, settings: settings)
+            .union(input.events.filter(\.isGift).compactMap(\.product))
     }
 
     var isFull: Bool { out.count >= settings.k }
@@ -311,15 +349,25 @@ struct ListBuilder {
 
     mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
         var types: [Int64: [EventType]] = [:]
-        for e in shaping { if let p = e.product { types[p, default: []].append(e.type) } }
+        var lastSeen: [Int64: Int64] = [:]
+        for e in shaping {
+            guard let p = e.product else { continue }
+            types[p, default: []].append(e.type)
+            lastSeen[p] = max(lastSeen[p] ?? e.time, e.time)
+        }
         for c in ranked where out.count < limit && !used.contains(c.product) {
             let top = c.sources[0].0
             let seen = types[top] ?? []
             let bought = seen.filter { $0 == .purchase }.count
-            let reason =
+            var reason =
                 bought > 0
                 ? "bought with \(title(top)), which you bought \(Recommender.times(bought))"
                 : "often chosen with \(title(top)), which you \(Recommender.describe(seen))"
+            // An old source is still a source, but the reason says how old: the profile's
+            // preferences may no longer show it.
+            if let last = lastSeen[top], now - last > 180 * 86_400 {
+                reason += ", last \(Plural.count(Int(Double(now - last) / 86_400 / 30.44), "month")) ago"
+            }
             append(
                 c.product, score: c.score, kind: bought > 0 ? .becauseYouBought : .becauseYouViewed,
                 reason: reason, sources: c.sources.prefix(3).map { $0.0 })

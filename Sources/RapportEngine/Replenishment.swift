@@ -13,10 +13,13 @@ public struct ReplenishmentDue: Sendable, Equatable, Codable {
     public var purchases: Int = 0
     /// Overdue by more than twice the interval: the habit has stopped, not merely slipped.
     public var lapsed: Bool = false
+    /// Set when the habit is the category's (several replenishable products of it bought
+    /// regularly), not one product's; `product` is then the one bought last.
+    public var category: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case product, lastPurchase = "last_purchase", intervalDays = "interval_days", dueAt = "due_at"
-        case daysUntilDue = "days_until_due", basis, purchases, lapsed
+        case daysUntilDue = "days_until_due", basis, purchases, lapsed, category
     }
 
     /// "due in 1 day", "due today", "overdue by 3 days", "lapsed (…)".
@@ -44,8 +47,15 @@ public enum Replenishment {
     /// replenish_days only says it is the kind of thing people rebuy; it is never the interval.
     public static func habits(events: [Event], products: [Int64: Product], now: Int64) -> [ReplenishmentDue] {
         var times: [Int64: [Int64]] = [:]
+        // Purchases of replenishable products by category: coffee bought as a different bean each
+        // month is still a coffee habit.
+        var byCategory: [String: [(time: Int64, product: Int64)]] = [:]
         for e in events where e.type == .purchase && !e.isGift {
-            if let p = e.product { times[p, default: []].append(e.time) }
+            guard let p = e.product else { continue }
+            times[p, default: []].append(e.time)
+            if let prod = products[p], prod.replenishDays != nil, !prod.category.isEmpty {
+                byCategory[prod.category, default: []].append((e.time, p))
+            }
         }
         var out: [ReplenishmentDue] = []
         for (pid, ts) in times {
@@ -53,11 +63,23 @@ public enum Replenishment {
             guard let habit = habit(ts, product: product, key: pid, now: now) else { continue }
             out.append(habit)
         }
+        let covered = Set(out.compactMap { products[$0.product]?.category })
+        for (category, buys) in byCategory where !covered.contains(category) && Set(buys.map(\.product)).count > 1 {
+            // The category's habit is offered as the product bought last.
+            let last = buys.max { $0.time != $1.time ? $0.time < $1.time : $0.product < $1.product }!
+            guard let product = products[last.product],
+                var h = habit(buys.map(\.time), product: product, key: last.product, now: now, label: category)
+            else { continue }
+            h.category = category
+            out.append(h)
+        }
         return out.sorted { $0.dueAt != $1.dueAt ? $0.dueAt < $1.dueAt : $0.product < $1.product }
     }
 
     /// One product's habit from its purchase times, or nil when the customer has none.
-    static func habit(_ ts: [Int64], product: Product, key: Int64, now: Int64) -> ReplenishmentDue? {
+    static func habit(_ ts: [Int64], product: Product, key: Int64, now: Int64, label: String? = nil)
+        -> ReplenishmentDue?
+    {
         let days = Array(Set(ts.map(Day.of))).sorted()
         let needed = product.replenishDays == nil ? purchasesWithoutPrior : 2
         guard days.count >= max(2, needed) else { return nil }
@@ -73,7 +95,7 @@ public enum Replenishment {
         let due = last + Int64(interval * 86_400)
         let until = Int((Double(due - now) / 86_400).rounded())
         let basis =
-            "you buy it about every \(Plural.count(Int(interval.rounded()), "day"))"
+            "you buy \(label ?? "it") about every \(Plural.count(Int(interval.rounded()), "day"))"
             + " (\(Plural.count(days.count, "purchase")))"
         return ReplenishmentDue(
             product: key, lastPurchase: last, intervalDays: interval, dueAt: due,
@@ -124,7 +146,8 @@ public enum Channels {
 }
 
 public struct Milestone: Sendable, Equatable, Codable {
-    public var kind: String
+    public enum Kind: String, Sendable, Codable, CaseIterable { case orders, spend, anniversary }
+    public var kind: Kind
     public var label: String
     public var reached: Bool
     /// For the next milestone of a kind: how far (orders, money or days).
@@ -145,29 +168,29 @@ public enum Milestones {
         var out: [Milestone] = []
         if let reached = orderSteps.last(where: { $0 <= orders }) {
             out.append(
-                Milestone(kind: "orders", label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
+                Milestone(kind: .orders, label: "\(ordinal(reached)) order", reached: true, distance: nil, date: nil))
         }
         if let next = orderSteps.first(where: { $0 > orders }) {
             out.append(
                 Milestone(
-                    kind: "orders", label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders),
+                    kind: .orders, label: "\(ordinal(next)) order", reached: false, distance: Double(next - orders),
                     date: nil))
         }
         if let reached = spendSteps.last(where: { $0 <= spend }) {
             out.append(
-                Milestone(kind: "spend", label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
+                Milestone(kind: .spend, label: "spent \(Int(reached))", reached: true, distance: nil, date: nil))
         }
         if let next = spendSteps.first(where: { $0 > spend }) {
             out.append(
                 Milestone(
-                    kind: "spend", label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(),
+                    kind: .spend, label: "spend \(Int(next))", reached: false, distance: (next - spend).rounded(),
                     date: nil))
         }
         let start = signup ?? purchases.map(\.time).min()
         if let start, start <= now, let next = nextAnniversary(of: start, now: now) {
             out.append(
                 Milestone(
-                    kind: "anniversary", label: "\(ordinal(next.years)) anniversary", reached: false,
+                    kind: .anniversary, label: "\(ordinal(next.years)) anniversary", reached: false,
                     distance: Double(Day.of(next.date) - Day.of(now)), date: next.date))
         }
         return out

@@ -13,7 +13,7 @@ public struct SpikeDamping: Sendable, Equatable, Codable {
     public var windowCap: Double = 6
     /// Length of the saturation window, in days.
     public var windowDays: Double = 30
-    /// Extra factor for a burst (more than a window's worth) in a key never seen before.
+    /// Extra factor for a burst (more than a window's worth) in a key never seen before or since.
     public var noveltyFactor: Double = 0.5
 
     public init(dailyCap: Double = 5, windowCap: Double = 6, windowDays: Double = 30, noveltyFactor: Double = 0.5) {
@@ -83,7 +83,8 @@ extension SpikeDamping {
         let time = { (i: Int) in items[i].time }
         var spikes: [DampedSpike] = []
         let windowLength = Int64(windowDays * 86_400)
-        for (n, window) in Self.anchoredWindows(order[...], times: time, length: windowLength).enumerated() {
+        let windows = Self.anchoredWindows(order[...], times: time, length: windowLength)
+        for (n, window) in windows.enumerated() {
             // Cap each 24-hour window first, so one day of shopping counts as at most one purchase.
             var m = 0.0
             for day in Self.anchoredWindows(window, times: time, length: 86_400) {
@@ -92,7 +93,9 @@ extension SpikeDamping {
                 for i in day { factor[i] *= cap }
                 m += total * cap
             }
-            let novel = n == 0
+            // Novel: the key's first window and nothing since. A first window the customer kept
+            // coming back to began a habit; it is not an anomaly.
+            let novel = n == 0 && windows.count == 1
             var ratio = m > 0 ? saturated(m) / m : 1
             if novel && m > windowCap { ratio *= noveltyFactor }
             for i in window { factor[i] *= ratio }

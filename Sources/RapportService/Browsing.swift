@@ -16,6 +16,9 @@ public struct ListQuery: Sendable, Equatable {
     public var stage: String?
     public var sort: ListSort
     public var ruleSegment: String?
+    /// The direction: false is the sort's own (names A to Z, highest spend first, most recent
+    /// first), true the other way. Customers who never bought come last by recency either way.
+    public var reversed: Bool
     /// Only these customers, and the words that say who they are ("cohort 2026-01"): a cell of
     /// the business metrics.
     public var keys: [Int64]?
@@ -23,20 +26,22 @@ public struct ListQuery: Sendable, Equatable {
 
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil, keys: [Int64]? = nil, keysLabel: String? = nil
+        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil, keysLabel: String? = nil
     ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.sort = sort
         self.ruleSegment = ruleSegment
+        self.reversed = reversed
         self.keys = keys
         self.keysLabel = keysLabel
     }
 
     var store: CustomerQuery {
         CustomerQuery(
-            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment, keys: keys)
+            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment,
+            reversed: reversed, keys: keys)
     }
 }
 
@@ -198,6 +203,42 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable, CustomStringCo
                 .init(codingPath: decoder.codingPath, debugDescription: "not a time: \(text)"))
         }
         seconds = t
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
+/// A calendar day (UTC) as the view models carry it: the moment its day begins, shown and
+/// written in JSON as `2026-01-05`. Windows that end "on" a day end at `endOfDay`.
+public struct CalendarDay: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Unix seconds at 00:00 UTC of the day.
+    public var start: Int64
+
+    /// The day a moment falls on.
+    public init(containing seconds: Int64) { start = Int64((Double(seconds) / 86_400).rounded(.down)) * 86_400 }
+
+    /// The last second of the day.
+    public var endOfDay: Int64 { start + 86_399 }
+    /// The first second of the `days` calendar days that end with this one: "the last 30 days"
+    /// as every window (history filter, clear-history, `--last`) counts them from the as-of day.
+    public func windowStart(days: Int) -> Int64 { start - Int64(max(days, 1) - 1) * 86_400 }
+    /// `2026-01-05`.
+    public var description: String { DateParsing.isoDate(start) }
+    /// The calendar year.
+    public var year: Int { Int(description.prefix(4)) ?? 1970 }
+
+    public static func < (a: CalendarDay, b: CalendarDay) -> Bool { a.start < b.start }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let t = DateParsing.timestamp(text) else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self.init(containing: t)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -223,7 +223,7 @@ extension Workspace {
         let shipped = insightSettings.recommendations
         let r = RapportEngine.evaluateRecommendations(
             events: events, products: records.compactMap(\.id), k: shipped.k, types: [.purchase], minInteractions: 2,
-            lambdas: [ModelBuilder(asOf: until).itemLambda], taus: [shipped.tauDays], dampings: [shipped.damping],
+            lambdas: [itemLambda], taus: [shipped.tauDays], dampings: [shipped.damping],
             catalogue: catalogue)
         guard r.users > 0 else { return nil }
         return BusinessMetrics.Recommendations(

@@ -10,6 +10,9 @@ import TOMLKit
 /// [insights]
 /// tau_days = 90          # recency half-life of inferred preferences, in days
 /// exploration_share = 0.1
+/// owned_after_views = 3  # a product viewed this often is not recommended (0: off)
+/// last_session_views_owned = true   # nor one viewed in the customer's last session
+/// auto_tune = true       # choose the recommender's settings on a small store's first fit
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
 /// [import]
@@ -21,6 +24,12 @@ public struct Config: Sendable, Equatable {
     public var keys: [String: [String]] = [:]
     public var tauDays: Double = 90
     public var explorationShare: Double = 0.10
+    /// `[insights] owned_after_views`: views that make a product "already seen" (0 turns it off).
+    public var ownedAfterViews = 3
+    /// `[insights] last_session_views_owned`: products viewed in the last session count as seen.
+    public var lastSessionViewsOwned = true
+    /// `[insights] auto_tune`: a small store's first fit chooses λ, τ and damping on validation.
+    public var autoTune = true
     public var colors: [String: String] = [:]
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
@@ -79,6 +88,23 @@ public struct Config: Sendable, Equatable {
                     throw ConfigError("\(path): insights.exploration_share: expected a number from 0 to 0.5")
                 }
                 c.explorationShare = d
+            }
+            if let v = insights["owned_after_views"] {
+                guard let n = v.int, n >= 0 else {
+                    throw ConfigError(
+                        "\(path): insights.owned_after_views: expected a whole number ≥ 0 (0 turns it off)")
+                }
+                c.ownedAfterViews = n
+            }
+            if let v = insights["last_session_views_owned"] {
+                guard let b = v.bool else {
+                    throw ConfigError("\(path): insights.last_session_views_owned: expected true or false")
+                }
+                c.lastSessionViewsOwned = b
+            }
+            if let v = insights["auto_tune"] {
+                guard let b = v.bool else { throw ConfigError("\(path): insights.auto_tune: expected true or false") }
+                c.autoTune = b
             }
         }
         if let colors = table["colors"]?.table {

@@ -4,7 +4,13 @@ import RapportStore
 
 extension Workspace {
     /// Leave-last-out evaluation of the recommender over every event in the store.
-    public func evaluateRecommender(k: Int, types: [String]?) throws -> RecEvaluation {
+    /// Leave-last-out evaluation of the shipped recommender. `lambdas`, `taus` and `damping`
+    /// narrow the settings validation chooses from (nil: the full grid); `inUse` evaluates
+    /// exactly the settings `recommend` uses now.
+    public func evaluateRecommender(
+        k: Int, types: [String]?, lambdas: [Double]? = nil, taus: [Double]? = nil, damping: Bool? = nil,
+        inUse: Bool = false, maxCases: Int? = nil
+    ) throws -> RecEvaluation {
         var events: [Event] = []
         try store.scanEvents { events.append(EngineBridge.event($0)) }
         let typeSet = try types.map { names in
@@ -19,8 +25,14 @@ extension Workspace {
         let records = try store.allProducts()
         // With the catalogue, bursts are damped per category, as in the shipped recommender.
         let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
+        let current = recommenderInUse
+        let on = insightSettings.preferences.damping
+        let dampings = (inUse ? current.damped : damping).map { [$0 ? on : .off] } ?? [on, .off]
         return RapportEngine.evaluateRecommendations(
-            events: events, products: records.compactMap(\.id), k: k, types: typeSet, catalogue: catalogue)
+            events: events, products: records.compactMap(\.id), k: k, types: typeSet,
+            lambdas: inUse ? [current.lambda] : lambdas ?? [50, 100, 200, 400, 800],
+            taus: inUse ? [current.tauDays] : taus ?? RecEvaluation.tauGrid, dampings: dampings,
+            catalogue: catalogue, maxCases: maxCases)
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.

@@ -18,8 +18,8 @@ struct ModelFit: Codable, Sendable {
 /// How current the population models (BG/NBD, Gamma-Gamma, RFM thresholds, item model,
 /// popularity) are, as the explorer and `profile --json` report it.
 public struct ModelFreshness: Codable, Sendable, Equatable {
-    public var fittedAt: String
-    public var fittedAsOf: String
+    public var fittedAt: Timestamp
+    public var fittedAsOf: CalendarDay
     public var eventsAtFit: Int
     public var eventsSinceFit: Int
     /// Why the next import will refit, or nil while the models are current.
@@ -61,7 +61,7 @@ extension Workspace {
         let since = try store.eventCount(after: fit.lastEventKey)
         let reason = RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
         return ModelFreshness(
-            fittedAt: DateParsing.isoDateTime(fit.fittedAt), fittedAsOf: DateParsing.isoDate(fit.asOf),
+            fittedAt: Timestamp(fit.fittedAt), fittedAsOf: CalendarDay(containing: fit.asOf),
             eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
     }
 
@@ -75,7 +75,8 @@ extension Workspace {
                 fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
                 latestEvent: try store.latestEventTime()) == nil
         else {
-            try refreshDerived(progress: progress)
+            // A small store's first fit also chooses the recommender's settings on its own data.
+            if try autoTuneIfNeeded(progress: progress) == nil { try refreshDerived(progress: progress) }
             return
         }
         var touched = Set(summaries.flatMap(\.touchedCustomers))

@@ -76,7 +76,7 @@ public struct InsightSnapshot: Sendable, Equatable {
 
     /// What a profile on screen says, so a change can be described without recomputing it.
     public init(_ p: ProfileReport) {
-        inferred = p.preferences.inferred.filter { $0.attribute == "category" }.map(\.value)
+        inferred = p.preferences.inferred.filter { $0.attribute == .category }.map(\.value)
         recommendations = p.recommendations.map(\.productId)
     }
 }

@@ -14,13 +14,15 @@ public struct ProfileReport: Codable, Sendable {
     public var channel: ChannelView
     public var milestones: [MilestoneView]
     public var monthlySpend: [Double]
-    public var asOf: String?
+    public var asOf: CalendarDay?
     /// When the population models were fitted and how many events arrived since.
     public var model: ModelFreshness?
+    /// Bursts whose weight in preferences and recommendations was cut, and why.
+    public var dampedSpikes: [DampedSpikeView] = []
 
     enum CodingKeys: String, CodingKey {
         case customer, notes, preferences, rfm, lifecycle, recommendations, replenishment, channel, milestones
-        case monthlySpend = "monthly_spend", asOf = "as_of", model
+        case monthlySpend = "monthly_spend", asOf = "as_of", model, dampedSpikes = "damped_spikes"
     }
 }
 
@@ -30,7 +32,18 @@ public struct PreferencesView: Codable, Sendable {
 }
 
 public struct InferredView: Codable, Sendable, Equatable {
-    public var attribute: String
+    public enum Attribute: String, Codable, Sendable, CaseIterable {
+        case category, brand, priceBand = "price_band"
+        /// How screens name a preference: a bare category, `brand: X`, `price: mid`.
+        public func label(_ value: String) -> String {
+            switch self {
+            case .category: value
+            case .brand: "brand: \(value)"
+            case .priceBand: "price: \(value)"
+            }
+        }
+    }
+    public var attribute: Attribute
     public var value: String
     public var score: Double
     public var confidence: Double
@@ -55,11 +68,40 @@ public struct LifecycleView: Codable, Sendable {
     public var expectedPurchases365d: Double?
     public var expectedSpend: Double?
     public var clv12m: Double?
+    /// One purchase day only: P(alive) is n/a and the CLV leans on the population's prior,
+    /// shrunk toward the one order.
+    public var singlePurchase: Bool = false
+    /// What the stage rests on, reconciled with the RFM segment and P(alive).
+    public var basis: String = ""
     enum CodingKeys: String, CodingKey {
         case stage, pAlive = "p_alive", expectedPurchases30d = "expected_purchases_30d"
         case expectedPurchases90d = "expected_purchases_90d", expectedPurchases365d = "expected_purchases_365d"
-        case expectedSpend = "expected_spend", clv12m = "clv_12m"
+        case expectedSpend = "expected_spend", clv12m = "clv_12m", singlePurchase = "clv_prior_based", basis
     }
+
+    /// "0.84", or "n/a (one purchase)".
+    public var pAliveText: String {
+        if let pAlive { return String(format: "%.2f", pAlive) }
+        return singlePurchase ? "n/a (one purchase)" : "-"
+    }
+
+    /// "296.00", marked when it rests on the prior.
+    public var clvText: String {
+        guard let clv12m else { return "-" }
+        return String(format: "%.2f", clv12m) + (singlePurchase ? " (prior-based: one purchase)" : "")
+    }
+}
+
+/// A burst of activity that was counted for less than its raw weight.
+public struct DampedSpikeView: Codable, Sendable, Equatable {
+    public var category: String
+    public var from: CalendarDay
+    public var to: CalendarDay
+    public var events: Int
+    /// Share of its raw weight the burst still counts for (0–1).
+    public var counted: Double
+    public var novel: Bool
+    public var reason: String
 }
 
 public struct RecommendationView: Codable, Sendable, Equatable {
@@ -67,21 +109,74 @@ public struct RecommendationView: Codable, Sendable, Equatable {
     public var title: String
     public var category: String
     public var score: Double
-    public var kind: String
+    public var kind: Kind
     public var reason: String
     enum CodingKeys: String, CodingKey { case productId = "product_id", title, category, score, kind, reason }
+
+    /// Why an item is on the list; raw values are the names `--json` and the docs use.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case becauseYouBought = "because_you_bought"
+        case becauseYouViewed = "because_you_viewed"
+        case replenish
+        case exploreTrending = "explore_trending"
+        case exploreSegment = "explore_segment"
+        case exploreNewCategory = "explore_new_category"
+        case popularSegment = "popular_segment"
+        case popularNoConsent = "popular_no_consent"
+        case popularOverall = "popular_overall"
+
+        init(_ k: RecommendationKind) {
+            switch k {
+            case .becauseYouBought: self = .becauseYouBought
+            case .becauseYouViewed: self = .becauseYouViewed
+            case .replenish: self = .replenish
+            case .exploreTrending: self = .exploreTrending
+            case .exploreSegment: self = .exploreSegment
+            case .exploreNewCategory: self = .exploreNewCategory
+            case .popularInSegment: self = .popularSegment
+            case .popularNoConsent: self = .popularNoConsent
+            case .popularOverall: self = .popularOverall
+            }
+        }
+
+        /// Exploratory items: outside the customer's habits on purpose.
+        public var isExploration: Bool {
+            self == .exploreTrending || self == .exploreSegment || self == .exploreNewCategory
+        }
+
+        /// The short tag screens show before the title.
+        public var tag: String {
+            switch self {
+            case .becauseYouBought: "bought"
+            case .becauseYouViewed: "viewed"
+            case .replenish: "due"
+            case .exploreTrending, .exploreSegment, .exploreNewCategory: "explore"
+            case .popularSegment, .popularNoConsent, .popularOverall: "popular"
+            }
+        }
+    }
 }
 
 public struct ReplenishmentView: Codable, Sendable {
     public var productId: String
     public var title: String
-    public var lastPurchase: String
+    public var lastPurchase: CalendarDay
     public var intervalDays: Double
-    public var due: String
+    public var due: CalendarDay
     public var daysUntilDue: Int
+    /// Purchase days the customer's interval rests on.
+    public var purchases: Int
+    /// Overdue by more than twice the interval: the habit has stopped; no longer prompted.
+    public var lapsed: Bool
+    /// "due in 3 days", "overdue by 2 days", "lapsed: overdue by 90 days".
+    public var when: String
+    /// "you buy it about every 30 days (4 purchases)".
+    public var basis: String
+    /// The category, when the habit is the category's rather than one product's.
+    public var category: String?
     enum CodingKeys: String, CodingKey {
         case productId = "product_id", title, lastPurchase = "last_purchase", intervalDays = "interval_days", due
-        case daysUntilDue = "days_until_due"
+        case daysUntilDue = "days_until_due", purchases, lapsed, when, basis, category
     }
 }
 
@@ -92,11 +187,12 @@ public struct ChannelView: Codable, Sendable {
 }
 
 public struct MilestoneView: Codable, Sendable {
-    public var kind: String
+    public enum Kind: String, Codable, Sendable, CaseIterable { case orders, spend, anniversary }
+    public var kind: Kind
     public var label: String
     public var reached: Bool
     public var distance: Double?
-    public var date: String?
+    public var date: CalendarDay?
 }
 
 extension Workspace {
@@ -120,11 +216,12 @@ extension Workspace {
             channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
             milestones: [], monthlySpend: [], asOf: nil)
         guard let i = insight else { return (report, nil) }
-        report.asOf = DateParsing.isoDate(i.asOf)
+        report.asOf = CalendarDay(containing: i.asOf)
         report.model = try modelFreshness()
         report.preferences.inferred = i.inferred.map {
             InferredView(
-                attribute: $0.attribute.rawValue, value: $0.value, score: round($0.score),
+                attribute: InferredView.Attribute(rawValue: $0.attribute.rawValue) ?? .category, value: $0.value,
+                score: round($0.score),
                 confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
         }
         let f = i.figures
@@ -137,20 +234,30 @@ extension Workspace {
             stage: f.stage.rawValue, pAlive: f.pAlive.map(round),
             expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
             expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
-            clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 })
+            clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, singlePurchase: f.singlePurchase,
+            basis: i.lifecycleStory)
         report.recommendations = Self.views(i.recommendations, products: products)
-        report.replenishment = i.replenishment.map {
+        report.replenishment = (i.replenishment + i.lapsedHabits).map {
             ReplenishmentView(
                 productId: pid($0.product), title: title($0.product),
-                lastPurchase: DateParsing.isoDate($0.lastPurchase),
-                intervalDays: $0.intervalDays, due: DateParsing.isoDate($0.dueAt), daysUntilDue: $0.daysUntilDue)
+                lastPurchase: CalendarDay(containing: $0.lastPurchase),
+                intervalDays: $0.intervalDays, due: CalendarDay(containing: $0.dueAt), daysUntilDue: $0.daysUntilDue,
+                purchases: $0.purchases, lapsed: $0.lapsed, when: $0.whenText, basis: $0.basis,
+                category: $0.category)
+        }
+        report.dampedSpikes = i.dampedSpikes.map {
+            DampedSpikeView(
+                category: $0.key, from: CalendarDay(containing: $0.start), to: CalendarDay(containing: $0.end),
+                events: $0.events, counted: $0.raw > 0 ? round($0.counted / $0.raw) : 1, novel: $0.novel,
+                reason: $0.reason)
         }
         report.channel = ChannelView(
             stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
         report.milestones = i.milestones.map {
             MilestoneView(
-                kind: $0.kind, label: $0.label, reached: $0.reached, distance: $0.distance,
-                date: $0.date.map(DateParsing.isoDate))
+                kind: MilestoneView.Kind(rawValue: $0.kind.rawValue) ?? .orders, label: $0.label, reached: $0.reached,
+                distance: $0.distance,
+                date: $0.date.map { CalendarDay(containing: $0) })
         }
         report.monthlySpend = i.monthlySpend.map { ($0 * 100).rounded() / 100 }
         return (report, i)
@@ -174,7 +281,7 @@ extension Workspace {
                 productId: products[$0.product]?.externalId ?? "#\($0.product)",
                 title: products[$0.product]?.title ?? "",
                 category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
-                kind: $0.kind.rawValue, reason: $0.reason)
+                kind: RecommendationView.Kind($0.kind), reason: $0.reason)
         }
     }
 }

@@ -37,6 +37,7 @@ extension Workspace {
         // The ranges' builders are released once merged: a million customers' figures and
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
+        builder.itemLambda = itemLambda
         let (builders, activity) = results.takeAll()
         for part in builders { builder.append(part) }
         let result = builder.finish()

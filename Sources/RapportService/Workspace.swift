@@ -12,6 +12,12 @@ public final class Workspace: @unchecked Sendable {
     public var insightSettings: InsightSettings
     /// Extra customer columns imports keep (`[import] keep_columns`); others are dropped.
     public var keepColumns: [String]
+    /// λ of the item model a full refresh fits (a stored `RecommenderTuning` sets it).
+    var itemLambda = ModelBuilder(asOf: 0).itemLambda
+    /// `[insights] auto_tune`: tune the recommender on a small store's first fit.
+    public var autoTune: Bool
+    /// The evaluation behind the tuning the last import chose on its own, if it did.
+    public internal(set) var lastAutoTuning: RecEvaluation?
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
@@ -30,6 +36,10 @@ public final class Workspace: @unchecked Sendable {
         self.clock = clock
         keepColumns = config.keepColumns
         insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
+        insightSettings.recommendations.ownedAfterViews = config.ownedAfterViews
+        insightSettings.recommendations.lastSessionViewsOwned = config.lastSessionViewsOwned
+        autoTune = config.autoTune
+        if let tuning = try? recommenderTuning() { apply(tuning) }
     }
 
     /// Opens the store at `location`. A default store that does not exist yet is created
@@ -71,6 +81,10 @@ public final class Workspace: @unchecked Sendable {
             throw StoreError.invalidArgument("the bundled sample data is missing from this build")
         }
         logger.info("creating store from bundled sample", metadata: ["store": "\(store.path)"])
+        // The sample shows the shop defaults (habits over spikes); tuning is for real data.
+        let tune = autoTune
+        autoTune = false
+        defer { autoTune = tune }
         // The sample declares its one extra column, as a real deployment's config would.
         _ = try importFiles(urls.map(\.path), options: ImportOptions(analyst: analyst, keepColumns: ["loyalty_tier"]))
     }

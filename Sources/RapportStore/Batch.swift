@@ -326,6 +326,19 @@ extension ProfileStore {
         }
     }
 
+    /// One model-state entry set by an analyst's decision, with its audit entry, in one transaction.
+    public func setModelState(_ name: String, _ value: Data, action: String, details: [String: String], by actor: Actor)
+        throws
+    {
+        try requireWritable()
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
+                arguments: [name, value, actor.now])
+            try Self.audit(db, actor, action, customer: nil, customerRef: nil, details: details)
+        }
+    }
+
     public func modelState(_ name: String) throws -> Data? {
         try pool.read { db in
             try Data.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = ?", arguments: [name])

@@ -68,17 +68,20 @@ public struct CustomerQuery: Sendable, Equatable {
     public var sort: CustomerSort
     /// A saved rule segment's members only.
     public var ruleSegment: String?
+    /// The sort's own direction flipped (names Z to A, smallest spend first…).
+    public var reversed: Bool
     /// Only these customers (a cell of the business metrics), when given.
     public var keys: [Int64]?
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
-        ruleSegment: String? = nil, keys: [Int64]? = nil
+        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil
     ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.sort = sort
         self.ruleSegment = ruleSegment
+        self.reversed = reversed
         self.keys = keys
     }
 }
@@ -238,10 +241,41 @@ extension ProfileStore {
     }
 
     /// A page of the customer list. Deep pages near the end are read backwards, so the cost
-    /// is bounded by the distance to the nearer end of the list.
+    /// is bounded by the distance to the nearer end of the list. By recency, customers who
+    /// never bought (no recency) come last in either direction: the page is read from the
+    /// known recencies, then from the unknown ones, each in its index's order.
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow]
     {
+        guard q.sort == .recency else {
+            return try customerPage(q, offset: offset, limit: limit, total: total, only: nil)
+        }
         let (filter, args) = Self.listFilter(q)
+        let unknown = try pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter) AND m.recency_days IS NULL",
+                arguments: args) ?? 0
+        }
+        let known = max(0, (try total ?? customerCount(q)) - unknown)
+        var rows: [CustomerListRow] = []
+        if offset < known {
+            rows = try customerPage(
+                q, offset: offset, limit: min(limit, known - offset), total: known, only: "m.recency_days IS NOT NULL")
+        }
+        if rows.count < limit && unknown > 0 {
+            rows += try customerPage(
+                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
+                only: "m.recency_days IS NULL")
+        }
+        return rows
+    }
+
+    /// A page of the rows that also match `only` (an SQL condition), `total` of them.
+    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+        -> [CustomerListRow]
+    {
+        var (filter, args) = Self.listFilter(q)
+        if let only { filter = "(\(filter)) AND \(only)" }
         let from =
             Self.drivesFromMatches(q, total: total)
             ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
@@ -260,7 +294,8 @@ extension ProfileStore {
                 sql: """
                     SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
                            m.orders, m.spend, m.clv_12m
-                    FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed)) LIMIT ? OFFSET ?
+                    FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed != q.reversed))
+                    LIMIT ? OFFSET ?
                     """, arguments: args + [lim, off])
             return reversed ? rows.reversed() : rows
         }

@@ -20,6 +20,10 @@ public final class NcursesBackend: TerminalBackend {
     private let useColor: Bool
     private var restored = false
 
+    /// Whether $TERM's terminal can place the cursor, which the explorer needs; asked before
+    /// curses starts, so a terminal that cannot (`TERM=dumb`, an unknown TERM) is not touched.
+    public static func terminalCanAddressCursor() -> Bool { rp_terminal_can_address() != 0 }
+
     /// Starts curses. `mouse` enables wheel and click reports.
     public init(mouse: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) {
         setlocale(LC_ALL, "")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Terminal display width of text, by the rules glibc's `wcwidth` uses (ncurses places
 /// characters by it): East Asian wide and fullwidth characters take two cells; combining
 /// marks, format characters and medial jamo none. The ranges are generated from the Unicode
@@ -72,20 +74,46 @@ public enum Sanitizer {
         return String(out)
     }
 
-    /// Truncates to `width` cells, ending with an ellipsis when something was cut.
+    /// Truncates to `width` cells, ending with an ellipsis when something was cut. The cut falls
+    /// at the end of a word when one ends in the last third of the room (so "Kind of Blue
+    /// Reissue" in 10 cells is "Kind of…", never "Kind of B…"); a single long word, or text
+    /// without spaces, is cut where the room ends. Spaces and punctuation before the ellipsis go.
     public static func truncate(_ s: String, to width: Int, ellipsis: String = "…") -> String {
         guard width > 0 else { return "" }
         if TextWidth.of(s) <= width { return s }
         let ew = TextWidth.of(ellipsis)
-        var out = ""
+        let room = width - ew
+        var out: [Character] = []
         var used = 0
+        var lastBreak: (index: Int, width: Int)?
         for c in s {
             let w = TextWidth.of(c)
-            if used + w > width - ew { break }
+            if used + w > room {
+                // The next character continues the word being cut: back up to the word's start.
+                if !c.isWhitespace, let b = lastBreak, b.width * 3 >= room * 2 { out.removeSubrange(b.index...) }
+                break
+            }
+            if c.isWhitespace { lastBreak = (out.count, used) }
             out.append(c)
             used += w
         }
-        return out + ellipsis
+        while let last = out.last, last.isWhitespace || ",;:-–—".contains(last) { out.removeLast() }
+        return String(out) + ellipsis
+    }
+
+    /// Truncates keeping the last word when it is short: "Kind of Blue Reissue Mini" in 18
+    /// cells is "Kind of Blue… Mini", so variants of one product that differ at the end stay
+    /// apart in a narrow column.
+    public static func truncateKeepingEnd(_ s: String, to width: Int, ellipsis: String = "…") -> String {
+        guard TextWidth.of(s) > width else { return s }
+        let trimmed = s.trimmingCharacters(in: .whitespaces)
+        guard let space = trimmed.lastIndex(of: " ") else { return truncate(s, to: width, ellipsis: ellipsis) }
+        let last = String(trimmed[trimmed.index(after: space)...])
+        let lw = TextWidth.of(last)
+        guard lw > 0, lw * 2 <= width, width - lw - 1 > TextWidth.of(ellipsis) else {
+            return truncate(s, to: width, ellipsis: ellipsis)
+        }
+        return truncate(String(trimmed[..<space]), to: width - lw - 1, ellipsis: ellipsis) + " " + last
     }
 
     /// Pads (or truncates) to exactly `width` cells.
@@ -93,6 +121,45 @@ public enum Sanitizer {
         let t = truncate(s, to: width, ellipsis: ellipsis)
         let pad = String(repeating: " ", count: max(0, width - TextWidth.of(t)))
         return alignRight ? pad + t : t + pad
+    }
+}
+
+/// Word wrapping by display width, for text too long for one row.
+public enum TextWrap {
+    /// Lines of at most `width` cells, broken at spaces; a word longer than a line is cut.
+    public static func lines(_ s: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var out: [String] = []
+        var line = ""
+        var used = 0
+        for word in s.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            var w = word
+            var ww = TextWidth.of(w)
+            if used > 0, used + 1 + ww <= width {
+                line += " " + w
+                used += 1 + ww
+                continue
+            }
+            if used > 0 { out.append(line) }
+            while ww > width {
+                var head = ""
+                var hw = 0
+                for c in w {
+                    let cw = TextWidth.of(c)
+                    // A character wider than the whole line still goes on a line of its own.
+                    if hw + cw > width, !head.isEmpty { break }
+                    head.append(c)
+                    hw += cw
+                }
+                out.append(head)
+                w = String(w.dropFirst(head.count))
+                ww = TextWidth.of(w)
+            }
+            line = w
+            used = ww
+        }
+        if used > 0 { out.append(line) }
+        return out
     }
 }
 

@@ -117,11 +117,19 @@ struct ClearHistory: ParsableCommand {
         }
     }
 
+    /// `--last 30d` is the 30 calendar days ending with the as-of day (as the explorer counts
+    /// them); `--last 12h` the 12 hours before the as-of moment.
+    static func windowStart(_ last: String, asOf: Int64) -> Int64? {
+        guard let seconds = duration(last) else { return nil }
+        guard seconds % 86_400 == 0 else { return asOf - seconds }
+        return CalendarDay(containing: asOf).windowStart(days: Int(seconds / 86_400))
+    }
+
     mutating func run() throws {
         let ws = try storeOptions.open()
         // `--last` counts back from the store's as-of date, as the explorer and the profile do.
         let asOf = try ws.asOf() ?? ws.clock()
-        let from = since.flatMap(Dates.timestamp) ?? last.flatMap(Self.duration).map { asOf - $0 }
+        let from = since.flatMap(Dates.timestamp) ?? last.flatMap { Self.windowStart($0, asOf: asOf) }
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let window = HistoryWindow(since: from, types: typeList)
         let key = try ws.customerKey(id)

@@ -14,18 +14,58 @@ struct Eval: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Option(help: "K.") var k = 10
         @Option(help: "Only these event types count as interactions, comma separated.") var types: String?
+        @Option(help: "Choose λ only from these values, comma separated (default 50,100,200,400,800).")
+        var lambda: String?
+        @Option(name: .customLong("tau-days"), help: "Choose τ (days) only from these values, comma separated.")
+        var tauDays: String?
+        @Option(help: "Damping of bursts: on or off (default: validation chooses).") var damping: String?
+        @Flag(name: .customLong("in-use"), help: "Evaluate exactly the settings `recommend` uses now.")
+        var inUse = false
+        @Flag(
+            help: "Save the settings validation chose: `recommend` and the explorer use them (refits the item model).")
+        var apply = false
+
+        static func numbers(_ text: String?, _ option: String) throws -> [Double]? {
+            guard let text else { return nil }
+            let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ValidationError("\(option) expects positive numbers separated by commas, got '\(text)'")
+            }
+            return values.map { $0! }
+        }
 
         func validate() throws {
             if k < 1 { throw ValidationError("--k must be ≥ 1") }
+            _ = try Self.numbers(lambda, "--lambda")
+            _ = try Self.numbers(tauDays, "--tau-days")
+            if let damping, !["on", "off"].contains(damping) {
+                throw ValidationError("--damping must be on or off, got '\(damping)'")
+            }
+            if inUse && apply { throw ValidationError("--in-use measures the settings in force; --apply changes them") }
         }
 
         mutating func run() throws {
-            let ws = try storeOptions.openForReading()
+            let ws = try apply ? storeOptions.open() : storeOptions.openForReading()
             let r = try ws.evaluateRecommender(
-                k: k, types: types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                k: k, types: types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                lambdas: try Self.numbers(lambda, "--lambda"), taus: try Self.numbers(tauDays, "--tau-days"),
+                damping: damping.map { $0 == "on" }, inUse: inUse)
+            let tuning = apply ? try ws.applyRecommenderTuning(r) : nil
             if output.json {
-                try Out.json(r)
+                try Out.json(EvalRecsOutput(evaluation: r, applied: tuning))
                 return
+            }
+            defer {
+                if let tuning {
+                    Out.line(
+                        "applied: recommend now uses λ=\(tuning.lambda) τ=\(tuning.tauDays) days damping \(tuning.damped ? "on" : "off")"
+                    )
+                } else if !inUse {
+                    let u = ws.recommenderInUse
+                    Out.line(
+                        "recommend uses λ=\(u.lambda) τ=\(u.tauDays) days damping \(u.damped ? "on" : "off") (--apply to use the chosen settings, --in-use to measure these)"
+                    )
+                }
             }
             Out.line(
                 String(
@@ -72,5 +112,25 @@ struct Eval: ParsableCommand {
                     r.customers, r.r, r.alpha, r.a, r.b, r.logLikelihood, r.predictedHoldout, r.actualHoldout,
                     r.fitSeconds))
         }
+    }
+}
+
+/// `eval recs --json`: the evaluation, and the tuning `--apply` saved (null without it).
+struct EvalRecsOutput<Evaluation: Encodable>: Encodable {
+    var evaluation: Evaluation
+    var applied: RecommenderTuning?
+
+    func encode(to encoder: Encoder) throws {
+        try evaluation.encode(to: encoder)
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(applied, forKey: .applied)
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        static var applied: Key { Key(stringValue: "applied") }
     }
 }

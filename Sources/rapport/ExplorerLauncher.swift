@@ -11,6 +11,12 @@ enum ExplorerLauncher {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw RuntimeError("the explorer needs a terminal; for scripts use a subcommand (see 'rapport help')")
         }
+        guard NcursesBackend.terminalCanAddressCursor() else {
+            let term = ProcessInfo.processInfo.environment["TERM"].map { "TERM=\($0)" } ?? "TERM is not set"
+            throw RuntimeError(
+                "the explorer needs a terminal that can move the cursor (\(term) cannot); "
+                    + "use the commands instead: 'rapport customers', 'rapport profile ID', 'rapport help'")
+        }
         var keymap = AppKeys.keymap()
         let errors = keymap.rebind(config.keys)
         if !errors.isEmpty { throw RuntimeError("\(config.path ?? "config.toml"): \(errors.joined(separator: "; "))") }

@@ -36,7 +36,7 @@ struct Profile: ParsableCommand {
         for i in p.preferences.inferred.prefix(10) {
             Out.line(
                 String(
-                    format: "  %@ %@  %.2f  %.2f  %@", i.attribute, i.value, i.score, i.confidence,
+                    format: "  %@ %@  %.2f  %.2f  %@", i.attribute.rawValue, i.value, i.score, i.confidence,
                     i.evidence.prefix(3).joined(separator: " ")))
         }
         if let r = p.rfm {
@@ -45,14 +45,22 @@ struct Profile: ParsableCommand {
             )
         }
         if let l = p.lifecycle {
+            let expected = l.expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"
             Out.line(
-                "Lifecycle \(l.stage), P(alive) \(l.pAlive.map { String(format: "%.2f", $0) } ?? "-"), expected purchases 90d \(l.expectedPurchases90d.map { String(format: "%.2f", $0) } ?? "-"), CLV 12m \(l.clv12m.map { String(format: "%.2f", $0) } ?? "-")"
+                "Lifecycle \(l.stage), P(alive) \(l.pAliveText), expected purchases 90d \(expected), CLV 12m \(l.clvText)"
             )
+            if !l.basis.isEmpty { Out.line("  \(l.basis)") }
         }
         Out.line("Recommendations")
-        for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind)] \(r.reason)") }
+        for r in p.recommendations { Out.line("  \(r.productId) \(r.title) [\(r.kind.rawValue)] \(r.reason)") }
         if !p.replenishment.isEmpty { Out.line("Replenishment") }
-        for r in p.replenishment { Out.line("  \(r.productId) \(r.title): due \(r.due) (\(r.daysUntilDue) days)") }
+        for r in p.replenishment { Out.line("  \(r.productId) \(r.title): \(r.when) (\(r.due)); \(r.basis)") }
+        if !p.dampedSpikes.isEmpty { Out.line("Damped spikes") }
+        for s in p.dampedSpikes {
+            Out.line(
+                "  \(s.category) \(s.from)..\(s.to), \(s.events) events, counted \(Int((s.counted * 100).rounded()))%: \(s.reason)"
+            )
+        }
         Out.line("Milestones")
         for m in p.milestones {
             Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.distance.map { " (\(Int($0)) to go)" } ?? "")")
@@ -79,7 +87,7 @@ struct Recommend: ParsableCommand {
             return
         }
         let t = TextTable(headers: ["PRODUCT", "TITLE", "KIND", "REASON"])
-        for r in recs { t.add([r.productId, r.title, r.kind, r.reason]) }
+        for r in recs { t.add([r.productId, r.title, r.kind.rawValue, r.reason]) }
         t.print()
     }
 }

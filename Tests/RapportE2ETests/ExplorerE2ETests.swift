@@ -118,7 +118,7 @@ struct ExplorerE2ETests {
             let id = try #require(purchases[i]["event_id"] as? String)
             try t.send("Home")
             for _ in 0..<i { try t.send("j") }
-            try t.send("g")
+            try t.send("f")
             try t.waitFor(text: "Flag \(id) as a gift")
             try t.type("for the grandchildren")
             try t.send("Enter")

@@ -306,9 +306,9 @@ struct SegmentTests {
                 Fixture.e(8, nil, .open, daysAgo: 2)
             ]
         let ms = Milestones.compute(events: events, signup: Fixture.now - 400 * 86_400, now: Fixture.now)
-        #expect(ms.contains { $0.kind == "orders" && $0.reached && $0.label == "5th order" })
-        #expect(ms.contains { $0.kind == "orders" && !$0.reached && $0.label == "10th order" && $0.distance == 5 })
-        #expect(ms.contains { $0.kind == "anniversary" && $0.label == "2nd anniversary" })
+        #expect(ms.contains { $0.kind == .orders && $0.reached && $0.label == "5th order" })
+        #expect(ms.contains { $0.kind == .orders && !$0.reached && $0.label == "10th order" && $0.distance == 5 })
+        #expect(ms.contains { $0.kind == .anniversary && $0.label == "2nd anniversary" })
         var withChannels = events
         for i in withChannels.indices { withChannels[i].channel = withChannels[i].type == .open ? "email" : "app" }
         let ch = Channels.infer(events: withChannels, stated: "email", now: Fixture.now)

@@ -325,7 +325,7 @@ struct ReasonTests {
         func anniversary(yearsBack: Int, extraDays: Int) -> Milestone? {
             let start = utc.date(byAdding: DateComponents(year: -yearsBack, day: -extraDays), to: now)!
             return Milestones.compute(events: [], signup: Int64(start.timeIntervalSince1970), now: Fixture.now)
-                .first { $0.kind == "anniversary" }
+                .first { $0.kind == .anniversary }
         }
         let today = anniversary(yearsBack: 3, extraDays: 0)
         #expect(today?.label == "3rd anniversary" && today?.distance == 0)

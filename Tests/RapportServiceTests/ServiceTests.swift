@@ -20,6 +20,8 @@ struct ServiceTests {
             [insights]
             tau_days = 30
             exploration_share = 0.2
+            owned_after_views = 0
+            last_session_views_owned = false
             [colors]
             accent = "magenta"
             [ui]
@@ -27,7 +29,10 @@ struct ServiceTests {
             """)
         #expect(c.keys == ["down": ["n", "Down"], "quit": ["Q"]])
         #expect(c.tauDays == 30 && c.explorationShare == 0.2 && c.colors["accent"] == "magenta" && c.mouse)
+        #expect(c.ownedAfterViews == 0 && !c.lastSessionViewsOwned)
+        #expect(Config().ownedAfterViews == 3 && Config().lastSessionViewsOwned)
         #expect(throws: ConfigError.self) { try Config.parse("[insights]\nexploration_share = 2\n") }
+        #expect(throws: ConfigError.self) { try Config.parse("[insights]\nowned_after_views = -1\n") }
         do {
             _ = try Config.parse("[keys\ndown = 1\n", path: "config.toml")
             Issue.record("should fail")

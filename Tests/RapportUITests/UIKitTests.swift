@@ -36,8 +36,8 @@ struct CellBufferTests {
     }
 
     @Test func truncationUsesAnEllipsis() {
-        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10) == "Kind of B…")
-        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10, ellipsis: "~") == "Kind of B~")
+        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10) == "Kind of…")
+        #expect(Sanitizer.truncate("Kind of Blue Reissue", to: 10, ellipsis: "~") == "Kind of~")
         #expect(Sanitizer.fit("ab", 4, alignRight: true) == "  ab")
         #expect(Sanitizer.truncate("山田太郎", to: 5) == "山田…")
     }

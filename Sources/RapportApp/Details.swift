@@ -1,0 +1,147 @@
+import Foundation
+import RapportService
+import RapportUI
+
+/// One row of the care panel (a replenishment due, a milestone ahead, a note) and what its
+/// detail popup says.
+struct CareRow {
+    var line: String
+    var style: Style
+    var title: String
+    var detail: [String]
+}
+
+/// Panel rows that show a cut line open a popup with the whole text on Enter, as the
+/// evidence behind a preference does.
+extension Explorer {
+    func careRows(_ m: AppModel, _ rep: ProfileReport) -> [CareRow] {
+        var rows: [CareRow] = []
+        for d in rep.replenishment.filter({ !$0.lapsed }).prefix(3) {
+            let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
+            let name = d.title.isEmpty ? d.productId : d.title
+            rows.append(
+                CareRow(
+                    line: "\(when): \(name) (every \(Int(d.intervalDays.rounded()))d)",
+                    style: d.daysUntilDue <= 7 ? m.theme.warn : .plain, title: "Replenishment: \(name)",
+                    detail: replenishmentDetail(d)))
+        }
+        for d in rep.replenishment.filter(\.lapsed).prefix(2) {
+            let name = d.title.isEmpty ? d.productId : d.title
+            let every = Int(d.intervalDays.rounded())
+            rows.append(
+                CareRow(
+                    line: "lapsed: \(name) (every \(every)d, none for \(-d.daysUntilDue + every)d)",
+                    style: m.theme.muted, title: "Lapsed habit: \(name)", detail: replenishmentDetail(d)))
+        }
+        for s in rep.dampedSpikes.prefix(2) {
+            let share = Int((s.counted * 100).rounded())
+            rows.append(
+                CareRow(
+                    line: "damped: \(s.category) \(s.from)..\(s.to), counts \(share)%", style: m.theme.muted,
+                    title: "Damped burst: \(s.category)",
+                    detail: [
+                        "\(s.events) events from \(s.from) to \(s.to)\(s.novel ? ", a category new to them" : "")",
+                        "counts \(share)% of its weight in the preferences", "", s.reason
+                    ]))
+        }
+        for ms in rep.milestones where !ms.reached {
+            let line = "next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")"
+            rows.append(
+                CareRow(
+                    line: line, style: .plain, title: "Milestone",
+                    detail: [ms.label] + (ms.date.map { ["on \($0)"] } ?? [])
+                        + (ms.distance.map { ["\(Int($0)) to go"] } ?? [])))
+        }
+        for n in rep.notes {
+            rows.append(
+                CareRow(
+                    line: "note \(n.time.day) \(n.analyst): \(n.text)", style: m.theme.muted,
+                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [n.text]))
+        }
+        return rows
+    }
+
+    func replenishmentDetail(_ d: ReplenishmentView) -> [String] {
+        [
+            "product \(d.productId)" + (d.category.map { ", habit of the category \($0)" } ?? ""),
+            "last bought \(d.lastPurchase), due \(d.due)", d.when, d.basis
+        ]
+    }
+
+    func recommendationDetail(_ rec: RecommendationView) -> (title: String, lines: [String]) {
+        let name = rec.title.isEmpty ? rec.productId : rec.title
+        return (
+            "Recommendation: \(name)",
+            [
+                "product \(rec.productId)" + (rec.category.isEmpty ? "" : ", \(rec.category)"),
+                "[\(rec.kind.tag)] \(rec.kind.rawValue.replacingOccurrences(of: "_", with: " ")), score \(String(format: "%.2f", rec.score))",
+                "", rec.reason
+            ]
+        )
+    }
+
+    /// Every field of a history event, the gift note included.
+    func eventDetail(_ e: HistoryEvent) -> (title: String, lines: [String]) {
+        var lines = ["\(e.type.rawValue) at \(e.time.minute)"]
+        if let p = e.product ?? e.productId {
+            lines.append("product \(p)" + (e.product != nil && e.productId != nil ? " [\(e.productId!)]" : ""))
+        }
+        if let c = e.category { lines.append("category \(c)") }
+        if e.type == .rating {
+            lines.append("rating \(Self.ratingText(e.amount))")
+        } else {
+            lines.append(
+                "quantity \(e.quantity)" + (e.amount == 0 ? "" : ", amount \(String(format: "%.2f", e.amount))"))
+        }
+        if let ch = e.channel { lines.append("channel \(ch)") }
+        if e.gift {
+            lines.append("gift" + (e.giftNote.map { ": \($0)" } ?? " (no note)"))
+        }
+        return ("Event \(e.eventId)", lines)
+    }
+
+    static func ratingText(_ v: Double) -> String {
+        v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v)
+    }
+
+    /// Enter on a row: the evidence behind a preference, or the whole text of a recommendation,
+    /// a care row or a history event.
+    func openDetail(_ m: inout AppModel) -> [Cmd] {
+        switch m.screen {
+        case .history:
+            guard let h = m.history, h.events.indices.contains(h.selected) else { return [] }
+            let d = eventDetail(h.events[h.selected])
+            m.detailScroll = 0
+            m.dialog = .evidence(title: d.title, lines: d.lines)
+            return []
+        case .profile:
+            guard let p = m.profile, let rep = p.report else { return [] }
+            switch p.panel {
+            case 0: return openEvidence(&m)
+            case 2:
+                guard rep.recommendations.indices.contains(p.selectedRec) else { return [] }
+                let d = recommendationDetail(rep.recommendations[p.selectedRec])
+                m.detailScroll = 0
+                m.dialog = .evidence(title: d.title, lines: d.lines)
+            case 3:
+                let rows = careRows(m, rep)
+                guard rows.indices.contains(p.selectedCare) else { return [] }
+                m.detailScroll = 0
+                m.dialog = .evidence(title: rows[p.selectedCare].title, lines: rows[p.selectedCare].detail)
+            default: break
+            }
+            return []
+        case .list, .segments, .metrics: return []
+        }
+    }
+
+    /// How many body lines a detail popup shows at once (the rest scroll).
+    static func detailRows(_ m: AppModel) -> Int { max(1, m.size.height - 2 - 2 - 1) }
+
+    /// The popup's lines wrapped to the width it will have on this screen.
+    static func wrapped(_ lines: [String], screenWidth: Int) -> [String] {
+        let width = max(1, min(76, screenWidth - 2) - 4)
+        // Sanitised first: a newline in a note becomes a space, as on every screen.
+        return lines.flatMap { $0.isEmpty ? [""] : TextWrap.lines(Sanitizer.clean($0), width: width) }
+    }
+}
