@@ -139,11 +139,13 @@ extension Workspace {
         let affinity = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
         for _ in 0..<3 where !keys.isEmpty {
             let mark = try store.changeMark()
-            let (rows, vectors) = try computeMetrics(keys, model: model, affinity: affinity)
+            let (rows, vectors, activity) = try computeMetrics(keys, model: model, affinity: affinity)
             let changed = try store.writeMetrics(rows, replacingAll: false, unlessChangedSince: mark)
             if affinity != nil {
                 try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
             }
+            // Customers changed meanwhile get their activity with the next round's figures.
+            try store.writeActivity(activity.filter { !changed.contains($0.customer) }, replacingAll: false)
             keys = try store.existingCustomers(keys.filter { changed.contains($0) })
         }
         // Still changing after three rounds: the last writer's own refresh of them stands.
@@ -151,7 +153,7 @@ extension Workspace {
     }
 
     private func computeMetrics(_ keys: [Int64], model: EngineModel, affinity: AffinityPass?) throws
-        -> ([MetricsRecord], [(customer: Int64, vector: [String: Double])])
+        -> ([MetricsRecord], [(customer: Int64, vector: [String: Double])], [ActivityRow])
     {
         let now = clock()
         let slices = Self.split(
@@ -161,20 +163,23 @@ extension Workspace {
             do {
                 var rows: [MetricsRecord] = []
                 var vectors: [(customer: Int64, vector: [String: Double])] = []
+                var activity: [ActivityRow] = []
+                var encoder = ActivityEncoder()
                 try self.store.eventFacts(customers: slices[i]) { key, facts in
                     let events = facts.map(EngineBridge.event)
                     var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
                     if let v = affinity?.vector(key, events) { vectors.append((key, v)) }
+                    activity.append(Self.activityRow(key, f, encoder.encode(events)))
                 }
-                results.set(i, rows, vectors)
+                results.set(i, rows, vectors, activity)
             } catch {
                 results.fail(error)
             }
         }
         if let error = results.error { throw error }
-        return (results.rows, results.vectors)
+        return (results.rows, results.vectors, results.activity)
     }
 }
 
@@ -183,21 +188,28 @@ private final class MetricsParts: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [[MetricsRecord]]
     private var vectorParts: [[(customer: Int64, vector: [String: Double])]]
+    private var activityParts: [[ActivityRow]]
     private(set) var error: Error?
 
     init(count: Int) {
         parts = Array(repeating: [], count: count)
         vectorParts = Array(repeating: [], count: count)
+        activityParts = Array(repeating: [], count: count)
     }
 
-    func set(_ i: Int, _ rows: [MetricsRecord], _ vectors: [(customer: Int64, vector: [String: Double])]) {
+    func set(
+        _ i: Int, _ rows: [MetricsRecord], _ vectors: [(customer: Int64, vector: [String: Double])],
+        _ activity: [ActivityRow]
+    ) {
         lock.withLock {
             parts[i] = rows
             vectorParts[i] = vectors
+            activityParts[i] = activity
         }
     }
 
     var vectors: [(customer: Int64, vector: [String: Double])] { lock.withLock { vectorParts.flatMap { $0 } } }
+    var activity: [ActivityRow] { lock.withLock { activityParts.flatMap { $0 } } }
 
     func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 

@@ -195,6 +195,21 @@ enum Schema {
                     )
                     """)
         }
+        m.registerMigration("v6-customer-activity") { db in
+            // Each customer's events folded into days for business metrics (the engine's
+            // bytes), with the refresh figures the metrics group by: one table read answers any
+            // window. Filled by the next full refresh; until then metrics read the events.
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_activity(
+                        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                        rfm_segment INTEGER,
+                        clv_12m REAL,
+                        p_alive REAL,
+                        days BLOB NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 
