@@ -76,3 +76,9 @@ open("bench-data/heavy.csv", "w").write("\n".join(rows) + "\n")
 PY
 $bin import --store bench-data/ref.sqlite bench-data/heavy.csv >/dev/null
 .build/release/rapport-bench bench-data/ref.sqlite HEAVY1
+echo "== business metrics: cold (the store's pages evicted from the OS cache), then warm"
+python3 Benchmarks/evict-cache.py bench-data/ref.sqlite*
+timed $bin metrics --store bench-data/ref.sqlite --json >/dev/null
+timed $bin metrics --store bench-data/ref.sqlite --json >/dev/null
+python3 Benchmarks/evict-cache.py bench-data/ref.sqlite*
+.build/release/rapport-bench metrics bench-data/ref.sqlite 5

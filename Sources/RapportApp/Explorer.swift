@@ -25,9 +25,9 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
-        case .metricsLoaded(let segment, let figures):
-            if m.metrics?.segment == segment { m.metrics = (segment, figures) }
-            return []
+        case .metricsLoaded(let segment, let figures): return metricsLoaded(&m, segment, figures)
+        case .metricsCached(let figures): return metricsCached(&m, figures)
+        case .metricsListReady(let query): return openMetricsList(&m, query)
         case .tick: return [effects.readStamp()]
         case .storeStamp(let stamp): return noticeChanges(&m, stamp)
         case .customerGone(let key):
@@ -226,6 +226,10 @@ public struct Explorer: Program, Sendable {
             go(&m, to: .segments)
             return [effects.loadSegments()]
         case .metrics: return openMetrics(&m)
+        case .definitions:
+            guard m.screen == .metrics else { return [] }
+            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions)
+            return []
         case .open: return openSelected(&m)
         case .filter:
             m.list.filter = TextField(m.list.query.text)
@@ -242,8 +246,11 @@ public struct Explorer: Program, Sendable {
             m.list.query.segment = nil
             m.list.query.stage = nil
             m.list.query.ruleSegment = nil
+            m.list.query.keys = nil
+            m.list.query.keysLabel = nil
             return reloadList(&m)
         case .nextPanel:
+            if m.screen == .metrics { return nextMetricsPanel(&m) }
             // Tab cycles the profile's panels and nothing else (H opens the history).
             guard m.screen == .profile, var p = m.profile else { return [] }
             p.panel = (p.panel + 1) % 4
@@ -312,6 +319,7 @@ public struct Explorer: Program, Sendable {
             m.history?.offset = 0
             return []
         case .members:
+            if m.screen == .metrics { return openMetricsCell(&m) }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
             m.list.query = ListQuery(
@@ -339,7 +347,7 @@ public struct Explorer: Program, Sendable {
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key)) }
         if m.screen == .segments { cmds.append(effects.loadSegments()) }
-        return cmds
+        return cmds + reloadMetrics(&m)
     }
 
     func writable(_ m: inout AppModel) -> Bool {
@@ -373,7 +381,7 @@ public struct Explorer: Program, Sendable {
                 return []
             }
             if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil
-                || m.list.query.ruleSegment != nil
+                || m.list.query.ruleSegment != nil || m.list.query.keys != nil
             {
                 return perform(&m, .clearFilter)
             }
@@ -392,8 +400,7 @@ public struct Explorer: Program, Sendable {
             segment = m.segments.items[m.segments.selected].name
         }
         go(&m, to: .metrics)
-        m.metrics = (segment, nil)
-        return [effects.loadMetrics(segment: segment)]
+        return startMetrics(&m, segment: segment)
     }
 
     func move(_ m: inout AppModel, _ d: Int) -> [Cmd] {
@@ -411,7 +418,7 @@ public struct Explorer: Program, Sendable {
         case .segments:
             m.segments.selected = step(m.segments.selected, max(1, m.segments.items.count))
         case .metrics:
-            break
+            moveMetrics(&m, d)
         case .profile:
             guard var p = m.profile else { return [] }
             if p.panel == 0 {

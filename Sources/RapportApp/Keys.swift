@@ -9,7 +9,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case nextPanel = "next_panel", prevPanel = "prev_panel", history, evidence, note, export, erase
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
-    case metrics
+    case metrics, definitions
 }
 
 /// Every action of the explorer, grouped for help. Help, docs/keys.md and the config file's
@@ -59,10 +59,13 @@ public enum AppKeys {
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
 
-    public static let members = a(.members, "list the segment's members", "segments")
+    public static let members = a(
+        .members, "list the customers of the selected segment (or metrics cell: segment, cohort, migration)",
+        "segments")
     public static let newSegment = a(.newSegment, "new rule segment", "segments")
     public static let editSegment = a(.editSegment, "edit the selected rule segment's rule", "segments")
     public static let deleteSegment = a(.deleteSegment, "delete the selected rule segment (asks first)", "segments")
+    public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -103,9 +106,12 @@ public enum AppKeys {
                         (members, [.enter, .char("l"), .right]), (newSegment, [.char("n")]),
                         (editSegment, [.char("e")]),
                         (deleteSegment, [.char("X")])
-                    ])
+                    ]),
+                .init(
+                    name: "metrics",
+                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])])
             ])
     }
 
-    public static let viewOrder = ["list", "profile", "history", "segments"]
+    public static let viewOrder = ["list", "profile", "history", "segments", "metrics"]
 }

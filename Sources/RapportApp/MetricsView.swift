@@ -2,8 +2,9 @@ import Foundation
 import RapportService
 import RapportUI
 
-/// The business metrics screen: the headline figures, then channels beside RFM segments, then
-/// cohort retention, each cut to the rows that fit.
+/// The business metrics screen: the headline figures and channels, then one panel at a time
+/// (Tab): RFM segments, the cohort triangle as a heat map, the segment migration, the CLV
+/// histogram. Enter on a segment, cohort or migration row lists its customers.
 extension Explorer {
     func drawMetrics(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         let scope = m.metrics?.segment ?? "everyone"
@@ -12,45 +13,118 @@ extension Explorer {
             b.write("Computing…", x: 2, y: r.y + 1, style: m.theme.muted)
             return
         }
-        title(m, &b, "Metrics \(m.glyphs.bullet) \(scope)", "\(f.since) to \(f.until)")
+        let state = m.metricsView.opening != nil ? "  listing…" : m.metricsView.refreshing ? "  refreshing…" : ""
+        let cached = m.metricsView.fromCache ? " (last refresh)" : ""
+        title(m, &b, "Metrics \(m.glyphs.bullet) \(scope)", "\(f.since) to \(f.until)\(cached)\(state)")
         var y = r.y
-        for line in Self.headline(f) {
+        for line in Self.headline(f) where y < r.maxY {
             b.write(line, x: 1, y: y, style: .plain, maxWidth: r.width - 2)
             y += 1
         }
+        // Channels: at most four rows, so the panel below keeps room at 80×24.
+        if !f.channels.isEmpty && y + 2 < r.maxY {
+            b.write(
+                "CHANNEL       OPENS   CLICKS     CTR  PURCHASES", x: 1, y: y, style: m.theme.header,
+                maxWidth: r.width - 2)
+            y += 1
+            for c in f.channels.prefix(4) where y < r.maxY {
+                let ctr = c.clickThrough.map { Self.percent($0) } ?? "-"
+                let row =
+                    Self.pad(c.channel, 12) + Self.num(c.opens, 7) + Self.num(c.clicks, 9) + Self.right(ctr, 8)
+                    + Self.num(c.purchases, 11)
+                b.write(row, x: 1, y: y, style: .plain, maxWidth: r.width - 2)
+                y += 1
+            }
+        }
+        guard y + 2 < r.maxY else { return }
+        var x = 1
+        for p in MetricsViewState.Panel.allCases {
+            let label = p == m.metricsView.panel ? "[\(p.title)]" : " \(p.title) "
+            b.write(label, x: x, y: y, style: p == m.metricsView.panel ? m.theme.title : m.theme.muted)
+            x += label.count + 1
+        }
+        b.write("Tab panel  Enter customers", x: x + 1, y: y, style: m.theme.muted, maxWidth: max(0, r.width - x - 2))
         y += 1
-        let half = r.width / 2
-        let top = y
-        b.write("CHANNEL     OPENS  CLICKS    CTR  BUYS", x: 1, y: y, style: m.theme.header, maxWidth: half - 2)
-        for (i, c) in f.channels.prefix(max(0, r.maxY - y - 6)).enumerated() {
-            let ctr = c.clickThrough.map { Self.percent($0) } ?? "-"
-            let row =
-                Self.pad(c.channel, 10) + Self.num(c.opens, 7) + Self.num(c.clicks, 8) + Self.right(ctr, 7)
-                + Self.num(c.purchases, 6)
-            b.write(row, x: 1, y: top + 1 + i, style: .plain, maxWidth: half - 2)
-        }
-        b.write(
-            "SEGMENT            CUSTOMERS   REVENUE", x: half, y: top, style: m.theme.header, maxWidth: r.width - half)
-        let segments = f.segments.prefix(max(0, r.maxY - top - 6))
-        for (i, s) in segments.enumerated() {
-            let row = Self.pad(s.segment, 18) + Self.num(s.customers, 10) + Self.right(Self.money(s.revenue), 10)
-            b.write(row, x: half, y: top + 1 + i, style: .plain, maxWidth: r.width - half - 1)
-        }
-        y = top + 2 + max(segments.count, min(f.channels.count, max(0, r.maxY - top - 6)))
-        drawCohorts(m, f, &b, Rect(x: r.x, y: y, width: r.width, height: max(0, r.maxY - y)))
+        drawMetricsPanel(m, f, &b, Rect(x: r.x, y: y, width: r.width, height: max(0, r.maxY - y)))
     }
 
-    private func drawCohorts(_ m: AppModel, _ f: BusinessMetrics, _ b: inout CellBuffer, _ r: Rect) {
-        guard r.height >= 2, !f.cohorts.isEmpty else { return }
-        let months = max(0, (r.width - 18) / 6)
-        var header = "COHORT    SIZE  "
-        for k in 0..<months { header += Self.right("m\(k)", 6) }
-        b.write(header, x: 1, y: r.y, style: m.theme.header, maxWidth: r.width - 2)
-        for (i, c) in f.cohorts.suffix(r.height - 1).enumerated() {
-            var row = Self.pad(c.month, 8) + Self.num(c.size, 6) + "  "
-            for v in c.retention.prefix(months) { row += Self.right(Self.percent(v), 6) }
-            b.write(row, x: 1, y: r.y + 1 + i, style: .plain, maxWidth: r.width - 2)
+    private func drawMetricsPanel(_ m: AppModel, _ f: BusinessMetrics, _ b: inout CellBuffer, _ r: Rect) {
+        guard r.height >= 2 else { return }
+        let header: String
+        var rows: [(String, [(String, Style)])] = []
+        switch m.metricsView.panel {
+        case .segments:
+            header = "SEGMENT              CUSTOMERS       REVENUE        CLV 12M"
+            rows = f.segments.map {
+                (
+                    Self.pad($0.segment, 20) + Self.num($0.customers, 10) + Self.right(Self.money($0.revenue), 14)
+                        + Self.right(Self.money($0.clv12m), 15), []
+                )
+            }
+        case .cohorts:
+            let months = max(0, (r.width - 18) / 6)
+            header = "COHORT    SIZE  " + (0..<months).map { Self.right("m\($0)", 6) }.joined()
+            rows = f.cohorts.map { c in
+                (
+                    Self.pad(c.month, 8) + Self.num(c.size, 6) + "  ",
+                    c.retention.prefix(months).map { v in
+                        (Self.right(String(format: "%.0f%%", v * 100), 6), Self.heat(v, m.theme))
+                    }
+                )
+            }
+        case .migration:
+            header = "FROM (before the window)  TO (at its end)       CUSTOMERS"
+            rows = f.migration.map {
+                (Self.pad($0.from ?? "(first purchase)", 26) + Self.pad($0.to, 20) + Self.num($0.customers, 11), [])
+            }
+        case .clv:
+            header = "CLV 12M FROM     CUSTOMERS"
+            let edges = f.clv.clvHistogram.edges
+            let counts = f.clv.clvHistogram.counts
+            let most = max(1, counts.max() ?? 1)
+            let width = max(0, r.width - 30)
+            rows = counts.indices.map { i in
+                let bar = String(repeating: "#", count: counts[i] * width / most)
+                return (Self.right(Self.money(edges[i]), 12) + Self.num(counts[i], 14) + "  " + bar, [])
+            }
+        case .months:
+            // Orders and revenue per month as two bar charts side by side.
+            let width = max(0, (r.width - 34) / 2)
+            header = "MONTH     ORDERS " + Self.pad("", width) + "     REVENUE"
+            let mostOrders = max(1, f.months.map(\.orders).max() ?? 1)
+            let mostRevenue = max(1, f.months.map(\.revenue).max() ?? 1)
+            rows = f.months.map { x in
+                let orders = String(repeating: "#", count: x.orders * width / mostOrders)
+                let revenue = String(repeating: "#", count: Int(max(0, x.revenue) / mostRevenue * Double(width)))
+                return (
+                    Self.pad(x.month, 8) + Self.num(x.orders, 7) + " " + Self.pad(orders, width + 1)
+                        + Self.right(Self.money(x.revenue), 12) + " " + revenue, []
+                )
+            }
         }
+        b.write(header, x: 1, y: r.y, style: m.theme.header, maxWidth: r.width - 2)
+        let height = r.height - 1
+        guard height > 0 else { return }
+        let selected = m.metricsView.selected
+        let first = max(0, selected - height + 1)
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(height) {
+            let y = r.y + 1 + i - first
+            let isSelected = i == selected && Self.metricsCell(f, m.metricsView) != nil
+            b.write(row.0, x: 1, y: y, style: isSelected ? m.theme.selected : .plain, maxWidth: r.width - 2)
+            var x = 1 + row.0.count
+            for (text, style) in row.1 where x + text.count < r.width {
+                b.write(text, x: x, y: y, style: isSelected ? m.theme.selected : style)
+                x += text.count
+            }
+        }
+    }
+
+    /// Retention's colour: green from a half, yellow from a fifth, red above nothing. The
+    /// percentages are printed in every cell, so the ramp is never the only signal.
+    static func heat(_ v: Double, _ theme: Theme) -> Style {
+        v >= 0.5
+            ? Style(fg: theme.good)
+            : v >= 0.2 ? Style(fg: theme.warning) : v > 0 ? Style(fg: theme.danger) : theme.muted
     }
 
     static func headline(_ f: BusinessMetrics) -> [String] {
@@ -59,13 +133,18 @@ extension Explorer {
         let repeatRate = f.repeatRate.map(percent) ?? "-"
         let abandonment = f.cartAbandonment.map(percent) ?? "-"
         let atRisk = f.clv.atRiskShare.map(percent) ?? "-"
+        let recs =
+            f.recommendations.map {
+                "recommendations HR@\($0.k) \(percent($0.hrAtK)) (\($0.cases) held-out purchases)"
+            } ?? "recommendations -"
         return [
             "Customers \(f.customers)   buyers \(f.buyers)   orders \(f.orders)   revenue \(money(f.revenue))"
                 + "   returns \(money(f.returns))",
             "AOV \(aov)  orders/buyer \(frequency)  repeat rate \(repeatRate)  carts abandoned "
                 + "\(abandonment) of \(f.carts)",
             "CLV 12 months: total \(money(f.clv.total)), mean \(f.clv.mean.map(money) ?? "-")   "
-                + "P(alive) < 0.5: \(atRisk) of customers"
+                + "P(alive) < 0.5: \(atRisk) of customers",
+            recs
         ]
     }
 

@@ -115,6 +115,8 @@ public struct AppModel: Sendable {
     public var segments = SegmentsState()
     /// The metrics screen: for everyone (nil segment) or one segment; nil figures while computing.
     public var metrics: (segment: String?, figures: BusinessMetrics?)?
+    /// The metrics screen's panel, selection and cache.
+    public var metricsView = MetricsViewState()
     /// The screens Esc returns to, most recent last.
     public var backStack: [Screen] = []
     public var dialog: Dialog?
@@ -187,6 +189,10 @@ public enum AppMessage: Sendable {
     case gotoCustomer(Int64)
     case refreshed
     case metricsLoaded(segment: String?, BusinessMetrics)
+    /// Everyone's figures as the last full refresh stored them: shown until the current ones arrive.
+    case metricsCached(BusinessMetrics)
+    /// The customer list of the metrics cell Enter was pressed on.
+    case metricsListReady(ListQuery)
     /// About once a second: time to look whether someone else changed the store.
     case tick
     /// The store's write stamp, read by the tick's command.

@@ -78,14 +78,15 @@ extension Explorer {
         case .history:
             ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "edit_segment", "delete_segment", "metrics", "help", "back"]
-        case .metrics: ids = ["help", "back"]
+        case .metrics: ids = ["members", "next_panel", "definitions", "help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
             "help": "help", "quit": "quit", "next_panel": "panel", "history": "history", "evidence": "details",
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
-            "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics"
+            "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics",
+            "definitions": "definitions"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]
@@ -155,6 +156,7 @@ extension Explorer {
         if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
             right = "segment: \(s)  " + right
         }
+        if let label = m.list.query.keysLabel { right = label + "  " + right }
         // Under --redact a filter by email or phone finds the row but is not echoed.
         let echo = m.redact ? Redaction.text(m.list.query.text) : m.list.query.text
         if !m.list.query.text.isEmpty { right = "filter: \(echo)  " + right }

@@ -62,11 +62,11 @@ public struct CustomerFigures: Sendable, Equatable, Codable {
 }
 
 /// Lifecycle stages. With purchases: from P(alive) (active ≥ 0.7, at risk ≥ 0.4, lapsing ≥
-/// 0.15, else lost); a first purchase within 90 days is new. BG/NBD gives P(alive) = 1 to
-/// customers without a repeat purchase, so one-time buyers are staged by days since that
-/// purchase instead (≤ 90 new, ≤ 180 at risk, ≤ 365 lapsing, else lost). More than 365 days
-/// since the last order is at best lapsing, whatever P(alive) says. Without purchases: new if
-/// first seen within 90 days, else lost.
+/// 0.15, else lost), or without a fitted model from the gap against the customer's own pace;
+/// a first purchase within 90 days is new. One-time buyers have no P(alive) (BG/NBD gives 1 by
+/// construction) and are staged by days since that purchase (≤ 90 new, ≤ 180 at risk, ≤ 365
+/// lapsing, else lost). More than 365 days since the last order is at best lapsing, whatever
+/// P(alive) says. Without purchases: new if first seen within 90 days, else lost.
 public enum LifecycleStage: String, Sendable, Codable, CaseIterable {
     case new, active, atRisk = "at risk", lapsing, lost
 }

@@ -70,7 +70,7 @@ public struct ModelBuilder: Sendable {
         let stride = max(1, buyers.count / maxFitCustomers)
         let sample = Swift.stride(from: 0, to: buyers.count, by: stride).map { buyers[$0] }
         let bg = sample.count >= 20 ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7).model : nil
-        // Gamma-Gamma's likelihood needs lgamma per customer per step: 10k customers suffice.
+        // Gamma-Gamma's likelihood needs log-gamma per customer per step: 10k customers suffice.
         let ggStride = max(1, sample.count / 10_000)
         let ggSample = Swift.stride(from: 0, to: sample.count, by: ggStride).map { sample[$0] }
         let gg = GammaGamma.fit(

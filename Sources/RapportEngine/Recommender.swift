@@ -31,8 +31,9 @@ public struct RecommendationSettings: Sendable, Equatable, Codable {
     /// Share of the list given to exploration (trending, popular in segment, an untried category):
     /// round(k × share) slots, none when k × share < 0.5.
     public var explorationShare: Double = 0.10
-    /// Recency scale τ in days of the customer's history: an event of age d weighs exp(−d/τ), as in
-    /// preferences (InsightSettings passes the same τ to both).
+    /// Recency scale τ in days of the customer's history: an event d days before the customer's
+    /// newest event weighs exp(−d/τ). InsightSettings starts it at the preferences' τ; a stored
+    /// `RecommenderTuning` (chosen on validation) replaces it.
     public var tauDays: Double = 90
     /// Caps and saturation of bursts, per category of the customer's items.
     public var damping = SpikeDamping()
@@ -107,10 +108,11 @@ struct ScoredCandidate {
 }
 
 public enum Recommender {
-    /// History weights from time, not position: each event weighs w(type) × exp(−age/τ), after the
-    /// shared damping caps each category's 24-hour windows and saturates its 30-day windows (both
-    /// anchored to the customer's events, on undecayed weights). A year of habit therefore outranks
-    /// a week of anomalies, and ageing scales both alike.
+    /// History weights from time, not position: each event weighs w(type) × exp(−age/τ), the age
+    /// counted back from the customer's newest event, after the shared damping caps each
+    /// category's 24-hour windows and saturates its 30-day windows (both anchored to the
+    /// customer's events, on undecayed weights). A year of habit therefore outranks a week of
+    /// anomalies, and ageing scales both alike.
     public static func history(
         _ events: [Event], products: [Int64: Product], now: Int64,
         settings: RecommendationSettings

@@ -33,9 +33,16 @@ extension Workspace {
         let key = event.customerId
         let before = try InsightSnapshot(shown ?? profile(key))
         try store.setGift(event: displayId, isGift: isGift, note: note, by: actor)
+        // Marked before the read: if another analyst changes this customer before the figures
+        // are written, they are recomputed from the new events instead of written back stale.
+        let mark = try store.changeMark()
         let rows = try store.events(customer: key)
         let (report, insight) = try profileWithInsight(key, rows: rows)
-        if let insight { try storeFigures(key, insight) }
+        if let insight, try storeFigures(key, insight, unlessChangedSince: mark) {
+            try storeAffinity(key, events: rows.map(EngineBridge.event))
+        } else if insight != nil {
+            try refreshCustomer(key)
+        }
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,
             effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
@@ -61,6 +68,6 @@ extension Workspace {
 
     /// Erases a customer (see `ProfileStore.forget`).
     public func forget(customer key: Int64) throws {
-        try store.forget(customer: key, by: actor)
+        try announcing("erasure") { _ in try store.forget(customer: key, by: actor) }
     }
 }

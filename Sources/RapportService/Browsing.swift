@@ -19,10 +19,14 @@ public struct ListQuery: Sendable, Equatable {
     /// The direction: false is the sort's own (names A to Z, highest spend first, most recent
     /// first), true the other way. Customers who never bought come last by recency either way.
     public var reversed: Bool
+    /// Only these customers, and the words that say who they are ("cohort 2026-01"): a cell of
+    /// the business metrics.
+    public var keys: [Int64]?
+    public var keysLabel: String?
 
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false
+        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil, keysLabel: String? = nil
     ) {
         self.text = text
         self.segment = segment
@@ -30,11 +34,14 @@ public struct ListQuery: Sendable, Equatable {
         self.sort = sort
         self.ruleSegment = ruleSegment
         self.reversed = reversed
+        self.keys = keys
+        self.keysLabel = keysLabel
     }
 
     var store: CustomerQuery {
         CustomerQuery(
-            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment, reversed: reversed)
+            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment,
+            reversed: reversed, keys: keys)
     }
 }
 

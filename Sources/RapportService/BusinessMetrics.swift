@@ -101,14 +101,43 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     public var clv: CLV
     public var segments: [SegmentFigures]
     public var migration: [Migration]
-    /// Not computed yet: the recommender's offline evaluation reads every event into memory,
-    /// which does not fit the command's time budget (docs/metrics.md).
-    public var recommendations: Double?
+    /// The shipped recommender's offline hit rate on a sample of the window's last purchases;
+    /// null when no customer in scope has one to hold out.
+    public var recommendations: Recommendations?
+    /// Orders and revenue per calendar month of the window (the first and last may be partial).
+    public var months: [Month] = []
+
+    public struct Month: Codable, Sendable, Equatable {
+        public var month: String
+        public var orders: Int
+        public var revenue: Double
+    }
+
+    /// Leave-last-purchase-out through the shipped recommend path (docs/metrics.md).
+    public struct Recommendations: Codable, Sendable, Equatable {
+        public var k: Int
+        public var hrAtK: Double
+        public var ndcgAtK: Double
+        /// Held-out purchases scored; customers sampled for them; customers that could have been.
+        public var cases: Int
+        public var sample: Int
+        public var eligible: Int
+
+        enum CodingKeys: String, CodingKey {
+            case k, hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k", cases, sample, eligible
+        }
+    }
+
+    /// The model-state entry holding the last full refresh's figures for everyone.
+    public static let cacheName = "business_metrics"
+
+    /// Customers whose events the recommendations figure reads, at most.
+    public static let recommendationSample = 1000
 
     enum CodingKeys: String, CodingKey {
         case since, until, segment, customers, buyers, orders, revenue, returns, aov
         case purchaseFrequency = "purchase_frequency", repeatRate = "repeat_rate", cohorts, carts
-        case cartAbandonment = "cart_abandonment", channels, clv, segments, migration, recommendations
+        case cartAbandonment = "cart_abandonment", channels, clv, segments, migration, recommendations, months
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -132,10 +161,21 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         try c.encode(segments, forKey: .segments)
         try c.encode(migration, forKey: .migration)
         try c.encode(recommendations, forKey: .recommendations)
+        try c.encode(months, forKey: .months)
     }
 
     /// Lower edges of the CLV histogram's buckets.
     public static let clvEdges: [Double] = [0, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]
+}
+
+/// A cell of the metrics screen whose customers the list can show.
+public enum MetricsSelection: Sendable, Equatable {
+    /// An RFM segment's row.
+    case segment(String)
+    /// A cohort: "YYYY-MM" of the first purchase.
+    case cohort(String)
+    /// A migration cell: from an RFM segment (nil: no purchase before the window) to another.
+    case migration(from: String?, to: String)
 }
 
 extension Workspace {
@@ -143,13 +183,210 @@ extension Workspace {
     /// store's as-of day), whole UTC days, both ends inclusive. `segment` names an RFM segment,
     /// a lifecycle stage or a saved rule segment.
     public func metrics(since: Int64? = nil, until: Int64? = nil, segment: String? = nil) throws -> BusinessMetrics {
+        let (acc, start, end) = try metricsFold(since: since, until: until, segment: segment)
+        // The recommendations sample reads and scores beside the fold's finishing steps.
+        let box = MetricsResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                box.set(figures: acc.finish())
+            } else {
+                box.set(recommendations: Result { try self.recommendationFigure(acc.holdoutCandidates, until: end) })
+            }
+        }
+        var out = Self.compose(box.figures!, since: start, until: end, segment: segment)
+        out.recommendations = try box.recommendations!.get()
+        return out
+    }
+
+    /// Evenly spaced keys, at most `n`, first and last included.
+    static func sample(_ keys: [Int64], _ n: Int) -> [Int64] {
+        guard keys.count > n, n > 1 else { return Array(keys.prefix(n)) }
+        return (0..<n).map { keys[$0 * (keys.count - 1) / (n - 1)] }
+    }
+
+    /// `eval recs` on a sample of customers: each one's last purchase up to the window's end is
+    /// held out, the item model is built from the sample's other purchases with the shipped λ,
+    /// and the list is what the shipped recommender returns with the shipped settings.
+    func recommendationFigure(_ candidates: [Int64], until: Int64) throws -> BusinessMetrics.Recommendations? {
+        let keys = Self.sample(candidates, BusinessMetrics.recommendationSample)
+        guard !keys.isEmpty else { return nil }
+        var events: [Event] = []
+        try store.eventFacts(customers: keys[...]) { _, facts in
+            for f in facts where f.time <= until && f.type == EventType.purchase.code {
+                events.append(EngineBridge.event(f))
+            }
+        }
+        // Only products the sample bought can be recommended to it (the model and the popular
+        // fill are built from its purchases), so only those are read.
+        let records = try store.products(keys: Array(Set(events.compactMap(\.product))).sorted())
+        let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
+        let shipped = insightSettings.recommendations
+        let r = RapportEngine.evaluateRecommendations(
+            events: events, products: records.compactMap(\.id), k: shipped.k, types: [.purchase], minInteractions: 2,
+            lambdas: [itemLambda], taus: [shipped.tauDays], dampings: [shipped.damping],
+            catalogue: catalogue)
+        guard r.users > 0 else { return nil }
+        return BusinessMetrics.Recommendations(
+            k: r.k, hrAtK: r.hrAtK, ndcgAtK: r.ndcgAtK, cases: r.users, sample: keys.count, eligible: candidates.count)
+    }
+
+    /// Every customer folded for the window and scope, and the window's first and last second.
+    func metricsFold(since: Int64?, until: Int64?, segment: String?) throws
+        -> (BusinessMetricsAccumulator, Int64, Int64)
+    {
+        let (start, end) = try metricsWindow(since: since, until: until)
+        let scope = try metricScope(segment)
+        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
+        let keys = scope == .all ? nil : try store.scopeKeys(scope)
+        if try store.hasActivity() {
+            acc = try foldActivity(since: start, until: end, scope: keys)
+        } else {
+            try foldEvents(into: &acc, scope: keys)
+        }
+        return (acc, start, end)
+    }
+
+    /// The customer list of one cell of `metrics(since:until:segment:)`: an RFM segment row
+    /// filters the list as the segments screen does; a cohort or a migration cell lists its
+    /// customers by key.
+    public func metricsList(
+        _ cell: MetricsSelection, since: Int64? = nil, until: Int64? = nil, segment: String? = nil,
+        sort: ListSort = .name
+    ) throws -> ListQuery {
+        let scope = try metricScope(segment)
+        let of = segment.map { " of \($0)" } ?? ""
+        switch cell {
+        case .segment(let name):
+            switch scope {
+            case .all: return ListQuery(segment: name, sort: sort)
+            case .stage(let s): return ListQuery(segment: name, stage: s, sort: sort)
+            case .ruleSegment(let s): return ListQuery(segment: name, sort: sort, ruleSegment: s)
+            case .rfmSegment(let s):
+                return name == s
+                    ? ListQuery(segment: name, sort: sort) : ListQuery(sort: sort, keys: [], keysLabel: name + of)
+            }
+        case .cohort(let month):
+            guard let m = Self.monthNumber(month) else { throw StoreError.invalidArgument("no month '\(month)'") }
+            let (acc, _, _) = try metricsFold(since: since, until: until, segment: segment)
+            return ListQuery(
+                sort: sort, keys: acc.members(.cohort(month: m)), keysLabel: "first purchase in \(month)\(of)")
+        case .migration(let from, let to):
+            guard let t = RFMSegment(rawValue: to), from.map({ RFMSegment(rawValue: $0) != nil }) ?? true else {
+                throw StoreError.invalidArgument("no RFM segment '\(to)'")
+            }
+            let (acc, _, _) = try metricsFold(since: since, until: until, segment: segment)
+            let keys = acc.members(.migration(from: from.flatMap(RFMSegment.init(rawValue:)), to: t))
+            return ListQuery(sort: sort, keys: keys, keysLabel: "\(from ?? "new buyers") → \(to)\(of)")
+        }
+    }
+
+    /// Months since 1970-01 of "YYYY-MM".
+    static func monthNumber(_ text: String) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+        return (y - 1970) * 12 + m - 1
+    }
+
+    /// The figures for everyone over the default window as the last full refresh computed
+    /// them, shown while the current ones are computed; nil before the first.
+    public func cachedMetrics() throws -> BusinessMetrics? {
+        guard let data = try store.modelState(BusinessMetrics.cacheName) else { return nil }
+        return try? JSONDecoder().decode(BusinessMetrics.self, from: data)
+    }
+
+    /// The window's first and last second: whole UTC days.
+    func metricsWindow(since: Int64?, until: Int64?) throws -> (Int64, Int64) {
         let day: Int64 = 86_400
         let asOf = try store.latestEventTime() ?? clock()
         let end = Self.startOfDay(until ?? asOf) + day - 1
         let start = Self.startOfDay(since ?? (end + 1 - 365 * day))
         guard start <= end else { throw StoreError.invalidArgument("--since is after --until") }
-        let facts = try store.metricFacts(since: start, until: end, scope: try metricScope(segment))
-        return Self.compose(facts, since: start, until: end, segment: segment)
+        return (start, end)
+    }
+
+    /// Every customer's stored activity, read in two key ranges at once and merged. `scope`
+    /// (ascending keys) limits the figures, not the RFM cut points of the migration.
+    func foldActivity(since: Int64, until: Int64, scope: [Int64]?) throws -> BusinessMetricsAccumulator {
+        let keys = try store.customerKeyBounds()
+        let mid = keys.lowerBound + (keys.upperBound - keys.lowerBound) / 2
+        let ranges = [keys.lowerBound...mid, (mid + 1)...max(mid + 1, keys.upperBound)]
+        let parts = ActivityParts(
+            ranges.map { _ in
+                BusinessMetricsAccumulator(since: since, until: until, clvEdges: BusinessMetrics.clvEdges)
+            })
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            do {
+                var acc = BusinessMetricsAccumulator(since: since, until: until, clvEdges: BusinessMetrics.clvEdges)
+                try self.foldActivity(into: &acc, range: ranges[i], scope: scope)
+                parts.set(i, acc)
+            } catch {
+                parts.fail(error)
+            }
+        }
+        if let error = parts.error { throw error }
+        var all = parts.all
+        var acc = all.removeFirst()
+        for part in all { acc.merge(part) }
+        return acc
+    }
+
+    func foldActivity(into acc: inout BusinessMetricsAccumulator, range: ClosedRange<Int64>, scope: [Int64]?) throws {
+        var next = scope.map { s in s.firstIndex { $0 >= range.lowerBound } ?? s.count } ?? 0
+        try store.scanActivity(customers: range) { key, segment, clv, pAlive, bytes in
+            var inScope = true
+            if let scope {
+                while next < scope.count && scope[next] < key { next += 1 }
+                inScope = next < scope.count && scope[next] == key
+            }
+            let figures = RefreshedFigures(
+                segment: segment.flatMap { RFMSegment.allCases.indices.contains($0) ? RFMSegment.allCases[$0] : nil },
+                clv12m: clv, pAlive: pAlive)
+            acc.add(customer: key, inScope: inScope, refreshed: figures, activity: bytes)
+        }
+    }
+
+    /// Before the first full refresh has stored activity: the same figures from every event
+    /// and the metrics rows (slow on a large store; `rapport refresh` once makes it fast).
+    func foldEvents(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?) throws {
+        var refreshed: [Int64: RefreshedFigures] = [:]
+        for m in try store.allMetrics() {
+            refreshed[m.customerId] = RefreshedFigures(
+                segment: m.rfmSegment.flatMap(RFMSegment.init(rawValue:)), clv12m: m.clv12m, pAlive: m.pAlive)
+        }
+        let inScope = scope.map(Set.init)
+        var current: Int64 = -1
+        var batch: [Event] = []
+        var seen = Set<Int64>()
+        var encoder = ActivityEncoder()
+        func flush() {
+            guard current >= 0 else { return }
+            seen.insert(current)
+            let bytes = encoder.encode(batch)
+            bytes.withUnsafeBytes {
+                acc.add(
+                    customer: current, inScope: inScope?.contains(current) ?? true,
+                    refreshed: refreshed[current] ?? RefreshedFigures(),
+                    activity: $0)
+            }
+        }
+        try store.scanEvents { e in
+            if e.customer != current {
+                flush()
+                current = e.customer
+                batch.removeAll(keepingCapacity: true)
+            }
+            batch.append(EngineBridge.event(e))
+        }
+        flush()
+        let none = CustomerActivity().encoded()
+        for key in try store.customerKeys() where !seen.contains(key) {
+            none.withUnsafeBytes {
+                acc.add(
+                    customer: key, inScope: inScope?.contains(key) ?? true,
+                    refreshed: refreshed[key] ?? RefreshedFigures(),
+                    activity: $0)
+            }
+        }
     }
 
     static func startOfDay(_ t: Int64) -> Int64 {
@@ -168,7 +405,7 @@ extension Workspace {
 
     static func ratio(_ a: Double, _ b: Int) -> Double? { b > 0 ? a / Double(b) : nil }
 
-    static func compose(_ f: MetricFacts, since: Int64, until: Int64, segment: String?) -> BusinessMetrics {
+    static func compose(_ f: BusinessFigures, since: Int64, until: Int64, segment: String?) -> BusinessMetrics {
         BusinessMetrics(
             since: Dates.isoDate(since), until: Dates.isoDate(until), segment: segment,
             customers: f.customers, buyers: f.buyers, orders: f.orders, revenue: f.revenue, returns: f.returns,
@@ -181,7 +418,24 @@ extension Workspace {
                     channel: $0.key, opens: $0.value.opens, clicks: $0.value.clicks,
                     clickThrough: ratio(Double($0.value.clicks), $0.value.opens), purchases: $0.value.purchases)
             },
-            clv: clv(f.scoped), segments: segments(f.scoped), migration: migration(f), recommendations: nil)
+            clv: BusinessMetrics.CLV(
+                total: f.clvTotal, mean: ratio(f.clvTotal, f.clvValued),
+                clvHistogram: BusinessMetrics.Histogram(edges: BusinessMetrics.clvEdges, counts: f.clvCounts),
+                atRiskShare: ratio(Double(f.atRisk), f.customers)),
+            segments: RFMSegment.allCases.map { s in
+                let t = f.segments[s] ?? BusinessFigures.SegmentTotals()
+                return BusinessMetrics.SegmentFigures(
+                    segment: s.rawValue, customers: t.customers, revenue: t.revenue, clv12m: t.clv12m)
+            },
+            migration: f.migration.map {
+                BusinessMetrics.Migration(from: $0.key.from?.rawValue, to: $0.key.to.rawValue, customers: $0.value)
+            }
+            .sorted { ($0.from ?? "", $0.to) < ($1.from ?? "", $1.to) },
+            recommendations: nil,
+            months: f.monthOrders.indices.map {
+                BusinessMetrics.Month(
+                    month: monthName(f.firstMonth + $0), orders: f.monthOrders[$0], revenue: f.monthRevenue[$0])
+            })
     }
 
     static func monthName(_ m: Int) -> String {
@@ -190,8 +444,8 @@ extension Workspace {
         return "\(y)-\(mm < 10 ? "0" : "")\(mm)"
     }
 
-    static func cohorts(_ f: MetricFacts, until: Int64) -> [BusinessMetrics.Cohort] {
-        let last = monthIndex(until)
+    static func cohorts(_ f: BusinessFigures, until: Int64) -> [BusinessMetrics.Cohort] {
+        let last = Calendar.monthNumber(day: Calendar.dayNumber(until))
         return f.cohorts.keys.sorted().map { m in
             let row = f.cohorts[m]!
             let size = row.first ?? 0
@@ -201,78 +455,31 @@ extension Workspace {
             return BusinessMetrics.Cohort(month: monthName(m), size: size, retention: retention)
         }
     }
-
-    static func monthIndex(_ t: Int64) -> Int {
-        let c = Calendar.utc.dateComponents([.year, .month], from: Date(timeIntervalSince1970: TimeInterval(t)))
-        return (c.year! - 1970) * 12 + c.month! - 1
-    }
-
-    static func clv(_ scoped: [ScopedCustomer]) -> BusinessMetrics.CLV {
-        let edges = BusinessMetrics.clvEdges
-        var counts = [Int](repeating: 0, count: edges.count)
-        var total = 0.0
-        var valued = 0
-        var atRisk = 0
-        for c in scoped {
-            if let p = c.pAlive, p < 0.5 { atRisk += 1 }
-            guard let v = c.clv12m else { continue }
-            total += v
-            valued += 1
-            let i = edges.lastIndex { $0 <= v } ?? 0
-            counts[i] += 1
-        }
-        return BusinessMetrics.CLV(
-            total: total, mean: ratio(total, valued),
-            clvHistogram: BusinessMetrics.Histogram(edges: edges, counts: counts),
-            atRiskShare: ratio(Double(atRisk), scoped.count))
-    }
-
-    static func segments(_ scoped: [ScopedCustomer]) -> [BusinessMetrics.SegmentFigures] {
-        var by: [String: BusinessMetrics.SegmentFigures] = [:]
-        for s in RFMSegment.allCases {
-            by[s.rawValue] = BusinessMetrics.SegmentFigures(segment: s.rawValue, customers: 0, revenue: 0, clv12m: 0)
-        }
-        for c in scoped {
-            guard let s = c.segment, by[s] != nil else { continue }
-            by[s]!.customers += 1
-            by[s]!.revenue += c.revenue
-            by[s]!.clv12m += c.clv12m ?? 0
-        }
-        return RFMSegment.allCases.compactMap { by[$0.rawValue] }
-    }
-
-    /// RFM segments just before the window and at its end, each scored against cut points fitted
-    /// over every buyer at that moment (as a refresh would have scored them then).
-    static func migration(_ f: MetricFacts) -> [BusinessMetrics.Migration] {
-        func thresholds(_ inputs: [Int64: RFMInputs]) -> RFMThresholds {
-            let v = Array(inputs.values)
-            return RFMThresholds.fit(
-                recencyDays: v.map { Double($0.recencyDays) }, frequency: v.map { Double($0.orders) },
-                monetary: v.map(\.spend))
-        }
-        func segment(_ i: RFMInputs, _ t: RFMThresholds) -> String {
-            t.score(recencyDays: Double(i.recencyDays), frequency: Double(i.orders), monetary: i.spend).segment.rawValue
-        }
-        let start = thresholds(f.rfmAtStart)
-        let end = thresholds(f.rfmAtEnd)
-        var cells: [String: Int] = [:]
-        for c in f.scoped {
-            guard let now = f.rfmAtEnd[c.key] else { continue }
-            let before = f.rfmAtStart[c.key].map { segment($0, start) } ?? ""
-            cells[before + "\u{1F}" + segment(now, end), default: 0] += 1
-        }
-        return cells.map { key, n in
-            let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-            return BusinessMetrics.Migration(from: parts[0].isEmpty ? nil : parts[0], to: parts[1], customers: n)
-        }
-        .sorted { ($0.from ?? "", $0.to) < ($1.from ?? "", $1.to) }
-    }
 }
 
-extension Calendar {
-    static let utc: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }()
+/// The figures and the recommendations figure, computed at once.
+private final class MetricsResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var f: BusinessFigures?
+    private var r: Result<BusinessMetrics.Recommendations?, Error>?
+
+    func set(figures: BusinessFigures) { lock.withLock { f = figures } }
+    func set(recommendations: Result<BusinessMetrics.Recommendations?, Error>) { lock.withLock { r = recommendations } }
+    var figures: BusinessFigures? { lock.withLock { f } }
+    var recommendations: Result<BusinessMetrics.Recommendations?, Error>? { lock.withLock { r } }
+}
+
+/// The accumulators of key ranges folded at once, and the first error.
+private final class ActivityParts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [BusinessMetricsAccumulator]
+    private(set) var error: Error?
+
+    init(_ parts: [BusinessMetricsAccumulator]) { self.parts = parts }
+
+    func set(_ i: Int, _ acc: BusinessMetricsAccumulator) { lock.withLock { parts[i] = acc } }
+
+    func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
+
+    var all: [BusinessMetricsAccumulator] { lock.withLock { parts } }
 }

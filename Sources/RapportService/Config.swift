@@ -55,6 +55,7 @@ public struct Config: Sendable, Equatable {
     public static func parse(_ text: String, path: String = "config.toml") throws -> Config {
         var c = Config()
         c.path = path
+        try ConfigGuard.check(text, path: path)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -59,10 +59,26 @@ extension Workspace {
     public func modelFreshness() throws -> ModelFreshness? {
         guard let fit = try loadFit() else { return nil }
         let since = try store.eventCount(after: fit.lastEventKey)
-        let reason = RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
+        // An import whose refresh did not finish (interrupted, or a later file failed) comes
+        // first: the figures do not include what it committed until a refresh runs.
+        let reason =
+            try store.refreshPending().map(Self.pendingReason)
+            ?? RefitRule.staleReason(fit: fit, eventsSince: since, latestEvent: try store.latestEventTime())
         return ModelFreshness(
             fittedAt: Timestamp(fit.fittedAt), fittedAsOf: CalendarDay(containing: fit.asOf),
             eventsAtFit: fit.events, eventsSinceFit: since, staleBecause: reason)
+    }
+
+    /// Words for an import that was not followed by a finished refresh.
+    static func pendingReason(_ p: RefreshPending) -> String {
+        "an import of \(p.file) at \(DateParsing.isoDateTime(p.time)) was not followed by a refresh; "
+            + "run 'rapport refresh'"
+    }
+
+    /// Why the figures need a refresh that no import will start by itself: an import that was
+    /// interrupted or failed part way after committing. Nil when there is nothing to do.
+    public func refreshNeeded() throws -> String? {
+        try store.refreshPending().map(Self.pendingReason)
     }
 
     /// After an import: the whole refresh when the models are missing or stale by `RefitRule`,
@@ -70,6 +86,8 @@ extension Workspace {
     func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws {
         guard !store.isReadOnly else { return }
         cache.forgetProducts()
+        let ours = Set(summaries.compactMap(\.refreshMark))
+        let pending = try store.refreshPendingAll()
         guard let model = try cache.model(store), let fit = try loadFit(),
             RefitRule.staleReason(
                 fit: fit, eventsSince: try store.eventCount(after: fit.lastEventKey),
@@ -79,13 +97,22 @@ extension Workspace {
             if try autoTuneIfNeeded(progress: progress) == nil { try refreshDerived(progress: progress) }
             return
         }
+        // An earlier import whose refresh never ran touched customers nobody recorded: refresh all.
+        if pending.contains(where: { !ours.contains($0.name) }) {
+            try refreshDerived(progress: progress)
+            return
+        }
+        let mine = pending.filter { ours.contains($0.name) }
         var touched = Set(summaries.flatMap(\.touchedCustomers))
         touched.formUnion(try store.customersWithoutMetrics())
-        guard !touched.isEmpty else { return }
+        guard !touched.isEmpty else {
+            try store.clearRefreshPending(mine)
+            return
+        }
         let started = Date()
         // The parameters stay; the date moves, so the new events count in their customers' figures.
         var current = model
-        if let latest = try store.latestEventTime(), latest > current.asOf {
+        if let latest = try store.latestEventTime(), latest != current.asOf {
             current.asOf = latest
             try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: clock())
             cache.set(model: current)
@@ -93,6 +120,7 @@ extension Workspace {
         let keys = touched.sorted()
         try refreshCustomers(keys, model: current)
         try refreshSegmentMembers(customers: keys)
+        try store.clearRefreshPending(mine)
         logger.info(
             "delta refresh",
             metadata: [
@@ -103,7 +131,30 @@ extension Workspace {
 
     /// Recomputes the metrics rows of some customers with the current models, reading their
     /// events in as many ranges as there are cores.
+    /// A customer changed by someone else while their events were read is read again (up to
+    /// three rounds), so no figures older than the change are written back; one erased meanwhile
+    /// is skipped.
     func refreshCustomers(_ keys: [Int64], model: EngineModel) throws {
+        var keys = keys
+        let affinity = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
+        for _ in 0..<3 where !keys.isEmpty {
+            let mark = try store.changeMark()
+            let (rows, vectors, activity) = try computeMetrics(keys, model: model, affinity: affinity)
+            let changed = try store.writeMetrics(rows, replacingAll: false, unlessChangedSince: mark)
+            if affinity != nil {
+                try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
+            }
+            // Customers changed meanwhile get their activity with the next round's figures.
+            try store.writeActivity(activity.filter { !changed.contains($0.customer) }, replacingAll: false)
+            keys = try store.existingCustomers(keys.filter { changed.contains($0) })
+        }
+        // Still changing after three rounds: the last writer's own refresh of them stands.
+        if !keys.isEmpty { logger.info("customers left to their writers", metadata: ["count": "\(keys.count)"]) }
+    }
+
+    private func computeMetrics(_ keys: [Int64], model: EngineModel, affinity: AffinityPass?) throws
+        -> ([MetricsRecord], [(customer: Int64, vector: [String: Double])], [ActivityRow])
+    {
         let now = clock()
         let slices = Self.split(
             keys, into: keys.count < 64 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4)))
@@ -111,18 +162,24 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
                 var rows: [MetricsRecord] = []
+                var vectors: [(customer: Int64, vector: [String: Double])] = []
+                var activity: [ActivityRow] = []
+                var encoder = ActivityEncoder()
                 try self.store.eventFacts(customers: slices[i]) { key, facts in
-                    var f = Figures.base(events: facts.map(EngineBridge.event), asOf: model.asOf)
+                    let events = facts.map(EngineBridge.event)
+                    var f = Figures.base(events: events, asOf: model.asOf)
                     f.apply(model)
                     rows.append(EngineBridge.metrics(key, f, now: now))
+                    if let v = affinity?.vector(key, events) { vectors.append((key, v)) }
+                    activity.append(Self.activityRow(key, f, encoder.encode(events)))
                 }
-                results.set(i, rows)
+                results.set(i, rows, vectors, activity)
             } catch {
                 results.fail(error)
             }
         }
         if let error = results.error { throw error }
-        try store.writeMetrics(results.rows, replacingAll: false)
+        return (results.rows, results.vectors, results.activity)
     }
 }
 
@@ -130,11 +187,29 @@ extension Workspace {
 private final class MetricsParts: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [[MetricsRecord]]
+    private var vectorParts: [[(customer: Int64, vector: [String: Double])]]
+    private var activityParts: [[ActivityRow]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: [], count: count) }
+    init(count: Int) {
+        parts = Array(repeating: [], count: count)
+        vectorParts = Array(repeating: [], count: count)
+        activityParts = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ rows: [MetricsRecord]) { lock.withLock { parts[i] = rows } }
+    func set(
+        _ i: Int, _ rows: [MetricsRecord], _ vectors: [(customer: Int64, vector: [String: Double])],
+        _ activity: [ActivityRow]
+    ) {
+        lock.withLock {
+            parts[i] = rows
+            vectorParts[i] = vectors
+            activityParts[i] = activity
+        }
+    }
+
+    var vectors: [(customer: Int64, vector: [String: Double])] { lock.withLock { vectorParts.flatMap { $0 } } }
+    var activity: [ActivityRow] { lock.withLock { activityParts.flatMap { $0 } } }
 
     func fail(_ e: Error) { lock.withLock { if error == nil { error = e } } }
 

@@ -100,9 +100,16 @@ enum InsightDiff {
 
 extension Workspace {
     /// Stores the figures of a freshly computed insight as the customer's metrics row.
-    func storeFigures(_ key: Int64, _ insight: CustomerInsight) throws {
-        guard !store.isReadOnly else { return }
-        try store.writeMetrics([EngineBridge.metrics(key, insight.figures, now: clock())], replacingAll: false)
+    /// Writes one customer's figures; false (nothing written) when the customer changed after `mark`.
+    @discardableResult
+    func storeFigures(_ key: Int64, _ insight: CustomerInsight, unlessChangedSince mark: ProfileStore.ChangeMark? = nil)
+        throws
+        -> Bool
+    {
+        guard !store.isReadOnly else { return true }
+        let skipped = try store.writeMetrics(
+            [EngineBridge.metrics(key, insight.figures, now: clock())], replacingAll: false, unlessChangedSince: mark)
+        return !skipped.contains(key)
     }
 
     /// Recomputes one customer's metrics at once (after a gift flag or a history change).

@@ -168,10 +168,14 @@ extension Workspace {
     }
 
     public func export(_ key: Int64) throws -> CustomerExport {
+        try export(key, events: try store.events(customer: key).map(HistoryEvent.init))
+    }
+
+    func export(_ key: Int64, events: [HistoryEvent]) throws -> CustomerExport {
         CustomerExport(
             exportedAt: DateParsing.isoDateTime(clock()), exportedBy: analyst,
             customer: try identity(key), statedPreferences: try stated(key), notes: try notes(key),
-            events: try store.events(customer: key).map(HistoryEvent.init),
+            events: events,
             metrics: try store.metrics(customer: key).map(ExportMetrics.init),
             audit: try store.auditEntries(customer: key).map(AuditView.init))
     }

@@ -16,15 +16,25 @@ extension Workspace {
         let lastEventKey = mark.event
         // Keys are numbered as events arrive: the largest is about how many there are.
         let approximateEvents = Int(lastEventKey)
-        let asOf = try store.latestEventTime() ?? clock()
+        // What an interrupted import left to do is done by this refresh: remembered now, so an
+        // import committing during the refresh keeps its own mark.
+        let pending = try store.refreshPendingAll()
+        // The as-of date is recomputed from the events stored now, so it comes down again after a
+        // far-future event is deleted: a refresh never only raises it.
+        let asOf = try store.recomputeLatestEventTime(now: clock()) ?? clock()
         let customerKeys = try store.customerKeys()
+        // Affinity vectors for rules are computed from the events this scan reads anyway, when a
+        // saved segment uses affinity(): they cost about as much as the rest of the refresh.
+        let affinity = try affinityPass(now: asOf, whenSegmentsUseIt: true)
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
         let results = RangeResults(count: slices.count)
         let report = RefreshProgress(total: approximateEvents, report: progress)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
-                results.set(i, try self.readCustomers(slices[i], asOf: asOf, progress: report))
+                let (builder, vectors, activity) = try self.readCustomers(
+                    slices[i], asOf: asOf, affinity: affinity, progress: report)
+                results.set(i, builder, vectors, activity)
             } catch {
                 results.fail(error)
             }
@@ -37,7 +47,9 @@ extension Workspace {
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
         builder.itemLambda = itemLambda
-        for part in results.takeAll() { builder.append(part) }
+        let vectors = results.takeVectors()
+        let (builders, activity) = results.takeAll()
+        for part in builders { builder.append(part) }
         let result = builder.finish()
         let fitSeconds = Date().timeIntervalSince(started) - readSeconds
         progress?("writing metrics", 0.9)
@@ -45,12 +57,21 @@ extension Workspace {
         let now = clock()
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
+        if affinity != nil {
+            try store.writeAffinities(vectors, replacingAll: true, skipping: concurrent)
+            try store.writeModelState([AffinityPass.stateName: Data("1".utf8)], now: now)
+        } else {
+            try store.clearAffinities(flag: AffinityPass.stateName)
+        }
+        let activityWritten = try store.writeChangedActivity(
+            Self.activityRows(activity, figures: result.customers), unlessChangedSince: mark)
         try store.writeNeighbors(result.items.neighbors.mapValues { $0.map { ($0.product, $0.weight) } })
         let fit = ModelFit(fittedAt: now, asOf: asOf, events: seen, lastEventKey: lastEventKey)
         try store.writeModelState(
             [
                 "engine": try JSONEncoder().encode(result.model),
-                ModelFit.stateName: try JSONEncoder().encode(fit)
+                ModelFit.stateName: try JSONEncoder().encode(fit),
+                ProfileStore.activityStateName: Data("{}".utf8)
             ], now: now)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)
@@ -58,12 +79,19 @@ extension Workspace {
             try refreshCustomers(try store.existingCustomers(Array(concurrent)), model: result.model)
         }
         try refreshSegmentMembers()
+        try store.clearRefreshPending(pending)
+        // The metrics screen opens from these while it computes the current figures.
+        let metricsStarted = Date()
+        try store.writeModelState([BusinessMetrics.cacheName: try JSONEncoder().encode(metrics())], now: now)
+        let metricsSeconds = Date().timeIntervalSince(metricsStarted)
         logger.info(
             "refreshed",
             metadata: [
                 "customers": "\(result.customers.count)", "events": "\(seen)",
-                "metrics_written": "\(written)", "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
+                "metrics_written": "\(written)", "activity_written": "\(activityWritten)",
+                "changed_meanwhile": "\(concurrent.count)", "read": "\(readSeconds)",
                 "fit": "\(fitSeconds)", "write": "\(Date().timeIntervalSince(writeStarted))",
+                "metrics": "\(metricsSeconds)",
                 "seconds": "\(Date().timeIntervalSince(started))"
             ])
         progress?("done", 1)
@@ -78,10 +106,16 @@ extension Workspace {
 
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
-    private func readCustomers(_ keys: ArraySlice<Int64>, asOf: Int64, progress: RefreshProgress) throws -> ModelBuilder
-    {
+    private func readCustomers(
+        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass?, progress: RefreshProgress
+    ) throws -> (ModelBuilder, [(customer: Int64, vector: [String: Double])], [(Int64, [UInt8])]) {
         var builder = ModelBuilder(asOf: asOf)
-        guard let first = keys.first, let last = keys.last else { return builder }
+        var vectors: [(customer: Int64, vector: [String: Double])] = []
+        var activity: [(Int64, [UInt8])] = []
+        activity.reserveCapacity(keys.count)
+        let none = CustomerActivity().encoded()
+        var encoder = ActivityEncoder()
+        guard let first = keys.first, let last = keys.last else { return (builder, vectors, activity) }
         var next = keys.startIndex
         var current: Int64 = -1
         var batch: [Event] = []
@@ -89,10 +123,13 @@ extension Workspace {
         func flush() {
             while next < keys.endIndex && keys[next] < current {
                 builder.add(customer: keys[next], events: [])
+                activity.append((keys[next], none))
                 next += 1
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
             builder.add(customer: current, events: batch)
+            if let v = affinity?.vector(current, batch) { vectors.append((current, v)) }
+            activity.append((current, encoder.encode(batch)))
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {
@@ -111,9 +148,31 @@ extension Workspace {
         if current >= 0 { flush() }
         while next < keys.endIndex {
             builder.add(customer: keys[next], events: [])
+            activity.append((keys[next], none))
             next += 1
         }
-        return builder
+        return (builder, vectors, activity)
+    }
+
+    /// Activity rows with the figures the refresh gave each customer; both lists are in key order.
+    static func activityRows(_ activity: [(Int64, [UInt8])], figures: [(key: Int64, figures: CustomerFigures)])
+        -> [ActivityRow]
+    {
+        var rows: [ActivityRow] = []
+        rows.reserveCapacity(activity.count)
+        var j = 0
+        for (key, bytes) in activity {
+            while j < figures.count && figures[j].key < key { j += 1 }
+            let f = j < figures.count && figures[j].key == key ? figures[j].figures : nil
+            rows.append(activityRow(key, f, bytes))
+        }
+        return rows
+    }
+
+    static func activityRow(_ key: Int64, _ f: CustomerFigures?, _ bytes: [UInt8]) -> ActivityRow {
+        ActivityRow(
+            customer: key, segment: f?.rfm.flatMap { RFMSegment.allCases.firstIndex(of: $0.segment) },
+            clv12m: f?.clv12m.map { ($0 * 100).rounded() / 100 }, pAlive: f?.pAlive, bytes: bytes)
     }
 }
 
@@ -121,12 +180,34 @@ extension Workspace {
 private final class RangeResults: @unchecked Sendable {
     private let lock = NSLock()
     private var parts: [ModelBuilder?]
+    private var vectors: [[(customer: Int64, vector: [String: Double])]]
+    private var activity: [[(Int64, [UInt8])]]
     private(set) var error: Error?
 
-    init(count: Int) { parts = Array(repeating: nil, count: count) }
+    init(count: Int) {
+        parts = Array(repeating: nil, count: count)
+        vectors = Array(repeating: [], count: count)
+        activity = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ builder: ModelBuilder) {
-        lock.withLock { parts[i] = builder }
+    func set(
+        _ i: Int, _ builder: ModelBuilder, _ v: [(customer: Int64, vector: [String: Double])],
+        _ rows: [(Int64, [UInt8])]
+    ) {
+        lock.withLock {
+            parts[i] = builder
+            vectors[i] = v
+            activity[i] = rows
+        }
+    }
+
+    /// The affinity vectors of every range, in key order, handed over.
+    func takeVectors() -> [(customer: Int64, vector: [String: Double])] {
+        lock.withLock {
+            let all = vectors.flatMap { $0 }
+            vectors = []
+            return all
+        }
     }
 
     func fail(_ e: Error) {
@@ -134,11 +215,13 @@ private final class RangeResults: @unchecked Sendable {
     }
 
     /// The builders, handed over: this object keeps no reference to them.
-    func takeAll() -> [ModelBuilder] {
+    func takeAll() -> ([ModelBuilder], [(Int64, [UInt8])]) {
         lock.withLock {
             let all = parts.compactMap { $0 }
+            let rows = activity.flatMap { $0 }
             parts = []
-            return all
+            activity = []
+            return (all, rows)
         }
     }
 }

@@ -82,25 +82,30 @@ extension Workspace {
         let customers = try store.allCustomers()
         let metrics = Dictionary(uniqueKeysWithValues: try store.allMetrics().map { ($0.customerId, $0) })
         let prefs = Dictionary(grouping: try store.allStatedPreferences(), by: \.customerId)
-        return try select(rule, from: customers, metrics: metrics, stated: prefs)
+        return try select(rule, from: customers, metrics: metrics, stated: prefs, keys: nil)
     }
 
     /// The customers of `customers` that a rule selects.
+    /// `keys`: the customers whose stored affinity vectors to read (nil: everyone's).
     func select(
         _ rule: Rule, from customers: [CustomerRecord], metrics: [Int64: MetricsRecord],
-        stated: [Int64: [StatedPreferenceRecord]]
+        stated: [Int64: [StatedPreferenceRecord]], keys: [Int64]?
     ) throws -> [Int64] {
         let needsAffinity = rule.functionsUsed.contains("affinity")
         let model = try cache.model(store)
-        let products = needsAffinity ? try cache.get(store).2 : [:]
+        // Affinities come from the vectors the last refresh stored; a store refreshed before
+        // they existed computes them here, customer by customer, until its next refresh.
+        let stored = try needsAffinity && store.modelState(AffinityPass.stateName) != nil
+        let vectors = stored ? try store.affinities(customers: keys) : [:]
+        let products = needsAffinity && !stored ? try cache.get(store).2 : [:]
         let asOf = model?.asOf ?? clock()
         var out: [Int64] = []
         for c in customers {
             guard let key = c.id else { continue }
-            var affinities: [String: Double] = [:]
+            var affinities: [String: Double] = stored ? vectors[key] ?? [:] : [:]
             // Inferred preferences exist only for customers who allow personalization: a rule
             // sees none for the others (their affinity is 0).
-            if needsAffinity && c.consentPersonalization != false {
+            if needsAffinity && !stored && c.consentPersonalization != false {
                 let events = try store.events(customer: key).map(EngineBridge.event)
                 for p in Preferences.infer(
                     events: events, products: products, now: asOf, settings: insightSettings.preferences)
@@ -135,7 +140,8 @@ extension Workspace {
         let facts = try store.ruleFacts(customers: keys)
         for s in segments {
             guard let rule = try? Rule(parsing: s.rule) else { continue }
-            let members = try select(rule, from: facts.customers, metrics: facts.metrics, stated: facts.stated)
+            let members = try select(
+                rule, from: facts.customers, metrics: facts.metrics, stated: facts.stated, keys: keys)
             let selected = Set(members)
             try store.updateSegmentMembers(
                 segment: s.name, members: members,

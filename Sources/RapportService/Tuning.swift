@@ -36,7 +36,7 @@ extension Workspace {
     /// Stores this small are tuned on their first fit, without being asked (a few seconds).
     static let autoTuneMaxEvents = 300_000
     /// Validation customers an automatic tuning looks at (an even spread).
-    static let autoTuneCases = 2_000
+    static let autoTuneCases = 500
     /// Fewer validation customers than this say too little to choose anything.
     static let autoTuneMinCases = 50
 
@@ -50,7 +50,7 @@ extension Workspace {
         guard events > 0, events <= Self.autoTuneMaxEvents else { return nil }
         progress?("tuning the recommender", 0.05)
         let r = try evaluateRecommender(
-            k: 10, types: nil, lambdas: [200, 800], taus: [0.001, 0.01, 0.1, 1, 10, 90],
+            k: 10, types: nil, lambdas: [200, 800], taus: [0.001, 0.1, 10, 90],
             maxCases: Self.autoTuneCases)
         guard r.users >= Self.autoTuneMinCases else { return nil }
         lastAutoTuning = r

@@ -102,15 +102,39 @@ public final class Workspace: @unchecked Sendable {
         var summaries: [ImportSummary] = []
         importWarning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
-        for path in paths.sorted(by: { Self.importRank($0) < Self.importRank($1) }) {
+        var failure: Error?
+        let ordered = paths.sorted(by: { Self.importRank($0) < Self.importRank($1) })
+        for (n, path) in ordered.enumerated() {
             var fileOptions = options
             fileOptions.rejectsPath = rejects.path(for: path)
-            let s = try store.importFile(path, options: fileOptions, progress: progress)
-            logger.info("imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
-            summaries.append(s)
+            do {
+                let s = try announcing("import") { announce in
+                    try store.importFile(path, options: fileOptions) { p in
+                        progress?(p)
+                        let share = p.bytesTotal > 0 ? Double(p.bytesDone) / Double(p.bytesTotal) : 0
+                        announce((Double(n) + share) / Double(ordered.count))
+                    }
+                }
+                logger.info(
+                    "imported", metadata: ["file": "\(s.file)", "rows": "\(s.rows)", "seconds": "\(s.seconds)"])
+                summaries.append(s)
+            } catch {
+                // The files before this one are committed: their figures are still brought up to date.
+                failure = error
+                break
+            }
+        }
+        if let failure {
+            if !summaries.isEmpty { try? refreshAfterImport(summaries, progress: refreshProgress) }
+            throw failure
         }
         do {
-            try refreshAfterImport(summaries, progress: refreshProgress)
+            try announcing("refresh after an import") { announce in
+                try refreshAfterImport(summaries) { step, fraction in
+                    refreshProgress?(step, fraction)
+                    announce(fraction)
+                }
+            }
         } catch {
             // The files are committed: say what is left to do rather than fail, so nobody
             // imports the same files again.
@@ -132,7 +156,12 @@ public final class Workspace: @unchecked Sendable {
 
     /// Rebuilds every derived figure: per-customer metrics, segments and the recommendation model.
     public func refresh(progress: ((String, Double) -> Void)? = nil) throws {
-        try refreshDerived(progress: progress)
+        try announcing("refresh") { announce in
+            try refreshDerived { step, fraction in
+                progress?(step, fraction)
+                announce(fraction)
+            }
+        }
     }
 }
 

@@ -152,3 +152,12 @@ extension ProfileStore {
         try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT value FROM stated_preferences")) }
     }
 }
+
+extension ProfileStore {
+    /// How many events a customer has.
+    public func eventCount(customer key: Int64) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE customer_id = ?", arguments: [key]) ?? 0
+        }
+    }
+}

@@ -353,13 +353,18 @@ extension ProfileStore {
                 throw StoreError.invalidArgument("no segment named '\(name)'")
             }
             try db.execute(sql: "DELETE FROM segment_members WHERE segment_id = ?", arguments: [id])
-            let stmt = try RawStatement(db, "INSERT INTO segment_members(segment_id, customer_id) VALUES (?,?)")
+            // Members were chosen from a read before this transaction: a customer erased since is
+            // left out rather than failing the whole write on its foreign key.
+            let stmt = try RawStatement(db, Self.insertMemberIfCustomer)
             for c in customers {
                 stmt.bind(1, id)
                 stmt.bind(2, c)
                 try stmt.run()
             }
-            try db.execute(sql: "UPDATE segments SET member_count = ? WHERE id = ?", arguments: [customers.count, id])
+            try db.execute(
+                sql: """
+                    UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
+                    """, arguments: [id, id])
         }
     }
 
@@ -508,6 +513,12 @@ extension ProfileStore {
         }
     }
 
+    /// Adds a member (?1 segment, ?2 customer) unless it is one already or the customer is gone.
+    static let insertMemberIfCustomer = """
+        INSERT OR IGNORE INTO segment_members(segment_id, customer_id)
+        SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?2)
+        """
+
     /// Brings one rule segment's membership up to date for some customers only.
     public func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws {
         try requireWritable()
@@ -516,8 +527,7 @@ extension ProfileStore {
             else {
                 throw StoreError.invalidArgument("no segment named '\(name)'")
             }
-            let add = try RawStatement(
-                db, "INSERT OR IGNORE INTO segment_members(segment_id, customer_id) VALUES (?,?)")
+            let add = try RawStatement(db, Self.insertMemberIfCustomer)
             for c in members {
                 add.bind(1, id)
                 add.bind(2, c)

@@ -11,6 +11,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     /// Opened read-only, but the store's schema is older than this program's.
     case needsMigration(path: String)
+    /// An erasure was interrupted and cannot be completed here (no write access).
+    case erasurePending(path: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
         case .needsMigration(let path):
             "cannot open store \(path): store needs a migration; open it once without --read-only"
+        case .erasurePending(let path):
+            "cannot open store \(path): an interrupted erasure must be completed first; "
+                + "open it once by someone who can write to it"
         }
     }
 }
@@ -61,6 +66,16 @@ public final class ProfileStore: @unchecked Sendable {
             if fd < 0 { throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
             close(fd)
         }
+        if readOnly {
+            // An interrupted erasure is completed before anything reads the file.
+            if try Self.hasPendingErasure(path: path) {
+                do {
+                    try ProfileStore(path: path).closeStore()
+                } catch {
+                    throw StoreError.erasurePending(path: path)
+                }
+            }
+        }
         var config = Configuration()
         config.readonly = readOnly
         config.foreignKeysEnabled = true
@@ -77,7 +92,7 @@ public final class ProfileStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            pool = try DatabasePool(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
@@ -87,6 +102,8 @@ public final class ProfileStore: @unchecked Sendable {
             for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
                 chmod(path + suffix, 0o600)
             }
+            // An erasure interrupted after its commit is finished before anything reads.
+            try completePendingErasures()
         } else {
             let applied = try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
             if !applied {
@@ -94,6 +111,12 @@ public final class ProfileStore: @unchecked Sendable {
             }
         }
     }
+
+    /// Closes every connection (a writable store's last close checkpoints and removes the WAL).
+    public func closeStore() throws { try pool.close() }
+
+    /// Seconds a write waits for another process's lock before failing, having changed nothing.
+    public static var busyLimit: Double { BusyWait.limit }
 
     func requireWritable() throws {
         if isReadOnly { throw StoreError.readOnly }

@@ -70,9 +70,11 @@ public struct CustomerQuery: Sendable, Equatable {
     public var ruleSegment: String?
     /// The sort's own direction flipped (names Z to A, smallest spend first…).
     public var reversed: Bool
+    /// Only these customers (a cell of the business metrics), when given.
+    public var keys: [Int64]?
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false
+        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil
     ) {
         self.text = text
         self.segment = segment
@@ -80,6 +82,7 @@ public struct CustomerQuery: Sendable, Equatable {
         self.sort = sort
         self.ruleSegment = ruleSegment
         self.reversed = reversed
+        self.keys = keys
     }
 }
 
@@ -202,6 +205,11 @@ extension ProfileStore {
             )
             args += [s]
         }
+        if let keys = q.keys {
+            // One JSON array argument: a set of any size, where `IN (?, ?, …)` stops at 32,766.
+            clauses.append("c.id IN (SELECT value FROM json_each(?))")
+            args += ["[" + keys.map(String.init).joined(separator: ",") + "]"]
+        }
         return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), args)
     }
 
@@ -304,7 +312,7 @@ extension ProfileStore {
             }
             let limit = cap.map { " LIMIT \($0)" } ?? ""
             let text = q.text.trimmingCharacters(in: .whitespaces)
-            if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil {
+            if text.count >= 3 && q.segment == nil && q.stage == nil && q.ruleSegment == nil && q.keys == nil {
                 // Every search row is a customer: count the matches without joining them.
                 return try Int.fetchOne(
                     db,

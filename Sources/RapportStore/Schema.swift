@@ -179,6 +179,37 @@ enum Schema {
             }
             try db.execute(sql: "DROP TABLE item_neighbors")
         }
+        m.registerMigration("v4-pending-erasures") { db in
+            // One row per erasure whose scrubbing (VACUUM, WAL truncation) has not finished: written
+            // in the erasure's transaction, removed once the files hold nothing of the customer.
+            try db.execute(
+                sql: "CREATE TABLE pending_erasures(customer_id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL)")
+        }
+        m.registerMigration("v5-affinities") { db in
+            // Per-customer affinity vectors stored at refresh, read by rules with affinity(...).
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_affinities(
+                        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                        vector BLOB NOT NULL
+                    )
+                    """)
+        }
+        m.registerMigration("v6-customer-activity") { db in
+            // Each customer's events folded into days for business metrics (the engine's
+            // bytes), with the refresh figures the metrics group by: one table read answers any
+            // window. Filled by the next full refresh; until then metrics read the events.
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_activity(
+                        customer_id INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                        rfm_segment INTEGER,
+                        clv_12m REAL,
+                        p_alive REAL,
+                        days BLOB NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 

@@ -164,7 +164,8 @@ extension ProfileStore {
 
     /// Erases a customer: their row, events, notes, preferences and metrics are deleted, their
     /// audit entries lose every personal detail, and the file is compacted so nothing of them
-    /// remains on disk. The erasure itself is audited under a pseudonymous reference.
+    /// remains on disk before this returns. The erasure itself is audited under a pseudonymous
+    /// reference, and a marker committed with it makes the next open finish an interrupted one.
     public func forget(customer key: Int64, by actor: Actor) throws {
         try requireWritable()
         try pool.write { db in
@@ -189,8 +190,13 @@ extension ProfileStore {
                 details: ["id_hash": try Self.erasureIdHash(db, externalId: externalId)])
             // The trigram index keeps deleted entries until its segments merge: merge now.
             try db.execute(sql: "INSERT INTO customers_search(customers_search) VALUES ('optimize')")
+            // Committed with the deletion: if the scrubbing below is interrupted, the next open
+            // finishes it before anything reads the file.
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_erasures(customer_id, started_at) VALUES (?, ?)",
+                arguments: [key, actor.now])
         }
-        try compact()
+        try completePendingErasures()
     }
 
     /// Saves (or replaces) a rule segment. The rule text is validated by the caller (engine).

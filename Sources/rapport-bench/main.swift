@@ -5,6 +5,7 @@ import RapportUI
 
 // Usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]
 //        rapport-bench items [OPTIONS]   (the item model's build; see ItemsBench.swift)
+//        rapport-bench metrics STORE [RUNS]   (`rapport metrics`; see MetricsBench.swift)
 // Measures, on an existing store, the explorer's budgets: first screen, key press to
 // finished frame while browsing, profile open, gift flag to updated insights, filter per
 // key, and resident memory. Prints one line per measure.
@@ -34,6 +35,10 @@ func rssMB() -> (current: Double, peak: Double) {
 let args = CommandLine.arguments
 if args.count >= 2 && args[1] == "items" {
     runItemsBench(Array(args.dropFirst(2)))
+    exit(0)
+}
+if args.count >= 2 && args[1] == "metrics" {
+    runMetricsBench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {

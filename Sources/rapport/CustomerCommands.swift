@@ -27,6 +27,7 @@ struct Customers: ParsableCommand {
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
         let total = try ws.customerCount(q)
         let page = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        RefreshWarning.show(ws)
         let rows = privacy.redact ? page.map(\.redacted) : page
         let listing = list.listing(rows, total: total)
         if output.json {
@@ -59,14 +60,19 @@ struct History: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
-        let stored = try ws.history(try ws.customerKey(id))
+        let key = try ws.customerKey(id)
+        if output.json {
+            // Streamed from a cursor: a customer with a million events is not held in memory.
+            try Out.streamJSON { write in
+                try ws.streamHistoryJSON(
+                    key, offset: list.offset, limit: list.limit, redact: privacy.redact, write: write)
+            }
+            return
+        }
+        let stored = try ws.history(key)
         let all = privacy.redact ? stored.map(\.redacted) : stored
         let events = list.page(all)
         let listing = list.listing(events, total: all.count)
-        if output.json {
-            try Out.json(listing)
-            return
-        }
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
             table.add([
@@ -188,11 +194,10 @@ struct Export: ParsableCommand {
         let ws = try storeOptions.open()
         let key = try ws.customerKey(id)
         if let out {
-            try ws.exportToFile(key, path: out, redact: privacy.redact)
+            try ws.streamExportToFile(key, path: out, redact: privacy.redact)
             Out.line("exported \(id) to \(out)")
         } else {
-            let x = try ws.export(key)
-            try Out.json(privacy.redact ? x.redacted : x)
+            try Out.streamJSON { write in try ws.streamExportJSON(key, redact: privacy.redact, write: write) }
             try ws.recordExport(customer: key, destination: "stdout")
         }
     }

@@ -47,6 +47,13 @@ enum MetricsText {
         Out.line(
             "CLV 12m total \(num(m.clv.total))  mean \(num(m.clv.mean))  at risk (P(alive) < 0.5) "
                 + pct(m.clv.atRiskShare))
+        if let r = m.recommendations {
+            Out.line(
+                "recommendations HR@\(r.k) \(pct(r.hrAtK))  NDCG@\(r.k) \(num(r.ndcgAtK, "%.4f"))  on \(r.cases) "
+                    + "held-out last purchases (sample of \(r.sample) of \(r.eligible) eligible customers)")
+        } else {
+            Out.line("recommendations -  (no customer in scope has a purchase to hold out)")
+        }
         Out.line()
         printChannels(m)
         printCohorts(m)

@@ -42,7 +42,10 @@ struct StoreOptions: ParsableArguments {
             )
         }
         let settings = try config ?? Config.load()
-        return try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        let ws = try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        // A write kept waiting by another analyst's says so after about a second, not silence.
+        ws.onBusy { ErrorReporting.printError("rapport: \(Printable.safe($0))") }
+        return ws
     }
 }
 
@@ -60,6 +63,14 @@ enum Out {
         let data = try JSONOutput.encode(value)
         FileHandle.standardOutput.write(Data(Printable.escapedJSON(String(decoding: data, as: UTF8.self)).utf8))
         FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// JSON produced piece by piece (see `JSONPieces`), escaped as `json` escapes it, written
+    /// to stdout in blocks.
+    static func streamJSON(_ produce: (_ write: @escaping (String) throws -> Void) throws -> Void) throws {
+        let buffer = OutputBuffer { FileHandle.standardOutput.write($0) }
+        try produce { try buffer.add(Printable.escapedJSON($0)) }
+        try buffer.flush()
     }
 
     static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }

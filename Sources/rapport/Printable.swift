@@ -12,6 +12,8 @@ enum Printable {
     /// C1, bidi marks and isolates, line and paragraph separators) written as a `\u` escape.
     /// They can only occur inside strings, so escaping them never changes the JSON's meaning.
     static func escapedJSON(_ json: String) -> String {
+        // Every character escaped here is at or above U+007F: plain ASCII passes as it is.
+        if !json.utf8.contains(where: { $0 >= 0x7F }) { return json }
         var out = String.UnicodeScalarView()
         for u in json.unicodeScalars {
             if needsEscape(u.value) {

@@ -12,6 +12,7 @@ struct Profile: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let report = try ws.profile(try ws.customerKey(id))
+        RefreshWarning.show(ws)
         let p = privacy.redact ? report.redacted : report
         if output.json {
             try Out.json(p)

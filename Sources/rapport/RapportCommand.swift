@@ -35,6 +35,8 @@ struct Explore: ParsableCommand {
     mutating func run() throws {
         let config = try Config.load()
         let ws = try storeOptions.open(readOnly: readOnly, config: config)
+        // The terminal belongs to the screen: no busy notice on stderr under it.
+        ws.onBusy { _ in }
         try ExplorerLauncher.run(workspace: ws, config: config, readOnly: readOnly, redact: redact)
     }
 }

@@ -7,6 +7,11 @@ extension CLI {
         (try json(args) as? [String: Any])?["items"] as? [[String: Any]]
     }
 
+    /// Every row of a list command's `--json`, however many (`--limit 1000000`).
+    func allItems(_ args: [String]) throws -> [[String: Any]]? {
+        try items(args + ["--limit", "1000000"])
+    }
+
     /// A store made by `rapport sample`: small enough for `eval recs` in a test.
     func smallSample(customers: Int = 60) throws -> String {
         let store = dir.appendingPathComponent("small.sqlite").path

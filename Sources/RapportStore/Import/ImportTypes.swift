@@ -115,6 +115,8 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var droppedColumns: [String] = []
     /// Customers with new events: the ones whose figures the import must bring up to date.
     public var touchedCustomers: [Int64] = []
+    /// The `model_state` name of this import's "refresh needed" mark (not part of the JSON).
+    public var refreshMark: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case file, kind, rows, inserted, updated, duplicates, rejected, createdCustomers, createdProducts

@@ -66,7 +66,11 @@ extension ProfileStore {
                 try db.execute(
                     sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
                     arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
-                result = s
+                var committed = s
+                // Until a refresh covers this file, the store says a refresh is needed (kept if
+                // the process dies between this commit and the end of its refresh).
+                committed.refreshMark = try Self.markRefreshPending(db, file: name, now: options.now)
+                result = committed
                 return .commit
             }
             return result!

@@ -72,6 +72,16 @@ final class RawStatement {
         }
     }
 
+    func bind(_ i: Int32, _ v: [UInt8]) {
+        guard !v.isEmpty else {
+            sqlite3_bind_zeroblob(stmt, i, 0)
+            return
+        }
+        v.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(stmt, i, raw.baseAddress, Int32(raw.count), RawStatement.transient)
+        }
+    }
+
     /// Runs the statement; returns the first column of the first row, if any (for RETURNING
     /// and look-ups), then resets it.
     @discardableResult

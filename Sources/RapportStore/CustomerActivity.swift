@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One customer's row of `customer_activity`: the bytes the engine folded from their events
+/// and three figures of the refresh that wrote them. The store keeps them as given.
+public struct ActivityRow: Sendable, Equatable {
+    public var customer: Int64
+    /// A small number the service gives for the RFM segment, nil for none.
+    public var segment: Int?
+    public var clv12m: Double?
+    public var pAlive: Double?
+    public var bytes: [UInt8]
+
+    public init(customer: Int64, segment: Int?, clv12m: Double?, pAlive: Double?, bytes: [UInt8]) {
+        self.customer = customer
+        self.segment = segment
+        self.clv12m = clv12m
+        self.pAlive = pAlive
+        self.bytes = bytes
+    }
+}
+
+extension ProfileStore {
+    /// The model-state entry a full refresh writes once every customer has an activity row.
+    public static let activityStateName = "activity"
+
+    /// Writes activity rows. `replacingAll` empties the table first (a full refresh); with
+    /// `since`, customers changed after that mark are left out, as for the metrics rows.
+    public func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark? = nil)
+        throws
+    {
+        try requireWritable()
+        try pool.write { db in
+            let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
+            if replacingAll { try db.execute(sql: "DELETE FROM customer_activity") }
+            // A full rewrite lists the customers of the scan, less any erased since (`skip`).
+            let stmt = try RawStatement(
+                db,
+                replacingAll
+                    ? "INSERT INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days) VALUES (?1,?2,?3,?4,?5)"
+                    : """
+                    INSERT OR REPLACE INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days)
+                    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)
+                    """)
+            for row in rows where !skip.contains(row.customer) {
+                stmt.bind(1, row.customer)
+                stmt.bind(2, row.segment)
+                stmt.bind(3, row.clv12m)
+                stmt.bind(4, row.pAlive)
+                stmt.bind(5, row.bytes)
+                try stmt.run()
+            }
+        }
+    }
+
+    /// Writes a full refresh's activity, touching only rows that changed; when most changed,
+    /// empties the table and writes every row, which is faster than replacing them one by one.
+    /// `rows` are in key order. Returns how many rows were written.
+    @discardableResult
+    public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {
+        var changed: [Int] = []
+        var next = 0
+        try scanActivity { key, segment, clv, pAlive, bytes in
+            while next < rows.count && rows[next].customer < key {
+                changed.append(next)
+                next += 1
+            }
+            guard next < rows.count, rows[next].customer == key else { return }
+            let r = rows[next]
+            if r.segment != segment || r.clv12m != clv || r.pAlive != pAlive || !r.bytes.elementsEqual(bytes) {
+                changed.append(next)
+            }
+            next += 1
+        }
+        changed += next..<rows.count
+        if changed.count * 3 > rows.count {
+            try writeActivity(rows, replacingAll: true, unlessChangedSince: since)
+            return rows.count
+        }
+        try writeActivity(changed.map { rows[$0] }, replacingAll: false, unlessChangedSince: since)
+        return changed.count
+    }
+
+    /// Whether a full refresh has written every customer's activity row.
+    public func hasActivity() throws -> Bool { try modelState(Self.activityStateName) != nil }
+
+    /// Every activity row in key order, its bytes lent for the call only: a million rows are
+    /// read without copying one.
+    public func scanActivity(
+        customers: ClosedRange<Int64> = Int64.min...Int64.max,
+        _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
+            throws -> Void
+    ) throws {
+        try pool.read { db in
+            guard let conn = db.sqliteConnection else { return }
+            var stmt: OpaquePointer?
+            let sql = """
+                SELECT customer_id, rfm_segment, clv_12m, p_alive, days FROM customer_activity
+                WHERE customer_id BETWEEN ?1 AND ?2
+                """
+            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
+                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
+            }
+            defer { sqlite3_finalize(stmt) }
+            sqlite3_bind_int64(stmt, 1, customers.lowerBound)
+            sqlite3_bind_int64(stmt, 2, customers.upperBound)
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
+                let segment = sqlite3_column_type(stmt, 1) == SQLITE_NULL ? nil : Int(sqlite3_column_int(stmt, 1))
+                let clv = sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 2)
+                let alive = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 3)
+                let p = sqlite3_column_blob(stmt, 4)
+                let n = Int(sqlite3_column_bytes(stmt, 4))
+                try body(sqlite3_column_int64(stmt, 0), segment, clv, alive, UnsafeRawBufferPointer(start: p, count: n))
+            }
+        }
+    }
+
+    /// The smallest and largest key of `customer_activity` (0...0 when empty).
+    public func customerKeyBounds() throws -> ClosedRange<Int64> {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT MIN(customer_id), MAX(customer_id) FROM customer_activity")
+            let lo: Int64 = row?[0] ?? 0
+            let hi: Int64 = row?[1] ?? 0
+            return lo...max(lo, hi)
+        }
+    }
+
+    /// The customer keys a scope covers, ascending.
+    public func scopeKeys(_ scope: MetricScope) throws -> [Int64] {
+        try pool.read { db in
+            let (sql, args) = Self.scopeSQL(scope)
+            return try Int64.fetchAll(db, sql: "SELECT id FROM (\(sql)) ORDER BY id", arguments: args)
+        }
+    }
+}

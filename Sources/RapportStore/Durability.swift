@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+// Erasure that is durable before it says so, and read-only opens that write nothing.
+
+extension ProfileStore {
+    /// Finishes every erasure whose marker is still in the store: the freed pages are rewritten
+    /// (VACUUM), the write-ahead log is moved into the main file and truncated, and only then is
+    /// the marker removed. Called by `forget` before it returns and at every writable open, so
+    /// an erasure interrupted after its commit is completed before anything reads the file.
+    public func completePendingErasures() throws {
+        try requireWritable()
+        let pending = try pool.read { db in try Self.pendingErasures(db) }
+        guard !pending.isEmpty else { return }
+        try compact()
+        try pool.write { db in
+            let marks = Array(repeating: "?", count: pending.count).joined(separator: ",")
+            try db.execute(
+                sql: "DELETE FROM pending_erasures WHERE customer_id IN (\(marks))",
+                arguments: StatementArguments(pending))
+        }
+        // The marker's removal is the only change since the compaction; it holds no personal data,
+        // but the log is emptied again so the files are as small as a clean erasure leaves them.
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// Customer keys whose erasure committed but whose scrubbing may not have finished.
+    static func pendingErasures(_ db: Database) throws -> [Int64] {
+        guard try db.tableExists("pending_erasures") else { return [] }
+        return try Int64.fetchAll(db, sql: "SELECT customer_id FROM pending_erasures ORDER BY customer_id")
+    }
+
+    /// True when the store at `path` holds the marker of an erasure that did not finish. Read
+    /// through a read-only connection opened as the store's own read-only opens are.
+    static func hasPendingErasure(path: String) throws -> Bool {
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: readOnlyPath(path), configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in try !pendingErasures(db).isEmpty }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreError.friendly(error) ?? "\(error)")
+        }
+    }
+
+    /// The name SQLite opens for a read-only store. Where nobody but the superuser could write the
+    /// store (its file or folder has no write permission for this user by its mode bits, or the
+    /// file system is read-only) and its write-ahead log holds nothing, the file is opened
+    /// `immutable`: SQLite then needs no `-shm`/`-wal` files and takes no locks, so a store in a
+    /// folder the user cannot write opens, and nothing beside it is created. Mode bits are read
+    /// rather than `access(2)`, which always says yes to root: a folder marked read-only is
+    /// treated as read-only by everyone.
+    static func readOnlyPath(_ path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        let folder = dir.isEmpty ? "." : dir
+        let walBytes = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        guard walBytes == 0 else { return path }
+        guard !writableByMode(folder) || !writableByMode(path) || onReadOnlyFileSystem(path) else { return path }
+        return immutableURI(path)
+    }
+
+    static func writableByMode(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let mode = st.st_mode
+        if st.st_uid == geteuid() { return mode & S_IWUSR != 0 }
+        if st.st_gid == getegid() || inSupplementaryGroups(st.st_gid) { return mode & S_IWGRP != 0 }
+        return mode & S_IWOTH != 0
+    }
+
+    private static func inSupplementaryGroups(_ gid: gid_t) -> Bool {
+        let n = getgroups(0, nil)
+        guard n > 0 else { return false }
+        var groups = [gid_t](repeating: 0, count: Int(n))
+        let got = getgroups(n, &groups)
+        return got > 0 && groups.prefix(Int(got)).contains(gid)
+    }
+
+    private static func onReadOnlyFileSystem(_ path: String) -> Bool {
+        var fs = statvfs()
+        guard statvfs(path, &fs) == 0 else { return false }
+        return fs.f_flag & UInt(ST_RDONLY) != 0
+    }
+
+    /// `file:` URI of `path` with `immutable=1`; characters with a meaning in URIs are escaped.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+        return "file:" + escaped + "?mode=ro&immutable=1"
+    }
+}
+
+/// An import that committed but whose refresh has not finished: kept in `model_state` under
+/// `refresh_pending:TOKEN` from the import's transaction until a refresh covers it.
+public struct RefreshPending: Sendable, Equatable {
+    /// The model_state name of the mark.
+    public var name: String
+    /// The imported file's name (no folder) and when it was imported (Unix seconds).
+    public var file: String
+    public var time: Int64
+}
+
+extension ProfileStore {
+    static let refreshPendingPrefix = "refresh_pending:"
+
+    /// Writes the mark of an import inside its transaction; returns its name.
+    static func markRefreshPending(_ db: Database, file: String, now: Int64) throws -> String {
+        let name = refreshPendingPrefix + UUID().uuidString
+        try db.execute(
+            sql: "INSERT INTO model_state(name, value, updated_at) VALUES (?, ?, ?)",
+            arguments: [name, Data("\(now)|\(file)".utf8), now])
+        return name
+    }
+
+    /// Every import still waiting for a refresh, oldest first.
+    public func refreshPendingAll() throws -> [RefreshPending] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, value FROM model_state WHERE name LIKE 'refresh\\_pending:%' ESCAPE '\\'"
+            ).compactMap { row -> RefreshPending? in
+                let value: Data = row[1]
+                let text = String(decoding: value, as: UTF8.self)
+                guard let bar = text.firstIndex(of: "|"), let time = Int64(text[..<bar]) else { return nil }
+                return RefreshPending(name: row[0], file: String(text[text.index(after: bar)...]), time: time)
+            }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
+        }
+    }
+
+    /// The oldest import still waiting for a refresh, if any.
+    public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
+
+    /// Removes the marks of imports a finished refresh covered.
+    public func clearRefreshPending(_ marks: [RefreshPending]) throws {
+        guard !isReadOnly, !marks.isEmpty else { return }
+        try pool.write { db in
+            for m in marks { try db.execute(sql: "DELETE FROM model_state WHERE name = ?", arguments: [m.name]) }
+        }
+    }
+}
