@@ -47,7 +47,9 @@ print(out.strip().splitlines()[-1])
 def hit(customer):
     target = rows[held[customer]]["product_id"]
     r = subprocess.run([binary, "recommend", "--store", store, "--json", "--k", str(k), customer],
-                       capture_output=True, text=True, check=True)
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"rapport recommend {customer} exited {r.returncode}: {r.stderr.strip()}")
     recs = json.loads(r.stdout)
     items = recs["recommendations"] if isinstance(recs, dict) else recs
     return any(x["product_id"] == target for x in items)

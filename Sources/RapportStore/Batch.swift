@@ -201,16 +201,15 @@ extension ProfileStore {
         }
     }
 
+    static let changedByAudit = "SELECT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL"
+    static let changedByEvents = "SELECT customer_id FROM events WHERE id > ?"
+
     /// Customers with an audited change (gift, clear-history, erasure...) or a new event after `mark`.
     static func customersChanged(_ db: Database, since mark: ChangeMark) throws -> Set<Int64> {
-        let audited = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL
-                """, arguments: [mark.audit])
-        let added = try Int64.fetchAll(
-            db, sql: "SELECT DISTINCT customer_id FROM events WHERE id > ?",
-            arguments: [mark.event])
+        // No DISTINCT: with it SQLite walks the whole customer_id index (21M entries on the
+        // reference store, half a second per gift flag) instead of the few rows past the mark.
+        let audited = try Int64.fetchAll(db, sql: changedByAudit, arguments: [mark.audit])
+        let added = try Int64.fetchAll(db, sql: changedByEvents, arguments: [mark.event])
         return Set(audited).union(added)
     }
 

@@ -36,9 +36,11 @@ extension ProfileStore {
         var config = Configuration()
         config.readonly = true
         do {
-            let queue = try DatabaseQueue(path: readOnlyPath(path), configuration: config)
-            defer { try? queue.close() }
-            return try queue.read { db in try !pendingErasures(db).isEmpty }
+            return try retryingTransientBusy {
+                let queue = try DatabaseQueue(path: readOnlyPath(path), configuration: config)
+                defer { try? queue.close() }
+                return try queue.read { db in try !pendingErasures(db).isEmpty }
+            }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreError.friendly(error) ?? "\(error)")
         }

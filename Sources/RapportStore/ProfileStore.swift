@@ -92,12 +92,14 @@ public final class ProfileStore: @unchecked Sendable {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
-            pool = try DatabasePool(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
+            pool = try Self.retryingTransientBusy {
+                try DatabasePool(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
+            }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
         if !readOnly {
-            try Schema.migrator.migrate(pool)
+            try Self.retryingTransientBusy { try Schema.migrator.migrate(pool) }
             // SQLite creates -wal and -shm with the main file's mode; keep them private too.
             for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
                 chmod(path + suffix, 0o600)
@@ -105,9 +107,28 @@ public final class ProfileStore: @unchecked Sendable {
             // An erasure interrupted after its commit is finished before anything reads.
             try completePendingErasures()
         } else {
-            let applied = try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
+            let applied = try Self.retryingTransientBusy {
+                try pool.read { db in try Schema.migrator.hasCompletedMigrations(db) }
+            }
             if !applied {
                 throw StoreError.needsMigration(path: path)
+            }
+        }
+    }
+
+    /// Runs `body` again while SQLite answers SQLITE_BUSY without calling the busy handler, as it
+    /// does while another process opens or closes the same WAL store (recovering or
+    /// checkpointing the shared index): a few milliseconds' matter, retried for up to 10 s,
+    /// where the busy handler's words ("waited 120 s") would be false.
+    static func retryingTransientBusy<T>(_ body: () throws -> T) throws -> T {
+        var delay: useconds_t = 1_000
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try body()
+            } catch let e as DatabaseError where e.resultCode.primaryResultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(delay)
+                delay = min(delay * 2, 100_000)
             }
         }
     }
