@@ -188,7 +188,7 @@ struct Effects: Sendable {
         Cmd { send in
             do {
                 let n = try workspace.updateSegment(name: name, rule: rule)
-                send(.segmentUpdated(name, n))
+                send(.segmentUpdated(name, n, try workspace.ruleWarnings(rule)))
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
             } catch { send(.failed("\(error)")) }
         }
@@ -207,8 +207,8 @@ struct Effects: Sendable {
     func createSegment(name: String, rule: String) -> Cmd {
         Cmd { send in
             do {
-                let n = try workspace.createSegment(name: name, rule: rule)
-                send(.segmentCreated(name, n))
+                let saved = try workspace.saveRuleSegment(name: name, rule: rule, replace: false)
+                send(.segmentCreated(name, saved.members, saved.warnings))
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
             } catch { send(.failed("\(error)")) }
         }

@@ -131,11 +131,13 @@ public struct Explorer: Program, Sendable {
                     name: name, rule: field, status: error.map(RuleStatus.invalid) ?? .valid, count: count)
             }
             return []
-        case .segmentCreated(let name, let n):
-            m.flash = Flash(text: "segment \(name) saved: \(n) members", isError: false)
+        case .segmentCreated(let name, let n, let warnings):
+            m.flash = Flash(
+                text: (["segment \(name) saved: \(n) members"] + warnings).joined(separator: "; "), isError: false)
             return []
-        case .segmentUpdated(let name, let n):
-            m.flash = Flash(text: "segment \(name) updated: \(n) members", isError: false)
+        case .segmentUpdated(let name, let n, let warnings):
+            m.flash = Flash(
+                text: (["segment \(name) updated: \(n) members"] + warnings).joined(separator: "; "), isError: false)
             return []
         case .segmentDeleted(let name):
             m.flash = Flash(text: "segment \(name) deleted", isError: false)

@@ -180,8 +180,9 @@ public enum AppMessage: Sendable {
     case exported(String)
     case erased(String)
     case ruleChecked(rule: String, count: Int?, error: String?)
-    case segmentCreated(String, Int)
-    case segmentUpdated(String, Int)
+    /// Name, members, and warnings about unknown names in the rule.
+    case segmentCreated(String, Int, [String])
+    case segmentUpdated(String, Int, [String])
     case segmentDeleted(String)
     case failed(String)
     case progress(String?)
