@@ -121,6 +121,10 @@ extension Explorer {
             guard let p = m.profile, let rep = p.report else { return [] }
             switch p.panel {
             case 0: return openEvidence(&m)
+            case 1:
+                guard let l = rep.lifecycle else { return [] }
+                m.detailScroll = 0
+                m.dialog = .evidence(title: "Lifecycle", lines: Self.lifecycleDetail(l, rfm: rep.rfm))
             case 2:
                 guard rep.recommendations.indices.contains(p.selectedRec) else { return [] }
                 let d = recommendationDetail(rep.recommendations[p.selectedRec])
@@ -136,6 +140,16 @@ extension Explorer {
             return []
         case .list, .segments, .metrics: return []
         }
+    }
+
+    /// Enter on the value panel: the labels side by side and the sentence that reconciles them.
+    static func lifecycleDetail(_ l: LifecycleView, rfm: RFMView?) -> [String] {
+        var lines = ["stage: \(l.stage)"]
+        if let rfm { lines.append("RFM: \(rfm.r)\(rfm.f)\(rfm.m) \(rfm.segment) (ranked against all customers)") }
+        lines.append("P(alive): \(l.pAliveText)")
+        lines.append("CLV 12 months: \(l.clvText)")
+        lines += ["", l.basis]
+        return lines
     }
 
     /// How many body lines a detail popup shows at once (the rest scroll).

@@ -314,9 +314,15 @@ extension Explorer {
                 style: Style(fg: m.theme.accent))
             y += 1
         }
-        // Why the stage is what it is, beside RFM and P(alive), as far as the panel has room.
+        // Why the stage is what it is, beside RFM and P(alive), as far as the panel has room;
+        // cut text ends with an ellipsis and Enter on the panel shows all of it.
         if let basis = rep.lifecycle?.basis, !basis.isEmpty {
-            for line in TextWrap.lines(basis, width: r.width).prefix(max(0, r.maxY - y)) {
+            let all = TextWrap.lines(basis, width: r.width)
+            var shown = Array(all.prefix(max(0, r.maxY - y)))
+            if shown.count < all.count, let last = shown.last {
+                shown[shown.count - 1] = Sanitizer.truncate(last + " " + m.glyphs.ellipsis, to: r.width)
+            }
+            for line in shown {
                 b.write(line, x: r.x, y: y, style: m.theme.muted, maxWidth: r.width)
                 y += 1
             }

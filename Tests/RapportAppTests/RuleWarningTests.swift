@@ -17,3 +17,19 @@ struct RuleWarningTests {
         #expect(text.contains("no category 'Toyz'; did you mean 'Toys'?"), "\(text)")
     }
 }
+
+/// The value panel's labels and the sentence reconciling them, whole, one key away.
+@Suite("Lifecycle details")
+struct LifecycleDetailTests {
+    @Test func enterOnTheValuePanelShowsTheWholeStory() throws {
+        let h = try Harness()
+        h.press(.enter) // Anna Côté's profile
+        #expect(h.lines[12].hasSuffix("the…    │"))
+        h.press(.tab) // the value panel
+        h.press(.enter)
+        #expect(h.screen.contains("Lifecycle"))
+        #expect(h.screen.contains("stage: lost"))
+        #expect(h.screen.contains("RFM: 322 need attention (ranked against all customers)"))
+        #expect(h.screen.contains("6 orders about every 24 days, the last 191 days ago;"))
+    }
+}
