@@ -399,7 +399,9 @@ public struct Explorer: Program, Sendable {
     func openMetrics(_ m: inout AppModel) -> [Cmd] {
         var segment: String?
         if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
-            segment = m.segments.items[m.segments.selected].name
+            // Qualified by kind: "at risk" is both an RFM segment and a stage.
+            let s = m.segments.items[m.segments.selected]
+            segment = "\(s.kind.rawValue):\(s.name)"
         }
         go(&m, to: .metrics)
         return startMetrics(&m, segment: segment)

@@ -7,7 +7,12 @@ import RapportUI
 /// histogram. Enter on a segment, cohort or migration row lists its customers.
 extension Explorer {
     func drawMetrics(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
-        let scope = m.metrics?.segment ?? "everyone"
+        // "stage:at risk" reads "at risk (stage)".
+        let scope =
+            m.metrics?.segment.map { s in
+                guard let c = s.firstIndex(of: ":"), SegmentKind(rawValue: String(s[..<c])) != nil else { return s }
+                return "\(s[s.index(after: c)...]) (\(s[..<c]))"
+            } ?? "everyone"
         guard let f = m.metrics?.figures else {
             title(m, &b, "Metrics \(m.glyphs.bullet) \(scope)", "")
             b.write("Computing…", x: 2, y: r.y + 1, style: m.theme.muted)

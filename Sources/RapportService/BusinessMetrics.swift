@@ -394,10 +394,26 @@ extension Workspace {
         return (t >= 0 ? t / day : (t - day + 1) / day) * day
     }
 
+    /// The customers a `segment` names. `rfm:NAME`, `stage:NAME` and `rule:NAME` say which kind
+    /// ("at risk" is both an RFM segment and a stage: bare, it is refused as ambiguous).
     func metricScope(_ name: String?) throws -> MetricScope {
         guard let name else { return .all }
-        if RFMNames.all.contains(name) { return .rfmSegment(name) }
-        if StageNames.all.contains(name) { return .stage(name) }
+        if let colon = name.firstIndex(of: ":"), let kind = SegmentKind(rawValue: String(name[..<colon])) {
+            let bare = String(name[name.index(after: colon)...])
+            switch kind {
+            case .rfm where RFMNames.all.contains(bare): return .rfmSegment(bare)
+            case .stage where StageNames.all.contains(bare): return .stage(bare)
+            case .rule where try store.segment(named: bare) != nil: return .ruleSegment(bare)
+            default: break
+            }
+        }
+        let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
+        if rfm && stage {
+            throw StoreError.invalidArgument(
+                "'\(name)' is both an RFM segment and a lifecycle stage: say which (rfm:\(name) or stage:\(name))")
+        }
+        if rfm { return .rfmSegment(name) }
+        if stage { return .stage(name) }
         if try store.segment(named: name) != nil { return .ruleSegment(name) }
         throw StoreError.invalidArgument(
             "no segment '\(name)': name an RFM segment, a lifecycle stage or a saved rule segment ('rapport segments')")

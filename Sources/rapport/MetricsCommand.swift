@@ -12,8 +12,14 @@ struct Metrics: ParsableCommand {
     @Option(help: "First day of the window (inclusive).") var since: String?
     @Option(help: "Last day of the window (inclusive).") var until: String?
     @Option(help: "Only an RFM segment, a lifecycle stage or a saved rule segment.") var segment: String?
+    @Option(help: "Which kind of segment --segment names (needed for 'at risk', both an RFM segment and a stage).")
+    var kind: SegmentKind?
 
     func validate() throws {
+        if let segment, kind == nil, RFMNames.all.contains(segment), StageNames.all.contains(segment) {
+            throw ValidationError(
+                "'\(segment)' is both an RFM segment and a lifecycle stage: add --kind rfm or --kind stage")
+        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Dates.timestamp(value) == nil { throw ValidationError("\(name) '\(value)' is not a date") }
         }
@@ -22,7 +28,8 @@ struct Metrics: ParsableCommand {
     mutating func run() throws {
         let ws = try storeOptions.open(readOnly: true)
         let m = try ws.metrics(
-            since: since.flatMap(Dates.timestamp), until: until.flatMap(Dates.timestamp), segment: segment)
+            since: since.flatMap(Dates.timestamp), until: until.flatMap(Dates.timestamp),
+            segment: segment.map { name in kind.map { "\($0.rawValue):\(name)" } ?? name })
         if output.json {
             try Out.json(m)
             return

@@ -52,7 +52,16 @@ struct RuleSegmentTests {
             let listed = try #require(
                 try cli.json(["segment", "members", "at risk", "--kind", kind, "--store", store]) as? [String: Any])
             #expect(listed["total"] as? Int == count, "\(kind)")
+            if kind == "stage" {
+                // Metrics of the stage count the stage's members, not the RFM segment's.
+                let m = try #require(
+                    try cli.json(["metrics", "--segment", "at risk", "--kind", kind, "--store", store])
+                        as? [String: Any])
+                #expect(m["customers"] as? Int == count)
+            }
         }
+        let ambiguous = try cli.run(["metrics", "--segment", "at risk", "--store", store])
+        #expect(ambiguous.status == 2 && ambiguous.err.contains("--kind rfm or --kind stage"), "\(ambiguous.err)")
         let members = try cli.run(["segment", "members", "champs", "--store", store])
         #expect(members.status == 1 && members.err.contains("did you mean 'champions'?"), "\(members.err)")
         let unknown = try cli.run(["segment", "create", "far", #"affinity("Zzzzqqq") > 0"#, "--store", store])

@@ -51,3 +51,23 @@ struct ProfileStoryTests {
         #expect(spike.reason.contains("new to this customer"))
     }
 }
+
+/// "at risk" is an RFM segment and a lifecycle stage: metrics must know which.
+@Suite("Metrics scope")
+struct MetricsScopeTests {
+    @Test func anAmbiguousNameIsRefusedAndAQualifiedOneIsNot() throws {
+        let t = try TempWorkspace()
+        _ = try t.importEvents("e.csv", ProfileStoryTests.rows())
+        #expect(throws: (any Error).self) { try t.ws.metrics(segment: "at risk") }
+        let rfm = try t.ws.metrics(segment: "rfm:at risk")
+        let stage = try t.ws.metrics(segment: "stage:at risk")
+        let everyone = try t.ws.metrics()
+        #expect(rfm.customers <= everyone.customers && stage.customers <= everyone.customers)
+        // Stage members counted directly from the stored figures.
+        let stageMembers = try t.ws.customerCount(ListQuery(stage: "at risk"))
+        #expect(stage.customers == stageMembers)
+        let rfmMembers = try t.ws.customerCount(ListQuery(segment: "at risk"))
+        #expect(rfm.customers == rfmMembers)
+        #expect(try t.ws.metrics(segment: "champions").customers == t.ws.customerCount(ListQuery(segment: "champions")))
+    }
+}
