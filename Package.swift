@@ -4,7 +4,7 @@ import PackageDescription
 // Dependency direction (see docs/ARCHITECTURE.md):
 //   RapportUI                     -> Foundation only
 //   RapportEngine                 -> Foundation, swift-numerics (logGamma), swift-algorithms (top-k)
-//   RapportStore                  -> GRDB
+//   RapportStore                  -> GRDB, swift-crypto (HMAC)
 //   RapportTerminal               -> CNcursesw, RapportUI
 //   RapportService                -> RapportStore, RapportEngine
 //   RapportApp                    -> RapportUI, RapportService (never RapportStore: the service is the door)

@@ -253,7 +253,7 @@ public struct Explorer: Program, Sendable {
             return reloadList(&m)
         case .nextPanel:
             if m.screen == .metrics { return nextMetricsPanel(&m) }
-            // Tab cycles the profile's panels and nothing else (H opens the history).
+            // On the profile Tab cycles its panels; other screens ignore it (H opens the history).
             guard m.screen == .profile, var p = m.profile else { return [] }
             p.panel = (p.panel + 1) % 4
             m.profile = p

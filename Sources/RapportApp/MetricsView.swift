@@ -4,7 +4,8 @@ import RapportUI
 
 /// The business metrics screen: the headline figures and channels, then one panel at a time
 /// (Tab): RFM segments, the cohort triangle as a heat map, the segment migration, the CLV
-/// histogram. Enter on a segment, cohort or migration row lists its customers.
+/// histogram, orders and revenue per month. Enter on a segment, cohort or migration row lists
+/// its customers.
 extension Explorer {
     func drawMetrics(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         // "stage:at risk" reads "at risk (stage)".

@@ -170,7 +170,7 @@ public enum Figures {
         return byModel
     }
 
-    /// Spend per calendar month (30-day buckets) for the last `months` months, oldest first.
+    /// Spend per 30-day period back from the as-of day, the last `months` of them, oldest first.
     public static func monthlySpend(events: [Event], asOf: Int64, months: Int = 24) -> [Double] {
         var out = [Double](repeating: 0, count: months)
         let endDay = Day.of(asOf)

@@ -22,7 +22,7 @@ public struct ReplenishmentDue: Sendable, Equatable, Codable {
         case daysUntilDue = "days_until_due", basis, purchases, lapsed, category
     }
 
-    /// "due in 1 day", "due today", "overdue by 3 days", "lapsed (…)".
+    /// "due in 1 day", "due today", "overdue by 3 days", "lapsed: overdue by 90 days".
     public var whenText: String {
         if lapsed { return "lapsed: overdue by \(Plural.count(-daysUntilDue, "day"))" }
         if daysUntilDue < 0 { return "overdue by \(Plural.count(-daysUntilDue, "day"))" }
@@ -43,8 +43,9 @@ public enum Replenishment {
     }
 
     /// Every regular habit, lapsed ones included. A due date rests on the customer's own purchases
-    /// only: at least two purchase days and gaps with a coefficient of variation ≤ 0.5. A product's
-    /// replenish_days only says it is the kind of thing people rebuy; it is never the interval.
+    /// only: at least two purchase days (four without a replenish_days prior) and gaps with a
+    /// coefficient of variation ≤ 0.5. A product's replenish_days only says it is the kind of
+    /// thing people rebuy; it is never the interval.
     public static func habits(events: [Event], products: [Int64: Product], now: Int64) -> [ReplenishmentDue] {
         var times: [Int64: [Int64]] = [:]
         // Purchases of replenishable products by category: coffee bought as a different bean each
@@ -121,8 +122,8 @@ public struct ChannelPreference: Sendable, Equatable, Codable {
 }
 
 public enum Channels {
-    /// The channel the customer engages on: opens, clicks and purchases by channel, weighted
-    /// by recency (τ = 180 days).
+    /// The channel the customer engages on: purchases, clicks, opens, carts and views by channel,
+    /// weighted by recency (τ = 180 days).
     public static func infer(events: [Event], stated: String?, now: Int64) -> ChannelPreference {
         var score: [String: Double] = [:]
         for e in events {

@@ -8,7 +8,7 @@ import TOMLKit
 /// [keys]                 # action = key or [keys]; see docs/keys.md for action names
 /// down = ["j", "Down"]
 /// [insights]
-/// tau_days = 90          # recency half-life of inferred preferences, in days
+/// tau_days = 90          # recency scale τ of inferred preferences, in days
 /// exploration_share = 0.1
 /// owned_after_views = 3  # a product viewed this often is not recommended (0: off)
 /// last_session_views_owned = true   # nor one viewed in the customer's last session

@@ -3,7 +3,6 @@ import RapportEngine
 import RapportStore
 
 extension Workspace {
-    /// Leave-last-out evaluation of the recommender over every event in the store.
     /// Leave-last-out evaluation of the shipped recommender. `lambdas`, `taus` and `damping`
     /// narrow the settings validation chooses from (nil: the full grid); `inUse` evaluates
     /// exactly the settings `recommend` uses now.

@@ -130,7 +130,7 @@ extension Workspace {
     }
 
     /// Recomputes the metrics rows of some customers with the current models, reading their
-    /// events in as many ranges as there are cores.
+    /// events in one range per core (at most four; one range for fewer than 64 customers).
     /// A customer changed by someone else while their events were read is read again (up to
     /// three rounds), so no figures older than the change are written back; one erased meanwhile
     /// is skipped.

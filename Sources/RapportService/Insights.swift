@@ -99,8 +99,8 @@ enum InsightDiff {
 }
 
 extension Workspace {
-    /// Stores the figures of a freshly computed insight as the customer's metrics row.
-    /// Writes one customer's figures; false (nothing written) when the customer changed after `mark`.
+    /// Stores the figures of a freshly computed insight as the customer's metrics row; false
+    /// (nothing written) when the customer changed after `mark`.
     @discardableResult
     func storeFigures(_ key: Int64, _ insight: CustomerInsight, unlessChangedSince mark: ProfileStore.ChangeMark? = nil)
         throws

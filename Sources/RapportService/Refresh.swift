@@ -5,7 +5,7 @@ import RapportStore
 extension Workspace {
     /// Rebuilds the batch state from every event: per-customer metrics, RFM thresholds,
     /// BG/NBD and Gamma-Gamma fits, popularity, item neighbours. Customers are read in
-    /// contiguous key ranges, one per core, each on its own read connection.
+    /// contiguous key ranges, one per core (at most four), each on its own read connection.
     func refreshDerived(progress: ((String, Double) -> Void)?, parts requested: Int? = nil) throws {
         guard !store.isReadOnly else { return }
         let started = Date()
@@ -24,7 +24,7 @@ extension Workspace {
         let asOf = try store.recomputeLatestEventTime(now: clock()) ?? clock()
         let customerKeys = try store.customerKeys()
         // Affinity vectors for rules are computed from the events this scan reads anyway, when a
-        // saved segment uses affinity(): they cost about as much as the rest of the refresh.
+        // saved segment uses affinity(): they cost more than twice the rest of the refresh.
         let affinity = try affinityPass(now: asOf, whenSegmentsUseIt: true)
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)

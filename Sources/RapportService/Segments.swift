@@ -121,7 +121,7 @@ extension Workspace {
         return out
     }
 
-    /// Saves a new rule segment; a name already taken (built-in or rule) is refused. Returns the members.
+    /// Saves a new rule segment; a name already taken (built-in or rule) is refused. Returns the member count.
     public func createSegment(name: String, rule text: String) throws -> Int {
         try saveRuleSegment(name: name, rule: text, replace: false).members
     }

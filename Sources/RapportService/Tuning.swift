@@ -3,8 +3,9 @@ import RapportEngine
 import RapportStore
 
 /// Recommender settings chosen on the store's own validation split by `rapport eval recs
-/// --apply`, so the recommender analysts see is the one `eval recs` measured. Without it the
-/// shop defaults apply (λ 200, τ from config, damping on).
+/// --apply` or automatically on a small store's first fit, so the recommender analysts see is
+/// the one `eval recs` measured. Without it the shop defaults apply (λ 200, τ from config,
+/// damping on).
 public struct RecommenderTuning: Codable, Sendable, Equatable {
     public var lambda: Double
     public var tauDays: Double
@@ -22,7 +23,7 @@ public struct RecommenderTuning: Codable, Sendable, Equatable {
 }
 
 extension Workspace {
-    /// The tuning in force, if `eval recs --apply` set one.
+    /// The tuning in force, if `eval recs --apply` or an automatic tuning set one.
     public func recommenderTuning() throws -> RecommenderTuning? {
         guard let data = try store.modelState(RecommenderTuning.stateName) else { return nil }
         return try JSONDecoder().decode(RecommenderTuning.self, from: data)

@@ -213,9 +213,9 @@ extension ProfileStore {
         return Set(audited).union(added)
     }
 
-    /// Writes a full refresh's metrics, touching only the rows whose figures changed; when most rows changed, rewrites the table
-    /// with its indexes dropped and rebuilt, which is faster than updating them row by row.
-    /// Returns how many rows were written.
+    /// Writes a full refresh's metrics, touching only the rows whose figures changed; when more than a third changed,
+    /// rewrites the table with its indexes dropped and rebuilt, which is faster than updating them row by row.
+    /// Returns how many rows were written and the customers left out (see `writeMetrics`).
     @discardableResult
     public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
         throws -> (written: Int, skipped: Set<Int64>)

@@ -54,8 +54,9 @@ extension ProfileStore {
         }
     }
 
-    /// Writes a full refresh's activity, touching only rows that changed; when most changed,
-    /// empties the table and writes every row, which is faster than replacing them one by one.
+    /// Writes a full refresh's activity, touching only rows that changed; when more than a
+    /// third changed, empties the table and writes every row, which is faster than replacing
+    /// them one by one.
     /// `rows` are in key order. Returns how many rows were written.
     @discardableResult
     public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {

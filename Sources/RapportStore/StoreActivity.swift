@@ -6,7 +6,7 @@ import Foundation
 /// an import holds its transaction open, so nothing it writes inside is visible until the end.
 public struct StoreActivity: Codable, Sendable, Equatable {
     public var analyst: String
-    /// "import", "refresh", "erasure".
+    /// "import", "refresh", "refresh after an import", "erasure".
     public var action: String
     /// Share done, 0–1, when known.
     public var fraction: Double?

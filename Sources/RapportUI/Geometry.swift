@@ -66,7 +66,7 @@ public struct Rect: Sendable, Equatable, Hashable {
         return Rect(x: x + (width - w) / 2, y: y + (height - h) / 2, width: w, height: h)
     }
 
-    /// Rows split into `n` parts of equal height (the last takes the remainder).
+    /// Rows of the given heights from the top, each cut to what is left of this rect.
     public func rows(_ heights: [Int]) -> [Rect] {
         var out: [Rect] = []
         var top = y

@@ -43,7 +43,7 @@ struct Listing<Item: Encodable>: Encodable {
         try c.encode(truncated, forKey: .truncated)
     }
 
-    /// "100 of 182 customers (first 100; --limit/--offset for more)", or "182 customers".
+    /// "100 of 182 customers (rows 1–100; --limit/--offset for more)", or "182 customers".
     func footer(_ noun: String) -> String {
         guard truncated || offset > 0 else { return "\(total) \(noun)" }
         let shown = items.isEmpty ? "none" : "\(offset + 1)–\(offset + items.count)"

@@ -20,7 +20,7 @@ struct CSVScanner {
     private(set) var position = 0
     private(set) var line = 1
     private(set) var recordLine = 1
-    /// End offset of the current record, including its line break (for copying raw rows).
+    /// Start offset of the current record (for copying raw rows).
     private(set) var recordStart = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
