@@ -349,7 +349,9 @@ struct ListBuilder {
         }
     }
 
-    mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
+    /// What the customer did with each product and when last: the reasons' words, gathered
+    /// once per list (personal items are added in two passes).
+    lazy var doneWith: (types: [Int64: [EventType]], lastSeen: [Int64: Int64]) = {
         var types: [Int64: [EventType]] = [:]
         var lastSeen: [Int64: Int64] = [:]
         for e in shaping {
@@ -357,6 +359,12 @@ struct ListBuilder {
             types[p, default: []].append(e.type)
             lastSeen[p] = max(lastSeen[p] ?? e.time, e.time)
         }
+        return (types, lastSeen)
+    }()
+
+    mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
+        guard out.count < limit, !ranked.isEmpty else { return }
+        let (types, lastSeen) = doneWith
         for c in ranked where out.count < limit && !used.contains(c.product) {
             let top = c.sources[0].0
             let seen = types[top] ?? []
