@@ -401,7 +401,7 @@ public struct Explorer: Program, Sendable {
         if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
             // Qualified by kind: "at risk" is both an RFM segment and a stage.
             let s = m.segments.items[m.segments.selected]
-            segment = "\(s.kind.rawValue):\(s.name)"
+            segment = SegmentRef(kind: s.kind, name: s.name).qualified
         }
         go(&m, to: .metrics)
         return startMetrics(&m, segment: segment)

@@ -8,12 +8,7 @@ import RapportUI
 /// its customers.
 extension Explorer {
     func drawMetrics(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
-        // "stage:at risk" reads "at risk (stage)".
-        let scope =
-            m.metrics?.segment.map { s in
-                guard let c = s.firstIndex(of: ":"), SegmentKind(rawValue: String(s[..<c])) != nil else { return s }
-                return "\(s[s.index(after: c)...]) (\(s[..<c]))"
-            } ?? "everyone"
+        let scope = m.metrics?.segment.map(SegmentRef.label) ?? "everyone"
         guard let f = m.metrics?.figures else {
             title(m, &b, "Metrics \(m.glyphs.bullet) \(scope)", "")
             b.write("Computing…", x: 2, y: r.y + 1, style: m.theme.muted)

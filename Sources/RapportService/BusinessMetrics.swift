@@ -394,29 +394,22 @@ extension Workspace {
         return (t >= 0 ? t / day : (t - day + 1) / day) * day
     }
 
-    /// The customers a `segment` names. `rfm:NAME`, `stage:NAME` and `rule:NAME` say which kind
-    /// ("at risk" is both an RFM segment and a stage: bare, it is refused as ambiguous).
+    /// The customers a `segment` names: `rfm:NAME`, `stage:NAME` and `rule:NAME` say which kind;
+    /// a bare name is resolved as `resolveSegment` does (an ambiguous one is refused).
     func metricScope(_ name: String?) throws -> MetricScope {
         guard let name else { return .all }
-        if let colon = name.firstIndex(of: ":"), let kind = SegmentKind(rawValue: String(name[..<colon])) {
-            let bare = String(name[name.index(after: colon)...])
-            switch kind {
-            case .rfm where RFMNames.all.contains(bare): return .rfmSegment(bare)
-            case .stage where StageNames.all.contains(bare): return .stage(bare)
-            case .rule where try store.segment(named: bare) != nil: return .ruleSegment(bare)
-            default: break
-            }
+        let given = SegmentRef(qualified: name)
+        let ref: SegmentRef
+        do {
+            ref = try resolveSegment(given?.name ?? name, kind: given?.kind)
+        } catch let e as SegmentLookupError {
+            throw StoreError.invalidArgument(e.description)
         }
-        let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
-        if rfm && stage {
-            throw StoreError.invalidArgument(
-                "'\(name)' is both an RFM segment and a lifecycle stage: say which (rfm:\(name) or stage:\(name))")
+        switch ref.kind {
+        case .rfm: return .rfmSegment(ref.name)
+        case .stage: return .stage(ref.name)
+        case .rule: return .ruleSegment(ref.name)
         }
-        if rfm { return .rfmSegment(name) }
-        if stage { return .stage(name) }
-        if try store.segment(named: name) != nil { return .ruleSegment(name) }
-        throw StoreError.invalidArgument(
-            "no segment '\(name)': name an RFM segment, a lifecycle stage or a saved rule segment ('rapport segments')")
     }
 
     static func ratio(_ a: Double, _ b: Int) -> Double? { b > 0 ? a / Double(b) : nil }

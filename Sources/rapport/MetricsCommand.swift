@@ -16,10 +16,6 @@ struct Metrics: ParsableCommand {
     var kind: SegmentKind?
 
     func validate() throws {
-        if let segment, kind == nil, RFMNames.all.contains(segment), StageNames.all.contains(segment) {
-            throw ValidationError(
-                "'\(segment)' is both an RFM segment and a lifecycle stage: add --kind rfm or --kind stage")
-        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, Dates.timestamp(value) == nil { throw ValidationError("\(name) '\(value)' is not a date") }
         }
@@ -27,9 +23,11 @@ struct Metrics: ParsableCommand {
 
     mutating func run() throws {
         let ws = try storeOptions.open(readOnly: true)
+        // Resolved here for the command's own errors; the kind travels only when it was given.
+        let scope = try segment.map { try SegmentArgument.resolve($0, kind: kind, in: ws) }
         let m = try ws.metrics(
             since: since.flatMap(Dates.timestamp), until: until.flatMap(Dates.timestamp),
-            segment: segment.map { name in kind.map { "\($0.rawValue):\(name)" } ?? name })
+            segment: kind == nil ? scope?.name : scope?.qualified)
         if output.json {
             try Out.json(m)
             return
@@ -106,5 +104,19 @@ enum MetricsText {
         let t = TextTable(headers: ["FROM (START)", "TO (END)", "CUSTOMERS"])
         for x in m.migration { t.add([x.from ?? "(no purchase yet)", x.to, String(x.customers)]) }
         t.print()
+    }
+}
+
+/// A segment named on the command line: an ambiguous name is a usage error (exit 2), an unknown
+/// one a failure with a suggestion (exit 1).
+enum SegmentArgument {
+    static func resolve(_ name: String, kind: SegmentKind?, in ws: Workspace) throws -> SegmentRef {
+        do {
+            return try ws.resolveSegment(name, kind: kind)
+        } catch SegmentLookupError.ambiguous(let message) {
+            throw ValidationError(message)
+        } catch SegmentLookupError.unknown(let message) {
+            throw RuntimeError(message)
+        }
     }
 }

@@ -164,25 +164,9 @@ struct Segment: ParsableCommand {
 
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
-            let isRule = try ws.isRuleSegment(name)
-            let rfm = RFMNames.all.contains(name), stage = StageNames.all.contains(name)
-            let chosen: SegmentKind
-            if let kind {
-                let exists = kind == .rule ? isRule : kind == .rfm ? rfm : stage
-                guard exists else { throw RuntimeError("no \(kind.rawValue) segment named '\(name)'") }
-                chosen = kind
-            } else if isRule {
-                chosen = .rule
-            } else if rfm && stage {
-                throw ValidationError(
-                    "'\(name)' is both an RFM segment and a lifecycle stage: add --kind rfm or --kind stage")
-            } else if rfm || stage {
-                chosen = rfm ? .rfm : .stage
-            } else {
-                throw RuntimeError(try ws.unknownSegmentMessage(name))
-            }
+            let ref = try SegmentArgument.resolve(name, kind: kind, in: ws)
             let query: ListQuery
-            switch chosen {
+            switch ref.kind {
             case .rule: query = ListQuery(ruleSegment: name)
             case .rfm: query = ListQuery(segment: name)
             case .stage: query = ListQuery(stage: name)
