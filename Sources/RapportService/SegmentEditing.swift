@@ -9,10 +9,6 @@ extension Workspace {
         guard try store.segment(named: name) != nil else {
             throw StoreError.invalidArgument("no rule segment named '\(name)'")
         }
-        let rule = try parseRule(text)
-        let members = try members(of: rule)
-        try store.saveSegment(name: name, rule: text, memberCount: members.count, by: actor)
-        try store.replaceSegmentMembers(segment: name, customers: members)
-        return members.count
+        return try saveRuleSegment(name: name, rule: text, replace: true).members
     }
 }
