@@ -57,6 +57,6 @@ extension Workspace {
             let pass = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
         else { return }
         try store.writeAffinities(
-            pass.vector(key, events).map { [(key, $0)] } ?? [], covering: [key], replacingAll: false)
+            pass.vector(key, events).map { [(key, $0)] } ?? [], covering: [key], replacingAll: false, skipping: [])
     }
 }

@@ -131,7 +131,7 @@ extension Workspace {
     /// The members of a saved rule segment, by name.
     public func ruleSegmentMembers(_ name: String, limit: Int) throws -> [CustomerListItem]? {
         guard try store.segment(named: name) != nil else { return nil }
-        return try store.segmentMembers(segment: name, limit: limit).map(CustomerListItem.init)
+        return try store.segmentMembers(segment: name, limit: limit, offset: 0).map(CustomerListItem.init)
     }
 
     public func deleteSegment(_ name: String) throws {

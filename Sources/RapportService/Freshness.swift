@@ -145,7 +145,8 @@ extension Workspace {
                 try store.writeAffinities(vectors, covering: keys, replacingAll: false, skipping: changed)
             }
             // Customers changed meanwhile get their activity with the next round's figures.
-            try store.writeActivity(activity.filter { !changed.contains($0.customer) }, replacingAll: false)
+            try store.writeActivity(
+                activity.filter { !changed.contains($0.customer) }, replacingAll: false, unlessChangedSince: nil)
             keys = try store.existingCustomers(keys.filter { changed.contains($0) })
         }
         // Still changing after three rounds: the last writer's own refresh of them stands.

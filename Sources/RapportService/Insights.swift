@@ -9,7 +9,7 @@ final class EngineCache: @unchecked Sendable {
     private var items: ItemModel?
     private var products: [Int64: Product]?
 
-    func get(_ store: ProfileStore) throws -> (EngineModel?, ItemModel, [Int64: Product]) {
+    func get(_ store: any StoreBackend) throws -> (EngineModel?, ItemModel, [Int64: Product]) {
         lock.lock()
         defer { lock.unlock() }
         if products == nil {
@@ -27,14 +27,14 @@ final class EngineCache: @unchecked Sendable {
     }
 
     /// The population model alone: what metrics need, without the item model's neighbours.
-    func model(_ store: ProfileStore) throws -> EngineModel? {
+    func model(_ store: any StoreBackend) throws -> EngineModel? {
         lock.lock()
         defer { lock.unlock() }
         try loadModel(store)
         return model
     }
 
-    private func loadModel(_ store: ProfileStore) throws {
+    private func loadModel(_ store: any StoreBackend) throws {
         if model == nil, let data = try store.modelState("engine") {
             model = try JSONDecoder().decode(EngineModel.self, from: data)
         }
@@ -102,7 +102,7 @@ extension Workspace {
     /// Stores the figures of a freshly computed insight as the customer's metrics row; false
     /// (nothing written) when the customer changed after `mark`.
     @discardableResult
-    func storeFigures(_ key: Int64, _ insight: CustomerInsight, unlessChangedSince mark: ProfileStore.ChangeMark? = nil)
+    func storeFigures(_ key: Int64, _ insight: CustomerInsight, unlessChangedSince mark: ChangeMark? = nil)
         throws
         -> Bool
     {

@@ -58,7 +58,7 @@ extension Workspace {
         let (written, concurrent) = try store.writeChangedMetrics(
             result.customers.map { EngineBridge.metrics($0.key, $0.figures, now: now) }, unlessChangedSince: mark)
         if affinity != nil {
-            try store.writeAffinities(vectors, replacingAll: true, skipping: concurrent)
+            try store.writeAffinities(vectors, covering: nil, replacingAll: true, skipping: concurrent)
             try store.writeModelState([AffinityPass.stateName: Data("1".utf8)], now: now)
         } else {
             try store.clearAffinities(flag: AffinityPass.stateName)

@@ -7,7 +7,7 @@ import RapportStore
 /// The application layer both the CLI and the explorer use: one open store plus the analyst
 /// acting on it. Commands call these methods; they hold no logic of their own.
 public final class Workspace: @unchecked Sendable {
-    let store: ProfileStore
+    let store: any StoreBackend
     public let analyst: String
     public var insightSettings: InsightSettings
     /// Extra customer columns imports keep (`[import] keep_columns`); others are dropped.
@@ -28,7 +28,7 @@ public final class Workspace: @unchecked Sendable {
     public private(set) var importWarning: String?
 
     public init(
-        store: ProfileStore, analyst: String, config: Config = Config(),
+        store: any StoreBackend, analyst: String, config: Config = Config(),
         clock: @escaping @Sendable () -> Int64 = { ProfileStore.nowSeconds() }
     ) {
         self.store = store

@@ -162,12 +162,6 @@ extension ProfileStore {
         }
     }
 
-    /// A point in the store's history of changes: the newest audit entry and event then.
-    public struct ChangeMark: Sendable, Equatable {
-        public var audit: Int64
-        public var event: Int64
-    }
-
     /// Those of `keys` that are still customers (not erased meanwhile), ascending.
     public func existingCustomers(_ keys: [Int64]) throws -> [Int64] {
         try pool.read { db in

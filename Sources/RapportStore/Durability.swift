@@ -131,9 +131,6 @@ extension ProfileStore {
         }
     }
 
-    /// The oldest import still waiting for a refresh, if any.
-    public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
-
     /// Removes the marks of imports a finished refresh covered.
     public func clearRefreshPending(_ marks: [RefreshPending]) throws {
         guard !isReadOnly, !marks.isEmpty else { return }

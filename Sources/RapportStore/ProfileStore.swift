@@ -144,7 +144,7 @@ public final class ProfileStore: @unchecked Sendable {
     }
 
     /// Unix seconds now. Writes take `now` as a parameter so tests can fix it.
-    public static func nowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+    public static func nowSeconds() -> Int64 { storeNowSeconds() }
 
     /// Rewrites the file without free pages and truncates the WAL, so deleted data is gone
     /// from every file on disk.

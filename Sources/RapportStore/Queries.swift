@@ -93,12 +93,6 @@ extension ProfileStore {
         }
     }
 
-    /// The customer's key from an external id, or throws `unknownCustomer`.
-    public func requireCustomer(_ externalId: String) throws -> Int64 {
-        guard let k = try customerKey(externalId: externalId) else { throw StoreError.unknownCustomer(externalId) }
-        return k
-    }
-
     public func customer(_ key: Int64) throws -> CustomerRecord? {
         try pool.read { db in try CustomerRecord.fetchOne(db, key: key) }
     }
@@ -164,17 +158,6 @@ extension ProfileStore {
 
     public func segment(named name: String) throws -> SegmentRecord? {
         try pool.read { db in try SegmentRecord.filter(sql: "name = ?", arguments: [name]).fetchOne(db) }
-    }
-
-    public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
-        try pool.read { db in
-            if let key {
-                return try AuditEntry.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id DESC").limit(
-                    limit
-                ).fetchAll(db)
-            }
-            return try AuditEntry.order(sql: "id DESC").limit(limit).fetchAll(db)
-        }
     }
 
     /// The WHERE clause of the list. Text of three characters or more matches anywhere in a

@@ -13,16 +13,7 @@ extension ProfileStore {
         try requireWritable()
         let started = Date()
         let name = (path as NSString).lastPathComponent
-        try Self.requireRegularFile(path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw StoreError.invalidArgument("\(path): cannot read: \((error as NSError).localizedDescription)")
-        }
-        let isJSONLines =
-            path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
-            || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
+        let (data, isJSONLines) = try Self.mapImportFile(path)
         var summary = try pool.writeWithoutTransaction { db -> ImportSummary in
             var result: ImportSummary?
             // The importer resolves every key itself, so SQLite's per-row foreign-key checks
@@ -34,16 +25,19 @@ extension ProfileStore {
                 // New customers are indexed for search in bulk at the end, not row by row.
                 let customersBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
                 try db.execute(sql: "DROP TRIGGER customers_search_insert")
-                let session = try ImportSession(
-                    db: db, file: path, options: options, progress: progress,
-                    totalBytes: data.count)
-                try data.withUnsafeBytes { raw in
-                    let bytes = raw.bindMemory(to: UInt8.self)
-                    if isJSONLines { try session.runJSONLines(bytes) } else { try session.runCSV(bytes) }
+                let keys = try KeyResolver(db)
+                let session = ImportSession(
+                    file: path, options: options, progress: progress, totalBytes: data.count
+                ) { kind, columns in
+                    switch kind {
+                    case .events: try EventWriter(db, columns: columns, keys: keys)
+                    case .customers: try CustomerWriter(db, columns: columns, keys: keys, keep: options.keepColumns)
+                    case .products: try ProductWriter(db, columns: columns, keys: keys)
+                    case .notes:
+                        try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
+                    }
                 }
-                if session.failed {
-                    throw ImportFailure(file: path, errors: session.errors, badRows: session.badRows)
-                }
+                try session.run(data, isJSONLines: isJSONLines)
                 try db.execute(
                     sql: """
                         INSERT INTO customers_search(rowid, name, email, external_id)
@@ -83,6 +77,21 @@ extension ProfileStore {
 extension ProfileStore {
     /// Devices, FIFOs and directories cannot be mapped: a FIFO would block, `/dev/zero` never
     /// ends, and mapping them fails with a misleading permission message. Refuse them by name.
+    /// Maps the file to import, refusing what is not a regular file; also says whether it is JSON Lines.
+    static func mapImportFile(_ path: String) throws -> (data: Data, isJSONLines: Bool) {
+        try requireRegularFile(path)
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw StoreError.invalidArgument("\(path): cannot read: \((error as NSError).localizedDescription)")
+        }
+        let isJSONLines =
+            path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+            || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
+        return (data, isJSONLines)
+    }
+
     static func requireRegularFile(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else { return }
@@ -104,7 +113,7 @@ extension ProfileStore {
     }
 }
 
-private struct AuditImportDetails: Encodable {
+struct AuditImportDetails: Encodable {
     var file: String, kind: String, rows: Int, inserted: Int, updated: Int, duplicates: Int, rejected: Int
 }
 
@@ -116,9 +125,9 @@ extension JSONEncoder {
     }
 }
 
-/// The state of one import: which writer, what went wrong, where rejects go.
-private final class ImportSession {
-    let db: Database
+/// The state of one import: which writer, what went wrong, where rejects go. The writer
+/// comes from the backend (`makeWriter`); reading, checking and reporting are the same for all.
+final class ImportSession {
     let file: String
     let options: ImportOptions
     let progress: (@Sendable (ImportProgress) -> Void)?
@@ -134,17 +143,29 @@ private final class ImportSession {
     var rejects: FileHandle?
     /// The CSV header line of the rejects file, written when the file is opened.
     var rejectsHeader: String?
-    var latestEventTime: Int64? { (writer as? EventWriter)?.latestTime }
+    var latestEventTime: Int64? { writer?.latestTime }
+    let makeWriter: (ImportKind, Columns) throws -> RowWriter
 
     init(
-        db: Database, file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
-        totalBytes: Int
-    ) throws {
-        self.db = db
+        file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
+        totalBytes: Int, makeWriter: @escaping (ImportKind, Columns) throws -> RowWriter
+    ) {
         self.file = file
         self.options = options
         self.progress = progress
         self.totalBytes = totalBytes
+        self.makeWriter = makeWriter
+    }
+
+    /// Reads the whole file through the writer; throws `ImportFailure` if any row was bad
+    /// (and no rejects file takes them), then lets the writer finish its work.
+    func run(_ data: Data, isJSONLines: Bool) throws {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if isJSONLines { try runJSONLines(bytes) } else { try runCSV(bytes) }
+        }
+        if failed { throw ImportFailure(file: file, errors: errors, badRows: badRows) }
+        try writer?.finish()
     }
 
     deinit { try? rejects?.close() }
@@ -156,8 +177,8 @@ private final class ImportSession {
             rejected: badRows, createdCustomers: writer?.createdCustomers ?? 0,
             createdProducts: writer?.createdProducts ?? 0, seconds: 0,
             rejectsFile: badRows > 0 ? options.rejectsPath : nil,
-            droppedColumns: (writer as? CustomerWriter)?.droppedColumns ?? [],
-            touchedCustomers: ((writer as? EventWriter)?.touchedCustomers).map { $0.sorted() } ?? [])
+            droppedColumns: writer?.droppedColumns ?? [],
+            touchedCustomers: writer?.touchedCustomers.sorted() ?? [])
     }
 
     /// Checks the header, picks the kind and makes its writer.
@@ -174,15 +195,7 @@ private final class ImportSession {
                 line, required,
                 "required column is missing (a \(k.rawValue) file needs \(k.requiredColumns.joined(separator: ", ")))")
         }
-        let columns = Columns(header)
-        let keys = try KeyResolver(db)
-        switch k {
-        case .events: writer = try EventWriter(db, columns: columns, keys: keys)
-        case .customers: writer = try CustomerWriter(db, columns: columns, keys: keys, keep: options.keepColumns)
-        case .products: writer = try ProductWriter(db, columns: columns, keys: keys)
-        case .notes:
-            writer = try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
-        }
+        writer = try makeWriter(k, Columns(header))
     }
 
     /// The kind the header names, or a header error asking for `--kind`.

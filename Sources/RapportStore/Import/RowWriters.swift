@@ -16,14 +16,28 @@ struct Columns {
 }
 
 /// Writes validated rows of one kind. `write` throws `RowError` for a bad row; any other
-/// error is a database failure that aborts the import.
+/// error is a database failure that aborts the import. `finish` runs once after the last row
+/// (a backend that stages rows stores them there).
 protocol RowWriter: AnyObject {
     func write(_ row: FieldReader) throws
+    func finish() throws
     var inserted: Int { get }
     var updated: Int { get }
     var duplicates: Int { get }
     var createdCustomers: Int { get }
     var createdProducts: Int { get }
+    /// Events: the newest event time written, and the customers with a new event.
+    var latestTime: Int64? { get }
+    var touchedCustomers: Set<Int64> { get }
+    /// Customers: extra columns read for checking but not kept.
+    var droppedColumns: [String] { get }
+}
+
+extension RowWriter {
+    func finish() throws {}
+    var latestTime: Int64? { nil }
+    var touchedCustomers: Set<Int64> { [] }
+    var droppedColumns: [String] { [] }
 }
 
 /// Resolves external ids to surrogate keys, creating customers/products that events name
@@ -81,11 +95,7 @@ final class KeyResolver {
 }
 
 final class EventWriter: RowWriter {
-    private let c:
-        (
-            eventId: Int?, customer: Int?, time: Int?, type: Int?, product: Int?, quantity: Int?,
-            amount: Int?, channel: Int?, gift: Int?, giftNote: Int?
-        )
+    private let parser: EventParser
     private let keys: KeyResolver
     private let insert: RawStatement
     private let byExternal: RawStatement
@@ -93,7 +103,6 @@ final class EventWriter: RowWriter {
     /// Events with a larger key were written by this import: a conflict with one is a
     /// duplicate row inside the file, not a re-import.
     private let lastKeyBefore: Int64
-    private var channels: [String: String] = [:]
     /// For events without an id: how many rows of this file so far had each content, kept only
     /// for contents that met a stored row. A file of distinct new rows leaves it empty.
     private var occurrences: [Int64: Int] = [:]
@@ -107,11 +116,7 @@ final class EventWriter: RowWriter {
     var createdProducts: Int { keys.createdProducts }
 
     init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
-        c = (
-            columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
-            columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
-            columns["gift"], columns["gift_note"]
-        )
+        parser = EventParser(columns)
         self.keys = keys
         insert = try RawStatement(
             db,
@@ -126,41 +131,14 @@ final class EventWriter: RowWriter {
     }
 
     func write(_ r: FieldReader) throws {
-        let eventIdCode = try r.code(c.eventId, "event_id")
-        guard let customer = try r.text(c.customer, "customer_id", structural: true) else {
-            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
-        }
-        guard let time = try r.timestamp(c.time, "timestamp") else {
-            throw RowError(line: r.line, field: "timestamp", reason: "is empty")
-        }
-        guard let typeName = try r.text(c.type, "type", structural: true)?.lowercased() else {
-            throw RowError(line: r.line, field: "type", reason: "is empty")
-        }
-        guard let type = EventKinds.code(of: typeName) else {
-            throw RowError(
-                line: r.line, field: "type",
-                reason:
-                    "unknown event type '\(r.preview(c.type!))' (expected one of \(EventKinds.names.joined(separator: ", ")))"
-            )
-        }
-        let product = try r.text(c.product, "product_id", structural: true)
-        let quantity = try r.int(c.quantity, "quantity") ?? 1
-        if quantity < 0 { throw RowError(line: r.line, field: "quantity", reason: "is negative") }
-        let amount = try r.bounded(c.amount, "amount", limit: FieldReader.maxAmount) ?? 0
-        let channel = try internChannel(r.text(c.channel, "channel", structural: true))
-        let gift = try r.bool(c.gift, "gift") ?? false
-        if gift && type != 0 { throw RowError(line: r.line, field: "gift", reason: "only purchases can be gifts") }
-        let giftNote = try r.text(c.giftNote, "gift_note")
-
-        let customerKey = try keys.customer(customer)
-        let productKey = try product.map { try keys.product($0) }
+        let e = try parser.parse(r)
+        let eventIdCode = e.eventId
+        let time = e.time
+        let customerKey = try keys.customer(e.customer)
+        let productKey = try e.product.map { try keys.product($0) }
         // Identical rows are separate facts: the k-th occurrence in this file of a content
         // is its own event, so re-importing a file, or a longer version of it, adds only new rows.
-        let content: Int64? =
-            eventIdCode == nil
-            ? ContentHash.of(
-                customer, String(time), typeName, product ?? "", String(quantity), String(amount), channel ?? "")
-            : nil
+        let content = e.content
         var occurrence = 0
         if let content, let seen = occurrences[content] {
             occurrence = seen
@@ -173,13 +151,13 @@ final class EventWriter: RowWriter {
         }
         insert.bind(2, customerKey)
         insert.bind(3, productKey)
-        insert.bind(4, type)
+        insert.bind(4, e.type)
         insert.bind(5, time)
-        insert.bind(6, quantity)
-        insert.bind(7, amount)
-        insert.bind(8, channel)
-        insert.bind(9, gift)
-        insert.bind(10, giftNote)
+        insert.bind(6, e.quantity)
+        insert.bind(7, e.amount)
+        insert.bind(8, e.channel)
+        insert.bind(9, e.gift)
+        insert.bind(10, e.giftNote)
         if try insertIdentified(content.map { ContentHash.occurrence(of: $0, occurrence) }) {
             return noteInserted(customerKey, time)
         }
@@ -204,12 +182,7 @@ final class EventWriter: RowWriter {
             return
         }
         // Conflict on the event id: imported before (fine), or this file repeats the id.
-        let eventId: String? =
-            switch eventIdCode {
-            case .bytes(let b): String(decoding: b, as: UTF8.self)
-            case .string(let s): s
-            case nil: nil
-            }
+        let eventId = e.eventIdText
         byExternal.bind(1, eventId)
         if let existing = try byExternal.run(), existing > lastKeyBefore, let eventId {
             throw RowError(
@@ -230,27 +203,15 @@ final class EventWriter: RowWriter {
         touchedCustomers.insert(customer)
         if time > latestTime ?? Int64.min { latestTime = time }
     }
-
-    private func internChannel(_ s: String?) -> String? {
-        guard let s else { return nil }
-        if let v = channels[s] { return v }
-        let v = s.lowercased()
-        channels[s] = v
-        return v
-    }
 }
 
 final class CustomerWriter: RowWriter {
-    private let columns: Columns
+    private let parser: CustomerParser
     private let keys: KeyResolver
     private let upsert: RawStatement
     private let deletePrefs: RawStatement
     private let insertPref: RawStatement
-    private let setColumns: [String]
-    private let extraColumns: [(name: String, index: Int)]
-    /// Extra columns of the file that were not declared: read for validation, never stored.
-    let droppedColumns: [String]
-    private var seen: [String: Int] = [:]
+    var droppedColumns: [String] { parser.droppedColumns }
     private let lastKeyBefore: Int64
     private(set) var inserted = 0
     private(set) var updated = 0
@@ -258,27 +219,10 @@ final class CustomerWriter: RowWriter {
     var createdCustomers: Int { 0 }
     var createdProducts: Int { 0 }
 
-    /// Customer columns present in the file, in table-column form.
-    private static let mapped: [(file: String, column: String)] = [
-        ("name", "name"), ("email", "email"), ("phone", "phone"), ("birth_year", "birth_year"),
-        ("gender", "gender"), ("city", "city"), ("country", "country"), ("signup_date", "signup_time"),
-        ("stated_channel", "stated_channel"), ("consent_personalization", "consent_personalization"),
-        ("consent_email", "consent_email"), ("consent_sms", "consent_sms"), ("consent_push", "consent_push")
-    ]
-
     init(_ db: Database, columns: Columns, keys: KeyResolver, keep: Set<String> = []) throws {
-        self.columns = columns
+        parser = CustomerParser(columns, keep: keep)
         self.keys = keys
-        let known = ImportKind.customers.knownColumns
-        let extra = columns.names.enumerated()
-            .filter { !known.contains($0.element) && $0.element != "_error" && !$0.element.isEmpty }
-            .map { (name: $0.element, index: $0.offset) }
-        extraColumns = extra.filter { keep.contains($0.name) }
-        droppedColumns = extra.filter { !keep.contains($0.name) }.map(\.name)
-        var set = Self.mapped.filter { columns.has($0.file) }.map(\.column)
-        if !extraColumns.isEmpty { set.append("attributes") }
-        setColumns = set
-        upsert = try upsertStatement(db, table: "customers", columns: set)
+        upsert = try upsertStatement(db, table: "customers", columns: parser.setColumns)
         lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
         deletePrefs = try RawStatement(db, "DELETE FROM stated_preferences WHERE customer_id = ? AND polarity = ?")
         insertPref = try RawStatement(
@@ -286,46 +230,16 @@ final class CustomerWriter: RowWriter {
     }
 
     func write(_ r: FieldReader) throws {
-        let ext = try firstOccurrence(r, columns["customer_id"], "customer_id", noun: "customer", seen: seen)
-        var values: [String: BoundValue] = [:]
-        values["name"] = .text(try r.text(columns["name"], "name"))
-        if let email = try r.text(columns["email"], "email", structural: true) {
-            guard email.contains("@"), !email.contains(" ") else {
-                throw RowError(line: r.line, field: "email", reason: "'\(email)' is not an email address")
-            }
-            values["email"] = .text(email)
-        }
-        values["phone"] = .text(try r.text(columns["phone"], "phone", structural: true))
-        if let by = try r.int(columns["birth_year"], "birth_year") {
-            guard (1900...2100).contains(by) else {
-                throw RowError(line: r.line, field: "birth_year", reason: "\(by) is not a plausible year")
-            }
-            values["birth_year"] = .int(Int64(by))
-        }
-        values["gender"] = .text(try r.text(columns["gender"], "gender", structural: true))
-        values["city"] = .text(try r.text(columns["city"], "city"))
-        values["country"] = .text(try r.text(columns["country"], "country"))
-        values["signup_time"] = .int(try r.timestamp(columns["signup_date"], "signup_date"))
-        values["stated_channel"] = .text(
-            try r.text(columns["stated_channel"], "stated_channel", structural: true)?.lowercased())
-        for flag in ["consent_personalization", "consent_email", "consent_sms", "consent_push"] {
-            values[flag] = .bool(try r.bool(columns[flag], flag))
-        }
-        let likes = try parsePreferences(r, "likes")
-        let dislikes = try parsePreferences(r, "dislikes")
-        var attributes: [String: String] = [:]
-        for (name, index) in extraColumns {
-            if let v = try r.text(index, name) { attributes[name] = v }
-        }
-
+        let c = try parser.parse(r)
+        let ext = c.externalId
         upsert.bind(1, ext)
-        for (k, column) in setColumns.enumerated() {
+        for (k, column) in parser.setColumns.enumerated() {
             let i = Int32(k + 2)
             if column == "attributes" {
-                upsert.bind(i, attributes.isEmpty ? nil : AttributesJSON.encode(attributes))
+                upsert.bind(i, c.text("attributes"))
                 continue
             }
-            switch values[column] {
+            switch c.values[column] {
             case .text(let s): upsert.bind(i, s)
             case .int(let n): upsert.bind(i, n)
             case .bool(let b): upsert.bind(i, b)
@@ -336,9 +250,9 @@ final class CustomerWriter: RowWriter {
         // New rows get keys above every key there was, so no look-up is needed to tell.
         let existed = id <= lastKeyBefore
         keys.remember(customer: ext, id: id)
-        seen[ext] = r.line
+        parser.accepted(c, line: r.line)
         if existed { updated += 1 } else { inserted += 1 }
-        for (polarity, list) in [("like", likes), ("dislike", dislikes)] {
+        for (polarity, list) in [("like", c.likes), ("dislike", c.dislikes)] {
             guard let list else { continue }
             // A new customer has no stated preferences to replace.
             if existed {
@@ -355,40 +269,12 @@ final class CustomerWriter: RowWriter {
             }
         }
     }
-
-    /// `likes`/`dislikes`: items separated by `;`, each `kind:value` with kind category,
-    /// brand or product (category when no kind is given). nil when the column is absent.
-    private func parsePreferences(_ r: FieldReader, _ name: String) throws -> [(String, String)]? {
-        guard let index = columns[name] else { return nil }
-        guard let text = try r.text(index, name) else { return [] }
-        var out: [(String, String)] = []
-        for item in text.split(separator: ";") {
-            let t = item.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            var kind = "category", value = t
-            if let colon = t.firstIndex(of: ":") {
-                let k = t[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                if ["category", "brand", "product"].contains(k) {
-                    kind = k
-                    value = t[t.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                }
-            }
-            if value.isEmpty { throw RowError(line: r.line, field: name, reason: "'\(t)' has an empty value") }
-            if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                throw RowError(line: r.line, field: name, reason: "contains a control character")
-            }
-            out.append((kind, value))
-        }
-        return out
-    }
 }
 
 final class ProductWriter: RowWriter {
-    private let columns: Columns
+    private let parser: ProductParser
     private let keys: KeyResolver
     private let upsert: RawStatement
-    private let setColumns: [String]
-    private var seen: [String: Int] = [:]
     private(set) var inserted = 0
     private(set) var updated = 0
     var duplicates: Int { 0 }
@@ -397,52 +283,40 @@ final class ProductWriter: RowWriter {
     private let findProduct: RawStatement
 
     init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
-        self.columns = columns
+        parser = ProductParser(columns)
         self.keys = keys
-        setColumns = ["title", "category", "brand", "price", "replenish_days"].filter { columns.has($0) }
-        upsert = try upsertStatement(db, table: "products", columns: setColumns)
+        upsert = try upsertStatement(db, table: "products", columns: parser.setColumns)
         findProduct = try RawStatement(db, "SELECT id FROM products WHERE external_id = ?")
     }
 
     func write(_ r: FieldReader) throws {
-        let ext = try firstOccurrence(r, columns["product_id"], "product_id", noun: "product", seen: seen)
-        let title = try r.text(columns["title"], "title") ?? ""
-        let category = try r.text(columns["category"], "category", structural: true) ?? ""
-        let brand = try r.text(columns["brand"], "brand") ?? ""
-        let price = try r.bounded(columns["price"], "price", limit: FieldReader.maxAmount)
-        if let price, price < 0 { throw RowError(line: r.line, field: "price", reason: "is negative") }
-        let days = try r.int(columns["replenish_days"], "replenish_days")
-        if let days, days <= 0 {
-            throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days")
-        }
-        findProduct.bind(1, ext)
+        let p = try parser.parse(r)
+        findProduct.bind(1, p.externalId)
         let existed = try findProduct.run() != nil
-        upsert.bind(1, ext)
-        for (k, column) in setColumns.enumerated() {
+        upsert.bind(1, p.externalId)
+        for (k, column) in parser.setColumns.enumerated() {
             let i = Int32(k + 2)
             switch column {
-            case "title": upsert.bind(i, title)
-            case "category": upsert.bind(i, category)
-            case "brand": upsert.bind(i, brand)
-            case "price": upsert.bind(i, price)
-            default: upsert.bind(i, days)
+            case "title": upsert.bind(i, p.title)
+            case "category": upsert.bind(i, p.category)
+            case "brand": upsert.bind(i, p.brand)
+            case "price": upsert.bind(i, p.price)
+            default: upsert.bind(i, p.replenishDays)
             }
         }
         guard let id = try upsert.run() else { throw StoreError.invalidArgument("upsert returned no id") }
-        keys.remember(product: ext, id: id)
-        seen[ext] = r.line
+        keys.remember(product: p.externalId, id: id)
+        parser.accepted(p, line: r.line)
         if existed { updated += 1 } else { inserted += 1 }
     }
 }
 
 final class NoteWriter: RowWriter {
-    private let columns: Columns
+    private let parser: NoteParser
     private let keys: KeyResolver
     private let insert: RawStatement
     /// A note already stored: same customer and text, and the same time when the file gives one.
     private let existing: RawStatement
-    private let defaultAnalyst: String
-    private let now: Int64
     private(set) var inserted = 0
     var updated: Int { 0 }
     /// Notes already stored (a file imported again): skipped, not added twice.
@@ -451,39 +325,29 @@ final class NoteWriter: RowWriter {
     var createdProducts: Int { 0 }
 
     init(_ db: Database, columns: Columns, keys: KeyResolver, analyst: String, now: Int64) throws {
-        self.columns = columns
+        parser = NoteParser(columns: columns, defaultAnalyst: analyst, now: now)
         self.keys = keys
-        defaultAnalyst = analyst
-        self.now = now
         insert = try RawStatement(db, "INSERT INTO notes(customer_id, time, analyst, text) VALUES (?,?,?,?)")
         existing = try RawStatement(
             db, "SELECT 1 FROM notes WHERE customer_id = ?1 AND text = ?2 AND (?3 IS NULL OR time = ?3) LIMIT 1")
     }
 
     func write(_ r: FieldReader) throws {
-        guard let ext = try r.text(columns["customer_id"], "customer_id", structural: true) else {
-            throw RowError(line: r.line, field: "customer_id", reason: "is empty")
-        }
-        guard let text = try r.text(columns["text"], "text") else {
-            throw RowError(line: r.line, field: "text", reason: "is empty")
-        }
-        let stated = try r.timestamp(columns["timestamp"], "timestamp")
-        let time = stated ?? now
-        let analyst = try r.text(columns["analyst"], "analyst", structural: true) ?? defaultAnalyst
-        guard let id = try keys.existingCustomer(ext) else {
-            throw RowError(line: r.line, field: "customer_id", reason: "unknown customer '\(ext)'")
+        let n = try parser.parse(r)
+        guard let id = try keys.existingCustomer(n.customer) else {
+            throw RowError(line: r.line, field: "customer_id", reason: "unknown customer '\(n.customer)'")
         }
         existing.bind(1, id)
-        existing.bind(2, text)
-        existing.bind(3, stated)
+        existing.bind(2, n.text)
+        existing.bind(3, n.stated)
         if try existing.run() != nil {
             duplicates += 1
             return
         }
         insert.bind(1, id)
-        insert.bind(2, time)
-        insert.bind(3, analyst)
-        insert.bind(4, text)
+        insert.bind(2, n.time)
+        insert.bind(3, n.analyst)
+        insert.bind(4, n.text)
         try insert.run()
         inserted += 1
     }

@@ -1,0 +1,171 @@
+import Foundation
+
+/// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
+/// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
+/// Every write is a method named after the analyst's intent and audits itself in its own
+/// transaction; reads return the records of `Records.swift`. The requirements carry every
+/// parameter; the extension below gives the usual defaults.
+public protocol StoreBackend: AnyObject, Sendable {
+    /// Where the store is, for people: a file path, or a URL without any password.
+    var path: String { get }
+    var isReadOnly: Bool { get }
+
+    // MARK: Lifecycle
+    func onBusy(_ report: @escaping @Sendable () -> Void)
+    func closeStore() throws
+    /// Makes deleted data unreadable in the store's own files (SQLite: VACUUM and WAL truncation).
+    func compact() throws
+    func checkpointAndClose() throws
+    func counts() throws -> StoreCounts
+    func announce(_ activity: StoreActivity?)
+    func currentActivity() -> StoreActivity?
+
+    // MARK: Import
+    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?) throws
+        -> ImportSummary
+
+    // MARK: Customers and their facts
+    func customerKey(externalId: String) throws -> Int64?
+    func customer(_ key: Int64) throws -> CustomerRecord?
+    func events(customer key: Int64) throws -> [EventRow]
+    func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws
+    func event(displayId: String) throws -> EventRow?
+    func eventCount(customer key: Int64) throws -> Int
+    func statedPreferences(customer key: Int64) throws -> [StatedPreferenceRecord]
+    func notes(customer key: Int64) throws -> [NoteRecord]
+    func noteTexts(_ ids: [Int64]) throws -> [Int64: String]
+    func metrics(customer key: Int64) throws -> MetricsRecord?
+    func products(keys: [Int64]) throws -> [ProductRecord]
+    func allProducts() throws -> [ProductRecord]
+    func erasedCustomerKey(externalId: String) throws -> Int64?
+    func statedPreferenceValues() throws -> Set<String>
+
+    // MARK: Browsing
+    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?) throws -> [CustomerListRow]
+    func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
+    func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)])
+
+    // MARK: Audit
+    func auditEntries(customer key: Int64?, limit: Int, offset: Int) throws -> [AuditEntry]
+    func auditCount(customer key: Int64?) throws -> Int
+
+    // MARK: Analyst actions (each audited)
+    func setGift(event displayId: String, isGift: Bool, note: String?, by actor: Actor) throws -> GiftChange
+    func clearHistory(customer key: Int64, range: HistoryRange, by actor: Actor) throws -> Int
+    func countHistory(customer key: Int64, range: HistoryRange) throws -> Int
+    func addNote(customer key: Int64, text: String, by actor: Actor) throws -> Int64
+    func forget(customer key: Int64, by actor: Actor) throws
+    func saveSegment(name: String, rule: String, memberCount: Int?, by actor: Actor) throws
+    func deleteSegment(name: String, by actor: Actor) throws
+    func recordExport(customer key: Int64, destination: String, by actor: Actor) throws
+
+    // MARK: Segments
+    func segments() throws -> [SegmentRecord]
+    func segment(named name: String) throws -> SegmentRecord?
+    func replaceSegmentMembers(segment name: String, customers: [Int64]) throws
+    func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws
+    func segmentMembers(segment name: String, limit: Int, offset: Int) throws -> [CustomerListRow]
+
+    // MARK: Refresh: reading everything, writing figures
+    func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws
+    func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws
+    func ruleFacts(customers keys: [Int64]) throws
+        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]])
+    func allCustomers() throws -> [CustomerRecord]
+    func allStatedPreferences() throws -> [StatedPreferenceRecord]
+    func allMetrics() throws -> [MetricsRecord]
+    func customerKeys() throws -> [Int64]
+    func customerKeyBounds() throws -> ClosedRange<Int64>
+    func existingCustomers(_ keys: [Int64]) throws -> [Int64]
+    func customersWithoutMetrics() throws -> [Int64]
+    func latestEventTime() throws -> Int64?
+    func recomputeLatestEventTime(now: Int64) throws -> Int64?
+    func lastEventKey() throws -> Int64
+    func eventCount(after key: Int64) throws -> Int
+    func writeStamp() throws -> String
+    func changeMark() throws -> ChangeMark
+    func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
+        -> Set<Int64>
+    func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark?) throws
+        -> (written: Int, skipped: Set<Int64>)
+    func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws
+    func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]]
+    func writeModelState(_ entries: [String: Data], now: Int64) throws
+    func setModelState(_ name: String, _ value: Data, action: String, details: [String: String], by actor: Actor)
+        throws
+    func modelState(_ name: String) throws -> Data?
+    func refreshPendingAll() throws -> [RefreshPending]
+    func clearRefreshPending(_ marks: [RefreshPending]) throws
+
+    // MARK: Affinities
+    func writeAffinities(
+        _ vectors: [(customer: Int64, vector: [String: Double])], covering keys: [Int64]?, replacingAll: Bool,
+        skipping: Set<Int64>) throws
+    func clearAffinities(flag: String) throws
+    func affinities(customers keys: [Int64]?) throws -> [Int64: [String: Double]]
+    func personalizationRefused() throws -> Set<Int64>
+
+    // MARK: Business metrics' per-customer activity
+    func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
+    func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark?) throws -> Int
+    func hasActivity() throws -> Bool
+    func scanActivity(
+        customers: ClosedRange<Int64>,
+        _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
+            throws -> Void) throws
+    func scopeKeys(_ scope: MetricScope) throws -> [Int64]
+}
+
+/// The usual arguments, so callers read as they did when there was one store.
+extension StoreBackend {
+    public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
+        try importFile(path, options: options, progress: nil)
+    }
+    public func requireCustomer(_ externalId: String) throws -> Int64 {
+        guard let key = try customerKey(externalId: externalId) else { throw StoreError.unknownCustomer(externalId) }
+        return key
+    }
+    public func forEachEvent(customer key: Int64, _ body: (EventRow) throws -> Void) throws {
+        try forEachEvent(customer: key, newestFirst: false, body)
+    }
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int) throws -> [CustomerListRow] {
+        try customerPage(q, offset: offset, limit: limit, total: nil)
+    }
+    public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int { try customerCount(q, cap: nil) }
+    public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
+        try auditEntries(customer: key, limit: limit, offset: 0)
+    }
+    public func segmentMembers(segment name: String) throws -> [CustomerListRow] {
+        try segmentMembers(segment: name, limit: 1000, offset: 0)
+    }
+    public func scanEvents(_ body: (EventFact) throws -> Void) throws { try scanEvents(customers: nil, body) }
+    public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
+    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws -> Set<Int64> {
+        try writeMetrics(rows, replacingAll: replacingAll, unlessChangedSince: nil)
+    }
+    public func writeAffinities(_ vectors: [(customer: Int64, vector: [String: Double])], replacingAll: Bool) throws {
+        try writeAffinities(vectors, covering: nil, replacingAll: replacingAll, skipping: [])
+    }
+    public func affinities() throws -> [Int64: [String: Double]] { try affinities(customers: nil) }
+    public func scanActivity(
+        _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
+            throws -> Void
+    ) throws {
+        try scanActivity(customers: Int64.min...Int64.max, body)
+    }
+}
+
+/// A point in the store's history of changes: the newest audit entry and event then.
+public struct ChangeMark: Sendable, Equatable {
+    public var audit: Int64
+    public var event: Int64
+    public init(audit: Int64, event: Int64) {
+        self.audit = audit
+        self.event = event
+    }
+}
+
+/// Unix seconds now. Writes take `now` as a parameter so tests can fix it.
+public func storeNowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+extension ProfileStore: StoreBackend {}
