@@ -1,7 +1,9 @@
 import Foundation
+import RapportStore
 
-/// Where the store lives: `--store PATH`, else `$RAPPORT_STORE`, else
+/// Where the store lives: `--store PATH|URL`, else `$RAPPORT_STORE`, else
 /// `$XDG_DATA_HOME/rapport/store.sqlite` (default `~/.local/share/rapport/store.sqlite`).
+/// A `postgres://` URL names a shared PostgreSQL store (docs/postgres.md).
 public struct StoreLocation: Sendable, Equatable {
     public var path: String
     /// True when no path was given: the first run creates the store from the sample.
@@ -11,6 +13,9 @@ public struct StoreLocation: Sendable, Equatable {
         self.path = path
         self.isDefault = isDefault
     }
+
+    /// True for a PostgreSQL URL rather than a file.
+    public var isServer: Bool { PostgresStore.accepts(path) }
 
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> StoreLocation
@@ -28,5 +33,7 @@ public struct StoreLocation: Sendable, Equatable {
         return StoreLocation(path: base + "/rapport/store.sqlite", isDefault: true)
     }
 
-    static func expand(_ p: String) -> String { (p as NSString).expandingTildeInPath }
+    static func expand(_ p: String) -> String {
+        PostgresStore.accepts(p) ? p : (p as NSString).expandingTildeInPath
+    }
 }

@@ -51,8 +51,18 @@ public final class Workspace: @unchecked Sendable {
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
             try createFromSample(at: location.path, analyst: analyst)
         }
-        return Workspace(
-            store: try ProfileStore(path: location.path, readOnly: readOnly), analyst: analyst, config: config)
+        let store: any StoreBackend
+        if location.isServer {
+            store = try PostgresStore(url: location.path, readOnly: readOnly)
+        } else {
+            store = try ProfileStore(path: location.path, readOnly: readOnly)
+        }
+        return Workspace(store: store, analyst: analyst, config: config)
+    }
+
+    /// The database user of a server location (the audit's analyst when none is named).
+    public static func databaseUser(_ location: StoreLocation) -> String? {
+        location.isServer ? PostgresStore.databaseUser(location.path) : nil
     }
 
     /// Builds the sample store beside `path` and renames it into place only when complete,

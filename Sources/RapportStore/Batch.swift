@@ -207,44 +207,9 @@ extension ProfileStore {
         return Set(audited).union(added)
     }
 
-    /// Writes a full refresh's metrics, touching only the rows whose figures changed; when more than a third changed,
-    /// rewrites the table with its indexes dropped and rebuilt, which is faster than updating them row by row.
-    /// Returns how many rows were written and the customers left out (see `writeMetrics`).
-    @discardableResult
-    public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
-        throws -> (written: Int, skipped: Set<Int64>)
-    {
-        // A refresh lists customers in key order already; sorting a copy would double the memory.
-        let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
-        let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
-        var changed: [Int] = []
-        var next = 0
-        // A merge of the stored rows and the new ones, both in key order: no table in memory.
-        try forEachStoredMetrics { old in
-            while next < sorted.count && sorted[next].customerId < old.customerId {
-                changed.append(next)
-                next += 1
-            }
-            // A stored row the refresh did not list belongs to a customer created since it
-            // started (an erased customer's row goes with them): it is left as it is.
-            guard next < sorted.count, sorted[next].customerId == old.customerId else { return }
-            var same = old
-            same.updatedAt = sorted[next].updatedAt
-            if same != sorted[next] { changed.append(next) }
-            next += 1
-        }
-        changed += next..<sorted.count
-        if changed.count * 3 > rows.count {
-            let skipped = try writeMetrics(sorted, replacingAll: true, unlessChangedSince: since)
-            return (rows.count - skipped.count, skipped)
-        }
-        let skipped = try writeMetrics(changed.map { sorted[$0] }, replacingAll: false, unlessChangedSince: since)
-        return (changed.count - changed.filter { skipped.contains(sorted[$0].customerId) }.count, skipped)
-    }
-
     /// Every stored metrics row in key order, read positionally through SQLite's own API:
     /// a million rows in a fraction of a second.
-    func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
+    public func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
         try pool.read { db in
             guard let conn = db.sqliteConnection else { return }
             var stmt: OpaquePointer?

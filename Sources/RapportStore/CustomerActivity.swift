@@ -54,35 +54,6 @@ extension ProfileStore {
         }
     }
 
-    /// Writes a full refresh's activity, touching only rows that changed; when more than a
-    /// third changed, empties the table and writes every row, which is faster than replacing
-    /// them one by one.
-    /// `rows` are in key order. Returns how many rows were written.
-    @discardableResult
-    public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {
-        var changed: [Int] = []
-        var next = 0
-        try scanActivity { key, segment, clv, pAlive, bytes in
-            while next < rows.count && rows[next].customer < key {
-                changed.append(next)
-                next += 1
-            }
-            guard next < rows.count, rows[next].customer == key else { return }
-            let r = rows[next]
-            if r.segment != segment || r.clv12m != clv || r.pAlive != pAlive || !r.bytes.elementsEqual(bytes) {
-                changed.append(next)
-            }
-            next += 1
-        }
-        changed += next..<rows.count
-        if changed.count * 3 > rows.count {
-            try writeActivity(rows, replacingAll: true, unlessChangedSince: since)
-            return rows.count
-        }
-        try writeActivity(changed.map { rows[$0] }, replacingAll: false, unlessChangedSince: since)
-        return changed.count
-    }
-
     /// Whether a full refresh has written every customer's activity row.
     public func hasActivity() throws -> Bool { try modelState(Self.activityStateName) != nil }
 

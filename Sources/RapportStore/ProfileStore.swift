@@ -13,6 +13,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case needsMigration(path: String)
     /// An erasure was interrupted and cannot be completed here (no write access).
     case erasurePending(path: String)
+    /// The database server refused or failed an operation (already in words for a person).
+    case database(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .unknownEvent(let id): "unknown event '\(id)'"
         case .notAPurchase(let id): "event '\(id)' is not a purchase: only purchases can be flagged as gifts"
         case .readOnly: "the store is open read-only"
+        case .database(let s): s
         case .invalidArgument(let s): s
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
         case .needsMigration(let path):

@@ -93,6 +93,27 @@ public struct ProductRecord: Codable, Sendable, Equatable, FetchableRecord, Tabl
 /// One event as stored, with the external ids of its customer and product joined in.
 /// Decoded by column position, not through Codable: a profile reads thousands of these.
 public struct EventRow: Sendable, Equatable, FetchableRecord {
+    init(
+        id: Int64, externalId: String?, customerId: Int64, productId: Int64?, productExternalId: String?,
+        productTitle: String?, productCategory: String?, type: Int, time: Int64, quantity: Int, amount: Double,
+        channel: String?, isGift: Bool, giftNote: String?
+    ) {
+        self.id = id
+        self.externalId = externalId
+        self.customerId = customerId
+        self.productId = productId
+        self.productExternalId = productExternalId
+        self.productTitle = productTitle
+        self.productCategory = productCategory
+        self.type = type
+        self.time = time
+        self.quantity = quantity
+        self.amount = amount
+        self.channel = channel
+        self.isGift = isGift
+        self.giftNote = giftNote
+    }
+
     public init(row: Row) {
         id = row[0]
         externalId = row[1]

@@ -86,8 +86,8 @@ public protocol StoreBackend: AnyObject, Sendable {
     func changeMark() throws -> ChangeMark
     func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
         -> Set<Int64>
-    func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark?) throws
-        -> (written: Int, skipped: Set<Int64>)
+    /// Every stored metrics row in key order.
+    func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws
     func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws
     func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]]
     func writeModelState(_ entries: [String: Data], now: Int64) throws
@@ -107,7 +107,6 @@ public protocol StoreBackend: AnyObject, Sendable {
 
     // MARK: Business metrics' per-customer activity
     func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
-    func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark?) throws -> Int
     func hasActivity() throws -> Bool
     func scanActivity(
         customers: ClosedRange<Int64>,
@@ -152,6 +151,74 @@ extension StoreBackend {
             throws -> Void
     ) throws {
         try scanActivity(customers: Int64.min...Int64.max, body)
+    }
+}
+
+/// A full refresh's writes, the same for every backend: compare with what is stored, write
+/// only what changed, or rewrite everything when most of it did.
+extension StoreBackend {
+    /// Writes a full refresh's metrics, touching only the rows whose figures changed; when more than a third changed,
+    /// rewrites the table with its indexes dropped and rebuilt, which is faster than updating them row by row.
+    /// Returns how many rows were written and the customers left out (see `writeMetrics`).
+    @discardableResult
+    public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
+        throws -> (written: Int, skipped: Set<Int64>)
+    {
+        // A refresh lists customers in key order already; sorting a copy would double the memory.
+        let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
+        let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
+        var changed: [Int] = []
+        var next = 0
+        // A merge of the stored rows and the new ones, both in key order: no table in memory.
+        try forEachStoredMetrics { old in
+            while next < sorted.count && sorted[next].customerId < old.customerId {
+                changed.append(next)
+                next += 1
+            }
+            // A stored row the refresh did not list belongs to a customer created since it
+            // started (an erased customer's row goes with them): it is left as it is.
+            guard next < sorted.count, sorted[next].customerId == old.customerId else { return }
+            var same = old
+            same.updatedAt = sorted[next].updatedAt
+            if same != sorted[next] { changed.append(next) }
+            next += 1
+        }
+        changed += next..<sorted.count
+        if changed.count * 3 > rows.count {
+            let skipped = try writeMetrics(sorted, replacingAll: true, unlessChangedSince: since)
+            return (rows.count - skipped.count, skipped)
+        }
+        let skipped = try writeMetrics(changed.map { sorted[$0] }, replacingAll: false, unlessChangedSince: since)
+        return (changed.count - changed.filter { skipped.contains(sorted[$0].customerId) }.count, skipped)
+    }
+
+    /// Writes a full refresh's activity, touching only rows that changed; when more than a
+    /// third changed, empties the table and writes every row, which is faster than replacing
+    /// them one by one.
+    /// `rows` are in key order. Returns how many rows were written.
+    @discardableResult
+    public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {
+        var changed: [Int] = []
+        var next = 0
+        try scanActivity { key, segment, clv, pAlive, bytes in
+            while next < rows.count && rows[next].customer < key {
+                changed.append(next)
+                next += 1
+            }
+            guard next < rows.count, rows[next].customer == key else { return }
+            let r = rows[next]
+            if r.segment != segment || r.clv12m != clv || r.pAlive != pAlive || !r.bytes.elementsEqual(bytes) {
+                changed.append(next)
+            }
+            next += 1
+        }
+        changed += next..<rows.count
+        if changed.count * 3 > rows.count {
+            try writeActivity(rows, replacingAll: true, unlessChangedSince: since)
+            return rows.count
+        }
+        try writeActivity(changed.map { rows[$0] }, replacingAll: false, unlessChangedSince: since)
+        return changed.count
     }
 }
 

@@ -7,16 +7,21 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).", valueName: "path"))
+            "Store file or postgres:// URL (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).",
+            valueName: "path|url"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Name recorded in the audit log (default: $USER).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Name recorded in the audit log (default: $USER; on PostgreSQL the database user).", valueName: "name"))
     var analyst: String?
 
     var location: StoreLocation { StoreLocation.resolve(explicit: store) }
 
     var analystName: String {
         if let analyst, !analyst.isEmpty { return analyst }
+        if location.isServer, let user = Workspace.databaseUser(location) { return user }
         let env = ProcessInfo.processInfo.environment
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
@@ -36,7 +41,7 @@ struct StoreOptions: ParsableArguments {
     func open(readOnly: Bool = false, config: Config? = nil, create: Bool = false) throws -> Workspace {
         Logs.bootstrap()
         let where_ = location
-        if !create && !where_.isDefault && !FileManager.default.fileExists(atPath: where_.path) {
+        if !create && !where_.isDefault && !where_.isServer && !FileManager.default.fileExists(atPath: where_.path) {
             throw RuntimeError(
                 "no store at \(where_.path) (check --store or $RAPPORT_STORE; 'rapport import' or 'rapport sample' make one)"
             )

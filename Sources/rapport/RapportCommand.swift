@@ -10,8 +10,9 @@ struct RapportCommand: ParsableCommand {
             With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.
 
             Explorer options (rapport [explore] [options]):
-              --store <path>          Store file (default: $RAPPORT_STORE, else $XDG_DATA_HOME/rapport/store.sqlite).
-              --analyst <name>        Name recorded in the audit log (default: $USER).
+              --store <path|url>      Store file or postgres:// URL (default: $RAPPORT_STORE, else
+                                      $XDG_DATA_HOME/rapport/store.sqlite). PostgreSQL: docs/postgres.md.
+              --analyst <name>        Name recorded in the audit log (default: $USER; the database user on PostgreSQL).
               --read-only             Open the store read-only: write actions are unavailable.
               --redact                Mask email addresses and phone numbers on screen.
             Keys: 'rapport keys'; settings: docs/config.md. Shell completion: \

@@ -160,10 +160,20 @@ final class ImportSession {
     /// Reads the whole file through the writer; throws `ImportFailure` if any row was bad
     /// (and no rejects file takes them), then lets the writer finish its work.
     func run(_ data: Data, isJSONLines: Bool) throws {
+        try scan(data, isJSONLines: isJSONLines)
+        try complete()
+    }
+
+    /// Reads every row through the writer.
+    func scan(_ data: Data, isJSONLines: Bool) throws {
         try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             if isJSONLines { try runJSONLines(bytes) } else { try runCSV(bytes) }
         }
+    }
+
+    /// Refuses the file if a row was bad, else lets the writer finish.
+    func complete() throws {
         if failed { throw ImportFailure(file: file, errors: errors, badRows: badRows) }
         try writer?.finish()
     }

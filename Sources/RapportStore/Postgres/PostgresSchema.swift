@@ -1,0 +1,201 @@
+import RapportPostgres
+
+/// The PostgreSQL schema, under the same version names as SQLite's (`Schema.versionNames`):
+/// one list, two dialects. Never edit a shipped migration: add a new one.
+///
+/// Ready for Citus: every table keyed by customer carries `customer_id` and is hash
+/// partitioned by it, and its unique constraints all include it. Only the tables that would be
+/// reference tables (products, segments, model state, neighbour lists) have keys of their
+/// own. `customer_keys` maps the ids people use to customer keys; it is keyed by the external
+/// id, so it distributes by that. See docs/postgres.md.
+enum PostgresSchema {
+    /// Hash partitions per customer-keyed table: enough to spread a million customers and to
+    /// show the planner prunes by customer; Citus replaces them with shards.
+    static let partitions = 8
+
+    static func partitioned(_ table: String) -> String {
+        (0..<partitions).map {
+            "CREATE TABLE \(table)_p\($0) PARTITION OF \(table) FOR VALUES WITH (MODULUS \(partitions), REMAINDER \($0));"
+        }.joined(separator: "\n")
+    }
+
+    /// The sort indexes of the customer list. Nulls sort as SQLite sorts them (smallest), so
+    /// both backends page the same customers in the same order.
+    static let metricsIndexes = [
+        "CREATE INDEX metrics_by_spend ON customer_metrics(spend DESC NULLS LAST, customer_id)",
+        "CREATE INDEX metrics_by_orders ON customer_metrics(orders DESC NULLS LAST, customer_id)",
+        "CREATE INDEX metrics_by_clv ON customer_metrics(clv_12m DESC NULLS LAST, customer_id)",
+        "CREATE INDEX metrics_by_recency ON customer_metrics(recency_days NULLS FIRST, customer_id)",
+        "CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment COLLATE \"C\" NULLS FIRST, customer_id)",
+        "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage COLLATE \"C\" NULLS FIRST, customer_id)"
+    ]
+
+    /// What the text filter searches: name, email and id, lower-cased, in one string.
+    static func searchText(_ table: String = "") -> String {
+        let t = table.isEmpty ? "" : table + "."
+        return "lower(coalesce(\(t)name, '') || ' ' || coalesce(\(t)email, '') || ' ' || \(t)external_id)"
+    }
+
+    static let migrations: [PGMigration] = [
+        PGMigration(
+            name: "v1",
+            sql: """
+                CREATE TABLE customer_keys(
+                    external_id text PRIMARY KEY,
+                    customer_id bigint NOT NULL
+                );
+                CREATE SEQUENCE customers_id_seq;
+                CREATE TABLE customers(
+                    id bigint NOT NULL PRIMARY KEY,
+                    external_id text NOT NULL,
+                    name text, email text, phone text,
+                    birth_year integer, gender text, city text, country text,
+                    signup_time bigint, stated_channel text,
+                    consent_personalization boolean, consent_email boolean,
+                    consent_sms boolean, consent_push boolean,
+                    attributes text
+                ) PARTITION BY HASH (id);
+                \(partitioned("customers"))
+                CREATE TABLE products(
+                    id bigserial PRIMARY KEY,
+                    external_id text NOT NULL UNIQUE,
+                    title text NOT NULL DEFAULT '',
+                    category text NOT NULL DEFAULT '',
+                    brand text NOT NULL DEFAULT '',
+                    price double precision,
+                    replenish_days integer
+                );
+                CREATE SEQUENCE events_id_seq;
+                CREATE TABLE events(
+                    customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    id bigint NOT NULL DEFAULT nextval('events_id_seq'),
+                    external_id text,
+                    product_id bigint REFERENCES products(id),
+                    type smallint NOT NULL,
+                    time bigint NOT NULL,
+                    quantity integer NOT NULL DEFAULT 1,
+                    amount double precision NOT NULL DEFAULT 0,
+                    channel text,
+                    is_gift boolean NOT NULL DEFAULT false,
+                    gift_note text,
+                    content_hash bigint,
+                    -- The k-th row of a file with the same content (see ContentHash): re-importing a
+                    -- file, or a longer version of it, adds only the new rows.
+                    content_occurrence integer NOT NULL DEFAULT 0,
+                    PRIMARY KEY (customer_id, id),
+                    UNIQUE (customer_id, external_id),
+                    UNIQUE (customer_id, content_hash, content_occurrence)
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("events"))
+                CREATE INDEX events_by_customer_time ON events(customer_id, time, id);
+                CREATE INDEX events_by_id ON events(id);
+                CREATE INDEX events_by_external_id ON events(external_id) WHERE external_id IS NOT NULL;
+                CREATE TABLE stated_preferences(
+                    customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    id bigserial,
+                    polarity text NOT NULL CHECK (polarity IN ('like','dislike')),
+                    kind text NOT NULL CHECK (kind IN ('category','brand','product')),
+                    value text NOT NULL,
+                    PRIMARY KEY (customer_id, id)
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("stated_preferences"))
+                CREATE TABLE notes(
+                    customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    id bigserial,
+                    time bigint NOT NULL,
+                    analyst text NOT NULL,
+                    text text NOT NULL,
+                    PRIMARY KEY (customer_id, id)
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("notes"))
+                CREATE INDEX notes_by_id ON notes(id);
+                CREATE TABLE segments(
+                    id bigserial PRIMARY KEY,
+                    name text NOT NULL UNIQUE,
+                    rule text NOT NULL,
+                    created_at bigint NOT NULL,
+                    analyst text NOT NULL,
+                    member_count integer
+                );
+                CREATE TABLE customer_metrics(
+                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    orders integer NOT NULL DEFAULT 0,
+                    spend double precision NOT NULL DEFAULT 0,
+                    first_purchase bigint, last_purchase bigint, last_event bigint,
+                    recency_days integer,
+                    r integer, f integer, m integer,
+                    rfm_segment text, stage text,
+                    p_alive double precision, expected_90d double precision, clv_12m double precision,
+                    updated_at bigint NOT NULL
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("customer_metrics"))
+                CREATE TABLE segment_members(
+                    customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    segment_id bigint NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                    PRIMARY KEY (customer_id, segment_id)
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("segment_members"))
+                CREATE INDEX segment_members_by_segment ON segment_members(segment_id, customer_id);
+                CREATE TABLE model_state(
+                    name text PRIMARY KEY,
+                    value bytea NOT NULL,
+                    updated_at bigint NOT NULL
+                );
+                CREATE TABLE audit_log(
+                    id bigserial PRIMARY KEY,
+                    time bigint NOT NULL,
+                    analyst text NOT NULL,
+                    action text NOT NULL,
+                    customer_id bigint,
+                    customer_ref text,
+                    details text NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX audit_by_customer ON audit_log(customer_id, time);
+                CREATE TABLE store_activity(
+                    backend_pid integer PRIMARY KEY,
+                    activity text NOT NULL
+                );
+                """),
+        PGMigration(
+            name: "v2-browsing",
+            sql: """
+                CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                CREATE INDEX customers_by_name ON customers((lower(name) COLLATE "C") NULLS FIRST, id);
+                CREATE INDEX customers_by_external_id ON customers(external_id COLLATE "C");
+                CREATE INDEX customers_search ON customers USING gin ((\(searchText())) gin_trgm_ops);
+                \(metricsIndexes.map { $0 + ";" }.joined(separator: "\n"))
+                """),
+        PGMigration(
+            name: "v3-neighbor-lists",
+            sql: """
+                CREATE TABLE item_neighbor_lists(
+                    product_id bigint PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+                    neighbors bytea NOT NULL
+                );
+                """),
+        // An erasure is one transaction on PostgreSQL; what is left on disk is the server's
+        // (VACUUM, WAL, backups: docs/postgres.md), so there is nothing to resume.
+        PGMigration(name: "v4-pending-erasures", sql: "SELECT 1;"),
+        PGMigration(
+            name: "v5-affinities",
+            sql: """
+                CREATE TABLE customer_affinities(
+                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    vector bytea NOT NULL
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("customer_affinities"))
+                """),
+        PGMigration(
+            name: "v6-customer-activity",
+            sql: """
+                CREATE TABLE customer_activity(
+                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    rfm_segment integer,
+                    clv_12m double precision,
+                    p_alive double precision,
+                    days bytea NOT NULL
+                ) PARTITION BY HASH (customer_id);
+                \(partitioned("customer_activity"))
+                """)
+    ]
+}

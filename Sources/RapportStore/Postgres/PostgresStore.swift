@@ -1,0 +1,230 @@
+import Foundation
+import RapportPostgres
+
+/// The profile store in a PostgreSQL database shared by a team. Same behaviour as the SQLite
+/// `ProfileStore`, through the same `StoreBackend` protocol; the differences are the server's:
+/// several machines write at once, so every analyst write is a READ COMMITTED transaction that
+/// audits itself and announces itself (`NOTIFY rapport_changes`) at commit, and refreshes take
+/// an exclusive advisory lock for their short final write so no analyst change is lost under
+/// them. Explorers LISTEN and see each other's changes within a second.
+public final class PostgresStore: @unchecked Sendable {
+    /// The URL without any password: what people and logs see.
+    public let path: String
+    public let isReadOnly: Bool
+    let url: PostgresURL
+    let pool: PGPool
+    /// Receives NOTIFY; its count is the store's write stamp.
+    private var listener: PGConnection?
+    private let changes = ChangeCounter()
+    private let busyReport = LockedReport()
+
+    /// The notification channel every write announces itself on.
+    static let channel = "rapport_changes"
+    /// Advisory lock key: analyst writes hold it shared, a refresh's final write exclusively.
+    static let writeLock: Int64 = 0x7261_7070
+
+    /// Connects (password from PGPASSWORD or ~/.pgpass), migrates a writable store, refuses a
+    /// read-only open of a store that needs migration, and starts listening for changes.
+    public init(
+        url text: String, readOnly: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws
+    {
+        let url: PostgresURL
+        do {
+            url = try PostgresURL(text, environment: environment)
+        } catch {
+            throw StoreError.cannotOpen(path: "(postgres url)", reason: "\(error)")
+        }
+        self.url = url
+        path = url.redacted
+        isReadOnly = readOnly
+        let password = url.password(environment: environment).password
+        let display = url.redacted
+        pool = PGPool(url: url, password: password, maxConnections: 4)
+        do {
+            try pool.withConnection { c in
+                if readOnly {
+                    if try !pendingMigrations(c, PostgresSchema.migrations).isEmpty {
+                        throw StoreError.needsMigration(path: display)
+                    }
+                } else {
+                    _ = try migrate(c, PostgresSchema.migrations)
+                }
+            }
+            let listener = try PGConnection.connect(url, password: password)
+            let changes = self.changes
+            try listener.listen(channel: Self.channel) { _ in changes.bump() }
+            self.listener = listener
+        } catch let e as StoreError {
+            pool.close()
+            throw e
+        } catch {
+            pool.close()
+            throw StoreError.cannotOpen(path: display, reason: PGError.friendly(error) ?? "\(error)")
+        }
+    }
+
+    deinit {
+        listener?.close()
+        pool.close()
+    }
+
+    /// Whether `location` is a PostgreSQL URL (else it is a SQLite file's path).
+    public static func accepts(_ location: String) -> Bool { PostgresURL.isPostgres(location) }
+
+    /// The database user a URL connects as: the audit's analyst when none is named.
+    public static func databaseUser(_ location: String) -> String? { try? PostgresURL(location).user }
+
+    // MARK: Connections and transactions
+
+    /// Any error from the server as one line for a person; store errors pass through.
+    func mapped(_ error: Error) -> Error {
+        if error is StoreError || error is ImportFailure || error is RowError { return error }
+        return StoreError.database(PGError.friendly(error) ?? "the database could not complete the operation")
+    }
+
+    func read<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        do {
+            return try pool.withConnection(body)
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// A read whose statements see one snapshot (several statements that must agree).
+    func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        try read { c in try c.transaction(isolation: .repeatableRead, readOnly: true, body) }
+    }
+
+    /// An analyst's write: one transaction, retried on a serialization failure or deadlock,
+    /// announced to every explorer at commit.
+    func write<T>(exclusive: Bool = false, _ body: (PGConnection) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly }
+        do {
+            return try pool.withConnection { conn in
+                try conn.transactionRetrying(isolation: .readCommitted) { c in
+                    // A write waits for another's lock up to the same limit as on SQLite, then fails whole.
+                    _ = try c.execute("SET LOCAL lock_timeout = '\(Int(BusyWait.limit))s'")
+                    _ = try c.execute(
+                        exclusive ? "SELECT pg_advisory_xact_lock($1)" : "SELECT pg_advisory_xact_lock_shared($1)",
+                        [.int64(Self.writeLock)])
+                    let result = try body(c)
+                    _ = try c.execute("SELECT pg_notify($1, $2)", [.string(Self.channel), .string("write")])
+                    return result
+                }
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// Appends one audit entry inside the caller's transaction.
+    static func audit(
+        _ c: PGConnection, _ actor: Actor, _ action: String, customer: Int64?, customerRef: String?,
+        details: [String: String] = [:]
+    ) throws {
+        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        _ = try c.execute(
+            """
+            INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            [
+                .int64(actor.now), .string(actor.analyst), .string(action), .int64(customer), .string(customerRef),
+                .string(json)
+            ])
+    }
+
+    // MARK: Lifecycle
+
+    public func onBusy(_ report: @escaping @Sendable () -> Void) { busyReport.set(report) }
+
+    public func closeStore() throws {
+        listener?.close()
+        listener = nil
+        pool.close()
+    }
+
+    /// On PostgreSQL the server owns the files: deleted rows stay in their pages until VACUUM
+    /// reuses them (see docs/postgres.md). This runs VACUUM on the tables erasure touches,
+    /// which the store's role may only do if it owns them; otherwise the operator does.
+    public func compact() throws {
+        if isReadOnly { throw StoreError.readOnly }
+        try read { c in
+            for table in Self.customerTables { _ = try c.execute("VACUUM \(table)") }
+        }
+    }
+
+    static let customerTables = [
+        "customers", "customer_keys", "events", "stated_preferences", "notes", "customer_metrics",
+        "segment_members", "customer_affinities", "customer_activity", "audit_log"
+    ]
+
+    public func checkpointAndClose() throws { try closeStore() }
+
+    public func counts() throws -> StoreCounts {
+        try snapshot { c in
+            func count(_ table: String) throws -> Int { Int(try c.scalarInt64("SELECT COUNT(*) FROM \(table)") ?? 0) }
+            return StoreCounts(
+                customers: try count("customers"), products: try count("products"), events: try count("events"),
+                notes: try count("notes"), segments: try count("segments"))
+        }
+    }
+
+    /// What this session is doing, for another analyst's explorer to show while it waits.
+    public func announce(_ activity: StoreActivity?) {
+        guard !isReadOnly else { return }
+        try? pool.withConnection { c in
+            if let activity, let json = try? JSONEncoder().encode(activity) {
+                _ = try c.execute(
+                    """
+                    INSERT INTO store_activity(backend_pid, activity) VALUES (pg_backend_pid(), $1)
+                    ON CONFLICT (backend_pid) DO UPDATE SET activity = excluded.activity
+                    """, [.string(String(decoding: json, as: UTF8.self))])
+            } else {
+                _ = try c.execute("DELETE FROM store_activity WHERE backend_pid = pg_backend_pid()")
+            }
+        }
+    }
+
+    /// Another live session's announced activity (rows of sessions that ended are ignored).
+    public func currentActivity() -> StoreActivity? {
+        let json = try? pool.withConnection { c in
+            try c.scalarString(
+                """
+                SELECT activity FROM store_activity
+                WHERE backend_pid <> pg_backend_pid() AND backend_pid IN (SELECT pid FROM pg_stat_activity)
+                LIMIT 1
+                """)
+        }
+        guard let json, let data = json.data(using: .utf8) else { return nil }
+        return try? JSONDecoder().decode(StoreActivity.self, from: data)
+    }
+
+    /// Changes since this store was opened, counted from NOTIFY: the explorer polls it for free.
+    public func writeStamp() throws -> String { "\(changes.value)" }
+
+    public func changeMark() throws -> ChangeMark {
+        try snapshot { c in
+            ChangeMark(
+                audit: try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
+                event: try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
+        }
+    }
+}
+
+/// How many NOTIFYs arrived.
+final class ChangeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func bump() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+final class LockedReport: @unchecked Sendable {
+    private let lock = NSLock()
+    private var report: (@Sendable () -> Void)?
+    func set(_ r: @escaping @Sendable () -> Void) { lock.withLock { report = r } }
+}
+extension PostgresStore: StoreBackend {}
