@@ -102,7 +102,8 @@ let package = Package(
         .testTarget(
             name: "RapportPostgresTests",
             dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine"]),
+        .testTarget(
+            name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
         .testTarget(
             name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
         // These two run the built binary: they depend on it being built, not on any module.
