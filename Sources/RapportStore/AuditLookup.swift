@@ -18,6 +18,23 @@ extension ProfileStore {
         }
     }
 
+    public func appendAudit(_ entries: [AuditEntry]) throws {
+        try requireWritable()
+        try pool.write { db in
+            for e in entries {
+                try db.execute(
+                    sql: """
+                        INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
+                        VALUES (?,?,?,?,?,?)
+                        """, arguments: [e.time, e.analyst, e.action, e.customerId, e.customerRef, e.details])
+            }
+        }
+    }
+
+    public func allNotes() throws -> [NoteRecord] {
+        try pool.read { db in try NoteRecord.order(sql: "id").fetchAll(db) }
+    }
+
     public func auditCount(customer key: Int64?) throws -> Int {
         try pool.read { db in
             if let key {

@@ -48,6 +48,10 @@ public protocol StoreBackend: AnyObject, Sendable {
     // MARK: Audit
     func auditEntries(customer key: Int64?, limit: Int, offset: Int) throws -> [AuditEntry]
     func auditCount(customer key: Int64?) throws -> Int
+    /// Appends entries as they are (a copy of another store's log), oldest first.
+    func appendAudit(_ entries: [AuditEntry]) throws
+    /// Every note, in key order (copying a store).
+    func allNotes() throws -> [NoteRecord]
 
     // MARK: Analyst actions (each audited)
     func setGift(event displayId: String, isGift: Bool, note: String?, by actor: Actor) throws -> GiftChange

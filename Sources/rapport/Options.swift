@@ -19,7 +19,10 @@ struct StoreOptions: ParsableArguments {
 
     var location: StoreLocation { StoreLocation.resolve(explicit: store) }
 
-    var analystName: String {
+    var analystName: String { Self.analystName(analyst, at: location) }
+
+    /// `--analyst`, else the database user on PostgreSQL, else `$USER`.
+    static func analystName(_ analyst: String?, at location: StoreLocation) -> String {
         if let analyst, !analyst.isEmpty { return analyst }
         if location.isServer, let user = Workspace.databaseUser(location) { return user }
         let env = ProcessInfo.processInfo.environment

@@ -220,3 +220,33 @@ final class RefreshPrinter: @unchecked Sendable {
         lock.withLock { if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     }
 }
+
+struct Copy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a whole store into a new one, e.g. a SQLite file into PostgreSQL (docs/postgres.md).")
+    @Option(name: .long, help: ArgumentHelp("The store to copy (file or postgres:// URL).", valueName: "path|url"))
+    var from: String
+    @Option(name: .long, help: ArgumentHelp("The new, empty store (file or postgres:// URL).", valueName: "path|url"))
+    var to: String
+    @Option(name: .long, help: ArgumentHelp("Name recorded in the audit log (default: $USER).", valueName: "name"))
+    var analyst: String?
+    @OptionGroup var output: OutputOptions
+
+    mutating func run() throws {
+        Logs.bootstrap()
+        let source = StoreLocation.resolve(explicit: from)
+        if !source.isServer && !FileManager.default.fileExists(atPath: source.path) {
+            throw RuntimeError("no store at \(source.path)")
+        }
+        let target = StoreLocation.resolve(explicit: to)
+        let who = StoreOptions.analystName(analyst, at: target)
+        let summary = try StoreCopy.run(
+            from: source, to: target, analyst: who, config: try Config.load(),
+            progress: output.json ? nil : { Out.line($0) })
+        if output.json { return try Out.json(summary) }
+        Out.line(
+            "copied \(summary.customers) customers, \(summary.products) products, \(summary.events) events, "
+                + "\(summary.notes) notes, \(summary.segments) segments and \(summary.auditEntries) audit entries "
+                + String(format: "in %.1f s", summary.seconds))
+    }
+}

@@ -22,7 +22,7 @@ struct RapportCommand: ParsableCommand {
         subcommands: [
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
             Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
-            Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Eval.self, Keys.self
+            Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self
         ],
         defaultSubcommand: Explore.self)
 }

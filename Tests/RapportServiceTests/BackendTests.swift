@@ -170,7 +170,9 @@ struct BackendTests {
         let gift = try store.setGift(event: "E1", isGift: true, note: "for mum", by: actor)
         let flagged = try store.event(displayId: "E1")?.isGift
         #expect(gift.customerKey == c1 && flagged == true)
-        #expect(throws: StoreError.notAPurchase("E3")) { try store.setGift(event: "E3", isGift: true, note: nil, by: actor) }
+        #expect(throws: StoreError.notAPurchase("E3")) {
+            try store.setGift(event: "E3", isGift: true, note: nil, by: actor)
+        }
         #expect(throws: StoreError.unknownEvent("E404")) {
             try store.setGift(event: "E404", isGift: true, note: nil, by: actor)
         }

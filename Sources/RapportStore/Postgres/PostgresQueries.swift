@@ -366,6 +366,26 @@ extension PostgresStore {
         }
     }
 
+    public func appendAudit(_ entries: [AuditEntry]) throws {
+        try write { c in
+            try c.copyIn(
+                table: "audit_log", columns: ["time", "analyst", "action", "customer_id", "customer_ref", "details"],
+                rows: entries.lazy.map {
+                    [String($0.time), $0.analyst, $0.action, $0.customerId.map(String.init), $0.customerRef, $0.details]
+                })
+        }
+    }
+
+    public func allNotes() throws -> [NoteRecord] {
+        try read { c in
+            try c.rows("SELECT id, customer_id, time, analyst, text FROM notes ORDER BY id").map {
+                NoteRecord(
+                    id: try $0.int64(0), customerId: try $0.int64(1) ?? 0, time: try $0.int64(2) ?? 0,
+                    analyst: try $0.string(3) ?? "", text: try $0.string(4) ?? "")
+            }
+        }
+    }
+
     public func auditCount(customer key: Int64?) throws -> Int {
         try read { c in
             if let key {

@@ -1,0 +1,185 @@
+import Foundation
+import RapportStore
+
+/// What `rapport copy` did.
+public struct CopySummary: Codable, Sendable {
+    public var customers: Int
+    public var products: Int
+    public var events: Int
+    public var notes: Int
+    public var segments: Int
+    public var auditEntries: Int
+    public var seconds: Double
+}
+
+/// Copies one store into another, whichever backends they are on (`rapport copy --from A --to B`,
+/// typically a SQLite file into a PostgreSQL database). The data goes through the importer
+/// (so the target checks every row as it would a file) by way of CSV files in a private
+/// temporary folder that is removed afterwards; rule segments, the recommender's tuning, the
+/// audit key and the audit log are carried over as they are. Customer keys are the target's own.
+public enum StoreCopy {
+    public static func run(
+        from source: StoreLocation, to target: StoreLocation, analyst: String, config: Config = Config(),
+        progress: ((String) -> Void)? = nil
+    ) throws -> CopySummary {
+        let started = Date()
+        guard source.path != target.path else { throw StoreError.invalidArgument("--from and --to are the same store") }
+        let from = try Workspace.open(source, analyst: analyst, readOnly: true, config: config)
+        var fromDefaults = config
+        fromDefaults.autoTune = false
+        let to = try Workspace.open(target, analyst: analyst, config: fromDefaults)
+        let counts = try to.store.counts()
+        guard counts.customers + counts.products + counts.events + counts.notes + counts.segments == 0 else {
+            throw StoreError.invalidArgument("\(to.store.path) is not empty: copy into a new store")
+        }
+        let folder = try privateFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        progress?("reading \(from.store.path)")
+        let files = try dump(from.store, into: folder)
+        // The tuning and the audit key first: the import's refresh fits with them.
+        for name in [RecommenderTuning.stateName, "audit_key"] {
+            if let value = try from.store.modelState(name) {
+                try to.store.writeModelState([name: value], now: to.clock())
+            }
+        }
+        if let tuning = try to.recommenderTuning() { to.apply(tuning) }
+        progress?("importing into \(to.store.path)")
+        var options = ImportOptions(analyst: analyst, now: to.clock())
+        options.keepColumns = files.attributeColumns
+        _ = try to.importFiles(files.paths, options: options)
+        for segment in try from.store.segments() {
+            _ = try to.saveRuleSegment(name: segment.name, rule: segment.rule, replace: true)
+        }
+        // The source's log, its customer keys translated to the target's (an erased customer's
+        // entries keep their pseudonym and lose the key, which meant nothing in the new store).
+        var keys: [Int64: Int64] = [:]
+        for c in try from.store.allCustomers() {
+            if let old = c.id, let new = try to.store.customerKey(externalId: c.externalId) { keys[old] = new }
+        }
+        let log = try from.store.auditEntries(customer: nil, limit: Int.max, offset: 0).reversed().map { e in
+            var copied = e
+            copied.customerId = e.customerId.flatMap { keys[$0] }
+            return copied
+        }
+        try to.store.appendAudit(log)
+        try to.store.setModelState(
+            "copied_from", Data(from.store.path.utf8), action: "store.copy", details: ["from": from.store.path],
+            by: to.actor)
+        let done = try to.store.counts()
+        try from.store.closeStore()
+        try to.store.closeStore()
+        return CopySummary(
+            customers: done.customers, products: done.products, events: done.events, notes: done.notes,
+            segments: done.segments, auditEntries: log.count, seconds: Date().timeIntervalSince(started))
+    }
+
+    static func privateFolder() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "rapport-copy-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw StoreError.invalidArgument("cannot make a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
+    /// The source's rows as import files, in the order they must be imported.
+    static func dump(_ store: any StoreBackend, into folder: String) throws -> (
+        paths: [String], attributeColumns: Set<String>
+    ) {
+        let customers = try store.allCustomers()
+        var stated: [Int64: [StatedPreferenceRecord]] = [:]
+        for p in try store.allStatedPreferences() { stated[p.customerId, default: []].append(p) }
+        let attributeNames = Set(customers.flatMap { $0.attributeDictionary.keys }).sorted()
+        let customerPath = folder + "/customers.csv"
+        try CSVFile.write(customerPath) { out in
+            out(
+                [
+                    "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country", "signup_date",
+                    "stated_channel", "consent_personalization", "consent_email", "consent_sms", "consent_push",
+                    "likes", "dislikes"
+                ] + attributeNames)
+            for c in customers {
+                let prefs = stated[c.id ?? -1] ?? []
+                func list(_ polarity: String) -> String {
+                    prefs.filter { $0.polarity == polarity }.map { "\($0.kind):\($0.value)" }.joined(separator: ";")
+                }
+                let attributes = c.attributeDictionary
+                out(
+                    [
+                        c.externalId, c.name, c.email, c.phone, c.birthYear.map(String.init), c.gender, c.city,
+                        c.country, c.signupTime.map(DateParsing.isoDateTime), c.statedChannel,
+                        c.consentPersonalization.map(flag), c.consentEmail.map(flag), c.consentSms.map(flag),
+                        c.consentPush.map(flag), list("like"), list("dislike")
+                    ] + attributeNames.map { attributes[$0] })
+            }
+        }
+        let products = try store.allProducts()
+        let productPath = folder + "/products.csv"
+        try CSVFile.write(productPath) { out in
+            out(["product_id", "title", "category", "brand", "price", "replenish_days"])
+            for p in products {
+                out([
+                    p.externalId, p.title, p.category, p.brand, p.price.map { "\($0)" },
+                    p.replenishDays.map(String.init)
+                ])
+            }
+        }
+        let eventPath = folder + "/events.csv"
+        try CSVFile.write(eventPath) { out in
+            out([
+                "event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "channel", "gift",
+                "gift_note"
+            ])
+            for c in customers {
+                guard let key = c.id else { continue }
+                try store.forEachEvent(customer: key, newestFirst: false) { e in
+                    out(
+                        [
+                            e.externalId, c.externalId, DateParsing.isoDateTime(e.time), e.typeName,
+                            e.productExternalId,
+                            String(e.quantity), "\(e.amount)", e.channel, e.isGift ? "1" : "0", e.giftNote
+                        ])
+                }
+            }
+        }
+        let ids = Dictionary(uniqueKeysWithValues: customers.compactMap { c in c.id.map { ($0, c.externalId) } })
+        let notePath = folder + "/notes.csv"
+        try CSVFile.write(notePath) { out in
+            out(["customer_id", "timestamp", "analyst", "text"])
+            for n in try store.allNotes() {
+                guard let ext = ids[n.customerId] else { continue }
+                out([ext, DateParsing.isoDateTime(n.time), n.analyst, n.text])
+            }
+        }
+        return ([customerPath, productPath, eventPath, notePath], Set(attributeNames))
+    }
+
+    static func flag(_ b: Bool) -> String { b ? "1" : "0" }
+}
+
+/// A CSV file written row by row (RFC 4180 quoting), readable by the owner only.
+enum CSVFile {
+    static func write(_ path: String, _ rows: ((([String?]) -> Void)) throws -> Void) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw StoreError.invalidArgument("\(path): cannot write") }
+        defer { try? handle.close() }
+        var buffer = Data()
+        try rows { fields in
+            buffer.append(contentsOf: fields.map(quoted).joined(separator: ",").utf8)
+            buffer.append(0x0A)
+            if buffer.count > 1 << 20 {
+                handle.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        handle.write(buffer)
+    }
+
+    static func quoted(_ field: String?) -> String {
+        guard let field else { return "" }
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.hasPrefix(" ")
+        else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
