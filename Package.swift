@@ -103,7 +103,8 @@ let package = Package(
             name: "RapportPostgresTests",
             dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(
-            name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
+            name: "RapportServiceTests",
+            dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
         .testTarget(
             name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
         // These two run the built binary: they depend on it being built, not on any module.
