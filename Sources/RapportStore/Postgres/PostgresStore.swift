@@ -44,11 +44,9 @@ public final class PostgresStore: @unchecked Sendable {
         pool = PGPool(url: url, password: password, maxConnections: 4)
         do {
             try pool.withConnection { c in
-                if readOnly {
-                    if try !pendingMigrations(c, PostgresSchema.migrations).isEmpty {
-                        throw StoreError.needsMigration(path: display)
-                    }
-                } else {
+                // Only a store that needs them runs migrations: an analyst's role may not create tables.
+                if try !pendingMigrations(c, PostgresSchema.migrations).isEmpty {
+                    if readOnly { throw StoreError.needsMigration(path: display) }
                     _ = try migrate(c, PostgresSchema.migrations)
                 }
             }
