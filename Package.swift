@@ -5,6 +5,7 @@ import PackageDescription
 //   RapportUI                     -> Foundation only
 //   RapportEngine                 -> Foundation, swift-numerics (logGamma), swift-algorithms (top-k)
 //   RapportStore                  -> GRDB, swift-crypto (HMAC)
+//   RapportPostgres               -> PostgresNIO, swift-log (no RapportStore, no GRDB)
 //   RapportTerminal               -> CNcursesw, RapportUI
 //   RapportService                -> RapportStore, RapportEngine
 //   RapportApp                    -> RapportUI, RapportService (never RapportStore: the service is the door)
@@ -22,7 +23,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2")
     ],
     targets: [
         .systemLibrary(
@@ -44,6 +46,15 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 // HMAC-SHA-256 for the erasure's id hash.
                 .product(name: "Crypto", package: "swift-crypto")
+            ]
+        ),
+        // Low-level PostgreSQL plumbing (URL, synchronous connection, pool, COPY, migrations runner)
+        // for the second store backend; knows nothing of Rapport's schema.
+        .target(
+            name: "RapportPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .target(
@@ -87,6 +98,9 @@ let package = Package(
         .testTarget(
             name: "RapportStoreTests",
             dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "RapportPostgresTests",
+            dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(name: "RapportServiceTests", dependencies: ["RapportService", "RapportStore", "RapportEngine"]),
         .testTarget(
             name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),

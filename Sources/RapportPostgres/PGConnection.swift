@@ -1,0 +1,338 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A blocking PostgreSQL connection for Rapport's synchronous code (main thread, `concurrentPerform` workers).
+///
+/// It waits on EventLoopFutures, so it must never be used from an event loop thread, nor from inside Swift
+/// concurrency tasks (the async-only pieces, COPY and streaming scans, block the caller on a semaphore).
+/// One statement at a time: a recursive lock serialises callers and keeps a `transaction` body's statements
+/// together when threads share a connection.
+public final class PGConnection: @unchecked Sendable {
+    public enum Isolation: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+        case serializable = "SERIALIZABLE"
+    }
+
+    public let url: PostgresURL
+    let connection: PostgresConnection
+    let logger: Logger
+    private let lock = NSRecursiveLock()
+    private var inTransaction = false
+    private var listeners: [PostgresListenContext] = []
+
+    /// postgres-nio logs at debug/trace; by default that goes nowhere so queries and binds never reach a log.
+    public static let quietLogger = Logger(label: "rapport.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private static let nextID = NSLock()
+    nonisolated(unsafe) private static var lastID = 0
+
+    private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
+        self.url = url
+        self.connection = connection
+        self.logger = logger
+    }
+
+    deinit {
+        if !connection.isClosed { (connection.close() as EventLoopFuture<Void>).whenComplete { _ in } }
+    }
+
+    /// Opens a connection. TLS: none over a Unix socket or with sslmode=disable; `prefer` and `require` encrypt
+    /// without checking the certificate (as libpq does); `verify-full` checks the chain and the host name.
+    public static func connect(
+        _ url: PostgresURL, password: String?, logger: Logger = PGConnection.quietLogger
+    ) throws -> PGConnection {
+        var configuration: PostgresConnection.Configuration
+        if let socketPath = url.socketPath {
+            if url.sslMode == .require || url.sslMode == .verifyFull {
+                throw PGError.tlsUnavailable(url: url.redacted)
+            }
+            configuration = .init(
+                unixSocketPath: socketPath, username: url.user, password: password, database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            do {
+                tls = try Self.tls(for: url)
+            } catch {
+                throw PGError.tlsUnavailable(url: url.redacted)
+            }
+            configuration = .init(
+                host: url.host ?? "localhost", port: url.port, username: url.user, password: password,
+                database: url.database, tls: tls)
+        }
+        if let name = url.applicationName {
+            configuration.options.additionalStartupParameters.append(("application_name", name))
+        }
+        if let seconds = url.connectTimeout, seconds > 0 {
+            configuration.options.connectTimeout = .seconds(Int64(seconds))
+        }
+        let id: Int = nextID.withLock {
+            lastID += 1
+            return lastID
+        }
+        do {
+            let connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: id, logger: logger
+            ).wait()
+            return PGConnection(url: url, connection: connection, logger: logger)
+        } catch {
+            throw Self.connectError(error, url: url)
+        }
+    }
+
+    private static func tls(for url: PostgresURL) throws -> PostgresConnection.Configuration.TLS {
+        var tlsConfig = TLSConfiguration.makeClientConfiguration()
+        switch url.sslMode {
+        case .disable:
+            return .disable
+        case .prefer:
+            tlsConfig.certificateVerification = .none
+            return .prefer(try NIOSSLContext(configuration: tlsConfig))
+        case .require:
+            tlsConfig.certificateVerification = .none
+            return .require(try NIOSSLContext(configuration: tlsConfig))
+        case .verifyFull:
+            tlsConfig.certificateVerification = .fullVerification
+            return .require(try NIOSSLContext(configuration: tlsConfig))
+        }
+    }
+
+    /// Errors before the session starts become one of ours, so the message names the (redacted) URL.
+    private static func connectError(_ error: any Error, url: PostgresURL) -> any Error {
+        guard let psql = error as? PSQLError else {
+            return PGError.cannotConnect(url: url.redacted, reason: "\(error)")
+        }
+        if let state = psql.serverInfo?[.sqlState] {
+            if state == "28P01" || state == "28000" { return PGError.authenticationFailed(url: url.redacted) }
+            return psql
+        }
+        switch psql.code {
+        case .connectionError:
+            let reason = psql.underlying.map { "\($0)" } ?? "connection failed"
+            return PGError.cannotConnect(url: url.redacted, reason: reason)
+        case .sslUnsupported:
+            return PGError.tlsUnavailable(url: url.redacted)
+        case .authMechanismRequiresPassword:
+            return PGError.authenticationFailed(url: url.redacted)
+        default:
+            return psql
+        }
+    }
+
+    public var isClosed: Bool { connection.isClosed }
+
+    /// Holds the one-statement-at-a-time lock across several driver calls (COPY).
+    func withConnectionLock<T>(_ body: () throws -> T) rethrows -> T {
+        try lock.withLock(body)
+    }
+
+    public func close() {
+        lock.withLock {
+            for listener in listeners { listener.stop() }
+            listeners.removeAll()
+            if !connection.isClosed { _ = try? (connection.close() as EventLoopFuture<Void>).wait() }
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Runs one statement and returns the rows it affected (0 for statements without a count).
+    @discardableResult
+    public func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
+        try lock.withLock {
+            try connection.query(Self.query(sql, binds), logger: logger).wait().metadata.rows ?? 0
+        }
+    }
+
+    /// Runs one statement and collects its rows; for big results use `forEachRow`.
+    public func rows(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
+        try lock.withLock {
+            try connection.query(Self.query(sql, binds), logger: logger).wait().rows.map(PGRow.init)
+        }
+    }
+
+    /// Streams rows to `body` on the calling thread, a batch at a time with back-pressure, so a big scan neither
+    /// materialises the result nor runs caller code on the event loop. Throwing from `body` stops the scan.
+    public func forEachRow(_ sql: String, _ binds: [PGValue] = [], _ body: (PGRow) throws -> Void) throws {
+        try lock.withLock {
+            let query = Self.query(sql, binds)
+            let connection = self.connection
+            let logger = self.logger
+            let iterator = try Blocking.run {
+                IteratorBox(try await connection.query(query, logger: logger).makeAsyncIterator())
+            }
+            while true {
+                let batch = try Blocking.run { try await iterator.nextBatch(512) }
+                for row in batch { try body(PGRow(row)) }
+                if batch.count < 512 { return }
+            }
+        }
+    }
+
+    public func scalarInt64(_ sql: String, _ binds: [PGValue] = []) throws -> Int64? {
+        try rows(sql, binds).first?.int64(0)
+    }
+
+    public func scalarString(_ sql: String, _ binds: [PGValue] = []) throws -> String? {
+        try rows(sql, binds).first?.string(0)
+    }
+
+    public func scalarDouble(_ sql: String, _ binds: [PGValue] = []) throws -> Double? {
+        try rows(sql, binds).first?.double(0)
+    }
+
+    /// Runs a multi-statement script (the extended protocol takes one statement per query, so the script runs
+    /// inside a `DO` block's `EXECUTE`). Not for statements that refuse a transaction block, like
+    /// `CREATE INDEX CONCURRENTLY` or `VACUUM`.
+    public func executeScript(_ sql: String) throws {
+        var n = 0
+        var tag = "$rapport_script$"
+        while sql.contains(tag) || sql.contains("$rapport_do\(n)$") {
+            n += 1
+            tag = "$rapport_script\(n)$"
+        }
+        let outer = "$rapport_do\(n)$"
+        try execute("DO \(outer) BEGIN EXECUTE \(tag)\(sql)\(tag); END \(outer)")
+    }
+
+    static func query(_ sql: String, _ binds: [PGValue]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds { value.append(to: &bindings) }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` between BEGIN and COMMIT, rolling back if it throws. Statements from other threads on this
+    /// connection wait until it is done.
+    @discardableResult
+    public func transaction<T>(
+        isolation: Isolation = .readCommitted, readOnly: Bool = false, _ body: (PGConnection) throws -> T
+    ) throws -> T {
+        try lock.withLock {
+            if inTransaction { throw PGError.nestedTransaction }
+            inTransaction = true
+            defer { inTransaction = false }
+            try execute("BEGIN ISOLATION LEVEL \(isolation.rawValue)" + (readOnly ? " READ ONLY" : ""))
+            let result: T
+            do {
+                result = try body(self)
+            } catch {
+                _ = try? execute("ROLLBACK")
+                throw error
+            }
+            let commit = try connection.query("COMMIT", logger: logger).wait()
+            if commit.metadata.command == "ROLLBACK" { throw PGError.transactionAborted }
+            return result
+        }
+    }
+
+    /// `transaction`, run again (up to `attempts` times, with growing jittered pauses) when the server reports
+    /// a serialization failure or deadlock. `body` may therefore run more than once: keep side effects out of it.
+    @discardableResult
+    public func transactionRetrying<T>(
+        isolation: Isolation = .serializable, readOnly: Bool = false, attempts: Int = 5,
+        _ body: (PGConnection) throws -> T
+    ) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try transaction(isolation: isolation, readOnly: readOnly, body)
+            } catch  where PGError.isRetryable(error) && attempt < attempts {
+                let base = 0.01 * Double(1 << (attempt - 1))
+                Thread.sleep(forTimeInterval: base + Double.random(in: 0..<base))
+                attempt += 1
+            }
+        }
+    }
+
+    // MARK: - LISTEN / NOTIFY
+
+    /// Calls `handler` with each payload NOTIFY'd on `channel`, on an event loop thread: keep it short.
+    public func listen(channel: String, handler: @Sendable @escaping (String) -> Void) throws {
+        let quoted = try Self.quoteIdentifier(channel)
+        try lock.withLock {
+            let context = connection.addListener(channel: channel) { _, notification in
+                handler(notification.payload)
+            }
+            listeners.append(context)
+            do {
+                try execute("LISTEN \(quoted)")
+            } catch {
+                context.stop()
+                listeners.removeLast()
+                throw error
+            }
+        }
+    }
+
+    public func notify(channel: String, payload: String = "") throws {
+        try execute("SELECT pg_notify($1, $2)", [.string(channel), .string(payload)])
+    }
+
+    /// `"name"` with embedded quotes doubled; rejects what PostgreSQL cannot name (empty, NUL).
+    public static func quoteIdentifier(_ name: String) throws -> String {
+        guard !name.isEmpty, !name.contains("\0") else { throw PGError.invalidIdentifier(name) }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Carries a row iterator between the short tasks of `forEachRow`; only one task touches it at a time.
+private final class IteratorBox: @unchecked Sendable {
+    var iterator: PostgresRowSequence.AsyncIterator
+
+    init(_ iterator: PostgresRowSequence.AsyncIterator) { self.iterator = iterator }
+
+    func nextBatch(_ limit: Int) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(limit)
+        while rows.count < limit, let row = try await iterator.next() { rows.append(row) }
+        return rows
+    }
+}
+
+/// Runs async work from a synchronous caller by blocking it on a semaphore.
+///
+/// The tasks run on a private serial queue, not the cooperative pool: a caller that is itself on the pool (a
+/// Swift Testing test, say) would otherwise block one of the pool's few threads on work that needs one to run,
+/// and with two cores two such callers deadlock. The async work here only awaits the driver, never blocks,
+/// so one serial queue keeps up.
+enum Blocking {
+    private final class ResultBox<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
+    }
+
+    private final class Unchecked<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    final class QueueExecutor: TaskExecutor, @unchecked Sendable {
+        let queue = DispatchQueue(label: "rapport.postgres.bridge")
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            let executor = asUnownedTaskExecutor()
+            queue.async { job.runSynchronously(on: executor) }
+        }
+    }
+
+    static let executor = QueueExecutor()
+
+    static func run<T>(_ operation: @escaping () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let op = Unchecked(operation)
+        let done = DispatchSemaphore(value: 0)
+        Task(executorPreference: executor) {
+            do {
+                box.result = .success(try await op.value())
+            } catch {
+                box.result = .failure(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import PostgresNIO
+
+/// Errors this module raises itself. Their descriptions are single human lines: no driver dump, no password.
+public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// Connecting failed before any server answer (refused, no socket, unknown host, timeout).
+    case cannotConnect(url: String, reason: String)
+    case authenticationFailed(url: String)
+    /// sslmode=require/verify-full but the server or the socket cannot do TLS.
+    case tlsUnavailable(url: String)
+    case decode(column: Int, String)
+    /// `transaction` inside `transaction` on the same connection (use one transaction; there are no savepoints).
+    case nestedTransaction
+    /// COMMIT turned into ROLLBACK because a statement in the transaction failed and the error was swallowed.
+    case transactionAborted
+    case invalidIdentifier(String)
+    case copyRowWidth(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotConnect(let url, let reason):
+            return "cannot reach the PostgreSQL server at \(url) (\(reason))"
+        case .authenticationFailed(let url):
+            return "PostgreSQL authentication failed for \(url); check PGPASSWORD or ~/.pgpass"
+        case .tlsUnavailable(let url):
+            return "TLS is required but not available for \(url)"
+        case .decode(let column, let why):
+            return "cannot read column \(column): \(why)"
+        case .nestedTransaction:
+            return "a transaction is already open on this connection"
+        case .transactionAborted:
+            return "the transaction was rolled back because one of its statements failed"
+        case .invalidIdentifier(let name):
+            return "invalid SQL identifier \(name.debugDescription)"
+        case .copyRowWidth(let expected, let got):
+            return "COPY row has \(got) fields, expected \(expected)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+
+    /// The server's SQLSTATE for an error that came from the server, e.g. "23505".
+    public static func sqlState(of error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// True for errors that mean "run the transaction again": serialization_failure and deadlock_detected.
+    public static func isRetryable(_ error: any Error) -> Bool {
+        let state = sqlState(of: error)
+        return state == "40001" || state == "40P01"
+    }
+
+    /// One line for the user, or nil when `error` is not a database error we know about.
+    public static func friendly(_ error: any Error) -> String? {
+        if let own = error as? PGError { return own.description }
+        if let parse = error as? PostgresURL.ParseError { return parse.description }
+        guard let psql = error as? PSQLError else { return nil }
+        if let info = psql.serverInfo, let state = info[.sqlState] {
+            let message = firstLine(info[.message] ?? "")
+            switch state {
+            case "40001", "40P01":
+                return "the change conflicts with a concurrent one; nothing was changed, try again"
+            case "23505":
+                let what = info[.constraintName].map { " (\($0))" } ?? ""
+                return "that value already exists\(what); nothing was changed"
+            case "23503":
+                return "that would break a reference between records (\(message)); nothing was changed"
+            case "42501":
+                return "your database role may not do this (read-only role?)"
+            case "25006":
+                return "this is a read-only transaction or server; nothing was changed"
+            case "53100":
+                return "the PostgreSQL server's disk is full; nothing was changed"
+            case "53300":
+                return "the PostgreSQL server has too many connections; try again later"
+            case "57P01", "57P02", "57P03":
+                return "the PostgreSQL server is shutting down or restarting; connection lost"
+            case "57014":
+                return "the query was cancelled"
+            case "28P01", "28000":
+                return "PostgreSQL authentication failed; check the user, PGPASSWORD or ~/.pgpass"
+            case "3D000":
+                return "the database does not exist: \(message)"
+            case _ where state.hasPrefix("08"):
+                return "the connection to the PostgreSQL server was lost"
+            default:
+                return "PostgreSQL error \(state): \(message)"
+            }
+        }
+        switch psql.code {
+        case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+            return "the connection to the PostgreSQL server was lost"
+        case .connectionError:
+            return "cannot reach the PostgreSQL server"
+        case .sslUnsupported:
+            return "the PostgreSQL server does not support TLS (sslmode=require)"
+        case .authMechanismRequiresPassword:
+            return "the PostgreSQL server wants a password; set PGPASSWORD or add it to ~/.pgpass"
+        case .queryCancelled:
+            return "the query was cancelled"
+        default:
+            return "PostgreSQL client error: \(psql.code)"
+        }
+    }
+
+    private static func firstLine(_ s: String) -> String {
+        String(s.prefix { $0 != "\n" && $0 != "\r" })
+    }
+}
