@@ -239,7 +239,7 @@ public final class PGConnection: @unchecked Sendable {
         while true {
             do {
                 return try transaction(isolation: isolation, readOnly: readOnly, body)
-            } catch where PGError.isRetryable(error) && attempt < attempts {
+            } catch  where PGError.isRetryable(error) && attempt < attempts {
                 let base = 0.01 * Double(1 << (attempt - 1))
                 Thread.sleep(forTimeInterval: base + Double.random(in: 0..<base))
                 attempt += 1
@@ -292,8 +292,12 @@ private final class IteratorBox: @unchecked Sendable {
     }
 }
 
-/// Runs async work from a synchronous caller. Only safe because callers are plain threads, never the
-/// cooperative pool (blocking one of its threads on work it must run itself could deadlock).
+/// Runs async work from a synchronous caller by blocking it on a semaphore.
+///
+/// The tasks run on a private serial queue, not the cooperative pool: a caller that is itself on the pool (a
+/// Swift Testing test, say) would otherwise block one of the pool's few threads on work that needs one to run,
+/// and with two cores two such callers deadlock. The async work here only awaits the driver, never blocks,
+/// so one serial queue keeps up.
 enum Blocking {
     private final class ResultBox<T>: @unchecked Sendable {
         var result: Result<T, any Error>?
@@ -304,11 +308,23 @@ enum Blocking {
         init(_ value: T) { self.value = value }
     }
 
+    final class QueueExecutor: TaskExecutor, @unchecked Sendable {
+        let queue = DispatchQueue(label: "rapport.postgres.bridge")
+
+        func enqueue(_ job: consuming ExecutorJob) {
+            let job = UnownedJob(job)
+            let executor = asUnownedTaskExecutor()
+            queue.async { job.runSynchronously(on: executor) }
+        }
+    }
+
+    static let executor = QueueExecutor()
+
     static func run<T>(_ operation: @escaping () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let op = Unchecked(operation)
         let done = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: executor) {
             do {
                 box.result = .success(try await op.value())
             } catch {

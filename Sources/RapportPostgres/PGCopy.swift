@@ -25,7 +25,7 @@ extension PGConnection {
         let done = DispatchSemaphore(value: 0)
         let copyResult = CopyResult()
         try withConnectionLock {
-            Task {
+            Task(executorPreference: Blocking.executor) {
                 do {
                     try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                         while let chunk = try await channel.next() { try await writer.write(chunk) }

@@ -71,7 +71,9 @@ public struct PGRow: Sendable {
         guard cell.bytes != nil else { return nil }
         if cell.dataType == .numeric {
             let text = try cell.decode(Decimal.self).description
-            guard let v = Int64(text) else { throw PGError.decode(column: i, "numeric \(text) is not a 64-bit integer") }
+            guard let v = Int64(text) else {
+                throw PGError.decode(column: i, "numeric \(text) is not a 64-bit integer")
+            }
             return v
         }
         return try decode(cell, Int64.self)

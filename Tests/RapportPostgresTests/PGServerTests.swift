@@ -52,7 +52,7 @@ struct PGServerTests {
                 .int64(Int64.min), .double(-1.5e300), .string("héllo\t'\"\\\n"), .bool(true), .bytes(bytes),
                 .int64Array([1, -2, Int64.max]), .stringArray(["a", "", "ünï,{}\""]),
                 .int64(nil), .double(nil), .string(nil), .bool(nil), .bytes(nil), .int64Array(nil),
-                .stringArray(nil),
+                .stringArray(nil)
             ])
         #expect(n == 2)
         let rows = try s.conn.rows("SELECT * FROM t ORDER BY i NULLS LAST")
@@ -232,7 +232,7 @@ struct PGServerTests {
             ["2", "back\\slash \\N", "cr\r\nlf"],
             ["3", "ünïcødé 🎉 日本", nil],
             ["4", "", "\\."],
-            ["5", nil, "end\\"],
+            ["5", nil, "end\\"]
         ]
         try s.conn.copyIn(table: "people", columns: ["id", "name", "note"], rows: nasty)
         let back = try s.conn.rows("SELECT id, name, note FROM people ORDER BY id").map {
@@ -280,11 +280,8 @@ struct PGServerTests {
         try s.conn.notify(channel: channel, payload: "hello")
         try s.conn.notify(channel: channel, payload: "wörld")
         let deadline = Date().addingTimeInterval(1)
-        while received.values.count < 2 && Date() < deadline {
-            // Notifications arrive between statements; a trivial query lets the listener's socket be read.
-            _ = try listener.execute("SELECT 1")
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        // The listener is idle: delivery must not depend on it running a query.
+        while received.values.count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         #expect(received.values == ["hello", "wörld"])
     }
 
@@ -292,16 +289,16 @@ struct PGServerTests {
         let s = try Scratch()
         let tableA = "\(s.schema).mig_a"
         let list = [
-            PGMigration(name: "\(s.schema)-v1", sql: "CREATE TABLE \(tableA) (id int8); INSERT INTO \(tableA) VALUES (1);"),
+            PGMigration(
+                name: "\(s.schema)-v1", sql: "CREATE TABLE \(tableA) (id int8); INSERT INTO \(tableA) VALUES (1);"),
             PGMigration(
                 name: "\(s.schema)-v2",
                 sql: """
                     ALTER TABLE \(tableA) ADD COLUMN label text DEFAULT 'x';
                     CREATE FUNCTION \(s.schema).one() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
-                    """),
+                    """)
         ]
         let names = list.map(\.name)
-        #expect(try pendingMigrations(s.conn, list).count >= 0)
         #expect(try pendingMigrations(s.conn, list) == names)
         #expect(try migrate(s.conn, Array(list.prefix(1))) == [names[0]])
         #expect(try pendingMigrations(s.conn, list) == [names[1]])

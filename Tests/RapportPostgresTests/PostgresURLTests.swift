@@ -67,7 +67,7 @@ import PostgresNIO
         for bad in [
             "postgres://h:0/d", "postgres://h:70000/d", "postgres://h:abc/d", "postgres://h/d?sslmode=allow",
             "postgres://h/d?sslmode=verify-ca", "postgres://h/d?frobnicate=1", "postgres://a,b/d",
-            "postgres://[::1/d",
+            "postgres://[::1/d"
         ] {
             #expect(throws: PostgresURL.ParseError.self, "\(bad)") { try PostgresURL(bad, environment: env) }
         }
