@@ -223,38 +223,18 @@ extension ProfileStore {
             : "customers c\(indexed) LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-    /// A page of the customer list. Deep pages near the end are read backwards, so the cost
-    /// is bounded by the distance to the nearer end of the list. By recency, customers who
-    /// never bought (no recency) come last in either direction: the page is read from the
-    /// known recencies, then from the unknown ones, each in its index's order.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListRow]
-    {
-        guard q.sort == .recency else {
-            return try customerPage(q, offset: offset, limit: limit, total: total, only: nil)
-        }
+
+    public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
         let (filter, args) = Self.listFilter(q)
-        let unknown = try pool.read { db in
+        return try pool.read { db in
             try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter) AND m.recency_days IS NULL",
+                db, sql: "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter) AND m.recency_days IS NULL",
                 arguments: args) ?? 0
         }
-        let known = max(0, (try total ?? customerCount(q)) - unknown)
-        var rows: [CustomerListRow] = []
-        if offset < known {
-            rows = try customerPage(
-                q, offset: offset, limit: min(limit, known - offset), total: known, only: "m.recency_days IS NOT NULL")
-        }
-        if rows.count < limit && unknown > 0 {
-            rows += try customerPage(
-                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
-                only: "m.recency_days IS NULL")
-        }
-        return rows
     }
 
     /// A page of the rows that also match `only` (an SQL condition), `total` of them.
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
         -> [CustomerListRow]
     {
         var (filter, args) = Self.listFilter(q)

@@ -41,7 +41,12 @@ public protocol StoreBackend: AnyObject, Sendable {
     func statedPreferenceValues() throws -> Set<String>
 
     // MARK: Browsing
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?) throws -> [CustomerListRow]
+    /// A page of the list among the rows that also match `only` (an SQL condition on the
+    /// metrics `m`), `total` of them when known. Deep pages are read from the nearer end.
+    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+        -> [CustomerListRow]
+    /// How many of the list's customers have no recency (never bought).
+    func unknownRecencyCount(_ q: CustomerQuery) throws -> Int
     func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
     func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)])
 
@@ -131,8 +136,26 @@ extension StoreBackend {
     public func forEachEvent(customer key: Int64, _ body: (EventRow) throws -> Void) throws {
         try forEachEvent(customer: key, newestFirst: false, body)
     }
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int) throws -> [CustomerListRow] {
-        try customerPage(q, offset: offset, limit: limit, total: nil)
+    /// A page of the customer list. By recency, customers who never bought (no recency) come
+    /// last in either direction: the page is read from the known recencies, then from the
+    /// unknown ones, each in its index's order.
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws
+        -> [CustomerListRow]
+    {
+        guard q.sort == .recency else { return try customerPage(q, offset: offset, limit: limit, total: total, only: nil) }
+        let unknown = try unknownRecencyCount(q)
+        let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
+        var rows: [CustomerListRow] = []
+        if offset < known {
+            rows = try customerPage(
+                q, offset: offset, limit: min(limit, known - offset), total: known, only: "m.recency_days IS NOT NULL")
+        }
+        if rows.count < limit && unknown > 0 {
+            rows += try customerPage(
+                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
+                only: "m.recency_days IS NULL")
+        }
+        return rows
     }
     public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {

@@ -266,33 +266,18 @@ extension PostgresStore {
             : "customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?) throws -> [CustomerListRow] {
-        guard q.sort == .recency else {
-            return try customerPage(q, offset: offset, limit: limit, total: total, only: nil)
-        }
-        // Customers who never bought (no recency) come last in either direction, as on SQLite.
+
+    public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
-        let unknown = try read { c in
+        return try read { c in
             Int(
                 try c.scalarInt64(
                     "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter) AND m.recency_days IS NULL", binds) ?? 0)
         }
-        let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
-        var rows: [CustomerListRow] = []
-        if offset < known {
-            rows = try customerPage(
-                q, offset: offset, limit: min(limit, known - offset), total: known, only: "m.recency_days IS NOT NULL")
-        }
-        if rows.count < limit && unknown > 0 {
-            rows += try customerPage(
-                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
-                only: "m.recency_days IS NULL")
-        }
-        return rows
     }
 
     /// A page; deep pages past the middle are read backwards from the other end.
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
         -> [CustomerListRow]
     {
         var (filter, binds) = Self.listFilter(q)
