@@ -76,7 +76,8 @@ extension PostgresStore {
     public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
         -> Set<Int64>
     {
-        try write(exclusive: true) { c in
+        defer { if rows.count >= Self.analyzeAfterRows { analyze(["customer_metrics"]) } }
+        return try write(exclusive: true) { c in
             let skip = try since.map { try Self.customersChanged(c, since: $0) } ?? []
             if replacingAll {
                 if skip.isEmpty {
@@ -378,6 +379,7 @@ extension PostgresStore {
     // MARK: Business metrics' activity rows
 
     public func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws {
+        defer { if rows.count >= Self.analyzeAfterRows { analyze(["customer_activity"]) } }
         try write(exclusive: true) { c in
             let skip = try since.map { try Self.customersChanged(c, since: $0) } ?? []
             if replacingAll { _ = try c.execute("DELETE FROM customer_activity") }

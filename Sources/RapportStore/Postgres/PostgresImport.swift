@@ -7,6 +7,17 @@ import RapportPostgres
 // one transaction: a file imports whole or not at all.
 
 extension PostgresStore {
+    /// After a write of this many rows the planner's statistics are refreshed at once: a list
+    /// over a freshly loaded table without them is planned as if it were empty (seconds per page).
+    static let analyzeAfterRows = 50_000
+
+    /// ANALYZE, best effort: a role that does not own the tables leaves it to autovacuum.
+    func analyze(_ tables: [String]) {
+        try? pool.withConnection { c in
+            for table in tables { _ = try? c.execute("ANALYZE \(table)") }
+        }
+    }
+
     /// Width of the staging table: `line`, a row kind, and text fields f1…f16.
     static let stageFields = 16
 
@@ -17,7 +28,7 @@ extension PostgresStore {
         let started = Date()
         let name = (path as NSString).lastPathComponent
         let (data, isJSONLines) = try ProfileStore.mapImportFile(path)
-        var summary = try write { c -> ImportSummary in
+        var summary = try write(announce: "catalogue") { c -> ImportSummary in
             let fields = (1...Self.stageFields).map { "f\($0) text" }.joined(separator: ", ")
             _ = try c.execute("CREATE TEMP TABLE stage_rows(line integer, k text, \(fields)) ON COMMIT DROP")
             var stage: StagedRows?
@@ -54,6 +65,9 @@ extension PostgresStore {
             var committed = s
             committed.refreshMark = try Self.markRefreshPending(c, file: name, now: options.now)
             return committed
+        }
+        if summary.inserted + summary.updated >= Self.analyzeAfterRows {
+            analyze(["customers", "customer_keys", "products", "events", "stated_preferences", "notes"])
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary

@@ -19,18 +19,22 @@ extension PostgresStore {
             consentSms: try r.bool(i + 13), consentPush: try r.bool(i + 14), attributes: try r.string(i + 15))
     }
 
+    /// Events without their products: the products come from `productNames`, so a customer's
+    /// history is one index scan (joined in SQL, a long history is planned as a hash of every product).
     static let eventColumns = """
-        e.id, e.external_id, e.customer_id, e.product_id, p.external_id, p.title, p.category, e.type, e.time,
-        e.quantity, e.amount, e.channel, e.is_gift, e.gift_note
+        e.id, e.external_id, e.customer_id, e.product_id, e.type, e.time, e.quantity, e.amount, e.channel,
+        e.is_gift, e.gift_note
         """
 
-    static func event(_ r: PGRow) throws -> EventRow {
-        EventRow(
+    static func event(_ r: PGRow, _ products: [Int64: ProductName]) throws -> EventRow {
+        let product = try r.int64(3)
+        let name = product.flatMap { products[$0] }
+        return EventRow(
             id: try r.int64(0) ?? 0, externalId: try r.string(1), customerId: try r.int64(2) ?? 0,
-            productId: try r.int64(3), productExternalId: try r.string(4), productTitle: try r.string(5),
-            productCategory: try r.string(6), type: try r.int(7) ?? 0, time: try r.int64(8) ?? 0,
-            quantity: try r.int(9) ?? 1, amount: try r.double(10) ?? 0, channel: try r.string(11),
-            isGift: try r.bool(12) ?? false, giftNote: try r.string(13))
+            productId: product, productExternalId: name?.externalId, productTitle: name?.title,
+            productCategory: name?.category, type: try r.int(4) ?? 0, time: try r.int64(5) ?? 0,
+            quantity: try r.int(6) ?? 1, amount: try r.double(7) ?? 0, channel: try r.string(8),
+            isGift: try r.bool(9) ?? false, giftNote: try r.string(10))
     }
 
     static let metricsColumns = """
@@ -80,21 +84,25 @@ extension PostgresStore {
         }
     }
 
+    /// One customer's events in one round trip (`forEachEvent` streams the very long histories).
     public func events(customer key: Int64) throws -> [EventRow] {
-        var out: [EventRow] = []
-        try forEachEvent(customer: key, newestFirst: false) { out.append($0) }
-        return out
+        let products = try productNames()
+        return try read { c in
+            try c.rows(
+                """
+                SELECT \(Self.eventColumns) FROM events e WHERE e.customer_id = $1 ORDER BY e.time, e.id
+                """, [.int64(key)]
+            ).map { try Self.event($0, products) }
+        }
     }
 
     public func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws {
         let order = newestFirst ? "e.time DESC, e.id DESC" : "e.time, e.id"
+        let products = try productNames()
         try snapshot { c in
             try c.forEachRow(
-                """
-                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
-                WHERE e.customer_id = $1 ORDER BY \(order)
-                """, [.int64(key)]
-            ) { try body(try Self.event($0)) }
+                "SELECT \(Self.eventColumns) FROM events e WHERE e.customer_id = $1 ORDER BY \(order)", [.int64(key)]
+            ) { try body(try Self.event($0, products)) }
         }
     }
 
@@ -112,14 +120,13 @@ extension PostgresStore {
     }
 
     public func event(displayId: String) throws -> EventRow? {
-        try snapshot { c in
+        let products = try productNames()
+        return try snapshot { c in
             guard let key = try Self.eventKeys(c, displayId).first else { return nil }
             return try c.rows(
-                """
-                SELECT \(Self.eventColumns) FROM events e LEFT JOIN products p ON p.id = e.product_id
-                WHERE e.customer_id = $1 AND e.id = $2
-                """, [.int64(key.customer), .int64(key.id)]
-            ).first.map { try Self.event($0) }
+                "SELECT \(Self.eventColumns) FROM events e WHERE e.customer_id = $1 AND e.id = $2",
+                [.int64(key.customer), .int64(key.id)]
+            ).first.map { try Self.event($0, products) }
         }
     }
 
@@ -256,6 +263,9 @@ extension PostgresStore {
                 default: term
                 }
             let desc = descending != reversed
+            // Keys are never null: their plain order is the indexes' (a NULLS clause that differs
+            // from the index's, even on a column without nulls, makes the planner sort instead).
+            if ["c.id", "m.customer_id", "c.external_id"].contains(term) { return "\(expression) \(desc ? "DESC" : "ASC")" }
             return "\(expression) \(desc ? "DESC NULLS LAST" : "ASC NULLS FIRST")"
         }.joined(separator: ", ")
     }
@@ -270,7 +280,11 @@ extension PostgresStore {
     public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
         return try read { c in
-            Int(
+            // Unfiltered: the recency index alone answers (every metrics row has its customer).
+            if filter == "true" {
+                return Int(try c.scalarInt64("SELECT COUNT(*) FROM customer_metrics WHERE recency_days IS NULL") ?? 0)
+            }
+            return Int(
                 try c.scalarInt64(
                     "SELECT COUNT(*) FROM \(Self.listFrom(q)) WHERE \(filter) AND m.recency_days IS NULL", binds) ?? 0)
         }
@@ -290,24 +304,41 @@ extension PostgresStore {
             lim = max(0, min(limit, total - offset))
             off = max(0, total - offset - lim)
         }
-        let rows = try read { c in
-            try c.rows(
+        let order = Self.orderSQL(q.sort, reversed: reversed != q.reversed)
+        let columns = """
+            c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days, m.orders, m.spend, m.clv_12m
+            """
+        // The rows skipped by OFFSET are walked in the sort's own table only, and the other table
+        // is joined to the page alone, when the filter does not need both.
+        let sql: String
+        if !q.sort.drivesFromMetrics && q.segment == nil && q.stage == nil && only == nil {
+            sql = """
+                SELECT \(columns) FROM (
+                    SELECT c.id, c.external_id, c.name, c.email FROM customers c WHERE \(filter)
+                    ORDER BY \(order) LIMIT \(lim) OFFSET \(off)) c
+                LEFT JOIN customer_metrics m ON m.customer_id = c.id ORDER BY \(order)
                 """
-                SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
-                       m.orders, m.spend, m.clv_12m
-                FROM \(Self.listFrom(q)) WHERE \(filter)
-                ORDER BY \(Self.orderSQL(q.sort, reversed: reversed != q.reversed))
-                LIMIT \(lim) OFFSET \(off)
-                """, binds
-            ).map(Self.listRow)
+        } else if q.sort.drivesFromMetrics && q.text.trimmingCharacters(in: .whitespaces).isEmpty && q.keys == nil
+            && q.ruleSegment == nil
+        {
+            sql = """
+                SELECT \(columns) FROM (
+                    SELECT * FROM customer_metrics m WHERE \(filter) ORDER BY \(order) LIMIT \(lim) OFFSET \(off)) m
+                JOIN customers c ON c.id = m.customer_id ORDER BY \(order)
+                """
+        } else {
+            sql = """
+                SELECT \(columns) FROM \(Self.listFrom(q)) WHERE \(filter) ORDER BY \(order) LIMIT \(lim) OFFSET \(off)
+                """
         }
+        let rows = try read { c in try c.rows(sql, binds).map(Self.listRow) }
         return reversed ? rows.reversed() : rows
     }
 
     public func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
         return try read { c in
-            if filter == "true" { return Int(try c.scalarInt64("SELECT COUNT(*) FROM customers") ?? 0) }
+            if filter == "true" { return try allCustomersCount(c) }
             let limit = cap.map { " LIMIT \($0)" } ?? ""
             let from =
                 q.segment == nil && q.stage == nil

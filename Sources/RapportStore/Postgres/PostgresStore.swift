@@ -16,6 +16,10 @@ public final class PostgresStore: @unchecked Sendable {
     /// Receives NOTIFY; its count is the store's write stamp.
     private var listener: PGConnection?
     private let changes = ChangeCounter()
+    /// The unfiltered customer count: counting a million rows takes tens of milliseconds on
+    /// every sort change, and only a write can change it.
+    private let customerCountCache = StampedCache<Int>()
+    private let productNameCache = StampedCache<[Int64: ProductName]>()
     private let busyReport = LockedReport()
 
     /// The notification channel every write announces itself on.
@@ -52,7 +56,7 @@ public final class PostgresStore: @unchecked Sendable {
             }
             let listener = try PGConnection.connect(url, password: password)
             let changes = self.changes
-            try listener.listen(channel: Self.channel) { _ in changes.bump() }
+            try listener.listen(channel: Self.channel) { payload in changes.bump(payload) }
             self.listener = listener
         } catch let e as StoreError {
             pool.close()
@@ -97,7 +101,10 @@ public final class PostgresStore: @unchecked Sendable {
 
     /// An analyst's write: one transaction, retried on a serialization failure or deadlock,
     /// announced to every explorer at commit.
-    func write<T>(exclusive: Bool = false, _ body: (PGConnection) throws -> T) throws -> T {
+    ///
+    /// `announce` says what changed: `write` for an analyst's change, `customers` when customers
+    /// come or go, `catalogue` when products may have too (imports).
+    func write<T>(exclusive: Bool = false, announce: String = "write", _ body: (PGConnection) throws -> T) throws -> T {
         if isReadOnly { throw StoreError.readOnly }
         do {
             return try pool.withConnection { conn in
@@ -108,7 +115,7 @@ public final class PostgresStore: @unchecked Sendable {
                         exclusive ? "SELECT pg_advisory_xact_lock($1)" : "SELECT pg_advisory_xact_lock_shared($1)",
                         [.int64(Self.writeLock)])
                     let result = try body(c)
-                    _ = try c.execute("SELECT pg_notify($1, $2)", [.string(Self.channel), .string("write")])
+                    _ = try c.execute("SELECT pg_notify($1, $2)", [.string(Self.channel), .string(announce)])
                     return result
                 }
             }
@@ -203,6 +210,30 @@ public final class PostgresStore: @unchecked Sendable {
     /// Changes since this store was opened, counted from NOTIFY: the explorer polls it for free.
     public func writeStamp() throws -> String { "\(changes.value)" }
 
+    /// Every product's id, title and category, read again only after a change was announced.
+    func productNames() throws -> [Int64: ProductName] {
+        let stamp = changes.catalogue
+        if let names = productNameCache.get(stamp) { return names }
+        var names: [Int64: ProductName] = [:]
+        try read { c in
+            try c.forEachRow("SELECT id, external_id, title, category FROM products") { r in
+                names[try r.int64(0) ?? 0] = ProductName(
+                    externalId: try r.string(1) ?? "", title: try r.string(2) ?? "", category: try r.string(3) ?? "")
+            }
+        }
+        productNameCache.set(stamp, names)
+        return names
+    }
+
+    /// Every customer, counted once per change announced (the listener is up from the open on).
+    func allCustomersCount(_ c: PGConnection) throws -> Int {
+        let stamp = changes.customers
+        if let n = customerCountCache.get(stamp) { return n }
+        let n = Int(try c.scalarInt64("SELECT COUNT(*) FROM customers") ?? 0)
+        customerCountCache.set(stamp, n)
+        return n
+    }
+
     public func changeMark() throws -> ChangeMark {
         try snapshot { c in
             ChangeMark(
@@ -212,12 +243,43 @@ public final class PostgresStore: @unchecked Sendable {
     }
 }
 
+/// What a history row shows of its product.
+struct ProductName: Sendable {
+    var externalId: String
+    var title: String
+    var category: String
+}
+
+/// A value read from the store, kept until the next NOTIFY, and never longer than 10 s (should
+/// the listening connection drop, nothing stays stale for long).
+final class StampedCache<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (stamp: Int, value: Value, at: Date)?
+    func get(_ stamp: Int) -> Value? {
+        lock.withLock {
+            guard let value, value.stamp == stamp, Date().timeIntervalSince(value.at) < 10 else { return nil }
+            return value.value
+        }
+    }
+    func set(_ stamp: Int, _ v: Value) { lock.withLock { value = (stamp, v, Date()) } }
+}
+
 /// How many NOTIFYs arrived.
+/// Changes announced: every one (the write stamp), those that add or remove customers, and
+/// those that may change the catalogue.
 final class ChangeCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var count = 0
-    func bump() { lock.withLock { count += 1 } }
-    var value: Int { lock.withLock { count } }
+    private var counts = (all: 0, customers: 0, catalogue: 0)
+    func bump(_ payload: String) {
+        lock.withLock {
+            counts.all += 1
+            if payload == "customers" || payload == "catalogue" { counts.customers += 1 }
+            if payload == "catalogue" { counts.catalogue += 1 }
+        }
+    }
+    var value: Int { lock.withLock { counts.all } }
+    var customers: Int { lock.withLock { counts.customers } }
+    var catalogue: Int { lock.withLock { counts.catalogue } }
 }
 
 final class LockedReport: @unchecked Sendable {

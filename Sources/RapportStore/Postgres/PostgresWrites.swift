@@ -99,7 +99,7 @@ extension PostgresStore {
     /// the WAL until VACUUM and WAL recycling, and in backups until they expire: docs/postgres.md
     /// says how an operator completes an erasure.
     public func forget(customer key: Int64, by actor: Actor) throws {
-        try write { c in
+        try write(announce: "customers") { c in
             guard let externalId = try Self.externalId(c, key) else { throw StoreError.unknownCustomer("#\(key)") }
             let ref = "erased#\(key)"
             let newest = try c.scalarInt64("SELECT MAX(time) FROM events WHERE customer_id = $1", [.int64(key)])
