@@ -11,7 +11,9 @@ public struct Explorer: Program, Sendable {
 
     public init(workspace: Workspace) { effects = Effects(workspace: workspace) }
 
-    public func initial(_ m: inout AppModel) -> [Command<AppMessage>] { reloadList(&m) }
+    /// The write stamp is read with the first page, so a change made before the first tick is
+    /// one the explorer notices, not its starting point.
+    public func initial(_ m: inout AppModel) -> [Command<AppMessage>] { [effects.readStamp()] + reloadList(&m) }
     public func isFinished(_ m: AppModel) -> Bool { m.finished }
     public func message(for event: InputEvent, _ m: AppModel) -> AppMessage? { .input(event) }
     public func tick(_ m: AppModel) -> AppMessage? { .tick }

@@ -223,7 +223,6 @@ extension ProfileStore {
             : "customers c\(indexed) LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-
     public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in

@@ -142,7 +142,9 @@ extension StoreBackend {
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws
         -> [CustomerListRow]
     {
-        guard q.sort == .recency else { return try customerPage(q, offset: offset, limit: limit, total: total, only: nil) }
+        guard q.sort == .recency else {
+            return try customerPage(q, offset: offset, limit: limit, total: total, only: nil)
+        }
         let unknown = try unknownRecencyCount(q)
         let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
         var rows: [CustomerListRow] = []

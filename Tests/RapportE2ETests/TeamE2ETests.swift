@@ -17,10 +17,14 @@ struct TeamE2ETests {
         try psql(base, "CREATE DATABASE \(database)")
         defer { try? psql(base, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
         let current = try #require(base.range(of: #"/[A-Za-z0-9_]+(\?|$)"#, options: .regularExpression))
-        let url = base.replacingCharacters(in: current, with: "/\(database)" + (base[current].hasSuffix("?") ? "?" : ""))
+        let url = base.replacingCharacters(
+            in: current, with: "/\(database)" + (base[current].hasSuffix("?") ? "?" : ""))
 
         let files: [(String, String)] = [
-            ("customers.csv", "customer_id,name,email\nC1,Ann Zed,ann@x.io\nC2,Bob Young,bob@x.io\nC3,Cy Ode,cy@x.io\n"),
+            (
+                "customers.csv",
+                "customer_id,name,email\nC1,Ann Zed,ann@x.io\nC2,Bob Young,bob@x.io\nC3,Cy Ode,cy@x.io\n"
+            ),
             ("products.csv", "product_id,title,category\nP1,Book A,Books\nP2,Toy B,Toys\n"),
             (
                 "events.csv",
@@ -49,14 +53,17 @@ struct TeamE2ETests {
             workDir: dir.appendingPathComponent("ben"))
         try ana.waitFor(text: "/3 customers")
         try ben.waitFor(text: "/3 customers")
-        // Ben reads Ann's profile while a script adds a note to it: the note appears on his screen.
+        // A script imports a customer: both explorers' lists count them.
+        let more = dir.appendingPathComponent("more.csv").path
+        try "customer_id,name,email\nC4,Dee New,dee@x.io\n".write(toFile: more, atomically: true, encoding: .utf8)
+        #expect(try rapport(["import", "--store", url, more, "--analyst", "script"], env: env) == 0)
+        try ana.waitFor(text: "/4 customers", timeout: 5)
+        try ben.waitFor(text: "/4 customers", timeout: 5)
+        // Ben reads Bob's profile while Ana erases Bob: Ben's profile closes and says why.
         try ben.send(":")
-        try ben.type("goto C1")
+        try ben.type("goto C2")
         try ben.send("Enter")
-        try ben.waitFor(text: "[C1]")
-        #expect(try rapport(["note", "C1", "Called about the order", "--store", url, "--analyst", "script"], env: env) == 0)
-        try ben.waitFor(text: "Called about the order", timeout: 5)
-        // Ana erases Bob; Ben's list, when he goes back to it, no longer has him.
+        try ben.waitFor(text: "[C2]")
         try ana.send(":")
         try ana.type("goto C2")
         try ana.send("Enter")
@@ -66,8 +73,9 @@ struct TeamE2ETests {
         try ana.type("C2")
         try ana.send("Enter")
         try ana.waitFor(text: "C2 erased")
-        try ben.send("Escape")
-        try ben.waitFor(text: "/2 customers", timeout: 5)
+        try ben.waitFor(text: "C2 was erased in another session", timeout: 5)
+        #expect(
+            try rapport(["note", "C1", "Called about the order", "--store", url, "--analyst", "script"], env: env) == 0)
         try ana.send("q")
         try ben.send("q")
         E2E.checkRestored(try ana.waitFor(text: "[end]"), status: "0")
@@ -77,6 +85,7 @@ struct TeamE2ETests {
         let audit = try auditActions(url, env: env)
         #expect(audit.contains { $0.action == "customer.forget" && $0.analyst == "ana" })
         #expect(audit.contains { $0.action == "note.add" && $0.analyst == "script" })
+        #expect(audit.contains { $0.action == "import" && $0.analyst == "script" })
     }
 
     func psql(_ url: String, _ sql: String) throws {

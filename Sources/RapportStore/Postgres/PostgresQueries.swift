@@ -265,7 +265,9 @@ extension PostgresStore {
             let desc = descending != reversed
             // Keys are never null: their plain order is the indexes' (a NULLS clause that differs
             // from the index's, even on a column without nulls, makes the planner sort instead).
-            if ["c.id", "m.customer_id", "c.external_id"].contains(term) { return "\(expression) \(desc ? "DESC" : "ASC")" }
+            if ["c.id", "m.customer_id", "c.external_id"].contains(term) {
+                return "\(expression) \(desc ? "DESC" : "ASC")"
+            }
             return "\(expression) \(desc ? "DESC NULLS LAST" : "ASC NULLS FIRST")"
         }.joined(separator: ", ")
     }
@@ -275,7 +277,6 @@ extension PostgresStore {
             ? "customer_metrics m JOIN customers c ON c.id = m.customer_id"
             : "customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
-
 
     public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
