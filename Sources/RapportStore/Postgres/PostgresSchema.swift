@@ -8,6 +8,12 @@ import RapportPostgres
 /// reference tables (products, segments, model state, neighbour lists) have keys of their
 /// own. `customer_keys` maps the ids people use to customer keys; it is keyed by the external
 /// id, so it distributes by that. See docs/postgres.md.
+///
+/// The big tables (events, and the per-customer figures a refresh rewrites) have no foreign
+/// keys: a check per row, which locks the customer's row, was most of a bulk import's time.
+/// Every statement that writes them resolves or checks the customer in the same statement,
+/// under the write lock, and an erasure deletes from them by name (`unreferencedCustomerTables`),
+/// holding that lock exclusively so no import adds a row for the customer meanwhile.
 enum PostgresSchema {
     /// Hash partitions per customer-keyed table: enough to spread a million customers and to
     /// show the planner prunes by customer; Citus replaces them with shards.
@@ -35,6 +41,9 @@ enum PostgresSchema {
         let t = table.isEmpty ? "" : table + "."
         return "lower(coalesce(\(t)name, '') || ' ' || coalesce(\(t)email, '') || ' ' || \(t)external_id)"
     }
+
+    /// Tables keyed by customer without a foreign key to `customers`: an erasure deletes from each.
+    static let unreferencedCustomerTables = ["events", "customer_metrics", "customer_affinities", "customer_activity"]
 
     static let migrations: [PGMigration] = [
         PGMigration(
@@ -67,10 +76,10 @@ enum PostgresSchema {
                 );
                 CREATE SEQUENCE events_id_seq;
                 CREATE TABLE events(
-                    customer_id bigint NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    customer_id bigint NOT NULL,
                     id bigint NOT NULL DEFAULT nextval('events_id_seq'),
                     external_id text,
-                    product_id bigint REFERENCES products(id),
+                    product_id bigint,
                     type smallint NOT NULL,
                     time bigint NOT NULL,
                     quantity integer NOT NULL DEFAULT 1,
@@ -118,7 +127,7 @@ enum PostgresSchema {
                     member_count integer
                 );
                 CREATE TABLE customer_metrics(
-                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    customer_id bigint NOT NULL PRIMARY KEY,
                     orders integer NOT NULL DEFAULT 0,
                     spend double precision NOT NULL DEFAULT 0,
                     first_purchase bigint, last_purchase bigint, last_event bigint,
@@ -180,7 +189,7 @@ enum PostgresSchema {
             name: "v5-affinities",
             sql: """
                 CREATE TABLE customer_affinities(
-                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    customer_id bigint NOT NULL PRIMARY KEY,
                     vector bytea NOT NULL
                 ) PARTITION BY HASH (customer_id);
                 \(partitioned("customer_affinities"))
@@ -189,7 +198,7 @@ enum PostgresSchema {
             name: "v6-customer-activity",
             sql: """
                 CREATE TABLE customer_activity(
-                    customer_id bigint NOT NULL PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+                    customer_id bigint NOT NULL PRIMARY KEY,
                     rfm_segment integer,
                     clv_12m double precision,
                     p_alive double precision,

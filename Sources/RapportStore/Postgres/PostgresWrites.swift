@@ -99,10 +99,15 @@ extension PostgresStore {
     /// the WAL until VACUUM and WAL recycling, and in backups until they expire: docs/postgres.md
     /// says how an operator completes an erasure.
     public func forget(customer key: Int64, by actor: Actor) throws {
-        try write(announce: "customers") { c in
+        // Exclusive: an import running now could otherwise add events for the customer after
+        // they are deleted (the events table has no foreign key to stop it).
+        try write(exclusive: true, announce: "customers") { c in
             guard let externalId = try Self.externalId(c, key) else { throw StoreError.unknownCustomer("#\(key)") }
             let ref = "erased#\(key)"
             let newest = try c.scalarInt64("SELECT MAX(time) FROM events WHERE customer_id = $1", [.int64(key)])
+            for table in PostgresSchema.unreferencedCustomerTables {
+                _ = try c.execute("DELETE FROM \(table) WHERE customer_id = $1", [.int64(key)])
+            }
             _ = try c.execute("DELETE FROM customers WHERE id = $1", [.int64(key)])
             _ = try c.execute("DELETE FROM customer_keys WHERE customer_id = $1", [.int64(key)])
             try Self.lowerLatestEventTime(c, removed: newest, now: actor.now)
