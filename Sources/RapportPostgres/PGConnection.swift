@@ -163,12 +163,15 @@ public final class PGConnection: @unchecked Sendable {
                 IteratorBox(try await connection.query(query, logger: logger).makeAsyncIterator())
             }
             while true {
-                let batch = try Blocking.run { try await iterator.nextBatch(512) }
+                let batch = try Blocking.run { try await iterator.nextBatch(Self.scanBatch) }
                 for row in batch { try body(PGRow(row)) }
-                if batch.count < 512 { return }
+                if batch.count < Self.scanBatch { return }
             }
         }
     }
+
+    /// Rows handed over per hop from the driver to the caller of `forEachRow`.
+    static let scanBatch = 2048
 
     public func scalarInt64(_ sql: String, _ binds: [PGValue] = []) throws -> Int64? {
         try rows(sql, binds).first?.int64(0)
@@ -294,10 +297,10 @@ private final class IteratorBox: @unchecked Sendable {
 
 /// Runs async work from a synchronous caller by blocking it on a semaphore.
 ///
-/// The tasks run on a private serial queue, not the cooperative pool: a caller that is itself on the pool (a
+/// The tasks run on a private queue, not the cooperative pool: a caller that is itself on the pool (a
 /// Swift Testing test, say) would otherwise block one of the pool's few threads on work that needs one to run,
-/// and with two cores two such callers deadlock. The async work here only awaits the driver, never blocks,
-/// so one serial queue keeps up.
+/// and with two cores two such callers deadlock. The queue is concurrent: parallel scans on separate
+/// connections (a refresh's slices) each pull their rows at once, not in turn.
 enum Blocking {
     private final class ResultBox<T>: @unchecked Sendable {
         var result: Result<T, any Error>?
@@ -309,7 +312,7 @@ enum Blocking {
     }
 
     final class QueueExecutor: TaskExecutor, @unchecked Sendable {
-        let queue = DispatchQueue(label: "rapport.postgres.bridge")
+        let queue = DispatchQueue(label: "rapport.postgres.bridge", attributes: .concurrent)
 
         func enqueue(_ job: consuming ExecutorJob) {
             let job = UnownedJob(job)

@@ -58,8 +58,10 @@ struct WalkThroughE2ETests {
         try t.send("Enter")
         try t.waitFor(text: "\(firstPurchase) flagged as a gift")
         try t.send("Enter")
-        screen = try t.waitFor(text: "Event \(firstPurchase)")
-        #expect(screen.contains("gift: for the grandchildren"))
+        // The dialog's body, not only its title: tmux may show the frame before the lines inside.
+        screen = try t.waitFor("the details with the gift note") {
+            $0.contains("Event \(firstPurchase)") && $0.contains("gift: for the grandchildren")
+        }
         try t.send("Escape")
         try t.waitFor("the details closed") { !$0.contains("Event \(firstPurchase)") }
         // Undo, once.

@@ -177,8 +177,15 @@ final class StagedRows: RowWriter {
 
     /// Customer keys for every customer id the staged rows name (`column`), new ones made in
     /// the order the file first names them. Returns how many were made.
-    private func makeCustomers(from column: String, kind k: String) throws -> Int {
-        try c.execute(
+    /// `values` are more customer columns with the staged expression of each (the customers
+    /// file's own fields), written with the new row rather than updated after it.
+    private func makeCustomers(from column: String, kind k: String, values: [(String, String)] = []) throws -> Int {
+        let names = values.map { ", " + $0.0 }.joined()
+        let exprs = values.map { ", " + $0.1 }.joined()
+        let source =
+            values.isEmpty
+            ? "made" : "made JOIN stage_rows s ON s.k = '\(k)' AND s.\(column) = made.external_id"
+        return try c.execute(
             """
             WITH wanted AS (
                 SELECT \(column) AS ext, MIN(line) AS first FROM stage_rows
@@ -190,7 +197,7 @@ final class StagedRows: RowWriter {
                 INSERT INTO customer_keys(external_id, customer_id) SELECT ext, id FROM numbered
                 ON CONFLICT DO NOTHING RETURNING external_id, customer_id
             )
-            INSERT INTO customers(id, external_id) SELECT customer_id, external_id FROM made
+            INSERT INTO customers(id, external_id\(names)) SELECT made.customer_id, made.external_id\(exprs) FROM \(source)
             """)
     }
 
@@ -241,25 +248,28 @@ final class StagedRows: RowWriter {
 
     private func mergeCustomers() throws {
         let rows = try c.scalarInt64("SELECT COUNT(*) FROM stage_rows WHERE k = 'c'") ?? 0
-        inserted = try makeCustomers(from: "f1", kind: "c")
+        let before = try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
+        let index = Dictionary(
+            uniqueKeysWithValues: (CustomerParser.mapped.map(\.column) + ["attributes"]).enumerated().map {
+                ($0.element, $0.offset + 2)
+            })
+        let types = [
+            "birth_year": "integer", "signup_time": "bigint", "consent_personalization": "boolean",
+            "consent_email": "boolean", "consent_sms": "boolean", "consent_push": "boolean"
+        ]
+        let values = customers!.setColumns.map { col in
+            (col, "s.f\(index[col]!)" + (types[col].map { "::\($0)" } ?? ""))
+        }
+        // New customers are written whole; those stored before get the file's columns.
+        inserted = try makeCustomers(from: "f1", kind: "c", values: values)
         updated = Int(rows) - inserted
-        let columns = customers!.setColumns
-        if !columns.isEmpty {
-            let index = Dictionary(
-                uniqueKeysWithValues: (CustomerParser.mapped.map(\.column) + ["attributes"]).enumerated().map {
-                    ($0.element, $0.offset + 2)
-                })
-            let types = [
-                "birth_year": "integer", "signup_time": "bigint", "consent_personalization": "boolean",
-                "consent_email": "boolean", "consent_sms": "boolean", "consent_push": "boolean"
-            ]
-            let sets = columns.map { col in "\(col) = s.f\(index[col]!)" + (types[col].map { "::\($0)" } ?? "") }
+        if !values.isEmpty && updated > 0 {
             _ = try c.execute(
                 """
-                UPDATE customers cu SET \(sets.joined(separator: ", "))
+                UPDATE customers cu SET \(values.map { "\($0.0) = \($0.1)" }.joined(separator: ", "))
                 FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f1
-                WHERE s.k = 'c' AND cu.id = k.customer_id
-                """)
+                WHERE s.k = 'c' AND cu.id = k.customer_id AND cu.id <= $1
+                """, [.int64(before)])
         }
         _ = try c.execute(
             """
