@@ -86,7 +86,7 @@ enum SmallShop {
 
             """
         ),
-        ("notes.csv", "customer_id,text\nC1,Prefers email\n")
+        ("notes.csv", "customer_id,text\nC1,Prefers email\nC1,Prefers email\n")
     ]
 
     static func write(to dir: URL) throws -> [String] {

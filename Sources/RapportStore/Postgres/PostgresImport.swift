@@ -314,15 +314,19 @@ final class StagedRows: RowWriter {
                 """), field: "customer_id"
         ) { "unknown customer '\(try $0.string(1) ?? "")'" }
         // A note already stored (same customer and text, and time when the file gives one) is skipped.
+        // The same note twice in the file is stored once, as on SQLite (DISTINCT ON keeps the first).
         inserted = try c.execute(
             """
             INSERT INTO notes(customer_id, time, analyst, text)
-            SELECT k.customer_id, s.f4::bigint, s.f5, s.f2 FROM stage_rows s
-            JOIN customer_keys k ON k.external_id = s.f1
-            WHERE NOT EXISTS (
-                SELECT 1 FROM notes n WHERE n.customer_id = k.customer_id AND n.text = s.f2
-                AND (s.f3 IS NULL OR n.time = s.f3::bigint))
-            ORDER BY s.line
+            SELECT customer_id, time, analyst, text FROM (
+                SELECT DISTINCT ON (k.customer_id, s.f2, s.f3)
+                       k.customer_id, s.f4::bigint AS time, s.f5 AS analyst, s.f2 AS text, s.line
+                FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f1
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM notes n WHERE n.customer_id = k.customer_id AND n.text = s.f2
+                    AND (s.f3 IS NULL OR n.time = s.f3::bigint))
+                ORDER BY k.customer_id, s.f2, s.f3, s.line) first
+            ORDER BY line
             """)
         duplicates = staged - inserted
     }
