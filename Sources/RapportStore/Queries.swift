@@ -242,15 +242,8 @@ extension ProfileStore {
             Self.drivesFromMatches(q, total: total)
             ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
             : Self.listFrom(q, forceIndex: total != nil && !q.text.trimmingCharacters(in: .whitespaces).isEmpty)
+        let (reversed, off, lim) = PageWindow.nearerEnd(offset: offset, limit: limit, total: total)
         return try pool.read { db in
-            var reversed = false
-            var off = offset
-            var lim = limit
-            if let total, offset > total / 2 {
-                reversed = true
-                lim = max(0, min(limit, total - offset))
-                off = max(0, total - offset - lim)
-            }
             let rows = try CustomerListRow.fetchAll(
                 db,
                 sql: """

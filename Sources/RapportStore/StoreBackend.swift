@@ -251,6 +251,16 @@ extension StoreBackend {
     }
 }
 
+/// Where to read a page of a list of `total` rows: past the middle, backwards from the other
+/// end (the rows come back reversed), so a page costs the distance to the nearer end.
+enum PageWindow {
+    static func nearerEnd(offset: Int, limit: Int, total: Int?) -> (reversed: Bool, offset: Int, limit: Int) {
+        guard let total, offset > total / 2 else { return (false, offset, limit) }
+        let lim = max(0, min(limit, total - offset))
+        return (true, max(0, total - offset - lim), lim)
+    }
+}
+
 /// A point in the store's history of changes: the newest audit entry and event then.
 public struct ChangeMark: Sendable, Equatable {
     public var audit: Int64

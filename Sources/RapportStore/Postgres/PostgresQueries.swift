@@ -297,14 +297,7 @@ extension PostgresStore {
     {
         var (filter, binds) = Self.listFilter(q)
         if let only { filter = "(\(filter)) AND \(only)" }
-        var reversed = false
-        var off = offset
-        var lim = limit
-        if let total, offset > total / 2 {
-            reversed = true
-            lim = max(0, min(limit, total - offset))
-            off = max(0, total - offset - lim)
-        }
+        let (reversed, off, lim) = PageWindow.nearerEnd(offset: offset, limit: limit, total: total)
         let order = Self.orderSQL(q.sort, reversed: reversed != q.reversed)
         let columns = """
             c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days, m.orders, m.spend, m.clv_12m
