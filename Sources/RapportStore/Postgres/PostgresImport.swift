@@ -30,6 +30,8 @@ extension PostgresStore {
         let (data, isJSONLines) = try ProfileStore.mapImportFile(path)
         var summary = try write(announce: "catalogue") { c -> ImportSummary in
             let fields = (1...Self.stageFields).map { "f\($0) text" }.joined(separator: ", ")
+            // The merges sort the file's rows: in memory, not in temporary files.
+            _ = try c.execute("SET LOCAL work_mem = '256MB'")
             _ = try c.execute("CREATE TEMP TABLE stage_rows(line integer, k text, \(fields)) ON COMMIT DROP")
             var stage: StagedRows?
             let sink = CopySink()
@@ -226,14 +228,19 @@ final class StagedRows: RowWriter {
             SELECT f3 FROM stage_rows WHERE f3 IS NOT NULL GROUP BY f3 ORDER BY MIN(line)
             ON CONFLICT DO NOTHING
             """)
+        // The k-th row of a file with the same content is its own event; counting them needs a
+        // sort of the file, which a file whose rows all have ids is spared.
+        let counted = try c.scalarInt64("SELECT 1 FROM stage_rows WHERE f11 IS NOT NULL LIMIT 1") != nil
+        let occurrence =
+            counted
+            ? "CASE WHEN s.f11 IS NULL THEN 0 ELSE row_number() OVER (PARTITION BY s.f2, s.f11 ORDER BY s.line) - 1 END"
+            : "0"
         inserted = try c.execute(
             """
             INSERT INTO events(customer_id, external_id, product_id, type, time, quantity, amount, channel, is_gift,
                                gift_note, content_hash, content_occurrence)
             SELECT k.customer_id, s.f1, p.id, s.f4::smallint, s.f5::bigint, s.f6::integer, s.f7::float8, s.f8,
-                   s.f9::boolean, s.f10, s.f11::bigint,
-                   CASE WHEN s.f11 IS NULL THEN 0
-                        ELSE row_number() OVER (PARTITION BY s.f2, s.f11 ORDER BY s.line) - 1 END
+                   s.f9::boolean, s.f10, s.f11::bigint, \(occurrence)
             FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f2
             LEFT JOIN products p ON p.external_id = s.f3
             ORDER BY s.line

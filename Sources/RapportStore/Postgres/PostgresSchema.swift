@@ -91,11 +91,15 @@ enum PostgresSchema {
                     -- The k-th row of a file with the same content (see ContentHash): re-importing a
                     -- file, or a longer version of it, adds only the new rows.
                     content_occurrence integer NOT NULL DEFAULT 0,
-                    PRIMARY KEY (customer_id, id),
-                    UNIQUE (customer_id, external_id),
-                    UNIQUE (customer_id, content_hash, content_occurrence)
+                    PRIMARY KEY (customer_id, id)
                 ) PARTITION BY HASH (customer_id);
                 \(partitioned("events"))
+                -- An event's identity: its file id, or its content for rows without one. Partial, so
+                -- each row has an entry in one of the two only.
+                CREATE UNIQUE INDEX events_identity_by_id ON events(customer_id, external_id)
+                    WHERE external_id IS NOT NULL;
+                CREATE UNIQUE INDEX events_identity_by_content ON events(customer_id, content_hash, content_occurrence)
+                    WHERE content_hash IS NOT NULL;
                 CREATE INDEX events_by_customer_time ON events(customer_id, time, id);
                 CREATE INDEX events_by_id ON events(id);
                 CREATE INDEX events_by_external_id ON events(external_id) WHERE external_id IS NOT NULL;
