@@ -167,6 +167,9 @@ struct BackendTests {
         let c2 = try #require(try store.customerKey(externalId: "C2"))
         let c3 = try #require(try store.customerKey(externalId: "C3"))
 
+        // A caller that stops a scan by throwing gets its own error back, not the database's.
+        struct Enough: Error {}
+        #expect(throws: Enough.self) { try store.forEachEvent(customer: c1, newestFirst: true) { _ in throw Enough() } }
         let gift = try store.setGift(event: "E1", isGift: true, note: "for mum", by: actor)
         let flagged = try store.event(displayId: "E1")?.isGift
         #expect(gift.customerKey == c1 && flagged == true)

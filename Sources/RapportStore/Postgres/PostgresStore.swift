@@ -80,10 +80,11 @@ public final class PostgresStore: @unchecked Sendable {
 
     // MARK: Connections and transactions
 
-    /// Any error from the server as one line for a person; store errors pass through.
+    /// An error from the database or the connection as one line for a person; any other error
+    /// (the store's own, or one a caller's closure threw to stop a scan) passes through as it is.
     func mapped(_ error: Error) -> Error {
-        if error is StoreError || error is ImportFailure || error is RowError { return error }
-        return StoreError.database(PGError.friendly(error) ?? "the database could not complete the operation")
+        guard let words = PGError.friendly(error) else { return error }
+        return StoreError.database(words)
     }
 
     func read<T>(_ body: (PGConnection) throws -> T) throws -> T {
