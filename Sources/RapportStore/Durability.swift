@@ -12,7 +12,10 @@ extension ProfileStore {
         try requireWritable()
         let pending = try pool.read { db in try Self.pendingErasures(db) }
         guard !pending.isEmpty else { return }
-        try compact()
+        // Another process may be completing the same erasure (a refresh that opened the store
+        // while the erasing process compacts it): SQLite refuses a second checkpoint at once,
+        // without waiting, so the compaction is tried again for a while.
+        try Self.retryingTransientBusy { try compact() }
         try pool.write { db in
             let marks = Array(repeating: "?", count: pending.count).joined(separator: ",")
             try db.execute(
@@ -21,7 +24,7 @@ extension ProfileStore {
         }
         // The marker's removal is the only change since the compaction; it holds no personal data,
         // but the log is emptied again so the files are as small as a clean erasure leaves them.
-        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try Self.retryingTransientBusy { try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
     }
 
     /// Customer keys whose erasure committed but whose scrubbing may not have finished.
