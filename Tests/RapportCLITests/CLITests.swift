@@ -62,10 +62,15 @@ struct CLI {
         return try JSONSerialization.jsonObject(with: r.outData)
     }
 
-    /// A copy of the bundled sample imported once for the whole suite.
+    /// A copy of the bundled sample imported once for the whole suite, removed when the test
+    /// process exits.
     static let sampleStore: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-cli-sample-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-cli-sample-\(getpid())")
+            try? FileManager.default.removeItem(at: dir)
+        }
         let store = dir.appendingPathComponent("sample.sqlite")
         if !FileManager.default.fileExists(atPath: store.path) {
             let p = Process()

@@ -110,13 +110,16 @@ import PostgresNIO
     }
 }
 
-@Suite struct PGPassTests {
+/// A class so each test's folder of pgpass files is removed when the test ends.
+@Suite final class PGPassTests {
     let dir: URL
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-pgpass-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
 
     func write(_ text: String, mode: Int = 0o600) throws -> String {
         let path = dir.appendingPathComponent("pgpass-\(UUID().uuidString)").path

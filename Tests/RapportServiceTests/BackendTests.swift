@@ -105,8 +105,13 @@ struct BackendTests {
 
     func importShop(_ store: any StoreBackend) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID())")
-        for path in try SmallShop.write(to: dir) {
-            _ = try store.importFile(path, options: ImportOptions(analyst: "ana", now: actor.now))
+        do {
+            for path in try SmallShop.write(to: dir) {
+                _ = try store.importFile(path, options: ImportOptions(analyst: "ana", now: actor.now))
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: dir)
+            throw error
         }
         return dir
     }
