@@ -42,6 +42,21 @@ public struct CustomerActivity: Sendable, Equatable {
 
     static let week: Int64 = 7 * 86_400
 
+    /// The row of a day's `rows` for channel `name` (numbered by its place in `names`, where a
+    /// new name is added), added to `rows` if the day has none yet.
+    static func channelRow(_ name: String, names: inout [String], rows: inout [ChannelDay]) -> Int {
+        let c: Int
+        if let i = names.firstIndex(of: name) {
+            c = i
+        } else {
+            c = names.count
+            names.append(name)
+        }
+        if let j = rows.firstIndex(where: { $0.channel == c }) { return j }
+        rows.append(ChannelDay(channel: c))
+        return rows.count - 1
+    }
+
     /// Folds one customer's events (any order; time order, as the store reads them, saves a sort).
     public init(events input: [Event]) {
         let inOrder = zip(input, input.dropFirst()).allSatisfy { $0.time <= $1.time }
@@ -63,16 +78,7 @@ public struct CustomerActivity: Sendable, Equatable {
             lastSecond = Int64.min
         }
         func channel(_ name: String) -> Int {
-            let c: Int
-            if let i = channels.firstIndex(of: name) {
-                c = i
-            } else {
-                c = channels.count
-                channels.append(name)
-            }
-            if let j = current.channels.firstIndex(where: { $0.channel == c }) { return j }
-            current.channels.append(ChannelDay(channel: c))
-            return current.channels.count - 1
+            Self.channelRow(name, names: &channels, rows: &current.channels)
         }
         for e in events {
             switch e.type {
@@ -406,16 +412,7 @@ public struct ActivityEncoder: Sendable {
             dayChannels.removeAll(keepingCapacity: true)
         }
         func channel(_ name: String) -> Int {
-            let c: Int
-            if let i = channels.firstIndex(of: name) {
-                c = i
-            } else {
-                c = channels.count
-                channels.append(name)
-            }
-            if let j = dayChannels.firstIndex(where: { $0.channel == c }) { return j }
-            dayChannels.append(CustomerActivity.ChannelDay(channel: c))
-            return dayChannels.count - 1
+            CustomerActivity.channelRow(name, names: &channels, rows: &dayChannels)
         }
         for e in events {
             switch e.type {

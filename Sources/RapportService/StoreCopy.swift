@@ -91,13 +91,14 @@ public enum StoreCopy {
         for p in try store.allStatedPreferences() { stated[p.customerId, default: []].append(p) }
         let attributeNames = Set(customers.flatMap { $0.attributeDictionary.keys }).sorted()
         let customerPath = folder + "/customers.csv"
-        try CSVFile.write(customerPath) { out in
-            out(
-                [
-                    "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country", "signup_date",
-                    "stated_channel", "consent_personalization", "consent_email", "consent_sms", "consent_push",
-                    "likes", "dislikes"
-                ] + attributeNames)
+        try writeCSV(
+            customerPath,
+            header: [
+                "customer_id", "name", "email", "phone", "birth_year", "gender", "city", "country", "signup_date",
+                "stated_channel", "consent_personalization", "consent_email", "consent_sms", "consent_push",
+                "likes", "dislikes"
+            ] + attributeNames
+        ) { out in
             for c in customers {
                 let prefs = stated[c.id ?? -1] ?? []
                 func list(_ polarity: String) -> String {
@@ -115,8 +116,8 @@ public enum StoreCopy {
         }
         let products = try store.allProducts()
         let productPath = folder + "/products.csv"
-        try CSVFile.write(productPath) { out in
-            out(["product_id", "title", "category", "brand", "price", "replenish_days"])
+        try writeCSV(productPath, header: ["product_id", "title", "category", "brand", "price", "replenish_days"]) {
+            out in
             for p in products {
                 out([
                     p.externalId, p.title, p.category, p.brand, p.price.map { "\($0)" },
@@ -125,11 +126,13 @@ public enum StoreCopy {
             }
         }
         let eventPath = folder + "/events.csv"
-        try CSVFile.write(eventPath) { out in
-            out([
+        try writeCSV(
+            eventPath,
+            header: [
                 "event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "channel", "gift",
                 "gift_note"
-            ])
+            ]
+        ) { out in
             for c in customers {
                 guard let key = c.id else { continue }
                 try store.forEachEvent(customer: key, newestFirst: false) { e in
@@ -144,8 +147,7 @@ public enum StoreCopy {
         }
         let ids = Dictionary(uniqueKeysWithValues: customers.compactMap { c in c.id.map { ($0, c.externalId) } })
         let notePath = folder + "/notes.csv"
-        try CSVFile.write(notePath) { out in
-            out(["customer_id", "timestamp", "analyst", "text"])
+        try writeCSV(notePath, header: ["customer_id", "timestamp", "analyst", "text"]) { out in
             for n in try store.allNotes() {
                 guard let ext = ids[n.customerId] else { continue }
                 out([ext, DateParsing.isoDateTime(n.time), n.analyst, n.text])
@@ -155,31 +157,11 @@ public enum StoreCopy {
     }
 
     static func flag(_ b: Bool) -> String { b ? "1" : "0" }
-}
 
-/// A CSV file written row by row (RFC 4180 quoting), readable by the owner only.
-enum CSVFile {
-    static func write(_ path: String, _ rows: ((([String?]) -> Void)) throws -> Void) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: path)
-        else { throw StoreError.invalidArgument("\(path): cannot write") }
-        defer { try? handle.close() }
-        var buffer = Data()
-        try rows { fields in
-            buffer.append(contentsOf: fields.map(quoted).joined(separator: ",").utf8)
-            buffer.append(0x0A)
-            if buffer.count > 1 << 20 {
-                handle.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        handle.write(buffer)
-    }
-
-    static func quoted(_ field: String?) -> String {
-        guard let field else { return "" }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || field.hasPrefix(" ")
-        else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// One import file through the sample generator's `CSVWriter`; an absent value is an empty field.
+    static func writeCSV(_ path: String, header: [String], _ rows: (_ out: ([String?]) -> Void) throws -> Void) throws {
+        let writer = try CSVWriter(path: path, header: header)
+        try rows { fields in writer.row(fields.map { $0 ?? "" }) }
+        try writer.close()
     }
 }

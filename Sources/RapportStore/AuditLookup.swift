@@ -83,7 +83,7 @@ extension ProfileStore {
     }
 
     static func idHash(_ externalId: String, secret: [UInt8]) -> String {
-        hmac(key: secret, message: Array(externalId.utf8)).map { String(format: "%02x", $0) }.joined()
+        AuditKey.hex(hmac(key: secret, message: Array(externalId.utf8)))
     }
 
     /// HMAC-SHA-256, from swift-crypto.
@@ -94,18 +94,31 @@ extension ProfileStore {
     /// The store's audit key: 32 random bytes, made on first use inside a write.
     static func auditSecret(_ db: Database, create: Bool) throws -> [UInt8]? {
         if let hex = try String.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = 'audit_key'") {
-            return stride(from: 0, to: hex.count - 1, by: 2).compactMap { i in
-                let start = hex.index(hex.startIndex, offsetBy: i)
-                return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
-            }
+            return AuditKey.bytes(hex: hex)
         }
         guard create else { return nil }
-        var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let bytes = AuditKey.random()
         try db.execute(
             sql: "INSERT INTO model_state(name, value, updated_at) VALUES ('audit_key', ?, strftime('%s','now'))",
-            arguments: [bytes.map { String(format: "%02x", $0) }.joined()])
+            arguments: [AuditKey.hex(bytes)])
         return bytes
+    }
+}
+
+/// The audit key as both stores keep it: 32 random bytes, written as lower-case hex.
+enum AuditKey {
+    static func random() -> [UInt8] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func bytes(hex: String) -> [UInt8] {
+        stride(from: 0, to: hex.count - 1, by: 2).compactMap { i in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
+        }
     }
 }
 

@@ -106,6 +106,25 @@ public struct RefreshPending: Sendable, Equatable {
     /// The imported file's name (no folder) and when it was imported (Unix seconds).
     public var file: String
     public var time: Int64
+
+    /// The stored value of a mark: `time|file`.
+    var value: Data { Data("\(time)|\(file)".utf8) }
+
+    init(name: String, file: String, time: Int64) {
+        self.name = name
+        self.file = file
+        self.time = time
+    }
+
+    /// A mark read back from its name and stored value (nil for a value of another shape).
+    init?(name: String, value: [UInt8]) {
+        let text = String(decoding: value, as: UTF8.self)
+        guard let bar = text.firstIndex(of: "|"), let time = Int64(text[..<bar]) else { return nil }
+        self.init(name: name, file: String(text[text.index(after: bar)...]), time: time)
+    }
+
+    /// A new mark's name.
+    static func newName() -> String { ProfileStore.refreshPendingPrefix + UUID().uuidString }
 }
 
 extension ProfileStore {
@@ -113,11 +132,11 @@ extension ProfileStore {
 
     /// Writes the mark of an import inside its transaction; returns its name.
     static func markRefreshPending(_ db: Database, file: String, now: Int64) throws -> String {
-        let name = refreshPendingPrefix + UUID().uuidString
+        let mark = RefreshPending(name: RefreshPending.newName(), file: file, time: now)
         try db.execute(
             sql: "INSERT INTO model_state(name, value, updated_at) VALUES (?, ?, ?)",
-            arguments: [name, Data("\(now)|\(file)".utf8), now])
-        return name
+            arguments: [mark.name, mark.value, now])
+        return mark.name
     }
 
     /// Every import still waiting for a refresh, oldest first.
@@ -127,9 +146,7 @@ extension ProfileStore {
                 db, sql: "SELECT name, value FROM model_state WHERE name LIKE 'refresh\\_pending:%' ESCAPE '\\'"
             ).compactMap { row -> RefreshPending? in
                 let value: Data = row[1]
-                let text = String(decoding: value, as: UTF8.self)
-                guard let bar = text.firstIndex(of: "|"), let time = Int64(text[..<bar]) else { return nil }
-                return RefreshPending(name: row[0], file: String(text[text.index(after: bar)...]), time: time)
+                return RefreshPending(name: row[0], value: Array(value))
             }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
         }
     }

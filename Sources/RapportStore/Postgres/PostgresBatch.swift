@@ -18,7 +18,7 @@ extension PostgresStore {
 
     public func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws {
         let range = customers.map { [PGValue.int64($0.lowerBound), .int64($0.upperBound)] } ?? []
-        try snapshot { c in
+        try read { c in
             try c.forEachRow(
                 """
                 SELECT \(Self.factColumns) FROM events
@@ -105,7 +105,7 @@ extension PostgresStore {
     }
 
     public func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
-        try snapshot { c in
+        try read { c in
             try c.forEachRow("SELECT \(Self.metricsColumns) FROM customer_metrics ORDER BY customer_id") {
                 try body(try Self.metrics($0))
             }
@@ -285,9 +285,9 @@ extension PostgresStore {
     // MARK: Imports waiting for a refresh
 
     static func markRefreshPending(_ c: PGConnection, file: String, now: Int64) throws -> String {
-        let name = ProfileStore.refreshPendingPrefix + UUID().uuidString
-        try putModelState(c, name, Data("\(now)|\(file)".utf8), now: now)
-        return name
+        let mark = RefreshPending(name: RefreshPending.newName(), file: file, time: now)
+        try putModelState(c, mark.name, mark.value, now: now)
+        return mark.name
     }
 
     public func refreshPendingAll() throws -> [RefreshPending] {
@@ -296,12 +296,8 @@ extension PostgresStore {
                 "SELECT name, value FROM model_state WHERE starts_with(name, $1)",
                 [.string(ProfileStore.refreshPendingPrefix)]
             )
-            .compactMap { row -> RefreshPending? in
-                let text = String(decoding: try row.bytes(1) ?? [], as: UTF8.self)
-                guard let bar = text.firstIndex(of: "|"), let time = Int64(text[..<bar]) else { return nil }
-                return RefreshPending(
-                    name: try row.string(0) ?? "", file: String(text[text.index(after: bar)...]), time: time)
-            }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
+            .compactMap { row in RefreshPending(name: try row.string(0) ?? "", value: try row.bytes(1) ?? []) }
+            .sorted { ($0.time, $0.name) < ($1.time, $1.name) }
         }
     }
 
@@ -409,7 +405,7 @@ extension PostgresStore {
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void
     ) throws {
-        try snapshot { c in
+        try read { c in
             try c.forEachRow(
                 """
                 SELECT customer_id, rfm_segment, clv_12m, p_alive, days FROM customer_activity

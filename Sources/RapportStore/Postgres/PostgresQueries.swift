@@ -99,7 +99,7 @@ extension PostgresStore {
     public func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws {
         let order = newestFirst ? "e.time DESC, e.id DESC" : "e.time, e.id"
         let products = try productNames()
-        try snapshot { c in
+        try read { c in
             try c.forEachRow(
                 "SELECT \(Self.eventColumns) FROM events e WHERE e.customer_id = $1 ORDER BY \(order)", [.int64(key)]
             ) { try body(try Self.event($0, products)) }
@@ -192,20 +192,14 @@ extension PostgresStore {
         try read { c in
             guard let hex = try c.rows("SELECT value FROM model_state WHERE name = 'audit_key'").first?.bytes(0)
             else { return nil }
-            let hash = ProfileStore.idHash(externalId, secret: Self.secretBytes(String(decoding: hex, as: UTF8.self)))
+            let hash = ProfileStore.idHash(
+                externalId, secret: AuditKey.bytes(hex: String(decoding: hex, as: UTF8.self)))
             return try c.scalarInt64(
                 """
                 SELECT customer_id FROM audit_log
                 WHERE action = 'customer.forget' AND (details::jsonb ->> 'id_hash') = $1
                 ORDER BY id DESC LIMIT 1
                 """, [.string(hash)])
-        }
-    }
-
-    static func secretBytes(_ hex: String) -> [UInt8] {
-        stride(from: 0, to: hex.count - 1, by: 2).compactMap { i in
-            let start = hex.index(hex.startIndex, offsetBy: i)
-            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
         }
     }
 

@@ -20,7 +20,6 @@ public final class PostgresStore: @unchecked Sendable {
     /// every sort change, and only a write can change it.
     private let customerCountCache = StampedCache<Int>()
     private let productNameCache = StampedCache<[Int64: ProductName]>()
-    private let busyReport = LockedReport()
 
     /// The notification channel every write announces itself on.
     static let channel = "rapport_changes"
@@ -95,7 +94,8 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
-    /// A read whose statements see one snapshot (several statements that must agree).
+    /// A read whose statements see one snapshot (several statements that must agree; one
+    /// statement, even a long scan, sees one snapshot on its own).
     func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
         try read { c in try c.transaction(isolation: .repeatableRead, readOnly: true, body) }
     }
@@ -144,7 +144,9 @@ public final class PostgresStore: @unchecked Sendable {
 
     // MARK: Lifecycle
 
-    public func onBusy(_ report: @escaping @Sendable () -> Void) { busyReport.set(report) }
+    /// Not called on PostgreSQL: a write waits on the server for a lock (up to `lock_timeout`),
+    /// where the client cannot tell a lock wait from a slow statement to say so.
+    public func onBusy(_ report: @escaping @Sendable () -> Void) {}
 
     public func closeStore() throws {
         listener?.close()
@@ -283,9 +285,4 @@ final class ChangeCounter: @unchecked Sendable {
     var catalogue: Int { lock.withLock { counts.catalogue } }
 }
 
-final class LockedReport: @unchecked Sendable {
-    private let lock = NSLock()
-    private var report: (@Sendable () -> Void)?
-    func set(_ r: @escaping @Sendable () -> Void) { lock.withLock { report = r } }
-}
 extension PostgresStore: StoreBackend {}

@@ -123,20 +123,20 @@ extension PostgresStore {
 
     /// The store's audit key (32 random bytes, hex), made at the first erasure.
     static func auditSecret(_ c: PGConnection) throws -> [UInt8] {
-        if let hex = try c.rows("SELECT value FROM model_state WHERE name = 'audit_key'").first?.bytes(0) {
-            return secretBytes(String(decoding: hex, as: UTF8.self))
+        func stored() throws -> [UInt8]? {
+            try c.rows("SELECT value FROM model_state WHERE name = 'audit_key'").first?.bytes(0).map {
+                AuditKey.bytes(hex: String(decoding: $0, as: UTF8.self))
+            }
         }
-        var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        if let key = try stored() { return key }
+        let made = AuditKey.random()
         _ = try c.execute(
             """
             INSERT INTO model_state(name, value, updated_at) VALUES ('audit_key', $1, extract(epoch from now())::bigint)
             ON CONFLICT (name) DO NOTHING
-            """, [.bytes(Array(hex.utf8))])
+            """, [.bytes(Array(AuditKey.hex(made).utf8))])
         // Another session may have made it first: use whichever is stored.
-        let stored = try c.rows("SELECT value FROM model_state WHERE name = 'audit_key'").first?.bytes(0)
-        return secretBytes(String(decoding: stored ?? Array(hex.utf8), as: UTF8.self))
+        return try stored() ?? made
     }
 
     public func saveSegment(name: String, rule: String, memberCount: Int?, by actor: Actor) throws {
