@@ -64,7 +64,7 @@ public enum StoreCopy {
         }
         try to.store.appendAudit(log)
         try to.store.setModelState(
-            "copied_from", Data(from.store.path.utf8), action: "store.copy", details: ["from": from.store.path],
+            "copied_from", Data(from.store.path.utf8), action: .storeCopy, details: ["from": from.store.path],
             by: to.actor)
         let done = try to.store.counts()
         try from.store.closeStore()

@@ -67,7 +67,7 @@ extension Workspace {
             lambda: r.lambda, tauDays: r.tauDays, damped: r.damped, k: r.k, validationHrAtK: r.validationHrAtK,
             chosenAt: Timestamp(clock()))
         try store.setModelState(
-            RecommenderTuning.stateName, try JSONEncoder().encode(tuning), action: "tune_recommender",
+            RecommenderTuning.stateName, try JSONEncoder().encode(tuning), action: .tuneRecommender,
             details: [
                 "lambda": "\(r.lambda)", "tau_days": "\(r.tauDays)", "damping": r.damped ? "on" : "off",
                 "validation_hr": String(format: "%.4f", r.validationHrAtK), "validation_users": "\(r.users)",

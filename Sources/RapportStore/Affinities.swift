@@ -43,48 +43,6 @@ extension ProfileStore {
         }
     }
 
-    /// Drops every vector and the entry `flag` that says they are kept (no segment needs them).
-    public func clearAffinities(flag: String) throws {
-        try requireWritable()
-        let present = try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM model_state WHERE name = ?", arguments: [flag]) != nil
-                || Bool.fetchOne(db, sql: "SELECT 1 FROM customer_affinities LIMIT 1") != nil
-        }
-        guard present else { return }
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM customer_affinities")
-            try db.execute(sql: "DELETE FROM model_state WHERE name = ?", arguments: [flag])
-        }
-    }
-
-    /// The stored vectors of some customers (nil: every customer's).
-    public func affinities(customers keys: [Int64]? = nil) throws -> [Int64: [String: Double]] {
-        try pool.read { db in
-            var out: [Int64: [String: Double]] = [:]
-            func collect(_ sql: String, _ args: StatementArguments) throws {
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
-                while let row = try rows.next() { out[row[0]] = AffinityBlob.decode(row[1]) }
-            }
-            guard let keys else {
-                try collect("SELECT customer_id, vector FROM customer_affinities", [])
-                return out
-            }
-            for chunk in keys.chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                try collect(
-                    "SELECT customer_id, vector FROM customer_affinities WHERE customer_id IN (\(marks))",
-                    StatementArguments(Array(chunk)))
-            }
-            return out
-        }
-    }
-
-    /// Customers who refused personalization (their consent is recorded as false).
-    public func personalizationRefused() throws -> Set<Int64> {
-        try pool.read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT id FROM customers WHERE consent_personalization = 0"))
-        }
-    }
 }
 
 /// A vector packed as (UTF-8 length: UInt16 LE, bytes, score: Float64 LE) entries, sorted by name.

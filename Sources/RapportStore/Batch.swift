@@ -162,20 +162,6 @@ extension ProfileStore {
         }
     }
 
-    /// Those of `keys` that are still customers (not erased meanwhile), ascending.
-    public func existingCustomers(_ keys: [Int64]) throws -> [Int64] {
-        try pool.read { db in
-            var out: [Int64] = []
-            for chunk in keys.sorted().chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                out += try Int64.fetchAll(
-                    db, sql: "SELECT id FROM customers WHERE id IN (\(marks)) ORDER BY id",
-                    arguments: StatementArguments(Array(chunk)))
-            }
-            return out
-        }
-    }
-
     /// A number that changes whenever anything is written to the store by anyone: every
     /// write is audited, and refreshes stamp the model state. Cheap enough to poll.
     public func writeStamp() throws -> String {
@@ -184,14 +170,6 @@ extension ProfileStore {
             let model = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(updated_at), 0) FROM model_state") ?? 0
             let events = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
             return "\(audit)/\(model)/\(events)"
-        }
-    }
-
-    public func changeMark() throws -> ChangeMark {
-        try pool.read { db in
-            ChangeMark(
-                audit: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
-                event: try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
         }
     }
 
@@ -261,215 +239,16 @@ extension ProfileStore {
         }
     }
 
-    public func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]] {
-        try pool.read { db in
-            var out: [Int64: [(product: Int64, weight: Double)]] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT product_id, neighbors FROM item_neighbor_lists")
-            while let row = try cursor.next() {
-                out[row[0]] = NeighborBlob.decode(row[1]).map { (product: $0.0, weight: $0.1) }
-            }
-            return out
-        }
-    }
-
-    /// Batch model state (fitted parameters, thresholds, popularity lists) as opaque JSON blobs.
-    public func writeModelState(_ entries: [String: Data], now: Int64) throws {
-        try requireWritable()
-        try pool.write { db in
-            for (name, value) in entries {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
-                    arguments: [name, value, now])
-            }
-        }
-    }
-
-    /// One model-state entry set by an analyst's decision, with its audit entry, in one transaction.
-    public func setModelState(_ name: String, _ value: Data, action: String, details: [String: String], by actor: Actor)
-        throws
-    {
-        try requireWritable()
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO model_state(name, value, updated_at) VALUES (?,?,?)",
-                arguments: [name, value, actor.now])
-            try Self.audit(db, actor, action, customer: nil, customerRef: nil, details: details)
-        }
-    }
-
-    public func modelState(_ name: String) throws -> Data? {
-        try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT value FROM model_state WHERE name = ?", arguments: [name])
-        }
-    }
-
-    public func replaceSegmentMembers(segment name: String, customers: [Int64]) throws {
-        try requireWritable()
-        try pool.write { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name])
-            else {
-                throw StoreError.invalidArgument("no segment named '\(name)'")
-            }
-            try db.execute(sql: "DELETE FROM segment_members WHERE segment_id = ?", arguments: [id])
-            // Members were chosen from a read before this transaction: a customer erased since is
-            // left out rather than failing the whole write on its foreign key.
-            let stmt = try RawStatement(db, Self.insertMemberIfCustomer)
-            for c in customers {
-                stmt.bind(1, id)
-                stmt.bind(2, c)
-                try stmt.run()
-            }
-            try db.execute(
-                sql: """
-                    UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
-                    """, arguments: [id, id])
-        }
-    }
-
-    public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListRow] {
-        try pool.read { db in
-            try CustomerListRow.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
-                           m.orders, m.spend, m.clv_12m
-                    FROM segments s JOIN segment_members sm ON sm.segment_id = s.id
-                    JOIN customers c ON c.id = sm.customer_id LEFT JOIN customer_metrics m ON m.customer_id = c.id
-                    WHERE s.name = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ? OFFSET ?
-                    """, arguments: [name, limit, offset])
-        }
-    }
-
-    /// Every customer with the facts rule segments and RFM need (batch passes only).
-    public func allCustomers() throws -> [CustomerRecord] {
-        try pool.read { db in try CustomerRecord.order(sql: "id").fetchAll(db) }
-    }
-
-    public func allStatedPreferences() throws -> [StatedPreferenceRecord] {
-        try pool.read { db in try StatedPreferenceRecord.order(sql: "customer_id, id").fetchAll(db) }
-    }
 }
 
 extension ProfileStore {
-    /// The time of the newest event: the analysis date of a snapshot store. Kept up to date
-    /// by imports, so no scan of the events table is needed.
-    public func latestEventTime() throws -> Int64? {
-        try pool.read { db in
-            if let t = try Int64.fetchOne(
-                db, sql: "SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'")
-            {
-                return t
-            }
-            return try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events")
-        }
-    }
 
-    /// Sets the as-of date from the events that are stored now, so it can go down as well as up
-    /// (after a deletion, or to repair a store that took a bad timestamp). Returns the new value.
-    @discardableResult
-    public func recomputeLatestEventTime(now: Int64 = ProfileStore.nowSeconds()) throws -> Int64? {
-        try requireWritable()
-        return try pool.write { db in try Self.recomputeLatestEventTime(db, now: now) }
-    }
-
-    /// The same inside a caller's transaction. No events: no as-of date.
-    @discardableResult
-    static func recomputeLatestEventTime(_ db: Database, now: Int64) throws -> Int64? {
-        guard let latest = try Int64.fetchOne(db, sql: "SELECT MAX(time) FROM events") else {
-            try db.execute(sql: "DELETE FROM model_state WHERE name = 'latest_event_time'")
-            return nil
-        }
-        try db.execute(
-            sql: """
-                INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
-                ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """, arguments: [String(latest), now])
-        return latest
-    }
-
-    /// After deleting events whose newest time was `removed`: recompute the as-of date only if
-    /// those events could have set it, since the recompute scans every event.
-    static func lowerLatestEventTime(_ db: Database, removed: Int64?, now: Int64) throws {
-        guard let removed else { return }
-        let stored = try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
-                """)
-        if let stored, removed < stored { return }
-        try recomputeLatestEventTime(db, now: now)
-    }
-
-    /// Every customer key, ascending.
-    public func customerKeys() throws -> [Int64] {
-        try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM customers ORDER BY id") }
-    }
 }
 
 extension ProfileStore {
-    /// Every customer's metrics row (batch passes only).
-    public func allMetrics() throws -> [MetricsRecord] {
-        try pool.read { db in try MetricsRecord.fetchAll(db, sql: "SELECT * FROM customer_metrics ORDER BY customer_id")
-        }
-    }
 }
 
 extension ProfileStore {
-    /// The largest event key: events with a larger key arrived after a point that recorded it.
-    public func lastEventKey() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
-    }
-
-    /// How many events arrived after the one keyed `key`. Events are numbered as they arrive
-    /// (an ignored duplicate takes no number), so this is the largest key minus `key`: one
-    /// look-up, exact unless the newest events were since deleted.
-    public func eventCount(after key: Int64) throws -> Int {
-        Int(max(0, try lastEventKey() - key))
-    }
-
-    /// Customers that have no metrics row yet: new keys are larger than every key with a row,
-    /// so this reads a range of the primary key, not the whole table.
-    public func customersWithoutMetrics() throws -> [Int64] {
-        try pool.read { db in
-            try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM customers
-                    WHERE id > (SELECT COALESCE(MAX(customer_id), 0) FROM customer_metrics) ORDER BY id
-                    """)
-        }
-    }
-
-    /// The customer records, metrics and stated preferences of some customers, for rules.
-    public func ruleFacts(customers keys: [Int64]) throws
-        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]])
-    {
-        try pool.read { db in
-            var customers: [CustomerRecord] = []
-            var metrics: [Int64: MetricsRecord] = [:]
-            var stated: [Int64: [StatedPreferenceRecord]] = [:]
-            for chunk in keys.chunked(500) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                let args = StatementArguments(chunk)
-                customers += try CustomerRecord.fetchAll(
-                    db, sql: "SELECT * FROM customers WHERE id IN (\(marks))",
-                    arguments: args)
-                for m in try MetricsRecord.fetchAll(
-                    db, sql: "SELECT * FROM customer_metrics WHERE customer_id IN (\(marks))",
-                    arguments: args)
-                {
-                    metrics[m.customerId] = m
-                }
-                for p in try StatedPreferenceRecord.fetchAll(
-                    db, sql: "SELECT * FROM stated_preferences WHERE customer_id IN (\(marks)) ORDER BY id",
-                    arguments: args)
-                {
-                    stated[p.customerId, default: []].append(p)
-                }
-            }
-            return (customers, metrics, stated)
-        }
-    }
 
     /// Adds a member (?1 segment, ?2 customer) unless it is one already or the customer is gone.
     static let insertMemberIfCustomer = """
@@ -477,32 +256,6 @@ extension ProfileStore {
         SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?2)
         """
 
-    /// Brings one rule segment's membership up to date for some customers only.
-    public func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws {
-        try requireWritable()
-        try pool.write { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM segments WHERE name = ?", arguments: [name])
-            else {
-                throw StoreError.invalidArgument("no segment named '\(name)'")
-            }
-            let add = try RawStatement(db, Self.insertMemberIfCustomer)
-            for c in members {
-                add.bind(1, id)
-                add.bind(2, c)
-                try add.run()
-            }
-            let remove = try RawStatement(db, "DELETE FROM segment_members WHERE segment_id = ? AND customer_id = ?")
-            for c in nonMembers {
-                remove.bind(1, id)
-                remove.bind(2, c)
-                try remove.run()
-            }
-            try db.execute(
-                sql: """
-                    UPDATE segments SET member_count = (SELECT COUNT(*) FROM segment_members WHERE segment_id = ?) WHERE id = ?
-                    """, arguments: [id, id])
-        }
-    }
 }
 
 extension Array {

@@ -54,9 +54,6 @@ extension ProfileStore {
         }
     }
 
-    /// Whether a full refresh has written every customer's activity row.
-    public func hasActivity() throws -> Bool { try modelState(Self.activityStateName) != nil }
-
     /// Every activity row in key order, its bytes lent for the call only: a million rows are
     /// read without copying one.
     public func scanActivity(
@@ -91,21 +88,4 @@ extension ProfileStore {
         }
     }
 
-    /// The smallest and largest key of `customer_activity` (0...0 when empty).
-    public func customerKeyBounds() throws -> ClosedRange<Int64> {
-        try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT MIN(customer_id), MAX(customer_id) FROM customer_activity")
-            let lo: Int64 = row?[0] ?? 0
-            let hi: Int64 = row?[1] ?? 0
-            return lo...max(lo, hi)
-        }
-    }
-
-    /// The customer keys a scope covers, ascending.
-    public func scopeKeys(_ scope: MetricScope) throws -> [Int64] {
-        try pool.read { db in
-            let (sql, args) = Self.scopeSQL(scope)
-            return try Int64.fetchAll(db, sql: "SELECT id FROM (\(sql)) ORDER BY id", arguments: args)
-        }
-    }
 }

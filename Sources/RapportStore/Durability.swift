@@ -139,23 +139,4 @@ extension ProfileStore {
         return mark.name
     }
 
-    /// Every import still waiting for a refresh, oldest first.
-    public func refreshPendingAll() throws -> [RefreshPending] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT name, value FROM model_state WHERE name LIKE 'refresh\\_pending:%' ESCAPE '\\'"
-            ).compactMap { row -> RefreshPending? in
-                let value: Data = row[1]
-                return RefreshPending(name: row[0], value: Array(value))
-            }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
-        }
-    }
-
-    /// Removes the marks of imports a finished refresh covered.
-    public func clearRefreshPending(_ marks: [RefreshPending]) throws {
-        guard !isReadOnly, !marks.isEmpty else { return }
-        try pool.write { db in
-            for m in marks { try db.execute(sql: "DELETE FROM model_state WHERE name = ?", arguments: [m.name]) }
-        }
-    }
 }

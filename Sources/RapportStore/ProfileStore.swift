@@ -159,17 +159,6 @@ public final class ProfileStore: @unchecked Sendable {
         }
     }
 
-    /// Number of rows in the main tables, for summaries.
-    public func counts() throws -> StoreCounts {
-        try pool.read { db in
-            StoreCounts(
-                customers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0,
-                products: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0,
-                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
-                notes: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") ?? 0,
-                segments: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segments") ?? 0)
-        }
-    }
 }
 
 public struct StoreCounts: Codable, Sendable, Equatable {

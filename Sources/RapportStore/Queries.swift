@@ -93,10 +93,6 @@ extension ProfileStore {
         }
     }
 
-    public func customer(_ key: Int64) throws -> CustomerRecord? {
-        try pool.read { db in try CustomerRecord.fetchOne(db, key: key) }
-    }
-
     static let eventColumns = """
         e.id, e.external_id, e.customer_id, e.product_id, p.external_id AS product_external_id,
         p.title AS product_title, p.category AS product_category, e.type, e.time, e.quantity,
@@ -125,39 +121,6 @@ extension ProfileStore {
                     WHERE e.id = ?
                     """, arguments: [key])
         }
-    }
-
-    public func statedPreferences(customer key: Int64) throws -> [StatedPreferenceRecord] {
-        try pool.read { db in
-            try StatedPreferenceRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "id").fetchAll(db)
-        }
-    }
-
-    public func notes(customer key: Int64) throws -> [NoteRecord] {
-        try pool.read { db in
-            try NoteRecord.filter(sql: "customer_id = ?", arguments: [key]).order(sql: "time DESC, id DESC").fetchAll(
-                db)
-        }
-    }
-
-    public func metrics(customer key: Int64) throws -> MetricsRecord? {
-        try pool.read { db in try MetricsRecord.fetchOne(db, key: key) }
-    }
-
-    public func products(keys: [Int64]) throws -> [ProductRecord] {
-        try pool.read { db in try ProductRecord.fetchAll(db, keys: keys) }
-    }
-
-    public func allProducts() throws -> [ProductRecord] {
-        try pool.read { db in try ProductRecord.order(sql: "id").fetchAll(db) }
-    }
-
-    public func segments() throws -> [SegmentRecord] {
-        try pool.read { db in try SegmentRecord.order(sql: "name").fetchAll(db) }
-    }
-
-    public func segment(named name: String) throws -> SegmentRecord? {
-        try pool.read { db in try SegmentRecord.filter(sql: "name = ?", arguments: [name]).fetchOne(db) }
     }
 
     /// The WHERE clause of the list. Text of three characters or more matches anywhere in a
@@ -232,12 +195,12 @@ extension ProfileStore {
         }
     }
 
-    /// A page of the rows that also match `only` (an SQL condition), `total` of them.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+    /// A page of the rows of one part of the list by recency (nil: all), `total` of them.
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
         -> [CustomerListRow]
     {
         var (filter, args) = Self.listFilter(q)
-        if let only { filter = "(\(filter)) AND \(only)" }
+        if let part { filter = "(\(filter)) AND \(part.condition)" }
         let from =
             Self.drivesFromMatches(q, total: total)
             ? "customers c NOT INDEXED LEFT JOIN customer_metrics m NOT INDEXED ON m.customer_id = c.id"
@@ -283,22 +246,14 @@ extension ProfileStore {
         }
     }
 
-    /// Counts of customers per RFM segment and per lifecycle stage.
-    public func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)]) {
-        try pool.read { db in
-            let rfm = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT rfm_segment, COUNT(*) FROM customer_metrics WHERE rfm_segment IS NOT NULL GROUP BY rfm_segment ORDER BY 2 DESC"
-            )
-            .map { ($0[0] as String, $0[1] as Int) }
-            let stages = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT stage, COUNT(*) FROM customer_metrics WHERE stage IS NOT NULL GROUP BY stage ORDER BY 2 DESC"
-            )
-            .map { ($0[0] as String, $0[1] as Int) }
-            return (rfm, stages)
+}
+
+extension ProfileStore {
+    /// Finds an event by the id people see: its file event id, or `#key` for events without one.
+    static func eventKey(_ db: Database, _ displayId: String) throws -> Int64? {
+        if displayId.hasPrefix("#"), let k = Int64(displayId.dropFirst()) {
+            return try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE id = ?", arguments: [k])
         }
+        return try Int64.fetchOne(db, sql: "SELECT id FROM events WHERE external_id = ?", arguments: [displayId])
     }
 }

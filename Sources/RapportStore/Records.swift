@@ -5,6 +5,8 @@ import GRDB
 /// The engine's `EventType.code` uses the same order (a service test checks it).
 public enum EventKinds {
     public static let names = ["purchase", "view", "search", "cart", "return", "rating", "open", "click"]
+    /// The code of a purchase, the only kind a gift flag applies to.
+    public static let purchase = 0
     public static func code(of name: String) -> Int? { names.firstIndex(of: name) }
     public static func name(of code: Int) -> String { names.indices.contains(code) ? names[code] : "unknown" }
 }

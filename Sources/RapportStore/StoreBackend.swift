@@ -2,10 +2,13 @@ import Foundation
 
 /// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
 /// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
-/// Every write is a method named after the analyst's intent and audits itself in its own
-/// transaction; reads return the records of `Records.swift`. The requirements carry every
-/// parameter; the extension below gives the usual defaults.
-public protocol StoreBackend: AnyObject, Sendable {
+///
+/// The store's domain (the analyst's actions with their audit entries, one customer's facts,
+/// segments, model state, the audit log) is written once, in extensions of this protocol
+/// (`Domain/`), against the seam `SQLTransactions`: read and write transactions over a
+/// connection that speaks portable SQL. The requirements left here are what the drivers still
+/// implement each in their own way; they shrink as more of the domain moves behind the seam.
+public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     /// Where the store is, for people: a file path, or a URL without any password.
     var path: String { get }
     var isReadOnly: Bool { get }
@@ -16,7 +19,6 @@ public protocol StoreBackend: AnyObject, Sendable {
     /// Makes deleted data unreadable in the store's own files (SQLite: VACUUM and WAL truncation).
     func compact() throws
     func checkpointAndClose() throws
-    func counts() throws -> StoreCounts
     func announce(_ activity: StoreActivity?)
     func currentActivity() -> StoreActivity?
 
@@ -26,102 +28,48 @@ public protocol StoreBackend: AnyObject, Sendable {
 
     // MARK: Customers and their facts
     func customerKey(externalId: String) throws -> Int64?
-    func customer(_ key: Int64) throws -> CustomerRecord?
     func events(customer key: Int64) throws -> [EventRow]
     func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws
     func event(displayId: String) throws -> EventRow?
-    func eventCount(customer key: Int64) throws -> Int
-    func statedPreferences(customer key: Int64) throws -> [StatedPreferenceRecord]
-    func notes(customer key: Int64) throws -> [NoteRecord]
-    func noteTexts(_ ids: [Int64]) throws -> [Int64: String]
-    func metrics(customer key: Int64) throws -> MetricsRecord?
-    func products(keys: [Int64]) throws -> [ProductRecord]
-    func allProducts() throws -> [ProductRecord]
-    func erasedCustomerKey(externalId: String) throws -> Int64?
-    func statedPreferenceValues() throws -> Set<String>
 
     // MARK: Browsing
-    /// A page of the list among the rows that also match `only` (an SQL condition on the
-    /// metrics `m`), `total` of them when known. Deep pages are read from the nearer end.
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+    /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
+    /// of them when known. Deep pages are read from the nearer end.
+    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
         -> [CustomerListRow]
     /// How many of the list's customers have no recency (never bought).
     func unknownRecencyCount(_ q: CustomerQuery) throws -> Int
     func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
-    func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)])
 
-    // MARK: Audit
-    func auditEntries(customer key: Int64?, limit: Int, offset: Int) throws -> [AuditEntry]
-    func auditCount(customer key: Int64?) throws -> Int
-    /// Appends entries as they are (a copy of another store's log), oldest first.
-    func appendAudit(_ entries: [AuditEntry]) throws
-    /// Every note, in key order (copying a store).
-    func allNotes() throws -> [NoteRecord]
-
-    // MARK: Analyst actions (each audited)
-    func setGift(event displayId: String, isGift: Bool, note: String?, by actor: Actor) throws -> GiftChange
-    func clearHistory(customer key: Int64, range: HistoryRange, by actor: Actor) throws -> Int
-    func countHistory(customer key: Int64, range: HistoryRange) throws -> Int
-    func addNote(customer key: Int64, text: String, by actor: Actor) throws -> Int64
-    func forget(customer key: Int64, by actor: Actor) throws
-    func saveSegment(name: String, rule: String, memberCount: Int?, by actor: Actor) throws
-    func deleteSegment(name: String, by actor: Actor) throws
-    func recordExport(customer key: Int64, destination: String, by actor: Actor) throws
-
-    // MARK: Segments
-    func segments() throws -> [SegmentRecord]
-    func segment(named name: String) throws -> SegmentRecord?
-    func replaceSegmentMembers(segment name: String, customers: [Int64]) throws
-    func updateSegmentMembers(segment name: String, members: [Int64], nonMembers: [Int64]) throws
-    func segmentMembers(segment name: String, limit: Int, offset: Int) throws -> [CustomerListRow]
+    // MARK: Erasure: what only the driver knows
+    /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
+    /// traces of them (SQLite: the search index, and a marker that resumes an interrupted
+    /// scrub; PostgreSQL: the key map).
+    func eraseDriverTraces(_ db: any SQLDatabase, customer key: Int64, now: Int64) throws
+    /// After the erasure committed: makes the deleted rows unreadable in the store's files.
+    func scrubErasedData() throws
 
     // MARK: Refresh: reading everything, writing figures
     func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws
     func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws
-    func ruleFacts(customers keys: [Int64]) throws
-        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]])
-    func allCustomers() throws -> [CustomerRecord]
-    func allStatedPreferences() throws -> [StatedPreferenceRecord]
-    func allMetrics() throws -> [MetricsRecord]
-    func customerKeys() throws -> [Int64]
-    func customerKeyBounds() throws -> ClosedRange<Int64>
-    func existingCustomers(_ keys: [Int64]) throws -> [Int64]
-    func customersWithoutMetrics() throws -> [Int64]
-    func latestEventTime() throws -> Int64?
-    func recomputeLatestEventTime(now: Int64) throws -> Int64?
-    func lastEventKey() throws -> Int64
-    func eventCount(after key: Int64) throws -> Int
     func writeStamp() throws -> String
-    func changeMark() throws -> ChangeMark
     func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
         -> Set<Int64>
     /// Every stored metrics row in key order.
     func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws
     func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws
-    func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]]
-    func writeModelState(_ entries: [String: Data], now: Int64) throws
-    func setModelState(_ name: String, _ value: Data, action: String, details: [String: String], by actor: Actor)
-        throws
-    func modelState(_ name: String) throws -> Data?
-    func refreshPendingAll() throws -> [RefreshPending]
-    func clearRefreshPending(_ marks: [RefreshPending]) throws
 
     // MARK: Affinities
     func writeAffinities(
         _ vectors: [(customer: Int64, vector: [String: Double])], covering keys: [Int64]?, replacingAll: Bool,
         skipping: Set<Int64>) throws
-    func clearAffinities(flag: String) throws
-    func affinities(customers keys: [Int64]?) throws -> [Int64: [String: Double]]
-    func personalizationRefused() throws -> Set<Int64>
 
     // MARK: Business metrics' per-customer activity
     func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
-    func hasActivity() throws -> Bool
     func scanActivity(
         customers: ClosedRange<Int64>,
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void) throws
-    func scopeKeys(_ scope: MetricScope) throws -> [Int64]
 }
 
 /// The usual arguments, so callers read as they did when there was one store.
@@ -143,28 +91,25 @@ extension StoreBackend {
         -> [CustomerListRow]
     {
         guard q.sort == .recency else {
-            return try customerPage(q, offset: offset, limit: limit, total: total, only: nil)
+            return try customerPage(q, offset: offset, limit: limit, total: total, part: nil)
         }
         let unknown = try unknownRecencyCount(q)
         let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
         var rows: [CustomerListRow] = []
         if offset < known {
             rows = try customerPage(
-                q, offset: offset, limit: min(limit, known - offset), total: known, only: "m.recency_days IS NOT NULL")
+                q, offset: offset, limit: min(limit, known - offset), total: known, part: .known)
         }
         if rows.count < limit && unknown > 0 {
             rows += try customerPage(
                 q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
-                only: "m.recency_days IS NULL")
+                part: .unknown)
         }
         return rows
     }
     public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try auditEntries(customer: key, limit: limit, offset: 0)
-    }
-    public func segmentMembers(segment name: String) throws -> [CustomerListRow] {
-        try segmentMembers(segment: name, limit: 1000, offset: 0)
     }
     public func scanEvents(_ body: (EventFact) throws -> Void) throws { try scanEvents(customers: nil, body) }
     public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
@@ -174,7 +119,6 @@ extension StoreBackend {
     public func writeAffinities(_ vectors: [(customer: Int64, vector: [String: Double])], replacingAll: Bool) throws {
         try writeAffinities(vectors, covering: nil, replacingAll: replacingAll, skipping: [])
     }
-    public func affinities() throws -> [Int64: [String: Double]] { try affinities(customers: nil) }
     public func scanActivity(
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void
@@ -248,6 +192,21 @@ extension StoreBackend {
         }
         try writeActivity(changed.map { rows[$0] }, replacingAll: false, unlessChangedSince: since)
         return changed.count
+    }
+}
+
+/// The two parts of the list by recency: customers who bought (a known recency) and those who
+/// never did, who come last in either direction.
+public enum RecencyPart: Sendable {
+    case known
+    case unknown
+
+    /// The condition on the metrics `m` that selects this part.
+    var condition: String {
+        switch self {
+        case .known: "m.recency_days IS NOT NULL"
+        case .unknown: "m.recency_days IS NULL"
+        }
     }
 }
 

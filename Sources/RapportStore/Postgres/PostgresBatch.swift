@@ -106,22 +106,9 @@ extension PostgresStore {
 
     public func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
         try read { c in
-            try c.forEachRow("SELECT \(Self.metricsColumns) FROM customer_metrics ORDER BY customer_id") {
-                try body(try Self.metrics($0))
+            try c.forEachRow("SELECT \(StoredRows.metricsColumns) FROM customer_metrics ORDER BY customer_id") {
+                try body(try StoredRows.metrics($0))
             }
-        }
-    }
-
-    public func allMetrics() throws -> [MetricsRecord] {
-        var out: [MetricsRecord] = []
-        try forEachStoredMetrics { out.append($0) }
-        return out
-    }
-
-    public func existingCustomers(_ keys: [Int64]) throws -> [Int64] {
-        try read { c in
-            try c.rows("SELECT id FROM customers WHERE id = ANY($1) ORDER BY id", [.int64Array(keys)])
-                .compactMap { try $0.int64(0) }
         }
     }
 
@@ -147,165 +134,12 @@ extension PostgresStore {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public func readNeighbors() throws -> [Int64: [(product: Int64, weight: Double)]] {
-        try read { c in
-            var out: [Int64: [(product: Int64, weight: Double)]] = [:]
-            try c.forEachRow("SELECT product_id, neighbors FROM item_neighbor_lists") { r in
-                out[try r.int64(0) ?? 0] = NeighborBlob.decode(Data(try r.bytes(1) ?? [])).map {
-                    (product: $0.0, weight: $0.1)
-                }
-            }
-            return out
-        }
-    }
-
-    static func putModelState(_ c: PGConnection, _ name: String, _ value: Data, now: Int64) throws {
-        _ = try c.execute(
-            """
-            INSERT INTO model_state(name, value, updated_at) VALUES ($1, $2, $3)
-            ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-            """, [.string(name), .data(value), .int64(now)])
-    }
-
-    public func writeModelState(_ entries: [String: Data], now: Int64) throws {
-        try write { c in for (name, value) in entries { try Self.putModelState(c, name, value, now: now) } }
-    }
-
-    public func setModelState(_ name: String, _ value: Data, action: String, details: [String: String], by actor: Actor)
-        throws
-    {
-        try write { c in
-            try Self.putModelState(c, name, value, now: actor.now)
-            try Self.audit(c, actor, action, customer: nil, customerRef: nil, details: details)
-        }
-    }
-
-    public func modelState(_ name: String) throws -> Data? {
-        try read { c in
-            try c.rows("SELECT value FROM model_state WHERE name = $1", [.string(name)]).first?.bytes(0).map {
-                Data($0)
-            }
-        }
-    }
-
-    public func allCustomers() throws -> [CustomerRecord] {
-        try read { c in
-            try c.rows("SELECT \(Self.customerColumns) FROM customers ORDER BY id").map { try Self.customer($0) }
-        }
-    }
-
-    public func allStatedPreferences() throws -> [StatedPreferenceRecord] {
-        try read { c in
-            try c.rows("SELECT id, customer_id, polarity, kind, value FROM stated_preferences ORDER BY customer_id, id")
-                .map(Self.stated)
-        }
-    }
-
-    static func storedLatest(_ c: PGConnection) throws -> Int64? {
-        guard let bytes = try c.rows("SELECT value FROM model_state WHERE name = 'latest_event_time'").first?.bytes(0)
-        else { return nil }
-        return Int64(String(decoding: bytes, as: UTF8.self))
-    }
-
-    public func latestEventTime() throws -> Int64? {
-        try read { c in
-            if let t = try Self.storedLatest(c) { return t }
-            return try c.scalarInt64("SELECT MAX(time) FROM events")
-        }
-    }
-
-    public func recomputeLatestEventTime(now: Int64) throws -> Int64? {
-        try write { c in try Self.recomputeLatestEventTime(c, now: now) }
-    }
-
-    @discardableResult
-    static func recomputeLatestEventTime(_ c: PGConnection, now: Int64) throws -> Int64? {
-        guard let latest = try c.scalarInt64("SELECT MAX(time) FROM events") else {
-            _ = try c.execute("DELETE FROM model_state WHERE name = 'latest_event_time'")
-            return nil
-        }
-        try putModelState(c, "latest_event_time", Data(String(latest).utf8), now: now)
-        return latest
-    }
-
-    /// After deleting events whose newest time was `removed`: recompute the as-of date only if
-    /// those events could have set it.
-    static func lowerLatestEventTime(_ c: PGConnection, removed: Int64?, now: Int64) throws {
-        guard let removed else { return }
-        if let stored = try storedLatest(c), removed < stored { return }
-        try recomputeLatestEventTime(c, now: now)
-    }
-
-    public func customerKeys() throws -> [Int64] {
-        try read { c in try c.rows("SELECT id FROM customers ORDER BY id").compactMap { try $0.int64(0) } }
-    }
-
-    public func lastEventKey() throws -> Int64 {
-        try read { c in try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM events") ?? 0 }
-    }
-
-    public func eventCount(after key: Int64) throws -> Int { Int(max(0, try lastEventKey() - key)) }
-
-    public func customersWithoutMetrics() throws -> [Int64] {
-        try read { c in
-            try c.rows(
-                """
-                SELECT id FROM customers WHERE id > (SELECT COALESCE(MAX(customer_id), 0) FROM customer_metrics)
-                ORDER BY id
-                """
-            ).compactMap { try $0.int64(0) }
-        }
-    }
-
-    public func ruleFacts(customers keys: [Int64]) throws
-        -> (customers: [CustomerRecord], metrics: [Int64: MetricsRecord], stated: [Int64: [StatedPreferenceRecord]])
-    {
-        try snapshot { c in
-            let any: [PGValue] = [.int64Array(keys)]
-            let customers = try c.rows("SELECT \(Self.customerColumns) FROM customers WHERE id = ANY($1)", any)
-                .map { try Self.customer($0) }
-            var metrics: [Int64: MetricsRecord] = [:]
-            for r in try c.rows("SELECT \(Self.metricsColumns) FROM customer_metrics WHERE customer_id = ANY($1)", any)
-            {
-                let m = try Self.metrics(r)
-                metrics[m.customerId] = m
-            }
-            var stated: [Int64: [StatedPreferenceRecord]] = [:]
-            for r in try c.rows(
-                "SELECT id, customer_id, polarity, kind, value FROM stated_preferences WHERE customer_id = ANY($1) ORDER BY id",
-                any)
-            {
-                let p = try Self.stated(r)
-                stated[p.customerId, default: []].append(p)
-            }
-            return (customers, metrics, stated)
-        }
-    }
-
     // MARK: Imports waiting for a refresh
 
     static func markRefreshPending(_ c: PGConnection, file: String, now: Int64) throws -> String {
         let mark = RefreshPending(name: RefreshPending.newName(), file: file, time: now)
-        try putModelState(c, mark.name, mark.value, now: now)
+        try ModelState.put(PostgresDatabase(connection: c), mark.name, mark.value, now: now)
         return mark.name
-    }
-
-    public func refreshPendingAll() throws -> [RefreshPending] {
-        try read { c in
-            try c.rows(
-                "SELECT name, value FROM model_state WHERE starts_with(name, $1)",
-                [.string(ProfileStore.refreshPendingPrefix)]
-            )
-            .compactMap { row in RefreshPending(name: try row.string(0) ?? "", value: try row.bytes(1) ?? []) }
-            .sorted { ($0.time, $0.name) < ($1.time, $1.name) }
-        }
-    }
-
-    public func clearRefreshPending(_ marks: [RefreshPending]) throws {
-        guard !isReadOnly, !marks.isEmpty else { return }
-        try write { c in
-            _ = try c.execute("DELETE FROM model_state WHERE name = ANY($1)", [.stringArray(marks.map(\.name))])
-        }
     }
 
     // MARK: Affinities
@@ -339,39 +173,6 @@ extension PostgresStore {
         }
     }
 
-    public func clearAffinities(flag: String) throws {
-        if isReadOnly { throw StoreError.readOnly }
-        let present = try read { c in
-            try c.scalarInt64("SELECT 1 FROM model_state WHERE name = $1", [.string(flag)]) != nil
-                || c.scalarInt64("SELECT 1 FROM customer_affinities LIMIT 1") != nil
-        }
-        guard present else { return }
-        try write { c in
-            _ = try c.execute("DELETE FROM customer_affinities")
-            _ = try c.execute("DELETE FROM model_state WHERE name = $1", [.string(flag)])
-        }
-    }
-
-    public func affinities(customers keys: [Int64]?) throws -> [Int64: [String: Double]] {
-        try read { c in
-            var out: [Int64: [String: Double]] = [:]
-            let filter = keys == nil ? "" : " WHERE customer_id = ANY($1)"
-            try c.forEachRow(
-                "SELECT customer_id, vector FROM customer_affinities\(filter)", keys.map { [.int64Array($0)] } ?? []
-            ) { r in out[try r.int64(0) ?? 0] = AffinityBlob.decode(Data(try r.bytes(1) ?? [])) }
-            return out
-        }
-    }
-
-    public func personalizationRefused() throws -> Set<Int64> {
-        try read { c in
-            Set(
-                try c.rows("SELECT id FROM customers WHERE consent_personalization = false").compactMap {
-                    try $0.int64(0)
-                })
-        }
-    }
-
     // MARK: Business metrics' activity rows
 
     public func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws {
@@ -398,8 +199,6 @@ extension PostgresStore {
         }
     }
 
-    public func hasActivity() throws -> Bool { try modelState(ProfileStore.activityStateName) != nil }
-
     public func scanActivity(
         customers: ClosedRange<Int64>,
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
@@ -420,30 +219,4 @@ extension PostgresStore {
         }
     }
 
-    public func customerKeyBounds() throws -> ClosedRange<Int64> {
-        try read { c in
-            let row = try c.rows("SELECT MIN(customer_id), MAX(customer_id) FROM customer_activity").first
-            let lo = try row?.int64(0) ?? 0
-            let hi = try row?.int64(1) ?? 0
-            return lo...max(lo, hi)
-        }
-    }
-
-    public func scopeKeys(_ scope: MetricScope) throws -> [Int64] {
-        let (sql, binds): (String, [PGValue]) =
-            switch scope {
-            case .all: ("SELECT id FROM customers", [])
-            case .rfmSegment(let s):
-                ("SELECT customer_id AS id FROM customer_metrics WHERE rfm_segment = $1", [.string(s)])
-            case .stage(let s): ("SELECT customer_id AS id FROM customer_metrics WHERE stage = $1", [.string(s)])
-            case .ruleSegment(let s):
-                (
-                    "SELECT sm.customer_id AS id FROM segment_members sm JOIN segments s ON s.id = sm.segment_id WHERE s.name = $1",
-                    [.string(s)]
-                )
-            }
-        return try read { c in
-            try c.rows("SELECT id FROM (\(sql)) scope ORDER BY id", binds).compactMap { try $0.int64(0) }
-        }
-    }
 }

@@ -58,8 +58,10 @@ extension PostgresStore {
                     file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted, updated: s.updated,
                     duplicates: s.duplicates, rejected: s.rejected))
             if s.kind == .events, let latest = stage?.latestTime {
-                let stored = try Self.storedLatest(c) ?? Int64.min
-                try Self.putModelState(c, "latest_event_time", Data(String(max(stored, latest)).utf8), now: options.now)
+                let stored = try AsOfDate.stored(PostgresDatabase(connection: c)) ?? Int64.min
+                try ModelState.put(
+                    PostgresDatabase(connection: c), "latest_event_time", Data(String(max(stored, latest)).utf8),
+                    now: options.now)
             }
             _ = try c.execute(
                 "INSERT INTO audit_log(time, analyst, action, details) VALUES ($1, $2, 'import', $3)",

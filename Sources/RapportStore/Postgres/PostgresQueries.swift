@@ -4,21 +4,6 @@ import RapportPostgres
 // Reads of one customer, the list and its counts, on PostgreSQL.
 
 extension PostgresStore {
-    static let customerColumns = """
-        id, external_id, name, email, phone, birth_year, gender, city, country, signup_time, stated_channel,
-        consent_personalization, consent_email, consent_sms, consent_push, attributes
-        """
-
-    static func customer(_ r: PGRow, from i: Int = 0) throws -> CustomerRecord {
-        CustomerRecord(
-            id: try r.int64(i), externalId: try r.string(i + 1) ?? "", name: try r.string(i + 2),
-            email: try r.string(i + 3), phone: try r.string(i + 4), birthYear: try r.int(i + 5),
-            gender: try r.string(i + 6), city: try r.string(i + 7), country: try r.string(i + 8),
-            signupTime: try r.int64(i + 9), statedChannel: try r.string(i + 10),
-            consentPersonalization: try r.bool(i + 11), consentEmail: try r.bool(i + 12),
-            consentSms: try r.bool(i + 13), consentPush: try r.bool(i + 14), attributes: try r.string(i + 15))
-    }
-
     /// Events without their products: the products come from `productNames`, so a customer's
     /// history is one index scan (joined in SQL, a long history is planned as a hash of every product).
     static let eventColumns = """
@@ -37,50 +22,9 @@ extension PostgresStore {
             isGift: try r.bool(9) ?? false, giftNote: try r.string(10))
     }
 
-    static let metricsColumns = """
-        customer_id, orders, spend, first_purchase, last_purchase, last_event, recency_days, r, f, m, rfm_segment,
-        stage, p_alive, expected_90d, clv_12m, updated_at
-        """
-
-    static func metrics(_ r: PGRow) throws -> MetricsRecord {
-        MetricsRecord(
-            customerId: try r.int64(0) ?? 0, orders: try r.int(1) ?? 0, spend: try r.double(2) ?? 0,
-            firstPurchase: try r.int64(3), lastPurchase: try r.int64(4), lastEvent: try r.int64(5),
-            recencyDays: try r.int(6), r: try r.int(7), f: try r.int(8), m: try r.int(9), rfmSegment: try r.string(10),
-            stage: try r.string(11), pAlive: try r.double(12), expected90d: try r.double(13), clv12m: try r.double(14),
-            updatedAt: try r.int64(15) ?? 0)
-    }
-
-    static func product(_ r: PGRow) throws -> ProductRecord {
-        ProductRecord(
-            id: try r.int64(0), externalId: try r.string(1) ?? "", title: try r.string(2) ?? "",
-            category: try r.string(3) ?? "", brand: try r.string(4) ?? "", price: try r.double(5),
-            replenishDays: try r.int(6))
-    }
-
-    static func stated(_ r: PGRow) throws -> StatedPreferenceRecord {
-        StatedPreferenceRecord(
-            id: try r.int64(0), customerId: try r.int64(1) ?? 0, polarity: try r.string(2) ?? "",
-            kind: try r.string(3) ?? "", value: try r.string(4) ?? "")
-    }
-
-    static func listRow(_ r: PGRow) throws -> CustomerListRow {
-        CustomerListRow(
-            key: try r.int64(0) ?? 0, externalId: try r.string(1) ?? "", name: try r.string(2),
-            email: try r.string(3), segment: try r.string(4), stage: try r.string(5), recencyDays: try r.int(6),
-            orders: try r.int(7), spend: try r.double(8), clv: try r.double(9))
-    }
-
     public func customerKey(externalId: String) throws -> Int64? {
         try read { c in
             try c.scalarInt64("SELECT customer_id FROM customer_keys WHERE external_id = $1", [.string(externalId)])
-        }
-    }
-
-    public func customer(_ key: Int64) throws -> CustomerRecord? {
-        try read { c in
-            try c.rows("SELECT \(Self.customerColumns) FROM customers WHERE id = $1", [.int64(key)])
-                .first.map { try Self.customer($0) }
         }
     }
 
@@ -127,85 +71,6 @@ extension PostgresStore {
                 "SELECT \(Self.eventColumns) FROM events e WHERE e.customer_id = $1 AND e.id = $2",
                 [.int64(key.customer), .int64(key.id)]
             ).first.map { try Self.event($0, products) }
-        }
-    }
-
-    public func eventCount(customer key: Int64) throws -> Int {
-        try read { c in Int(try c.scalarInt64("SELECT COUNT(*) FROM events WHERE customer_id = $1", [.int64(key)]) ?? 0)
-        }
-    }
-
-    public func statedPreferences(customer key: Int64) throws -> [StatedPreferenceRecord] {
-        try read { c in
-            try c.rows(
-                "SELECT id, customer_id, polarity, kind, value FROM stated_preferences WHERE customer_id = $1 ORDER BY id",
-                [.int64(key)]
-            ).map(Self.stated)
-        }
-    }
-
-    public func notes(customer key: Int64) throws -> [NoteRecord] {
-        try read { c in
-            try c.rows(
-                "SELECT id, customer_id, time, analyst, text FROM notes WHERE customer_id = $1 ORDER BY time DESC, id DESC",
-                [.int64(key)]
-            ).map {
-                NoteRecord(
-                    id: try $0.int64(0), customerId: try $0.int64(1) ?? 0, time: try $0.int64(2) ?? 0,
-                    analyst: try $0.string(3) ?? "", text: try $0.string(4) ?? "")
-            }
-        }
-    }
-
-    public func noteTexts(_ ids: [Int64]) throws -> [Int64: String] {
-        guard !ids.isEmpty else { return [:] }
-        return try read { c in
-            var out: [Int64: String] = [:]
-            for r in try c.rows("SELECT id, text FROM notes WHERE id = ANY($1)", [.int64Array(ids)]) {
-                out[try r.int64(0) ?? 0] = try r.string(1)
-            }
-            return out
-        }
-    }
-
-    public func metrics(customer key: Int64) throws -> MetricsRecord? {
-        try read { c in
-            try c.rows("SELECT \(Self.metricsColumns) FROM customer_metrics WHERE customer_id = $1", [.int64(key)])
-                .first.map(Self.metrics)
-        }
-    }
-
-    static let productColumns = "id, external_id, title, category, brand, price, replenish_days"
-
-    public func products(keys: [Int64]) throws -> [ProductRecord] {
-        try read { c in
-            try c.rows("SELECT \(Self.productColumns) FROM products WHERE id = ANY($1)", [.int64Array(keys)])
-                .map(Self.product)
-        }
-    }
-
-    public func allProducts() throws -> [ProductRecord] {
-        try read { c in try c.rows("SELECT \(Self.productColumns) FROM products ORDER BY id").map(Self.product) }
-    }
-
-    public func erasedCustomerKey(externalId: String) throws -> Int64? {
-        try read { c in
-            guard let hex = try c.rows("SELECT value FROM model_state WHERE name = 'audit_key'").first?.bytes(0)
-            else { return nil }
-            let hash = ProfileStore.idHash(
-                externalId, secret: AuditKey.bytes(hex: String(decoding: hex, as: UTF8.self)))
-            return try c.scalarInt64(
-                """
-                SELECT customer_id FROM audit_log
-                WHERE action = 'customer.forget' AND (details::jsonb ->> 'id_hash') = $1
-                ORDER BY id DESC LIMIT 1
-                """, [.string(hash)])
-        }
-    }
-
-    public func statedPreferenceValues() throws -> Set<String> {
-        try read { c in
-            Set(try c.rows("SELECT DISTINCT value FROM stated_preferences").compactMap { try $0.string(0) })
         }
     }
 
@@ -286,11 +151,11 @@ extension PostgresStore {
     }
 
     /// A page; deep pages past the middle are read backwards from the other end.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, only: String?) throws
+    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
         -> [CustomerListRow]
     {
         var (filter, binds) = Self.listFilter(q)
-        if let only { filter = "(\(filter)) AND \(only)" }
+        if let part { filter = "(\(filter)) AND \(part.condition)" }
         let (reversed, off, lim) = PageWindow.nearerEnd(offset: offset, limit: limit, total: total)
         let order = Self.orderSQL(q.sort, reversed: reversed != q.reversed)
         let columns = """
@@ -299,7 +164,7 @@ extension PostgresStore {
         // The rows skipped by OFFSET are walked in the sort's own table only, and the other table
         // is joined to the page alone, when the filter does not need both.
         let sql: String
-        if !q.sort.drivesFromMetrics && q.segment == nil && q.stage == nil && only == nil {
+        if !q.sort.drivesFromMetrics && q.segment == nil && q.stage == nil && part == nil {
             sql = """
                 SELECT \(columns) FROM (
                     SELECT c.id, c.external_id, c.name, c.email FROM customers c WHERE \(filter)
@@ -319,7 +184,7 @@ extension PostgresStore {
                 SELECT \(columns) FROM \(Self.listFrom(q)) WHERE \(filter) ORDER BY \(order) LIMIT \(lim) OFFSET \(off)
                 """
         }
-        let rows = try read { c in try c.rows(sql, binds).map(Self.listRow) }
+        let rows = try read { c in try c.rows(sql, binds).map { try StoredRows.listRow($0) } }
         return reversed ? rows.reversed() : rows
     }
 
@@ -337,66 +202,6 @@ extension PostgresStore {
         }
     }
 
-    public func segmentCounts() throws -> (rfm: [(String, Int)], stages: [(String, Int)]) {
-        try snapshot { c in
-            func counts(_ column: String) throws -> [(String, Int)] {
-                try c.rows(
-                    """
-                    SELECT \(column), COUNT(*) FROM customer_metrics WHERE \(column) IS NOT NULL
-                    GROUP BY \(column) ORDER BY 2 DESC
-                    """
-                ).map { (try $0.string(0) ?? "", try $0.int(1) ?? 0) }
-            }
-            return (try counts("rfm_segment"), try counts("stage"))
-        }
-    }
-
     // MARK: Audit
 
-    public func auditEntries(customer key: Int64?, limit: Int, offset: Int) throws -> [AuditEntry] {
-        try read { c in
-            let filter = key == nil ? "" : "WHERE customer_id = $1"
-            return try c.rows(
-                """
-                SELECT id, time, analyst, action, customer_id, customer_ref, details FROM audit_log \(filter)
-                ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
-                """, key.map { [.int64($0)] } ?? []
-            ).map {
-                AuditEntry(
-                    id: try $0.int64(0), time: try $0.int64(1) ?? 0, analyst: try $0.string(2) ?? "",
-                    action: try $0.string(3) ?? "", customerId: try $0.int64(4), customerRef: try $0.string(5),
-                    details: try $0.string(6) ?? "{}")
-            }
-        }
-    }
-
-    public func appendAudit(_ entries: [AuditEntry]) throws {
-        try write { c in
-            try c.copyIn(
-                table: "audit_log", columns: ["time", "analyst", "action", "customer_id", "customer_ref", "details"],
-                rows: entries.lazy.map {
-                    [String($0.time), $0.analyst, $0.action, $0.customerId.map(String.init), $0.customerRef, $0.details]
-                })
-        }
-    }
-
-    public func allNotes() throws -> [NoteRecord] {
-        try read { c in
-            try c.rows("SELECT id, customer_id, time, analyst, text FROM notes ORDER BY id").map {
-                NoteRecord(
-                    id: try $0.int64(0), customerId: try $0.int64(1) ?? 0, time: try $0.int64(2) ?? 0,
-                    analyst: try $0.string(3) ?? "", text: try $0.string(4) ?? "")
-            }
-        }
-    }
-
-    public func auditCount(customer key: Int64?) throws -> Int {
-        try read { c in
-            if let key {
-                return Int(
-                    try c.scalarInt64("SELECT COUNT(*) FROM audit_log WHERE customer_id = $1", [.int64(key)]) ?? 0)
-            }
-            return Int(try c.scalarInt64("SELECT COUNT(*) FROM audit_log") ?? 0)
-        }
-    }
 }

@@ -171,15 +171,6 @@ public final class PostgresStore: @unchecked Sendable {
 
     public func checkpointAndClose() throws { try closeStore() }
 
-    public func counts() throws -> StoreCounts {
-        try snapshot { c in
-            func count(_ table: String) throws -> Int { Int(try c.scalarInt64("SELECT COUNT(*) FROM \(table)") ?? 0) }
-            return StoreCounts(
-                customers: try count("customers"), products: try count("products"), events: try count("events"),
-                notes: try count("notes"), segments: try count("segments"))
-        }
-    }
-
     /// What this session is doing, for another analyst's explorer to show while it waits.
     public func announce(_ activity: StoreActivity?) {
         guard !isReadOnly else { return }
@@ -237,13 +228,6 @@ public final class PostgresStore: @unchecked Sendable {
         return n
     }
 
-    public func changeMark() throws -> ChangeMark {
-        try snapshot { c in
-            ChangeMark(
-                audit: try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0,
-                event: try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM events") ?? 0)
-        }
-    }
 }
 
 /// What a history row shows of its product.

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+
+/// The SQLite driver's side of the seam: a GRDB `Database` inside one of the pool's transactions.
+struct SQLiteDatabase: SQLDatabase {
+    let db: Database
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(_ sql: String, _ args: [SQLValue]) throws -> Int {
+        try db.execute(sql: sql, arguments: Self.arguments(args))
+        return db.changesCount
+    }
+
+    func rows(_ sql: String, _ args: [SQLValue]) throws -> [any SQLRow] {
+        try Row.fetchAll(db, sql: sql, arguments: Self.arguments(args)).map { SQLiteRow(row: $0) }
+    }
+
+    func forEachRow(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(args))
+        while let row = try cursor.next() { try body(SQLiteRow(row: row)) }
+    }
+
+    static func arguments(_ args: [SQLValue]) -> StatementArguments {
+        StatementArguments(args.map(\.sqliteValue))
+    }
+}
+
+struct SQLiteRow: SQLRow {
+    let row: Row
+    func int64(_ i: Int) throws -> Int64? { row[i] }
+    func double(_ i: Int) throws -> Double? { row[i] }
+    func string(_ i: Int) throws -> String? { row[i] }
+    func bool(_ i: Int) throws -> Bool? { row[i] }
+    /// A blob's bytes, or a text's UTF-8 (older stores kept model state as text).
+    func bytes(_ i: Int) throws -> [UInt8]? {
+        switch (row[i] as DatabaseValue).storage {
+        case .blob(let data): [UInt8](data)
+        case .string(let text): Array(text.utf8)
+        case .null: nil
+        case .int64(let n): Array(String(n).utf8)
+        case .double(let d): Array(String(d).utf8)
+        }
+    }
+}
+
+extension SQLValue {
+    var sqliteValue: DatabaseValue {
+        switch self {
+        case .int64(let v): v.databaseValue
+        case .double(let v): v.databaseValue
+        case .string(let v): v.databaseValue
+        case .bool(let v): v.databaseValue
+        case .bytes(let v): v.map { Data($0) }.databaseValue
+        // One JSON array for `json_each`.
+        case .int64List(let keys): ("[" + keys.map(String.init).joined(separator: ",") + "]").databaseValue
+        }
+    }
+}
+
+extension ProfileStore: SQLTransactions {
+    public func readSQL<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteDatabase(db: db)) }
+    }
+
+    /// SQLite has one writer at a time: every intent is exclusive already.
+    public func writeSQL<T>(_ intent: WriteIntent, _ body: (any SQLDatabase) throws -> T) throws -> T {
+        try requireWritable()
+        return try pool.write { db in try body(SQLiteDatabase(db: db)) }
+    }
+}
+
+extension ProfileStore {
+    /// The trigram index keeps deleted entries until its segments merge: merge now. A marker
+    /// committed with the deletion makes the next open finish the scrub if it is interrupted.
+    public func eraseDriverTraces(_ db: any SQLDatabase, customer key: Int64, now: Int64) throws {
+        try db.execute("INSERT INTO customers_search(customers_search) VALUES ('optimize')")
+        try db.execute(
+            """
+            INSERT INTO pending_erasures(customer_id, started_at) VALUES (?, ?)
+            ON CONFLICT (customer_id) DO UPDATE SET started_at = excluded.started_at
+            """, [.int64(key), .int64(now)])
+    }
+
+    /// Vacuums the file and truncates the WAL, so nothing of the erased customer stays on disk.
+    public func scrubErasedData() throws { try completePendingErasures() }
+}
