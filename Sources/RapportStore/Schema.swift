@@ -210,6 +210,18 @@ enum Schema {
                     );
                     """)
         }
+        // An event id identifies an event of one customer, as on PostgreSQL (where a unique
+        // index across customers would defeat distribution by customer): the same id in two
+        // customers' files is two events, and `#key` names either when the id alone is ambiguous.
+        m.registerMigration("v7-event-identity-per-customer") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX events_by_external_id;
+                    CREATE UNIQUE INDEX events_identity_by_id ON events(customer_id, external_id)
+                        WHERE external_id IS NOT NULL;
+                    CREATE INDEX events_by_external_id ON events(external_id) WHERE external_id IS NOT NULL;
+                    """)
+        }
         return m
     }
 

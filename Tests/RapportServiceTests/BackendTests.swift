@@ -235,6 +235,29 @@ struct BackendTests {
 
     /// Two analysts on one PostgreSQL store at once: every note and gift flag lands and is
     /// audited, and each sees the other's writes within a second.
+    /// An event id names one event of one customer on both stores: the same id in another
+    /// customer's rows is another event, and a gift by that id is refused as ambiguous.
+    @Test(arguments: Backend.available)
+    func anEventIdIsUniquePerCustomer(_ backend: Backend) throws {
+        let (location, cleanup) = try backend.makeStore()
+        defer { cleanup() }
+        let store = try backend.open(location)
+        let dir = try importShop(store)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let more = dir.appendingPathComponent("more.csv").path
+        try "event_id,customer_id,timestamp,type,product_id,amount\nE1,C2,2024-04-01,purchase,P2,20\n".write(
+            toFile: more, atomically: true, encoding: .utf8)
+        #expect(try store.importFile(more, options: ImportOptions(analyst: "ana", now: actor.now)).inserted == 1)
+        #expect(try store.counts().events == 7)
+        #expect(throws: StoreError.self) { try store.setGift(event: "E1", isGift: true, note: nil, by: actor) }
+        let c2 = try store.requireCustomer("C2")
+        let key = try #require(try store.events(customer: c2).first { $0.externalId == "E1" }?.id)
+        let change = try store.setGift(event: "#\(key)", isGift: true, note: nil, by: actor)
+        #expect(change.customerKey == c2)
+        // Importing the file again adds nothing: the pair (customer, id) is the identity.
+        #expect(try store.importFile(more, options: ImportOptions(analyst: "ana", now: actor.now)).inserted == 0)
+    }
+
     @Test(.enabled(if: Backend.serverURL != nil))
     func twoAnalystsOnOneServer() throws {
         let (location, cleanup) = try Backend.postgres.makeStore()

@@ -125,7 +125,7 @@ final class EventWriter: RowWriter {
                                channel, is_gift, gift_note, content_hash)
             VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
             """)
-        byExternal = try RawStatement(db, "SELECT id FROM events WHERE external_id = ?")
+        byExternal = try RawStatement(db, "SELECT id FROM events WHERE customer_id = ? AND external_id = ?")
         byContent = try RawStatement(db, "SELECT id FROM events WHERE content_hash = ? AND content_hash IS NOT NULL")
         lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
     }
@@ -183,7 +183,8 @@ final class EventWriter: RowWriter {
         }
         // Conflict on the event id: imported before (fine), or this file repeats the id.
         let eventId = e.eventIdText
-        byExternal.bind(1, eventId)
+        byExternal.bind(1, customerKey)
+        byExternal.bind(2, eventId)
         if let existing = try byExternal.run(), existing > lastKeyBefore, let eventId {
             throw RowError(
                 line: r.line, field: "event_id",

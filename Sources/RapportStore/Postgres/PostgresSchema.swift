@@ -209,6 +209,8 @@ enum PostgresSchema {
                     days bytea NOT NULL
                 ) PARTITION BY HASH (customer_id);
                 \(partitioned("customer_activity"))
-                """)
+                """),
+        // Event ids were per customer here from the start (SQLite's v7 made them so there).
+        PGMigration(name: "v7-event-identity-per-customer", sql: "SELECT 1;")
     ]
 }
