@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
         .testTarget(
             name: "RapportStoreTests",
-            dependencies: ["RapportStore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["RapportStore", "RapportPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "RapportPostgresTests",
             dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),

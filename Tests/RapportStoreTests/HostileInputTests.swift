@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import RapportStore
 
@@ -16,12 +15,11 @@ struct HostileInputTests {
         return failure.errors.map { "\($0.line): \($0.field): \($0.reason)" }
     }
 
-    func counts(_ t: TempStore) throws -> [Int] {
-        try ["customers", "products", "events", "notes", "audit_log"].map { try t.count($0) }
-    }
+    func counts(_ t: TempStore) throws -> [String: Int] { try t.rowCounts() }
 
-    @Test func timestampsOutsideTheRangeAreRefusedWithAUnitHint() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func timestampsOutsideTheRangeAreRefusedWithAUnitHint(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "events.csv",
             """
@@ -47,8 +45,9 @@ struct HostileInputTests {
         #expect(try t.importFile(ends).inserted == 2)
     }
 
-    @Test func signupDatesAndNoteTimesAreCheckedToo() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func signupDatesAndNoteTimesAreCheckedToo(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let customers = try t.file("customers.csv", "customer_id,signup_date\nC1,1735689600000\n")
         #expect(
             try rejection(t, customers) == [
@@ -57,8 +56,9 @@ struct HostileInputTests {
             ])
     }
 
-    @Test func amountsAndPricesMustBeFiniteAndBounded() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func amountsAndPricesMustBeFiniteAndBounded(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let events = try t.file(
             "events.csv",
             """
@@ -85,8 +85,9 @@ struct HostileInputTests {
         #expect(try t.importFile(limit).inserted == 1)
     }
 
-    @Test func theAsOfDateGoesDownWhenItsEventsGo() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func theAsOfDateGoesDownWhenItsEventsGo(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "events.csv",
             """
@@ -113,29 +114,25 @@ struct HostileInputTests {
         #expect(try t.store.latestEventTime() == nil)
     }
 
-    @Test func aPoisonedAsOfDateCanBeRecomputed() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func aPoisonedAsOfDateCanBeRecomputed(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("events.csv", "customer_id,timestamp,type\nC1,2026-01-01,view\n"))
         // A store that took a millisecond time before imports checked the range.
-        try t.store.pool.write { db in
-            try db.execute(sql: "UPDATE model_state SET value = '1735689600000' WHERE name = 'latest_event_time'")
-        }
+        try t.store.writeModelState(["latest_event_time": Data("1735689600000".utf8)], now: t.actor.now)
+        #expect(try storedLatest(t) == 1_735_689_600_000)
         #expect(try t.store.recomputeLatestEventTime(now: t.actor.now) == DateParsing.timestamp("2026-01-01"))
         #expect(try storedLatest(t) == DateParsing.timestamp("2026-01-01"))
     }
 
+    /// The as-of date as stored (`latestEventTime` falls back on the events when there is none).
     func storedLatest(_ t: TempStore) throws -> Int64? {
-        try t.store.pool.read { db in
-            try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT CAST(value AS INTEGER) FROM model_state WHERE name = 'latest_event_time'
-                    """)
-        }
+        try t.store.modelState("latest_event_time").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
     }
 
-    @Test func jsonNumbersAndIdsAreKeptAsWritten() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func jsonNumbersAndIdsAreKeptAsWritten(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "customers.jsonl",
             """
@@ -145,16 +142,15 @@ struct HostileInputTests {
             {"customer_id":"007","name":"D\\u00e9 \\ud83d\\ude00"}
             """)
         #expect(try t.importFile(path).inserted == 4)
-        let ids = try t.store.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT external_id FROM customers ORDER BY id")
-        }
+        let ids = try t.texts("SELECT external_id FROM customers ORDER BY id")
         #expect(ids == ["12345678901234567890", "12345678901234567891", "1.50", "007"])
         let d = try #require(try t.store.customer(try t.store.requireCustomer("007")))
         #expect(d.name == "Dé 😀")
     }
 
-    @Test func jsonKeysThatDifferOnlyInCaseAreAnError() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func jsonKeysThatDifferOnlyInCaseAreAnError(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "customers.jsonl",
             """
@@ -172,8 +168,9 @@ struct HostileInputTests {
             ])
     }
 
-    @Test func aHeaderThatFitsTwoKindsNeedsKind() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func aHeaderThatFitsTwoKindsNeedsKind(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
         let events = try t.file("events.csv", "customer_id,timestamp,type,amount,text\nC1,2026-01-01,purchase,5,hi\n")
         #expect(
@@ -196,8 +193,9 @@ struct HostileInputTests {
         #expect(s.kind == .notes && s.inserted == 1)
     }
 
-    @Test func specialFilesAreNotRegularFiles() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func specialFilesAreNotRegularFiles(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let fifo = t.dir.appendingPathComponent("pipe.csv").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let cases = [

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import RapportStore
 
@@ -52,13 +51,9 @@ struct ImportFuzzTests {
         Array(repeating: UInt8(ascii: "x"), count: 70_000)
     ]
 
-    static let tables = [
-        "customers", "products", "events", "notes", "stated_preferences", "audit_log",
-        "customers_search", "model_state"
-    ]
-
-    @Test func mutatedFilesAreImportedWholeOrRefusedWhole() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func mutatedFilesAreImportedWholeOrRefusedWhole(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         for seed in Self.seeds where !seed.name.hasPrefix("notes") {
             _ = try t.importFile(try t.file(seed.name, seed.text))
         }
@@ -81,7 +76,13 @@ struct ImportFuzzTests {
                 check(failure, case: n)
                 #expect(try snapshot(t) == before, "case \(n): a refused file changed the store")
             } catch {
-                Issue.record("case \(n) (\(seed.name)): not an ImportFailure: \(error)")
+                // Known disagreement (issue 18): PostgreSQL fails an out-of-range integer (e.g.
+                // replenish_days) with a database error instead of the row's error.
+                withKnownIssue("PostgreSQL: integer out of range is a database error", isIntermittent: true) {
+                    Issue.record("case \(n) (\(seed.name)): not an ImportFailure: \(error)")
+                } when: {
+                    backend == .postgres && "\(error)".contains("out of range for type integer")
+                }
             }
         }
         // Both paths must be exercised, or the test proves little.
@@ -98,9 +99,8 @@ struct ImportFuzzTests {
         }
     }
 
-    func snapshot(_ t: TempStore) throws -> [Int] {
-        try Self.tables.map { try t.count($0) }
-    }
+    /// Every table's row count.
+    func snapshot(_ t: TempStore) throws -> [String: Int] { try t.rowCounts() }
 
     static func mutate(_ bytes: inout [UInt8], _ rng: inout SeededRandom) {
         let at = Int.random(in: 0...bytes.count, using: &rng)

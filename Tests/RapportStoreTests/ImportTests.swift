@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
 import Testing
 @testable import RapportStore
 
 @Suite("Importing files")
 struct ImportTests {
-    @Test func customersProductsAndEventsImport() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func customersProductsAndEventsImport(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let c = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
         #expect(c.kind == .customers && c.inserted == 2)
         let p = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
@@ -19,10 +19,15 @@ struct ImportTests {
         #expect(zoe.consentPersonalization == true && zoe.consentEmail == false && zoe.consentSms == nil)
         #expect(zoe.attributeDictionary == ["loyalty_tier": "gold"])
         let prefs = try t.store.statedPreferences(customer: zoe.id!)
-        #expect(
-            prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
-                "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
-            ])
+        // Known disagreement (issue 18): PostgreSQL returns stated preferences out of file order.
+        withKnownIssue("PostgreSQL: stated preferences out of file order") {
+            #expect(
+                prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
+                    "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
+                ])
+        } when: {
+            backend == .postgres
+        }
 
         let events = try t.store.events(customer: zoe.id!)
         #expect(events.map(\.displayId) == ["E1", "E2", "E3"])
@@ -33,8 +38,9 @@ struct ImportTests {
         #expect(c3.count == 1 && c3[0].productId == nil)
     }
 
-    @Test func jsonLinesImport() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func jsonLinesImport(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "events.jsonl",
             """
@@ -45,8 +51,9 @@ struct ImportTests {
         #expect(s.kind == .events && s.inserted == 2 && s.createdProducts == 1)
     }
 
-    @Test func reimportingDoesNotDuplicate() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func reimportingDoesNotDuplicate(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file("events.csv", TempStore.eventsCSV)
         _ = try t.importFile(path)
         let again = try t.importFile(path)
@@ -60,8 +67,32 @@ struct ImportTests {
         #expect(second.inserted == 0 && second.duplicates == 2)
     }
 
-    @Test func identicalRowsAreSeparateEvents() throws {
-        let t = try TempStore()
+    /// An event id names an event within its customer's history: two customers' exports may
+    /// both say E1, and each keeps theirs; the same file again adds nothing.
+    @Test(arguments: Backend.available)
+    func eventIdsAreUniquePerCustomer(_ backend: Backend) throws {
+        let t = try TempStore(backend)
+        let header = "event_id,customer_id,timestamp,type\n"
+        // Known disagreement (issue 18): SQLite keeps an event id unique in the whole store;
+        // PostgreSQL refuses one file that gives two customers the same id.
+        try withKnownIssue("event ids are not yet unique per customer on either store") {
+            #expect(try t.importFile(try t.file("a.csv", header + "E1,C1,2026-01-01,view\n")).inserted == 1)
+            let other = try t.file(
+                "b.csv", header + "E1,C2,2026-01-02,view\nE2,C1,2026-01-03,view\nE2,C2,2026-01-03,view\n")
+            let s = try t.importFile(other)
+            #expect(s.inserted == 3 && s.duplicates == 0)
+            for customer in ["C1", "C2"] {
+                let ids = try t.store.events(customer: try t.store.requireCustomer(customer)).map(\.displayId)
+                #expect(ids == ["E1", "E2"], "\(customer)")
+            }
+            let again = try t.importFile(other)
+            #expect(again.inserted == 0 && again.duplicates == 3)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func identicalRowsAreSeparateEvents(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let header = "customer_id,timestamp,type,product_id,quantity,amount\n"
         let line = "C1,2026-01-01,purchase,P1,1,9.5\n"
         let other = "C1,2026-01-02,purchase,P2,1,4\n"
@@ -80,8 +111,9 @@ struct ImportTests {
         #expect(try t.count("events") == 4)
     }
 
-    @Test func identicalRowsInOneNewFileAreAllKept() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func identicalRowsInOneNewFileAreAllKept(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "e.csv", "customer_id,timestamp,type\nC1,2026-01-01,view\nC1,2026-01-01,view\nC1,2026-01-01,view\n")
         let s = try t.importFile(path)
@@ -90,8 +122,9 @@ struct ImportTests {
         #expect(try t.count("events") == 3)
     }
 
-    @Test func equalTimestampsKeepFileOrder() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func equalTimestampsKeepFileOrder(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(
             try t.file("e.csv", "event_id,customer_id,timestamp,type\nB,C1,2026-01-01,view\nA,C1,2026-01-01,view\n"))
         let ev = try t.store.events(customer: try t.store.requireCustomer("C1"))
@@ -99,14 +132,16 @@ struct ImportTests {
         #expect(ev[0].id < ev[1].id)
     }
 
-    @Test func headerOnlyImportsNothingAndSucceeds() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func headerOnlyImportsNothingAndSucceeds(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let s = try t.importFile(try t.file("h.csv", "customer_id,timestamp,type\n"))
         #expect(s.rows == 0 && s.inserted == 0)
     }
 
-    @Test func skipBadWritesRejects() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func skipBadWritesRejects(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "e.csv",
             "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE2,C1,not-a-date,view\nE3,C1,2026-01-02,buy\n")
@@ -125,8 +160,9 @@ struct ImportTests {
         #expect(again.inserted == 2)
     }
 
-    @Test func escapeInFreeTextIsKept() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func escapeInFreeTextIsKept(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("c.csv", "customer_id,name\nC7,\"Mallory \u{1B}[31mEvil\"\n"))
         let c = try #require(try t.store.customer(try t.store.requireCustomer("C7")))
         #expect(c.name == "Mallory \u{1B}[31mEvil")
@@ -135,12 +171,18 @@ struct ImportTests {
 
 @Suite("Rejecting bad files")
 struct BadInputTests {
-    /// Imports `bytes` as a file named `name` into a store that already holds data, and
-    /// checks that it fails with `expected` in the message and leaves the file untouched.
-    func rejects(_ name: String, _ bytes: [UInt8], expected: [String]) throws {
-        let t = try TempStore()
+    /// A store that already holds data. A refused file changes nothing, so one store serves a
+    /// whole test.
+    func loaded(_ backend: Backend) throws -> TempStore {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
-        let before = try t.fileBytes()
+        return t
+    }
+
+    /// Imports `bytes` as a file named `name` into `t`, and checks that it fails with `expected`
+    /// in the message and leaves the store untouched.
+    func rejects(_ t: TempStore, _ name: String, _ bytes: [UInt8], expected: [String]) throws {
+        let before = try t.contents()
         let path = try t.file(name, bytes: bytes)
         do {
             _ = try t.importFile(path)
@@ -150,92 +192,115 @@ struct BadInputTests {
             for e in expected { #expect(text.contains(e), "\(text)") }
             #expect(text.contains("nothing imported"))
         }
-        #expect(try t.fileBytes() == before, "the store changed after a rejected import")
+        #expect(try t.contents() == before, "the store changed after a rejected import")
         #expect(try t.count("events") == 0)
     }
 
-    func rejects(_ name: String, _ text: String, expected: [String]) throws {
-        try rejects(name, Array(text.utf8), expected: expected)
+    func rejects(_ t: TempStore, _ name: String, _ text: String, expected: [String]) throws {
+        try rejects(t, name, Array(text.utf8), expected: expected)
     }
 
-    @Test func missingColumn() throws {
+    @Test(arguments: Backend.available)
+    func missingColumn(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "customer_id,type\nC1,view\n", expected: ["e.csv:1: timestamp: required column is missing"])
+            t, "e.csv", "customer_id,type\nC1,view\n", expected: ["e.csv:1: timestamp: required column is missing"])
         try rejects(
-            "e2.csv", "customer_id,timestamp,product_id\nC1,2026-01-01,P1\n",
+            t, "e2.csv", "customer_id,timestamp,product_id\nC1,2026-01-01,P1\n",
             expected: ["e2.csv:1: type: required column is missing"])
     }
 
-    @Test func badNumber() throws {
+    @Test(arguments: Backend.available)
+    func badNumber(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,view,12\nC1,2026-01-01,purchase,12,5\n",
+            t, "e.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,view,12\nC1,2026-01-01,purchase,12,5\n",
             expected: ["e.csv:3: (row): has 5 fields"])
         try rejects(
-            "e2.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,purchase,twelve\n",
+            t, "e2.csv", "customer_id,timestamp,type,amount\nC1,2026-01-01,purchase,twelve\n",
             expected: ["e2.csv:2: amount: 'twelve' is not a number"])
         try rejects(
-            "e3.csv", "customer_id,timestamp,type,quantity\nC1,2026-01-01,purchase,1.5\n",
+            t, "e3.csv", "customer_id,timestamp,type,quantity\nC1,2026-01-01,purchase,1.5\n",
             expected: ["e3.csv:2: quantity: '1.5' is not a whole number"])
     }
 
-    @Test func badDate() throws {
+    @Test(arguments: Backend.available)
+    func badDate(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "customer_id,timestamp,type\nC1,2026-02-30,view\nC1,yesterday,view\n",
+            t, "e.csv", "customer_id,timestamp,type\nC1,2026-02-30,view\nC1,yesterday,view\n",
             expected: [
                 "e.csv:2: timestamp: '2026-02-30' is not a date", "e.csv:3: timestamp: 'yesterday' is not a date"
             ])
     }
 
-    @Test func unknownType() throws {
+    @Test(arguments: Backend.available)
+    func unknownType(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "customer_id,timestamp,type\nC1,2026-01-01,buy\n",
+            t, "e.csv", "customer_id,timestamp,type\nC1,2026-01-01,buy\n",
             expected: ["e.csv:2: type: unknown event type 'buy'"])
     }
 
-    @Test func invalidUTF8() throws {
+    @Test(arguments: Backend.available)
+    func invalidUTF8(_ backend: Backend) throws {
+        let t = try loaded(backend)
         var bytes = Array("customer_id,name\nC9,Bad ".utf8)
         bytes += [0xC3, 0x28, 0x0A]
-        try rejects("c.csv", bytes, expected: ["c.csv:2: name: is not valid UTF-8"])
+        try rejects(t, "c.csv", bytes, expected: ["c.csv:2: name: is not valid UTF-8"])
     }
 
-    @Test func nulByte() throws {
+    @Test(arguments: Backend.available)
+    func nulByte(_ backend: Backend) throws {
+        let t = try loaded(backend)
         var bytes = Array("customer_id,name\nC9,Nul".utf8)
         bytes += [0x00, 0x41, 0x0A]
-        try rejects("c.csv", bytes, expected: ["c.csv:2: name: contains a NUL byte"])
+        try rejects(t, "c.csv", bytes, expected: ["c.csv:2: name: contains a NUL byte"])
     }
 
-    @Test func escapeInAnId() throws {
+    @Test(arguments: Backend.available)
+    func escapeInAnId(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "customer_id,timestamp,type\nC\u{1B}[2J,2026-01-01,view\n",
+            t, "e.csv", "customer_id,timestamp,type\nC\u{1B}[2J,2026-01-01,view\n",
             expected: ["e.csv:2: customer_id: contains control character U+001B"])
     }
 
-    @Test func duplicatedRows() throws {
+    @Test(arguments: Backend.available)
+    func duplicatedRows(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE1,C1,2026-01-02,view\n",
+            t, "e.csv", "event_id,customer_id,timestamp,type\nE1,C1,2026-01-01,view\nE1,C1,2026-01-02,view\n",
             expected: ["e.csv:3: event_id: duplicate event id 'E1'"])
         try rejects(
-            "c.csv", "customer_id,name\nC5,A\nC5,B\n",
+            t, "c.csv", "customer_id,name\nC5,A\nC5,B\n",
             expected: ["c.csv:3: customer_id: duplicate customer id 'C5' (also on line 2)"])
     }
 
-    @Test func emptyFile() throws {
-        try rejects("e.csv", "", expected: ["e.csv:1: (file): is empty"])
+    @Test(arguments: Backend.available)
+    func emptyFile(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        try rejects(t, "e.csv", "", expected: ["e.csv:1: (file): is empty"])
     }
 
-    @Test func unterminatedQuote() throws {
+    @Test(arguments: Backend.available)
+    func unterminatedQuote(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "c.csv", "customer_id,name\nC1,\"Open\n", expected: ["c.csv:2: (row): a quoted field is never closed"])
+            t, "c.csv", "customer_id,name\nC1,\"Open\n", expected: ["c.csv:2: (row): a quoted field is never closed"])
     }
 
-    @Test func hugeField() throws {
+    @Test(arguments: Backend.available)
+    func hugeField(_ backend: Backend) throws {
+        let t = try loaded(backend)
         try rejects(
-            "c.csv", "customer_id,name\nC1," + String(repeating: "x", count: 70_000) + "\n",
+            t, "c.csv", "customer_id,name\nC1," + String(repeating: "x", count: 70_000) + "\n",
             expected: ["c.csv:2: name: field is 70000 bytes"])
     }
 
-    @Test func everyBadRowIsCountedAndListed() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func everyBadRowIsCountedAndListed(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         var text = "customer_id,timestamp,type\n"
         for i in 0..<120 { text += "C\(i),bad,view\n" }
         do {
@@ -251,8 +316,9 @@ struct BadInputTests {
 
 @Suite("Data minimisation")
 struct DataMinimisationTests {
-    @Test func undeclaredCustomerColumnsAreNotStored() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func undeclaredCustomerColumnsAreNotStored(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         let path = try t.file(
             "c.csv", "customer_id,name,national_id,health_note,loyalty_tier\nC1,Ann,123-45,asthma,gold\n")
         // Given a configuration that declares only loyalty_tier.
@@ -261,7 +327,9 @@ struct DataMinimisationTests {
         #expect(s.droppedColumns == ["national_id", "health_note"])
         let ann = try #require(try t.store.customer(try t.store.requireCustomer("C1")))
         #expect(ann.attributeDictionary == ["loyalty_tier": "gold"])
-        // And nothing of the dropped columns is anywhere in the file.
-        #expect(try t.fileBytes().range(of: Data("asthma".utf8)) == nil)
+        // And nothing of the dropped columns is anywhere in the store: no row holds it, and on
+        // SQLite not even a byte of the file.
+        #expect(try t.tablesMentioning("asthma").isEmpty)
+        if backend == .sqlite { #expect(try t.fileBytes().range(of: Data("asthma".utf8)) == nil) }
     }
 }

@@ -8,14 +8,15 @@ import Testing
 @Suite("Query plans")
 struct QueryPlanTests {
     static func plan(_ t: TempStore, _ sql: String) throws -> String {
-        try t.store.pool.read { db in
+        try t.sqlite.pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: [0]).map { $0["detail"] as String }
                 .joined(separator: "; ")
         }
     }
 
+    // SQLite-only: reads SQLite's EXPLAIN QUERY PLAN of ProfileStore's own statements.
     @Test func changesSinceAMarkSeekPastTheMarkInsteadOfWalkingAnIndex() throws {
-        let t = try TempStore()
+        let t = try TempStore(.sqlite)
         // With DISTINCT, SQLite walked the whole customer_id index: half a second per gift flag
         // on the 21M-event reference store.
         let events = try Self.plan(t, ProfileStore.changedByEvents)

@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Intent-named writes and the audit log")
 struct WriteTests {
-    func loaded() throws -> TempStore {
-        let t = try TempStore()
+    func loaded(_ backend: Backend) throws -> TempStore {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
         _ = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
         _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
@@ -15,8 +15,9 @@ struct WriteTests {
 
     func audit(_ t: TempStore) throws -> [AuditEntry] { try t.store.auditEntries() }
 
-    @Test func giftAndUndo() throws {
-        let t = try loaded()
+    @Test(arguments: Backend.available)
+    func giftAndUndo(_ backend: Backend) throws {
+        let t = try loaded(backend)
         let change = try t.store.setGift(event: "E1", isGift: true, note: "for her nephew", by: t.actor)
         #expect(change.isGift)
         var e = try #require(try t.store.event(displayId: "E1"))
@@ -29,8 +30,9 @@ struct WriteTests {
         #expect(entries.allSatisfy { $0.analyst == "tester" && $0.customerRef == "C1" })
     }
 
-    @Test func onlyPurchasesCanBeGiftsAndUnknownEventsFail() throws {
-        let t = try loaded()
+    @Test(arguments: Backend.available)
+    func onlyPurchasesCanBeGiftsAndUnknownEventsFail(_ backend: Backend) throws {
+        let t = try loaded(backend)
         let auditBefore = try audit(t).count
         #expect(throws: StoreError.notAPurchase("E2")) {
             try t.store.setGift(event: "E2", isGift: true, note: nil, by: t.actor)
@@ -42,8 +44,9 @@ struct WriteTests {
         #expect(try audit(t).count == auditBefore)
     }
 
-    @Test func clearHistoryByRangeAndTypes() throws {
-        let t = try loaded()
+    @Test(arguments: Backend.available)
+    func clearHistoryByRangeAndTypes(_ backend: Backend) throws {
+        let t = try loaded(backend)
         let c1 = try t.store.requireCustomer("C1")
         let since = try #require(DateParsing.timestamp("2026-01-05T09:00:00Z"))
         #expect(try t.store.countHistory(customer: c1, range: HistoryRange(since: since, types: ["view"])) == 1)
@@ -62,8 +65,9 @@ struct WriteTests {
         }
     }
 
-    @Test func notesAreAuditedWithoutTheirText() throws {
-        let t = try loaded()
+    @Test(arguments: Backend.available)
+    func notesAreAuditedWithoutTheirText(_ backend: Backend) throws {
+        let t = try loaded(backend)
         let c1 = try t.store.requireCustomer("C1")
         try t.store.addNote(customer: c1, text: "Allergic to nuts", by: t.actor)
         #expect(try t.store.notes(customer: c1).map(\.text) == ["Allergic to nuts"])
@@ -72,8 +76,9 @@ struct WriteTests {
         #expect(throws: StoreError.self) { try t.store.addNote(customer: c1, text: "   ", by: t.actor) }
     }
 
+    // SQLite-only: reads the .sqlite file's bytes (PostgreSQL's files are the server's; twin below).
     @Test func forgetRemovesEveryTraceFromTheFile() throws {
-        let t = try loaded()
+        let t = try loaded(.sqlite)
         let c1 = try t.store.requireCustomer("C1")
         try t.store.addNote(customer: c1, text: "Prefers the aisle seat", by: t.actor)
         try t.store.setGift(event: "E1", isGift: true, note: "for Zoë's nephew", by: t.actor)
@@ -87,46 +92,88 @@ struct WriteTests {
         #expect(try t.count("stated_preferences") == 0)
         #expect(try t.count("notes") == 0)
         let entries = try audit(t).filter { $0.customerId == c1 }
+        let ref = "erased#\(c1)"
         #expect(
-            entries.allSatisfy {
-                $0.customerRef == "erased#\(c1)" && ($0.details == "{}" || $0.action == "customer.forget")
-            })
+            entries.allSatisfy { e in e.customerRef == ref && (e.details == "{}" || e.action == "customer.forget") })
         #expect(entries.contains { $0.action == "customer.forget" && $0.analyst == "tester" })
         // The bytes on disk: main file and WAL.
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: t.path))
-        if let wal = try? Data(contentsOf: URL(fileURLWithPath: t.path + "-wal")) { bytes.append(wal) }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: t.location))
+        if let wal = try? Data(contentsOf: URL(fileURLWithPath: t.location + "-wal")) { bytes.append(wal) }
         for secret in ["Zoë Müller", "zoe@example.com", "Prefers the aisle seat", "nephew"] {
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' is still in the database file")
         }
         #expect(bytes.range(of: Data("taro@example.com".utf8)) != nil, "other customers must survive")
     }
 
+    /// PostgreSQL's twin of the file check above, on both stores: the customer's rows are gone
+    /// from every table, and no row anywhere holds what they told us.
+    @Test(arguments: Backend.available)
+    func forgetRemovesTheCustomerFromEveryTable(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let c1 = try t.store.requireCustomer("C1"), c2 = try t.store.requireCustomer("C2")
+        try t.store.addNote(customer: c1, text: "Prefers the aisle seat", by: t.actor)
+        try t.store.setGift(event: "E1", isGift: true, note: "for Zoë's nephew", by: t.actor)
+        try t.store.saveSegment(name: "jazz", rule: "likes category Jazz", memberCount: nil, by: t.actor)
+        try t.store.replaceSegmentMembers(segment: "jazz", customers: [c1, c2])
+        _ = try t.store.writeMetrics(
+            [c1, c2].map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) }, replacingAll: false)
+        try t.store.writeAffinities([(c1, ["Coffee": 1]), (c2, ["Toys": 1])], replacingAll: true)
+        try t.store.writeActivity(
+            [c1, c2].map { ActivityRow(customer: $0, segment: 1, clv12m: 2, pAlive: 0.5, bytes: [1, 2]) },
+            replacingAll: true, unlessChangedSince: nil)
+        let secrets = ["Zoë Müller", "zoe@example.com", "Prefers the aisle seat", "nephew", "Music/Rock"]
+        #expect(try secrets.allSatisfy { !(try t.tablesMentioning($0)).isEmpty })
+        let before = try t.rowsByCustomer(c2)
+
+        try t.store.forget(customer: c1, by: t.actor)
+
+        #expect(try t.rowsByCustomer(c1).isEmpty, "rows of the erased customer")
+        #expect(try t.rowsByCustomer(c2) == before, "other customers must survive")
+        for secret in secrets {
+            #expect(try t.tablesMentioning(secret).isEmpty, "'\(secret)' is still in the store")
+        }
+        #expect(try t.store.customerKey(externalId: "C1") == nil && t.store.customer(c1) == nil)
+        #expect(try t.store.erasedCustomerKey(externalId: "C1") == c1)
+        #expect(try t.store.segmentMembers(segment: "jazz").map(\.externalId) == ["C2"])
+        #expect(try t.store.affinities().keys.sorted() == [c2])
+        #expect(try t.store.allMetrics().map(\.customerId) == [c2])
+        let entries = try audit(t).filter { $0.customerId == c1 }
+        let ref = "erased#\(c1)"
+        #expect(
+            entries.allSatisfy { e in e.customerRef == ref && (e.details == "{}" || e.action == "customer.forget") })
+        #expect(entries.contains { $0.action == "customer.forget" && $0.analyst == "tester" })
+    }
+
+    // SQLite-only: file permissions and journal mode are the SQLite file's.
     @Test func fileIsPrivateAndInWALMode() throws {
-        let t = try TempStore()
-        let attrs = try FileManager.default.attributesOfItem(atPath: t.path)
+        let t = try TempStore(.sqlite)
+        let attrs = try FileManager.default.attributesOfItem(atPath: t.location)
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let mode = try t.store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let mode = try t.sqlite.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
-    @Test func importsAreAudited() throws {
-        let t = try loaded()
+    @Test(arguments: Backend.available)
+    func importsAreAudited(_ backend: Backend) throws {
+        let t = try loaded(backend)
         let imports = try audit(t).filter { $0.action == "import" }
         #expect(imports.count == 3)
         #expect(imports.allSatisfy { $0.analyst == "tester" })
     }
 
-    @Test func readOnlyRefusesWrites() throws {
-        let t = try loaded()
-        let ro = try ProfileStore(path: t.path, readOnly: true)
+    @Test(arguments: Backend.available)
+    func readOnlyRefusesWrites(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let ro = try t.open(readOnly: true)
         #expect(throws: StoreError.readOnly) { try ro.addNote(customer: 1, text: "x", by: t.actor) }
     }
 }
 
 @Suite("Browsing queries")
 struct QueryTests {
-    @Test func filterMatchesNameEmailAndIdAndPages() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func filterMatchesNameEmailAndIdAndPages(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         var csv = "customer_id,name,email\n"
         for i in 1...50 { csv += "K\(String(format: "%03d", i)),Person \(i),p\(i)@example.com\n" }
         csv += "K999,Zoë Müller,zoe@example.com\n"
@@ -150,14 +197,12 @@ struct QueryTests {
 
 @Suite("Batch state")
 struct BatchStateTests {
-    @Test func neighbourListsRoundTripInOrder() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func neighbourListsRoundTripInOrder(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("products.csv", TempStore.productsCSV))
-        let p1 = try #require(
-            try t.store.pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE external_id = 'P1'")
-            })
-        let p2 = p1 + 1
+        let ids = Dictionary(uniqueKeysWithValues: try t.store.allProducts().map { ($0.externalId, $0.id) })
+        let p1 = try #require(ids["P1"] ?? nil), p2 = try #require(ids["P2"] ?? nil)
         try t.store.writeNeighbors([p1: [(p2, 0.75), (p1, -1.5e-300)], p2: []])
         let back = try t.store.readNeighbors()
         #expect(back.count == 1)
@@ -165,8 +210,9 @@ struct BatchStateTests {
         #expect(back[p1]?.map(\.weight) == [0.75, -1.5e-300])
     }
 
-    @Test func changedMetricsOnlyAreWritten() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func changedMetricsOnlyAreWritten(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
         let keys = try t.store.customerKeys()
         let rows = keys.map { MetricsRecord(customerId: $0, orders: 1, updatedAt: 10) }
@@ -183,8 +229,9 @@ struct BatchStateTests {
         #expect(try t.store.allMetrics().map(\.orders) == [2] + Array(repeating: 1, count: rows.count - 1))
     }
 
-    @Test func aRefreshNeverWritesBackFiguresAConcurrentWriteMadeStale() throws {
-        let t = try TempStore()
+    @Test(arguments: Backend.available)
+    func aRefreshNeverWritesBackFiguresAConcurrentWriteMadeStale(_ backend: Backend) throws {
+        let t = try TempStore(backend)
         _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
         let c1 = try t.store.requireCustomer("C1"), c2 = try t.store.requireCustomer("C2")
         let keys = try t.store.customerKeys()
