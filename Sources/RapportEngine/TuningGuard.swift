@@ -105,7 +105,7 @@ public struct TuningGuard: Sendable {
     }
 
     /// The smallest τ (days, on a grid of ratio 1.25 from 0.001 to 365) from which the scenario's
-    /// habit stays ahead of its burst, rounded up to two significant digits.
+    /// habit stays at least twice the burst, rounded up to two significant digits.
     public static func tauFloor(damping: SpikeDamping) -> Double {
         damping == SpikeDamping() ? defaultTauFloor : computeTauFloor(damping: damping)
     }
@@ -126,7 +126,8 @@ public struct TuningGuard: Sendable {
         // From the top down: the floor is where the habit first falls behind.
         var floor = taus[0]
         for tau in taus.reversed() {
-            guard habitAhead(scenario, tauDays: tau, damping: damping, products: products) else { break }
+            guard habitAhead(scenario, tauDays: tau, damping: damping, products: products, margin: floorMargin)
+            else { break }
             floor = tau
         }
         return roundedUp(floor)
@@ -157,10 +158,17 @@ public struct TuningGuard: Sendable {
         return (out, h.dampedSpikes)
     }
 
-    static func habitAhead(_ c: SpikeCase, tauDays: Double, damping: SpikeDamping, products: [Int64: Product]) -> Bool {
+    /// Whether the habit's history weight is more than `margin` times the burst's.
+    static func habitAhead(
+        _ c: SpikeCase, tauDays: Double, damping: SpikeDamping, products: [Int64: Product], margin: Double = 1
+    ) -> Bool {
         let w = categoryWeights(c.events, tauDays: tauDays, damping: damping, products: products).weights
-        return (w[c.habit] ?? 0) > (w[c.burst] ?? 0)
+        return (w[c.habit] ?? 0) > margin * (w[c.burst] ?? 0)
     }
+
+    /// How far ahead the scenario's habit must stay at the floor: twice the burst's weight, so the
+    /// burst's many products do not outnumber the habit's in a list (at a bare lead, 5 of 10).
+    static let floorMargin = 2.0
 
     /// Customers whose history, with the reference settings, holds a damped burst in a category
     /// other than the one leading it, and keeps that leader ahead: the promise to keep.

@@ -63,7 +63,7 @@ struct TemporalPromiseTests {
             let p = try t.ws.profile(try t.ws.customerKey("C\(c)"))
             let tea = p.recommendations.filter { $0.category == "Tea" }.count
             let camping = p.recommendations.filter { $0.category == "Camping" }.count
-            #expect(tea > camping, "C\(c): \(tea) tea, \(camping) camping: \(p.recommendations.map(\.reason))")
+            #expect(tea > camping, "C\(c): \(tea) tea, \(camping) camping, τ \(tuning.tauDays)")
             // The profile on the same screen says the same.
             #expect(p.preferences.inferred.first { $0.attribute == .category }?.value == "Tea")
         }
