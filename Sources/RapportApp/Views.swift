@@ -210,7 +210,7 @@ extension Explorer {
         ].joined(separator: " ")
         let ch = rep.channel
         line2 += "  channel: says \(ch.stated ?? "-"), engages \(ch.inferred ?? "-")"
-        if let s = ch.stated, let i = ch.inferred, s != i { line2 += " (differs)" }
+        if ch.differs == true { line2 += " (differs)" }
         b.write(line2, x: 1, y: r.y + 1, width: r.width - 2, glyphs: g)
         if let e = redacted(c.email, email: true, m) {
             let ph = redacted(c.phone, email: false, m).map { "  \($0)" } ?? ""

@@ -19,9 +19,46 @@ public struct ItemModel: Sendable, Codable, Equatable {
     public struct Neighbor: Sendable, Codable, Equatable {
         public var product: Int64
         public var weight: Double
-        public init(product: Int64, weight: Double) {
+        /// Some customer bought both products (not only viewed or carted them together): a
+        /// reason may then say "bought with".
+        public var boughtTogether: Bool
+        public init(product: Int64, weight: Double, boughtTogether: Bool = false) {
             self.product = product
             self.weight = weight
+            self.boughtTogether = boughtTogether
+        }
+    }
+
+    /// Marks the neighbours whose two products some customer bought both of. `purchases` holds
+    /// each customer's purchased products (any order, repeats allowed). Each item's buyers'
+    /// purchase baskets are counted once (on every core), so the cost is the sum of squared
+    /// purchase-basket sizes, capped like the model's baskets.
+    public mutating func markBoughtTogether(purchases: [[Int64]], maxBasketItems: Int = 500) {
+        let x = Interactions(baskets: purchases, maxBasketItems: maxBasketItems)
+        guard x.itemCount > 0 else { return }
+        let number = Dictionary(uniqueKeysWithValues: x.products.enumerated().map { ($1, Int32($0)) })
+        let sources = neighbors.keys.filter { number[$0] != nil }.sorted()
+        let lists = sources.map { neighbors[$0]! }
+        // Each source's flags go to its own slice of one buffer.
+        var starts: [Int] = []
+        var total = 0
+        for list in lists {
+            starts.append(total)
+            total += list.count
+        }
+        let offset = starts
+        var flags = [UInt8](repeating: 0, count: total)
+        flags.withUnsafeMutableBufferPointer { buffer in
+            let out = Shared(buffer)
+            forEachItemInParallel(count: sources.count, makeState: { CoCounter(items: x.itemCount) }) { s, counter in
+                counter.count(item: Int(number[sources[s]]!), in: x)
+                for (r, n) in lists[s].enumerated() {
+                    if let j = number[n.product], counter.counts[Int(j)] > 0 { out[offset[s] + r] = 1 }
+                }
+            }
+        }
+        for (s, p) in sources.enumerated() {
+            for r in neighbors[p]!.indices where flags[offset[s] + r] == 1 { neighbors[p]![r].boughtTogether = true }
         }
     }
 

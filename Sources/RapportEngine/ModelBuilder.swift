@@ -9,6 +9,8 @@ public struct ModelBuilder: Sendable {
     var figures: [CustomerFigures] = []
     /// Per customer, the distinct products they interacted with, in time order (oldest first).
     var baskets: [[Int64]] = []
+    /// Per customer, the distinct products they bought (not as gifts): which links are "bought with".
+    var purchases: [[Int64]] = []
     var popularity: PopularityBuilder
     /// BG/NBD and Gamma-Gamma are fitted on at most this many customers (an even spread),
     /// which pins the parameters down well and keeps the fit's cost flat as the store grows.
@@ -24,12 +26,15 @@ public struct ModelBuilder: Sendable {
         keys.append(key)
         figures.append(Figures.base(events: events, asOf: asOf))
         var products: [Int64] = []
+        var bought: [Int64] = []
         for e in Preferences.shapingEvents(events) where e.time <= asOf {
             popularity.add(e, segment: nil)
             // The same events the recommender's history counts: a rating of any score is consumption.
             if let p = e.product, Recommender.historyWeight(e) > 0 { products.append(p) }
+            if e.type == .purchase, let p = e.product { bought.append(p) }
         }
         baskets.append(Self.distinctKeepingLatest(products))
+        purchases.append(Self.distinctKeepingLatest(bought))
     }
 
     /// Each product once, at its latest position, so the basket stays in time order (oldest
@@ -52,6 +57,7 @@ public struct ModelBuilder: Sendable {
         keys += other.keys
         figures += other.figures
         baskets += other.baskets
+        purchases += other.purchases
         popularity.merge(other.popularity)
     }
 
@@ -84,7 +90,8 @@ public struct ModelBuilder: Sendable {
             TopKeys.largest(counts.map { (key: $0.key, value: Double($0.value)) }, count: 200)
         }
         model.popularity = pop
-        let items = ItemModel.build(baskets: baskets, lambda: itemLambda)
+        var items = ItemModel.build(baskets: baskets, lambda: itemLambda)
+        items.markBoughtTogether(purchases: purchases)
         return Result(model: model, items: items, customers: out)
     }
 }

@@ -22,6 +22,30 @@ public struct RecEvaluation: Codable, Sendable {
     public var tauDays: Double = 90
     /// Whether the chosen setting caps and saturates bursts (false: every event counts in full).
     public var damped: Bool = true
+    /// The smallest τ the search allowed (the temporal-weighting promise), nil when unguarded.
+    public var tauFloorDays: Double? = nil
+    /// The store's spike cases the chosen setting was checked on (0 when unguarded or none).
+    public var spikeCases: Int = 0
+    /// Settings validation scored but the promise ruled out, best first.
+    public var rejected: [RejectedSetting] = []
+
+    /// A setting the search did not choose because it breaks the temporal-weighting promise.
+    public struct RejectedSetting: Codable, Sendable, Equatable {
+        public var lambda: Double
+        public var tauDays: Double
+        public var damped: Bool
+        public var validationHrAtK: Double
+        public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case lambda, tauDays = "tau_days", damped, validationHrAtK = "validation_hr_at_k", reason
+        }
+    }
+
+    /// The best setting validation would have chosen without the promise, when it was ruled out.
+    public var bestRejected: RejectedSetting? {
+        rejected.first { $0.validationHrAtK > validationHrAtK }
+    }
 
     /// τ values (days) the validation split chooses from: minutes (rating sessions) to a year.
     public static let tauGrid: [Double] = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.1, 1, 10, 90, 365]
@@ -29,8 +53,35 @@ public struct RecEvaluation: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case users, k, hrAtK = "hr_at_k", ndcgAtK = "ndcg_at_k", coverageAtK = "coverage_at_k", popularity
         case lambda, historyDecay = "history_decay", validationHrAtK = "validation_hr_at_k", seconds
-        case tauDays = "tau_days", damped
+        case tauDays = "tau_days", damped, tauFloorDays = "tau_floor_days", spikeCases = "spike_cases", rejected
     }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(users, forKey: .users)
+        try c.encode(k, forKey: .k)
+        try c.encode(hrAtK, forKey: .hrAtK)
+        try c.encode(ndcgAtK, forKey: .ndcgAtK)
+        try c.encode(coverageAtK, forKey: .coverageAtK)
+        try c.encode(popularity, forKey: .popularity)
+        try c.encode(lambda, forKey: .lambda)
+        try c.encode(historyDecay, forKey: .historyDecay)
+        try c.encode(validationHrAtK, forKey: .validationHrAtK)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(tauDays, forKey: .tauDays)
+        try c.encode(damped, forKey: .damped)
+        try c.encode(tauFloorDays, forKey: .tauFloorDays)
+        try c.encode(spikeCases, forKey: .spikeCases)
+        try c.encode(rejected, forKey: .rejected)
+    }
+}
+
+/// How far an evaluation has got: settings scored on validation so far, of how many.
+public struct RecEvaluationProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    /// What was just done, in words ("λ=200 τ=90 days damping on: validation HR@10 0.1234").
+    public var step: String
 }
 
 /// One held-out interaction: the customer's events before it, and its product.
@@ -52,25 +103,62 @@ public func evaluateRecommendations(
     taus: [Double] = RecEvaluation.tauGrid,
     dampings: [SpikeDamping] = [SpikeDamping(), .off],
     catalogue: [Int64: Product] = [:],
-    maxCases: Int? = nil
+    maxCases: Int? = nil,
+    guarding: TuningGuard? = nil,
+    progress: ((RecEvaluationProgress) -> Void)? = nil
 ) -> RecEvaluation {
     let started = Date()
     var split = EvaluationSplit(events: events, types: types, minInteractions: minInteractions)
     if let maxCases { split.keepEvenSpread(of: maxCases) }
     let items = evaluationCatalogue(products, catalogue)
-    var best = (lambda: lambdas[0], tau: taus[0], damping: dampings[0], hr: -1.0)
+    // Under the promise, τ below the floor is replaced by the floor itself (still scored, so the
+    // result can say what was given up); every setting is checked before it may be chosen.
+    let grid = guarding.map { g in Array(Set(taus + g.allowedTaus(taus))).sorted() } ?? taus
+    var best = (lambda: lambdas[0], tau: guarding?.allowedTaus(taus).first ?? taus[0], damping: dampings[0], hr: -1.0)
+    var rejected: [RecEvaluation.RejectedSetting] = []
+    var verdicts: [String: String?] = [:]
+    let total = lambdas.count * grid.count * dampings.count
+    var done = 0
     for lambda in lambdas {
         let model = ItemModel.build(baskets: split.validationTrain, lambda: lambda)
         let popularity = evaluationPopularity(split.validationTrain)
-        for tau in taus {
+        for tau in grid {
             for damping in dampings {
                 let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: tau, damping: damping)
                 let r = score(
                     cases: split.validationCases, model: model, popularity: popularity, products: items,
                     settings: settings)
-                if r.hr > best.hr { best = (lambda, tau, damping, r.hr) }
+                let key = "\(tau) \(damping == .off)"
+                if verdicts[key] == nil {
+                    verdicts[key] = .some(guarding?.rejection(tauDays: tau, damping: damping, products: items))
+                }
+                let why = verdicts[key] ?? nil
+                if let why {
+                    rejected.append(
+                        .init(lambda: lambda, tauDays: tau, damped: damping != .off, validationHrAtK: r.hr, reason: why)
+                    )
+                } else if r.hr > best.hr {
+                    best = (lambda, tau, damping, r.hr)
+                }
+                done += 1
+                progress?(
+                    RecEvaluationProgress(
+                        done: done, total: total,
+                        step: String(
+                            format: "λ=%g τ=%g days damping %@: validation HR@%d %.4f%@", lambda, tau,
+                            damping == .off ? "off" : "on", k, r.hr, why.map { " (ruled out: \($0))" } ?? "")))
             }
         }
+    }
+    // Nothing kept the promise (every τ lost a spike case): the reference setting, the guard's
+    // damping at the largest τ offered, which is where a habit leads most.
+    if best.hr < 0, let g = guarding {
+        let tau = grid.max() ?? g.tauFloorDays
+        let r = score(
+            cases: split.validationCases, model: ItemModel.build(baskets: split.validationTrain, lambda: lambdas[0]),
+            popularity: evaluationPopularity(split.validationTrain), products: items,
+            settings: RecommendationSettings(k: k, explorationShare: 0, tauDays: tau, damping: g.damping))
+        best = (lambdas[0], tau, g.damping, r.hr)
     }
     let model = ItemModel.build(baskets: split.testTrain, lambda: best.lambda)
     let settings = RecommendationSettings(k: k, explorationShare: 0, tauDays: best.tau, damping: best.damping)
@@ -84,7 +172,8 @@ public func evaluateRecommendations(
         popularity: .init(hrAtK: pop.hr, ndcgAtK: pop.ndcg), lambda: best.lambda,
         historyDecay: 1, validationHrAtK: best.hr,
         seconds: Date().timeIntervalSince(started), tauDays: best.tau,
-        damped: best.damping != .off)
+        damped: best.damping != .off, tauFloorDays: guarding?.tauFloorDays, spikeCases: guarding?.cases.count ?? 0,
+        rejected: rejected.sorted { $0.validationHrAtK > $1.validationHrAtK })
 }
 
 /// Each customer's events in time order, split into training sequences and held-out cases.

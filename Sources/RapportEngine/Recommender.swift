@@ -39,8 +39,8 @@ public struct RecommendationSettings: Sendable, Equatable, Codable {
     public var damping = SpikeDamping()
     /// How many of the customer's items, strongest first, drive the scores.
     public var historyLength: Int = 50
-    /// Exploration's trending pick is drawn from this many top trending products (per customer),
-    /// so one product is not everyone's pick.
+    /// Exploration's picks are drawn from this many top products of each source (per customer
+    /// and day), so one product is not everyone's pick, nor one customer's every day.
     public var trendingPool: Int = 10
     /// A product viewed this many times (or more) counts as already seen and is not recommended;
     /// 0 turns the rule off. Purchases and ratings always count.
@@ -104,7 +104,8 @@ public struct RecommendationHistory: Sendable {
 struct ScoredCandidate {
     var product: Int64
     var score: Double
-    var sources: [(Int64, Double)]
+    /// Source, its contribution, and whether some customer bought both (the link's words).
+    var sources: [(Int64, Double, Bool)]
 }
 
 public enum Recommender {
@@ -165,11 +166,12 @@ public enum Recommender {
     }
 
     /// Raw scores for every candidate, with each source's contribution.
-    static func score(history: [(product: Int64, weight: Double)], model: ItemModel) -> [Int64: [(Int64, Double)]] {
-        var contributions: [Int64: [(Int64, Double)]] = [:]
+    static func score(history: [(product: Int64, weight: Double)], model: ItemModel) -> [Int64: [(Int64, Double, Bool)]]
+    {
+        var contributions: [Int64: [(Int64, Double, Bool)]] = [:]
         for (source, w) in history {
             for n in model.neighbors[source] ?? [] {
-                contributions[n.product, default: []].append((source, w * n.weight))
+                contributions[n.product, default: []].append((source, w * n.weight, n.boughtTogether))
             }
         }
         return contributions
@@ -366,13 +368,13 @@ struct ListBuilder {
         guard out.count < limit, !ranked.isEmpty else { return }
         let (types, lastSeen) = doneWith
         for c in ranked where out.count < limit && !used.contains(c.product) {
-            let top = c.sources[0].0
+            let (top, _, boughtTogether) = c.sources[0]
             let seen = types[top] ?? []
             let bought = seen.filter { $0 == .purchase }.count
-            var reason =
-                bought > 0
-                ? "bought with \(title(top)), which you bought \(Recommender.times(bought))"
-                : "often chosen with \(title(top)), which you \(Recommender.describe(seen))"
+            // "Bought with" only where customers bought both; a link from views and carts is
+            // "often seen with".
+            let link = boughtTogether ? "bought with" : "often seen with"
+            var reason = "\(link) \(title(top)), which you \(Recommender.describe(seen))"
             // An old source is still a source, but the reason says how old: the profile's
             // preferences may no longer show it.
             if let last = lastSeen[top], now - last > 180 * 86_400 {
@@ -398,7 +400,8 @@ struct ListBuilder {
     }
 
     /// Everything exploration could offer, outside the customer's categories, sources interleaved
-    /// in an order that rotates by day; the trending pick is drawn per customer from the top few.
+    /// in an order drawn per customer and day; each source's first pick is drawn the same way
+    /// from its top few.
     func explorationCandidates(_ popularity: Popularity) -> [(Int64, RecommendationKind, String)] {
         let mine = CategoryFamily(shaping.compactMap { $0.product.flatMap { products[$0]?.category } })
         var known: [Int64: Bool] = [:]
@@ -409,20 +412,28 @@ struct ListBuilder {
             known[p] = answer
             return answer
         }
-        let seed = mix(UInt64(bitPattern: input.customer ?? input.events.first?.customer ?? 0))
-        var trending = popularity.trending.filter(outside)
-        let pool = min(trending.count, max(1, settings.trendingPool))
-        if pool > 1 {
-            let first = Int(seed % UInt64(pool))
-            trending.swapAt(0, first)
+        // Seeded per customer and day: customers differ on one day, and one customer's pick
+        // changes from one day to the next (the day of the as-of date).
+        let customer = UInt64(bitPattern: input.customer ?? input.events.first?.customer ?? 0)
+        let seed = mix(customer ^ mix(UInt64(bitPattern: Day.of(now))))
+        let pool = max(1, settings.trendingPool)
+        /// Brings one of the first `pool` products, chosen by `part` of the seed, to the front.
+        func rotated(_ list: [Int64], _ part: UInt64) -> [Int64] {
+            let n = min(list.count, pool)
+            guard n > 1 else { return list }
+            var out = list
+            out.swapAt(0, Int(mix(seed ^ part) % UInt64(n)))
+            return out
         }
+        let trending = rotated(popularity.trending.filter(outside), 1)
         var newCategory: [Int64] = []
         var categories = Set<String>()
         for p in popularity.overall where outside(p) {
             let c = products[p]?.category ?? ""
             if categories.insert(c).inserted { newCategory.append(p) }
         }
-        let segment = input.segment.flatMap { popularity.bySegment[$0] }?.filter(outside) ?? []
+        newCategory = rotated(newCategory, 2)
+        let segment = rotated(input.segment.flatMap { popularity.bySegment[$0] }?.filter(outside) ?? [], 3)
         var sources: [[(Int64, RecommendationKind, String)]] = [
             trending.map { ($0, .exploreTrending, "exploring: trending this month") },
             newCategory.map {
@@ -433,7 +444,7 @@ struct ListBuilder {
             },
             segment.map { ($0, .exploreSegment, "exploring: popular with \(input.segment ?? "")") }
         ]
-        let offset = Int(Day.of(now) % Int64(sources.count))
+        let offset = Int(mix(seed ^ 4) % UInt64(sources.count))
         sources = Array(sources[offset...] + sources[..<offset])
         return interleave(sources)
     }

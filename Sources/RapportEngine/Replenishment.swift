@@ -58,14 +58,28 @@ public enum Replenishment {
                 byCategory[prod.category, default: []].append((e.time, p))
             }
         }
+        // Products of one kind bought in turn (two coffees alternating, each bought at least
+        // twice): one habit of the category at the combined interval, when the combined buying is
+        // regular, instead of one habit per product at twice (or more) the real pace.
+        var inTurn = Set<String>()
+        for (category, buys) in byCategory {
+            let days = Dictionary(grouping: buys, by: \.product).mapValues { Set($0.map { Day.of($0.time) }).count }
+            guard days.values.filter({ $0 >= 2 }).count >= 2, let last = buys.map(\.product).last,
+                let product = products[last],
+                habit(buys.map(\.time), product: product, key: last, now: now) != nil
+            else { continue }
+            inTurn.insert(category)
+        }
         var out: [ReplenishmentDue] = []
         for (pid, ts) in times {
             guard let product = products[pid] else { continue }
+            if product.replenishDays != nil && inTurn.contains(product.category) { continue }
             guard let habit = habit(ts, product: product, key: pid, now: now) else { continue }
             out.append(habit)
         }
         let covered = Set(out.compactMap { products[$0.product]?.category })
-        for (category, buys) in byCategory where !covered.contains(category) && Set(buys.map(\.product)).count > 1 {
+        for (category, buys) in byCategory
+        where inTurn.contains(category) || (!covered.contains(category) && Set(buys.map(\.product)).count > 1) {
             // The category's habit is offered as the product bought last.
             let last = buys.max { $0.time != $1.time ? $0.time < $1.time : $0.product < $1.product }!
             guard let product = products[last.product],

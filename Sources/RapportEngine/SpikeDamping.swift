@@ -35,7 +35,8 @@ public struct DampedSpike: Sendable, Equatable, Codable {
     public var start: Int64
     public var end: Int64
     public var events: Int
-    /// Undecayed weight after the daily caps, and what it counts for after saturation (and novelty).
+    /// Undecayed weight that arrived (before the daily caps), and what it counts for after the caps,
+    /// saturation and novelty.
     public var raw: Double
     public var counted: Double
     /// True when the key had no events before this window.
@@ -87,11 +88,13 @@ extension SpikeDamping {
         for (n, window) in windows.enumerated() {
             // Cap each 24-hour window first, so one day of shopping counts as at most one purchase.
             var m = 0.0
+            var arrived = 0.0
             for day in Self.anchoredWindows(window, times: time, length: 86_400) {
                 let total = day.reduce(0.0) { $0 + items[$1].weight }
                 let cap = capRatio(total)
                 for i in day { factor[i] *= cap }
                 m += total * cap
+                arrived += total
             }
             // Novel: the key's first window and nothing since. A first window the customer kept
             // coming back to began a habit; it is not an anomaly.
@@ -99,8 +102,10 @@ extension SpikeDamping {
             var ratio = m > 0 ? saturated(m) / m : 1
             if novel && m > windowCap { ratio *= noveltyFactor }
             for i in window { factor[i] *= ratio }
-            if isSpike(m, novel: novel) {
-                spikes.append(spike(name, window: window, items: items, raw: m, counted: m * ratio, novel: novel))
+            // Judged on what arrived, before the 24-hour caps: a one-day burst capped to 5 was
+            // never reported although its weight was cut to a fraction.
+            if isSpike(arrived, novel: novel) && m * ratio < arrived {
+                spikes.append(spike(name, window: window, items: items, raw: arrived, counted: m * ratio, novel: novel))
             }
         }
         return spikes
@@ -114,9 +119,11 @@ extension SpikeDamping {
         windowCap.isFinite ? windowCap * (1 - exp(-m / windowCap)) : m
     }
 
-    /// More than two windows' worth at once, or more than one in a key the customer never touched.
-    func isSpike(_ m: Double, novel: Bool) -> Bool {
-        m > 2 * windowCap || (novel && m > windowCap && noveltyFactor < 1)
+    /// More than two windows' worth arrived at once, or more than one in a key the customer
+    /// never touched before or since (`arrived` is the weight before the 24-hour caps).
+    func isSpike(_ arrived: Double, novel: Bool) -> Bool {
+        guard windowCap.isFinite || dailyCap.isFinite else { return false }
+        return arrived > 2 * windowCap || (novel && arrived > windowCap)
     }
 
     private func spike(

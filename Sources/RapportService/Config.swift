@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import TOMLKit
 
 /// User settings from `$XDG_CONFIG_HOME/rapport/config.toml` (default
@@ -13,6 +14,8 @@ import TOMLKit
 /// owned_after_views = 3  # a product viewed this often is not recommended (0: off)
 /// last_session_views_owned = true   # nor one viewed in the customer's last session
 /// auto_tune = true       # choose the recommender's settings on a small store's first fit
+/// recommender_lambda = 200     # pin the item model's λ (no tuning changes it)
+/// recommender_tau_days = 90    # pin the recommender history's τ (at least the promise's floor)
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
 /// [import]
@@ -30,6 +33,10 @@ public struct Config: Sendable, Equatable {
     public var lastSessionViewsOwned = true
     /// `[insights] auto_tune`: a small store's first fit chooses λ, τ and damping on validation.
     public var autoTune = true
+    /// `[insights] recommender_lambda`: pins the item model's λ; no tuning changes it.
+    public var recommenderLambda: Double?
+    /// `[insights] recommender_tau_days`: pins the recommender history's τ (at least the floor).
+    public var recommenderTauDays: Double?
     public var colors: [String: String] = [:]
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
@@ -102,6 +109,21 @@ public struct Config: Sendable, Equatable {
                     throw ConfigError("\(path): insights.last_session_views_owned: expected true or false")
                 }
                 c.lastSessionViewsOwned = b
+            }
+            if let v = insights["recommender_lambda"] {
+                guard let d = v.double ?? v.int.map(Double.init), d > 0 else {
+                    throw ConfigError("\(path): insights.recommender_lambda: expected a positive number")
+                }
+                c.recommenderLambda = d
+            }
+            if let v = insights["recommender_tau_days"] {
+                let floor = TuningGuard.tauFloor(damping: PreferenceSettings().damping)
+                guard let d = v.double ?? v.int.map(Double.init), d >= floor else {
+                    throw ConfigError(
+                        "\(path): insights.recommender_tau_days: expected a number of days of at least "
+                            + "\(TuningGuard.days(tauDays: floor)) (below it a week's burst outweighs a year of habit)")
+                }
+                c.recommenderTauDays = d
             }
             if let v = insights["auto_tune"] {
                 guard let b = v.bool else { throw ConfigError("\(path): insights.auto_tune: expected true or false") }

@@ -4,11 +4,14 @@ import RapportStore
 
 extension Workspace {
     /// Leave-last-out evaluation of the shipped recommender. `lambdas`, `taus` and `damping`
-    /// narrow the settings validation chooses from (nil: the full grid); `inUse` evaluates
-    /// exactly the settings `recommend` uses now.
+    /// narrow the settings validation chooses from (nil: the full grid; config pins narrow it to
+    /// themselves); `inUse` evaluates exactly the settings `recommend` uses now. Unless `guarded`
+    /// is false, the choice keeps the temporal promise (`TuningGuard`: damping on, τ at least the
+    /// floor, the habit ahead in the store's spike cases). `progress` hears of every setting scored.
     public func evaluateRecommender(
         k: Int, types: [String]?, lambdas: [Double]? = nil, taus: [Double]? = nil, damping: Bool? = nil,
-        inUse: Bool = false, maxCases: Int? = nil
+        inUse: Bool = false, maxCases: Int? = nil, guarded: Bool = true,
+        progress: ((RecEvaluationProgress) -> Void)? = nil
     ) throws -> RecEvaluation {
         var events: [Event] = []
         try store.scanEvents { events.append(EngineBridge.event($0)) }
@@ -26,12 +29,19 @@ extension Workspace {
         let catalogue = Dictionary(uniqueKeysWithValues: records.map { ($0.id ?? 0, EngineBridge.product($0)) })
         let current = recommenderInUse
         let on = insightSettings.preferences.damping
-        let dampings = (inUse ? current.damped : damping).map { [$0 ? on : .off] } ?? [on, .off]
+        let guarding = guarded && !inUse && damping != false
+        let dampings = (inUse ? current.damped : damping).map { [$0 ? on : .off] } ?? (guarding ? [on] : [on, .off])
+        let lambdaGrid = inUse ? [current.lambda] : pinnedLambda.map { [$0] } ?? lambdas ?? [50, 100, 200, 400, 800]
+        let tauGrid = inUse ? [current.tauDays] : pinnedTauDays.map { [$0] } ?? taus ?? RecEvaluation.tauGrid
+        let tuningGuard =
+            guarding
+            ? TuningGuard(
+                events: events, products: catalogue, damping: on,
+                referenceTauDays: insightSettings.preferences.tauDays) : nil
         return RapportEngine.evaluateRecommendations(
             events: events, products: records.compactMap(\.id), k: k, types: typeSet,
-            lambdas: inUse ? [current.lambda] : lambdas ?? [50, 100, 200, 400, 800],
-            taus: inUse ? [current.tauDays] : taus ?? RecEvaluation.tauGrid, dampings: dampings,
-            catalogue: catalogue, maxCases: maxCases)
+            lambdas: lambdaGrid, taus: tauGrid, dampings: dampings,
+            catalogue: catalogue, maxCases: maxCases, guarding: tuningGuard, progress: progress)
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.
@@ -52,3 +62,6 @@ extension Workspace {
             holdoutEnd: holdoutEnd, unitDays: unitDays)
     }
 }
+
+/// How far `eval recs` has got (settings scored on validation so far), for the CLI.
+public typealias EvaluationProgress = RecEvaluationProgress

@@ -19,9 +19,11 @@ final class EngineCache: @unchecked Sendable {
         try loadModel(store)
         if items == nil {
             let lists = try store.readNeighbors()
-            items = ItemModel(
+            var model = ItemModel(
                 neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } },
                 lambda: 0)
+            if let flags = try store.modelState(BoughtTogether.stateName) { BoughtTogether.decode(flags, into: &model) }
+            items = model
         }
         return (model, items!, products!)
     }
@@ -63,11 +65,59 @@ final class EngineCache: @unchecked Sendable {
     }
 }
 
+/// Which item-model links rest on purchases ("bought with") rather than views and carts, kept
+/// beside the neighbour lists as model state: per product with such links, its key (8 bytes,
+/// little-endian), its neighbour count (2 bytes) and one bit per neighbour in list order. A list
+/// whose length differs from the stored count (a refit without this state) gets no flags, so no
+/// reason claims a purchase link it cannot show.
+enum BoughtTogether {
+    static let stateName = "bought_together"
+
+    static func encode(_ model: ItemModel) -> Data {
+        var out = Data()
+        for (product, list) in model.neighbors.sorted(by: { $0.key < $1.key })
+        where list.contains(where: \.boughtTogether) && list.count <= Int(UInt16.max) {
+            withUnsafeBytes(of: product.littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt16(list.count).littleEndian) { out.append(contentsOf: $0) }
+            var byte: UInt8 = 0
+            for (i, n) in list.enumerated() {
+                if n.boughtTogether { byte |= 1 << UInt8(i % 8) }
+                if i % 8 == 7 || i == list.count - 1 {
+                    out.append(byte)
+                    byte = 0
+                }
+            }
+        }
+        return out
+    }
+
+    static func decode(_ data: Data, into model: inout ItemModel) {
+        let bytes = [UInt8](data)
+        var at = 0
+        while at + 10 <= bytes.count {
+            var product: Int64 = 0
+            for b in 0..<8 { product |= Int64(bytes[at + b]) << (8 * Int64(b)) }
+            let count = Int(bytes[at + 8]) | Int(bytes[at + 9]) << 8
+            at += 10
+            let length = (count + 7) / 8
+            guard at + length <= bytes.count else { return }
+            if let list = model.neighbors[product], list.count == count {
+                for i in 0..<count where bytes[at + i / 8] & (1 << UInt8(i % 8)) != 0 {
+                    model.neighbors[product]![i].boughtTogether = true
+                }
+            }
+            at += length
+        }
+    }
+}
+
 /// What changed in words, between two insights of the same customer.
 public struct InsightSnapshot: Sendable, Equatable {
     public var inferred: [String]
-    /// Recommended product ids, as `rapport profile` shows them.
+    /// Recommended product ids, as `rapport profile` shows them, in list order.
     public var recommendations: [String]
+    /// Product id → title, for the words ("Plush Dragon in").
+    public var titles: [String: String] = [:]
 
     init(inferred: [String], recommendations: [String]) {
         self.inferred = inferred
@@ -78,10 +128,14 @@ public struct InsightSnapshot: Sendable, Equatable {
     public init(_ p: ProfileReport) {
         inferred = p.preferences.inferred.filter { $0.attribute == .category }.map(\.value)
         recommendations = p.recommendations.map(\.productId)
+        for r in p.recommendations where !r.title.isEmpty { titles[r.productId] = r.title }
     }
 }
 
 enum InsightDiff {
+    /// Items named in one part of a change before "and N more".
+    static let named = 3
+
     static func describe(before: InsightSnapshot?, after: InsightSnapshot?) -> [String] {
         guard let before, let after else { return [] }
         var out: [String] = []
@@ -89,12 +143,33 @@ enum InsightDiff {
         let gained = after.inferred.filter { !before.inferred.contains($0) }
         if !lost.isEmpty { out.append("\(lost.joined(separator: ", ")) no longer inferred") }
         if !gained.isEmpty { out.append("\(gained.joined(separator: ", ")) now inferred") }
-        let changed = after.recommendations.filter { !before.recommendations.contains($0) }.count
-        out.append(
-            changed == 0
-                ? "recommendations unchanged"
-                : "\(changed) recommendation\(changed == 1 ? "" : "s") changed")
+        out.append(recommendations(before: before, after: after))
         return out
+    }
+
+    /// "recommendations: Plush Dragon in; Kite out; Bebop Sessions moved 3 → 1": every
+    /// recommendation that came in, went out or changed place (positions count from 1).
+    static func recommendations(before: InsightSnapshot, after: InsightSnapshot) -> String {
+        let was = Dictionary(before.recommendations.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let now = Dictionary(after.recommendations.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        func name(_ id: String) -> String { after.titles[id] ?? before.titles[id] ?? id }
+        let incoming = after.recommendations.filter { was[$0] == nil }.map(name)
+        let outgoing = before.recommendations.filter { now[$0] == nil }.map(name)
+        let moved = after.recommendations.compactMap { id -> String? in
+            guard let from = was[id], let to = now[id], from != to else { return nil }
+            return "\(name(id)) \(from + 1) → \(to + 1)"
+        }
+        guard !(incoming.isEmpty && outgoing.isEmpty && moved.isEmpty) else { return "recommendations unchanged" }
+        func list(_ items: [String]) -> String {
+            items.count <= named
+                ? items.joined(separator: ", ")
+                : items.prefix(named).joined(separator: ", ") + " and \(items.count - named) more"
+        }
+        var parts: [String] = []
+        if !incoming.isEmpty { parts.append("\(list(incoming)) in") }
+        if !outgoing.isEmpty { parts.append("\(list(outgoing)) out") }
+        if !moved.isEmpty { parts.append("moved \(list(moved))") }
+        return "recommendations: " + parts.joined(separator: "; ")
     }
 }
 

@@ -184,6 +184,16 @@ public struct ChannelView: Codable, Sendable {
     public var stated: String?
     public var inferred: String?
     public var shares: [String: Double]
+    /// Whether the channel the customer says differs from the one they engage on (the profile's
+    /// "(differs)"); nil when either is unknown.
+    public var differs: Bool?
+
+    public init(stated: String?, inferred: String?, shares: [String: Double]) {
+        self.stated = stated
+        self.inferred = inferred
+        self.shares = shares
+        if let stated, let inferred { differs = stated != inferred }
+    }
 }
 
 public struct MilestoneView: Codable, Sendable {

@@ -71,7 +71,8 @@ extension Workspace {
             [
                 "engine": try JSONEncoder().encode(result.model),
                 ModelFit.stateName: try JSONEncoder().encode(fit),
-                ProfileStore.activityStateName: Data("{}".utf8)
+                ProfileStore.activityStateName: Data("{}".utf8),
+                BoughtTogether.stateName: BoughtTogether.encode(result.items)
             ], now: now)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)

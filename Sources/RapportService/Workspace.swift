@@ -18,6 +18,11 @@ public final class Workspace: @unchecked Sendable {
     public var autoTune: Bool
     /// The evaluation behind the tuning the last import chose on its own, if it did.
     public internal(set) var lastAutoTuning: RecEvaluation?
+    /// What the last import did about the recommender's settings (tuned, and why; or why not).
+    public internal(set) var lastTuningNote: TuningNote?
+    /// `[insights] recommender_lambda` / `recommender_tau_days`: settings no tuning changes.
+    public let pinnedLambda: Double?
+    public let pinnedTauDays: Double?
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
@@ -39,7 +44,9 @@ public final class Workspace: @unchecked Sendable {
         insightSettings.recommendations.ownedAfterViews = config.ownedAfterViews
         insightSettings.recommendations.lastSessionViewsOwned = config.lastSessionViewsOwned
         autoTune = config.autoTune
-        if let tuning = try? recommenderTuning() { apply(tuning) }
+        pinnedLambda = config.recommenderLambda
+        pinnedTauDays = config.recommenderTauDays
+        if let tuning = try? recommenderTuning() { apply(tuning) } else { applyPins() }
     }
 
     /// Opens the store at `location`. A default store that does not exist yet is created
@@ -111,6 +118,8 @@ public final class Workspace: @unchecked Sendable {
     ) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []
         importWarning = nil
+        lastTuningNote = nil
+        lastAutoTuning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)
         var failure: Error?
         let ordered = paths.sorted(by: { Self.importRank($0) < Self.importRank($1) })
@@ -144,6 +153,10 @@ public final class Workspace: @unchecked Sendable {
                     refreshProgress?(step, fraction)
                     announce(fraction)
                 }
+            }
+            // An import that did not refit the models does not tune either: say so, and why.
+            if lastTuningNote == nil, let why = try reasonNotToTune() {
+                lastTuningNote = TuningNote(tuned: false, text: "recommender not tuned: \(why)")
             }
         } catch {
             // The files are committed: say what is left to do rather than fail, so nobody

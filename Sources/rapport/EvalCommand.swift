@@ -42,14 +42,21 @@ struct Eval: ParsableCommand {
                 throw ValidationError("--damping must be on or off, got '\(damping)'")
             }
             if inUse && apply { throw ValidationError("--in-use measures the settings in force; --apply changes them") }
+            if apply && damping == "off" {
+                throw ValidationError(
+                    "--apply keeps damping on (a week's burst may not outweigh a year of habit); --damping off only measures"
+                )
+            }
         }
 
         mutating func run() throws {
             let ws = try apply ? storeOptions.open() : storeOptions.openForReading()
+            let progress = EvalProgressPrinter()
             let r = try ws.evaluateRecommender(
                 k: k, types: types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 lambdas: try Self.numbers(lambda, "--lambda"), taus: try Self.numbers(tauDays, "--tau-days"),
-                damping: damping.map { $0 == "on" }, inUse: inUse)
+                damping: damping.map { $0 == "on" }, inUse: inUse, progress: progress.update)
+            progress.finish()
             let tuning = apply ? try ws.applyRecommenderTuning(r) : nil
             if output.json {
                 try Out.json(EvalRecsOutput(evaluation: r, applied: tuning))
@@ -67,6 +74,7 @@ struct Eval: ParsableCommand {
                     )
                 }
             }
+            if !inUse { Out.line(Workspace.describe(r).replacingOccurrences(of: "recommender tuned", with: "chosen")) }
             Out.line(
                 String(
                     format:
@@ -143,5 +151,25 @@ enum TimeUnit: String, CaseIterable, ExpressibleByArgument {
         case .day: 1
         case .week: 7
         }
+    }
+}
+
+/// `eval recs` takes minutes on a big store: every setting scored is reported on stderr, as a
+/// rewritten line on a terminal and as one line each otherwise (a log or a pipe sees progress too).
+final class EvalProgressPrinter: @unchecked Sendable {
+    let started = Date()
+    let terminal = isatty(STDERR_FILENO) != 0
+    var shown = false
+
+    func update(_ p: EvaluationProgress) {
+        let elapsed = Date().timeIntervalSince(started)
+        let text = String(format: "eval recs: setting %d of %d, %@ (%.1f s)", p.done, p.total, p.step, elapsed)
+        let line = terminal ? "\r\u{1B}[K" + Printable.safe(text) : text + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        shown = true
+    }
+
+    func finish() {
+        if shown && terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }

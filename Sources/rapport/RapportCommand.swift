@@ -109,14 +109,9 @@ struct Import: ParsableCommand {
             let since = n == 0 ? "no events since" : "\(n) event\(n == 1 ? "" : "s") since"
             Out.line("models fitted \(fit.fittedAt) as of \(fit.fittedAsOf); \(since)")
         }
-        if let r = ws.lastAutoTuning {
-            Out.line(
-                String(
-                    format:
-                        "recommender tuned on %d validation customers: λ=%g τ=%g days damping %@ (validation HR@10 %.4f; held out HR@10 %.4f, popularity %.4f)",
-                    r.users, r.lambda, r.tauDays, r.damped ? "on" : "off", r.validationHrAtK, r.hrAtK,
-                    r.popularity.hrAtK))
-        }
+        // Every import says what it did about the recommender's settings: what it chose and why,
+        // or why it did not tune.
+        if let note = ws.lastTuningNote { Out.line(note.text) }
     }
 }
 

@@ -61,8 +61,17 @@ struct ServiceTests {
         let after = InsightSnapshotTestSupport.make(inferred: ["Music/Jazz"], recs: ["P1", "P2", "P4"])
         #expect(
             InsightDiff.describe(before: before, after: after) == [
-                "Toys no longer inferred", "1 recommendation changed"
+                "Toys no longer inferred", "recommendations: P4 in; P3 out"
             ])
+    }
+
+    /// A gift flag that only reorders the list said "recommendations unchanged" (issue 19, 4).
+    @Test func aReorderIsDescribedAsMoves() {
+        let before = InsightSnapshotTestSupport.make(inferred: ["Toys"], recs: ["P1", "P2", "P3"])
+        let after = InsightSnapshotTestSupport.make(inferred: ["Toys"], recs: ["P2", "P1", "P3"])
+        #expect(InsightDiff.describe(before: before, after: after) == ["recommendations: moved P2 2 → 1, P1 1 → 2"])
+        let same = InsightSnapshotTestSupport.make(inferred: ["Toys"], recs: ["P1", "P2", "P3"])
+        #expect(InsightDiff.describe(before: before, after: same) == ["recommendations unchanged"])
     }
 }
 

@@ -19,19 +19,19 @@ struct TuningTests {
         #expect(try t.ws.recommenderTuning() == nil)
         #expect(t.ws.recommenderInUse.lambda == 200 && t.ws.recommenderInUse.tauDays == 90)
 
-        let r = try t.ws.evaluateRecommender(k: 5, types: nil, lambdas: [50], taus: [3], damping: false)
-        #expect(r.lambda == 50 && r.tauDays == 3 && !r.damped && r.users == 30)
+        let r = try t.ws.evaluateRecommender(k: 5, types: nil, lambdas: [50], taus: [120], damping: true)
+        #expect(r.lambda == 50 && r.tauDays == 120 && r.damped && r.users == 30)
         let tuning = try t.ws.applyRecommenderTuning(r)
-        #expect(tuning.lambda == 50 && tuning.tauDays == 3 && !tuning.damped)
-        #expect(t.ws.recommenderInUse == (lambda: 50, tauDays: 3, damped: false))
+        #expect(tuning.lambda == 50 && tuning.tauDays == 120 && tuning.damped)
+        #expect(t.ws.recommenderInUse == (lambda: 50, tauDays: 120, damped: true))
         // Preferences keep the configured τ.
         #expect(t.ws.insightSettings.preferences.tauDays == 90)
 
         // A new session on the same store uses the tuning, and `--in-use` measures exactly it.
         let again = Workspace(store: try ProfileStore(path: t.ws.storePath), analyst: "other", clock: { 1_790_000_000 })
-        #expect(again.recommenderInUse == (lambda: 50, tauDays: 3, damped: false))
+        #expect(again.recommenderInUse == (lambda: 50, tauDays: 120, damped: true))
         let inUse = try again.evaluateRecommender(k: 5, types: nil, inUse: true)
-        #expect(inUse.lambda == 50 && inUse.tauDays == 3 && inUse.hrAtK == r.hrAtK)
+        #expect(inUse.lambda == 50 && inUse.tauDays == 120 && inUse.hrAtK == r.hrAtK)
 
         let audit = try t.ws.store.auditEntries().first { $0.action == "tune_recommender" }
         #expect(audit?.analyst == "tester" && audit?.details.contains("\"lambda\":\"50.0\"") == true)
@@ -51,6 +51,7 @@ struct TuningTests {
         let r = try #require(t.ws.lastAutoTuning)
         #expect(r.users == 60 && tuning.lambda == r.lambda && tuning.tauDays == r.tauDays)
         #expect([200, 800].contains(tuning.lambda))
+        #expect(tuning.damped && tuning.tauDays >= t.ws.tauFloorDays)
         #expect(t.ws.recommenderInUse == (lambda: r.lambda, tauDays: r.tauDays, damped: r.damped))
         let audit = try #require(try t.ws.store.auditEntries().first { $0.action == "tune_recommender" })
         #expect(audit.details.contains("\"automatic\":\"yes\""))
