@@ -13,6 +13,7 @@ import TOMLKit
 /// owned_after_views = 3  # a product viewed this often is not recommended (0: off)
 /// last_session_views_owned = true   # nor one viewed in the customer's last session
 /// auto_tune = true       # choose the recommender's settings on a small store's first fit
+/// clv_model = "bgnbd"    # or "mbgnbd": the modified BG/NBD, where one-time buyers can drop out
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
 /// [import]
@@ -30,6 +31,8 @@ public struct Config: Sendable, Equatable {
     public var lastSessionViewsOwned = true
     /// `[insights] auto_tune`: a small store's first fit chooses λ, τ and damping on validation.
     public var autoTune = true
+    /// `[insights] clv_model`: the BG/NBD variant P(alive), expected purchases and CLV come from.
+    public var clvModel = "bgnbd"
     public var colors: [String: String] = [:]
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
@@ -106,6 +109,13 @@ public struct Config: Sendable, Equatable {
             if let v = insights["auto_tune"] {
                 guard let b = v.bool else { throw ConfigError("\(path): insights.auto_tune: expected true or false") }
                 c.autoTune = b
+            }
+            if let v = insights["clv_model"] {
+                guard let name = v.string, ["bgnbd", "mbgnbd"].contains(name) else {
+                    throw ConfigError(
+                        "\(path): insights.clv_model: expected \"bgnbd\" (BG/NBD) or \"mbgnbd\" (the modified BG/NBD)")
+                }
+                c.clvModel = name
             }
         }
         if let colors = table["colors"]?.table {
