@@ -59,7 +59,7 @@ struct WholeScreenTests {
             h.backend.frame,
             text: [
                 " Rapport • Customers                                                 sort: name",
-                "NAME              ID      SEGMENT          STAGE     LAST ORDERS   SPEND     CLV",
+                "NAME              ID      RFM SEGMENT      STAGE     LAST ORDERS   SPEND     CLV",
                 "Anna Côté         C4      need attention   lost      191d      6     150",
                 "Mallory �]0;pwne… C3      promising        new        48d      1      15",
                 "Margot Lindqvist  C1      champions        active      0d     25     535",
