@@ -146,8 +146,13 @@ extension Explorer {
     static func lifecycleDetail(_ l: LifecycleView, rfm: RFMView?) -> [String] {
         var lines = ["stage: \(l.stage)"]
         if let rfm { lines.append("RFM: \(rfm.r)\(rfm.f)\(rfm.m) \(rfm.segment) (ranked against all customers)") }
-        lines.append("P(alive): \(l.pAliveText)")
+        lines.append("P(alive): \(l.pAliveWithInterval)")
         lines.append("CLV 12 months: \(l.clvText)")
+        if l.pAliveInterval != nil || l.clv12mInterval != nil {
+            let model = l.clvModel == "mbgnbd" ? "modified BG/NBD" : "BG/NBD"
+            lines.append(
+                "90% intervals: the \(model) and Gamma-Gamma parameters' uncertainty (not whether this customer buys)")
+        }
         lines += ["", l.basis]
         return lines
     }

@@ -25,11 +25,11 @@ extension Explorer {
         // Channels: at most four rows, so the panel below keeps room at 80×24.
         if !f.channels.isEmpty && y + 2 < r.maxY {
             b.write(
-                "CHANNEL       OPENS   CLICKS     CTR  PURCHASES", x: 1, y: y, style: m.theme.header,
+                "CHANNEL       OPENS   CLICKS    CTOR  PURCHASES", x: 1, y: y, style: m.theme.header,
                 maxWidth: r.width - 2)
             y += 1
             for c in f.channels.prefix(4) where y < r.maxY {
-                let ctr = c.clickThrough.map { Self.percent($0) } ?? "-"
+                let ctr = c.clickToOpen.map { Self.percent($0) } ?? "-"
                 let row =
                     Self.pad(c.channel, 12) + Self.num(c.opens, 7) + Self.num(c.clicks, 9) + Self.right(ctr, 8)
                     + Self.num(c.purchases, 11)
@@ -55,7 +55,7 @@ extension Explorer {
         var rows: [(String, [(String, Style)])] = []
         switch m.metricsView.panel {
         case .segments:
-            header = "SEGMENT              CUSTOMERS       REVENUE        CLV 12M"
+            header = "RFM SEGMENT          CUSTOMERS       REVENUE        CLV 12M"
             rows = f.segments.map {
                 (
                     Self.pad($0.segment, 20) + Self.num($0.customers, 10) + Self.right(Self.money($0.revenue), 14)
@@ -133,7 +133,8 @@ extension Explorer {
         let frequency = f.purchaseFrequency.map { String(format: "%.2f", $0) } ?? "-"
         let repeatRate = f.repeatRate.map(percent) ?? "-"
         let abandonment = f.cartAbandonment.map(percent) ?? "-"
-        let atRisk = f.clv.atRiskShare.map(percent) ?? "-"
+        let lowAlive = f.clv.pAliveBelowHalfShare.map(percent) ?? "-"
+        let recCTR = f.recommendationClickThrough.map(percent) ?? "-"
         let recs =
             f.recommendations.map {
                 "recommendations HR@\($0.k) \(percent($0.hrAtK)) (\($0.cases) held-out purchases)"
@@ -141,10 +142,11 @@ extension Explorer {
         return [
             "Customers \(f.customers)   buyers \(f.buyers)   orders \(f.orders)   revenue \(money(f.revenue))"
                 + "   returns \(money(f.returns))",
-            "AOV \(aov)  orders/buyer \(frequency)  repeat rate \(repeatRate)  carts abandoned "
-                + "\(abandonment) of \(f.carts)",
+            "AOV \(aov)  orders/buyer \(frequency)  repeat rate \(repeatRate)",
+            "cart sessions abandoned \(abandonment) of \(f.cartSessions)   rec. clicks \(recCTR) of "
+                + "\(f.recommendationImpressions) shown",
             "CLV 12 months: total \(money(f.clv.total)), mean \(f.clv.mean.map(money) ?? "-")   "
-                + "P(alive) < 0.5: \(atRisk) of customers",
+                + "P(alive) < 0.5: \(lowAlive) of customers",
             recs
         ]
     }

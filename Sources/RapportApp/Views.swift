@@ -145,7 +145,7 @@ extension Explorer {
 
     // Fits 80 columns with every column; the name column takes what a wider terminal adds.
     static let listColumns = [
-        Column("NAME", width: 14, flex: true), Column("ID", width: 7), Column("SEGMENT", width: 16),
+        Column("NAME", width: 14, flex: true), Column("ID", width: 7), Column("RFM SEGMENT", width: 16),
         Column("STAGE", width: 7), Column("LAST", width: 6, alignRight: true),
         Column("ORDERS", width: 6, alignRight: true), Column("SPEND", width: 7, alignRight: true),
         Column("CLV", width: 7, alignRight: true)
@@ -288,11 +288,17 @@ extension Explorer {
             lines.append(("no purchases yet", m.theme.muted))
         }
         if let l = rep.lifecycle {
-            lines.append(("stage \(l.stage)", Style(bold: true)))
-            lines.append(("P(alive) \(l.pAliveText)  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", .plain))
-            let prior = l.singlePurchase ? " (prior-based)" : ""
             lines.append(
-                ("CLV 12m \(fmt(l.clv12m, "%.0f"))\(prior)  avg order \(fmt(l.expectedSpend, "%.0f"))", .plain))
+                ("stage \(l.stage)  next 90d \(fmt(l.expectedPurchases90d, "%.1f")) orders", Style(bold: true)))
+            // P(alive) and CLV with their 90% intervals (the population parameters' uncertainty).
+            lines.append(("P(alive) \(l.pAliveWithInterval)", .plain))
+            // The figure and its interval first; then, as far as the panel has room, the
+            // prior-based mark (shortened if need be) and the average order.
+            let range = l.clv12mInterval.map { String(format: " (%.0f–%.0f)", $0.low, $0.high) } ?? ""
+            var clv = "CLV 12m \(fmt(l.clv12m, "%.0f"))\(range)"
+            if l.singlePurchase { clv += clv.count + 14 <= r.width ? " (prior-based)" : " (prior)" }
+            let avg = "  avg order \(fmt(l.expectedSpend, "%.0f"))"
+            lines.append((clv.count + avg.count <= r.width ? clv + avg : clv, .plain))
         }
         for (i, l) in lines.enumerated() where i < r.height {
             b.write(l.0, x: r.x, y: r.y + i, width: r.width, style: l.1, glyphs: m.glyphs)

@@ -27,12 +27,20 @@ public struct CustomerActivity: Sendable, Equatable {
         public var carts = 0
         public var abandonedCarts = 0
         public var channels: [ChannelDay] = []
+        /// Cart sessions that began this day (sessions: the customer's events at most 30
+        /// minutes apart; a cart session has a cart event), and those that ended without a
+        /// purchase after their first cart: the industry's cart abandonment.
+        public var cartSessions = 0
+        public var abandonedCartSessions = 0
+        /// Recommendation impressions and clicks (`rec_impression`, `rec_click` events).
+        public var recImpressions = 0
+        public var recClicks = 0
 
         public init(day: Int) { self.day = day }
     }
 
     public var channels: [String] = []
-    /// Ascending by day; only days with a purchase, return, cart, open or click.
+    /// Ascending by day; only days with a purchase, return, cart, open, click or recommendation event.
     public var days: [Day] = []
 
     public init(channels: [String] = [], days: [Day] = []) {
@@ -41,6 +49,24 @@ public struct CustomerActivity: Sendable, Equatable {
     }
 
     static let week: Int64 = 7 * 86_400
+    /// Events further apart than this start a new session.
+    public static let sessionGap: Int64 = 30 * 60
+
+    /// For the first cart event of each cart session (by index into time-ordered `events`):
+    /// whether that session was abandoned, that is had no purchase after that cart.
+    static func cartSessions(_ events: [Event]) -> [Int: Bool] {
+        var out: [Int: Bool] = [:]
+        var start = 0
+        while start < events.count {
+            var end = start + 1
+            while end < events.count && events[end].time - events[end - 1].time <= sessionGap { end += 1 }
+            if let first = (start..<end).first(where: { events[$0].type == .cart }) {
+                out[first] = !((first + 1)..<end).contains { events[$0].type == .purchase }
+            }
+            start = end
+        }
+        return out
+    }
 
     /// The row of a day's `rows` for channel `name` (numbered by its place in `names`, where a
     /// new name is added), added to `rows` if the day has none yet.
@@ -68,6 +94,7 @@ public struct CustomerActivity: Sendable, Equatable {
                 if let p = e.product { purchaseTimes[p, default: []].append(e.time) }
             }
         }
+        let sessions = events.contains { $0.type == .cart } ? Self.cartSessions(events) : [:]
         var current = Day(day: Int.min)
         var lastSecond = Int64.min
         func open(_ t: Int64) {
@@ -80,7 +107,7 @@ public struct CustomerActivity: Sendable, Equatable {
         func channel(_ name: String) -> Int {
             Self.channelRow(name, names: &channels, rows: &current.channels)
         }
-        for e in events {
+        for (i, e) in events.enumerated() {
             switch e.type {
             case .purchase:
                 open(e.time)
@@ -95,6 +122,11 @@ public struct CustomerActivity: Sendable, Equatable {
                 current.returns.add(abs(e.amount))
                 current.returnAmount.add(e.amount)
             case .cart:
+                if let abandoned = sessions[i] {
+                    open(e.time)
+                    current.cartSessions += 1
+                    if abandoned { current.abandonedCartSessions += 1 }
+                }
                 guard let p = e.product else { continue }
                 open(e.time)
                 current.carts += 1
@@ -105,6 +137,12 @@ public struct CustomerActivity: Sendable, Equatable {
                 open(e.time)
                 let j = channel(name)
                 if e.type == .open { current.channels[j].opens += 1 } else { current.channels[j].clicks += 1 }
+            case .recImpression:
+                open(e.time)
+                current.recImpressions += 1
+            case .recClick:
+                open(e.time)
+                current.recClicks += 1
             default:
                 continue
             }
@@ -165,13 +203,16 @@ extension Calendar {
 /// The stored form: varints (zigzag for signed values), channel names once per customer.
 /// `channels: n, (length, UTF-8)*; days: n, (day delta, flags, fields)*` where flags say which
 /// of purchases (orders, revenue), returns (positive sum, recorded sum), carts (carts,
-/// abandoned) and channel counts (n, (channel, purchases, opens, clicks)*) follow. An amount is
+/// abandoned), channel counts (n, (channel, purchases, opens, clicks)*), cart sessions
+/// (sessions, abandoned) and recommendations (impressions, clicks) follow. An amount is
 /// `zigzag(cents) << 1`, or `1` followed by the 8 bytes of a double.
 extension CustomerActivity {
     static let hasPurchases: UInt8 = 1
     static let hasReturns: UInt8 = 2
     static let hasCarts: UInt8 = 4
     static let hasChannels: UInt8 = 8
+    static let hasCartSessions: UInt8 = 16
+    static let hasRecommendations: UInt8 = 32
 
     public func encoded() -> [UInt8] {
         var out: [UInt8] = []
@@ -209,6 +250,8 @@ extension CustomerActivity {
             if !d.returns.isZero || !d.returnAmount.isZero { flags |= Self.hasReturns }
             if d.carts > 0 { flags |= Self.hasCarts }
             if !d.channels.isEmpty { flags |= Self.hasChannels }
+            if d.cartSessions > 0 { flags |= Self.hasCartSessions }
+            if d.recImpressions > 0 || d.recClicks > 0 { flags |= Self.hasRecommendations }
             out.append(flags)
             if flags & Self.hasPurchases != 0 {
                 int(d.orders)
@@ -230,6 +273,14 @@ extension CustomerActivity {
                     int(c.opens)
                     int(c.clicks)
                 }
+            }
+            if flags & Self.hasCartSessions != 0 {
+                int(d.cartSessions)
+                int(d.abandonedCartSessions)
+            }
+            if flags & Self.hasRecommendations != 0 {
+                int(d.recImpressions)
+                int(d.recClicks)
             }
         }
         return out
@@ -267,6 +318,14 @@ extension CustomerActivity {
                     d.channels.append(
                         ChannelDay(channel: r.int(), purchases: r.int(), opens: r.int(), clicks: r.int()))
                 }
+            }
+            if flags & Self.hasCartSessions != 0 {
+                d.cartSessions = r.int()
+                d.abandonedCartSessions = r.int()
+            }
+            if flags & Self.hasRecommendations != 0 {
+                d.recImpressions = r.int()
+                d.recClicks = r.int()
             }
             days.append(d)
         }
@@ -354,6 +413,7 @@ public struct ActivityEncoder: Sendable {
                 if let p = e.product { purchaseTimes[p, default: []].append(e.time) }
             }
         }
+        let sessions = events.contains { $0.type == .cart } ? CustomerActivity.cartSessions(events) : [:]
         var day = Int.min
         var previous: Int64 = 0
         var count = 0
@@ -363,6 +423,10 @@ public struct ActivityEncoder: Sendable {
         var returnAmount = Money()
         var carts = 0
         var abandoned = 0
+        var cartSessions = 0
+        var abandonedSessions = 0
+        var recImpressions = 0
+        var recClicks = 0
         var lastSecond = Int64.min
         func flush() {
             guard day != Int.min else { return }
@@ -374,6 +438,8 @@ public struct ActivityEncoder: Sendable {
             if !returns.isZero || !returnAmount.isZero { flags |= CustomerActivity.hasReturns }
             if carts > 0 { flags |= CustomerActivity.hasCarts }
             if !dayChannels.isEmpty { flags |= CustomerActivity.hasChannels }
+            if cartSessions > 0 { flags |= CustomerActivity.hasCartSessions }
+            if recImpressions > 0 || recClicks > 0 { flags |= CustomerActivity.hasRecommendations }
             body.append(flags)
             if flags & CustomerActivity.hasPurchases != 0 {
                 Self.varint(UInt64(orders), &body)
@@ -396,6 +462,14 @@ public struct ActivityEncoder: Sendable {
                     Self.varint(UInt64(c.clicks), &body)
                 }
             }
+            if flags & CustomerActivity.hasCartSessions != 0 {
+                Self.varint(UInt64(cartSessions), &body)
+                Self.varint(UInt64(abandonedSessions), &body)
+            }
+            if flags & CustomerActivity.hasRecommendations != 0 {
+                Self.varint(UInt64(recImpressions), &body)
+                Self.varint(UInt64(recClicks), &body)
+            }
         }
         func open(_ t: Int64) {
             let d = Int(Calendar.dayNumber(t))
@@ -408,13 +482,17 @@ public struct ActivityEncoder: Sendable {
             returnAmount = Money()
             carts = 0
             abandoned = 0
+            cartSessions = 0
+            abandonedSessions = 0
+            recImpressions = 0
+            recClicks = 0
             lastSecond = Int64.min
             dayChannels.removeAll(keepingCapacity: true)
         }
         func channel(_ name: String) -> Int {
             CustomerActivity.channelRow(name, names: &channels, rows: &dayChannels)
         }
-        for e in events {
+        for (i, e) in events.enumerated() {
             switch e.type {
             case .purchase:
                 open(e.time)
@@ -429,6 +507,11 @@ public struct ActivityEncoder: Sendable {
                 returns.add(abs(e.amount))
                 returnAmount.add(e.amount)
             case .cart:
+                if let isAbandoned = sessions[i] {
+                    open(e.time)
+                    cartSessions += 1
+                    if isAbandoned { abandonedSessions += 1 }
+                }
                 guard let p = e.product else { continue }
                 open(e.time)
                 carts += 1
@@ -440,6 +523,12 @@ public struct ActivityEncoder: Sendable {
                 open(e.time)
                 let j = channel(name)
                 if e.type == .open { dayChannels[j].opens += 1 } else { dayChannels[j].clicks += 1 }
+            case .recImpression:
+                open(e.time)
+                recImpressions += 1
+            case .recClick:
+                open(e.time)
+                recClicks += 1
             default:
                 continue
             }

@@ -35,65 +35,102 @@ public enum Day {
 
 /// The BG/NBD model: purchases follow a Poisson process with rate λ ~ Gamma(r, α) while the
 /// customer is alive; after each purchase they drop out with probability p ~ Beta(a, b).
+///
+/// The modified variant (MBG/NBD, Batislam, Denizel & Filiztekin 2007; `lifetimes`'
+/// `ModifiedBetaGeoFitter`) lets the dropout happen at time 0 too, right after the first
+/// purchase, so a customer without a repeat purchase can be "dead": their P(alive) falls with
+/// the time since that purchase instead of staying 1.
 public struct BGNBD: Sendable, Equatable, Codable {
+    public enum Variant: String, Sendable, Codable, CaseIterable {
+        /// Fader, Hardie & Lee 2005.
+        case classic = "bgnbd"
+        /// Batislam, Denizel & Filiztekin 2007: a dropout also at time 0.
+        case modified = "mbgnbd"
+    }
+
     public var r: Double
     public var alpha: Double
     public var a: Double
     public var b: Double
     /// Days per model time unit (7 when fitted in weeks).
     public var unitDays: Double
+    /// Nil in models stored before the variant existed: the classic model.
+    public var variant: Variant?
+    /// Covariance of (ln r, ln α, ln a, ln b) at the maximum (the inverse Hessian of the negative
+    /// log-likelihood: a Laplace approximation of the posterior under a flat prior on the log
+    /// parameters), row-major 4×4; nil when the Hessian was not positive definite.
+    public var covariance: [Double]?
 
-    public init(r: Double, alpha: Double, a: Double, b: Double, unitDays: Double) {
+    public init(
+        r: Double, alpha: Double, a: Double, b: Double, unitDays: Double, variant: Variant = .classic,
+        covariance: [Double]? = nil
+    ) {
         self.r = r
         self.alpha = alpha
         self.a = a
         self.b = b
         self.unitDays = unitDays
+        self.variant = variant
+        self.covariance = covariance
     }
 
-    /// Sum of the individual log-likelihoods (equation 6 of the paper).
+    public var isModified: Bool { variant == .modified }
+
+    /// Sum of the individual log-likelihoods (equation 6 of the paper; for the modified model,
+    /// Batislam et al.'s, as `lifetimes` computes it).
     public static func logLikelihood(
         r: Double, alpha: Double, a: Double, b: Double,
-        _ data: SummaryGroups
+        _ data: SummaryGroups, variant: Variant = .classic
     ) -> Double {
         // The Gamma-function ratios telescope for integer x: Γ(r+x)/Γ(r) = Π (r+k), so one
-        // running sum per distinct x serves every customer with that x.
-        let maxX = data.maxX
+        // running sum per distinct x serves every customer with that x. The modified model's
+        // Beta ratio runs one step further: Γ(b+x+1)/Γ(b) and Γ(a+b)/Γ(a+b+x+1).
+        let maxX = data.maxX + 1
         var lr = [Double](repeating: 0, count: maxX + 1) // ln Γ(r+x) − ln Γ(r)
         var lb = [Double](repeating: 0, count: maxX + 1) // ln Γ(b+x) − ln Γ(b)
         var lab = [Double](repeating: 0, count: maxX + 1) // ln Γ(a+b) − ln Γ(a+b+x)
-        if maxX > 0 {
-            for k in 1...maxX {
-                lr[k] = lr[k - 1] + log(r + Double(k - 1))
-                lb[k] = lb[k - 1] + log(b + Double(k - 1))
-                lab[k] = lab[k - 1] - log(a + b + Double(k - 1))
-            }
+        for k in 1...maxX {
+            lr[k] = lr[k - 1] + log(r + Double(k - 1))
+            lb[k] = lb[k - 1] + log(b + Double(k - 1))
+            lab[k] = lab[k - 1] - log(a + b + Double(k - 1))
         }
         let rlogAlpha = r * log(alpha)
         let loga = log(a)
+        let modified = variant == .modified
         var total = 0.0
         for g in data.groups {
             let x = g.x
             let rx = r + Double(x)
             let a3 = -rx * log(alpha + g.T)
-            var ll = lr[x] + rlogAlpha + lb[x] + lab[x]
-            if x > 0 {
-                let a4 = loga - log(b + Double(x) - 1) - rx * log(alpha + g.tx)
+            var ll: Double
+            if modified {
+                ll = lr[x] + rlogAlpha + lb[x + 1] + lab[x + 1]
+                let a4 = loga - log(b + Double(x)) - rx * log(alpha + g.tx)
                 let m = max(a3, a4)
                 ll += m + log(exp(a3 - m) + exp(a4 - m))
             } else {
-                ll += a3
+                ll = lr[x] + rlogAlpha + lb[x] + lab[x]
+                if x > 0 {
+                    let a4 = loga - log(b + Double(x) - 1) - rx * log(alpha + g.tx)
+                    let m = max(a3, a4)
+                    ll += m + log(exp(a3 - m) + exp(a4 - m))
+                } else {
+                    ll += a3
+                }
             }
             total += ll * Double(g.count)
         }
         return total
     }
 
-    /// Maximum-likelihood fit (Nelder–Mead on log parameters, restarted until it settles).
-    public static func fit(_ summaries: [RFMSummary], unitDays: Double) -> (model: BGNBD, logLikelihood: Double) {
+    /// Maximum-likelihood fit (Nelder–Mead on log parameters, restarted until it settles), with
+    /// the parameters' covariance from the Hessian at the maximum.
+    public static func fit(_ summaries: [RFMSummary], unitDays: Double, variant: Variant = .classic) -> (
+        model: BGNBD, logLikelihood: Double
+    ) {
         let data = SummaryGroups(summaries)
         let f: ([Double]) -> Double = { p in
-            let v = -logLikelihood(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]), data)
+            let v = -logLikelihood(r: exp(p[0]), alpha: exp(p[1]), a: exp(p[2]), b: exp(p[3]), data, variant: variant)
             return v.isFinite ? v : .greatestFiniteMagnitude
         }
         var best = NelderMead.minimize(f, start: [0, 0, 0, 0], step: 0.5)
@@ -104,19 +141,32 @@ public struct BGNBD: Sendable, Equatable, Codable {
             if !improved { break }
         }
         let p = best.point.map(exp)
-        return (BGNBD(r: p[0], alpha: p[1], a: p[2], b: p[3], unitDays: unitDays), -best.value)
+        let model = BGNBD(
+            r: p[0], alpha: p[1], a: p[2], b: p[3], unitDays: unitDays, variant: variant,
+            covariance: Laplace.covariance(f, at: best.point))
+        return (model, -best.value)
     }
 
-    /// Probability the customer is still alive (equation 11).
+    /// Probability the customer is still alive (equation 11; for the modified model, also
+    /// after no repeat purchase).
     public func pAlive(_ s: RFMSummary) -> Double {
+        let x = Double(s.x)
+        if isModified {
+            return 1 / (1 + a / (b + x) * pow((alpha + s.T) / (alpha + s.tx), r + x))
+        }
         guard s.x > 0 else { return 1 }
-        let ratio = a / (b + Double(s.x) - 1) * pow((alpha + s.T) / (alpha + s.tx), r + Double(s.x))
+        let ratio = a / (b + x - 1) * pow((alpha + s.T) / (alpha + s.tx), r + x)
         return 1 / (1 + ratio)
     }
 
     /// Expected purchases in the next `t` time units given the history (equation 10).
     public func expectedPurchases(_ s: RFMSummary, t: Double) -> Double {
         let x = Double(s.x)
+        if isModified {
+            let hyp = Hypergeometric.f21(r + x, b + x + 1, a + b + x, t / (alpha + s.T + t))
+            let num = (a + b + x) / (a - 1) * (1 - pow((alpha + s.T) / (alpha + s.T + t), r + x) * hyp)
+            return num / (1 + a / (b + x) * pow((alpha + s.T) / (alpha + s.tx), r + x))
+        }
         let hyp = Hypergeometric.f21(r + x, b + x, a + b + x - 1, t / (alpha + s.T + t))
         let num = (a + b + x - 1) / (a - 1) * (1 - pow((alpha + s.T) / (alpha + s.T + t), r + x) * hyp)
         let den = s.x > 0 ? 1 + a / (b + x - 1) * pow((alpha + s.T) / (alpha + s.tx), r + x) : 1
@@ -125,9 +175,22 @@ public struct BGNBD: Sendable, Equatable, Codable {
 
     /// Expected purchases of a new customer in a period of length t (equation 7).
     public func expectedPurchasesNewCustomer(t: Double) -> Double {
+        if isModified {
+            let hyp = Hypergeometric.f21(r, b + 1, a + b, t / (alpha + t))
+            return b / (a - 1) * (1 - pow(alpha / (alpha + t), r) * hyp)
+        }
         let hyp = Hypergeometric.f21(r, b, a + b - 1, t / (alpha + t))
         return (a + b - 1) / (a - 1) * (1 - pow(alpha / (alpha + t), r) * hyp)
     }
+
+    /// The model with parameters exp(`logParameters`), same variant and unit.
+    func with(logParameters v: [Double]) -> BGNBD {
+        BGNBD(
+            r: exp(v[0]), alpha: exp(v[1]), a: exp(v[2]), b: exp(v[3]), unitDays: unitDays, variant: variant ?? .classic
+        )
+    }
+
+    var logParameters: [Double] { [log(r), log(alpha), log(a), log(b)] }
 }
 
 /// Customers grouped by identical (x, tx, T): the likelihood is evaluated once per group.

@@ -46,6 +46,12 @@ public struct BusinessFigures: Sendable, Equatable {
     public var cohorts: [Int: [Int]] = [:]
     public var carts = 0
     public var abandonedCarts = 0
+    /// Cart sessions begun in the window, and those without a purchase after their first cart.
+    public var cartSessions = 0
+    public var abandonedCartSessions = 0
+    /// Recommendation impressions and clicks in the window.
+    public var recImpressions = 0
+    public var recClicks = 0
     public var channels: [String: ChannelCounts] = [:]
     public var clvTotal = 0.0
     /// Customers in scope with a CLV, and with P(alive) below 0.5.
@@ -234,6 +240,22 @@ public struct BusinessMetricsAccumulator: Sendable {
                     channelCounts[local[c]].clicks += clicks
                 }
             }
+            if flags & CustomerActivity.hasCartSessions != 0 {
+                let sessions = r.int()
+                let abandoned = r.int()
+                if counted {
+                    figures.cartSessions += sessions
+                    figures.abandonedCartSessions += abandoned
+                }
+            }
+            if flags & CustomerActivity.hasRecommendations != 0 {
+                let impressions = r.int()
+                let clicks = r.int()
+                if counted {
+                    figures.recImpressions += impressions
+                    figures.recClicks += clicks
+                }
+            }
             if r.failed { return }
         }
         if inScope {
@@ -269,6 +291,10 @@ public struct BusinessMetricsAccumulator: Sendable {
         figures.repeatBuyers += o.repeatBuyers
         figures.carts += o.carts
         figures.abandonedCarts += o.abandonedCarts
+        figures.cartSessions += o.cartSessions
+        figures.abandonedCartSessions += o.abandonedCartSessions
+        figures.recImpressions += o.recImpressions
+        figures.recClicks += o.recClicks
         clvSum.add(other.clvSum)
         figures.clvValued += o.clvValued
         figures.atRisk += o.atRisk

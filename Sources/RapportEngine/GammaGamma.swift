@@ -7,6 +7,15 @@ public struct GammaGamma: Sendable, Equatable, Codable {
     public var p: Double
     public var q: Double
     public var gamma: Double
+    /// Covariance of (ln p, ln q, ln γ) at the maximum (Laplace), row-major 3×3; nil when unknown.
+    public var covariance: [Double]?
+
+    public init(p: Double, q: Double, gamma: Double, covariance: [Double]? = nil) {
+        self.p = p
+        self.q = q
+        self.gamma = gamma
+        self.covariance = covariance
+    }
 
     /// Fit on customers with at least one repeat purchase: (number of transactions, mean value).
     public static func fit(_ data: [(x: Int, mean: Double)]) -> GammaGamma? {
@@ -26,7 +35,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         var best = NelderMead.minimize(f, start: [0, 0, 0], step: 0.5)
         best = NelderMead.minimize(f, start: best.point, step: 0.1)
         let v = best.point.map(exp)
-        return GammaGamma(p: v[0], q: v[1], gamma: v[2])
+        return GammaGamma(p: v[0], q: v[1], gamma: v[2], covariance: Laplace.covariance(f, at: best.point))
     }
 
     /// Expected mean transaction value given x transactions with mean m (shrunk toward the population).
@@ -36,4 +45,8 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         if x == 0 { return p * gamma / (q - 1) }
         return (gamma + mean * xd) * p / (p * xd + q - 1)
     }
+
+    func with(logParameters v: [Double]) -> GammaGamma { GammaGamma(p: exp(v[0]), q: exp(v[1]), gamma: exp(v[2])) }
+
+    var logParameters: [Double] { [log(p), log(q), log(gamma)] }
 }

@@ -81,7 +81,8 @@ extension CustomerFigures {
             if let bg = model.bgnbd {
                 // BG/NBD gives P(alive) = 1 to anyone without a repeat purchase, by construction:
                 // that is no evidence, so it is left out (n/a) rather than shown as certainty.
-                pAlive = s.x > 0 ? bg.pAlive(s) : nil
+                // The modified model lets them drop out, so its P(alive) says something.
+                pAlive = s.x > 0 || bg.isModified ? bg.pAlive(s) : nil
                 expected30 = bg.expectedPurchases(s, t: 30 / 7)
                 expected90 = bg.expectedPurchases(s, t: 90 / 7)
                 expected365 = bg.expectedPurchases(s, t: 365 / 7)
@@ -199,6 +200,8 @@ public struct CustomerInsight: Sendable, Codable {
     public var lapsedHabits: [ReplenishmentDue] = []
     /// What the stage rests on, reconciled with RFM and P(alive) (see `LifecycleStory`).
     public var lifecycleStory: String = ""
+    /// 90% intervals of P(alive) and CLV from the parameters' uncertainty (nil without a fit).
+    public var uncertainty: ValueUncertainty?
 }
 
 public struct InsightSettings: Sendable, Equatable, Codable {
@@ -242,6 +245,13 @@ public enum Insights {
             milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
             monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
             dampedSpikes: history.dampedSpikes, lapsedHabits: habits.filter(\.lapsed),
-            lifecycleStory: LifecycleStory.explain(figures, asOf: asOf))
+            lifecycleStory: LifecycleStory.explain(figures, asOf: asOf),
+            uncertainty: figures.summary.flatMap { s in
+                model.bgnbd.flatMap {
+                    ValueUncertainty.compute(
+                        s, meanSpend: figures.meanRepeatSpend ?? 0, bgnbd: $0, gammaGamma: model.gammaGamma,
+                        pAliveShown: figures.pAlive != nil)
+                }
+            })
     }
 }

@@ -386,7 +386,9 @@ public struct PopularityBuilder: Sendable {
     public init(now: Int64) { self.now = now }
 
     public mutating func add(_ e: Event, segment seg: String?) {
-        guard let p = e.product, !e.isGift, e.type != .return, e.type != .search, e.type != .open else { return }
+        guard let p = e.product, !e.isGift, e.type != .return, e.type != .search, e.type != .open,
+            e.type != .recImpression, e.type != .recClick
+        else { return }
         let age = Double(now - e.time) / 86_400
         guard age >= 0 else { return }
         let w = (e.type == .purchase ? 3.0 : 1.0) * exp(-age / 180)

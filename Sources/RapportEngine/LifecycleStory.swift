@@ -20,6 +20,10 @@ public enum LifecycleStory {
         var text: String
         if f.stage == .new {
             text = "first order \(Plural.count(Int(today - Day.of(first)), "day")) ago"
+        } else if s.x == 0, let p = f.pAlive {
+            text =
+                "one order, \(Plural.count(recency, "day")) ago: P(alive) \(String(format: "%.2f", p)) (the modified"
+                + " BG/NBD lets a one-time buyer drop out); the stage follows the time since it"
         } else if s.x == 0 {
             text =
                 "one order, \(Plural.count(recency, "day")) ago: P(alive) needs a repeat purchase,"

@@ -3,6 +3,10 @@ import Foundation
 /// The kinds of event the store records. Raw values are the names used in files and JSON.
 public enum EventType: String, CaseIterable, Sendable, Codable, Hashable {
     case purchase, view, search, cart, `return`, rating, open, click
+    /// A recommendation shown to the customer (the product recommended), and a click on one:
+    /// what the recommendation click-through rate counts (docs/data-format.md). Neither shapes
+    /// preferences, recommendations or popularity.
+    case recImpression = "rec_impression", recClick = "rec_click"
 
     /// Stable small integer used by the store's `events.type` column.
     public var code: Int {
@@ -15,8 +19,13 @@ public enum EventType: String, CaseIterable, Sendable, Codable, Hashable {
         case .rating: 5
         case .open: 6
         case .click: 7
+        case .recImpression: 8
+        case .recClick: 9
         }
     }
+
+    /// `rec_impression` and `rec_click`: measurements of the recommender, not of taste.
+    public var isRecommendationEvent: Bool { self == .recImpression || self == .recClick }
 
     public init?(code: Int) {
         guard let t = EventType.allCases.first(where: { $0.code == code }) else { return nil }

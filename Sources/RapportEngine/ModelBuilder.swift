@@ -16,6 +16,8 @@ public struct ModelBuilder: Sendable {
     /// which pins the parameters down well and keeps the fit's cost flat as the store grows.
     public var maxFitCustomers = 50_000
     public var itemLambda: Double = 200
+    /// Which BG/NBD is fitted (`[insights] clv_model`): the classic one unless configured.
+    public var clvModel: BGNBD.Variant = .classic
 
     public init(asOf: Int64) {
         self.asOf = asOf
@@ -75,7 +77,9 @@ public struct ModelBuilder: Sendable {
             monetary: buyers.map { figures[$0].spend })
         let stride = max(1, buyers.count / maxFitCustomers)
         let sample = Swift.stride(from: 0, to: buyers.count, by: stride).map { buyers[$0] }
-        let bg = sample.count >= 20 ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7).model : nil
+        let bg =
+            sample.count >= 20
+            ? BGNBD.fit(sample.map { figures[$0].summary! }, unitDays: 7, variant: clvModel).model : nil
         // Gamma-Gamma's likelihood needs log-gamma per customer per step: 10k customers suffice.
         let ggStride = max(1, sample.count / 10_000)
         let ggSample = Swift.stride(from: 0, to: sample.count, by: ggStride).map { sample[$0] }

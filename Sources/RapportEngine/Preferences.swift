@@ -26,7 +26,7 @@ public struct PreferenceSettings: Sendable, Equatable, Codable {
         case .view: 1
         case .rating: e.amount >= 4 ? 4 : e.amount >= 3 ? 1 : -2
         case .return: -3
-        case .search, .open: 0
+        case .search, .open, .recImpression, .recClick: 0
         }
     }
 }

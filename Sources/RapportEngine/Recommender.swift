@@ -309,7 +309,9 @@ struct ListBuilder {
         self.products = products
         self.settings = settings
         self.now = now
-        shaping = Preferences.shapingEvents(input.events)
+        // Recommendations shown and clicked measure the recommender; they do not shape it (nor
+        // start the "last session" whose views count as seen).
+        shaping = Preferences.shapingEvents(input.events.filter { !$0.type.isRecommendationEvent })
         // Gifts shape nothing, and are not offered back to the person who gave them.
         owned = Recommender.consumed(shaping, settings: settings)
             .union(input.events.filter(\.isGift).compactMap(\.product))

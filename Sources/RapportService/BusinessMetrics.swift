@@ -17,11 +17,13 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         public var channel: String
         public var opens: Int
         public var clicks: Int
-        public var clickThrough: Double?
+        /// Click-to-open rate (CTOR): clicks / opens of the channel's messages. Not a
+        /// click-through rate, which would divide by messages delivered (not in the data).
+        public var clickToOpen: Double?
         public var purchases: Int
 
         enum CodingKeys: String, CodingKey {
-            case channel, opens, clicks, clickThrough = "click_through", purchases
+            case channel, opens, clicks, clickToOpen = "click_to_open_rate", purchases
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -29,7 +31,7 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
             try c.encode(channel, forKey: .channel)
             try c.encode(opens, forKey: .opens)
             try c.encode(clicks, forKey: .clicks)
-            try c.encode(clickThrough, forKey: .clickThrough)
+            try c.encode(clickToOpen, forKey: .clickToOpen)
             try c.encode(purchases, forKey: .purchases)
         }
     }
@@ -44,10 +46,12 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         public var total: Double
         public var mean: Double?
         public var clvHistogram: Histogram
-        public var atRiskShare: Double?
+        /// The share of customers in scope whose P(alive) is below 0.5. Not "at risk", which
+        /// on this screen is the RFM segment (docs/metrics.md).
+        public var pAliveBelowHalfShare: Double?
 
         enum CodingKeys: String, CodingKey {
-            case total, mean, clvHistogram = "clv_histogram", atRiskShare = "at_risk_share"
+            case total, mean, clvHistogram = "clv_histogram", pAliveBelowHalfShare = "p_alive_below_half_share"
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -55,7 +59,7 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
             try c.encode(total, forKey: .total)
             try c.encode(mean, forKey: .mean)
             try c.encode(clvHistogram, forKey: .clvHistogram)
-            try c.encode(atRiskShare, forKey: .atRiskShare)
+            try c.encode(pAliveBelowHalfShare, forKey: .pAliveBelowHalfShare)
         }
     }
 
@@ -95,8 +99,21 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
     public var purchaseFrequency: Double?
     public var repeatRate: Double?
     public var cohorts: [Cohort]
+    /// Cart events (lines) in the window.
     public var carts: Int
+    /// Cart sessions begun in the window (a session: the customer's events at most 30 minutes
+    /// apart; a cart session has a cart event).
+    public var cartSessions: Int = 0
+    /// The industry's cart abandonment: the share of cart sessions without a purchase after
+    /// the session's first cart.
     public var cartAbandonment: Double?
+    /// Per cart line: the share of cart events not followed by a purchase of the same product
+    /// within 7 days (the figure `cart_abandonment` was before it counted sessions).
+    public var cartLineAbandonment: Double?
+    /// `rec_impression` and `rec_click` events in the window, and clicks / impressions.
+    public var recommendationImpressions: Int = 0
+    public var recommendationClicks: Int = 0
+    public var recommendationClickThrough: Double?
     public var channels: [Channel]
     public var clv: CLV
     public var segments: [SegmentFigures]
@@ -138,6 +155,10 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         case since, until, segment, customers, buyers, orders, revenue, returns, aov
         case purchaseFrequency = "purchase_frequency", repeatRate = "repeat_rate", cohorts, carts
         case cartAbandonment = "cart_abandonment", channels, clv, segments, migration, recommendations, months
+        case cartSessions = "cart_sessions", cartLineAbandonment = "cart_line_abandonment"
+        case recommendationImpressions = "recommendation_impressions"
+        case recommendationClicks = "recommendation_clicks"
+        case recommendationClickThrough = "recommendation_click_through_rate"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -155,7 +176,12 @@ public struct BusinessMetrics: Codable, Sendable, Equatable {
         try c.encode(repeatRate, forKey: .repeatRate)
         try c.encode(cohorts, forKey: .cohorts)
         try c.encode(carts, forKey: .carts)
+        try c.encode(cartSessions, forKey: .cartSessions)
         try c.encode(cartAbandonment, forKey: .cartAbandonment)
+        try c.encode(cartLineAbandonment, forKey: .cartLineAbandonment)
+        try c.encode(recommendationImpressions, forKey: .recommendationImpressions)
+        try c.encode(recommendationClicks, forKey: .recommendationClicks)
+        try c.encode(recommendationClickThrough, forKey: .recommendationClickThrough)
         try c.encode(channels, forKey: .channels)
         try c.encode(clv, forKey: .clv)
         try c.encode(segments, forKey: .segments)
@@ -420,17 +446,20 @@ extension Workspace {
             customers: f.customers, buyers: f.buyers, orders: f.orders, revenue: f.revenue, returns: f.returns,
             aov: ratio(f.revenue, f.orders), purchaseFrequency: ratio(Double(f.orders), f.buyers),
             repeatRate: ratio(Double(f.repeatBuyers), f.buyers),
-            cohorts: cohorts(f, until: until), carts: f.carts,
-            cartAbandonment: ratio(Double(f.abandonedCarts), f.carts),
+            cohorts: cohorts(f, until: until), carts: f.carts, cartSessions: f.cartSessions,
+            cartAbandonment: ratio(Double(f.abandonedCartSessions), f.cartSessions),
+            cartLineAbandonment: ratio(Double(f.abandonedCarts), f.carts),
+            recommendationImpressions: f.recImpressions, recommendationClicks: f.recClicks,
+            recommendationClickThrough: ratio(Double(f.recClicks), f.recImpressions),
             channels: f.channels.sorted { $0.key < $1.key }.map {
                 BusinessMetrics.Channel(
                     channel: $0.key, opens: $0.value.opens, clicks: $0.value.clicks,
-                    clickThrough: ratio(Double($0.value.clicks), $0.value.opens), purchases: $0.value.purchases)
+                    clickToOpen: ratio(Double($0.value.clicks), $0.value.opens), purchases: $0.value.purchases)
             },
             clv: BusinessMetrics.CLV(
                 total: f.clvTotal, mean: ratio(f.clvTotal, f.clvValued),
                 clvHistogram: BusinessMetrics.Histogram(edges: BusinessMetrics.clvEdges, counts: f.clvCounts),
-                atRiskShare: ratio(Double(f.atRisk), f.customers)),
+                pAliveBelowHalfShare: ratio(Double(f.atRisk), f.customers)),
             segments: RFMSegment.allCases.map { s in
                 let t = f.segments[s] ?? BusinessFigures.SegmentTotals()
                 return BusinessMetrics.SegmentFigures(

@@ -16,6 +16,7 @@ import TOMLKit
 /// auto_tune = true       # choose the recommender's settings on a small store's first fit
 /// recommender_lambda = 200     # pin the item model's λ (no tuning changes it)
 /// recommender_tau_days = 90    # pin the recommender history's τ (at least the promise's floor)
+/// clv_model = "bgnbd"    # or "mbgnbd": the modified BG/NBD, where one-time buyers can drop out
 /// [colors]
 /// accent = "cyan"        # black red green yellow blue magenta cyan white default
 /// [import]
@@ -37,6 +38,8 @@ public struct Config: Sendable, Equatable {
     public var recommenderLambda: Double?
     /// `[insights] recommender_tau_days`: pins the recommender history's τ (at least the floor).
     public var recommenderTauDays: Double?
+    /// `[insights] clv_model`: the BG/NBD variant P(alive), expected purchases and CLV come from.
+    public var clvModel = "bgnbd"
     public var colors: [String: String] = [:]
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
@@ -128,6 +131,13 @@ public struct Config: Sendable, Equatable {
             if let v = insights["auto_tune"] {
                 guard let b = v.bool else { throw ConfigError("\(path): insights.auto_tune: expected true or false") }
                 c.autoTune = b
+            }
+            if let v = insights["clv_model"] {
+                guard let name = v.string, ["bgnbd", "mbgnbd"].contains(name) else {
+                    throw ConfigError(
+                        "\(path): insights.clv_model: expected \"bgnbd\" (BG/NBD) or \"mbgnbd\" (the modified BG/NBD)")
+                }
+                c.clvModel = name
             }
         }
         if let colors = table["colors"]?.table {

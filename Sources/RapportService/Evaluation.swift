@@ -45,7 +45,9 @@ extension Workspace {
     }
 
     /// BG/NBD calibration/holdout evaluation over the store's purchases.
-    public func evaluateLifetimeValue(calibrationEnd: Int64, holdoutEnd: Int64, unitDays: Double) throws
+    public func evaluateLifetimeValue(
+        calibrationEnd: Int64, holdoutEnd: Int64, unitDays: Double, perCustomer: Bool = false
+    ) throws
         -> CLVEvaluation
     {
         var purchases: [(customer: Int64, time: Int64)] = []
@@ -59,7 +61,22 @@ extension Workspace {
         }
         return RapportEngine.evaluateCLV(
             purchases: purchases, calibrationEnd: calibrationEnd,
-            holdoutEnd: holdoutEnd, unitDays: unitDays)
+            holdoutEnd: holdoutEnd, unitDays: unitDays, keepRows: perCustomer)
+    }
+
+    /// `eval clv --per-customer`: one CSV row per customer and model, with the customer's id as
+    /// the data gave it, for checking against another implementation (scripts/check-clv-lifetimes.py).
+    public func lifetimeValueRowsCSV(_ e: CLVEvaluation) throws -> String {
+        var out = "customer_id,model,x,tx,T,actual_holdout,p_alive,expected_holdout\n"
+        for row in e.rows {
+            let id = try store.customer(row.customer)?.externalId ?? "#\(row.customer)"
+            for (i, m) in e.models.enumerated() {
+                out +=
+                    "\(id),\(m.model),\(row.summary.x),\(row.summary.tx),\(row.summary.T),\(row.actualHoldout),"
+                    + "\(row.pAlive[i]),\(row.expected[i])\n"
+            }
+        }
+        return out
     }
 }
 

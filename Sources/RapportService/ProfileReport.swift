@@ -73,10 +73,17 @@ public struct LifecycleView: Codable, Sendable {
     public var singlePurchase: Bool = false
     /// What the stage rests on, reconciled with the RFM segment and P(alive).
     public var basis: String = ""
+    /// The BG/NBD variant the figures come from: "bgnbd" or "mbgnbd" (the modified BG/NBD).
+    public var clvModel: String?
+    /// 90% intervals (5th to 95th percentile) of P(alive) and CLV from the uncertainty of the
+    /// fitted population parameters (docs/algorithms.md); null without a fit or a P(alive).
+    public var pAliveInterval: IntervalView?
+    public var clv12mInterval: IntervalView?
     enum CodingKeys: String, CodingKey {
         case stage, pAlive = "p_alive", expectedPurchases30d = "expected_purchases_30d"
         case expectedPurchases90d = "expected_purchases_90d", expectedPurchases365d = "expected_purchases_365d"
         case expectedSpend = "expected_spend", clv12m = "clv_12m", singlePurchase = "clv_prior_based", basis
+        case clvModel = "clv_model", pAliveInterval = "p_alive_interval", clv12mInterval = "clv_12m_interval"
     }
 
     /// "0.84", or "n/a (one purchase)".
@@ -85,10 +92,27 @@ public struct LifecycleView: Codable, Sendable {
         return singlePurchase ? "n/a (one purchase)" : "-"
     }
 
+    /// "0.84 (90%: 0.81–0.87)": with the interval when there is one.
+    public var pAliveWithInterval: String {
+        guard pAlive != nil, let i = pAliveInterval else { return pAliveText }
+        return pAliveText + String(format: " (90%%: %.2f–%.2f)", i.low, i.high)
+    }
+
     /// "296.00", marked when it rests on the prior.
     public var clvText: String {
         guard let clv12m else { return "-" }
-        return String(format: "%.2f", clv12m) + (singlePurchase ? " (prior-based: one purchase)" : "")
+        let interval = clv12mInterval.map { String(format: " (90%%: %.2f–%.2f)", $0.low, $0.high) } ?? ""
+        return String(format: "%.2f", clv12m) + interval + (singlePurchase ? " (prior-based: one purchase)" : "")
+    }
+}
+
+/// A 90% interval: `low` and `high` are the 5th and 95th percentiles.
+public struct IntervalView: Codable, Sendable, Equatable {
+    public var low: Double
+    public var high: Double
+    public init(low: Double, high: Double) {
+        self.low = low
+        self.high = high
     }
 }
 
@@ -245,7 +269,11 @@ extension Workspace {
             expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
             expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
             clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, singlePurchase: f.singlePurchase,
-            basis: i.lifecycleStory)
+            basis: i.lifecycleStory, clvModel: try cache.model(store)?.bgnbd.map { ($0.variant ?? .classic).rawValue },
+            pAliveInterval: i.uncertainty?.pAlive.map { IntervalView(low: round($0.low), high: round($0.high)) },
+            clv12mInterval: i.uncertainty?.clv12m.map {
+                IntervalView(low: ($0.low * 100).rounded() / 100, high: ($0.high * 100).rounded() / 100)
+            })
         report.recommendations = Self.views(i.recommendations, products: products)
         report.replenishment = (i.replenishment + i.lapsedHabits).map {
             ReplenishmentView(

@@ -70,6 +70,7 @@ public struct StatedView: Codable, Sendable, Equatable {
 /// The kinds of event, with the names files and JSON use.
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     case purchase, view, search, cart, `return`, rating, open, click
+    case recImpression = "rec_impression", recClick = "rec_click"
 }
 
 public struct HistoryEvent: Codable, Sendable {

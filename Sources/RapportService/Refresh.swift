@@ -47,6 +47,7 @@ extension Workspace {
         // baskets are not held twice while the models are fitted.
         var builder = ModelBuilder(asOf: asOf)
         builder.itemLambda = itemLambda
+        builder.clvModel = clvModel
         let vectors = results.takeVectors()
         let (builders, activity) = results.takeAll()
         for part in builders { builder.append(part) }

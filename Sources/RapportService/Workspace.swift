@@ -14,6 +14,8 @@ public final class Workspace: @unchecked Sendable {
     public var keepColumns: [String]
     /// λ of the item model a full refresh fits (a stored `RecommenderTuning` sets it).
     var itemLambda = ModelBuilder(asOf: 0).itemLambda
+    /// `[insights] clv_model`: the BG/NBD variant a fit uses.
+    public var clvModel: BGNBD.Variant = .classic
     /// `[insights] auto_tune`: tune the recommender on a small store's first fit.
     public var autoTune: Bool
     /// The evaluation behind the tuning the last import chose on its own, if it did.
@@ -44,6 +46,7 @@ public final class Workspace: @unchecked Sendable {
         insightSettings.recommendations.ownedAfterViews = config.ownedAfterViews
         insightSettings.recommendations.lastSessionViewsOwned = config.lastSessionViewsOwned
         autoTune = config.autoTune
+        clvModel = BGNBD.Variant(rawValue: config.clvModel) ?? .classic
         pinnedLambda = config.recommenderLambda
         pinnedTauDays = config.recommenderTauDays
         if let tuning = try? recommenderTuning() { apply(tuning) } else { applyPins() }

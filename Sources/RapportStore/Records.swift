@@ -4,7 +4,9 @@ import GRDB
 /// Event type names in the order of their integer codes in `events.type`.
 /// The engine's `EventType.code` uses the same order (a service test checks it).
 public enum EventKinds {
-    public static let names = ["purchase", "view", "search", "cart", "return", "rating", "open", "click"]
+    public static let names = [
+        "purchase", "view", "search", "cart", "return", "rating", "open", "click", "rec_impression", "rec_click"
+    ]
     /// The code of a purchase, the only kind a gift flag applies to.
     public static let purchase = 0
     public static func code(of name: String) -> Int? { names.firstIndex(of: name) }

@@ -34,7 +34,7 @@ struct Customers: ParsableCommand {
             try Out.json(listing)
             return
         }
-        let table = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
+        let table = TextTable(headers: ["ID", "NAME", "RFM SEGMENT", "STAGE", "RECENCY", "ORDERS", "SPEND", "CLV"])
         for r in rows {
             table.add([
                 r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? "",

@@ -86,13 +86,18 @@ struct Eval: ParsableCommand {
 
     struct CLV: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "clv", abstract: "Fit BG/NBD on a calibration period and predict the holdout.")
+            commandName: "clv",
+            abstract: "Fit BG/NBD and the modified BG/NBD on a calibration period and predict the holdout.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
         @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period.") var calibrationEnd:
             String
         @Option(name: .customLong("holdout-end"), help: "Last day of the holdout period.") var holdoutEnd: String
         @Option(help: "Model time unit.") var unit: TimeUnit = .week
+        @Option(
+            name: .customLong("per-customer"),
+            help: "Also write each customer's P(alive) and expected holdout purchases under both models to this CSV.")
+        var perCustomer: String?
 
         func validate() throws {
             guard Dates.timestamp(calibrationEnd) != nil else {
@@ -107,7 +112,10 @@ struct Eval: ParsableCommand {
             let ws = try storeOptions.openForReading()
             let r = try ws.evaluateLifetimeValue(
                 calibrationEnd: Dates.timestamp(calibrationEnd)!,
-                holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit.days)
+                holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit.days, perCustomer: perCustomer != nil)
+            if let perCustomer {
+                try Data(try ws.lifetimeValueRowsCSV(r).utf8).write(to: URL(fileURLWithPath: perCustomer))
+            }
             if output.json {
                 try Out.json(r)
                 return
@@ -118,6 +126,15 @@ struct Eval: ParsableCommand {
                         "customers %d  r %.4f  alpha %.4f  a %.4f  b %.4f  LL %.2f  holdout predicted %.1f, actual %d  (fit %.3f s)",
                     r.customers, r.r, r.alpha, r.a, r.b, r.logLikelihood, r.predictedHoldout, r.actualHoldout,
                     r.fitSeconds))
+            for m in r.models {
+                Out.line(
+                    m.model.padding(toLength: 8, withPad: " ", startingAt: 0)
+                        + String(
+                            format:
+                                "r %.4f  alpha %.4f  a %.4f  b %.4f  LL %.2f  holdout predicted %.1f  per customer MAE %.4f RMSE %.4f",
+                            m.r, m.alpha, m.a, m.b, m.logLikelihood, m.predictedHoldout, m.mae, m.rmse))
+            }
+            Out.line("validates better on this holdout (per-customer RMSE and total): \(r.better)")
         }
     }
 }

@@ -47,11 +47,14 @@ enum MetricsText {
             "customers \(m.customers)  buyers \(m.buyers)  orders \(m.orders)  revenue \(num(m.revenue))  "
                 + "returns \(num(m.returns))")
         Out.line(
-            "AOV \(num(m.aov))  purchase frequency \(num(m.purchaseFrequency))  repeat rate \(pct(m.repeatRate))  "
-                + "cart abandonment \(pct(m.cartAbandonment)) of \(m.carts) carts")
+            "AOV \(num(m.aov))  purchase frequency \(num(m.purchaseFrequency))  repeat rate \(pct(m.repeatRate))")
         Out.line(
-            "CLV 12m total \(num(m.clv.total))  mean \(num(m.clv.mean))  at risk (P(alive) < 0.5) "
-                + pct(m.clv.atRiskShare))
+            "cart abandonment \(pct(m.cartAbandonment)) of \(m.cartSessions) cart sessions  (per cart line "
+                + "\(pct(m.cartLineAbandonment)) of \(m.carts))  recommendation CTR \(pct(m.recommendationClickThrough))"
+                + " (\(m.recommendationClicks) clicks of \(m.recommendationImpressions) impressions)")
+        Out.line(
+            "CLV 12m total \(num(m.clv.total))  mean \(num(m.clv.mean))  P(alive) < 0.5: "
+                + "\(pct(m.clv.pAliveBelowHalfShare)) of customers")
         if let r = m.recommendations {
             Out.line(
                 "recommendations HR@\(r.k) \(pct(r.hrAtK))  NDCG@\(r.k) \(num(r.ndcgAtK, "%.4f"))  on \(r.cases) "
@@ -68,9 +71,9 @@ enum MetricsText {
 
     static func printChannels(_ m: BusinessMetrics) {
         guard !m.channels.isEmpty else { return }
-        let t = TextTable(headers: ["CHANNEL", "OPENS", "CLICKS", "CTR", "PURCHASES"])
+        let t = TextTable(headers: ["CHANNEL", "OPENS", "CLICKS", "CTOR", "PURCHASES"])
         for c in m.channels {
-            t.add([c.channel, String(c.opens), String(c.clicks), pct(c.clickThrough), String(c.purchases)])
+            t.add([c.channel, String(c.opens), String(c.clicks), pct(c.clickToOpen), String(c.purchases)])
         }
         t.print()
         Out.line()
@@ -91,7 +94,7 @@ enum MetricsText {
     }
 
     static func printSegments(_ m: BusinessMetrics) {
-        let t = TextTable(headers: ["SEGMENT", "CUSTOMERS", "REVENUE", "CLV 12M"])
+        let t = TextTable(headers: ["RFM SEGMENT", "CUSTOMERS", "REVENUE", "CLV 12M"])
         for s in m.segments where s.customers > 0 {
             t.add([s.segment, String(s.customers), num(s.revenue), num(s.clv12m)])
         }

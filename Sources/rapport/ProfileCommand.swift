@@ -179,7 +179,7 @@ struct Segment: ParsableCommand {
                 try Out.json(listing)
                 return
             }
-            let t = TextTable(headers: ["ID", "NAME", "SEGMENT", "STAGE"])
+            let t = TextTable(headers: ["ID", "NAME", "RFM SEGMENT", "STAGE"])
             for r in rows { t.add([r.externalId, r.name ?? "", r.segment ?? "", r.stage ?? ""]) }
             t.print()
             Out.line(listing.footer("members of \(name)"))

@@ -95,3 +95,26 @@ struct MetricsCellTests {
         }
     }
 }
+
+/// "At risk" is the RFM segment, the lifecycle stage, or (before) P(alive) below 0.5: each screen
+/// uses one meaning and says which (docs/metrics.md, "At risk").
+@Suite("Metrics screen: one meaning of at risk")
+struct AtRiskMeaningTests {
+    @Test func theMetricsScreenSaysAtRiskIsTheRFMSegment() throws {
+        let h = try Harness()
+        h.press(.char("M"))
+        // The P(alive) share is named by what it is, never "at risk".
+        #expect(h.lines.contains { $0.contains("P(alive) < 0.5:") })
+        #expect(!h.lines.contains { $0.lowercased().contains("at risk") })
+        h.press(.tab, .tab, .tab)
+        #expect(h.model.metricsView.panel == .segments)
+        #expect(h.lines.contains { $0.contains("RFM SEGMENT") && $0.contains("CUSTOMERS") })
+        h.press(.char("d"))
+        #expect(h.screen.contains("\"at risk\" here is the RFM segment"))
+    }
+
+    @Test func theListNamesItsSegmentColumnByKind() throws {
+        let h = try Harness()
+        #expect(h.lines[1].contains("RFM SEGMENT") && h.lines[1].contains("STAGE"))
+    }
+}

@@ -12,7 +12,7 @@ struct ScreenTests {
         let l = h.lines
         #expect(l.count == 24)
         #expect(l[0].hasPrefix(" Rapport • Customers") && l[0].hasSuffix("sort: name"))
-        #expect(l[1] == "NAME              ID      SEGMENT          STAGE     LAST ORDERS   SPEND     CLV")
+        #expect(l[1] == "NAME              ID      RFM SEGMENT      STAGE     LAST ORDERS   SPEND     CLV")
         #expect(l[2].hasPrefix("Anna Côté         C4"))
         #expect(l[22].hasPrefix(" 1/4 customers"))
         #expect(l[23].hasPrefix(" Enter open  / filter  s sort  S segments"))

@@ -299,6 +299,11 @@ struct CLITests {
         for k in ["customers", "r", "alpha", "a", "b", "log_likelihood", "predicted_holdout", "actual_holdout"] {
             #expect(clv[k] != nil, "\(k)")
         }
+        // Both models, each with its holdout errors, and which one validated better.
+        let models = try #require(clv["models"] as? [[String: Any]])
+        #expect(models.compactMap { $0["model"] as? String } == ["bgnbd", "mbgnbd"])
+        #expect(models.allSatisfy { $0["rmse"] as? Double != nil && $0["mae"] as? Double != nil })
+        #expect(["bgnbd", "mbgnbd"].contains(clv["better"] as? String ?? ""))
         let segment = try cli.run([
             "segment", "create", "coffee people", #"affinity("Coffee") > 0.5 and consent.email"#, "--store", store
         ])
@@ -396,17 +401,22 @@ struct MetricsCLITests {
         for key in [
             "since", "until", "segment", "customers", "buyers", "orders", "revenue", "returns", "aov",
             "purchase_frequency", "repeat_rate", "cohorts", "carts", "cart_abandonment", "channels", "clv",
-            "segments", "migration", "recommendations"
+            "segments", "migration", "recommendations", "cart_sessions", "cart_line_abandonment",
+            "recommendation_impressions", "recommendation_clicks", "recommendation_click_through_rate"
         ] {
             #expect(m.keys.contains(key), "missing \(key)")
         }
         #expect((m["orders"] as? Int ?? 0) > 0 && m["segment"] is NSNull)
+        // The bundled sample has recommendation impressions and clicks, and cart sessions.
+        #expect((m["recommendation_impressions"] as? Int ?? 0) > 1000)
+        #expect((m["recommendation_click_through_rate"] as? Double ?? 0) > 0.02)
+        #expect((m["cart_sessions"] as? Int ?? 0) > 0 && m["cart_abandonment"] as? Double != nil)
         let clv = try #require(m["clv"] as? [String: Any])
-        #expect(clv["clv_histogram"] as? [String: Any] != nil && clv["at_risk_share"] != nil)
+        #expect(clv["clv_histogram"] as? [String: Any] != nil && clv["p_alive_below_half_share"] != nil)
         let cohort = try #require((m["cohorts"] as? [[String: Any]])?.first)
         #expect((cohort["retention"] as? [Double])?.first == 1 && cohort["month"] as? String != nil)
         let channel = try #require((m["channels"] as? [[String: Any]])?.first)
-        #expect(Set(channel.keys) == ["channel", "opens", "clicks", "click_through", "purchases"])
+        #expect(Set(channel.keys) == ["channel", "opens", "clicks", "click_to_open_rate", "purchases"])
         let recs = try #require(m["recommendations"] as? [String: Any])
         #expect(Set(recs.keys) == ["k", "hr_at_k", "ndcg_at_k", "cases", "sample", "eligible"])
         #expect(recs["k"] as? Int == 10 && (recs["sample"] as? Int ?? 0) > 0)

@@ -83,12 +83,15 @@ struct MetricsTests {
                 .init(month: "2026-02", size: 1, retention: [1, 1]),
                 .init(month: "2026-03", size: 1, retention: [1])
             ])
-        #expect(m.carts == 3 && m.cartAbandonment == 2.0 / 3)
+        // Every cart is alone in its session (the purchases come days later): 3 cart sessions,
+        // all abandoned; per line, C3's February cart was bought within 7 days.
+        #expect(m.carts == 3 && m.cartSessions == 3 && m.cartAbandonment == 1)
+        #expect(m.cartLineAbandonment == 2.0 / 3)
         #expect(
             m.channels == [
-                .init(channel: "app", opens: 0, clicks: 0, clickThrough: nil, purchases: 1),
-                .init(channel: "email", opens: 2, clicks: 1, clickThrough: 0.5, purchases: 0),
-                .init(channel: "web", opens: 0, clicks: 0, clickThrough: nil, purchases: 8)
+                .init(channel: "app", opens: 0, clicks: 0, clickToOpen: nil, purchases: 1),
+                .init(channel: "email", opens: 2, clicks: 1, clickToOpen: 0.5, purchases: 0),
+                .init(channel: "web", opens: 0, clicks: 0, clickToOpen: nil, purchases: 8)
             ])
         #expect(m.clv.clvHistogram.counts.reduce(0, +) <= 5)
         #expect(m.segments.map(\.customers).reduce(0, +) == 4)
@@ -116,7 +119,7 @@ struct MetricsTests {
         #expect(try ws.createSegment(name: "big", rule: "spend > 50") == 2)
         let m = try Self.window(ws, segment: "big")
         #expect(m.customers == 2 && m.buyers == 2 && m.orders == 5 && m.revenue == 130)
-        #expect(m.carts == 2 && m.cartAbandonment == 0.5)
+        #expect(m.carts == 2 && m.cartAbandonment == 1 && m.cartLineAbandonment == 0.5)
         #expect(throws: StoreError.self) { try Self.window(ws, segment: "no such segment") }
     }
 

@@ -14,9 +14,11 @@ struct Persona {
 /// One row of events.csv, kept small: ids and names are looked up when the row is written.
 struct SampleEvent {
     enum Kind: Int {
-        case view, search, cart, purchase, refund, rating, open, click
-        static let names = ["view", "search", "cart", "purchase", "return", "rating", "open", "click"]
-            .map { Array($0.utf8) }
+        case view, search, cart, purchase, refund, rating, open, click, recImpression, recClick
+        static let names = [
+            "view", "search", "cart", "purchase", "return", "rating", "open", "click", "rec_impression", "rec_click"
+        ]
+        .map { Array($0.utf8) }
     }
 
     var time: Int64
@@ -195,6 +197,53 @@ struct SampleActivity {
                 events.append(line)
             }
         }
+    }
+
+    /// Recommendation widgets: a quarter of the web and app sessions show two recommended
+    /// products of the category the session opened on (`rec_impression`, 10 s after its first
+    /// view), and 6% of those are clicked (`rec_click`, 15 s later). They are drawn from a stream
+    /// of their own (`seed`), and merged in after the rest, so the sample's other events (and
+    /// their ids) are the same with or without them.
+    func recommendations(seed: UInt64, into events: inout [SampleEvent]) {
+        var rng = SeededRandom(seed: seed)
+        var added: [SampleEvent] = []
+        var previous = Int64.min
+        for e in events {
+            defer { previous = e.time }
+            guard e.kind == .view, previous == .min || e.time - previous > 1800, e.channel <= 1, e.item >= 0,
+                rng.chance(0.25)
+            else {
+                continue
+            }
+            let category = catalogue.items[e.item].category
+            for slot in 0..<2 {
+                let item = catalogue.pick(category, &rng)
+                let shown = e.time + 10 + Int64(slot)
+                added.append(
+                    SampleEvent(
+                        time: shown, kind: .recImpression, item: item, quantity: 1, amount: 0, channel: e.channel))
+                if rng.chance(0.06) {
+                    added.append(
+                        SampleEvent(
+                            time: shown + 15, kind: .recClick, item: item, quantity: 1, amount: 0, channel: e.channel))
+                }
+            }
+        }
+        guard !added.isEmpty else { return }
+        added.sort { $0.time < $1.time }
+        // A stable merge: on equal times the customer's other events come first.
+        var merged: [SampleEvent] = []
+        merged.reserveCapacity(events.count + added.count)
+        var j = 0
+        for e in events {
+            while j < added.count && added[j].time < e.time {
+                merged.append(added[j])
+                j += 1
+            }
+            merged.append(e)
+        }
+        merged += added[j...]
+        events = merged
     }
 
     static func isDecember(_ t: Int64) -> Bool { ByteDate.civil(fromDays: SampleText.floorDays(t)).1 == 12 }

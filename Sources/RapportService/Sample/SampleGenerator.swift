@@ -65,6 +65,7 @@ public struct SampleGenerator: Sendable {
             let persona = writer.customer(c, &rng)
             events.removeAll(keepingCapacity: true)
             activity.events(persona, &rng, into: &events)
+            activity.recommendations(seed: seed ^ (0x5EC0_0000 &+ UInt64(c) &* 0x9E37_79B9), into: &events)
             writer.events(events)
             if c % 4096 == 4095 { progress?(c + 1, customers) }
         }

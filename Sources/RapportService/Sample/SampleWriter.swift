@@ -13,6 +13,10 @@ struct SampleWriter {
     private let productIds: [[UInt8]]
     private var customerId: [UInt8] = []
     private(set) var eventCount = 0
+    /// Events other than recommendation impressions and clicks, which are numbered apart
+    /// (`R0000001`) so adding them left every other event's id as it was.
+    private var numbered = 0
+    private var recNumbered = 0
     private(set) var noteCount = 0
     static let day: Int64 = 86_400
 
@@ -103,9 +107,11 @@ struct SampleWriter {
 
     private mutating func event(_ e: SampleEvent) {
         let out = eventsOut
+        let isRec = e.kind == .recImpression || e.kind == .recClick
+        if isRec { recNumbered += 1 } else { numbered += 1 }
         if !e.unnumbered {
-            out.byte(UInt8(ascii: "E"))
-            out.number(eventCount, width: 7)
+            out.byte(UInt8(ascii: isRec ? "R" : "E"))
+            out.number(isRec ? recNumbered : numbered, width: 7)
         }
         out.comma()
         out.plain(customerId)
