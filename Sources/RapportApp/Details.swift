@@ -40,17 +40,16 @@ extension Explorer {
                     line: "damped: \(s.category) \(s.from)..\(s.to), counts \(share)%", style: m.theme.muted,
                     title: "Damped burst: \(s.category)",
                     detail: [
-                        "\(s.events) events from \(s.from) to \(s.to)\(s.novel ? ", a category new to them" : "")",
+                        "\(Units.count(s.events, "event")) from \(s.from) to \(s.to)\(s.novel ? ", a category new to them" : "")",
                         "counts \(share)% of its weight in the preferences", "", s.reason
                     ]))
         }
         for ms in rep.milestones where !ms.reached {
-            let line = "next: \(ms.label)\(ms.distance.map { " (\(Int($0)) to go)" } ?? "")"
+            let line = "next: \(ms.label)\(ms.toGo.map { " (\($0))" } ?? "")"
             rows.append(
                 CareRow(
                     line: line, style: .plain, title: "Milestone",
-                    detail: [ms.label] + (ms.date.map { ["on \($0)"] } ?? [])
-                        + (ms.distance.map { ["\(Int($0)) to go"] } ?? [])))
+                    detail: [ms.label] + (ms.date.map { ["on \($0)"] } ?? []) + (ms.toGo.map { [$0] } ?? [])))
         }
         for n in rep.notes {
             // Under --redact an email or phone number written into a note is masked too.

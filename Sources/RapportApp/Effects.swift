@@ -130,17 +130,23 @@ struct Effects: Sendable {
         }
     }
 
+    /// Where `E` writes a customer's export: the working folder when it is writable, else the
+    /// temporary folder, as `rapport-export-ID.json` (characters outside [A-Za-z0-9_-] become `_`).
+    static func exportPath(id: String) -> String {
+        let safe = id.unicodeScalars.map {
+            CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? String($0) : "_"
+        }.joined()
+        let dir =
+            FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
+            ? FileManager.default.currentDirectoryPath : NSTemporaryDirectory()
+        return (dir as NSString).appendingPathComponent("rapport-export-\(safe).json")
+    }
+
     /// Writes the customer's export beside the explorer; under `--redact` emails and phones are masked.
     func export(_ key: Int64, id: String, redact: Bool = false) -> Cmd {
         Cmd { send in
             do {
-                let safe = id.unicodeScalars.map {
-                    CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? String($0) : "_"
-                }.joined()
-                let dir =
-                    FileManager.default.isWritableFile(atPath: FileManager.default.currentDirectoryPath)
-                    ? FileManager.default.currentDirectoryPath : NSTemporaryDirectory()
-                let path = (dir as NSString).appendingPathComponent("rapport-export-\(safe).json")
+                let path = Self.exportPath(id: id)
                 try workspace.exportToFile(key, path: path, redact: redact)
                 send(.exported(path))
             } catch { send(.failed("\(error)")) }
@@ -174,7 +180,10 @@ struct Effects: Sendable {
                     Thread.sleep(forTimeInterval: Effects.ruleDebounce)
                     guard newestRule.isCurrent(generation) else { return }
                     do {
-                        send(.ruleChecked(rule: text, count: try workspace.members(of: rule).count, error: nil))
+                        let count = try workspace.members(of: rule).count
+                        send(
+                            .ruleChecked(
+                                rule: text, count: count, error: nil, warnings: try workspace.ruleWarnings(rule)))
                     } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
                 }
             ]
@@ -208,9 +217,12 @@ struct Effects: Sendable {
         Cmd { send in
             do {
                 let saved = try workspace.saveRuleSegment(name: name, rule: rule, replace: false)
+                send(.progress(nil))
                 send(.segmentCreated(name, saved.members, saved.warnings))
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
-            } catch { send(.failed("\(error)")) }
+            } catch {
+                send(.segmentNotSaved(name: name, rule: rule, message: "\(error)"))
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ public struct Explorer: Program, Sendable {
             m.profile = nil
             m.history = nil
             m.screen = .list
-            m.backStack.removeAll { $0 == .profile || $0 == .history }
+            m.backStack.removeAll { $0.screen == .profile || $0.screen == .history }
             return []
         case .listLoaded(let generation, let total, let start, let rows):
             guard generation == m.list.generation else { return [] }
@@ -54,6 +54,8 @@ public struct Explorer: Program, Sendable {
             clampList(&m)
             return []
         case .profileLoaded(let r):
+            // A history opened from the list counts its day filters from the profile's as-of date.
+            if m.history?.key == r.customer.key && m.history?.asOf == nil { m.history?.asOf = r.asOf }
             if var p = m.profile, p.key == r.customer.key {
                 p.report = r
                 // A reload may bring fewer rows: selections stay on a row that exists.
@@ -120,26 +122,38 @@ public struct Explorer: Program, Sendable {
             m.profile = nil
             m.history = nil
             m.screen = .list
-            m.backStack.removeAll { $0 == .profile || $0 == .history }
+            m.backStack.removeAll { $0.screen == .profile || $0.screen == .history }
             return reloadList(&m, keepSelection: true)
-        case .ruleChecked(let rule, let count, let error):
+        case .ruleChecked(let rule, let count, let error, let warnings):
+            // The command line's warnings too: a name the data lacks, with the nearest known one.
+            let status =
+                error.map(RuleStatus.invalid)
+                ?? (warnings.isEmpty ? .valid : .warning(warnings.joined(separator: "; ")))
             if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
-                m.dialog = .newSegment(
-                    name: name, rule: field, onRule: onRule,
-                    status: error.map(RuleStatus.invalid) ?? .valid, count: count)
+                m.dialog = .newSegment(name: name, rule: field, onRule: onRule, status: status, count: count)
             }
             if case .editSegment(let name, let field, _, _)? = m.dialog, field.text == rule {
-                m.dialog = .editSegment(
-                    name: name, rule: field, status: error.map(RuleStatus.invalid) ?? .valid, count: count)
+                m.dialog = .editSegment(name: name, rule: field, status: status, count: count)
+            }
+            return []
+        case .segmentNotSaved(let name, let rule, let message):
+            m.progress = nil
+            if m.dialog == nil {
+                m.dialog = .newSegment(
+                    name: TextField(name), rule: TextField(rule), onRule: false, status: .problem(message), count: nil)
+            } else {
+                m.flash = Flash(text: message, isError: true)
             }
             return []
         case .segmentCreated(let name, let n, let warnings):
             m.flash = Flash(
-                text: (["segment \(name) saved: \(n) members"] + warnings).joined(separator: "; "), isError: false)
+                text: (["segment \(name) saved: \(Units.count(n, "member"))"] + warnings).joined(separator: "; "),
+                isError: false)
             return []
         case .segmentUpdated(let name, let n, let warnings):
             m.flash = Flash(
-                text: (["segment \(name) updated: \(n) members"] + warnings).joined(separator: "; "), isError: false)
+                text: (["segment \(name) updated: \(Units.count(n, "member"))"] + warnings).joined(separator: "; "),
+                isError: false)
             return []
         case .segmentDeleted(let name):
             m.flash = Flash(text: "segment \(name) deleted", isError: false)
@@ -270,17 +284,27 @@ public struct Explorer: Program, Sendable {
         case .evidence: return openDetail(&m)
         case .note:
             guard writable(&m) else { return [] }
+            if m.screen == .list && m.list.rows[m.list.selected] == nil { return [] }
             m.dialog = .note(TextField())
             return []
         case .export:
             // An export writes personal data to a file and is audited: not in read-only mode.
             guard writable(&m) else { return [] }
+            let target: (key: Int64, id: String)
             if m.screen == .list {
                 guard let row = m.list.rows[m.list.selected] else { return [] }
-                return [effects.export(row.key, id: row.externalId, redact: m.redact)]
+                target = (row.key, row.externalId)
+            } else {
+                guard let p = m.profile, let r = p.report else { return [] }
+                target = (p.key, r.customer.id)
             }
-            guard let p = m.profile, let r = p.report else { return [] }
-            return [effects.export(p.key, id: r.customer.id, redact: m.redact)]
+            // An export written earlier (of this customer, maybe by someone else) is not replaced unasked.
+            let path = Effects.exportPath(id: target.id)
+            if FileManager.default.fileExists(atPath: path) {
+                m.dialog = .overwrite(key: target.key, id: target.id, path: path)
+                return []
+            }
+            return [effects.export(target.key, id: target.id, redact: m.redact)]
         case .erase:
             guard writable(&m), let r = m.profile?.report else { return [] }
             m.dialog = .erase(id: r.customer.id, field: TextField())
@@ -362,21 +386,25 @@ public struct Explorer: Program, Sendable {
     /// Moves to a screen, remembering where it came from: back returns there, as in a browser.
     func go(_ m: inout AppModel, to screen: Screen) {
         guard m.screen != screen else { return }
-        m.backStack.append(m.screen)
+        m.backStack.append(
+            BackStep(
+                screen: m.screen, query: m.list.query, selected: m.list.selected, offset: m.list.offset,
+                customer: m.profile?.key))
         if m.backStack.count > 32 { m.backStack.removeFirst() }
         m.screen = screen
     }
 
+    /// `q` quits from the top screen only (the list with nothing to go back to); in a
+    /// drill-down it goes back like Esc, so a habit of pressing `q` never ends the session.
     func back(_ m: inout AppModel, quitOnList: Bool) -> [Cmd] {
-        if m.screen == .list && quitOnList {
+        if m.screen == .list && quitOnList && m.backStack.isEmpty {
             m.finished = true
             return []
         }
         // The previous screen first (segment members return to segments), then the defaults.
         while let previous = m.backStack.popLast() {
-            guard previous != m.screen else { continue }
-            m.screen = previous
-            return []
+            guard previous.screen != m.screen else { continue }
+            return restore(&m, previous)
         }
         switch m.screen {
         case .list:
@@ -395,6 +423,26 @@ public struct Explorer: Program, Sendable {
         case .metrics: m.screen = .list
         }
         return []
+    }
+
+    /// Returns to a screen as it was left: the list's query and place, and the customer shown.
+    func restore(_ m: inout AppModel, _ step: BackStep) -> [Cmd] {
+        var cmds: [Cmd] = []
+        var screen = step.screen
+        if m.list.query != step.query {
+            m.list.query = step.query
+            m.list.selected = step.selected
+            m.list.offset = step.offset
+            cmds += reloadList(&m, keepSelection: true)
+        }
+        if screen == .profile || screen == .history, let key = step.customer, m.profile?.key != key {
+            m.profile = ProfileState(key: key)
+            cmds.append(effects.loadProfile(key))
+            // The history of another customer is not kept: their profile instead.
+            if m.history?.key != key { screen = .profile }
+        }
+        m.screen = screen
+        return cmds
     }
 
     /// From the segments screen, the selected segment's metrics; from anywhere else, everyone's.
@@ -492,6 +540,21 @@ public struct Explorer: Program, Sendable {
     }
 
     func openHistory(_ m: inout AppModel) -> [Cmd] {
+        if m.screen == .list {
+            // `H` on a row: that customer's history, as from their profile (Esc returns to the list).
+            guard let row = m.list.rows[m.list.selected] else { return [] }
+            var cmds: [Cmd] = []
+            if m.profile?.key != row.key {
+                m.profile = ProfileState(key: row.key)
+                cmds.append(effects.loadProfile(row.key))
+            }
+            if m.history?.key != row.key {
+                m.history = HistoryState(
+                    key: row.key, name: row.name ?? row.externalId, asOf: m.profile?.report?.asOf)
+            }
+            go(&m, to: .history)
+            return cmds + [effects.loadHistory(row.key)]
+        }
         guard let p = m.profile else { return [] }
         if m.history?.key != p.key {
             m.history = HistoryState(

@@ -41,6 +41,10 @@ public enum AppKeys {
     public static let reverseSort = a(
         .reverseSort, "reverse the sort (never-bought customers stay last by recency)", "list")
     public static let clearFilter = a(.clearFilter, "clear filter and segment", "list")
+    public static let rowHistory = a(.history, "history of the selected customer's events", "list")
+    public static let rowNote = a(.note, "add a note to the selected customer", "list")
+    public static let rowExport = a(
+        .export, "export the selected customer as JSON (asks before replacing a file)", "list")
 
     public static let nextPanel = a(.nextPanel, "next panel", "profile")
     public static let prevPanel = a(.prevPanel, "previous panel", "profile")
@@ -49,7 +53,7 @@ public enum AppKeys {
         .evidence, "details of the selected row: a preference's evidence, the whole reason or note", "profile")
     public static let eventDetails = a(.evidence, "details of the selected event, its gift note included", "history")
     public static let note = a(.note, "add a note", "profile")
-    public static let export = a(.export, "export the customer as JSON", "profile")
+    public static let export = a(.export, "export the customer as JSON (asks before replacing a file)", "profile")
     public static let erase = a(.erase, "erase the customer (asks for the id)", "profile")
 
     public static let gift = a(.gift, "flag or unflag the purchase as a gift (asks for a note)", "history")
@@ -84,7 +88,8 @@ public enum AppKeys {
                     name: "list",
                     [
                         (open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
-                        (sort, [.char("s")]), (reverseSort, [.char("r")]), (clearFilter, [.char("x")])
+                        (sort, [.char("s")]), (reverseSort, [.char("r")]), (clearFilter, [.char("x")]),
+                        (rowHistory, [.char("H")]), (rowNote, [.char("N")]), (rowExport, [.char("E")])
                     ]),
                 .init(
                     name: "profile",

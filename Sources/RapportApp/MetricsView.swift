@@ -18,7 +18,7 @@ extension Explorer {
         let cached = m.metricsView.fromCache ? " (last refresh)" : ""
         title(m, &b, "Metrics \(m.glyphs.bullet) \(scope)", "\(f.since) to \(f.until)\(cached)\(state)")
         var y = r.y
-        for line in Self.headline(f) where y < r.maxY {
+        for line in Self.headline(f, width: r.width - 2) where y < r.maxY {
             b.write(line, x: 1, y: y, style: .plain, maxWidth: r.width - 2)
             y += 1
         }
@@ -128,7 +128,10 @@ extension Explorer {
             : v >= 0.2 ? Style(fg: theme.warning) : v > 0 ? Style(fg: theme.danger) : theme.muted
     }
 
-    static func headline(_ f: BusinessMetrics) -> [String] {
+    /// The headline figures, packed into lines of at most `width` columns. A figure is never
+    /// cut: figures that do not fit move to the next line whole, and amounts of a million or
+    /// more are abbreviated (1.23M) so the lines stay few at 80×24.
+    static func headline(_ f: BusinessMetrics, width: Int = 78) -> [String] {
         let aov = f.aov.map(money) ?? "-"
         let frequency = f.purchaseFrequency.map { String(format: "%.2f", $0) } ?? "-"
         let repeatRate = f.repeatRate.map(percent) ?? "-"
@@ -137,18 +140,58 @@ extension Explorer {
         let recCTR = f.recommendationClickThrough.map(percent) ?? "-"
         let recs =
             f.recommendations.map {
-                "recommendations HR@\($0.k) \(percent($0.hrAtK)) (\($0.cases) held-out purchases)"
-            } ?? "recommendations -"
-        return [
-            "Customers \(f.customers)   buyers \(f.buyers)   orders \(f.orders)   revenue \(money(f.revenue))"
-                + "   returns \(money(f.returns))",
-            "AOV \(aov)  orders/buyer \(frequency)  repeat rate \(repeatRate)",
-            "cart sessions abandoned \(abandonment) of \(f.cartSessions)   rec. clicks \(recCTR) of "
-                + "\(f.recommendationImpressions) shown",
-            "CLV 12 months: total \(money(f.clv.total)), mean \(f.clv.mean.map(money) ?? "-")   "
-                + "P(alive) < 0.5: \(lowAlive) of customers",
+                ["recommendations HR@\($0.k) \(percent($0.hrAtK))", "(\($0.cases) held-out purchases)"]
+            } ?? ["recommendations -"]
+        let groups: [[String]] = [
+            [
+                "Customers \(count(f.customers))", "buyers \(count(f.buyers))", "orders \(count(f.orders))",
+                "revenue \(amount(f.revenue))", "returns \(amount(f.returns))"
+            ],
+            [
+                "AOV \(aov)", "orders/buyer \(frequency)", "repeat rate \(repeatRate)",
+                "cart sessions abandoned \(abandonment) of \(count(f.cartSessions))",
+                "rec. clicks \(recCTR) of \(count(f.recommendationImpressions)) shown"
+            ],
+            [
+                "CLV 12 months: total \(amount(f.clv.total)),", "mean \(f.clv.mean.map(amount) ?? "-")",
+                "P(alive) < 0.5: \(lowAlive) of customers"
+            ],
             recs
         ]
+        return groups.flatMap { pack($0, width: width) }
+    }
+
+    /// Figures side by side, two spaces apart, a new line where the next would not fit.
+    static func pack(_ items: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for item in items {
+            if line.isEmpty {
+                line = item
+            } else if line.count + 2 + item.count <= width {
+                line += "  " + item
+            } else {
+                lines.append(line)
+                line = item
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// A count in full below ten million, else abbreviated (12.3M).
+    static func count(_ n: Int) -> String { n < 10_000_000 ? String(n) : abbreviated(Double(n)) }
+
+    /// Money with cents below a million, else abbreviated (1.23M, 4.56B).
+    static func amount(_ v: Double) -> String { abs(v) < 1_000_000 ? money(v) : abbreviated(v) }
+
+    static func abbreviated(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1e12 { return String(format: "%.2fT", v / 1e12) }
+        if a >= 1e9 { return String(format: "%.2fB", v / 1e9) }
+        if a >= 1e6 { return String(format: "%.2fM", v / 1e6) }
+        if a >= 1e3 { return String(format: "%.1fk", v / 1e3) }
+        return String(format: "%.0f", v)
     }
 
     static func money(_ v: Double) -> String { String(format: "%.2f", v) }

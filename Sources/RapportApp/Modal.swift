@@ -136,9 +136,23 @@ extension Explorer {
                 m.flash = Flash(text: "no segment named '\(arg)'", isError: true)
                 return []
             }
-            m.list.query.segment = isRFM ? arg : nil
-            m.list.query.stage = isStage ? arg : nil
-            m.list.query.ruleSegment = isRule && !isRFM && !isStage ? arg : nil
+            // One kind, as asked: "lost" and "at risk" are both an RFM segment and a stage, and
+            // `:segment` means the RFM segment (or a rule), `:stage` the stage.
+            let kind: SegmentKind
+            if name == "stage" {
+                guard isStage else {
+                    m.flash = Flash(
+                        text: "no stage named '\(arg)' (stages: \(StageNames.ordered.joined(separator: ", ")))",
+                        isError: true)
+                    return []
+                }
+                kind = .stage
+            } else {
+                kind = isRFM ? .rfm : isRule ? .rule : .stage
+            }
+            m.list.query.segment = kind == .rfm ? arg : nil
+            m.list.query.stage = kind == .stage ? arg : nil
+            m.list.query.ruleSegment = kind == .rule ? arg : nil
             m.screen = .list
             return reloadList(&m)
         case "goto":
@@ -203,8 +217,10 @@ extension Explorer {
             }
             if key == .enter {
                 m.dialog = nil
-                guard let p = m.profile, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-                return [effects.addNote(p.key, f.text)]
+                // On the list, the note is the selected row's customer's.
+                let customer = m.screen == .list ? m.list.rows[m.list.selected]?.key : m.profile?.key
+                guard let customer, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+                return [effects.addNote(customer, f.text)]
             }
             _ = f.handle(key)
             m.dialog = .note(f)
@@ -270,6 +286,13 @@ extension Explorer {
             }
             _ = f.handle(key)
             m.dialog = .erase(id: id, field: f)
+        case .overwrite(let customer, let id, let path):
+            m.dialog = nil
+            guard key == .char("y") || key == .char("Y") else {
+                m.flash = Flash(text: "not exported: \(path) kept", isError: false)
+                return []
+            }
+            return [effects.export(customer, id: id, redact: m.redact)]
         case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch key {
@@ -289,7 +312,16 @@ extension Explorer {
                         count: count)
                     return []
                 }
+                // A name taken (a built-in segment or stage, or a rule) keeps the dialog and what was typed.
+                if m.segments.items.contains(where: { $0.name.caseInsensitiveCompare(n) == .orderedSame }) {
+                    m.dialog = .newSegment(
+                        name: name, rule: rule, onRule: false,
+                        status: .problem("a segment named '\(n)' exists already: choose another name"), count: count)
+                    return []
+                }
+                // Saving evaluates the rule over every customer: it runs beside browsing, with progress shown.
                 m.dialog = nil
+                m.progress = "saving segment \(n)…"
                 return [effects.createSegment(name: n, rule: rule.text)]
             default:
                 if onRule {

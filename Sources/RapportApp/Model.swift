@@ -18,6 +18,17 @@ public struct ListState: Sendable {
     public var loaded = false
 }
 
+/// A screen Esc returns to, as it was left: a drill-down (segment members, a metrics cell)
+/// replaces the list's query, and a profile opened from there replaces the customer shown.
+public struct BackStep: Sendable, Equatable {
+    public var screen: Screen
+    public var query: ListQuery
+    public var selected: Int
+    public var offset: Int
+    /// The customer the profile (and history) showed.
+    public var customer: Int64?
+}
+
 public struct ProfileState: Sendable {
     public var key: Int64
     public var report: ProfileReport?
@@ -94,11 +105,18 @@ public enum Dialog: Sendable {
     case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
     case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
+    /// `E` when the export's file exists already: replace it only on `y`.
+    case overwrite(key: Int64, id: String, path: String)
 }
 
 public struct Flash: Sendable, Equatable {
     public var text: String
     public var isError: Bool
+
+    public init(text: String, isError: Bool) {
+        self.text = text
+        self.isError = isError
+    }
 }
 
 public struct AppModel: Sendable {
@@ -117,8 +135,8 @@ public struct AppModel: Sendable {
     public var metrics: (segment: String?, figures: BusinessMetrics?)?
     /// The metrics screen's panel, selection and cache.
     public var metricsView = MetricsViewState()
-    /// The screens Esc returns to, most recent last.
-    public var backStack: [Screen] = []
+    /// The screens Esc returns to, most recent last, each as it was left.
+    public var backStack: [BackStep] = []
     public var dialog: Dialog?
     public var help: Int?
     /// The first line shown of a detail popup too long for the screen.
@@ -179,7 +197,9 @@ public enum AppMessage: Sendable {
     case noteAdded
     case exported(String)
     case erased(String)
-    case ruleChecked(rule: String, count: Int?, error: String?)
+    case ruleChecked(rule: String, count: Int?, error: String?, warnings: [String] = [])
+    /// A new rule segment was not saved (a name taken meanwhile, say): the dialog comes back as typed.
+    case segmentNotSaved(name: String, rule: String, message: String)
     /// Name, members, and warnings about unknown names in the rule.
     case segmentCreated(String, Int, [String])
     case segmentUpdated(String, Int, [String])
@@ -211,19 +231,26 @@ public enum RuleStatus: Sendable, Equatable {
     case invalid(String)
     /// Something to fix before saving (no name yet).
     case problem(String)
+    /// Valid, but it names something the data lacks ("no category 'Cofee'; did you mean 'Coffee'?").
+    case warning(String)
 
     var text: String {
         switch self {
-        case .hint(let s), .invalid(let s), .problem(let s): s
+        case .hint(let s), .invalid(let s), .problem(let s), .warning(let s): s
         case .checking: "checking…"
         case .valid: "valid rule"
         }
     }
 
+    func style(_ t: Theme) -> Style {
+        if case .warning = self { return t.warn }
+        return isError ? t.error : t.ok
+    }
+
     var isError: Bool {
         switch self {
         case .invalid, .problem: true
-        case .hint, .checking, .valid: false
+        case .hint, .checking, .valid, .warning: false
         }
     }
 }

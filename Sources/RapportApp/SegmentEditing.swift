@@ -58,7 +58,7 @@ extension Explorer {
             Popup(
                 title: "Delete rule segment",
                 lines: [
-                    ("Delete '\(name)' (\(members) members)? Its rule is gone for good.", t.error),
+                    ("Delete '\(name)' (\(Units.count(members, "member")))? Its rule is gone for good.", t.error),
                     ("y: delete, any other key: keep it", t.muted)
                 ], width: 70
             ).render(b.bounds, into: &b, m.context)
@@ -67,8 +67,8 @@ extension Explorer {
             let inner = Popup(
                 title: "Edit rule segment \(name)",
                 lines: [
-                    ("Rule:", .plain), ("", .plain), (status.text, status.isError ? t.error : t.ok),
-                    (count.map { "\($0) customers match" } ?? "", Style(bold: true)),
+                    ("Rule:", .plain), ("", .plain), (status.text, status.style(t)),
+                    (count.map { "\(Units.count($0, "customer")) match" } ?? "", Style(bold: true)),
                     ("Enter saves, Esc cancels", t.muted)
                 ], width: 76
             ).render(b.bounds, into: &b, m.context)

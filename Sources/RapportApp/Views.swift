@@ -61,7 +61,7 @@ extension Explorer {
     static func asOfLine(_ rep: ProfileReport) -> String {
         guard let asOf = rep.asOf else { return "" }
         guard let fit = rep.model else { return "figures as of \(asOf)" }
-        let since = fit.eventsSinceFit == 0 ? "" : ", +\(fit.eventsSinceFit) events"
+        let since = fit.eventsSinceFit == 0 ? "" : ", +\(Units.count(fit.eventsSinceFit, "event"))"
         return "figures as of \(asOf) (model \(fit.fittedAt.day)\(since))"
     }
 
@@ -73,7 +73,9 @@ extension Explorer {
     func hints(_ m: AppModel) -> String {
         let ids: [String]
         switch m.screen {
-        case .list: ids = ["open", "filter", "sort", "segments", "command", "help", "quit"]
+        // `q` quits from the top list only; in a drill-down it goes back, and the hint says so.
+        case .list:
+            ids = ["open", "filter", "sort", "segments", "command", "help", m.backStack.isEmpty ? "quit" : "back"]
         case .profile: ids = ["next_panel", "history", "evidence", "note", "export", "erase", "help", "back"]
         case .history:
             ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
@@ -120,7 +122,9 @@ extension Explorer {
             let shown = m.list.total == 0 ? "0" : "\(m.list.selected + 1)"
             let capped = !m.list.query.text.isEmpty && m.list.total >= Effects.countCap
             left = "\(shown)/\(m.list.total)\(capped ? "+" : "") customers"
-        case .history: left = "\(m.history?.events.count ?? 0) of \(m.history?.all.count ?? 0) events"
+        case .history:
+            let all = m.history?.all.count ?? 0
+            left = "\(m.history?.events.count ?? 0) of \(Units.count(all, "event"))"
         case .profile: left = m.profile?.report.map { "\($0.customer.id)" } ?? "loading…"
         case .segments: left = "\(m.segments.items.count) segments"
         case .metrics: left = m.metrics?.figures.map { "\($0.since) to \($0.until)" } ?? "computing…"
@@ -153,8 +157,13 @@ extension Explorer {
 
     func drawList(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
         var right = "sort: \(m.list.query.sort.rawValue)\(m.list.query.reversed ? " (reversed)" : "")"
-        if let s = m.list.query.segment ?? m.list.query.stage ?? m.list.query.ruleSegment {
-            right = "segment: \(s)  " + right
+        // Which kind of segment: "lost" is an RFM segment and a stage with different members.
+        if let s = m.list.query.segment {
+            right = "RFM segment: \(s)  " + right
+        } else if let s = m.list.query.stage {
+            right = "stage: \(s)  " + right
+        } else if let s = m.list.query.ruleSegment {
+            right = "rule segment: \(s)  " + right
         }
         if let label = m.list.query.keysLabel { right = label + "  " + right }
         // Under --redact a filter by email or phone finds the row but is not echoed.
@@ -281,7 +290,7 @@ extension Explorer {
             lines.append(("RFM \(rfm.r)\(rfm.f)\(rfm.m)  \(rfm.segment)", m.theme.title))
             lines.append(
                 (
-                    "\(rfm.orders) \(rfm.orders == 1 ? "order" : "orders"), spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
+                    "\(Units.count(rfm.orders, "order")), spend \(fmt(rfm.spend, "%.0f")), last \(rfm.recencyDays.map { "\($0)d ago" } ?? "-")",
                     .plain
                 ))
         } else {
@@ -496,6 +505,14 @@ extension Explorer {
                     : ("Enter continues, Esc cancels", t.muted))
             Popup(title: "Clear history", lines: lines, width: 64).render(b.bounds, into: &b, m.context)
             return nil
+        case .overwrite(_, let id, let path):
+            Popup(
+                title: "Export \(id)",
+                lines: [
+                    ("\(path) exists already.", t.error), ("Replace it? y: yes, any other key: no", .plain)
+                ], width: 76
+            ).render(b.bounds, into: &b, m.context)
+            return nil
         case .erase(let id, let f):
             let inner = Popup(
                 title: "Erase customer",
@@ -507,13 +524,13 @@ extension Explorer {
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 2, width: inner.width - 2), y: inner.y + 2)
         case .newSegment(let name, let rule, let onRule, let status, let count):
-            let countText = count.map { "\($0) customers match" } ?? ""
+            let countText = count.map { "\(Units.count($0, "customer")) match" } ?? ""
             let inner = Popup(
                 title: "New rule segment",
                 lines: [
                     ("Name:", .plain), ("", .plain), ("Rule (e.g. recency_days < 60 and consent.email):", .plain),
                     ("", .plain),
-                    (status.text, status.isError ? t.error : t.ok),
+                    (status.text, status.style(t)),
                     (countText, Style(bold: true)),
                     ("Tab switches field, Enter saves, Esc cancels", t.muted)
                 ], width: 76

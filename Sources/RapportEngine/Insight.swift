@@ -229,7 +229,10 @@ public enum Insights {
         let inferred =
             facts.consent.allowsPersonalization
             ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
-        let habits = Replenishment.habits(events: visible, products: products, now: asOf)
+        // Replenishment reads a customer's habits to prompt them: personalization, so only with consent.
+        let habits =
+            facts.consent.allowsPersonalization
+            ? Replenishment.habits(events: visible, products: products, now: asOf) : []
         let replenishment = habits.filter { !$0.lapsed }
         let (recs, history) = Recommender.recommendWithHistory(
             RecommendationInput(

@@ -53,6 +53,7 @@ extension Workspace {
     public func clearHistory(customer key: Int64, range: HistoryWindow) throws -> Int {
         let n = try store.clearHistory(customer: key, range: range.store, by: actor)
         try refreshCustomer(key)
+        try followLoweredAsOf()
         return n
     }
 
@@ -69,5 +70,6 @@ extension Workspace {
     /// Erases a customer (see `ProfileStore.forget`).
     public func forget(customer key: Int64) throws {
         try announcing("erasure") { _ in try store.forget(customer: key, by: actor) }
+        try followLoweredAsOf()
     }
 }

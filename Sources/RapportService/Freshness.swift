@@ -86,6 +86,8 @@ extension Workspace {
     func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws {
         guard !store.isReadOnly else { return }
         cache.forgetProducts()
+        // Consent takes effect at once: a customers file may withdraw it.
+        if summaries.contains(where: { $0.kind == .customers }) { try applyPersonalizationRefusals() }
         let ours = Set(summaries.compactMap(\.refreshMark))
         let pending = try store.refreshPendingAll()
         guard let model = try cache.model(store), let fit = try loadFit(),
@@ -127,6 +129,27 @@ extension Workspace {
                 "customers": "\(keys.count)",
                 "seconds": "\(Date().timeIntervalSince(started))"
             ])
+    }
+
+    /// One clock after deletions: when a clear-history or an erasure removed the newest events,
+    /// the store lowers its as-of date, and the models' date and every customer's figures
+    /// follow at once (the parameters stay, as after a delta import), so the profile,
+    /// `recommend` and the list agree with `metrics` and `clear-history --last` without a
+    /// refresh. A deletion that leaves the newest event in place costs nothing here.
+    func followLoweredAsOf() throws {
+        guard !store.isReadOnly, let model = try cache.model(store), let latest = try store.latestEventTime(),
+            latest < model.asOf
+        else { return }
+        let started = Date()
+        var current = model
+        current.asOf = latest
+        try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: clock())
+        cache.set(model: current)
+        try refreshCustomers(try store.customerKeys(), model: current)
+        try refreshSegmentMembers()
+        logger.info(
+            "as-of date lowered after a deletion",
+            metadata: ["seconds": "\(Date().timeIntervalSince(started))"])
     }
 
     /// Recomputes the metrics rows of some customers with the current models, reading their

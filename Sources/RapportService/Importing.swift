@@ -85,6 +85,9 @@ public struct ImportReport: Codable, Sendable, Equatable {
 }
 
 extension Workspace {
+    /// How far past the clock an event may be and still be imported (time zones, clock skew).
+    public static let futureTolerance: Int64 = 86_400
+
     /// Imports files (see `importFiles(_:options:)`) on behalf of this workspace's analyst.
     public func importFiles(
         _ paths: [String], request: ImportRequest,
@@ -96,9 +99,11 @@ extension Workspace {
                 store: store.path, inputs: paths,
                 replacing: request.replaceRejects)
         }
-        let options = ImportOptions(
+        var options = ImportOptions(
             kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst,
             keepColumns: Set(keepColumns))
+        // One future-dated event would become every customer's as-of date: such rows are bad.
+        options.notAfter = clock() + Self.futureTolerance
         let relay = progress.map { report in
             { @Sendable (p: ImportProgress) in
                 report(

@@ -36,10 +36,17 @@ final class EngineCache: @unchecked Sendable {
         return model
     }
 
+    /// The store's as-of date when the model was read: another process that moves it (an
+    /// import, a deletion of the newest events) also rewrites the model, which is read again.
+    private var loadedAsOf: Int64??
+
     private func loadModel(_ store: any StoreBackend) throws {
+        let latest = try store.latestEventTime()
+        if model != nil, loadedAsOf != .some(latest), model?.asOf != latest { model = nil }
         if model == nil, let data = try store.modelState("engine") {
             model = try JSONDecoder().decode(EngineModel.self, from: data)
         }
+        loadedAsOf = .some(latest)
     }
 
     func set(model: EngineModel, items: ItemModel, products: [Int64: Product]?) {

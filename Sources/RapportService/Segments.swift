@@ -102,10 +102,12 @@ extension Workspace {
         var out: [Int64] = []
         for c in customers {
             guard let key = c.id else { continue }
-            var affinities: [String: Double] = stored ? vectors[key] ?? [:] : [:]
             // Inferred preferences exist only for customers who allow personalization: a rule
-            // sees none for the others (their affinity is 0).
-            if needsAffinity && !stored && c.consentPersonalization != false {
+            // sees none for the others (their affinity is 0), also while a vector stored before
+            // they withdrew consent is still there.
+            let allowed = c.consentPersonalization != false
+            var affinities: [String: Double] = stored && allowed ? vectors[key] ?? [:] : [:]
+            if needsAffinity && !stored && allowed {
                 let events = try store.events(customer: key).map(EngineBridge.event)
                 for p in Preferences.infer(
                     events: events, products: products, now: asOf, settings: insightSettings.preferences)
@@ -146,6 +148,30 @@ extension Workspace {
             try store.updateSegmentMembers(
                 segment: s.name, members: members,
                 nonMembers: keys.filter { !selected.contains($0) })
+        }
+    }
+
+    /// After a customers file, which may withdraw consent: the customers who refuse
+    /// personalization lose their stored preference vectors and leave the rule segments that
+    /// read inferred preferences at once, not at the next refresh.
+    func applyPersonalizationRefusals() throws {
+        let refused = try store.personalizationRefused().sorted()
+        guard !refused.isEmpty else { return }
+        let preferenceRules = try store.segments().filter {
+            (try? Rule(parsing: $0.rule))?.functionsUsed.contains("affinity") == true
+        }
+        if try store.modelState(AffinityPass.stateName) != nil {
+            try store.writeAffinities([], covering: refused, replacingAll: false, skipping: [])
+        }
+        guard !preferenceRules.isEmpty else { return }
+        let facts = try store.ruleFacts(customers: refused)
+        for s in preferenceRules {
+            guard let rule = try? Rule(parsing: s.rule) else { continue }
+            let members = try select(
+                rule, from: facts.customers, metrics: facts.metrics, stated: facts.stated, keys: refused)
+            let selected = Set(members)
+            try store.updateSegmentMembers(
+                segment: s.name, members: members, nonMembers: refused.filter { !selected.contains($0) })
         }
     }
 

@@ -33,6 +33,15 @@ public final class Workspace: @unchecked Sendable {
     public let clock: @Sendable () -> Int64
     /// What the last import left undone after its files were committed, if anything.
     public private(set) var importWarning: String?
+    /// The path of the default store when this open created it from the bundled sample (the first run).
+    public private(set) var createdFromSample: String?
+
+    /// What the first run says: that it made a store, where, and from what.
+    public var createdMessage: String? {
+        createdFromSample.map {
+            "first run: created the store \($0) from the bundled sample; --store or $RAPPORT_STORE choose another"
+        }
+    }
 
     public init(
         store: any StoreBackend, analyst: String, config: Config = Config(),
@@ -58,8 +67,10 @@ public final class Workspace: @unchecked Sendable {
         _ location: StoreLocation, analyst: String, readOnly: Bool = false,
         config: Config = Config()
     ) throws -> Workspace {
+        var created = false
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
             try createFromSample(at: location.path, analyst: analyst)
+            created = true
         }
         let store: any StoreBackend
         if location.isServer {
@@ -67,7 +78,9 @@ public final class Workspace: @unchecked Sendable {
         } else {
             store = try ProfileStore(path: location.path, readOnly: readOnly)
         }
-        return Workspace(store: store, analyst: analyst, config: config)
+        let ws = Workspace(store: store, analyst: analyst, config: config)
+        if created { ws.createdFromSample = location.path }
+        return ws
     }
 
     /// The database user of a server location (the audit's analyst when none is named).

@@ -5,8 +5,9 @@ import Foundation
 struct ListOptions: ParsableArguments {
     static let defaultLimit = 100
 
-    @Option(help: "At most this many rows.") var limit = ListOptions.defaultLimit
-    @Option(help: "Skip this many rows first.") var offset = 0
+    // Unconditional: `--limit -1` is a value to refuse in words, not a missing value.
+    @Option(parsing: .unconditional, help: "At most this many rows.") var limit = ListOptions.defaultLimit
+    @Option(parsing: .unconditional, help: "Skip this many rows first.") var offset = 0
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be ≥ 1") }

@@ -51,6 +51,7 @@ struct StoreOptions: ParsableArguments {
         }
         let settings = try config ?? Config.load()
         let ws = try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        if let created = ws.createdMessage { ErrorReporting.printError("rapport: \(Printable.safe(created))") }
         // A write kept waiting by another analyst's says so after about a second, not silence.
         ws.onBusy { ErrorReporting.printError("rapport: \(Printable.safe($0))") }
         return ws

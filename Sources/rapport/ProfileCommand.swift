@@ -44,7 +44,7 @@ struct Profile: ParsableCommand {
         }
         if let r = p.rfm {
             Out.line(
-                "RFM      \(r.r)\(r.f)\(r.m) \(r.segment), \(r.orders) orders, spend \(String(format: "%.2f", r.spend)), last \(r.recencyDays.map { "\($0) days ago" } ?? "-")"
+                "RFM      \(r.r)\(r.f)\(r.m) \(r.segment), \(Units.count(r.orders, "order")), spend \(String(format: "%.2f", r.spend)), last \(r.recencyDays.map { "\($0) days ago" } ?? "-")"
             )
         }
         if let l = p.lifecycle {
@@ -61,12 +61,12 @@ struct Profile: ParsableCommand {
         if !p.dampedSpikes.isEmpty { Out.line("Damped spikes") }
         for s in p.dampedSpikes {
             Out.line(
-                "  \(s.category) \(s.from)..\(s.to), \(s.events) events, counted \(Int((s.counted * 100).rounded()))%: \(s.reason)"
+                "  \(s.category) \(s.from)..\(s.to), \(Units.count(s.events, "event")), counted \(Int((s.counted * 100).rounded()))%: \(s.reason)"
             )
         }
         Out.line("Milestones")
         for m in p.milestones {
-            Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.distance.map { " (\(Int($0)) to go)" } ?? "")")
+            Out.line("  \(m.reached ? "reached" : "next") \(m.label)\(m.toGo.map { " (\($0))" } ?? "")")
         }
         if !p.notes.isEmpty { Out.line("Notes") }
         for n in p.notes { Out.line("  \(n.time) \(n.analyst): \(n.text)") }
@@ -148,7 +148,7 @@ struct Segment: ParsableCommand {
             let ws = try storeOptions.open()
             let saved = try ws.saveRuleSegment(name: name, rule: rule, replace: replace)
             for w in saved.warnings { ErrorReporting.printError("rapport: warning: \(Printable.safe(w))") }
-            Out.line("segment \(name)\(saved.replaced ? " replaced" : ""): \(saved.members) members")
+            Out.line("segment \(name)\(saved.replaced ? " replaced" : ""): \(Units.count(saved.members, "member"))")
         }
     }
 

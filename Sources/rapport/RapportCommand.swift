@@ -7,15 +7,19 @@ struct RapportCommand: ParsableCommand {
         commandName: "rapport",
         abstract: "Explore customer profiles, insights and segments in the terminal.",
         discussion: """
-            With no subcommand, opens the explorer. On first use the default store is created from the bundled sample.
+            With no subcommand, opens the explorer. On first use the default store is
+            created from the bundled sample, and the command says where.
 
             Explorer options (rapport [explore] [options]):
-              --store <path|url>      Store file or postgres:// URL (default: $RAPPORT_STORE, else
-                                      $XDG_DATA_HOME/rapport/store.sqlite). PostgreSQL: docs/postgres.md.
-              --analyst <name>        Name recorded in the audit log (default: $USER; the database user on PostgreSQL).
-              --read-only             Open the store read-only: write actions are unavailable.
-              --redact                Mask email addresses and phone numbers on screen.
-            Keys: 'rapport keys'; settings: docs/config.md. Shell completion: \
+              --store <path|url>  Store file or postgres:// URL (default:
+                                  $RAPPORT_STORE, else
+                                  $XDG_DATA_HOME/rapport/store.sqlite).
+                                  PostgreSQL: docs/postgres.md.
+              --analyst <name>    Name recorded in the audit log (default: $USER;
+                                  the database user on PostgreSQL).
+              --read-only         Open the store read-only: no write actions.
+              --redact            Mask email addresses and phone numbers.
+            Keys: 'rapport keys'; settings: docs/config.md. Shell completion:
             'rapport --generate-completion-script bash' (or zsh, fish).
             """,
         version: "0.1.0",
@@ -89,16 +93,19 @@ struct Import: ParsableCommand {
 
     private func printSummaries(_ summaries: [ImportReport], _ ws: Workspace) throws {
         for s in summaries {
-            var parts = ["\(s.rows) rows", "\(s.inserted) new"]
+            var parts = [Units.count(s.rows, "row"), "\(s.inserted) new"]
             if s.updated > 0 { parts.append("\(s.updated) updated") }
             if s.duplicates > 0 { parts.append("\(s.duplicates) already imported") }
-            if s.createdCustomers > 0 { parts.append("\(s.createdCustomers) customers created") }
-            if s.createdProducts > 0 { parts.append("\(s.createdProducts) products created") }
+            if s.createdCustomers > 0 { parts.append("\(Units.count(s.createdCustomers, "customer")) created") }
+            if s.createdProducts > 0 { parts.append("\(Units.count(s.createdProducts, "product")) created") }
             if s.rejected > 0 { parts.append("\(s.rejected) rejected to \(s.rejectsFile ?? "")") }
             if !s.droppedColumns.isEmpty {
+                // Only customers files keep extra columns, when config.toml declares them.
                 parts.append(
                     "columns not stored: \(s.droppedColumns.joined(separator: ", ")) "
-                        + "(declare them in config.toml [import] keep_columns)")
+                        + (s.kind == .customers
+                            ? "(declare them in config.toml [import] keep_columns)"
+                            : "(not \(s.kind.rawValue) fields; see docs/data-format.md)"))
             }
             let rate = s.seconds > 0 ? Int(Double(s.rows) / s.seconds) : 0
             let took = String(format: "%.2f", s.seconds)

@@ -77,6 +77,9 @@ public struct ImportOptions: Sendable {
     /// Customer columns beyond the known ones that are kept as attributes; any other is
     /// dropped (data minimisation: a column nobody declared is not stored, shown or exported).
     public var keepColumns: Set<String>
+    /// Events after this time are bad rows ("in the future"); nil: no such check. The service
+    /// sets it to its clock plus a day, so one future-dated event cannot move every figure forward.
+    public var notAfter: Int64? = nil
 
     public init(
         kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,

@@ -30,7 +30,7 @@ extension ProfileStore {
                     file: path, options: options, progress: progress, totalBytes: data.count
                 ) { kind, columns in
                     switch kind {
-                    case .events: try EventWriter(db, columns: columns, keys: keys)
+                    case .events: try EventWriter(db, columns: columns, keys: keys, notAfter: options.notAfter)
                     case .customers: try CustomerWriter(db, columns: columns, keys: keys, keep: options.keepColumns)
                     case .products: try ProductWriter(db, columns: columns, keys: keys)
                     case .notes:

@@ -44,8 +44,15 @@ final class EventParser {
             amount: Int?, channel: Int?, gift: Int?, giftNote: Int?
         )
     private var channels: [String: String] = [:]
+    /// The latest time an event may have (`ImportOptions.notAfter`): later is in the future.
+    private let notAfter: Int64?
+    /// Columns of the file that are not event fields: ignored, and reported as not stored.
+    let droppedColumns: [String]
 
-    init(_ columns: Columns) {
+    init(_ columns: Columns, notAfter: Int64? = nil) {
+        self.notAfter = notAfter
+        let known = ImportKind.events.knownColumns
+        droppedColumns = columns.names.filter { !known.contains($0) && $0 != "_error" && !$0.isEmpty }
         c = (
             columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
             columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
@@ -60,6 +67,13 @@ final class EventParser {
         }
         guard let time = try r.timestamp(c.time, "timestamp") else {
             throw RowError(line: r.line, field: "timestamp", reason: "is empty")
+        }
+        // One future-dated event would move every customer's as-of date forward: refused.
+        if let notAfter, time > notAfter {
+            throw RowError(
+                line: r.line, field: "timestamp",
+                reason: "\(DateParsing.isoDateTime(time)) is in the future (after \(DateParsing.isoDateTime(notAfter)))"
+            )
         }
         guard let typeName = try r.text(c.type, "type", structural: true)?.lowercased() else {
             throw RowError(line: r.line, field: "type", reason: "is empty")

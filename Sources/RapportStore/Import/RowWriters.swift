@@ -115,8 +115,10 @@ final class EventWriter: RowWriter {
     var createdCustomers: Int { keys.createdCustomers }
     var createdProducts: Int { keys.createdProducts }
 
-    init(_ db: Database, columns: Columns, keys: KeyResolver) throws {
-        parser = EventParser(columns)
+    var droppedColumns: [String] { parser.droppedColumns }
+
+    init(_ db: Database, columns: Columns, keys: KeyResolver, notAfter: Int64? = nil) throws {
+        parser = EventParser(columns, notAfter: notAfter)
         self.keys = keys
         insert = try RawStatement(
             db,

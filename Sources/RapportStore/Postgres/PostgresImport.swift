@@ -97,7 +97,7 @@ final class StagedRows: RowWriter {
     private(set) var createdProducts = 0
     private(set) var latestTime: Int64?
     private(set) var touchedCustomers = Set<Int64>()
-    var droppedColumns: [String] { customers?.droppedColumns ?? [] }
+    var droppedColumns: [String] { customers?.droppedColumns ?? events?.droppedColumns ?? [] }
     private var staged = 0
 
     init(
@@ -109,7 +109,7 @@ final class StagedRows: RowWriter {
         self.path = path
         self.sink = sink
         c = connection
-        events = kind == .events ? EventParser(columns) : nil
+        events = kind == .events ? EventParser(columns, notAfter: options.notAfter) : nil
         customers = kind == .customers ? CustomerParser(columns, keep: options.keepColumns) : nil
         products = kind == .products ? ProductParser(columns) : nil
         notes = kind == .notes ? NoteParser(columns: columns, defaultAnalyst: options.analyst, now: options.now) : nil
