@@ -66,7 +66,9 @@ public protocol StoreBackend: AnyObject, Sendable {
     func forget(customer key: Int64, by actor: Actor) throws
     func saveSegment(name: String, rule: String, memberCount: Int?, by actor: Actor) throws
     func deleteSegment(name: String, by actor: Actor) throws
-    func recordExport(customer key: Int64, destination: String, by actor: Actor) throws
+    /// Audits an export to `destination`, before any of the customer's data is read; with a
+    /// `failure`, records instead that the export did not complete and why. Refuses a read-only store.
+    func recordExport(customer key: Int64, destination: String, failure: String?, by actor: Actor) throws
 
     // MARK: Segments
     func segments() throws -> [SegmentRecord]
@@ -128,6 +130,9 @@ public protocol StoreBackend: AnyObject, Sendable {
 extension StoreBackend {
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
         try importFile(path, options: options, progress: nil)
+    }
+    public func recordExport(customer key: Int64, destination: String, by actor: Actor) throws {
+        try recordExport(customer: key, destination: destination, failure: nil, by: actor)
     }
     public func requireCustomer(_ externalId: String) throws -> Int64 {
         guard let key = try customerKey(externalId: externalId) else { throw StoreError.unknownCustomer(externalId) }

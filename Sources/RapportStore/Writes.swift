@@ -223,11 +223,14 @@ extension ProfileStore {
     }
 
     /// Records an export of a customer's data (the file itself is written by the caller).
-    public func recordExport(customer key: Int64, destination: String, by actor: Actor) throws {
-        guard !isReadOnly else { return }
+    public func recordExport(customer key: Int64, destination: String, failure: String?, by actor: Actor) throws {
+        try requireWritable()
         try pool.write { db in
             let ext = try String.fetchOne(db, sql: "SELECT external_id FROM customers WHERE id = ?", arguments: [key])
-            try Self.audit(db, actor, "customer.export", customer: key, customerRef: ext, details: ["to": destination])
+            try Self.audit(
+                db, actor, failure == nil ? "customer.export" : "customer.export.failed", customer: key,
+                customerRef: ext,
+                details: ["to": destination].merging(failure.map { ["reason": $0] } ?? [:]) { a, _ in a })
         }
     }
 }

@@ -161,12 +161,12 @@ extension PostgresStore {
         }
     }
 
-    public func recordExport(customer key: Int64, destination: String, by actor: Actor) throws {
-        guard !isReadOnly else { return }
+    public func recordExport(customer key: Int64, destination: String, failure: String?, by actor: Actor) throws {
         try write { c in
             try Self.audit(
-                c, actor, "customer.export", customer: key, customerRef: try Self.externalId(c, key),
-                details: ["to": destination])
+                c, actor, failure == nil ? "customer.export" : "customer.export.failed", customer: key,
+                customerRef: try Self.externalId(c, key),
+                details: ["to": destination].merging(failure.map { ["reason": $0] } ?? [:]) { a, _ in a })
         }
     }
 
