@@ -7,7 +7,9 @@ enum Mounting {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-mount-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        guard ExportCLITests.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir.path]) else { return false }
+        guard ExportCLITests.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir.path]) else {
+            return false
+        }
         return ExportCLITests.tool("/bin/umount", [dir.path])
     }()
 }
@@ -45,7 +47,6 @@ struct ExportCLITests {
         p.waitUntilExit()
         return p.terminationStatus == 0
     }
-
 
     func auditActions(_ cli: CLI, _ store: String) throws -> [String] {
         let r = try cli.run(["audit", "--customer", "C00001", "--store", store, "--json"])
