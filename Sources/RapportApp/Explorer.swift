@@ -48,12 +48,16 @@ public struct Explorer: Program, Sendable {
                 m.list.total = total
                 m.list.rows = [:]
             }
-            for (i, r) in rows.enumerated() { m.list.rows[start + i] = r }
+            // Under --redact an email or phone written into a name is masked as well.
+            for (i, r) in rows.enumerated() { m.list.rows[start + i] = m.redact ? r.redacted : r }
             m.list.pending.remove(start)
             m.list.loaded = true
             clampList(&m)
             return []
-        case .profileLoaded(let r):
+        case .profileLoaded(let loaded):
+            // Under --redact the whole identity is masked once here (a phone written into the
+            // name or city too), so no screen that shows it can forget.
+            let r = m.redact ? loaded.redacted : loaded
             if var p = m.profile, p.key == r.customer.key {
                 p.report = r
                 // A reload may bring fewer rows: selections stay on a row that exists.
