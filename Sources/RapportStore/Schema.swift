@@ -210,6 +210,10 @@ enum Schema {
                     );
                     """)
         }
+        m.registerMigration("v7-audit-guard") { _ in
+            // PostgreSQL only: a trigger that lets analysts add to the audit log and nothing
+            // else. A SQLite store is one file its owner can write whole; nothing to add here.
+        }
         return m
     }
 
