@@ -3,6 +3,8 @@
 #
 #   scripts/pg-test-cluster.sh start DIR   # creates DIR, starts the server, prints the URL to use
 #   scripts/pg-test-cluster.sh stop DIR    # stops the server and removes DIR
+#   scripts/pg-test-cluster.sh halt DIR    # stops it at once (-m immediate), keeping DIR
+#   scripts/pg-test-cluster.sh resume DIR  # starts a halted server again
 #
 # The URL it prints is what RAPPORT_TEST_POSTGRES expects, e.g.
 #   RAPPORT_TEST_POSTGRES="$(scripts/pg-test-cluster.sh start /tmp/rapport-pg)" swift test
@@ -10,7 +12,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt|resume DIR" >&2
     exit 2
 }
 
@@ -84,6 +86,14 @@ EOF
         as_pg "$bindir/psql" -h "$dir" -U postgres -d rapport_test -v ON_ERROR_STOP=1 -q \
             -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >&2
         echo "postgres://postgres@/rapport_test?host=$dir"
+        ;;
+    halt)
+        # Stops the server at once, as a crash or a pulled cable would (fault tests); DIR stays.
+        as_pg "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+        ;;
+    resume)
+        # Starts a halted server again in DIR.
+        as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >&2
         ;;
     stop)
         if [ -e "$dir/data/postmaster.pid" ]; then

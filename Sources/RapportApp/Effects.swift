@@ -12,6 +12,8 @@ struct Effects: Sendable {
     let newestList = NewestGeneration()
     /// Likewise for the member count of a rule being typed.
     let newestRule = NewestGeneration()
+    /// How many rule texts were parsed (tests check a paste is not parsed per character).
+    let ruleParses = Tally()
 
     init(workspace: Workspace) { self.workspace = workspace }
 
@@ -167,30 +169,28 @@ struct Effects: Sendable {
         }
     }
 
-    /// Checks a rule as it is typed: a parse error answers at once without touching data; the
-    /// count of members runs as a read, and is skipped when a newer text superseded it.
+    /// Checks a rule as it is typed, off the UI loop: a parse error answers as soon as the
+    /// rule queue reaches it, without touching data; the count of members waits a moment for
+    /// the next key. A check superseded by a newer text is skipped before it parses, so a pasted
+    /// 10,000-character rule is parsed a few times, not once per character.
     func checkRule(_ text: String, generation: Int) -> [Cmd] {
         newestRule.ask(generation)
-        do {
-            let rule = try workspace.parseRule(text)
-            return [
-                Cmd(lane: .queue("rule")) { [newestRule, workspace] send in
+        return [
+            Cmd(lane: .queue("rule")) { [newestRule, workspace, ruleParses] send in
+                guard newestRule.isCurrent(generation) else { return }
+                ruleParses.add()
+                do {
+                    let rule = try workspace.parseRule(text)
                     // Debounce: a count waits a moment for the next key, and is skipped if one came.
-                    guard newestRule.isCurrent(generation) else { return }
                     Thread.sleep(forTimeInterval: Effects.ruleDebounce)
                     guard newestRule.isCurrent(generation) else { return }
-                    do {
-                        let count = try workspace.members(of: rule).count
-                        send(
-                            .ruleChecked(
-                                rule: text, count: count, error: nil, warnings: try workspace.ruleWarnings(rule)))
-                    } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
-                }
-            ]
-        } catch {
-            let message = "\(error)"
-            return [Cmd(lane: .read) { send in send(.ruleChecked(rule: text, count: nil, error: message)) }]
-        }
+                    send(
+                        .ruleChecked(
+                            rule: text, count: try workspace.members(of: rule).count, error: nil,
+                            warnings: try workspace.ruleWarnings(rule)))
+                } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+            }
+        ]
     }
 
     func updateSegment(name: String, rule: String) -> Cmd {
@@ -225,6 +225,14 @@ struct Effects: Sendable {
             }
         }
     }
+}
+
+/// A count shared between threads.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// The newest generation of a request, shared by the UI loop that asks and the worker that runs.

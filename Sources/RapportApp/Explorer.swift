@@ -48,12 +48,16 @@ public struct Explorer: Program, Sendable {
                 m.list.total = total
                 m.list.rows = [:]
             }
-            for (i, r) in rows.enumerated() { m.list.rows[start + i] = r }
+            // Under --redact an email or phone written into a name is masked as well.
+            for (i, r) in rows.enumerated() { m.list.rows[start + i] = m.redact ? r.redacted : r }
             m.list.pending.remove(start)
             m.list.loaded = true
             clampList(&m)
             return []
-        case .profileLoaded(let r):
+        case .profileLoaded(let loaded):
+            // Under --redact the whole identity is masked once here (a phone written into the
+            // name or city too), so no screen that shows it can forget.
+            let r = m.redact ? loaded.redacted : loaded
             // A history opened from the list counts its day filters from the profile's as-of date.
             if m.history?.key == r.customer.key && m.history?.asOf == nil { m.history?.asOf = r.asOf }
             if var p = m.profile, p.key == r.customer.key {

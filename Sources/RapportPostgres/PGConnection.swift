@@ -20,6 +20,8 @@ public final class PGConnection: @unchecked Sendable {
     let logger: Logger
     private let lock = NSRecursiveLock()
     private var inTransaction = false
+    /// Set when the connection broke: nothing is sent on it again, and the pool drops it.
+    var broken = false
     private var listeners: [PostgresListenContext] = []
 
     /// postgres-nio logs at debug/trace; by default that goes nowhere so queries and binds never reach a log.
@@ -120,7 +122,45 @@ public final class PGConnection: @unchecked Sendable {
         }
     }
 
-    public var isClosed: Bool { connection.isClosed }
+    public var isClosed: Bool { connection.isClosed || lock.withLock { broken } }
+
+    /// How long the client waits for any one answer of the server before it gives up and closes
+    /// the connection: 300 s (a write waits up to 120 s for a lock; a long scan answers batch by
+    /// batch), or `RAPPORT_PG_TIMEOUT` seconds.
+    public static let waitLimit: TimeInterval = {
+        let env = ProcessInfo.processInfo.environment["RAPPORT_PG_TIMEOUT"].flatMap(Double.init)
+        return env.map { max(1, $0) } ?? 300
+    }()
+
+    /// Waits for `future` at most `waitLimit`; a lost connection or a wait past the limit marks
+    /// this connection broken (and closes it) before the error goes up.
+    func bounded<T>(_ future: EventLoopFuture<T>) throws -> T {
+        try guarded {
+            let done = DispatchSemaphore(value: 0)
+            let box = FutureBox<T>()
+            future.whenComplete { result in
+                box.result = result
+                done.signal()
+            }
+            if done.wait(timeout: .now() + Self.waitLimit) == .timedOut {
+                throw PGError.timedOut(seconds: Int(Self.waitLimit))
+            }
+            return try box.result!.get()
+        }
+    }
+
+    /// Runs `body` on a connection that is not broken; an error that breaks the connection
+    /// marks it so and closes it.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        if broken { throw PGError.connectionLost }
+        do {
+            return try body()
+        } catch  where PGError.isConnectionLoss(error) {
+            broken = true
+            if !connection.isClosed { (connection.close() as EventLoopFuture<Void>).whenComplete { _ in } }
+            throw error
+        }
+    }
 
     /// Holds the one-statement-at-a-time lock across several driver calls (COPY).
     func withConnectionLock<T>(_ body: () throws -> T) rethrows -> T {
@@ -131,7 +171,7 @@ public final class PGConnection: @unchecked Sendable {
         lock.withLock {
             for listener in listeners { listener.stop() }
             listeners.removeAll()
-            if !connection.isClosed { _ = try? (connection.close() as EventLoopFuture<Void>).wait() }
+            if !connection.isClosed { _ = try? bounded(connection.close() as EventLoopFuture<Void>) }
         }
     }
 
@@ -141,14 +181,14 @@ public final class PGConnection: @unchecked Sendable {
     @discardableResult
     public func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
         try lock.withLock {
-            try connection.query(Self.query(sql, binds), logger: logger).wait().metadata.rows ?? 0
+            try bounded(connection.query(Self.query(sql, binds), logger: logger)).metadata.rows ?? 0
         }
     }
 
     /// Runs one statement and collects its rows; for big results use `forEachRow`.
     public func rows(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
         try lock.withLock {
-            try connection.query(Self.query(sql, binds), logger: logger).wait().rows.map(PGRow.init)
+            try bounded(connection.query(Self.query(sql, binds), logger: logger)).rows.map(PGRow.init)
         }
     }
 
@@ -159,11 +199,13 @@ public final class PGConnection: @unchecked Sendable {
             let query = Self.query(sql, binds)
             let connection = self.connection
             let logger = self.logger
-            let iterator = try Blocking.run {
-                IteratorBox(try await connection.query(query, logger: logger).makeAsyncIterator())
+            let iterator = try guarded {
+                try Blocking.run {
+                    IteratorBox(try await connection.query(query, logger: logger).makeAsyncIterator())
+                }
             }
             while true {
-                let batch = try Blocking.run { try await iterator.nextBatch(Self.scanBatch) }
+                let batch = try guarded { try Blocking.run { try await iterator.nextBatch(Self.scanBatch) } }
                 for row in batch { try body(PGRow(row)) }
                 if batch.count < Self.scanBatch { return }
             }
@@ -222,10 +264,16 @@ public final class PGConnection: @unchecked Sendable {
             do {
                 result = try body(self)
             } catch {
-                _ = try? execute("ROLLBACK")
+                // Nothing is sent on a broken connection: the server rolls back on its own.
+                if !broken { _ = try? execute("ROLLBACK") }
                 throw error
             }
-            let commit = try connection.query("COMMIT", logger: logger).wait()
+            let commit: PostgresQueryResult
+            do {
+                commit = try bounded(connection.query("COMMIT", logger: logger))
+            } catch  where PGError.isConnectionLoss(error) {
+                throw PGError.commitUnknown
+            }
             if commit.metadata.command == "ROLLBACK" { throw PGError.transactionAborted }
             return result
         }
@@ -303,7 +351,10 @@ private final class IteratorBox: @unchecked Sendable {
 /// connections (a refresh's slices) each pull their rows at once, not in turn.
 enum Blocking {
     private final class ResultBox<T>: @unchecked Sendable {
-        var result: Result<T, any Error>?
+        private let lock = NSLock()
+        private var result: Result<T, any Error>?
+        func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }
+        func get() -> Result<T, any Error>? { lock.withLock { result } }
     }
 
     private final class Unchecked<T>: @unchecked Sendable {
@@ -323,19 +374,30 @@ enum Blocking {
 
     static let executor = QueueExecutor()
 
+    /// Waits at most `PGConnection.waitLimit` (then throws `PGError.timedOut`, and the caller's
+    /// `guarded` closes the connection, which ends the task).
     static func run<T>(_ operation: @escaping () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let op = Unchecked(operation)
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: executor) {
+            let result: Result<T, any Error>
             do {
-                box.result = .success(try await op.value())
+                result = .success(try await op.value())
             } catch {
-                box.result = .failure(error)
+                result = .failure(error)
             }
+            box.set(result)
             done.signal()
         }
-        done.wait()
-        return try box.result!.get()
+        if done.wait(timeout: .now() + PGConnection.waitLimit) == .timedOut {
+            throw PGError.timedOut(seconds: Int(PGConnection.waitLimit))
+        }
+        return try box.get()!.get()
     }
+}
+
+/// The result of a future, handed from the event loop to the waiting thread.
+private final class FutureBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }

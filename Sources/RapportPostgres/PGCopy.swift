@@ -24,7 +24,14 @@ extension PGConnection {
         let logger = self.logger
         let done = DispatchSemaphore(value: 0)
         let copyResult = CopyResult()
-        try withConnectionLock {
+        // The COPY task's end, waited for at most `waitLimit`: a server that stops answering
+        // mid-COPY ends the import with an error instead of holding it for good.
+        func waitForCopy() throws {
+            if done.wait(timeout: .now() + PGConnection.waitLimit) == .timedOut {
+                throw PGError.timedOut(seconds: Int(PGConnection.waitLimit))
+            }
+        }
+        func copy() throws {
             Task(executorPreference: Blocking.executor) {
                 do {
                     try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
@@ -57,11 +64,14 @@ extension PGConnection {
                 // The COPY failed on the server side; its error is in copyResult.
             } catch {
                 channel.fail(error)
-                done.wait()
+                try waitForCopy()
                 throw error
             }
-            done.wait()
+            try waitForCopy()
             try copyResult.value!.get()
+        }
+        try withConnectionLock {
+            try guarded { try copy() }
         }
     }
 
@@ -110,10 +120,13 @@ final class ChunkChannel: @unchecked Sendable {
     private var waiter: CheckedContinuation<ByteBuffer?, any Error>?
     private let space = DispatchSemaphore(value: 4)
 
-    /// Blocks while the queue is full; throws `Aborted` once the consumer has given up.
+    /// Blocks while the queue is full; throws `Aborted` once the consumer has given up, and
+    /// `PGError.timedOut` when the server took no chunk for `PGConnection.waitLimit`.
     func send(_ chunk: ByteBuffer) throws {
+        let deadline = Date().addingTimeInterval(PGConnection.waitLimit)
         while space.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
             if lock.withLock({ aborted }) { throw Aborted() }
+            if Date() > deadline { throw PGError.timedOut(seconds: Int(PGConnection.waitLimit)) }
         }
         lock.lock()
         if aborted {

@@ -15,6 +15,13 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
     case transactionAborted
     case invalidIdentifier(String)
     case copyRowWidth(expected: Int, got: Int)
+    /// The server did not answer within the client's limit (`PGConnection.waitLimit`); the
+    /// connection was closed, and whatever its transaction did is rolled back by the server.
+    case timedOut(seconds: Int)
+    /// The connection broke (the server stopped or restarted, the network went); it is not used again.
+    case connectionLost
+    /// The connection broke while the server was committing: the change may or may not be saved.
+    case commitUnknown
 
     public var description: String {
         switch self {
@@ -34,6 +41,14 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
             return "invalid SQL identifier \(name.debugDescription)"
         case .copyRowWidth(let expected, let got):
             return "COPY row has \(got) fields, expected \(expected)"
+        case .timedOut(let seconds):
+            return "the PostgreSQL server did not answer within \(seconds) s; the connection was closed "
+                + "(what was not committed is rolled back)"
+        case .connectionLost:
+            return "the connection to the PostgreSQL server was lost (what was not committed is rolled back)"
+        case .commitUnknown:
+            return "the connection to the PostgreSQL server was lost while it committed: the change may or may "
+                + "not have been saved; check with 'rapport audit' before doing it again"
         }
     }
 
@@ -42,6 +57,28 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// The server's SQLSTATE for an error that came from the server, e.g. "23505".
     public static func sqlState(of error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// True for errors after which the connection cannot be used again: the server closed it or
+    /// is shutting down, the socket failed, or the client gave up waiting. Nothing more is sent
+    /// on such a connection (not even ROLLBACK: postgres-nio traps on a closed channel's state).
+    public static func isConnectionLoss(_ error: any Error) -> Bool {
+        if let own = error as? PGError {
+            switch own {
+            case .timedOut, .connectionLost, .commitUnknown: return true
+            default: return false
+            }
+        }
+        guard let psql = error as? PSQLError else { return false }
+        if let state = psql.serverInfo?[.sqlState] {
+            return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
+        }
+        switch psql.code {
+        case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .connectionError:
+            return true
+        default:
+            return false
+        }
     }
 
     /// True for errors that mean "run the transaction again": serialization_failure and deadlock_detected.

@@ -152,11 +152,6 @@ extension Workspace {
         try store.customerKey(externalId: externalId)
     }
 
-    /// Audits an export written somewhere other than a file (standard output).
-    public func recordExport(customer key: Int64, destination: String) throws {
-        try store.recordExport(customer: key, destination: destination, by: actor)
-    }
-
     /// Changes whenever anyone writes to the store (another explorer, a script): screens poll
     /// it to notice and reload what they show.
     public func writeStamp() throws -> String { try store.writeStamp() }

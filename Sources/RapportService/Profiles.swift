@@ -181,15 +181,10 @@ extension Workspace {
             audit: try store.auditEntries(customer: key).map(AuditView.init))
     }
 
-    /// Writes a customer's export to `path` (mode 0600) and audits it; `redact` masks emails and phones.
+    /// Writes a customer's export to `path` (mode 0600), replacing a file there, through the
+    /// same audited path as the CLI (`exportCustomer(_:toFile:replace:redact:)`).
     public func exportToFile(_ key: Int64, path: String, redact: Bool = false) throws {
-        let full = try export(key)
-        let data = try JSONOutput.encode(redact ? full.redacted : full)
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
-        else {
-            throw StoreError.invalidArgument("cannot write \(path)")
-        }
-        try store.recordExport(customer: key, destination: path, by: actor)
+        try exportCustomer(key, toFile: path, replace: true, redact: redact)
     }
 
 }

@@ -40,11 +40,18 @@ public enum Redaction {
 }
 
 extension CustomerIdentity {
-    /// This identity with its email and phone masked.
+    /// This identity with its email and phone masked, and any email or phone number written
+    /// into another field (a name, a city, an extra column) masked too.
     public var redacted: CustomerIdentity {
         var c = self
         c.email = c.email.map(Redaction.email)
         c.phone = c.phone.map(Redaction.phone)
+        c.name = c.name.map(Redaction.text)
+        c.city = c.city.map(Redaction.text)
+        c.country = c.country.map(Redaction.text)
+        c.gender = c.gender.map(Redaction.text)
+        c.statedChannel = c.statedChannel.map(Redaction.text)
+        c.attributes = c.attributes.mapValues(Redaction.text)
         return c
     }
 }
@@ -53,6 +60,7 @@ extension CustomerListItem {
     public var redacted: CustomerListItem {
         var c = self
         c.email = c.email.map(Redaction.email)
+        c.name = c.name.map(Redaction.text)
         return c
     }
 }

@@ -24,7 +24,7 @@ public enum StoreCopy {
     ) throws -> CopySummary {
         let started = Date()
         guard source.path != target.path else { throw StoreError.invalidArgument("--from and --to are the same store") }
-        let from = try Workspace.open(source, analyst: analyst, readOnly: true, config: config)
+        let from = try Workspace.open(source, analyst: analyst, readOnly: true, config: config, create: false)
         var fromDefaults = config
         fromDefaults.autoTune = false
         let to = try Workspace.open(target, analyst: analyst, config: fromDefaults)

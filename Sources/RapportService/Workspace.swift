@@ -65,7 +65,7 @@ public final class Workspace: @unchecked Sendable {
     /// from the bundled sample, so the first run shows data.
     public static func open(
         _ location: StoreLocation, analyst: String, readOnly: Bool = false,
-        config: Config = Config()
+        config: Config = Config(), create: Bool = true
     ) throws -> Workspace {
         var created = false
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
@@ -74,7 +74,7 @@ public final class Workspace: @unchecked Sendable {
         }
         let store: any StoreBackend
         if location.isServer {
-            store = try PostgresStore(url: location.path, readOnly: readOnly)
+            store = try PostgresStore(url: location.path, readOnly: readOnly, create: create)
         } else {
             store = try ProfileStore(path: location.path, readOnly: readOnly)
         }

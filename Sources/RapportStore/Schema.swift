@@ -210,10 +210,14 @@ enum Schema {
                     );
                     """)
         }
+        m.registerMigration("v7-audit-guard") { _ in
+            // PostgreSQL only: a trigger that lets analysts add to the audit log and nothing
+            // else. A SQLite store is one file its owner can write whole; nothing to add here.
+        }
         // An event id identifies an event of one customer, as on PostgreSQL (where a unique
         // index across customers would defeat distribution by customer): the same id in two
         // customers' files is two events, and `#key` names either when the id alone is ambiguous.
-        m.registerMigration("v7-event-identity-per-customer") { db in
+        m.registerMigration("v8-event-identity-per-customer") { db in
             try db.execute(
                 sql: """
                     DROP INDEX events_by_external_id;

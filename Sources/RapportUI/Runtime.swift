@@ -141,12 +141,22 @@ public final class Runtime<P: Program>: @unchecked Sendable {
             }
             if dirty { render() }
             if program.isFinished(model) { break }
-            guard let event = backend.readEvent(timeoutMs: 25) else { continue }
-            if case .resize = event {
-                dirty = true
-                previous = nil
+            guard var event = backend.readEvent(timeoutMs: 25) else { continue }
+            // A paste arrives as many keys at once: every key already waiting is handled before
+            // the next frame is drawn (at most 4,096), not one frame per key.
+            var burst = 0
+            while true {
+                if case .resize = event {
+                    dirty = true
+                    previous = nil
+                }
+                if let m = program.message(for: event, model) { send(m) }
+                burst += 1
+                guard burst < 4096, !program.isFinished(model), let next = backend.readEvent(timeoutMs: 0) else {
+                    break
+                }
+                event = next
             }
-            if let m = program.message(for: event, model) { send(m) }
         }
     }
 

@@ -48,7 +48,7 @@ public enum TextWidth {
 public enum Sanitizer {
     public static func isUnsafe(_ v: UInt32) -> Bool {
         v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-            || v == 0x200E || v == 0x200F || v == 0x061C
+            || v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029
     }
 
     public static func clean(_ s: String, ascii: Bool = false) -> String {

@@ -194,11 +194,13 @@ struct Export: ParsableCommand {
         let ws = try storeOptions.open()
         let key = try ws.customerKey(id)
         if let out {
-            try ws.streamExportToFile(key, path: out, redact: privacy.redact)
+            try ws.exportCustomer(key, toFile: out, replace: force, redact: privacy.redact)
             Out.line("exported \(id) to \(out)")
         } else {
-            try Out.streamJSON { write in try ws.streamExportJSON(key, redact: privacy.redact, write: write) }
-            try ws.recordExport(customer: key, destination: "stdout")
+            let buffer = Out.stdoutBuffer()
+            try ws.exportCustomer(
+                key, destination: "stdout", redact: privacy.redact,
+                write: { try buffer.add(Printable.escapedJSON($0)) }, flush: buffer.flush)
         }
     }
 }

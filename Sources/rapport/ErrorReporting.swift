@@ -44,8 +44,11 @@ enum ErrorReporting {
         return first + " " + values.joined(separator: ", ")
     }
 
+    /// Every line of an error passes through the sanitiser: an import's bad value or a rule's
+    /// text can hold C1 controls or bidi overrides, which must not reach the terminal raw.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Printable.safe(String($0)) }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }
 

@@ -17,6 +17,11 @@ struct StoreOptions: ParsableArguments {
             "Name recorded in the audit log (default: $USER; on PostgreSQL the database user).", valueName: "name"))
     var analyst: String?
 
+    @Flag(
+        name: .long,
+        help: "Open the store read-only: nothing is written, and commands that write (or audit) are refused.")
+    var readOnly = false
+
     var location: StoreLocation { StoreLocation.resolve(explicit: store) }
 
     var analystName: String { Self.analystName(analyst, at: location) }
@@ -34,7 +39,7 @@ struct StoreOptions: ParsableArguments {
     func openForReading() throws -> Workspace {
         do {
             return try open(readOnly: true)
-        } catch let e where ServiceFailure.needsMigration(e) {
+        } catch let e where ServiceFailure.needsMigration(e) && !self.readOnly {
             return try open()
         }
     }
@@ -50,7 +55,8 @@ struct StoreOptions: ParsableArguments {
             )
         }
         let settings = try config ?? Config.load()
-        let ws = try Workspace.open(location, analyst: analystName, readOnly: readOnly, config: settings)
+        let ws = try Workspace.open(
+            location, analyst: analystName, readOnly: readOnly || self.readOnly, config: settings, create: create)
         if let created = ws.createdMessage { ErrorReporting.printError("rapport: \(Printable.safe(created))") }
         // A write kept waiting by another analyst's says so after about a second, not silence.
         ws.onBusy { ErrorReporting.printError("rapport: \(Printable.safe($0))") }
@@ -77,9 +83,15 @@ enum Out {
     /// JSON produced piece by piece (see `JSONPieces`), escaped as `json` escapes it, written
     /// to stdout in blocks.
     static func streamJSON(_ produce: (_ write: @escaping (String) throws -> Void) throws -> Void) throws {
-        let buffer = OutputBuffer { FileHandle.standardOutput.write($0) }
+        let buffer = stdoutBuffer()
         try produce { try buffer.add(Printable.escapedJSON($0)) }
         try buffer.flush()
+    }
+
+    /// Standard output in blocks; a full disk or a closed pipe is an error in words, not a
+    /// crash in FileHandle.
+    static func stdoutBuffer() -> OutputBuffer {
+        OutputBuffer { try FileFailure.writeAll(STDOUT_FILENO, $0, path: "standard output") }
     }
 
     static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }

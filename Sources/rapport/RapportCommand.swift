@@ -26,23 +26,50 @@ struct RapportCommand: ParsableCommand {
         subcommands: [
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
             Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
-            Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self
+            Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self,
+            Admin.self
         ],
         defaultSubcommand: Explore.self)
+}
+
+extension RapportCommand {
+    /// `rapport --store URL segments`, as the docs write it: the options every store command
+    /// shares (`--store`, `--analyst`, `--read-only`) may come before the subcommand. They are
+    /// moved to the end of its arguments (before a `--`), where the subcommand parses them.
+    /// Without a subcommand after them they stay where they are (the explorer takes them).
+    static func hoistingSharedOptions(_ args: [String]) -> [String] {
+        var shared: [String] = []
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--store" || a == "--analyst", i + 1 < args.count {
+                shared += [a, args[i + 1]]
+                i += 2
+            } else if a.hasPrefix("--store=") || a.hasPrefix("--analyst=") || a == "--read-only" {
+                shared.append(a)
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !shared.isEmpty, i < args.count, !args[i].hasPrefix("-") else { return args }
+        var rest = Array(args[i...])
+        rest.insert(contentsOf: shared, at: rest.firstIndex(of: "--") ?? rest.count)
+        return rest
+    }
 }
 
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open the explorer (the default).")
     @OptionGroup var storeOptions: StoreOptions
-    @Flag(name: .long, help: "Open the store read-only: write actions are unavailable.") var readOnly = false
     @Flag(name: .long, help: "Mask email addresses and phone numbers on screen.") var redact = false
 
     mutating func run() throws {
         let config = try Config.load()
-        let ws = try storeOptions.open(readOnly: readOnly, config: config)
+        let ws = try storeOptions.open(config: config)
         // The terminal belongs to the screen: no busy notice on stderr under it.
         ws.onBusy { _ in }
-        try ExplorerLauncher.run(workspace: ws, config: config, readOnly: readOnly, redact: redact)
+        try ExplorerLauncher.run(workspace: ws, config: config, readOnly: storeOptions.readOnly, redact: redact)
     }
 }
 
@@ -111,7 +138,9 @@ struct Import: ParsableCommand {
             let took = String(format: "%.2f", s.seconds)
             Out.line("\(s.file): \(s.kind.rawValue): \(parts.joined(separator: ", ")) in \(took) s (\(rate) rows/s)")
         }
-        if let fit = try ws.modelFreshness() {
+        // The files are committed: a store that stops answering now is not the import's failure
+        // (its exit code is its commit's), so the models' freshness is only shown when it can be read.
+        if let fit = try? ws.modelFreshness() {
             let n = fit.eventsSinceFit
             let since = n == 0 ? "no events since" : "\(n) event\(n == 1 ? "" : "s") since"
             Out.line("models fitted \(fit.fittedAt) as of \(fit.fittedAsOf); \(since)")
@@ -240,5 +269,32 @@ final class GenerationProgress {
 
     func finish() {
         if shownAt != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+struct Admin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set up a shared PostgreSQL store.", subcommands: [InitRoles.self])
+}
+
+struct InitRoles: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init-roles",
+        abstract: "Create the owner, analyst and reader roles of a PostgreSQL store, with their grants.",
+        discussion: """
+            Run once, as a role that may create roles (a superuser), before the owner's first import or copy. \
+            Each analyst then gets a login role IN ROLE the analyst role, each reader one IN ROLE the reader role. \
+            See docs/postgres.md.
+            """)
+    @Option(help: ArgumentHelp("The PostgreSQL store (a postgres:// URL).", valueName: "url")) var store: String
+    @Option(help: "The role that owns the tables.") var owner = "rapport_owner"
+    @Option(name: .customLong("analyst-role"), help: "The group role of analysts.") var analystRole = "rapport_analyst"
+    @Option(name: .customLong("reader-role"), help: "The group role of readers.") var readerRole = "rapport_reader"
+
+    mutating func run() throws {
+        let done = try Workspace.initRoles(
+            StoreLocation.resolve(explicit: store), owner: owner, analyst: analystRole, reader: readerRole)
+        for statement in done { Out.line(statement + ";") }
+        Out.line("roles ready: owner \(owner), analysts \(analystRole), readers \(readerRole)")
     }
 }

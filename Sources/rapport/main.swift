@@ -5,7 +5,8 @@ import Foundation
 // rows aside (the good rows are imported). Errors are one clear line on stderr (an import
 // rejected for bad rows lists each bad row on its own line).
 do {
-    var command = try RapportCommand.parseAsRoot()
+    var command = try RapportCommand.parseAsRoot(
+        RapportCommand.hoistingSharedOptions(Array(CommandLine.arguments.dropFirst())))
     if var explore = command as? Explore {
         try explore.run()
     } else {

@@ -1,5 +1,6 @@
 import Foundation
 import RapportService
+import RapportStore
 import RapportUI
 import Testing
 
@@ -35,6 +36,26 @@ struct RedactTests {
             h.press(.enter, .enter)
             #expect(h.screen.contains("note ") && h.screen.contains("call "), "\(h.screen)")
             #expect(h.screen.contains("7700 900123") == !redact, "redact \(redact): \(h.screen)")
+        }
+    }
+
+    /// Issue 20: an email or phone written into a name or a city is masked too, in the list
+    /// and on the profile. Before, only the email and phone fields were.
+    @Test func anEmailOrPhoneInsideANameOrCityIsMasked() throws {
+        for redact in [false, true] {
+            let h = try Harness(size: Size(width: 120, height: 40), redact: redact)
+            let file = h.dir.appendingPathComponent("odd.csv").path
+            try Data("customer_id,name,city\nC9,Zed zed@leak.example,Call +44 7700 900999\n".utf8).write(
+                to: URL(fileURLWithPath: file))
+            _ = try h.workspace.importFiles([file], options: ImportOptions(analyst: "tester"))
+            h.press(.char("/"))
+            h.type("Zed")
+            h.press(.enter)
+            #expect(h.screen.contains("zed@leak.example") == !redact, "list, redact \(redact): \(h.screen)")
+            h.press(.enter)
+            #expect(h.screen.contains("[C9]"), "\(h.screen)")
+            #expect(h.screen.contains("zed@leak.example") == !redact, "profile, redact \(redact): \(h.screen)")
+            #expect(h.screen.contains("7700 900999") == !redact, "profile, redact \(redact): \(h.screen)")
         }
     }
 

@@ -275,6 +275,27 @@ struct RuleCheckTests {
         broken[0].run { got.append($0) }
         #expect(got.count == 2)
     }
+
+    /// Issue 20: a pasted 10,000-character rule arrives as 10,000 keys. Each key's check is
+    /// queued, and one superseded by a newer key is skipped before it parses: one parse, not
+    /// 10,000 on the UI loop (before, the dialog froze for about two minutes).
+    @Test func aPastedLongRuleIsParsedOnceNotPerCharacter() throws {
+        let h = try Harness()
+        let effects = Effects(workspace: h.workspace)
+        let text = String(repeating: "orders > 1 and ", count: 667) + "orders > 1"
+        #expect(text.count > 10_000)
+        var queued: [Effects.Cmd] = []
+        var typed = ""
+        for (i, c) in text.enumerated() {
+            typed.append(c)
+            queued += effects.checkRule(typed, generation: i + 1)
+        }
+        #expect(effects.ruleParses.value == 0, "nothing parsed on the UI loop")
+        let got = Messages()
+        for c in queued { c.run { got.append($0) } }
+        #expect(effects.ruleParses.value == 1)
+        #expect(got.count == 1)
+    }
 }
 
 @Suite("Key actions")

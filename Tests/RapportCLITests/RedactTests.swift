@@ -6,6 +6,30 @@ struct CLIRedactTests {
     static let email = "margotlindqvist.1@example.com"
     static let phone = "+351 929 334 958"
 
+    /// Issue 20: an email or phone written into a name or a city is masked by every command's
+    /// --redact too. Before, only the email and phone fields were.
+    @Test func anEmailOrPhoneInsideANameOrCityIsMasked() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try cli.sampleCopy()
+        let file = cli.dir.appendingPathComponent("odd.csv").path
+        try Data("customer_id,name,city\nC9,Zed zed@leak.example,Call +44 7700 900999\n".utf8).write(
+            to: URL(fileURLWithPath: file))
+        #expect(try cli.run(["import", file, "--store", store]).status == 0)
+        for args in [
+            ["customers", "--filter", "Zed", "--json"], ["profile", "C9"], ["profile", "C9", "--json"],
+            ["export", "C9"]
+        ] {
+            let plain = try cli.run(args + ["--store", store])
+            let masked = try cli.run(args + ["--store", store, "--redact"])
+            #expect(plain.status == 0 && masked.status == 0, "\(args): \(masked.err)")
+            #expect(plain.out.contains("zed@leak.example"), "\(args)")
+            for s in ["zed@leak.example", "7700 900999"] {
+                #expect(!masked.out.contains(s), "\(args) --redact shows \(s)")
+            }
+        }
+    }
+
     @Test func readCommandsMaskEmailsAndPhones() throws {
         let cli = try CLI()
         defer { cli.cleanup() }

@@ -179,13 +179,15 @@ extension StoreBackend {
         }
     }
 
-    /// Records an export of a customer's data (the file itself is written by the caller).
-    public func recordExport(customer key: Int64, destination: String, by actor: Actor) throws {
-        guard !isReadOnly else { return }
+    /// Audits an export to `destination`, before any of the customer's data is read; with a
+    /// `failure`, records instead that the export did not complete and why. Refuses a read-only store.
+    public func recordExport(customer key: Int64, destination: String, failure: String? = nil, by actor: Actor) throws {
         try writeSQL(.analyst) { db in
+            var details = ["to": destination]
+            if let failure { details["reason"] = failure }
             try AuditLog.append(
-                db, actor, .customerExport, customer: key, customerRef: try Self.externalId(db, key),
-                details: ["to": destination])
+                db, actor, failure == nil ? .customerExport : .customerExportFailed, customer: key,
+                customerRef: try Self.externalId(db, key), details: details)
         }
     }
 

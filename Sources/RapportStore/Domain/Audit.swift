@@ -8,6 +8,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case noteAdd = "note.add"
     case customerForget = "customer.forget"
     case customerExport = "customer.export"
+    case customerExportFailed = "customer.export.failed"
     case segmentSave = "segment.save"
     case segmentDelete = "segment.delete"
     case tuneRecommender = "tune_recommender"

@@ -77,19 +77,54 @@ extension ProfileStore {
 extension ProfileStore {
     /// Devices, FIFOs and directories cannot be mapped: a FIFO would block, `/dev/zero` never
     /// ends, and mapping them fails with a misleading permission message. Refuse them by name.
-    /// Maps the file to import, refusing what is not a regular file; also says whether it is JSON Lines.
+    /// Reads the file to import, refusing what is not a regular file; also says whether it is JSON Lines.
+    ///
+    /// The file is read into memory, not mapped: a mapped file that another process truncates
+    /// (or whose disk fails) kills the reader with SIGBUS, where a read is an error in words.
     static func mapImportFile(_ path: String) throws -> (data: Data, isJSONLines: Bool) {
         try requireRegularFile(path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw StoreError.invalidArgument("\(path): cannot read: \((error as NSError).localizedDescription)")
-        }
+        let data = try readWhole(path)
+        // A UTF-8 byte-order mark (as some Windows tools write) is skipped, in CSV and JSON Lines alike.
+        let first = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3).first : data.first
         let isJSONLines =
             path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
-            || (!path.hasSuffix(".csv") && data.first == UInt8(ascii: "{"))
+            || (!path.hasSuffix(".csv") && first == UInt8(ascii: "{"))
         return (data, isJSONLines)
+    }
+
+    /// The file's bytes, read with `read(2)`. A file that ends before the size it had when the
+    /// read began was truncated meanwhile: refused, so no half file is imported.
+    static func readWhole(_ path: String) throws -> Data {
+        func failure(_ code: Int32) -> StoreError {
+            StoreError.invalidArgument("\(path): cannot read: \(String(cString: strerror(code)))")
+        }
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(errno) }
+        defer { Glibc.close(fd) }
+        var info = stat()
+        guard Glibc.fstat(fd, &info) == 0 else { throw failure(errno) }
+        let expected = Int(info.st_size)
+        var data = Data(count: max(expected, 0))
+        var done = 0
+        while true {
+            if done == data.count { data.count += max(1 << 16, data.count / 4) }
+            let n = data.withUnsafeMutableBytes { raw in
+                Glibc.read(fd, raw.baseAddress! + done, raw.count - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw failure(errno)
+            }
+            if n == 0 { break }
+            done += n
+        }
+        data.count = done
+        if done < expected {
+            throw StoreError.invalidArgument(
+                "\(path): the file became shorter while it was being read (\(done) of \(expected) bytes); "
+                    + "it was changed or truncated during the import, so nothing of it was imported")
+        }
+        return data
     }
 
     static func requireRegularFile(_ path: String) throws {
@@ -233,18 +268,46 @@ final class ImportSession {
     }
 
     func writeReject(_ text: String) {
-        if rejects == nil, let path = options.rejectsPath {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-            guard let h = FileHandle(forWritingAtPath: path) else {
-                // Cannot set the row aside: the file fails as it would without --skip-bad.
-                errors.append(RowError(line: 0, field: "(rejects)", reason: "\(path): cannot write the rejects file"))
-                failed = true
-                return
+        guard !rejectsFailed, let path = options.rejectsPath else { return }
+        do {
+            if rejects == nil {
+                let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw RejectsFailure(code: errno) }
+                let h = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+                rejects = h
+                if let header = rejectsHeader { try Self.write(h, header + "\n") }
             }
-            rejects = h
-            if let header = rejectsHeader { h.write(Data((header + "\n").utf8)) }
+            if let rejects { try Self.write(rejects, text + "\n") }
+        } catch {
+            // Cannot set the row aside (a full disk): the file fails as it would without --skip-bad.
+            let why = (error as? RejectsFailure).map { String(cString: strerror($0.code)) } ?? "\(error)"
+            errors.append(
+                RowError(line: 0, field: "(rejects)", reason: "\(path): cannot write the rejects file: \(why)"))
+            failed = true
+            rejectsFailed = true
         }
-        rejects?.write(Data((text + "\n").utf8))
+    }
+
+    /// Set once writing the rejects file failed: no further row is tried.
+    var rejectsFailed = false
+
+    struct RejectsFailure: Error { var code: Int32 }
+
+    /// `write(2)` of the whole text: FileHandle's own `write(_:)` traps on an error (a full disk).
+    static func write(_ handle: FileHandle, _ text: String) throws {
+        var bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in
+                Glibc.write(handle.fileDescriptor, raw.baseAddress! + done, raw.count - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RejectsFailure(code: errno)
+            }
+            if n == 0 { throw RejectsFailure(code: ENOSPC) }
+            done += n
+        }
     }
 
     /// Records a bad row: kept for the report, written to the rejects file if there is one.
@@ -333,7 +396,8 @@ final class ImportSession {
         var order: [String] = []
         var known = Set<String>()
         var lineNo = 0
-        var start = 0
+        // A UTF-8 byte-order mark before the first object is skipped, as the CSV scanner skips it.
+        var start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         while start < bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A { end += 1 }

@@ -210,7 +210,82 @@ enum PostgresSchema {
                 ) PARTITION BY HASH (customer_id);
                 \(partitioned("customer_activity"))
                 """),
-        // Event ids were per customer here from the start (SQLite's v7 made them so there).
-        PGMigration(name: "v7-event-identity-per-customer", sql: "SELECT 1;")
+        PGMigration(name: "v7-audit-guard", sql: auditGuard),
+        // Event ids were per customer here from the start (SQLite's v8 made them so there).
+        PGMigration(name: "v8-event-identity-per-customer", sql: "SELECT 1;")
     ]
+
+    /// The audit log can only be added to, and its analyst is the session's role (issue 20).
+    /// Members of the table's owner (migrations, `rapport copy`) write as they say; anyone else:
+    /// an entry naming another analyst is recorded under the session's role with the name given
+    /// beside it (`as_analyst` in its details); an update is refused unless it is an erasure's
+    /// rewrite of an erased customer's entry (pseudonym, no details, nothing else changed); a
+    /// delete or truncate is refused. Grants that let other roles update, delete or truncate the
+    /// log are revoked (an erasure keeps the column grant it needs).
+    static let auditGuard = """
+        CREATE FUNCTION rapport_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+        DECLARE
+            owner_role name;
+        BEGIN
+            SELECT pg_get_userbyid(relowner) INTO owner_role FROM pg_class WHERE oid = TG_RELID;
+            IF pg_has_role(session_user, owner_role, 'MEMBER') THEN
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
+            END IF;
+            IF TG_OP = 'INSERT' THEN
+                IF NEW.analyst IS DISTINCT FROM session_user::text THEN
+                    NEW.details := (COALESCE(NULLIF(NEW.details, ''), '{}')::jsonb
+                        || jsonb_build_object('as_analyst', NEW.analyst))::text;
+                    NEW.analyst := session_user::text;
+                END IF;
+                RETURN NEW;
+            END IF;
+            IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.time = OLD.time AND NEW.analyst = OLD.analyst
+                AND NEW.action = OLD.action AND NEW.customer_id IS NOT DISTINCT FROM OLD.customer_id
+                AND OLD.customer_id IS NOT NULL AND NEW.customer_ref = 'erased#' || OLD.customer_id
+                AND NEW.details = '{}' AND NOT EXISTS (SELECT 1 FROM customers WHERE id = OLD.customer_id) THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'the audit log can only be added to' USING ERRCODE = '42501';
+        END
+        $guard$;
+        CREATE FUNCTION rapport_audit_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $guard$
+        BEGIN
+            IF NOT pg_has_role(session_user, (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID),
+                'MEMBER') THEN
+                RAISE EXCEPTION 'the audit log can only be added to' USING ERRCODE = '42501';
+            END IF;
+            RETURN NULL;
+        END
+        $guard$;
+        CREATE TRIGGER audit_log_guard BEFORE INSERT OR UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION rapport_audit_guard();
+        CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION rapport_audit_no_truncate();
+        \(revokeAuditRewrites)
+        """
+
+    /// Revokes UPDATE, DELETE and TRUNCATE on the audit log from every role but its owner;
+    /// a role that had UPDATE keeps it on the two columns an erasure rewrites.
+    static let revokeAuditRewrites = """
+        DO $revoke$
+        DECLARE
+            r record;
+        BEGIN
+            FOR r IN
+                SELECT DISTINCT grantee, privilege_type FROM information_schema.role_table_grants
+                WHERE table_schema = current_schema() AND table_name = 'audit_log'
+                  AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+                  AND grantee <> (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'audit_log'::regclass)
+            LOOP
+                EXECUTE format('REVOKE %s ON audit_log FROM %s', r.privilege_type,
+                    CASE WHEN r.grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(r.grantee) END);
+                IF r.privilege_type = 'UPDATE' THEN
+                    EXECUTE format('GRANT UPDATE (customer_ref, details) ON audit_log TO %s',
+                        CASE WHEN r.grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(r.grantee) END);
+                END IF;
+            END LOOP;
+        END
+        $revoke$;
+        """
 }

@@ -29,7 +29,8 @@ public final class PostgresStore: @unchecked Sendable {
     /// Connects (password from PGPASSWORD or ~/.pgpass), migrates a writable store, refuses a
     /// read-only open of a store that needs migration, and starts listening for changes.
     public init(
-        url text: String, readOnly: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
+        url text: String, readOnly: Bool = false, create: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     )
         throws
     {
@@ -48,7 +49,18 @@ public final class PostgresStore: @unchecked Sendable {
         do {
             try pool.withConnection { c in
                 // Only a store that needs them runs migrations: an analyst's role may not create tables.
-                if try !pendingMigrations(c, PostgresSchema.migrations).isEmpty {
+                let pending = try pendingMigrations(c, PostgresSchema.migrations)
+                // A database without Rapport's tables is not a store: only a command that makes
+                // one (an import, a copy) creates them; any other says the store is not there
+                // rather than fill a wrong database with tables.
+                if pending.count == PostgresSchema.migrations.count && !create {
+                    throw StoreError.cannotOpen(
+                        path: display,
+                        reason:
+                            "there is no Rapport store in database '\(url.database)' (no tables); check --store, "
+                            + "or create one with 'rapport import' or 'rapport copy'")
+                }
+                if !pending.isEmpty {
                     if readOnly { throw StoreError.needsMigration(path: display) }
                     _ = try migrate(c, PostgresSchema.migrations)
                 }
@@ -172,18 +184,44 @@ public final class PostgresStore: @unchecked Sendable {
     public func checkpointAndClose() throws { try closeStore() }
 
     /// What this session is doing, for another analyst's explorer to show while it waits.
+    ///
+    /// The row is keyed by the backend of the pooled connection that wrote it, which need not be
+    /// the one that ends the activity: the pid written is remembered and its row removed by
+    /// pid, and rows of sessions that have ended are removed too, so none is left behind.
     public func announce(_ activity: StoreActivity?) {
         guard !isReadOnly else { return }
         try? pool.withConnection { c in
+            let previous = announcedBackend.swap(nil)
+            if let previous {
+                _ = try c.execute("DELETE FROM store_activity WHERE backend_pid = $1", [.int64(previous)])
+            }
+            _ = try c.execute(
+                "DELETE FROM store_activity WHERE backend_pid NOT IN (SELECT pid FROM pg_stat_activity)")
             if let activity, let json = try? JSONEncoder().encode(activity) {
-                _ = try c.execute(
+                let pid = try c.scalarInt64(
                     """
                     INSERT INTO store_activity(backend_pid, activity) VALUES (pg_backend_pid(), $1)
                     ON CONFLICT (backend_pid) DO UPDATE SET activity = excluded.activity
+                    RETURNING backend_pid::bigint
                     """, [.string(String(decoding: json, as: UTF8.self))])
-            } else {
-                _ = try c.execute("DELETE FROM store_activity WHERE backend_pid = pg_backend_pid()")
+                _ = announcedBackend.swap(pid)
             }
+        }
+    }
+
+    /// The backend pid of this store's announced activity row, if any.
+    private let announcedBackend = AnnouncedBackend()
+
+    final class AnnouncedBackend: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pid: Int64?
+        /// Sets the pid and returns the one before.
+        func swap(_ new: Int64?) -> Int64? {
+            lock.lock()
+            defer { lock.unlock() }
+            let old = pid
+            pid = new
+            return old
         }
     }
 
