@@ -145,10 +145,10 @@ struct RefreshBookkeepingTests {
         #expect(try s.segments().map(\.name) == ["zeta"] && s.segment(named: "alpha") == nil)
         #expect(try s.counts().segments == 1)
 
-        try s.setModelState("tuning", Data([1, 2, 3]), action: "model.tune", details: ["k": "v"], by: t.actor)
+        try s.setModelState("tuning", Data([1, 2, 3]), action: .tuneRecommender, details: ["k": "v"], by: t.actor)
         #expect(try s.modelState("tuning") == Data([1, 2, 3]))
         let actions = try s.auditEntries().map(\.action)
-        #expect(Array(actions.prefix(3)) == ["model.tune", "segment.delete", "segment.save"])
+        #expect(Array(actions.prefix(3)) == ["tune_recommender", "segment.delete", "segment.save"])
         #expect(try s.auditCount(customer: nil) == actions.count)
     }
 

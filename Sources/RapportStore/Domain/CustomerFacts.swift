@@ -96,7 +96,7 @@ extension StoreBackend {
     }
 
     /// A page of a rule segment's members, by name as the list sorts them.
-    public func segmentMembers(segment name: String, limit: Int, offset: Int) throws -> [CustomerListRow] {
+    public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListRow] {
         try readSQL { db in
             try db.all(
                 """
