@@ -46,10 +46,24 @@ struct Listing<Item: Encodable>: Encodable {
 
     /// "100 of 182 customers (rows 1–100; --limit/--offset for more)", or "182 customers".
     func footer(_ noun: String) -> String {
-        guard truncated || offset > 0 else { return "\(total) \(noun)" }
+        guard truncated || offset > 0 else { return "\(total) \(total == 1 ? Self.singular(noun) : noun)" }
         let shown = items.isEmpty ? "none" : "\(offset + 1)–\(offset + items.count)"
         let more = truncated ? "; --limit/--offset for more" : ""
         return "\(items.count) of \(total) \(noun) (rows \(shown)\(more))"
+    }
+}
+
+extension Listing {
+    /// "customers" → "customer", "entries" → "entry", "members of X" → "member of X": one row's unit.
+    static func singular(_ noun: String) -> String {
+        let parts = noun.split(separator: " ", maxSplits: 1).map(String.init)
+        var head = parts[0]
+        if head.hasSuffix("ies") {
+            head = String(head.dropLast(3)) + "y"
+        } else if head.hasSuffix("s") {
+            head = String(head.dropLast())
+        }
+        return ([head] + parts.dropFirst()).joined(separator: " ")
     }
 }
 

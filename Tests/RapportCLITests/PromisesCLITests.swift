@@ -13,6 +13,9 @@ struct PromisesCLITests {
         #expect(first.err.contains("created the store \(path) from the bundled sample"), "\(first.err)")
         let again = try cli.run(["customers", "--limit", "1"])
         #expect(!again.err.contains("created"), "\(again.err)")
+        // One row, one unit.
+        let one = try cli.run(["customers", "--filter", "C00001"])
+        #expect(one.out.hasSuffix("1 customer\n"), "\(one.out)")
     }
 
     @Test func aNegativeLimitOrOffsetIsRefusedInWords() throws {
