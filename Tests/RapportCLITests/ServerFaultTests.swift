@@ -13,9 +13,7 @@ enum PostgreSQLServer {
 
 @Suite(
     "PostgreSQL server faults", .serialized, .enabled(if: PostgreSQLServer.installed),
-    .disabled(
-        "issue 20 item 5 is not fixed: halting the server mid-refresh still kills rapport with a signal, "
-            + "and the import case halts the server during the first migration; see docs/reliability.md"))
+    .disabled("issue 20 item 5 is not fixed: the refresh still dies of a signal (docs/reliability.md)"))
 struct ServerFaultTests {
     static let script = CLI.root.appendingPathComponent("scripts/pg-test-cluster.sh").path
 
