@@ -230,6 +230,7 @@ struct Sample: ParsableCommand {
         var opts = StoreOptions()
         opts.store = store
         opts.analyst = analyst
+        opts.readOnly = false
         let ws = try opts.open(create: true)
         // The generated customers carry one extra column, declared here as a deployment would.
         ws.keepColumns.append("loyalty_tier")
