@@ -36,7 +36,7 @@ struct ExplorerAddsUpTests {
         f.orders = 3_456_789
         f.revenue = 98_765_432.1
         f.returns = 123_456.78
-        f.carts = 1753
+        f.cartSessions = 1753
         f.cartAbandonment = 0.23
         f.aov = 28.57
         f.clv.total = 7_654_321.5
@@ -45,7 +45,7 @@ struct ExplorerAddsUpTests {
         let top = h.lines[1..<8].joined(separator: "\n")
         for figure in [
             "Customers 1234567", "buyers 987654", "orders 3456789", "revenue 98.77M", "returns 123456.78",
-            "carts abandoned 23.0% of 1753", "total 7.65M", "mean 6.20"
+            "cart sessions abandoned 23.0% of 1753", "total 7.65M", "mean 6.20"
         ] {
             #expect(top.contains(figure), "\(figure) in\n\(top)")
         }
