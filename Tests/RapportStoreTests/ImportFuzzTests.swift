@@ -59,7 +59,10 @@ struct ImportFuzzTests {
         }
         var rng = SeededRandom(state: 0x5EED_1111)
         var outcomes = (imported: 0, refused: 0)
-        for n in 0..<1_000 {
+        // PostgreSQL answers each case over a socket with a whole-database snapshot around it:
+        // the first 300 of the same sequence keep the suite's time within CI's budget.
+        let cases = backend == .postgres ? 300 : 1_000
+        for n in 0..<cases {
             let seed = Self.seeds.randomElement(using: &rng)!
             var bytes = Array(seed.text.utf8)
             for _ in 0..<Int.random(in: 1...3, using: &rng) {
@@ -86,7 +89,7 @@ struct ImportFuzzTests {
             }
         }
         // Both paths must be exercised, or the test proves little.
-        #expect(outcomes.imported > 50 && outcomes.refused > 500, "\(outcomes)")
+        #expect(outcomes.imported > cases / 20 && outcomes.refused > cases / 2, "\(outcomes)")
     }
 
     /// Every error names a line, a field and a reason, each on one line.
