@@ -19,15 +19,11 @@ struct ImportTests {
         #expect(zoe.consentPersonalization == true && zoe.consentEmail == false && zoe.consentSms == nil)
         #expect(zoe.attributeDictionary == ["loyalty_tier": "gold"])
         let prefs = try t.store.statedPreferences(customer: zoe.id!)
-        // Known disagreement (issue 18): PostgreSQL returns stated preferences out of file order.
-        withKnownIssue("PostgreSQL: stated preferences out of file order") {
-            #expect(
-                prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
-                    "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
-                ])
-        } when: {
-            backend == .postgres
-        }
+        // In the file's order, likes before dislikes, on both stores.
+        #expect(
+            prefs.map { "\($0.polarity):\($0.kind):\($0.value)" } == [
+                "like:category:Music/Jazz", "like:brand:Bean & Co", "dislike:category:Music/Rock"
+            ])
 
         let events = try t.store.events(customer: zoe.id!)
         #expect(events.map(\.displayId) == ["E1", "E2", "E3"])

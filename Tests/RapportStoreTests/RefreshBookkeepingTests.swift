@@ -45,12 +45,7 @@ struct RefreshBookkeepingTests {
 
         let rules = try s.ruleFacts(customers: [c1, c2])
         #expect(rules.customers.map(\.externalId).sorted() == ["C1", "C2"])
-        // Known disagreement (issue 18): PostgreSQL returns stated preferences out of file order.
-        withKnownIssue("PostgreSQL: stated preferences out of file order") {
-            #expect(rules.stated[c1]?.map(\.value) == ["Music/Jazz", "Bean & Co", "Music/Rock"])
-        } when: {
-            backend == .postgres
-        }
+        #expect(rules.stated[c1]?.map(\.value) == ["Music/Jazz", "Bean & Co", "Music/Rock"])
         #expect(rules.metrics.isEmpty)
     }
 

@@ -289,7 +289,7 @@ final class StagedRows: RowWriter {
             """
             INSERT INTO stated_preferences(customer_id, polarity, kind, value)
             SELECT k.customer_id, s.f2, s.f3, s.f4 FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f1
-            WHERE s.k = 'p' ORDER BY s.line, s.f5::integer
+            WHERE s.k = 'p' ORDER BY s.line, s.f2 = 'dislike', s.f5::integer
             """)
     }
 
