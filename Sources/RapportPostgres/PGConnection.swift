@@ -30,10 +30,14 @@ public final class PGConnection: @unchecked Sendable {
     private static let nextID = NSLock()
     nonisolated(unsafe) private static var lastID = 0
 
+    /// Wakes a caller waiting on this connection when its channel closes.
+    let closeWatch = PGCloseWatch()
+
     private init(url: PostgresURL, connection: PostgresConnection, logger: Logger) {
         self.url = url
         self.connection = connection
         self.logger = logger
+        connection.closeFuture.whenComplete { [closeWatch] _ in closeWatch.channelClosed() }
     }
 
     deinit {
@@ -45,42 +49,86 @@ public final class PGConnection: @unchecked Sendable {
     public static func connect(
         _ url: PostgresURL, password: String?, logger: Logger = PGConnection.quietLogger
     ) throws -> PGConnection {
-        var configuration: PostgresConnection.Configuration
-        if let socketPath = url.socketPath {
+        let tls: PostgresConnection.Configuration.TLS
+        if url.socketPath != nil {
             if url.sslMode == .require || url.sslMode == .verifyFull {
                 throw PGError.tlsUnavailable(url: url.redacted)
             }
-            configuration = .init(
-                unixSocketPath: socketPath, username: url.user, password: password, database: url.database)
+            tls = .disable
         } else {
-            let tls: PostgresConnection.Configuration.TLS
             do {
                 tls = try Self.tls(for: url)
             } catch {
                 throw PGError.tlsUnavailable(url: url.redacted)
             }
-            configuration = .init(
-                host: url.host ?? "localhost", port: url.port, username: url.user, password: password,
-                database: url.database, tls: tls)
+        }
+        let connectTimeout = TimeAmount.seconds(Int64(url.connectTimeout.flatMap { $0 > 0 ? $0 : nil } ?? 10))
+        let channel: any Channel
+        do {
+            channel = try Self.openChannel(url, timeout: connectTimeout).wait()
+        } catch {
+            throw Self.connectError(error, url: url)
+        }
+        // The channel is opened here rather than by postgres-nio so that PGReadGuard heads its pipeline.
+        var configuration = PostgresConnection.Configuration(
+            establishedChannel: channel, tls: tls, username: url.user, password: password, database: url.database)
+        if url.socketPath == nil, let host = url.host, !Self.isIPAddress(host) {
+            // Server name for TLS (SNI and the certificate's host check), as postgres-nio sets it for a host it opens.
+            configuration.options.tlsServerName = host
         }
         if let name = url.applicationName {
             configuration.options.additionalStartupParameters.append(("application_name", name))
         }
-        if let seconds = url.connectTimeout, seconds > 0 {
-            configuration.options.connectTimeout = .seconds(Int64(seconds))
-        }
+        configuration.options.connectTimeout = connectTimeout
         let id: Int = nextID.withLock {
             lastID += 1
             return lastID
         }
         do {
             let connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: id, logger: logger
+                on: channel.eventLoop, configuration: configuration, id: id, logger: logger
             ).wait()
             return PGConnection(url: url, connection: connection, logger: logger)
         } catch {
+            channel.close(promise: nil)
             throw Self.connectError(error, url: url)
         }
+    }
+
+    /// The socket to the server (Unix or TCP), with PGReadGuard at the head of its pipeline.
+    private static func openChannel(_ url: PostgresURL, timeout: TimeAmount) -> EventLoopFuture<any Channel> {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
+            .connectTimeout(timeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(PGReadGuard()) }
+            }
+        if let socketPath = url.socketPath {
+            return bootstrap.connect(unixDomainSocketPath: socketPath)
+        }
+        return bootstrap.connect(host: url.host ?? "localhost", port: url.port)
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
+    /// Why a socket could not be opened, in words rather than NIO's dump of the system call.
+    static func connectReason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ENOENT: return "no server socket there"
+            case ECONNREFUSED: return "connection refused"
+            default: return String(cString: strerror(io.errnoCode))
+            }
+        }
+        if let failed = error as? NIOConnectionError {
+            if let first = failed.connectionErrors.first { return connectReason(first.error) }
+            return "the host name could not be resolved"
+        }
+        if case .connectTimeout? = error as? ChannelError { return "no answer in time" }
+        return "\(error)"
     }
 
     private static func tls(for url: PostgresURL) throws -> PostgresConnection.Configuration.TLS {
@@ -103,7 +151,7 @@ public final class PGConnection: @unchecked Sendable {
     /// Errors before the session starts become one of ours, so the message names the (redacted) URL.
     private static func connectError(_ error: any Error, url: PostgresURL) -> any Error {
         guard let psql = error as? PSQLError else {
-            return PGError.cannotConnect(url: url.redacted, reason: "\(error)")
+            return PGError.cannotConnect(url: url.redacted, reason: Self.connectReason(error))
         }
         if let state = psql.serverInfo?[.sqlState] {
             if state == "28P01" || state == "28000" { return PGError.authenticationFailed(url: url.redacted) }
@@ -111,7 +159,7 @@ public final class PGConnection: @unchecked Sendable {
         }
         switch psql.code {
         case .connectionError:
-            let reason = psql.underlying.map { "\($0)" } ?? "connection failed"
+            let reason = psql.underlying.map(Self.connectReason) ?? "connection failed"
             return PGError.cannotConnect(url: url.redacted, reason: reason)
         case .sslUnsupported:
             return PGError.tlsUnavailable(url: url.redacted)
@@ -139,25 +187,26 @@ public final class PGConnection: @unchecked Sendable {
             let done = DispatchSemaphore(value: 0)
             let box = FutureBox<T>()
             future.whenComplete { result in
-                box.result = result
+                box.set(result)
                 done.signal()
             }
-            if done.wait(timeout: .now() + Self.waitLimit) == .timedOut {
-                throw PGError.timedOut(seconds: Int(Self.waitLimit))
-            }
-            return try box.result!.get()
+            return try closeWatch.wait(done) { box.get() }.get()
         }
     }
 
     /// Runs `body` on a connection that is not broken; an error that breaks the connection
     /// marks it so and closes it.
     func guarded<T>(_ body: () throws -> T) throws -> T {
-        if broken { throw PGError.connectionLost }
+        if broken || closeWatch.isClosed {
+            broken = true
+            throw PGError.connectionLost
+        }
         do {
             return try body()
         } catch  where PGError.isConnectionLoss(error) {
             broken = true
             if !connection.isClosed { (connection.close() as EventLoopFuture<Void>).whenComplete { _ in } }
+            if error is PostgresError { throw PGError.connectionLost }
             throw error
         }
     }
@@ -200,12 +249,14 @@ public final class PGConnection: @unchecked Sendable {
             let connection = self.connection
             let logger = self.logger
             let iterator = try guarded {
-                try Blocking.run {
+                try Blocking.run(watching: closeWatch) {
                     IteratorBox(try await connection.query(query, logger: logger).makeAsyncIterator())
                 }
             }
             while true {
-                let batch = try guarded { try Blocking.run { try await iterator.nextBatch(Self.scanBatch) } }
+                let batch = try guarded {
+                    try Blocking.run(watching: closeWatch) { try await iterator.nextBatch(Self.scanBatch) }
+                }
                 for row in batch { try body(PGRow(row)) }
                 if batch.count < Self.scanBatch { return }
             }
@@ -375,8 +426,8 @@ enum Blocking {
     static let executor = QueueExecutor()
 
     /// Waits at most `PGConnection.waitLimit` (then throws `PGError.timedOut`, and the caller's
-    /// `guarded` closes the connection, which ends the task).
-    static func run<T>(_ operation: @escaping () async throws -> T) throws -> T {
+    /// `guarded` closes the connection, which ends the task), or until `watch`'s channel closes.
+    static func run<T>(watching watch: PGCloseWatch, _ operation: @escaping () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let op = Unchecked(operation)
         let done = DispatchSemaphore(value: 0)
@@ -390,14 +441,58 @@ enum Blocking {
             box.set(result)
             done.signal()
         }
-        if done.wait(timeout: .now() + PGConnection.waitLimit) == .timedOut {
-            throw PGError.timedOut(seconds: Int(PGConnection.waitLimit))
+        return try watch.wait(done) { box.get() }.get()
+    }
+}
+
+/// Wakes the caller waiting for an answer on a connection when the connection's channel closes.
+///
+/// Why: postgres-nio writes a query to its channel without a promise of its own, so a query sent
+/// after the server went away (a pooled connection idle while the server stopped) is never
+/// answered, and the caller would wait out the whole `waitLimit`. One statement runs at a time on
+/// a connection, so there is at most one waiter.
+final class PGCloseWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var closed = false
+    private var waiter: DispatchSemaphore?
+
+    var isClosed: Bool { lock.withLock { closed } }
+
+    func channelClosed() {
+        lock.withLock {
+            closed = true
+            waiter?.signal()
         }
-        return try box.get()!.get()
+    }
+
+    /// Waits until `done` is signalled with a result, the channel closes, or `waitLimit` passes.
+    /// After a close, the answer has a moment to arrive (postgres-nio fails the queries it knows
+    /// of with their own error); then the connection counts as lost.
+    func wait<T>(_ done: DispatchSemaphore, result: () -> Result<T, any Error>?) throws -> Result<T, any Error> {
+        let alreadyClosed: Bool = lock.withLock {
+            waiter = done
+            return closed
+        }
+        defer { lock.withLock { waiter = nil } }
+        let deadline = DispatchTime.now() + PGConnection.waitLimit
+        var closedAt: DispatchTime? = alreadyClosed ? .now() : nil
+        while true {
+            let until = closedAt.map { min($0 + .seconds(2), deadline) } ?? deadline
+            let woke = done.wait(timeout: until) == .success
+            if let r = result() { return r }
+            if !woke {
+                if closedAt != nil { throw PGError.connectionLost }
+                throw PGError.timedOut(seconds: Int(PGConnection.waitLimit))
+            }
+            if closedAt == nil && isClosed { closedAt = .now() }
+        }
     }
 }
 
 /// The result of a future, handed from the event loop to the waiting thread.
 private final class FutureBox<T>: @unchecked Sendable {
-    var result: Result<T, any Error>?
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }
+    func get() -> Result<T, any Error>? { lock.withLock { result } }
 }

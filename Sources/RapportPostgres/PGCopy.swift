@@ -19,17 +19,16 @@ extension PGConnection {
         for name in [table] + columns where name.contains("\"") || name.contains("\0") || name.isEmpty {
             throw PGError.invalidIdentifier(name)
         }
-        let channel = ChunkChannel()
+        let channel = ChunkChannel(closeWatch)
         let connection = self.connection
         let logger = self.logger
         let done = DispatchSemaphore(value: 0)
         let copyResult = CopyResult()
         // The COPY task's end, waited for at most `waitLimit`: a server that stops answering
         // mid-COPY ends the import with an error instead of holding it for good.
+        // A channel that closes ends the wait too: postgres-nio never answers a COPY sent on it.
         func waitForCopy() throws {
-            if done.wait(timeout: .now() + PGConnection.waitLimit) == .timedOut {
-                throw PGError.timedOut(seconds: Int(PGConnection.waitLimit))
-            }
+            _ = try closeWatch.wait(done) { copyResult.value.map { _ in Result<Void, any Error>.success(()) } }
         }
         func copy() throws {
             Task(executorPreference: Blocking.executor) {
@@ -104,7 +103,12 @@ extension PGConnection {
 
 /// Written by the COPY task before it signals, read by the caller after waiting.
 private final class CopyResult: @unchecked Sendable {
-    var value: Result<Void, any Error>?
+    private let lock = NSLock()
+    private var stored: Result<Void, any Error>?
+    var value: Result<Void, any Error>? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
 }
 
 /// Hands COPY chunks from the producing thread to the task writing them, at most a few in flight so the
@@ -118,7 +122,15 @@ final class ChunkChannel: @unchecked Sendable {
     private var failure: (any Error)?
     private var aborted = false
     private var waiter: CheckedContinuation<ByteBuffer?, any Error>?
-    private let space = DispatchSemaphore(value: 4)
+    /// Free places in the queue. Made at 0 and given its 4 places at once: libdispatch traps when
+    /// a semaphore is freed below the value it was made with (as a COPY cut off mid-stream leaves it).
+    private let space = DispatchSemaphore(value: 0)
+    private let closeWatch: PGCloseWatch
+
+    init(_ closeWatch: PGCloseWatch) {
+        self.closeWatch = closeWatch
+        for _ in 0..<4 { space.signal() }
+    }
 
     /// Blocks while the queue is full; throws `Aborted` once the consumer has given up, and
     /// `PGError.timedOut` when the server took no chunk for `PGConnection.waitLimit`.
@@ -126,6 +138,7 @@ final class ChunkChannel: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(PGConnection.waitLimit)
         while space.wait(timeout: .now() + .milliseconds(50)) == .timedOut {
             if lock.withLock({ aborted }) { throw Aborted() }
+            if closeWatch.isClosed { throw PGError.connectionLost }
             if Date() > deadline { throw PGError.timedOut(seconds: Int(PGConnection.waitLimit)) }
         }
         lock.lock()

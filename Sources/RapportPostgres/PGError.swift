@@ -69,6 +69,8 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
             default: return false
             }
         }
+        // postgres-nio's older error type, thrown by a COPY whose channel closed.
+        if case .connectionClosed? = error as? PostgresError { return true }
         guard let psql = error as? PSQLError else { return false }
         if let state = psql.serverInfo?[.sqlState] {
             return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
