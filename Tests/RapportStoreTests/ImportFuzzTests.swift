@@ -79,13 +79,7 @@ struct ImportFuzzTests {
                 check(failure, case: n)
                 #expect(try snapshot(t) == before, "case \(n): a refused file changed the store")
             } catch {
-                // Known disagreement (issue 18): PostgreSQL fails an out-of-range integer (e.g.
-                // replenish_days) with a database error instead of the row's error.
-                withKnownIssue("PostgreSQL: integer out of range is a database error", isIntermittent: true) {
-                    Issue.record("case \(n) (\(seed.name)): not an ImportFailure: \(error)")
-                } when: {
-                    backend == .postgres && "\(error)".contains("out of range for type integer")
-                }
+                Issue.record("case \(n) (\(seed.name)): not an ImportFailure: \(error)")
             }
         }
         // Both paths must be exercised, or the test proves little.

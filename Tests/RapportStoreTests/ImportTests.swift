@@ -34,6 +34,37 @@ struct ImportTests {
         #expect(c3.count == 1 && c3[0].productId == nil)
     }
 
+    /// One set of value bounds on both stores (issue 20 item 7): a quantity or a replenishment
+    /// interval past 32 bits is the row's error, named by line and field, never a database error
+    /// on one store and a silently truncated number on the other.
+    @Test(arguments: Backend.available)
+    func numbersPastThirtyTwoBitsAreTheRowsError(_ backend: Backend) throws {
+        let t = try TempStore(backend)
+        let events = try t.file(
+            "events.csv",
+            "event_id,customer_id,timestamp,type,product_id,quantity,amount\n"
+                + "E1,C1,2026-01-05,purchase,P1,2,10\nE2,C1,2026-01-06,purchase,P1,3000000000,10\n")
+        #expect {
+            try t.importFile(events)
+        } throws: { error in
+            guard let failure = error as? ImportFailure, let e = failure.errors.first else { return false }
+            return e.line == 3 && e.field == "quantity" && e.reason.contains("2147483647")
+        }
+        #expect(try t.count("events") == 0)
+        let products = try t.file("products.csv", "product_id,title,replenish_days\nP1,Tea,99999999999\n")
+        #expect {
+            try t.importFile(products)
+        } throws: { error in
+            (error as? ImportFailure)?.errors.first.map { $0.line == 2 && $0.field == "replenish_days" } ?? false
+        }
+        let fits = try t.file(
+            "fits.csv",
+            "event_id,customer_id,timestamp,type,product_id,quantity\nE3,C1,2026-01-05,purchase,P1,2147483647\n")
+        _ = try t.importFile(fits)
+        let stored = try t.store.events(customer: try t.store.requireCustomer("C1"))
+        #expect(stored.map(\.quantity) == [2_147_483_647])
+    }
+
     @Test(arguments: Backend.available)
     func jsonLinesImport(_ backend: Backend) throws {
         let t = try TempStore(backend)

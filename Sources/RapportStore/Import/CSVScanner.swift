@@ -197,6 +197,16 @@ struct FieldReader {
         throw RowError(line: line, field: name, reason: "'\(preview(i))' is not a whole number")
     }
 
+    /// A whole number both stores keep as it is: PostgreSQL's `integer` and SQLite's 32-bit column
+    /// reads stop at 2,147,483,647, so a larger value is the row's error on either store.
+    func int32(_ i: Int?, _ name: String) throws(RowError) -> Int? {
+        guard let v = try int(i, name) else { return nil }
+        guard v <= Int(Int32.max) && v >= Int(Int32.min) else {
+            throw RowError(line: line, field: name, reason: "\(v) is too large (at most \(Int32.max))")
+        }
+        return v
+    }
+
     func double(_ i: Int?, _ name: String) throws(RowError) -> Double? {
         guard let i, !isEmpty(i) else { return nil }
         if let v = ByteParsing.double(slice(i)), v.isFinite { return v }

@@ -86,7 +86,7 @@ final class EventParser {
             )
         }
         let product = try r.text(c.product, "product_id", structural: true)
-        let quantity = try r.int(c.quantity, "quantity") ?? 1
+        let quantity = try r.int32(c.quantity, "quantity") ?? 1
         if quantity < 0 { throw RowError(line: r.line, field: "quantity", reason: "is negative") }
         let amount = try r.bounded(c.amount, "amount", limit: FieldReader.maxAmount) ?? 0
         let channel = try internChannel(r.text(c.channel, "channel", structural: true))
@@ -263,7 +263,7 @@ final class ProductParser {
         let brand = try r.text(columns["brand"], "brand") ?? ""
         let price = try r.bounded(columns["price"], "price", limit: FieldReader.maxAmount)
         if let price, price < 0 { throw RowError(line: r.line, field: "price", reason: "is negative") }
-        let days = try r.int(columns["replenish_days"], "replenish_days")
+        let days = try r.int32(columns["replenish_days"], "replenish_days")
         if let days, days <= 0 {
             throw RowError(line: r.line, field: "replenish_days", reason: "must be a positive number of days")
         }
