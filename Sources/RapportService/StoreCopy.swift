@@ -27,7 +27,12 @@ public enum StoreCopy {
         let from = try Workspace.open(source, analyst: analyst, readOnly: true, config: config, create: false)
         var fromDefaults = config
         fromDefaults.autoTune = false
-        let to = try Workspace.open(target, analyst: analyst, config: fromDefaults)
+        let to = try Workspace.open(target, analyst: analyst, config: fromDefaults, unfinishedCopy: .allow)
+        if let earlier = try to.store.unfinishedCopy() {
+            // A copy that died (killed, the server gone) left its mark: it is started over.
+            progress?("\(to.store.path) holds an unfinished copy of \(earlier.source): emptying it first")
+            try to.store.discardUnfinishedCopy()
+        }
         let counts = try to.store.counts()
         guard counts.customers + counts.products + counts.events + counts.notes + counts.segments == 0 else {
             throw StoreError.invalidArgument("\(to.store.path) is not empty: copy into a new store")
@@ -35,6 +40,35 @@ public enum StoreCopy {
         let folder = try privateFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
 
+        // All or nothing: the target is marked while it fills, and emptied again if the copy fails.
+        try to.store.markCopyStarted(UnfinishedCopy(source: from.store.path, started: to.clock()))
+        let log: [AuditEntry]
+        do {
+            log = try fill(to, from: from, folder: folder, analyst: analyst, progress: progress)
+            try to.store.markCopyFinished()
+        } catch {
+            progress?("the copy failed: emptying \(to.store.path) again")
+            do {
+                try to.store.discardUnfinishedCopy()
+            } catch let cleanup {
+                throw StoreError.invalidArgument(
+                    "\(StoreError.friendly(error) ?? "\(error)"); emptying the target failed too "
+                        + "(\(StoreError.friendly(cleanup) ?? "\(cleanup)")): run the copy again to start over")
+            }
+            throw error
+        }
+        let done = try to.store.counts()
+        try from.store.closeStore()
+        try to.store.closeStore()
+        return CopySummary(
+            customers: done.customers, products: done.products, events: done.events, notes: done.notes,
+            segments: done.segments, auditEntries: log.count, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Everything of the source into the (empty, marked) target; returns the audit entries carried over.
+    static func fill(
+        _ to: Workspace, from: Workspace, folder: String, analyst: String, progress: ((String) -> Void)?
+    ) throws -> [AuditEntry] {
         progress?("reading \(from.store.path)")
         let files = try dump(from.store, into: folder)
         // The tuning and the audit key first: the import's refresh fits with them.
@@ -48,6 +82,7 @@ public enum StoreCopy {
         var options = ImportOptions(analyst: analyst, now: to.clock())
         options.keepColumns = files.attributeColumns
         _ = try to.importFiles(files.paths, options: options)
+        if let warning = to.importWarning { throw StoreError.invalidArgument(warning) }
         for segment in try from.store.segments() {
             _ = try to.saveRuleSegment(name: segment.name, rule: segment.rule, replace: true)
         }
@@ -66,12 +101,7 @@ public enum StoreCopy {
         try to.store.setModelState(
             "copied_from", Data(from.store.path.utf8), action: .storeCopy, details: ["from": from.store.path],
             by: to.actor)
-        let done = try to.store.counts()
-        try from.store.closeStore()
-        try to.store.closeStore()
-        return CopySummary(
-            customers: done.customers, products: done.products, events: done.events, notes: done.notes,
-            segments: done.segments, auditEntries: log.count, seconds: Date().timeIntervalSince(started))
+        return log
     }
 
     static func privateFolder() throws -> String {

@@ -63,9 +63,17 @@ public final class Workspace: @unchecked Sendable {
 
     /// Opens the store at `location`. A default store that does not exist yet is created
     /// from the bundled sample, so the first run shows data.
+    /// What opening a store does when it carries the mark of a `rapport copy` that has not finished.
+    public enum UnfinishedCopyPolicy: Sendable {
+        /// Refuse it: its data is partial (every command but the copy itself).
+        case refuse
+        /// Open it anyway (the copy, which starts it over).
+        case allow
+    }
+
     public static func open(
         _ location: StoreLocation, analyst: String, readOnly: Bool = false,
-        config: Config = Config(), create: Bool = true
+        config: Config = Config(), create: Bool = true, unfinishedCopy: UnfinishedCopyPolicy = .refuse
     ) throws -> Workspace {
         var created = false
         if location.isDefault && !FileManager.default.fileExists(atPath: location.path) {
@@ -77,6 +85,14 @@ public final class Workspace: @unchecked Sendable {
             store = try PostgresStore(url: location.path, readOnly: readOnly, create: create)
         } else {
             store = try ProfileStore(path: location.path, readOnly: readOnly)
+        }
+        if unfinishedCopy == .refuse, let mark = try? store.unfinishedCopy() {
+            try? store.closeStore()
+            throw StoreError.cannotOpen(
+                path: store.path,
+                reason:
+                    "'rapport copy' from \(mark.source) is filling it (started \(DateParsing.isoDateTime(mark.started))) "
+                    + "or did not finish: wait for it, or run the copy again")
         }
         let ws = Workspace(store: store, analyst: analyst, config: config)
         if created { ws.createdFromSample = location.path }

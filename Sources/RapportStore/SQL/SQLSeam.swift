@@ -60,6 +60,21 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// The names of the store's own tables (not SQLite's virtual tables, such as the search index,
+    /// nor their shadow tables: triggers keep those in step with the tables they index).
+    public var dataTablesQuery: String {
+        switch self {
+        case .sqlite:
+            """
+            SELECT t.name FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%'
+            AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'
+                AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND substr(t.name, 1, length(v.name)) = v.name)
+            ORDER BY t.name
+            """
+        case .postgres: "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        }
+    }
+
     /// One string field of a JSON object stored as text.
     public func jsonField(_ column: String, _ key: String) -> String {
         switch self {
