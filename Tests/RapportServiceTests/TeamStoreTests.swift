@@ -35,6 +35,58 @@ struct TeamStoreTests {
         try store.closeStore()
     }
 
+    /// A write kept waiting by another session's write says who it waits for, as on SQLite
+    /// (issue 20 item 3: "waiting for ana's refresh…"). Before, PostgreSQL waited in silence.
+    @Test func aWriteKeptWaitingSaysWhoItWaitsFor() throws {
+        let (location, cleanup) = try Backend.postgres.makeStore()
+        defer { cleanup() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("team-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ana = Workspace(store: try PostgresStore(url: location), analyst: "ana", clock: { 1_730_000_000 })
+        _ = try ana.importFiles(
+            try SmallShop.write(to: dir), options: ImportOptions(analyst: "ana", now: 1_730_000_000))
+        let ben = Workspace(store: try PostgresStore(url: location), analyst: "ben", clock: { 1_730_000_000 })
+        let said = Said()
+        ben.onBusy { said.add($0) }
+        let key = try ben.customerKey("C1")
+
+        // Ana's refresh holds the write lock until Ben's note has been kept waiting.
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let anaDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            ana.store.announce(StoreActivity(analyst: "ana", action: "refresh", fraction: 0.4))
+            _ = try? ana.store.writeSQL(.exclusive) { _ in
+                holding.signal()
+                _ = release.wait(timeout: .now() + 60)
+            }
+            ana.store.announce(nil)
+            anaDone.signal()
+        }
+        holding.wait()
+        let benDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            _ = try? ben.addNote(customer: key, text: "called back")
+            benDone.signal()
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while said.all.isEmpty && Date() < deadline { usleep(10_000) }
+        release.signal()
+        anaDone.wait()
+        benDone.wait()
+        #expect(said.all.first?.contains("ana") == true && said.all.first?.contains("refresh") == true, "\(said.all)")
+        #expect(try ben.notes(key).contains { $0.text == "called back" }, "the note is written once the lock is free")
+        try ana.store.closeStore()
+        try ben.store.closeStore()
+    }
+
+    final class Said: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ s: String) { lock.withLock { lines.append(s) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
     /// The store URL connecting as `role` instead of the test server's superuser.
     func url(_ location: String, as role: String) throws -> String {
         let user = try PostgresURL(location).user

@@ -124,9 +124,13 @@ public final class PostgresStore: @unchecked Sendable {
                 try conn.transactionRetrying(isolation: .readCommitted) { c in
                     // A write waits for another's lock up to the same limit as on SQLite, then fails whole.
                     _ = try c.execute("SET LOCAL lock_timeout = '\(Int(BusyWait.limit))s'")
-                    _ = try c.execute(
-                        exclusive ? "SELECT pg_advisory_xact_lock($1)" : "SELECT pg_advisory_xact_lock_shared($1)",
-                        [.int64(Self.writeLock)])
+                    let mode = exclusive ? "" : "_shared"
+                    let free = try c.rows("SELECT pg_try_advisory_xact_lock\(mode)($1)", [.int64(Self.writeLock)])
+                    if try free.first?.bool(0) != true {
+                        // Another session holds the write lock: say who, then wait for it.
+                        busyReport.get()?()
+                        _ = try c.execute("SELECT pg_advisory_xact_lock\(mode)($1)", [.int64(Self.writeLock)])
+                    }
                     let result = try body(c)
                     _ = try c.execute("SELECT pg_notify($1, $2)", [.string(Self.channel), .string(announce)])
                     return result
@@ -156,9 +160,18 @@ public final class PostgresStore: @unchecked Sendable {
 
     // MARK: Lifecycle
 
-    /// Not called on PostgreSQL: a write waits on the server for a lock (up to `lock_timeout`),
-    /// where the client cannot tell a lock wait from a slow statement to say so.
-    public func onBusy(_ report: @escaping @Sendable () -> Void) {}
+    /// Called when a write finds another session's write holding the store's write lock, before
+    /// it waits for it (up to `lock_timeout`), so the person can be told who they wait for.
+    public func onBusy(_ report: @escaping @Sendable () -> Void) { busyReport.set(report) }
+
+    private let busyReport = BusyReport()
+
+    final class BusyReport: @unchecked Sendable {
+        private let lock = NSLock()
+        private var report: (@Sendable () -> Void)?
+        func set(_ r: @escaping @Sendable () -> Void) { lock.withLock { report = r } }
+        func get() -> (@Sendable () -> Void)? { lock.withLock { report } }
+    }
 
     public func closeStore() throws {
         listener?.close()
@@ -216,6 +229,7 @@ public final class PostgresStore: @unchecked Sendable {
         private let lock = NSLock()
         private var pid: Int64?
         /// Sets the pid and returns the one before.
+        var current: Int64? { lock.withLock { pid } }
         func swap(_ new: Int64?) -> Int64? {
             lock.lock()
             defer { lock.unlock() }
@@ -227,13 +241,16 @@ public final class PostgresStore: @unchecked Sendable {
 
     /// Another live session's announced activity (rows of sessions that ended are ignored).
     public func currentActivity() -> StoreActivity? {
+        // Not this process's own row, whichever pooled connection wrote it.
+        let own = announcedBackend.current ?? -1
         let json = try? pool.withConnection { c in
             try c.scalarString(
                 """
                 SELECT activity FROM store_activity
-                WHERE backend_pid <> pg_backend_pid() AND backend_pid IN (SELECT pid FROM pg_stat_activity)
-                LIMIT 1
-                """)
+                WHERE backend_pid <> pg_backend_pid() AND backend_pid <> $1
+                AND backend_pid IN (SELECT pid FROM pg_stat_activity)
+                ORDER BY backend_pid LIMIT 1
+                """, [.int64(own)])
         }
         guard let json, let data = json.data(using: .utf8) else { return nil }
         return try? JSONDecoder().decode(StoreActivity.self, from: data)
