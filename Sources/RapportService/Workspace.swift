@@ -33,6 +33,21 @@ public final class Workspace: @unchecked Sendable {
     public let clock: @Sendable () -> Int64
     /// What the last import left undone after its files were committed, if anything.
     public private(set) var importWarning: String?
+    /// Customers the last import created whose ids had been erased before: said, so that an
+    /// analyst can erase them again if they should not be here.
+    private(set) var erasedAgain: [ErasedAgain] = []
+
+    /// What the last import brought back that had been erased, in words (nil: nothing).
+    public var erasedAgainWarning: String? {
+        guard let first = erasedAgain.first else { return nil }
+        let shown = erasedAgain.prefix(5).map { "\($0.externalId), erased \(Dates.isoDate($0.erasedAt))" }
+        let more = erasedAgain.count > 5 ? "; and \(erasedAgain.count - 5) more" : ""
+        let whom = erasedAgain.count == 1 ? "a customer" : "\(erasedAgain.count) customers"
+        return "this import brought back \(whom) erased before (\(shown.joined(separator: "; "))\(more)): "
+            + (erasedAgain.count == 1
+                ? "run 'rapport forget \(first.externalId)' if they should not be here"
+                : "run 'rapport forget ID' for each who should not be here")
+    }
     /// The path of the default store when this open created it from the bundled sample (the first run).
     public private(set) var createdFromSample: String?
 
@@ -150,6 +165,10 @@ public final class Workspace: @unchecked Sendable {
     ) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []
         importWarning = nil
+        erasedAgain = []
+        let newestBefore = try store.newestCustomerKey()
+        // Said whatever the outcome: the files before a failed one are committed.
+        defer { erasedAgain = (try? store.erasedAgain(after: newestBefore)) ?? [] }
         lastTuningNote = nil
         lastAutoTuning = nil
         let rejects = try RejectsPlan(options.rejectsPath, inputs: paths)

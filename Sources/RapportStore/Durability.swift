@@ -8,19 +8,36 @@ extension ProfileStore {
     /// (VACUUM), the write-ahead log is moved into the main file and truncated, and only then is
     /// the marker removed. Called by `forget` before it returns and at every writable open, so
     /// an erasure interrupted after its commit is completed before anything reads the file.
+    ///
+    /// One process does it: the one holding the store's erasure lock (`STORE-erasing`, an
+    /// advisory `flock`). Another process finding it held carries on instead of compacting the
+    /// same file behind it (its writes wait for the compaction's write lock as for any write):
+    /// the erasure is under way, not interrupted. A lock left by a process that died is released
+    /// with it, so an interrupted erasure is still completed by the next open.
     public func completePendingErasures() throws {
         try requireWritable()
         let pending = try pool.read { db in try Self.pendingErasures(db) }
         guard !pending.isEmpty else { return }
-        // Another process may be completing the same erasure (a refresh that opened the store
-        // while the erasing process compacts it): SQLite refuses a second checkpoint at once,
-        // without waiting, so the compaction is tried again for a while.
+        let lock: ErasureLock?
+        switch ErasureLock.acquire(storePath: path) {
+        case .acquired(let held): lock = held
+        // Another process is completing them: carry on.
+        case .heldByAnother: return
+        // No lock file can be made beside the store: complete them without coordinating.
+        case .unavailable: lock = nil
+        }
+        defer { lock?.release() }
+        // Read again under the lock: the process that held it may have just finished.
+        let stillPending = try pool.read { db in try Self.pendingErasures(db) }
+        guard !stillPending.isEmpty else { return }
+        // SQLite refuses a checkpoint while another connection is being opened or closed
+        // without calling the busy handler, so the compaction is tried again for a while.
         try Self.retryingTransientBusy { try compact() }
         try pool.write { db in
-            let marks = Array(repeating: "?", count: pending.count).joined(separator: ",")
+            let marks = Array(repeating: "?", count: stillPending.count).joined(separator: ",")
             try db.execute(
                 sql: "DELETE FROM pending_erasures WHERE customer_id IN (\(marks))",
-                arguments: StatementArguments(pending))
+                arguments: StatementArguments(stillPending))
         }
         // The marker's removal is the only change since the compaction; it holds no personal data,
         // but the log is emptied again so the files are as small as a clean erasure leaves them.
@@ -33,7 +50,8 @@ extension ProfileStore {
         return try Int64.fetchAll(db, sql: "SELECT customer_id FROM pending_erasures ORDER BY customer_id")
     }
 
-    /// True when the store at `path` holds the marker of an erasure that did not finish. Read
+    /// True when the store at `path` holds the marker of an erasure that did not finish and no
+    /// process is completing it (nobody holds the erasure lock). Read
     /// through a read-only connection opened as the store's own read-only opens are.
     static func hasPendingErasure(path: String) throws -> Bool {
         var config = Configuration()
@@ -42,7 +60,7 @@ extension ProfileStore {
             return try retryingTransientBusy {
                 let queue = try DatabaseQueue(path: readOnlyPath(path), configuration: config)
                 defer { try? queue.close() }
-                return try queue.read { db in try !pendingErasures(db).isEmpty }
+                return try queue.read { db in try !pendingErasures(db).isEmpty } && !ErasureLock.isHeld(storePath: path)
             }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreError.friendly(error) ?? "\(error)")
@@ -139,4 +157,44 @@ extension ProfileStore {
         return mark.name
     }
 
+}
+
+/// The advisory lock of the process completing a store's erasures (`STORE-erasing`, mode 0600).
+/// `flock` locks belong to the open file and end with the process, so a lock is never left
+/// behind by a crash. The file is removed by its holder once the erasures are complete.
+struct ErasureLock {
+    let fd: Int32
+    let path: String
+
+    enum Attempt {
+        case acquired(ErasureLock)
+        case heldByAnother
+        /// The lock file cannot be made beside the store (a folder this user cannot write).
+        case unavailable
+    }
+
+    static func acquire(storePath: String) -> Attempt {
+        let path = storePath + "-erasing"
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return .unavailable }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            return .heldByAnother
+        }
+        return .acquired(ErasureLock(fd: fd, path: path))
+    }
+
+    /// True while another process holds the lock of the store at `storePath`.
+    static func isHeld(storePath: String) -> Bool {
+        let fd = open(storePath + "-erasing", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0
+    }
+
+    func release() {
+        unlink(path)
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
 }

@@ -13,6 +13,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case needsMigration(path: String)
     /// An erasure was interrupted and cannot be completed here (no write access).
     case erasurePending(path: String)
+    /// The erasure committed, but making the deleted data unreadable in the files did not finish.
+    case erasedNotCompacted(reason: String)
     /// The database server refused or failed an operation (already in words for a person).
     case database(String)
 
@@ -30,6 +32,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .erasurePending(let path):
             "cannot open store \(path): an interrupted erasure must be completed first; "
                 + "open it once by someone who can write to it"
+        case .erasedNotCompacted(let reason):
+            "the customer is erased, but compacting the store's files did not finish (\(reason)); "
+                + "it is completed the next time the store is opened for writing"
         }
     }
 }

@@ -109,6 +109,7 @@ struct Import: ParsableCommand {
         progress?.finish()
         refreshing.finish()
         if let warning = ws.importWarning { ErrorReporting.printError("rapport: warning: \(warning)") }
+        if let warning = ws.erasedAgainWarning { ErrorReporting.printError("rapport: warning: \(warning)") }
         if output.json {
             try Out.json(summaries)
         } else {

@@ -49,6 +49,24 @@ struct ErasureTests {
         return found
     }
 
+    /// An import that brings an erased customer back says so, naming the id (issue 20 item 4:
+    /// an import at the same moment as an erasure re-created the customer without a word).
+    @Test func anImportThatBringsAnErasedCustomerBackSaysSo() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let store = try prepared(cli)
+        let erased = try cli.run(["forget", "Z-ERASE-7731", "--yes", "--store", store])
+        try #require(erased.status == 0, "\(erased.err)")
+        let events = cli.dir.appendingPathComponent("erase-events.csv").path
+        let again = try cli.run(["import", "--store", store, events])
+        #expect(again.status == 0, "\(again.err)")
+        #expect(again.err.contains("brought back a customer erased before (Z-ERASE-7731, erased "), "\(again.err)")
+        #expect(again.err.contains("run 'rapport forget Z-ERASE-7731' if they should not be here"), "\(again.err)")
+        // The same file again creates nobody: nothing to say.
+        let quiet = try cli.run(["import", "--store", store, events])
+        #expect(!quiet.err.contains("brought back"), "\(quiet.err)")
+    }
+
     @Test func anErasureKilledAtAnyMomentIsCompletedBeforeAnythingReads() throws {
         let cli = try CLI()
         defer { cli.cleanup() }

@@ -24,3 +24,25 @@ struct ErasureIdHashTests {
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 }
+
+/// Issue 20 item 4: an import that brings an erased customer's id back says so (the store only
+/// knows the keyed hash the erasure wrote), on both stores.
+@Suite("Erased customers brought back")
+struct ErasedAgainTests {
+    @Test(arguments: Backend.available)
+    func anImportOfAnErasedIdIsFound(_ backend: Backend) throws {
+        let t = try TempStore(backend)
+        _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        // Nothing erased yet: nothing to report, whatever was created.
+        #expect(try t.store.erasedAgain(after: 0).isEmpty)
+        let erased = try t.store.requireCustomer("C1")
+        try t.store.forget(customer: erased, by: t.actor)
+        let before = try t.store.newestCustomerKey()
+        #expect(before > 0)
+        _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        let again = try t.store.erasedAgain(after: before)
+        #expect(again.map(\.externalId) == ["C1"] && again.first?.erasedAt == t.actor.now)
+        // Customers that were already there before the import are not reported.
+        #expect(try t.store.erasedAgain(after: t.store.newestCustomerKey()).isEmpty)
+    }
+}

@@ -76,6 +76,37 @@ struct WriteTests {
         #expect(throws: StoreError.self) { try t.store.addNote(customer: c1, text: "   ", by: t.actor) }
     }
 
+    // SQLite-only: the erasure lock is a file lock beside the SQLite file (PostgreSQL's server
+    // scrubs nothing itself). Issue 20 item 4: while one process completes an erasure, others
+    // opening the store carry on instead of compacting behind it or refusing to read.
+    @Test func anErasureBeingCompletedIsLeftToItsProcess() throws {
+        let t = try loaded(.sqlite)
+        let path = t.location
+        let store = try t.sqlite
+        // An erasure committed and being completed by another process: its marker, its lock.
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO pending_erasures(customer_id, started_at) VALUES (99, 1)")
+        }
+        guard case .acquired(let lock) = ErasureLock.acquire(storePath: path) else {
+            Issue.record("the erasure lock could not be taken")
+            return
+        }
+        // A reader opens and reads; a writer opens, writes, and leaves the compaction to the holder.
+        let reader = try ProfileStore(path: path, readOnly: true)
+        #expect(try reader.customerKey(externalId: "C1") != nil)
+        try reader.closeStore()
+        let writer = try ProfileStore(path: path)
+        try writer.addNote(customer: try writer.requireCustomer("C1"), text: "called", by: t.actor)
+        #expect(try writer.pool.read { db in try ProfileStore.pendingErasures(db) } == [99])
+        try writer.closeStore()
+        // The holder gone (as a process that died), the next open completes it.
+        lock.release()
+        let next = try ProfileStore(path: path)
+        #expect(try next.pool.read { db in try ProfileStore.pendingErasures(db) }.isEmpty)
+        try next.closeStore()
+        #expect(!FileManager.default.fileExists(atPath: path + "-erasing"))
+    }
+
     // SQLite-only: reads the .sqlite file's bytes (PostgreSQL's files are the server's; twin below).
     @Test func forgetRemovesEveryTraceFromTheFile() throws {
         let t = try loaded(.sqlite)

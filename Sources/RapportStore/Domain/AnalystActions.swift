@@ -154,7 +154,12 @@ extension StoreBackend {
                 db, actor, .customerForget, customer: key, customerRef: ref,
                 details: ["id_hash": ProfileStore.idHash(externalId, secret: secret)])
         }
-        try scrubErasedData()
+        // Committed: whatever happens now, the customer is erased, and the message must say so.
+        do {
+            try scrubErasedData()
+        } catch {
+            throw StoreError.erasedNotCompacted(reason: StoreError.friendly(error) ?? "\(error)")
+        }
     }
 
     /// Saves (or replaces) a rule segment. The rule text is validated by the caller (engine).

@@ -212,7 +212,10 @@ enum PostgresSchema {
                 """),
         PGMigration(name: "v7-audit-guard", sql: auditGuard),
         // Event ids were per customer here from the start (SQLite's v8 made them so there).
-        PGMigration(name: "v8-event-identity-per-customer", sql: "SELECT 1;")
+        PGMigration(name: "v8-event-identity-per-customer", sql: "SELECT 1;"),
+        PGMigration(
+            name: "v9-audit-by-action",
+            sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget';")
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).
