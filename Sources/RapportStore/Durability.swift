@@ -63,7 +63,7 @@ extension ProfileStore {
                 return try queue.read { db in try !pendingErasures(db).isEmpty } && !ErasureLock.isHeld(storePath: path)
             }
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: StoreError.friendly(error) ?? "\(error)")
+            throw StoreError.cannotOpen(path: path, reason: openReason(error, path: path))
         }
     }
 

@@ -104,10 +104,14 @@ public final class ProfileStore: @unchecked Sendable {
                 try DatabasePool(path: readOnly ? Self.readOnlyPath(path) : path, configuration: config)
             }
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            throw StoreError.cannotOpen(path: path, reason: Self.openReason(error, path: path))
         }
         if !readOnly {
-            try Self.retryingTransientBusy { try Schema.migrator.migrate(pool) }
+            do {
+                try Self.retryingTransientBusy { try Schema.migrator.migrate(pool) }
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: Self.openReason(error, path: path))
+            }
             // SQLite creates -wal and -shm with the main file's mode; keep them private too.
             for suffix in ["-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
                 chmod(path + suffix, 0o600)
@@ -209,6 +213,26 @@ final class BusyWait: @unchecked Sendable {
 
     static func waited(before attempts: Int) -> Double {
         (0..<min(attempts, 6)).reduce(0) { $0 + pause($1) } + Double(max(0, attempts - 6)) * 0.2
+    }
+}
+
+extension ProfileStore {
+    /// Why a store file could not be opened, in words: SQLite's own ("SQLite error 8: attempt to
+    /// write a readonly database - while executing `PRAGMA …`") means nothing to the person.
+    static func openReason(_ error: Error, path: String) -> String {
+        if let e = error as? DatabaseError {
+            switch e.resultCode.primaryResultCode {
+            case .SQLITE_READONLY:
+                return "you cannot write to it (the file, or its folder where SQLite keeps "
+                    + "\((path as NSString).lastPathComponent)-wal, is read-only for you); read it with --read-only"
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+                if access(path, R_OK) != 0 { return "you may not read the file (\(String(cString: strerror(errno))))" }
+                return "the file or its folder cannot be written by you; read it with --read-only"
+            default:
+                break
+            }
+        }
+        return StoreError.friendly(error) ?? "\(error)"
     }
 }
 
