@@ -154,6 +154,9 @@ public final class PGConnection: @unchecked Sendable {
             return PGError.cannotConnect(url: url.redacted, reason: Self.connectReason(error))
         }
         if let state = psql.serverInfo?[.sqlState] {
+            if state == "28000", psql.serverInfo?[.message]?.hasSuffix("does not exist") == true {
+                return PGError.unknownRole(role: url.user, url: url.redacted)
+            }
             if state == "28P01" || state == "28000" { return PGError.authenticationFailed(url: url.redacted) }
             return psql
         }

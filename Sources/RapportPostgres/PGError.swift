@@ -6,6 +6,8 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// Connecting failed before any server answer (refused, no socket, unknown host, timeout).
     case cannotConnect(url: String, reason: String)
     case authenticationFailed(url: String)
+    /// The server has no role of that name.
+    case unknownRole(role: String, url: String)
     /// sslmode=require/verify-full but the server or the socket cannot do TLS.
     case tlsUnavailable(url: String)
     case decode(column: Int, String)
@@ -29,6 +31,9 @@ public enum PGError: Error, Equatable, CustomStringConvertible, LocalizedError {
             return "cannot reach the PostgreSQL server at \(url) (\(reason))"
         case .authenticationFailed(let url):
             return "PostgreSQL authentication failed for \(url); check PGPASSWORD or ~/.pgpass"
+        case .unknownRole(let role, _):
+            return "the PostgreSQL server has no role '\(role)'; an administrator creates it "
+                + "('rapport admin init-roles', then CREATE ROLE \(role) LOGIN IN ROLE rapport_analyst)"
         case .tlsUnavailable(let url):
             return "TLS is required but not available for \(url)"
         case .decode(let column, let why):

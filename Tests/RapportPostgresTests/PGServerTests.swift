@@ -350,6 +350,16 @@ struct PGServerTests {
         } catch {
             #expect(PGError.friendly(error)?.hasPrefix("the database does not exist") == true)
         }
+        // A role the server does not know is named as such (issue 20 item 3), not as a password problem.
+        var stranger = url
+        stranger.user = "rapport_no_such_role"
+        do {
+            _ = try PGConnection.connect(stranger, password: nil)
+            Issue.record("connected as a role that does not exist")
+        } catch {
+            let line = try #require(PGError.friendly(error))
+            #expect(line.hasPrefix("the PostgreSQL server has no role 'rapport_no_such_role'"), "\(line)")
+        }
     }
 
     @Test func poolLendsDistinctConnectionsToParallelWorkers() throws {
