@@ -84,7 +84,7 @@ extension Workspace {
         }
         try write(marker)
         struct Enough: Error {}
-        try out.array(of: HistoryEvent.self, level: 1) { emit in
+        try out.historyArray(level: 1) { emit in
             var index = 0
             do {
                 try store.forEachEvent(customer: key, newestFirst: true) { row in
@@ -113,7 +113,7 @@ extension Workspace {
             return
         }
         try write(head)
-        try out.array(of: HistoryEvent.self, level: 1) { emit in
+        try out.historyArray(level: 1) { emit in
             try store.forEachEvent(customer: key) { row in
                 let e = HistoryEvent(row)
                 try emit(redact ? e.redacted : e)
