@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks `rapport eval clv --per-customer FILE` against the lifetimes library, customer by
 customer: fits lifetimes' BetaGeoFitter and ModifiedBetaGeoFitter on the same (x, tx, T) and
-prints each model's parameters and the largest differences in P(alive) and expected holdout
-purchases. Needs `pip install lifetimes` (0.11.3).
+prints each model's parameters, the largest differences in P(alive) and expected holdout
+purchases, lifetimes' per-customer error against the holdout, and the one-time buyers' holdout
+purchases against what each side predicts for them. Needs `pip install lifetimes` (0.11.3).
 
     rapport eval clv --store bench-data/cdnow.sqlite --calibration-end 1997-09-30 \\
         --holdout-end 1998-06-30 --per-customer /tmp/clv.csv
@@ -31,3 +32,10 @@ for name, fitter in [("bgnbd", BetaGeoFitter), ("mbgnbd", ModifiedBetaGeoFitter)
         f"a {m.params_['a']:.4f} b {m.params_['b']:.4f}; predicted holdout {expected.sum():.1f} (Rapport "
         f"{ours_expected.sum():.1f}); max |ΔP(alive)| {np.abs(alive - ours_alive).max():.2e}, "
         f"max |Δexpected| {np.abs(expected - ours_expected).max():.2e}")
+    actual = np.array([float(r["actual_holdout"]) for r in mine])
+    once = x == 0
+    print(
+        f"  lifetimes per customer MAE {np.abs(expected - actual).mean():.4f} RMSE "
+        f"{np.sqrt(((expected - actual) ** 2).mean()):.4f}; {once.sum()} one-time buyers made "
+        f"{actual[once].sum():.0f} holdout purchases, lifetimes predicts {expected[once].sum():.1f} "
+        f"(Rapport {ours_expected[once].sum():.1f})")

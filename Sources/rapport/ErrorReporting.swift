@@ -19,8 +19,11 @@ enum ErrorReporting {
         default:
             let code = RapportCommand.exitCode(for: error)
             if code == .success {
-                // --help, --version: ArgumentParser prints them.
-                RapportCommand.exit(withError: error)
+                // --help, --version: ArgumentParser's text, printed as its `exit(withError:)`
+                // does, with the usage line wrapped to 80 columns.
+                let text = RapportCommand.fullMessage(for: error)
+                if !text.isEmpty { print(UsageWrapping.wrap(text)) }
+                return 0
             }
             let message = RapportCommand.message(for: error)
             if code == .validationFailure || error is ValidationError {

@@ -40,6 +40,34 @@ struct PromisesCLITests {
         }
     }
 
+    /// Every subcommand's help, nested ones included (`eval clv`, `segment members`), found from
+    /// the SUBCOMMANDS lists themselves: the usage lines ran to 200 columns.
+    @Test func everySubcommandsHelpFitsEightyColumns() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        func subcommands(_ help: String) -> [String] {
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else { return [] }
+            return lines[(start + 1)...].prefix { !$0.isEmpty }.compactMap { line in
+                guard line.hasPrefix("  "), !line.hasPrefix("   ") else { return nil }
+                return line.split(separator: " ").first.map(String.init)
+            }
+        }
+        var pending = subcommands(try cli.run(["--help"]).out).map { [$0] }
+        #expect(pending.count > 15, "\(pending)")
+        var checked = 0
+        while let command = pending.popLast() {
+            let help = try cli.run(command + ["--help"])
+            #expect(help.status == 0, "\(command): \(help.err)")
+            #expect(help.out.hasPrefix("OVERVIEW:") || help.out.contains("USAGE:"), "\(command): \(help.out)")
+            let wide = help.out.split(separator: "\n").filter { $0.count > 80 }
+            #expect(wide.isEmpty, "\(command): \(wide.joined(separator: "\n"))")
+            pending += subcommands(help.out).map { command + [$0] }
+            checked += 1
+        }
+        #expect(checked > 20)
+    }
+
     @Test func unknownEventColumnsAreReportedAsDropped() throws {
         let cli = try CLI()
         defer { cli.cleanup() }
