@@ -37,6 +37,10 @@ public final class Workspace: @unchecked Sendable {
     /// analyst can erase them again if they should not be here.
     private(set) var erasedAgain: [ErasedAgain] = []
 
+    /// What the person should know about how the store was opened (a PostgreSQL `.pgpass`
+    /// ignored because others may read it).
+    public var openWarnings: [String] { (store as? PostgresStore)?.openWarnings ?? [] }
+
     /// What the last import brought back that had been erased, in words (nil: nothing).
     public var erasedAgainWarning: String? {
         guard let first = erasedAgain.first else { return nil }

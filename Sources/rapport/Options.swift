@@ -58,6 +58,7 @@ struct StoreOptions: ParsableArguments {
         let ws = try Workspace.open(
             location, analyst: analystName, readOnly: readOnly || self.readOnly, config: settings, create: create)
         if let created = ws.createdMessage { ErrorReporting.printError("rapport: \(Printable.safe(created))") }
+        for warning in ws.openWarnings { ErrorReporting.printError("rapport: warning: \(Printable.safe(warning))") }
         // A write kept waiting by another analyst's says so after about a second, not silence.
         ws.onBusy { ErrorReporting.printError("rapport: \(Printable.safe($0))") }
         return ws

@@ -80,6 +80,30 @@ struct TeamStoreTests {
         try ben.store.closeStore()
     }
 
+    /// A `.pgpass` others may read is ignored, as libpq does, and said (issue 20 item 3: it was
+    /// ignored without a word).
+    @Test func aPgpassOthersMayReadIsIgnoredAndSaid() throws {
+        let (location, cleanup) = try Backend.postgres.makeStore()
+        defer { cleanup() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("pgpass").path
+        try "*:*:*:*:not-the-password\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o644)
+        let store = try PostgresStore(url: location, create: true, environment: ["PGPASSFILE": file])
+        #expect(
+            store.openWarnings.contains { $0.contains("ignored") && $0.contains("chmod 0600") }, "\(store.openWarnings)"
+        )
+        let ws = Workspace(store: store, analyst: "ana")
+        #expect(ws.openWarnings == store.openWarnings)
+        try store.closeStore()
+        chmod(file, 0o600)
+        let quiet = try PostgresStore(url: location, environment: ["PGPASSFILE": file])
+        #expect(quiet.openWarnings.isEmpty)
+        try quiet.closeStore()
+    }
+
     final class Said: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []

@@ -43,7 +43,9 @@ public final class PostgresStore: @unchecked Sendable {
         self.url = url
         path = url.redacted
         isReadOnly = readOnly
-        let password = url.password(environment: environment).password
+        let lookup = url.password(environment: environment)
+        let password = lookup.password
+        openWarnings = lookup.warning.map { [$0] } ?? []
         let display = url.redacted
         pool = PGPool(url: url, password: password, maxConnections: 4)
         do {
@@ -74,9 +76,16 @@ public final class PostgresStore: @unchecked Sendable {
             throw e
         } catch {
             pool.close()
-            throw StoreError.cannotOpen(path: display, reason: PGError.friendly(error) ?? "\(error)")
+            // A .pgpass ignored for its permissions is most often why a password was missing.
+            let reason = PGError.friendly(error) ?? "\(error)"
+            throw StoreError.cannotOpen(
+                path: display, reason: lookup.warning.map { "\(reason) (\($0))" } ?? reason)
         }
     }
+
+    /// What the person should know about how the store was opened (a `.pgpass` ignored because
+    /// others may read it), said by the command or the explorer.
+    public let openWarnings: [String]
 
     deinit {
         listener?.close()
