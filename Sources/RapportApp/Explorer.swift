@@ -250,7 +250,7 @@ public struct Explorer: Program, Sendable {
         case .metrics: return openMetrics(&m)
         case .definitions:
             guard m.screen == .metrics else { return [] }
-            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions)
+            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions(m.keymap))
             return []
         case .open: return openSelected(&m)
         case .filter:
@@ -363,7 +363,8 @@ public struct Explorer: Program, Sendable {
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(
-                name: TextField(), rule: TextField(), onRule: false, status: .hint("type a name, Tab, then a rule"),
+                name: TextField(), rule: TextField(), onRule: false,
+                status: .hint("type a name, \(m.keymap.keyName(.nextPanel, mode: .dialog)), then a rule"),
                 count: nil
             )
             return []
