@@ -574,8 +574,9 @@ public struct Explorer: Program, Sendable {
             r.preferences.inferred.indices.contains(p.selectedPreference)
         else { return [] }
         let pref = r.preferences.inferred[p.selectedPreference]
+        // A read: the evidence shows while a refresh or an erase runs.
         return [
-            Cmd { send in
+            Cmd(lane: .read) { send in
                 do {
                     let items = try effects.workspace.evidence(
                         customer: p.key, attribute: pref.attribute, value: pref.value)

@@ -170,8 +170,9 @@ extension Explorer {
             m.screen = .list
             return reloadList(&m)
         case "goto":
+            // A read: it does not wait behind a refresh.
             return [
-                Cmd { [effects] send in
+                Cmd(lane: .read) { [effects] send in
                     do {
                         guard let key = try effects.workspace.findCustomer(arg) else {
                             send(.failed("unknown customer '\(arg)'"))
@@ -190,7 +191,7 @@ extension Explorer {
         case "refresh":
             guard writable(&m) else { return [] }
             return [
-                Cmd { [effects] send in
+                Cmd(lane: .write) { [effects] send in
                     do {
                         try effects.workspace.refresh { stage, f in
                             send(.progress("refresh: \(stage) \(Int(f * 100))%"))
