@@ -49,7 +49,11 @@ extension Explorer {
                 rows.append((i < k.count ? k[i] : "", i < h.count ? h[i] : "", false))
             }
         }
-        for l in m.keymap.helpLines(for: m.screen.rawValue) { add(l.keys, l.help) }
+        let complete = m.keymap.keyName(.complete, mode: .command)
+        for l in m.keymap.helpLines(for: m.screen.rawValue) {
+            // The command line's candidates are listed by its own complete key.
+            add(l.keys, l.help == AppKeys.command.help ? l.help + " (\(complete) lists)" : l.help)
+        }
         rows.append(("", "", false))
         rows.append(("Marks on screen", "", true))
         for mark in AppKeys.marks(m.glyphs, keymap: m.keymap) { add(mark.mark, mark.meaning) }

@@ -80,7 +80,7 @@ public enum AppKeys {
     public static let back = a(.back, "go back to the previous screen / close", "global")
     public static let help = a(.help, "show this help", "global")
     public static let command = a(
-        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit (Tab lists)", "global")
+        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit", "global")
     public static let down = a(.down, "move down", "move")
     public static let up = a(.up, "move up", "move")
     public static let pageDown = a(.pageDown, "page down", "move")

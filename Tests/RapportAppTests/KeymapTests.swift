@@ -11,7 +11,7 @@ struct RemappedKeyTests {
     static func remapped() throws -> Harness {
         var keymap = AppKeys.keymap()
         let errors = keymap.rebind([
-            "down": ["n"], "help": ["F1"], "close": ["z"], "confirm": ["o"], "cancel": ["F3"]
+            "down": ["n"], "help": ["F1"], "close": ["z"], "confirm": ["o"], "cancel": ["F3"], "complete": ["F4"]
         ])
         #expect(errors.isEmpty, "\(errors)")
         return try Harness(keymap: keymap)
@@ -49,6 +49,27 @@ struct RemappedKeyTests {
         // The key that opens the help closes it too.
         h.press(.function(1), .function(1))
         #expect(h.model.help == nil)
+        // The help names the command line's complete key.
+        let help = Explorer(workspace: h.workspace).helpRows(h.model, width: 74).map(\.help).joined(separator: " ")
+        #expect(help.contains("(F4 lists)") && !help.contains("Tab lists"), "\(help)")
+    }
+
+    @Test func theCommandLineCompletesAndCancelsWithTheRemappedKeys() throws {
+        let h = try Self.remapped()
+        h.press(.char(":"))
+        h.type("so")
+        h.press(.tab)
+        #expect(h.model.commandLine?.text == "so")
+        h.press(.function(4))
+        #expect(h.model.commandLine?.text == "sort ")
+        h.press(.function(3))
+        #expect(h.model.commandLine == nil)
+        // The filter: `n` is text there, F3 clears it.
+        h.press(.char("/"))
+        h.type("ann")
+        #expect(h.model.list.filter?.text == "ann" && h.model.list.query.text == "ann")
+        h.press(.function(3))
+        #expect(h.model.list.filter == nil && h.model.list.query.text.isEmpty)
     }
 
     @Test func aLongPopupScrollsWithTheRemappedDown() throws {
