@@ -3,7 +3,7 @@ import RapportService
 import RapportUI
 
 /// Commands: every read and write of the store happens here, off the UI loop, and comes
-/// back as a message.
+/// back as a message. A command is a read unless it names the write lane; every write here does.
 struct Effects: Sendable {
     let workspace: Workspace
     typealias Cmd = Command<AppMessage>
@@ -88,7 +88,7 @@ struct Effects: Sendable {
 
     /// Applies a gift change; the answer says whether it was a change, an undo or a redo.
     func setGift(_ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 let r = try workspace.setGift(
                     event: edit.eventId, isGift: edit.isGift, note: edit.note, shown: shown)
@@ -99,9 +99,10 @@ struct Effects: Sendable {
         }
     }
 
-    /// Counts what a clear would remove; the answer names the dialog settings it is for.
+    /// Counts what a clear would remove; the answer names the dialog settings it is for. A read:
+    /// it does not wait behind a refresh or an erase.
     func countClear(_ key: Int64, range: HistoryWindow, settings: (range: Int, types: Int)) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .read) { send in
             do {
                 send(
                     .clearCounted(
@@ -112,7 +113,7 @@ struct Effects: Sendable {
     }
 
     func clear(_ key: Int64, range: HistoryWindow) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 let n = try workspace.clearHistory(customer: key, range: range)
                 send(.cleared(n))
@@ -123,7 +124,7 @@ struct Effects: Sendable {
     }
 
     func addNote(_ key: Int64, _ text: String) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 try workspace.addNote(customer: key, text: text)
                 send(.noteAdded)
@@ -146,7 +147,7 @@ struct Effects: Sendable {
 
     /// Writes the customer's export beside the explorer; under `--redact` emails and phones are masked.
     func export(_ key: Int64, id: String, redact: Bool = false) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 let path = Self.exportPath(id: id)
                 try workspace.exportToFile(key, path: path, redact: redact)
@@ -156,7 +157,7 @@ struct Effects: Sendable {
     }
 
     func erase(_ key: Int64, id: String) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 send(.progress("erasing \(id) and compacting the store…"))
                 try workspace.forget(customer: key)
@@ -194,7 +195,7 @@ struct Effects: Sendable {
     }
 
     func updateSegment(name: String, rule: String) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 let n = try workspace.updateSegment(name: name, rule: rule)
                 send(.segmentUpdated(name, n, try workspace.ruleWarnings(rule)))
@@ -204,7 +205,7 @@ struct Effects: Sendable {
     }
 
     func deleteSegment(name: String) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 try workspace.deleteSegment(name)
                 send(.segmentDeleted(name))
@@ -214,7 +215,7 @@ struct Effects: Sendable {
     }
 
     func createSegment(name: String, rule: String) -> Cmd {
-        Cmd { send in
+        Cmd(lane: .write) { send in
             do {
                 let saved = try workspace.saveRuleSegment(name: name, rule: rule, replace: false)
                 send(.progress(nil))

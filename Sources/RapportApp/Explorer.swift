@@ -250,7 +250,7 @@ public struct Explorer: Program, Sendable {
         case .metrics: return openMetrics(&m)
         case .definitions:
             guard m.screen == .metrics else { return [] }
-            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions)
+            m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions(m.keymap))
             return []
         case .open: return openSelected(&m)
         case .filter:
@@ -363,7 +363,8 @@ public struct Explorer: Program, Sendable {
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(
-                name: TextField(), rule: TextField(), onRule: false, status: .hint("type a name, Tab, then a rule"),
+                name: TextField(), rule: TextField(), onRule: false,
+                status: .hint("type a name, \(m.keymap.keyName(.nextPanel, mode: .dialog)), then a rule"),
                 count: nil
             )
             return []
@@ -573,8 +574,9 @@ public struct Explorer: Program, Sendable {
             r.preferences.inferred.indices.contains(p.selectedPreference)
         else { return [] }
         let pref = r.preferences.inferred[p.selectedPreference]
+        // A read: the evidence shows while a refresh or an erase runs.
         return [
-            Cmd { send in
+            Cmd(lane: .read) { send in
                 do {
                     let items = try effects.workspace.evidence(
                         customer: p.key, attribute: pref.attribute, value: pref.value)

@@ -2,7 +2,7 @@ import RapportUI
 
 extension AppKeys {
     /// The marks the screens draw, explained under the keys in `?` and in docs/keys.md.
-    public static func marks(_ g: Glyphs) -> [(mark: String, meaning: String)] {
+    public static func marks(_ g: Glyphs, keymap: Keymap = AppKeys.keymap()) -> [(mark: String, meaning: String)] {
         [
             (
                 "Music  \(Bar.render(0.8, width: 4, glyphs: g)) 80",
@@ -18,7 +18,8 @@ extension AppKeys {
             ("(differs)", "the channel the customer says differs from the one they engage on"),
             (
                 "[bought] [viewed]",
-                "recommended because of something related they bought / viewed; Enter shows the whole reason"
+                "recommended because of something related they bought / viewed; "
+                    + "\(keymap.keyName(.evidence, in: "profile")) shows the whole reason"
             ),
             ("[due]", "a product they buy regularly, due again (also in Care: due in / overdue)"),
             ("[explore] [popular]", "something new to try / popular in their segment (or without consent)"),
@@ -48,10 +49,14 @@ extension Explorer {
                 rows.append((i < k.count ? k[i] : "", i < h.count ? h[i] : "", false))
             }
         }
-        for l in m.keymap.helpLines(for: m.screen.rawValue) { add(l.keys, l.help) }
+        let complete = m.keymap.keyName(.complete, mode: .command)
+        for l in m.keymap.helpLines(for: m.screen.rawValue) {
+            // The command line's candidates are listed by its own complete key.
+            add(l.keys, l.help == AppKeys.command.help ? l.help + " (\(complete) lists)" : l.help)
+        }
         rows.append(("", "", false))
         rows.append(("Marks on screen", "", true))
-        for mark in AppKeys.marks(m.glyphs) { add(mark.mark, mark.meaning) }
+        for mark in AppKeys.marks(m.glyphs, keymap: m.keymap) { add(mark.mark, mark.meaning) }
         return rows
     }
 
@@ -60,8 +65,10 @@ extension Explorer {
         let rows = helpRows(m, width: width - 4)
         let r = b.bounds.centered(Size(width: width, height: min(rows.count + 2, m.size.height - 2)))
         b.fill(r)
-        let more = rows.count > r.height - 2 ? ", j/k scroll" : ""
-        let inner = Block(title: "Keys: \(m.screen.rawValue) (Esc closes\(more))", focused: true).render(
+        let k = { (a: AppAction) in m.keymap.keyName(a, mode: .help) }
+        let more = rows.count > r.height - 2 ? ", \(k(.down))/\(k(.up)) scroll" : ""
+        let close = m.keymap.keyName(.close, mode: .help)
+        let inner = Block(title: "Keys: \(m.screen.rawValue) (\(close) closes\(more))", focused: true).render(
             r, into: &b, m.context)
         let start = min(scroll, max(0, rows.count - inner.height))
         for (i, l) in rows.dropFirst(start).prefix(inner.height).enumerated() {

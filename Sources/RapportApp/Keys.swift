@@ -12,6 +12,63 @@ public enum AppAction: String, CaseIterable, Sendable {
     case metrics, definitions
 }
 
+/// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
+/// `up`, `page_down`, `page_up`, `help`, `next_panel`, `prev_panel`: rebinding one of those
+/// rebinds it in the modes too). The raw values are the ids the config file's `[keys]` uses.
+public enum ModeAction: String, CaseIterable, Sendable {
+    case close, accept, cancel, confirm, complete
+    case prevRange = "prev_range", nextRange = "next_range"
+}
+
+/// The modes that take the keys before the screen does, each with its own table: the help
+/// overlay, a detail popup, a yes/no question, a dialog with text fields, the clear-history
+/// dialog, the list filter, the command line, and the editing keys of every text field.
+public enum KeyMode: String, CaseIterable, Sendable {
+    case help, detail, confirm, dialog, clearHistory = "clear_history", filter, command, text
+}
+
+/// A key's meaning in a mode: a shared view action, a mode's own action, or a text edit.
+enum ModeKey {
+    case app(AppAction)
+    case mode(ModeAction)
+    case edit(TextEdit)
+}
+
+extension Keymap {
+    /// The typed binding of a key in a mode.
+    func binding(for key: Key, mode: KeyMode) -> ModeKey? {
+        guard let id = action(for: key, mode: mode.rawValue)?.id else { return nil }
+        if let a = ModeAction(rawValue: id) { return .mode(a) }
+        if let a = AppAction(rawValue: id) { return .app(a) }
+        return TextEdit(rawValue: id).map(ModeKey.edit)
+    }
+
+    /// In a mode with a text field: a character is text; any other key is the mode's binding,
+    /// else an editing key of the `text` table.
+    func textBinding(for key: Key, mode: KeyMode) -> ModeKey? {
+        if case .char = key { return nil }
+        return binding(for: key, mode: mode) ?? binding(for: key, mode: .text)
+    }
+
+    /// Whether a key answers yes to a question (any other key answers no).
+    func confirms(_ key: Key) -> Bool {
+        if case .mode(.confirm)? = binding(for: key, mode: .confirm) { return true }
+        return false
+    }
+
+    /// The name of the first key bound to an action in a mode, for hints and footers.
+    func keyName(_ id: String, mode: KeyMode) -> String {
+        keys(for: id, mode: mode.rawValue).first?.description ?? "(unbound)"
+    }
+    func keyName(_ a: ModeAction, mode: KeyMode) -> String { keyName(a.rawValue, mode: mode) }
+    func keyName(_ a: AppAction, mode: KeyMode) -> String { keyName(a.rawValue, mode: mode) }
+
+    /// The name of the first key bound to an action on a screen (its own table, then the global one).
+    func keyName(_ a: AppAction, in view: String) -> String {
+        keys(for: a.rawValue, in: view).first?.description ?? "(unbound)"
+    }
+}
+
 /// Every action of the explorer, grouped for help. Help, docs/keys.md and the config file's
 /// `[keys]` section all use these tables.
 public enum AppKeys {
@@ -23,7 +80,7 @@ public enum AppKeys {
     public static let back = a(.back, "go back to the previous screen / close", "global")
     public static let help = a(.help, "show this help", "global")
     public static let command = a(
-        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit (Tab lists)", "global")
+        .command, "command line: sort, segment, stage, goto, export, refresh, help, quit", "global")
     public static let down = a(.down, "move down", "move")
     public static let up = a(.up, "move up", "move")
     public static let pageDown = a(.pageDown, "page down", "move")
@@ -115,8 +172,90 @@ public enum AppKeys {
                 .init(
                     name: "metrics",
                     [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])])
-            ])
+            ],
+            modes: modeTables())
     }
 
     public static let viewOrder = ["list", "profile", "history", "segments", "metrics"]
+    public static let modeOrder = KeyMode.allCases.map(\.rawValue)
+
+    static func a(_ action: ModeAction, _ help: String, _ mode: KeyMode) -> Action {
+        Action(action.rawValue, help, group: mode.rawValue)
+    }
+    static func a(_ action: AppAction, _ help: String, _ mode: KeyMode) -> Action {
+        Action(action.rawValue, help, group: mode.rawValue)
+    }
+
+    /// The tables of the modes. Their defaults are the keys each mode has always taken.
+    static func modeTables() -> [Keymap.Table] {
+        let textHelp: [TextEdit: String] = [
+            .left: "cursor left", .right: "cursor right", .home: "to the start", .end: "to the end",
+            .backspace: "delete the character before the cursor", .delete: "delete the character under the cursor",
+            .deleteToStart: "delete to the start", .deleteToEnd: "delete to the end",
+            .deleteWord: "delete the word before the cursor"
+        ]
+        return [
+            .init(
+                name: KeyMode.help.rawValue,
+                [
+                    (a(.down, "scroll down", .help), [.char("j"), .down]),
+                    (a(.up, "scroll up", .help), [.char("k"), .up]),
+                    (a(.pageDown, "scroll a page down", .help), [.pageDown, .char(" ")]),
+                    (a(.pageUp, "scroll a page up", .help), [.pageUp]),
+                    (
+                        a(.close, "close the help", .help),
+                        [.escape, .char("q"), .enter, .char("h"), .left, .backspace]
+                    ),
+                    (a(.help, "close the help", .help), [.char("?")])
+                ]),
+            .init(
+                name: KeyMode.detail.rawValue,
+                [
+                    (a(.down, "scroll a long detail down (any other key closes)", .detail), [.char("j"), .down]),
+                    (a(.up, "scroll a long detail up (any other key closes)", .detail), [.char("k"), .up])
+                ]),
+            .init(
+                name: KeyMode.confirm.rawValue,
+                [(a(.confirm, "yes, to a question (any other key: no)", .confirm), [.char("y"), .char("Y")])]),
+            .init(
+                name: KeyMode.dialog.rawValue,
+                [
+                    (a(.accept, "save, flag or erase as the dialog says", .dialog), [.enter]),
+                    (a(.cancel, "close the dialog, nothing done", .dialog), [.escape]),
+                    (a(.nextPanel, "next field", .dialog), [.tab]),
+                    (a(.prevPanel, "previous field", .dialog), [.backTab])
+                ]),
+            .init(
+                name: KeyMode.clearHistory.rawValue,
+                [
+                    (a(.prevRange, "previous range", .clearHistory), [.left, .char("h")]),
+                    (a(.nextRange, "next range", .clearHistory), [.right, .char("l")]),
+                    (a(.up, "previous event types", .clearHistory), [.up, .char("k")]),
+                    (a(.down, "next event types", .clearHistory), [.down, .char("j")]),
+                    (a(.nextPanel, "next event types", .clearHistory), [.tab]),
+                    (a(.accept, "go on to the question", .clearHistory), [.enter]),
+                    (a(.cancel, "close, nothing cleared", .clearHistory), [.escape])
+                ]),
+            .init(
+                name: KeyMode.filter.rawValue,
+                [
+                    (a(.accept, "keep the filter", .filter), [.enter]),
+                    (a(.cancel, "clear the filter", .filter), [.escape]),
+                    (a(.down, "keep the filter and move down", .filter), [.down]),
+                    (a(.up, "keep the filter and move up", .filter), [.up])
+                ]),
+            .init(
+                name: KeyMode.command.rawValue,
+                [
+                    (a(.accept, "run the command", .command), [.enter]),
+                    (a(.cancel, "close the command line", .command), [.escape]),
+                    (a(.complete, "complete the word and list the candidates", .command), [.tab])
+                ]),
+            .init(
+                name: KeyMode.text.rawValue,
+                TextField.defaultEdits.map { edit, keys in
+                    (Action(edit.rawValue, textHelp[edit] ?? edit.rawValue, group: KeyMode.text.rawValue), keys)
+                })
+        ]
+    }
 }

@@ -20,19 +20,23 @@ public enum KeysDocument {
         Key names: a character, `Enter`, `Esc`, `Tab`, `S-Tab`, `Backspace`, `Delete`, `Up`,
         `Down`, `Left`, `Right`, `PgUp`, `PgDn`, `Home`, `End`, `Space`, `F1`–`F12`, `C-x`.
 
-        Inside the filter (`/`), the command line (`:`) and dialogs, keys edit text: `C-a`/`Home`,
-        `C-e`/`End`, `C-u` (delete to start), `C-k` (delete to end), `C-w` (delete word),
-        `Left`/`Right`, `Backspace`, `Delete`; `Enter` accepts, `Esc` cancels; `Tab` completes on
-        the command line. `C-z` suspends Rapport like any job (`fg` resumes it).
+        The tables after `global` are modes: while the help, a popup, a dialog, the filter (`/`) or
+        the command line (`:`) is open, only its own table counts (no global key but `interrupt`).
+        A mode binds some view actions too (`down`, `up`, `page_down`, `page_up`, `help`,
+        `next_panel`, `prev_panel`): rebinding one rebinds it there as well, so a remapped `down`
+        scrolls the help and a popup as it moves the list. In a text field (the filter, the command
+        line, a dialog's fields) a character is always text: only its other keys (`Enter`, `Esc`,
+        `Tab`, arrows, `C-` keys) are bindings, and the `text` table's keys edit. `C-z` suspends
+        Rapport like any job (`fg` resumes it).
 
-        \(keymap.markdown(viewOrder: AppKeys.viewOrder))
+        \(keymap.markdown(viewOrder: AppKeys.viewOrder, modeOrder: AppKeys.modeOrder))
         ## Marks on screen
 
         `?` lists these under the keys of every screen.
 
         | mark | meaning |
         |---|---|
-        \(AppKeys.marks(.unicode).map { "| `\($0.mark)` | \($0.meaning) |" }.joined(separator: "\n"))
+        \(AppKeys.marks(.unicode, keymap: keymap).map { "| `\($0.mark)` | \($0.meaning) |" }.joined(separator: "\n"))
 
         """
     }

@@ -136,8 +136,15 @@ extension Explorer {
 }
 
 extension Explorer {
-    /// The definitions of docs/metrics.md, short enough for a popup at 80×24.
-    static let metricsDefinitions = [
+    /// The definitions of docs/metrics.md, short enough for a popup at 80×24, with the keys of this keymap.
+    static func metricsDefinitions(_ keymap: Keymap) -> [String] {
+        metricsDefinitionLines + [
+            "\(keymap.keyName(.members, in: "metrics")) lists the selected row's customers; "
+                + "\(keymap.keyName(.back, in: "metrics")) comes back here."
+        ]
+    }
+
+    static let metricsDefinitionLines = [
         "Window: whole UTC days, both ends in (default: 365 days to as-of day).",
         "Order: one customer's purchase lines at one second.",
         "AOV = revenue / orders. Orders/buyer = orders / buyers.",
@@ -152,8 +159,7 @@ extension Explorer {
         "Migration: RFM segment before the window and at its end, from events.",
         "Recommendations: hit rate at k of the shipped recommender on the last",
         "  purchase of up to 1,000 sampled customers (model from the sample).",
-        "Months: orders and revenue per calendar month the window touches.",
-        "Enter lists the selected row's customers; Esc comes back here."
+        "Months: orders and revenue per calendar month the window touches."
     ]
 }
 

@@ -44,7 +44,9 @@ extension Explorer {
             b.write(label, x: x, y: y, style: p == m.metricsView.panel ? m.theme.title : m.theme.muted)
             x += label.count + 1
         }
-        b.write("Tab panel  Enter customers", x: x + 1, y: y, style: m.theme.muted, maxWidth: max(0, r.width - x - 2))
+        let keys =
+            "\(m.keymap.keyName(.nextPanel, in: "metrics")) panel  \(m.keymap.keyName(.members, in: "metrics")) customers"
+        b.write(keys, x: x + 1, y: y, style: m.theme.muted, maxWidth: max(0, r.width - x - 2))
         y += 1
         drawMetricsPanel(m, f, &b, Rect(x: r.x, y: y, width: r.width, height: max(0, r.maxY - y)))
     }

@@ -11,30 +11,43 @@ extension Explorer {
             let rows = helpRows(m, width: width - 4).count
             if let s = m.help { m.help = min(s, max(0, rows - max(1, min(rows + 2, m.size.height - 2) - 2))) }
         }
-        switch key {
-        case .escape, .char("q"), .char("?"), .enter, .char("h"), .left, .backspace: m.help = nil
-        case .down, .char("j"): m.help = (m.help ?? 0) + 1
-        case .up, .char("k"): m.help = max(0, (m.help ?? 0) - 1)
-        case .pageDown, .char(" "): m.help = (m.help ?? 0) + 10
-        case .pageUp: m.help = max(0, (m.help ?? 0) - 10)
+        switch m.keymap.binding(for: key, mode: .help) {
+        case .mode(.close)?, .app(.help)?: m.help = nil
+        case .app(.down)?: m.help = (m.help ?? 0) + 1
+        case .app(.up)?: m.help = max(0, (m.help ?? 0) - 1)
+        case .app(.pageDown)?: m.help = (m.help ?? 0) + 10
+        case .app(.pageUp)?: m.help = max(0, (m.help ?? 0) - 10)
         default: break
         }
         return []
     }
 
+    /// Types a key into a text field: a character as text, an editing key as its edit.
+    func edit(_ f: inout TextField, _ key: Key, _ binding: ModeKey?) -> Bool {
+        if case .edit(let e)? = binding {
+            f.apply(e)
+            return true
+        }
+        if case .char(let c) = key { return f.insert(c) }
+        return false
+    }
+
     func handleFilter(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard var f = m.list.filter else { return [] }
-        switch key {
-        case .enter, .down, .up:
+        let binding = m.keymap.textBinding(for: key, mode: .filter)
+        switch binding {
+        case .mode(.accept)?:
             m.list.filter = nil
-            if key != .enter { return perform(&m, key == .down ? .down : .up) }
             return []
-        case .escape:
+        case .app(let move)? where move == .down || move == .up:
+            m.list.filter = nil
+            return perform(&m, move)
+        case .mode(.cancel)?:
             m.list.filter = nil
             m.list.query.text = ""
             return reloadList(&m)
         default:
-            guard f.handle(key) else { return [] }
+            guard edit(&f, key, binding) else { return [] }
             m.list.filter = f
             guard f.text != m.list.query.text else { return [] }
             m.list.query.text = f.text
@@ -82,12 +95,13 @@ extension Explorer {
 
     func handleCommandLine(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard var f = m.commandLine else { return [] }
-        switch key {
-        case .escape:
+        let binding = m.keymap.textBinding(for: key, mode: .command)
+        switch binding {
+        case .mode(.cancel)?:
             m.commandLine = nil
             m.commandListed = false
             return []
-        case .tab:
+        case .mode(.complete)?:
             m.commandListed = true
             let c = completions(f.text, m)
             if let first = c.first {
@@ -98,12 +112,12 @@ extension Explorer {
             }
             m.commandLine = f
             return []
-        case .enter:
+        case .mode(.accept)?:
             m.commandLine = nil
             m.commandListed = false
             return runCommand(&m, f.text.trimmingCharacters(in: .whitespaces))
         default:
-            _ = f.handle(key)
+            _ = edit(&f, key, binding)
             m.commandLine = f
             return []
         }
@@ -156,8 +170,9 @@ extension Explorer {
             m.screen = .list
             return reloadList(&m)
         case "goto":
+            // A read: it does not wait behind a refresh.
             return [
-                Cmd { [effects] send in
+                Cmd(lane: .read) { [effects] send in
                     do {
                         guard let key = try effects.workspace.findCustomer(arg) else {
                             send(.failed("unknown customer '\(arg)'"))
@@ -176,7 +191,7 @@ extension Explorer {
         case "refresh":
             guard writable(&m) else { return [] }
             return [
-                Cmd { [effects] send in
+                Cmd(lane: .write) { [effects] send in
                     do {
                         try effects.workspace.refresh { stage, f in
                             send(.progress("refresh: \(stage) \(Int(f * 100))%"))
@@ -190,20 +205,26 @@ extension Explorer {
                 }
             ]
         default:
-            m.flash = Flash(text: "unknown command '\(name)' (Tab completes)", isError: true)
+            m.flash = Flash(
+                text: "unknown command '\(name)' (\(m.keymap.keyName(.complete, mode: .command)) completes)",
+                isError: true)
             return []
         }
     }
 
     func handleDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
         guard let dialog = m.dialog else { return [] }
+        // Dialogs with text fields: characters are text, other keys the dialog's bindings or edits.
+        let text = m.keymap.textBinding(for: key, mode: .dialog)
+        let confirmed = m.keymap.confirms(key)
         switch dialog {
         case .evidence(_, let lines):
-            // A detail too long for the screen scrolls with j/k (and the arrows); other keys close it.
+            // A detail too long for the screen scrolls with the detail's down/up keys; other keys close it.
             let overflow = Self.wrapped(lines, screenWidth: m.size.width).count - Self.detailRows(m)
-            if overflow > 0 && (key == .char("j") || key == .down) {
+            let binding = m.keymap.binding(for: key, mode: .detail)
+            if overflow > 0, case .app(.down)? = binding {
                 m.detailScroll = min(overflow, m.detailScroll + 1)
-            } else if overflow > 0 && (key == .char("k") || key == .up) {
+            } else if overflow > 0, case .app(.up)? = binding {
                 m.detailScroll = max(0, m.detailScroll - 1)
             } else {
                 m.dialog = nil
@@ -211,32 +232,32 @@ extension Explorer {
             }
             return []
         case .note(var f):
-            if key == .escape {
+            if case .mode(.cancel)? = text {
                 m.dialog = nil
                 return []
             }
-            if key == .enter {
+            if case .mode(.accept)? = text {
                 m.dialog = nil
                 // On the list, the note is the selected row's customer's.
                 let customer = m.screen == .list ? m.list.rows[m.list.selected]?.key : m.profile?.key
                 guard let customer, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
                 return [effects.addNote(customer, f.text)]
             }
-            _ = f.handle(key)
+            _ = edit(&f, key, text)
             m.dialog = .note(f)
         case .giftNote(let id, var f):
-            if key == .escape {
+            if case .mode(.cancel)? = text {
                 m.dialog = nil
                 return []
             }
-            if key == .enter {
+            if case .mode(.accept)? = text {
                 m.dialog = nil
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
                 let edit = GiftEdit(eventId: id, isGift: true, note: note.isEmpty ? nil : note, previousNote: nil)
                 return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
             }
-            _ = f.handle(key)
+            _ = edit(&f, key, text)
             m.dialog = .giftNote(eventId: id, field: f)
         case .clearHistory(var range, var types, let count, let confirming):
             guard let h = m.history else {
@@ -245,21 +266,21 @@ extension Explorer {
             }
             if confirming {
                 m.dialog = nil
-                if key == .char("y") || key == .char("Y") {
+                if confirmed {
                     return [effects.clear(h.key, range: clearRange(m, range, types))]
                 }
                 m.flash = Flash(text: "nothing cleared", isError: false)
                 return []
             }
-            switch key {
-            case .escape:
+            switch m.keymap.binding(for: key, mode: .clearHistory) {
+            case .mode(.cancel)?:
                 m.dialog = nil
                 return []
-            case .left, .char("h"): range = (range + AppModel.clearRanges.count - 1) % AppModel.clearRanges.count
-            case .right, .char("l"): range = (range + 1) % AppModel.clearRanges.count
-            case .up, .char("k"): types = (types + AppModel.clearTypes.count - 1) % AppModel.clearTypes.count
-            case .down, .char("j"), .tab: types = (types + 1) % AppModel.clearTypes.count
-            case .enter:
+            case .mode(.prevRange)?: range = (range + AppModel.clearRanges.count - 1) % AppModel.clearRanges.count
+            case .mode(.nextRange)?: range = (range + 1) % AppModel.clearRanges.count
+            case .app(.up)?: types = (types + AppModel.clearTypes.count - 1) % AppModel.clearTypes.count
+            case .app(.down)?, .app(.nextPanel)?: types = (types + 1) % AppModel.clearTypes.count
+            case .mode(.accept)?:
                 guard let count, count > 0 else {
                     m.dialog = nil
                     m.flash = Flash(text: "nothing to clear in that range", isError: false)
@@ -272,11 +293,11 @@ extension Explorer {
             m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
             return [effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types))]
         case .erase(let id, var f):
-            if key == .escape {
+            if case .mode(.cancel)? = text {
                 m.dialog = nil
                 return []
             }
-            if key == .enter {
+            if case .mode(.accept)? = text {
                 m.dialog = nil
                 guard f.text == id, let p = m.profile else {
                     m.flash = Flash(text: "not erased: the id did not match", isError: true)
@@ -284,23 +305,23 @@ extension Explorer {
                 }
                 return [effects.erase(p.key, id: id)]
             }
-            _ = f.handle(key)
+            _ = edit(&f, key, text)
             m.dialog = .erase(id: id, field: f)
         case .overwrite(let customer, let id, let path):
             m.dialog = nil
-            guard key == .char("y") || key == .char("Y") else {
+            guard confirmed else {
                 m.flash = Flash(text: "not exported: \(path) kept", isError: false)
                 return []
             }
             return [effects.export(customer, id: id, redact: m.redact)]
         case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
-            switch key {
-            case .escape:
+            switch text {
+            case .mode(.cancel)?:
                 m.dialog = nil
                 return []
-            case .tab, .backTab: onRule.toggle()
-            case .enter:
+            case .app(.nextPanel)?, .app(.prevPanel)?: onRule.toggle()
+            case .mode(.accept)?:
                 if !onRule {
                     onRule = true
                     break
@@ -325,12 +346,12 @@ extension Explorer {
                 return [effects.createSegment(name: n, rule: rule.text)]
             default:
                 if onRule {
-                    guard rule.handle(key) else { return [] }
+                    guard edit(&rule, key, text) else { return [] }
                     m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: .checking, count: nil)
                     m.ruleChecks += 1
                     return rule.text.isEmpty ? [] : effects.checkRule(rule.text, generation: m.ruleChecks)
                 }
-                _ = name.handle(key)
+                _ = edit(&name, key, text)
             }
             m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: status, count: count)
         }

@@ -28,20 +28,21 @@ extension Explorer {
         switch m.dialog {
         case .deleteSegment(let name, _)?:
             m.dialog = nil
-            if key == .char("y") || key == .char("Y") { return [effects.deleteSegment(name: name)] }
+            if m.keymap.confirms(key) { return [effects.deleteSegment(name: name)] }
             m.flash = Flash(text: "segment \(name) kept", isError: false)
             return []
         case .editSegment(let name, var rule, let status, let count)?:
-            switch key {
-            case .escape:
+            let text = m.keymap.textBinding(for: key, mode: .dialog)
+            switch text {
+            case .mode(.cancel)?:
                 m.dialog = nil
                 return []
-            case .enter:
+            case .mode(.accept)?:
                 if case .invalid = status { return [] }
                 m.dialog = nil
                 return [effects.updateSegment(name: name, rule: rule.text)]
             default:
-                guard rule.handle(key) else { return [] }
+                guard edit(&rule, key, text) else { return [] }
                 m.dialog = .editSegment(name: name, rule: rule, status: .checking, count: nil)
                 m.ruleChecks += 1
                 return rule.text.isEmpty ? [] : effects.checkRule(rule.text, generation: m.ruleChecks)
@@ -59,7 +60,7 @@ extension Explorer {
                 title: "Delete rule segment",
                 lines: [
                     ("Delete '\(name)' (\(Units.count(members, "member")))? Its rule is gone for good.", t.error),
-                    ("y: delete, any other key: keep it", t.muted)
+                    ("\(m.keymap.keyName(.confirm, mode: .confirm)): delete, any other key: keep it", t.muted)
                 ], width: 70
             ).render(b.bounds, into: &b, m.context)
             return nil
@@ -69,7 +70,7 @@ extension Explorer {
                 lines: [
                     ("Rule:", .plain), ("", .plain), (status.text, status.style(t)),
                     (count.map { "\(Units.count($0, "customer")) match" } ?? "", Style(bold: true)),
-                    ("Enter saves, Esc cancels", t.muted)
+                    (dialogFooter(m, "saves"), t.muted)
                 ], width: 76
             ).render(b.bounds, into: &b, m.context)
             return Point(x: rule.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)

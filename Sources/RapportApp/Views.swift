@@ -70,6 +70,9 @@ extension Explorer {
         return !home.isEmpty && p.hasPrefix(home + "/") ? "~" + p.dropFirst(home.count) : p
     }
 
+    /// The first key of an action on the screen shown.
+    func keyName(_ m: AppModel, _ a: AppAction) -> String { m.keymap.keyName(a, in: m.screen.rawValue) }
+
     func hints(_ m: AppModel) -> String {
         let ids: [String]
         switch m.screen {
@@ -431,7 +434,7 @@ extension Explorer {
             let text =
                 h.all.isEmpty
                 ? "No events in this customer's history."
-                : "No events match type: \(h.typeFilter?.rawValue ?? "all"), range: \(h.days.map { "last \($0) days" } ?? "all time") (t and d change the filters)."
+                : "No events match type: \(h.typeFilter?.rawValue ?? "all"), range: \(h.days.map { "last \($0) days" } ?? "all time") (\(keyName(m, .typeFilter)) and \(keyName(m, .dateFilter)) change the filters)."
             b.write(text, x: 2, y: r.y + 2, style: m.theme.muted, maxWidth: r.width - 4)
         }
     }
@@ -468,12 +471,22 @@ extension Explorer {
 
     // MARK: overlays
 
+    /// "Enter saves, Esc cancels", with the keys the dialog table binds.
+    func dialogFooter(_ m: AppModel, _ verb: String, mode: KeyMode = .dialog) -> String {
+        "\(m.keymap.keyName(.accept, mode: mode)) \(verb), \(m.keymap.keyName(.cancel, mode: mode)) cancels"
+    }
+
+    /// "y: yes, any other key: no", with the key the confirm table binds.
+    func confirmFooter(_ m: AppModel) -> String {
+        "\(m.keymap.keyName(.confirm, mode: .confirm)): yes, any other key: no"
+    }
+
     func drawDialog(_ m: AppModel, _ d: Dialog, _ b: inout CellBuffer) -> Point? {
         let t = m.theme, g = m.glyphs
         switch d {
         case .note(let f):
             let inner = Popup(
-                title: "Add a note", lines: [("", .plain), ("Enter saves, Esc cancels", t.muted)], width: 70
+                title: "Add a note", lines: [("", .plain), (dialogFooter(m, "saves"), t.muted)], width: 70
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y, width: inner.width - 2), y: inner.y)
         case .giftNote(let id, let f):
@@ -481,18 +494,23 @@ extension Explorer {
                 title: "Flag \(id) as a gift",
                 lines: [
                     ("Note (optional):", .plain), ("", .plain),
-                    ("Enter flags it, Esc cancels", t.muted)
+                    (dialogFooter(m, "flags it"), t.muted)
                 ], width: 70
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .clearHistory(let range, let types, let count, let confirming):
+            let k = { (a: ModeAction) in m.keymap.keyName(a, mode: .clearHistory) }
             let n = count.map { "\($0) event\($0 == 1 ? "" : "s") will be removed" } ?? "counting…"
             var lines: [(String, Style)] = [
                 (
-                    "Range: \(g.arrowUp == "^" ? "<" : "◀") \(AppModel.clearRanges[range].0) \(g.arrowUp == "^" ? ">" : "▶")   (Left/Right)",
+                    "Range: \(g.arrowUp == "^" ? "<" : "◀") \(AppModel.clearRanges[range].0) \(g.arrowUp == "^" ? ">" : "▶")   (\(k(.prevRange))/\(k(.nextRange)))",
                     .plain
                 ),
-                ("Types: \(AppModel.clearTypes[types].0)   (Up/Down)", .plain),
+                (
+                    "Types: \(AppModel.clearTypes[types].0)   "
+                        + "(\(m.keymap.keyName(.up, mode: .clearHistory))/\(m.keymap.keyName(.down, mode: .clearHistory)))",
+                    .plain
+                ),
                 (
                     m.clearWindow(range, types).since.map { "Events from \(Timestamp($0).day) on" } ?? "Every event",
                     t.muted
@@ -501,15 +519,15 @@ extension Explorer {
             ]
             lines.append(
                 confirming
-                    ? ("Remove them for good? y: yes, any other key: no", t.error)
-                    : ("Enter continues, Esc cancels", t.muted))
+                    ? ("Remove them for good? \(confirmFooter(m))", t.error)
+                    : (dialogFooter(m, "continues", mode: .clearHistory), t.muted))
             Popup(title: "Clear history", lines: lines, width: 64).render(b.bounds, into: &b, m.context)
             return nil
         case .overwrite(_, let id, let path):
             Popup(
                 title: "Export \(id)",
                 lines: [
-                    ("\(path) exists already.", t.error), ("Replace it? y: yes, any other key: no", .plain)
+                    ("\(path) exists already.", t.error), ("Replace it? \(confirmFooter(m))", .plain)
                 ], width: 76
             ).render(b.bounds, into: &b, m.context)
             return nil
@@ -519,7 +537,7 @@ extension Explorer {
                 lines: [
                     ("This deletes everything about \(id), for good.", t.error),
                     ("Type the customer id to confirm:", .plain),
-                    ("", .plain), ("Enter erases, Esc cancels", t.muted)
+                    ("", .plain), (dialogFooter(m, "erases"), t.muted)
                 ], width: 64
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 2, width: inner.width - 2), y: inner.y + 2)
@@ -532,7 +550,10 @@ extension Explorer {
                     ("", .plain),
                     (status.text, status.style(t)),
                     (countText, Style(bold: true)),
-                    ("Tab switches field, Enter saves, Esc cancels", t.muted)
+                    (
+                        "\(m.keymap.keyName(.nextPanel, mode: .dialog)) switches field, \(dialogFooter(m, "saves"))",
+                        t.muted
+                    )
                 ], width: 76
             ).render(b.bounds, into: &b, m.context)
             let nx = name.draw(
@@ -548,7 +569,9 @@ extension Explorer {
             let shown = body.count > rows ? Array(body.dropFirst(start).prefix(rows)) : body
             let footer =
                 body.count > rows
-                ? "lines \(start + 1)-\(start + shown.count) of \(body.count); j/k scroll, any other key closes"
+                ? "lines \(start + 1)-\(start + shown.count) of \(body.count); "
+                    + "\(m.keymap.keyName(.down, mode: .detail))/\(m.keymap.keyName(.up, mode: .detail)) scroll, "
+                    + "any other key closes"
                 : "any key closes"
             Popup(title: title, lines: shown.map { ($0, .plain) } + [(footer, t.muted)], width: 76).render(
                 b.bounds, into: &b, m.context)

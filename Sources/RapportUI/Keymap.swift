@@ -10,8 +10,11 @@ public struct Action: Sendable, Hashable {
     }
 }
 
-/// Keys bound to actions: one table per view, falling back to a global table. Help text and
-/// docs/keys.md are generated from the same tables, so they cannot drift from the bindings.
+/// Keys bound to actions: one table per view, falling back to a global table, and one table
+/// per mode (the help, a dialog, a text field: as each of Bubble Tea's bubbles has its own
+/// key map), which does not fall back. An action keeps its id in every table it is in, so a
+/// rebound `down` scrolls the help as it moves the list. Help text, hints and docs/keys.md are
+/// generated from the same tables, so they cannot drift from the bindings.
 public struct Keymap: Sendable {
     public struct Table: Sendable {
         public var name: String
@@ -30,15 +33,29 @@ public struct Keymap: Sendable {
 
     public var global: Table
     public var views: [String: Table]
+    public var modes: [String: Table]
 
-    public init(global: Table, views: [Table]) {
+    public init(global: Table, views: [Table], modes: [Table] = []) {
         self.global = global
         self.views = Dictionary(uniqueKeysWithValues: views.map { ($0.name, $0) })
+        self.modes = Dictionary(uniqueKeysWithValues: modes.map { ($0.name, $0) })
     }
 
     /// The action for a key in a view: the view's own binding first, then the global one.
     public func action(for key: Key, in view: String) -> Action? {
         views[view]?.action(for: key) ?? global.action(for: key)
+    }
+
+    /// The action for a key in a mode: the mode's own table only (a dialog does not move the list).
+    public func action(for key: Key, mode: String) -> Action? { modes[mode]?.action(for: key) }
+
+    /// The keys of an action in a mode, as written in help and hints.
+    public func keys(for id: String, mode: String) -> [Key] { modes[mode]?.keys(for: id) ?? [] }
+
+    /// The keys of an action in a view, the view's own first, then the global ones.
+    public func keys(for id: String, in view: String) -> [Key] {
+        let own = views[view]?.keys(for: id) ?? []
+        return own.isEmpty ? global.keys(for: id) : own
     }
 
     /// Rebinds actions from configuration (`action id → key names`). Unknown actions or key
@@ -60,6 +77,7 @@ public struct Keymap: Sendable {
             }
             apply(&global)
             for k in views.keys { apply(&views[k]!) }
+            for k in modes.keys { apply(&modes[k]!) }
             if !found { errors.append("keys.\(id): no such action") }
         }
         return errors
@@ -76,10 +94,10 @@ public struct Keymap: Sendable {
         return out
     }
 
-    /// The whole keymap as a Markdown table (docs/keys.md).
-    public func markdown(viewOrder: [String]) -> String {
+    /// The whole keymap as a Markdown table (docs/keys.md): the views, the global table, then the modes.
+    public func markdown(viewOrder: [String], modeOrder: [String] = []) -> String {
         var s = "| view | keys | action | id |\n|---|---|---|---|\n"
-        for t in viewOrder.compactMap({ views[$0] }) + [global] {
+        for t in viewOrder.compactMap({ views[$0] }) + [global] + modeOrder.compactMap({ modes[$0] }) {
             for a in t.actions {
                 let keys = t.keys(for: a.id).map { "`\($0.description == "|" ? "\\|" : $0.description)`" }.joined(
                     separator: " ")

@@ -18,15 +18,18 @@ public protocol TerminalBackend: AnyObject {
 public struct Command<Message: Sendable>: Sendable {
     /// Where a command runs. Writes run one at a time, in the order they were asked for;
     /// reads run beside them and beside each other, so a long write (an erase, a refresh)
-    /// never holds up paging or a profile. A named queue runs its commands one at a time
-    /// beside everything else: a command queued behind a newer one of its kind (the next
-    /// key of a filter) can see that and skip its work.
+    /// never holds up paging, a profile, a count or a popup. A named queue runs its commands
+    /// one at a time beside everything else: a command queued behind a newer one of its kind
+    /// (the next key of a filter) can see that and skip its work.
     public enum Lane: Sendable, Hashable { case read, write, queue(String) }
 
     public let lane: Lane
     public let run: @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void
 
-    public init(lane: Lane = .write, _ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void)
+    /// A command is a read unless it says it writes: a write left on the read lane by mistake
+    /// costs ordering, which a test of writes sees, and a read forgotten on the write lane
+    /// would cost latency behind every refresh, which nothing sees. So writes say `.write`.
+    public init(lane: Lane = .read, _ run: @escaping @Sendable (_ send: @escaping @Sendable (Message) -> Void) -> Void)
     {
         self.lane = lane
         self.run = run

@@ -161,6 +161,14 @@ public enum Sparkline {
 }
 
 /// A one-line text input with a cursor (measured in characters).
+/// What an editing key does to a text field. The raw values are the action ids of a keymap's
+/// `text` table.
+public enum TextEdit: String, CaseIterable, Sendable {
+    case left = "cursor_left", right = "cursor_right", home = "line_start", end = "line_end"
+    case backspace = "delete_back", delete = "delete_forward", deleteToStart = "delete_to_start"
+    case deleteToEnd = "delete_to_end", deleteWord = "delete_word"
+}
+
 public struct TextField: Sendable, Equatable {
     public var text: String
     public var cursor: Int
@@ -169,38 +177,59 @@ public struct TextField: Sendable, Equatable {
         cursor = text.count
     }
 
-    /// Applies an editing key; returns false if the key is not an editing key.
+    /// The editing keys a field takes when no keymap says otherwise (the explorer binds them in
+    /// its keymap's `text` table, from these defaults).
+    public static let defaultEdits: [(TextEdit, [Key])] = [
+        (.left, [.left, .ctrl("b")]), (.right, [.right, .ctrl("f")]), (.home, [.home, .ctrl("a")]),
+        (.end, [.end, .ctrl("e")]), (.backspace, [.backspace, .ctrl("h")]), (.delete, [.delete, .ctrl("d")]),
+        (.deleteToStart, [.ctrl("u")]), (.deleteToEnd, [.ctrl("k")]), (.deleteWord, [.ctrl("w")])
+    ]
+
+    /// Applies an editing key with the default bindings; returns false if the key is not an editing key.
     public mutating func handle(_ key: Key) -> Bool {
+        if case .char(let c) = key { return insert(c) }
+        guard let edit = Self.defaultEdits.first(where: { $0.1.contains(key) })?.0 else { return false }
+        apply(edit)
+        return true
+    }
+
+    /// Types a character at the cursor; false for a character that is not safe to show.
+    public mutating func insert(_ c: Character) -> Bool {
+        guard !c.unicodeScalars.contains(where: { Sanitizer.isUnsafe($0.value) }) else { return false }
         var chars = Array(text)
-        switch key {
-        case .char(let c) where !c.unicodeScalars.contains(where: { Sanitizer.isUnsafe($0.value) }):
-            chars.insert(c, at: cursor)
-            cursor += 1
-        case .backspace, .ctrl("h"):
+        chars.insert(c, at: cursor)
+        cursor += 1
+        text = String(chars)
+        return true
+    }
+
+    /// Applies one edit.
+    public mutating func apply(_ edit: TextEdit) {
+        var chars = Array(text)
+        switch edit {
+        case .backspace:
             if cursor > 0 {
                 chars.remove(at: cursor - 1)
                 cursor -= 1
             }
-        case .delete, .ctrl("d"):
+        case .delete:
             if cursor < chars.count { chars.remove(at: cursor) }
-        case .left, .ctrl("b"): cursor = max(0, cursor - 1)
-        case .right, .ctrl("f"): cursor = min(chars.count, cursor + 1)
-        case .home, .ctrl("a"): cursor = 0
-        case .end, .ctrl("e"): cursor = chars.count
-        case .ctrl("u"):
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(chars.count, cursor + 1)
+        case .home: cursor = 0
+        case .end: cursor = chars.count
+        case .deleteToStart:
             chars.removeFirst(cursor)
             cursor = 0
-        case .ctrl("k"): chars.removeLast(chars.count - cursor)
-        case .ctrl("w"):
+        case .deleteToEnd: chars.removeLast(chars.count - cursor)
+        case .deleteWord:
             var i = cursor
             while i > 0 && chars[i - 1] == " " { i -= 1 }
             while i > 0 && chars[i - 1] != " " { i -= 1 }
             chars.removeSubrange(i..<cursor)
             cursor = i
-        default: return false
         }
         text = String(chars)
-        return true
     }
 
     /// Draws the field; returns the screen column of the cursor.

@@ -32,5 +32,14 @@ struct Keys: ParsableCommand {
                 print("  \(l.keys.padding(toLength: 18, withPad: " ", startingAt: 0)) \(l.help)")
             }
         }
+        // The modes (help, dialogs, the filter…) take the keys before the screen does.
+        for mode in AppKeys.modeOrder {
+            guard let table = keymap.modes[mode] else { continue }
+            print("[\(mode)]")
+            for a in table.actions {
+                let keys = table.keys(for: a.id).map(\.description).joined(separator: " ")
+                print("  \(keys.padding(toLength: 18, withPad: " ", startingAt: 0)) \(a.help)")
+            }
+        }
     }
 }

@@ -223,7 +223,7 @@ struct ScreenTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/keys.md"), encoding: .utf8)
-        let table = AppKeys.keymap().markdown(viewOrder: AppKeys.viewOrder)
+        let table = AppKeys.keymap().markdown(viewOrder: AppKeys.viewOrder, modeOrder: AppKeys.modeOrder)
         #expect(
             doc.contains(table), "docs/keys.md is out of date: regenerate it with `swift run rapport keys --markdown`")
     }
