@@ -8,28 +8,17 @@ import Testing
 /// non-ASCII text, whole and fractional amounts from 0 to the importer's limit, exponents.
 @Suite("History JSON written directly")
 struct HistoryJSONTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = [
         "a", "Zoë", "\"", "\\", "/", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{1}", "\u{1B}", "\u{1F}",
         "\u{7F}", "\u{85}", "\u{2028}", "😀", " ", "é", "<b>", "x y"
     ]
 
-    func text(_ rng: inout Seeded) -> String? {
+    func text(_ rng: inout SeededRandom) -> String? {
         if Int.random(in: 0..<5, using: &rng) == 0 { return nil }
         return (0..<Int.random(in: 0..<6, using: &rng)).map { _ in Self.pieces.randomElement(using: &rng)! }.joined()
     }
 
-    func amount(_ rng: inout Seeded) -> Double {
+    func amount(_ rng: inout SeededRandom) -> Double {
         switch Int.random(in: 0..<6, using: &rng) {
         case 0: return 0
         case 1: return Double(Int.random(in: 0..<100_000, using: &rng))
@@ -41,7 +30,7 @@ struct HistoryJSONTests {
     }
 
     @Test func theDirectWriterGivesTheEncodersBytes() throws {
-        var rng = Seeded(state: 20_261_207)
+        var rng = SeededRandom(seed: 20_261_207)
         let kinds = EventKinds.names
         var events: [HistoryEvent] = []
         for i in 0..<3_000 {
