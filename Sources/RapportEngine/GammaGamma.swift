@@ -21,14 +21,28 @@ public struct GammaGamma: Sendable, Equatable, Codable {
     public static func fit(_ data: [(x: Int, mean: Double)]) -> GammaGamma? {
         let rows = data.filter { $0.x > 0 && $0.mean > 0 }
         guard rows.count >= 10 else { return nil }
+        // The log-likelihood is evaluated hundreds of times over every repeat buyer: what does
+        // not change between evaluations (the logs of x and of the mean) is taken once, and the
+        // log-gammas once per distinct x (a handful of values) rather than per customer. The
+        // sum is the same expression over the same values in the same order: the same bits.
+        let distinctX = Array(Set(rows.map(\.x))).sorted()
+        let slot = Dictionary(uniqueKeysWithValues: distinctX.enumerated().map { ($1, $0) })
+        let xs = rows.map { Double($0.x) }
+        let slots = rows.map { slot[$0.x]! }
+        let logMeans = rows.map { log($0.mean) }
+        let logXs = xs.map { log($0) }
+        let means = rows.map(\.mean)
         let f: ([Double]) -> Double = { v in
             let p = exp(v[0]), q = exp(v[1]), g = exp(v[2])
+            let logGammaQ = Double.logGamma(q), logG = log(g)
+            let upper = distinctX.map { Double.logGamma(p * Double($0) + q) }
+            let lower = distinctX.map { Double.logGamma(p * Double($0)) }
             var ll = 0.0
-            for r in rows {
-                let x = Double(r.x)
+            for i in rows.indices {
+                let x = xs[i]
                 ll +=
-                    Double.logGamma(p * x + q) - Double.logGamma(p * x) - Double.logGamma(q) + q * log(g)
-                    + (p * x - 1) * log(r.mean) + p * x * log(x) - (p * x + q) * log(x * r.mean + g)
+                    upper[slots[i]] - lower[slots[i]] - logGammaQ + q * logG
+                    + (p * x - 1) * logMeans[i] + p * x * logXs[i] - (p * x + q) * log(x * means[i] + g)
             }
             return ll.isFinite ? -ll : .greatestFiniteMagnitude
         }
