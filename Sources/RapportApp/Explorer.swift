@@ -166,8 +166,8 @@ public struct Explorer: Program, Sendable {
                 return reloadList(&m)
             }
             return []
-        case .failed(let text):
-            m.flash = Flash(text: text, isError: true)
+        case .failed(let failure):
+            m.flash = Flash(text: failure.description, isError: true)
             return []
         case .progress(let p):
             m.progress = p
@@ -598,7 +598,7 @@ public struct Explorer: Program, Sendable {
                         .evidenceReady(
                             title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%",
                             lines: lines))
-                } catch { send(.failed("\(error)")) }
+                } catch { send(.failed(ExplorerFailure(.evidence, error))) }
             }
         ]
     }

@@ -178,7 +178,9 @@ extension Effects {
                 send(
                     .metricsListReady(
                         try workspace.metricsList(cell, since: since, until: until, segment: segment, sort: sort)))
-            } catch { send(.failed(ServiceFailure.message(error) ?? "\(error)")) }
+            } catch {
+                send(.failed(ExplorerFailure(.openMetricsCell, .error(ServiceFailure.message(error) ?? "\(error)"))))
+            }
         }
     }
 }

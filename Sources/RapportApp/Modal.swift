@@ -175,11 +175,11 @@ extension Explorer {
                 Cmd(lane: .read) { [effects] send in
                     do {
                         guard let key = try effects.workspace.findCustomer(arg) else {
-                            send(.failed("unknown customer '\(arg)'"))
+                            send(.failed(.unknownCustomer(arg)))
                             return
                         }
                         send(.gotoCustomer(key))
-                    } catch { send(.failed("\(error)")) }
+                    } catch { send(.failed(ExplorerFailure(.goto, error))) }
                 }
             ]
         case "export":
@@ -200,7 +200,7 @@ extension Explorer {
                         send(.refreshed)
                     } catch {
                         send(.progress(nil))
-                        send(.failed("\(error)"))
+                        send(.failed(ExplorerFailure(.refresh, error)))
                     }
                 }
             ]

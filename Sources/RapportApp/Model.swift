@@ -204,7 +204,8 @@ public enum AppMessage: Sendable {
     case segmentCreated(String, Int, [String])
     case segmentUpdated(String, Int, [String])
     case segmentDeleted(String)
-    case failed(String)
+    /// A command failed: the status line shows its words as an error.
+    case failed(ExplorerFailure)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])
     case gotoCustomer(Int64)
