@@ -8,7 +8,8 @@ import PackageDescription
 //   RapportStore                  -> GRDB, RapportPostgres, swift-crypto (HMAC): both store backends
 //   RapportTerminal               -> CNcursesw, RapportUI
 //   RapportService                -> RapportStore, RapportEngine
-//   RapportApp                    -> RapportUI, RapportService (never RapportStore: the service is the door)
+//   RapportApp                    -> RapportUI, RapportService, RapportEngine (its vocabulary: kinds, intervals;
+//                                    never RapportStore: the service is the door)
 //   rapport (executable)          -> RapportApp, RapportTerminal, RapportService, RapportUI
 let package = Package(
     name: "Rapport",
@@ -78,7 +79,7 @@ let package = Package(
         ),
         .target(
             name: "RapportApp",
-            dependencies: ["RapportUI", "RapportService"]
+            dependencies: ["RapportUI", "RapportService", "RapportEngine"]
         ),
         .executableTarget(
             name: "rapport",
@@ -106,7 +107,8 @@ let package = Package(
             name: "RapportServiceTests",
             dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
         .testTarget(
-            name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
+            name: "RapportAppTests",
+            dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI", "RapportEngine"]),
         // These two run the built binary: they depend on it being built, not on any module.
         .testTarget(name: "RapportCLITests", dependencies: ["rapport"]),
         .testTarget(name: "RapportE2ETests", dependencies: ["rapport"])

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
 
@@ -336,8 +337,8 @@ public struct Explorer: Program, Sendable {
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case .typeFilter:
             // Only the types this customer has events of (and "all").
-            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventKind.allCases)
-            let types: [EventKind?] = [nil] + EventKind.allCases.filter { present.contains($0) }
+            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventType.allCases)
+            let types: [EventType?] = [nil] + EventType.allCases.filter { present.contains($0) }
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0

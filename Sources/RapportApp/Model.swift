@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
 
@@ -49,7 +50,7 @@ public struct HistoryState: Sendable {
     public var loaded = false
     public var selected = 0
     public var offset = 0
-    public var typeFilter: EventKind?
+    public var typeFilter: EventType?
     public var days: Int?
     /// The last gift change made here (what `u` undoes, once) and the one just undone (what
     /// redo makes again). Each keeps the notes on both sides, so an undone unflag gets its note back.
