@@ -1,6 +1,7 @@
 import Foundation
 import RapportEngine
 import RapportService
+import RapportVocabulary
 import RapportUI
 
 /// The explorer program: messages in, model updated, commands out. `update` does no I/O.

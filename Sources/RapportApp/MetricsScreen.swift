@@ -1,5 +1,6 @@
 import Foundation
 import RapportService
+import RapportVocabulary
 import RapportUI
 
 /// The metrics screen's state beyond its figures.

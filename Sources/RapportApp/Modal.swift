@@ -1,5 +1,6 @@
 import Foundation
 import RapportService
+import RapportVocabulary
 import RapportUI
 
 /// Keys while a dialog, the help, the command line or the filter has the focus.

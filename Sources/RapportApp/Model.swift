@@ -1,6 +1,7 @@
 import Foundation
 import RapportEngine
 import RapportService
+import RapportVocabulary
 import RapportUI
 
 public enum Screen: String, Sendable { case list, profile, history, segments, metrics }

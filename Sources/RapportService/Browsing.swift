@@ -1,12 +1,6 @@
 import Foundation
 import RapportStore
-
-/// Sort orders of the customer list (the names are the ones `--sort`, `:sort` and the config use).
-public enum ListSort: String, CaseIterable, Sendable, Codable {
-    case name, id, segment, stage, recency, orders, spend, clv
-
-    var store: CustomerSort { CustomerSort(rawValue: rawValue)! }
-}
+import RapportVocabulary
 
 /// What the customer list shows: a text filter on name, email or id, and optional RFM
 /// segment, lifecycle stage or saved rule segment.
@@ -40,65 +34,8 @@ public struct ListQuery: Sendable, Equatable {
 
     var store: CustomerQuery {
         CustomerQuery(
-            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment,
+            text: text, segment: segment, stage: stage, sort: sort, ruleSegment: ruleSegment,
             reversed: reversed, keys: keys)
-    }
-}
-
-/// One row of the customer list: identity and the precomputed figures it sorts on.
-public struct CustomerListItem: Codable, Sendable, Equatable {
-    public var key: Int64
-    public var externalId: String
-    public var name: String?
-    public var email: String?
-    public var segment: String?
-    public var stage: String?
-    public var recencyDays: Int?
-    public var orders: Int?
-    public var spend: Double?
-    public var clv: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case key, externalId = "id", name, email, segment = "rfm_segment", stage
-        case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
-    }
-
-    public init(
-        key: Int64, externalId: String, name: String? = nil, email: String? = nil, segment: String? = nil,
-        stage: String? = nil, recencyDays: Int? = nil, orders: Int? = nil, spend: Double? = nil,
-        clv: Double? = nil
-    ) {
-        self.key = key
-        self.externalId = externalId
-        self.name = name
-        self.email = email
-        self.segment = segment
-        self.stage = stage
-        self.recencyDays = recencyDays
-        self.orders = orders
-        self.spend = spend
-        self.clv = clv
-    }
-
-    init(_ r: CustomerListRow) {
-        self.init(
-            key: r.key, externalId: r.externalId, name: r.name, email: r.email, segment: r.segment,
-            stage: r.stage, recencyDays: r.recencyDays, orders: r.orders, spend: r.spend, clv: r.clv)
-    }
-
-    /// Every field present, absent ones as `null`, as scripts expect of `--json`.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(key, forKey: .key)
-        try c.encode(externalId, forKey: .externalId)
-        try c.encode(name, forKey: .name)
-        try c.encode(email, forKey: .email)
-        try c.encode(segment, forKey: .segment)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(recencyDays, forKey: .recencyDays)
-        try c.encode(orders, forKey: .orders)
-        try c.encode(spend, forKey: .spend)
-        try c.encode(clv, forKey: .clv)
     }
 }
 
@@ -125,13 +62,13 @@ extension Workspace {
 
     /// A page of the customer list; `total` (when known) lets deep pages read from the nearer end.
     public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListItem] {
-        try store.customerPage(q.store, offset: offset, limit: limit, total: total).map(CustomerListItem.init)
+        try store.customerPage(q.store, offset: offset, limit: limit, total: total)
     }
 
     /// The members of a saved rule segment, by name.
     public func ruleSegmentMembers(_ name: String, limit: Int) throws -> [CustomerListItem]? {
         guard try store.segment(named: name) != nil else { return nil }
-        return try store.segmentMembers(segment: name, limit: limit, offset: 0).map(CustomerListItem.init)
+        return try store.segmentMembers(segment: name, limit: limit, offset: 0)
     }
 
     public func deleteSegment(_ name: String) throws {

@@ -1,12 +1,6 @@
 import Foundation
 import RapportStore
-
-/// What an import file holds.
-public enum ImportFileKind: String, CaseIterable, Sendable, Codable {
-    case customers, products, events, notes
-
-    var store: ImportKind { ImportKind(rawValue: rawValue)! }
-}
+import RapportVocabulary
 
 /// How to import: the kind when the header cannot tell, and where bad rows go (`--skip-bad`).
 public struct ImportRequest: Sendable {
@@ -54,7 +48,7 @@ public struct ImportReport: Codable, Sendable, Equatable {
 
     init(_ s: ImportSummary) {
         file = s.file
-        kind = ImportFileKind(rawValue: s.kind.rawValue) ?? .events
+        kind = s.kind
         rows = s.rows
         inserted = s.inserted
         updated = s.updated
@@ -100,7 +94,7 @@ extension Workspace {
                 replacing: request.replaceRejects)
         }
         var options = ImportOptions(
-            kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst,
+            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst,
             keepColumns: Set(keepColumns))
         // One future-dated event would become every customer's as-of date: such rows are bad.
         options.notAfter = clock() + Self.futureTolerance

@@ -1,29 +1,9 @@
 import Foundation
 import GRDB
+import RapportVocabulary
 
-/// One row of the customer list: identity plus the precomputed metrics it sorts on.
-public struct CustomerListRow: Codable, Sendable, Equatable, FetchableRecord {
-    public var key: Int64
-    public var externalId: String
-    public var name: String?
-    public var email: String?
-    public var segment: String?
-    public var stage: String?
-    public var recencyDays: Int?
-    public var orders: Int?
-    public var spend: Double?
-    public var clv: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case key = "id", externalId = "external_id", name, email, segment = "rfm_segment", stage
-        case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
-    }
-}
-
-/// Sort orders of the customer list. Each has an index so paging never sorts the table.
-public enum CustomerSort: String, CaseIterable, Sendable, Codable {
-    case name, id, segment, stage, recency, orders, spend, clv
-
+/// How the store gives each sort order of the customer list: an index, so paging never sorts the table.
+extension ListSort {
     /// ORDER BY terms as (expression, descending).
     var terms: [(String, Bool)] {
         switch self {
@@ -65,7 +45,7 @@ public struct CustomerQuery: Sendable, Equatable {
     public var text: String
     public var segment: String?
     public var stage: String?
-    public var sort: CustomerSort
+    public var sort: ListSort
     /// A saved rule segment's members only.
     public var ruleSegment: String?
     /// The sort's own direction flipped (names Z to A, smallest spend first…).
@@ -73,7 +53,7 @@ public struct CustomerQuery: Sendable, Equatable {
     /// Only these customers (a cell of the business metrics), when given.
     public var keys: [Int64]?
     public init(
-        text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
+        text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
         ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil
     ) {
         self.text = text
@@ -195,9 +175,16 @@ extension ProfileStore {
         }
     }
 
+    /// A list row from the columns of `listColumns`, in their order.
+    static func listItem(_ r: Row) -> CustomerListItem {
+        CustomerListItem(
+            key: r[0], externalId: r[1], name: r[2], email: r[3], segment: r[4], stage: r[5], recencyDays: r[6],
+            orders: r[7], spend: r[8], clv: r[9])
+    }
+
     /// A page of the rows of one part of the list by recency (nil: all), `total` of them.
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+        -> [CustomerListItem]
     {
         var (filter, args) = Self.listFilter(q)
         if let part { filter = "(\(filter)) AND \(part.condition)" }
@@ -207,14 +194,15 @@ extension ProfileStore {
             : Self.listFrom(q, forceIndex: total != nil && !q.text.trimmingCharacters(in: .whitespaces).isEmpty)
         let (reversed, off, lim) = PageWindow.nearerEnd(offset: offset, limit: limit, total: total)
         return try pool.read { db in
-            let rows = try CustomerListRow.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
                            m.orders, m.spend, m.clv_12m
                     FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed != q.reversed))
                     LIMIT ? OFFSET ?
-                    """, arguments: args + [lim, off])
+                    """, arguments: args + [lim, off]
+            ).map(Self.listItem)
             return reversed ? rows.reversed() : rows
         }
     }

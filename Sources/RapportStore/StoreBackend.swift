@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 /// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
 /// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
@@ -36,7 +37,7 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
     /// of them when known. Deep pages are read from the nearer end.
     func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+        -> [CustomerListItem]
     /// How many of the list's customers have no recency (never bought).
     func unknownRecencyCount(_ q: CustomerQuery) throws -> Int
     func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
@@ -88,14 +89,14 @@ extension StoreBackend {
     /// last in either direction: the page is read from the known recencies, then from the
     /// unknown ones, each in its index's order.
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws
-        -> [CustomerListRow]
+        -> [CustomerListItem]
     {
         guard q.sort == .recency else {
             return try customerPage(q, offset: offset, limit: limit, total: total, part: nil)
         }
         let unknown = try unknownRecencyCount(q)
         let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
-        var rows: [CustomerListRow] = []
+        var rows: [CustomerListItem] = []
         if offset < known {
             rows = try customerPage(
                 q, offset: offset, limit: min(limit, known - offset), total: known, part: .known)

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import RapportStore
+import RapportVocabulary
 
 /// Values a careless export or an attacker can put in a file: each is refused with
 /// `file:line: field: reason`, and a refused file changes nothing.
 @Suite("Values in range")
 struct HostileInputTests {
     /// The file's row errors as `line: field: reason`, with the store left as it was.
-    func rejection(_ t: TempStore, _ path: String, kind: ImportKind? = nil) throws -> [String] {
+    func rejection(_ t: TempStore, _ path: String, kind: ImportFileKind? = nil) throws -> [String] {
         let before = try counts(t)
         let options = ImportOptions(kind: kind, analyst: "tester", now: t.actor.now)
         let failure = try #require(throws: ImportFailure.self) { try t.store.importFile(path, options: options) }

@@ -1,5 +1,6 @@
 import Foundation
 import RapportPostgres
+import RapportVocabulary
 
 // Reads of one customer, the list and its counts, on PostgreSQL.
 
@@ -112,7 +113,7 @@ extension PostgresStore {
 
     /// ORDER BY for a sort, nulls placed as SQLite places them (smallest), so the indexes of
     /// `PostgresSchema` give the order.
-    static func orderSQL(_ sort: CustomerSort, reversed: Bool) -> String {
+    static func orderSQL(_ sort: ListSort, reversed: Bool) -> String {
         sort.terms.map { term, descending in
             // Byte order, as SQLite compares: the server's locale would order names differently.
             let expression =
@@ -152,7 +153,7 @@ extension PostgresStore {
 
     /// A page; deep pages past the middle are read backwards from the other end.
     public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+        -> [CustomerListItem]
     {
         var (filter, binds) = Self.listFilter(q)
         if let part { filter = "(\(filter)) AND \(part.condition)" }
