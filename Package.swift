@@ -111,10 +111,12 @@ let package = Package(
             dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(
             name: "RapportServiceTests",
-            dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
+            dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres", "RapportVocabulary"]),
         .testTarget(
             name: "RapportAppTests",
-            dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI", "RapportEngine"]),
+            dependencies: [
+                "RapportApp", "RapportService", "RapportStore", "RapportUI", "RapportEngine", "RapportVocabulary"
+            ]),
         // These two run the built binary: they depend on it being built, not on any module.
         .testTarget(name: "RapportCLITests", dependencies: ["rapport"]),
         .testTarget(name: "RapportE2ETests", dependencies: ["rapport"])

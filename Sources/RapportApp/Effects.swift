@@ -1,6 +1,7 @@
 import Foundation
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 /// Commands: every read and write of the store happens here, off the UI loop, and comes
 /// back as a message. A command is a read unless it names the write lane; every write here does.

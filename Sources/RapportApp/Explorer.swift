@@ -1,8 +1,8 @@
 import Foundation
 import RapportEngine
 import RapportService
-import RapportVocabulary
 import RapportUI
+import RapportVocabulary
 
 /// The explorer program: messages in, model updated, commands out. `update` does no I/O.
 public struct Explorer: Program, Sendable {

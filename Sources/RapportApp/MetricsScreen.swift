@@ -1,7 +1,7 @@
 import Foundation
 import RapportService
-import RapportVocabulary
 import RapportUI
+import RapportVocabulary
 
 /// The metrics screen's state beyond its figures.
 public struct MetricsViewState: Sendable {

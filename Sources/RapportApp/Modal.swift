@@ -1,7 +1,7 @@
 import Foundation
 import RapportService
-import RapportVocabulary
 import RapportUI
+import RapportVocabulary
 
 /// Keys while a dialog, the help, the command line or the filter has the focus.
 extension Explorer {

@@ -1,8 +1,8 @@
 import Foundation
 import RapportEngine
 import RapportService
-import RapportVocabulary
 import RapportUI
+import RapportVocabulary
 
 public enum Screen: String, Sendable { case list, profile, history, segments, metrics }
 

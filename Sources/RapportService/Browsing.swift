@@ -2,67 +2,15 @@ import Foundation
 import RapportStore
 import RapportVocabulary
 
-/// What the customer list shows: a text filter on name, email or id, and optional RFM
-/// segment, lifecycle stage or saved rule segment.
-public struct ListQuery: Sendable, Equatable {
-    public var text: String
-    public var segment: String?
-    public var stage: String?
-    public var sort: ListSort
-    public var ruleSegment: String?
-    /// The direction: false is the sort's own (names A to Z, highest spend first, most recent
-    /// first), true the other way. Customers who never bought come last by recency either way.
-    public var reversed: Bool
-    /// Only these customers, and the words that say who they are ("cohort 2026-01"): a cell of
-    /// the business metrics.
-    public var keys: [Int64]?
-    public var keysLabel: String?
-
-    public init(
-        text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil, keysLabel: String? = nil
-    ) {
-        self.text = text
-        self.segment = segment
-        self.stage = stage
-        self.sort = sort
-        self.ruleSegment = ruleSegment
-        self.reversed = reversed
-        self.keys = keys
-        self.keysLabel = keysLabel
-    }
-
-    var store: CustomerQuery {
-        CustomerQuery(
-            text: text, segment: segment, stage: stage, sort: sort, ruleSegment: ruleSegment,
-            reversed: reversed, keys: keys)
-    }
-}
-
-/// Which of a customer's events a clear-history touches.
-public struct HistoryWindow: Sendable, Codable, Equatable {
-    /// Only events at or after this time (nil: all time).
-    public var since: Int64?
-    /// Only these event type names (nil: every type).
-    public var types: [String]?
-
-    public init(since: Int64? = nil, types: [String]? = nil) {
-        self.since = since
-        self.types = types
-    }
-
-    var store: HistoryRange { HistoryRange(since: since, types: types) }
-}
-
 extension Workspace {
     /// How many customers the list shows, counted up to `cap` when given.
     public func customerCount(_ q: ListQuery = ListQuery(), cap: Int? = nil) throws -> Int {
-        try store.customerCount(q.store, cap: cap)
+        try store.customerCount(q, cap: cap)
     }
 
     /// A page of the customer list; `total` (when known) lets deep pages read from the nearer end.
     public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListItem] {
-        try store.customerPage(q.store, offset: offset, limit: limit, total: total)
+        try store.customerPage(q, offset: offset, limit: limit, total: total)
     }
 
     /// The members of a saved rule segment, by name.
@@ -77,7 +25,7 @@ extension Workspace {
 
     /// How many events a clear-history with this window would remove.
     public func countHistory(customer key: Int64, window: HistoryWindow) throws -> Int {
-        try store.countHistory(customer: key, range: window.store)
+        try store.countHistory(customer: key, range: window)
     }
 
     public func addNote(customer key: Int64, text: String) throws {

@@ -40,32 +40,6 @@ extension ListSort {
     }
 }
 
-/// What the list shows: a text filter (name, email or id) and optional segment/stage.
-public struct CustomerQuery: Sendable, Equatable {
-    public var text: String
-    public var segment: String?
-    public var stage: String?
-    public var sort: ListSort
-    /// A saved rule segment's members only.
-    public var ruleSegment: String?
-    /// The sort's own direction flipped (names Z to A, smallest spend first…).
-    public var reversed: Bool
-    /// Only these customers (a cell of the business metrics), when given.
-    public var keys: [Int64]?
-    public init(
-        text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil
-    ) {
-        self.text = text
-        self.segment = segment
-        self.stage = stage
-        self.sort = sort
-        self.ruleSegment = ruleSegment
-        self.reversed = reversed
-        self.keys = keys
-    }
-}
-
 extension ProfileStore {
     public func customerKey(externalId: String) throws -> Int64? {
         try pool.read { db in
@@ -106,7 +80,7 @@ extension ProfileStore {
     /// The WHERE clause of the list. Text of three characters or more matches anywhere in a
     /// name, email or id through the trigram index; one or two characters match the start of
     /// the name through the name index (a scan of every customer would not keep up with typing).
-    static func listFilter(_ q: CustomerQuery) -> (String, StatementArguments) {
+    static func listFilter(_ q: ListQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var args: StatementArguments = []
         let text = q.text.trimmingCharacters(in: .whitespaces)
@@ -151,7 +125,7 @@ extension ProfileStore {
     static let fewMatches = 5_000
 
     /// Whether a page is read from the text matches (few of them) rather than a sort index.
-    static func drivesFromMatches(_ q: CustomerQuery, total: Int?) -> Bool {
+    static func drivesFromMatches(_ q: ListQuery, total: Int?) -> Bool {
         guard let total, q.text.trimmingCharacters(in: .whitespaces).count >= 3 else { return false }
         return total <= fewMatches
     }
@@ -159,14 +133,14 @@ extension ProfileStore {
     /// With `forceIndex`, the page walks the sort's index even when the planner would rather
     /// read every text match and sort them: with many matches, walking the index finds a page
     /// of them in a few thousand steps.
-    static func listFrom(_ q: CustomerQuery, forceIndex: Bool = false) -> String {
+    static func listFrom(_ q: ListQuery, forceIndex: Bool = false) -> String {
         let indexed = forceIndex ? q.sort.index.map { " INDEXED BY \($0)" } ?? "" : ""
         return q.sort.drivesFromMetrics
             ? "customer_metrics m\(indexed) JOIN customers c ON c.id = m.customer_id"
             : "customers c\(indexed) LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-    public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
+    public func unknownRecencyCount(_ q: ListQuery) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
             try Int.fetchOne(
@@ -183,7 +157,7 @@ extension ProfileStore {
     }
 
     /// A page of the rows of one part of the list by recency (nil: all), `total` of them.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
+    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
         -> [CustomerListItem]
     {
         var (filter, args) = Self.listFilter(q)
@@ -209,7 +183,7 @@ extension ProfileStore {
 
     /// How many customers the list shows, counted up to `cap` (a broad text filter over
     /// millions of customers is reported as "cap or more" rather than counted while typing).
-    public func customerCount(_ q: CustomerQuery = CustomerQuery(), cap: Int? = nil) throws -> Int {
+    public func customerCount(_ q: ListQuery = ListQuery(), cap: Int? = nil) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
             // Every customer has a metrics row after a refresh, so the join need not be counted.
@@ -228,7 +202,7 @@ extension ProfileStore {
             }
             let from =
                 q.segment == nil && q.stage == nil
-                ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
+                ? "customers c" : Self.listFrom(ListQuery(sort: .spend))
             return try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
         }

@@ -36,11 +36,11 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     // MARK: Browsing
     /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
     /// of them when known. Deep pages are read from the nearer end.
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
+    func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
         -> [CustomerListItem]
     /// How many of the list's customers have no recency (never bought).
-    func unknownRecencyCount(_ q: CustomerQuery) throws -> Int
-    func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
+    func unknownRecencyCount(_ q: ListQuery) throws -> Int
+    func customerCount(_ q: ListQuery, cap: Int?) throws -> Int
 
     // MARK: Erasure: what only the driver knows
     /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
@@ -88,7 +88,7 @@ extension StoreBackend {
     /// A page of the customer list. By recency, customers who never bought (no recency) come
     /// last in either direction: the page is read from the known recencies, then from the
     /// unknown ones, each in its index's order.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws
+    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws
         -> [CustomerListItem]
     {
         guard q.sort == .recency else {
@@ -108,7 +108,7 @@ extension StoreBackend {
         }
         return rows
     }
-    public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int { try customerCount(q, cap: nil) }
+    public func customerCount(_ q: ListQuery = ListQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try auditEntries(customer: key, limit: limit, offset: 0)
     }

@@ -106,10 +106,10 @@ struct HostileInputTests {
         #expect(try storedLatest(t) == march)
         // So does clearing the history that held it.
         let c1 = try t.store.requireCustomer("C1")
-        try t.store.clearHistory(customer: c1, range: HistoryRange(since: march), by: t.actor)
+        try t.store.clearHistory(customer: c1, range: HistoryWindow(since: march), by: t.actor)
         #expect(try storedLatest(t) == DateParsing.timestamp("2026-02-01"))
         // No events left: no as-of date.
-        try t.store.clearHistory(customer: c1, range: HistoryRange(), by: t.actor)
+        try t.store.clearHistory(customer: c1, range: HistoryWindow(), by: t.actor)
         try t.store.forget(customer: try t.store.requireCustomer("C2"), by: t.actor)
         #expect(try storedLatest(t) == nil)
         #expect(try t.store.latestEventTime() == nil)
