@@ -16,14 +16,6 @@ public struct ImportRequest: Sendable {
     }
 }
 
-/// How far an import of one file has got.
-public struct ImportProgressReport: Sendable {
-    public var file: String
-    public var bytesDone: Int
-    public var bytesTotal: Int
-    public var rows: Int
-}
-
 /// What the import of one file did.
 public struct ImportReport: Codable, Sendable, Equatable {
     public var file: String
@@ -98,13 +90,7 @@ extension Workspace {
             keepColumns: Set(keepColumns))
         // One future-dated event would become every customer's as-of date: such rows are bad.
         options.notAfter = clock() + Self.futureTolerance
-        let relay = progress.map { report in
-            { @Sendable (p: ImportProgress) in
-                report(
-                    ImportProgressReport(file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows))
-            }
-        }
-        return try importFiles(paths, options: options, progress: relay, refreshProgress: refreshProgress)
+        return try importFiles(paths, options: options, progress: progress, refreshProgress: refreshProgress)
             .map(ImportReport.init)
     }
 }

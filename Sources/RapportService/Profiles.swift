@@ -15,7 +15,8 @@ public struct CustomerIdentity: Codable, Sendable {
     public var country: String?
     public var signupDate: String?
     public var statedChannel: String?
-    public var consent: ConsentFlags
+    /// The engine's consent flags (`nil`: not recorded), as recommendations read them.
+    public var consent: Consent
     public var attributes: [String: String]
 
     enum CodingKeys: String, CodingKey {
@@ -35,18 +36,9 @@ public struct CustomerIdentity: Codable, Sendable {
         country = c.country
         signupDate = c.signupTime.map(DateParsing.isoDate)
         statedChannel = c.statedChannel
-        consent = ConsentFlags(
-            personalization: c.consentPersonalization, email: c.consentEmail,
-            sms: c.consentSms, push: c.consentPush)
+        consent = EngineBridge.consent(c)
         attributes = c.attributeDictionary
     }
-}
-
-public struct ConsentFlags: Codable, Sendable, Equatable {
-    public var personalization: Bool?
-    public var email: Bool?
-    public var sms: Bool?
-    public var push: Bool?
 }
 
 public struct NoteView: Codable, Sendable {

@@ -24,7 +24,8 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     func currentActivity() -> StoreActivity?
 
     // MARK: Import
-    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?) throws
+    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?)
+        throws
         -> ImportSummary
 
     // MARK: Customers and their facts

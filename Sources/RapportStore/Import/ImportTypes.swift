@@ -93,13 +93,6 @@ public struct ImportOptions: Sendable {
     }
 }
 
-public struct ImportProgress: Sendable {
-    public var file: String
-    public var bytesDone: Int
-    public var bytesTotal: Int
-    public var rows: Int
-}
-
 public struct ImportSummary: Codable, Sendable, Equatable {
     public var file: String
     public var kind: ImportFileKind

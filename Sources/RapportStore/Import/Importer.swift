@@ -9,7 +9,7 @@ extension ProfileStore {
     /// written there. The import is audited.
     public func importFile(
         _ path: String, options: ImportOptions,
-        progress: (@Sendable (ImportProgress) -> Void)? = nil
+        progress: (@Sendable (ImportProgressReport) -> Void)? = nil
     ) throws -> ImportSummary {
         try requireWritable()
         let started = Date()
@@ -166,7 +166,7 @@ extension JSONEncoder {
 final class ImportSession {
     let file: String
     let options: ImportOptions
-    let progress: (@Sendable (ImportProgress) -> Void)?
+    let progress: (@Sendable (ImportProgressReport) -> Void)?
     let totalBytes: Int
     var kind: ImportFileKind = .events
     var writer: RowWriter?
@@ -183,7 +183,7 @@ final class ImportSession {
     let makeWriter: (ImportFileKind, Columns) throws -> RowWriter
 
     init(
-        file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
+        file: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?,
         totalBytes: Int, makeWriter: @escaping (ImportFileKind, Columns) throws -> RowWriter
     ) {
         self.file = file
@@ -325,7 +325,7 @@ final class ImportSession {
 
     func report(position: Int) {
         if rows & 0xFFFF == 0, let progress {
-            progress(ImportProgress(file: file, bytesDone: position, bytesTotal: totalBytes, rows: rows))
+            progress(ImportProgressReport(file: file, bytesDone: position, bytesTotal: totalBytes, rows: rows))
         }
     }
 

@@ -23,7 +23,7 @@ extension PostgresStore {
     static let stageFields = 16
 
     public func importFile(
-        _ path: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?
+        _ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?
     ) throws -> ImportSummary {
         if isReadOnly { throw StoreError.readOnly }
         let started = Date()
