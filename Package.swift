@@ -3,13 +3,17 @@ import PackageDescription
 
 // Dependency direction (see docs/ARCHITECTURE.md):
 //   RapportUI                     -> Foundation only
+//   RapportVocabulary             -> Foundation only (what crosses the service door from the store:
+//                                    list rows, sort orders, import kinds)
 //   RapportEngine                 -> Foundation, swift-numerics (logGamma), swift-algorithms (top-k)
 //   RapportPostgres               -> PostgresNIO, swift-log (wire plumbing; no RapportStore, no GRDB)
-//   RapportStore                  -> GRDB, RapportPostgres, swift-crypto (HMAC): both store backends
+//   RapportStore                  -> GRDB, RapportPostgres, RapportVocabulary, swift-crypto (HMAC): both backends
 //   RapportTerminal               -> CNcursesw, RapportUI
-//   RapportService                -> RapportStore, RapportEngine
-//   RapportApp                    -> RapportUI, RapportService (never RapportStore: the service is the door)
-//   rapport (executable)          -> RapportApp, RapportTerminal, RapportService, RapportUI
+//   RapportService                -> RapportStore, RapportEngine, RapportVocabulary
+//   RapportApp                    -> RapportUI, RapportService, RapportEngine, RapportVocabulary (the words
+//                                    of the views: kinds, intervals, list rows;
+//                                    never RapportStore: the service is the door)
+//   rapport (executable)          -> RapportApp, RapportTerminal, RapportService, RapportUI, RapportVocabulary
 let package = Package(
     name: "Rapport",
     platforms: [.macOS(.v13)],
@@ -32,6 +36,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .target(name: "RapportUI"),
+        .target(name: "RapportVocabulary"),
         .target(
             name: "RapportEngine",
             dependencies: [
@@ -44,7 +49,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                "RapportPostgres",
+                "RapportPostgres", "RapportVocabulary",
                 // HMAC-SHA-256 for the erasure's id hash.
                 .product(name: "Crypto", package: "swift-crypto")
             ]
@@ -71,19 +76,19 @@ let package = Package(
         .target(
             name: "RapportService",
             dependencies: [
-                "RapportStore", "RapportEngine", "RapportSampleData",
+                "RapportStore", "RapportEngine", "RapportVocabulary", "RapportSampleData",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit")
             ]
         ),
         .target(
             name: "RapportApp",
-            dependencies: ["RapportUI", "RapportService"]
+            dependencies: ["RapportUI", "RapportService", "RapportEngine", "RapportVocabulary"]
         ),
         .executableTarget(
             name: "rapport",
             dependencies: [
-                "RapportApp", "RapportTerminal", "RapportService", "RapportUI",
+                "RapportApp", "RapportTerminal", "RapportService", "RapportUI", "RapportVocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ]
@@ -98,15 +103,20 @@ let package = Package(
         .testTarget(name: "RapportEngineTests", dependencies: ["RapportEngine"]),
         .testTarget(
             name: "RapportStoreTests",
-            dependencies: ["RapportStore", "RapportPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "RapportStore", "RapportPostgres", "RapportVocabulary", .product(name: "GRDB", package: "GRDB.swift")
+            ]),
         .testTarget(
             name: "RapportPostgresTests",
             dependencies: ["RapportPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .testTarget(
             name: "RapportServiceTests",
-            dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres"]),
+            dependencies: ["RapportService", "RapportStore", "RapportEngine", "RapportPostgres", "RapportVocabulary"]),
         .testTarget(
-            name: "RapportAppTests", dependencies: ["RapportApp", "RapportService", "RapportStore", "RapportUI"]),
+            name: "RapportAppTests",
+            dependencies: [
+                "RapportApp", "RapportService", "RapportStore", "RapportUI", "RapportEngine", "RapportVocabulary"
+            ]),
         // These two run the built binary: they depend on it being built, not on any module.
         .testTarget(name: "RapportCLITests", dependencies: ["rapport"]),
         .testTarget(name: "RapportE2ETests", dependencies: ["rapport"])

@@ -1,6 +1,7 @@
 import Foundation
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 /// Commands: every read and write of the store happens here, off the UI loop, and comes
 /// back as a message. A command is a read unless it names the write lane; every write here does.
@@ -34,7 +35,7 @@ struct Effects: Sendable {
                 let start = max(0, index - Effects.window / 2)
                 let rows = try workspace.customerPage(q, offset: start, limit: Effects.window, total: total)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.loadList, error))) }
         }
     }
 
@@ -43,7 +44,7 @@ struct Effects: Sendable {
         Cmd(lane: .queue("metrics")) { [workspace] send in
             do {
                 send(.metricsLoaded(segment: segment, try workspace.metrics(segment: segment)))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.loadMetrics, error))) }
         }
     }
 
@@ -62,27 +63,31 @@ struct Effects: Sendable {
                     return
                 }
                 send(.profileLoaded(try workspace.profile(key)))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.reloadProfile, error))) }
         }
     }
 
     func loadProfile(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.profileLoaded(try workspace.profile(key))) } catch { send(.failed("\(error)")) }
+            do { send(.profileLoaded(try workspace.profile(key))) } catch {
+                send(.failed(ExplorerFailure(.loadProfile, error)))
+            }
         }
     }
 
     func loadHistory(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
             do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch {
-                send(.failed("\(error)"))
+                send(.failed(ExplorerFailure(.loadHistory, error)))
             }
         }
     }
 
     func loadSegments() -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.segmentsLoaded(try workspace.segmentSummaries())) } catch { send(.failed("\(error)")) }
+            do { send(.segmentsLoaded(try workspace.segmentSummaries())) } catch {
+                send(.failed(ExplorerFailure(.loadSegments, error)))
+            }
         }
     }
 
@@ -95,7 +100,7 @@ struct Effects: Sendable {
                 send(.giftChanged(r.outcome, edit, origin: origin))
                 send(.historyLoaded(key: customer, events: r.history))
                 send(.profileLoaded(r.profile))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.changeGift, error))) }
         }
     }
 
@@ -108,7 +113,7 @@ struct Effects: Sendable {
                     .clearCounted(
                         try workspace.countHistory(customer: key, window: range), range: settings.range,
                         types: settings.types))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.countClear, error))) }
         }
     }
 
@@ -119,7 +124,7 @@ struct Effects: Sendable {
                 send(.cleared(n))
                 send(.historyLoaded(key: key, events: try workspace.history(key)))
                 send(.profileLoaded(try workspace.profile(key)))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.clearHistory, error))) }
         }
     }
 
@@ -129,7 +134,7 @@ struct Effects: Sendable {
                 try workspace.addNote(customer: key, text: text)
                 send(.noteAdded)
                 send(.profileLoaded(try workspace.profile(key)))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.addNote, error))) }
         }
     }
 
@@ -152,7 +157,7 @@ struct Effects: Sendable {
                 let path = Self.exportPath(id: id)
                 try workspace.exportToFile(key, path: path, redact: redact)
                 send(.exported(path))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.export, error))) }
         }
     }
 
@@ -165,7 +170,7 @@ struct Effects: Sendable {
                 send(.erased(id))
             } catch {
                 send(.progress(nil))
-                send(.failed("\(error)"))
+                send(.failed(ExplorerFailure(.erase, error)))
             }
         }
     }
@@ -200,7 +205,7 @@ struct Effects: Sendable {
                 let n = try workspace.updateSegment(name: name, rule: rule)
                 send(.segmentUpdated(name, n, try workspace.ruleWarnings(rule)))
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.updateSegment, error))) }
         }
     }
 
@@ -210,7 +215,7 @@ struct Effects: Sendable {
                 try workspace.deleteSegment(name)
                 send(.segmentDeleted(name))
                 send(.segmentsLoaded(try workspace.segmentSummaries()))
-            } catch { send(.failed("\(error)")) }
+            } catch { send(.failed(ExplorerFailure(.deleteSegment, error))) }
         }
     }
 

@@ -1,6 +1,8 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 /// The explorer program: messages in, model updated, commands out. `update` does no I/O.
 public struct Explorer: Program, Sendable {
@@ -166,8 +168,8 @@ public struct Explorer: Program, Sendable {
                 return reloadList(&m)
             }
             return []
-        case .failed(let text):
-            m.flash = Flash(text: text, isError: true)
+        case .failed(let failure):
+            m.flash = Flash(text: failure.description, isError: true)
             return []
         case .progress(let p):
             m.progress = p
@@ -336,8 +338,8 @@ public struct Explorer: Program, Sendable {
             return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
         case .typeFilter:
             // Only the types this customer has events of (and "all").
-            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventKind.allCases)
-            let types: [EventKind?] = [nil] + EventKind.allCases.filter { present.contains($0) }
+            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventType.allCases)
+            let types: [EventType?] = [nil] + EventType.allCases.filter { present.contains($0) }
             let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
             m.history?.typeFilter = types[(i + 1) % types.count]
             m.history?.selected = 0
@@ -598,7 +600,7 @@ public struct Explorer: Program, Sendable {
                         .evidenceReady(
                             title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%",
                             lines: lines))
-                } catch { send(.failed("\(error)")) }
+                } catch { send(.failed(ExplorerFailure(.evidence, error))) }
             }
         ]
     }

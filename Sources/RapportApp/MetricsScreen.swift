@@ -1,6 +1,7 @@
 import Foundation
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 /// The metrics screen's state beyond its figures.
 public struct MetricsViewState: Sendable {
@@ -178,7 +179,9 @@ extension Effects {
                 send(
                     .metricsListReady(
                         try workspace.metricsList(cell, since: since, until: until, segment: segment, sort: sort)))
-            } catch { send(.failed(ServiceFailure.message(error) ?? "\(error)")) }
+            } catch {
+                send(.failed(ExplorerFailure(.openMetricsCell, .error(ServiceFailure.message(error) ?? "\(error)"))))
+            }
         }
     }
 }

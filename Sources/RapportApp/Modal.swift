@@ -1,6 +1,7 @@
 import Foundation
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 /// Keys while a dialog, the help, the command line or the filter has the focus.
 extension Explorer {
@@ -175,11 +176,11 @@ extension Explorer {
                 Cmd(lane: .read) { [effects] send in
                     do {
                         guard let key = try effects.workspace.findCustomer(arg) else {
-                            send(.failed("unknown customer '\(arg)'"))
+                            send(.failed(.unknownCustomer(arg)))
                             return
                         }
                         send(.gotoCustomer(key))
-                    } catch { send(.failed("\(error)")) }
+                    } catch { send(.failed(ExplorerFailure(.goto, error))) }
                 }
             ]
         case "export":
@@ -200,7 +201,7 @@ extension Explorer {
                         send(.refreshed)
                     } catch {
                         send(.progress(nil))
-                        send(.failed("\(error)"))
+                        send(.failed(ExplorerFailure(.refresh, error)))
                     }
                 }
             ]

@@ -1,6 +1,8 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
+import RapportVocabulary
 
 public enum Screen: String, Sendable { case list, profile, history, segments, metrics }
 
@@ -49,7 +51,7 @@ public struct HistoryState: Sendable {
     public var loaded = false
     public var selected = 0
     public var offset = 0
-    public var typeFilter: EventKind?
+    public var typeFilter: EventType?
     public var days: Int?
     /// The last gift change made here (what `u` undoes, once) and the one just undone (what
     /// redo makes again). Each keeps the notes on both sides, so an undone unflag gets its note back.
@@ -204,7 +206,8 @@ public enum AppMessage: Sendable {
     case segmentCreated(String, Int, [String])
     case segmentUpdated(String, Int, [String])
     case segmentDeleted(String)
-    case failed(String)
+    /// A command failed: the status line shows its words as an error.
+    case failed(ExplorerFailure)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])
     case gotoCustomer(Int64)

@@ -1,6 +1,7 @@
 import Foundation
 
-public enum RecommendationKind: String, Sendable, Codable {
+/// Why an item is on the list; raw values are the names `--json` and the docs use.
+public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
     case becauseYouBought = "because_you_bought"
     case becauseYouViewed = "because_you_viewed"
     case replenish
@@ -12,8 +13,20 @@ public enum RecommendationKind: String, Sendable, Codable {
     /// Popular with all customers (no segment, or the segment's list ran out).
     case popularOverall = "popular_overall"
 
+    /// Exploratory items: outside the customer's habits on purpose.
     public var isExploration: Bool {
         self == .exploreTrending || self == .exploreSegment || self == .exploreNewCategory
+    }
+
+    /// The short tag screens show before the title.
+    public var tag: String {
+        switch self {
+        case .becauseYouBought: "bought"
+        case .becauseYouViewed: "viewed"
+        case .replenish: "due"
+        case .exploreTrending, .exploreSegment, .exploreNewCategory: "explore"
+        case .popularInSegment, .popularNoConsent, .popularOverall: "popular"
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RapportStore
+import RapportVocabulary
 
 /// What a gift flag changed, in words for the analyst.
 public struct GiftOutcome: Sendable {
@@ -51,7 +52,7 @@ extension Workspace {
 
     /// Clears part of a customer's history and recomputes their insights.
     public func clearHistory(customer key: Int64, range: HistoryWindow) throws -> Int {
-        let n = try store.clearHistory(customer: key, range: range.store, by: actor)
+        let n = try store.clearHistory(customer: key, range: range, by: actor)
         try refreshCustomer(key)
         try followLoweredAsOf()
         return n

@@ -1,137 +1,22 @@
 import Foundation
 import RapportStore
-
-/// Sort orders of the customer list (the names are the ones `--sort`, `:sort` and the config use).
-public enum ListSort: String, CaseIterable, Sendable, Codable {
-    case name, id, segment, stage, recency, orders, spend, clv
-
-    var store: CustomerSort { CustomerSort(rawValue: rawValue)! }
-}
-
-/// What the customer list shows: a text filter on name, email or id, and optional RFM
-/// segment, lifecycle stage or saved rule segment.
-public struct ListQuery: Sendable, Equatable {
-    public var text: String
-    public var segment: String?
-    public var stage: String?
-    public var sort: ListSort
-    public var ruleSegment: String?
-    /// The direction: false is the sort's own (names A to Z, highest spend first, most recent
-    /// first), true the other way. Customers who never bought come last by recency either way.
-    public var reversed: Bool
-    /// Only these customers, and the words that say who they are ("cohort 2026-01"): a cell of
-    /// the business metrics.
-    public var keys: [Int64]?
-    public var keysLabel: String?
-
-    public init(
-        text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil, keysLabel: String? = nil
-    ) {
-        self.text = text
-        self.segment = segment
-        self.stage = stage
-        self.sort = sort
-        self.ruleSegment = ruleSegment
-        self.reversed = reversed
-        self.keys = keys
-        self.keysLabel = keysLabel
-    }
-
-    var store: CustomerQuery {
-        CustomerQuery(
-            text: text, segment: segment, stage: stage, sort: sort.store, ruleSegment: ruleSegment,
-            reversed: reversed, keys: keys)
-    }
-}
-
-/// One row of the customer list: identity and the precomputed figures it sorts on.
-public struct CustomerListItem: Codable, Sendable, Equatable {
-    public var key: Int64
-    public var externalId: String
-    public var name: String?
-    public var email: String?
-    public var segment: String?
-    public var stage: String?
-    public var recencyDays: Int?
-    public var orders: Int?
-    public var spend: Double?
-    public var clv: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case key, externalId = "id", name, email, segment = "rfm_segment", stage
-        case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
-    }
-
-    public init(
-        key: Int64, externalId: String, name: String? = nil, email: String? = nil, segment: String? = nil,
-        stage: String? = nil, recencyDays: Int? = nil, orders: Int? = nil, spend: Double? = nil,
-        clv: Double? = nil
-    ) {
-        self.key = key
-        self.externalId = externalId
-        self.name = name
-        self.email = email
-        self.segment = segment
-        self.stage = stage
-        self.recencyDays = recencyDays
-        self.orders = orders
-        self.spend = spend
-        self.clv = clv
-    }
-
-    init(_ r: CustomerListRow) {
-        self.init(
-            key: r.key, externalId: r.externalId, name: r.name, email: r.email, segment: r.segment,
-            stage: r.stage, recencyDays: r.recencyDays, orders: r.orders, spend: r.spend, clv: r.clv)
-    }
-
-    /// Every field present, absent ones as `null`, as scripts expect of `--json`.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(key, forKey: .key)
-        try c.encode(externalId, forKey: .externalId)
-        try c.encode(name, forKey: .name)
-        try c.encode(email, forKey: .email)
-        try c.encode(segment, forKey: .segment)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(recencyDays, forKey: .recencyDays)
-        try c.encode(orders, forKey: .orders)
-        try c.encode(spend, forKey: .spend)
-        try c.encode(clv, forKey: .clv)
-    }
-}
-
-/// Which of a customer's events a clear-history touches.
-public struct HistoryWindow: Sendable, Codable, Equatable {
-    /// Only events at or after this time (nil: all time).
-    public var since: Int64?
-    /// Only these event type names (nil: every type).
-    public var types: [String]?
-
-    public init(since: Int64? = nil, types: [String]? = nil) {
-        self.since = since
-        self.types = types
-    }
-
-    var store: HistoryRange { HistoryRange(since: since, types: types) }
-}
+import RapportVocabulary
 
 extension Workspace {
     /// How many customers the list shows, counted up to `cap` when given.
     public func customerCount(_ q: ListQuery = ListQuery(), cap: Int? = nil) throws -> Int {
-        try store.customerCount(q.store, cap: cap)
+        try store.customerCount(q, cap: cap)
     }
 
     /// A page of the customer list; `total` (when known) lets deep pages read from the nearer end.
     public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListItem] {
-        try store.customerPage(q.store, offset: offset, limit: limit, total: total).map(CustomerListItem.init)
+        try store.customerPage(q, offset: offset, limit: limit, total: total)
     }
 
     /// The members of a saved rule segment, by name.
     public func ruleSegmentMembers(_ name: String, limit: Int) throws -> [CustomerListItem]? {
         guard try store.segment(named: name) != nil else { return nil }
-        return try store.segmentMembers(segment: name, limit: limit, offset: 0).map(CustomerListItem.init)
+        return try store.segmentMembers(segment: name, limit: limit, offset: 0)
     }
 
     public func deleteSegment(_ name: String) throws {
@@ -140,7 +25,7 @@ extension Workspace {
 
     /// How many events a clear-history with this window would remove.
     public func countHistory(customer key: Int64, window: HistoryWindow) throws -> Int {
-        try store.countHistory(customer: key, range: window.store)
+        try store.countHistory(customer: key, range: window)
     }
 
     public func addNote(customer key: Int64, text: String) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import RapportEngine
 import RapportStore
+import RapportVocabulary
 
 /// The figures personalization is judged by, over a window and a scope (docs/metrics.md).
 /// Its JSON is snake_case and writes absent values as `null`.

@@ -20,13 +20,13 @@ extension Workspace {
     /// The evidence events of one inferred preference (as the profile lists them, strongest
     /// first) with each one's contribution: the type's weight decayed to the as-of date, and
     /// its share of the preference's undamped total. Empty when the preference is not inferred.
-    public func evidence(customer key: Int64, attribute: InferredView.Attribute, value: String) throws
+    public func evidence(customer key: Int64, attribute: PreferenceAttribute, value: String) throws
         -> [EvidenceContribution]
     {
         let rows = try store.events(customer: key)
         guard let insight = try customerInsight(key, rows: rows),
             let pref = insight.inferred.first(where: {
-                $0.attribute.rawValue == attribute.rawValue && $0.value == value
+                $0.attribute == attribute && $0.value == value
             })
         else { return [] }
         let byKey = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -1,12 +1,6 @@
 import Foundation
 import RapportStore
-
-/// What an import file holds.
-public enum ImportFileKind: String, CaseIterable, Sendable, Codable {
-    case customers, products, events, notes
-
-    var store: ImportKind { ImportKind(rawValue: rawValue)! }
-}
+import RapportVocabulary
 
 /// How to import: the kind when the header cannot tell, and where bad rows go (`--skip-bad`).
 public struct ImportRequest: Sendable {
@@ -20,14 +14,6 @@ public struct ImportRequest: Sendable {
         self.rejectsPath = rejectsPath
         self.replaceRejects = replaceRejects
     }
-}
-
-/// How far an import of one file has got.
-public struct ImportProgressReport: Sendable {
-    public var file: String
-    public var bytesDone: Int
-    public var bytesTotal: Int
-    public var rows: Int
 }
 
 /// What the import of one file did.
@@ -54,7 +40,7 @@ public struct ImportReport: Codable, Sendable, Equatable {
 
     init(_ s: ImportSummary) {
         file = s.file
-        kind = ImportFileKind(rawValue: s.kind.rawValue) ?? .events
+        kind = s.kind
         rows = s.rows
         inserted = s.inserted
         updated = s.updated
@@ -100,17 +86,11 @@ extension Workspace {
                 replacing: request.replaceRejects)
         }
         var options = ImportOptions(
-            kind: request.kind?.store, rejectsPath: request.rejectsPath, analyst: analyst,
+            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst,
             keepColumns: Set(keepColumns))
         // One future-dated event would become every customer's as-of date: such rows are bad.
         options.notAfter = clock() + Self.futureTolerance
-        let relay = progress.map { report in
-            { @Sendable (p: ImportProgress) in
-                report(
-                    ImportProgressReport(file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rows: p.rows))
-            }
-        }
-        return try importFiles(paths, options: options, progress: relay, refreshProgress: refreshProgress)
+        return try importFiles(paths, options: options, progress: progress, refreshProgress: refreshProgress)
             .map(ImportReport.init)
     }
 }

@@ -26,24 +26,24 @@ public struct ProfileReport: Codable, Sendable {
     }
 }
 
+extension PreferenceAttribute {
+    /// How screens name a preference: a bare category, `brand: X`, `price: mid`.
+    public func label(_ value: String) -> String {
+        switch self {
+        case .category: value
+        case .brand: "brand: \(value)"
+        case .priceBand: "price: \(value)"
+        }
+    }
+}
+
 public struct PreferencesView: Codable, Sendable {
     public var inferred: [InferredView]
     public var stated: [StatedView]
 }
 
 public struct InferredView: Codable, Sendable, Equatable {
-    public enum Attribute: String, Codable, Sendable, CaseIterable {
-        case category, brand, priceBand = "price_band"
-        /// How screens name a preference: a bare category, `brand: X`, `price: mid`.
-        public func label(_ value: String) -> String {
-            switch self {
-            case .category: value
-            case .brand: "brand: \(value)"
-            case .priceBand: "price: \(value)"
-            }
-        }
-    }
-    public var attribute: Attribute
+    public var attribute: PreferenceAttribute
     public var value: String
     public var score: Double
     public var confidence: Double
@@ -77,8 +77,8 @@ public struct LifecycleView: Codable, Sendable {
     public var clvModel: String?
     /// 90% intervals (5th to 95th percentile) of P(alive) and CLV from the uncertainty of the
     /// fitted population parameters (docs/algorithms.md); null without a fit or a P(alive).
-    public var pAliveInterval: IntervalView?
-    public var clv12mInterval: IntervalView?
+    public var pAliveInterval: ValueInterval?
+    public var clv12mInterval: ValueInterval?
     enum CodingKeys: String, CodingKey {
         case stage, pAlive = "p_alive", expectedPurchases30d = "expected_purchases_30d"
         case expectedPurchases90d = "expected_purchases_90d", expectedPurchases365d = "expected_purchases_365d"
@@ -106,16 +106,6 @@ public struct LifecycleView: Codable, Sendable {
     }
 }
 
-/// A 90% interval: `low` and `high` are the 5th and 95th percentiles.
-public struct IntervalView: Codable, Sendable, Equatable {
-    public var low: Double
-    public var high: Double
-    public init(low: Double, high: Double) {
-        self.low = low
-        self.high = high
-    }
-}
-
 /// A burst of activity that was counted for less than its raw weight.
 public struct DampedSpikeView: Codable, Sendable, Equatable {
     public var category: String
@@ -133,52 +123,10 @@ public struct RecommendationView: Codable, Sendable, Equatable {
     public var title: String
     public var category: String
     public var score: Double
-    public var kind: Kind
+    /// Why it is on the list (the engine's own kinds: `because_you_bought`, `replenish`, …).
+    public var kind: RecommendationKind
     public var reason: String
     enum CodingKeys: String, CodingKey { case productId = "product_id", title, category, score, kind, reason }
-
-    /// Why an item is on the list; raw values are the names `--json` and the docs use.
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        case becauseYouBought = "because_you_bought"
-        case becauseYouViewed = "because_you_viewed"
-        case replenish
-        case exploreTrending = "explore_trending"
-        case exploreSegment = "explore_segment"
-        case exploreNewCategory = "explore_new_category"
-        case popularSegment = "popular_segment"
-        case popularNoConsent = "popular_no_consent"
-        case popularOverall = "popular_overall"
-
-        init(_ k: RecommendationKind) {
-            switch k {
-            case .becauseYouBought: self = .becauseYouBought
-            case .becauseYouViewed: self = .becauseYouViewed
-            case .replenish: self = .replenish
-            case .exploreTrending: self = .exploreTrending
-            case .exploreSegment: self = .exploreSegment
-            case .exploreNewCategory: self = .exploreNewCategory
-            case .popularInSegment: self = .popularSegment
-            case .popularNoConsent: self = .popularNoConsent
-            case .popularOverall: self = .popularOverall
-            }
-        }
-
-        /// Exploratory items: outside the customer's habits on purpose.
-        public var isExploration: Bool {
-            self == .exploreTrending || self == .exploreSegment || self == .exploreNewCategory
-        }
-
-        /// The short tag screens show before the title.
-        public var tag: String {
-            switch self {
-            case .becauseYouBought: "bought"
-            case .becauseYouViewed: "viewed"
-            case .replenish: "due"
-            case .exploreTrending, .exploreSegment, .exploreNewCategory: "explore"
-            case .popularSegment, .popularNoConsent, .popularOverall: "popular"
-            }
-        }
-    }
 }
 
 public struct ReplenishmentView: Codable, Sendable {
@@ -221,8 +169,7 @@ public struct ChannelView: Codable, Sendable {
 }
 
 public struct MilestoneView: Codable, Sendable {
-    public enum Kind: String, Codable, Sendable, CaseIterable { case orders, spend, anniversary }
-    public var kind: Kind
+    public var kind: Milestone.Kind
     public var label: String
     public var reached: Bool
     public var distance: Double?
@@ -254,7 +201,7 @@ extension Workspace {
         report.model = try modelFreshness()
         report.preferences.inferred = i.inferred.map {
             InferredView(
-                attribute: InferredView.Attribute(rawValue: $0.attribute.rawValue) ?? .category, value: $0.value,
+                attribute: $0.attribute, value: $0.value,
                 score: round($0.score),
                 confidence: round($0.confidence), evidence: $0.evidence.compactMap { displayIds[$0] })
         }
@@ -270,9 +217,9 @@ extension Workspace {
             expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
             clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, singlePurchase: f.singlePurchase,
             basis: i.lifecycleStory, clvModel: try cache.model(store)?.bgnbd.map { ($0.variant ?? .classic).rawValue },
-            pAliveInterval: i.uncertainty?.pAlive.map { IntervalView(low: round($0.low), high: round($0.high)) },
+            pAliveInterval: i.uncertainty?.pAlive.map { ValueInterval(low: round($0.low), high: round($0.high)) },
             clv12mInterval: i.uncertainty?.clv12m.map {
-                IntervalView(low: ($0.low * 100).rounded() / 100, high: ($0.high * 100).rounded() / 100)
+                ValueInterval(low: ($0.low * 100).rounded() / 100, high: ($0.high * 100).rounded() / 100)
             })
         report.recommendations = Self.views(i.recommendations, products: products)
         report.replenishment = (i.replenishment + i.lapsedHabits).map {
@@ -293,7 +240,7 @@ extension Workspace {
             stated: i.channel.stated, inferred: i.channel.inferred, shares: i.channel.shares.mapValues(round))
         report.milestones = i.milestones.map {
             MilestoneView(
-                kind: MilestoneView.Kind(rawValue: $0.kind.rawValue) ?? .orders, label: $0.label, reached: $0.reached,
+                kind: $0.kind, label: $0.label, reached: $0.reached,
                 distance: $0.distance,
                 date: $0.date.map { CalendarDay(containing: $0) })
         }
@@ -319,7 +266,7 @@ extension Workspace {
                 productId: products[$0.product]?.externalId ?? "#\($0.product)",
                 title: products[$0.product]?.title ?? "",
                 category: products[$0.product]?.category ?? "", score: ($0.score * 1000).rounded() / 1000,
-                kind: RecommendationView.Kind($0.kind), reason: $0.reason)
+                kind: $0.kind, reason: $0.reason)
         }
     }
 }

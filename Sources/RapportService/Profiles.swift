@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportStore
 
 /// Who the customer is, as stored: identity, consent, stated preferences and notes.
@@ -14,7 +15,8 @@ public struct CustomerIdentity: Codable, Sendable {
     public var country: String?
     public var signupDate: String?
     public var statedChannel: String?
-    public var consent: ConsentFlags
+    /// The engine's consent flags (`nil`: not recorded), as recommendations read them.
+    public var consent: Consent
     public var attributes: [String: String]
 
     enum CodingKeys: String, CodingKey {
@@ -34,18 +36,9 @@ public struct CustomerIdentity: Codable, Sendable {
         country = c.country
         signupDate = c.signupTime.map(DateParsing.isoDate)
         statedChannel = c.statedChannel
-        consent = ConsentFlags(
-            personalization: c.consentPersonalization, email: c.consentEmail,
-            sms: c.consentSms, push: c.consentPush)
+        consent = EngineBridge.consent(c)
         attributes = c.attributeDictionary
     }
-}
-
-public struct ConsentFlags: Codable, Sendable, Equatable {
-    public var personalization: Bool?
-    public var email: Bool?
-    public var sms: Bool?
-    public var push: Bool?
 }
 
 public struct NoteView: Codable, Sendable {
@@ -56,27 +49,19 @@ public struct NoteView: Codable, Sendable {
 
 /// What the customer told us: a like or a dislike, of a category, a brand or a product.
 public struct StatedView: Codable, Sendable, Equatable {
-    public enum Polarity: String, Codable, Sendable { case like, dislike }
-    public enum Kind: String, Codable, Sendable { case category, brand, product }
-
-    public var polarity: Polarity
-    public var kind: Kind
+    public var polarity: StatedPreference.Polarity
+    public var kind: StatedPreference.Kind
     public var value: String
 
     /// How screens and text output name it: a bare name for a category, `kind:value` otherwise.
     public var label: String { kind == .category ? value : "\(kind.rawValue):\(value)" }
 }
 
-/// The kinds of event, with the names files and JSON use.
-public enum EventKind: String, Codable, Sendable, CaseIterable {
-    case purchase, view, search, cart, `return`, rating, open, click
-    case recImpression = "rec_impression", recClick = "rec_click"
-}
-
 public struct HistoryEvent: Codable, Sendable {
     public var eventId: String
     public var time: Timestamp
-    public var type: EventKind
+    /// The engine's kinds of event, with the names files and JSON use.
+    public var type: EventType
     public var productId: String?
     public var product: String?
     public var category: String?
@@ -95,7 +80,7 @@ public struct HistoryEvent: Codable, Sendable {
     init(_ e: EventRow) {
         eventId = e.displayId
         time = Timestamp(e.time)
-        type = EventKind(rawValue: e.typeName) ?? .view
+        type = EventType(rawValue: e.typeName) ?? .view
         productId = e.productExternalId
         product = e.productTitle
         category = e.productCategory
@@ -152,8 +137,8 @@ extension Workspace {
     public func stated(_ key: Int64) throws -> [StatedView] {
         try store.statedPreferences(customer: key).map {
             StatedView(
-                polarity: StatedView.Polarity(rawValue: $0.polarity) ?? .like,
-                kind: StatedView.Kind(rawValue: $0.kind) ?? .category, value: $0.value)
+                polarity: StatedPreference.Polarity(rawValue: $0.polarity) ?? .like,
+                kind: StatedPreference.Kind(rawValue: $0.kind) ?? .category, value: $0.value)
         }
     }
 

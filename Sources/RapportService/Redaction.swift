@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 /// `--redact`: email addresses and phone numbers masked wherever they would be shown, on the
 /// explorer's screens and in the commands' text and JSON. One implementation for both.

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-import RapportSampleData
 import RapportEngine
+import RapportSampleData
 import RapportStore
+import RapportVocabulary
 
 /// The application layer both the CLI and the explorer use: one open store plus the analyst
 /// acting on it. Commands call these methods; they hold no logic of their own.
@@ -164,7 +165,7 @@ public final class Workspace: @unchecked Sendable {
     /// per input (`NAME.rejects.csv`, or `.jsonl`).
     public func importFiles(
         _ paths: [String], options: ImportOptions,
-        progress: (@Sendable (ImportProgress) -> Void)? = nil,
+        progress: (@Sendable (ImportProgressReport) -> Void)? = nil,
         refreshProgress: ((String, Double) -> Void)? = nil
     ) throws -> [ImportSummary] {
         var summaries: [ImportSummary] = []

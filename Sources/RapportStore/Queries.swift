@@ -1,29 +1,9 @@
 import Foundation
 import GRDB
+import RapportVocabulary
 
-/// One row of the customer list: identity plus the precomputed metrics it sorts on.
-public struct CustomerListRow: Codable, Sendable, Equatable, FetchableRecord {
-    public var key: Int64
-    public var externalId: String
-    public var name: String?
-    public var email: String?
-    public var segment: String?
-    public var stage: String?
-    public var recencyDays: Int?
-    public var orders: Int?
-    public var spend: Double?
-    public var clv: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case key = "id", externalId = "external_id", name, email, segment = "rfm_segment", stage
-        case recencyDays = "recency_days", orders, spend, clv = "clv_12m"
-    }
-}
-
-/// Sort orders of the customer list. Each has an index so paging never sorts the table.
-public enum CustomerSort: String, CaseIterable, Sendable, Codable {
-    case name, id, segment, stage, recency, orders, spend, clv
-
+/// How the store gives each sort order of the customer list: an index, so paging never sorts the table.
+extension ListSort {
     /// ORDER BY terms as (expression, descending).
     var terms: [(String, Bool)] {
         switch self {
@@ -57,32 +37,6 @@ public enum CustomerSort: String, CaseIterable, Sendable, Codable {
 
     func orderSQL(reversed: Bool) -> String {
         terms.map { "\($0.0) \(($0.1 != reversed) ? "DESC" : "ASC")" }.joined(separator: ", ")
-    }
-}
-
-/// What the list shows: a text filter (name, email or id) and optional segment/stage.
-public struct CustomerQuery: Sendable, Equatable {
-    public var text: String
-    public var segment: String?
-    public var stage: String?
-    public var sort: CustomerSort
-    /// A saved rule segment's members only.
-    public var ruleSegment: String?
-    /// The sort's own direction flipped (names Z to A, smallest spend first…).
-    public var reversed: Bool
-    /// Only these customers (a cell of the business metrics), when given.
-    public var keys: [Int64]?
-    public init(
-        text: String = "", segment: String? = nil, stage: String? = nil, sort: CustomerSort = .name,
-        ruleSegment: String? = nil, reversed: Bool = false, keys: [Int64]? = nil
-    ) {
-        self.text = text
-        self.segment = segment
-        self.stage = stage
-        self.sort = sort
-        self.ruleSegment = ruleSegment
-        self.reversed = reversed
-        self.keys = keys
     }
 }
 
@@ -126,7 +80,7 @@ extension ProfileStore {
     /// The WHERE clause of the list. Text of three characters or more matches anywhere in a
     /// name, email or id through the trigram index; one or two characters match the start of
     /// the name through the name index (a scan of every customer would not keep up with typing).
-    static func listFilter(_ q: CustomerQuery) -> (String, StatementArguments) {
+    static func listFilter(_ q: ListQuery) -> (String, StatementArguments) {
         var clauses: [String] = []
         var args: StatementArguments = []
         let text = q.text.trimmingCharacters(in: .whitespaces)
@@ -171,7 +125,7 @@ extension ProfileStore {
     static let fewMatches = 5_000
 
     /// Whether a page is read from the text matches (few of them) rather than a sort index.
-    static func drivesFromMatches(_ q: CustomerQuery, total: Int?) -> Bool {
+    static func drivesFromMatches(_ q: ListQuery, total: Int?) -> Bool {
         guard let total, q.text.trimmingCharacters(in: .whitespaces).count >= 3 else { return false }
         return total <= fewMatches
     }
@@ -179,14 +133,14 @@ extension ProfileStore {
     /// With `forceIndex`, the page walks the sort's index even when the planner would rather
     /// read every text match and sort them: with many matches, walking the index finds a page
     /// of them in a few thousand steps.
-    static func listFrom(_ q: CustomerQuery, forceIndex: Bool = false) -> String {
+    static func listFrom(_ q: ListQuery, forceIndex: Bool = false) -> String {
         let indexed = forceIndex ? q.sort.index.map { " INDEXED BY \($0)" } ?? "" : ""
         return q.sort.drivesFromMetrics
             ? "customer_metrics m\(indexed) JOIN customers c ON c.id = m.customer_id"
             : "customers c\(indexed) LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-    public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
+    public func unknownRecencyCount(_ q: ListQuery) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
             try Int.fetchOne(
@@ -195,9 +149,16 @@ extension ProfileStore {
         }
     }
 
+    /// A list row from the columns of `listColumns`, in their order.
+    static func listItem(_ r: Row) -> CustomerListItem {
+        CustomerListItem(
+            key: r[0], externalId: r[1], name: r[2], email: r[3], segment: r[4], stage: r[5], recencyDays: r[6],
+            orders: r[7], spend: r[8], clv: r[9])
+    }
+
     /// A page of the rows of one part of the list by recency (nil: all), `total` of them.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
+        -> [CustomerListItem]
     {
         var (filter, args) = Self.listFilter(q)
         if let part { filter = "(\(filter)) AND \(part.condition)" }
@@ -207,21 +168,22 @@ extension ProfileStore {
             : Self.listFrom(q, forceIndex: total != nil && !q.text.trimmingCharacters(in: .whitespaces).isEmpty)
         let (reversed, off, lim) = PageWindow.nearerEnd(offset: offset, limit: limit, total: total)
         return try pool.read { db in
-            let rows = try CustomerListRow.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days,
                            m.orders, m.spend, m.clv_12m
                     FROM \(from) WHERE \(filter) ORDER BY \(q.sort.orderSQL(reversed: reversed != q.reversed))
                     LIMIT ? OFFSET ?
-                    """, arguments: args + [lim, off])
+                    """, arguments: args + [lim, off]
+            ).map(Self.listItem)
             return reversed ? rows.reversed() : rows
         }
     }
 
     /// How many customers the list shows, counted up to `cap` (a broad text filter over
     /// millions of customers is reported as "cap or more" rather than counted while typing).
-    public func customerCount(_ q: CustomerQuery = CustomerQuery(), cap: Int? = nil) throws -> Int {
+    public func customerCount(_ q: ListQuery = ListQuery(), cap: Int? = nil) throws -> Int {
         let (filter, args) = Self.listFilter(q)
         return try pool.read { db in
             // Every customer has a metrics row after a refresh, so the join need not be counted.
@@ -240,7 +202,7 @@ extension ProfileStore {
             }
             let from =
                 q.segment == nil && q.stage == nil
-                ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
+                ? "customers c" : Self.listFrom(ListQuery(sort: .spend))
             return try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit))", arguments: args) ?? 0
         }

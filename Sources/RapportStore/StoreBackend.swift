@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 /// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
 /// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
@@ -23,7 +24,8 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     func currentActivity() -> StoreActivity?
 
     // MARK: Import
-    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?) throws
+    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?)
+        throws
         -> ImportSummary
 
     // MARK: Customers and their facts
@@ -35,11 +37,11 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
     // MARK: Browsing
     /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
     /// of them when known. Deep pages are read from the nearer end.
-    func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+    func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
+        -> [CustomerListItem]
     /// How many of the list's customers have no recency (never bought).
-    func unknownRecencyCount(_ q: CustomerQuery) throws -> Int
-    func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int
+    func unknownRecencyCount(_ q: ListQuery) throws -> Int
+    func customerCount(_ q: ListQuery, cap: Int?) throws -> Int
 
     // MARK: Erasure: what only the driver knows
     /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
@@ -87,15 +89,15 @@ extension StoreBackend {
     /// A page of the customer list. By recency, customers who never bought (no recency) come
     /// last in either direction: the page is read from the known recencies, then from the
     /// unknown ones, each in its index's order.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int? = nil) throws
-        -> [CustomerListRow]
+    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws
+        -> [CustomerListItem]
     {
         guard q.sort == .recency else {
             return try customerPage(q, offset: offset, limit: limit, total: total, part: nil)
         }
         let unknown = try unknownRecencyCount(q)
         let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
-        var rows: [CustomerListRow] = []
+        var rows: [CustomerListItem] = []
         if offset < known {
             rows = try customerPage(
                 q, offset: offset, limit: min(limit, known - offset), total: known, part: .known)
@@ -107,7 +109,7 @@ extension StoreBackend {
         }
         return rows
     }
-    public func customerCount(_ q: CustomerQuery = CustomerQuery()) throws -> Int { try customerCount(q, cap: nil) }
+    public func customerCount(_ q: ListQuery = ListQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try auditEntries(customer: key, limit: limit, offset: 0)
     }

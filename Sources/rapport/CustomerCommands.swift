@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RapportService
+import RapportVocabulary
 
 struct Customers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List customers.")
@@ -104,8 +105,10 @@ struct ClearHistory: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clear-history", abstract: "Delete a customer's recent events (all types unless --types).")
     @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "Only events on or after this date (YYYY-MM-DD or ISO-8601).") var since: String?
-    @Option(help: "Only events of the last N days or weeks, e.g. 30d or 2w.") var last: String?
+    @Option(help: "Only events on or after this date (YYYY-MM-DD or ISO-8601).", transform: DateArgument.parse)
+    var since: DateArgument?
+    @Option(help: "Only events of the last N days or weeks, e.g. 30d or 2w.", transform: DurationArgument.parse)
+    var last: DurationArgument?
     @Option(help: "Only these types, comma separated (e.g. view,search).") var types: String?
     @Flag(help: "Every event of the customer (of --types, if given): needed when there is no --since or --last.")
     var all = false
@@ -119,35 +122,14 @@ struct ClearHistory: ParsableCommand {
             throw ValidationError("say which events: --last 30d, --since DATE, or --all for the whole history")
         }
         if all && (since != nil || last != nil) { throw ValidationError("--all goes without --since or --last") }
-        if let since, Dates.timestamp(since) == nil { throw ValidationError("--since '\(since)' is not a date") }
-        if let last, Self.duration(last) == nil {
-            throw ValidationError("--last '\(last)' is not a duration like 30d or 2w")
-        }
-    }
-
-    static func duration(_ s: String) -> Int64? {
-        guard let unit = s.last, let n = Int64(s.dropLast()), n > 0 else { return nil }
-        switch unit {
-        case "d": return n * 86_400
-        case "w": return n * 7 * 86_400
-        case "h": return n * 3600
-        default: return nil
-        }
-    }
-
-    /// `--last 30d` is the 30 calendar days ending with the as-of day (as the explorer counts
-    /// them); `--last 12h` the 12 hours before the as-of moment.
-    static func windowStart(_ last: String, asOf: Int64) -> Int64? {
-        guard let seconds = duration(last) else { return nil }
-        guard seconds % 86_400 == 0 else { return asOf - seconds }
-        return CalendarDay(containing: asOf).windowStart(days: Int(seconds / 86_400))
     }
 
     mutating func run() throws {
         let ws = try storeOptions.open()
         // `--last` counts back from the store's as-of date, as the explorer and the profile do.
         let asOf = try ws.asOf() ?? ws.clock()
-        let from = since.flatMap(Dates.timestamp) ?? last.flatMap { Self.windowStart($0, asOf: asOf) }
+        // `--last 30d` is the 30 calendar days ending with the as-of day; `--last 12h` the 12 hours before it.
+        let from = since?.seconds ?? last?.windowStart(asOf: asOf)
         let typeList = types?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let window = HistoryWindow(since: from, types: typeList)
         let key = try ws.customerKey(id)

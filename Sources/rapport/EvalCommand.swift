@@ -90,29 +90,24 @@ struct Eval: ParsableCommand {
             abstract: "Fit BG/NBD and the modified BG/NBD on a calibration period and predict the holdout.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
-        @Option(name: .customLong("calibration-end"), help: "Last day of the calibration period.") var calibrationEnd:
-            String
-        @Option(name: .customLong("holdout-end"), help: "Last day of the holdout period.") var holdoutEnd: String
+        @Option(
+            name: .customLong("calibration-end"), help: "Last day of the calibration period.",
+            transform: DateArgument.parse)
+        var calibrationEnd: DateArgument
+        @Option(
+            name: .customLong("holdout-end"), help: "Last day of the holdout period.", transform: DateArgument.parse)
+        var holdoutEnd: DateArgument
         @Option(help: "Model time unit.") var unit: TimeUnit = .week
         @Option(
             name: .customLong("per-customer"),
             help: "Also write each customer's P(alive) and expected holdout purchases under both models to this CSV.")
         var perCustomer: String?
 
-        func validate() throws {
-            guard Dates.timestamp(calibrationEnd) != nil else {
-                throw ValidationError("--calibration-end '\(calibrationEnd)' is not a date")
-            }
-            guard Dates.timestamp(holdoutEnd) != nil else {
-                throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date")
-            }
-        }
-
         mutating func run() throws {
             let ws = try storeOptions.openForReading()
             let r = try ws.evaluateLifetimeValue(
-                calibrationEnd: Dates.timestamp(calibrationEnd)!,
-                holdoutEnd: Dates.timestamp(holdoutEnd)!, unitDays: unit.days, perCustomer: perCustomer != nil)
+                calibrationEnd: calibrationEnd.seconds, holdoutEnd: holdoutEnd.seconds, unitDays: unit.days,
+                perCustomer: perCustomer != nil)
             if let perCustomer {
                 try Data(try ws.lifetimeValueRowsCSV(r).utf8).write(to: URL(fileURLWithPath: perCustomer))
             }

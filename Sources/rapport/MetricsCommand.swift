@@ -9,24 +9,18 @@ struct Metrics: ParsableCommand {
             "Definitions in docs/metrics.md. The window defaults to the 365 days ending on the store's as-of day.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
-    @Option(help: "First day of the window (inclusive).") var since: String?
-    @Option(help: "Last day of the window (inclusive).") var until: String?
+    @Option(help: "First day of the window (inclusive).", transform: DateArgument.parse) var since: DateArgument?
+    @Option(help: "Last day of the window (inclusive).", transform: DateArgument.parse) var until: DateArgument?
     @Option(help: "Only an RFM segment, a lifecycle stage or a saved rule segment.") var segment: String?
     @Option(help: "Which kind of segment --segment names (needed for 'at risk', both an RFM segment and a stage).")
     var kind: SegmentKind?
-
-    func validate() throws {
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Dates.timestamp(value) == nil { throw ValidationError("\(name) '\(value)' is not a date") }
-        }
-    }
 
     mutating func run() throws {
         let ws = try storeOptions.open(readOnly: true)
         // Resolved here for the command's own errors; the kind travels only when it was given.
         let scope = try segment.map { try SegmentArgument.resolve($0, kind: kind, in: ws) }
         let m = try ws.metrics(
-            since: since.flatMap(Dates.timestamp), until: until.flatMap(Dates.timestamp),
+            since: since?.seconds, until: until?.seconds,
             segment: kind == nil ? scope?.name : scope?.qualified)
         if output.json {
             try Out.json(m)

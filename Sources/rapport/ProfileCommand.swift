@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RapportService
+import RapportVocabulary
 
 struct Profile: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "One customer: who they are beside what the data says.")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RapportService
+import RapportVocabulary
 
 struct RapportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 @testable import RapportService
 import RapportUI
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
 import Testing
@@ -247,7 +248,7 @@ struct HistoryColumnTests {
 
     @Test func typeFilterSkipsTypesWithNoEventsAndAnEmptyResultSaysSo() throws {
         let h = try harness()
-        var seen: [EventKind?] = []
+        var seen: [EventType?] = []
         for _ in 0..<5 {
             h.press(.char("t"))
             seen.append(h.model.history?.typeFilter)

@@ -2,6 +2,7 @@ import Foundation
 import RapportService
 import RapportStore
 import RapportUI
+import RapportVocabulary
 import Testing
 @testable import RapportApp
 

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
 import Testing
@@ -13,9 +14,9 @@ struct ValueIntervalTests {
         h.press(.enter, .enter)
         var report = try #require(h.model.profile?.report)
         report.lifecycle?.pAlive = 0.84
-        report.lifecycle?.pAliveInterval = IntervalView(low: 0.81, high: 0.87)
+        report.lifecycle?.pAliveInterval = ValueInterval(low: 0.81, high: 0.87)
         report.lifecycle?.clv12m = 393.4
-        report.lifecycle?.clv12mInterval = IntervalView(low: 371.2, high: 410.9)
+        report.lifecycle?.clv12mInterval = ValueInterval(low: 371.2, high: 410.9)
         report.lifecycle?.expectedSpend = 23
         report.lifecycle?.expectedPurchases90d = 4.2
         report.lifecycle?.clvModel = "bgnbd"
@@ -44,7 +45,7 @@ struct ValueIntervalTests {
         let h = try Harness()
         var report = try Self.profile(h)
         report.lifecycle?.clv12m = 12_345.6
-        report.lifecycle?.clv12mInterval = IntervalView(low: 11_000, high: 13_999)
+        report.lifecycle?.clv12mInterval = ValueInterval(low: 11_000, high: 13_999)
         report.lifecycle?.singlePurchase = true
         h.send(.profileLoaded(report))
         // 38 columns: "(prior-based)" does not fit beside the range, so it is shortened.

@@ -199,6 +199,30 @@ struct CLITests {
         #expect(bytes.range(of: Data("gretamuller.2@example.com".utf8)) == nil)
     }
 
+    /// Dates and durations are parsed with the arguments, into types: a bad one is a usage error
+    /// on one line that names the option, the value and what it should look like.
+    @Test func badDatesAndDurationsSayWhatTheyShouldLookLike() throws {
+        let cli = try CLI()
+        defer { cli.cleanup() }
+        let cases: [([String], String)] = [
+            (["clear-history", "C00001", "--since", "nope"], "'nope' is invalid for '--since <since>': not a date"),
+            (
+                ["clear-history", "C00001", "--last", "3x"],
+                "'3x' is invalid for '--last <last>': not a duration like 30d"
+            ),
+            (["metrics", "--until", "soon"], "'soon' is invalid for '--until <until>': not a date (YYYY-MM-DD"),
+            (
+                ["eval", "clv", "--calibration-end", "bad", "--holdout-end", "2026-10-31"],
+                "'bad' is invalid for '--calibration-end <calibration-end>': not a date"
+            )
+        ]
+        for (args, words) in cases {
+            let r = try cli.run(args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.err.split(separator: "\n").count == 1 && r.err.contains(words), "\(args): \(r.err)")
+        }
+    }
+
     @Test func usageErrorsExitTwo() throws {
         let cli = try CLI()
         defer { cli.cleanup() }

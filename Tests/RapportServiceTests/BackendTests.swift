@@ -3,6 +3,7 @@ import RapportPostgres
 import RapportStore
 import Testing
 @testable import RapportService
+import RapportVocabulary
 
 /// The two stores behind `StoreBackend`: SQLite always, PostgreSQL when `RAPPORT_TEST_POSTGRES`
 /// names a server (`.ci/run` starts a throw-away one). Every test here runs on each, with the
@@ -147,14 +148,14 @@ struct BackendTests {
         }
         #expect(try store.counts().events == 7 && store.customerKey(externalId: "C9") == nil)
 
-        let names = try store.customerPage(CustomerQuery(sort: .name), offset: 0, limit: 10).map(\.externalId)
+        let names = try store.customerPage(ListQuery(sort: .name), offset: 0, limit: 10).map(\.externalId)
         #expect(names == ["C1", "C2", "C3"])
-        let reversed = try store.customerPage(CustomerQuery(sort: .name, reversed: true), offset: 0, limit: 10)
+        let reversed = try store.customerPage(ListQuery(sort: .name, reversed: true), offset: 0, limit: 10)
         #expect(reversed.map(\.externalId) == ["C3", "C2", "C1"])
-        #expect(try store.customerCount(CustomerQuery(text: "x.io"), cap: nil) == 3)
-        #expect(try store.customerPage(CustomerQuery(text: "cé ü"), offset: 0, limit: 10).map(\.externalId) == ["C3"])
-        #expect(try store.customerPage(CustomerQuery(text: "Bo"), offset: 0, limit: 10).map(\.externalId) == ["C2"])
-        #expect(try store.customerCount(CustomerQuery(text: "100%"), cap: nil) == 0)
+        #expect(try store.customerCount(ListQuery(text: "x.io"), cap: nil) == 3)
+        #expect(try store.customerPage(ListQuery(text: "cé ü"), offset: 0, limit: 10).map(\.externalId) == ["C3"])
+        #expect(try store.customerPage(ListQuery(text: "Bo"), offset: 0, limit: 10).map(\.externalId) == ["C2"])
+        #expect(try store.customerCount(ListQuery(text: "100%"), cap: nil) == 0)
         let c3 = try #require(try store.customerKey(externalId: "C3"))
         #expect(try store.statedPreferences(customer: c3).map(\.value) == ["Acme", "Toys"])
         #expect(try store.events(customer: c3).count == 4)
@@ -187,8 +188,8 @@ struct BackendTests {
         let note = try store.addNote(customer: c1, text: "  Called back  ", by: actor)
         #expect(try store.noteTexts([note]) == [note: "Called back"])
         #expect(try store.notes(customer: c1).map(\.text) == ["Called back", "Prefers email"])
-        #expect(try store.countHistory(customer: c2, range: HistoryRange()) == 1)
-        #expect(try store.clearHistory(customer: c2, range: HistoryRange(types: ["view"]), by: actor) == 1)
+        #expect(try store.countHistory(customer: c2, range: HistoryWindow()) == 1)
+        #expect(try store.clearHistory(customer: c2, range: HistoryWindow(types: ["view"]), by: actor) == 1)
         try store.recordExport(customer: c1, destination: "c1.json", by: actor)
 
         try store.saveSegment(name: "books", rule: "likes category Books", memberCount: nil, by: actor)
@@ -196,7 +197,7 @@ struct BackendTests {
         try store.updateSegmentMembers(segment: "books", members: [], nonMembers: [c3])
         #expect(try store.segmentMembers(segment: "books", limit: 10, offset: 0).map(\.externalId) == ["C1"])
         #expect(try store.segment(named: "books")?.memberCount == 1)
-        #expect(try store.customerCount(CustomerQuery(ruleSegment: "books"), cap: nil) == 1)
+        #expect(try store.customerCount(ListQuery(ruleSegment: "books"), cap: nil) == 1)
 
         try store.forget(customer: c3, by: actor)
         #expect(try store.customerKey(externalId: "C3") == nil && store.customer(c3) == nil)
@@ -224,7 +225,7 @@ struct BackendTests {
         let c1 = try #require(try store.customerKey(externalId: "C1"))
         let m = try #require(try store.metrics(customer: c1))
         #expect(m.orders == 2 && m.spend == 30)
-        let bySpend = try store.customerPage(CustomerQuery(sort: .spend), offset: 0, limit: 10).map(\.externalId)
+        let bySpend = try store.customerPage(ListQuery(sort: .spend), offset: 0, limit: 10).map(\.externalId)
         #expect(bySpend == ["C3", "C1", "C2"])
         #expect(try store.refreshPendingAll().isEmpty)
         #expect(try store.hasActivity())

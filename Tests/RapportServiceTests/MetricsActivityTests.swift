@@ -1,6 +1,7 @@
 import Foundation
 import RapportEngine
 import RapportStore
+import RapportVocabulary
 import Testing
 @testable import RapportService
 

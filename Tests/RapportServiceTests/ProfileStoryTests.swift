@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 import Testing
 @testable import RapportService
 

@@ -1,5 +1,6 @@
 import Foundation
 import RapportStore
+import RapportVocabulary
 import Testing
 @testable import RapportService
 

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import RapportStore
+import RapportVocabulary
 
 /// Values a careless export or an attacker can put in a file: each is refused with
 /// `file:line: field: reason`, and a refused file changes nothing.
 @Suite("Values in range")
 struct HostileInputTests {
     /// The file's row errors as `line: field: reason`, with the store left as it was.
-    func rejection(_ t: TempStore, _ path: String, kind: ImportKind? = nil) throws -> [String] {
+    func rejection(_ t: TempStore, _ path: String, kind: ImportFileKind? = nil) throws -> [String] {
         let before = try counts(t)
         let options = ImportOptions(kind: kind, analyst: "tester", now: t.actor.now)
         let failure = try #require(throws: ImportFailure.self) { try t.store.importFile(path, options: options) }
@@ -105,10 +106,10 @@ struct HostileInputTests {
         #expect(try storedLatest(t) == march)
         // So does clearing the history that held it.
         let c1 = try t.store.requireCustomer("C1")
-        try t.store.clearHistory(customer: c1, range: HistoryRange(since: march), by: t.actor)
+        try t.store.clearHistory(customer: c1, range: HistoryWindow(since: march), by: t.actor)
         #expect(try storedLatest(t) == DateParsing.timestamp("2026-02-01"))
         // No events left: no as-of date.
-        try t.store.clearHistory(customer: c1, range: HistoryRange(), by: t.actor)
+        try t.store.clearHistory(customer: c1, range: HistoryWindow(), by: t.actor)
         try t.store.forget(customer: try t.store.requireCustomer("C2"), by: t.actor)
         #expect(try storedLatest(t) == nil)
         #expect(try t.store.latestEventTime() == nil)

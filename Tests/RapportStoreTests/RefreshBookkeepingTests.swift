@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RapportStore
+import RapportVocabulary
 
 /// What a refresh reads and writes, the bookkeeping around it, and copying a store: the same
 /// answers from each store.
@@ -72,9 +73,9 @@ struct RefreshBookkeepingTests {
         let counts = try s.segmentCounts()
         #expect(counts.rfm.map { "\($0.0)=\($0.1)" } == ["Champions=2", "Lost=1"])
         #expect(counts.stages.map { "\($0.0)=\($0.1)" } == ["active=2", "new=1"])
-        #expect(try s.unknownRecencyCount(CustomerQuery()) == 1)
+        #expect(try s.unknownRecencyCount(ListQuery()) == 1)
         #expect(
-            try s.customerPage(CustomerQuery(sort: .recency), offset: 0, limit: 10).map(\.externalId) == [
+            try s.customerPage(ListQuery(sort: .recency), offset: 0, limit: 10).map(\.externalId) == [
                 "C1", "C3", "C2"
             ])
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RapportStore
+import RapportVocabulary
 
 /// The store's side of an all-or-nothing copy (issue 20 item 7), on both stores: the mark of a
 /// copy under way, and emptying every data table without touching the search index or the
@@ -28,7 +29,7 @@ struct UnfinishedCopyTests {
         _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
         _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
         let zoe = try t.store.requireCustomer("C1")
-        let found = try t.store.customerPage(CustomerQuery(text: "Zoë"), offset: 0, limit: 10)
+        let found = try t.store.customerPage(ListQuery(text: "Zoë"), offset: 0, limit: 10)
         #expect(found.map(\.key) == [zoe])
         try t.store.markCopyStarted(mark)
         try t.store.markCopyFinished()

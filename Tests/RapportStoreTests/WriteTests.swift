@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import RapportStore
+import RapportVocabulary
 
 @Suite("Intent-named writes and the audit log")
 struct WriteTests {
@@ -49,19 +50,20 @@ struct WriteTests {
         let t = try loaded(backend)
         let c1 = try t.store.requireCustomer("C1")
         let since = try #require(DateParsing.timestamp("2026-01-05T09:00:00Z"))
-        #expect(try t.store.countHistory(customer: c1, range: HistoryRange(since: since, types: ["view"])) == 1)
+        #expect(try t.store.countHistory(customer: c1, range: HistoryWindow(since: since, types: ["view"])) == 1)
         #expect(
-            try t.store.clearHistory(customer: c1, range: HistoryRange(since: since, types: ["view"]), by: t.actor) == 1
+            try t.store.clearHistory(customer: c1, range: HistoryWindow(since: since, types: ["view"]), by: t.actor)
+                == 1
         )
         #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1", "E3"])
-        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(since: since), by: t.actor) == 1)
+        #expect(try t.store.clearHistory(customer: c1, range: HistoryWindow(since: since), by: t.actor) == 1)
         #expect(try t.store.events(customer: c1).map(\.displayId) == ["E1"])
-        #expect(try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["purchase"]), by: t.actor) == 1)
+        #expect(try t.store.clearHistory(customer: c1, range: HistoryWindow(types: ["purchase"]), by: t.actor) == 1)
         #expect(try t.store.events(customer: c1).isEmpty)
         let entries = try audit(t).filter { $0.action == "history.clear" }
         #expect(entries.count == 3)
         #expect(throws: StoreError.self) {
-            try t.store.clearHistory(customer: c1, range: HistoryRange(types: ["bogus"]), by: t.actor)
+            try t.store.clearHistory(customer: c1, range: HistoryWindow(types: ["bogus"]), by: t.actor)
         }
     }
 
@@ -209,13 +211,13 @@ struct QueryTests {
         for i in 1...50 { csv += "K\(String(format: "%03d", i)),Person \(i),p\(i)@example.com\n" }
         csv += "K999,Zoë Müller,zoe@example.com\n"
         _ = try t.importFile(try t.file("c.csv", csv))
-        #expect(try t.store.customerCount(CustomerQuery(text: "müll")) == 1)
-        #expect(try t.store.customerCount(CustomerQuery(text: "zoe@")) == 1)
-        #expect(try t.store.customerCount(CustomerQuery(text: "K99")) == 1)
-        #expect(try t.store.customerCount(CustomerQuery(text: "zo")) == 1) // short text: name prefix
-        #expect(try t.store.customerCount(CustomerQuery(text: "pe")) == 50)
-        #expect(try t.store.customerCount(CustomerQuery(text: "er")) == 0)
-        let q = CustomerQuery(sort: .id)
+        #expect(try t.store.customerCount(ListQuery(text: "müll")) == 1)
+        #expect(try t.store.customerCount(ListQuery(text: "zoe@")) == 1)
+        #expect(try t.store.customerCount(ListQuery(text: "K99")) == 1)
+        #expect(try t.store.customerCount(ListQuery(text: "zo")) == 1) // short text: name prefix
+        #expect(try t.store.customerCount(ListQuery(text: "pe")) == 50)
+        #expect(try t.store.customerCount(ListQuery(text: "er")) == 0)
+        let q = ListQuery(sort: .id)
         let total = try t.store.customerCount(q)
         #expect(total == 51)
         let head = try t.store.customerPage(q, offset: 0, limit: 5, total: total)
@@ -270,7 +272,7 @@ struct BatchStateTests {
         // Given a refresh that read everything at this mark,
         let mark = try t.store.changeMark()
         // when another analyst clears C1's history and erases C2 before it writes,
-        _ = try t.store.clearHistory(customer: c1, range: HistoryRange(), by: t.actor)
+        _ = try t.store.clearHistory(customer: c1, range: HistoryWindow(), by: t.actor)
         try t.store.writeMetrics([MetricsRecord(customerId: c1, orders: 0, updatedAt: 11)], replacingAll: false)
         try t.store.forget(customer: c2, by: t.actor)
         // then its stale rows for them are left out, and nothing fails on the erased customer.

@@ -11,18 +11,6 @@ public struct Actor: Sendable {
     }
 }
 
-/// What `clearHistory` removes.
-public struct HistoryRange: Sendable, Codable, Equatable {
-    /// Only events at or after this time (nil: all time).
-    public var since: Int64?
-    /// Only these event type names (nil: every type).
-    public var types: [String]?
-    public init(since: Int64? = nil, types: [String]? = nil) {
-        self.since = since
-        self.types = types
-    }
-}
-
 public struct GiftChange: Sendable, Equatable {
     public var eventKey: Int64
     public var customerKey: Int64

@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 // The analyst's actions, written once for both stores: each one write transaction with its
 // audit entry, so the change and its record land together or not at all.
@@ -65,7 +66,7 @@ extension StoreBackend {
     }
 
     /// The events of a customer a range selects, as a condition and its arguments.
-    static func historyFilter(_ dialect: SQLDialect, customer: Int64, range: HistoryRange) throws
+    static func historyFilter(_ dialect: SQLDialect, customer: Int64, range: HistoryWindow) throws
         -> (String, [SQLValue])
     {
         var sql = "customer_id = ?"
@@ -90,7 +91,7 @@ extension StoreBackend {
 
     /// Deletes a customer's events in a range and of some types. Returns how many went.
     @discardableResult
-    public func clearHistory(customer key: Int64, range: HistoryRange, by actor: Actor) throws -> Int {
+    public func clearHistory(customer key: Int64, range: HistoryWindow, by actor: Actor) throws -> Int {
         try writeSQL(.analyst) { db in
             let ext = try Self.requireExternalId(db, key)
             let (filter, args) = try Self.historyFilter(db.dialect, customer: key, range: range)
@@ -106,7 +107,7 @@ extension StoreBackend {
     }
 
     /// How many events `clearHistory` would remove (for confirmation dialogs).
-    public func countHistory(customer key: Int64, range: HistoryRange) throws -> Int {
+    public func countHistory(customer key: Int64, range: HistoryWindow) throws -> Int {
         try readSQL { db in
             let (filter, args) = try Self.historyFilter(db.dialect, customer: key, range: range)
             return try db.count("SELECT COUNT(*) FROM events WHERE \(filter)", args)

@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 // Reading one customer's facts, segments and model state: the same statements on both stores.
 
@@ -96,7 +97,7 @@ extension StoreBackend {
     }
 
     /// A page of a rule segment's members, by name as the list sorts them.
-    public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListRow] {
+    public func segmentMembers(segment name: String, limit: Int = 1000, offset: Int = 0) throws -> [CustomerListItem] {
         try readSQL { db in
             try db.all(
                 """

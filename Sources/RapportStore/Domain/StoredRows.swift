@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 /// The column lists the domain code selects and the records it makes of their rows: one
 /// decoder per record, for both drivers.
@@ -79,8 +80,8 @@ enum StoredRows {
         c.id, c.external_id, c.name, c.email, m.rfm_segment, m.stage, m.recency_days, m.orders, m.spend, m.clv_12m
         """
 
-    static func listRow(_ r: any SQLRow) throws -> CustomerListRow {
-        CustomerListRow(
+    static func listRow(_ r: any SQLRow) throws -> CustomerListItem {
+        CustomerListItem(
             key: try r.int64(0) ?? 0, externalId: try r.string(1) ?? "", name: try r.string(2),
             email: try r.string(3), segment: try r.string(4), stage: try r.string(5), recencyDays: try r.int(6),
             orders: try r.int(7), spend: try r.double(8), clv: try r.double(9))

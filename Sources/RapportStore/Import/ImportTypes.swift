@@ -1,9 +1,8 @@
 import Foundation
+import RapportVocabulary
 
-/// What a file holds. Taken from its header unless given with `--kind`.
-public enum ImportKind: String, CaseIterable, Sendable, Codable {
-    case customers, products, events, notes
-
+/// What each kind of file holds, column by column.
+extension ImportFileKind {
     /// Columns a file of this kind must have.
     var requiredColumns: [String] {
         switch self {
@@ -36,16 +35,16 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
     /// What a header says about its file: one kind, several (the file must say which with
     /// `--kind`), or none.
     enum Detection {
-        case kind(ImportKind)
+        case kind(ImportFileKind)
         /// The kinds the header fits, each with the columns that point to it.
-        case ambiguous([(ImportKind, [String])])
+        case ambiguous([(ImportFileKind, [String])])
         case unknown
     }
 
     /// Columns only an events file has. `timestamp` alone is not one: notes may have it.
     static let eventColumns = ["event_id", "type", "product_id", "quantity", "amount", "channel", "gift", "gift_note"]
     /// Columns only a customers file has.
-    static let customerColumns = ImportKind.customers.knownColumns.subtracting(["customer_id"]).sorted()
+    static let customerColumns = ImportFileKind.customers.knownColumns.subtracting(["customer_id"]).sorted()
 
     /// The kind from header names. A notes file needs `text` and nothing of an events or
     /// customers file: one such column and the file could be either, so nothing is guessed.
@@ -54,7 +53,7 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
         if h.contains("customer_id") && h.contains("text") {
             let events = eventColumns.filter(h.contains)
             let customers = customerColumns.filter(h.contains)
-            var others: [(ImportKind, [String])] = []
+            var others: [(ImportFileKind, [String])] = []
             if !events.isEmpty { others.append((.events, events)) }
             if !customers.isEmpty { others.append((.customers, customers)) }
             return others.isEmpty ? .kind(.notes) : .ambiguous([(.notes, ["customer_id", "text"])] + others)
@@ -67,7 +66,7 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
 }
 
 public struct ImportOptions: Sendable {
-    public var kind: ImportKind?
+    public var kind: ImportFileKind?
     /// With `--skip-bad`: import good rows and write bad ones (plus an `_error` column) here.
     public var rejectsPath: String?
     /// How many row errors are kept for the report; all bad rows are still counted.
@@ -82,7 +81,7 @@ public struct ImportOptions: Sendable {
     public var notAfter: Int64? = nil
 
     public init(
-        kind: ImportKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
+        kind: ImportFileKind? = nil, rejectsPath: String? = nil, maxReportedErrors: Int = 50,
         analyst: String, now: Int64 = ProfileStore.nowSeconds(), keepColumns: Set<String> = []
     ) {
         self.kind = kind
@@ -94,16 +93,9 @@ public struct ImportOptions: Sendable {
     }
 }
 
-public struct ImportProgress: Sendable {
-    public var file: String
-    public var bytesDone: Int
-    public var bytesTotal: Int
-    public var rows: Int
-}
-
 public struct ImportSummary: Codable, Sendable, Equatable {
     public var file: String
-    public var kind: ImportKind
+    public var kind: ImportFileKind
     public var rows: Int
     public var inserted: Int
     public var updated: Int

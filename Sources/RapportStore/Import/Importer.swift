@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RapportVocabulary
 
 extension ProfileStore {
     /// Imports one CSV or JSON Lines file in a single transaction. A file with any bad row
@@ -8,7 +9,7 @@ extension ProfileStore {
     /// written there. The import is audited.
     public func importFile(
         _ path: String, options: ImportOptions,
-        progress: (@Sendable (ImportProgress) -> Void)? = nil
+        progress: (@Sendable (ImportProgressReport) -> Void)? = nil
     ) throws -> ImportSummary {
         try requireWritable()
         let started = Date()
@@ -165,9 +166,9 @@ extension JSONEncoder {
 final class ImportSession {
     let file: String
     let options: ImportOptions
-    let progress: (@Sendable (ImportProgress) -> Void)?
+    let progress: (@Sendable (ImportProgressReport) -> Void)?
     let totalBytes: Int
-    var kind: ImportKind = .events
+    var kind: ImportFileKind = .events
     var writer: RowWriter?
     var rows = 0
     var badRows = 0
@@ -179,11 +180,11 @@ final class ImportSession {
     /// The CSV header line of the rejects file, written when the file is opened.
     var rejectsHeader: String?
     var latestEventTime: Int64? { writer?.latestTime }
-    let makeWriter: (ImportKind, Columns) throws -> RowWriter
+    let makeWriter: (ImportFileKind, Columns) throws -> RowWriter
 
     init(
-        file: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?,
-        totalBytes: Int, makeWriter: @escaping (ImportKind, Columns) throws -> RowWriter
+        file: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?,
+        totalBytes: Int, makeWriter: @escaping (ImportFileKind, Columns) throws -> RowWriter
     ) {
         self.file = file
         self.options = options
@@ -244,8 +245,8 @@ final class ImportSession {
     }
 
     /// The kind the header names, or a header error asking for `--kind`.
-    func kind(of header: [String], line: Int) throws -> ImportKind {
-        switch ImportKind.detect(header: header) {
+    func kind(of header: [String], line: Int) throws -> ImportFileKind {
+        switch ImportFileKind.detect(header: header) {
         case .kind(let k):
             return k
         case .unknown:
@@ -324,7 +325,7 @@ final class ImportSession {
 
     func report(position: Int) {
         if rows & 0xFFFF == 0, let progress {
-            progress(ImportProgress(file: file, bytesDone: position, bytesTotal: totalBytes, rows: rows))
+            progress(ImportProgressReport(file: file, bytesDone: position, bytesTotal: totalBytes, rows: rows))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RapportVocabulary
 
 // Reading and checking one row of each kind, before anything is stored: every backend's
 // writers call these, so a bad row gets the same `file:line` error whichever database it
@@ -51,7 +52,7 @@ final class EventParser {
 
     init(_ columns: Columns, notAfter: Int64? = nil) {
         self.notAfter = notAfter
-        let known = ImportKind.events.knownColumns
+        let known = ImportFileKind.events.knownColumns
         droppedColumns = columns.names.filter { !known.contains($0) && $0 != "_error" && !$0.isEmpty }
         c = (
             columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
@@ -148,7 +149,7 @@ final class CustomerParser {
 
     init(_ columns: Columns, keep: Set<String>) {
         self.columns = columns
-        let known = ImportKind.customers.knownColumns
+        let known = ImportFileKind.customers.knownColumns
         let extra = columns.names.enumerated()
             .filter { !known.contains($0.element) && $0.element != "_error" && !$0.element.isEmpty }
             .map { (name: $0.element, index: $0.offset) }

@@ -1,5 +1,6 @@
 import Foundation
 import RapportPostgres
+import RapportVocabulary
 
 // Import on PostgreSQL: the file is read and checked by the same `ImportSession` and parsers
 // as on SQLite (same `file:line` errors), each good row streamed with COPY FROM STDIN into a
@@ -22,7 +23,7 @@ extension PostgresStore {
     static let stageFields = 16
 
     public func importFile(
-        _ path: String, options: ImportOptions, progress: (@Sendable (ImportProgress) -> Void)?
+        _ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?
     ) throws -> ImportSummary {
         if isReadOnly { throw StoreError.readOnly }
         let started = Date()
@@ -81,7 +82,7 @@ extension PostgresStore {
 /// The writer of a PostgreSQL import: checks each row with the shared parsers, streams it to
 /// the staging table, and merges the staged rows into the store in `finish`.
 final class StagedRows: RowWriter {
-    let kind: ImportKind
+    let kind: ImportFileKind
     let options: ImportOptions
     let c: PGConnection
     let path: String
@@ -101,7 +102,7 @@ final class StagedRows: RowWriter {
     private var staged = 0
 
     init(
-        kind: ImportKind, columns: Columns, options: ImportOptions, path: String, connection: PGConnection,
+        kind: ImportFileKind, columns: Columns, options: ImportOptions, path: String, connection: PGConnection,
         sink: CopySink
     ) {
         self.kind = kind

@@ -1,5 +1,6 @@
 import Foundation
 import RapportPostgres
+import RapportVocabulary
 
 // Reads of one customer, the list and its counts, on PostgreSQL.
 
@@ -79,7 +80,7 @@ extension PostgresStore {
     /// The WHERE clause of the list and its binds, numbered from `$1`. Text of three characters
     /// or more matches anywhere in name, email or id through the trigram index; shorter text
     /// matches the start of the name through the name index, as on SQLite.
-    static func listFilter(_ q: CustomerQuery) -> (String, [PGValue]) {
+    static func listFilter(_ q: ListQuery) -> (String, [PGValue]) {
         var clauses: [String] = []
         var binds: [PGValue] = []
         func next(_ v: PGValue) -> String {
@@ -112,7 +113,7 @@ extension PostgresStore {
 
     /// ORDER BY for a sort, nulls placed as SQLite places them (smallest), so the indexes of
     /// `PostgresSchema` give the order.
-    static func orderSQL(_ sort: CustomerSort, reversed: Bool) -> String {
+    static func orderSQL(_ sort: ListSort, reversed: Bool) -> String {
         sort.terms.map { term, descending in
             // Byte order, as SQLite compares: the server's locale would order names differently.
             let expression =
@@ -131,13 +132,13 @@ extension PostgresStore {
         }.joined(separator: ", ")
     }
 
-    static func listFrom(_ q: CustomerQuery) -> String {
+    static func listFrom(_ q: ListQuery) -> String {
         q.sort.drivesFromMetrics
             ? "customer_metrics m JOIN customers c ON c.id = m.customer_id"
             : "customers c LEFT JOIN customer_metrics m ON m.customer_id = c.id"
     }
 
-    public func unknownRecencyCount(_ q: CustomerQuery) throws -> Int {
+    public func unknownRecencyCount(_ q: ListQuery) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
         return try read { c in
             // Unfiltered: the recency index alone answers (every metrics row has its customer).
@@ -151,8 +152,8 @@ extension PostgresStore {
     }
 
     /// A page; deep pages past the middle are read backwards from the other end.
-    public func customerPage(_ q: CustomerQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListRow]
+    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
+        -> [CustomerListItem]
     {
         var (filter, binds) = Self.listFilter(q)
         if let part { filter = "(\(filter)) AND \(part.condition)" }
@@ -188,14 +189,14 @@ extension PostgresStore {
         return reversed ? rows.reversed() : rows
     }
 
-    public func customerCount(_ q: CustomerQuery, cap: Int?) throws -> Int {
+    public func customerCount(_ q: ListQuery, cap: Int?) throws -> Int {
         let (filter, binds) = Self.listFilter(q)
         return try read { c in
             if filter == "true" { return try allCustomersCount(c) }
             let limit = cap.map { " LIMIT \($0)" } ?? ""
             let from =
                 q.segment == nil && q.stage == nil
-                ? "customers c" : Self.listFrom(CustomerQuery(sort: .spend))
+                ? "customers c" : Self.listFrom(ListQuery(sort: .spend))
             return Int(
                 try c.scalarInt64("SELECT COUNT(*) FROM (SELECT 1 FROM \(from) WHERE \(filter)\(limit)) counted", binds)
                     ?? 0)
