@@ -19,7 +19,9 @@ extension ProfileStore {
         let pending = try pool.read { db in try Self.pendingErasures(db) }
         guard !pending.isEmpty else { return }
         let lock: ErasureLock?
-        switch ErasureLock.acquire(storePath: path) {
+        // The lock taken in this store's own erasure transaction first: `flock` would refuse
+        // this process a second lock on the same file.
+        switch heldErasureLock.take().map(ErasureLock.Attempt.acquired) ?? ErasureLock.acquire(storePath: path) {
         case .acquired(let held): lock = held
         // Another process is completing them: carry on.
         case .heldByAnother: return
@@ -196,5 +198,27 @@ struct ErasureLock {
         unlink(path)
         flock(fd, LOCK_UN)
         close(fd)
+    }
+}
+
+/// The erasure lock a store holds between its erasure's commit and the erasure's completion.
+final class HeldErasureLock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var held: ErasureLock?
+
+    /// Takes the lock unless this store holds it already (a second `flock` by the same process
+    /// on another descriptor would fail as if another process held it).
+    func acquire(storePath: String) {
+        lock.withLock {
+            guard held == nil, case .acquired(let new) = ErasureLock.acquire(storePath: storePath) else { return }
+            held = new
+        }
+    }
+
+    func take() -> ErasureLock? {
+        lock.withLock {
+            defer { held = nil }
+            return held
+        }
     }
 }

@@ -48,6 +48,9 @@ public final class ProfileStore: @unchecked Sendable {
     /// The database pool. `@unchecked Sendable` is sound because `DatabasePool` is itself thread-safe.
     let pool: DatabasePool
     private let busy: BusyWait
+    /// The erasure lock this store took inside an erasure's transaction, kept until the erasure
+    /// is completed, so no other process finds the committed marker without its lock.
+    let heldErasureLock = HeldErasureLock()
 
     /// Called once per wait when the store has been busy with another process's write for a
     /// second, so a command can say it is waiting rather than look frozen.
@@ -146,7 +149,10 @@ public final class ProfileStore: @unchecked Sendable {
     }
 
     /// Closes every connection (a writable store's last close checkpoints and removes the WAL).
-    public func closeStore() throws { try pool.close() }
+    public func closeStore() throws {
+        heldErasureLock.take()?.release()
+        try pool.close()
+    }
 
     /// Seconds a write waits for another process's lock before failing, having changed nothing.
     public static var busyLimit: Double { BusyWait.limit }

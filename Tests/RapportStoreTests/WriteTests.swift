@@ -109,6 +109,18 @@ struct WriteTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-erasing"))
     }
 
+    // SQLite-only, as above. The lock is taken inside the erasure's transaction, so from its
+    // commit until its completion no other process can take the marker for an interrupted one.
+    @Test func theErasureLockIsHeldFromTheCommitToTheCompletion() throws {
+        let t = try loaded(.sqlite)
+        let store = try t.sqlite
+        try store.writeSQL(.exclusive) { db in try store.eraseDriverTraces(db, customer: 99, now: 1) }
+        #expect(ErasureLock.isHeld(storePath: t.location))
+        try store.completePendingErasures()
+        #expect(!ErasureLock.isHeld(storePath: t.location))
+        #expect(try store.pool.read { db in try ProfileStore.pendingErasures(db) }.isEmpty)
+    }
+
     // SQLite-only: reads the .sqlite file's bytes (PostgreSQL's files are the server's; twin below).
     @Test func forgetRemovesEveryTraceFromTheFile() throws {
         let t = try loaded(.sqlite)

@@ -73,6 +73,9 @@ extension ProfileStore {
     /// The trigram index keeps deleted entries until its segments merge: merge now. A marker
     /// committed with the deletion makes the next open finish the scrub if it is interrupted.
     public func eraseDriverTraces(_ db: any SQLDatabase, customer key: Int64, now: Int64) throws {
+        // Taken before the marker commits: another process opening the store right after the
+        // commit sees an erasure under way, not an interrupted one.
+        heldErasureLock.acquire(storePath: path)
         try db.execute("INSERT INTO customers_search(customers_search) VALUES ('optimize')")
         try db.execute(
             """
