@@ -82,7 +82,8 @@ struct HiddenTextTests {
         margot(h)
         h.press(.backTab)
         #expect(h.model.profile?.panel == 3)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { Explorer(client: .live(h.workspace)).careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("Called about") })
         for _ in 0..<i { h.press(.down) }
         let line = try #require(h.lines.first { $0.contains("Called about") })
@@ -355,7 +356,7 @@ struct MarksTests {
         let h = try Harness()
         margot(h)
         h.press(.char("?"))
-        let rows = Explorer(workspace: h.workspace).helpRows(h.model, width: 74)
+        let rows = Explorer(client: .live(h.workspace)).helpRows(h.model, width: 74)
         #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
         for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
             #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
@@ -491,7 +492,8 @@ struct LongDetailTests {
         try h.workspace.addNote(customer: key, text: words)
         margot(h)
         h.press(.backTab)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { Explorer(client: .live(h.workspace)).careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
         for _ in 0..<i { h.press(.down) }
         h.press(.enter)

@@ -86,7 +86,7 @@ final class Harness {
         let model = AppModel(
             size: size, glyphs: glyphs, readOnly: readOnly, redact: redact, storePath: path,
             keymap: keymap)
-        runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
+        runtime = Runtime(program: Explorer(client: .live(workspace)), model: model, backend: backend)
         runtime.startInitial()
         settle()
     }

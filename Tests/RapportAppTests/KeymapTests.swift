@@ -50,7 +50,7 @@ struct RemappedKeyTests {
         h.press(.function(1), .function(1))
         #expect(h.model.help == nil)
         // The help names the command line's complete key.
-        let help = Explorer(workspace: h.workspace).helpRows(h.model, width: 74).map(\.help).joined(separator: " ")
+        let help = Explorer(client: .live(h.workspace)).helpRows(h.model, width: 74).map(\.help).joined(separator: " ")
         #expect(help.contains("(F4 lists)") && !help.contains("Tab lists"), "\(help)")
     }
 
@@ -78,7 +78,8 @@ struct RemappedKeyTests {
         try h.workspace.addNote(customer: key, text: (1...400).map { "word\($0)" }.joined(separator: " "))
         Self.margot(h)
         h.press(.backTab)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { Explorer(client: .live(h.workspace)).careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
         for _ in 0..<i { h.press(.char("n")) }
         h.press(.enter)

@@ -234,7 +234,7 @@ struct ScreenTests {
 struct ListLoadTests {
     @Test func aLoadSupersededBeforeItRunsIsDropped() throws {
         let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: .live(h.workspace))
         let first = effects.loadList(
             ListQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
         let second = effects.loadList(
@@ -258,7 +258,7 @@ final class Messages: @unchecked Sendable {
 struct RuleCheckTests {
     @Test func aCountSupersededDuringItsWaitIsSkippedAndAParseErrorAnswersAtOnce() throws {
         let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: .live(h.workspace))
         let first = effects.checkRule("orders > 1", generation: 1)
         let got = Messages()
         let done = DispatchSemaphore(value: 0)
@@ -282,7 +282,7 @@ struct RuleCheckTests {
     /// 10,000 on the UI loop (before, the dialog froze for about two minutes).
     @Test func aPastedLongRuleIsParsedOnceNotPerCharacter() throws {
         let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: .live(h.workspace))
         let text = String(repeating: "orders > 1 and ", count: 667) + "orders > 1"
         #expect(text.count > 10_000)
         var queued: [Effects.Cmd] = []
