@@ -1,0 +1,52 @@
+import Foundation
+import RapportService
+import RapportVocabulary
+import Testing
+@testable import RapportApp
+
+/// The fixture shop is what the harness store answers: the one App test that reads both, so the
+/// store-free tests render what a real session would.
+@Suite("Fixtures")
+struct FixtureTests {
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    /// The lines where two values' JSON differ (empty when they agree).
+    static func diff<T: Encodable>(_ a: T, _ b: T) throws -> [String] {
+        let x = try json(a).split(separator: "\n"), y = try json(b).split(separator: "\n")
+        // When the models were fitted is the wall clock of the import (no screen shows it).
+        return zip(x, y).filter { $0 != $1 && !$0.contains("\"fitted_at\"") }.map { "\($0) | \($1)" }
+            + (x.count == y.count ? [] : ["lengths \(x.count) \(y.count)"])
+    }
+
+    @Test func theFixtureShopIsWhatTheStoreAnswers() throws {
+        let h = try Harness()
+        let live = ExplorerClient.live(h.workspace), fixture = Fixtures.client
+        #expect(
+            try Self.json(fixture.customerPage(ListQuery(), 0, 200, nil))
+                == Self.json(live.customerPage(ListQuery(), 0, 200, nil)))
+        #expect(try fixture.customerCount(ListQuery(), nil) == live.customerCount(ListQuery(), nil))
+        for id in ["C1", "C2", "C3", "C4"] {
+            let key = try #require(try live.findCustomer(id))
+            #expect(try fixture.findCustomer(id) == key)
+            let d = try Self.diff(fixture.profile(key), live.profile(key))
+            #expect(d.isEmpty, "\(id): \(d.prefix(5))")
+            #expect(try Self.json(fixture.history(key)) == Self.json(live.history(key)), "\(id)")
+        }
+        #expect(try Self.json(fixture.segmentSummaries()) == Self.json(live.segmentSummaries()))
+        for text in ["mar", "margot", "anna", "yirg", "C2", "ma", "a"] {
+            let q = ListQuery(text: text)
+            let f = try fixture.customerPage(q, 0, 200, nil), l = try live.customerPage(q, 0, 200, nil)
+            #expect(try Self.json(f) == Self.json(l), "\(text): \(f.map(\.externalId)) \(l.map(\.externalId))")
+        }
+        for sort in ListSort.allCases where sort != .segment && sort != .stage {
+            let q = ListQuery(sort: sort)
+            let f = try fixture.customerPage(q, 0, 200, nil).map(\.externalId)
+            let l = try live.customerPage(q, 0, 200, nil).map(\.externalId)
+            #expect(f == l, "\(sort): \(f) \(l)")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import RapportService
+import RapportVocabulary
+@testable import RapportApp
+
+/// What a fixture client was not given: a test that reaches it sees this failure on screen.
+struct NotInFixture: Error, CustomStringConvertible {
+    let operation: String
+    var description: String { "not in this fixture: \(operation)" }
+}
+
+extension ExplorerClient {
+    /// A client whose every operation fails as not in the fixture; a test sets what it uses.
+    static var unimplemented: ExplorerClient {
+        @Sendable func missing(_ name: String) -> NotInFixture { NotInFixture(operation: name) }
+        return ExplorerClient(
+            customerCount: { _, _ in throw missing("customerCount") },
+            customerPage: { _, _, _, _ in throw missing("customerPage") },
+            findCustomer: { _ in throw missing("findCustomer") },
+            customerExists: { _ in throw missing("customerExists") },
+            profile: { _ in throw missing("profile") },
+            history: { _ in throw missing("history") },
+            evidence: { _, _, _ in throw missing("evidence") },
+            countHistory: { _, _ in throw missing("countHistory") },
+            setGift: { _, _, _, _ in throw missing("setGift") },
+            clearHistory: { _, _ in throw missing("clearHistory") },
+            addNote: { _, _ in throw missing("addNote") },
+            exportToFile: { _, _, _ in throw missing("exportToFile") },
+            forget: { _ in throw missing("forget") },
+            refresh: { _ in throw missing("refresh") },
+            segmentSummaries: { throw missing("segmentSummaries") },
+            parseRule: { _ in throw missing("parseRule") },
+            countMembers: { _ in throw missing("countMembers") },
+            ruleWarnings: { _ in throw missing("ruleWarnings") },
+            createSegment: { _, _ in throw missing("createSegment") },
+            updateSegment: { _, _ in throw missing("updateSegment") },
+            deleteSegment: { _ in throw missing("deleteSegment") },
+            metrics: { _ in throw missing("metrics") },
+            cachedMetrics: { throw missing("cachedMetrics") },
+            metricsList: { _, _, _, _, _ in throw missing("metricsList") },
+            writeStamp: { throw missing("writeStamp") })
+    }
+
+    /// A store-free client over canned view models: the list (in name order, filtered and sorted
+    /// in memory), profiles, histories and segments; the write stamp never changes. Writes,
+    /// rules, evidence and metrics are not in it (set them on the result when a test needs them).
+    static func fixture(
+        customers: [CustomerListItem], profiles: [Int64: ProfileReport] = [:], histories: [Int64: [HistoryEvent]] = [:],
+        segments: [SegmentSummary] = []
+    ) -> ExplorerClient {
+        @Sendable func listed(_ q: ListQuery) -> [CustomerListItem] {
+            let text = q.text.trimmingCharacters(in: .whitespaces)
+            let rows = customers.filter { c in
+                // As the store: three characters or more anywhere in a name, email or id; one or
+                // two at the start of the name.
+                (text.isEmpty
+                    || (text.count < 3
+                        ? c.name?.range(of: text, options: [.caseInsensitive, .anchored]) != nil
+                        : [c.name, c.email, c.externalId].contains {
+                            $0?.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+                        }))
+                    && (q.segment == nil || c.segment == q.segment) && (q.stage == nil || c.stage == q.stage)
+                    && (q.keys == nil || q.keys?.contains(c.key) == true)
+            }
+            // Ties in key order, as the store's indexes break them; segments and stages by key
+            // (the store ranks them: not modelled here).
+            func by<T: Comparable>(_ f: (CustomerListItem) -> T) -> [CustomerListItem] {
+                rows.sorted { (f($0), $0.key) < (f($1), $1.key) }
+            }
+            let sorted: [CustomerListItem]
+            switch q.sort {
+            case .name: sorted = rows
+            case .id: sorted = by(\.externalId)
+            case .spend: sorted = by { -($0.spend ?? 0) }
+            case .orders: sorted = by { -($0.orders ?? 0) }
+            case .recency: sorted = by { $0.recencyDays ?? .max }
+            case .clv: sorted = by { -($0.clv ?? 0) }
+            case .segment, .stage: sorted = by(\.key)
+            }
+            return q.reversed ? sorted.reversed() : sorted
+        }
+        var c = ExplorerClient.unimplemented
+        c.customerCount = { q, cap in min(listed(q).count, cap ?? .max) }
+        c.customerPage = { q, offset, limit, _ in Array(listed(q).dropFirst(offset).prefix(limit)) }
+        c.findCustomer = { id in customers.first { $0.externalId == id }?.key }
+        c.customerExists = { key in customers.contains { $0.key == key } }
+        c.profile = { key in
+            guard let p = profiles[key] else { throw NotInFixture(operation: "profile \(key)") }
+            return p
+        }
+        c.history = { key in
+            guard let h = histories[key] else { throw NotInFixture(operation: "history \(key)") }
+            return h
+        }
+        c.segmentSummaries = { segments }
+        c.writeStamp = { "fixture" }
+        return c
+    }
+}
+
+/// The shop of `Harness` (four customers) as canned view models: what its store answers after
+/// the import, recorded in Tests/Fixtures/explorer-shop.json (`FixtureTests` checks the two agree).
+enum Fixtures {
+    struct Shop: Decodable {
+        var customers: [CustomerListItem]
+        var profiles: [String: ProfileReport]
+        var histories: [String: [HistoryEvent]]
+        var segments: [SegmentSummary]
+    }
+
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/explorer-shop.json")
+
+    static let shop: Shop = {
+        do {
+            return try JSONDecoder().decode(Shop.self, from: try Data(contentsOf: path))
+        } catch { fatalError("\(path.path): \(error)") }
+    }()
+
+    /// The shop's client: the list, every profile and history, the segments.
+    static var client: ExplorerClient {
+        .fixture(
+            customers: shop.customers,
+            profiles: Dictionary(uniqueKeysWithValues: shop.profiles.map { (Int64($0.key)!, $0.value) }),
+            histories: Dictionary(uniqueKeysWithValues: shop.histories.map { (Int64($0.key)!, $0.value) }),
+            segments: shop.segments)
+    }
+}
