@@ -204,7 +204,7 @@ struct ExplorerAddsUpTests {
         let many = MilestoneView(kind: .orders, label: "100th order", reached: false, distance: 81, date: nil)
         #expect(many.toGo == "81 orders to go")
         #expect(Units.count(1, "order") == "1 order" && Units.count(2, "order") == "2 orders")
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter, .enter)

@@ -43,7 +43,7 @@ struct HiddenTextTests {
     }
 
     @Test func aRecommendationsReasonIsCutAtAWordWithAnEllipsisAndEnterShowsItWhole() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         let recs = try #require(h.model.profile?.report?.recommendations)
         let long = try #require(recs.firstIndex { TextWidth.of($0.reason) > 36 }, "no reason long enough to cut")
@@ -111,7 +111,7 @@ struct HiddenTextTests {
 @Suite("Navigation keys")
 struct NavigationKeyTests {
     @Test func hLeftAndBackspaceGoBackWhereLAndRightOpen() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("l"))
         #expect(h.model.screen == .profile)
         h.press(.char("h"))
@@ -131,7 +131,7 @@ struct NavigationKeyTests {
     }
 
     @Test func theBackKeysCloseHelpToo() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         for k: Key in [.char("h"), .left, .backspace] {
             h.press(.char("?"))
             #expect(h.model.help != nil)
@@ -141,7 +141,7 @@ struct NavigationKeyTests {
     }
 
     @Test func tabCyclesThePanelsOnly() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.tab, .tab, .tab, .tab)
         #expect(h.model.screen == .profile && h.model.profile?.panel == 0)
@@ -152,7 +152,7 @@ struct NavigationKeyTests {
     }
 
     @Test func gKeepsItsVimMeaningAndGiftIsOnFShownInTheFooter() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.char("H"), .down, .down, .down)
         #expect(h.model.history?.selected == 3)
@@ -268,7 +268,7 @@ struct HistoryColumnTests {
 @Suite("Too small a terminal")
 struct TooSmallTests {
     @Test func keysDoNothingButQuitWhileTheTerminalIsTooSmall() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.resize(Size(width: 60, height: 20))
         for k: Key in [.char("j"), .enter, .char("S"), .char(":"), .char("/"), .char("?"), .escape] { h.press(k) }
         #expect(h.model.screen == .list && h.model.list.selected == 0)
@@ -285,7 +285,7 @@ struct TooSmallTests {
 @Suite("Command line, sorting, segments order")
 struct CommandAndSortTests {
     @Test func completionListsCandidatesWithoutTheCommandAndFitsTheWidth() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char(":"))
         h.type("sort ")
         let line = h.lines[23]
@@ -302,7 +302,7 @@ struct CommandAndSortTests {
     }
 
     @Test func tabOnAnEmptyLineListsCommandsAndHelpWorks() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char(":"))
         #expect(h.lines[23] == ":")
         h.press(.tab)
@@ -337,7 +337,7 @@ struct CommandAndSortTests {
     }
 
     @Test func segmentsAreOrderedByMembersWithinEachKind() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("S"))
         let items = h.model.segments.items
         #expect(!items.isEmpty)
@@ -353,10 +353,10 @@ struct CommandAndSortTests {
 @Suite("Marks explained")
 struct MarksTests {
     @Test func helpExplainsTheMarksAndCutsNothing() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.char("?"))
-        let rows = Explorer(client: .live(h.workspace)).helpRows(h.model, width: 74)
+        let rows = Explorer(client: Fixtures.client).helpRows(h.model, width: 74)
         #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
         for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
             #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
@@ -376,7 +376,7 @@ struct MarksTests {
     }
 
     @Test func theSpendSparklineIsLabelled() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         let peak = try #require(h.model.profile?.report?.monthlySpend.max())
         #expect(h.screen.contains("24 months to 2025-12-19, peak \(Int(peak.rounded())):"), "\(h.screen)")
@@ -452,7 +452,7 @@ struct RuleSegmentEditingTests {
     }
 
     @Test func builtInSegmentsAreNotEditable() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("S"), .char("e"))
         #expect(h.model.dialog == nil)
         #expect(h.model.flash?.text.contains("only rule segments change") == true)
@@ -515,7 +515,7 @@ struct LongDetailTests {
 @Suite("Selections survive reloads")
 struct SelectionReloadTests {
     @Test func aReloadWithFewerRowsKeepsTheSelectionOnARow() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         var report = try #require(h.model.profile?.report)
         let first = try #require(report.recommendations.first)

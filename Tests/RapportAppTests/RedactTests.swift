@@ -9,7 +9,7 @@ import Testing
 @Suite("--redact in the explorer", .serialized)
 struct RedactTests {
     @Test func aFilterByEmailFindsTheRowButIsNotEchoed() throws {
-        let h = try Harness(redact: true)
+        let h = Harness(client: Fixtures.client, redact: true)
         h.press(.char("/"))
         h.type("margot@example.com")
         h.press(.enter)
@@ -19,7 +19,7 @@ struct RedactTests {
     }
 
     @Test func aFilterThatFindsNobodyIsNotEchoedEither() throws {
-        let h = try Harness(redact: true)
+        let h = Harness(client: Fixtures.client, redact: true)
         h.press(.char("/"))
         h.type("nobody@example.com")
         h.press(.enter)
@@ -60,7 +60,7 @@ struct RedactTests {
     }
 
     @Test func withoutRedactTheFilterIsEchoed() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot@example.com")
         h.press(.enter)
