@@ -74,16 +74,14 @@ struct HiddenTextTests {
     }
 
     @Test func aLongNoteInTheCarePanelIsSelectableAndShownWhole() throws {
-        let h = try Harness()
-        let key = try h.workspace.customerKey("C1")
         let text =
             "Called about the December order: the train set was a present for her grandson, keep suggesting jazz"
-        try h.workspace.addNote(customer: key, text: text)
+        let h = Harness(client: Fixtures.client(notes: ["C1": [text]]))
         margot(h)
         h.press(.backTab)
         #expect(h.model.profile?.panel == 3)
         let rows = try #require(
-            h.model.profile?.report.map { Explorer(client: .live(h.workspace)).careRows(h.model, $0) })
+            h.model.profile?.report.map { h.runtime.program.careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("Called about") })
         for _ in 0..<i { h.press(.down) }
         let line = try #require(h.lines.first { $0.contains("Called about") })
@@ -356,7 +354,7 @@ struct MarksTests {
         let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.char("?"))
-        let rows = Explorer(client: Fixtures.client).helpRows(h.model, width: 74)
+        let rows = h.runtime.program.helpRows(h.model, width: 74)
         #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
         for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
             #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
@@ -486,14 +484,12 @@ struct ProfileCutTests {
 @Suite("Long details")
 struct LongDetailTests {
     @Test func aDetailTallerThanTheScreenScrollsAndOtherKeysClose() throws {
-        let h = try Harness()
-        let key = try h.workspace.customerKey("C1")
         let words = (1...400).map { "word\($0)" }.joined(separator: " ")
-        try h.workspace.addNote(customer: key, text: words)
+        let h = Harness(client: Fixtures.client(notes: ["C1": [words]]))
         margot(h)
         h.press(.backTab)
         let rows = try #require(
-            h.model.profile?.report.map { Explorer(client: .live(h.workspace)).careRows(h.model, $0) })
+            h.model.profile?.report.map { h.runtime.program.careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
         for _ in 0..<i { h.press(.down) }
         h.press(.enter)

@@ -37,6 +37,14 @@ struct FixtureTests {
             #expect(try Self.json(fixture.history(key)) == Self.json(live.history(key)), "\(id)")
         }
         #expect(try Self.json(fixture.segmentSummaries()) == Self.json(live.segmentSummaries()))
+        #expect(try Fixtures.asOf == h.workspace.asOf())
+        let margot = Fixtures.key("C1")
+        for window in [
+            HistoryWindow(), HistoryWindow(since: Fixtures.asOf - 29 * 86_400), HistoryWindow(types: ["view"]),
+            HistoryWindow(since: 1_735_689_600, types: ["purchase", "view"])
+        ] {
+            #expect(try fixture.countHistory(margot, window) == live.countHistory(margot, window), "\(window)")
+        }
         for text in ["mar", "margot", "anna", "yirg", "C2", "ma", "a"] {
             let q = ListQuery(text: text)
             let f = try fixture.customerPage(q, 0, 200, nil), l = try live.customerPage(q, 0, 200, nil)
@@ -48,5 +56,18 @@ struct FixtureTests {
             let l = try live.customerPage(q, 0, 200, nil).map(\.externalId)
             #expect(f == l, "\(sort): \(f) \(l)")
         }
+    }
+}
+
+extension FixtureTests {
+    /// A note in the fixture reads as one the harness analyst added on the store.
+    @Test func aFixtureNoteIsWhatAddingOneStores() throws {
+        let h = try Harness()
+        let key = Fixtures.key("C1")
+        try h.workspace.addNote(customer: key, text: "call +44 7700 900123")
+        let d = try Self.diff(
+            Fixtures.client(notes: ["C1": ["call +44 7700 900123"]]).profile(key),
+            ExplorerClient.live(h.workspace).profile(key))
+        #expect(d.isEmpty, "\(d.prefix(5))")
     }
 }

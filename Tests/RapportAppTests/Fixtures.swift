@@ -1,5 +1,5 @@
 import Foundation
-import RapportService
+@testable import RapportService
 import RapportVocabulary
 @testable import RapportApp
 
@@ -92,6 +92,13 @@ extension ExplorerClient {
             guard let h = histories[key] else { throw NotInFixture(operation: "history \(key)") }
             return h
         }
+        c.countHistory = { key, window in
+            guard let h = histories[key] else { throw NotInFixture(operation: "history \(key)") }
+            return h.filter { e in
+                window.since.map { e.time.seconds >= $0 } ?? true
+                    && window.types.map { $0.contains(e.type.rawValue) } ?? true
+            }.count
+        }
         c.segmentSummaries = { segments }
         c.writeStamp = { "fixture" }
         return c
@@ -117,12 +124,26 @@ enum Fixtures {
         } catch { fatalError("\(path.path): \(error)") }
     }()
 
-    /// The shop's client: the list, every profile and history, the segments.
-    static var client: ExplorerClient {
-        .fixture(
+    /// The key of a customer of the shop.
+    static func key(_ id: String) -> Int64 { shop.customers.first { $0.externalId == id }!.key }
+
+    /// The time of the shop's latest event (the store's as-of).
+    static var asOf: Int64 { shop.histories.values.flatMap { $0.map(\.time.seconds) }.max()! }
+
+    /// The shop's client: the list, every profile and history, the segments. `notes`: notes on
+    /// the profiles as if added by the harness analyst at the harness clock.
+    static func client(notes: [String: [String]]) -> ExplorerClient {
+        var profiles = shop.profiles
+        for (id, texts) in notes {
+            let k = String(key(id))
+            profiles[k]?.notes += texts.map { NoteView(time: Timestamp(Harness.now), analyst: "tester", text: $0) }
+        }
+        return .fixture(
             customers: shop.customers,
-            profiles: Dictionary(uniqueKeysWithValues: shop.profiles.map { (Int64($0.key)!, $0.value) }),
+            profiles: Dictionary(uniqueKeysWithValues: profiles.map { (Int64($0.key)!, $0.value) }),
             histories: Dictionary(uniqueKeysWithValues: shop.histories.map { (Int64($0.key)!, $0.value) }),
             segments: shop.segments)
     }
+
+    static var client: ExplorerClient { client(notes: [:]) }
 }

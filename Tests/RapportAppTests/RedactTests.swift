@@ -29,8 +29,9 @@ struct RedactTests {
 
     @Test func aPhoneNumberInANoteIsMaskedOnTheProfile() throws {
         for redact in [false, true] {
-            let h = try Harness(size: Size(width: 120, height: 40), redact: redact)
-            try h.workspace.addNote(customer: try h.workspace.customerKey("C1"), text: "call +44 7700 900123")
+            let h = Harness(
+                client: Fixtures.client(notes: ["C1": ["call +44 7700 900123"]]), size: Size(width: 120, height: 40),
+                redact: redact)
             h.press(.char("/"))
             h.type("margot")
             h.press(.enter, .enter)
