@@ -29,7 +29,7 @@ struct ExplorerAddsUpTests {
     // MARK: 10. the metrics headline never cuts a number
 
     @Test func theMetricsHeadlineFitsEightyColumnsWithEveryNumberWhole() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         var f = try #require(h.model.metrics?.figures)
         f.customers = 1_234_567
@@ -56,7 +56,7 @@ struct ExplorerAddsUpTests {
     // MARK: 11. the back stack
 
     @Test func escFromACohortDrillDownRetracesEveryStep() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter)
@@ -78,7 +78,7 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func qInADrillDownGoesBackAndQuitsOnlyFromTheTop() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"), .tab, .enter)
         #expect(h.model.screen == .list)
         #expect(h.lines[23].contains("Esc back") && !h.lines[23].contains("quit"), "\(h.lines[23])")
@@ -93,7 +93,7 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func aProfileOpenedFromADrillDownGivesBackTheFirstOne() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter) // Anna Côté
         let first = try #require(h.model.profile?.key)
         h.press(.char("S"))

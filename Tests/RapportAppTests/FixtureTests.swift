@@ -38,6 +38,22 @@ struct FixtureTests {
         }
         #expect(try Self.json(fixture.segmentSummaries()) == Self.json(live.segmentSummaries()))
         #expect(try Fixtures.asOf == h.workspace.asOf())
+        let metrics = Fixtures.withMetrics
+        let everyone = try live.metrics(nil)
+        #expect(try Self.diff(metrics.metrics(nil), everyone).isEmpty)
+        #expect(try Self.diff(metrics.metrics("rfm:champions"), live.metrics("rfm:champions")).isEmpty)
+        #expect(try Self.diff(metrics.cachedMetrics(), live.cachedMetrics()).isEmpty)
+        let cells =
+            everyone.cohorts.map { MetricsSelection.cohort($0.month) }
+            + everyone.migration.map { MetricsSelection.migration(from: $0.from, to: $0.to) }
+            + everyone.segments.map { MetricsSelection.segment($0.segment) }
+        let since = Dates.timestamp(everyone.since), until = Dates.timestamp(everyone.until)
+        for cell in cells {
+            #expect(try metrics.metricsList(cell, nil, nil, nil, .name) == live.metricsList(cell, nil, nil, nil, .name))
+            #expect(
+                try metrics.metricsList(cell, since, until, nil, .spend)
+                    == live.metricsList(cell, since, until, nil, .spend))
+        }
         let margot = Fixtures.key("C1")
         for window in [
             HistoryWindow(), HistoryWindow(since: Fixtures.asOf - 29 * 86_400), HistoryWindow(types: ["view"]),

@@ -113,6 +113,17 @@ enum Fixtures {
         var profiles: [String: ProfileReport]
         var histories: [String: [HistoryEvent]]
         var segments: [SegmentSummary]
+        /// Everyone's figures (`everyone`) and one segment's, as the segments screen names it.
+        var metrics: [String: BusinessMetrics]
+        /// The customers of each cohort and migration cell of everyone's figures.
+        var cohortMembers: [String: [Int64]]
+        var migrationMembers: [Migration]
+
+        struct Migration: Decodable {
+            var from: String?
+            var to: String
+            var keys: [Int64]
+        }
     }
 
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -146,4 +157,37 @@ enum Fixtures {
     }
 
     static var client: ExplorerClient { client(notes: [:]) }
+
+    /// The shop's client with its business metrics: everyone's (also the cached figures) and
+    /// rfm:champions', and the customers of everyone's cells over the default window.
+    static var withMetrics: ExplorerClient {
+        var c = client
+        let everyone = shop.metrics["everyone"]!
+        c.metrics = { segment in
+            guard let m = shop.metrics[segment ?? "everyone"] else {
+                throw NotInFixture(operation: "metrics of \(segment ?? "")")
+            }
+            return m
+        }
+        c.cachedMetrics = { everyone }
+        c.metricsList = { cell, since, until, segment, sort in
+            // The default window, named or not, as the screen asks for it.
+            let window = (Dates.timestamp(everyone.since), Dates.timestamp(everyone.until))
+            guard since == nil || since == window.0, until == nil || until == window.1, segment == nil else {
+                throw NotInFixture(operation: "metricsList of another window or a segment")
+            }
+            switch cell {
+            case .segment(let name): return ListQuery(segment: name, sort: sort)
+            case .cohort(let month):
+                guard let keys = shop.cohortMembers[month] else { throw NotInFixture(operation: "cohort \(month)") }
+                return ListQuery(sort: sort, keys: keys, keysLabel: "first purchase in \(month)")
+            case .migration(let from, let to):
+                guard let m = shop.migrationMembers.first(where: { $0.from == from && $0.to == to }) else {
+                    throw NotInFixture(operation: "migration \(from ?? "new buyers") → \(to)")
+                }
+                return ListQuery(sort: sort, keys: m.keys, keysLabel: "\(from ?? "new buyers") → \(to)")
+            }
+        }
+        return c
+    }
 }

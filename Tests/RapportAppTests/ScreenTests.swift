@@ -437,7 +437,7 @@ struct FooterTests {
 @Suite("Metrics screen")
 struct MetricsScreenTests {
     @Test func everyonesMetricsFromTheListAndASegmentsFromSegments() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         #expect(h.lines[0].contains("Metrics • everyone"))
         #expect(h.screen.contains("Customers 4"))
