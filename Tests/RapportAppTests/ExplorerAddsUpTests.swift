@@ -11,7 +11,7 @@ struct ExplorerAddsUpTests {
     // MARK: 9. one kind of segment at a time
 
     @Test func segmentAndStageFilterByTheKindAskedAndTheTitleSaysWhich() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         for (command, name) in [("segment", "lost"), ("stage", "lost"), ("segment", "at risk"), ("stage", "at risk")] {
             h.press(.char(":"))
             h.type("\(command) \(name)")
@@ -19,8 +19,9 @@ struct ExplorerAddsUpTests {
             let q = h.model.list.query
             let rfm = command == "segment"
             #expect(q.segment == (rfm ? name : nil) && q.stage == (rfm ? nil : name), "\(command) \(name): \(q)")
-            let expected = try h.workspace.customerCount(
-                rfm ? ListQuery(segment: name) : ListQuery(stage: name))
+            // The fixture's counts by segment and stage are the store's (FixtureTests).
+            let expected = try Fixtures.client.customerCount(
+                rfm ? ListQuery(segment: name) : ListQuery(stage: name), nil)
             #expect(h.model.list.total == expected, "\(command) \(name)")
             #expect(h.lines[0].contains(rfm ? "RFM segment: \(name)" : "stage: \(name)"), "\(h.lines[0])")
         }

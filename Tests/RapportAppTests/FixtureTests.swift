@@ -66,6 +66,13 @@ struct FixtureTests {
             let f = try fixture.customerPage(q, 0, 200, nil), l = try live.customerPage(q, 0, 200, nil)
             #expect(try Self.json(f) == Self.json(l), "\(text): \(f.map(\.externalId)) \(l.map(\.externalId))")
         }
+        for name in ["lost", "at risk", "champions", "need attention", "active", "new"] {
+            for q in [ListQuery(segment: name), ListQuery(stage: name)] {
+                #expect(try fixture.customerCount(q, nil) == live.customerCount(q, nil), "\(q)")
+                #expect(
+                    try fixture.customerPage(q, 0, 200, nil).map(\.key) == live.customerPage(q, 0, 200, nil).map(\.key))
+            }
+        }
         for sort in ListSort.allCases where sort != .segment && sort != .stage {
             let q = ListQuery(sort: sort)
             let f = try fixture.customerPage(q, 0, 200, nil).map(\.externalId)
