@@ -6,7 +6,7 @@ import RapportVocabulary
 /// Commands: every read and write of the store happens here, off the UI loop, and comes
 /// back as a message. A command is a read unless it names the write lane; every write here does.
 struct Effects: Sendable {
-    let workspace: Workspace
+    let client: ExplorerClient
     typealias Cmd = Command<AppMessage>
     /// The newest list generation asked for: a load queued behind a newer one (a filter
     /// superseded by the next key) is dropped instead of run.
@@ -16,7 +16,7 @@ struct Effects: Sendable {
     /// How many rule texts were parsed (tests check a paste is not parsed per character).
     let ruleParses = Tally()
 
-    init(workspace: Workspace) { self.workspace = workspace }
+    init(client: ExplorerClient) { self.client = client }
 
     static let window = 200
     /// How long a rule's member count waits for the next key before it runs.
@@ -31,9 +31,9 @@ struct Effects: Sendable {
             do {
                 let total =
                     needTotal
-                    ? try workspace.customerCount(q, cap: q.text.isEmpty ? nil : Effects.countCap) : knownTotal
+                    ? try client.customerCount(q, q.text.isEmpty ? nil : Effects.countCap) : knownTotal
                 let start = max(0, index - Effects.window / 2)
-                let rows = try workspace.customerPage(q, offset: start, limit: Effects.window, total: total)
+                let rows = try client.customerPage(q, start, Effects.window, total)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
             } catch { send(.failed(ExplorerFailure(.loadList, error))) }
         }
@@ -41,35 +41,35 @@ struct Effects: Sendable {
 
     /// The business metrics of everyone, or of one segment (a read: browsing goes on meanwhile).
     func loadMetrics(segment: String?) -> Cmd {
-        Cmd(lane: .queue("metrics")) { [workspace] send in
+        Cmd(lane: .queue("metrics")) { [client] send in
             do {
-                send(.metricsLoaded(segment: segment, try workspace.metrics(segment: segment)))
+                send(.metricsLoaded(segment: segment, try client.metrics(segment)))
             } catch { send(.failed(ExplorerFailure(.loadMetrics, error))) }
         }
     }
 
     func readStamp() -> Cmd {
-        Cmd(lane: .queue("watch")) { [workspace] send in
-            if let stamp = try? workspace.writeStamp() { send(.storeStamp(stamp)) }
+        Cmd(lane: .queue("watch")) { [client] send in
+            if let stamp = try? client.writeStamp() { send(.storeStamp(stamp)) }
         }
     }
 
     /// Reloads a profile that may have changed elsewhere, or says it is gone.
     func reloadProfile(_ key: Int64) -> Cmd {
-        Cmd(lane: .read) { [workspace] send in
+        Cmd(lane: .read) { [client] send in
             do {
-                guard try workspace.customerExists(key) else {
+                guard try client.customerExists(key) else {
                     send(.customerGone(key))
                     return
                 }
-                send(.profileLoaded(try workspace.profile(key)))
+                send(.profileLoaded(try client.profile(key)))
             } catch { send(.failed(ExplorerFailure(.reloadProfile, error))) }
         }
     }
 
     func loadProfile(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.profileLoaded(try workspace.profile(key))) } catch {
+            do { send(.profileLoaded(try client.profile(key))) } catch {
                 send(.failed(ExplorerFailure(.loadProfile, error)))
             }
         }
@@ -77,7 +77,7 @@ struct Effects: Sendable {
 
     func loadHistory(_ key: Int64) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.historyLoaded(key: key, events: try workspace.history(key))) } catch {
+            do { send(.historyLoaded(key: key, events: try client.history(key))) } catch {
                 send(.failed(ExplorerFailure(.loadHistory, error)))
             }
         }
@@ -85,7 +85,7 @@ struct Effects: Sendable {
 
     func loadSegments() -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.segmentsLoaded(try workspace.segmentSummaries())) } catch {
+            do { send(.segmentsLoaded(try client.segmentSummaries())) } catch {
                 send(.failed(ExplorerFailure(.loadSegments, error)))
             }
         }
@@ -95,8 +95,7 @@ struct Effects: Sendable {
     func setGift(_ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let r = try workspace.setGift(
-                    event: edit.eventId, isGift: edit.isGift, note: edit.note, shown: shown)
+                let r = try client.setGift(edit.eventId, edit.isGift, edit.note, shown)
                 send(.giftChanged(r.outcome, edit, origin: origin))
                 send(.historyLoaded(key: customer, events: r.history))
                 send(.profileLoaded(r.profile))
@@ -111,7 +110,7 @@ struct Effects: Sendable {
             do {
                 send(
                     .clearCounted(
-                        try workspace.countHistory(customer: key, window: range), range: settings.range,
+                        try client.countHistory(key, range), range: settings.range,
                         types: settings.types))
             } catch { send(.failed(ExplorerFailure(.countClear, error))) }
         }
@@ -120,10 +119,10 @@ struct Effects: Sendable {
     func clear(_ key: Int64, range: HistoryWindow) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let n = try workspace.clearHistory(customer: key, range: range)
+                let n = try client.clearHistory(key, range)
                 send(.cleared(n))
-                send(.historyLoaded(key: key, events: try workspace.history(key)))
-                send(.profileLoaded(try workspace.profile(key)))
+                send(.historyLoaded(key: key, events: try client.history(key)))
+                send(.profileLoaded(try client.profile(key)))
             } catch { send(.failed(ExplorerFailure(.clearHistory, error))) }
         }
     }
@@ -131,9 +130,9 @@ struct Effects: Sendable {
     func addNote(_ key: Int64, _ text: String) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                try workspace.addNote(customer: key, text: text)
+                try client.addNote(key, text)
                 send(.noteAdded)
-                send(.profileLoaded(try workspace.profile(key)))
+                send(.profileLoaded(try client.profile(key)))
             } catch { send(.failed(ExplorerFailure(.addNote, error))) }
         }
     }
@@ -155,7 +154,7 @@ struct Effects: Sendable {
         Cmd(lane: .write) { send in
             do {
                 let path = Self.exportPath(id: id)
-                try workspace.exportToFile(key, path: path, redact: redact)
+                try client.exportToFile(key, path, redact)
                 send(.exported(path))
             } catch { send(.failed(ExplorerFailure(.export, error))) }
         }
@@ -165,7 +164,7 @@ struct Effects: Sendable {
         Cmd(lane: .write) { send in
             do {
                 send(.progress("erasing \(id) and compacting the store…"))
-                try workspace.forget(customer: key)
+                try client.forget(key)
                 send(.progress(nil))
                 send(.erased(id))
             } catch {
@@ -182,18 +181,18 @@ struct Effects: Sendable {
     func checkRule(_ text: String, generation: Int) -> [Cmd] {
         newestRule.ask(generation)
         return [
-            Cmd(lane: .queue("rule")) { [newestRule, workspace, ruleParses] send in
+            Cmd(lane: .queue("rule")) { [newestRule, client, ruleParses] send in
                 guard newestRule.isCurrent(generation) else { return }
                 ruleParses.add()
                 do {
-                    let rule = try workspace.parseRule(text)
+                    let rule = try client.parseRule(text)
                     // Debounce: a count waits a moment for the next key, and is skipped if one came.
                     Thread.sleep(forTimeInterval: Effects.ruleDebounce)
                     guard newestRule.isCurrent(generation) else { return }
                     send(
                         .ruleChecked(
-                            rule: text, count: try workspace.members(of: rule).count, error: nil,
-                            warnings: try workspace.ruleWarnings(rule)))
+                            rule: text, count: try client.countMembers(rule), error: nil,
+                            warnings: try client.ruleWarnings(rule)))
                 } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
             }
         ]
@@ -202,9 +201,9 @@ struct Effects: Sendable {
     func updateSegment(name: String, rule: String) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let n = try workspace.updateSegment(name: name, rule: rule)
-                send(.segmentUpdated(name, n, try workspace.ruleWarnings(rule)))
-                send(.segmentsLoaded(try workspace.segmentSummaries()))
+                let n = try client.updateSegment(name, rule)
+                send(.segmentUpdated(name, n, try client.ruleWarnings(try client.parseRule(rule))))
+                send(.segmentsLoaded(try client.segmentSummaries()))
             } catch { send(.failed(ExplorerFailure(.updateSegment, error))) }
         }
     }
@@ -212,9 +211,9 @@ struct Effects: Sendable {
     func deleteSegment(name: String) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                try workspace.deleteSegment(name)
+                try client.deleteSegment(name)
                 send(.segmentDeleted(name))
-                send(.segmentsLoaded(try workspace.segmentSummaries()))
+                send(.segmentsLoaded(try client.segmentSummaries()))
             } catch { send(.failed(ExplorerFailure(.deleteSegment, error))) }
         }
     }
@@ -222,10 +221,10 @@ struct Effects: Sendable {
     func createSegment(name: String, rule: String) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let saved = try workspace.saveRuleSegment(name: name, rule: rule, replace: false)
+                let saved = try client.createSegment(name, rule)
                 send(.progress(nil))
                 send(.segmentCreated(name, saved.members, saved.warnings))
-                send(.segmentsLoaded(try workspace.segmentSummaries()))
+                send(.segmentsLoaded(try client.segmentSummaries()))
             } catch {
                 send(.segmentNotSaved(name: name, rule: rule, message: "\(error)"))
             }

@@ -11,7 +11,7 @@ public struct Explorer: Program, Sendable {
     typealias Cmd = Command<AppMessage>
     let effects: Effects
 
-    public init(workspace: Workspace) { effects = Effects(workspace: workspace) }
+    public init(client: ExplorerClient) { effects = Effects(client: client) }
 
     /// The write stamp is read with the first page, so a change made before the first tick is
     /// one the explorer notices, not its starting point.
@@ -580,8 +580,7 @@ public struct Explorer: Program, Sendable {
         return [
             Cmd(lane: .read) { send in
                 do {
-                    let items = try effects.workspace.evidence(
-                        customer: p.key, attribute: pref.attribute, value: pref.value)
+                    let items = try effects.client.evidence(p.key, pref.attribute, pref.value)
                     var lines = items.map { c -> String in
                         let e = c.event
                         let share = Int((c.share * 100).rounded())

@@ -167,18 +167,18 @@ extension Explorer {
 extension Effects {
     /// Everyone's figures as the last full refresh stored them (one small read).
     func loadCachedMetrics() -> Cmd {
-        Cmd(lane: .read) { [workspace] send in
-            if let f = try? workspace.cachedMetrics() { send(.metricsCached(f)) }
+        Cmd(lane: .read) { [client] send in
+            if let f = try? client.cachedMetrics() { send(.metricsCached(f)) }
         }
     }
 
     /// The list query of a metrics cell's customers.
     func metricsList(_ cell: MetricsSelection, since: Int64?, until: Int64?, segment: String?, sort: ListSort) -> Cmd {
-        Cmd(lane: .queue("metrics")) { [workspace] send in
+        Cmd(lane: .queue("metrics")) { [client] send in
             do {
                 send(
                     .metricsListReady(
-                        try workspace.metricsList(cell, since: since, until: until, segment: segment, sort: sort)))
+                        try client.metricsList(cell, since, until, segment, sort)))
             } catch {
                 send(.failed(ExplorerFailure(.openMetricsCell, .error(ServiceFailure.message(error) ?? "\(error)"))))
             }

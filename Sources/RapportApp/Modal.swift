@@ -175,7 +175,7 @@ extension Explorer {
             return [
                 Cmd(lane: .read) { [effects] send in
                     do {
-                        guard let key = try effects.workspace.findCustomer(arg) else {
+                        guard let key = try effects.client.findCustomer(arg) else {
                             send(.failed(.unknownCustomer(arg)))
                             return
                         }
@@ -194,7 +194,7 @@ extension Explorer {
             return [
                 Cmd(lane: .write) { [effects] send in
                     do {
-                        try effects.workspace.refresh { stage, f in
+                        try effects.client.refresh { stage, f in
                             send(.progress("refresh: \(stage) \(Int(f * 100))%"))
                         }
                         send(.progress(nil))

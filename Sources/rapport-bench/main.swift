@@ -56,7 +56,7 @@ let backend = HeadlessBackend(size: Size(width: 120, height: 40))
 let (runtime, first) = try time { () -> Runtime<Explorer> in
     let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
     let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: false, redact: false, storePath: path)
-    let rt = Runtime(program: Explorer(workspace: ws), model: model, backend: backend)
+    let rt = Runtime(program: Explorer(client: .live(ws)), model: model, backend: backend)
     rt.startInitial()
     rt.settle()
     rt.render()

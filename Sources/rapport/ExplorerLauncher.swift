@@ -45,7 +45,7 @@ enum ExplorerLauncher {
             home: ProcessInfo.processInfo.environment["HOME"])
         model.theme = theme
         if let created = workspace.createdMessage { model.flash = Flash(text: created, isError: false) }
-        let runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
+        let runtime = Runtime(program: Explorer(client: .live(workspace)), model: model, backend: backend)
         runtime.run()
         logger.info("explorer closed")
     }

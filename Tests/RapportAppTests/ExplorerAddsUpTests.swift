@@ -11,7 +11,7 @@ struct ExplorerAddsUpTests {
     // MARK: 9. one kind of segment at a time
 
     @Test func segmentAndStageFilterByTheKindAskedAndTheTitleSaysWhich() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         for (command, name) in [("segment", "lost"), ("stage", "lost"), ("segment", "at risk"), ("stage", "at risk")] {
             h.press(.char(":"))
             h.type("\(command) \(name)")
@@ -19,8 +19,9 @@ struct ExplorerAddsUpTests {
             let q = h.model.list.query
             let rfm = command == "segment"
             #expect(q.segment == (rfm ? name : nil) && q.stage == (rfm ? nil : name), "\(command) \(name): \(q)")
-            let expected = try h.workspace.customerCount(
-                rfm ? ListQuery(segment: name) : ListQuery(stage: name))
+            // The fixture's counts by segment and stage are the store's (FixtureTests).
+            let expected = try Fixtures.client.customerCount(
+                rfm ? ListQuery(segment: name) : ListQuery(stage: name), nil)
             #expect(h.model.list.total == expected, "\(command) \(name)")
             #expect(h.lines[0].contains(rfm ? "RFM segment: \(name)" : "stage: \(name)"), "\(h.lines[0])")
         }
@@ -29,7 +30,7 @@ struct ExplorerAddsUpTests {
     // MARK: 10. the metrics headline never cuts a number
 
     @Test func theMetricsHeadlineFitsEightyColumnsWithEveryNumberWhole() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         var f = try #require(h.model.metrics?.figures)
         f.customers = 1_234_567
@@ -56,7 +57,7 @@ struct ExplorerAddsUpTests {
     // MARK: 11. the back stack
 
     @Test func escFromACohortDrillDownRetracesEveryStep() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter)
@@ -78,7 +79,7 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func qInADrillDownGoesBackAndQuitsOnlyFromTheTop() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"), .tab, .enter)
         #expect(h.model.screen == .list)
         #expect(h.lines[23].contains("Esc back") && !h.lines[23].contains("quit"), "\(h.lines[23])")
@@ -93,7 +94,7 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func aProfileOpenedFromADrillDownGivesBackTheFirstOne() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter) // Anna Côté
         let first = try #require(h.model.profile?.key)
         h.press(.char("S"))
@@ -204,7 +205,7 @@ struct ExplorerAddsUpTests {
         let many = MilestoneView(kind: .orders, label: "100th order", reached: false, distance: 81, date: nil)
         #expect(many.toGo == "81 orders to go")
         #expect(Units.count(1, "order") == "1 order" && Units.count(2, "order") == "2 orders")
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter, .enter)

@@ -43,7 +43,7 @@ struct HiddenTextTests {
     }
 
     @Test func aRecommendationsReasonIsCutAtAWordWithAnEllipsisAndEnterShowsItWhole() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         let recs = try #require(h.model.profile?.report?.recommendations)
         let long = try #require(recs.firstIndex { TextWidth.of($0.reason) > 36 }, "no reason long enough to cut")
@@ -74,15 +74,14 @@ struct HiddenTextTests {
     }
 
     @Test func aLongNoteInTheCarePanelIsSelectableAndShownWhole() throws {
-        let h = try Harness()
-        let key = try h.workspace.customerKey("C1")
         let text =
             "Called about the December order: the train set was a present for her grandson, keep suggesting jazz"
-        try h.workspace.addNote(customer: key, text: text)
+        let h = Harness(client: Fixtures.client(notes: ["C1": [text]]))
         margot(h)
         h.press(.backTab)
         #expect(h.model.profile?.panel == 3)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { h.runtime.program.careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("Called about") })
         for _ in 0..<i { h.press(.down) }
         let line = try #require(h.lines.first { $0.contains("Called about") })
@@ -110,7 +109,7 @@ struct HiddenTextTests {
 @Suite("Navigation keys")
 struct NavigationKeyTests {
     @Test func hLeftAndBackspaceGoBackWhereLAndRightOpen() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("l"))
         #expect(h.model.screen == .profile)
         h.press(.char("h"))
@@ -130,7 +129,7 @@ struct NavigationKeyTests {
     }
 
     @Test func theBackKeysCloseHelpToo() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         for k: Key in [.char("h"), .left, .backspace] {
             h.press(.char("?"))
             #expect(h.model.help != nil)
@@ -140,7 +139,7 @@ struct NavigationKeyTests {
     }
 
     @Test func tabCyclesThePanelsOnly() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.tab, .tab, .tab, .tab)
         #expect(h.model.screen == .profile && h.model.profile?.panel == 0)
@@ -151,7 +150,7 @@ struct NavigationKeyTests {
     }
 
     @Test func gKeepsItsVimMeaningAndGiftIsOnFShownInTheFooter() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.char("H"), .down, .down, .down)
         #expect(h.model.history?.selected == 3)
@@ -267,7 +266,7 @@ struct HistoryColumnTests {
 @Suite("Too small a terminal")
 struct TooSmallTests {
     @Test func keysDoNothingButQuitWhileTheTerminalIsTooSmall() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.resize(Size(width: 60, height: 20))
         for k: Key in [.char("j"), .enter, .char("S"), .char(":"), .char("/"), .char("?"), .escape] { h.press(k) }
         #expect(h.model.screen == .list && h.model.list.selected == 0)
@@ -284,7 +283,7 @@ struct TooSmallTests {
 @Suite("Command line, sorting, segments order")
 struct CommandAndSortTests {
     @Test func completionListsCandidatesWithoutTheCommandAndFitsTheWidth() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char(":"))
         h.type("sort ")
         let line = h.lines[23]
@@ -301,7 +300,7 @@ struct CommandAndSortTests {
     }
 
     @Test func tabOnAnEmptyLineListsCommandsAndHelpWorks() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char(":"))
         #expect(h.lines[23] == ":")
         h.press(.tab)
@@ -336,7 +335,7 @@ struct CommandAndSortTests {
     }
 
     @Test func segmentsAreOrderedByMembersWithinEachKind() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("S"))
         let items = h.model.segments.items
         #expect(!items.isEmpty)
@@ -352,10 +351,10 @@ struct CommandAndSortTests {
 @Suite("Marks explained")
 struct MarksTests {
     @Test func helpExplainsTheMarksAndCutsNothing() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         h.press(.char("?"))
-        let rows = Explorer(workspace: h.workspace).helpRows(h.model, width: 74)
+        let rows = h.runtime.program.helpRows(h.model, width: 74)
         #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
         for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
             #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
@@ -375,7 +374,7 @@ struct MarksTests {
     }
 
     @Test func theSpendSparklineIsLabelled() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         let peak = try #require(h.model.profile?.report?.monthlySpend.max())
         #expect(h.screen.contains("24 months to 2025-12-19, peak \(Int(peak.rounded())):"), "\(h.screen)")
@@ -451,7 +450,7 @@ struct RuleSegmentEditingTests {
     }
 
     @Test func builtInSegmentsAreNotEditable() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("S"), .char("e"))
         #expect(h.model.dialog == nil)
         #expect(h.model.flash?.text.contains("only rule segments change") == true)
@@ -485,13 +484,12 @@ struct ProfileCutTests {
 @Suite("Long details")
 struct LongDetailTests {
     @Test func aDetailTallerThanTheScreenScrollsAndOtherKeysClose() throws {
-        let h = try Harness()
-        let key = try h.workspace.customerKey("C1")
         let words = (1...400).map { "word\($0)" }.joined(separator: " ")
-        try h.workspace.addNote(customer: key, text: words)
+        let h = Harness(client: Fixtures.client(notes: ["C1": [words]]))
         margot(h)
         h.press(.backTab)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { h.runtime.program.careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
         for _ in 0..<i { h.press(.down) }
         h.press(.enter)
@@ -513,7 +511,7 @@ struct LongDetailTests {
 @Suite("Selections survive reloads")
 struct SelectionReloadTests {
     @Test func aReloadWithFewerRowsKeepsTheSelectionOnARow() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         margot(h)
         var report = try #require(h.model.profile?.report)
         let first = try #require(report.recommendations.first)

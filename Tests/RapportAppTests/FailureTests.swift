@@ -20,7 +20,7 @@ struct FailureTests {
     }
 
     @Test func gotoAnUnknownIdIsAMissNotAThrownError() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         LaneTests.key(h, .char(":"))
         for c in "goto ZZ9" { LaneTests.key(h, .char(c)) }
         LaneTests.key(h, .enter)
@@ -34,7 +34,7 @@ struct FailureTests {
     /// A thrown error keeps its own words: the store's unknown-customer error reads like the
     /// `:goto` miss on screen, but the two are told apart by their cause.
     @Test func aThrownErrorKeepsItsWordsAndSaysWhatFailed() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         let thrown = ExplorerFailure(.loadProfile, StoreError.unknownCustomer("ZZ9"))
         #expect(thrown.cause == .error("unknown customer 'ZZ9'"))
         #expect(thrown.description == ExplorerFailure.unknownCustomer("ZZ9").description)

@@ -54,7 +54,7 @@ enum GoldenScreens {
 @Suite("Whole screens")
 struct WholeScreenTests {
     @Test func theCustomerListAt80x24() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         GoldenScreens.expect(
             h.backend.frame,
             text: [
@@ -112,7 +112,7 @@ struct WholeScreenTests {
     }
 
     @Test func aProfileAt80x24() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter)
         GoldenScreens.expect(
             h.backend.frame,

@@ -4,10 +4,18 @@ import RapportStore
 import RapportUI
 @testable import RapportApp
 
-/// A small store and the explorer running against a headless terminal.
+/// The explorer running against a headless terminal, over a small store or over a fixture client.
 final class Harness {
-    let dir: URL
-    let workspace: Workspace
+    /// The temporary store, when the harness has one (`init(client:)` has none).
+    private let store: (dir: URL, workspace: Workspace)?
+    var dir: URL {
+        guard let store else { preconditionFailure("a fixture harness has no store") }
+        return store.dir
+    }
+    var workspace: Workspace {
+        guard let store else { preconditionFailure("a fixture harness has no store") }
+        return store.workspace
+    }
     let backend: HeadlessBackend
     let runtime: Runtime<Explorer>
 
@@ -66,7 +74,7 @@ final class Harness {
         size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode, readOnly: Bool = false,
         keymap: Keymap = AppKeys.keymap(), redact: Bool = false
     ) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-app-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var files: [String] = []
         for (name, text) in [
@@ -79,19 +87,41 @@ final class Harness {
         let path = dir.appendingPathComponent("store.sqlite").path
         let setup = Workspace(store: try ProfileStore(path: path), analyst: "tester")
         _ = try setup.importFiles(files, options: ImportOptions(analyst: "tester"))
-        workspace = Workspace(
+        let workspace = Workspace(
             store: try ProfileStore(path: path, readOnly: readOnly), analyst: "tester",
             clock: { Harness.now })
+        store = (dir, workspace)
         backend = HeadlessBackend(size: size, glyphs: glyphs)
         let model = AppModel(
             size: size, glyphs: glyphs, readOnly: readOnly, redact: redact, storePath: path,
             keymap: keymap)
-        runtime = Runtime(program: Explorer(workspace: workspace), model: model, backend: backend)
+        runtime = Runtime(program: Explorer(client: .live(workspace)), model: model, backend: backend)
         runtime.startInitial()
         settle()
     }
 
-    deinit { try? FileManager.default.removeItem(at: dir) }
+    /// The explorer over a fixture client: no store, no files (`Fixtures.client` is the shop the
+    /// store of `init()` holds).
+    init(
+        client: ExplorerClient, size: Size = Size(width: 80, height: 24), glyphs: Glyphs = .unicode,
+        readOnly: Bool = false, keymap: Keymap = AppKeys.keymap(), redact: Bool = false
+    ) {
+        store = nil
+        backend = HeadlessBackend(size: size, glyphs: glyphs)
+        let model = AppModel(
+            size: size, glyphs: glyphs, readOnly: readOnly, redact: redact,
+            storePath: FileManager.default.temporaryDirectory.appendingPathComponent(Self.fixturePath).path,
+            keymap: keymap)
+        runtime = Runtime(program: Explorer(client: client), model: model, backend: backend)
+        runtime.startInitial()
+        settle()
+    }
+
+    /// Where a fixture harness says its store is: as long as a temporary store's path, so the
+    /// status line is laid out alike (no file is made there).
+    static let fixturePath = "rapport-app-00000000-0000-0000-0000-000000000000/store.sqlite"
+
+    deinit { if let store { try? FileManager.default.removeItem(at: store.dir) } }
 
     /// Runs pending commands to completion and draws a frame.
     func settle() {

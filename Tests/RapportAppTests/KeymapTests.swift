@@ -8,13 +8,14 @@ import Testing
 /// help, in popups and in dialogs, not only on the list.
 @Suite("Remapped keys")
 struct RemappedKeyTests {
-    static func remapped() throws -> Harness {
+    /// `store`: over a temporary store (for the tests that write), else over the fixture shop.
+    static func remapped(store: Bool = false, client: ExplorerClient = Fixtures.client) throws -> Harness {
         var keymap = AppKeys.keymap()
         let errors = keymap.rebind([
             "down": ["n"], "help": ["F1"], "close": ["z"], "confirm": ["o"], "cancel": ["F3"], "complete": ["F4"]
         ])
         #expect(errors.isEmpty, "\(errors)")
-        return try Harness(keymap: keymap)
+        return store ? try Harness(keymap: keymap) : Harness(client: client, keymap: keymap)
     }
 
     static func margot(_ h: Harness) {
@@ -50,7 +51,7 @@ struct RemappedKeyTests {
         h.press(.function(1), .function(1))
         #expect(h.model.help == nil)
         // The help names the command line's complete key.
-        let help = Explorer(workspace: h.workspace).helpRows(h.model, width: 74).map(\.help).joined(separator: " ")
+        let help = h.runtime.program.helpRows(h.model, width: 74).map(\.help).joined(separator: " ")
         #expect(help.contains("(F4 lists)") && !help.contains("Tab lists"), "\(help)")
     }
 
@@ -73,12 +74,12 @@ struct RemappedKeyTests {
     }
 
     @Test func aLongPopupScrollsWithTheRemappedDown() throws {
-        let h = try Self.remapped()
-        let key = try h.workspace.customerKey("C1")
-        try h.workspace.addNote(customer: key, text: (1...400).map { "word\($0)" }.joined(separator: " "))
+        let h = try Self.remapped(
+            client: Fixtures.client(notes: ["C1": [(1...400).map { "word\($0)" }.joined(separator: " ")]]))
         Self.margot(h)
         h.press(.backTab)
-        let rows = try #require(h.model.profile?.report.map { Explorer(workspace: h.workspace).careRows(h.model, $0) })
+        let rows = try #require(
+            h.model.profile?.report.map { h.runtime.program.careRows(h.model, $0) })
         let i = try #require(rows.firstIndex { $0.line.contains("word1 ") })
         for _ in 0..<i { h.press(.char("n")) }
         h.press(.enter)
@@ -90,7 +91,7 @@ struct RemappedKeyTests {
     }
 
     @Test func dialogsTakeTheirRemappedKeysAndTypeCharactersAsText() throws {
-        let h = try Self.remapped()
+        let h = try Self.remapped(store: true)
         Self.margot(h)
         // A text dialog: `n` is text there, F3 cancels, and the footer says so.
         h.press(.char("N"))

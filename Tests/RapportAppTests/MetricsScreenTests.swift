@@ -11,7 +11,7 @@ struct MetricsCellTests {
     static func figures(_ h: Harness) throws -> BusinessMetrics { try #require(h.model.metrics?.figures) }
 
     @Test func enterOnACohortListsItsCustomersAndEscReturns() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"), .tab)
         #expect(h.model.metricsView.panel == .cohorts)
         let cohort = try #require(try Self.figures(h).cohorts.first)
@@ -25,7 +25,7 @@ struct MetricsCellTests {
     }
 
     @Test func enterOnAMigrationCellOrASegmentListsItsCustomers() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"), .tab, .tab)
         #expect(h.model.metricsView.panel == .migration)
         let f = try Self.figures(h)
@@ -77,7 +77,7 @@ struct MetricsCellTests {
     }
 
     @Test func definitionsAreOneKeyAway() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"), .char("d"))
         #expect(h.screen.contains("What the figures mean") && h.screen.contains("AOV = revenue / orders"))
         #expect(h.lines.allSatisfy { $0.count <= 80 })
@@ -86,7 +86,7 @@ struct MetricsCellTests {
     }
 
     @Test func everyPanelFitsAt80x24() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         for _ in MetricsViewState.Panel.allCases {
             #expect(h.lines.count == 24 && h.lines.allSatisfy { $0.count <= 80 })
@@ -101,7 +101,7 @@ struct MetricsCellTests {
 @Suite("Metrics screen: one meaning of at risk")
 struct AtRiskMeaningTests {
     @Test func theMetricsScreenSaysAtRiskIsTheRFMSegment() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         // The P(alive) share is named by what it is, never "at risk".
         #expect(h.lines.contains { $0.contains("P(alive) < 0.5:") })
@@ -114,7 +114,7 @@ struct AtRiskMeaningTests {
     }
 
     @Test func theListNamesItsSegmentColumnByKind() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         #expect(h.lines[1].contains("RFM SEGMENT") && h.lines[1].contains("STAGE"))
     }
 }

@@ -8,11 +8,11 @@ import Testing
 @Suite("One clock")
 struct OneClockTests {
     @Test func theClearDialogShowsItsCutOffCountedFromTheAsOfDay() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter, .enter, .char("H"), .char("C"))
-        let asOf = try #require(try h.workspace.asOf())
+        let asOf = Fixtures.asOf
         let firstDay = (asOf / 86_400 - 29) * 86_400 // 30 days including the as-of day
         let expected = Dates.isoDate(firstDay)
         #expect(h.screen.contains("Events from \(expected) on"), "\(h.screen)")

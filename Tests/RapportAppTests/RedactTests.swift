@@ -9,7 +9,7 @@ import Testing
 @Suite("--redact in the explorer", .serialized)
 struct RedactTests {
     @Test func aFilterByEmailFindsTheRowButIsNotEchoed() throws {
-        let h = try Harness(redact: true)
+        let h = Harness(client: Fixtures.client, redact: true)
         h.press(.char("/"))
         h.type("margot@example.com")
         h.press(.enter)
@@ -19,7 +19,7 @@ struct RedactTests {
     }
 
     @Test func aFilterThatFindsNobodyIsNotEchoedEither() throws {
-        let h = try Harness(redact: true)
+        let h = Harness(client: Fixtures.client, redact: true)
         h.press(.char("/"))
         h.type("nobody@example.com")
         h.press(.enter)
@@ -29,8 +29,9 @@ struct RedactTests {
 
     @Test func aPhoneNumberInANoteIsMaskedOnTheProfile() throws {
         for redact in [false, true] {
-            let h = try Harness(size: Size(width: 120, height: 40), redact: redact)
-            try h.workspace.addNote(customer: try h.workspace.customerKey("C1"), text: "call +44 7700 900123")
+            let h = Harness(
+                client: Fixtures.client(notes: ["C1": ["call +44 7700 900123"]]), size: Size(width: 120, height: 40),
+                redact: redact)
             h.press(.char("/"))
             h.type("margot")
             h.press(.enter, .enter)
@@ -60,7 +61,7 @@ struct RedactTests {
     }
 
     @Test func withoutRedactTheFilterIsEchoed() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot@example.com")
         h.press(.enter)

@@ -22,7 +22,7 @@ struct RuleWarningTests {
 @Suite("Lifecycle details")
 struct LifecycleDetailTests {
     @Test func enterOnTheValuePanelShowsTheWholeStory() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter) // Anna Côté's profile
         #expect(h.lines[12].hasSuffix("the…    │"))
         h.press(.tab) // the value panel

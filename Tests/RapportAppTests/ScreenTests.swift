@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportStore
 import RapportUI
@@ -9,7 +10,7 @@ import Testing
 @Suite("Explorer screens, headless")
 struct ScreenTests {
     @Test func listAt80x24() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         let l = h.lines
         #expect(l.count == 24)
         #expect(l[0].hasPrefix(" Rapport • Customers") && l[0].hasSuffix("sort: name"))
@@ -24,19 +25,19 @@ struct ScreenTests {
     }
 
     @Test func escapeSequenceInANameNeverReachesTheScreen() throws {
-        let h = try Harness(size: Size(width: 120, height: 30))
+        let h = Harness(client: Fixtures.client, size: Size(width: 120, height: 30))
         let mallory = try #require(h.lines.first { $0.contains("Mallory") })
         #expect(mallory.contains("Mallory \u{FFFD}]0;pwned\u{FFFD}\u{FFFD}[2J"))
         for cell in h.backend.frame.cells {
             #expect(!cell.text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
         }
-        let ascii = try Harness(size: Size(width: 120, height: 30), glyphs: .ascii)
+        let ascii = Harness(client: Fixtures.client, size: Size(width: 120, height: 30), glyphs: .ascii)
         #expect(ascii.lines.contains { $0.contains("Mallory ?]0;pwned??[2J") })
         #expect(ascii.backend.frame.cells.allSatisfy { $0.text.unicodeScalars.allSatisfy { $0.isASCII } })
     }
 
     @Test func filterAsYouType() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("yirg")
         #expect(h.lines[22].hasPrefix(" 1/0 customers") || h.lines[22].hasPrefix(" 0/0 customers"))
@@ -51,7 +52,7 @@ struct ScreenTests {
     }
 
     @Test func profileShowsStatedBesideInferred() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter, .enter)
@@ -71,7 +72,7 @@ struct ScreenTests {
     }
 
     @Test func resizeAndTooSmall() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.resize(Size(width: 120, height: 40))
         #expect(h.lines.count == 40 && h.lines[0].count <= 120)
         #expect(h.lines[38].hasPrefix(" 1/4 customers"))
@@ -159,7 +160,7 @@ struct ScreenTests {
     }
 
     @Test func helpIsGeneratedFromTheKeymap() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char("?"))
         let s = h.screen
         #expect(s.contains("Keys: list"))
@@ -172,7 +173,7 @@ struct ScreenTests {
     }
 
     @Test func commandLineCompletesAndRuns() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.char(":"))
         h.type("so")
         h.press(.tab)
@@ -209,7 +210,7 @@ struct ScreenTests {
     }
 
     @Test func readOnlyShowsWritesAsUnavailable() throws {
-        let h = try Harness(readOnly: true)
+        let h = Harness(client: Fixtures.client, readOnly: true)
         h.press(.enter)
         h.press(.char("N"))
         #expect(h.model.dialog == nil)
@@ -233,8 +234,7 @@ struct ScreenTests {
 @Suite("List loads")
 struct ListLoadTests {
     @Test func aLoadSupersededBeforeItRunsIsDropped() throws {
-        let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: Fixtures.client)
         let first = effects.loadList(
             ListQuery(text: "Mar"), generation: 1000, around: 0, needTotal: true, knownTotal: 0)
         let second = effects.loadList(
@@ -256,9 +256,17 @@ final class Messages: @unchecked Sendable {
 
 @Suite("Rule checks while typing")
 struct RuleCheckTests {
+    /// Rules parse as the engine parses them; every rule selects no one.
+    static var client: ExplorerClient {
+        var c = Fixtures.client
+        c.parseRule = { try Rule(parsing: $0) }
+        c.countMembers = { _ in 0 }
+        c.ruleWarnings = { _ in [] }
+        return c
+    }
+
     @Test func aCountSupersededDuringItsWaitIsSkippedAndAParseErrorAnswersAtOnce() throws {
-        let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: Self.client)
         let first = effects.checkRule("orders > 1", generation: 1)
         let got = Messages()
         let done = DispatchSemaphore(value: 0)
@@ -281,8 +289,7 @@ struct RuleCheckTests {
     /// queued, and one superseded by a newer key is skipped before it parses: one parse, not
     /// 10,000 on the UI loop (before, the dialog froze for about two minutes).
     @Test func aPastedLongRuleIsParsedOnceNotPerCharacter() throws {
-        let h = try Harness()
-        let effects = Effects(workspace: h.workspace)
+        let effects = Effects(client: Self.client)
         let text = String(repeating: "orders > 1 and ", count: 667) + "orders > 1"
         #expect(text.count > 10_000)
         var queued: [Effects.Cmd] = []
@@ -310,7 +317,7 @@ struct KeyActionTests {
     @Test func aReboundInterruptQuitsFromInsideADialog() throws {
         var keymap = AppKeys.keymap()
         #expect(keymap.rebind(["interrupt": ["C-x"]]).isEmpty)
-        let h = try Harness(keymap: keymap)
+        let h = Harness(client: Fixtures.client, keymap: keymap)
         h.press(.char("/"))
         h.press(.ctrl("c"))
         #expect(!h.model.finished)
@@ -330,7 +337,7 @@ struct StyleAndSizeTests {
     ]
 
     @Test func theSelectedRowIsReversedAcrossTheWholeWidth() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         let styles = h.backend.frame.styleLines(Self.legend)
         #expect(styles[2] == String(repeating: "S", count: 80))
         #expect(styles[3].allSatisfy { $0 == "." })
@@ -340,7 +347,7 @@ struct StyleAndSizeTests {
     }
 
     @Test func theFocusedPanelsBorderIsHighlightedAndOthersAreMuted() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter)
         let styles = h.backend.frame.styleLines(Self.legend)
         let borders = styles.map { Set($0) }
@@ -352,7 +359,7 @@ struct StyleAndSizeTests {
     }
 
     @Test func anErrorFlashIsDrawnInTheErrorStyle() throws {
-        let h = try Harness(readOnly: true)
+        let h = Harness(client: Fixtures.client, readOnly: true)
         h.press(.enter)
         let before = h.backend.frame.styleLines(Self.legend)[22]
         h.press(.char("N"))
@@ -368,7 +375,7 @@ struct StyleAndSizeTests {
         Size(width: 10, height: 3), Size(width: 30, height: 5), Size(width: 5, height: 40)
     ])
     func degenerateSizesDoNotCrash(_ size: Size) throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.resize(size)
         for key: Key in [
             .enter, .tab, .tab, .char("H"), .char("?"), .escape, .escape, .char("S"), .escape,
@@ -416,7 +423,7 @@ struct OtherSessionTests {
 struct FooterTests {
     /// At 80 columns every hint in the footer is whole, and help and the way out are always there.
     @Test func hintsFitWholeAt80Columns() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         for keys: [Key] in [[], [.enter], [.char("H")], [.escape, .escape, .char("S")]] {
             for k in keys { h.press(k) }
             let footer = h.lines[23]
@@ -430,7 +437,7 @@ struct FooterTests {
 @Suite("Metrics screen")
 struct MetricsScreenTests {
     @Test func everyonesMetricsFromTheListAndASegmentsFromSegments() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withMetrics)
         h.press(.char("M"))
         #expect(h.lines[0].contains("Metrics • everyone"))
         #expect(h.screen.contains("Customers 4"))
@@ -452,7 +459,7 @@ struct MetricsScreenTests {
 @Suite("Back stack")
 struct BackStackTests {
     @Test func escapeReturnsToThePreviousScreen() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         h.press(.enter)
         #expect(h.model.screen == .profile)
         // Profile → segments → Esc lands on the profile, not the list.

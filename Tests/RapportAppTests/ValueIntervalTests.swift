@@ -24,7 +24,7 @@ struct ValueIntervalTests {
     }
 
     @Test func theValuePanelShowsBothIntervalsAndKeepsTheLayout() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         let report = try Self.profile(h)
         h.send(.profileLoaded(report))
         let lines = h.lines
@@ -42,7 +42,7 @@ struct ValueIntervalTests {
     }
 
     @Test func aLongCLVLineDropsTheAverageOrderRatherThanBeingCut() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.client)
         var report = try Self.profile(h)
         report.lifecycle?.clv12m = 12_345.6
         report.lifecycle?.clv12mInterval = ValueInterval(low: 11_000, high: 13_999)

@@ -1,0 +1,162 @@
+import Foundation
+import RapportEngine
+import RapportService
+import RapportVocabulary
+
+/// Everything the explorer asks of the service, as a struct of closures: `.live(workspace)` in
+/// the executable forwards each one to the `Workspace`; tests fill the closures with canned view
+/// models and need no store. The explorer and its effects call nothing else.
+///
+/// The closures only read or write: which lane a call runs on (read, write, a named queue) is
+/// decided by the effect that makes it, not here.
+public struct ExplorerClient: Sendable {
+    // MARK: The customer list
+
+    /// How many customers a query lists, counting at most `cap` matches (nil: all of them).
+    public var customerCount: @Sendable (_ query: ListQuery, _ cap: Int?) throws -> Int
+    /// One page of the list; `total` is the count already known, when it is.
+    public var customerPage:
+        @Sendable (_ query: ListQuery, _ offset: Int, _ limit: Int, _ total: Int?) throws -> [CustomerListItem]
+    /// The key of the customer with this external id, nil when there is none (`:goto`).
+    public var findCustomer: @Sendable (_ externalId: String) throws -> Int64?
+
+    // MARK: One customer
+
+    public var customerExists: @Sendable (_ key: Int64) throws -> Bool
+    public var profile: @Sendable (_ key: Int64) throws -> ProfileReport
+    public var history: @Sendable (_ key: Int64) throws -> [HistoryEvent]
+    /// The events behind one inferred preference, with their contributions.
+    public var evidence:
+        @Sendable (_ key: Int64, _ attribute: PreferenceAttribute, _ value: String) throws -> [EvidenceContribution]
+    /// How many events a clear of this window would remove.
+    public var countHistory: @Sendable (_ key: Int64, _ window: HistoryWindow) throws -> Int
+
+    // MARK: Actions on a customer (writes)
+
+    public var setGift:
+        @Sendable (_ event: String, _ isGift: Bool, _ note: String?, _ shown: ProfileReport?) throws -> GiftResult
+    /// Removes the events of a window; answers how many went.
+    public var clearHistory: @Sendable (_ key: Int64, _ window: HistoryWindow) throws -> Int
+    public var addNote: @Sendable (_ key: Int64, _ text: String) throws -> Void
+    public var exportToFile: @Sendable (_ key: Int64, _ path: String, _ redact: Bool) throws -> Void
+    /// Erases a customer for good (and compacts the store).
+    public var forget: @Sendable (_ key: Int64) throws -> Void
+    /// Refits the models, reporting each stage and how far it got.
+    public var refresh: @Sendable (_ progress: @escaping @Sendable (String, Double) -> Void) throws -> Void
+
+    // MARK: Segments
+
+    public var segmentSummaries: @Sendable () throws -> [SegmentSummary]
+    public var parseRule: @Sendable (_ text: String) throws -> Rule
+    /// How many customers a rule selects right now.
+    public var countMembers: @Sendable (_ rule: Rule) throws -> Int
+    public var ruleWarnings: @Sendable (_ rule: Rule) throws -> [String]
+    /// Saves a new rule segment (never replacing one).
+    public var createSegment: @Sendable (_ name: String, _ rule: String) throws -> SegmentSaved
+    /// Replaces a rule segment's rule; answers its new member count.
+    public var updateSegment: @Sendable (_ name: String, _ rule: String) throws -> Int
+    public var deleteSegment: @Sendable (_ name: String) throws -> Void
+
+    // MARK: Business metrics
+
+    public var metrics: @Sendable (_ segment: String?) throws -> BusinessMetrics
+    /// Everyone's figures as the last full refresh stored them, nil before the first.
+    public var cachedMetrics: @Sendable () throws -> BusinessMetrics?
+    /// The list query of one metrics cell's customers.
+    public var metricsList:
+        @Sendable (
+            _ cell: MetricsSelection, _ since: Int64?, _ until: Int64?, _ segment: String?, _ sort: ListSort
+        ) throws -> ListQuery
+
+    // MARK: Changes made elsewhere
+
+    /// A stamp that changes whenever anyone writes to the store (polled on each tick).
+    public var writeStamp: @Sendable () throws -> String
+
+    public init(
+        customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
+        customerPage: @escaping @Sendable (ListQuery, Int, Int, Int?) throws -> [CustomerListItem],
+        findCustomer: @escaping @Sendable (String) throws -> Int64?,
+        customerExists: @escaping @Sendable (Int64) throws -> Bool,
+        profile: @escaping @Sendable (Int64) throws -> ProfileReport,
+        history: @escaping @Sendable (Int64) throws -> [HistoryEvent],
+        evidence: @escaping @Sendable (Int64, PreferenceAttribute, String) throws -> [EvidenceContribution],
+        countHistory: @escaping @Sendable (Int64, HistoryWindow) throws -> Int,
+        setGift: @escaping @Sendable (String, Bool, String?, ProfileReport?) throws -> GiftResult,
+        clearHistory: @escaping @Sendable (Int64, HistoryWindow) throws -> Int,
+        addNote: @escaping @Sendable (Int64, String) throws -> Void,
+        exportToFile: @escaping @Sendable (Int64, String, Bool) throws -> Void,
+        forget: @escaping @Sendable (Int64) throws -> Void,
+        refresh: @escaping @Sendable (@escaping @Sendable (String, Double) -> Void) throws -> Void,
+        segmentSummaries: @escaping @Sendable () throws -> [SegmentSummary],
+        parseRule: @escaping @Sendable (String) throws -> Rule,
+        countMembers: @escaping @Sendable (Rule) throws -> Int,
+        ruleWarnings: @escaping @Sendable (Rule) throws -> [String],
+        createSegment: @escaping @Sendable (String, String) throws -> SegmentSaved,
+        updateSegment: @escaping @Sendable (String, String) throws -> Int,
+        deleteSegment: @escaping @Sendable (String) throws -> Void,
+        metrics: @escaping @Sendable (String?) throws -> BusinessMetrics,
+        cachedMetrics: @escaping @Sendable () throws -> BusinessMetrics?,
+        metricsList: @escaping @Sendable (MetricsSelection, Int64?, Int64?, String?, ListSort) throws -> ListQuery,
+        writeStamp: @escaping @Sendable () throws -> String
+    ) {
+        self.customerCount = customerCount
+        self.customerPage = customerPage
+        self.findCustomer = findCustomer
+        self.customerExists = customerExists
+        self.profile = profile
+        self.history = history
+        self.evidence = evidence
+        self.countHistory = countHistory
+        self.setGift = setGift
+        self.clearHistory = clearHistory
+        self.addNote = addNote
+        self.exportToFile = exportToFile
+        self.forget = forget
+        self.refresh = refresh
+        self.segmentSummaries = segmentSummaries
+        self.parseRule = parseRule
+        self.countMembers = countMembers
+        self.ruleWarnings = ruleWarnings
+        self.createSegment = createSegment
+        self.updateSegment = updateSegment
+        self.deleteSegment = deleteSegment
+        self.metrics = metrics
+        self.cachedMetrics = cachedMetrics
+        self.metricsList = metricsList
+        self.writeStamp = writeStamp
+    }
+}
+
+extension ExplorerClient {
+    /// The client of a real session: every closure forwards to the workspace, as the explorer
+    /// called it before there was a client.
+    public static func live(_ workspace: Workspace) -> ExplorerClient {
+        ExplorerClient(
+            customerCount: { try workspace.customerCount($0, cap: $1) },
+            customerPage: { try workspace.customerPage($0, offset: $1, limit: $2, total: $3) },
+            findCustomer: { try workspace.findCustomer($0) },
+            customerExists: { try workspace.customerExists($0) },
+            profile: { try workspace.profile($0) },
+            history: { try workspace.history($0) },
+            evidence: { try workspace.evidence(customer: $0, attribute: $1, value: $2) },
+            countHistory: { try workspace.countHistory(customer: $0, window: $1) },
+            setGift: { try workspace.setGift(event: $0, isGift: $1, note: $2, shown: $3) },
+            clearHistory: { try workspace.clearHistory(customer: $0, range: $1) },
+            addNote: { try workspace.addNote(customer: $0, text: $1) },
+            exportToFile: { try workspace.exportToFile($0, path: $1, redact: $2) },
+            forget: { try workspace.forget(customer: $0) },
+            refresh: { progress in try workspace.refresh { progress($0, $1) } },
+            segmentSummaries: { try workspace.segmentSummaries() },
+            parseRule: { try workspace.parseRule($0) },
+            countMembers: { try workspace.members(of: $0).count },
+            ruleWarnings: { try workspace.ruleWarnings($0) },
+            createSegment: { try workspace.saveRuleSegment(name: $0, rule: $1, replace: false) },
+            updateSegment: { try workspace.updateSegment(name: $0, rule: $1) },
+            deleteSegment: { try workspace.deleteSegment($0) },
+            metrics: { try workspace.metrics(segment: $0) },
+            cachedMetrics: { try workspace.cachedMetrics() },
+            metricsList: { try workspace.metricsList($0, since: $1, until: $2, segment: $3, sort: $4) },
+            writeStamp: { try workspace.writeStamp() })
+    }
+}
