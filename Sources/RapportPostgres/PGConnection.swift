@@ -188,7 +188,7 @@ public final class PGConnection: @unchecked Sendable {
     func bounded<T>(_ future: EventLoopFuture<T>) throws -> T {
         try guarded {
             let done = DispatchSemaphore(value: 0)
-            let box = FutureBox<T>()
+            let box = PGResultBox<T>()
             future.whenComplete { result in
                 box.set(result)
                 done.signal()
@@ -404,13 +404,6 @@ private final class IteratorBox: @unchecked Sendable {
 /// and with two cores two such callers deadlock. The queue is concurrent: parallel scans on separate
 /// connections (a refresh's slices) each pull their rows at once, not in turn.
 enum Blocking {
-    private final class ResultBox<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<T, any Error>?
-        func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }
-        func get() -> Result<T, any Error>? { lock.withLock { result } }
-    }
-
     private final class Unchecked<T>: @unchecked Sendable {
         let value: T
         init(_ value: T) { self.value = value }
@@ -431,7 +424,7 @@ enum Blocking {
     /// Waits at most `PGConnection.waitLimit` (then throws `PGError.timedOut`, and the caller's
     /// `guarded` closes the connection, which ends the task), or until `watch`'s channel closes.
     static func run<T>(watching watch: PGCloseWatch, _ operation: @escaping () async throws -> T) throws -> T {
-        let box = ResultBox<T>()
+        let box = PGResultBox<T>()
         let op = Unchecked(operation)
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: executor) {
@@ -492,8 +485,8 @@ final class PGCloseWatch: @unchecked Sendable {
     }
 }
 
-/// The result of a future, handed from the event loop to the waiting thread.
-private final class FutureBox<T>: @unchecked Sendable {
+/// A result handed from the event loop or a task to the thread waiting for it.
+final class PGResultBox<T>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Result<T, any Error>?
     func set(_ r: Result<T, any Error>) { lock.withLock { result = r } }

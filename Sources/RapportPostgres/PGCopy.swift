@@ -23,12 +23,12 @@ extension PGConnection {
         let connection = self.connection
         let logger = self.logger
         let done = DispatchSemaphore(value: 0)
-        let copyResult = CopyResult()
+        let copyResult = PGResultBox<Void>()
         // The COPY task's end, waited for at most `waitLimit`: a server that stops answering
         // mid-COPY ends the import with an error instead of holding it for good.
         // A channel that closes ends the wait too: postgres-nio never answers a COPY sent on it.
         func waitForCopy() throws {
-            _ = try closeWatch.wait(done) { copyResult.value.map { _ in Result<Void, any Error>.success(()) } }
+            _ = try closeWatch.wait(done) { copyResult.get() }
         }
         func copy() throws {
             Task(executorPreference: Blocking.executor) {
@@ -36,9 +36,9 @@ extension PGConnection {
                     try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                         while let chunk = try await channel.next() { try await writer.write(chunk) }
                     }
-                    copyResult.value = .success(())
+                    copyResult.set(.success(()))
                 } catch {
-                    copyResult.value = .failure(error)
+                    copyResult.set(.failure(error))
                 }
                 channel.abort()
                 done.signal()
@@ -67,7 +67,7 @@ extension PGConnection {
                 throw error
             }
             try waitForCopy()
-            try copyResult.value!.get()
+            try copyResult.get()!.get()
         }
         try withConnectionLock {
             try guarded { try copy() }
@@ -98,16 +98,6 @@ extension PGConnection {
             }
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
-    }
-}
-
-/// Written by the COPY task before it signals, read by the caller after waiting.
-private final class CopyResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Result<Void, any Error>?
-    var value: Result<Void, any Error>? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }
 

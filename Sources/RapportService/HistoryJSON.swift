@@ -6,14 +6,9 @@ import Foundation
 // test compares it with the encoder on events of every shape.
 
 extension HistoryEvent {
-    /// The keys in the order `JSONEncoder`'s `.sortedKeys` writes them.
-    static let jsonKeys = [
-        "amount", "category", "channel", "event_id", "gift", "gift_note", "product_id", "quantity", "time", "title",
-        "type"
-    ]
-
     /// Appends this event's JSON as `JSONOutput` writes it at nesting `level`: the opening brace
-    /// where the caller is, each key on its own line one level deeper, the closing brace at `level`.
+    /// where the caller is, each key on its own line one level deeper (in the order `.sortedKeys`
+    /// gives), the closing brace at `level`.
     func appendJSON(to out: inout String, level: Int) {
         let inner = String(repeating: "  ", count: level + 1)
         out += "{\n"
@@ -57,8 +52,7 @@ enum JSONText {
             case 0x08: out += "\\b"
             case 0x0C: out += "\\f"
             case 0..<0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -81,8 +81,6 @@ public final class Workspace: @unchecked Sendable {
         if let tuning = try? recommenderTuning() { apply(tuning) } else { applyPins() }
     }
 
-    /// Opens the store at `location`. A default store that does not exist yet is created
-    /// from the bundled sample, so the first run shows data.
     /// What opening a store does when it carries the mark of a `rapport copy` that has not finished.
     public enum UnfinishedCopyPolicy: Sendable {
         /// Refuse it: its data is partial (every command but the copy itself).
@@ -91,6 +89,8 @@ public final class Workspace: @unchecked Sendable {
         case allow
     }
 
+    /// Opens the store at `location`. A default store that does not exist yet is created
+    /// from the bundled sample, so the first run shows data.
     public static func open(
         _ location: StoreLocation, analyst: String, readOnly: Bool = false,
         config: Config = Config(), create: Bool = true, unfinishedCopy: UnfinishedCopyPolicy = .refuse
