@@ -19,10 +19,13 @@ public struct ProfileReport: Codable, Sendable {
     public var model: ModelFreshness?
     /// Bursts whose weight in preferences and recommendations was cut, and why.
     public var dampedSpikes: [DampedSpikeView] = []
+    /// Set when this is the profile as it stood on a past moment (`--as-of`); `asOf` is then that moment's day.
+    public var asStoodOn: StoodOnView? = nil
 
     enum CodingKeys: String, CodingKey {
         case customer, notes, preferences, rfm, lifecycle, recommendations, replenishment, channel, milestones
         case monthlySpend = "monthly_spend", asOf = "as_of", model, dampedSpikes = "damped_spikes"
+        case asStoodOn = "as_stood_on"
     }
 }
 
@@ -181,24 +184,32 @@ extension Workspace {
         try profileWithInsight(key, rows: try store.events(customer: key)).report
     }
 
-    /// The profile, and the insight it was made from, from one read of the customer's events.
-    func profileWithInsight(_ key: Int64, rows: [EventRow]) throws -> (report: ProfileReport, insight: CustomerInsight?)
+    /// The profile, and the insight it was made from, from one read of the customer's events;
+    /// with `stoodOn`, as it stood on a past moment (`rows` are then the events up to it).
+    func profileWithInsight(_ key: Int64, rows: [EventRow], stoodOn: (PointInTime, StoodOnModels)? = nil) throws
+        -> (report: ProfileReport, insight: CustomerInsight?)
     {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
-        let insight = try customerInsight(key, rows: rows)
+        let insight =
+            try stoodOn.map { try insightStoodOn(key, rows: rows, models: $0.1) } ?? customerInsight(key, rows: rows)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }
         let round = { (v: Double) in (v * 1000).rounded() / 1000 }
         var report = ProfileReport(
-            customer: try identity(key), notes: try notes(key),
+            customer: try identity(key), notes: try notes(key, stoodOn: stoodOn?.0),
             preferences: PreferencesView(inferred: [], stated: try stated(key)),
             rfm: nil, lifecycle: nil, recommendations: [], replenishment: [],
             channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
             milestones: [], monthlySpend: [], asOf: nil)
+        report.asStoodOn = stoodOn.map {
+            StoodOnView(
+                moment: Timestamp($0.0.moment), corrections: $0.0.corrections, models: $0.1.fit.basis.rawValue,
+                limits: StoodOnView.limitsText)
+        }
         guard let i = insight else { return (report, nil) }
         report.asOf = CalendarDay(containing: i.asOf)
-        report.model = try modelFreshness()
+        report.model = try stoodOn.map(\.1.freshness) ?? modelFreshness()
         report.preferences.inferred = i.inferred.map {
             InferredView(
                 attribute: $0.attribute, value: $0.value,
@@ -216,7 +227,10 @@ extension Workspace {
             expectedPurchases30d: f.expected30.map(round), expectedPurchases90d: f.expected90.map(round),
             expectedPurchases365d: f.expected365.map(round), expectedSpend: f.expectedSpend.map(round),
             clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, singlePurchase: f.singlePurchase,
-            basis: i.lifecycleStory, clvModel: try cache.model(store)?.bgnbd.map { ($0.variant ?? .classic).rawValue },
+            basis: i.lifecycleStory,
+            clvModel: try (stoodOn.map(\.1.model) ?? cache.model(store))?.bgnbd.map {
+                ($0.variant ?? .classic).rawValue
+            },
             pAliveInterval: i.uncertainty?.pAlive.map { ValueInterval(low: round($0.low), high: round($0.high)) },
             clv12mInterval: i.uncertainty?.clv12m.map {
                 ValueInterval(low: ($0.low * 100).rounded() / 100, high: ($0.high * 100).rounded() / 100)

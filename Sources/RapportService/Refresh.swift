@@ -75,6 +75,7 @@ extension Workspace {
                 ProfileStore.activityStateName: Data("{}".utf8),
                 BoughtTogether.stateName: BoughtTogether.encode(result.items)
             ], now: now)
+        try keepRefreshFit(fit, model: result.model, items: result.items)
         // Products are read again when a profile next needs them, not here.
         cache.set(model: result.model, items: result.items, products: nil)
         if !concurrent.isEmpty {

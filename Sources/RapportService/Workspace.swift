@@ -28,6 +28,8 @@ public final class Workspace: @unchecked Sendable {
     public let pinnedTauDays: Double?
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
+    /// Models of past moments already decoded (`--as-of`, the explorer's `@`).
+    let stoodOnCache = StoodOnCache()
 
     /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
     /// caller fixes it. Audit entries, exports and write times all read it.

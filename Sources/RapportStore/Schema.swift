@@ -231,6 +231,25 @@ enum Schema {
         m.registerMigration("v9-audit-by-action") { db in
             try db.execute(sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget'")
         }
+        // Every fit of the models, with the as-of date it was fitted for: a profile as it stood
+        // on a past day uses the fit in force then (docs/as-of.md).
+        m.registerMigration("v12-model-fits") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE model_fits(
+                        id INTEGER PRIMARY KEY,
+                        basis TEXT NOT NULL,
+                        as_of INTEGER NOT NULL,
+                        fitted_at INTEGER NOT NULL,
+                        events INTEGER NOT NULL,
+                        last_event_key INTEGER NOT NULL,
+                        engine BLOB NOT NULL,
+                        items BLOB NOT NULL
+                    );
+                    CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
+                    CREATE INDEX model_fits_by_as_of ON model_fits(basis, as_of);
+                    """)
+        }
         return m
     }
 

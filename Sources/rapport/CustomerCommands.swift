@@ -57,11 +57,24 @@ struct History: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
     @OptionGroup var privacy: RedactOption
+    @OptionGroup var past: StoodOnOptions
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let key = try ws.customerKey(id)
+        if let moment = past.pointInTime {
+            let stored = try ws.history(key, stoodOn: moment)
+            let all = privacy.redact ? stored.map(\.redacted) : stored
+            if output.json {
+                try Out.json(list.listing(list.page(all), total: all.count))
+                return
+            }
+            Out.line(
+                "as of \(moment.label) (\(moment.corrections == .then ? "gift flags of then" : "today's gift flags"))")
+            printTable(list.page(all), total: all.count)
+            return
+        }
         if output.json {
             // Streamed from a cursor: a customer with a million events is not held in memory.
             try Out.streamJSON { write in
@@ -72,8 +85,11 @@ struct History: ParsableCommand {
         }
         let stored = try ws.history(key)
         let all = privacy.redact ? stored.map(\.redacted) : stored
-        let events = list.page(all)
-        let listing = list.listing(events, total: all.count)
+        printTable(list.page(all), total: all.count)
+    }
+
+    func printTable(_ events: [HistoryEvent], total: Int) {
+        let listing = list.listing(events, total: total)
         let table = TextTable(headers: ["EVENT", "TIME", "TYPE", "PRODUCT", "QTY", "AMOUNT", "CHANNEL", "GIFT"])
         for e in events {
             table.add([

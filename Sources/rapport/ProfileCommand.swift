@@ -8,11 +8,13 @@ struct Profile: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var privacy: RedactOption
+    @OptionGroup var past: StoodOnOptions
     @Argument(help: "Customer id.") var id: String
 
     mutating func run() throws {
-        let ws = try storeOptions.openForReading()
-        let report = try ws.profile(try ws.customerKey(id))
+        let ws = try past.open(storeOptions)
+        let key = try ws.customerKey(id)
+        let report = try past.pointInTime.map { try ws.profile(key, stoodOn: $0) } ?? ws.profile(key)
         RefreshWarning.show(ws)
         let p = privacy.redact ? report.redacted : report
         if output.json {
@@ -20,6 +22,7 @@ struct Profile: ParsableCommand {
             return
         }
         let c = p.customer
+        if let s = p.asStoodOn { Out.line(StoodOnText.heading(s)) }
         Out.line("\(c.name ?? "(no name)")  [\(c.id)]\(p.asOf.map { "  figures as of \($0)" } ?? "")")
         let place = [c.city, c.country].compactMap { $0 }.joined(separator: ", ")
         if !place.isEmpty { Out.line("  location: \(place)") }
@@ -79,13 +82,16 @@ struct Recommend: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "How many.") var k = 10
+    @OptionGroup var past: StoodOnOptions
     @Argument(help: "Customer id.") var id: String
 
     func validate() throws { if k < 1 || k > 200 { throw ValidationError("--k must be from 1 to 200") } }
 
     mutating func run() throws {
-        let ws = try storeOptions.openForReading()
-        let recs = try ws.recommendations(try ws.customerKey(id), k: k)
+        let ws = try past.open(storeOptions)
+        let key = try ws.customerKey(id)
+        let recs =
+            try past.pointInTime.map { try ws.recommendations(key, k: k, stoodOn: $0) } ?? ws.recommendations(key, k: k)
         if output.json {
             try Out.json(recs)
             return

@@ -215,7 +215,23 @@ enum PostgresSchema {
         PGMigration(name: "v8-event-identity-per-customer", sql: "SELECT 1;"),
         PGMigration(
             name: "v9-audit-by-action",
-            sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget';")
+            sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget';"),
+        PGMigration(
+            name: "v12-model-fits",
+            sql: """
+                CREATE TABLE model_fits(
+                    id bigserial PRIMARY KEY,
+                    basis text NOT NULL,
+                    as_of bigint NOT NULL,
+                    fitted_at bigint NOT NULL,
+                    events bigint NOT NULL,
+                    last_event_key bigint NOT NULL,
+                    engine bytea NOT NULL,
+                    items bytea NOT NULL
+                );
+                CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
+                CREATE INDEX model_fits_by_as_of ON model_fits(basis, as_of);
+                """)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).

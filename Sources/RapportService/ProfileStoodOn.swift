@@ -1,0 +1,45 @@
+import Foundation
+import RapportEngine
+import RapportStore
+import RapportVocabulary
+
+extension Workspace {
+    /// The profile as it stood on a past moment: from the events up to it, with the gift
+    /// corrections `p.corrections` names, the notes written by then and the models in force
+    /// then, counted back from that moment (docs/as-of.md). An erased customer has no key.
+    public func profile(_ key: Int64, stoodOn p: PointInTime) throws -> ProfileReport {
+        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections)
+        return try profileWithInsight(key, rows: rows, stoodOn: (p, try models(stoodOn: p))).report
+    }
+
+    /// A customer's history as it stood on a past moment, newest first.
+    public func history(_ key: Int64, stoodOn p: PointInTime) throws -> [HistoryEvent] {
+        try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections).reversed().map(
+            HistoryEvent.init)
+    }
+
+    /// Recommendations alone, with `k` items, as they stood on a past moment.
+    public func recommendations(_ key: Int64, k: Int, stoodOn p: PointInTime) throws -> [RecommendationView] {
+        var settings = insightSettings
+        settings.recommendations.k = k
+        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections)
+        let i = try insightStoodOn(key, rows: rows, models: try models(stoodOn: p), settings: settings)
+        return Self.views(i.recommendations, products: products)
+    }
+
+    func insightStoodOn(_ key: Int64, rows: [EventRow], models m: StoodOnModels, settings: InsightSettings? = nil)
+        throws -> CustomerInsight
+    {
+        Insights.compute(
+            facts: try facts(key), events: rows.map(EngineBridge.event), products: products, model: m.model,
+            itemModel: m.items, settings: settings ?? insightSettings)
+    }
+
+    /// Notes, newest first; those written by `p.moment` when one is given.
+    func notes(_ key: Int64, stoodOn p: PointInTime?) throws -> [NoteView] {
+        guard let p else { return try notes(key) }
+        return try store.notes(customer: key, stoodOn: p.moment).map {
+            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text)
+        }
+    }
+}
