@@ -190,3 +190,102 @@ struct StoodOnTests {
         #expect(compared == days * perDay)
     }
 }
+
+/// The rules of a past view on a small shop: gift flags made later are not applied, the fit in
+/// force is used (and a fit is made and kept where none was), erased customers stay erased.
+@Suite("As it stood on a past day: the rules")
+struct StoodOnRuleTests {
+    static func shop(_ backend: Backend, _ clock: TestClock) throws -> (Workspace, URL, () -> Void) {
+        let (ws, cleanup) = try StoodOnTests.workspace(backend, clock)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-rules-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (
+            ws, dir,
+            {
+                cleanup()
+                try? FileManager.default.removeItem(at: dir)
+            }
+        )
+    }
+
+    static func importEvents(_ ws: Workspace, _ dir: URL, _ rows: [String]) throws {
+        let path = dir.appendingPathComponent("events-\(UUID()).csv").path
+        let text = "event_id,customer_id,timestamp,type,product_id,amount\n" + rows.joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        _ = try ws.importFiles([path], options: ImportOptions(analyst: "tester"))
+    }
+
+    /// 25 customers, four purchases each, a month apart (January to April 2026).
+    static let base = (1...25).flatMap { c in
+        (0..<4).map { k in "E\(c)-\(k),C\(c),2026-0\(k + 1)-\(10 + c % 9),purchase,P\(k % 2),\(10 + c)" }
+    }
+
+    @Test(arguments: Backend.available)
+    func aGiftFlaggedAfterTheDayWasNotYetAGiftOnIt(_ backend: Backend) throws {
+        let clock = TestClock(Dates.timestamp("2026-05-01")!)
+        let (ws, dir, done) = try Self.shop(backend, clock)
+        defer { done() }
+        try Self.importEvents(ws, dir, Self.base)
+        clock.now = Dates.timestamp("2026-05-20")!
+        _ = try ws.setGift(event: "E1-0", isGift: true, note: "for her son")
+        let c1 = try ws.customerKey("C1")
+        let before = try #require(PointInTime.parse("2026-05-19"))
+        let after = try #require(PointInTime.parse("2026-05-20"))
+        func gift(_ p: PointInTime) throws -> Bool {
+            try ws.history(c1, stoodOn: p).first { $0.eventId == "E1-0" }!.gift
+        }
+        #expect(try !gift(before))
+        #expect(try gift(after))
+        #expect(try gift(PointInTime(moment: before.moment, corrections: .today)))
+        #expect(try ws.history(c1).first { $0.eventId == "E1-0" }!.gift)
+        let then = try ws.profile(c1, stoodOn: before)
+        #expect(then.asOf?.description == "2026-05-19" && then.asStoodOn?.corrections == .then)
+        #expect(then.rfm?.orders == 4)
+    }
+
+    @Test(arguments: Backend.available)
+    func theFitInForceOnTheDayIsUsedAndAFitMadeForADayIsKept(_ backend: Backend) throws {
+        let clock = TestClock(Dates.timestamp("2026-05-01")!)
+        let (ws, dir, done) = try Self.shop(backend, clock)
+        defer { done() }
+        try Self.importEvents(ws, dir, Self.base)
+        clock.now = Dates.timestamp("2026-06-01")!
+        try Self.importEvents(ws, dir, (1...25).map { "F\($0),C\($0),2026-05-10,purchase,P1,30" })
+        try ws.refresh()
+        let fits = try ws.store.modelFitHistory()
+        #expect(fits.map(\.basis).allSatisfy { $0 == .refresh } && fits.count >= 2)
+        let c2 = try ws.customerKey("C2")
+        // On 15 May the fit of 1 May was in force; the events of the 10th arrived after it.
+        let may = try ws.profile(c2, stoodOn: try #require(PointInTime.parse("2026-05-15")))
+        #expect(may.asStoodOn?.models == "refresh")
+        #expect(may.model?.fittedAt == Timestamp(Dates.timestamp("2026-05-01")!))
+        #expect(may.model?.eventsSinceFit == 25)
+        #expect(may.rfm?.orders == 5)
+        let june = try ws.profile(c2, stoodOn: try #require(PointInTime.parse("2026-06-02")))
+        #expect(june.model?.fittedAt == Timestamp(Dates.timestamp("2026-06-01")!))
+        // On 1 March no fit had been made: one is made from the events up to then, and kept.
+        let march = try #require(PointInTime.parse("2026-03-01"))
+        let early = try ws.profile(c2, stoodOn: march)
+        #expect(early.asStoodOn?.models == "then" && early.model?.fittedAsOf.description == "2026-03-01")
+        #expect(early.rfm?.orders == 2)
+        let kept = try ws.store.modelFitHistory().filter { $0.basis == .then }
+        #expect(kept.map(\.asOf) == [march.moment])
+        // Asked again (by another session), the kept fit is used, not made again.
+        let other = Workspace(store: ws.store, analyst: "tester", clock: { clock.now })
+        _ = try other.profile(c2, stoodOn: march)
+        #expect(try ws.store.modelFitHistory().filter { $0.basis == .then }.count == 1)
+    }
+
+    @Test(arguments: Backend.available)
+    func anErasedCustomerStaysErased(_ backend: Backend) throws {
+        let clock = TestClock(Dates.timestamp("2026-05-01")!)
+        let (ws, dir, done) = try Self.shop(backend, clock)
+        defer { done() }
+        try Self.importEvents(ws, dir, Self.base)
+        let c3 = try ws.customerKey("C3")
+        try ws.forget(customer: c3)
+        #expect(throws: (any Error).self) { try ws.customerKey("C3") }
+        #expect(throws: (any Error).self) { try ws.profile(c3, stoodOn: PointInTime.parse("2026-03-01")!) }
+        #expect(try ws.history(c3, stoodOn: PointInTime.parse("2026-03-01")!).isEmpty)
+    }
+}
