@@ -217,6 +217,31 @@ public struct InsightSettings: Sendable, Equatable, Codable {
 }
 
 public enum Insights {
+    /// What the recommender is told about a customer, for the list and for its explanation.
+    static func recommendationInput(
+        _ facts: CustomerFacts, _ visible: [Event], _ figures: CustomerFigures, _ replenishment: [ReplenishmentDue]
+    ) -> RecommendationInput {
+        RecommendationInput(
+            events: visible, stated: facts.stated, consent: facts.consent,
+            segment: figures.rfm?.segment.rawValue, replenishment: replenishment, customer: facts.key)
+    }
+
+    /// Explains one product for a customer with the inputs `compute` gives the recommender.
+    public static func explainRecommendation(
+        _ product: Int64, facts: CustomerFacts, events: [Event], products: [Int64: Product],
+        model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()
+    ) -> RecommendationExplanation {
+        let asOf = model.asOf
+        let visible = events.filter { $0.time <= asOf }
+        let figures = Figures.compute(events: visible, model: model, asOf: asOf)
+        let replenishment =
+            facts.consent.allowsPersonalization
+            ? Replenishment.habits(events: visible, products: products, now: asOf).filter { !$0.lapsed } : []
+        return Recommender.explain(
+            product: product, input: recommendationInput(facts, visible, figures, replenishment), products: products,
+            model: itemModel, popularity: model.popularity, settings: settings.recommendations, now: asOf)
+    }
+
     /// One customer's complete insight. Cost is linear in the customer's events plus the
     /// neighbours of their recent items: it runs on every profile open and after every gift flag.
     public static func compute(
@@ -235,11 +260,8 @@ public enum Insights {
             ? Replenishment.habits(events: visible, products: products, now: asOf) : []
         let replenishment = habits.filter { !$0.lapsed }
         let (recs, history) = Recommender.recommendWithHistory(
-            RecommendationInput(
-                events: visible, stated: facts.stated, consent: facts.consent,
-                segment: figures.rfm?.segment.rawValue, replenishment: replenishment,
-                customer: facts.key),
-            products: products, model: itemModel, popularity: model.popularity,
+            recommendationInput(facts, visible, figures, replenishment), products: products, model: itemModel,
+            popularity: model.popularity,
             settings: settings.recommendations, now: asOf)
         return CustomerInsight(
             asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,

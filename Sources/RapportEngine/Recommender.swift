@@ -131,10 +131,19 @@ public enum Recommender {
         _ events: [Event], products: [Int64: Product], now: Int64,
         settings: RecommendationSettings
     ) -> RecommendationHistory {
+        history(events, products: products, now: now, settings: settings, record: nil)
+    }
+
+    /// The same, telling `record` each event's part of its product's weight (explanations).
+    static func history(
+        _ events: [Event], products: [Int64: Product], now: Int64,
+        settings: RecommendationSettings, record: ((HistoryPart) -> Void)?
+    ) -> RecommendationHistory {
         var keyOf: [String: Int] = [:]
         var names: [String] = []
         var items: [SpikeDamping.Item] = []
         var productOf: [Int64] = []
+        var eventOf: [Event] = []
         for e in events {
             guard let p = e.product else { continue }
             let w = historyWeight(e)
@@ -147,6 +156,7 @@ public enum Recommender {
             }
             items.append(SpikeDamping.Item(key: key, time: e.time, weight: w))
             productOf.append(p)
+            if record != nil { eventOf.append(e) }
         }
         let (factors, spikes) = settings.damping.factors(items) { names[$0] }
         var weight: [Int64: Double] = [:]
@@ -157,7 +167,9 @@ public enum Recommender {
         let anchor = min(now, items.map(\.time).max() ?? now)
         for (i, item) in items.enumerated() {
             let age = max(0, Double(anchor - item.time)) / 86_400
-            weight[productOf[i], default: 0] += item.weight * factors[i] * exp(-age / settings.tauDays)
+            let decay = exp(-age / settings.tauDays)
+            weight[productOf[i], default: 0] += item.weight * factors[i] * decay
+            record?(HistoryPart(event: eventOf[i], typeWeight: item.weight, damping: factors[i], timeWeight: decay))
         }
         let ranked = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return RecommendationHistory(

@@ -191,7 +191,8 @@ extension Workspace {
     {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
         let insight =
-            try stoodOn.map { try insightStoodOn(key, rows: rows, models: $0.1) } ?? customerInsight(key, rows: rows)
+            try stoodOn.map { try insightWith(key, rows: rows, model: $0.1.model, items: $0.1.items) }
+            ?? customerInsight(key, rows: rows)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }

@@ -23,16 +23,20 @@ extension Workspace {
         var settings = insightSettings
         settings.recommendations.k = k
         let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections)
-        let i = try insightStoodOn(key, rows: rows, models: try models(stoodOn: p), settings: settings)
+        let m = try models(stoodOn: p)
+        let i = try insightWith(key, rows: rows, model: m.model, items: m.items, settings: settings)
         return Self.views(i.recommendations, products: products)
     }
 
-    func insightStoodOn(_ key: Int64, rows: [EventRow], models m: StoodOnModels, settings: InsightSettings? = nil)
+    /// A customer's insight from given events and models (a past moment's, an explanation's).
+    func insightWith(
+        _ key: Int64, rows: [EventRow], model: EngineModel, items: ItemModel, settings: InsightSettings? = nil
+    )
         throws -> CustomerInsight
     {
         Insights.compute(
-            facts: try facts(key), events: rows.map(EngineBridge.event), products: products, model: m.model,
-            itemModel: m.items, settings: settings ?? insightSettings)
+            facts: try facts(key), events: rows.map(EngineBridge.event), products: products, model: model,
+            itemModel: items, settings: settings ?? insightSettings)
     }
 
     /// Notes, newest first; those written by `p.moment` when one is given.
