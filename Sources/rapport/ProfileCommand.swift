@@ -122,10 +122,12 @@ struct Segments: ParsableCommand {
         abstract: "RFM segments, lifecycle stages and rule segments with counts.")
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var past: StoodOnOptions
 
     mutating func run() throws {
-        let ws = try storeOptions.openForReading()
-        let s = try ws.segmentSummaries()
+        let ws = try past.open(storeOptions)
+        let s = try past.pointInTime.map { try ws.segmentSummaries(stoodOn: $0) } ?? ws.segmentSummaries()
+        if let p = past.pointInTime { StoodOnText.fullPass(p) }
         if output.json {
             try Out.json(Listing(items: s, total: s.count, limit: nil, offset: 0))
             return
@@ -167,11 +169,17 @@ struct Segment: ParsableCommand {
         @OptionGroup var privacy: RedactOption
         @Option(help: "Which kind of segment the name is (needed for 'at risk', both an RFM segment and a stage).")
         var kind: SegmentKind?
+        @OptionGroup var past: StoodOnOptions
         @Argument(help: "Segment name.") var name: String
 
         mutating func run() throws {
-            let ws = try storeOptions.openForReading()
+            let ws = try past.open(storeOptions)
             let ref = try SegmentArgument.resolve(name, kind: kind, in: ws)
+            if let p = past.pointInTime {
+                StoodOnText.fullPass(p)
+                let all = try ws.segmentMembers(ref, stoodOn: p)
+                return try show(list.page(all), total: all.count)
+            }
             let query: ListQuery
             switch ref.kind {
             case .rule: query = ListQuery(ruleSegment: name)
@@ -179,7 +187,10 @@ struct Segment: ParsableCommand {
             case .stage: query = ListQuery(stage: name)
             }
             let total = try ws.customerCount(query)
-            let page = try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total)
+            try show(try ws.customerPage(query, offset: list.offset, limit: list.limit, total: total), total: total)
+        }
+
+        func show(_ page: [CustomerListItem], total: Int) throws {
             let rows = privacy.redact ? page.map(\.redacted) : page
             let listing = list.listing(rows, total: total)
             if output.json {

@@ -34,6 +34,12 @@ struct StoodOnOptions: ParsableArguments {
 
 /// The words a command's text output leads with for a past moment.
 enum StoodOnText {
+    /// Said on stderr, so `--json` stays clean: the cost of a whole population as of a day.
+    static func fullPass(_ p: PointInTime) {
+        ErrorReporting.printError(
+            "rapport: as of \(p.label): computed from every event up to then (a full pass; slow on big stores)")
+    }
+
     static func heading(_ s: StoodOnView) -> String {
         let then = s.corrections == .then ? "corrections made by then" : "today's corrections"
         return "as of \(s.moment.day) (\(then); models: \(s.models)): \(s.limits)"

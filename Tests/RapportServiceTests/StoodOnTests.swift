@@ -288,4 +288,36 @@ struct StoodOnRuleTests {
         #expect(throws: (any Error).self) { try ws.profile(c3, stoodOn: PointInTime.parse("2026-03-01")!) }
         #expect(try ws.history(c3, stoodOn: PointInTime.parse("2026-03-01")!).isEmpty)
     }
+
+    @Test(arguments: Backend.available)
+    func segmentsAsOfADayAgreeWithEachProfileOfThatDay(_ backend: Backend) throws {
+        let clock = TestClock(Dates.timestamp("2026-05-01")!)
+        let (ws, dir, done) = try Self.shop(backend, clock)
+        defer { done() }
+        try Self.importEvents(ws, dir, Self.base)
+        _ = try ws.createSegment(name: "regulars", rule: "orders >= 3")
+        // As of the newest event, the segments are today's.
+        let newest = try #require(try ws.store.latestEventTime())
+        let now = try ws.segmentSummaries().map { "\($0.kind) \($0.name) \($0.members)" }
+        #expect(
+            try ws.segmentSummaries(stoodOn: PointInTime(moment: newest)).map { "\($0.kind) \($0.name) \($0.members)" }
+                == now)
+        // As of 20 March, each customer is where their profile of that day puts them.
+        let march = try #require(PointInTime.parse("2026-03-20"))
+        let summaries = try ws.segmentSummaries(stoodOn: march)
+        #expect(summaries.first { $0.name == "regulars" }?.members == 25, "three purchases by 19 March each")
+        var stages: [String: Int] = [:]
+        var regulars = 0
+        for c in 1...25 {
+            let p = try ws.profile(try ws.customerKey("C\(c)"), stoodOn: march)
+            stages[p.lifecycle?.stage ?? "", default: 0] += 1
+            if (p.rfm?.orders ?? 0) >= 3 { regulars += 1 }
+        }
+        for s in summaries where s.kind == .stage { #expect(s.members == stages[s.name] ?? 0, "\(s.name)") }
+        let members = try ws.segmentMembers(SegmentRef(kind: .rule, name: "regulars"), stoodOn: march)
+        #expect(members.count == regulars)
+        #expect(
+            try ws.segmentMembers(SegmentRef(kind: .rule, name: "regulars"), stoodOn: PointInTime.parse("2026-02-01")!)
+                .isEmpty)
+    }
 }
