@@ -126,9 +126,12 @@ extension Explorer {
                 m.dialog = .evidence(title: "Lifecycle", lines: Self.lifecycleDetail(l, rfm: rep.rfm))
             case 2:
                 guard rep.recommendations.indices.contains(p.selectedRec) else { return [] }
-                let d = recommendationDetail(rep.recommendations[p.selectedRec])
+                let rec = rep.recommendations[p.selectedRec]
+                let d = recommendationDetail(rec)
                 m.detailScroll = 0
                 m.dialog = .evidence(title: d.title, lines: d.lines)
+                // The score's parts follow, from the same code as `rapport explain recommendation`.
+                return [effects.explainRecommendation(p.key, rec.productId, pastDate: m.pastDate, shown: d)]
             case 3:
                 let rows = careRows(m, rep)
                 guard rows.indices.contains(p.selectedCare) else { return [] }

@@ -55,31 +55,47 @@ struct Effects: Sendable {
     }
 
     /// Reloads a profile that may have changed elsewhere, or says it is gone.
-    func reloadProfile(_ key: Int64) -> Cmd {
+    func reloadProfile(_ key: Int64, pastDate: PointInTime? = nil) -> Cmd {
         Cmd(lane: .read) { [client] send in
             do {
                 guard try client.customerExists(key) else {
                     send(.customerGone(key))
                     return
                 }
-                send(.profileLoaded(try client.profile(key)))
+                send(.profileLoaded(try pastDate.map { try client.profileStoodOn(key, $0) } ?? client.profile(key)))
             } catch { send(.failed(ExplorerFailure(.reloadProfile, error))) }
         }
     }
 
-    func loadProfile(_ key: Int64) -> Cmd {
+    /// A profile, today's or (after `@`) as it stood on `pastDate`.
+    func loadProfile(_ key: Int64, pastDate: PointInTime? = nil) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.profileLoaded(try client.profile(key))) } catch {
+            do {
+                send(.profileLoaded(try pastDate.map { try client.profileStoodOn(key, $0) } ?? client.profile(key)))
+            } catch {
                 send(.failed(ExplorerFailure(.loadProfile, error)))
             }
         }
     }
 
-    func loadHistory(_ key: Int64) -> Cmd {
+    func loadHistory(_ key: Int64, pastDate: PointInTime? = nil) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.historyLoaded(key: key, events: try client.history(key))) } catch {
+            do {
+                let events = try pastDate.map { try client.historyStoodOn(key, $0) } ?? client.history(key)
+                send(.historyLoaded(key: key, events: events))
+            } catch {
                 send(.failed(ExplorerFailure(.loadHistory, error)))
             }
+        }
+    }
+
+    /// Adds a recommendation's explanation to its detail; without one the detail stays as it is.
+    func explainRecommendation(
+        _ key: Int64, _ productId: String, pastDate: PointInTime?, shown: (title: String, lines: [String])
+    ) -> Cmd {
+        Cmd(lane: .read) { [client] send in
+            guard let e = try? client.explainRecommendation(key, productId, pastDate) else { return }
+            send(.explanationReady(title: shown.title, lines: shown.lines + ["", "Why this rank:"] + e.lines))
         }
     }
 

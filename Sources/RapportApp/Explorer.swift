@@ -179,6 +179,10 @@ public struct Explorer: Program, Sendable {
         case .refreshed:
             m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
             return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
+        case .explanationReady(let title, let lines):
+            // Only onto the detail it belongs to, if it is still open.
+            if case .evidence(title, _)? = m.dialog { m.dialog = .evidence(title: title, lines: lines) }
+            return []
         case .evidenceReady(let title, let lines):
             m.detailScroll = 0
             m.dialog = .evidence(
@@ -230,7 +234,10 @@ public struct Explorer: Program, Sendable {
         let page = pageSize(m)
         switch action {
         case .quit: return back(&m, quitOnList: true)
-        case .back: return back(&m, quitOnList: false)
+        case .back:
+            if m.pastDate != nil, m.screen == .profile || m.screen == .history { return pastDate(&m) }
+            return back(&m, quitOnList: false)
+        case .pastDate: return pastDate(&m)
         case .interrupt:
             m.finished = true
             return []
@@ -379,14 +386,21 @@ public struct Explorer: Program, Sendable {
         defer { m.storeStamp = stamp }
         guard let before = m.storeStamp, before != stamp else { return [] }
         var cmds = reloadList(&m, keepSelection: true)
-        if let p = m.profile { cmds.append(effects.reloadProfile(p.key)) }
-        if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key)) }
+        if let p = m.profile { cmds.append(effects.reloadProfile(p.key, pastDate: m.pastDate)) }
+        if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key, pastDate: m.pastDate)) }
         if m.screen == .segments { cmds.append(effects.loadSegments()) }
         return cmds + reloadMetrics(&m)
     }
 
     func writable(_ m: inout AppModel) -> Bool {
         if m.readOnly { m.flash = Flash(text: "unavailable: the store is open read-only", isError: true) }
+        // A change is made today: not while the screen shows a past day.
+        if let p = m.pastDate, !m.readOnly {
+            m.flash = Flash(
+                text: "showing as of \(p.label): \(keyName(m, .pastDate)) returns to now, then change it",
+                isError: true)
+            return false
+        }
         return !m.readOnly
     }
 
@@ -444,7 +458,7 @@ public struct Explorer: Program, Sendable {
         }
         if screen == .profile || screen == .history, let key = step.customer, m.profile?.key != key {
             m.profile = ProfileState(key: key)
-            cmds.append(effects.loadProfile(key))
+            cmds.append(effects.loadProfile(key, pastDate: m.pastDate))
             // The history of another customer is not kept: their profile instead.
             if m.history?.key != key { screen = .profile }
         }
@@ -543,7 +557,7 @@ public struct Explorer: Program, Sendable {
     func openProfile(_ m: inout AppModel, key: Int64) -> [Cmd] {
         if m.profile?.key != key { m.profile = ProfileState(key: key) }
         go(&m, to: .profile)
-        return [effects.loadProfile(key)]
+        return [effects.loadProfile(key, pastDate: m.pastDate)]
     }
 
     func openHistory(_ m: inout AppModel) -> [Cmd] {
@@ -553,14 +567,14 @@ public struct Explorer: Program, Sendable {
             var cmds: [Cmd] = []
             if m.profile?.key != row.key {
                 m.profile = ProfileState(key: row.key)
-                cmds.append(effects.loadProfile(row.key))
+                cmds.append(effects.loadProfile(row.key, pastDate: m.pastDate))
             }
             if m.history?.key != row.key {
                 m.history = HistoryState(
                     key: row.key, name: row.name ?? row.externalId, asOf: m.profile?.report?.asOf)
             }
             go(&m, to: .history)
-            return cmds + [effects.loadHistory(row.key)]
+            return cmds + [effects.loadHistory(row.key, pastDate: m.pastDate)]
         }
         guard let p = m.profile else { return [] }
         if m.history?.key != p.key {
@@ -568,7 +582,7 @@ public struct Explorer: Program, Sendable {
                 key: p.key, name: p.report?.customer.name ?? p.report?.customer.id ?? "", asOf: p.report?.asOf)
         }
         go(&m, to: .history)
-        return [effects.loadHistory(p.key)]
+        return [effects.loadHistory(p.key, pastDate: m.pastDate)]
     }
 
     func openEvidence(_ m: inout AppModel) -> [Cmd] {

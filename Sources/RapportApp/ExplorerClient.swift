@@ -73,6 +73,14 @@ public struct ExplorerClient: Sendable {
     /// A stamp that changes whenever anyone writes to the store (polled on each tick).
     public var writeStamp: @Sendable () throws -> String
 
+    // MARK: As it stood on a past day (`@`)
+
+    public var profileStoodOn: @Sendable (_ key: Int64, _ moment: PointInTime) throws -> ProfileReport
+    public var historyStoodOn: @Sendable (_ key: Int64, _ moment: PointInTime) throws -> [HistoryEvent]
+    /// A recommendation's score in parts (`rapport explain recommendation`).
+    public var explainRecommendation:
+        @Sendable (_ key: Int64, _ productId: String, _ moment: PointInTime?) throws -> RecommendationExplanationView
+
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
         customerPage: @escaping @Sendable (ListQuery, Int, Int, Int?) throws -> [CustomerListItem],
@@ -98,7 +106,17 @@ public struct ExplorerClient: Sendable {
         metrics: @escaping @Sendable (String?) throws -> BusinessMetrics,
         cachedMetrics: @escaping @Sendable () throws -> BusinessMetrics?,
         metricsList: @escaping @Sendable (MetricsSelection, Int64?, Int64?, String?, ListSort) throws -> ListQuery,
-        writeStamp: @escaping @Sendable () throws -> String
+        writeStamp: @escaping @Sendable () throws -> String,
+        profileStoodOn: @escaping @Sendable (Int64, PointInTime) throws -> ProfileReport = { _, _ in
+            throw ExplorerClientUnavailable(operation: "profile as of a date")
+        },
+        historyStoodOn: @escaping @Sendable (Int64, PointInTime) throws -> [HistoryEvent] = { _, _ in
+            throw ExplorerClientUnavailable(operation: "history as of a date")
+        },
+        explainRecommendation:
+            @escaping @Sendable (Int64, String, PointInTime?) throws -> RecommendationExplanationView = { _, _, _ in
+                throw ExplorerClientUnavailable(operation: "explanations")
+            }
     ) {
         self.customerCount = customerCount
         self.customerPage = customerPage
@@ -125,6 +143,9 @@ public struct ExplorerClient: Sendable {
         self.cachedMetrics = cachedMetrics
         self.metricsList = metricsList
         self.writeStamp = writeStamp
+        self.profileStoodOn = profileStoodOn
+        self.historyStoodOn = historyStoodOn
+        self.explainRecommendation = explainRecommendation
     }
 }
 
@@ -157,6 +178,16 @@ extension ExplorerClient {
             metrics: { try workspace.metrics(segment: $0) },
             cachedMetrics: { try workspace.cachedMetrics() },
             metricsList: { try workspace.metricsList($0, since: $1, until: $2, segment: $3, sort: $4) },
-            writeStamp: { try workspace.writeStamp() })
+            writeStamp: { try workspace.writeStamp() },
+            profileStoodOn: { try workspace.profile($0, stoodOn: $1) },
+            historyStoodOn: { try workspace.history($0, stoodOn: $1) },
+            explainRecommendation: { try workspace.explainRecommendation(customer: $0, product: $1, stoodOn: $2) })
     }
+}
+
+/// A client operation its maker did not provide.
+public struct ExplorerClientUnavailable: Error, CustomStringConvertible {
+    public var operation: String
+    public init(operation: String) { self.operation = operation }
+    public var description: String { "\(operation) is not available here" }
 }

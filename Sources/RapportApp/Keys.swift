@@ -10,6 +10,8 @@ public enum AppAction: String, CaseIterable, Sendable {
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
     case metrics, definitions
+    /// `@`: the customer on screen as they stood on a date; again (or `back`) returns to now.
+    case pastDate = "past_date"
 }
 
 /// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
@@ -127,6 +129,10 @@ public enum AppKeys {
     public static let editSegment = a(.editSegment, "edit the selected rule segment's rule", "segments")
     public static let deleteSegment = a(.deleteSegment, "delete the selected rule segment (asks first)", "segments")
     public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
+    public static let pastDate = a(
+        .pastDate, "see it as it stood on a date (asks for it); again, or back, returns to now", "profile")
+    public static let pastHistory = a(
+        .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -153,14 +159,14 @@ public enum AppKeys {
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
                         (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
-                        (erase, [.char("X")])
+                        (erase, [.char("X")]), (pastDate, [.char("@")])
                     ]),
                 .init(
                     name: "history",
                     [
                         (eventDetails, [.enter, .char("l"), .right]), (gift, [.char("f")]), (undo, [.char("u")]),
                         (redo, [.ctrl("r")]), (clear, [.char("C")]), (typeFilter, [.char("t")]),
-                        (dateFilter, [.char("d")])
+                        (dateFilter, [.char("d")]), (pastHistory, [.char("@")])
                     ]),
                 .init(
                     name: "segments",

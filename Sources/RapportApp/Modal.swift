@@ -316,6 +316,21 @@ extension Explorer {
             }
             return [effects.export(customer, id: id, redact: m.redact)]
         case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
+        case .pastDate(var f):
+            if case .mode(.cancel)? = text {
+                m.dialog = nil
+                return []
+            }
+            if case .mode(.accept)? = text {
+                guard let p = PointInTime.parse(f.text) else {
+                    m.flash = Flash(text: "'\(f.text)' is not a date (YYYY-MM-DD)", isError: true)
+                    return []
+                }
+                m.dialog = nil
+                return showPastDate(&m, p)
+            }
+            _ = edit(&f, key, text)
+            m.dialog = .pastDate(f)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch text {
             case .mode(.cancel)?:

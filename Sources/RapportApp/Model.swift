@@ -109,6 +109,8 @@ public enum Dialog: Sendable {
     case evidence(title: String, lines: [String])
     /// `E` when the export's file exists already: replace it only on `y`.
     case overwrite(key: Int64, id: String, path: String)
+    /// `@`: the date to see the customer as they stood on.
+    case pastDate(TextField)
 }
 
 public struct Flash: Sendable, Equatable {
@@ -123,6 +125,8 @@ public struct Flash: Sendable, Equatable {
 
 public struct AppModel: Sendable {
     public var screen: Screen = .list
+    /// Set by `@`: the profile and history show the customer as they stood then (nil: now).
+    public var pastDate: PointInTime?
     public var size: Size
     public var glyphs: Glyphs
     public var theme = Theme()
@@ -210,6 +214,8 @@ public enum AppMessage: Sendable {
     case failed(ExplorerFailure)
     case progress(String?)
     case evidenceReady(title: String, lines: [String])
+    /// A recommendation's explanation for the detail still open under `title`.
+    case explanationReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
     case metricsLoaded(segment: String?, BusinessMetrics)

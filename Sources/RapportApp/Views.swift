@@ -55,6 +55,7 @@ extension Explorer {
             left: " Rapport \(m.glyphs.bullet) \(left)", right: right + " ",
             style: Style(fg: m.theme.accent, bold: true, reverse: true)
         ).render(Rect(x: 0, y: 0, width: b.size.width, height: 1), into: &b, m.context)
+        drawPastDateMarker(m, &b, after: left)
     }
 
     /// "figures as of DATE", and when the models were fitted with the events that arrived since.
@@ -523,6 +524,15 @@ extension Explorer {
                     : (dialogFooter(m, "continues", mode: .clearHistory), t.muted))
             Popup(title: "Clear history", lines: lines, width: 64).render(b.bounds, into: &b, m.context)
             return nil
+        case .pastDate(let f):
+            let inner = Popup(
+                title: "As it stood on a date",
+                lines: [
+                    ("Date (YYYY-MM-DD, the end of that day):", .plain), ("", .plain),
+                    ("\(dialogFooter(m, "shows it")); \(keyName(m, .pastDate)) again returns to now", t.muted)
+                ], width: 64
+            ).render(b.bounds, into: &b, m.context)
+            return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .overwrite(_, let id, let path):
             Popup(
                 title: "Export \(id)",
