@@ -374,9 +374,13 @@ extension Workspace {
 
     /// Before the first full refresh has stored activity: the same figures from every event
     /// and the metrics rows (slow on a large store; `rapport refresh` once makes it fast).
-    func foldEvents(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?) throws {
-        var refreshed: [Int64: RefreshedFigures] = [:]
-        for m in try store.allMetrics() {
+    /// With `stoodOn`, as the store stood on a past moment: its events up to then, with the gift
+    /// flags of then, and every customer's figures of then (`metrics(stoodOn:)`).
+    func foldEvents(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?, stoodOn: MetricsStoodOn? = nil)
+        throws
+    {
+        var refreshed: [Int64: RefreshedFigures] = stoodOn?.refreshed ?? [:]
+        for m in try stoodOn == nil ? store.allMetrics() : [] {
             refreshed[m.customerId] = RefreshedFigures(
                 segment: m.rfmSegment.flatMap(RFMSegment.init(rawValue:)), clv12m: m.clv12m, pAlive: m.pAlive)
         }
@@ -397,12 +401,13 @@ extension Workspace {
             }
         }
         try store.scanEvents { e in
+            if let stoodOn, e.time > stoodOn.moment { return }
             if e.customer != current {
                 flush()
                 current = e.customer
                 batch.removeAll(keepingCapacity: true)
             }
-            batch.append(EngineBridge.event(e))
+            batch.append(stoodOn?.event(e) ?? EngineBridge.event(e))
         }
         flush()
         let none = CustomerActivity().encoded()

@@ -14,14 +14,23 @@ struct Metrics: ParsableCommand {
     @Option(help: "Only an RFM segment, a lifecycle stage or a saved rule segment.") var segment: String?
     @Option(help: "Which kind of segment --segment names (needed for 'at risk', both an RFM segment and a stage).")
     var kind: SegmentKind?
+    @OptionGroup var past: StoodOnOptions
+
+    func validate() throws {
+        if past.asOf != nil && (since != nil || until != nil) {
+            throw ValidationError("--as-of ends the window on its day (the 365 days before it): no --since or --until")
+        }
+    }
 
     mutating func run() throws {
-        let ws = try storeOptions.open(readOnly: true)
+        let ws = try past.pointInTime == nil ? storeOptions.open(readOnly: true) : past.open(storeOptions)
         // Resolved here for the command's own errors; the kind travels only when it was given.
         let scope = try segment.map { try SegmentArgument.resolve($0, kind: kind, in: ws) }
-        let m = try ws.metrics(
-            since: since?.seconds, until: until?.seconds,
-            segment: kind == nil ? scope?.name : scope?.qualified)
+        let name = kind == nil ? scope?.name : scope?.qualified
+        if let p = past.pointInTime { StoodOnText.fullPass(p) }
+        let m =
+            try past.pointInTime.map { try ws.metrics(stoodOn: $0, segment: name) }
+            ?? ws.metrics(since: since?.seconds, until: until?.seconds, segment: name)
         if output.json {
             try Out.json(m)
             return

@@ -320,4 +320,21 @@ struct StoodOnRuleTests {
             try ws.segmentMembers(SegmentRef(kind: .rule, name: "regulars"), stoodOn: PointInTime.parse("2026-02-01")!)
                 .isEmpty)
     }
+
+    @Test(arguments: Backend.available)
+    func metricsAsOfTheNewestEventAreTodaysAndEarlierOnesCountOnlyWhatHadHappened(_ backend: Backend) throws {
+        let clock = TestClock(Dates.timestamp("2026-05-01")!)
+        let (ws, dir, done) = try Self.shop(backend, clock)
+        defer { done() }
+        try Self.importEvents(ws, dir, Self.base)
+        let newest = PointInTime(moment: try #require(try ws.store.latestEventTime()))
+        func json(_ m: BusinessMetrics) throws -> String {
+            String(decoding: try JSONEncoder.pretty.encode(m), as: UTF8.self)
+        }
+        #expect(try json(ws.metrics(stoodOn: newest)) == json(ws.metrics()))
+        #expect(try json(ws.metrics(stoodOn: newest, segment: "champions")) == json(ws.metrics(segment: "champions")))
+        // On 20 March three of the four purchases had happened.
+        let march = try ws.metrics(stoodOn: try #require(PointInTime.parse("2026-03-20")))
+        #expect(march.orders == 75 && march.until.description == "2026-03-20")
+    }
 }
