@@ -155,7 +155,13 @@ extension Workspace {
         var fit = StoredModelFit(
             basis: Self.fitBasis(p.corrections), asOf: p.moment, fittedAt: clock(), events: events,
             lastEventKey: lastKey, engine: try JSONEncoder().encode(result.model), items: Self.itemsData(result.items))
-        if !store.isReadOnly { fit.id = try store.appendModelFit(fit) }
+        // Kept for the next question about this moment; a role that may not write (a reader on
+        // PostgreSQL) still gets its answer, fitted again next time.
+        if !store.isReadOnly {
+            do { fit.id = try store.appendModelFit(fit) } catch {
+                logger.warning("a fit for a past moment was not kept", metadata: ["error": "\(type(of: error))"])
+            }
+        }
         logger.info(
             "fitted models for a past moment",
             metadata: ["events": "\(events)", "seconds": "\(Date().timeIntervalSince(started))"])
