@@ -99,9 +99,14 @@ struct Effects: Sendable {
         }
     }
 
-    func loadSegments() -> Cmd {
+    /// The segments with their counts, today's or (after `@`) as they stood on `pastDate`.
+    func loadSegments(pastDate: PointInTime? = nil) -> Cmd {
         Cmd(lane: .read) { send in
-            do { send(.segmentsLoaded(try client.segmentSummaries())) } catch {
+            do {
+                send(
+                    .segmentsLoaded(
+                        try pastDate.map { try client.segmentSummariesStoodOn($0) } ?? client.segmentSummaries()))
+            } catch {
                 send(.failed(ExplorerFailure(.loadSegments, error)))
             }
         }

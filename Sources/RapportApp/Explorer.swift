@@ -178,7 +178,7 @@ public struct Explorer: Program, Sendable {
             return openProfile(&m, key: key)
         case .refreshed:
             m.flash = Flash(text: "metrics, segments and the model refreshed", isError: false)
-            return reloadList(&m, keepSelection: true) + [effects.loadSegments()]
+            return reloadList(&m, keepSelection: true) + [effects.loadSegments(pastDate: m.pastDate)]
         case .explanationReady(let title, let lines):
             // Only onto the detail it belongs to, if it is still open.
             if case .evidence(title, _)? = m.dialog { m.dialog = .evidence(title: title, lines: lines) }
@@ -235,7 +235,7 @@ public struct Explorer: Program, Sendable {
         switch action {
         case .quit: return back(&m, quitOnList: true)
         case .back:
-            if m.pastDate != nil, m.screen == .profile || m.screen == .history { return pastDate(&m) }
+            if m.pastDate != nil, Self.pastDateScreens.contains(m.screen) { return pastDate(&m) }
             return back(&m, quitOnList: false)
         case .pastDate: return pastDate(&m)
         case .interrupt:
@@ -255,7 +255,7 @@ public struct Explorer: Program, Sendable {
         case .bottom: return move(&m, Int.max / 2)
         case .segments:
             go(&m, to: .segments)
-            return [effects.loadSegments()]
+            return [effects.loadSegments(pastDate: m.pastDate)]
         case .metrics: return openMetrics(&m)
         case .definitions:
             guard m.screen == .metrics else { return [] }
@@ -363,6 +363,13 @@ public struct Explorer: Program, Sendable {
             if m.screen == .metrics { return openMetricsCell(&m) }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
+            // The list is today's: the members of a past day are on the command line.
+            if let p = m.pastDate {
+                m.flash = Flash(
+                    text: "members as of \(p.label): rapport segment members '\(s.name)' --as-of \(p.label)",
+                    isError: true)
+                return []
+            }
             m.list.query = ListQuery(
                 segment: s.kind == .rfm ? s.name : nil, stage: s.kind == .stage ? s.name : nil,
                 sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
@@ -388,7 +395,7 @@ public struct Explorer: Program, Sendable {
         var cmds = reloadList(&m, keepSelection: true)
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key, pastDate: m.pastDate)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key, pastDate: m.pastDate)) }
-        if m.screen == .segments { cmds.append(effects.loadSegments()) }
+        if m.screen == .segments { cmds.append(effects.loadSegments(pastDate: m.pastDate)) }
         return cmds + reloadMetrics(&m)
     }
 

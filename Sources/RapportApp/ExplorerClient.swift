@@ -77,6 +77,8 @@ public struct ExplorerClient: Sendable {
 
     public var profileStoodOn: @Sendable (_ key: Int64, _ moment: PointInTime) throws -> ProfileReport
     public var historyStoodOn: @Sendable (_ key: Int64, _ moment: PointInTime) throws -> [HistoryEvent]
+    /// Every segment's members counted as they stood on a day (a full pass over the events).
+    public var segmentSummariesStoodOn: @Sendable (_ moment: PointInTime) throws -> [SegmentSummary]
     /// A recommendation's score in parts (`rapport explain recommendation`).
     public var explainRecommendation:
         @Sendable (_ key: Int64, _ productId: String, _ moment: PointInTime?) throws -> RecommendationExplanationView
@@ -113,6 +115,9 @@ public struct ExplorerClient: Sendable {
         historyStoodOn: @escaping @Sendable (Int64, PointInTime) throws -> [HistoryEvent] = { _, _ in
             throw ExplorerClientUnavailable(operation: "history as of a date")
         },
+        segmentSummariesStoodOn: @escaping @Sendable (PointInTime) throws -> [SegmentSummary] = { _ in
+            throw ExplorerClientUnavailable(operation: "segments as of a date")
+        },
         explainRecommendation:
             @escaping @Sendable (Int64, String, PointInTime?) throws -> RecommendationExplanationView = { _, _, _ in
                 throw ExplorerClientUnavailable(operation: "explanations")
@@ -146,6 +151,7 @@ public struct ExplorerClient: Sendable {
         self.profileStoodOn = profileStoodOn
         self.historyStoodOn = historyStoodOn
         self.explainRecommendation = explainRecommendation
+        self.segmentSummariesStoodOn = segmentSummariesStoodOn
     }
 }
 
@@ -181,6 +187,7 @@ extension ExplorerClient {
             writeStamp: { try workspace.writeStamp() },
             profileStoodOn: { try workspace.profile($0, stoodOn: $1) },
             historyStoodOn: { try workspace.history($0, stoodOn: $1) },
+            segmentSummariesStoodOn: { try workspace.segmentSummaries(stoodOn: $0) },
             explainRecommendation: { try workspace.explainRecommendation(customer: $0, product: $1, stoodOn: $2) })
     }
 }

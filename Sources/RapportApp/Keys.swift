@@ -131,6 +131,9 @@ public enum AppKeys {
     public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
     public static let pastDate = a(
         .pastDate, "see it as it stood on a date (asks for it); again, or back, returns to now", "profile")
+    public static let pastSegments = a(
+        .pastDate, "segment counts as they stood on a date (a full pass); again, or back, returns to now",
+        "segments")
     public static let pastHistory = a(
         .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
 
@@ -173,7 +176,7 @@ public enum AppKeys {
                     [
                         (members, [.enter, .char("l"), .right]), (newSegment, [.char("n")]),
                         (editSegment, [.char("e")]),
-                        (deleteSegment, [.char("X")])
+                        (deleteSegment, [.char("X")]), (pastSegments, [.char("@")])
                     ]),
                 .init(
                     name: "metrics",

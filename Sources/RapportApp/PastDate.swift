@@ -6,9 +6,12 @@ import RapportUI
 // history are loaded as of that day until `@` again, or back, returns to now.
 
 extension Explorer {
+    /// The screens a past day applies to (the list and metrics are today's).
+    static let pastDateScreens: Set<Screen> = [.profile, .history, .segments]
+
     /// Asks for a date, or returns to now when a past day is shown.
     func pastDate(_ m: inout AppModel) -> [Cmd] {
-        guard m.screen == .profile || m.screen == .history, m.profile != nil else { return [] }
+        guard Self.pastDateScreens.contains(m.screen), m.screen == .segments || m.profile != nil else { return [] }
         if m.pastDate != nil { return showPastDate(&m, nil) }
         m.dialog = .pastDate(TextField())
         return []
@@ -17,6 +20,7 @@ extension Explorer {
     /// Shows the profile (and history, when open) as of `p`, or as of now when nil.
     func showPastDate(_ m: inout AppModel, _ p: PointInTime?) -> [Cmd] {
         m.pastDate = p
+        if m.screen == .segments { return [effects.loadSegments(pastDate: p)] }
         guard let key = m.profile?.key else { return [] }
         var cmds = [effects.loadProfile(key, pastDate: p)]
         if m.history?.key == key { cmds.append(effects.loadHistory(key, pastDate: p)) }
@@ -26,7 +30,7 @@ extension Explorer {
     /// The title's marker of a past day: `@ as of 2026-03-14`, drawn loud (bold on red; bold and
     /// reversed where there is no colour, and the `@` says it in any case).
     func drawPastDateMarker(_ m: AppModel, _ b: inout CellBuffer, after left: String) {
-        guard let p = m.pastDate, m.screen == .profile || m.screen == .history else { return }
+        guard let p = m.pastDate, Self.pastDateScreens.contains(m.screen) else { return }
         let text = " @ as of \(p.label) "
         let x = TextWidth.of(" Rapport \(m.glyphs.bullet) \(left)") + 2
         guard x + TextWidth.of(text) < b.size.width else { return }

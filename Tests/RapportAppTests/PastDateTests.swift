@@ -105,4 +105,30 @@ struct PastDateTests {
         #expect(h.screen.contains("personal score 0.2500, rank 1 among personal candidates"))
         #expect(h.screen.contains("via J1 Jazz One"))
     }
+
+    @Test func theSegmentsScreenCountsAsOfADayAndItsMembersAreOnTheCommandLine() throws {
+        var client = Fixtures.client
+        let today = client.segmentSummaries
+        client.segmentSummariesStoodOn = { _ in
+            try today().map {
+                var s = $0
+                s.members += 1000
+                return s
+            }
+        }
+        let h = Harness(client: client)
+        h.press(.char("S"))
+        let counts = h.model.segments.items.map(\.members)
+        try #require(!counts.isEmpty)
+        h.press(.char("@"))
+        h.type("2026-03-14")
+        h.press(.enter)
+        #expect(h.model.segments.items.map(\.members) == counts.map { $0 + 1000 })
+        #expect(h.lines[0].contains("@ as of 2026-03-14"))
+        h.press(.enter)
+        #expect(h.model.screen == .segments && h.model.flash?.text.contains("--as-of 2026-03-14") == true)
+        h.press(.escape)
+        #expect(h.model.pastDate == nil && h.model.segments.items.map(\.members) == counts)
+        #expect(h.model.screen == .segments)
+    }
 }
