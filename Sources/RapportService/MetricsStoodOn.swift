@@ -23,7 +23,6 @@ extension Workspace {
     /// up to it, with every customer's segment, CLV and P(alive) of then (and a segment's
     /// members of then). A full pass over the events: slow on big stores.
     public func metrics(stoodOn p: PointInTime, segment: String? = nil) throws -> BusinessMetrics {
-        let (start, end) = try metricsWindow(since: nil, until: p.moment)
         let scope = try metricScope(segment)
         let ref: SegmentRef?
         switch scope {
@@ -35,6 +34,8 @@ extension Workspace {
         let rule = try ref.flatMap { $0.kind == .rule ? try store.segment(named: $0.name) : nil }
         let needsAffinity = rule.flatMap { try? Rule(parsing: $0.rule) }?.functionsUsed.contains("affinity") == true
         let population = try population(stoodOn: p, affinities: needsAffinity)
+        // The window ends on the store's analysis date as it stood then, as today's ends on today's.
+        let (start, end) = try metricsWindow(since: nil, until: population.asOf)
         let keys = try ref.map { try members(of: $0, in: population) }
         let fold = MetricsStoodOn(
             moment: p.moment,

@@ -19,7 +19,8 @@ public struct ProfileReport: Codable, Sendable {
     public var model: ModelFreshness?
     /// Bursts whose weight in preferences and recommendations was cut, and why.
     public var dampedSpikes: [DampedSpikeView] = []
-    /// Set when this is the profile as it stood on a past moment (`--as-of`); `asOf` is then that moment's day.
+    /// Set when this is the profile as it stood on a past moment (`--as-of`); `asOf` is then the
+    /// store's analysis date as it stood then (its newest event up to the moment).
     public var asStoodOn: StoodOnView? = nil
 
     enum CodingKeys: String, CodingKey {

@@ -18,6 +18,7 @@ extension Workspace {
     func population(stoodOn p: PointInTime, affinities wanted: Bool) throws -> StoodOnPopulation {
         let started = Date()
         let m = try models(stoodOn: p)
+        let asOf = m.model.asOf
         let corrections = p.corrections == .then ? try store.giftCorrections(customer: nil) : [:]
         let refused = try store.personalizationRefused()
         let catalogue = products
@@ -26,11 +27,11 @@ extension Workspace {
         var current: Int64 = -1
         var batch: [Event] = []
         func flush() {
-            figures[current] = Figures.compute(events: batch, model: m.model, asOf: p.moment)
+            figures[current] = Figures.compute(events: batch, model: m.model, asOf: asOf)
             if wanted && !refused.contains(current) {
                 affinities[current] = AffinityPass.vector(
                     Preferences.infer(
-                        events: batch, products: catalogue, now: p.moment, settings: insightSettings.preferences))
+                        events: batch, products: catalogue, now: asOf, settings: insightSettings.preferences))
             }
         }
         try store.scanEvents { e in
@@ -49,12 +50,12 @@ extension Workspace {
         if current >= 0 { flush() }
         let customers = try store.allCustomers()
         for c in customers where figures[c.id ?? 0] == nil {
-            figures[c.id ?? 0] = Figures.compute(events: [], model: m.model, asOf: p.moment)
+            figures[c.id ?? 0] = Figures.compute(events: [], model: m.model, asOf: asOf)
         }
         logger.info(
             "figures as of a past moment",
             metadata: ["customers": "\(customers.count)", "seconds": "\(Date().timeIntervalSince(started))"])
-        return StoodOnPopulation(customers: customers, figures: figures, affinities: affinities, asOf: p.moment)
+        return StoodOnPopulation(customers: customers, figures: figures, affinities: affinities, asOf: asOf)
     }
 
     /// The members of a segment as they stood on `p`, in key order.

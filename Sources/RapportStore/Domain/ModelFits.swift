@@ -16,7 +16,9 @@ public enum ModelFitBasis: String, Sendable, Codable {
 public struct StoredModelFit: Sendable, Equatable {
     public var id: Int64
     public var basis: ModelFitBasis
-    /// The data's date the models were fitted as of (Unix seconds).
+    /// The moment it answers for: a refresh's from its time on; a later fit's, the moment asked about.
+    public var moment: Int64
+    /// The data's date the models were fitted as of (Unix seconds): the newest event then.
     public var asOf: Int64
     /// When the fit was made (Unix seconds, the workspace's clock).
     public var fittedAt: Int64
@@ -28,11 +30,12 @@ public struct StoredModelFit: Sendable, Equatable {
     public var items: Data
 
     public init(
-        id: Int64 = 0, basis: ModelFitBasis, asOf: Int64, fittedAt: Int64, events: Int, lastEventKey: Int64,
-        engine: Data, items: Data
+        id: Int64 = 0, basis: ModelFitBasis, moment: Int64, asOf: Int64, fittedAt: Int64, events: Int,
+        lastEventKey: Int64, engine: Data, items: Data
     ) {
         self.id = id
         self.basis = basis
+        self.moment = moment
         self.asOf = asOf
         self.fittedAt = fittedAt
         self.events = events
@@ -49,11 +52,12 @@ extension StoreBackend {
         try writeSQL(.analyst) { db in
             try db.int64(
                 """
-                INSERT INTO model_fits(basis, as_of, fitted_at, events, last_event_key, engine, items)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+                INSERT INTO model_fits(basis, moment, as_of, fitted_at, events, last_event_key, engine, items)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
                 [
-                    .string(fit.basis.rawValue), .int64(fit.asOf), .int64(fit.fittedAt), .int(fit.events),
+                    .string(fit.basis.rawValue), .int64(fit.moment), .int64(fit.asOf), .int64(fit.fittedAt),
+                    .int(fit.events),
                     .int64(fit.lastEventKey), .bytes([UInt8](fit.engine)), .bytes([UInt8](fit.items))
                 ]) ?? 0
         }
@@ -74,7 +78,7 @@ extension StoreBackend {
     public func modelFitMadeFor(_ moment: Int64, basis: ModelFitBasis) throws -> StoredModelFit? {
         try readSQL { db in
             try db.first(
-                "SELECT \(Self.fitColumns) FROM model_fits WHERE basis = ? AND as_of = ? ORDER BY id DESC LIMIT 1",
+                "SELECT \(Self.fitColumns) FROM model_fits WHERE basis = ? AND moment = ? ORDER BY id DESC LIMIT 1",
                 [.string(basis.rawValue), .int64(moment)], Self.fit)
         }
     }
@@ -83,12 +87,12 @@ extension StoreBackend {
     public func modelFitHistory() throws -> [StoredModelFit] {
         try readSQL { db in
             try db.all(
-                "SELECT id, basis, as_of, fitted_at, events, last_event_key FROM model_fits ORDER BY id", []
+                "SELECT id, basis, moment, as_of, fitted_at, events, last_event_key FROM model_fits ORDER BY id", []
             ) { r in
                 StoredModelFit(
                     id: try r.int64(0) ?? 0, basis: ModelFitBasis(rawValue: try r.string(1) ?? "") ?? .refresh,
-                    asOf: try r.int64(2) ?? 0, fittedAt: try r.int64(3) ?? 0, events: try r.int(4) ?? 0,
-                    lastEventKey: try r.int64(5) ?? 0, engine: Data(), items: Data())
+                    moment: try r.int64(2) ?? 0, asOf: try r.int64(3) ?? 0, fittedAt: try r.int64(4) ?? 0,
+                    events: try r.int(5) ?? 0, lastEventKey: try r.int64(6) ?? 0, engine: Data(), items: Data())
             }
         }
     }
@@ -102,23 +106,34 @@ extension StoreBackend {
         }
     }
 
-    /// How many events up to `moment` are stored, and the largest event key now.
-    public func eventCount(through moment: Int64) throws -> (events: Int, lastKey: Int64) {
+    /// How many events up to `moment` are stored, the newest of them (the store's analysis date
+    /// as it stood then), and the largest event key now. A scan of the events: for a fit.
+    public func eventCount(through moment: Int64) throws -> (events: Int, newest: Int64?, lastKey: Int64) {
         try readSQL { db in
-            (
-                try db.count("SELECT COUNT(*) FROM events WHERE time <= ?", [.int64(moment)]),
-                try db.int64("SELECT MAX(id) FROM events") ?? 0
-            )
+            let (n, newest) =
+                try db.first("SELECT COUNT(*), MAX(time) FROM events WHERE time <= ?", [.int64(moment)]) {
+                    (try $0.int(0) ?? 0, try $0.int64(1))
+                } ?? (0, nil)
+            return (n, newest, try db.int64("SELECT MAX(id) FROM events") ?? 0)
         }
     }
 
-    static var fitColumns: String { "id, basis, as_of, fitted_at, events, last_event_key, engine, items" }
+    /// The newest event up to `moment` among those that arrived after the event key `key`
+    /// (a range of the primary key: the events since a fit).
+    public func newestEventTime(after key: Int64, through moment: Int64) throws -> Int64? {
+        try readSQL { db in
+            try db.int64("SELECT MAX(time) FROM events WHERE id > ? AND time <= ?", [.int64(key), .int64(moment)])
+        }
+    }
+
+    static var fitColumns: String { "id, basis, moment, as_of, fitted_at, events, last_event_key, engine, items" }
 
     static func fit(_ r: any SQLRow) throws -> StoredModelFit {
         StoredModelFit(
             id: try r.int64(0) ?? 0, basis: ModelFitBasis(rawValue: try r.string(1) ?? "") ?? .refresh,
-            asOf: try r.int64(2) ?? 0, fittedAt: try r.int64(3) ?? 0, events: try r.int(4) ?? 0,
-            lastEventKey: try r.int64(5) ?? 0, engine: Data(try r.bytes(6) ?? []), items: Data(try r.bytes(7) ?? []))
+            moment: try r.int64(2) ?? 0, asOf: try r.int64(3) ?? 0, fittedAt: try r.int64(4) ?? 0,
+            events: try r.int(5) ?? 0, lastEventKey: try r.int64(6) ?? 0, engine: Data(try r.bytes(7) ?? []),
+            items: Data(try r.bytes(8) ?? []))
     }
 }
 

@@ -222,6 +222,7 @@ enum PostgresSchema {
                 CREATE TABLE model_fits(
                     id bigserial PRIMARY KEY,
                     basis text NOT NULL,
+                    moment bigint NOT NULL,
                     as_of bigint NOT NULL,
                     fitted_at bigint NOT NULL,
                     events bigint NOT NULL,
@@ -230,7 +231,7 @@ enum PostgresSchema {
                     items bytea NOT NULL
                 );
                 CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
-                CREATE INDEX model_fits_by_as_of ON model_fits(basis, as_of);
+                CREATE INDEX model_fits_by_moment ON model_fits(basis, moment);
                 """)
     ]
 
