@@ -26,6 +26,8 @@ public final class Workspace: @unchecked Sendable {
     /// `[insights] recommender_lambda` / `recommender_tau_days`: settings no tuning changes.
     public let pinnedLambda: Double?
     public let pinnedTauDays: Double?
+    /// `[corrections] hold_hours`, in seconds: how long a clear-history stays undoable.
+    public var holdSeconds: Int64 = 86_400
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
 
@@ -78,6 +80,7 @@ public final class Workspace: @unchecked Sendable {
         clvModel = BGNBD.Variant(rawValue: config.clvModel) ?? .classic
         pinnedLambda = config.recommenderLambda
         pinnedTauDays = config.recommenderTauDays
+        holdSeconds = Int64(config.holdHours * 3600)
         if let tuning = try? recommenderTuning() { apply(tuning) } else { applyPins() }
     }
 
@@ -116,6 +119,8 @@ public final class Workspace: @unchecked Sendable {
         }
         let ws = Workspace(store: store, analyst: analyst, config: config)
         if created { ws.createdFromSample = location.path }
+        // Held clears past their retention window are purged at the next writable open.
+        if !readOnly { try ws.purgeExpiredHolds() }
         return ws
     }
 

@@ -231,6 +231,9 @@ enum Schema {
         m.registerMigration("v9-audit-by-action") { db in
             try db.execute(sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget'")
         }
+        // Each analyst's corrections, with what undoing and redoing them needs, and the events a
+        // clear-history holds until its retention window passes (docs/corrections.md).
+        m.registerMigration("v11-action-log") { db in try db.execute(sql: ActionLogSchema.sqlite) }
         return m
     }
 
