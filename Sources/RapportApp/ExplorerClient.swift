@@ -73,6 +73,29 @@ public struct ExplorerClient: Sendable {
     /// A stamp that changes whenever anyone writes to the store (polled on each tick).
     public var writeStamp: @Sendable () throws -> String
 
+    // MARK: Corrections: previews, and undo and redo over the analyst's action log
+
+    /// What a gift flag would change, and the token that commits exactly that.
+    public var previewGift: @Sendable (_ event: String, _ isGift: Bool) throws -> CorrectionPreview = { _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    public var previewClear: @Sendable (_ key: Int64, _ window: HistoryWindow) throws -> CorrectionPreview = { _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    /// The gift flag and the clear, refused when the customer changed since the preview's token.
+    public var setGiftExpecting:
+        (
+            @Sendable (_ event: String, _ isGift: Bool, _ note: String?, _ shown: ProfileReport?, _ token: String)
+                throws -> GiftResult
+        )?
+    public var clearHistoryExpecting:
+        (@Sendable (_ key: Int64, _ window: HistoryWindow, _ token: String) throws -> Int)?
+    /// Undo and redo of the analyst's last correction; nil when there is none.
+    public var undo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
+    public var redo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
+
+    static let notInFixture = StoreFailure("not available here")
+
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
         customerPage: @escaping @Sendable (ListQuery, Int, Int, Int?) throws -> [CustomerListItem],
@@ -128,11 +151,17 @@ public struct ExplorerClient: Sendable {
     }
 }
 
+/// A client operation this client does not offer, in words.
+struct StoreFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
 extension ExplorerClient {
     /// The client of a real session: every closure forwards to the workspace, as the explorer
     /// called it before there was a client.
     public static func live(_ workspace: Workspace) -> ExplorerClient {
-        ExplorerClient(
+        var client = ExplorerClient(
             customerCount: { try workspace.customerCount($0, cap: $1) },
             customerPage: { try workspace.customerPage($0, offset: $1, limit: $2, total: $3) },
             findCustomer: { try workspace.findCustomer($0) },
@@ -158,5 +187,12 @@ extension ExplorerClient {
             cachedMetrics: { try workspace.cachedMetrics() },
             metricsList: { try workspace.metricsList($0, since: $1, until: $2, segment: $3, sort: $4) },
             writeStamp: { try workspace.writeStamp() })
+        client.previewGift = { try workspace.previewGift(event: $0, isGift: $1, note: nil) }
+        client.previewClear = { try workspace.previewClear(customer: $0, range: $1) }
+        client.setGiftExpecting = { try workspace.setGift(event: $0, isGift: $1, note: $2, shown: $3, expecting: $4) }
+        client.clearHistoryExpecting = { try workspace.clearHistory(customer: $0, range: $1, expecting: $2) }
+        client.undo = { try workspace.undo() }
+        client.redo = { try workspace.redo() }
+        return client
     }
 }

@@ -114,8 +114,12 @@ public enum AppKeys {
     public static let erase = a(.erase, "erase the customer (asks for the id)", "profile")
 
     public static let gift = a(.gift, "flag or unflag the purchase as a gift (asks for a note)", "history")
-    public static let undo = a(.undo, "undo the last gift change, once (its note comes back too)", "history")
-    public static let redo = a(.redo, "redo the gift change just undone", "history")
+    public static let undo = a(
+        .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "history")
+    public static let redo = a(.redo, "redo the correction you undid last", "history")
+    public static let profileUndo = a(
+        .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "profile")
+    public static let profileRedo = a(.redo, "redo the correction you undid last", "profile")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
@@ -153,7 +157,7 @@ public enum AppKeys {
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
                         (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
-                        (erase, [.char("X")])
+                        (erase, [.char("X")]), (profileUndo, [.char("u")]), (profileRedo, [.ctrl("r")])
                     ]),
                 .init(
                     name: "history",

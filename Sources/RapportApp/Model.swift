@@ -140,6 +140,8 @@ public struct AppModel: Sendable {
     /// The screens Esc returns to, most recent last, each as it was left.
     public var backStack: [BackStep] = []
     public var dialog: Dialog?
+    /// The preview the gift or clear dialog shows.
+    public var preview: PreviewPane?
     public var help: Int?
     /// The first line shown of a detail popup too long for the screen.
     public var detailScroll = 0
@@ -223,6 +225,10 @@ public enum AppMessage: Sendable {
     case storeStamp(String)
     /// The customer on screen no longer exists (erased elsewhere).
     case customerGone(Int64)
+    /// A correction's preview for the dialog on screen.
+    case previewed(PreviewPane)
+    /// An undo (or redo) was made; nil: there was nothing to walk.
+    case walked(UndoOutcome?, redo: Bool)
 }
 
 /// What the new-segment dialog says about the rule being typed.

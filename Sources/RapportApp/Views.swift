@@ -492,10 +492,9 @@ extension Explorer {
         case .giftNote(let id, let f):
             let inner = Popup(
                 title: "Flag \(id) as a gift",
-                lines: [
-                    ("Note (optional):", .plain), ("", .plain),
-                    (dialogFooter(m, "flags it"), t.muted)
-                ], width: 70
+                lines: [("Note (optional):", .plain), ("", .plain)]
+                    + (m.preview?.lines(limit: 6) ?? []).map { ($0, t.muted) }
+                    + [(dialogFooter(m, "flags it"), t.muted)], width: 70
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .clearHistory(let range, let types, let count, let confirming):
@@ -517,6 +516,10 @@ extension Explorer {
                 ),
                 (n, Style(fg: t.warning, bold: true))
             ]
+            lines += (m.preview?.lines(limit: 5) ?? []).map { ($0, .plain) }
+            if let held = m.preview?.preview?.heldFor {
+                lines.append(("Kept \(held) so that u undoes it, then purged.", t.muted))
+            }
             lines.append(
                 confirming
                     ? ("Remove them for good? \(confirmFooter(m))", t.error)

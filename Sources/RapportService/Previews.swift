@@ -24,7 +24,7 @@ extension Workspace {
             return r
         }
         return CorrectionPreview(
-            customer: try identity(key).id, token: token, events: nil,
+            customer: try identity(key).id, token: token, events: nil, heldFor: nil,
             diff: ProfileDiff(
                 before: try profileWithInsight(key, rows: rows).report,
                 after: try profileWithInsight(key, rows: changed).report))
@@ -37,6 +37,7 @@ extension Workspace {
         let kept = rows.filter { !Self.inWindow($0, range) }
         return CorrectionPreview(
             customer: try identity(key).id, token: token, events: rows.count - kept.count,
+            heldFor: HoldWords.duration(holdSeconds),
             diff: ProfileDiff(
                 before: try profileWithInsight(key, rows: rows).report,
                 after: try profileWithInsight(key, rows: kept).report))

@@ -110,5 +110,11 @@ public struct CorrectionPreview: Codable, Sendable, Equatable {
     public var token: String
     /// Events a clear would remove (nil for a gift).
     public var events: Int?
+    /// How long a clear's events are held for undo before they are purged ("24 hours"; nil for a gift).
+    public var heldFor: String?
     public var diff: ProfileDiff
+
+    enum CodingKeys: String, CodingKey {
+        case customer, token, events, heldFor = "held_for", diff
+    }
 }

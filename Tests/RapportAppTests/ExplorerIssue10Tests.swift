@@ -164,7 +164,7 @@ struct NavigationKeyTests {
         #expect(h.lines[23].contains("u undo"))
     }
 
-    @Test func undoWorksOnceAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
+    @Test func undoWalksTheActionLogAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
         let h = try Harness()
         margot(h)
         let key = try h.workspace.customerKey("C1")
@@ -181,14 +181,19 @@ struct NavigationKeyTests {
         h.press(.char("u"))
         #expect(try stored()?.gift == true)
         #expect(try stored()?.giftNote == "for her grandson")
-        // Once only: a second u does not undo the flag.
+        #expect(h.model.flash?.text.hasPrefix("undone: unflagged \(event)") == true)
+        // The action log goes further back: a second u undoes the flag, a third finds nothing.
         h.press(.char("u"))
-        #expect(h.model.flash?.text == "no gift change to undo")
+        #expect(try stored()?.gift == false)
+        h.press(.char("u"))
+        #expect(h.model.flash?.text == "nothing to undo")
+        // Redo makes the undone changes again, oldest first.
+        h.press(.ctrl("r"))
         #expect(try stored()?.gift == true)
-        // Redo makes the undone change again.
+        #expect(try stored()?.giftNote == "for her grandson")
+        #expect(h.model.flash?.text.hasPrefix("redone: flagged") == true)
         h.press(.ctrl("r"))
         #expect(try stored()?.gift == false)
-        #expect(h.model.flash?.text.hasPrefix("redone:") == true)
     }
 }
 
