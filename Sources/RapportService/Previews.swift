@@ -35,12 +35,21 @@ extension Workspace {
         let token = try store.previewToken(customer: key)
         let rows = try store.events(customer: key)
         let kept = rows.filter { !Self.inWindow($0, range) }
+        // A clear of the store's newest events lowers its as-of date, and the models' with it
+        // (`followLoweredAsOf`): the preview counts from the date the commit would leave.
+        var asOf: Int64?
+        if let latest = try store.latestEventTime(), let model = try cache.model(store),
+            rows.contains(where: { Self.inWindow($0, range) && $0.time >= latest })
+        {
+            let after = try store.latestEventTime(clearing: range, of: key)
+            if let after, after < model.asOf { asOf = after }
+        }
         return CorrectionPreview(
             customer: try identity(key).id, token: token, events: rows.count - kept.count,
             heldFor: HoldWords.duration(holdSeconds),
             diff: ProfileDiff(
                 before: try profileWithInsight(key, rows: rows).report,
-                after: try profileWithInsight(key, rows: kept).report))
+                after: try profileWithInsight(key, rows: kept, asOf: asOf).report))
     }
 
     /// The events a clear-history's window selects, as the store's `historyFilter` selects them.

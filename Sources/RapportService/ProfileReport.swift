@@ -182,10 +182,11 @@ extension Workspace {
     }
 
     /// The profile, and the insight it was made from, from one read of the customer's events.
-    func profileWithInsight(_ key: Int64, rows: [EventRow]) throws -> (report: ProfileReport, insight: CustomerInsight?)
+    func profileWithInsight(_ key: Int64, rows: [EventRow], asOf: Int64? = nil) throws
+        -> (report: ProfileReport, insight: CustomerInsight?)
     {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
-        let insight = try customerInsight(key, rows: rows)
+        let insight = try customerInsight(key, rows: rows, asOf: asOf)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }

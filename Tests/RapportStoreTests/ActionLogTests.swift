@@ -104,6 +104,8 @@ struct ActionLogTests {
         let t = try loaded(backend)
         let c1 = try t.store.requireCustomer("C1")
         let since = try #require(DateParsing.timestamp("2026-02-01"))
+        // The store's newest event is C1's: without it, C3's of 2026-02-01 is the newest.
+        #expect(try t.store.latestEventTime(clearing: HistoryWindow(since: since), of: c1) == since)
         try t.store.clearHistory(customer: c1, range: HistoryWindow(since: since), holdSeconds: 3600, by: at(t, 0))
         #expect(try t.store.nextPurge() == t.actor.now + 3600)
         #expect(try t.store.purgeHeldEvents(now: t.actor.now + 3599, by: at(t, 3599)) == 0)

@@ -1,4 +1,5 @@
 import Crypto
+import RapportVocabulary
 import Foundation
 
 /// What a preview of a correction is bound to: a hash of the customer's events with their gift
@@ -30,5 +31,14 @@ extension StoreBackend {
     /// The token a preview of a correction to this customer is bound to (`PreviewToken`).
     public func previewToken(customer key: Int64) throws -> String {
         try readSQL { db in try PreviewToken.compute(db, customer: key) }
+    }
+
+    /// The newest event time the store would have once `range` of the customer's events is
+    /// cleared (a clear's preview, when the clear takes the store's newest events).
+    public func latestEventTime(clearing range: HistoryWindow, of key: Int64) throws -> Int64? {
+        try readSQL { db in
+            let (filter, args) = try Self.historyFilter(db.dialect, customer: key, range: range)
+            return try db.int64("SELECT MAX(time) FROM events WHERE NOT (\(filter))", args)
+        }
     }
 }
