@@ -34,10 +34,11 @@ extension AppModel {
 extension Effects {
     /// Computes a gift flag's preview for the dialog. A preview that cannot be made says so in
     /// the dialog; the flag itself can still be made.
-    func previewGift(_ id: String) -> Cmd {
+    func previewGift(_ id: String, shown: ProfileReport?) -> Cmd {
         Cmd(lane: .read) { send in
             do {
-                send(.previewed(PreviewPane(subject: PreviewPane.gift(id), preview: try client.previewGift(id, true))))
+                let preview = try client.previewGift(id, true, shown)
+                send(.previewed(PreviewPane(subject: PreviewPane.gift(id), preview: preview)))
             } catch {
                 send(.previewed(PreviewPane(subject: PreviewPane.gift(id), error: "\(error)")))
             }

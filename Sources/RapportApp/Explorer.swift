@@ -611,7 +611,7 @@ public struct Explorer: Program, Sendable {
         }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         m.preview = PreviewPane(subject: PreviewPane.gift(e.eventId))
-        return [effects.previewGift(e.eventId)]
+        return [effects.previewGift(e.eventId, shown: m.profile?.report)]
     }
 
     func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow { m.clearWindow(range, types) }

@@ -76,9 +76,10 @@ public struct ExplorerClient: Sendable {
     // MARK: Corrections: previews, and undo and redo over the analyst's action log
 
     /// What a gift flag would change, and the token that commits exactly that.
-    public var previewGift: @Sendable (_ event: String, _ isGift: Bool) throws -> CorrectionPreview = { _, _ in
-        throw ExplorerClient.notInFixture
-    }
+    public var previewGift:
+        @Sendable (_ event: String, _ isGift: Bool, _ shown: ProfileReport?) throws -> CorrectionPreview = { _, _, _ in
+            throw ExplorerClient.notInFixture
+        }
     public var previewClear: @Sendable (_ key: Int64, _ window: HistoryWindow) throws -> CorrectionPreview = { _, _ in
         throw ExplorerClient.notInFixture
     }
@@ -187,7 +188,7 @@ extension ExplorerClient {
             cachedMetrics: { try workspace.cachedMetrics() },
             metricsList: { try workspace.metricsList($0, since: $1, until: $2, segment: $3, sort: $4) },
             writeStamp: { try workspace.writeStamp() })
-        client.previewGift = { try workspace.previewGift(event: $0, isGift: $1, note: nil) }
+        client.previewGift = { try workspace.previewGift(event: $0, isGift: $1, note: nil, shown: $2) }
         client.previewClear = { try workspace.previewClear(customer: $0, range: $1) }
         client.setGiftExpecting = { try workspace.setGift(event: $0, isGift: $1, note: $2, shown: $3, expecting: $4) }
         client.clearHistoryExpecting = { try workspace.clearHistory(customer: $0, range: $1, expecting: $2) }

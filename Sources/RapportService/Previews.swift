@@ -9,7 +9,10 @@ import RapportVocabulary
 
 extension Workspace {
     /// What flagging (or unflagging) a purchase as a gift would change, without changing it.
-    public func previewGift(event displayId: String, isGift: Bool, note: String?) throws -> CorrectionPreview {
+    /// `shown` is the profile on screen, if any: the "before" side, as the commit takes it.
+    public func previewGift(event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil) throws
+        -> CorrectionPreview
+    {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         guard event.type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
         let key = event.customerId
@@ -26,7 +29,7 @@ extension Workspace {
         return CorrectionPreview(
             customer: try identity(key).id, token: token, events: nil, heldFor: nil,
             diff: ProfileDiff(
-                before: try profileWithInsight(key, rows: rows).report,
+                before: try shown ?? profileWithInsight(key, rows: rows).report,
                 after: try profileWithInsight(key, rows: changed).report))
     }
 

@@ -146,7 +146,8 @@ if let heavy {
     // The gift dialog's preview: the profile now and as it would be, from one read of the events.
     var previews: [Double] = []
     for i in 0..<10 {
-        previews.append(try time { try ws.previewGift(event: purchase.eventId, isGift: i % 2 == 0, note: nil) }.1)
+        previews.append(
+            try time { try ws.previewGift(event: purchase.eventId, isGift: i % 2 == 0, note: nil, shown: shown) }.1)
     }
     print(
         "gift preview (diff and token, nothing written): p50 \(ms(percentile(previews, 0.5))), max \(ms(previews.max()!))"
