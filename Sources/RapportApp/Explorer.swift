@@ -95,6 +95,9 @@ public struct Explorer: Program, Sendable {
             m.preview = pane
             return []
         case .walked(let outcome, let redo): return walked(&m, outcome, redo: redo)
+        case .noteChanged(let words):
+            m.flash = Flash(text: words, isError: false)
+            return []
         case .giftChanged(let outcome, let edit, let origin):
             switch origin {
             case .change:
@@ -356,6 +359,7 @@ public struct Explorer: Program, Sendable {
             go(&m, to: .list)
             return reloadList(&m)
         case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
+        case .editNote, .deleteNote: return changeNote(&m, action)
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(

@@ -91,6 +91,12 @@ public struct ExplorerClient: Sendable {
         )?
     public var clearHistoryExpecting:
         (@Sendable (_ key: Int64, _ window: HistoryWindow, _ token: String) throws -> Int)?
+    public var editNote: @Sendable (_ key: Int64, _ note: Int64, _ text: String) throws -> Void = { _, _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    public var deleteNote: @Sendable (_ key: Int64, _ note: Int64) throws -> Void = { _, _ in
+        throw ExplorerClient.notInFixture
+    }
     /// Undo and redo of the analyst's last correction; nil when there is none.
     public var undo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
     public var redo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
@@ -192,6 +198,8 @@ extension ExplorerClient {
         client.previewClear = { try workspace.previewClear(customer: $0, range: $1) }
         client.setGiftExpecting = { try workspace.setGift(event: $0, isGift: $1, note: $2, shown: $3, expecting: $4) }
         client.clearHistoryExpecting = { try workspace.clearHistory(customer: $0, range: $1, expecting: $2) }
+        client.editNote = { try workspace.editNote(customer: $0, note: $1, text: $2) }
+        client.deleteNote = { try workspace.deleteNote(customer: $0, note: $1) }
         client.undo = { try workspace.undo() }
         client.redo = { try workspace.redo() }
         return client

@@ -10,6 +10,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
     case metrics, definitions
+    case editNote = "edit_note", deleteNote = "delete_note"
 }
 
 /// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
@@ -120,6 +121,8 @@ public enum AppKeys {
     public static let profileUndo = a(
         .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "profile")
     public static let profileRedo = a(.redo, "redo the correction you undid last", "profile")
+    public static let editNote = a(.editNote, "edit the note selected in the care panel", "profile")
+    public static let deleteNote = a(.deleteNote, "delete the note selected in the care panel (asks first)", "profile")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
@@ -157,7 +160,8 @@ public enum AppKeys {
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
                         (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
-                        (erase, [.char("X")]), (profileUndo, [.char("u")]), (profileRedo, [.ctrl("r")])
+                        (erase, [.char("X")]), (profileUndo, [.char("u")]), (profileRedo, [.ctrl("r")]),
+                        (editNote, [.char("e")]), (deleteNote, [.char("D")])
                     ]),
                 .init(
                     name: "history",

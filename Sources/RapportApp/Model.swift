@@ -107,6 +107,10 @@ public enum Dialog: Sendable {
     case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
     case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
+    /// A note's text being edited (`e` on a note of the care panel).
+    case editNote(key: Int64, id: Int64, field: TextField)
+    /// `D` on a note: delete it only on `y`.
+    case deleteNote(key: Int64, id: Int64)
     /// `E` when the export's file exists already: replace it only on `y`.
     case overwrite(key: Int64, id: String, path: String)
 }
@@ -227,6 +231,8 @@ public enum AppMessage: Sendable {
     case customerGone(Int64)
     /// A correction's preview for the dialog on screen.
     case previewed(PreviewPane)
+    /// A note was edited or deleted: the words for the status line.
+    case noteChanged(String)
     /// An undo (or redo) was made; nil: there was nothing to walk.
     case walked(UndoOutcome?, redo: Bool)
 }
