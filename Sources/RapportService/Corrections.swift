@@ -65,6 +65,14 @@ public struct ActionView: Codable, Sendable, Equatable {
         }
     }
 
+    /// Emails and phone numbers masked in what the entry quotes (a note's text, a gift note).
+    public var redacted: ActionView {
+        var v = self
+        v.description = Redaction.text(description)
+        v.command = command.map(Redaction.text)
+        return v
+    }
+
     /// A word the shell takes as it is: bare when safe, else in single quotes.
     static func quote(_ s: String) -> String {
         let safe = CharacterSet(

@@ -33,18 +33,20 @@ struct Log: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var list: ListOptions
+    @OptionGroup var privacy: RedactOption
     @Flag(help: "Every analyst's entries, not only yours.") var everyone = false
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
         let page = try ws.actionLog(everyone: everyone, limit: list.limit, offset: list.offset)
-        let listing = list.listing(page.items, total: page.total)
+        let items = privacy.redact ? page.items.map(\.redacted) : page.items
+        let listing = list.listing(items, total: page.total)
         if output.json {
             try Out.json(listing)
             return
         }
         let table = TextTable(headers: ["ENTRY", "TIME", "ANALYST", "STATE", "ACTION", "COMMAND"])
-        for e in page.items {
+        for e in items {
             table.add([String(e.entry), e.time.minute, e.analyst, e.state, e.description, e.command ?? ""])
         }
         table.print()

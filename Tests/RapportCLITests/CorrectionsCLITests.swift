@@ -89,5 +89,9 @@ struct CorrectionsCLITests {
         #expect(states == ["purged", "dropped", "undone", "done"])
         r = try cli.run(["purge"] + s)
         #expect(r.status == 0 && r.out == "purged 0 held events\n")
+        // The log quotes note text: --redact masks emails and phones in it, as `audit` does.
+        r = try cli.run(["note", "C00002", "mail her at someone@example.org"] + s)
+        #expect(try cli.run(["log"] + s).out.contains("someone@example.org"))
+        #expect(try !cli.run(["log", "--redact"] + s).out.contains("someone@example.org"))
     }
 }

@@ -47,10 +47,13 @@ extension StoreBackend {
         }
     }
 
+    /// A note's text, locked on PostgreSQL (called in write transactions: an edit or an undo
+    /// made meanwhile by someone else waits, then finds what it changed).
     static func noteText(_ db: any SQLDatabase, customer key: Int64, note id: Int64) throws -> String {
+        let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
         guard
             let text = try db.string(
-                "SELECT text FROM notes WHERE customer_id = ? AND id = ?", [.int64(key), .int64(id)])
+                "SELECT text FROM notes WHERE customer_id = ? AND id = ?\(lock)", [.int64(key), .int64(id)])
         else {
             throw StoreError.invalidArgument("\(try Self.externalId(db, key) ?? "#\(key)") has no note \(id)")
         }

@@ -85,8 +85,10 @@ extension StoreBackend {
                     throw StoreError.invalidArgument("entry \(entry.id) is damaged")
                 }
                 let (from, to) = direction == .undo ? (g.after, g.before) : (g.before, g.after)
+                // Locked on PostgreSQL, as `setGift` locks it: a flag made meanwhile waits its turn.
+                let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
                 let now = try db.first(
-                    "SELECT is_gift, gift_note FROM events WHERE customer_id = ? AND id = ?",
+                    "SELECT is_gift, gift_note FROM events WHERE customer_id = ? AND id = ?\(lock)",
                     [.int64(customer), .int64(g.key)], { (try $0.bool(0) ?? false, try $0.string(1)) })
                 guard let now, now.0 == from.0, now.1 == from.1 else {
                     throw Self.conflict(entry, direction, "\(g.event) was changed or removed since")
