@@ -1,6 +1,7 @@
 import Foundation
 import RapportService
 import RapportVocabulary
+import RapportUI
 
 /// The preview a gift or clear dialog shows before its yes/no: what it is of, and what the
 /// service found (the diff and its token), or why it could not.
@@ -20,6 +21,7 @@ public struct PreviewPane: Sendable, Equatable {
     }
 
     static func gift(_ id: String) -> String { "gift \(id)" }
+    static func unflag(_ id: String) -> String { "unflag \(id)" }
     static func clear(_ range: Int, _ types: Int) -> String { "clear \(range) \(types)" }
 }
 
@@ -34,13 +36,14 @@ extension AppModel {
 extension Effects {
     /// Computes a gift flag's preview for the dialog. A preview that cannot be made says so in
     /// the dialog; the flag itself can still be made.
-    func previewGift(_ id: String, shown: ProfileReport?) -> Cmd {
-        Cmd(lane: .read) { send in
+    func previewGift(_ id: String, isGift: Bool = true, shown: ProfileReport?) -> Cmd {
+        let subject = isGift ? PreviewPane.gift(id) : PreviewPane.unflag(id)
+        return Cmd(lane: .read) { send in
             do {
-                let preview = try client.previewGift(id, true, shown)
-                send(.previewed(PreviewPane(subject: PreviewPane.gift(id), preview: preview)))
+                let preview = try client.previewGift(id, isGift, shown)
+                send(.previewed(PreviewPane(subject: subject, preview: preview)))
             } catch {
-                send(.previewed(PreviewPane(subject: PreviewPane.gift(id), error: "\(error)")))
+                send(.previewed(PreviewPane(subject: subject, error: "\(error)")))
             }
         }
     }
@@ -70,6 +73,34 @@ extension Effects {
 }
 
 extension Explorer {
+    /// The unflag dialog: its preview, then yes (commit with the preview's token) or no.
+    func handleUnflag(_ m: inout AppModel, _ key: Key) -> [Cmd] {
+        guard case .giftUnflag(let id, let note)? = m.dialog else { return [] }
+        m.dialog = nil
+        guard m.keymap.confirms(key), let h = m.history else {
+            m.flash = Flash(text: "\(id) is still a gift", isError: false)
+            return []
+        }
+        let edit = GiftEdit(eventId: id, isGift: false, note: nil, previousNote: note)
+        return [
+            effects.setGift(
+                edit, origin: .change, customer: h.key, shown: m.profile?.report,
+                token: m.previewToken(PreviewPane.unflag(id)))
+        ]
+    }
+
+    func drawUnflag(_ m: AppModel, _ b: inout CellBuffer) -> Point? {
+        guard case .giftUnflag(let id, _)? = m.dialog else { return nil }
+        let t = m.theme
+        Popup(
+            title: "Unflag \(id) as a gift",
+            lines: (m.preview?.lines(limit: 6) ?? []).map { ($0, .plain) }
+                + [("\(m.keymap.keyName(.confirm, mode: .confirm)): unflag it, any other key: keep it", t.muted)],
+            width: 70
+        ).render(b.bounds, into: &b, m.context)
+        return nil
+    }
+
     func walked(_ m: inout AppModel, _ outcome: UndoOutcome?, redo: Bool) -> [Cmd] {
         m.flash = Flash(text: outcome?.summary ?? (redo ? "nothing to redo" : "nothing to undo"), isError: false)
         return outcome == nil ? [] : reloadList(&m, keepSelection: true)

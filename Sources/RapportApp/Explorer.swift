@@ -610,8 +610,9 @@ public struct Explorer: Program, Sendable {
             return []
         }
         if e.gift {
-            let edit = GiftEdit(eventId: e.eventId, isGift: false, note: nil, previousNote: e.giftNote)
-            return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
+            m.dialog = .giftUnflag(eventId: e.eventId, note: e.giftNote)
+            m.preview = PreviewPane(subject: PreviewPane.unflag(e.eventId))
+            return [effects.previewGift(e.eventId, isGift: false, shown: m.profile?.report)]
         }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
         m.preview = PreviewPane(subject: PreviewPane.gift(e.eventId))

@@ -329,6 +329,7 @@ extension Explorer {
             return [effects.export(customer, id: id, redact: m.redact)]
         case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
         case .editNote, .deleteNote: return handleNoteDialog(&m, key)
+        case .giftUnflag: return handleUnflag(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch text {
             case .mode(.cancel)?:

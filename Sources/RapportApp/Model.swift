@@ -100,6 +100,8 @@ public enum GiftOrigin: Sendable { case change, undo, redo }
 public enum Dialog: Sendable {
     case note(TextField)
     case giftNote(eventId: String, field: TextField)
+    /// `f` on a gift: its preview, then yes or no.
+    case giftUnflag(eventId: String, note: String?)
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
     case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)

@@ -566,6 +566,7 @@ extension Explorer {
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
         case .editSegment, .deleteSegment: return drawSegmentDialog(m, &b)
         case .editNote, .deleteNote: return drawNoteDialog(m, &b)
+        case .giftUnflag: return drawUnflag(m, &b)
         case .evidence(let title, let lines):
             let body = Self.wrapped(lines, screenWidth: m.size.width)
             let rows = Self.detailRows(m)

@@ -99,7 +99,7 @@ struct Gift: ParsableCommand {
     @Argument(help: "Event id (as shown by 'rapport history').") var eventId: String
 
     mutating func run() throws {
-        let ws = try storeOptions.open(readOnly: dryRun)
+        let ws = try dryRun ? storeOptions.openForReading() : storeOptions.open()
         if dryRun {
             let p = try ws.previewGift(event: eventId, isGift: !undo, note: note)
             if output.json { return try Out.json(p) }
@@ -144,7 +144,7 @@ struct ClearHistory: ParsableCommand {
     }
 
     mutating func run() throws {
-        let ws = try storeOptions.open(readOnly: dryRun)
+        let ws = try dryRun ? storeOptions.openForReading() : storeOptions.open()
         // `--last` counts back from the store's as-of date, as the explorer and the profile do.
         let asOf = try ws.asOf() ?? ws.clock()
         // `--last 30d` is the 30 calendar days ending with the as-of day; `--last 12h` the 12 hours before it.

@@ -175,8 +175,12 @@ struct NavigationKeyTests {
         h.press(.enter)
         func stored() throws -> HistoryEvent? { try h.workspace.history(key).first { $0.eventId == event } }
         #expect(try stored()?.giftNote == "for her grandson")
-        // Unflag it, then undo the unflag: the gift and its note come back.
+        // Unflag it (the dialog previews it; n keeps it), then undo the unflag: the gift and its note come back.
         h.press(.char("f"))
+        #expect(h.screen.contains("Unflag \(event) as a gift") && h.model.preview?.preview != nil)
+        h.press(.char("n"))
+        #expect(try stored()?.gift == true && h.model.flash?.text == "\(event) is still a gift")
+        h.press(.char("f"), .char("y"))
         #expect(try stored()?.gift == false)
         h.press(.char("u"))
         #expect(try stored()?.gift == true)
