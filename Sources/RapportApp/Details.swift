@@ -59,7 +59,7 @@ extension Explorer {
             rows.append(
                 CareRow(
                     line: "note \(n.time.day) \(n.analyst): \(text)", style: m.theme.muted,
-                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [text], noteId: n.id))
+                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [text], noteId: n.key))
         }
         return rows
     }

@@ -11,14 +11,14 @@ extension Explorer {
         guard m.screen == .profile, let p = m.profile, p.panel == 3, let rep = p.report else { return nil }
         let rows = careRows(m, rep)
         guard rows.indices.contains(p.selectedCare), let id = rows[p.selectedCare].noteId,
-            let note = rep.notes.first(where: { $0.id == id })
+            let note = rep.notes.first(where: { $0.key == id })
         else { return nil }
         return (p.key, note)
     }
 
     func changeNote(_ m: inout AppModel, _ action: AppAction) -> [Cmd] {
         guard writable(&m) else { return [] }
-        guard let (key, note) = selectedNote(m), let id = note.id else {
+        guard let (key, note) = selectedNote(m), let id = note.key else {
             m.flash = Flash(text: "select a note in the care panel first", isError: true)
             return []
         }

@@ -45,8 +45,9 @@ public struct NoteView: Codable, Sendable {
     public var time: Timestamp
     public var analyst: String
     public var text: String
-    /// The note's number (`rapport note ID --edit N`); nil in views made without it.
-    public var id: Int64? = nil
+    /// The note's number (`rapport note ID --edit N`), an internal number, so `key` in `--json`;
+    /// nil in views made without it.
+    public var key: Int64? = nil
 }
 
 /// What the customer told us: a like or a dislike, of a category, a brand or a product.
@@ -146,7 +147,7 @@ extension Workspace {
 
     public func notes(_ key: Int64) throws -> [NoteView] {
         try store.notes(customer: key).map {
-            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text, id: $0.id)
+            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text, key: $0.id)
         }
     }
 

@@ -151,7 +151,7 @@ enum Fixtures {
             let k = String(key(id))
             profiles[k]?.notes += texts.map {
                 number += 1
-                return NoteView(time: Timestamp(Harness.now), analyst: "tester", text: $0, id: number)
+                return NoteView(time: Timestamp(Harness.now), analyst: "tester", text: $0, key: number)
             }
         }
         return .fixture(

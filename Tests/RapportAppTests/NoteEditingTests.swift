@@ -34,14 +34,14 @@ struct NoteEditingTests {
         h.press(.char("D"))
         #expect(h.screen.contains("Delete the selected note?"))
         h.press(.char("y"))
-        #expect(try !h.workspace.notes(key).contains { $0.id == id })
+        #expect(try !h.workspace.notes(key).contains { $0.key == id })
         h.press(.char("u"))
         #expect(h.model.flash?.text == "undone: deleted note \(id) of C1")
-        #expect(try h.workspace.notes(key).first { $0.id == id }?.text == "better words")
+        #expect(try h.workspace.notes(key).first { $0.key == id }?.text == "better words")
         h.press(.char("u"))
-        #expect(try h.workspace.notes(key).first { $0.id == id }?.text == "first words")
+        #expect(try h.workspace.notes(key).first { $0.key == id }?.text == "first words")
         h.press(.ctrl("r"))
-        #expect(try h.workspace.notes(key).first { $0.id == id }?.text == "better words")
+        #expect(try h.workspace.notes(key).first { $0.key == id }?.text == "better words")
         #expect(h.model.profile?.report?.notes.contains { $0.text == "better words" } == true)
     }
 }
