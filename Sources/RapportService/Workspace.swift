@@ -119,8 +119,13 @@ public final class Workspace: @unchecked Sendable {
         }
         let ws = Workspace(store: store, analyst: analyst, config: config)
         if created { ws.createdFromSample = location.path }
-        // Held clears past their retention window are purged at the next writable open.
-        if !readOnly { try ws.purgeExpiredHolds() }
+        // Held clears past their retention window are purged at the next writable open. One
+        // that cannot purge (a role without DELETE) opens anyway: the next writer purges.
+        if !readOnly {
+            do { try ws.purgeExpiredHolds() } catch {
+                ws.logger.warning("purge of held events at open failed", metadata: ["error": "\(type(of: error))"])
+            }
+        }
         return ws
     }
 
