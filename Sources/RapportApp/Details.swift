@@ -9,6 +9,8 @@ struct CareRow {
     var style: Style
     var title: String
     var detail: [String]
+    /// The note this row shows, if it is one (`e` edits it, `D` deletes it).
+    var noteId: Int64? = nil
 }
 
 /// Panel rows that show a cut line open a popup with the whole text on Enter, as the
@@ -57,7 +59,7 @@ extension Explorer {
             rows.append(
                 CareRow(
                     line: "note \(n.time.day) \(n.analyst): \(text)", style: m.theme.muted,
-                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [text]))
+                    title: "Note by \(n.analyst), \(n.time.minute)", detail: [text], noteId: n.key))
         }
         return rows
     }

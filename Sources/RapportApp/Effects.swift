@@ -113,10 +113,16 @@ struct Effects: Sendable {
     }
 
     /// Applies a gift change; the answer says whether it was a change, an undo or a redo.
-    func setGift(_ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?) -> Cmd {
+    /// With the dialog's preview `token`, the change is refused if the customer changed since.
+    func setGift(
+        _ edit: GiftEdit, origin: GiftOrigin, customer: Int64, shown: ProfileReport?, token: String? = nil
+    ) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let r = try client.setGift(edit.eventId, edit.isGift, edit.note, shown)
+                let r =
+                    try token.flatMap { t in
+                        try client.setGiftExpecting.map { try $0(edit.eventId, edit.isGift, edit.note, shown, t) }
+                    } ?? client.setGift(edit.eventId, edit.isGift, edit.note, shown)
                 send(.giftChanged(r.outcome, edit, origin: origin))
                 send(.historyLoaded(key: customer, events: r.history))
                 send(.profileLoaded(r.profile))
@@ -137,10 +143,12 @@ struct Effects: Sendable {
         }
     }
 
-    func clear(_ key: Int64, range: HistoryWindow) -> Cmd {
+    func clear(_ key: Int64, range: HistoryWindow, token: String? = nil) -> Cmd {
         Cmd(lane: .write) { send in
             do {
-                let n = try client.clearHistory(key, range)
+                let n =
+                    try token.flatMap { t in try client.clearHistoryExpecting.map { try $0(key, range, t) } }
+                    ?? client.clearHistory(key, range)
                 send(.cleared(n))
                 send(.historyLoaded(key: key, events: try client.history(key)))
                 send(.profileLoaded(try client.profile(key)))

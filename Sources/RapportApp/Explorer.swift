@@ -91,6 +91,13 @@ public struct Explorer: Program, Sendable {
             }.map(\.element)
             m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
             return []
+        case .previewed(let pane):
+            m.preview = pane
+            return []
+        case .walked(let outcome, let redo): return walked(&m, outcome, redo: redo)
+        case .noteChanged(let words):
+            m.flash = Flash(text: words, isError: false)
+            return []
         case .giftChanged(let outcome, let edit, let origin):
             switch origin {
             case .change:
@@ -323,26 +330,16 @@ public struct Explorer: Program, Sendable {
             m.dialog = .erase(id: r.customer.id, field: TextField())
             return []
         case .gift: return toggleGift(&m)
-        case .undo:
-            guard writable(&m) else { return [] }
-            guard let h = m.history, let last = h.lastGift else {
-                m.flash = Flash(text: "no gift change to undo", isError: true)
-                return []
-            }
-            m.history?.lastGift = nil
-            return [effects.setGift(last.reversed, origin: .undo, customer: h.key, shown: m.profile?.report)]
-        case .redo:
-            guard writable(&m) else { return [] }
-            guard let h = m.history, let undone = h.undoneGift else {
-                m.flash = Flash(text: "no undone gift change to redo", isError: true)
-                return []
-            }
-            m.history?.undoneGift = nil
-            return [effects.setGift(undone, origin: .redo, customer: h.key, shown: m.profile?.report)]
+        case .undo: return walk(&m, redo: false)
+        case .redo: return walk(&m, redo: true)
         case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
             m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
-            return [effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))]
+            m.preview = PreviewPane(subject: PreviewPane.clear(1, 0))
+            return [
+                effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0)),
+                effects.previewClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))
+            ]
         case .typeFilter:
             // Only the types this customer has events of (and "all").
             let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventType.allCases)
@@ -376,6 +373,7 @@ public struct Explorer: Program, Sendable {
             go(&m, to: .list)
             return reloadList(&m)
         case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
+        case .editNote, .deleteNote: return changeNote(&m, action)
         case .newSegment:
             guard writable(&m) else { return [] }
             m.dialog = .newSegment(
@@ -633,11 +631,13 @@ public struct Explorer: Program, Sendable {
             return []
         }
         if e.gift {
-            let edit = GiftEdit(eventId: e.eventId, isGift: false, note: nil, previousNote: e.giftNote)
-            return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
+            m.dialog = .giftUnflag(eventId: e.eventId, note: e.giftNote)
+            m.preview = PreviewPane(subject: PreviewPane.unflag(e.eventId))
+            return [effects.previewGift(e.eventId, isGift: false, shown: m.profile?.report)]
         }
         m.dialog = .giftNote(eventId: e.eventId, field: TextField())
-        return []
+        m.preview = PreviewPane(subject: PreviewPane.gift(e.eventId))
+        return [effects.previewGift(e.eventId, shown: m.profile?.report)]
     }
 
     func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow { m.clearWindow(range, types) }

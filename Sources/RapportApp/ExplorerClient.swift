@@ -82,6 +82,35 @@ public struct ExplorerClient: Sendable {
     /// A recommendation's score in parts (`rapport explain recommendation`).
     public var explainRecommendation:
         @Sendable (_ key: Int64, _ productId: String, _ moment: PointInTime?) throws -> RecommendationExplanationView
+    // MARK: Corrections: previews, and undo and redo over the analyst's action log
+
+    /// What a gift flag would change, and the token that commits exactly that.
+    public var previewGift:
+        @Sendable (_ event: String, _ isGift: Bool, _ shown: ProfileReport?) throws -> CorrectionPreview = { _, _, _ in
+            throw ExplorerClient.notInFixture
+        }
+    public var previewClear: @Sendable (_ key: Int64, _ window: HistoryWindow) throws -> CorrectionPreview = { _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    /// The gift flag and the clear, refused when the customer changed since the preview's token.
+    public var setGiftExpecting:
+        (
+            @Sendable (_ event: String, _ isGift: Bool, _ note: String?, _ shown: ProfileReport?, _ token: String)
+                throws -> GiftResult
+        )?
+    public var clearHistoryExpecting:
+        (@Sendable (_ key: Int64, _ window: HistoryWindow, _ token: String) throws -> Int)?
+    public var editNote: @Sendable (_ key: Int64, _ note: Int64, _ text: String) throws -> Void = { _, _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    public var deleteNote: @Sendable (_ key: Int64, _ note: Int64) throws -> Void = { _, _ in
+        throw ExplorerClient.notInFixture
+    }
+    /// Undo and redo of the analyst's last correction; nil when there is none.
+    public var undo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
+    public var redo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
+
+    static let notInFixture = StoreFailure("not available here")
 
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
@@ -155,11 +184,17 @@ public struct ExplorerClient: Sendable {
     }
 }
 
+/// A client operation this client does not offer, in words.
+struct StoreFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
 extension ExplorerClient {
     /// The client of a real session: every closure forwards to the workspace, as the explorer
     /// called it before there was a client.
     public static func live(_ workspace: Workspace) -> ExplorerClient {
-        ExplorerClient(
+        var client = ExplorerClient(
             customerCount: { try workspace.customerCount($0, cap: $1) },
             customerPage: { try workspace.customerPage($0, offset: $1, limit: $2, total: $3) },
             findCustomer: { try workspace.findCustomer($0) },
@@ -189,6 +224,15 @@ extension ExplorerClient {
             historyStoodOn: { try workspace.history($0, stoodOn: $1) },
             segmentSummariesStoodOn: { try workspace.segmentSummaries(stoodOn: $0) },
             explainRecommendation: { try workspace.explainRecommendation(customer: $0, product: $1, stoodOn: $2) })
+        client.previewGift = { try workspace.previewGift(event: $0, isGift: $1, note: nil, shown: $2) }
+        client.previewClear = { try workspace.previewClear(customer: $0, range: $1) }
+        client.setGiftExpecting = { try workspace.setGift(event: $0, isGift: $1, note: $2, shown: $3, expecting: $4) }
+        client.clearHistoryExpecting = { try workspace.clearHistory(customer: $0, range: $1, expecting: $2) }
+        client.editNote = { try workspace.editNote(customer: $0, note: $1, text: $2) }
+        client.deleteNote = { try workspace.deleteNote(customer: $0, note: $1) }
+        client.undo = { try workspace.undo() }
+        client.redo = { try workspace.redo() }
+        return client
     }
 }
 

@@ -8,7 +8,7 @@ public struct ExplorerFailure: Error, Sendable, Equatable, CustomStringConvertib
     public enum Operation: String, Sendable, Equatable {
         case loadList, loadMetrics, openMetricsCell, loadProfile, reloadProfile, loadHistory, loadSegments
         case changeGift, countClear, clearHistory, addNote, export, erase, updateSegment, deleteSegment
-        case goto, refresh, evidence
+        case goto, refresh, evidence, undo, redo
     }
 
     /// Why it failed.

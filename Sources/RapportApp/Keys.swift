@@ -12,6 +12,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case metrics, definitions
     /// `@`: the customer on screen as they stood on a date; again (or `back`) returns to now.
     case pastDate = "past_date"
+    case editNote = "edit_note", deleteNote = "delete_note"
 }
 
 /// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
@@ -116,8 +117,14 @@ public enum AppKeys {
     public static let erase = a(.erase, "erase the customer (asks for the id)", "profile")
 
     public static let gift = a(.gift, "flag or unflag the purchase as a gift (asks for a note)", "history")
-    public static let undo = a(.undo, "undo the last gift change, once (its note comes back too)", "history")
-    public static let redo = a(.redo, "redo the gift change just undone", "history")
+    public static let undo = a(
+        .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "history")
+    public static let redo = a(.redo, "redo the correction you undid last", "history")
+    public static let profileUndo = a(
+        .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "profile")
+    public static let profileRedo = a(.redo, "redo the correction you undid last", "profile")
+    public static let editNote = a(.editNote, "edit the note selected in the care panel", "profile")
+    public static let deleteNote = a(.deleteNote, "delete the note selected in the care panel (asks first)", "profile")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
     public static let typeFilter = a(.typeFilter, "cycle event type filter", "history")
     public static let dateFilter = a(.dateFilter, "cycle date filter (all, 30, 90, 365 days)", "history")
@@ -162,7 +169,8 @@ public enum AppKeys {
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
                         (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
-                        (erase, [.char("X")]), (pastDate, [.char("@")])
+                        (erase, [.char("X")]), (pastDate, [.char("@")]), (profileUndo, [.char("u")]), (profileRedo, [.ctrl("r")]),
+                        (editNote, [.char("e")]), (deleteNote, [.char("D")])
                     ]),
                 .init(
                     name: "history",

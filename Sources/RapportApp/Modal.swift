@@ -256,7 +256,11 @@ extension Explorer {
                 guard let h = m.history else { return [] }
                 let note = f.text.trimmingCharacters(in: .whitespaces)
                 let edit = GiftEdit(eventId: id, isGift: true, note: note.isEmpty ? nil : note, previousNote: nil)
-                return [effects.setGift(edit, origin: .change, customer: h.key, shown: m.profile?.report)]
+                return [
+                    effects.setGift(
+                        edit, origin: .change, customer: h.key, shown: m.profile?.report,
+                        token: m.previewToken(PreviewPane.gift(id)))
+                ]
             }
             _ = edit(&f, key, text)
             m.dialog = .giftNote(eventId: id, field: f)
@@ -268,7 +272,11 @@ extension Explorer {
             if confirming {
                 m.dialog = nil
                 if confirmed {
-                    return [effects.clear(h.key, range: clearRange(m, range, types))]
+                    return [
+                        effects.clear(
+                            h.key, range: clearRange(m, range, types),
+                            token: m.previewToken(PreviewPane.clear(range, types)))
+                    ]
                 }
                 m.flash = Flash(text: "nothing cleared", isError: false)
                 return []
@@ -292,7 +300,11 @@ extension Explorer {
             default: return []
             }
             m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
-            return [effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types))]
+            m.preview = PreviewPane(subject: PreviewPane.clear(range, types))
+            return [
+                effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types)),
+                effects.previewClear(h.key, range: clearRange(m, range, types), settings: (range, types))
+            ]
         case .erase(let id, var f):
             if case .mode(.cancel)? = text {
                 m.dialog = nil
@@ -331,6 +343,8 @@ extension Explorer {
             }
             _ = edit(&f, key, text)
             m.dialog = .pastDate(f)
+        case .editNote, .deleteNote: return handleNoteDialog(&m, key)
+        case .giftUnflag: return handleUnflag(&m, key)
         case .newSegment(var name, var rule, var onRule, let status, let count):
             switch text {
             case .mode(.cancel)?:

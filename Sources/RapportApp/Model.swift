@@ -100,6 +100,8 @@ public enum GiftOrigin: Sendable { case change, undo, redo }
 public enum Dialog: Sendable {
     case note(TextField)
     case giftNote(eventId: String, field: TextField)
+    /// `f` on a gift: its preview, then yes or no.
+    case giftUnflag(eventId: String, note: String?)
     case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
     case erase(id: String, field: TextField)
     case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
@@ -107,6 +109,10 @@ public enum Dialog: Sendable {
     case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
     case deleteSegment(name: String, members: Int)
     case evidence(title: String, lines: [String])
+    /// A note's text being edited (`e` on a note of the care panel).
+    case editNote(key: Int64, id: Int64, field: TextField)
+    /// `D` on a note: delete it only on `y`.
+    case deleteNote(key: Int64, id: Int64)
     /// `E` when the export's file exists already: replace it only on `y`.
     case overwrite(key: Int64, id: String, path: String)
     /// `@`: the date to see the customer as they stood on.
@@ -144,6 +150,8 @@ public struct AppModel: Sendable {
     /// The screens Esc returns to, most recent last, each as it was left.
     public var backStack: [BackStep] = []
     public var dialog: Dialog?
+    /// The preview the gift or clear dialog shows.
+    public var preview: PreviewPane?
     public var help: Int?
     /// The first line shown of a detail popup too long for the screen.
     public var detailScroll = 0
@@ -229,6 +237,12 @@ public enum AppMessage: Sendable {
     case storeStamp(String)
     /// The customer on screen no longer exists (erased elsewhere).
     case customerGone(Int64)
+    /// A correction's preview for the dialog on screen.
+    case previewed(PreviewPane)
+    /// A note was edited or deleted: the words for the status line.
+    case noteChanged(String)
+    /// An undo (or redo) was made; nil: there was nothing to walk.
+    case walked(UndoOutcome?, redo: Bool)
 }
 
 /// What the new-segment dialog says about the rule being typed.

@@ -493,10 +493,9 @@ extension Explorer {
         case .giftNote(let id, let f):
             let inner = Popup(
                 title: "Flag \(id) as a gift",
-                lines: [
-                    ("Note (optional):", .plain), ("", .plain),
-                    (dialogFooter(m, "flags it"), t.muted)
-                ], width: 70
+                lines: [("Note (optional):", .plain), ("", .plain)]
+                    + (m.preview?.lines(limit: 6) ?? []).map { ($0, t.muted) }
+                    + [(dialogFooter(m, "flags it"), t.muted)], width: 70
             ).render(b.bounds, into: &b, m.context)
             return Point(x: f.draw(&b, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2), y: inner.y + 1)
         case .clearHistory(let range, let types, let count, let confirming):
@@ -518,6 +517,10 @@ extension Explorer {
                 ),
                 (n, Style(fg: t.warning, bold: true))
             ]
+            lines += (m.preview?.lines(limit: 5) ?? []).map { ($0, .plain) }
+            if let held = m.preview?.preview?.heldFor {
+                lines.append(("Kept \(held) so that u undoes it, then purged.", t.muted))
+            }
             lines.append(
                 confirming
                     ? ("Remove them for good? \(confirmFooter(m))", t.error)
@@ -572,6 +575,8 @@ extension Explorer {
                 &b, x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, style: onRule ? .plain : t.muted)
             return onRule ? Point(x: rx, y: inner.y + 3) : Point(x: nx, y: inner.y + 1)
         case .editSegment, .deleteSegment: return drawSegmentDialog(m, &b)
+        case .editNote, .deleteNote: return drawNoteDialog(m, &b)
+        case .giftUnflag: return drawUnflag(m, &b)
         case .evidence(let title, let lines):
             let body = Self.wrapped(lines, screenWidth: m.size.width)
             let rows = Self.detailRows(m)

@@ -18,6 +18,8 @@ public struct GiftOutcome: Sendable {
 /// A gift change with everything the screen shows afterwards.
 public struct GiftResult: Sendable {
     public var outcome: GiftOutcome
+    /// What the change did to the profile, as a preview of it describes it.
+    public var diff: ProfileDiff
     public var history: [HistoryEvent]
     public var profile: ProfileReport
 }
@@ -27,13 +29,17 @@ extension Workspace {
     /// `shown` is the profile on screen, if any: what changed is described against it, which
     /// saves recomputing the "before" insight. The customer's events are read once afterwards
     /// for the new profile, the history and the metrics row.
-    public func setGift(event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil) throws
-        -> GiftResult
-    {
+    /// `token` (from `previewGift`) makes it apply exactly what was previewed: a change to the
+    /// customer since refuses it.
+    public func setGift(
+        event displayId: String, isGift: Bool, note: String?, shown: ProfileReport? = nil,
+        expecting token: String? = nil
+    ) throws -> GiftResult {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         let key = event.customerId
-        let before = try InsightSnapshot(shown ?? profile(key))
-        try store.setGift(event: displayId, isGift: isGift, note: note, by: actor)
+        let shownReport = try shown ?? profile(key)
+        let before = InsightSnapshot(shownReport)
+        try store.setGift(event: displayId, isGift: isGift, note: note, expecting: token, by: actor)
         // Marked before the read: if another analyst changes this customer before the figures
         // are written, they are recomputed from the new events instead of written back stale.
         let mark = try store.changeMark()
@@ -47,12 +53,19 @@ extension Workspace {
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,
             effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
-        return GiftResult(outcome: outcome, history: rows.reversed().map(HistoryEvent.init), profile: report)
+        return GiftResult(
+            outcome: outcome, diff: ProfileDiff(before: shownReport, after: report),
+            history: rows.reversed().map(HistoryEvent.init), profile: report)
     }
 
     /// Clears part of a customer's history and recomputes their insights.
-    public func clearHistory(customer key: Int64, range: HistoryWindow) throws -> Int {
-        let n = try store.clearHistory(customer: key, range: range, by: actor)
+    /// The events stay held for `[corrections] hold_hours` so the clear can be undone, unless
+    /// `purgeNow`; `token` (from `previewClear`) refuses it if the customer changed since.
+    public func clearHistory(
+        customer key: Int64, range: HistoryWindow, purgeNow: Bool = false, expecting token: String? = nil
+    ) throws -> Int {
+        let n = try store.clearHistory(
+            customer: key, range: range, holdSeconds: purgeNow ? 0 : holdSeconds, expecting: token, by: actor)
         try refreshCustomer(key)
         try followLoweredAsOf()
         return n
@@ -60,12 +73,14 @@ extension Workspace {
 
     /// Clears part of a customer's history and says, in words, what that changed in their
     /// inferred preferences and recommendations.
-    public func clearHistoryDescribed(customer key: Int64, range: HistoryWindow) throws
-        -> (removed: Int, effects: [String])
-    {
-        let before = try InsightSnapshot(profile(key))
-        let n = try clearHistory(customer: key, range: range)
-        return (n, InsightDiff.describe(before: before, after: try InsightSnapshot(profile(key))))
+    public func clearHistoryDescribed(
+        customer key: Int64, range: HistoryWindow, purgeNow: Bool = false, expecting token: String? = nil
+    ) throws -> (removed: Int, effects: [String], diff: ProfileDiff) {
+        let before = try profile(key)
+        let n = try clearHistory(customer: key, range: range, purgeNow: purgeNow, expecting: token)
+        let after = try profile(key)
+        let diff = ProfileDiff(before: before, after: after)
+        return (n, diff.summary, diff)
     }
 
     /// Erases a customer (see `ProfileStore.forget`).

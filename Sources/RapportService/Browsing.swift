@@ -28,7 +28,8 @@ extension Workspace {
         try store.countHistory(customer: key, range: window)
     }
 
-    public func addNote(customer key: Int64, text: String) throws {
+    @discardableResult
+    public func addNote(customer key: Int64, text: String) throws -> Int64 {
         try store.addNote(customer: key, text: text, by: actor)
     }
 

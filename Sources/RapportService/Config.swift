@@ -23,6 +23,8 @@ import TOMLKit
 /// keep_columns = ["loyalty_tier"]   # extra customer columns to store (others are dropped)
 /// [ui]
 /// mouse = false
+/// [corrections]
+/// hold_hours = 24        # how long a clear-history's events are held so it can be undone
 /// ```
 public struct Config: Sendable, Equatable {
     public var keys: [String: [String]] = [:]
@@ -44,6 +46,8 @@ public struct Config: Sendable, Equatable {
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
     public var keepColumns: [String] = []
+    /// `[corrections] hold_hours`: how long a clear-history keeps its events, undoable (docs/corrections.md).
+    public var holdHours: Double = 24
     public var path: String?
 
     public init() {}
@@ -151,6 +155,12 @@ public struct Config: Sendable, Equatable {
                 throw ConfigError("\(path): import.keep_columns: expected a list of column names")
             }
             c.keepColumns = names
+        }
+        if let corrections = table["corrections"]?.table, let v = corrections["hold_hours"] {
+            guard let h = v.double ?? v.int.map(Double.init), h >= 0, h <= 24 * 365 else {
+                throw ConfigError("\(path): corrections.hold_hours: expected a number of hours from 0 to 8760")
+            }
+            c.holdHours = h
         }
         if let ui = table["ui"]?.table, let m = ui["mouse"] {
             guard let b = m.bool else { throw ConfigError("\(path): ui.mouse: expected true or false") }

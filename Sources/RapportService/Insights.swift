@@ -209,10 +209,12 @@ extension Workspace {
             statedChannel: c.statedChannel, signup: c.signupTime)
     }
 
-    /// A customer's full insight, computed now from their events and the batch state.
-    public func customerInsight(_ key: Int64, rows: [EventRow]? = nil) throws -> CustomerInsight? {
-        let (model, items, products) = try cache.get(store)
-        guard let model else { return nil }
+    /// A customer's full insight, computed now from their events and the batch state. `asOf`
+    /// replaces the models' date (a clear's preview, when the clear would lower the store's).
+    public func customerInsight(_ key: Int64, rows: [EventRow]? = nil, asOf: Int64? = nil) throws -> CustomerInsight? {
+        let (stored, items, products) = try cache.get(store)
+        guard var model = stored else { return nil }
+        if let asOf { model.asOf = asOf }
         let events = try (rows ?? store.events(customer: key)).map(EngineBridge.event)
         return Insights.compute(
             facts: try facts(key), events: events, products: products, model: model,

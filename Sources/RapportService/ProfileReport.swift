@@ -186,14 +186,15 @@ extension Workspace {
     }
 
     /// The profile, and the insight it was made from, from one read of the customer's events;
-    /// with `stoodOn`, as it stood on a past moment (`rows` are then the events up to it).
-    func profileWithInsight(_ key: Int64, rows: [EventRow], stoodOn: (PointInTime, StoodOnModels)? = nil) throws
-        -> (report: ProfileReport, insight: CustomerInsight?)
-    {
+    /// with `stoodOn`, as it stood on a past moment (`rows` are then the events up to it); with
+    /// `asOf`, counted back from another analysis date (a preview of a clear that moves it).
+    func profileWithInsight(
+        _ key: Int64, rows: [EventRow], stoodOn: (PointInTime, StoodOnModels)? = nil, asOf: Int64? = nil
+    ) throws -> (report: ProfileReport, insight: CustomerInsight?) {
         let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
         let insight =
             try stoodOn.map { try insightWith(key, rows: rows, model: $0.1.model, items: $0.1.items) }
-            ?? customerInsight(key, rows: rows)
+            ?? customerInsight(key, rows: rows, asOf: asOf)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }

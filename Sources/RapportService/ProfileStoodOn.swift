@@ -42,8 +42,6 @@ extension Workspace {
     /// Notes, newest first; those written by `p.moment` when one is given.
     func notes(_ key: Int64, stoodOn p: PointInTime?) throws -> [NoteView] {
         guard let p else { return try notes(key) }
-        return try store.notes(customer: key, stoodOn: p.moment).map {
-            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text)
-        }
+        return try store.notes(customer: key, stoodOn: p.moment).map(NoteView.init)
     }
 }

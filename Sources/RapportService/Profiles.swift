@@ -45,6 +45,13 @@ public struct NoteView: Codable, Sendable {
     public var time: Timestamp
     public var analyst: String
     public var text: String
+    /// The note's number (`rapport note ID --edit N`), an internal number, so `key` in `--json`;
+    /// nil in views made without it.
+    public var key: Int64? = nil
+}
+
+extension NoteView {
+    init(_ n: NoteRecord) { self.init(time: Timestamp(n.time), analyst: n.analyst, text: n.text, key: n.id) }
 }
 
 /// What the customer told us: a like or a dislike, of a category, a brand or a product.
@@ -143,9 +150,7 @@ extension Workspace {
     }
 
     public func notes(_ key: Int64) throws -> [NoteView] {
-        try store.notes(customer: key).map {
-            NoteView(time: Timestamp($0.time), analyst: $0.analyst, text: $0.text)
-        }
+        try store.notes(customer: key).map(NoteView.init)
     }
 
     /// Newest first, as people read a history.

@@ -26,6 +26,8 @@ public final class Workspace: @unchecked Sendable {
     /// `[insights] recommender_lambda` / `recommender_tau_days`: settings no tuning changes.
     public let pinnedLambda: Double?
     public let pinnedTauDays: Double?
+    /// `[corrections] hold_hours`, in seconds: how long a clear-history stays undoable.
+    public var holdSeconds: Int64 = 86_400
     let logger = Logger(label: "rapport.workspace")
     let cache = EngineCache()
     /// Models of past moments already decoded (`--as-of`, the explorer's `@`).
@@ -80,6 +82,7 @@ public final class Workspace: @unchecked Sendable {
         clvModel = BGNBD.Variant(rawValue: config.clvModel) ?? .classic
         pinnedLambda = config.recommenderLambda
         pinnedTauDays = config.recommenderTauDays
+        holdSeconds = Int64(config.holdHours * 3600)
         if let tuning = try? recommenderTuning() { apply(tuning) } else { applyPins() }
     }
 
@@ -118,6 +121,13 @@ public final class Workspace: @unchecked Sendable {
         }
         let ws = Workspace(store: store, analyst: analyst, config: config)
         if created { ws.createdFromSample = location.path }
+        // Held clears past their retention window are purged at the next writable open. One
+        // that cannot purge (a role without DELETE) opens anyway: the next writer purges.
+        if !readOnly {
+            do { try ws.purgeExpiredHolds() } catch {
+                ws.logger.warning("purge of held events at open failed", metadata: ["error": "\(type(of: error))"])
+            }
+        }
         return ws
     }
 

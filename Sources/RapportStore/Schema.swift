@@ -251,6 +251,9 @@ enum Schema {
                     CREATE INDEX model_fits_by_moment ON model_fits(basis, moment);
                     """)
         }
+        // Each analyst's corrections, with what undoing and redoing them needs, and the events a
+        // clear-history holds until its retention window passes (docs/corrections.md).
+        m.registerMigration("v11-action-log") { db in try db.execute(sql: ActionLogSchema.sqlite) }
         return m
     }
 

@@ -143,6 +143,15 @@ if let heavy {
     print(
         "gift flag to updated preferences and recommendations (write, audit, new profile, history, metrics): p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))"
     )
+    // The gift dialog's preview: the profile now and as it would be, from one read of the events.
+    var previews: [Double] = []
+    for i in 0..<10 {
+        previews.append(
+            try time { try ws.previewGift(event: purchase.eventId, isGift: i % 2 == 0, note: nil, shown: shown) }.1)
+    }
+    print(
+        "gift preview (diff and token, nothing written): p50 \(ms(percentile(previews, 0.5))), max \(ms(previews.max()!))"
+    )
 }
 let rss = rssMB()
 print(String(format: "resident memory: now %.0f MB, peak %.0f MB", rss.current, rss.peak))

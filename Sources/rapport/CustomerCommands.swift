@@ -104,23 +104,40 @@ struct History: ParsableCommand {
 
 struct Gift: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Flag a purchase as a gift: it stops shaping the buyer's profile and recommendations.")
+        abstract: "Flag a purchase as a gift: it stops shaping the buyer's profile and recommendations.",
+        discussion: "--dry-run shows what would change and a token; --expect TOKEN commits only that.")
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
     @Flag(help: "Remove the gift flag instead.") var undo = false
     @Option(help: "Why (for example: for her nephew).") var note: String?
+    @Flag(name: .customLong("dry-run"), help: "Show what would change, and change nothing.") var dryRun = false
+    @Option(help: "Commit only if nothing changed since the --dry-run that gave this token.") var expect: String?
     @Argument(help: "Event id (as shown by 'rapport history').") var eventId: String
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
-        let change = try ws.setGift(event: eventId, isGift: !undo, note: note)
+        let ws = try dryRun ? storeOptions.openForReading() : storeOptions.open()
+        if dryRun {
+            let p = try ws.previewGift(event: eventId, isGift: !undo, note: note)
+            if output.json { return try Out.json(p) }
+            CorrectionOutput.preview(
+                p, head: "flagging \(eventId) \(undo ? "as not a gift" : "as a gift") would change:")
+            return
+        }
+        let change = try ws.setGift(event: eventId, isGift: !undo, note: note, expecting: expect)
+        if output.json { return try Out.json(change.diff) }
         Out.line(change.outcome.summary)
     }
 }
 
 struct ClearHistory: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clear-history", abstract: "Delete a customer's recent events (all types unless --types).")
+        commandName: "clear-history", abstract: "Delete a customer's recent events (all types unless --types).",
+        discussion: """
+            The events are held for [corrections] hold_hours (24 by default) so 'rapport undo' \
+            can bring them back, then purged; --purge-now purges them at once.
+            """)
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
     @Option(help: "Only events on or after this date (YYYY-MM-DD or ISO-8601).", transform: DateArgument.parse)
     var since: DateArgument?
     @Option(help: "Only events of the last N days or weeks, e.g. 30d or 2w.", transform: DurationArgument.parse)
@@ -128,8 +145,10 @@ struct ClearHistory: ParsableCommand {
     @Option(help: "Only these types, comma separated (e.g. view,search).") var types: String?
     @Flag(help: "Every event of the customer (of --types, if given): needed when there is no --since or --last.")
     var all = false
-    @Flag(name: .customLong("dry-run"), help: "Say how many events would be removed, and remove nothing.")
+    @Flag(name: .customLong("dry-run"), help: "Show what would change, and remove nothing.")
     var dryRun = false
+    @Flag(name: .customLong("purge-now"), help: "Purge the events at once: no undo.") var purgeNow = false
+    @Option(help: "Commit only if nothing changed since the --dry-run that gave this token.") var expect: String?
     @Argument(help: "Customer id.") var id: String
 
     func validate() throws {
@@ -141,7 +160,7 @@ struct ClearHistory: ParsableCommand {
     }
 
     mutating func run() throws {
-        let ws = try storeOptions.open()
+        let ws = try dryRun ? storeOptions.openForReading() : storeOptions.open()
         // `--last` counts back from the store's as-of date, as the explorer and the profile do.
         let asOf = try ws.asOf() ?? ws.clock()
         // `--last 30d` is the 30 calendar days ending with the as-of day; `--last 12h` the 12 hours before it.
@@ -151,26 +170,56 @@ struct ClearHistory: ParsableCommand {
         let key = try ws.customerKey(id)
         let scope = from.map { "since \(Dates.isoDateTime($0))" } ?? "all time"
         if dryRun {
-            let n = try ws.countHistory(customer: key, window: window)
-            Out.line("would remove \(n) event\(n == 1 ? "" : "s") of \(id) (\(scope)); nothing was removed")
+            let p = try ws.previewClear(customer: key, range: window)
+            if output.json { return try Out.json(p) }
+            let n = p.events ?? 0
+            CorrectionOutput.preview(
+                p,
+                head:
+                    "would remove \(n) event\(n == 1 ? "" : "s") of \(id) (\(scope)); nothing was removed. It would change:"
+            )
             return
         }
-        let (removed, effects) = try ws.clearHistoryDescribed(customer: key, range: window)
+        let (removed, effects, diff) = try ws.clearHistoryDescribed(
+            customer: key, range: window, purgeNow: purgeNow, expecting: expect)
+        if output.json { return try Out.json(diff) }
         let tail = effects.isEmpty ? "" : ": " + effects.joined(separator: "; ")
-        Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id) (\(scope))\(tail)")
+        let kept =
+            purgeNow || removed == 0
+            ? "" : " (held \(HoldWords.duration(ws.holdSeconds)): 'rapport undo' brings them back)"
+        Out.line("removed \(removed) event\(removed == 1 ? "" : "s") of \(id) (\(scope))\(tail)\(kept)")
     }
 }
 
 struct Note: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Add an agent note to a customer.")
+    static let configuration = CommandConfiguration(
+        abstract: "Add an agent note to a customer (or edit or delete one).",
+        discussion: "A note's number is printed when it is added, and 'rapport log' lists it.")
     @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Replace the text of this note.") var edit: Int64?
+    @Option(help: "Delete this note.") var delete: Int64?
     @Argument(help: "Customer id.") var id: String
-    @Argument(help: "The note.") var text: String
+    @Argument(help: "The note.") var text: String?
+
+    func validate() throws {
+        if edit != nil && delete != nil { throw ValidationError("give --edit or --delete, not both") }
+        if delete != nil && text != nil { throw ValidationError("--delete takes no text") }
+        if delete == nil && text == nil { throw ValidationError("the note's text is missing") }
+    }
 
     mutating func run() throws {
         let ws = try storeOptions.open()
-        try ws.addNote(customer: try ws.customerKey(id), text: text)
-        Out.line("note added to \(id)")
+        let key = try ws.customerKey(id)
+        if let n = delete {
+            try ws.deleteNote(customer: key, note: n)
+            Out.line("note \(n) of \(id) deleted")
+        } else if let n = edit {
+            try ws.editNote(customer: key, note: n, text: text ?? "")
+            Out.line("note \(n) of \(id) edited")
+        } else {
+            let n = try ws.addNote(customer: key, text: text ?? "")
+            Out.line("note \(n) added to \(id)")
+        }
     }
 }
 

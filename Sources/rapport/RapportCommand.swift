@@ -28,7 +28,7 @@ struct RapportCommand: ParsableCommand {
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
             Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
             Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self,
-            Admin.self, Explain.self
+            Admin.self, Explain.self, Undo.self, Redo.self, Log.self, Purge.self
         ],
         defaultSubcommand: Explore.self)
 }

@@ -164,7 +164,7 @@ struct NavigationKeyTests {
         #expect(h.lines[23].contains("u undo"))
     }
 
-    @Test func undoWorksOnceAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
+    @Test func undoWalksTheActionLogAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
         let h = try Harness()
         margot(h)
         let key = try h.workspace.customerKey("C1")
@@ -175,20 +175,29 @@ struct NavigationKeyTests {
         h.press(.enter)
         func stored() throws -> HistoryEvent? { try h.workspace.history(key).first { $0.eventId == event } }
         #expect(try stored()?.giftNote == "for her grandson")
-        // Unflag it, then undo the unflag: the gift and its note come back.
+        // Unflag it (the dialog previews it; n keeps it), then undo the unflag: the gift and its note come back.
         h.press(.char("f"))
+        #expect(h.screen.contains("Unflag \(event) as a gift") && h.model.preview?.preview != nil)
+        h.press(.char("n"))
+        #expect(try stored()?.gift == true && h.model.flash?.text == "\(event) is still a gift")
+        h.press(.char("f"), .char("y"))
         #expect(try stored()?.gift == false)
         h.press(.char("u"))
         #expect(try stored()?.gift == true)
         #expect(try stored()?.giftNote == "for her grandson")
-        // Once only: a second u does not undo the flag.
+        #expect(h.model.flash?.text.hasPrefix("undone: unflagged \(event)") == true)
+        // The action log goes further back: a second u undoes the flag, a third finds nothing.
         h.press(.char("u"))
-        #expect(h.model.flash?.text == "no gift change to undo")
+        #expect(try stored()?.gift == false)
+        h.press(.char("u"))
+        #expect(h.model.flash?.text == "nothing to undo")
+        // Redo makes the undone changes again, oldest first.
+        h.press(.ctrl("r"))
         #expect(try stored()?.gift == true)
-        // Redo makes the undone change again.
+        #expect(try stored()?.giftNote == "for her grandson")
+        #expect(h.model.flash?.text.hasPrefix("redone: flagged") == true)
         h.press(.ctrl("r"))
         #expect(try stored()?.gift == false)
-        #expect(h.model.flash?.text.hasPrefix("redone:") == true)
     }
 }
 

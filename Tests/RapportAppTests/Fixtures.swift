@@ -142,12 +142,17 @@ enum Fixtures {
     static var asOf: Int64 { shop.histories.values.flatMap { $0.map(\.time.seconds) }.max()! }
 
     /// The shop's client: the list, every profile and history, the segments. `notes`: notes on
-    /// the profiles as if added by the harness analyst at the harness clock.
+    /// the profiles as if added by the harness analyst at the harness clock (numbered from 1,
+    /// as the first notes of an empty store's note table are, in the order of `notes`' keys).
     static func client(notes: [String: [String]]) -> ExplorerClient {
         var profiles = shop.profiles
-        for (id, texts) in notes {
+        var number: Int64 = 0
+        for (id, texts) in notes.sorted(by: { $0.key < $1.key }) {
             let k = String(key(id))
-            profiles[k]?.notes += texts.map { NoteView(time: Timestamp(Harness.now), analyst: "tester", text: $0) }
+            profiles[k]?.notes += texts.map {
+                number += 1
+                return NoteView(time: Timestamp(Harness.now), analyst: "tester", text: $0, key: number)
+            }
         }
         return .fixture(
             customers: shop.customers,

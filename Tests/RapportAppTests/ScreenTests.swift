@@ -104,6 +104,7 @@ struct ScreenTests {
             for _ in 0..<i { h.press(.down) }
             h.press(.char("f"))
             #expect(h.screen.contains("Flag E") && h.screen.contains("as a gift"))
+            #expect(h.model.preview?.preview?.diff != nil)
             h.type("for grandson")
             h.press(.enter)
         }
@@ -114,8 +115,8 @@ struct ScreenTests {
         #expect(h.lines.contains { $0.contains("gift") && $0.contains("Wooden Train") })
         // Undo restores the last one.
         h.press(.char("u"))
-        #expect(h.model.flash?.text.contains("is no longer a gift") == true)
-        #expect(h.model.flash?.text.hasPrefix("undone: ") == true)
+        #expect(h.model.flash?.text.hasPrefix("undone: flagged E") == true)
+        #expect(h.model.flash?.text.contains("as a gift") == true)
         let stored = try h.workspace.history(try h.workspace.customerKey("C1")).filter { $0.gift }
         #expect(stored.count == 2)
     }
@@ -131,12 +132,20 @@ struct ScreenTests {
         h.press(.right, .right, .down, .down)
         #expect(h.screen.contains("all time") && h.screen.contains("Types: views "))
         #expect(h.screen.contains("24 events will be removed"))
+        // The dialog shows the preview of the same window, and how long the events are kept.
+        #expect(h.model.preview?.subject == "clear 3 2" && h.model.preview?.preview?.events == 24)
+        #expect(h.screen.contains("Kept 24 hours so that u undoes it"))
         h.press(.enter)
         #expect(h.screen.contains("Remove them for good? y: yes"))
         h.press(.char("y"))
         #expect(h.model.flash?.text.hasPrefix("removed 24 events") == true)
         let left = try h.workspace.history(try h.workspace.customerKey("C1"))
         #expect(!left.contains { $0.type == .view } && left.count == 25)
+        // u brings them back, and the history on screen with them.
+        h.press(.char("u"))
+        #expect(h.model.flash?.text.hasPrefix("undone: cleared 24 events of C1") == true)
+        #expect(try h.workspace.history(try h.workspace.customerKey("C1")).count == 49)
+        #expect(h.model.history?.all.count == 49)
     }
 
     @Test func eraseAsksForTheIdAndTheCustomerIsGone() throws {

@@ -63,7 +63,8 @@ struct ConventionTests {
             ["profile", "C00007"], ["recommend", "C00001"], ["segments"], ["segment", "members", "jazz"],
             ["segment", "members", "champions"], ["audit"], ["audit", "--customer", "C00001"], ["metrics"],
             ["eval", "clv", "--calibration-end", "2026-04-30", "--holdout-end", "2026-10-31"],
-            ["import", sample.appendingPathComponent("notes.csv").path]
+            ["import", sample.appendingPathComponent("notes.csv").path], ["gift", "E0000066", "--dry-run"],
+            ["clear-history", "C00001", "--last", "30d", "--dry-run"], ["log"], ["undo"], ["redo"], ["undo"], ["undo"]
         ]
         var nulls = 0
         for args in commands {

@@ -71,11 +71,11 @@ struct WalkThroughE2ETests {
         }
         try t.send("Escape")
         try t.waitFor("the details closed") { !$0.contains("Event \(firstPurchase)") }
-        // Undo, once.
+        // Undo walks the action log: the flag was this session's only correction.
         try t.send("u")
-        try t.waitFor(text: "undone: \(firstPurchase) is no longer a gift")
+        try t.waitFor(text: "undone: flagged \(firstPurchase)")
         try t.send("u")
-        try t.waitFor(text: "no gift change to undo")
+        try t.waitFor(text: "nothing to undo")
         // The back stack: history → profile; profile → segments → back to the profile; → list.
         try t.send("Escape")
         try t.waitFor("the profile again") { $0.contains("[C00001]") && $0.contains("Preferences") }

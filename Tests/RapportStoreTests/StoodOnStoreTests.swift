@@ -49,6 +49,32 @@ struct StoodOnStoreTests {
     }
 
     @Test(arguments: Backend.available)
+    func anUndoneOrRepeatedGiftFlagGivesTheStateOfEachDay(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let s = t.store
+        let c1 = try s.requireCustomer("C1")
+        let day: Int64 = 86_400
+        let jan10 = DateParsing.timestamp("2026-01-10")!
+        // E3 was imported as a gift: flagging it again on the 10th changes nothing, so before the
+        // 10th it was still a gift. E1 flagged on the 12th, the flag undone on the 14th, redone on the 16th.
+        try s.setGift(event: "E3", isGift: true, note: "again", by: Actor(analyst: "a", now: jan10))
+        try s.setGift(event: "E1", isGift: true, note: "for her son", by: Actor(analyst: "a", now: jan10 + 2 * day))
+        #expect(try s.undoLast(by: Actor(analyst: "a", now: jan10 + 4 * day))?.kind == .giftFlag)
+        #expect(try s.redoLast(by: Actor(analyst: "a", now: jan10 + 6 * day))?.kind == .giftFlag)
+        func gifts(_ moment: Int64) throws -> [String] {
+            try s.events(customer: c1, stoodOn: moment, corrections: .then).filter(\.isGift)
+                .compactMap(\.externalId).sorted()
+        }
+        #expect(try gifts(jan10 - 1) == ["E3"])
+        #expect(try gifts(jan10 + 3 * day) == ["E1", "E3"])
+        #expect(try gifts(jan10 + 5 * day) == ["E3"])
+        #expect(try gifts(jan10 + 7 * day) == ["E1", "E3"])
+        #expect(
+            try s.events(customer: c1, stoodOn: jan10 + 7 * day, corrections: .then).first { $0.externalId == "E1" }?
+                .giftNote == "for her son")
+    }
+
+    @Test(arguments: Backend.available)
     func notesWrittenAfterTheMomentAreAbsent(_ backend: Backend) throws {
         let t = try loaded(backend)
         let s = t.store

@@ -205,11 +205,12 @@ final class TempStore {
         return Data(digests.joined(separator: "\n").utf8)
     }
 
-    /// How many rows of each table belong to customer `key` (the audit log, which keeps its
-    /// entries under an erased reference, aside); tables without any are left out.
+    /// How many rows of each table belong to customer `key` (the audit log and the action log,
+    /// which keep their entries under an erased reference and without details, aside); tables
+    /// without any are left out.
     func rowsByCustomer(_ key: Int64) throws -> [String: Int] {
         var rows: [String: Int] = [:]
-        for table in try tables() where table != "audit_log" {
+        for table in try tables() where table != "audit_log" && table != "action_log" {
             let columns = try texts(
                 backend == .sqlite
                     ? "SELECT name FROM pragma_table_info('\(table)')"

@@ -7,7 +7,7 @@ import RapportVocabulary
 /// Tables keyed by customer that an erasure empties of the customer's rows, children first.
 let customerKeyedTables = [
     "events", "stated_preferences", "notes", "customer_metrics", "segment_members", "customer_affinities",
-    "customer_activity"
+    "customer_activity", "held_events"
 ]
 
 extension StoreBackend {
@@ -35,7 +35,9 @@ extension StoreBackend {
 
     /// Marks a purchase as a gift (or not). A gift no longer shapes the buyer's profile.
     @discardableResult
-    public func setGift(event displayId: String, isGift: Bool, note: String?, by actor: Actor) throws -> GiftChange {
+    public func setGift(
+        event displayId: String, isGift: Bool, note: String?, expecting token: String? = nil, by actor: Actor
+    ) throws -> GiftChange {
         try writeSQL(.analyst) { db in
             let keys = try Self.eventKeys(db, displayId)
             guard let key = keys.first else { throw StoreError.unknownEvent(displayId) }
@@ -46,21 +48,30 @@ extension StoreBackend {
             // Locked on PostgreSQL: two analysts flagging the same purchase at once take turns.
             let lock = db.dialect == .postgres ? " FOR UPDATE OF e" : ""
             guard
-                let (type, ref) = try db.first(
+                let (type, ref, wasGift, oldNote) = try db.first(
                     """
-                    SELECT e.type, c.external_id FROM events e JOIN customers c ON c.id = e.customer_id
+                    SELECT e.type, c.external_id, e.is_gift, e.gift_note FROM events e
+                    JOIN customers c ON c.id = e.customer_id
                     WHERE e.customer_id = ? AND e.id = ?\(lock)
-                    """, [.int64(key.customer), .int64(key.id)], { (try $0.int(0), try $0.string(1)) })
+                    """, [.int64(key.customer), .int64(key.id)],
+                    { (try $0.int(0), try $0.string(1) ?? "", try $0.bool(2) ?? false, try $0.string(3)) })
             else { throw StoreError.unknownEvent(displayId) }
             guard type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
+            try PreviewToken.check(db, customer: key.customer, expected: token)
             try db.execute(
                 "UPDATE events SET is_gift = ?, gift_note = ? WHERE customer_id = ? AND id = ?",
                 [.bool(isGift), .string(isGift ? note : nil), .int64(key.customer), .int64(key.id)])
-            var details = ["event": displayId]
+            // The state before, too: a profile as it stood before this correction needs it (Domain/StoodOn.swift).
+            var details = ["event": displayId, "was_gift": wasGift ? "1" : "0"]
             if let note, isGift { details["note"] = note }
             try AuditLog.append(
                 db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
                 details: details)
+            try ActionLog.record(
+                db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
+                payload: GiftPayload(
+                    event: displayId, key: key.id, before: (wasGift, oldNote), after: (isGift, isGift ? note : nil)
+                ).fields)
             return GiftChange(eventKey: key.id, customerKey: key.customer, isGift: isGift)
         }
     }
@@ -89,21 +100,40 @@ extension StoreBackend {
         return (sql, args)
     }
 
-    /// Deletes a customer's events in a range and of some types. Returns how many went.
+    /// Clears a customer's events in a range and of some types: they leave `events` for the
+    /// holding area, where undo finds them until `holdSeconds` pass (0: purge at once, with
+    /// `purgeHeldEvents`). Returns how many went.
     @discardableResult
-    public func clearHistory(customer key: Int64, range: HistoryWindow, by actor: Actor) throws -> Int {
-        try writeSQL(.analyst) { db in
+    public func clearHistory(
+        customer key: Int64, range: HistoryWindow, holdSeconds: Int64 = 86_400, expecting token: String? = nil,
+        by actor: Actor
+    ) throws -> Int {
+        let (removed, entry) = try writeSQL(.analyst) { db -> (Int, Int64) in
             let ext = try Self.requireExternalId(db, key)
+            try PreviewToken.check(db, customer: key, expected: token)
             let (filter, args) = try Self.historyFilter(db.dialect, customer: key, range: range)
             let newest = try db.int64("SELECT MAX(time) FROM events WHERE \(filter)", args)
-            let removed = try db.execute("DELETE FROM events WHERE \(filter)", args)
+            let asOfBefore = try AsOfDate.stored(db)
+            var payload = ["removed": "0"]
+            if let since = range.since { payload["since"] = String(since) }
+            if let types = range.types { payload["types"] = types.joined(separator: ",") }
+            let entry = try ActionLog.record(
+                db, actor, .historyClear, customer: key, customerRef: ext, payload: payload,
+                heldUntil: actor.now + max(0, holdSeconds))
+            let removed = try HeldEvents.hold(db, action: entry, filter: filter, args: args)
             try AsOfDate.lower(db, removed: newest, now: actor.now)
+            payload["removed"] = String(removed)
+            if let asOfBefore, try AsOfDate.stored(db) != asOfBefore { payload["as_of_before"] = String(asOfBefore) }
+            try db.execute(
+                "UPDATE action_log SET payload = ? WHERE id = ?", [.string(try ActionLog.json(payload)), .int64(entry)])
             var details = ["removed": String(removed)]
             if let since = range.since { details["since"] = String(since) }
             if let types = range.types { details["types"] = types.joined(separator: ",") }
             try AuditLog.append(db, actor, .historyClear, customer: key, customerRef: ext, details: details)
-            return removed
+            return (removed, entry)
         }
+        if holdSeconds <= 0 { try purgeHeldEvents(now: actor.now, only: entry, by: actor) }
+        return removed
     }
 
     /// How many events `clearHistory` would remove (for confirmation dialogs).
@@ -127,6 +157,9 @@ extension StoreBackend {
                     [.int64(key), .int64(actor.now), .string(actor.analyst), .string(trimmed)]) ?? 0
             // The note's text is personal data: the audit records that a note was added, not what it says.
             try AuditLog.append(db, actor, .noteAdd, customer: key, customerRef: ext, details: ["note": String(id)])
+            try ActionLog.record(
+                db, actor, .noteAdd, customer: key, customerRef: ext,
+                payload: ["note": String(id), "text": trimmed, "time": String(actor.now), "author": actor.analyst])
             return id
         }
     }
@@ -150,6 +183,7 @@ extension StoreBackend {
             try db.execute(
                 "UPDATE audit_log SET customer_ref = ?, details = '{}' WHERE customer_id = ?",
                 [.string(ref), .int64(key)])
+            try ActionLog.erase(db, customer: key, ref: ref)
             guard let secret = try AuditLog.secret(db, create: true) else { return }
             try AuditLog.append(
                 db, actor, .customerForget, customer: key, customerRef: ref,

@@ -13,6 +13,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case segmentDelete = "segment.delete"
     case tuneRecommender = "tune_recommender"
     case storeCopy = "store.copy"
+    case noteEdit = "note.edit"
+    case noteDelete = "note.delete"
+    case historyPurge = "history.purge"
+    case actionUndo = "action.undo"
+    case actionRedo = "action.redo"
 }
 
 /// Appending to and reading the audit log, the same on both stores.

@@ -16,19 +16,22 @@ public struct GiftCorrection: Sendable, Equatable {
     public var time: Int64
     public var isGift: Bool
     public var note: String?
+    /// The state the correction found, where the audit entry says (entries made since `was_gift` was kept).
+    public var wasGift: Bool? = nil
 }
 
 /// An event's gift state on a past moment, from today's state and its corrections.
 public enum GiftStateOn {
     /// `corrections` are one event's, oldest first. The latest made by `moment` is in force;
-    /// with none made by then, the event was as imported: the opposite of the first correction
-    /// (a correction is taken to change the state), with no note.
+    /// with none made by then, the event was as the first correction found it (`wasGift`), or,
+    /// for an entry older than that record, the opposite of the first correction (a correction
+    /// is then taken to change the state); with no note.
     public static func state(
         today: (isGift: Bool, note: String?), corrections: [GiftCorrection], moment: Int64
     ) -> (isGift: Bool, note: String?) {
         guard let first = corrections.first else { return today }
         if let made = corrections.last(where: { $0.time <= moment }) { return (made.isGift, made.note) }
-        return (!first.isGift, nil)
+        return (first.wasGift ?? !first.isGift, nil)
     }
 
     /// Applies the corrections in force on `moment` to events of one or more customers.
@@ -52,21 +55,25 @@ extension StoreBackend {
             let entries = try db.all(
                 """
                 SELECT a.customer_id, a.time, a.action, a.details FROM audit_log a
-                WHERE a.action IN (?, ?)\(filter) ORDER BY a.id
+                WHERE a.action IN (?, ?, ?, ?)\(filter) ORDER BY a.id
                 """,
-                [.string(AuditAction.giftFlag.rawValue), .string(AuditAction.giftUnflag.rawValue)]
-                    + (key.map { [SQLValue.int64($0)] } ?? [])
-            ) { row -> (customer: Int64, time: Int64, flag: Bool, details: [String: String]) in
+                Self.giftStateActions.map { SQLValue.string($0.rawValue) } + (key.map { [SQLValue.int64($0)] } ?? [])
+            ) { row -> (customer: Int64, time: Int64, flag: Bool?, details: [String: String]) in
                 let json = Data((try row.string(3) ?? "{}").utf8)
-                return (
-                    try row.int64(0) ?? 0, try row.int64(1) ?? 0, try row.string(2) == AuditAction.giftFlag.rawValue,
-                    (try? JSONDecoder().decode([String: String].self, from: json)) ?? [:]
-                )
+                let details = (try? JSONDecoder().decode([String: String].self, from: json)) ?? [:]
+                // A flag or unflag sets the state its name says; an undo or redo of one says it in `is_gift`.
+                let flag: Bool? =
+                    switch try row.string(2) {
+                    case AuditAction.giftFlag.rawValue: true
+                    case AuditAction.giftUnflag.rawValue: false
+                    default: details["is_gift"].map { $0 == "1" }
+                    }
+                return (try row.int64(0) ?? 0, try row.int64(1) ?? 0, flag, details)
             }
             var out: [Int64: [GiftCorrection]] = [:]
             var resolved: [String: Int64?] = [:]
             for e in entries {
-                guard let shown = e.details["event"] else { continue }
+                guard let shown = e.details["event"], let flag = e.flag else { continue }
                 let cacheKey = "\(e.customer) \(shown)"
                 if resolved[cacheKey] == nil {
                     resolved[cacheKey] = try Self.eventKey(db, customer: e.customer, displayId: shown)
@@ -74,11 +81,16 @@ extension StoreBackend {
                 guard let event = resolved[cacheKey] ?? nil else { continue }
                 out[event, default: []].append(
                     GiftCorrection(
-                        customer: e.customer, event: event, time: e.time, isGift: e.flag, note: e.details["note"]))
+                        customer: e.customer, event: event, time: e.time, isGift: flag, note: e.details["note"],
+                        wasGift: e.details["was_gift"].map { $0 == "1" }))
             }
             return out
         }
     }
+
+    /// The audit actions that change an event's gift state: flags, unflags, and undos and redos
+    /// (only those of a gift carry `event` and `is_gift`).
+    static var giftStateActions: [AuditAction] { [.giftFlag, .giftUnflag, .actionUndo, .actionRedo] }
 
     /// The key of the event a display id (`#key` or the file's id) names among a customer's events.
     static func eventKey(_ db: any SQLDatabase, customer: Int64, displayId: String) throws -> Int64? {

@@ -232,7 +232,8 @@ enum PostgresSchema {
                 );
                 CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
                 CREATE INDEX model_fits_by_moment ON model_fits(basis, moment);
-                """)
+                """),
+        PGMigration(name: "v11-action-log", sql: ActionLogSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).
