@@ -169,7 +169,8 @@ public enum AppKeys {
                     [
                         (nextPanel, [.tab]), (prevPanel, [.backTab]), (history, [.char("H")]),
                         (evidence, [.enter, .char("l"), .right]), (note, [.char("N")]), (export, [.char("E")]),
-                        (erase, [.char("X")]), (pastDate, [.char("@")]), (profileUndo, [.char("u")]), (profileRedo, [.ctrl("r")]),
+                        (erase, [.char("X")]), (pastDate, [.char("@")]), (profileUndo, [.char("u")]),
+                        (profileRedo, [.ctrl("r")]),
                         (editNote, [.char("e")]), (deleteNote, [.char("D")])
                     ]),
                 .init(
