@@ -231,6 +231,11 @@ enum Schema {
         m.registerMigration("v9-audit-by-action") { db in
             try db.execute(sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget'")
         }
+        // B2B accounts (issue 21): a tree of firms, subsidiaries and departments, the people who
+        // buy for them, the account a purchase was for, and each account's figures from the refresh.
+        m.registerMigration("v10-accounts") { db in
+            try db.execute(sql: AccountSchema.sqlite)
+        }
         return m
     }
 

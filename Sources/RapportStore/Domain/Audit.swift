@@ -13,6 +13,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case segmentDelete = "segment.delete"
     case tuneRecommender = "tune_recommender"
     case storeCopy = "store.copy"
+    case accountLink = "account.link"
+    case accountUnlink = "account.unlink"
+    case accountParent = "account.parent"
+    case eventAttribute = "event.attribute"
 }
 
 /// Appending to and reading the audit log, the same on both stores.

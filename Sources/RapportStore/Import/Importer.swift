@@ -36,6 +36,8 @@ extension ProfileStore {
                     case .products: try ProductWriter(db, columns: columns, keys: keys)
                     case .notes:
                         try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
+                    case .accounts, .memberships:
+                        AccountFileWriter(SQLiteDatabase(db: db), kind: kind, columns: columns, path: path)
                     }
                 }
                 try session.run(data, isJSONLines: isJSONLines)

@@ -215,7 +215,8 @@ enum PostgresSchema {
         PGMigration(name: "v8-event-identity-per-customer", sql: "SELECT 1;"),
         PGMigration(
             name: "v9-audit-by-action",
-            sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget';")
+            sql: "CREATE INDEX audit_by_action ON audit_log(action) WHERE action = 'customer.forget';"),
+        PGMigration(name: "v10-accounts", sql: AccountSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).

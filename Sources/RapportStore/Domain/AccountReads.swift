@@ -1,0 +1,177 @@
+import Foundation
+
+// Reading accounts, memberships and what the refresh needs for account figures, written once
+// for both stores.
+
+extension StoreBackend {
+    /// Every account, in key order.
+    public func accounts() throws -> [AccountRecord] {
+        try readSQL { db in
+            try db.all("SELECT \(AccountRecord.columns) FROM accounts a ORDER BY a.id", [], AccountRecord.read)
+        }
+    }
+
+    /// The account a file's id names.
+    public func account(externalId: String) throws -> AccountRecord? {
+        try readSQL { db in
+            try db.first(
+                "SELECT \(AccountRecord.columns) FROM accounts a WHERE a.external_id = ?", [.string(externalId)],
+                AccountRecord.read)
+        }
+    }
+
+    /// The memberships of some accounts (nil: all), ended ones too, by account then person.
+    public func memberships(accounts keys: [Int64]? = nil) throws -> [MembershipRecord] {
+        try readSQL { db in
+            let filter = keys == nil ? "" : "WHERE " + db.dialect.anyOf("m.account_id")
+            return try db.all(
+                """
+                SELECT \(MembershipRecord.columns) FROM memberships m JOIN customers c ON c.id = m.customer_id
+                \(filter) ORDER BY m.account_id, c.external_id, m.role
+                """, keys.map { [.int64List($0)] } ?? [], MembershipRecord.read)
+        }
+    }
+
+    /// A person's memberships, ended ones too.
+    public func memberships(customer key: Int64) throws -> [MembershipRecord] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT \(MembershipRecord.columns) FROM memberships m JOIN customers c ON c.id = m.customer_id
+                WHERE m.customer_id = ? ORDER BY m.account_id, m.role
+                """, [.int64(key)], MembershipRecord.read)
+        }
+    }
+
+    /// Purchase lines that may count for an account: those naming one, and every purchase of a
+    /// person with a primary membership (the attribution rule decides which counts where).
+    public func accountPurchases() throws -> [AccountPurchaseRow] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT e.id, e.customer_id, e.product_id, e.time, e.amount, e.account_id FROM events e
+                WHERE e.type = 0 AND (e.account_id IS NOT NULL
+                    OR e.customer_id IN (SELECT customer_id FROM memberships WHERE is_primary = ?))
+                ORDER BY e.customer_id, e.time, e.id
+                """, [.bool(true)]
+            ) {
+                AccountPurchaseRow(
+                    event: try $0.int64(0) ?? 0, customer: try $0.int64(1) ?? 0, product: try $0.int64(2),
+                    time: try $0.int64(3) ?? 0, amount: try $0.double(4) ?? 0, account: try $0.int64(5))
+            }
+        }
+    }
+
+    /// For every member: whether they had any event in (recentStart, asOf], and in
+    /// (previousStart, recentStart].
+    public func memberActivity(previousStart: Int64, recentStart: Int64, asOf: Int64) throws
+        -> [Int64: (recent: Bool, previous: Bool)]
+    {
+        try readSQL { db in
+            var out: [Int64: (recent: Bool, previous: Bool)] = [:]
+            try db.forEachRow(
+                """
+                SELECT e.customer_id, MAX(CASE WHEN e.time > ? THEN 1 ELSE 0 END),
+                       MAX(CASE WHEN e.time <= ? THEN 1 ELSE 0 END)
+                FROM events e WHERE e.customer_id IN (SELECT customer_id FROM memberships)
+                AND e.time > ? AND e.time <= ? GROUP BY e.customer_id
+                """, [.int64(recentStart), .int64(recentStart), .int64(previousStart), .int64(asOf)]
+            ) { r in
+                out[try r.int64(0) ?? 0] = ((try r.int64(1) ?? 0) > 0, (try r.int64(2) ?? 0) > 0)
+            }
+            return out
+        }
+    }
+
+    /// Buyers of account purchases who gave personalization consent.
+    public func consentingAccountBuyers() throws -> Set<Int64> {
+        try readSQL { db in
+            Set(
+                try db.all(
+                    """
+                    SELECT c.id FROM customers c WHERE c.consent_personalization = ? AND (
+                        c.id IN (SELECT customer_id FROM memberships)
+                        OR c.id IN (SELECT customer_id FROM events WHERE account_id IS NOT NULL))
+                    """, [.bool(true)]
+                ) { try $0.int64(0) ?? 0 })
+        }
+    }
+
+    /// Replaces every account's stored figures with the refresh's.
+    public func writeAccountFigures(_ rows: [AccountFiguresRow], now: Int64) throws {
+        try writeSQL(.analyst) { db in
+            try db.execute("DELETE FROM account_figures")
+            for r in rows {
+                try db.execute(
+                    """
+                    INSERT INTO account_figures(account_id, members, revenue, revenue_12m, engagement, trend,
+                        coverage, p_alive, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .int64(r.account), .int(r.members), .double(r.revenue), .double(r.revenue12m),
+                        .int(r.engagement), .string(r.trend), .double(r.coverage), .double(r.pAlive),
+                        .string(r.detail), .int64(now)
+                    ])
+            }
+        }
+    }
+
+    /// One account's stored figures.
+    public func accountFigures(account key: Int64) throws -> AccountFiguresRow? {
+        try readSQL { db in
+            try db.first("SELECT \(Self.figureColumns) FROM account_figures f WHERE f.account_id = ?", [.int64(key)]) {
+                try Self.readFigures($0, at: 0)
+            } ?? nil
+        }
+    }
+
+    static var figureColumns: String {
+        "f.account_id, f.members, f.revenue, f.revenue_12m, f.engagement, f.trend, f.coverage, f.p_alive, f.detail"
+    }
+
+    static func readFigures(_ r: any SQLRow, at i: Int) throws -> AccountFiguresRow? {
+        guard let key = try r.int64(i) else { return nil }
+        return AccountFiguresRow(
+            account: key, members: try r.int(i + 1) ?? 0, revenue: try r.double(i + 2) ?? 0,
+            revenue12m: try r.double(i + 3) ?? 0, engagement: try r.int(i + 4), trend: try r.string(i + 5),
+            coverage: try r.double(i + 6), pAlive: try r.double(i + 7), detail: try r.string(i + 8) ?? "{}")
+    }
+
+    /// The condition and arguments of the list's text filter: name or id containing `text`.
+    static func accountFilter(_ text: String?) -> (String, [SQLValue]) {
+        guard let text, !text.isEmpty else { return ("", []) }
+        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        let pattern = SQLValue.string("%\(escaped)%")
+        return (
+            "WHERE (lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.external_id) LIKE ? ESCAPE '\\')", [pattern, pattern]
+        )
+    }
+
+    /// A page of the accounts list with each account's parent and stored figures.
+    public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int) throws -> [AccountListRow] {
+        try readSQL { db in
+            let (condition, args) = Self.accountFilter(filter)
+            return try db.all(
+                """
+                SELECT \(AccountRecord.columns), p.external_id, p.name, \(Self.figureColumns)
+                FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id
+                LEFT JOIN account_figures f ON f.account_id = a.id
+                \(condition) ORDER BY \(sort.orderBy) LIMIT ? OFFSET ?
+                """, args + [.int(limit), .int(offset)]
+            ) {
+                AccountListRow(
+                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
+                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+            }
+        }
+    }
+
+    /// How many accounts the list's filter keeps.
+    public func accountCount(filter: String?) throws -> Int {
+        try readSQL { db in
+            let (condition, args) = Self.accountFilter(filter)
+            return try db.count("SELECT COUNT(*) FROM accounts a \(condition)", args)
+        }
+    }
+}
