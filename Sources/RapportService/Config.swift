@@ -44,6 +44,9 @@ public struct Config: Sendable, Equatable {
     public var mouse = false
     /// `[import] keep_columns`: extra customer columns to store; every other is dropped.
     public var keepColumns: [String] = []
+    /// `[accounts] required_roles`: the buying committee's roles an account should have filled.
+    public var requiredRoles = Config.defaultRequiredRoles
+    public static let defaultRequiredRoles = ["decision_maker", "buyer", "user"]
     public var path: String?
 
     public init() {}
@@ -151,6 +154,12 @@ public struct Config: Sendable, Equatable {
                 throw ConfigError("\(path): import.keep_columns: expected a list of column names")
             }
             c.keepColumns = names
+        }
+        if let accounts = table["accounts"]?.table, let v = accounts["required_roles"] {
+            guard let names = v.array?.compactMap({ $0.string }), names.count == v.array?.count else {
+                throw ConfigError("\(path): accounts.required_roles: expected a list of role names")
+            }
+            c.requiredRoles = names.map { $0.lowercased() }
         }
         if let ui = table["ui"]?.table, let m = ui["mouse"] {
             guard let b = m.bool else { throw ConfigError("\(path): ui.mouse: expected true or false") }

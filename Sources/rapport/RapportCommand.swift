@@ -28,7 +28,7 @@ struct RapportCommand: ParsableCommand {
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
             Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
             Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self,
-            Admin.self
+            Admin.self, Accounts.self, Account.self, Attribute.self
         ],
         defaultSubcommand: Explore.self)
 }
@@ -81,7 +81,10 @@ struct Import: ParsableCommand {
             "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md."
     )
     @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
+    @Option(
+        help:
+            "What the files hold (default: from the header): customers, products, events, notes, accounts, memberships."
+    )
     var kind: ImportFileKind?
     @Option(
         name: .customLong("skip-bad"),
