@@ -173,6 +173,14 @@ struct AccountStoreTests {
                 == 50)
     }
 
+    /// A failed copy's emptying reaches the account tables too, members before the accounts they name.
+    @Test(arguments: Backend.available)
+    func emptyingAFailedCopyEmptiesTheAccountTables(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        try t.store.discardUnfinishedCopy()
+        #expect(try t.store.accounts().isEmpty && t.store.memberships().isEmpty)
+    }
+
     @Test(arguments: Backend.available)
     func erasureDeletesAPersonsMemberships(_ backend: Backend) throws {
         let t = try loaded(backend)
