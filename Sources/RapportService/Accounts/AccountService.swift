@@ -106,7 +106,7 @@ extension Workspace {
             account: account.key, firm: firm, subtree: subtree,
             purchases: try store.accountPurchases().map(AccountBridge.purchase),
             attribution: AccountAttribution(memberships: memberships), consenting: try store.consentingAccountBuyers(),
-            names: names.mapValues(\.name))
+            names: Self.distinctNames(firm, names))
         let products = Dictionary(
             uniqueKeysWithValues: try store.products(keys: recs.map(\.product)).compactMap { p in p.id.map { ($0, p) } }
         )
@@ -116,6 +116,18 @@ extension Workspace {
                 productId: p.externalId, title: p.title.isEmpty ? p.externalId : p.title, reason: r.reason,
                 kind: r.kind)
         }
+    }
+
+    /// Names for reasons: a name two accounts of the firm share ("Operations") says whose it is
+    /// ("Operations (Northwind Logistics)").
+    static func distinctNames(_ firm: Set<Int64>, _ all: [Int64: AccountRecord]) -> [Int64: String] {
+        let inFirm = firm.compactMap { all[$0] }
+        let repeated = Dictionary(grouping: inFirm, by: \.name).filter { $0.value.count > 1 }
+        return Dictionary(
+            uniqueKeysWithValues: inFirm.map { a in
+                let parent = a.parent.flatMap { all[$0]?.name }
+                return (a.key, repeated[a.name] != nil && parent != nil ? "\(a.name) (\(parent!))" : a.name)
+            })
     }
 
     /// The account and its descendants in depth-first order (children by name), for `account tree`.
