@@ -173,6 +173,35 @@ struct AccountStoreTests {
                 == 50)
     }
 
+    /// Segment's group calls import as accounts (made when new, traits kept) and memberships; the
+    /// user's last group is their primary one; a call of another type is a bad row, named.
+    @Test(arguments: Backend.available)
+    func segmentGroupCallsImportAsAccountsAndMemberships(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let calls = """
+            {"type":"group","userId":"C1","groupId":"INITECH","traits":{"name":"Initech","industry":"Software","plan":"pro"},"timestamp":"2024-02-01"}
+            {"type":"group","userId":"C2","groupId":"GLOBEX","traits":{"role":"buyer","title":"Buyer"}}
+            {"type":"group","userId":"C1","groupId":"INITECH","traits":{"name":"Initech Inc"},"timestamp":"2024-03-01"}
+
+            """
+        let s = try t.store.importFile(
+            try t.file("groups.jsonl", calls), options: ImportOptions(analyst: "tester", now: t.actor.now))
+        #expect(s.kind == .memberships && s.inserted == 2)
+        let initech = try #require(try t.store.account(externalId: "INITECH"))
+        #expect(initech.name == "Initech Inc" && initech.industry == "Software" && initech.tier == "pro")
+        #expect(try t.store.account(externalId: "GLOBEX")?.name == "Globex")
+        let c1 = try #require(try t.store.customerKey(externalId: "C1"))
+        let mine = try t.store.memberships(customer: c1).first { $0.account == initech.key }
+        #expect(mine?.role == "member" && mine?.primary == true && mine?.since == 1_706_745_600)
+        let track = try t.file("track.jsonl", #"{"type":"track","userId":"C1","groupId":"X","event":"Bought"}"# + "\n")
+        do {
+            _ = try t.store.importFile(track, options: ImportOptions(analyst: "tester", now: t.actor.now))
+            Issue.record("a track call imported as a group")
+        } catch let f as ImportFailure {
+            #expect(f.errors.map(\.field) == ["type"])
+        }
+    }
+
     /// A failed copy's emptying reaches the account tables too, members before the accounts they name.
     @Test(arguments: Backend.available)
     func emptyingAFailedCopyEmptiesTheAccountTables(_ backend: Backend) throws {

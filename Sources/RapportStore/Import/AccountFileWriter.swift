@@ -38,6 +38,23 @@ final class AccountFileWriter: RowWriter {
         } else if let membershipParser {
             let m = try membershipParser.parse(r)
             let key = "\(m.customer)\u{1F}\(m.account)\u{1F}\(m.role)"
+            // Segment repeats group calls: a later call updates the membership, from its first time on.
+            if m.groupCall,
+                let earlier = memberships.firstIndex(where: {
+                    "\($0.customer)\u{1F}\($0.account)\u{1F}\($0.role)" == key
+                })
+            {
+                var later = m
+                let first = memberships[earlier]
+                later.since = [first.since, m.since].compactMap { $0 }.min()
+                later.accountName = m.accountName ?? first.accountName
+                later.industry = m.industry ?? first.industry
+                later.tier = m.tier ?? first.tier
+                later.domain = m.domain ?? first.domain
+                memberships.remove(at: earlier)
+                memberships.append(later)
+                return
+            }
             if let first = seenMemberships[key] {
                 throw RowError(
                     line: r.line, field: "role",
@@ -103,7 +120,29 @@ final class AccountFileWriter: RowWriter {
         }
     }
 
+    /// Group calls name their group's traits: the account is made (a company) or its traits
+    /// updated; a user's last call in the file is their primary membership unless it says.
+    private func storeGroups() throws {
+        var last: [String: Int] = [:]
+        for (i, m) in memberships.enumerated() where m.groupCall { last[m.customer] = i }
+        for (i, m) in memberships.enumerated() where m.groupCall {
+            if !m.primaryGiven { memberships[i].primary = last[m.customer] == i }
+            try db.execute(
+                """
+                INSERT INTO accounts(external_id, name, kind, industry, tier, domain) VALUES (?, ?, 'company', ?, ?, ?)
+                ON CONFLICT (external_id) DO UPDATE SET name = COALESCE(?, accounts.name),
+                    industry = COALESCE(excluded.industry, accounts.industry),
+                    tier = COALESCE(excluded.tier, accounts.tier), domain = COALESCE(excluded.domain, accounts.domain)
+                """,
+                [
+                    .string(m.account), .string(m.accountName ?? m.account), .string(m.industry), .string(m.tier),
+                    .string(m.domain), .string(m.accountName)
+                ])
+        }
+    }
+
     private func storeMemberships() throws {
+        try storeGroups()
         var customers: [String: Int64] = [:]
         var accountKeys: [String: Int64] = [:]
         var errors: [RowError] = []

@@ -43,6 +43,13 @@ struct ParsedMembership {
     var title: String?
     var since: Int64?
     var until: Int64?
+    /// A Segment group call: the account's traits, and whether `primary` was said.
+    var groupCall = false
+    var primaryGiven = true
+    var accountName: String? = nil
+    var industry: String? = nil
+    var tier: String? = nil
+    var domain: String? = nil
 }
 
 struct AccountParser {
@@ -76,7 +83,10 @@ struct AccountParser {
 struct MembershipParser {
     let columns: Columns
     var droppedColumns: [String] {
-        columns.names.filter { !AccountColumns.memberships.contains($0) && $0 != "_error" && !$0.isEmpty }
+        columns.names.filter {
+            !AccountColumns.memberships.contains($0) && !SegmentGroupCalls.accountColumns.contains($0)
+                && $0 != "_error" && !$0.isEmpty
+        }
     }
 
     func parse(_ r: FieldReader) throws -> ParsedMembership {
@@ -92,9 +102,18 @@ struct MembershipParser {
         if let since, let until, until < since {
             throw RowError(line: r.line, field: "until", reason: "is before since")
         }
-        return ParsedMembership(
-            line: r.line, customer: customer, account: account, role: role,
-            primary: try r.bool(columns["primary"], "primary") ?? false, title: try r.text(columns["title"], "title"),
-            since: since, until: until)
+        let primary = try r.bool(columns["primary"], "primary")
+        var m = ParsedMembership(
+            line: r.line, customer: customer, account: account, role: role, primary: primary ?? false,
+            title: try r.text(columns["title"], "title"), since: since, until: until)
+        if columns.has("group_call") {
+            m.groupCall = true
+            m.primaryGiven = primary != nil
+            m.accountName = try r.text(columns["account_name"], "traits.name")
+            m.industry = try r.text(columns["industry"], "traits.industry")
+            m.tier = try r.text(columns["tier"], "traits.plan")
+            m.domain = try r.text(columns["domain"], "traits.domain", structural: true)
+        }
+        return m
     }
 }

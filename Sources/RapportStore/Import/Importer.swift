@@ -431,6 +431,10 @@ final class ImportSession {
             throw fileError(1, "(file)", "is empty: expected JSON objects, one per line")
         }
         if objects.isEmpty { return }
+        if order.contains("userid") && order.contains("groupid") {
+            SegmentGroupCalls.convert(&objects, order: &order) { reject($0, raw: $1, csv: false) }
+            if objects.isEmpty { return }
+        }
         try begin(header: order, line: objects[0].line)
         guard let writer else { return }
         for (line, raw, obj) in objects {
