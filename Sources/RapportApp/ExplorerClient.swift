@@ -73,6 +73,18 @@ public struct ExplorerClient: Sendable {
     /// A stamp that changes whenever anyone writes to the store (polled on each tick).
     public var writeStamp: @Sendable () throws -> String
 
+    // MARK: B2B accounts (set by `withAccounts`; a client without them says so)
+
+    /// A page of the accounts list and how many accounts the filter keeps.
+    public var accountPage:
+        @Sendable (_ filter: String, _ sort: AccountListSort, _ offset: Int, _ limit: Int) throws -> (
+            items: [AccountListItem], total: Int
+        ) = { _, _, _, _ in throw AccountsUnavailable() }
+    /// One account, whole.
+    public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
+    /// An account and everything below it.
+    public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
         customerPage: @escaping @Sendable (ListQuery, Int, Int, Int?) throws -> [CustomerListItem],
@@ -157,6 +169,7 @@ extension ExplorerClient {
             metrics: { try workspace.metrics(segment: $0) },
             cachedMetrics: { try workspace.cachedMetrics() },
             metricsList: { try workspace.metricsList($0, since: $1, until: $2, segment: $3, sort: $4) },
-            writeStamp: { try workspace.writeStamp() })
+            writeStamp: { try workspace.writeStamp() }
+        ).withAccounts(workspace)
     }
 }

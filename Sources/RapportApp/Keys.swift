@@ -10,6 +10,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     case gift, undo, redo, clearHistory = "clear_history", typeFilter = "type_filter", dateFilter = "date_filter"
     case members, newSegment = "new_segment", editSegment = "edit_segment", deleteSegment = "delete_segment"
     case metrics, definitions
+    case accounts, toggleNode = "toggle_node"
 }
 
 /// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
@@ -91,6 +92,7 @@ public enum AppKeys {
     public static let metrics = a(
         .metrics, "business metrics: of everyone from the list, of the selected segment from segments", "global")
     public static let interrupt = a(.interrupt, "quit at once", "global")
+    public static let accounts = a(.accounts, "B2B accounts: the list, then an account's profile", "global")
 
     public static let open = a(.open, "open the selected customer", "list")
     public static let filter = a(.filter, "filter by name, email or id as you type", "list")
@@ -127,6 +129,13 @@ public enum AppKeys {
     public static let editSegment = a(.editSegment, "edit the selected rule segment's rule", "segments")
     public static let deleteSegment = a(.deleteSegment, "delete the selected rule segment (asks first)", "segments")
     public static let definitions = a(.definitions, "what each figure means (docs/metrics.md)", "metrics")
+    public static let openAccount = a(.open, "open the selected account", "accounts")
+    public static let filterAccounts = a(.filter, "filter accounts by name or id as you type", "accounts")
+    public static let sortAccounts = a(.sort, "next sort: revenue, engagement, coverage, P(alive), name", "accounts")
+    public static let openInTree = a(
+        .open, "open the selected account of the tree, or the selected member's profile", "account")
+    public static let accountPanel = a(.nextPanel, "switch between the tree and the members", "account")
+    public static let toggleNode = a(.toggleNode, "expand or collapse the selected account of the tree", "account")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -138,7 +147,8 @@ public enum AppKeys {
                     (down, [.char("j"), .down]), (up, [.char("k"), .up]),
                     (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
                     (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
-                    (segments, [.char("S")]), (metrics, [.char("M")]), (interrupt, [.ctrl("c")])
+                    (segments, [.char("S")]), (metrics, [.char("M")]), (interrupt, [.ctrl("c")]),
+                    (accounts, [.char("A")])
                 ]),
             views: [
                 .init(
@@ -171,12 +181,24 @@ public enum AppKeys {
                     ]),
                 .init(
                     name: "metrics",
-                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])])
+                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])]),
+                .init(
+                    name: "accounts",
+                    [
+                        (openAccount, [.enter, .char("l"), .right]), (filterAccounts, [.char("/")]),
+                        (sortAccounts, [.char("s")])
+                    ]),
+                .init(
+                    name: "account",
+                    [
+                        (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
+                        (toggleNode, [.char("t")])
+                    ])
             ],
             modes: modeTables())
     }
 
-    public static let viewOrder = ["list", "profile", "history", "segments", "metrics"]
+    public static let viewOrder = ["list", "profile", "history", "segments", "metrics", "accounts", "account"]
     public static let modeOrder = KeyMode.allCases.map(\.rawValue)
 
     static func a(_ action: ModeAction, _ help: String, _ mode: KeyMode) -> Action {

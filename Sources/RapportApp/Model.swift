@@ -4,7 +4,7 @@ import RapportService
 import RapportUI
 import RapportVocabulary
 
-public enum Screen: String, Sendable { case list, profile, history, segments, metrics }
+public enum Screen: String, Sendable { case list, profile, history, segments, metrics, accounts, account }
 
 /// The customer list: a window of rows around the selection, loaded on demand.
 public struct ListState: Sendable {
@@ -137,6 +137,9 @@ public struct AppModel: Sendable {
     public var metrics: (segment: String?, figures: BusinessMetrics?)?
     /// The metrics screen's panel, selection and cache.
     public var metricsView = MetricsViewState()
+    /// The accounts list (`A`) and the account shown (docs/accounts.md).
+    public var accounts = AccountsState()
+    public var account: AccountState?
     /// The screens Esc returns to, most recent last, each as it was left.
     public var backStack: [BackStep] = []
     public var dialog: Dialog?
@@ -223,6 +226,8 @@ public enum AppMessage: Sendable {
     case storeStamp(String)
     /// The customer on screen no longer exists (erased elsewhere).
     case customerGone(Int64)
+    case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
+    case accountLoaded(AccountView, tree: [AccountTreeLine])
 }
 
 /// What the new-segment dialog says about the rule being typed.
