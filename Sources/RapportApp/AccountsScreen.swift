@@ -17,6 +17,9 @@ public struct AccountsState: Sendable {
     public var offset = 0
     public var generation = 0
     public var loaded = false
+    /// `A` on a person's profile: their accounts (id, name), with their role in each.
+    public var person: (id: String, name: String)?
+    public var roles: [Int: String] = [:]
 }
 
 public struct AccountState: Sendable {
@@ -59,14 +62,21 @@ extension ExplorerClient {
         }
         c.account = { try ws.account($0) }
         c.accountTree = { try ws.accountTree($0) }
+        c.personAccounts = { try ws.personAccounts(customer: $0) }
         return c
     }
 }
 
 extension Effects {
-    func loadAccounts(_ filter: String, _ sort: AccountListSort, generation: Int, around index: Int) -> Cmd {
+    func loadAccounts(
+        _ filter: String, _ sort: AccountListSort, generation: Int, around index: Int, person: String? = nil
+    ) -> Cmd {
         Cmd(lane: .queue("accounts")) { [client] send in
             do {
+                if let person {
+                    send(.personAccountsLoaded(generation: generation, try client.personAccounts(person)))
+                    return
+                }
                 let start = max(0, index - Effects.window / 2)
                 let page = try client.accountPage(filter, sort, start, Effects.window)
                 send(.accountsLoaded(generation: generation, total: page.total, start: start, items: page.items))
@@ -88,9 +98,30 @@ extension Effects {
 extension Explorer {
     static let accountSorts: [AccountListSort] = [.revenue, .engagement, .coverage, .pAlive, .name]
 
+    /// `A`: every account; on a person's profile, that person's accounts and roles.
     func openAccounts(_ m: inout AppModel) -> [Cmd] {
+        let person =
+            m.screen == .profile ? m.profile?.report.map { ($0.customer.id, $0.customer.name ?? $0.customer.id) } : nil
+        if person?.0 != m.accounts.person?.id {
+            m.accounts.rows = [:]
+            m.accounts.loaded = false
+        }
+        m.accounts.person = person.map { (id: $0.0, name: $0.1) }
         go(&m, to: .accounts)
         return reloadAccounts(&m)
+    }
+
+    func personAccountsLoaded(_ m: inout AppModel, _ generation: Int, _ items: [PersonAccount]) -> [Cmd] {
+        guard generation == m.accounts.generation else { return [] }
+        m.accounts.rows = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($0.offset, $0.element.account) })
+        m.accounts.roles = Dictionary(
+            uniqueKeysWithValues: items.enumerated().map { i, a in
+                (i, a.role + (a.primary ? "*" : "") + (a.current ? "" : " (ended)"))
+            })
+        m.accounts.total = items.count
+        m.accounts.loaded = true
+        m.accounts.selected = max(0, min(m.accounts.selected, items.count - 1))
+        return []
     }
 
     func reloadAccounts(_ m: inout AppModel, keepSelection: Bool = false) -> [Cmd] {
@@ -101,7 +132,8 @@ extension Explorer {
         }
         return [
             effects.loadAccounts(
-                m.accounts.text, m.accounts.sort, generation: m.accounts.generation, around: m.accounts.selected)
+                m.accounts.text, m.accounts.sort, generation: m.accounts.generation, around: m.accounts.selected,
+                person: m.accounts.person?.id)
         ]
     }
 
@@ -227,9 +259,13 @@ extension Explorer {
     // MARK: views
 
     func drawAccounts(_ m: AppModel, _ b: inout CellBuffer, _ r: Rect) {
-        title(m, &b, "Accounts", "sort: \(m.accounts.sort.rawValue)")
+        let person = m.accounts.person
+        title(
+            m, &b, person.map { "Accounts of \($0.name)" } ?? "Accounts",
+            person == nil ? "sort: \(m.accounts.sort.rawValue)" : "roles (* primary)")
         let cols = [
-            Column("NAME", width: 18, flex: true), Column("KIND", width: 10), Column("PARENT", width: 14),
+            Column("NAME", width: 18, flex: true), Column("KIND", width: 10),
+            Column(person == nil ? "PARENT" : "ROLE", width: 14),
             Column("MEMBERS", width: 7, alignRight: true), Column("REVENUE 12M", width: 11, alignRight: true),
             Column("TREND", width: 5), Column("COVER", width: 5, alignRight: true)
         ]
@@ -241,7 +277,8 @@ extension Explorer {
         ) { i in
             guard let a = m.accounts.rows[i] else { return nil }
             return [
-                a.name, a.kind, a.parentName ?? "", String(a.members), String(format: "%.0f", a.revenue12m),
+                a.name, a.kind, person == nil ? a.parentName ?? "" : m.accounts.roles[i] ?? "", String(a.members),
+                String(format: "%.0f", a.revenue12m),
                 a.trend ?? "", a.coverage.map { "\(Int(($0 * 100).rounded()))%" } ?? ""
             ]
         }

@@ -37,6 +37,7 @@ public struct Explorer: Program, Sendable {
         case .accountsLoaded(let generation, let total, let start, let items):
             return accountsLoaded(&m, generation, total, start, items)
         case .accountLoaded(let view, let tree): return accountLoaded(&m, view, tree)
+        case .personAccountsLoaded(let generation, let items): return personAccountsLoaded(&m, generation, items)
         case .customerGone(let key):
             guard m.profile?.key == key else { return [] }
             m.flash = Flash(

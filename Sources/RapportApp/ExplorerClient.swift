@@ -84,6 +84,10 @@ public struct ExplorerClient: Sendable {
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.
     public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// A person's accounts with their role in each.
+    public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
+        throw AccountsUnavailable()
+    }
 
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,

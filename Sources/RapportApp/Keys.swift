@@ -92,7 +92,9 @@ public enum AppKeys {
     public static let metrics = a(
         .metrics, "business metrics: of everyone from the list, of the selected segment from segments", "global")
     public static let interrupt = a(.interrupt, "quit at once", "global")
-    public static let accounts = a(.accounts, "B2B accounts: the list, then an account's profile", "global")
+    public static let accounts = a(
+        .accounts, "B2B accounts (on a person's profile: their accounts and roles), then an account's profile",
+        "global")
 
     public static let open = a(.open, "open the selected customer", "list")
     public static let filter = a(.filter, "filter by name, email or id as you type", "list")

@@ -228,6 +228,7 @@ public enum AppMessage: Sendable {
     case customerGone(Int64)
     case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
     case accountLoaded(AccountView, tree: [AccountTreeLine])
+    case personAccountsLoaded(generation: Int, [PersonAccount])
 }
 
 /// What the new-segment dialog says about the rule being typed.

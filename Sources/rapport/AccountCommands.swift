@@ -12,9 +12,28 @@ struct Accounts: ParsableCommand {
     @OptionGroup var list: ListOptions
     @Option(help: "Only accounts whose name or id contains this text.") var filter = ""
     @Option(help: "Sort column.") var sort: AccountListSort = .revenue
+    @Option(help: "Only this customer's accounts, with their role in each.") var customer: String?
 
     mutating func run() throws {
         let ws = try storeOptions.openForReading()
+        if let customer {
+            let all = try ws.personAccounts(customer: customer)
+            let listing = list.listing(list.page(all), total: all.count)
+            if output.json {
+                try Out.json(listing)
+                return
+            }
+            let table = TextTable(headers: ["ID", "NAME", "KIND", "ROLE", "PRIMARY", "CURRENT"])
+            for p in listing.items {
+                table.add([
+                    p.account.id, p.account.name, p.account.kind, p.role, p.primary ? "yes" : "",
+                    p.current ? "yes" : "ended"
+                ])
+            }
+            table.print()
+            Out.line(listing.footer("accounts"))
+            return
+        }
         let page = try ws.accounts(filter: filter, sort: sort, limit: list.limit, offset: list.offset)
         let listing = list.listing(page.items, total: page.total)
         if output.json {

@@ -51,8 +51,13 @@ struct AccountScreenTests {
         // Enter on a member opens the person.
         h.press(.tab, .enter)
         #expect(h.model.screen == .profile && h.model.profile?.report?.customer.id == "C2")
-        h.press(.escape)
-        #expect(h.model.screen == .account)
+        // The person's profile lists their accounts and roles, and jumps to each.
+        h.press(.char("A"))
+        #expect(h.model.screen == .accounts && h.lines[0].contains("Accounts of 山田 太郎"))
+        #expect(h.lines[1].contains("ROLE") && h.lines[2].contains("Finance") && h.lines[2].contains("buyer*"))
+        #expect(h.model.accounts.total == 1)
+        h.press(.enter)
+        #expect(h.model.screen == .account && h.model.account?.id == "FIN")
         h.press(.escape)
         #expect(h.model.screen == .accounts)
     }

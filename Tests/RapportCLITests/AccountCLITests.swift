@@ -66,6 +66,10 @@ struct AccountCLITests {
         #expect(recs.first?["kind"] as? String == "bought_in_firm")
         let members = try #require(legal["members"] as? [[String: Any]])
         for key in ["id", "role", "primary", "since", "until"] { #expect(members.first?.keys.contains(key) == true) }
+        let c3 = try #require(try cli.json(["accounts", "--customer", "C3", "--store", store]) as? [String: Any])
+        let theirs = try #require(c3["items"] as? [[String: Any]])
+        #expect(theirs.map { $0["role"] as? String } == ["buyer"] && theirs.first?["primary"] as? Bool == false)
+        #expect((theirs.first?["account"] as? [String: Any])?["id"] as? String == "GLOBEX")
         let list = try #require(try cli.json(["accounts", "--sort", "revenue", "--store", store]) as? [String: Any])
         let items = try #require(list["items"] as? [[String: Any]])
         #expect(items.map { $0["id"] as? String } == ["ACME", "FIN", "LEG", "GLOBEX"] && list["total"] as? Int == 4)

@@ -160,6 +160,7 @@ struct AccountStoreTests {
                     trend: "flat", coverage: i == 0 ? nil : 0.5, pAlive: nil, detail: "{}")
             }, now: t.actor.now)
         #expect(try t.store.accountFigures(account: keys[2])?.revenue == 20)
+        #expect(try t.store.accountRows(keys: [keys[3], keys[1]]).map(\.figures?.revenue) == [10, 30])
         let byRevenue = try t.store.accountPage(filter: nil, sort: .revenue, limit: 2, offset: 0)
         #expect(byRevenue.map(\.account.externalId) == ["GLOBEX", "ACME-UK-OPS"])
         let byName = try t.store.accountPage(filter: "acme uk", sort: .name, limit: 10, offset: 0)

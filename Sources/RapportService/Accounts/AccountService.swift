@@ -168,6 +168,24 @@ extension Workspace {
         }
     }
 
+    /// A person's accounts as list rows, each with the person's role there.
+    public func personAccounts(customer id: String) throws -> [PersonAccount] {
+        let key = try store.requireCustomer(id)
+        let asOf = try store.latestEventTime() ?? clock()
+        let memberships = try store.memberships(customer: key)
+        let rows = Dictionary(
+            uniqueKeysWithValues: try store.accountRows(keys: Array(Set(memberships.map(\.account)))).map {
+                ($0.account.key, AccountListItem($0))
+            })
+        return memberships.compactMap { m in
+            rows[m.account].map {
+                PersonAccount(
+                    account: $0, role: m.role, primary: m.primary,
+                    current: AccountBridge.membership(m).isValid(at: asOf))
+            }
+        }
+    }
+
     // MARK: Corrections: each audited, and the figures recomputed at once.
 
     public func linkMember(customer id: String, account: String, role: String, primary: Bool, title: String? = nil)

@@ -211,3 +211,12 @@ public struct ParentChangeView: Encodable, Sendable, Equatable {
         return "totals change: " + parts.joined(separator: "; ") + "; nothing else changes"
     }
 }
+
+/// One of a person's accounts, with their role there (the person's profile lists them).
+public struct PersonAccount: Encodable, Sendable, Equatable {
+    public var account: AccountListItem
+    public var role: String
+    public var primary: Bool
+    /// The membership is valid at the store's as-of date.
+    public var current: Bool
+}

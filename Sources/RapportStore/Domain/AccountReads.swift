@@ -167,6 +167,24 @@ extension StoreBackend {
         }
     }
 
+    /// The list's rows of some accounts, in key order (a person's accounts).
+    public func accountRows(keys: [Int64]) throws -> [AccountListRow] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT \(AccountRecord.columns), p.external_id, p.name, \(Self.figureColumns)
+                FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id
+                LEFT JOIN account_figures f ON f.account_id = a.id
+                WHERE \(db.dialect.anyOf("a.id")) ORDER BY a.id
+                """, [.int64List(keys)]
+            ) {
+                AccountListRow(
+                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
+                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+            }
+        }
+    }
+
     /// How many accounts the list's filter keeps.
     public func accountCount(filter: String?) throws -> Int {
         try readSQL { db in
