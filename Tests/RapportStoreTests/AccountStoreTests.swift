@@ -95,6 +95,12 @@ struct AccountStoreTests {
         let globex = try #require(try t.store.account(externalId: "GLOBEX"))
         let rows = try t.store.accountPurchases()
         #expect(rows.map(\.amount) == [100, 20] && rows.map(\.account) == [nil, globex.key])
+        // Of one firm: the lines naming it, and those of its primary members.
+        #expect(try t.store.accountPurchases(accounts: [globex.key]).map(\.amount) == [20])
+        let fin = try #require(try t.store.account(externalId: "ACME-UK-FIN"))
+        #expect(try t.store.accountPurchases(accounts: [fin.key]).map(\.amount) == [100])
+        let c1 = try #require(try t.store.customerKey(externalId: "C1"))
+        #expect(try t.store.memberships(customers: [c1]).map(\.role) == ["buyer"])
         // An unknown account is the row's error; a view cannot be made for an account.
         let bad = try t.file(
             "bad.csv", "customer_id,timestamp,type,account_id\nC1,2024-04-01,purchase,NOPE\nC1,2024-04-02,view,ACME\n")

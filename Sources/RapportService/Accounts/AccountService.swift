@@ -101,10 +101,13 @@ extension Workspace {
     func accountRecommendations(
         _ account: AccountRecord, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: AccountRecord]
     ) throws -> [AccountRecommendationView] {
-        let memberships = try store.memberships().map(AccountBridge.membership)
+        // Only the firm's purchases, and the memberships of their buyers (their primary
+        // membership then may lie outside the firm).
+        let purchases = try store.accountPurchases(accounts: Array(firm)).map(AccountBridge.purchase)
+        let memberships = try store.memberships(customers: Array(Set(purchases.map(\.customer))))
+            .map(AccountBridge.membership)
         let recs = AccountRecommender.recommend(
-            account: account.key, firm: firm, subtree: subtree,
-            purchases: try store.accountPurchases().map(AccountBridge.purchase),
+            account: account.key, firm: firm, subtree: subtree, purchases: purchases,
             attribution: AccountAttribution(memberships: memberships), consenting: try store.consentingAccountBuyers(),
             names: Self.distinctNames(firm, names))
         let products = Dictionary(

@@ -32,6 +32,17 @@ extension StoreBackend {
         }
     }
 
+    /// The memberships of some people, ended ones too (the attribution of their purchases).
+    public func memberships(customers keys: [Int64]) throws -> [MembershipRecord] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT \(MembershipRecord.columns) FROM memberships m JOIN customers c ON c.id = m.customer_id
+                WHERE \(db.dialect.anyOf("m.customer_id")) ORDER BY m.customer_id, m.account_id, m.role
+                """, [.int64List(keys)], MembershipRecord.read)
+        }
+    }
+
     /// A person's memberships, ended ones too.
     public func memberships(customer key: Int64) throws -> [MembershipRecord] {
         try readSQL { db in
@@ -45,15 +56,20 @@ extension StoreBackend {
 
     /// Purchase lines that may count for an account: those naming one, and every purchase of a
     /// person with a primary membership (the attribution rule decides which counts where).
-    public func accountPurchases() throws -> [AccountPurchaseRow] {
+    /// With `accounts`, only the lines that name one of them or whose buyer is a primary member
+    /// of one (an account's firm, for its recommendations).
+    public func accountPurchases(accounts: [Int64]? = nil) throws -> [AccountPurchaseRow] {
         try readSQL { db in
-            try db.all(
+            let named = accounts == nil ? "e.account_id IS NOT NULL" : db.dialect.anyOf("e.account_id")
+            let members = accounts == nil ? "" : " AND " + db.dialect.anyOf("account_id")
+            let keys: [SQLValue] = accounts.map { [.int64List($0)] } ?? []
+            return try db.all(
                 """
                 SELECT e.id, e.customer_id, e.product_id, e.time, e.amount, e.account_id FROM events e
-                WHERE e.type = 0 AND (e.account_id IS NOT NULL
-                    OR e.customer_id IN (SELECT customer_id FROM memberships WHERE is_primary = ?))
+                WHERE e.type = 0 AND (\(named)
+                    OR e.customer_id IN (SELECT customer_id FROM memberships WHERE is_primary = ?\(members)))
                 ORDER BY e.customer_id, e.time, e.id
-                """, [.bool(true)]
+                """, keys + [.bool(true)] + keys
             ) {
                 AccountPurchaseRow(
                     event: try $0.int64(0) ?? 0, customer: try $0.int64(1) ?? 0, product: try $0.int64(2),
