@@ -209,6 +209,26 @@ struct AccountStoreTests {
         }
     }
 
+    /// More accounts than one statement writes (500 a statement): every row is stored.
+    @Test(arguments: Backend.available)
+    func figuresOfManyAccountsAreWrittenWhole(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let rows = (1...1_100).map { "X\($0),Account \($0),ACME-UK-FIN,department" }
+        _ = try t.store.importFile(
+            try t.file("many.csv", "account_id,name,parent_id,kind\n" + rows.joined(separator: "\n") + "\n"),
+            options: ImportOptions(analyst: "tester", now: t.actor.now))
+        let keys = try t.store.accounts().map(\.key)
+        #expect(keys.count == 1_105)
+        try t.store.writeAccountFigures(
+            keys.map {
+                AccountFiguresRow(
+                    account: $0, members: 0, revenue: Double($0), revenue12m: 0, engagement: nil, trend: nil,
+                    coverage: nil, pAlive: nil, detail: "{}")
+            }, now: t.actor.now)
+        #expect(try t.store.accountPage(filter: "account 1099", sort: .revenue, limit: 5, offset: 0).count == 1)
+        #expect(try t.store.accountRows(keys: keys).compactMap(\.figures).count == 1_105)
+    }
+
     /// A failed copy's emptying reaches the account tables too, members before the accounts they name.
     @Test(arguments: Backend.available)
     func emptyingAFailedCopyEmptiesTheAccountTables(_ backend: Backend) throws {
