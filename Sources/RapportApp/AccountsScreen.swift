@@ -315,6 +315,8 @@ extension Explorer {
         for c in v.cadence { lines.append(("\(c.name): \(c.sentence)", m.theme.muted)) }
         if !v.recommendations.isEmpty { lines.append(("Recommendations", m.theme.title)) }
         for rec in v.recommendations { lines.append(("\(rec.title): \(rec.reason)", .plain)) }
+        if !v.notes.isEmpty { lines.append(("Notes", m.theme.title)) }
+        for n in v.notes { lines.append(("\(n.time.prefix(10)) \(n.analyst): \(n.text)", .plain)) }
         // Whole sentences: long ones wrap in the panel (sanitised first, as everywhere).
         let wrapped = lines.flatMap { text, style in
             TextWrap.lines(Sanitizer.clean(text), width: max(1, inner.width)).map { ($0, style) }

@@ -7,6 +7,7 @@
 /// - `events.account_id`: the account a purchase was made for, when the file or an analyst says.
 /// - `account_figures`: what the refresh computed per account; the sortable figures as columns,
 ///   the rest as the service's JSON.
+/// - `account_notes`: analysts' notes on an account.
 enum AccountSchema {
     static let sqlite = """
         CREATE TABLE accounts(
@@ -48,6 +49,14 @@ enum AccountSchema {
         CREATE INDEX account_figures_by_engagement ON account_figures(engagement DESC, account_id);
         CREATE INDEX account_figures_by_coverage ON account_figures(coverage DESC, account_id);
         CREATE INDEX account_figures_by_p_alive ON account_figures(p_alive DESC, account_id);
+        CREATE TABLE account_notes(
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            time INTEGER NOT NULL,
+            analyst TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX account_notes_by_account ON account_notes(account_id, time);
         """
 
     /// Accounts and their figures are small beside customers and are joined with everything:
@@ -93,5 +102,13 @@ enum AccountSchema {
         CREATE INDEX account_figures_by_engagement ON account_figures(engagement DESC NULLS LAST, account_id);
         CREATE INDEX account_figures_by_coverage ON account_figures(coverage DESC NULLS LAST, account_id);
         CREATE INDEX account_figures_by_p_alive ON account_figures(p_alive DESC NULLS LAST, account_id);
+        CREATE TABLE account_notes(
+            id bigserial PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            time bigint NOT NULL,
+            analyst text NOT NULL,
+            text text NOT NULL
+        );
+        CREATE INDEX account_notes_by_account ON account_notes(account_id, time);
         """
 }

@@ -58,7 +58,7 @@ extension AccountListSort: ExpressibleByArgument {}
 struct Account: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a B2B account, its tree, and correct its members and parent.",
-        subcommands: [Show.self, Tree.self, Link.self, Unlink.self, SetParent.self],
+        subcommands: [Show.self, Tree.self, Link.self, Unlink.self, SetParent.self, Note.self],
         defaultSubcommand: Show.self)
 
     struct Show: ParsableCommand {
@@ -101,6 +101,7 @@ struct Account: ParsableCommand {
             }
             Out.line("recommendations:")
             for r in a.recommendations { Out.line("  \(r.productId) \(r.title): \(r.reason)") }
+            for n in a.notes { Out.line("note \(n.time) \(n.analyst): \(n.text)") }
             if !a.computed { Out.line("figures not computed yet: run 'rapport refresh'") }
         }
     }
@@ -183,6 +184,21 @@ struct Account: ParsableCommand {
             }
             let verb = change.applied ? "moved" : "would move"
             Out.line("\(id) \(verb) from \(change.from ?? "(root)") to \(change.to ?? "(root)"): \(change.sentence)")
+        }
+    }
+}
+
+extension Account {
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a note to an account.")
+        @OptionGroup var storeOptions: StoreOptions
+        @Argument(help: "Account id.") var id: String
+        @Argument(help: "The note's text.") var text: String
+
+        mutating func run() throws {
+            let ws = try storeOptions.open()
+            try ws.addAccountNote(id, text: text)
+            Out.line("note added to \(id)")
         }
     }
 }

@@ -91,12 +91,17 @@ struct AccountCLITests {
         #expect(try total("GLOBEX") == 12 && total("ACME") == 30)
         #expect(try cli.run(["account", "link", "C3", "FIN", "--role", "user", "--store", store]).status == 0)
         #expect(try cli.run(["account", "unlink", "C3", "FIN", "--store", store]).status == 0)
+        #expect(try cli.run(["account", "note", "GLOBEX", "Quarterly review in May", "--store", store]).status == 0)
+        let globex = try #require(try cli.json(["account", "GLOBEX", "--store", store]) as? [String: Any])
+        #expect((globex["notes"] as? [[String: Any]])?.first?["text"] as? String == "Quarterly review in May")
         let tree = try cli.run(["account", "tree", "GLOBEX", "--store", store])
         #expect(tree.out.contains("  Legal [LEG] department"), "\(tree.out)")
         let audit = try #require(try cli.json(["audit", "--store", store]) as? [String: Any])
         let actions = (audit["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
         #expect(
-            Array(actions.prefix(4)) == ["account.unlink", "account.link", "account.parent", "event.attribute"],
+            Array(actions.prefix(5)) == [
+                "account.note", "account.unlink", "account.link", "account.parent", "event.attribute"
+            ],
             "\(actions)")
     }
 }

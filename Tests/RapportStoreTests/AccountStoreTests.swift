@@ -153,6 +153,13 @@ struct AccountStoreTests {
         #expect(ops.parent == (try t.store.account(externalId: "GLOBEX"))?.key)
         #expect(
             try t.store.auditEntries().map(\.action).prefix(3) == ["account.parent", "account.unlink", "account.link"])
+        // A note on an account: kept with its analyst; the audit says a note was added, not what it says.
+        let acme = try #require(try t.store.account(externalId: "ACME"))
+        try t.store.addAccountNote(account: "ACME", text: "  Renewal due in March  ", by: t.actor)
+        #expect(try t.store.accountNotes(account: acme.key).map(\.text) == ["Renewal due in March"])
+        let entry = try #require(try t.store.auditEntries().first)
+        #expect(entry.action == "account.note" && !entry.details.contains("Renewal"))
+        #expect(throws: StoreError.self) { try t.store.addAccountNote(account: "ACME", text: " ", by: t.actor) }
     }
 
     @Test(arguments: Backend.available)

@@ -84,7 +84,10 @@ extension Workspace {
             engagementPrevious: figures.engagementPrevious, trend: figures.trend.rawValue, coverage: figures.coverage,
             missingRoles: figures.missingRoles, requiredRoles: requiredRoles, cadence: cadence,
             recommendations: try accountRecommendations(account, subtree: subtree, firm: firm, names: byKey),
-            computed: stored != nil)
+            computed: stored != nil,
+            notes: try store.accountNotes(account: account.key).map {
+                AccountNoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
+            })
     }
 
     /// The keys of an account and everything below it.
@@ -219,6 +222,11 @@ extension Workspace {
             account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
         if change.applied { try refreshAccountFigures() }
         return ParentChangeView(change)
+    }
+
+    /// Adds a note to an account (audited; the audit keeps no text).
+    public func addAccountNote(_ id: String, text: String) throws {
+        try store.addAccountNote(account: id, text: text, by: Actor(analyst: analyst, now: clock()))
     }
 
     /// Marks a purchase as made for an account (nil: back to the attribution rule).

@@ -158,10 +158,11 @@ public struct AccountView: Encodable, Sendable, Equatable {
     public var recommendations: [AccountRecommendationView]
     /// When the figures were last computed: false until a refresh or an import computed them.
     public var computed: Bool
+    public var notes: [AccountNoteView]
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, parent, path, children, domain, industry, tier, sla, members, figures
-        case pAlive = "p_alive", clv, engagement, trend, coverage, cadence, recommendations, computed
+        case pAlive = "p_alive", clv, engagement, trend, coverage, cadence, recommendations, computed, notes
         case pathNames = "path_names", reportingCadence = "reporting_cadence", revenue12m = "revenue_12m"
         case expectedOrders90d = "expected_orders_90d", engagementPrevious = "engagement_previous"
         case missingRoles = "missing_roles", requiredRoles = "required_roles"
@@ -219,4 +220,11 @@ public struct PersonAccount: Encodable, Sendable, Equatable {
     public var primary: Bool
     /// The membership is valid at the store's as-of date.
     public var current: Bool
+}
+
+/// An analyst's note on an account.
+public struct AccountNoteView: Encodable, Sendable, Equatable {
+    public var time: String
+    public var analyst: String
+    public var text: String
 }

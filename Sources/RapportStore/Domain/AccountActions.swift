@@ -146,4 +146,22 @@ extension StoreBackend {
                 details: ["event": displayId, "account": accountId ?? ""])
         }
     }
+
+    /// Adds an analyst's note to an account. The audit records that a note was added, not its text.
+    @discardableResult
+    public func addAccountNote(account accountId: String, text: String, by actor: Actor) throws -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw StoreError.invalidArgument("a note needs some text") }
+        return try writeSQL(.analyst) { db in
+            let account = try Self.requireAccount(db, accountId)
+            let id =
+                try db.int64(
+                    "INSERT INTO account_notes(account_id, time, analyst, text) VALUES (?, ?, ?, ?) RETURNING id",
+                    [.int64(account.key), .int64(actor.now), .string(actor.analyst), .string(trimmed)]) ?? 0
+            try AuditLog.append(
+                db, actor, .accountNote, customer: nil, customerRef: nil,
+                details: ["account": accountId, "note": String(id)])
+            return id
+        }
+    }
 }

@@ -43,6 +43,16 @@ extension StoreBackend {
         }
     }
 
+    /// An account's notes, newest first: (time, analyst, text).
+    public func accountNotes(account key: Int64) throws -> [(time: Int64, analyst: String, text: String)] {
+        try readSQL { db in
+            try db.all(
+                "SELECT time, analyst, text FROM account_notes WHERE account_id = ? ORDER BY time DESC, id DESC",
+                [.int64(key)]
+            ) { (try $0.int64(0) ?? 0, try $0.string(1) ?? "", try $0.string(2) ?? "") }
+        }
+    }
+
     /// A person's memberships, ended ones too.
     public func memberships(customer key: Int64) throws -> [MembershipRecord] {
         try readSQL { db in

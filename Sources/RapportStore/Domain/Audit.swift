@@ -17,6 +17,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case accountUnlink = "account.unlink"
     case accountParent = "account.parent"
     case eventAttribute = "event.attribute"
+    case accountNote = "account.note"
 }
 
 /// Appending to and reading the audit log, the same on both stores.
