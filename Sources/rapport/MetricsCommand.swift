@@ -14,9 +14,23 @@ struct Metrics: ParsableCommand {
     @Option(help: "Only an RFM segment, a lifecycle stage or a saved rule segment.") var segment: String?
     @Option(help: "Which kind of segment --segment names (needed for 'at risk', both an RFM segment and a stage).")
     var kind: SegmentKind?
+    @Option(help: "Only the people of this B2B account (docs/accounts.md).") var account: String?
+    @Flag(name: .customLong("include-children"), help: "With --account: its subtree's people too.")
+    var includeChildren = false
+
+    func validate() throws {
+        if account != nil && segment != nil { throw ValidationError("give --segment or --account, not both") }
+        if includeChildren && account == nil { throw ValidationError("--include-children goes with --account") }
+    }
 
     mutating func run() throws {
         let ws = try storeOptions.open(readOnly: true)
+        if let account {
+            let m = try ws.metrics(
+                since: since?.seconds, until: until?.seconds, account: account, includeChildren: includeChildren)
+            if output.json { try Out.json(m) } else { MetricsText.print(m) }
+            return
+        }
         // Resolved here for the command's own errors; the kind travels only when it was given.
         let scope = try segment.map { try SegmentArgument.resolve($0, kind: kind, in: ws) }
         let m = try ws.metrics(

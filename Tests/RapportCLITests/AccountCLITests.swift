@@ -75,6 +75,21 @@ struct AccountCLITests {
         #expect(items.map { $0["id"] as? String } == ["ACME", "FIN", "LEG", "GLOBEX"] && list["total"] as? Int == 4)
     }
 
+    /// Metrics of an account's people: its members and its attributed buyers, with its subtree's on request.
+    @Test func metricsScopeToAnAccountOrItsSubtree() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        let tree = try #require(
+            try cli.json(["metrics", "--account", "ACME", "--include-children", "--store", store]) as? [String: Any])
+        #expect(tree["orders"] as? Int == 4 && tree["revenue"] as? Double == 42, "\(tree)")
+        #expect(tree["buyers"] as? Int == 3 && tree["segment"] as? String == "account ACME and below")
+        let own = try #require(try cli.json(["metrics", "--account", "ACME", "--store", store]) as? [String: Any])
+        #expect(own["orders"] as? Int == 0)
+        let fin = try #require(try cli.json(["metrics", "--account", "FIN", "--store", store]) as? [String: Any])
+        #expect(fin["orders"] as? Int == 3 && fin["buyers"] as? Int == 2)
+        #expect(try cli.run(["metrics", "--include-children", "--store", store]).status == 2)
+    }
+
     @Test func correctionsChangeFiguresAtOnceAndAreAudited() throws {
         let (cli, store) = try loaded()
         defer { cli.cleanup() }
