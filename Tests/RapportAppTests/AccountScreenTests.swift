@@ -1,5 +1,5 @@
 import Foundation
-import RapportService
+@testable import RapportService
 import RapportUI
 import Testing
 @testable import RapportApp
@@ -73,5 +73,23 @@ struct AccountScreenTests {
         h.press(.char("t"), .char("j"), .enter)
         #expect(h.model.account?.id == "FIN")
         #expect(h.lines[1].contains("Acme › Finance"))
+    }
+
+    /// Over fixtures: a client without the accounts closures says so on the status line; one
+    /// with canned accounts lists and opens them with no store.
+    @Test func fixturesWithAndWithoutAccounts() throws {
+        let without = Harness(client: Fixtures.client)
+        without.press(.char("A"))
+        #expect(without.model.screen == .accounts && without.lines[22].contains("accounts are not available here"))
+
+        var client = Fixtures.client
+        let acme = AccountListItem(
+            id: "ACME", name: "Acme", kind: "company", parent: nil, parentName: nil, members: 2, revenue: 300,
+            revenue12m: 120, engagement: 40, trend: "up", coverage: 2.0 / 3.0, pAlive: 0.9)
+        client.accountPage = { _, _, offset, limit in (Array([acme].dropFirst(offset).prefix(limit)), 1) }
+        let h = Harness(client: client)
+        h.press(.char("A"))
+        #expect(h.lines[2].contains("Acme") && h.lines[2].contains("120") && h.lines[2].contains("67%"))
+        #expect(h.lines[2].contains("up"))
     }
 }

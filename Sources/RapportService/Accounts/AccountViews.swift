@@ -24,7 +24,9 @@ public struct AccountListItem: Encodable, Sendable, Equatable {
         case id, name, kind, parent, members, revenue, engagement, trend, coverage
         case parentName = "parent_name", revenue12m = "revenue_12m", pAlive = "p_alive"
     }
+}
 
+extension AccountListItem {
     init(_ r: AccountListRow) {
         id = r.account.externalId
         name = r.account.name
