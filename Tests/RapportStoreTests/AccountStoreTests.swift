@@ -67,6 +67,24 @@ struct AccountStoreTests {
             #expect(f.errors.first?.reason.contains("ACME → ACME-UK-FIN → ACME-UK → ACME") == true)
         }
         #expect(try t.store.accounts() == before)
+        // A chain of 15 levels is the deepest; a 16th is refused, and so is moving a stored subtree deeper.
+        let chain = (1...15).map { "L\($0),Level \($0),\($0 == 1 ? "" : "L\($0 - 1)")" }
+        _ = try t.store.importFile(
+            try t.file("chain.csv", "account_id,name,parent_id\n" + chain.joined(separator: "\n") + "\n"),
+            options: ImportOptions(analyst: "tester", now: t.actor.now))
+        #expect(throws: ImportFailure.self) {
+            try t.store.importFile(
+                try t.file("deeper.csv", "account_id,parent_id\nL16,L15\n"),
+                options: ImportOptions(analyst: "tester", now: t.actor.now))
+        }
+        do {
+            _ = try t.store.importFile(
+                try t.file("move.csv", "account_id,parent_id\nL1,GLOBEX\n"),
+                options: ImportOptions(analyst: "tester", now: t.actor.now))
+            Issue.record("a subtree moved past the depth limit")
+        } catch let f as ImportFailure {
+            #expect(f.errors.first?.reason.contains("moving 'L1' puts 'L15'") == true, "\(f.errors)")
+        }
         let unknown = try t.file("unknown.csv", "account_id,parent_id\nX,NOPE\n")
         #expect(throws: ImportFailure.self) {
             try t.store.importFile(unknown, options: ImportOptions(analyst: "tester", now: t.actor.now))

@@ -94,6 +94,16 @@ final class AccountFileWriter: RowWriter {
             }
         }
         try fail(errors)
+        // An account moved deeper takes its stored descendants along: they must stay within the depth.
+        for ext in storedExts where seenAccounts[ext] == nil {
+            let (path, cycle) = AccountTree.ancestry(of: ext) { parentOf[$0] }
+            guard !cycle, path.count > AccountColumns.maxDepth,
+                let moved = path.first(where: { seenAccounts[$0] != nil }), let line = seenAccounts[moved],
+                let why = AccountTree.problem(ext, parent: { parentOf[$0] })
+            else { continue }
+            errors.append(RowError(line: line, field: "parent_id", reason: "moving '\(moved)' puts '\(ext)' \(why)"))
+        }
+        try fail(errors)
         // Every account first, then the parents: a file may name a parent on a later line.
         var keys = Dictionary(uniqueKeysWithValues: stored.map { ($0.ext, $0.key) })
         for a in accounts {
