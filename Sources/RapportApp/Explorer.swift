@@ -405,6 +405,8 @@ public struct Explorer: Program, Sendable {
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key)) }
         if m.screen == .segments { cmds.append(effects.loadSegments()) }
+        if m.screen == .accounts { cmds += reloadAccounts(&m, keepSelection: true) }
+        if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
         return cmds + reloadMetrics(&m)
     }
 

@@ -73,6 +73,10 @@ struct AccountScreenTests {
         h.press(.char("t"), .char("j"), .enter)
         #expect(h.model.account?.id == "FIN")
         #expect(h.lines[1].contains("Acme › Finance"))
+        // A change made elsewhere (another session, a script) shows at the next tick.
+        try h.workspace.addAccountNote("FIN", text: "Budget approved")
+        h.send(.tick)
+        #expect(h.screen.contains("Budget approved"))
     }
 
     /// Over fixtures: a client without the accounts closures says so on the status line; one
