@@ -66,6 +66,12 @@ enum AccountShop {
     ]
 
     static func workspace(_ backend: Backend) throws -> (Workspace, () -> Void) {
+        let (ws, _, cleanup) = try located(backend)
+        return (ws, cleanup)
+    }
+
+    /// The shop's workspace, with where its store is.
+    static func located(_ backend: Backend) throws -> (Workspace, String, () -> Void) {
         let (location, cleanup) = try backend.makeStore()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-\(UUID())")
         do {
@@ -81,7 +87,7 @@ enum AccountShop {
                 store: try backend.open(location), analyst: "ana", config: config, clock: { 1_730_000_000 })
             _ = try ws.importFiles(paths, request: ImportRequest())
             try? FileManager.default.removeItem(at: dir)
-            return (ws, cleanup)
+            return (ws, location, cleanup)
         } catch {
             try? FileManager.default.removeItem(at: dir)
             cleanup()
@@ -193,5 +199,27 @@ struct AccountFiguresTests {
         #expect(fin.recommendations.allSatisfy { $0.productId != "P1" && $0.productId != "P2" })
         #expect(try ws.accountTree("ACME").map(\.depth) == [0, 1, 2, 2, 2])
         #expect(try ws.accountsOf(customer: "C3").map(\.account) == ["ACME-UK-OPS", "GLOBEX"])
+    }
+
+    /// `rapport copy` carries the accounts, memberships and each purchase's account: the copy's
+    /// figures are the source's.
+    @Test(arguments: Backend.available)
+    func aCopyCarriesTheAccounts(_ backend: Backend) throws {
+        let (source, path, dropSource) = try AccountShop.located(.sqlite)
+        defer { dropSource() }
+        try source.attribute(event: "E1", account: "ACME-UK-LEG")
+        try source.store.closeStore()
+        let (target, dropTarget) = try backend.makeStore()
+        defer { dropTarget() }
+        _ = try StoreCopy.run(
+            from: StoreLocation(path: path, isDefault: false), to: StoreLocation(path: target, isDefault: false),
+            analyst: "ana")
+        let from = Workspace(store: try Backend.sqlite.open(path), analyst: "ana", clock: { 1_730_000_000 })
+        let to = Workspace(store: try backend.open(target), analyst: "ana", clock: { 1_730_000_000 })
+        for id in ["ACME", "ACME-UK", "ACME-UK-FIN", "ACME-UK-OPS", "ACME-UK-LEG", "GLOBEX"] {
+            let a = try from.account(id), b = try to.account(id)
+            #expect(a.figures == b.figures && a.members == b.members && a.path == b.path, "\(id)")
+        }
+        #expect(counts(try to.account("ACME-UK-LEG").figures.individual) == [2, 110, 2])
     }
 }

@@ -113,6 +113,8 @@ struct AccountStoreTests {
         let globex = try #require(try t.store.account(externalId: "GLOBEX"))
         let rows = try t.store.accountPurchases()
         #expect(rows.map(\.amount) == [100, 20] && rows.map(\.account) == [nil, globex.key])
+        let e2 = try #require(try t.store.event(displayId: "E2"))
+        #expect(try t.store.eventAccounts() == [e2.id: "GLOBEX"])
         // Of one firm: the lines naming it, and those of its primary members.
         #expect(try t.store.accountPurchases(accounts: [globex.key]).map(\.amount) == [20])
         let fin = try #require(try t.store.account(externalId: "ACME-UK-FIN"))

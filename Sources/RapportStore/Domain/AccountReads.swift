@@ -109,6 +109,17 @@ extension StoreBackend {
         }
     }
 
+    /// The purchases that name their account: event key → the account's id (`rapport copy`).
+    public func eventAccounts() throws -> [Int64: String] {
+        try readSQL { db in
+            var out: [Int64: String] = [:]
+            try db.forEachRow(
+                "SELECT e.id, a.external_id FROM events e JOIN accounts a ON a.id = e.account_id", []
+            ) { r in out[try r.int64(0) ?? 0] = try r.string(1) ?? "" }
+            return out
+        }
+    }
+
     /// Buyers of account purchases who gave personalization consent.
     public func consentingAccountBuyers() throws -> Set<Int64> {
         try readSQL { db in
