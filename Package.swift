@@ -67,7 +67,10 @@ let package = Package(
             name: "RapportSampleData",
             path: "SampleData",
             exclude: ["README.md"],
-            resources: [.copy("customers.csv"), .copy("products.csv"), .copy("events.csv"), .copy("notes.csv")]
+            resources: [
+                .copy("customers.csv"), .copy("products.csv"), .copy("events.csv"), .copy("notes.csv"),
+                .copy("accounts.csv"), .copy("memberships.csv"), .copy("b2b-orders.csv")
+            ]
         ),
         .target(
             name: "RapportTerminal",

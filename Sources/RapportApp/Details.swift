@@ -142,7 +142,7 @@ extension Explorer {
             default: break
             }
             return []
-        case .list, .segments, .metrics: return []
+        case .list, .segments, .metrics, .accounts, .account: return []
         }
     }
 

@@ -34,6 +34,10 @@ public struct Explorer: Program, Sendable {
         case .metricsListReady(let query): return openMetricsList(&m, query)
         case .tick: return [effects.readStamp()]
         case .storeStamp(let stamp): return noticeChanges(&m, stamp)
+        case .accountsLoaded(let generation, let total, let start, let items):
+            return accountsLoaded(&m, generation, total, start, items)
+        case .accountLoaded(let view, let tree): return accountLoaded(&m, view, tree)
+        case .personAccountsLoaded(let generation, let items): return personAccountsLoaded(&m, generation, items)
         case .customerGone(let key):
             guard m.profile?.key == key else { return [] }
             m.flash = Flash(
@@ -229,6 +233,7 @@ public struct Explorer: Program, Sendable {
             if m.dialog != nil { return handleDialog(&m, key) }
             if m.commandLine != nil { return handleCommandLine(&m, key) }
             if m.list.filter != nil && m.screen == .list { return handleFilter(&m, key) }
+            if m.accounts.filter != nil && m.screen == .accounts { return handleAccountFilter(&m, key) }
             m.flash = nil
             guard let action = m.keymap.action(for: key, in: m.screen.rawValue),
                 let intent = AppAction(rawValue: action.id)
@@ -264,15 +269,28 @@ public struct Explorer: Program, Sendable {
             go(&m, to: .segments)
             return [effects.loadSegments(pastDate: m.pastDate)]
         case .metrics: return openMetrics(&m)
+        case .accounts: return openAccounts(&m)
+        case .toggleNode: return toggleAccountNode(&m)
         case .definitions:
             guard m.screen == .metrics else { return [] }
             m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions(m.keymap))
             return []
-        case .open: return openSelected(&m)
+        case .open:
+            if m.screen == .accounts || m.screen == .account { return openFromAccounts(&m) }
+            return openSelected(&m)
         case .filter:
+            if m.screen == .accounts {
+                m.accounts.filter = TextField(m.accounts.text)
+                return []
+            }
             m.list.filter = TextField(m.list.query.text)
             return []
         case .sort:
+            if m.screen == .accounts {
+                let all = Self.accountSorts
+                m.accounts.sort = all[((all.firstIndex(of: m.accounts.sort) ?? 0) + 1) % all.count]
+                return reloadAccounts(&m)
+            }
             let all = ListSort.allCases
             m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
             return reloadList(&m)
@@ -289,6 +307,11 @@ public struct Explorer: Program, Sendable {
             return reloadList(&m)
         case .nextPanel:
             if m.screen == .metrics { return nextMetricsPanel(&m) }
+            if m.screen == .account, var a = m.account {
+                a.panel = 1 - a.panel
+                m.account = a
+                return []
+            }
             // On the profile Tab cycles its panels; other screens ignore it (H opens the history).
             guard m.screen == .profile, var p = m.profile else { return [] }
             p.panel = (p.panel + 1) % 4
@@ -394,6 +417,8 @@ public struct Explorer: Program, Sendable {
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key, pastDate: m.pastDate)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key, pastDate: m.pastDate)) }
         if m.screen == .segments { cmds.append(effects.loadSegments(pastDate: m.pastDate)) }
+        if m.screen == .accounts { cmds += reloadAccounts(&m, keepSelection: true) }
+        if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
         return cmds + reloadMetrics(&m)
     }
 
@@ -447,6 +472,8 @@ public struct Explorer: Program, Sendable {
         case .history: m.screen = .profile
         case .segments: m.screen = .list
         case .metrics: m.screen = .list
+        case .accounts: m.screen = .list
+        case .account: m.screen = .accounts
         }
         return []
     }
@@ -499,6 +526,7 @@ public struct Explorer: Program, Sendable {
             m.segments.selected = step(m.segments.selected, max(1, m.segments.items.count))
         case .metrics:
             moveMetrics(&m, d)
+        case .accounts, .account: return moveInAccounts(&m, d)
         case .profile:
             guard var p = m.profile else { return [] }
             if p.panel == 0 {

@@ -111,6 +111,21 @@ public struct ExplorerClient: Sendable {
     public var redo: @Sendable () throws -> UndoOutcome? = { throw ExplorerClient.notInFixture }
 
     static let notInFixture = StoreFailure("not available here")
+    // MARK: B2B accounts (set by `withAccounts`; a client without them says so)
+
+    /// A page of the accounts list and how many accounts the filter keeps.
+    public var accountPage:
+        @Sendable (_ filter: String, _ sort: AccountListSort, _ offset: Int, _ limit: Int) throws -> (
+            items: [AccountListItem], total: Int
+        ) = { _, _, _, _ in throw AccountsUnavailable() }
+    /// One account, whole.
+    public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
+    /// An account and everything below it.
+    public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// A person's accounts with their role in each.
+    public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
+        throw AccountsUnavailable()
+    }
 
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,
@@ -232,7 +247,7 @@ extension ExplorerClient {
         client.deleteNote = { try workspace.deleteNote(customer: $0, note: $1) }
         client.undo = { try workspace.undo() }
         client.redo = { try workspace.redo() }
-        return client
+        return client.withAccounts(workspace)
     }
 }
 

@@ -13,6 +13,7 @@ public enum AppAction: String, CaseIterable, Sendable {
     /// `@`: the customer on screen as they stood on a date; again (or `back`) returns to now.
     case pastDate = "past_date"
     case editNote = "edit_note", deleteNote = "delete_note"
+    case accounts, toggleNode = "toggle_node"
 }
 
 /// What a key does while a mode has the focus, besides the view actions a mode shares (`down`,
@@ -94,6 +95,9 @@ public enum AppKeys {
     public static let metrics = a(
         .metrics, "business metrics: of everyone from the list, of the selected segment from segments", "global")
     public static let interrupt = a(.interrupt, "quit at once", "global")
+    public static let accounts = a(
+        .accounts, "B2B accounts (on a person's profile: their accounts and roles), then an account's profile",
+        "global")
 
     public static let open = a(.open, "open the selected customer", "list")
     public static let filter = a(.filter, "filter by name, email or id as you type", "list")
@@ -143,6 +147,13 @@ public enum AppKeys {
         "segments")
     public static let pastHistory = a(
         .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
+    public static let openAccount = a(.open, "open the selected account", "accounts")
+    public static let filterAccounts = a(.filter, "filter accounts by name or id as you type", "accounts")
+    public static let sortAccounts = a(.sort, "next sort: revenue, engagement, coverage, P(alive), name", "accounts")
+    public static let openInTree = a(
+        .open, "open the selected account of the tree, or the selected member's profile", "account")
+    public static let accountPanel = a(.nextPanel, "switch between the tree and the members", "account")
+    public static let toggleNode = a(.toggleNode, "expand or collapse the selected account of the tree", "account")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -154,7 +165,8 @@ public enum AppKeys {
                     (down, [.char("j"), .down]), (up, [.char("k"), .up]),
                     (pageDown, [.pageDown, .ctrl("f"), .char(" ")]), (pageUp, [.pageUp, .ctrl("b")]),
                     (top, [.home, .char("g")]), (bottom, [.end, .char("G")]),
-                    (segments, [.char("S")]), (metrics, [.char("M")]), (interrupt, [.ctrl("c")])
+                    (segments, [.char("S")]), (metrics, [.char("M")]), (interrupt, [.ctrl("c")]),
+                    (accounts, [.char("A")])
                 ]),
             views: [
                 .init(
@@ -189,12 +201,24 @@ public enum AppKeys {
                     ]),
                 .init(
                     name: "metrics",
-                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])])
+                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])]),
+                .init(
+                    name: "accounts",
+                    [
+                        (openAccount, [.enter, .char("l"), .right]), (filterAccounts, [.char("/")]),
+                        (sortAccounts, [.char("s")])
+                    ]),
+                .init(
+                    name: "account",
+                    [
+                        (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
+                        (toggleNode, [.char("t")])
+                    ])
             ],
             modes: modeTables())
     }
 
-    public static let viewOrder = ["list", "profile", "history", "segments", "metrics"]
+    public static let viewOrder = ["list", "profile", "history", "segments", "metrics", "accounts", "account"]
     public static let modeOrder = KeyMode.allCases.map(\.rawValue)
 
     static func a(_ action: ModeAction, _ help: String, _ mode: KeyMode) -> Action {

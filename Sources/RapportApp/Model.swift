@@ -4,7 +4,7 @@ import RapportService
 import RapportUI
 import RapportVocabulary
 
-public enum Screen: String, Sendable { case list, profile, history, segments, metrics }
+public enum Screen: String, Sendable { case list, profile, history, segments, metrics, accounts, account }
 
 /// The customer list: a window of rows around the selection, loaded on demand.
 public struct ListState: Sendable {
@@ -147,6 +147,9 @@ public struct AppModel: Sendable {
     public var metrics: (segment: String?, figures: BusinessMetrics?)?
     /// The metrics screen's panel, selection and cache.
     public var metricsView = MetricsViewState()
+    /// The accounts list (`A`) and the account shown (docs/accounts.md).
+    public var accounts = AccountsState()
+    public var account: AccountState?
     /// The screens Esc returns to, most recent last, each as it was left.
     public var backStack: [BackStep] = []
     public var dialog: Dialog?
@@ -243,6 +246,9 @@ public enum AppMessage: Sendable {
     case noteChanged(String)
     /// An undo (or redo) was made; nil: there was nothing to walk.
     case walked(UndoOutcome?, redo: Bool)
+    case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
+    case accountLoaded(AccountView, tree: [AccountTreeLine])
+    case personAccountsLoaded(generation: Int, [PersonAccount])
 }
 
 /// What the new-segment dialog says about the rule being typed.

@@ -25,6 +25,8 @@ extension Explorer {
         case .history: drawHistory(m, &b, body)
         case .segments: drawSegments(m, &b, body)
         case .metrics: drawMetrics(m, &b, body)
+        case .accounts: drawAccounts(m, &b, body)
+        case .account: drawAccount(m, &b, body)
         }
         drawStatus(m, &b)
         var cursor: Point?
@@ -41,6 +43,10 @@ extension Explorer {
                 b.write(hint, x: x, y: bottom, style: t.muted, maxWidth: max(0, m.size.width - x))
             }
             cursor = Point(x: cx, y: bottom)
+        } else if let f = m.accounts.filter, m.screen == .accounts {
+            b.fill(Rect(x: 0, y: bottom, width: m.size.width, height: 1))
+            b.write("/", x: 0, y: bottom, style: t.title)
+            cursor = Point(x: f.draw(&b, x: 1, y: bottom, width: m.size.width - 2), y: bottom)
         } else if let f = m.list.filter, m.screen == .list {
             b.fill(Rect(x: 0, y: bottom, width: m.size.width, height: 1))
             b.write("/", x: 0, y: bottom, style: t.title)
@@ -85,6 +91,8 @@ extension Explorer {
             ids = ["evidence", "gift", "undo", "clear_history", "type_filter", "date_filter", "help", "back"]
         case .segments: ids = ["members", "new_segment", "edit_segment", "delete_segment", "metrics", "help", "back"]
         case .metrics: ids = ["members", "next_panel", "definitions", "help", "back"]
+        case .accounts: ids = ["open", "filter", "sort", "help", "back"]
+        case .account: ids = ["open", "next_panel", "toggle_node", "help", "back"]
         }
         let short = [
             "open": "open", "filter": "filter", "sort": "sort", "segments": "segments", "command": "command",
@@ -92,7 +100,7 @@ extension Explorer {
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
             "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics",
-            "definitions": "definitions"
+            "definitions": "definitions", "toggle_node": "expand"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]
@@ -132,6 +140,9 @@ extension Explorer {
         case .profile: left = m.profile?.report.map { "\($0.customer.id)" } ?? "loading…"
         case .segments: left = "\(m.segments.items.count) segments"
         case .metrics: left = m.metrics?.figures.map { "\($0.since) to \($0.until)" } ?? "computing…"
+        case .accounts:
+            left = "\(m.accounts.total == 0 ? 0 : m.accounts.selected + 1)/\(m.accounts.total) accounts"
+        case .account: left = m.account?.view.map { "\($0.id)" } ?? "loading…"
         }
         if m.readOnly { left += " \(m.glyphs.bullet) read-only" }
         var style = Style(reverse: true)

@@ -48,6 +48,9 @@ public struct Config: Sendable, Equatable {
     public var keepColumns: [String] = []
     /// `[corrections] hold_hours`: how long a clear-history keeps its events, undoable (docs/corrections.md).
     public var holdHours: Double = 24
+    /// `[accounts] required_roles`: the buying committee's roles an account should have filled.
+    public var requiredRoles = Config.defaultRequiredRoles
+    public static let defaultRequiredRoles = ["decision_maker", "buyer", "user"]
     public var path: String?
 
     public init() {}
@@ -161,6 +164,12 @@ public struct Config: Sendable, Equatable {
                 throw ConfigError("\(path): corrections.hold_hours: expected a number of hours from 0 to 8760")
             }
             c.holdHours = h
+        }
+        if let accounts = table["accounts"]?.table, let v = accounts["required_roles"] {
+            guard let names = v.array?.compactMap({ $0.string }), names.count == v.array?.count else {
+                throw ConfigError("\(path): accounts.required_roles: expected a list of role names")
+            }
+            c.requiredRoles = names.map { $0.lowercased() }
         }
         if let ui = table["ui"]?.table, let m = ui["mouse"] {
             guard let b = m.bool else { throw ConfigError("\(path): ui.mouse: expected true or false") }

@@ -83,6 +83,7 @@ extension Workspace {
         }
         try refreshSegmentMembers()
         try store.clearRefreshPending(pending)
+        try refreshAccountFigures(model: result.model)
         // The metrics screen opens from these while it computes the current figures.
         let metricsStarted = Date()
         try store.writeModelState([BusinessMetrics.cacheName: try JSONEncoder().encode(metrics())], now: now)

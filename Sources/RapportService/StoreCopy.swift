@@ -156,12 +156,16 @@ public enum StoreCopy {
             }
         }
         let eventPath = folder + "/events.csv"
+        // Accounts before the events that name them (issue 21); nothing when the source has none.
+        let ids = Dictionary(uniqueKeysWithValues: customers.compactMap { c in c.id.map { ($0, c.externalId) } })
+        let accountPaths = try AccountCopy.dump(store, customers: ids, into: folder)
+        let eventAccounts = accountPaths.isEmpty ? [:] : try store.eventAccounts()
         try writeCSV(
             eventPath,
             header: [
                 "event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "channel", "gift",
                 "gift_note"
-            ]
+            ] + (accountPaths.isEmpty ? [] : ["account_id"])
         ) { out in
             for c in customers {
                 guard let key = c.id else { continue }
@@ -171,11 +175,10 @@ public enum StoreCopy {
                             e.externalId, c.externalId, DateParsing.isoDateTime(e.time), e.typeName,
                             e.productExternalId,
                             String(e.quantity), "\(e.amount)", e.channel, e.isGift ? "1" : "0", e.giftNote
-                        ])
+                        ] + (accountPaths.isEmpty ? [] : [eventAccounts[e.id]]))
                 }
             }
         }
-        let ids = Dictionary(uniqueKeysWithValues: customers.compactMap { c in c.id.map { ($0, c.externalId) } })
         let notePath = folder + "/notes.csv"
         try writeCSV(notePath, header: ["customer_id", "timestamp", "analyst", "text"]) { out in
             for n in try store.allNotes() {
@@ -183,7 +186,7 @@ public enum StoreCopy {
                 out([ext, DateParsing.isoDateTime(n.time), n.analyst, n.text])
             }
         }
-        return ([customerPath, productPath, eventPath, notePath], Set(attributeNames))
+        return ([customerPath, productPath] + accountPaths + [eventPath, notePath], Set(attributeNames))
     }
 
     static func flag(_ b: Bool) -> String { b ? "1" : "0" }

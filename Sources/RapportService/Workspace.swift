@@ -13,6 +13,8 @@ public final class Workspace: @unchecked Sendable {
     public var insightSettings: InsightSettings
     /// Extra customer columns imports keep (`[import] keep_columns`); others are dropped.
     public var keepColumns: [String]
+    /// `[accounts] required_roles`: the buying committee account coverage counts.
+    public var requiredRoles = Config.defaultRequiredRoles
     /// λ of the item model a full refresh fits (a stored `RecommenderTuning` sets it).
     var itemLambda = ModelBuilder(asOf: 0).itemLambda
     /// `[insights] clv_model`: the BG/NBD variant a fit uses.
@@ -75,6 +77,7 @@ public final class Workspace: @unchecked Sendable {
         self.analyst = analyst
         self.clock = clock
         keepColumns = config.keepColumns
+        requiredRoles = config.requiredRoles
         insightSettings = InsightSettings(tauDays: config.tauDays, explorationShare: config.explorationShare)
         insightSettings.recommendations.ownedAfterViews = config.ownedAfterViews
         insightSettings.recommendations.lastSessionViewsOwned = config.lastSessionViewsOwned
@@ -221,6 +224,7 @@ public final class Workspace: @unchecked Sendable {
                     refreshProgress?(step, fraction)
                     announce(fraction)
                 }
+                try refreshAccountFigures()
             }
             // An import that did not refit the models does not tune either: say so, and why.
             if lastTuningNote == nil, let why = try reasonNotToTune() {
@@ -241,6 +245,9 @@ public final class Workspace: @unchecked Sendable {
         let name = (path as NSString).lastPathComponent.lowercased()
         if name.contains("customer") { return 0 }
         if name.contains("product") { return 1 }
+        // Accounts before the events and memberships that name them.
+        if name.contains("membership") { return 2 }
+        if name.contains("account") { return 1 }
         if name.contains("note") { return 3 }
         return 2
     }

@@ -254,6 +254,15 @@ enum Schema {
         // Each analyst's corrections, with what undoing and redoing them needs, and the events a
         // clear-history holds until its retention window passes (docs/corrections.md).
         m.registerMigration("v11-action-log") { db in try db.execute(sql: ActionLogSchema.sqlite) }
+        // B2B accounts (issue 21): a tree of firms, subsidiaries and departments, the people who
+        // buy for them, the account a purchase was for, and each account's figures from the refresh.
+        m.registerMigration("v10-accounts") { db in
+            try db.execute(sql: AccountSchema.sqlite)
+        }
+        // A held event keeps the account it was bought for, so undoing a clear restores it whole.
+        m.registerMigration("v13-held-event-accounts") { db in
+            try db.execute(sql: "ALTER TABLE held_events ADD COLUMN account_id INTEGER")
+        }
         return m
     }
 

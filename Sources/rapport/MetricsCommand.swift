@@ -15,15 +15,27 @@ struct Metrics: ParsableCommand {
     @Option(help: "Which kind of segment --segment names (needed for 'at risk', both an RFM segment and a stage).")
     var kind: SegmentKind?
     @OptionGroup var past: StoodOnOptions
+    @Option(help: "Only the people of this B2B account (docs/accounts.md).") var account: String?
+    @Flag(name: .customLong("include-children"), help: "With --account: its subtree's people too.")
+    var includeChildren = false
 
     func validate() throws {
         if past.asOf != nil && (since != nil || until != nil) {
             throw ValidationError("--as-of ends the window on its day (the 365 days before it): no --since or --until")
         }
+        if account != nil && segment != nil { throw ValidationError("give --segment or --account, not both") }
+        if includeChildren && account == nil { throw ValidationError("--include-children goes with --account") }
+        if account != nil && past.asOf != nil { throw ValidationError("--account is today's: no --as-of with it") }
     }
 
     mutating func run() throws {
         let ws = try past.pointInTime == nil ? storeOptions.open(readOnly: true) : past.open(storeOptions)
+        if let account {
+            let m = try ws.metrics(
+                since: since?.seconds, until: until?.seconds, account: account, includeChildren: includeChildren)
+            if output.json { try Out.json(m) } else { MetricsText.print(m) }
+            return
+        }
         // Resolved here for the command's own errors; the kind travels only when it was given.
         let scope = try segment.map { try SegmentArgument.resolve($0, kind: kind, in: ws) }
         let name = kind == nil ? scope?.name : scope?.qualified

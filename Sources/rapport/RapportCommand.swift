@@ -28,7 +28,8 @@ struct RapportCommand: ParsableCommand {
             Explore.self, Import.self, Sample.self, Customers.self, History.self, Profile.self,
             Gift.self, ClearHistory.self, Note.self, Export.self, Forget.self, Audit.self,
             Recommend.self, Segments.self, Segment.self, Metrics.self, Refresh.self, Copy.self, Eval.self, Keys.self,
-            Admin.self, Explain.self, Undo.self, Redo.self, Log.self, Purge.self
+            Admin.self, Explain.self, Undo.self, Redo.self, Log.self, Purge.self, Accounts.self, Account.self,
+            Attribute.self
         ],
         defaultSubcommand: Explore.self)
 }
@@ -81,7 +82,10 @@ struct Import: ParsableCommand {
             "Each file is one transaction: a file with any bad row imports nothing, unless --skip-bad is given. See docs/data-format.md."
     )
     @OptionGroup var storeOptions: StoreOptions
-    @Option(help: "What the files hold (default: taken from the header): customers, products, events, notes.")
+    @Option(
+        help:
+            "What the files hold (default: from the header): customers, products, events, notes, accounts, memberships."
+    )
     var kind: ImportFileKind?
     @Option(
         name: .customLong("skip-bad"),
@@ -199,6 +203,7 @@ struct Sample: ParsableCommand {
             valueName: "n"))
     var products: Int?
     @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 42
+    @Option(help: "B2B accounts to generate beyond the sample's few (docs/accounts.md).") var accounts = 0
     @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Import the sample into this store.", valueName: "path")) var store: String?
     @Option(help: "Name recorded in the audit log (default: $USER).") var analyst: String?
@@ -209,6 +214,7 @@ struct Sample: ParsableCommand {
             throw ValidationError("\(store) already exists: a sample goes into a new store (or add --force)")
         }
         if customers < 1 { throw ValidationError("--customers must be at least 1") }
+        if accounts < 0 { throw ValidationError("--accounts must be at least 0") }
         if eventsPerCustomer <= 0 { throw ValidationError("--events-per-customer must be positive") }
         if let products, products < SampleGenerator.minimumProducts {
             throw ValidationError("--products must be at least \(SampleGenerator.minimumProducts)")
@@ -217,12 +223,13 @@ struct Sample: ParsableCommand {
     }
 
     mutating func run() throws {
-        let generator = SampleGenerator(
+        var generator = SampleGenerator(
             customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed,
             products: products)
+        generator.accounts = accounts
         if let out {
             let o = try generate(generator, into: out)
-            Out.line("wrote \(o.summary) to \(out)")
+            Out.line("wrote \(o.summary)\(accounts > 0 ? ", \(o.accounts) accounts" : "") to \(out)")
             return
         }
         let existed = store.map { FileManager.default.fileExists(atPath: $0) } ?? false
@@ -240,7 +247,8 @@ struct Sample: ParsableCommand {
         _ = try ws.importFiles(o.files, request: ImportRequest(), progress: progress?.callback)
         progress?.finish()
         // With --force into an existing store the sample joins what is there: say so, not "created".
-        Out.line(existed ? "added \(o.summary) to \(ws.storePath)" : "created \(ws.storePath): \(o.summary)")
+        let summary = o.summary + (accounts > 0 ? ", \(o.accounts) accounts" : "")
+        Out.line(existed ? "added \(summary) to \(ws.storePath)" : "created \(ws.storePath): \(summary)")
     }
 
     /// Generation with a progress line on stderr when that is a terminal (a million customers take a while).

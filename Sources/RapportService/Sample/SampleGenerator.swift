@@ -21,6 +21,8 @@ public struct SampleGenerator: Sendable {
     public var end: Int64
     /// Products in a shop-shaped catalogue; nil for the classic 300-product catalogue.
     public var products: Int?
+    /// Generated B2B accounts beyond the few every sample has (`SampleAccounts`).
+    public var accounts = 0
 
     public static let defaultEnd: Int64 = 1_793_404_800 // 2026-10-31T00:00:00Z
     /// The smallest shop catalogue: one product on every shelf of the category tree.
@@ -43,15 +45,22 @@ public struct SampleGenerator: Sendable {
         public var products: Int
         public var events: Int
         public var notes: Int
+        /// B2B accounts written (the sample's few plus any generated).
+        public var accounts = 0
         public var summary: String {
             "\(customers) customers, \(products) products, \(events) events, \(notes) notes"
         }
         public var files: [String] {
-            ["customers.csv", "products.csv", "events.csv", "notes.csv"].map { directory + "/" + $0 }
+            [
+                "customers.csv", "products.csv", "accounts.csv", "memberships.csv", "events.csv", "notes.csv",
+                "b2b-orders.csv"
+            ].map {
+                directory + "/" + $0
+            }
         }
     }
 
-    /// Writes the four CSV files into `directory` (created if needed), streaming: one
+    /// Writes the six CSV files (with accounts and memberships) into `directory` (created if needed), streaming: one
     /// customer's events at a time. `progress` hears how many customers are done, now and then.
     public func write(to directory: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Output {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -59,6 +68,8 @@ public struct SampleGenerator: Sendable {
         let catalogue = products.map { SampleCatalogue.shop(count: $0, &rng) } ?? SampleCatalogue.classic(&rng)
         try writeProducts(catalogue, to: directory + "/products.csv")
         var writer = try SampleWriter(directory: directory, catalogue: catalogue, start: end - 730 * 86_400, end: end)
+        let b2b = SampleAccounts(extra: accounts, customers: customers, seed: seed)
+        try b2b.write(to: directory, catalogue: catalogue, end: end)
         let activity = SampleActivity(catalogue: catalogue, scale: eventsPerCustomer / 50)
         var events: [SampleEvent] = []
         for c in 0..<customers {
@@ -73,7 +84,7 @@ public struct SampleGenerator: Sendable {
         try writer.close()
         return Output(
             directory: directory, customers: customers, products: catalogue.items.count,
-            events: writer.eventCount, notes: writer.noteCount)
+            events: writer.eventCount, notes: writer.noteCount, accounts: b2b.accounts.count)
     }
 
     private func writeProducts(_ catalogue: SampleCatalogue, to path: String) throws {

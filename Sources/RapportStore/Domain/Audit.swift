@@ -18,6 +18,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case historyPurge = "history.purge"
     case actionUndo = "action.undo"
     case actionRedo = "action.redo"
+    case accountLink = "account.link"
+    case accountUnlink = "account.unlink"
+    case accountParent = "account.parent"
+    case eventAttribute = "event.attribute"
+    case accountNote = "account.note"
 }
 
 /// Appending to and reading the audit log, the same on both stores.

@@ -6,7 +6,10 @@ import Foundation
 
 enum HeldEvents {
     static let eventColumns =
-        "customer_id, id, external_id, product_id, type, time, quantity, amount, channel, is_gift, gift_note, content_hash"
+        """
+        customer_id, id, external_id, product_id, type, time, quantity, amount, channel, is_gift, gift_note, \
+        content_hash, account_id
+        """
 
     /// The events column that counts a repeated content (PostgreSQL's identity); SQLite has none.
     static func occurrence(_ dialect: SQLDialect) -> (column: String, value: String) {

@@ -42,7 +42,7 @@ extension StoreBackend {
             let tables = try db.all(db.dialect.dataTablesQuery) { try $0.string(0) ?? "" }
                 .filter { !$0.isEmpty && !Self.bookkeepingTables.contains($0) }
             // Rows that others point at go last, so no foreign key is ever left dangling.
-            let referenced: Set<String> = ["customers", "products", "segments"]
+            let referenced: Set<String> = ["customers", "products", "segments", "accounts"]
             for table in tables.filter({ !referenced.contains($0) }) + tables.filter(referenced.contains) {
                 try db.execute("DELETE FROM \(table)")
             }

@@ -10,6 +10,8 @@ extension ImportFileKind {
         case .products: ["product_id"]
         case .events: ["customer_id", "timestamp", "type"]
         case .notes: ["customer_id", "text"]
+        case .accounts: ["account_id"]
+        case .memberships: ["customer_id", "account_id"]
         }
     }
 
@@ -26,9 +28,11 @@ extension ImportFileKind {
         case .events:
             [
                 "event_id", "customer_id", "timestamp", "type", "product_id", "quantity",
-                "amount", "channel", "gift", "gift_note"
+                "amount", "channel", "gift", "gift_note", "account_id"
             ]
         case .notes: ["customer_id", "timestamp", "analyst", "text"]
+        case .accounts: Set(AccountColumns.accounts)
+        case .memberships: Set(AccountColumns.memberships)
         }
     }
 
@@ -59,6 +63,7 @@ extension ImportFileKind {
             return others.isEmpty ? .kind(.notes) : .ambiguous([(.notes, ["customer_id", "text"])] + others)
         }
         if h.contains("timestamp") || h.contains("type") || h.contains("event_id") { return .kind(.events) }
+        if h.contains("account_id") { return AccountColumns.detect(h) }
         if h.contains("customer_id") { return .kind(.customers) }
         if h.contains("product_id") { return .kind(.products) }
         return .unknown

@@ -36,6 +36,8 @@ extension ProfileStore {
                     case .products: try ProductWriter(db, columns: columns, keys: keys)
                     case .notes:
                         try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
+                    case .accounts, .memberships:
+                        AccountFileWriter(SQLiteDatabase(db: db), kind: kind, columns: columns, path: path)
                     }
                 }
                 try session.run(data, isJSONLines: isJSONLines)
@@ -429,6 +431,10 @@ final class ImportSession {
             throw fileError(1, "(file)", "is empty: expected JSON objects, one per line")
         }
         if objects.isEmpty { return }
+        if order.contains("userid") && order.contains("groupid") {
+            SegmentGroupCalls.convert(&objects, order: &order) { reject($0, raw: $1, csv: false) }
+            if objects.isEmpty { return }
+        }
         try begin(header: order, line: objects[0].line)
         guard let writer else { return }
         for (line, raw, obj) in objects {

@@ -31,7 +31,7 @@ struct JSONLine {
             i += 1
         } else {
             while true {
-                pairs.append(try pair())
+                pairs.append(contentsOf: try pair())
                 skipSpace()
                 if peek == UInt8(ascii: ",") {
                     i += 1
@@ -46,14 +46,37 @@ struct JSONLine {
         return pairs
     }
 
-    private mutating func pair() throws(Malformed) -> Pair {
+    /// One key and its value; Segment's `traits` object (a group call's) is the one nested
+    /// object taken, its flat keys coming back as `traits.KEY`.
+    private mutating func pair(nested: Bool = false) throws(Malformed) -> [Pair] {
         skipSpace()
         guard peek == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
         let key = try string()
         skipSpace()
         try expect(UInt8(ascii: ":"), "expected ':'")
         skipSpace()
-        return (key, try value())
+        if !nested, key == "traits", peek == UInt8(ascii: "{") { return try traits() }
+        return [(key, try value())]
+    }
+
+    private mutating func traits() throws(Malformed) -> [Pair] {
+        i += 1
+        var pairs: [Pair] = []
+        skipSpace()
+        if peek == UInt8(ascii: "}") {
+            i += 1
+            return []
+        }
+        while true {
+            pairs += try pair(nested: true).map { ("traits." + $0.key, $0.value) }
+            skipSpace()
+            if peek == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            try expect(UInt8(ascii: "}"), "expected ',' or '}'")
+            return pairs
+        }
     }
 
     private mutating func value() throws(Malformed) -> String? {

@@ -19,6 +19,8 @@ struct ParsedEvent {
     var channel: String?
     var gift: Bool
     var giftNote: String?
+    /// The account the purchase was made for (the file's account id), if the file says.
+    var account: String? = nil
 
     var eventIdText: String? {
         switch eventId {
@@ -42,7 +44,7 @@ final class EventParser {
     private let c:
         (
             eventId: Int?, customer: Int?, time: Int?, type: Int?, product: Int?, quantity: Int?,
-            amount: Int?, channel: Int?, gift: Int?, giftNote: Int?
+            amount: Int?, channel: Int?, gift: Int?, giftNote: Int?, account: Int?
         )
     private var channels: [String: String] = [:]
     /// The latest time an event may have (`ImportOptions.notAfter`): later is in the future.
@@ -57,7 +59,7 @@ final class EventParser {
         c = (
             columns["event_id"], columns["customer_id"], columns["timestamp"], columns["type"],
             columns["product_id"], columns["quantity"], columns["amount"], columns["channel"],
-            columns["gift"], columns["gift_note"]
+            columns["gift"], columns["gift_note"], columns["account_id"]
         )
     }
 
@@ -94,9 +96,13 @@ final class EventParser {
         let gift = try r.bool(c.gift, "gift") ?? false
         if gift && type != 0 { throw RowError(line: r.line, field: "gift", reason: "only purchases can be gifts") }
         let giftNote = try r.text(c.giftNote, "gift_note")
+        let account = try r.text(c.account, "account_id", structural: true)
+        if account != nil && type != 0 {
+            throw RowError(line: r.line, field: "account_id", reason: "only purchases are made for an account")
+        }
         return ParsedEvent(
             eventId: eventId, customer: customer, time: time, typeName: typeName, type: type, product: product,
-            quantity: quantity, amount: amount, channel: channel, gift: gift, giftNote: giftNote)
+            quantity: quantity, amount: amount, channel: channel, gift: gift, giftNote: giftNote, account: account)
     }
 
     private func internChannel(_ s: String?) -> String? {

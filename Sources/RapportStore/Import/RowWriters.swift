@@ -100,6 +100,9 @@ final class EventWriter: RowWriter {
     private let insert: RawStatement
     private let byExternal: RawStatement
     private let byContent: RawStatement
+    private let findAccount: RawStatement
+    /// Account keys by the file's account id, looked up once each.
+    private var accountKeys: [String: Int64] = [:]
     /// Events with a larger key were written by this import: a conflict with one is a
     /// duplicate row inside the file, not a re-import.
     private let lastKeyBefore: Int64
@@ -124,9 +127,10 @@ final class EventWriter: RowWriter {
             db,
             """
             INSERT INTO events(external_id, customer_id, product_id, type, time, quantity, amount,
-                               channel, is_gift, gift_note, content_hash)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
+                               channel, is_gift, gift_note, content_hash, account_id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
             """)
+        findAccount = try RawStatement(db, "SELECT id FROM accounts WHERE external_id = ?")
         byExternal = try RawStatement(db, "SELECT id FROM events WHERE customer_id = ? AND external_id = ?")
         byContent = try RawStatement(db, "SELECT id FROM events WHERE content_hash = ? AND content_hash IS NOT NULL")
         lastKeyBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
@@ -160,6 +164,7 @@ final class EventWriter: RowWriter {
         insert.bind(8, e.channel)
         insert.bind(9, e.gift)
         insert.bind(10, e.giftNote)
+        insert.bind(12, try e.account.map { try accountKey($0, line: r.line) })
         if try insertIdentified(content.map { ContentHash.occurrence(of: $0, occurrence) }) {
             return noteInserted(customerKey, time)
         }
@@ -193,6 +198,18 @@ final class EventWriter: RowWriter {
                 reason: "duplicate event id '\(eventId)' (repeats an earlier row of this file)")
         }
         duplicates += 1
+    }
+
+    /// The key of an account the file names; an unknown account is the row's error.
+    private func accountKey(_ ext: String, line: Int) throws -> Int64 {
+        if let key = accountKeys[ext] { return key }
+        findAccount.bind(1, ext)
+        guard let key = try findAccount.run() else {
+            throw RowError(
+                line: line, field: "account_id", reason: "unknown account '\(ext)' (import the accounts file first)")
+        }
+        accountKeys[ext] = key
+        return key
     }
 
     /// Runs the bound insert with this content identity; false when the event is already stored.

@@ -38,6 +38,9 @@ extension PostgresStore {
             let sink = CopySink()
             let session = ImportSession(file: path, options: options, progress: progress, totalBytes: data.count) {
                 kind, columns in
+                if kind == .accounts || kind == .memberships {
+                    return AccountFileWriter(PostgresDatabase(connection: c), kind: kind, columns: columns, path: path)
+                }
                 let s = StagedRows(
                     kind: kind, columns: columns, options: options, path: path, connection: c, sink: sink)
                 stage = s
@@ -132,7 +135,8 @@ final class StagedRows: RowWriter {
                 r.line, "e",
                 [
                     e.eventIdText, e.customer, e.product, String(e.type), String(e.time), String(e.quantity),
-                    String(e.amount), e.channel, e.gift ? "1" : "0", e.giftNote, e.content.map { String($0) }
+                    String(e.amount), e.channel, e.gift ? "1" : "0", e.giftNote, e.content.map { String($0) },
+                    e.account
                 ])
         case .customers:
             let p = customers!
@@ -160,6 +164,7 @@ final class StagedRows: RowWriter {
         case .notes:
             let n = try notes!.parse(r)
             try put(r.line, "n", [n.customer, n.text, n.stated.map(String.init), String(n.time), n.analyst])
+        case .accounts, .memberships: preconditionFailure("accounts and memberships go through AccountFileWriter")
         }
     }
 
@@ -169,6 +174,7 @@ final class StagedRows: RowWriter {
         case .customers: try mergeCustomers()
         case .products: try mergeProducts()
         case .notes: try mergeNotes()
+        case .accounts, .memberships: break
         }
     }
 
@@ -223,6 +229,14 @@ final class StagedRows: RowWriter {
                     """, [.stringArray(repeated)]), field: "event_id"
             ) { "duplicate event id '\(try $0.string(1) ?? "")' (repeats an earlier row of this file)" }
         }
+        try fail(
+            c.rows(
+                """
+                SELECT line, f12 FROM stage_rows s
+                WHERE f12 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.external_id = s.f12)
+                ORDER BY line LIMIT \(options.maxReportedErrors + 1)
+                """), field: "account_id"
+        ) { "unknown account '\(try $0.string(1) ?? "")' (import the accounts file first)" }
         let before = try c.scalarInt64("SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
         createdCustomers = try makeCustomers(from: "f2", kind: "e")
         createdProducts = try c.execute(
@@ -241,11 +255,12 @@ final class StagedRows: RowWriter {
         inserted = try c.execute(
             """
             INSERT INTO events(customer_id, external_id, product_id, type, time, quantity, amount, channel, is_gift,
-                               gift_note, content_hash, content_occurrence)
+                               gift_note, content_hash, content_occurrence, account_id)
             SELECT k.customer_id, s.f1, p.id, s.f4::smallint, s.f5::bigint, s.f6::integer, s.f7::float8, s.f8,
-                   s.f9::boolean, s.f10, s.f11::bigint, \(occurrence)
+                   s.f9::boolean, s.f10, s.f11::bigint, \(occurrence), a.id
             FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f2
             LEFT JOIN products p ON p.external_id = s.f3
+            LEFT JOIN accounts a ON a.external_id = s.f12
             ORDER BY s.line
             ON CONFLICT DO NOTHING
             """)

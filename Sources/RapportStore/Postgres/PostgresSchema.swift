@@ -233,7 +233,9 @@ enum PostgresSchema {
                 CREATE INDEX model_fits_by_fitted_at ON model_fits(basis, fitted_at);
                 CREATE INDEX model_fits_by_moment ON model_fits(basis, moment);
                 """),
-        PGMigration(name: "v11-action-log", sql: ActionLogSchema.postgres)
+        PGMigration(name: "v11-action-log", sql: ActionLogSchema.postgres),
+        PGMigration(name: "v10-accounts", sql: AccountSchema.postgres),
+        PGMigration(name: "v13-held-event-accounts", sql: "ALTER TABLE held_events ADD COLUMN account_id bigint;")
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).

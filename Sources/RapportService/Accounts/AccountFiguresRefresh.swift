@@ -1,0 +1,55 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+extension Workspace {
+    /// Recomputes every account's figures from the store (attributed purchases, memberships,
+    /// member activity) with the fitted models, and stores them for the list and the account
+    /// view. Run by a full refresh, after imports and after every account correction, so the
+    /// figures are current when they are read. A store without accounts costs one query.
+    func refreshAccountFigures(model given: EngineModel? = nil) throws {
+        guard !store.isReadOnly else { return }
+        let started = Date()
+        let nodes = try store.accounts()
+        if nodes.isEmpty { return }
+        let model = try given ?? cache.model(store)
+        let asOf = try store.latestEventTime() ?? clock()
+        let window = AccountFiguresBuilder.windowDays * 86_400
+        let activity = try store.memberActivity(
+            previousStart: asOf - 2 * window, recentStart: asOf - window, asOf: asOf
+        ).mapValues { MemberActivity(recent: $0.recent, previous: $0.previous) }
+        let figures = AccountFiguresBuilder.compute(
+            nodes: nodes.map { AccountNode(key: $0.key, parent: $0.parent) },
+            purchases: try store.accountPurchases().map(AccountBridge.purchase),
+            memberships: try store.memberships().map(AccountBridge.membership), activity: activity,
+            requiredRoles: requiredRoles, model: model, asOf: asOf)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let rows = try nodes.map { node -> AccountFiguresRow in
+            let f = figures[node.key] ?? AccountFigures()
+            return AccountFiguresRow(
+                account: node.key, members: f.total.members, revenue: f.total.revenue, revenue12m: f.revenue12m,
+                engagement: f.engagement, trend: f.trend.rawValue, coverage: f.coverage, pAlive: f.pAlive,
+                detail: String(decoding: try encoder.encode(f), as: UTF8.self))
+        }
+        try store.writeAccountFigures(rows, now: clock())
+        logger.info(
+            "account figures",
+            metadata: ["accounts": "\(nodes.count)", "seconds": "\(Date().timeIntervalSince(started))"])
+    }
+}
+
+/// The store's account rows as the engine's values.
+enum AccountBridge {
+    static func purchase(_ r: AccountPurchaseRow) -> AccountPurchase {
+        AccountPurchase(
+            event: r.event, customer: r.customer, product: r.product, time: r.time, amount: r.amount,
+            account: r.account)
+    }
+
+    static func membership(_ m: MembershipRecord) -> AccountMembership {
+        AccountMembership(
+            customer: m.customer, account: m.account, role: m.role, primary: m.primary, since: m.since,
+            until: m.until)
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+/// The accounts list's sorts, by the names `--sort` takes.
+public enum AccountListSort: String, Sendable, CaseIterable {
+    case revenue, engagement, coverage, name
+    case pAlive = "p_alive"
+
+    var store: AccountSort {
+        switch self {
+        case .revenue: .revenue
+        case .engagement: .engagement
+        case .coverage: .coverage
+        case .name: .name
+        case .pAlive: .pAlive
+        }
+    }
+}
+
+extension Workspace {
+    /// A page of the accounts list, from the figures the refresh stored.
+    public func accounts(filter: String? = nil, sort: AccountListSort = .revenue, limit: Int = 100, offset: Int = 0)
+        throws -> (items: [AccountListItem], total: Int)
+    {
+        let rows = try store.accountPage(filter: filter, sort: sort.store, limit: limit, offset: offset)
+        return (rows.map(AccountListItem.init), try store.accountCount(filter: filter))
+    }
+
+    func requireAccount(_ id: String) throws -> AccountRecord {
+        guard let a = try store.account(externalId: id) else { throw StoreError.invalidArgument("no account '\(id)'") }
+        return a
+    }
+
+    /// One account: its place in the tree, members, figures, cadence and recommendations.
+    public func account(_ id: String) throws -> AccountView {
+        let account = try requireAccount(id)
+        let all = try store.accounts()
+        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+        let children = all.filter { $0.parent == account.key }
+        var ancestors: [AccountRecord] = []
+        var next = account.parent.flatMap { byKey[$0] }
+        while let a = next, ancestors.count < 64 {
+            ancestors.insert(a, at: 0)
+            next = a.parent.flatMap { byKey[$0] }
+        }
+        let subtree = Self.subtree(of: account.key, in: all)
+        let firm = Self.subtree(of: ancestors.first?.key ?? account.key, in: all)
+        let asOf = try store.latestEventTime() ?? clock()
+        let members = try store.memberships(accounts: [account.key]).map { m in
+            AccountMemberView(
+                id: m.customerExternalId, name: m.customerName, role: m.role, primary: m.primary, title: m.title,
+                since: m.since.map(DateParsing.isoDate), until: m.until.map(DateParsing.isoDate),
+                current: AccountBridge.membership(m).isValid(at: asOf), consent: m.personalizationConsent)
+        }
+        let stored = try store.accountFigures(account: account.key)
+        let f = try stored.map { try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)) }
+        let figures = f ?? AccountFigures()
+        var cadence: [AccountCadenceView] = []
+        for a in all where a.key == account.key || (subtree.contains(a.key) && a.kind == "department") {
+            let own =
+                a.key == account.key
+                ? f?.cadence
+                : try store.accountFigures(account: a.key).flatMap {
+                    try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)).cadence
+                }
+            cadence.append(
+                AccountCadenceView(
+                    id: a.externalId, name: a.name, intervalDays: own?.intervalDays,
+                    nextOrder: (own?.nextOrder).map(DateParsing.isoDate), statedCadence: a.reportingCadence, sla: a.sla)
+            )
+        }
+        return AccountView(
+            id: account.externalId, name: account.name, kind: account.kind,
+            parent: account.parent.flatMap { byKey[$0]?.externalId }, path: ancestors.map(\.externalId),
+            pathNames: ancestors.map(\.name), children: children.map(\.externalId), domain: account.domain,
+            industry: account.industry, tier: account.tier, reportingCadence: account.reportingCadence,
+            sla: account.sla, members: members,
+            figures: AccountFiguresView(
+                individual: AccountScopeView(figures.individual), children: AccountScopeView(figures.children),
+                total: AccountScopeView(figures.total)),
+            revenue12m: figures.revenue12m, pAlive: figures.pAlive, expectedOrders90d: figures.expectedOrders90d,
+            clv: figures.clv12m.map { ($0 * 100).rounded() / 100 }, engagement: figures.engagement,
+            engagementPrevious: figures.engagementPrevious, trend: figures.trend.rawValue, coverage: figures.coverage,
+            missingRoles: figures.missingRoles, requiredRoles: requiredRoles, cadence: cadence,
+            recommendations: try accountRecommendations(account, subtree: subtree, firm: firm, names: byKey),
+            computed: stored != nil,
+            notes: try store.accountNotes(account: account.key).map {
+                AccountNoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
+            })
+    }
+
+    /// The keys of an account and everything below it.
+    static func subtree(of key: Int64, in all: [AccountRecord]) -> Set<Int64> {
+        let children = Dictionary(grouping: all.filter { $0.parent != nil }, by: { $0.parent! })
+        var out: Set<Int64> = [key]
+        var stack = [key]
+        while let k = stack.popLast() {
+            for c in children[k] ?? [] where out.insert(c.key).inserted { stack.append(c.key) }
+        }
+        return out
+    }
+
+    func accountRecommendations(
+        _ account: AccountRecord, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: AccountRecord]
+    ) throws -> [AccountRecommendationView] {
+        // Only the firm's purchases, and the memberships of their buyers (their primary
+        // membership then may lie outside the firm).
+        let purchases = try store.accountPurchases(accounts: Array(firm)).map(AccountBridge.purchase)
+        let memberships = try store.memberships(customers: Array(Set(purchases.map(\.customer))))
+            .map(AccountBridge.membership)
+        let recs = AccountRecommender.recommend(
+            account: account.key, firm: firm, subtree: subtree, purchases: purchases,
+            attribution: AccountAttribution(memberships: memberships), consenting: try store.consentingAccountBuyers(),
+            names: Self.distinctNames(firm, names))
+        let products = Dictionary(
+            uniqueKeysWithValues: try store.products(keys: recs.map(\.product)).compactMap { p in p.id.map { ($0, p) } }
+        )
+        return recs.compactMap { r in
+            guard let p = products[r.product] else { return nil }
+            return AccountRecommendationView(
+                productId: p.externalId, title: p.title.isEmpty ? p.externalId : p.title, reason: r.reason,
+                kind: r.kind)
+        }
+    }
+
+    /// Names for reasons: a name two accounts of the firm share ("Operations") says whose it is
+    /// ("Operations (Northwind Logistics)").
+    static func distinctNames(_ firm: Set<Int64>, _ all: [Int64: AccountRecord]) -> [Int64: String] {
+        let inFirm = firm.compactMap { all[$0] }
+        let repeated = Dictionary(grouping: inFirm, by: \.name).filter { $0.value.count > 1 }
+        return Dictionary(
+            uniqueKeysWithValues: inFirm.map { a in
+                let parent = a.parent.flatMap { all[$0]?.name }
+                return (a.key, repeated[a.name] != nil && parent != nil ? "\(a.name) (\(parent!))" : a.name)
+            })
+    }
+
+    /// The account and its descendants in depth-first order (children by name), for `account tree`.
+    public func accountTree(_ id: String) throws -> [AccountTreeLine] {
+        let root = try requireAccount(id)
+        let all = try store.accounts()
+        let children = Dictionary(grouping: all.filter { $0.parent != nil }, by: { $0.parent! })
+        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+        var revenue: [Int64: Double] = [:]
+        for row in try store.accountPage(filter: nil, sort: .name, limit: Int.max / 2, offset: 0) {
+            if let f = row.figures { revenue[row.account.key] = f.revenue }
+        }
+        var out: [AccountTreeLine] = []
+        func visit(_ a: AccountRecord, _ depth: Int) {
+            let kids = (children[a.key] ?? []).sorted {
+                ($0.name.lowercased(), $0.key) < ($1.name.lowercased(), $1.key)
+            }
+            out.append(
+                AccountTreeLine(
+                    id: a.externalId, name: a.name, kind: a.kind, depth: depth,
+                    parent: a.parent.flatMap { byKey[$0]?.externalId }, childCount: kids.count,
+                    revenue: revenue[a.key]))
+            guard depth < 64 else { return }
+            for k in kids { visit(k, depth + 1) }
+        }
+        visit(root, 0)
+        return out
+    }
+
+    /// A person's accounts and roles, for their profile.
+    public func accountsOf(customer id: String) throws -> [(account: String, name: String, role: String, primary: Bool)]
+    {
+        let key = try store.requireCustomer(id)
+        let names = Dictionary(uniqueKeysWithValues: try store.accounts().map { ($0.key, $0) })
+        return try store.memberships(customer: key).compactMap { m in
+            guard let a = names[m.account] else { return nil }
+            return (a.externalId, a.name, m.role, m.primary)
+        }
+    }
+
+    /// A person's accounts as list rows, each with the person's role there.
+    public func personAccounts(customer id: String) throws -> [PersonAccount] {
+        let key = try store.requireCustomer(id)
+        let asOf = try store.latestEventTime() ?? clock()
+        let memberships = try store.memberships(customer: key)
+        let rows = Dictionary(
+            uniqueKeysWithValues: try store.accountRows(keys: Array(Set(memberships.map(\.account)))).map {
+                ($0.account.key, AccountListItem($0))
+            })
+        return memberships.compactMap { m in
+            rows[m.account].map {
+                PersonAccount(
+                    account: $0, role: m.role, primary: m.primary,
+                    current: AccountBridge.membership(m).isValid(at: asOf))
+            }
+        }
+    }
+
+    // MARK: Corrections: each audited, and the figures recomputed at once.
+
+    public func linkMember(customer id: String, account: String, role: String, primary: Bool, title: String? = nil)
+        throws
+    {
+        let key = try store.requireCustomer(id)
+        try store.linkMember(
+            customer: key, account: account, role: role, primary: primary, title: title, since: nil,
+            by: Actor(analyst: analyst, now: clock()))
+        try refreshAccountFigures()
+    }
+
+    /// Ends a membership at `until` (default now; its history stays), or deletes it with `delete`.
+    @discardableResult
+    public func unlinkMember(
+        customer id: String, account: String, role: String? = nil, until: Int64? = nil, delete: Bool = false
+    ) throws -> Int {
+        let key = try store.requireCustomer(id)
+        let n = try store.unlinkMember(
+            customer: key, account: account, role: role, until: until ?? clock(), delete: delete,
+            by: Actor(analyst: analyst, now: clock()))
+        try refreshAccountFigures()
+        return n
+    }
+
+    public func setAccountParent(_ id: String, parent: String?, dryRun: Bool = false) throws -> ParentChangeView {
+        let change = try store.setAccountParent(
+            account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
+        if change.applied { try refreshAccountFigures() }
+        return ParentChangeView(change)
+    }
+
+    /// Adds a note to an account (audited; the audit keeps no text).
+    public func addAccountNote(_ id: String, text: String) throws {
+        try store.addAccountNote(account: id, text: text, by: Actor(analyst: analyst, now: clock()))
+    }
+
+    /// Marks a purchase as made for an account (nil: back to the attribution rule).
+    public func attribute(event: String, account: String?) throws {
+        try store.attributeEvent(event, account: account, by: Actor(analyst: analyst, now: clock()))
+        try refreshAccountFigures()
+    }
+}

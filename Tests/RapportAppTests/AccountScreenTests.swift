@@ -1,0 +1,99 @@
+import Foundation
+@testable import RapportService
+import RapportUI
+import Testing
+@testable import RapportApp
+
+/// `A`: the accounts list (filter, sort), an account's profile (breadcrumb, tree that folds,
+/// members, value three ways, coverage, recommendations), and Enter on a member opens the person.
+@Suite("Account screens", .serialized)
+struct AccountScreenTests {
+    func harness() throws -> Harness {
+        let h = try Harness()
+        var files: [String] = []
+        for (name, text) in [
+            (
+                "accounts.csv",
+                "account_id,name,parent_id,kind,reporting_cadence\nACME,Acme,,company,\n"
+                    + "FIN,Finance,ACME,department,monthly\nOPS,Operations,ACME,department,\n"
+            ),
+            ("memberships.csv", "customer_id,account_id,role,primary\nC2,FIN,buyer,true\nC4,OPS,buyer,true\n")
+        ] {
+            let p = h.dir.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+            files.append(p)
+        }
+        _ = try h.workspace.importFiles(files, request: ImportRequest())
+        return h
+    }
+
+    @Test func theListFiltersSortsAndOpensAnAccount() throws {
+        let h = try harness()
+        h.press(.char("A"))
+        #expect(h.model.screen == .accounts)
+        #expect(h.lines[0].contains("Accounts") && h.lines[0].contains("sort: revenue"))
+        #expect(h.lines[1].contains("NAME") && h.lines[1].contains("REVENUE 12M") && h.lines[1].contains("COVER"))
+        #expect(h.lines[2].contains("Acme") && h.screen.contains("Finance") && h.screen.contains("Operations"))
+        #expect(h.lines[22].contains("1/3 accounts"))
+        h.press(.char("s"))
+        #expect(h.lines[0].contains("sort: engagement"))
+        h.press(.char("/"))
+        h.type("fin")
+        #expect(h.model.accounts.total == 1 && h.lines[2].contains("Finance") && !h.screen.contains("Operations"))
+        h.press(.enter, .enter)
+        #expect(h.model.screen == .account)
+        // The breadcrumb of its ancestors, the firm's tree, the value three ways.
+        #expect(h.lines[1].contains("Acme › Finance"))
+        #expect(h.screen.contains("Tree") && h.screen.contains("Members") && h.screen.contains("Value"))
+        #expect(h.screen.contains("- Acme") && h.screen.contains("own:") && h.screen.contains("total:"))
+        #expect(h.screen.contains("committee") && h.screen.contains("missing decision_maker"), "\(h.screen)")
+        #expect(h.screen.contains("Finance: says monthly"))
+        // Enter on a member opens the person.
+        h.press(.tab, .enter)
+        #expect(h.model.screen == .profile && h.model.profile?.report?.customer.id == "C2")
+        // The person's profile lists their accounts and roles, and jumps to each.
+        h.press(.char("A"))
+        #expect(h.model.screen == .accounts && h.lines[0].contains("Accounts of 山田 太郎"))
+        #expect(h.lines[1].contains("ROLE") && h.lines[2].contains("Finance") && h.lines[2].contains("buyer*"))
+        #expect(h.model.accounts.total == 1)
+        h.press(.enter)
+        #expect(h.model.screen == .account && h.model.account?.id == "FIN")
+        h.press(.escape)
+        #expect(h.model.screen == .accounts)
+    }
+
+    @Test func theTreeFoldsAndOpensAnotherAccount() throws {
+        let h = try harness()
+        h.press(.char("A"))
+        h.press(.enter)
+        #expect(h.model.account?.id == "ACME")
+        #expect(h.screen.contains("  Finance") && h.screen.contains("  Operations"))
+        h.press(.char("t"))
+        #expect(h.screen.contains("+ Acme") && !h.screen.contains("  Finance"))
+        h.press(.char("t"), .char("j"), .enter)
+        #expect(h.model.account?.id == "FIN")
+        #expect(h.lines[1].contains("Acme › Finance"))
+        // A change made elsewhere (another session, a script) shows at the next tick.
+        try h.workspace.addAccountNote("FIN", text: "Budget approved")
+        h.send(.tick)
+        #expect(h.screen.contains("Budget approved"))
+    }
+
+    /// Over fixtures: a client without the accounts closures says so on the status line; one
+    /// with canned accounts lists and opens them with no store.
+    @Test func fixturesWithAndWithoutAccounts() throws {
+        let without = Harness(client: Fixtures.client)
+        without.press(.char("A"))
+        #expect(without.model.screen == .accounts && without.lines[22].contains("accounts are not available here"))
+
+        var client = Fixtures.client
+        let acme = AccountListItem(
+            id: "ACME", name: "Acme", kind: "company", parent: nil, parentName: nil, members: 2, revenue: 300,
+            revenue12m: 120, engagement: 40, trend: "up", coverage: 2.0 / 3.0, pAlive: 0.9)
+        client.accountPage = { _, _, offset, limit in (Array([acme].dropFirst(offset).prefix(limit)), 1) }
+        let h = Harness(client: client)
+        h.press(.char("A"))
+        #expect(h.lines[2].contains("Acme") && h.lines[2].contains("120") && h.lines[2].contains("67%"))
+        #expect(h.lines[2].contains("up"))
+    }
+}
