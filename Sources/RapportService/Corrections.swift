@@ -147,15 +147,7 @@ extension Workspace {
     /// Undoing a clear that had lowered the store's as-of date raises it again: the models'
     /// date and every customer's figures follow, as `followLoweredAsOf` does the other way.
     func followRaisedAsOf() throws {
-        guard !store.isReadOnly, let model = try cache.model(store), let latest = try store.latestEventTime(),
-            latest > model.asOf
-        else { return }
-        var current = model
-        current.asOf = latest
-        try store.writeModelState(["engine": try JSONEncoder().encode(current)], now: clock())
-        cache.set(model: current)
-        try refreshCustomers(try store.customerKeys(), model: current)
-        try refreshSegmentMembers()
+        try followAsOf(where: >, "as-of date raised after an undo")
     }
 
     /// Edits one of a customer's notes (its id: `rapport log`, or `note` when it was added).

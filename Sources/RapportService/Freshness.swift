@@ -1,5 +1,6 @@
 import Foundation
 import RapportEngine
+import Logging
 import RapportStore
 
 /// What the last full fit of the population models saw, kept in the store beside the models.
@@ -137,8 +138,14 @@ extension Workspace {
     /// `recommend` and the list agree with `metrics` and `clear-history --last` without a
     /// refresh. A deletion that leaves the newest event in place costs nothing here.
     func followLoweredAsOf() throws {
+        try followAsOf(where: <, "as-of date lowered after a deletion")
+    }
+
+    /// Moves the models' date to the store's newest event when it moved the way `moved` says,
+    /// and recomputes every customer's figures and the segments' members with it.
+    func followAsOf(where moved: (Int64, Int64) -> Bool, _ message: Logger.Message) throws {
         guard !store.isReadOnly, let model = try cache.model(store), let latest = try store.latestEventTime(),
-            latest < model.asOf
+            moved(latest, model.asOf)
         else { return }
         let started = Date()
         var current = model
@@ -147,9 +154,7 @@ extension Workspace {
         cache.set(model: current)
         try refreshCustomers(try store.customerKeys(), model: current)
         try refreshSegmentMembers()
-        logger.info(
-            "as-of date lowered after a deletion",
-            metadata: ["seconds": "\(Date().timeIntervalSince(started))"])
+        logger.info(message, metadata: ["seconds": "\(Date().timeIntervalSince(started))"])
     }
 
     /// Recomputes the metrics rows of some customers with the current models, reading their

@@ -19,35 +19,18 @@ extension Workspace {
         let started = Date()
         let m = try models(stoodOn: p)
         let asOf = m.model.asOf
-        let corrections = p.corrections == .then ? try store.giftCorrections(customer: nil) : [:]
         let refused = try store.personalizationRefused()
         let catalogue = products
         var figures: [Int64: CustomerFigures] = [:]
         var affinities: [Int64: [String: Double]] = [:]
-        var current: Int64 = -1
-        var batch: [Event] = []
-        func flush() {
-            figures[current] = Figures.compute(events: batch, model: m.model, asOf: asOf)
-            if wanted && !refused.contains(current) {
-                affinities[current] = AffinityPass.vector(
+        try forEachCustomerEvents(stoodOn: p) { customer, batch in
+            figures[customer] = Figures.compute(events: batch, model: m.model, asOf: asOf)
+            if wanted && !refused.contains(customer) {
+                affinities[customer] = AffinityPass.vector(
                     Preferences.infer(
                         events: batch, products: catalogue, now: asOf, settings: insightSettings.preferences))
             }
         }
-        try store.scanEvents { e in
-            guard e.time <= p.moment else { return }
-            if e.customer != current {
-                if current >= 0 { flush() }
-                current = e.customer
-                batch.removeAll(keepingCapacity: true)
-            }
-            var event = EngineBridge.event(e)
-            if let list = corrections[e.key] {
-                event.isGift = GiftStateOn.state(today: (e.isGift, nil), corrections: list, moment: p.moment).isGift
-            }
-            batch.append(event)
-        }
-        if current >= 0 { flush() }
         let customers = try store.allCustomers()
         for c in customers where figures[c.id ?? 0] == nil {
             figures[c.id ?? 0] = Figures.compute(events: [], model: m.model, asOf: asOf)

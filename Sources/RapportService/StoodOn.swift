@@ -111,6 +111,28 @@ extension Workspace {
         return out
     }
 
+    /// Every customer's events up to `p.moment`, in one pass in customer order, each with the gift
+    /// state of `p.corrections`; customers without events up to then are not visited.
+    func forEachCustomerEvents(stoodOn p: PointInTime, _ body: (Int64, [Event]) throws -> Void) throws {
+        let corrections = p.corrections == .then ? try store.giftCorrections(customer: nil) : [:]
+        var current: Int64 = -1
+        var batch: [Event] = []
+        try store.scanEvents { e in
+            guard e.time <= p.moment else { return }
+            if e.customer != current {
+                if current >= 0 { try body(current, batch) }
+                current = e.customer
+                batch.removeAll(keepingCapacity: true)
+            }
+            var event = EngineBridge.event(e)
+            if let list = corrections[e.key] {
+                event.isGift = GiftStateOn.state(today: (e.isGift, nil), corrections: list, moment: p.moment).isGift
+            }
+            batch.append(event)
+        }
+        if current >= 0 { try body(current, batch) }
+    }
+
     static func fitBasis(_ c: CorrectionsBasis) -> ModelFitBasis { c == .then ? .then : .today }
 
     /// The newest event up to `moment`, when a refresh fit is in force: the fit's own date, or a
@@ -125,7 +147,6 @@ extension Workspace {
     /// with the gift corrections of `p.corrections`; kept unless the store is read-only.
     func fitStoodOn(_ p: PointInTime) throws -> StoredModelFit {
         let started = Date()
-        let corrections = p.corrections == .then ? try store.giftCorrections(customer: nil) : [:]
         let (events, newest, lastKey) = try store.eventCount(through: p.moment)
         // As a refresh dates its fit: the newest event (here, up to the moment).
         let asOf = newest ?? p.moment
@@ -134,31 +155,14 @@ extension Workspace {
         builder.clvModel = clvModel
         let keys = try store.customerKeys()
         var next = 0
-        var current: Int64 = -1
-        var batch: [Event] = []
-        func flush() {
-            while next < keys.count && keys[next] < current {
+        try forEachCustomerEvents(stoodOn: p) { customer, batch in
+            while next < keys.count && keys[next] < customer {
                 builder.add(customer: keys[next], events: [])
                 next += 1
             }
-            if next < keys.count && keys[next] == current { next += 1 }
-            builder.add(customer: current, events: batch)
+            if next < keys.count && keys[next] == customer { next += 1 }
+            builder.add(customer: customer, events: batch)
         }
-        try store.scanEvents { e in
-            guard e.time <= p.moment else { return }
-            if e.customer != current {
-                if current >= 0 { flush() }
-                current = e.customer
-                batch.removeAll(keepingCapacity: true)
-            }
-            var event = EngineBridge.event(e)
-            if let list = corrections[e.key] {
-                event.isGift =
-                    GiftStateOn.state(today: (e.isGift, nil), corrections: list, moment: p.moment).isGift
-            }
-            batch.append(event)
-        }
-        if current >= 0 { flush() }
         while next < keys.count {
             builder.add(customer: keys[next], events: [])
             next += 1

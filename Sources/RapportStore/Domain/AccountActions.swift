@@ -150,8 +150,7 @@ extension StoreBackend {
     /// Adds an analyst's note to an account. The audit records that a note was added, not its text.
     @discardableResult
     public func addAccountNote(account accountId: String, text: String, by actor: Actor) throws -> Int64 {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw StoreError.invalidArgument("a note needs some text") }
+        let trimmed = try Self.noteBody(text)
         return try writeSQL(.analyst) { db in
             let account = try Self.requireAccount(db, accountId)
             let id =

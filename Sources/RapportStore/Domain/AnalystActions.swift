@@ -147,8 +147,7 @@ extension StoreBackend {
     /// Adds an agent note to a customer.
     @discardableResult
     public func addNote(customer key: Int64, text: String, by actor: Actor) throws -> Int64 {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw StoreError.invalidArgument("a note needs some text") }
+        let trimmed = try Self.noteBody(text)
         return try writeSQL(.analyst) { db in
             let ext = try Self.requireExternalId(db, key)
             let id =

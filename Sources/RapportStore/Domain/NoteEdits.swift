@@ -4,10 +4,16 @@ import Foundation
 // one transaction. The audit records which note, never what it says (personal data).
 
 extension StoreBackend {
-    /// Replaces a note's text.
-    public func editNote(customer key: Int64, note id: Int64, text: String, by actor: Actor) throws {
+    /// A note's text as stored, customer's or account's alike: trimmed, and never empty.
+    static func noteBody(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw StoreError.invalidArgument("a note needs some text") }
+        return trimmed
+    }
+
+    /// Replaces a note's text.
+    public func editNote(customer key: Int64, note id: Int64, text: String, by actor: Actor) throws {
+        let trimmed = try Self.noteBody(text)
         try writeSQL(.analyst) { db in
             let ext = try Self.requireExternalId(db, key)
             let old = try Self.noteText(db, customer: key, note: id)
