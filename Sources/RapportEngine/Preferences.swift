@@ -89,9 +89,10 @@ public enum Preferences {
         settings: PreferenceSettings = PreferenceSettings(),
         evidenceCount: Int = 5
     ) -> [InferredPreference] {
+        // The spikes are not wanted here: describing them is skipped.
         inferWithSpikes(
             events: events, products: products, now: now, settings: settings,
-            evidenceCount: evidenceCount
+            evidenceCount: evidenceCount, reportingSpikes: false
         ).preferences
     }
 
@@ -100,7 +101,15 @@ public enum Preferences {
         var damped = 0.0
         var raw = 0.0
         var days = Set<Int64>()
+        /// The day last added to `days`: a key's events come mostly in time order, several a day.
+        var lastDay: Int64?
         var top: [(key: Int64, weight: Double)] = []
+
+        mutating func addDay(_ day: Int64) {
+            guard day != lastDay else { return }
+            days.insert(day)
+            lastDay = day
+        }
 
         /// Keeps the strongest `limit` contributions (ties: the later event first).
         mutating func offer(_ id: Int64, _ weight: Double, limit: Int) {
@@ -151,28 +160,46 @@ public enum Preferences {
     )
         -> (preferences: [InferredPreference], spikes: [DampedSpike])
     {
+        inferWithSpikes(
+            events: events, products: products, now: now, settings: settings, evidenceCount: evidenceCount,
+            reportingSpikes: true)
+    }
+
+    static func inferWithSpikes(
+        events: [Event], products: [Int64: Product], now: Int64, settings: PreferenceSettings, evidenceCount: Int,
+        reportingSpikes: Bool
+    )
+        -> (preferences: [InferredPreference], spikes: [DampedSpike])
+    {
         var table = KeyTable()
         var items: [SpikeDamping.Item] = []
-        var source: [Event] = []
+        // Per item, what its event gives: id, decay and day are taken once per event, not once per key.
+        var sourceId: [Int64] = []
+        var decayOf: [Double] = []
+        var dayOf: [Int64] = []
         for e in shapingEvents(events) {
             guard let pid = e.product else { continue }
             let w = PreferenceSettings.weight(e)
             guard w != 0, let keys = table.keys(pid, products) else { continue }
+            let decay = exp(-max(0, Double(now - e.time)) / 86_400 / settings.tauDays)
+            let day = Day.of(e.time)
             for k in keys {
                 items.append(SpikeDamping.Item(key: k, time: e.time, weight: w))
-                source.append(e)
+                sourceId.append(e.id)
+                decayOf.append(decay)
+                dayOf.append(day)
             }
         }
         let names = table.list
-        let (factors, spikes) = settings.damping.factors(items) { names[$0].value }
+        let (factors, spikes) = settings.damping.factors(items, reportingSpikes: reportingSpikes) { names[$0].value }
         var accs = [Accumulator](repeating: Accumulator(), count: names.count)
         for (i, item) in items.enumerated() {
-            let decay = exp(-max(0, Double(now - item.time)) / 86_400 / settings.tauDays)
+            let decay = decayOf[i]
             let counted = item.weight * factors[i] * decay
             accs[item.key].damped += counted
             accs[item.key].raw += item.weight * decay
-            if item.weight > 0 { accs[item.key].days.insert(Day.of(item.time)) }
-            if counted > 0 { accs[item.key].offer(source[i].id, counted, limit: evidenceCount) }
+            if item.weight > 0 { accs[item.key].addDay(dayOf[i]) }
+            if counted > 0 { accs[item.key].offer(sourceId[i], counted, limit: evidenceCount) }
         }
         var out: [InferredPreference] = []
         for (key, a) in zip(names, accs) where a.damped > 0.05 {

@@ -140,6 +140,9 @@ public enum Recommender {
         settings: RecommendationSettings, record: ((HistoryPart) -> Void)?
     ) -> RecommendationHistory {
         var keyOf: [String: Int] = [:]
+        // Each product's key is found once: a history repeats its products, and a category's
+        // text need not be hashed for every event.
+        var keyOfProduct: [Int64: Int] = [:]
         var names: [String] = []
         var items: [SpikeDamping.Item] = []
         var productOf: [Int64] = []
@@ -148,11 +151,17 @@ public enum Recommender {
             guard let p = e.product else { continue }
             let w = historyWeight(e)
             guard w > 0 else { continue }
-            let name = categoryKey(p, products)
-            let key = keyOf[name] ?? names.count
-            if key == names.count {
-                keyOf[name] = key
-                names.append(name)
+            let key: Int
+            if let known = keyOfProduct[p] {
+                key = known
+            } else {
+                let name = categoryKey(p, products)
+                key = keyOf[name] ?? names.count
+                if key == names.count {
+                    keyOf[name] = key
+                    names.append(name)
+                }
+                keyOfProduct[p] = key
             }
             items.append(SpikeDamping.Item(key: key, time: e.time, weight: w))
             productOf.append(p)

@@ -53,60 +53,116 @@ extension SpikeDamping {
     }
 
     /// A multiplier per item (daily cap × window saturation × novelty) and the spikes that were damped.
-    /// `names` turns a key number into the text a `DampedSpike` shows.
-    func factors(_ items: [Item], names: (Int) -> String) -> (factors: [Double], spikes: [DampedSpike]) {
+    /// `names` turns a key number into the text a `DampedSpike` shows. One pass per key over its
+    /// items in time order: the items are grouped by key with a counting sort (no dictionary of
+    /// arrays, no sort when the items arrive in time order, as a history does) and each window
+    /// and 24-hour window is walked in place, without building lists of windows.
+    /// With `reportingSpikes` false no spike is described (their texts cost more than the damping
+    /// when a caller only wants the factors).
+    func factors(_ items: [Item], reportingSpikes: Bool = true, names: (Int) -> String)
+        -> (factors: [Double], spikes: [DampedSpike])
+    {
         var factor = [Double](repeating: 1, count: items.count)
+        guard !items.isEmpty else { return (factor, []) }
+        let (order, bounds) = Self.groupedByKey(items)
         var spikes: [DampedSpike] = []
-        var byKey: [Int: [Int]] = [:]
-        for i in items.indices { byKey[items[i].key, default: []].append(i) }
-        for key in byKey.keys.sorted() {
-            let order = byKey[key]!.sorted { items[$0].time < items[$1].time }
-            spikes += dampKey(order, items: items, factor: &factor, name: names(key))
+        for (key, range) in bounds {
+            spikes += dampKey(
+                order[range], items: items, factor: &factor, name: reportingSpikes ? names(key) : nil)
         }
         return (factor, spikes.sorted { $0.start != $1.start ? $0.start < $1.start : $0.key < $1.key })
     }
 
-    /// Windows of one key, in time order: each opens at an event and covers `length` seconds.
-    static func anchoredWindows(_ order: ArraySlice<Int>, times: (Int) -> Int64, length: Int64) -> [ArraySlice<Int>] {
-        var out: [ArraySlice<Int>] = []
-        var start = order.startIndex
-        while start < order.endIndex {
-            let end = times(order[start]) + length
-            var next = start
-            while next < order.endIndex && times(order[next]) < end { next += 1 }
-            out.append(order[start..<next])
-            start = next
+    /// Item positions grouped by key (keys ascending), each group in time order (ties: item order),
+    /// and each key's range in the returned order.
+    static func groupedByKey(_ items: [Item]) -> (order: [Int], bounds: [(key: Int, range: Range<Int>)]) {
+        // Keys are numbered densely by their callers; anything else is numbered densely here first.
+        var low = Int.max
+        var high = Int.min
+        for item in items {
+            low = min(low, item.key)
+            high = max(high, item.key)
         }
-        return out
+        let dense = low >= 0 && high < 4 * items.count + 1024
+        var slotOf: [Int: Int] = [:]
+        var keyOfSlot: [Int] = []
+        if !dense {
+            keyOfSlot = Set(items.map(\.key)).sorted()
+            for (slot, key) in keyOfSlot.enumerated() { slotOf[key] = slot }
+        }
+        let slots = dense ? high + 1 : keyOfSlot.count
+        let slot = { (key: Int) in dense ? key : slotOf[key]! }
+        var start = [Int](repeating: 0, count: slots + 1)
+        for item in items { start[slot(item.key) + 1] += 1 }
+        for s in 0..<slots { start[s + 1] += start[s] }
+        var next = start
+        var order = [Int](repeating: 0, count: items.count)
+        for i in items.indices {
+            let s = slot(items[i].key)
+            order[next[s]] = i
+            next[s] += 1
+        }
+        var bounds: [(key: Int, range: Range<Int>)] = []
+        for s in 0..<slots where start[s] < start[s + 1] {
+            let range = start[s]..<start[s + 1]
+            var inTimeOrder = true
+            for p in range.dropFirst() where items[order[p - 1]].time > items[order[p]].time {
+                inTimeOrder = false
+                break
+            }
+            if !inTimeOrder {
+                order[range].sort { items[$0].time != items[$1].time ? items[$0].time < items[$1].time : $0 < $1 }
+            }
+            bounds.append((dense ? s : keyOfSlot[s], range))
+        }
+        return (order, bounds)
     }
 
-    private func dampKey(_ order: [Int], items: [Item], factor: inout [Double], name: String) -> [DampedSpike] {
-        let time = { (i: Int) in items[i].time }
+    /// One key's items (positions in `items`, in time order): caps, saturation and novelty
+    /// multiplied into `factor`, and the windows reported as spikes (none without a `name`).
+    private func dampKey(_ order: ArraySlice<Int>, items: [Item], factor: inout [Double], name: String?)
+        -> [DampedSpike]
+    {
         var spikes: [DampedSpike] = []
         let windowLength = Int64(windowDays * 86_400)
-        let windows = Self.anchoredWindows(order[...], times: time, length: windowLength)
-        for (n, window) in windows.enumerated() {
+        // Novel: the key's first window and nothing since. A first window the customer kept
+        // coming back to began a habit; it is not an anomaly.
+        let novel = items[order.last!].time < items[order.first!].time + windowLength
+        var windowStart = order.startIndex
+        while windowStart < order.endIndex {
+            let closes = items[order[windowStart]].time + windowLength
+            var windowEnd = windowStart
+            while windowEnd < order.endIndex && items[order[windowEnd]].time < closes { windowEnd += 1 }
             // Cap each 24-hour window first, so one day of shopping counts as at most one purchase.
             var m = 0.0
             var arrived = 0.0
-            for day in Self.anchoredWindows(window, times: time, length: 86_400) {
-                let total = day.reduce(0.0) { $0 + items[$1].weight }
+            var dayStart = windowStart
+            while dayStart < windowEnd {
+                let dayCloses = items[order[dayStart]].time + 86_400
+                var dayEnd = dayStart
+                var total = 0.0
+                while dayEnd < windowEnd && items[order[dayEnd]].time < dayCloses {
+                    total += items[order[dayEnd]].weight
+                    dayEnd += 1
+                }
                 let cap = capRatio(total)
-                for i in day { factor[i] *= cap }
+                for p in dayStart..<dayEnd { factor[order[p]] *= cap }
                 m += total * cap
                 arrived += total
+                dayStart = dayEnd
             }
-            // Novel: the key's first window and nothing since. A first window the customer kept
-            // coming back to began a habit; it is not an anomaly.
-            let novel = n == 0 && windows.count == 1
             var ratio = m > 0 ? saturated(m) / m : 1
             if novel && m > windowCap { ratio *= noveltyFactor }
-            for i in window { factor[i] *= ratio }
+            for p in windowStart..<windowEnd { factor[order[p]] *= ratio }
             // Judged on what arrived, before the 24-hour caps: a one-day burst capped to 5 was
             // never reported although its weight was cut to a fraction.
-            if isSpike(arrived, novel: novel) && m * ratio < arrived {
-                spikes.append(spike(name, window: window, items: items, raw: arrived, counted: m * ratio, novel: novel))
+            if let name, isSpike(arrived, novel: novel) && m * ratio < arrived {
+                spikes.append(
+                    spike(
+                        name, window: order[windowStart..<windowEnd], items: items, raw: arrived, counted: m * ratio,
+                        novel: novel))
             }
+            windowStart = windowEnd
         }
         return spikes
     }

@@ -6,6 +6,7 @@ import RapportUI
 // Usage: rapport-bench STORE [HEAVY_CUSTOMER_ID]
 //        rapport-bench items [OPTIONS]   (the item model's build; see ItemsBench.swift)
 //        rapport-bench metrics STORE [RUNS]   (`rapport metrics`; see MetricsBench.swift)
+//        rapport-bench profile STORE CUSTOMER [RUNS]   (profile and gift flag; see ProfileBench.swift)
 // Measures, on an existing store, the explorer's budgets: first screen, key press to
 // finished frame while browsing, profile open, gift flag to updated insights, filter per
 // key, and resident memory. Prints one line per measure.
@@ -39,6 +40,10 @@ if args.count >= 2 && args[1] == "items" {
 }
 if args.count >= 2 && args[1] == "metrics" {
     runMetricsBench(Array(args.dropFirst(2)))
+    exit(0)
+}
+if args.count >= 2 && args[1] == "profile" {
+    runProfileBench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {

@@ -1,0 +1,50 @@
+import Foundation
+import RapportService
+
+// rapport-bench profile STORE CUSTOMER [RUNS]
+// The profile and the gift flag alone (no explorer screens), RUNS times each (default 30), with
+// the profile split into stages: reading the history (`history`, the events and their display
+// rows), the insight (`customerInsight`, which reads the events again, less the history read)
+// and rendering the report (`profile` less `customerInsight`). Stage figures are medians of
+// separate calls, so they add up to the profile's median only roughly.
+func runProfileBench(_ args: [String]) {
+    guard args.count >= 2 else {
+        print("usage: rapport-bench profile STORE CUSTOMER [RUNS]")
+        exit(2)
+    }
+    let runs = args.count > 2 ? max(3, Int(args[2]) ?? 30) : 30
+    setenv("RAPPORT_LOG", "/dev/null", 1)
+    do {
+        let ws = try Workspace.open(StoreLocation(path: args[0], isDefault: false), analyst: "bench")
+        let key = try ws.customerKey(args[1])
+        let n = try ws.history(key).count
+        _ = try ws.profile(key) // warm the batch-model cache
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var xs: [Double] = []
+            for _ in 0..<runs { xs.append(try time(body).1) }
+            return percentile(xs, 0.5)
+        }
+        let read = try median { _ = try ws.history(key) }
+        let insight = try median { _ = try ws.customerInsight(key) }
+        let profile = try median { _ = try ws.profile(key) }
+        print("profile, \(n) events: p50 \(ms(profile))")
+        print(
+            "  history read \(ms(read)), insight \(ms(max(0, insight - read))), rendering \(ms(max(0, profile - insight)))"
+        )
+        let purchase = try require(try ws.history(key).first { $0.type == .purchase })
+        var shown = try ws.profile(key)
+        var gifts: [Double] = []
+        for i in 0..<runs {
+            let (r, t) = try time {
+                try ws.setGift(event: purchase.eventId, isGift: i % 2 == 0, note: String?.none, shown: shown)
+            }
+            shown = r.profile
+            gifts.append(t)
+        }
+        if runs % 2 == 1 { _ = try ws.setGift(event: purchase.eventId, isGift: false, note: String?.none) }
+        print("gift flag: p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))")
+    } catch {
+        print("rapport-bench profile: \(error)")
+        exit(1)
+    }
+}
