@@ -62,6 +62,10 @@ public struct ActionView: Codable, Sendable, Equatable {
         case .noteDelete:
             description = "deleted note \(p["note"] ?? "?") of \(who)"
             command = "rapport note \(Self.quote(who)) --delete \(p["note"] ?? "?")"
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute:
+            let words = Self.accountWords(e.kind, p, who: who)
+            description = words.0
+            command = words.1
         }
     }
 
@@ -131,6 +135,11 @@ extension Workspace {
     /// The figures of the customer an undo or redo touched, and the as-of date, follow at once,
     /// as after the correction itself.
     func afterWalking(_ e: ActionEntry) throws {
+        if [.accountLink, .accountUnlink, .accountParent, .eventAttribute].contains(e.kind) {
+            // As after `account link` and the others: the account figures are recomputed at once.
+            try refreshAccountFigures()
+            return
+        }
         guard let key = e.customerId else { return }
         switch e.kind {
         case .giftFlag, .giftUnflag:
@@ -141,6 +150,7 @@ extension Workspace {
             try followLoweredAsOf()
             if e.payload["as_of_before"] != nil { try followRaisedAsOf() }
         case .noteAdd, .noteEdit, .noteDelete: break
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute: break
         }
     }
 

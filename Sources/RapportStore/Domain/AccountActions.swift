@@ -25,6 +25,7 @@ extension StoreBackend {
         try writeSQL(.analyst) { db in
             let ext = try Self.requireExternalId(db, key)
             let account = try Self.requireAccount(db, accountId)
+            let was = try MembershipState.all(db, customer: key)
             if primary {
                 try db.execute(
                     "UPDATE memberships SET is_primary = ? WHERE customer_id = ? AND account_id <> ? AND is_primary = ?",
@@ -42,6 +43,10 @@ extension StoreBackend {
             try AuditLog.append(
                 db, actor, .accountLink, customer: key, customerRef: ext,
                 details: ["account": accountId, "role": role, "primary": primary ? "true" : "false"])
+            var payload = try MembershipPayload(before: was, after: try MembershipState.all(db, customer: key)).fields()
+            payload.merge(["account": accountId, "role": role, "primary": primary ? "1" : "0"]) { $1 }
+            if let title { payload["title"] = title }
+            try ActionLog.record(db, actor, .accountLink, customer: key, customerRef: ext, payload: payload)
         }
     }
 
@@ -55,6 +60,7 @@ extension StoreBackend {
         try writeSQL(.analyst) { db in
             let ext = try Self.requireExternalId(db, key)
             let account = try Self.requireAccount(db, accountId)
+            let was = try MembershipState.all(db, customer: key)
             var condition = "customer_id = ? AND account_id = ?"
             var args: [SQLValue] = [.int64(key), .int64(account.key)]
             if let role {
@@ -73,6 +79,10 @@ extension StoreBackend {
             var details = ["account": accountId, "ended": delete ? "deleted" : String(until ?? actor.now)]
             if let role { details["role"] = role }
             try AuditLog.append(db, actor, .accountUnlink, customer: key, customerRef: ext, details: details)
+            let payload = try MembershipPayload(before: was, after: try MembershipState.all(db, customer: key)).fields()
+            try ActionLog.record(
+                db, actor, .accountUnlink, customer: key, customerRef: ext,
+                payload: payload.merging(details) { $1 })
             return changed
         }
     }
@@ -94,17 +104,10 @@ extension StoreBackend {
             var parentOf: [String: String] = [:]
             for s in stored { if let p = s.parent, let pe = ext[p] { parentOf[s.ext] = pe } }
             let before = AccountTree.ancestry(of: accountId) { parentOf[$0] }.path.dropFirst()
+            if let why = try AccountTree.refusal(db, account: accountId, parent: newParent?.externalId) {
+                throw StoreError.invalidArgument("refused: \(why)")
+            }
             parentOf[accountId] = newParent?.externalId
-            if let why = AccountTree.problem(accountId, parent: { parentOf[$0] }) {
-                throw StoreError.invalidArgument("refused: '\(accountId)' under '\(parentId ?? "")' \(why)")
-            }
-            // Descendants must stay within the depth limit too.
-            for s in stored where s.ext != accountId {
-                let path = AccountTree.ancestry(of: s.ext) { parentOf[$0] }.path
-                if path.contains(accountId), let why = AccountTree.problem(s.ext, parent: { parentOf[$0] }) {
-                    throw StoreError.invalidArgument("refused: '\(s.ext)' \(why)")
-                }
-            }
             let after = AccountTree.ancestry(of: accountId) { parentOf[$0] }.path.dropFirst()
             let oldParent = account.parent.flatMap { ext[$0] }
             let change = ParentChange(
@@ -117,6 +120,13 @@ extension StoreBackend {
             try AuditLog.append(
                 db, actor, .accountParent, customer: nil, customerRef: nil,
                 details: ["account": accountId, "from": oldParent ?? "", "to": newParent?.externalId ?? ""])
+            var payload = [
+                "account": accountId, "account_key": String(account.key), "from": oldParent ?? "",
+                "to": newParent?.externalId ?? ""
+            ]
+            if let k = account.parent { payload["from_key"] = String(k) }
+            if let k = newParent?.key { payload["to_key"] = String(k) }
+            try ActionLog.record(db, actor, .accountParent, customer: nil, customerRef: nil, payload: payload)
             return change
         }
     }
@@ -132,18 +142,30 @@ extension StoreBackend {
                     "event id '\(displayId)' names events of several customers; use the event's #key")
             }
             guard
-                let type = try db.first(
-                    "SELECT type FROM events WHERE customer_id = ? AND id = ?", [.int64(key.customer), .int64(key.id)],
-                    { try $0.int(0) })
+                let row = try db.first(
+                    """
+                    SELECT e.type, e.account_id, a.external_id FROM events e LEFT JOIN accounts a ON a.id = e.account_id
+                    WHERE e.customer_id = ? AND e.id = ?
+                    """, [.int64(key.customer), .int64(key.id)],
+                    { (try $0.int(0), try $0.int64(1), try $0.string(2)) })
             else { throw StoreError.unknownEvent(displayId) }
+            let (type, fromKey, from) = row
             guard type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
             let account = try accountId.map { try Self.requireAccount(db, $0) }
             try db.execute(
                 "UPDATE events SET account_id = ? WHERE customer_id = ? AND id = ?",
                 [.int64(account?.key), .int64(key.customer), .int64(key.id)])
+            let ref = try Self.externalId(db, key.customer)
             try AuditLog.append(
-                db, actor, .eventAttribute, customer: key.customer, customerRef: try Self.externalId(db, key.customer),
+                db, actor, .eventAttribute, customer: key.customer, customerRef: ref,
                 details: ["event": displayId, "account": accountId ?? ""])
+            var payload = [
+                "event": displayId, "key": String(key.id), "from": from ?? "", "to": account?.externalId ?? ""
+            ]
+            if let fromKey { payload["from_key"] = String(fromKey) }
+            if let k = account?.key { payload["to_key"] = String(k) }
+            try ActionLog.record(
+                db, actor, .eventAttribute, customer: key.customer, customerRef: ref, payload: payload)
         }
     }
 

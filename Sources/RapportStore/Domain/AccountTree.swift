@@ -38,4 +38,24 @@ enum AccountTree {
             (try $0.int64(0) ?? 0, try $0.string(1) ?? "", try $0.int64(2))
         }
     }
+
+    /// Why `account` may not move under `parent` (nil: a root) in the stored tree, or nil when it
+    /// may: a cycle, or it or one of its descendants too deep.
+    static func refusal(_ db: any SQLDatabase, account: String, parent: String?) throws -> String? {
+        let stored = try stored(db)
+        let ext = Dictionary(uniqueKeysWithValues: stored.map { ($0.key, $0.ext) })
+        var parentOf: [String: String] = [:]
+        for s in stored { if let p = s.parent, let pe = ext[p] { parentOf[s.ext] = pe } }
+        parentOf[account] = parent
+        if let why = problem(account, parent: { parentOf[$0] }) {
+            return "'\(account)' under '\(parent ?? "")' \(why)"
+        }
+        for s in stored where s.ext != account {
+            let path = ancestry(of: s.ext) { parentOf[$0] }.path
+            if path.contains(account), let why = problem(s.ext, parent: { parentOf[$0] }) {
+                return "'\(s.ext)' \(why)"
+            }
+        }
+        return nil
+    }
 }

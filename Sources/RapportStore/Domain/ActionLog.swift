@@ -8,6 +8,10 @@ public enum ActionKind: String, Sendable, CaseIterable, Codable {
     case noteAdd = "note.add"
     case noteEdit = "note.edit"
     case noteDelete = "note.delete"
+    case accountLink = "account.link"
+    case accountUnlink = "account.unlink"
+    case accountParent = "account.parent"
+    case eventAttribute = "event.attribute"
 }
 
 /// Where an entry of the action log stands.
@@ -60,7 +64,7 @@ enum ActionLog {
     /// correction starts a new branch, as in an editor.
     @discardableResult
     static func record(
-        _ db: any SQLDatabase, _ actor: Actor, _ kind: ActionKind, customer: Int64, customerRef: String,
+        _ db: any SQLDatabase, _ actor: Actor, _ kind: ActionKind, customer: Int64?, customerRef: String?,
         payload: [String: String], heldUntil: Int64? = nil
     ) throws -> Int64 {
         try db.execute(

@@ -76,7 +76,12 @@ extension StoreBackend {
                 }
                 return nil
             }
-            guard let customer = entry.customerId, let ref = entry.customerRef else { return nil }
+            // A change of parent is about an account, not a customer: it has neither.
+            guard entry.kind == .accountParent || (entry.customerId != nil && entry.customerRef != nil) else {
+                return nil
+            }
+            let customer = entry.customerId ?? 0
+            let ref = entry.customerRef
             var heldUntil: Int64?
             var newest: Int64?
             // The audit entry of an undone or redone gift says which event and the state it left, so a
@@ -137,6 +142,22 @@ extension StoreBackend {
                         .int64(customer), .int64(id), .int64(Int64(entry.payload["time"] ?? "") ?? actor.now),
                         .string(entry.payload["author"] ?? actor.analyst), .string(entry.payload["text"] ?? "")
                     ])
+            case (.accountLink, _), (.accountUnlink, _):
+                guard let m = MembershipPayload(entry.payload) else {
+                    throw StoreError.invalidArgument("entry \(entry.id) is damaged")
+                }
+                let (from, to) = direction == .undo ? (m.after, m.before) : (m.before, m.after)
+                if let why = try MembershipPayload.move(db, customer: customer, from: from, to: to) {
+                    throw Self.conflict(entry, direction, why)
+                }
+            case (.accountParent, _):
+                if let why = try AccountUndo.parent(db, entry.payload, direction) {
+                    throw Self.conflict(entry, direction, why)
+                }
+            case (.eventAttribute, _):
+                if let why = try AccountUndo.attribution(db, customer: customer, entry.payload, direction) {
+                    throw Self.conflict(entry, direction, why)
+                }
             case (.noteEdit, _):
                 let id = Int64(entry.payload["note"] ?? "") ?? 0
                 let (from, to) =
@@ -151,8 +172,10 @@ extension StoreBackend {
                     [.string(to), .int64(customer), .int64(id)])
             }
             try ActionLog.setState(db, entry.id, direction == .undo ? .undone : .done, heldUntil: heldUntil)
+            // An account correction's audit entry names the account it touched.
+            if let account = entry.payload["account"] { giftLeft["account"] = account }
             try AuditLog.append(
-                db, actor, direction == .undo ? .actionUndo : .actionRedo, customer: customer, customerRef: ref,
+                db, actor, direction == .undo ? .actionUndo : .actionRedo, customer: entry.customerId, customerRef: ref,
                 details: giftLeft.merging(["entry": String(entry.id), "action": entry.kind.rawValue]) { $1 })
             var walked = entry
             walked.state = direction == .undo ? .undone : .done
@@ -163,7 +186,7 @@ extension StoreBackend {
 
     static func conflict(_ entry: ActionEntry, _ direction: ActionDirection, _ why: String) -> StoreError {
         .invalidArgument(
-            "cannot \(direction.rawValue) \(entry.kind.rawValue) of \(entry.customerRef ?? "?"): \(why) "
+            "cannot \(direction.rawValue) \(entry.kind.rawValue) of \(entry.customerRef ?? entry.payload["account"] ?? "?"): \(why) "
                 + "(by someone else, or another of your corrections); nothing changed")
     }
 }
