@@ -103,13 +103,22 @@ extension Explorer {
 
     func walked(_ m: inout AppModel, _ outcome: UndoOutcome?, redo: Bool) -> [Cmd] {
         m.flash = Flash(text: outcome?.summary ?? (redo ? "nothing to redo" : "nothing to undo"), isError: false)
-        return outcome == nil ? [] : reloadList(&m, keepSelection: true)
+        guard outcome != nil else { return [] }
+        var cmds = reloadList(&m, keepSelection: true)
+        // An account correction taken back shows at once on the account on screen.
+        if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
+        return cmds
     }
 
     /// `u` and `C-r`: the customer on screen is reloaded after the walk.
     func walk(_ m: inout AppModel, redo: Bool) -> [Cmd] {
         guard writable(&m) else { return [] }
-        let customer = m.screen == .history ? m.history?.key : m.profile?.key
+        let customer: Int64? =
+            switch m.screen {
+            case .history: m.history?.key
+            case .profile: m.profile?.key
+            default: nil
+            }
         return [effects.walk(redo: redo, customer: customer)]
     }
 }

@@ -127,6 +127,9 @@ public enum AppKeys {
     public static let profileUndo = a(
         .undo, "undo your last correction (gift, clear, note), also one of an earlier session", "profile")
     public static let profileRedo = a(.redo, "redo the correction you undid last", "profile")
+    public static let accountUndo = a(
+        .undo, "undo your last correction (an account link, move or attribution too)", "account")
+    public static let accountRedo = a(.redo, "redo the correction you undid last", "account")
     public static let editNote = a(.editNote, "edit the note selected in the care panel", "profile")
     public static let deleteNote = a(.deleteNote, "delete the note selected in the care panel (asks first)", "profile")
     public static let clear = a(.clearHistory, "clear history (range, types, confirm)", "history")
@@ -212,7 +215,7 @@ public enum AppKeys {
                     name: "account",
                     [
                         (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
-                        (toggleNode, [.char("t")])
+                        (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")])
                     ])
             ],
             modes: modeTables())

@@ -79,6 +79,25 @@ struct AccountScreenTests {
         #expect(h.screen.contains("Budget approved"))
     }
 
+    @Test func undoAndRedoOnTheAccountTakeBackALinkAndShowIt() throws {
+        let h = try harness()
+        try h.workspace.linkMember(customer: "C4", account: "FIN", role: "decision_maker", primary: false)
+        h.press(.char("A"), .char("/"))
+        h.type("fin")
+        h.press(.enter, .enter)
+        func decisionMakers() -> [String] {
+            (h.model.account?.view?.members ?? []).filter { $0.role == "decision_maker" }.map(\.id)
+        }
+        #expect(h.model.account?.id == "FIN" && decisionMakers() == ["C4"])
+        #expect(!h.screen.contains("missing decision_maker"))
+        h.press(.char("u"))
+        #expect(h.model.flash?.text == "undone: linked C4 to FIN as decision_maker")
+        #expect(decisionMakers().isEmpty && h.screen.contains("missing decision_maker"))
+        h.press(.ctrl("r"))
+        #expect(h.model.flash?.text.hasPrefix("redone:") == true, "\(h.model.flash?.text ?? "")")
+        #expect(decisionMakers() == ["C4"] && !h.screen.contains("missing decision_maker"))
+    }
+
     /// Over fixtures: a client without the accounts closures says so on the status line; one
     /// with canned accounts lists and opens them with no store.
     @Test func fixturesWithAndWithoutAccounts() throws {
