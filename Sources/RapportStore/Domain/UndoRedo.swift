@@ -84,9 +84,10 @@ extension StoreBackend {
             let ref = entry.customerRef
             var heldUntil: Int64?
             var newest: Int64?
-            // The audit entry of an undone or redone gift says which event and the state it left, so a
-            // profile as it stood on a past day sees it as it sees a flag (Domain/StoodOn.swift).
-            var giftLeft: [String: String] = [:]
+            // What the walk's audit entry says beside the entry it walked: for a gift, which event and
+            // the state it left, so a profile as it stood on a past day sees it as it sees a flag
+            // (Domain/StoodOn.swift); for an account correction, the account it touched.
+            var auditDetails: [String: String] = [:]
             switch (entry.kind, direction) {
             case (.giftFlag, _), (.giftUnflag, _):
                 guard let g = GiftPayload(entry.payload) else {
@@ -104,8 +105,8 @@ extension StoreBackend {
                 try db.execute(
                     "UPDATE events SET is_gift = ?, gift_note = ? WHERE customer_id = ? AND id = ?",
                     [.bool(to.0), .string(to.1), .int64(customer), .int64(g.key)])
-                giftLeft = ["event": g.event, "was_gift": from.0 ? "1" : "0", "is_gift": to.0 ? "1" : "0"]
-                if to.0, let note = to.1 { giftLeft["note"] = note }
+                auditDetails = ["event": g.event, "was_gift": from.0 ? "1" : "0", "is_gift": to.0 ? "1" : "0"]
+                if to.0, let note = to.1 { auditDetails["note"] = note }
             case (.historyClear, .undo):
                 newest = try HeldEvents.restore(db, action: entry.id).newest
                 if let newest, let stored = try AsOfDate.stored(db), newest > stored {
@@ -172,11 +173,10 @@ extension StoreBackend {
                     [.string(to), .int64(customer), .int64(id)])
             }
             try ActionLog.setState(db, entry.id, direction == .undo ? .undone : .done, heldUntil: heldUntil)
-            // An account correction's audit entry names the account it touched.
-            if let account = entry.payload["account"] { giftLeft["account"] = account }
+            if let account = entry.payload["account"] { auditDetails["account"] = account }
             try AuditLog.append(
                 db, actor, direction == .undo ? .actionUndo : .actionRedo, customer: entry.customerId, customerRef: ref,
-                details: giftLeft.merging(["entry": String(entry.id), "action": entry.kind.rawValue]) { $1 })
+                details: auditDetails.merging(["entry": String(entry.id), "action": entry.kind.rawValue]) { $1 })
             var walked = entry
             walked.state = direction == .undo ? .undone : .done
             walked.heldUntil = heldUntil
