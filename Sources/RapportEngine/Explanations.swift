@@ -206,7 +206,7 @@ extension Recommender {
     /// `recommendWithHistory`, each history item's weight from `history` (instrumented), the
     /// score's parts from `score`, the personal order from `rank`.
     public static func explain(
-        product: Int64, input: RecommendationInput, products: [Int64: Product], model: ItemModel,
+        product: Int64, input: RecommendationInput, products: [Int64: Product], model: any NeighborLookup,
         popularity: Popularity, settings: RecommendationSettings, now: Int64
     ) -> RecommendationExplanation {
         let (list, _) = recommendWithHistory(

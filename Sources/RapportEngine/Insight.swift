@@ -229,7 +229,7 @@ public enum Insights {
     /// Explains one product for a customer with the inputs `compute` gives the recommender.
     public static func explainRecommendation(
         _ product: Int64, facts: CustomerFacts, events: [Event], products: [Int64: Product],
-        model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()
+        model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings()
     ) -> RecommendationExplanation {
         let asOf = model.asOf
         let visible = events.filter { $0.time <= asOf }
@@ -246,7 +246,7 @@ public enum Insights {
     /// neighbours of their recent items: it runs on every profile open and after every gift flag.
     public static func compute(
         facts: CustomerFacts, events: [Event], products: [Int64: Product],
-        model: EngineModel, itemModel: ItemModel, settings: InsightSettings = InsightSettings()
+        model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings()
     ) -> CustomerInsight {
         let asOf = model.asOf
         let visible = events.filter { $0.time <= asOf }

@@ -200,11 +200,14 @@ public enum Recommender {
     }
 
     /// Raw scores for every candidate, with each source's contribution.
-    static func score(history: [(product: Int64, weight: Double)], model: ItemModel) -> [Int64: [(Int64, Double, Bool)]]
+    static func score(history: [(product: Int64, weight: Double)], model: any NeighborLookup)
+        -> [Int64: [(Int64, Double, Bool)]]
     {
         var contributions: [Int64: [(Int64, Double, Bool)]] = [:]
-        for (source, w) in history {
-            for n in model.neighbors[source] ?? [] {
+        // One request for every source's list: a session's lookup reads its misses in one query.
+        let lists = model.neighborLists(of: history.map(\.product))
+        for ((source, w), list) in zip(history, lists) {
+            for n in list {
                 contributions[n.product, default: []].append((source, w * n.weight, n.boughtTogether))
             }
         }
@@ -214,7 +217,7 @@ public enum Recommender {
     /// The one ranking of personal candidates, used by `recommend` and by offline evaluation:
     /// candidates `keep` accepts, best first (ties: smaller product key).
     static func rank(
-        history: [(product: Int64, weight: Double)], model: ItemModel,
+        history: [(product: Int64, weight: Double)], model: any NeighborLookup,
         keep: (Int64) -> Bool
     ) -> [ScoredCandidate] {
         var scored: [ScoredCandidate] = []
@@ -268,7 +271,7 @@ public enum Recommender {
     }
 
     public static func recommend(
-        _ input: RecommendationInput, products: [Int64: Product], model: ItemModel,
+        _ input: RecommendationInput, products: [Int64: Product], model: any NeighborLookup,
         popularity: Popularity, settings: RecommendationSettings = RecommendationSettings(),
         now: Int64
     ) -> [Recommendation] {
@@ -281,7 +284,7 @@ public enum Recommender {
     /// The list and the history behind it (whose damped spikes the profile can show).
     public static func recommendWithHistory(
         _ input: RecommendationInput, products: [Int64: Product],
-        model: ItemModel, popularity: Popularity,
+        model: any NeighborLookup, popularity: Popularity,
         settings: RecommendationSettings = RecommendationSettings(),
         now: Int64
     ) -> (

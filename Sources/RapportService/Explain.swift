@@ -82,7 +82,7 @@ public struct RecommendationExplanationView: Codable, Sendable {
 extension Workspace {
     /// The models and events an explanation reads: today's, or as they stood on `p`.
     func explanationInputs(_ key: Int64, stoodOn p: PointInTime?) throws
-        -> (rows: [EventRow], model: EngineModel, items: ItemModel, view: StoodOnView?)?
+        -> (rows: [EventRow], model: EngineModel, items: any NeighborLookup, view: StoodOnView?)?
     {
         if let p {
             let m = try models(stoodOn: p)
@@ -168,6 +168,7 @@ extension Workspace {
         let e = Insights.explainRecommendation(
             product.id, facts: try facts(key), events: inputs.rows.map(EngineBridge.event), products: catalogue,
             model: inputs.model, itemModel: inputs.items, settings: insightSettings)
+        try checkNeighborReads(inputs.items)
         let round = { (v: Double) in (v * 1_000_000).rounded() / 1_000_000 }
         let sources = e.sources.map { s in
             ScoreSourceView(

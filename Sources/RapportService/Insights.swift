@@ -2,14 +2,15 @@ import Foundation
 import RapportEngine
 import RapportStore
 
-/// The batch state loaded from the store, shared by every profile view of a session.
+/// The batch state loaded from the store, shared by every profile view of a session: the
+/// population model, the catalogue, and a bounded cache of the neighbour lists profiles rank from.
 final class EngineCache: @unchecked Sendable {
     private let lock = NSLock()
     private var model: EngineModel?
-    private var items: ItemModel?
+    private let neighbors = NeighborCache()
     private var products: [Int64: Product]?
 
-    func get(_ store: any StoreBackend) throws -> (EngineModel?, ItemModel, [Int64: Product]) {
+    func get(_ store: any StoreBackend) throws -> (EngineModel?, any NeighborLookup, [Int64: Product]) {
         lock.lock()
         defer { lock.unlock() }
         if products == nil {
@@ -17,15 +18,7 @@ final class EngineCache: @unchecked Sendable {
                 uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         }
         try loadModel(store)
-        if items == nil {
-            let lists = try store.readNeighbors()
-            var model = ItemModel(
-                neighbors: lists.mapValues { $0.map { .init(product: $0.product, weight: $0.weight) } },
-                lambda: 0)
-            if let flags = try store.modelState(BoughtTogether.stateName) { BoughtTogether.decode(flags, into: &model) }
-            items = model
-        }
-        return (model, items!, products!)
+        return (model, SessionNeighbors(cache: neighbors, store: store), products!)
     }
 
     /// The population model alone: what metrics need, without the item model's neighbours.
@@ -36,6 +29,9 @@ final class EngineCache: @unchecked Sendable {
         return model
     }
 
+    /// How many neighbour lists the session holds.
+    var heldNeighborLists: Int { neighbors.count }
+
     /// The store's as-of date when the model was read: another process that moves it (an
     /// import, a deletion of the newest events) also rewrites the model, which is read again.
     private var loadedAsOf: Int64??
@@ -45,16 +41,19 @@ final class EngineCache: @unchecked Sendable {
         if model != nil, loadedAsOf != .some(latest), model?.asOf != latest { model = nil }
         if model == nil, let data = try store.modelState("engine") {
             model = try JSONDecoder().decode(EngineModel.self, from: data)
+            // A model read again may come from another process's refit, with new lists.
+            neighbors.reset()
         }
         loadedAsOf = .some(latest)
     }
 
-    func set(model: EngineModel, items: ItemModel, products: [Int64: Product]?) {
+    /// After a refit in this session: its model, and its lists read from the store on demand.
+    func set(model: EngineModel, products: [Int64: Product]?) {
         lock.lock()
         defer { lock.unlock() }
         self.model = model
-        self.items = items
         self.products = products
+        neighbors.reset()
     }
 
     /// Keeps the item model and products; replaces the population model (a moved as-of date).
@@ -100,6 +99,16 @@ enum BoughtTogether {
 
     static func decode(_ data: Data, into model: inout ItemModel) {
         let bytes = [UInt8](data)
+        forEachList(in: bytes) { product, count, start in
+            guard let list = model.neighbors[product], list.count == count else { return }
+            for i in 0..<count where bytes[start + i / 8] & (1 << UInt8(i % 8)) != 0 {
+                model.neighbors[product]![i].boughtTogether = true
+            }
+        }
+    }
+
+    /// Each product's entry: its key, its neighbour count and where its bits start in `bytes`.
+    static func forEachList(in bytes: [UInt8], _ body: (_ product: Int64, _ count: Int, _ start: Int) -> Void) {
         var at = 0
         while at + 10 <= bytes.count {
             var product: Int64 = 0
@@ -108,11 +117,7 @@ enum BoughtTogether {
             at += 10
             let length = (count + 7) / 8
             guard at + length <= bytes.count else { return }
-            if let list = model.neighbors[product], list.count == count {
-                for i in 0..<count where bytes[at + i / 8] & (1 << UInt8(i % 8)) != 0 {
-                    model.neighbors[product]![i].boughtTogether = true
-                }
-            }
+            body(product, count, at)
             at += length
         }
     }
@@ -216,9 +221,11 @@ extension Workspace {
         guard var model = stored else { return nil }
         if let asOf { model.asOf = asOf }
         let events = try (rows ?? store.events(customer: key)).map(EngineBridge.event)
-        return Insights.compute(
+        let insight = Insights.compute(
             facts: try facts(key), events: events, products: products, model: model,
             itemModel: items, settings: insightSettings)
+        try checkNeighborReads(items)
+        return insight
     }
 
     public var products: [Int64: Product] { (try? cache.get(store).2) ?? [:] }

@@ -274,6 +274,7 @@ extension Workspace {
         let events = try store.events(customer: key).map(EngineBridge.event)
         let i = Insights.compute(
             facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
+        try checkNeighborReads(items)
         return Self.views(i.recommendations, products: products)
     }
 

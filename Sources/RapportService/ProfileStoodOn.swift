@@ -30,13 +30,16 @@ extension Workspace {
 
     /// A customer's insight from given events and models (a past moment's, an explanation's).
     func insightWith(
-        _ key: Int64, rows: [EventRow], model: EngineModel, items: ItemModel, settings: InsightSettings? = nil
+        _ key: Int64, rows: [EventRow], model: EngineModel, items: any NeighborLookup,
+        settings: InsightSettings? = nil
     )
         throws -> CustomerInsight
     {
-        Insights.compute(
+        let insight = Insights.compute(
             facts: try facts(key), events: rows.map(EngineBridge.event), products: products, model: model,
             itemModel: items, settings: settings ?? insightSettings)
+        try checkNeighborReads(items)
+        return insight
     }
 
     /// Notes, newest first; those written by `p.moment` when one is given.

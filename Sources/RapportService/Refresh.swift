@@ -77,7 +77,7 @@ extension Workspace {
             ], now: now)
         try keepRefreshFit(fit, model: result.model, items: result.items)
         // Products are read again when a profile next needs them, not here.
-        cache.set(model: result.model, items: result.items, products: nil)
+        cache.set(model: result.model, products: nil)
         if !concurrent.isEmpty {
             try refreshCustomers(try store.existingCustomers(Array(concurrent)), model: result.model)
         }

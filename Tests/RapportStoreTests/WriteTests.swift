@@ -253,6 +253,12 @@ struct BatchStateTests {
         #expect(back.count == 1)
         #expect(back[p1]?.map(\.product) == [p2, p1])
         #expect(back[p1]?.map(\.weight) == [0.75, -1.5e-300])
+        // Some products' lists only: the one asked for that has a list, none for the rest.
+        let some = try t.store.readNeighbors(of: [p1, p2, 987_654])
+        #expect(some.keys.sorted() == [p1])
+        #expect(some[p1]?.map(\.product) == [p2, p1])
+        #expect(try t.store.readNeighbors(of: [p2]).isEmpty)
+        #expect(try t.store.readNeighbors(of: []).isEmpty)
     }
 
     @Test(arguments: Backend.available)

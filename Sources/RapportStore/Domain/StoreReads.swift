@@ -187,6 +187,24 @@ extension StoreBackend {
         }
     }
 
+    /// The neighbour lists of some products (those without one are absent), in one query: what
+    /// a session reads for the products a profile ranks from, instead of the whole catalogue's.
+    public func readNeighbors(of products: [Int64]) throws -> [Int64: [(product: Int64, weight: Double)]] {
+        guard !products.isEmpty else { return [:] }
+        return try readSQL { db in
+            var out: [Int64: [(product: Int64, weight: Double)]] = [:]
+            try db.forEachRow(
+                "SELECT product_id, neighbors FROM item_neighbor_lists WHERE \(db.dialect.anyOf("product_id"))",
+                [.int64List(products)]
+            ) { r in
+                out[try r.int64(0) ?? 0] = NeighborBlob.decode(Data(try r.bytes(1) ?? [])).map {
+                    (product: $0.0, weight: $0.1)
+                }
+            }
+            return out
+        }
+    }
+
     /// Every import still waiting for a refresh, oldest first.
     public func refreshPendingAll() throws -> [RefreshPending] {
         let prefix = ProfileStore.refreshPendingPrefix
