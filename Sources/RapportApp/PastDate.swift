@@ -27,15 +27,5 @@ extension Explorer {
         return cmds
     }
 
-    /// The title's marker of a past day: `@ as of 2026-03-14`, drawn loud (bold on red; bold and
-    /// reversed where there is no colour, and the `@` says it in any case).
-    func drawPastDateMarker(_ m: AppModel, _ b: inout CellBuffer, after left: String) {
-        guard let p = m.pastDate, Self.pastDateScreens.contains(m.screen) else { return }
-        let text = " @ as of \(p.label) "
-        let x = TextWidth.of(" Rapport \(m.glyphs.bullet) \(left)") + 2
-        guard x + TextWidth.of(text) < b.size.width else { return }
-        b.write(text, x: x, y: 0, style: Self.pastDateStyle(m.theme))
-    }
-
     static func pastDateStyle(_ t: Theme) -> Style { Style(fg: .white, bg: t.danger, bold: true, reverse: false) }
 }

@@ -136,7 +136,10 @@ struct ExplorerAddsUpTests {
         #expect(h.screen.contains("exists already"))
         // A name taken meanwhile (by another session) brings the dialog back as typed.
         h.press(.escape)
-        h.send(.segmentNotSaved(name: "jazz", rule: "orders > 1", message: "segment 'jazz' exists"))
+        h.send(
+            .segmentNotSaved(
+                name: "jazz", rule: "orders > 1",
+                failure: ExplorerFailure(.createSegment, .error("segment 'jazz' exists"))))
         guard case .newSegment(let n2, let r2, _, _, _)? = h.model.dialog else {
             Issue.record("no dialog after a failed save")
             return

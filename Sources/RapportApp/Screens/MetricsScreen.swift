@@ -30,65 +30,96 @@ public struct MetricsViewState: Sendable {
     public var cache: [String: BusinessMetrics] = [:]
     /// Enter was pressed on this cell and its customers are being gathered.
     public var opening: MetricsSelection?
+    /// The scope on screen, for everyone (nil segment) or one segment; nil figures while computing.
+    public var shown: (segment: String?, figures: BusinessMetrics?)?
 
     public init() {}
 }
 
-extension Explorer {
-    /// Shows what is known at once (this session's figures, else the last refresh's for everyone)
-    /// and computes the current figures in the background.
-    func startMetrics(_ m: inout AppModel, segment: String?) -> [Cmd] {
-        let cached = m.metricsView.cache[segment ?? ""]
-        if m.metrics?.segment != segment || m.metrics?.figures == nil {
-            m.metricsView.selected = 0
-            m.metricsView.fromCache = false
+/// The metrics screen as a component: its own actions and answers, and a pure view (MetricsView.swift).
+enum MetricsScreen {
+    typealias Cmd = Command<AppMessage>
+
+    enum Action {
+        /// Opens a scope (nil: everyone): what is known shows at once, the current figures follow.
+        case start(segment: String?)
+        /// After a write anywhere: the figures on screen are recomputed behind them.
+        case reload
+        case move(Int)
+        case nextPanel
+        /// Enter: the customers of the selected cell, listed in `sort` order.
+        case openCell(sort: ListSort)
+        /// The store's answers: a scope's current figures, and the last refresh's for everyone.
+        case loaded(segment: String?, BusinessMetrics)
+        case cached(BusinessMetrics)
+    }
+
+    static func update(_ s: inout MetricsViewState, _ action: Action, _ effects: Effects) -> [Cmd] {
+        switch action {
+        case .start(let segment):
+            let cached = s.cache[segment ?? ""]
+            if s.shown?.segment != segment || s.shown?.figures == nil {
+                s.selected = 0
+                s.fromCache = false
+            }
+            s.shown = (segment, cached ?? (s.shown?.segment == segment ? s.shown?.figures : nil))
+            s.refreshing = true
+            var cmds = [effects.loadMetrics(segment: segment)]
+            if segment == nil && s.shown?.figures == nil { cmds.insert(effects.loadCachedMetrics(), at: 0) }
+            return cmds
+        case .reload:
+            // Other scopes' figures are kept to open from, and recomputed when shown.
+            guard let scope = s.shown else { return [] }
+            s.refreshing = true
+            return [effects.loadMetrics(segment: scope.segment)]
+        case .move(let d):
+            let count = s.shown?.figures.map { Explorer.metricsRows($0, s.panel) } ?? 0
+            s.selected = max(0, min(count - 1, s.selected.addingReportingOverflow(d).partialValue))
+        case .nextPanel:
+            let all = MetricsViewState.Panel.allCases
+            s.panel = all[(s.panel.rawValue + 1) % all.count]
+            s.selected = 0
+        case .openCell(let sort):
+            guard let scope = s.shown, let f = scope.figures, let cell = Explorer.metricsCell(f, s) else { return [] }
+            s.opening = cell
+            return [
+                effects.metricsList(
+                    cell, since: Dates.timestamp(f.since), until: Dates.timestamp(f.until), segment: scope.segment,
+                    sort: sort)
+            ]
+        case .loaded(let segment, let figures):
+            s.cache[segment ?? ""] = figures
+            guard s.shown?.segment == segment else { return [] }
+            s.shown = (segment, figures)
+            s.refreshing = false
+            s.fromCache = false
+            return update(&s, .move(0), effects)
+        case .cached(let figures):
+            guard let scope = s.shown, scope.segment == nil, scope.figures == nil else { return [] }
+            s.shown = (nil, figures)
+            s.fromCache = true
+            return update(&s, .move(0), effects)
         }
-        m.metrics = (segment, cached ?? (m.metrics?.segment == segment ? m.metrics?.figures : nil))
-        m.metricsView.refreshing = true
-        var cmds = [effects.loadMetrics(segment: segment)]
-        if segment == nil && m.metrics?.figures == nil { cmds.insert(effects.loadCachedMetrics(), at: 0) }
-        return cmds
+        return []
     }
 
-    /// After a write anywhere: the figures on screen are recomputed behind them; other scopes'
-    /// figures are kept to open from, and recomputed when shown.
+    static let hints = ["members", "next_panel", "definitions", "help", "back"]
+
+    static func status(_ s: MetricsViewState) -> String {
+        s.shown?.figures.map { "\($0.since) to \($0.until)" } ?? "computing…"
+    }
+}
+
+extension Explorer {
+    func startMetrics(_ m: inout AppModel, segment: String?) -> [Cmd] {
+        MetricsScreen.update(&m.metricsView, .start(segment: segment), effects)
+    }
+
+    /// After a write anywhere: the metrics on screen are recomputed.
     func reloadMetrics(_ m: inout AppModel) -> [Cmd] {
-        guard m.screen == .metrics, let scope = m.metrics else { return [] }
-        m.metricsView.refreshing = true
-        return [effects.loadMetrics(segment: scope.segment)]
+        guard m.screen == .metrics else { return [] }
+        return MetricsScreen.update(&m.metricsView, .reload, effects)
     }
-
-    func metricsLoaded(_ m: inout AppModel, _ segment: String?, _ figures: BusinessMetrics) -> [Cmd] {
-        m.metricsView.cache[segment ?? ""] = figures
-        guard m.metrics?.segment == segment else { return [] }
-        m.metrics = (segment, figures)
-        m.metricsView.refreshing = false
-        m.metricsView.fromCache = false
-        clampMetrics(&m)
-        return []
-    }
-
-    func metricsCached(_ m: inout AppModel, _ figures: BusinessMetrics) -> [Cmd] {
-        guard let scope = m.metrics, scope.segment == nil, scope.figures == nil else { return [] }
-        m.metrics = (nil, figures)
-        m.metricsView.fromCache = true
-        clampMetrics(&m)
-        return []
-    }
-
-    func nextMetricsPanel(_ m: inout AppModel) -> [Cmd] {
-        let all = MetricsViewState.Panel.allCases
-        m.metricsView.panel = all[(m.metricsView.panel.rawValue + 1) % all.count]
-        m.metricsView.selected = 0
-        return []
-    }
-
-    func moveMetrics(_ m: inout AppModel, _ d: Int) {
-        let count = m.metrics?.figures.map { Self.metricsRows($0, m.metricsView.panel) } ?? 0
-        m.metricsView.selected = max(0, min(count - 1, m.metricsView.selected.addingReportingOverflow(d).partialValue))
-    }
-
-    func clampMetrics(_ m: inout AppModel) { moveMetrics(&m, 0) }
 
     /// Rows of a panel, in the order they are drawn.
     static func metricsRows(_ f: BusinessMetrics, _ panel: MetricsViewState.Panel) -> Int {
@@ -113,20 +144,8 @@ extension Explorer {
         }
     }
 
-    /// Enter: the customer list of the selected segment, cohort or migration cell, gathered by
-    /// the service in the background; Esc on the list returns here.
-    func openMetricsCell(_ m: inout AppModel) -> [Cmd] {
-        guard let scope = m.metrics, let f = scope.figures, let cell = Self.metricsCell(f, m.metricsView) else {
-            return []
-        }
-        m.metricsView.opening = cell
-        return [
-            effects.metricsList(
-                cell, since: Dates.timestamp(f.since), until: Dates.timestamp(f.until), segment: scope.segment,
-                sort: m.list.query.sort)
-        ]
-    }
-
+    /// The customers of a metrics cell, gathered by the service: the list shows them, and Esc
+    /// returns to the metrics.
     func openMetricsList(_ m: inout AppModel, _ query: ListQuery) -> [Cmd] {
         guard m.metricsView.opening != nil, m.screen == .metrics else { return [] }
         m.metricsView.opening = nil
@@ -174,7 +193,7 @@ extension Effects {
 
     /// The list query of a metrics cell's customers.
     func metricsList(_ cell: MetricsSelection, since: Int64?, until: Int64?, segment: String?, sort: ListSort) -> Cmd {
-        Cmd(lane: .queue("metrics")) { [client] send in
+        Cmd(lane: .queue(.metrics)) { [client] send in
             do {
                 send(
                     .metricsListReady(
