@@ -1,7 +1,8 @@
 import Foundation
 import RapportEngine
-import RapportService
+@testable import RapportService
 import RapportUI
+import RapportVocabulary
 import Testing
 @testable import RapportApp
 
@@ -92,13 +93,16 @@ struct HiddenTextTests {
     }
 
     @Test func aGiftNoteIsShownInTheEventDetails() throws {
-        let h = try Harness()
+        // Margot's latest purchase flagged as a gift with a note, as `f` leaves it.
+        let h = Harness(
+            client: Fixtures.client(editingHistoryOf: "C1") { events in
+                let i = events.firstIndex { $0.type == .purchase }!
+                events[i].gift = true
+                events[i].giftNote = "for her grandson"
+            })
         margot(h)
         h.press(.char("H"), .char("t"))
         #expect(h.model.history?.typeFilter == .purchase)
-        h.press(.char("f"))
-        h.type("for her grandson")
-        h.press(.enter)
         h.press(.enter)
         #expect(popupText(h.lines).contains("gift: for her grandson"), "\(h.screen)")
         h.press(.escape)
@@ -320,10 +324,9 @@ struct CommandAndSortTests {
     }
 
     @Test func sortingCanBeReversedAndNeverBoughtCustomersComeLastByRecency() throws {
-        let h = try Harness()
-        let p = h.dir.appendingPathComponent("new.csv").path
-        try Data("customer_id,name\nC5,Zed Newcomer\n".utf8).write(to: URL(fileURLWithPath: p))
-        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        // A customer imported without events (the store's order of such rows: ListDirectionTests).
+        let h = Harness(
+            client: Fixtures.withCustomer(CustomerListItem(key: 99, externalId: "C5", name: "Zed Newcomer")))
         h.press(.char("r"))
         #expect(h.lines[0].contains("sort: name (reversed)"))
         #expect(h.lines[2].hasPrefix("山田 太郎"), "\(h.screen)")
@@ -394,16 +397,28 @@ struct MarksTests {
 @Suite("Evidence contributions")
 struct EvidenceTests {
     @Test func theEvidencePopupShowsEachEventsContribution() throws {
-        let h = try Harness()
-        margot(h)
-        let pref = try #require(h.model.profile?.report?.preferences.inferred.first)
-        let items = try h.workspace.evidence(
-            customer: try h.workspace.customerKey("C1"), attribute: pref.attribute, value: pref.value)
-        #expect(!items.isEmpty)
-        #expect(items.map(\.event.eventId) == pref.evidence)
-        for c in items {
-            #expect(c.contribution > 0 && c.contribution <= c.weight && c.share > 0 && c.share <= 1)
+        // The service's contributions (their sums: EvidenceContributionTests), for the events
+        // behind Margot's first preference.
+        let margotKey = Fixtures.key("C1")
+        let pref = try #require(Fixtures.shop.profiles[String(margotKey)]?.preferences.inferred.first)
+        let events = try #require(Fixtures.shop.histories[String(margotKey)])
+        let items = pref.evidence.enumerated().compactMap { i, id in
+            events.first { $0.eventId == id }.map {
+                EvidenceContribution(
+                    event: $0, weight: 5, decay: 0.9 - 0.1 * Double(i), contribution: 5 * (0.9 - 0.1 * Double(i)),
+                    share: 0.3 - 0.05 * Double(i))
+            }
         }
+        #expect(!items.isEmpty)
+        var client = Fixtures.client
+        client.evidence = { key, attribute, value in
+            guard key == margotKey, attribute == pref.attribute, value == pref.value else {
+                throw NotInFixture(operation: "evidence of \(value)")
+            }
+            return items
+        }
+        let h = Harness(client: client)
+        margot(h)
         h.press(.enter)
         let first = try #require(items.first)
         let text = popupText(h.lines)
@@ -471,14 +486,16 @@ struct RuleSegmentEditingTests {
 @Suite("Profile header and stated preferences")
 struct ProfileCutTests {
     @Test func longStatedPreferencesAndPlacesEndWithAnEllipsis() throws {
-        let h = try Harness()
-        let p = h.dir.appendingPathComponent("long.csv").path
-        let csv = """
-            customer_id,name,city,country,likes
-            C9,Bartholomew Featherstonehaugh-Wolfeschlegel,Llanfairpwllgwyngyll on the Menai Strait,GB,Music/Jazz;brand:Blue Room;brand:Tiny Giants;Coffee;Toys
-            """
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: p))
-        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        let row = CustomerListItem(key: 99, externalId: "C9", name: "Bartholomew Featherstonehaugh-Wolfeschlegel")
+        let h = Harness(
+            client: Fixtures.withCustomer(row) { p in
+                p.customer.city = "Llanfairpwllgwyngyll on the Menai Strait"
+                p.customer.country = "GB"
+                p.preferences.stated = [
+                    (StatedPreference.Kind.category, "Music/Jazz"), (.brand, "Blue Room"), (.brand, "Tiny Giants"),
+                    (.category, "Coffee"), (.category, "Toys")
+                ].map { StatedView(polarity: .like, kind: $0.0, value: $0.1) }
+            })
         h.press(.char(":"))
         h.type("goto C9")
         h.press(.enter)
