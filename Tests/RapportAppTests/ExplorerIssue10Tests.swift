@@ -207,29 +207,39 @@ struct NavigationKeyTests {
 
 @Suite("History columns and filters")
 struct HistoryColumnTests {
-    static let variants = """
-        product_id,title,category,brand,price,replenish_days
-        V1,Kind of Blue Reissue,Music/Jazz,Blue Room,20,
-        V2,Kind of Blue Reissue Mini,Music/Jazz,Blue Room,12,
-        V3,Kind of Blue Reissue Limited,Music/Jazz,Blue Room,40,
-        """
-    static let events = """
-        event_id,customer_id,timestamp,type,product_id,quantity,amount,channel
-        X1,C4,2025-12-01,purchase,V1,2,40,web
-        X2,C4,2025-12-02,purchase,V2,1,12,web
-        X3,C4,2025-12-03,purchase,V3,3,120,web
-        X4,C4,2025-12-04,rating,V3,1,4,web
-        """
+    /// Anna Côté's history with three variants of one record bought and one rated, newest first,
+    /// as an import of these rows leaves it (titles V1 "Kind of Blue Reissue", V2 "… Mini", V3
+    /// "… Limited").
+    static let variants:
+        [(id: String, day: Int, type: EventType, product: String, title: String, qty: Int, amount: Double)] = [
+            ("X1", 1, .purchase, "V1", "Kind of Blue Reissue", 2, 40),
+            ("X2", 2, .purchase, "V2", "Kind of Blue Reissue Mini", 1, 12),
+            ("X3", 3, .purchase, "V3", "Kind of Blue Reissue Limited", 3, 120),
+            ("X4", 4, .rating, "V3", "Kind of Blue Reissue Limited", 1, 4)
+        ]
 
     func harness() throws -> Harness {
-        let h = try Harness()
-        var paths: [String] = []
-        for (name, text) in [("variants.csv", Self.variants), ("more-events.csv", Self.events)] {
-            let p = h.dir.appendingPathComponent(name).path
-            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-            paths.append(p)
-        }
-        _ = try h.workspace.importFiles(paths, request: ImportRequest())
+        let h = Harness(
+            client: Fixtures.client(editingHistoryOf: "C4") { events in
+                let template = events[0]
+                // 2025-12-01 at midnight UTC, then a day apart.
+                let added = Self.variants.map { v in
+                    var e = template
+                    e.eventId = v.id
+                    e.time = Timestamp(1_764_547_200 + Int64(v.day - 1) * 86_400)
+                    e.type = v.type
+                    e.productId = v.product
+                    e.product = v.title
+                    e.category = "Music/Jazz"
+                    e.quantity = v.qty
+                    e.amount = v.amount
+                    e.channel = "web"
+                    e.gift = false
+                    e.giftNote = nil
+                    return e
+                }
+                events = added.reversed() + events
+            })
         h.press(.char("/"))
         h.type("anna")
         h.press(.enter, .enter, .char("H"))
