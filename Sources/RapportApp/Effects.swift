@@ -40,11 +40,17 @@ struct Effects: Sendable {
         }
     }
 
-    /// The business metrics of everyone, or of one segment (a read: browsing goes on meanwhile).
-    func loadMetrics(segment: String?) -> Cmd {
+    /// The business metrics of everyone, of one segment or of an account's people (a read:
+    /// browsing goes on meanwhile).
+    func loadMetrics(_ scope: MetricsScope) -> Cmd {
         Cmd(lane: .queue(.metrics)) { [client] send in
             do {
-                send(.metricsLoaded(segment: segment, try client.metrics(segment)))
+                if let a = scope.account {
+                    let figures = try client.accountMetrics(a.id, a.includeChildren)
+                    send(.metricsLoaded(segment: nil, figures, account: a))
+                } else {
+                    send(.metricsLoaded(segment: scope.segment, try client.metrics(scope.segment)))
+                }
             } catch { send(.failed(ExplorerFailure(.loadMetrics, error))) }
         }
     }

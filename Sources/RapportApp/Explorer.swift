@@ -29,8 +29,9 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
-        case .metricsLoaded(let segment, let figures):
-            return MetricsScreen.update(&m.metricsView, .loaded(segment: segment, figures), effects)
+        case .metricsLoaded(let segment, let figures, let account):
+            let scope = MetricsScope(segment: segment, account: account)
+            return MetricsScreen.update(&m.metricsView, .loaded(scope, figures), effects)
         case .metricsCached(let figures): return MetricsScreen.update(&m.metricsView, .cached(figures), effects)
         case .metricsListReady(let query): return openMetricsList(&m, query)
         case .tick: return [effects.readStamp()]
@@ -321,6 +322,12 @@ public struct Explorer: Program, Sendable {
         case .dateFilter: return updateHistory(&m, .cycleDays)
         case .members:
             if m.screen == .metrics {
+                if let a = m.metrics?.scope.account {
+                    m.flash = Flash(
+                        text: "an account's cells are not listed here: rapport metrics --account \(a.id)", isError: true
+                    )
+                    return []
+                }
                 return MetricsScreen.update(&m.metricsView, .openCell(sort: m.list.query.sort), effects)
             }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
@@ -438,16 +445,20 @@ public struct Explorer: Program, Sendable {
         return cmds
     }
 
-    /// From the segments screen, the selected segment's metrics; from anywhere else, everyone's.
+    /// From the segments screen, the selected segment's metrics; from an account, its people's
+    /// (with the accounts below it, when it has any); from anywhere else, everyone's.
     func openMetrics(_ m: inout AppModel) -> [Cmd] {
-        var segment: String?
-        if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
+        var scope = MetricsScope.everyone
+        if m.screen == .segments, let s = SegmentsScreen.selected(m.segments) {
             // Qualified by kind: "at risk" is both an RFM segment and a stage.
-            let s = m.segments.items[m.segments.selected]
-            segment = SegmentRef(kind: s.kind, name: s.name).qualified
+            scope.segment = SegmentRef(kind: s.kind, name: s.name).qualified
+        }
+        if m.screen == .account {
+            guard let v = m.account?.view else { return [] }
+            scope.account = AccountScope(id: v.id, name: v.name, includeChildren: !v.children.isEmpty)
         }
         go(&m, to: .metrics)
-        return startMetrics(&m, segment: segment)
+        return startMetrics(&m, scope)
     }
 
     /// Up and down (and pages, ends, the wheel) move the selection of the screen shown.

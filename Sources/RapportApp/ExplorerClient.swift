@@ -122,6 +122,10 @@ public struct ExplorerClient: Sendable {
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.
     public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// The business metrics of an account's people, with the accounts below it or not.
+    public var accountMetrics: @Sendable (_ id: String, _ includeChildren: Bool) throws -> BusinessMetrics = { _, _ in
+        throw AccountsUnavailable()
+    }
     /// A person's accounts with their role in each.
     public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
         throw AccountsUnavailable()

@@ -157,6 +157,8 @@ public enum AppKeys {
         .open, "open the selected account of the tree, or the selected member's profile", "account")
     public static let accountPanel = a(.nextPanel, "switch between the tree and the members", "account")
     public static let toggleNode = a(.toggleNode, "expand or collapse the selected account of the tree", "account")
+    public static let accountMetrics = a(
+        .metrics, "business metrics of this account's people (and of the accounts below it)", "account")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -215,7 +217,8 @@ public enum AppKeys {
                     name: "account",
                     [
                         (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
-                        (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")])
+                        (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")]),
+                        (accountMetrics, [.char("M")])
                     ])
             ],
             modes: modeTables())

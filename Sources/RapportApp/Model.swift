@@ -55,8 +55,8 @@ public struct AppModel: Sendable {
     public var profile: ProfileState?
     public var history: HistoryState?
     public var segments = SegmentsState()
-    /// The metrics screen: for everyone (nil segment) or one segment; nil figures while computing.
-    public var metrics: (segment: String?, figures: BusinessMetrics?)? {
+    /// The metrics screen: for everyone, one segment or one account; nil figures while computing.
+    public var metrics: (scope: MetricsScope, figures: BusinessMetrics?)? {
         get { metricsView.shown }
         set { metricsView.shown = newValue }
     }
@@ -159,7 +159,8 @@ public enum AppMessage: Sendable {
     case explanationReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
-    case metricsLoaded(segment: String?, BusinessMetrics)
+    /// A scope's current figures: everyone's or a segment's, or (`account`) an account's people's.
+    case metricsLoaded(segment: String?, BusinessMetrics, account: AccountScope? = nil)
     /// Everyone's figures as the last full refresh stored them: shown until the current ones arrive.
     case metricsCached(BusinessMetrics)
     /// The customer list of the metrics cell Enter was pressed on.

@@ -63,6 +63,7 @@ extension ExplorerClient {
         c.account = { try ws.account($0) }
         c.accountTree = { try ws.accountTree($0) }
         c.personAccounts = { try ws.personAccounts(customer: $0) }
+        c.accountMetrics = { try ws.metrics(account: $0, includeChildren: $1) }
         return c
     }
 }
@@ -328,7 +329,7 @@ enum AccountScreen {
         return []
     }
 
-    static let hints = ["open", "next_panel", "toggle_node", "help", "back"]
+    static let hints = ["open", "next_panel", "toggle_node", "metrics", "help", "back"]
 
     static func status(_ a: AccountState?) -> String { a?.view.map { "\($0.id)" } ?? "loading…" }
 

@@ -3,6 +3,40 @@ import RapportService
 import RapportUI
 import RapportVocabulary
 
+/// An account whose people the metrics screen counts, alone or with the accounts below it
+/// (`rapport metrics --account ID [--include-children]`).
+public struct AccountScope: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var includeChildren: Bool
+
+    public init(id: String, name: String, includeChildren: Bool) {
+        self.id = id
+        self.name = name
+        self.includeChildren = includeChildren
+    }
+}
+
+/// Whose figures the metrics screen shows: everyone, one segment (qualified, "rfm:champions"),
+/// or one account's people.
+public struct MetricsScope: Sendable, Hashable {
+    public var segment: String?
+    public var account: AccountScope?
+
+    public init(segment: String? = nil, account: AccountScope? = nil) {
+        self.segment = segment
+        self.account = account
+    }
+
+    public static let everyone = MetricsScope()
+
+    /// The title's words for it.
+    var title: String {
+        if let a = account { return "account \(a.name)\(a.includeChildren ? " and below" : "")" }
+        return segment.map(SegmentRef.label) ?? "everyone"
+    }
+}
+
 /// The metrics screen's state beyond its figures.
 public struct MetricsViewState: Sendable {
     public enum Panel: Int, CaseIterable, Sendable {
@@ -26,12 +60,12 @@ public struct MetricsViewState: Sendable {
     public var refreshing = false
     /// The figures on screen are the last refresh's stored ones, not yet this session's.
     public var fromCache = false
-    /// Figures computed this session by scope ("" for everyone): the screen reopens from them at once.
-    public var cache: [String: BusinessMetrics] = [:]
+    /// Figures computed this session by scope: the screen reopens from them at once.
+    public var cache: [MetricsScope: BusinessMetrics] = [:]
     /// Enter was pressed on this cell and its customers are being gathered.
     public var opening: MetricsSelection?
-    /// The scope on screen, for everyone (nil segment) or one segment; nil figures while computing.
-    public var shown: (segment: String?, figures: BusinessMetrics?)?
+    /// The scope on screen; nil figures while computing.
+    public var shown: (scope: MetricsScope, figures: BusinessMetrics?)?
 
     public init() {}
 }
@@ -41,8 +75,8 @@ enum MetricsScreen {
     typealias Cmd = Command<AppMessage>
 
     enum Action {
-        /// Opens a scope (nil: everyone): what is known shows at once, the current figures follow.
-        case start(segment: String?)
+        /// Opens a scope: what is known shows at once, the current figures follow.
+        case start(MetricsScope)
         /// After a write anywhere: the figures on screen are recomputed behind them.
         case reload
         case move(Int)
@@ -50,28 +84,28 @@ enum MetricsScreen {
         /// Enter: the customers of the selected cell, listed in `sort` order.
         case openCell(sort: ListSort)
         /// The store's answers: a scope's current figures, and the last refresh's for everyone.
-        case loaded(segment: String?, BusinessMetrics)
+        case loaded(MetricsScope, BusinessMetrics)
         case cached(BusinessMetrics)
     }
 
     static func update(_ s: inout MetricsViewState, _ action: Action, _ effects: Effects) -> [Cmd] {
         switch action {
-        case .start(let segment):
-            let cached = s.cache[segment ?? ""]
-            if s.shown?.segment != segment || s.shown?.figures == nil {
+        case .start(let scope):
+            let cached = s.cache[scope]
+            if s.shown?.scope != scope || s.shown?.figures == nil {
                 s.selected = 0
                 s.fromCache = false
             }
-            s.shown = (segment, cached ?? (s.shown?.segment == segment ? s.shown?.figures : nil))
+            s.shown = (scope, cached ?? (s.shown?.scope == scope ? s.shown?.figures : nil))
             s.refreshing = true
-            var cmds = [effects.loadMetrics(segment: segment)]
-            if segment == nil && s.shown?.figures == nil { cmds.insert(effects.loadCachedMetrics(), at: 0) }
+            var cmds = [effects.loadMetrics(scope)]
+            if scope == .everyone && s.shown?.figures == nil { cmds.insert(effects.loadCachedMetrics(), at: 0) }
             return cmds
         case .reload:
             // Other scopes' figures are kept to open from, and recomputed when shown.
             guard let scope = s.shown else { return [] }
             s.refreshing = true
-            return [effects.loadMetrics(segment: scope.segment)]
+            return [effects.loadMetrics(scope.scope)]
         case .move(let d):
             let count = s.shown?.figures.map { Explorer.metricsRows($0, s.panel) } ?? 0
             s.selected = max(0, min(count - 1, s.selected.addingReportingOverflow(d).partialValue))
@@ -80,23 +114,27 @@ enum MetricsScreen {
             s.panel = all[(s.panel.rawValue + 1) % all.count]
             s.selected = 0
         case .openCell(let sort):
-            guard let scope = s.shown, let f = scope.figures, let cell = Explorer.metricsCell(f, s) else { return [] }
+            // The service lists the cells of everyone's and a segment's figures, not an account's.
+            guard let scope = s.shown, scope.scope.account == nil, let f = scope.figures,
+                let cell = Explorer.metricsCell(f, s)
+            else { return [] }
             s.opening = cell
             return [
                 effects.metricsList(
-                    cell, since: Dates.timestamp(f.since), until: Dates.timestamp(f.until), segment: scope.segment,
+                    cell, since: Dates.timestamp(f.since), until: Dates.timestamp(f.until),
+                    segment: scope.scope.segment,
                     sort: sort)
             ]
-        case .loaded(let segment, let figures):
-            s.cache[segment ?? ""] = figures
-            guard s.shown?.segment == segment else { return [] }
-            s.shown = (segment, figures)
+        case .loaded(let scope, let figures):
+            s.cache[scope] = figures
+            guard s.shown?.scope == scope else { return [] }
+            s.shown = (scope, figures)
             s.refreshing = false
             s.fromCache = false
             return update(&s, .move(0), effects)
         case .cached(let figures):
-            guard let scope = s.shown, scope.segment == nil, scope.figures == nil else { return [] }
-            s.shown = (nil, figures)
+            guard let scope = s.shown, scope.scope == .everyone, scope.figures == nil else { return [] }
+            s.shown = (.everyone, figures)
             s.fromCache = true
             return update(&s, .move(0), effects)
         }
@@ -111,8 +149,8 @@ enum MetricsScreen {
 }
 
 extension Explorer {
-    func startMetrics(_ m: inout AppModel, segment: String?) -> [Cmd] {
-        MetricsScreen.update(&m.metricsView, .start(segment: segment), effects)
+    func startMetrics(_ m: inout AppModel, _ scope: MetricsScope) -> [Cmd] {
+        MetricsScreen.update(&m.metricsView, .start(scope), effects)
     }
 
     /// After a write anywhere: the metrics on screen are recomputed.

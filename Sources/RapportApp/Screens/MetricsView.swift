@@ -94,7 +94,7 @@ extension Explorer {
 
 extension MetricsScreen {
     static func view(_ s: MetricsViewState, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
-        let scope = s.shown?.segment.map(SegmentRef.label) ?? "everyone"
+        let scope = s.shown?.scope.title ?? "everyone"
         guard let f = s.shown?.figures else {
             env.title(&b, "Metrics \(env.glyphs.bullet) \(scope)", "")
             b.write("Computing…", x: 2, y: r.y + 1, style: env.theme.muted)
