@@ -48,6 +48,9 @@ struct Effects: Sendable {
                 if let a = scope.account {
                     let figures = try client.accountMetrics(a.id, a.includeChildren)
                     send(.metricsLoaded(segment: nil, figures, account: a))
+                } else if let p = scope.stoodOn {
+                    let figures = try client.metricsStoodOn(p, scope.segment)
+                    send(.metricsLoaded(segment: scope.segment, figures, stoodOn: p))
                 } else {
                     send(.metricsLoaded(segment: scope.segment, try client.metrics(scope.segment)))
                 }

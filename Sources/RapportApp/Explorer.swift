@@ -29,8 +29,8 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
-        case .metricsLoaded(let segment, let figures, let account):
-            let scope = MetricsScope(segment: segment, account: account)
+        case .metricsLoaded(let segment, let figures, let account, let stoodOn):
+            let scope = MetricsScope(segment: segment, account: account, stoodOn: stoodOn)
             return MetricsScreen.update(&m.metricsView, .loaded(scope, figures), effects)
         case .metricsCached(let figures): return MetricsScreen.update(&m.metricsView, .cached(figures), effects)
         case .metricsListReady(let query): return openMetricsList(&m, query)
@@ -328,6 +328,12 @@ public struct Explorer: Program, Sendable {
                     )
                     return []
                 }
+                if let p = m.metrics?.scope.stoodOn {
+                    m.flash = Flash(
+                        text: "cells as of \(p.label) are not listed here: \(keyName(m, .pastDate)) returns to now",
+                        isError: true)
+                    return []
+                }
                 return MetricsScreen.update(&m.metricsView, .openCell(sort: m.list.query.sort), effects)
             }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
@@ -448,7 +454,8 @@ public struct Explorer: Program, Sendable {
     /// From the segments screen, the selected segment's metrics; from an account, its people's
     /// (with the accounts below it, when it has any); from anywhere else, everyone's.
     func openMetrics(_ m: inout AppModel) -> [Cmd] {
-        var scope = MetricsScope.everyone
+        // As of the past day shown, if one is; an account's figures are today's.
+        var scope = MetricsScope(stoodOn: m.pastDate)
         if m.screen == .segments, let s = SegmentsScreen.selected(m.segments) {
             // Qualified by kind: "at risk" is both an RFM segment and a stage.
             scope.segment = SegmentRef(kind: s.kind, name: s.name).qualified
@@ -456,6 +463,7 @@ public struct Explorer: Program, Sendable {
         if m.screen == .account {
             guard let v = m.account?.view else { return [] }
             scope.account = AccountScope(id: v.id, name: v.name, includeChildren: !v.children.isEmpty)
+            scope.stoodOn = nil
         }
         go(&m, to: .metrics)
         return startMetrics(&m, scope)

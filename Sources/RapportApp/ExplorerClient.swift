@@ -122,6 +122,10 @@ public struct ExplorerClient: Sendable {
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.
     public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// The business metrics as they stood on a past day, of everyone or one segment (a full pass).
+    public var metricsStoodOn: @Sendable (_ moment: PointInTime, _ segment: String?) throws -> BusinessMetrics = {
+        _, _ in throw ExplorerClient.notInFixture
+    }
     /// The business metrics of an account's people, with the accounts below it or not.
     public var accountMetrics: @Sendable (_ id: String, _ includeChildren: Bool) throws -> BusinessMetrics = { _, _ in
         throw AccountsUnavailable()
@@ -250,6 +254,7 @@ extension ExplorerClient {
         client.editNote = { try workspace.editNote(customer: $0, note: $1, text: $2) }
         client.deleteNote = { try workspace.deleteNote(customer: $0, note: $1) }
         client.undo = { try workspace.undo() }
+        client.metricsStoodOn = { try workspace.metrics(stoodOn: $0, segment: $1) }
         client.redo = { try workspace.redo() }
         return client.withAccounts(workspace)
     }

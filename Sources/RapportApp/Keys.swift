@@ -148,6 +148,8 @@ public enum AppKeys {
     public static let pastSegments = a(
         .pastDate, "segment counts as they stood on a date (a full pass); again, or back, returns to now",
         "segments")
+    public static let pastMetrics = a(
+        .pastDate, "the figures as they stood on a date (a full pass); again, or back, returns to now", "metrics")
     public static let pastHistory = a(
         .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
     public static let openAccount = a(.open, "open the selected account", "accounts")
@@ -206,7 +208,10 @@ public enum AppKeys {
                     ]),
                 .init(
                     name: "metrics",
-                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])]),
+                    [
+                        (members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")]),
+                        (pastMetrics, [.char("@")])
+                    ]),
                 .init(
                     name: "accounts",
                     [

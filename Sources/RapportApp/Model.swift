@@ -160,7 +160,7 @@ public enum AppMessage: Sendable {
     case gotoCustomer(Int64)
     case refreshed
     /// A scope's current figures: everyone's or a segment's, or (`account`) an account's people's.
-    case metricsLoaded(segment: String?, BusinessMetrics, account: AccountScope? = nil)
+    case metricsLoaded(segment: String?, BusinessMetrics, account: AccountScope? = nil, stoodOn: PointInTime? = nil)
     /// Everyone's figures as the last full refresh stored them: shown until the current ones arrive.
     case metricsCached(BusinessMetrics)
     /// The customer list of the metrics cell Enter was pressed on.

@@ -18,14 +18,16 @@ public struct AccountScope: Sendable, Hashable {
 }
 
 /// Whose figures the metrics screen shows: everyone, one segment (qualified, "rfm:champions"),
-/// or one account's people.
+/// or one account's people; today's, or (after `@`) as they stood on a past day.
 public struct MetricsScope: Sendable, Hashable {
     public var segment: String?
     public var account: AccountScope?
+    public var stoodOn: PointInTime?
 
-    public init(segment: String? = nil, account: AccountScope? = nil) {
+    public init(segment: String? = nil, account: AccountScope? = nil, stoodOn: PointInTime? = nil) {
         self.segment = segment
         self.account = account
+        self.stoodOn = stoodOn
     }
 
     public static let everyone = MetricsScope()
@@ -102,8 +104,9 @@ enum MetricsScreen {
             if scope == .everyone && s.shown?.figures == nil { cmds.insert(effects.loadCachedMetrics(), at: 0) }
             return cmds
         case .reload:
-            // Other scopes' figures are kept to open from, and recomputed when shown.
-            guard let scope = s.shown else { return [] }
+            // Other scopes' figures are kept to open from, and recomputed when shown. A past
+            // day's figures are not recomputed on every change elsewhere (each is a full pass).
+            guard let scope = s.shown, scope.scope.stoodOn == nil else { return [] }
             s.refreshing = true
             return [effects.loadMetrics(scope.scope)]
         case .move(let d):
@@ -114,8 +117,8 @@ enum MetricsScreen {
             s.panel = all[(s.panel.rawValue + 1) % all.count]
             s.selected = 0
         case .openCell(let sort):
-            // The service lists the cells of everyone's and a segment's figures, not an account's.
-            guard let scope = s.shown, scope.scope.account == nil, let f = scope.figures,
+            // The service lists the cells of today's figures of everyone or a segment.
+            guard let scope = s.shown, scope.scope.account == nil, scope.scope.stoodOn == nil, let f = scope.figures,
                 let cell = Explorer.metricsCell(f, s)
             else { return [] }
             s.opening = cell

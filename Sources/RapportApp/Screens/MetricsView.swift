@@ -94,6 +94,9 @@ extension Explorer {
 
 extension MetricsScreen {
     static func view(_ s: MetricsViewState, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
+        // The title's `@` marker says what the figures are of, not what the other screens show.
+        var env = env
+        env.pastDate = s.shown?.scope.stoodOn
         let scope = s.shown?.scope.title ?? "everyone"
         guard let f = s.shown?.figures else {
             env.title(&b, "Metrics \(env.glyphs.bullet) \(scope)", "")
