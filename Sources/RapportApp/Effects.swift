@@ -40,6 +40,24 @@ struct Effects: Sendable {
         }
     }
 
+    /// A segment's members as they stood on a past day, all at once (a full pass over the
+    /// events): the list's rows from the first.
+    func loadPastMembers(_ ref: SegmentRef, _ moment: PointInTime, generation: Int) -> Cmd {
+        newestList.ask(generation)
+        return Cmd(lane: .queue(.list)) { [newestList, client] send in
+            guard newestList.isCurrent(generation) else { return }
+            do {
+                send(.progress("listing \(ref.name) as of \(moment.label)…"))
+                let rows = try client.segmentMembersStoodOn(ref, moment)
+                send(.progress(nil))
+                send(.listLoaded(generation: generation, total: rows.count, start: 0, rows: rows))
+            } catch {
+                send(.progress(nil))
+                send(.failed(ExplorerFailure(.loadList, error)))
+            }
+        }
+    }
+
     /// The business metrics of everyone, of one segment or of an account's people (a read:
     /// browsing goes on meanwhile).
     func loadMetrics(_ scope: MetricsScope) -> Cmd {

@@ -338,16 +338,13 @@ public struct Explorer: Program, Sendable {
             }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
-            // The list is today's: the members of a past day are on the command line.
-            if let p = m.pastDate {
-                m.flash = Flash(
-                    text: "members as of \(p.label): rapport segment members '\(s.name)' --as-of \(p.label)",
-                    isError: true)
-                return []
-            }
             m.list.query = ListQuery(
                 segment: s.kind == .rfm ? s.name : nil, stage: s.kind == .stage ? s.name : nil,
-                sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
+                sort: m.pastDate == nil ? m.list.query.sort : .name, ruleSegment: s.kind == .rule ? s.name : nil)
+            // On a past day, the members of then (listed by name, as the service gives them).
+            m.list.pastSegment = m.pastDate.map {
+                PastSegment(ref: SegmentRef(kind: s.kind, name: s.name), moment: $0, query: m.list.query)
+            }
             go(&m, to: .list)
             return reloadList(&m)
         case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
@@ -368,7 +365,8 @@ public struct Explorer: Program, Sendable {
     func noticeChanges(_ m: inout AppModel, _ stamp: String) -> [Cmd] {
         defer { m.storeStamp = stamp }
         guard let before = m.storeStamp, before != stamp else { return [] }
-        var cmds = reloadList(&m, keepSelection: true)
+        // A past day's members are not listed again on every change (each listing is a full pass).
+        var cmds = m.list.stoodOn == nil ? reloadList(&m, keepSelection: true) : []
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key, pastDate: m.pastDate)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key, pastDate: m.pastDate)) }
         if m.screen == .segments { cmds.append(effects.loadSegments(pastDate: m.pastDate)) }

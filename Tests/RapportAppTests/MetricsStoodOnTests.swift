@@ -58,3 +58,33 @@ struct MetricsStoodOnTests {
         #expect(h.model.pastDate == nil && h.model.screen == .metrics)
     }
 }
+
+/// Enter on a past day's segments: the list of the segment's members as they stood on the day,
+/// through the client's `segmentMembersStoodOn`; another sort or filter lists today's again.
+@Suite("Segment members as of a date")
+struct PastMembersTests {
+    @Test func enterOnAPastDaysSegmentListsItsMembersOfThen() throws {
+        let calls = FixtureCalls()
+        var client = MetricsStoodOnTests.client(calls)
+        let then = Fixtures.shop.customers.filter { ["C1", "C4"].contains($0.externalId) }
+        client.segmentMembersStoodOn = { ref, p in
+            calls.add("segmentMembersStoodOn \(ref.kind.rawValue):\(ref.name) \(p.label)")
+            return then
+        }
+        let h = Harness(client: client)
+        h.press(.char("S"), .char("@"))
+        h.type("2025-06-30")
+        h.press(.enter)
+        let first = try #require(h.model.segments.items.first)
+        h.press(.enter)
+        #expect(h.model.screen == .list)
+        #expect(calls.all == ["segmentMembersStoodOn \(first.kind.rawValue):\(first.name) 2025-06-30"])
+        #expect(h.lines[0].contains("@ as of 2025-06-30"), "\(h.lines[0])")
+        #expect(h.model.list.total == 2 && h.lines[22].contains("1/2 customers"), "\(h.screen)")
+        #expect(h.lines[2].hasPrefix("Anna Côté") && h.lines[3].hasPrefix("Margot Lindqvist"), "\(h.screen)")
+        // Another sort is today's list of the segment: no marker, no second pass.
+        h.press(.char("s"))
+        #expect(!h.lines[0].contains("@ as of") && h.model.list.pastSegment == nil, "\(h.lines[0])")
+        #expect(calls.all.count == 1)
+    }
+}

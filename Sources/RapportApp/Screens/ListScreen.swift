@@ -15,6 +15,19 @@ public struct ListState: Sendable {
     public var generation = 0
     public var pending: Set<Int> = []
     public var loaded = false
+    /// A segment's members as they stood on a past day (Enter on a past day's segments), while
+    /// the query is the one they were listed for: all of them are loaded at once.
+    public var pastSegment: PastSegment?
+
+    /// The past day the rows are of, if they are of one.
+    var stoodOn: PointInTime? { pastSegment.flatMap { $0.query == query ? $0.moment : nil } }
+}
+
+/// The members of a segment as they stood on a past day, listed for `query`.
+public struct PastSegment: Sendable {
+    public var ref: SegmentRef
+    public var moment: PointInTime
+    public var query: ListQuery
 }
 
 /// The customer list as a component: its own actions, the filter's keys and the store's
@@ -72,6 +85,11 @@ enum ListScreen {
                 s.selected = 0
                 s.offset = 0
             }
+            // Another query (a sort, a filter, another segment) lists today's customers again.
+            if s.stoodOn == nil { s.pastSegment = nil }
+            if let past = s.pastSegment {
+                return [effects.loadPastMembers(past.ref, past.moment, generation: s.generation)]
+            }
             return [
                 effects.loadList(
                     s.query, generation: s.generation, around: s.selected, needTotal: true, knownTotal: s.total)
@@ -107,6 +125,8 @@ enum ListScreen {
 
     /// Asks for the window of rows around the selection if any visible row is missing.
     static func ensureRows(_ s: inout ListState, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
+        // A past day's members are loaded whole: nothing to page in.
+        guard s.stoodOn == nil else { return [] }
         let visible = s.offset..<min(s.total, s.offset + env.tableRows)
         guard visible.contains(where: { s.rows[$0] == nil }) else { return [] }
         let start = max(0, s.selected - Effects.window / 2)
@@ -180,7 +200,7 @@ enum ListScreen {
         // Under --redact a filter by email or phone finds the row but is not echoed.
         let echo = env.redact ? Redaction.text(q.text) : q.text
         if !q.text.isEmpty { right = "filter: \(echo)  " + right }
-        env.title(&b, "Customers", right)
+        env.title(&b, "Customers", right, asOf: s.stoodOn)
         if s.loaded && s.total == 0 {
             b.write(
                 q.text.isEmpty ? "No customers. Import some: rapport import FILE…" : "No customer matches '\(echo)'.",

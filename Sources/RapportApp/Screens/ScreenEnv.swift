@@ -25,11 +25,16 @@ struct ScreenEnv {
 
     /// The title bar, and the marker of a past day on the screens a past day applies to.
     func title(_ b: inout CellBuffer, _ left: String, _ right: String) {
+        title(&b, left, right, asOf: Explorer.pastDateScreens.contains(screen) ? pastDate : nil)
+    }
+
+    /// The title bar, with the marker of `asOf` when the screen shows a past day.
+    func title(_ b: inout CellBuffer, _ left: String, _ right: String, asOf: PointInTime?) {
         StatusBar(
             left: " Rapport \(glyphs.bullet) \(left)", right: right + " ",
             style: Style(fg: theme.accent, bold: true, reverse: true)
         ).render(Rect(x: 0, y: 0, width: b.size.width, height: 1), into: &b, context)
-        drawPastDateMarker(&b, after: left)
+        drawPastDateMarker(&b, asOf, after: left)
     }
 
     /// The filter line at the bottom while `/` is typed; the cursor's place.
@@ -42,8 +47,8 @@ struct ScreenEnv {
 
     /// The title's marker of a past day: `@ as of 2026-03-14`, drawn loud (bold on red; bold and
     /// reversed where there is no colour, and the `@` says it in any case).
-    func drawPastDateMarker(_ b: inout CellBuffer, after left: String) {
-        guard let p = pastDate, Explorer.pastDateScreens.contains(screen) else { return }
+    func drawPastDateMarker(_ b: inout CellBuffer, _ asOf: PointInTime?, after left: String) {
+        guard let p = asOf else { return }
         let text = " @ as of \(p.label) "
         let x = TextWidth.of(" Rapport \(glyphs.bullet) \(left)") + 2
         guard x + TextWidth.of(text) < b.size.width else { return }
