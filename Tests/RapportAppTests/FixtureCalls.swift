@@ -15,10 +15,20 @@ final class FixtureCalls: @unchecked Sendable {
     var all: [String] { lock.withLock { calls } }
 }
 
+/// Rule segments a fixture client saved, listed after the shop's segments.
+final class SavedSegments: @unchecked Sendable {
+    private let lock = NSLock()
+    private var saved: [SegmentSummary] = []
+
+    func add(_ s: SegmentSummary) { lock.withLock { saved.append(s) } }
+    var all: [SegmentSummary] { lock.withLock { saved } }
+}
+
 extension Fixtures {
     /// The shop's client with rule segments: a rule parses as the service parses it (the
     /// engine's parser, its error prefixed `rule:`), selects `members` customers and carries
-    /// `warnings`; a new segment saves with those. Saves are recorded in `calls`.
+    /// `warnings`; a new segment saves with those and is listed after the shop's. Saves are
+    /// recorded in `calls`.
     static func withRules(members: Int = 2, warnings: [String] = [], calls: FixtureCalls = FixtureCalls())
         -> ExplorerClient
     {
@@ -28,8 +38,14 @@ extension Fixtures {
         }
         c.countMembers = { _ in members }
         c.ruleWarnings = { _ in warnings }
+        let saved = SavedSegments()
+        c.segmentSummaries = { shop.segments + saved.all }
         c.createSegment = { name, rule in
             calls.add("createSegment \(name): \(rule)")
+            saved.add(
+                SegmentSummary(
+                    name: name, kind: .rule, rule: rule, members: members,
+                    share: Double(members) / Double(shop.customers.count)))
             return SegmentSaved(members: members, replaced: false, warnings: warnings)
         }
         return c
