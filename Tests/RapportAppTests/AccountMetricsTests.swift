@@ -9,27 +9,14 @@ import Testing
 /// through the client's `accountMetrics`, with no store.
 @Suite("Account metrics")
 struct AccountMetricsTests {
-    static let none = AccountScopeView(AccountScopeFigures())
-
-    /// A firm of two: Acme with Finance below it, and one member each.
-    static func view(_ id: String, _ name: String, children: [String], path: [(String, String)]) -> AccountView {
-        AccountView(
-            id: id, name: name, kind: children.isEmpty ? "department" : "company", parent: path.last?.0,
-            path: path.map(\.0), pathNames: path.map(\.1), children: children, domain: nil, industry: nil, tier: nil,
-            reportingCadence: nil, sla: nil, members: [],
-            figures: AccountFiguresView(individual: none, children: none, total: none), revenue12m: 0, pAlive: nil,
-            expectedOrders90d: nil, clv: nil, engagement: 0, engagementPrevious: 0, trend: "flat", coverage: nil,
-            missingRoles: [], requiredRoles: [], cadence: [], recommendations: [], computed: true, notes: [])
-    }
-
     static func client(_ calls: FixtureCalls) -> ExplorerClient {
         var client = Fixtures.withMetrics
         let acme = AccountListItem(
             id: "ACME", name: "Acme", kind: "company", parent: nil, parentName: nil, members: 2, revenue: 300,
             revenue12m: 120, engagement: 40, trend: "up", coverage: nil, pAlive: nil)
         let views = [
-            "ACME": view("ACME", "Acme", children: ["FIN"], path: []),
-            "FIN": view("FIN", "Finance", children: [], path: [("ACME", "Acme")])
+            "ACME": Fixtures.accountView("ACME", "Acme", children: ["FIN"]),
+            "FIN": Fixtures.accountView("FIN", "Finance", path: [("ACME", "Acme")])
         ]
         client.accountPage = { _, _, offset, limit in (Array([acme].dropFirst(offset).prefix(limit)), 1) }
         client.account = { id in

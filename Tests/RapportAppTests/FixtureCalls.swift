@@ -86,4 +86,21 @@ extension Fixtures {
             profiles: Dictionary(uniqueKeysWithValues: shop.profiles.map { (Int64($0.key)!, $0.value) }),
             histories: histories, segments: shop.segments)
     }
+
+    /// An account as `rapport account ID --json` gives it, with what a test sets; figures empty.
+    static func accountView(
+        _ id: String, _ name: String, children: [String] = [], path: [(id: String, name: String)] = [],
+        members: [AccountMemberView] = [], coverage: Double? = nil, missingRoles: [String] = [],
+        cadence: [AccountCadenceView] = []
+    ) -> AccountView {
+        let none = AccountScopeView(AccountScopeFigures())
+        return AccountView(
+            id: id, name: name, kind: path.isEmpty ? "company" : "department", parent: path.last?.id,
+            path: path.map(\.id), pathNames: path.map(\.name), children: children, domain: nil, industry: nil,
+            tier: nil, reportingCadence: nil, sla: nil, members: members,
+            figures: AccountFiguresView(individual: none, children: none, total: none), revenue12m: 0, pAlive: nil,
+            expectedOrders90d: nil, clv: nil, engagement: 0, engagementPrevious: 0, trend: "flat",
+            coverage: coverage, missingRoles: missingRoles, requiredRoles: ["buyer", "decision_maker"],
+            cadence: cadence, recommendations: [], computed: true, notes: [])
+    }
 }

@@ -2,10 +2,7 @@ import Foundation
 import RapportService
 import RapportUI
 
-/// The business metrics screen: the headline figures and channels, then one panel at a time
-/// (Tab): RFM segments, the cohort triangle as a heat map, the segment migration, the CLV
-/// histogram, orders and revenue per month. Enter on a segment, cohort or migration row lists
-/// its customers.
+/// The figures' formats and colours, shared by the metrics screen and its tests.
 extension Explorer {
     /// Retention's colour: green from a half, yellow from a fifth, red above nothing. The
     /// percentages are printed in every cell, so the ramp is never the only signal.
@@ -92,6 +89,10 @@ extension Explorer {
     }
 }
 
+/// The business metrics screen: the headline figures and channels, then one panel at a time
+/// (Tab): RFM segments, the cohort triangle as a heat map, the segment migration, the CLV
+/// histogram, orders and revenue per month. Enter on a segment, cohort or migration row lists
+/// its customers.
 extension MetricsScreen {
     static func view(_ s: MetricsViewState, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
         // The title's `@` marker says what the figures are of, not what the other screens show.
