@@ -9,11 +9,11 @@ public struct PreviewPane: Sendable, Equatable {
     /// What the preview is of ("gift E0000063", "clear 1 0"): an answer for another is dropped.
     public var subject: String
     public var preview: CorrectionPreview?
-    public var error: String?
+    public var error: ExplorerFailure?
 
     /// At most `limit` lines for the dialog.
     func lines(limit: Int) -> [String] {
-        if let error { return ["preview unavailable: \(error)"] }
+        if let error { return ["preview unavailable: \(error.description)"] }
         guard let preview else { return ["computing what would change…"] }
         let all = preview.diff.lines
         guard all.count > limit else { return all }
@@ -27,10 +27,7 @@ public struct PreviewPane: Sendable, Equatable {
 
 extension AppModel {
     /// The token of the preview on screen, when it is of `subject`.
-    func previewToken(_ subject: String) -> String? {
-        guard let pane = preview, pane.subject == subject else { return nil }
-        return pane.preview?.token
-    }
+    func previewToken(_ subject: String) -> String? { dialogs.previewToken(subject) }
 }
 
 extension Effects {
@@ -43,7 +40,7 @@ extension Effects {
                 let preview = try client.previewGift(id, isGift, shown)
                 send(.previewed(PreviewPane(subject: subject, preview: preview)))
             } catch {
-                send(.previewed(PreviewPane(subject: subject, error: "\(error)")))
+                send(.previewed(PreviewPane(subject: subject, error: ExplorerFailure(.previewGift, error))))
             }
         }
     }
@@ -53,7 +50,7 @@ extension Effects {
         return Cmd(lane: .read) { send in
             do {
                 send(.previewed(PreviewPane(subject: subject, preview: try client.previewClear(key, range))))
-            } catch { send(.previewed(PreviewPane(subject: subject, error: "\(error)"))) }
+            } catch { send(.previewed(PreviewPane(subject: subject, error: ExplorerFailure(.previewClear, error)))) }
         }
     }
 
@@ -73,34 +70,6 @@ extension Effects {
 }
 
 extension Explorer {
-    /// The unflag dialog: its preview, then yes (commit with the preview's token) or no.
-    func handleUnflag(_ m: inout AppModel, _ key: Key) -> [Cmd] {
-        guard case .giftUnflag(let id, let note)? = m.dialog else { return [] }
-        m.dialog = nil
-        guard m.keymap.confirms(key), let h = m.history else {
-            m.flash = Flash(text: "\(id) is still a gift", isError: false)
-            return []
-        }
-        let edit = GiftEdit(eventId: id, isGift: false, note: nil, previousNote: note)
-        return [
-            effects.setGift(
-                edit, origin: .change, customer: h.key, shown: m.profile?.report,
-                token: m.previewToken(PreviewPane.unflag(id)))
-        ]
-    }
-
-    func drawUnflag(_ m: AppModel, _ b: inout CellBuffer) -> Point? {
-        guard case .giftUnflag(let id, _)? = m.dialog else { return nil }
-        let t = m.theme
-        Popup(
-            title: "Unflag \(id) as a gift",
-            lines: (m.preview?.lines(limit: 6) ?? []).map { ($0, .plain) }
-                + [("\(m.keymap.keyName(.confirm, mode: .confirm)): unflag it, any other key: keep it", t.muted)],
-            width: 70
-        ).render(b.bounds, into: &b, m.context)
-        return nil
-    }
-
     func walked(_ m: inout AppModel, _ outcome: UndoOutcome?, redo: Bool) -> [Cmd] {
         m.flash = Flash(text: outcome?.summary ?? (redo ? "nothing to redo" : "nothing to undo"), isError: false)
         guard outcome != nil else { return [] }

@@ -16,7 +16,9 @@ struct CareRow {
 /// Panel rows that show a cut line open a popup with the whole text on Enter, as the
 /// evidence behind a preference does.
 extension Explorer {
-    func careRows(_ m: AppModel, _ rep: ProfileReport) -> [CareRow] {
+    func careRows(_ m: AppModel, _ rep: ProfileReport) -> [CareRow] { Self.careRows(rep, m.env) }
+
+    static func careRows(_ rep: ProfileReport, _ env: ScreenEnv) -> [CareRow] {
         var rows: [CareRow] = []
         for d in rep.replenishment.filter({ !$0.lapsed }).prefix(3) {
             let when = d.daysUntilDue < 0 ? "overdue \(-d.daysUntilDue)d" : "due in \(d.daysUntilDue)d"
@@ -24,7 +26,7 @@ extension Explorer {
             rows.append(
                 CareRow(
                     line: "\(when): \(name) (every \(Int(d.intervalDays.rounded()))d)",
-                    style: d.daysUntilDue <= 7 ? m.theme.warn : .plain, title: "Replenishment: \(name)",
+                    style: d.daysUntilDue <= 7 ? env.theme.warn : .plain, title: "Replenishment: \(name)",
                     detail: replenishmentDetail(d)))
         }
         for d in rep.replenishment.filter(\.lapsed).prefix(2) {
@@ -33,13 +35,13 @@ extension Explorer {
             rows.append(
                 CareRow(
                     line: "lapsed: \(name) (every \(every)d, none for \(-d.daysUntilDue + every)d)",
-                    style: m.theme.muted, title: "Lapsed habit: \(name)", detail: replenishmentDetail(d)))
+                    style: env.theme.muted, title: "Lapsed habit: \(name)", detail: replenishmentDetail(d)))
         }
         for s in rep.dampedSpikes.prefix(2) {
             let share = Int((s.counted * 100).rounded())
             rows.append(
                 CareRow(
-                    line: "damped: \(s.category) \(s.from)..\(s.to), counts \(share)%", style: m.theme.muted,
+                    line: "damped: \(s.category) \(s.from)..\(s.to), counts \(share)%", style: env.theme.muted,
                     title: "Damped burst: \(s.category)",
                     detail: [
                         "\(Units.count(s.events, "event")) from \(s.from) to \(s.to)\(s.novel ? ", a category new to them" : "")",
@@ -55,16 +57,16 @@ extension Explorer {
         }
         for n in rep.notes {
             // Under --redact an email or phone number written into a note is masked too.
-            let text = m.redact ? Redaction.text(n.text) : n.text
+            let text = env.redact ? Redaction.text(n.text) : n.text
             rows.append(
                 CareRow(
-                    line: "note \(n.time.day) \(n.analyst): \(text)", style: m.theme.muted,
+                    line: "note \(n.time.day) \(n.analyst): \(text)", style: env.theme.muted,
                     title: "Note by \(n.analyst), \(n.time.minute)", detail: [text], noteId: n.key))
         }
         return rows
     }
 
-    func replenishmentDetail(_ d: ReplenishmentView) -> [String] {
+    static func replenishmentDetail(_ d: ReplenishmentView) -> [String] {
         [
             "product \(d.productId)" + (d.category.map { ", habit of the category \($0)" } ?? ""),
             "last bought \(d.lastPurchase), due \(d.due)", d.when, d.basis
@@ -160,9 +162,6 @@ extension Explorer {
         lines += ["", l.basis]
         return lines
     }
-
-    /// How many body lines a detail popup shows at once (the rest scroll).
-    static func detailRows(_ m: AppModel) -> Int { max(1, m.size.height - 2 - 2 - 1) }
 
     /// The popup's lines wrapped to the width it will have on this screen.
     static func wrapped(_ lines: [String], screenWidth: Int) -> [String] {

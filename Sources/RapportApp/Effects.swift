@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportService
 import RapportUI
 import RapportVocabulary
@@ -26,7 +27,7 @@ struct Effects: Sendable {
 
     func loadList(_ q: ListQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
         newestList.ask(generation)
-        return Cmd(lane: .queue("list")) { [newestList] send in
+        return Cmd(lane: .queue(.list)) { [newestList] send in
             guard newestList.isCurrent(generation) else { return }
             do {
                 let total =
@@ -39,17 +40,44 @@ struct Effects: Sendable {
         }
     }
 
-    /// The business metrics of everyone, or of one segment (a read: browsing goes on meanwhile).
-    func loadMetrics(segment: String?) -> Cmd {
-        Cmd(lane: .queue("metrics")) { [client] send in
+    /// A segment's members as they stood on a past day, all at once (a full pass over the
+    /// events): the list's rows from the first.
+    func loadPastMembers(_ ref: SegmentRef, _ moment: PointInTime, generation: Int) -> Cmd {
+        newestList.ask(generation)
+        return Cmd(lane: .queue(.list)) { [newestList, client] send in
+            guard newestList.isCurrent(generation) else { return }
             do {
-                send(.metricsLoaded(segment: segment, try client.metrics(segment)))
+                send(.progress("listing \(ref.name) as of \(moment.label)…"))
+                let rows = try client.segmentMembersStoodOn(ref, moment)
+                send(.progress(nil))
+                send(.listLoaded(generation: generation, total: rows.count, start: 0, rows: rows))
+            } catch {
+                send(.progress(nil))
+                send(.failed(ExplorerFailure(.loadList, error)))
+            }
+        }
+    }
+
+    /// The business metrics of everyone, of one segment or of an account's people (a read:
+    /// browsing goes on meanwhile).
+    func loadMetrics(_ scope: MetricsScope) -> Cmd {
+        Cmd(lane: .queue(.metrics)) { [client] send in
+            do {
+                if let a = scope.account {
+                    let figures = try client.accountMetrics(a.id, a.includeChildren)
+                    send(.metricsLoaded(segment: nil, figures, account: a))
+                } else if let p = scope.stoodOn {
+                    let figures = try client.metricsStoodOn(p, scope.segment)
+                    send(.metricsLoaded(segment: scope.segment, figures, stoodOn: p))
+                } else {
+                    send(.metricsLoaded(segment: scope.segment, try client.metrics(scope.segment)))
+                }
             } catch { send(.failed(ExplorerFailure(.loadMetrics, error))) }
         }
     }
 
     func readStamp() -> Cmd {
-        Cmd(lane: .queue("watch")) { [client] send in
+        Cmd(lane: .queue(.watch)) { [client] send in
             if let stamp = try? client.writeStamp() { send(.storeStamp(stamp)) }
         }
     }
@@ -96,6 +124,33 @@ struct Effects: Sendable {
         Cmd(lane: .read) { [client] send in
             guard let e = try? client.explainRecommendation(key, productId, pastDate) else { return }
             send(.explanationReady(title: shown.title, lines: shown.lines + ["", "Why this rank:"] + e.lines))
+        }
+    }
+
+    /// The events behind an inferred preference, for its detail popup (a read: it shows while a
+    /// refresh or an erase runs).
+    func evidence(_ key: Int64, _ attribute: PreferenceAttribute, _ value: String, confidence: Double) -> Cmd {
+        Cmd(lane: .read) { [client] send in
+            do {
+                let items = try client.evidence(key, attribute, value)
+                var lines = items.map { c -> String in
+                    let e = c.event
+                    let share = Int((c.share * 100).rounded())
+                    return "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  "
+                        + String(format: "%+.1f", c.contribution) + " (\(share)%)  [\(e.eventId)]"
+                }
+                if !lines.isEmpty {
+                    lines += [
+                        "",
+                        "Each event adds its type's weight (purchase 5, cart 3, click 1.5, view 1) decayed by its "
+                            + "age, before daily and monthly caps; % is its share of the preference's total."
+                    ]
+                }
+                send(.progress(nil))
+                send(
+                    .evidenceReady(
+                        title: "\(value): evidence, confidence \(Int((confidence * 100).rounded()))%", lines: lines))
+            } catch { send(.failed(ExplorerFailure(.evidence, error))) }
         }
     }
 
@@ -210,7 +265,7 @@ struct Effects: Sendable {
     func checkRule(_ text: String, generation: Int) -> [Cmd] {
         newestRule.ask(generation)
         return [
-            Cmd(lane: .queue("rule")) { [newestRule, client, ruleParses] send in
+            Cmd(lane: .queue(.rule)) { [newestRule, client, ruleParses] send in
                 guard newestRule.isCurrent(generation) else { return }
                 ruleParses.add()
                 do {
@@ -222,7 +277,7 @@ struct Effects: Sendable {
                         .ruleChecked(
                             rule: text, count: try client.countMembers(rule), error: nil,
                             warnings: try client.ruleWarnings(rule)))
-                } catch { send(.ruleChecked(rule: text, count: nil, error: "\(error)")) }
+                } catch { send(.ruleChecked(rule: text, count: nil, error: ExplorerFailure(.checkRule, error))) }
             }
         ]
     }
@@ -255,10 +310,20 @@ struct Effects: Sendable {
                 send(.segmentCreated(name, saved.members, saved.warnings))
                 send(.segmentsLoaded(try client.segmentSummaries()))
             } catch {
-                send(.segmentNotSaved(name: name, rule: rule, message: "\(error)"))
+                send(.segmentNotSaved(name: name, rule: rule, failure: ExplorerFailure(.createSegment, error)))
             }
         }
     }
+}
+
+/// The explorer's own queues: each runs its commands one at a time, beside the read and
+/// write lanes (a list load superseded by a newer key is skipped before it runs).
+enum EffectQueue: String {
+    case list, metrics, watch, rule, accounts
+}
+
+extension Command.Lane {
+    static func queue(_ q: EffectQueue) -> Self { .queue(q.rawValue) }
 }
 
 /// A count shared between threads.

@@ -29,15 +29,19 @@ public struct Explorer: Program, Sendable {
     public func update(_ m: inout AppModel, _ msg: AppMessage) -> [Command<AppMessage>] {
         switch msg {
         case .input(let event): return handle(&m, event)
-        case .metricsLoaded(let segment, let figures): return metricsLoaded(&m, segment, figures)
-        case .metricsCached(let figures): return metricsCached(&m, figures)
+        case .metricsLoaded(let segment, let figures, let account, let stoodOn):
+            let scope = MetricsScope(segment: segment, account: account, stoodOn: stoodOn)
+            return MetricsScreen.update(&m.metricsView, .loaded(scope, figures), effects)
+        case .metricsCached(let figures): return MetricsScreen.update(&m.metricsView, .cached(figures), effects)
         case .metricsListReady(let query): return openMetricsList(&m, query)
         case .tick: return [effects.readStamp()]
         case .storeStamp(let stamp): return noticeChanges(&m, stamp)
         case .accountsLoaded(let generation, let total, let start, let items):
-            return accountsLoaded(&m, generation, total, start, items)
-        case .accountLoaded(let view, let tree): return accountLoaded(&m, view, tree)
-        case .personAccountsLoaded(let generation, let items): return personAccountsLoaded(&m, generation, items)
+            return AccountsScreen.update(
+                &m.accounts, .loaded(generation: generation, total: total, start: start, items: items), m.env, effects)
+        case .accountLoaded(let view, let tree): return updateAccount(&m, .loaded(view, tree: tree))
+        case .personAccountsLoaded(let generation, let items):
+            return AccountsScreen.update(&m.accounts, .personLoaded(generation: generation, items), m.env, effects)
         case .customerGone(let key):
             guard m.profile?.key == key else { return [] }
             m.flash = Flash(
@@ -49,52 +53,24 @@ public struct Explorer: Program, Sendable {
             m.backStack.removeAll { $0.screen == .profile || $0.screen == .history }
             return []
         case .listLoaded(let generation, let total, let start, let rows):
-            guard generation == m.list.generation else { return [] }
-            if let total {
-                m.list.total = total
-                m.list.rows = [:]
-            }
-            // Under --redact an email or phone written into a name is masked as well.
-            for (i, r) in rows.enumerated() { m.list.rows[start + i] = m.redact ? r.redacted : r }
-            m.list.pending.remove(start)
-            m.list.loaded = true
-            clampList(&m)
-            return []
+            return ListScreen.update(
+                &m.list, .loaded(generation: generation, total: total, start: start, rows: rows), m.env, effects)
         case .profileLoaded(let loaded):
             // Under --redact the whole identity is masked once here (a phone written into the
             // name or city too), so no screen that shows it can forget.
             let r = m.redact ? loaded.redacted : loaded
             // A history opened from the list counts its day filters from the profile's as-of date.
             if m.history?.key == r.customer.key && m.history?.asOf == nil { m.history?.asOf = r.asOf }
-            if var p = m.profile, p.key == r.customer.key {
-                p.report = r
-                // A reload may bring fewer rows: selections stay on a row that exists.
-                p.selectedPreference = max(0, min(p.selectedPreference, r.preferences.inferred.count - 1))
-                p.selectedRec = max(0, min(p.selectedRec, r.recommendations.count - 1))
-                p.selectedCare = max(0, min(p.selectedCare, careRows(m, r).count - 1))
-                m.profile = p
-            }
-            return []
+            guard var p = m.profile else { return [] }
+            let cmds = ProfileScreen.update(&p, .loaded(r), m.env)
+            m.profile = p
+            return cmds
         case .historyLoaded(let key, let events):
-            if var h = m.history, h.key == key {
-                h.all = events
-                h.loaded = true
-                h.selected = min(h.selected, max(0, h.events.count - 1))
-                m.history = h
-            }
-            return []
-        case .segmentsLoaded(let items):
-            // By value: the most customers first within each kind (RFM, stage, rule), not by name.
-            let kinds = items.map(\.kind.rawValue).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            m.segments.items = items.enumerated().sorted { a, b in
-                let ka = kinds.firstIndex(of: a.element.kind.rawValue)!,
-                    kb = kinds.firstIndex(of: b.element.kind.rawValue)!
-                if ka != kb { return ka < kb }
-                if a.element.members != b.element.members { return a.element.members > b.element.members }
-                return a.offset < b.offset
-            }.map(\.element)
-            m.segments.selected = min(m.segments.selected, max(0, items.count - 1))
-            return []
+            guard var h = m.history else { return [] }
+            let cmds = HistoryScreen.update(&h, .loaded(key: key, events: events))
+            m.history = h
+            return cmds
+        case .segmentsLoaded(let items): return SegmentsScreen.update(&m.segments, .loaded(items))
         case .previewed(let pane):
             m.preview = pane
             return []
@@ -144,7 +120,7 @@ public struct Explorer: Program, Sendable {
         case .ruleChecked(let rule, let count, let error, let warnings):
             // The command line's warnings too: a name the data lacks, with the nearest known one.
             let status =
-                error.map(RuleStatus.invalid)
+                error.map { RuleStatus.invalid($0.description) }
                 ?? (warnings.isEmpty ? .valid : .warning(warnings.joined(separator: "; ")))
             if case .newSegment(let name, let field, let onRule, _, _)? = m.dialog, field.text == rule {
                 m.dialog = .newSegment(name: name, rule: field, onRule: onRule, status: status, count: count)
@@ -153,13 +129,14 @@ public struct Explorer: Program, Sendable {
                 m.dialog = .editSegment(name: name, rule: field, status: status, count: count)
             }
             return []
-        case .segmentNotSaved(let name, let rule, let message):
+        case .segmentNotSaved(let name, let rule, let failure):
             m.progress = nil
             if m.dialog == nil {
                 m.dialog = .newSegment(
-                    name: TextField(name), rule: TextField(rule), onRule: false, status: .problem(message), count: nil)
+                    name: TextField(name), rule: TextField(rule), onRule: false, status: .problem(failure.description),
+                    count: nil)
             } else {
-                m.flash = Flash(text: message, isError: true)
+                m.flash = Flash(text: failure.description, isError: true)
             }
             return []
         case .segmentCreated(let name, let n, let warnings):
@@ -208,18 +185,15 @@ public struct Explorer: Program, Sendable {
         switch event {
         case .resize(let s):
             m.size = s
-            clampList(&m)
-            return ensureRows(&m)
+            return ListScreen.update(&m.list, .resized, m.env, effects)
         case .mouse(let me):
             if isTooSmall(m) { return [] }
             switch me {
             case .wheelDown: return move(&m, 3)
             case .wheelUp: return move(&m, -3)
             case .click(let p):
-                if m.screen == .list && p.y >= 2 && p.y < m.size.height - 2 {
-                    m.list.selected = min(max(0, m.list.total - 1), m.list.offset + p.y - 2)
-                }
-                return []
+                guard m.screen == .list else { return [] }
+                return ListScreen.update(&m.list, .click(y: p.y), m.env, effects)
             }
         case .key(let key):
             // The interrupt binding works everywhere, in dialogs and text fields too.
@@ -232,8 +206,12 @@ public struct Explorer: Program, Sendable {
             if m.help != nil { return handleHelp(&m, key) }
             if m.dialog != nil { return handleDialog(&m, key) }
             if m.commandLine != nil { return handleCommandLine(&m, key) }
-            if m.list.filter != nil && m.screen == .list { return handleFilter(&m, key) }
-            if m.accounts.filter != nil && m.screen == .accounts { return handleAccountFilter(&m, key) }
+            if m.list.filter != nil && m.screen == .list {
+                return ListScreen.update(&m.list, .filterKey(key), m.env, effects)
+            }
+            if m.accounts.filter != nil && m.screen == .accounts {
+                return AccountsScreen.update(&m.accounts, .filterKey(key), m.env, effects)
+            }
             m.flash = nil
             guard let action = m.keymap.action(for: key, in: m.screen.rawValue),
                 let intent = AppAction(rawValue: action.id)
@@ -270,7 +248,7 @@ public struct Explorer: Program, Sendable {
             return [effects.loadSegments(pastDate: m.pastDate)]
         case .metrics: return openMetrics(&m)
         case .accounts: return openAccounts(&m)
-        case .toggleNode: return toggleAccountNode(&m)
+        case .toggleNode: return updateAccount(&m, .toggleNode)
         case .definitions:
             guard m.screen == .metrics else { return [] }
             m.dialog = .evidence(title: "What the figures mean", lines: Self.metricsDefinitions(m.keymap))
@@ -287,42 +265,24 @@ public struct Explorer: Program, Sendable {
             return []
         case .sort:
             if m.screen == .accounts {
-                let all = Self.accountSorts
-                m.accounts.sort = all[((all.firstIndex(of: m.accounts.sort) ?? 0) + 1) % all.count]
-                return reloadAccounts(&m)
+                return AccountsScreen.update(&m.accounts, .nextSort, m.env, effects)
             }
-            let all = ListSort.allCases
-            m.list.query.sort = all[(all.firstIndex(of: m.list.query.sort)! + 1) % all.count]
-            return reloadList(&m)
-        case .reverseSort:
-            m.list.query.reversed.toggle()
-            return reloadList(&m)
-        case .clearFilter:
-            m.list.query.text = ""
-            m.list.query.segment = nil
-            m.list.query.stage = nil
-            m.list.query.ruleSegment = nil
-            m.list.query.keys = nil
-            m.list.query.keysLabel = nil
-            return reloadList(&m)
+            return ListScreen.update(&m.list, .nextSort, m.env, effects)
+        case .reverseSort: return ListScreen.update(&m.list, .reverseSort, m.env, effects)
+        case .clearFilter: return ListScreen.update(&m.list, .clearFilter, m.env, effects)
         case .nextPanel:
-            if m.screen == .metrics { return nextMetricsPanel(&m) }
-            if m.screen == .account, var a = m.account {
-                a.panel = 1 - a.panel
-                m.account = a
-                return []
-            }
+            if m.screen == .metrics { return MetricsScreen.update(&m.metricsView, .nextPanel, effects) }
+            if m.screen == .account { return updateAccount(&m, .nextPanel) }
             // On the profile Tab cycles its panels; other screens ignore it (H opens the history).
             guard m.screen == .profile, var p = m.profile else { return [] }
-            p.panel = (p.panel + 1) % 4
+            let cmds = ProfileScreen.update(&p, .nextPanel, m.env)
             m.profile = p
-            return []
+            return cmds
         case .prevPanel:
-            if m.screen == .profile, var p = m.profile {
-                p.panel = (p.panel + 3) % 4
-                m.profile = p
-            }
-            return []
+            guard m.screen == .profile, var p = m.profile else { return [] }
+            let cmds = ProfileScreen.update(&p, .prevPanel, m.env)
+            m.profile = p
+            return cmds
         case .history: return openHistory(&m)
         case .evidence: return openDetail(&m)
         case .note:
@@ -357,42 +317,34 @@ public struct Explorer: Program, Sendable {
         case .redo: return walk(&m, redo: true)
         case .clearHistory:
             guard writable(&m), let h = m.history else { return [] }
-            m.dialog = .clearHistory(range: 1, types: 0, count: nil, confirming: false)
-            m.preview = PreviewPane(subject: PreviewPane.clear(1, 0))
-            return [
-                effects.countClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0)),
-                effects.previewClear(h.key, range: clearRange(m, 1, 0), settings: (1, 0))
-            ]
-        case .typeFilter:
-            // Only the types this customer has events of (and "all").
-            let present = m.history?.loaded == true ? Set(m.history?.all.map(\.type) ?? []) : Set(EventType.allCases)
-            let types: [EventType?] = [nil] + EventType.allCases.filter { present.contains($0) }
-            let i = types.firstIndex(of: m.history?.typeFilter) ?? 0
-            m.history?.typeFilter = types[(i + 1) % types.count]
-            m.history?.selected = 0
-            m.history?.offset = 0
-            return []
-        case .dateFilter:
-            let ranges: [Int?] = [nil, 30, 90, 365]
-            let i = ranges.firstIndex(of: m.history?.days) ?? 0
-            m.history?.days = ranges[(i + 1) % ranges.count]
-            m.history?.selected = 0
-            m.history?.offset = 0
-            return []
+            return Dialogs.openClear(&m.dialogs, customer: h.key, range: 1, types: 0, dialogContext(m), effects)
+        case .typeFilter: return updateHistory(&m, .cycleType)
+        case .dateFilter: return updateHistory(&m, .cycleDays)
         case .members:
-            if m.screen == .metrics { return openMetricsCell(&m) }
+            if m.screen == .metrics {
+                if let a = m.metrics?.scope.account {
+                    m.flash = Flash(
+                        text: "an account's cells are not listed here: rapport metrics --account \(a.id)", isError: true
+                    )
+                    return []
+                }
+                if let p = m.metrics?.scope.stoodOn {
+                    m.flash = Flash(
+                        text: "cells as of \(p.label) are not listed here: \(keyName(m, .pastDate)) returns to now",
+                        isError: true)
+                    return []
+                }
+                return MetricsScreen.update(&m.metricsView, .openCell(sort: m.list.query.sort), effects)
+            }
             guard m.segments.items.indices.contains(m.segments.selected) else { return [] }
             let s = m.segments.items[m.segments.selected]
-            // The list is today's: the members of a past day are on the command line.
-            if let p = m.pastDate {
-                m.flash = Flash(
-                    text: "members as of \(p.label): rapport segment members '\(s.name)' --as-of \(p.label)",
-                    isError: true)
-                return []
-            }
             m.list.query = ListQuery(
                 segment: s.kind == .rfm ? s.name : nil, stage: s.kind == .stage ? s.name : nil,
-                sort: m.list.query.sort, ruleSegment: s.kind == .rule ? s.name : nil)
+                sort: m.pastDate == nil ? m.list.query.sort : .name, ruleSegment: s.kind == .rule ? s.name : nil)
+            // On a past day, the members of then (listed by name, as the service gives them).
+            m.list.pastSegment = m.pastDate.map {
+                PastSegment(ref: SegmentRef(kind: s.kind, name: s.name), moment: $0, query: m.list.query)
+            }
             go(&m, to: .list)
             return reloadList(&m)
         case .editSegment, .deleteSegment: return changeRuleSegment(&m, action)
@@ -413,11 +365,14 @@ public struct Explorer: Program, Sendable {
     func noticeChanges(_ m: inout AppModel, _ stamp: String) -> [Cmd] {
         defer { m.storeStamp = stamp }
         guard let before = m.storeStamp, before != stamp else { return [] }
-        var cmds = reloadList(&m, keepSelection: true)
+        // A past day's members are not listed again on every change (each listing is a full pass).
+        var cmds = m.list.stoodOn == nil ? reloadList(&m, keepSelection: true) : []
         if let p = m.profile { cmds.append(effects.reloadProfile(p.key, pastDate: m.pastDate)) }
         if let h = m.history, m.screen == .history { cmds.append(effects.loadHistory(h.key, pastDate: m.pastDate)) }
         if m.screen == .segments { cmds.append(effects.loadSegments(pastDate: m.pastDate)) }
-        if m.screen == .accounts { cmds += reloadAccounts(&m, keepSelection: true) }
+        if m.screen == .accounts {
+            cmds += AccountsScreen.update(&m.accounts, .reload(keepSelection: true), m.env, effects)
+        }
         if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
         return cmds + reloadMetrics(&m)
     }
@@ -463,11 +418,7 @@ public struct Explorer: Program, Sendable {
                 m.finished = true
                 return []
             }
-            if !m.list.query.text.isEmpty || m.list.query.segment != nil || m.list.query.stage != nil
-                || m.list.query.ruleSegment != nil || m.list.query.keys != nil
-            {
-                return perform(&m, .clearFilter)
-            }
+            if ListScreen.isFiltered(m.list.query) { return perform(&m, .clearFilter) }
         case .profile: m.screen = .list
         case .history: m.screen = .profile
         case .segments: m.screen = .list
@@ -498,88 +449,56 @@ public struct Explorer: Program, Sendable {
         return cmds
     }
 
-    /// From the segments screen, the selected segment's metrics; from anywhere else, everyone's.
+    /// From the segments screen, the selected segment's metrics; from an account, its people's
+    /// (with the accounts below it, when it has any); from anywhere else, everyone's.
     func openMetrics(_ m: inout AppModel) -> [Cmd] {
-        var segment: String?
-        if m.screen == .segments, m.segments.items.indices.contains(m.segments.selected) {
+        // As of the past day shown, if one is; an account's figures are today's.
+        var scope = MetricsScope(stoodOn: m.pastDate)
+        if m.screen == .segments, let s = SegmentsScreen.selected(m.segments) {
             // Qualified by kind: "at risk" is both an RFM segment and a stage.
-            let s = m.segments.items[m.segments.selected]
-            segment = SegmentRef(kind: s.kind, name: s.name).qualified
+            scope.segment = SegmentRef(kind: s.kind, name: s.name).qualified
+        }
+        if m.screen == .account {
+            guard let v = m.account?.view else { return [] }
+            scope.account = AccountScope(id: v.id, name: v.name, includeChildren: !v.children.isEmpty)
+            scope.stoodOn = nil
         }
         go(&m, to: .metrics)
-        return startMetrics(&m, segment: segment)
+        return startMetrics(&m, scope)
     }
 
+    /// Up and down (and pages, ends, the wheel) move the selection of the screen shown.
     func move(_ m: inout AppModel, _ d: Int) -> [Cmd] {
-        func step(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v.addingReportingOverflow(d).partialValue)) }
         switch m.screen {
-        case .list:
-            guard m.list.total > 0 else { return [] }
-            m.list.selected = step(m.list.selected, m.list.total)
-            clampList(&m)
-            return ensureRows(&m)
-        case .history:
-            guard var h = m.history else { return [] }
-            h.selected = step(h.selected, max(1, h.events.count))
-            m.history = h
-        case .segments:
-            m.segments.selected = step(m.segments.selected, max(1, m.segments.items.count))
-        case .metrics:
-            moveMetrics(&m, d)
-        case .accounts, .account: return moveInAccounts(&m, d)
+        case .list: return ListScreen.update(&m.list, .move(d), m.env, effects)
+        case .history: return updateHistory(&m, .move(d))
+        case .segments: return SegmentsScreen.update(&m.segments, .move(d))
+        case .metrics: return MetricsScreen.update(&m.metricsView, .move(d), effects)
+        case .accounts: return AccountsScreen.update(&m.accounts, .move(d), m.env, effects)
+        case .account: return updateAccount(&m, .move(d))
         case .profile:
             guard var p = m.profile else { return [] }
-            if p.panel == 0 {
-                p.selectedPreference = step(p.selectedPreference, max(1, p.report?.preferences.inferred.count ?? 1))
-            } else if p.panel == 2 {
-                p.selectedRec = step(p.selectedRec, max(1, p.report?.recommendations.count ?? 1))
-            } else if p.panel == 3 {
-                p.selectedCare = step(p.selectedCare, max(1, p.report.map { careRows(m, $0).count } ?? 1))
-            } else {
-                p.scroll[p.panel] = max(0, p.scroll[p.panel] + (d > 0 ? 1 : -1) * min(abs(d), 1000))
-            }
+            let cmds = ProfileScreen.update(&p, .move(d), m.env)
             m.profile = p
+            return cmds
         }
-        return []
     }
 
-    func clampList(_ m: inout AppModel) {
-        let h = max(1, m.size.height - 4)
-        m.list.selected = max(0, min(m.list.selected, m.list.total - 1))
-        m.list.offset = Table.scroll(offset: m.list.offset, selected: m.list.selected, height: h, count: m.list.total)
+    /// The history screen's own actions, on the history shown (none: nothing happens).
+    func updateHistory(_ m: inout AppModel, _ action: HistoryScreen.Action) -> [Cmd] {
+        guard var h = m.history else { return [] }
+        let cmds = HistoryScreen.update(&h, action)
+        m.history = h
+        return cmds
     }
+
+    func clampList(_ m: inout AppModel) { ListScreen.clamp(&m.list, m.env) }
 
     /// Asks for the window of rows around the selection if any visible row is missing.
-    func ensureRows(_ m: inout AppModel) -> [Cmd] {
-        let h = max(1, m.size.height - 4)
-        let visible = m.list.offset..<min(m.list.total, m.list.offset + h)
-        guard visible.contains(where: { m.list.rows[$0] == nil }) else { return [] }
-        let start = max(0, m.list.selected - Effects.window / 2)
-        guard !m.list.pending.contains(start) else { return [] }
-        m.list.pending.insert(start)
-        // Keep memory flat: drop rows far from the selection.
-        if m.list.rows.count > 4 * Effects.window {
-            m.list.rows = m.list.rows.filter { abs($0.key - m.list.selected) < 2 * Effects.window }
-        }
-        return [
-            effects.loadList(
-                m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: false,
-                knownTotal: m.list.total)
-        ]
-    }
+    func ensureRows(_ m: inout AppModel) -> [Cmd] { ListScreen.ensureRows(&m.list, m.env, effects) }
 
     func reloadList(_ m: inout AppModel, keepSelection: Bool = false) -> [Cmd] {
-        m.list.generation += 1
-        m.list.pending = []
-        if !keepSelection {
-            m.list.selected = 0
-            m.list.offset = 0
-        }
-        return [
-            effects.loadList(
-                m.list.query, generation: m.list.generation, around: m.list.selected, needTotal: true,
-                knownTotal: m.list.total)
-        ]
+        ListScreen.update(&m.list, .reload(keepSelection: keepSelection), m.env, effects)
     }
 
     func openSelected(_ m: inout AppModel) -> [Cmd] {
@@ -623,32 +542,7 @@ public struct Explorer: Program, Sendable {
             r.preferences.inferred.indices.contains(p.selectedPreference)
         else { return [] }
         let pref = r.preferences.inferred[p.selectedPreference]
-        // A read: the evidence shows while a refresh or an erase runs.
-        return [
-            Cmd(lane: .read) { send in
-                do {
-                    let items = try effects.client.evidence(p.key, pref.attribute, pref.value)
-                    var lines = items.map { c -> String in
-                        let e = c.event
-                        let share = Int((c.share * 100).rounded())
-                        return "\(e.time.day)  \(e.type.rawValue)  \(e.product ?? e.productId ?? "")  "
-                            + String(format: "%+.1f", c.contribution) + " (\(share)%)  [\(e.eventId)]"
-                    }
-                    if !lines.isEmpty {
-                        lines += [
-                            "",
-                            "Each event adds its type's weight (purchase 5, cart 3, click 1.5, view 1) decayed by its "
-                                + "age, before daily and monthly caps; % is its share of the preference's total."
-                        ]
-                    }
-                    send(.progress(nil))
-                    send(
-                        .evidenceReady(
-                            title: "\(pref.value): evidence, confidence \(Int((pref.confidence * 100).rounded()))%",
-                            lines: lines))
-                } catch { send(.failed(ExplorerFailure(.evidence, error))) }
-            }
-        ]
+        return [effects.evidence(p.key, pref.attribute, pref.value, confidence: pref.confidence)]
     }
 
     func toggleGift(_ m: inout AppModel) -> [Cmd] {
@@ -668,5 +562,4 @@ public struct Explorer: Program, Sendable {
         return [effects.previewGift(e.eventId, shown: m.profile?.report)]
     }
 
-    func clearRange(_ m: AppModel, _ range: Int, _ types: Int) -> HistoryWindow { m.clearWindow(range, types) }
 }

@@ -122,6 +122,19 @@ public struct ExplorerClient: Sendable {
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.
     public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// A segment's members as they stood on a past day, by name (a full pass over the events).
+    public var segmentMembersStoodOn:
+        @Sendable (_ segment: SegmentRef, _ moment: PointInTime) throws -> [CustomerListItem] = { _, _ in
+            throw ExplorerClient.notInFixture
+        }
+    /// The business metrics as they stood on a past day, of everyone or one segment (a full pass).
+    public var metricsStoodOn: @Sendable (_ moment: PointInTime, _ segment: String?) throws -> BusinessMetrics = {
+        _, _ in throw ExplorerClient.notInFixture
+    }
+    /// The business metrics of an account's people, with the accounts below it or not.
+    public var accountMetrics: @Sendable (_ id: String, _ includeChildren: Bool) throws -> BusinessMetrics = { _, _ in
+        throw AccountsUnavailable()
+    }
     /// A person's accounts with their role in each.
     public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
         throw AccountsUnavailable()
@@ -246,6 +259,8 @@ extension ExplorerClient {
         client.editNote = { try workspace.editNote(customer: $0, note: $1, text: $2) }
         client.deleteNote = { try workspace.deleteNote(customer: $0, note: $1) }
         client.undo = { try workspace.undo() }
+        client.metricsStoodOn = { try workspace.metrics(stoodOn: $0, segment: $1) }
+        client.segmentMembersStoodOn = { try workspace.segmentMembers($0, stoodOn: $1) }
         client.redo = { try workspace.redo() }
         return client.withAccounts(workspace)
     }

@@ -9,6 +9,7 @@ public struct ExplorerFailure: Error, Sendable, Equatable, CustomStringConvertib
         case loadList, loadMetrics, openMetricsCell, loadProfile, reloadProfile, loadHistory, loadSegments
         case changeGift, countClear, clearHistory, addNote, export, erase, updateSegment, deleteSegment
         case goto, refresh, evidence, undo, redo
+        case checkRule, createSegment, previewGift, previewClear
     }
 
     /// Why it failed.

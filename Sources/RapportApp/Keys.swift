@@ -148,6 +148,8 @@ public enum AppKeys {
     public static let pastSegments = a(
         .pastDate, "segment counts as they stood on a date (a full pass); again, or back, returns to now",
         "segments")
+    public static let pastMetrics = a(
+        .pastDate, "the figures as they stood on a date (a full pass); again, or back, returns to now", "metrics")
     public static let pastHistory = a(
         .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
     public static let openAccount = a(.open, "open the selected account", "accounts")
@@ -157,6 +159,8 @@ public enum AppKeys {
         .open, "open the selected account of the tree, or the selected member's profile", "account")
     public static let accountPanel = a(.nextPanel, "switch between the tree and the members", "account")
     public static let toggleNode = a(.toggleNode, "expand or collapse the selected account of the tree", "account")
+    public static let accountMetrics = a(
+        .metrics, "business metrics of this account's people (and of the accounts below it)", "account")
 
     public static func keymap() -> Keymap {
         Keymap(
@@ -204,7 +208,10 @@ public enum AppKeys {
                     ]),
                 .init(
                     name: "metrics",
-                    [(members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")])]),
+                    [
+                        (members, [.enter, .char("l"), .right]), (nextPanel, [.tab]), (definitions, [.char("d")]),
+                        (pastMetrics, [.char("@")])
+                    ]),
                 .init(
                     name: "accounts",
                     [
@@ -215,7 +222,8 @@ public enum AppKeys {
                     name: "account",
                     [
                         (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
-                        (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")])
+                        (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")]),
+                        (accountMetrics, [.char("M")])
                     ])
             ],
             modes: modeTables())

@@ -24,37 +24,7 @@ extension Explorer {
     }
 
     /// Types a key into a text field: a character as text, an editing key as its edit.
-    func edit(_ f: inout TextField, _ key: Key, _ binding: ModeKey?) -> Bool {
-        if case .edit(let e)? = binding {
-            f.apply(e)
-            return true
-        }
-        if case .char(let c) = key { return f.insert(c) }
-        return false
-    }
-
-    func handleFilter(_ m: inout AppModel, _ key: Key) -> [Cmd] {
-        guard var f = m.list.filter else { return [] }
-        let binding = m.keymap.textBinding(for: key, mode: .filter)
-        switch binding {
-        case .mode(.accept)?:
-            m.list.filter = nil
-            return []
-        case .app(let move)? where move == .down || move == .up:
-            m.list.filter = nil
-            return perform(&m, move)
-        case .mode(.cancel)?:
-            m.list.filter = nil
-            m.list.query.text = ""
-            return reloadList(&m)
-        default:
-            guard edit(&f, key, binding) else { return [] }
-            m.list.filter = f
-            guard f.text != m.list.query.text else { return [] }
-            m.list.query.text = f.text
-            return reloadList(&m)
-        }
-    }
+    func edit(_ f: inout TextField, _ key: Key, _ binding: ModeKey?) -> Bool { edited(&f, key, binding) }
 
     static let commands = ["sort", "segment", "stage", "goto", "export", "refresh", "help", "quit"]
 
@@ -213,178 +183,21 @@ extension Explorer {
         }
     }
 
+    /// A key while a dialog is open: the dialog's own, then what it came to.
     func handleDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
-        guard let dialog = m.dialog else { return [] }
-        // Dialogs with text fields: characters are text, other keys the dialog's bindings or edits.
-        let text = m.keymap.textBinding(for: key, mode: .dialog)
-        let confirmed = m.keymap.confirms(key)
-        switch dialog {
-        case .evidence(_, let lines):
-            // A detail too long for the screen scrolls with the detail's down/up keys; other keys close it.
-            let overflow = Self.wrapped(lines, screenWidth: m.size.width).count - Self.detailRows(m)
-            let binding = m.keymap.binding(for: key, mode: .detail)
-            if overflow > 0, case .app(.down)? = binding {
-                m.detailScroll = min(overflow, m.detailScroll + 1)
-            } else if overflow > 0, case .app(.up)? = binding {
-                m.detailScroll = max(0, m.detailScroll - 1)
-            } else {
-                m.dialog = nil
-                m.detailScroll = 0
-            }
-            return []
-        case .note(var f):
-            if case .mode(.cancel)? = text {
-                m.dialog = nil
-                return []
-            }
-            if case .mode(.accept)? = text {
-                m.dialog = nil
-                // On the list, the note is the selected row's customer's.
-                let customer = m.screen == .list ? m.list.rows[m.list.selected]?.key : m.profile?.key
-                guard let customer, !f.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-                return [effects.addNote(customer, f.text)]
-            }
-            _ = edit(&f, key, text)
-            m.dialog = .note(f)
-        case .giftNote(let id, var f):
-            if case .mode(.cancel)? = text {
-                m.dialog = nil
-                return []
-            }
-            if case .mode(.accept)? = text {
-                m.dialog = nil
-                guard let h = m.history else { return [] }
-                let note = f.text.trimmingCharacters(in: .whitespaces)
-                let edit = GiftEdit(eventId: id, isGift: true, note: note.isEmpty ? nil : note, previousNote: nil)
-                return [
-                    effects.setGift(
-                        edit, origin: .change, customer: h.key, shown: m.profile?.report,
-                        token: m.previewToken(PreviewPane.gift(id)))
-                ]
-            }
-            _ = edit(&f, key, text)
-            m.dialog = .giftNote(eventId: id, field: f)
-        case .clearHistory(var range, var types, let count, let confirming):
-            guard let h = m.history else {
-                m.dialog = nil
-                return []
-            }
-            if confirming {
-                m.dialog = nil
-                if confirmed {
-                    return [
-                        effects.clear(
-                            h.key, range: clearRange(m, range, types),
-                            token: m.previewToken(PreviewPane.clear(range, types)))
-                    ]
-                }
-                m.flash = Flash(text: "nothing cleared", isError: false)
-                return []
-            }
-            switch m.keymap.binding(for: key, mode: .clearHistory) {
-            case .mode(.cancel)?:
-                m.dialog = nil
-                return []
-            case .mode(.prevRange)?: range = (range + AppModel.clearRanges.count - 1) % AppModel.clearRanges.count
-            case .mode(.nextRange)?: range = (range + 1) % AppModel.clearRanges.count
-            case .app(.up)?: types = (types + AppModel.clearTypes.count - 1) % AppModel.clearTypes.count
-            case .app(.down)?, .app(.nextPanel)?: types = (types + 1) % AppModel.clearTypes.count
-            case .mode(.accept)?:
-                guard let count, count > 0 else {
-                    m.dialog = nil
-                    m.flash = Flash(text: "nothing to clear in that range", isError: false)
-                    return []
-                }
-                m.dialog = .clearHistory(range: range, types: types, count: count, confirming: true)
-                return []
-            default: return []
-            }
-            m.dialog = .clearHistory(range: range, types: types, count: nil, confirming: false)
-            m.preview = PreviewPane(subject: PreviewPane.clear(range, types))
-            return [
-                effects.countClear(h.key, range: clearRange(m, range, types), settings: (range, types)),
-                effects.previewClear(h.key, range: clearRange(m, range, types), settings: (range, types))
-            ]
-        case .erase(let id, var f):
-            if case .mode(.cancel)? = text {
-                m.dialog = nil
-                return []
-            }
-            if case .mode(.accept)? = text {
-                m.dialog = nil
-                guard f.text == id, let p = m.profile else {
-                    m.flash = Flash(text: "not erased: the id did not match", isError: true)
-                    return []
-                }
-                return [effects.erase(p.key, id: id)]
-            }
-            _ = edit(&f, key, text)
-            m.dialog = .erase(id: id, field: f)
-        case .overwrite(let customer, let id, let path):
-            m.dialog = nil
-            guard confirmed else {
-                m.flash = Flash(text: "not exported: \(path) kept", isError: false)
-                return []
-            }
-            return [effects.export(customer, id: id, redact: m.redact)]
-        case .editSegment, .deleteSegment: return handleSegmentDialog(&m, key)
-        case .pastDate(var f):
-            if case .mode(.cancel)? = text {
-                m.dialog = nil
-                return []
-            }
-            if case .mode(.accept)? = text {
-                guard let p = PointInTime.parse(f.text) else {
-                    m.flash = Flash(text: "'\(f.text)' is not a date (YYYY-MM-DD)", isError: true)
-                    return []
-                }
-                m.dialog = nil
-                return showPastDate(&m, p)
-            }
-            _ = edit(&f, key, text)
-            m.dialog = .pastDate(f)
-        case .editNote, .deleteNote: return handleNoteDialog(&m, key)
-        case .giftUnflag: return handleUnflag(&m, key)
-        case .newSegment(var name, var rule, var onRule, let status, let count):
-            switch text {
-            case .mode(.cancel)?:
-                m.dialog = nil
-                return []
-            case .app(.nextPanel)?, .app(.prevPanel)?: onRule.toggle()
-            case .mode(.accept)?:
-                if !onRule {
-                    onRule = true
-                    break
-                }
-                let n = name.text.trimmingCharacters(in: .whitespaces)
-                guard !n.isEmpty else {
-                    m.dialog = .newSegment(
-                        name: name, rule: rule, onRule: false, status: .problem("the segment needs a name"),
-                        count: count)
-                    return []
-                }
-                // A name taken (a built-in segment or stage, or a rule) keeps the dialog and what was typed.
-                if m.segments.items.contains(where: { $0.name.caseInsensitiveCompare(n) == .orderedSame }) {
-                    m.dialog = .newSegment(
-                        name: name, rule: rule, onRule: false,
-                        status: .problem("a segment named '\(n)' exists already: choose another name"), count: count)
-                    return []
-                }
-                // Saving evaluates the rule over every customer: it runs beside browsing, with progress shown.
-                m.dialog = nil
-                m.progress = "saving segment \(n)…"
-                return [effects.createSegment(name: n, rule: rule.text)]
-            default:
-                if onRule {
-                    guard edit(&rule, key, text) else { return [] }
-                    m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: .checking, count: nil)
-                    m.ruleChecks += 1
-                    return rule.text.isEmpty ? [] : effects.checkRule(rule.text, generation: m.ruleChecks)
-                }
-                _ = edit(&name, key, text)
-            }
-            m.dialog = .newSegment(name: name, rule: rule, onRule: onRule, status: status, count: count)
-        }
-        return []
+        let outcome = Dialogs.update(&m.dialogs, key, dialogContext(m), effects)
+        if let flash = outcome.flash { m.flash = flash }
+        if let progress = outcome.progress { m.progress = progress }
+        if let day = outcome.pastDate { return outcome.commands + showPastDate(&m, day) }
+        return outcome.commands
+    }
+
+    /// What the dialogs read of the screens under them.
+    func dialogContext(_ m: AppModel) -> Dialogs.Context {
+        let model = m
+        return Dialogs.Context(
+            env: m.env, noteCustomer: m.screen == .list ? m.list.rows[m.list.selected]?.key : m.profile?.key,
+            historyCustomer: m.history?.key, profileCustomer: m.profile?.key, shown: m.profile?.report,
+            clearWindow: { model.clearWindow($0, $1) }, segmentNames: m.segments.items.map(\.name))
     }
 }

@@ -6,20 +6,6 @@ import RapportVocabulary
 
 public enum Screen: String, Sendable { case list, profile, history, segments, metrics, accounts, account }
 
-/// The customer list: a window of rows around the selection, loaded on demand.
-public struct ListState: Sendable {
-    public var query = ListQuery()
-    public var total = 0
-    public var rows: [Int: CustomerListItem] = [:]
-    public var selected = 0
-    public var offset = 0
-    public var filter: TextField?
-    /// Bumped on every query change, so late answers to old queries are dropped.
-    public var generation = 0
-    public var pending: Set<Int> = []
-    public var loaded = false
-}
-
 /// A screen Esc returns to, as it was left: a drill-down (segment members, a metrics cell)
 /// replaces the list's query, and a profile opened from there replaces the customer shown.
 public struct BackStep: Sendable, Equatable {
@@ -29,57 +15,6 @@ public struct BackStep: Sendable, Equatable {
     public var offset: Int
     /// The customer the profile (and history) showed.
     public var customer: Int64?
-}
-
-public struct ProfileState: Sendable {
-    public var key: Int64
-    public var report: ProfileReport?
-    public var panel = 0
-    public var scroll = [0, 0, 0, 0]
-    public var selectedPreference = 0
-    /// The selected row of the recommendations panel and of the care panel.
-    public var selectedRec = 0
-    public var selectedCare = 0
-    public var evidenceOpen = false
-}
-
-public struct HistoryState: Sendable {
-    public var key: Int64
-    public var name: String
-    public var all: [HistoryEvent] = []
-    /// True once the first answer came: an empty history before that is still loading.
-    public var loaded = false
-    public var selected = 0
-    public var offset = 0
-    public var typeFilter: EventType?
-    public var days: Int?
-    /// The last gift change made here (what `u` undoes, once) and the one just undone (what
-    /// redo makes again). Each keeps the notes on both sides, so an undone unflag gets its note back.
-    public var lastGift: GiftEdit?
-    public var undoneGift: GiftEdit?
-    /// The store's as-of date (the profile's): date filters count back from its end, as the
-    /// profile, clear-history and `rapport clear-history --last` do.
-    public var asOf: CalendarDay?
-
-    public var events: [HistoryEvent] {
-        let since = cutoff
-        return all.filter { e in
-            (typeFilter == nil || e.type == typeFilter!) && (since == nil || e.time.seconds >= since!)
-        }
-    }
-    /// The first second the date filter keeps: its calendar days counted back from the as-of
-    /// day (or from the newest event's day when no as-of is known).
-    var cutoff: Int64? {
-        guard let days else { return nil }
-        guard let end = asOf ?? all.first.map({ CalendarDay(containing: $0.time.seconds) }) else { return nil }
-        return end.windowStart(days: days)
-    }
-}
-
-public struct SegmentsState: Sendable {
-    public var items: [SegmentSummary] = []
-    public var selected = 0
-    public var offset = 0
 }
 
 /// A gift flag set or cleared on one purchase, with the note it had before and after.
@@ -95,29 +30,6 @@ public struct GiftEdit: Sendable, Equatable {
 
 /// Why a gift change was made: undo and redo move the change between `lastGift` and `undoneGift`.
 public enum GiftOrigin: Sendable { case change, undo, redo }
-
-/// Modal dialogs. Each owns its inputs; the screen underneath stays as it was.
-public enum Dialog: Sendable {
-    case note(TextField)
-    case giftNote(eventId: String, field: TextField)
-    /// `f` on a gift: its preview, then yes or no.
-    case giftUnflag(eventId: String, note: String?)
-    case clearHistory(range: Int, types: Int, count: Int?, confirming: Bool)
-    case erase(id: String, field: TextField)
-    case newSegment(name: TextField, rule: TextField, onRule: Bool, status: RuleStatus, count: Int?)
-    /// A rule segment's rule being edited (the name stays).
-    case editSegment(name: String, rule: TextField, status: RuleStatus, count: Int?)
-    case deleteSegment(name: String, members: Int)
-    case evidence(title: String, lines: [String])
-    /// A note's text being edited (`e` on a note of the care panel).
-    case editNote(key: Int64, id: Int64, field: TextField)
-    /// `D` on a note: delete it only on `y`.
-    case deleteNote(key: Int64, id: Int64)
-    /// `E` when the export's file exists already: replace it only on `y`.
-    case overwrite(key: Int64, id: String, path: String)
-    /// `@`: the date to see the customer as they stood on.
-    case pastDate(TextField)
-}
 
 public struct Flash: Sendable, Equatable {
     public var text: String
@@ -143,21 +55,35 @@ public struct AppModel: Sendable {
     public var profile: ProfileState?
     public var history: HistoryState?
     public var segments = SegmentsState()
-    /// The metrics screen: for everyone (nil segment) or one segment; nil figures while computing.
-    public var metrics: (segment: String?, figures: BusinessMetrics?)?
-    /// The metrics screen's panel, selection and cache.
+    /// The metrics screen: for everyone, one segment or one account; nil figures while computing.
+    public var metrics: (scope: MetricsScope, figures: BusinessMetrics?)? {
+        get { metricsView.shown }
+        set { metricsView.shown = newValue }
+    }
+    /// The metrics screen's scope, figures, panel, selection and cache.
     public var metricsView = MetricsViewState()
     /// The accounts list (`A`) and the account shown (docs/accounts.md).
     public var accounts = AccountsState()
     public var account: AccountState?
     /// The screens Esc returns to, most recent last, each as it was left.
     public var backStack: [BackStep] = []
-    public var dialog: Dialog?
+    /// The dialog over the screen, with its preview and scroll.
+    public var dialogs = DialogsState()
+    public var dialog: Dialog? {
+        get { dialogs.dialog }
+        set { dialogs.dialog = newValue }
+    }
     /// The preview the gift or clear dialog shows.
-    public var preview: PreviewPane?
+    public var preview: PreviewPane? {
+        get { dialogs.preview }
+        set { dialogs.preview = newValue }
+    }
     public var help: Int?
     /// The first line shown of a detail popup too long for the screen.
-    public var detailScroll = 0
+    public var detailScroll: Int {
+        get { dialogs.detailScroll }
+        set { dialogs.detailScroll = newValue }
+    }
     public var commandLine: TextField?
     /// Tab was pressed on the command line: its candidates show even on an empty line.
     public var commandListed = false
@@ -174,7 +100,10 @@ public struct AppModel: Sendable {
     public var storeStamp: String?
 
     /// Rule checks asked for while typing a rule segment: the newest one's count is shown.
-    public var ruleChecks = 0
+    public var ruleChecks: Int {
+        get { dialogs.ruleChecks }
+        set { dialogs.ruleChecks = newValue }
+    }
 
     /// The user's home folder, to show paths under it as `~/…` (read once, at the edge).
     public var home: String?
@@ -214,9 +143,10 @@ public enum AppMessage: Sendable {
     case noteAdded
     case exported(String)
     case erased(String)
-    case ruleChecked(rule: String, count: Int?, error: String?, warnings: [String] = [])
+    /// A rule typed in a dialog was checked: its members, or why it is not a rule.
+    case ruleChecked(rule: String, count: Int?, error: ExplorerFailure?, warnings: [String] = [])
     /// A new rule segment was not saved (a name taken meanwhile, say): the dialog comes back as typed.
-    case segmentNotSaved(name: String, rule: String, message: String)
+    case segmentNotSaved(name: String, rule: String, failure: ExplorerFailure)
     /// Name, members, and warnings about unknown names in the rule.
     case segmentCreated(String, Int, [String])
     case segmentUpdated(String, Int, [String])
@@ -229,7 +159,8 @@ public enum AppMessage: Sendable {
     case explanationReady(title: String, lines: [String])
     case gotoCustomer(Int64)
     case refreshed
-    case metricsLoaded(segment: String?, BusinessMetrics)
+    /// A scope's current figures: everyone's or a segment's, or (`account`) an account's people's.
+    case metricsLoaded(segment: String?, BusinessMetrics, account: AccountScope? = nil, stoodOn: PointInTime? = nil)
     /// Everyone's figures as the last full refresh stored them: shown until the current ones arrive.
     case metricsCached(BusinessMetrics)
     /// The customer list of the metrics cell Enter was pressed on.

@@ -28,50 +28,6 @@ extension Explorer {
         return []
     }
 
-    func handleNoteDialog(_ m: inout AppModel, _ key: Key) -> [Cmd] {
-        switch m.dialog {
-        case .deleteNote(let customer, let id)?:
-            m.dialog = nil
-            if m.keymap.confirms(key) { return [effects.deleteNote(customer, id)] }
-            m.flash = Flash(text: "note kept", isError: false)
-            return []
-        case .editNote(let customer, let id, var field)?:
-            let text = m.keymap.textBinding(for: key, mode: .dialog)
-            switch text {
-            case .mode(.cancel)?: m.dialog = nil
-            case .mode(.accept)?:
-                m.dialog = nil
-                guard !field.text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-                return [effects.editNote(customer, id, field.text)]
-            default:
-                _ = edit(&field, key, text)
-                m.dialog = .editNote(key: customer, id: id, field: field)
-            }
-            return []
-        default: return []
-        }
-    }
-
-    func drawNoteDialog(_ m: AppModel, _ b: inout CellBuffer) -> Point? {
-        let t = m.theme
-        switch m.dialog {
-        case .deleteNote?:
-            Popup(
-                title: "Delete note",
-                lines: [
-                    ("Delete the selected note? u undoes it.", t.warn),
-                    ("\(m.keymap.keyName(.confirm, mode: .confirm)): delete, any other key: keep it", t.muted)
-                ], width: 60
-            ).render(b.bounds, into: &b, m.context)
-            return nil
-        case .editNote(_, _, let field)?:
-            let inner = Popup(
-                title: "Edit note", lines: [("", .plain), (dialogFooter(m, "saves"), t.muted)], width: 70
-            ).render(b.bounds, into: &b, m.context)
-            return Point(x: field.draw(&b, x: inner.x + 1, y: inner.y, width: inner.width - 2), y: inner.y)
-        default: return nil
-        }
-    }
 }
 
 extension Effects {

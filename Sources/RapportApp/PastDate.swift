@@ -2,16 +2,22 @@ import Foundation
 import RapportService
 import RapportUI
 
-// `@`: the customer on screen as they stood on a past day (docs/as-of.md). The profile and the
-// history are loaded as of that day until `@` again, or back, returns to now.
+// `@`: the customer on screen as they stood on a past day (docs/as-of.md). The profile, the
+// history, the segments and the metrics are loaded as of that day until `@` again, or back,
+// returns to now.
 
 extension Explorer {
-    /// The screens a past day applies to (the list and metrics are today's).
-    static let pastDateScreens: Set<Screen> = [.profile, .history, .segments]
+    /// The screens a past day applies to (the list is today's).
+    static let pastDateScreens: Set<Screen> = [.profile, .history, .segments, .metrics]
 
     /// Asks for a date, or returns to now when a past day is shown.
     func pastDate(_ m: inout AppModel) -> [Cmd] {
-        guard Self.pastDateScreens.contains(m.screen), m.screen == .segments || m.profile != nil else { return [] }
+        guard Self.pastDateScreens.contains(m.screen), m.screen == .segments || m.screen == .metrics || m.profile != nil
+        else { return [] }
+        if m.screen == .metrics, let a = m.metrics?.scope.account {
+            m.flash = Flash(text: "account \(a.name)'s figures are today's only", isError: true)
+            return []
+        }
         if m.pastDate != nil { return showPastDate(&m, nil) }
         m.dialog = .pastDate(TextField())
         return []
@@ -21,20 +27,15 @@ extension Explorer {
     func showPastDate(_ m: inout AppModel, _ p: PointInTime?) -> [Cmd] {
         m.pastDate = p
         if m.screen == .segments { return [effects.loadSegments(pastDate: p)] }
+        if m.screen == .metrics {
+            var scope = m.metrics?.scope ?? .everyone
+            scope.stoodOn = p
+            return startMetrics(&m, scope)
+        }
         guard let key = m.profile?.key else { return [] }
         var cmds = [effects.loadProfile(key, pastDate: p)]
         if m.history?.key == key { cmds.append(effects.loadHistory(key, pastDate: p)) }
         return cmds
-    }
-
-    /// The title's marker of a past day: `@ as of 2026-03-14`, drawn loud (bold on red; bold and
-    /// reversed where there is no colour, and the `@` says it in any case).
-    func drawPastDateMarker(_ m: AppModel, _ b: inout CellBuffer, after left: String) {
-        guard let p = m.pastDate, Self.pastDateScreens.contains(m.screen) else { return }
-        let text = " @ as of \(p.label) "
-        let x = TextWidth.of(" Rapport \(m.glyphs.bullet) \(left)") + 2
-        guard x + TextWidth.of(text) < b.size.width else { return }
-        b.write(text, x: x, y: 0, style: Self.pastDateStyle(m.theme))
     }
 
     static func pastDateStyle(_ t: Theme) -> Style { Style(fg: .white, bg: t.danger, bold: true, reverse: false) }

@@ -27,8 +27,56 @@ struct AccountScreenTests {
         return h
     }
 
+    /// The firm of `harness()` as fixtures: Acme with Finance (monthly reports; 山田 太郎 its
+    /// buyer) and Operations (Anna Côté its buyer) below it.
+    static var firm: ExplorerClient {
+        var client = Fixtures.client
+        func item(_ id: String, _ name: String, parent: (String, String)?) -> AccountListItem {
+            AccountListItem(
+                id: id, name: name, kind: parent == nil ? "company" : "department", parent: parent?.0,
+                parentName: parent?.1, members: parent == nil ? 0 : 1, revenue: 0, revenue12m: 0, engagement: 0,
+                trend: "flat", coverage: nil, pAlive: nil)
+        }
+        let items = [
+            item("ACME", "Acme", parent: nil), item("FIN", "Finance", parent: ("ACME", "Acme")),
+            item("OPS", "Operations", parent: ("ACME", "Acme"))
+        ]
+        let taro = AccountMemberView(
+            id: "C2", name: "山田 太郎", role: "buyer", primary: true, title: nil, since: nil, until: nil, current: true,
+            consent: true)
+        let finance = Fixtures.accountView(
+            "FIN", "Finance", path: [("ACME", "Acme")], members: [taro], coverage: 0.5,
+            missingRoles: ["decision_maker"],
+            cadence: [AccountCadenceView(id: "FIN", name: "Finance", statedCadence: "monthly")])
+        client.accountPage = { filter, _, offset, limit in
+            let kept = items.filter {
+                filter.isEmpty || $0.name.localizedCaseInsensitiveContains(filter)
+                    || $0.id.localizedCaseInsensitiveContains(filter)
+            }
+            return (Array(kept.dropFirst(offset).prefix(limit)), kept.count)
+        }
+        client.account = { id in
+            guard id == "FIN" else { throw NotInFixture(operation: "account \(id)") }
+            return finance
+        }
+        client.accountTree = { _ in
+            [
+                AccountTreeLine(id: "ACME", name: "Acme", kind: "company", depth: 0, parent: nil, childCount: 2),
+                AccountTreeLine(
+                    id: "FIN", name: "Finance", kind: "department", depth: 1, parent: "ACME", childCount: 0),
+                AccountTreeLine(
+                    id: "OPS", name: "Operations", kind: "department", depth: 1, parent: "ACME", childCount: 0)
+            ]
+        }
+        client.personAccounts = { id in
+            guard id == "C2" else { throw NotInFixture(operation: "accounts of \(id)") }
+            return [PersonAccount(account: items[1], role: "buyer", primary: true, current: true)]
+        }
+        return client
+    }
+
     @Test func theListFiltersSortsAndOpensAnAccount() throws {
-        let h = try harness()
+        let h = Harness(client: Self.firm)
         h.press(.char("A"))
         #expect(h.model.screen == .accounts)
         #expect(h.lines[0].contains("Accounts") && h.lines[0].contains("sort: revenue"))

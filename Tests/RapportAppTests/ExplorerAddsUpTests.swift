@@ -111,7 +111,7 @@ struct ExplorerAddsUpTests {
     // MARK: 12. the rule dialog
 
     @Test func theRuleDialogShowsTheTypoWarningAsItChecks() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withRules(warnings: ["no category 'Toyz'; did you mean 'Toys'?"]))
         h.press(.char("S"), .char("n"))
         h.type("toy buyers")
         h.press(.tab)
@@ -121,7 +121,7 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func aDuplicateNameKeepsTheDialogAndTheTypedRule() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withRules())
         h.press(.char("S"), .char("n"))
         h.type("champions")
         h.press(.tab)
@@ -136,7 +136,10 @@ struct ExplorerAddsUpTests {
         #expect(h.screen.contains("exists already"))
         // A name taken meanwhile (by another session) brings the dialog back as typed.
         h.press(.escape)
-        h.send(.segmentNotSaved(name: "jazz", rule: "orders > 1", message: "segment 'jazz' exists"))
+        h.send(
+            .segmentNotSaved(
+                name: "jazz", rule: "orders > 1",
+                failure: ExplorerFailure(.createSegment, .error("segment 'jazz' exists"))))
         guard case .newSegment(let n2, let r2, _, _, _)? = h.model.dialog else {
             Issue.record("no dialog after a failed save")
             return
@@ -145,7 +148,8 @@ struct ExplorerAddsUpTests {
     }
 
     @Test func savingShowsProgressAndBrowsingGoesOn() throws {
-        let h = try Harness()
+        let calls = FixtureCalls()
+        let h = Harness(client: Fixtures.withRules(calls: calls))
         h.press(.char("S"), .char("n"))
         h.type("big spenders")
         h.press(.tab)
@@ -160,14 +164,18 @@ struct ExplorerAddsUpTests {
         h.settle()
         #expect(h.model.progress == nil)
         #expect(h.model.flash?.text.hasPrefix("segment big spenders saved: ") == true, "\(h.model.flash?.text ?? "")")
+        #expect(calls.all == ["createSegment big spenders: spend > 10"])
     }
 
     // MARK: 13. the list's rows, exports, units
 
     @Test func theListsRowsTakeHistoryNoteAndExport() throws {
-        let h = try Harness()
+        let calls = FixtureCalls()
+        var client = Fixtures.client
+        client.addNote = { key, text in calls.add("addNote \(key): \(text)") }
+        let h = Harness(client: client)
         h.press(.char("j"), .char("j")) // Margot
-        let margot = try h.workspace.customerKey("C1")
+        let margot = Fixtures.key("C1")
         #expect(h.model.list.rows[h.model.list.selected]?.key == margot)
         h.press(.char("H"))
         #expect(h.model.screen == .history && h.model.history?.key == margot)
@@ -177,14 +185,17 @@ struct ExplorerAddsUpTests {
         h.press(.char("N"))
         h.type("called about the order")
         h.press(.enter)
-        #expect(try h.workspace.notes(margot).contains { $0.text == "called about the order" })
+        #expect(calls.all == ["addNote \(margot): called about the order"])
         for id in ["history", "note", "export"] {
             #expect(!h.model.keymap.views["list"]!.keys(for: id).isEmpty, "\(id)")
         }
     }
 
     @Test func exportAsksBeforeReplacingItsFile() throws {
-        let h = try Harness()
+        let calls = FixtureCalls()
+        var client = Fixtures.client
+        client.exportToFile = { key, path, redact in calls.add("export \(key) to \(path)\(redact ? " redacted" : "")") }
+        let h = Harness(client: client)
         h.press(.char("j")) // Mallory, C3
         let path = Effects.exportPath(id: "C3")
         try Data("earlier".utf8).write(to: URL(fileURLWithPath: path))
@@ -194,8 +205,9 @@ struct ExplorerAddsUpTests {
         h.press(.char("n"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "earlier")
         #expect(h.model.flash?.text.contains("kept") == true)
+        #expect(calls.all.isEmpty)
         h.press(.char("E"), .char("y"))
-        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"C3\""))
+        #expect(calls.all == ["export \(Fixtures.key("C3")) to \(path)"])
         #expect(h.model.flash?.text == "exported to \(path)")
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import RapportEngine
-import RapportService
+@testable import RapportService
 import RapportUI
+import RapportVocabulary
 import Testing
 @testable import RapportApp
 
@@ -92,13 +93,16 @@ struct HiddenTextTests {
     }
 
     @Test func aGiftNoteIsShownInTheEventDetails() throws {
-        let h = try Harness()
+        // Margot's latest purchase flagged as a gift with a note, as `f` leaves it.
+        let h = Harness(
+            client: Fixtures.client(editingHistoryOf: "C1") { events in
+                let i = events.firstIndex { $0.type == .purchase }!
+                events[i].gift = true
+                events[i].giftNote = "for her grandson"
+            })
         margot(h)
         h.press(.char("H"), .char("t"))
         #expect(h.model.history?.typeFilter == .purchase)
-        h.press(.char("f"))
-        h.type("for her grandson")
-        h.press(.enter)
         h.press(.enter)
         #expect(popupText(h.lines).contains("gift: for her grandson"), "\(h.screen)")
         h.press(.escape)
@@ -203,29 +207,39 @@ struct NavigationKeyTests {
 
 @Suite("History columns and filters")
 struct HistoryColumnTests {
-    static let variants = """
-        product_id,title,category,brand,price,replenish_days
-        V1,Kind of Blue Reissue,Music/Jazz,Blue Room,20,
-        V2,Kind of Blue Reissue Mini,Music/Jazz,Blue Room,12,
-        V3,Kind of Blue Reissue Limited,Music/Jazz,Blue Room,40,
-        """
-    static let events = """
-        event_id,customer_id,timestamp,type,product_id,quantity,amount,channel
-        X1,C4,2025-12-01,purchase,V1,2,40,web
-        X2,C4,2025-12-02,purchase,V2,1,12,web
-        X3,C4,2025-12-03,purchase,V3,3,120,web
-        X4,C4,2025-12-04,rating,V3,1,4,web
-        """
+    /// Anna Côté's history with three variants of one record bought and one rated, newest first,
+    /// as an import of these rows leaves it (titles V1 "Kind of Blue Reissue", V2 "… Mini", V3
+    /// "… Limited").
+    static let variants:
+        [(id: String, day: Int, type: EventType, product: String, title: String, qty: Int, amount: Double)] = [
+            ("X1", 1, .purchase, "V1", "Kind of Blue Reissue", 2, 40),
+            ("X2", 2, .purchase, "V2", "Kind of Blue Reissue Mini", 1, 12),
+            ("X3", 3, .purchase, "V3", "Kind of Blue Reissue Limited", 3, 120),
+            ("X4", 4, .rating, "V3", "Kind of Blue Reissue Limited", 1, 4)
+        ]
 
     func harness() throws -> Harness {
-        let h = try Harness()
-        var paths: [String] = []
-        for (name, text) in [("variants.csv", Self.variants), ("more-events.csv", Self.events)] {
-            let p = h.dir.appendingPathComponent(name).path
-            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-            paths.append(p)
-        }
-        _ = try h.workspace.importFiles(paths, request: ImportRequest())
+        let h = Harness(
+            client: Fixtures.client(editingHistoryOf: "C4") { events in
+                let template = events[0]
+                // 2025-12-01 at midnight UTC, then a day apart.
+                let added = Self.variants.map { v in
+                    var e = template
+                    e.eventId = v.id
+                    e.time = Timestamp(1_764_547_200 + Int64(v.day - 1) * 86_400)
+                    e.type = v.type
+                    e.productId = v.product
+                    e.product = v.title
+                    e.category = "Music/Jazz"
+                    e.quantity = v.qty
+                    e.amount = v.amount
+                    e.channel = "web"
+                    e.gift = false
+                    e.giftNote = nil
+                    return e
+                }
+                events = added.reversed() + events
+            })
         h.press(.char("/"))
         h.type("anna")
         h.press(.enter, .enter, .char("H"))
@@ -320,10 +334,9 @@ struct CommandAndSortTests {
     }
 
     @Test func sortingCanBeReversedAndNeverBoughtCustomersComeLastByRecency() throws {
-        let h = try Harness()
-        let p = h.dir.appendingPathComponent("new.csv").path
-        try Data("customer_id,name\nC5,Zed Newcomer\n".utf8).write(to: URL(fileURLWithPath: p))
-        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        // A customer imported without events (the store's order of such rows: ListDirectionTests).
+        let h = Harness(
+            client: Fixtures.withCustomer(CustomerListItem(key: 99, externalId: "C5", name: "Zed Newcomer")))
         h.press(.char("r"))
         #expect(h.lines[0].contains("sort: name (reversed)"))
         #expect(h.lines[2].hasPrefix("山田 太郎"), "\(h.screen)")
@@ -394,16 +407,28 @@ struct MarksTests {
 @Suite("Evidence contributions")
 struct EvidenceTests {
     @Test func theEvidencePopupShowsEachEventsContribution() throws {
-        let h = try Harness()
-        margot(h)
-        let pref = try #require(h.model.profile?.report?.preferences.inferred.first)
-        let items = try h.workspace.evidence(
-            customer: try h.workspace.customerKey("C1"), attribute: pref.attribute, value: pref.value)
-        #expect(!items.isEmpty)
-        #expect(items.map(\.event.eventId) == pref.evidence)
-        for c in items {
-            #expect(c.contribution > 0 && c.contribution <= c.weight && c.share > 0 && c.share <= 1)
+        // The service's contributions (their sums: EvidenceContributionTests), for the events
+        // behind Margot's first preference.
+        let margotKey = Fixtures.key("C1")
+        let pref = try #require(Fixtures.shop.profiles[String(margotKey)]?.preferences.inferred.first)
+        let events = try #require(Fixtures.shop.histories[String(margotKey)])
+        let items = pref.evidence.enumerated().compactMap { i, id in
+            events.first { $0.eventId == id }.map {
+                EvidenceContribution(
+                    event: $0, weight: 5, decay: 0.9 - 0.1 * Double(i), contribution: 5 * (0.9 - 0.1 * Double(i)),
+                    share: 0.3 - 0.05 * Double(i))
+            }
         }
+        #expect(!items.isEmpty)
+        var client = Fixtures.client
+        client.evidence = { key, attribute, value in
+            guard key == margotKey, attribute == pref.attribute, value == pref.value else {
+                throw NotInFixture(operation: "evidence of \(value)")
+            }
+            return items
+        }
+        let h = Harness(client: client)
+        margot(h)
         h.press(.enter)
         let first = try #require(items.first)
         let text = popupText(h.lines)
@@ -471,14 +496,16 @@ struct RuleSegmentEditingTests {
 @Suite("Profile header and stated preferences")
 struct ProfileCutTests {
     @Test func longStatedPreferencesAndPlacesEndWithAnEllipsis() throws {
-        let h = try Harness()
-        let p = h.dir.appendingPathComponent("long.csv").path
-        let csv = """
-            customer_id,name,city,country,likes
-            C9,Bartholomew Featherstonehaugh-Wolfeschlegel,Llanfairpwllgwyngyll on the Menai Strait,GB,Music/Jazz;brand:Blue Room;brand:Tiny Giants;Coffee;Toys
-            """
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: p))
-        _ = try h.workspace.importFiles([p], request: ImportRequest())
+        let row = CustomerListItem(key: 99, externalId: "C9", name: "Bartholomew Featherstonehaugh-Wolfeschlegel")
+        let h = Harness(
+            client: Fixtures.withCustomer(row) { p in
+                p.customer.city = "Llanfairpwllgwyngyll on the Menai Strait"
+                p.customer.country = "GB"
+                p.preferences.stated = [
+                    (StatedPreference.Kind.category, "Music/Jazz"), (.brand, "Blue Room"), (.brand, "Tiny Giants"),
+                    (.category, "Coffee"), (.category, "Toys")
+                ].map { StatedView(polarity: .like, kind: $0.0, value: $0.1) }
+            })
         h.press(.char(":"))
         h.type("goto C9")
         h.press(.enter)

@@ -77,6 +77,10 @@ extension ExplorerClient {
             case .clv: sorted = by { -($0.clv ?? 0) }
             case .segment, .stage: sorted = by(\.key)
             }
+            // Never-bought customers (no recency) come last both ways, as the store lists them.
+            if q.sort == .recency && q.reversed {
+                return sorted.filter { $0.recencyDays != nil }.reversed() + sorted.filter { $0.recencyDays == nil }
+            }
             return q.reversed ? sorted.reversed() : sorted
         }
         var c = ExplorerClient.unimplemented

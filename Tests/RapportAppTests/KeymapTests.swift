@@ -8,14 +8,14 @@ import Testing
 /// help, in popups and in dialogs, not only on the list.
 @Suite("Remapped keys")
 struct RemappedKeyTests {
-    /// `store`: over a temporary store (for the tests that write), else over the fixture shop.
-    static func remapped(store: Bool = false, client: ExplorerClient = Fixtures.client) throws -> Harness {
+    /// Over the fixture shop (`client`: with the writes a test makes).
+    static func remapped(client: ExplorerClient = Fixtures.client) throws -> Harness {
         var keymap = AppKeys.keymap()
         let errors = keymap.rebind([
             "down": ["n"], "help": ["F1"], "close": ["z"], "confirm": ["o"], "cancel": ["F3"], "complete": ["F4"]
         ])
         #expect(errors.isEmpty, "\(errors)")
-        return store ? try Harness(keymap: keymap) : Harness(client: client, keymap: keymap)
+        return Harness(client: client, keymap: keymap)
     }
 
     static func margot(_ h: Harness) {
@@ -91,7 +91,13 @@ struct RemappedKeyTests {
     }
 
     @Test func dialogsTakeTheirRemappedKeysAndTypeCharactersAsText() throws {
-        let h = try Self.remapped(store: true)
+        let calls = FixtureCalls()
+        var client = Fixtures.client
+        client.clearHistory = { key, window in
+            calls.add("clearHistory \(key)")
+            return try Fixtures.client.countHistory(key, window)
+        }
+        let h = try Self.remapped(client: client)
         Self.margot(h)
         // A text dialog: `n` is text there, F3 cancels, and the footer says so.
         h.press(.char("N"))
@@ -120,6 +126,7 @@ struct RemappedKeyTests {
         #expect(h.screen.contains("Remove them for good? o: yes, any other key: no"), "\(h.screen)")
         h.press(.char("o"))
         #expect(h.model.flash?.text.hasPrefix("removed ") == true, "\(h.model.flash?.text ?? "")")
+        #expect(calls.all == ["clearHistory \(Fixtures.key("C1"))"])
     }
 
     @Test func everyModeTableIsDocumentedAndRebindable() {

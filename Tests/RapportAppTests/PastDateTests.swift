@@ -106,9 +106,10 @@ struct PastDateTests {
         #expect(h.screen.contains("via J1 Jazz One"))
     }
 
-    @Test func theSegmentsScreenCountsAsOfADayAndItsMembersAreOnTheCommandLine() throws {
+    @Test func theSegmentsScreenCountsAsOfADayAndEnterListsItsMembersOfThen() throws {
         var client = Fixtures.client
         let today = client.segmentSummaries
+        client.segmentMembersStoodOn = { _, _ in Array(Fixtures.shop.customers.prefix(1)) }
         client.segmentSummariesStoodOn = { _ in
             try today().map {
                 var s = $0
@@ -126,7 +127,9 @@ struct PastDateTests {
         #expect(h.model.segments.items.map(\.members) == counts.map { $0 + 1000 })
         #expect(h.lines[0].contains("@ as of 2026-03-14"))
         h.press(.enter)
-        #expect(h.model.screen == .segments && h.model.flash?.text.contains("--as-of 2026-03-14") == true)
+        #expect(h.model.screen == .list && h.lines[0].contains("@ as of 2026-03-14") && h.model.list.total == 1)
+        h.press(.escape)
+        #expect(h.model.screen == .segments && h.model.pastDate != nil)
         h.press(.escape)
         #expect(h.model.pastDate == nil && h.model.segments.items.map(\.members) == counts)
         #expect(h.model.screen == .segments)

@@ -2,6 +2,7 @@ import Foundation
 import RapportService
 import RapportStore
 import RapportUI
+import RapportVocabulary
 import Testing
 
 @testable import RapportApp
@@ -44,11 +45,10 @@ struct RedactTests {
     /// and on the profile. Before, only the email and phone fields were.
     @Test func anEmailOrPhoneInsideANameOrCityIsMasked() throws {
         for redact in [false, true] {
-            let h = try Harness(size: Size(width: 120, height: 40), redact: redact)
-            let file = h.dir.appendingPathComponent("odd.csv").path
-            try Data("customer_id,name,city\nC9,Zed zed@leak.example,Call +44 7700 900999\n".utf8).write(
-                to: URL(fileURLWithPath: file))
-            _ = try h.workspace.importFiles([file], options: ImportOptions(analyst: "tester"))
+            // A customer imported with an email in the name and a phone in the city.
+            let row = CustomerListItem(key: 99, externalId: "C9", name: "Zed zed@leak.example")
+            let client = Fixtures.withCustomer(row) { $0.customer.city = "Call +44 7700 900999" }
+            let h = Harness(client: client, size: Size(width: 120, height: 40), redact: redact)
             h.press(.char("/"))
             h.type("Zed")
             h.press(.enter)

@@ -6,7 +6,7 @@ import Testing
 @Suite("Rule warnings on screen")
 struct RuleWarningTests {
     @Test func savingARuleWithAMisspelledCategorySaysSo() throws {
-        let h = try Harness()
+        let h = Harness(client: Fixtures.withRules(warnings: ["no category 'Toyz'; did you mean 'Toys'?"]))
         h.press(.char("S"), .char("n"))
         h.type("toy buyers")
         h.press(.tab)

@@ -201,7 +201,9 @@ struct ScreenTests {
     }
 
     @Test func segmentsScreenAndNewRuleWithLiveValidation() throws {
-        let h = try Harness()
+        // The fixture's rules select two customers: the count shown is the client's answer.
+        let calls = FixtureCalls()
+        let h = Harness(client: Fixtures.withRules(members: 2, calls: calls))
         h.press(.char("S"))
         #expect(h.lines[0].contains("Segments"))
         #expect(h.screen.contains("champions") && h.screen.contains("stage"))
@@ -216,6 +218,7 @@ struct ScreenTests {
         h.press(.enter)
         #expect(h.model.flash?.text == "segment jazz fans saved: 2 members")
         #expect(h.model.segments.items.contains { $0.name == "jazz fans" && $0.members == 2 })
+        #expect(calls.all == ["createSegment jazz fans: orders > 3 and consent.email"])
     }
 
     @Test func readOnlyShowsWritesAsUnavailable() throws {
