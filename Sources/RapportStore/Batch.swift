@@ -64,47 +64,6 @@ extension ProfileStore {
         }
     }
 
-    /// The events of some customers, each customer's in time order, through one prepared
-    /// statement: what an import's refresh of its customers reads.
-    public func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws {
-        try pool.read { db in
-            guard let conn = db.sqliteConnection else { return }
-            var stmt: OpaquePointer?
-            let sql = """
-                SELECT id, customer_id, product_id, type, time, quantity, amount, channel, is_gift
-                FROM events WHERE customer_id = ? ORDER BY time, id
-                """
-            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
-                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
-            }
-            defer { sqlite3_finalize(stmt) }
-            var facts: [EventFact] = []
-            for key in keys {
-                facts.removeAll(keepingCapacity: true)
-                sqlite3_reset(stmt)
-                sqlite3_bind_int64(stmt, 1, key)
-                while true {
-                    let rc = sqlite3_step(stmt)
-                    if rc == SQLITE_DONE { break }
-                    guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
-                    facts.append(Self.eventFact(stmt))
-                }
-                try body(key, facts)
-            }
-        }
-    }
-
-    /// The event of the current row of a statement selecting the columns of `scanEvents`.
-    static func eventFact(_ stmt: OpaquePointer?) -> EventFact {
-        EventFact(
-            key: sqlite3_column_int64(stmt, 0), customer: sqlite3_column_int64(stmt, 1),
-            product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
-            type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
-            quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
-            channel: sqlite3_column_text(stmt, 7).map { String(cString: $0) },
-            isGift: sqlite3_column_int(stmt, 8) != 0)
-    }
-
     /// Replaces the per-customer metrics of the given customers (all customers on a full refresh).
     /// With `since`, rows of customers changed after that mark are left out (the caller
     /// recomputes them): a refresh never writes back figures a concurrent write made stale, nor
@@ -115,7 +74,7 @@ extension ProfileStore {
     {
         try requireWritable()
         return try pool.write { db in
-            let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
+            let skip = try since.map { try ChangedCustomers.since($0, SQLiteDatabase(db: db)) } ?? []
             var kept: [MetricsRecord] = []
             if replacingAll {
                 // The rows a concurrent write just made are kept through the rewrite.
@@ -159,68 +118,6 @@ extension ProfileStore {
             for m in kept { try insert(m) }
             if replacingAll { for sql in Schema.metricsIndexes { try db.execute(sql: sql) } }
             return skip
-        }
-    }
-
-    /// A number that changes whenever anything is written to the store by anyone: every
-    /// write is audited, and refreshes stamp the model state. Cheap enough to poll.
-    public func writeStamp() throws -> String {
-        try pool.read { db in
-            let audit = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0
-            let model = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(updated_at), 0) FROM model_state") ?? 0
-            let events = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
-            return "\(audit)/\(model)/\(events)"
-        }
-    }
-
-    static let changedByAudit = "SELECT customer_id FROM audit_log WHERE id > ? AND customer_id IS NOT NULL"
-    static let changedByEvents = "SELECT customer_id FROM events WHERE id > ?"
-
-    /// Customers with an audited change (gift, clear-history, erasure...) or a new event after `mark`.
-    static func customersChanged(_ db: Database, since mark: ChangeMark) throws -> Set<Int64> {
-        // No DISTINCT: with it SQLite walks the whole customer_id index (21M entries on the
-        // reference store, half a second per gift flag) instead of the few rows past the mark.
-        let audited = try Int64.fetchAll(db, sql: changedByAudit, arguments: [mark.audit])
-        let added = try Int64.fetchAll(db, sql: changedByEvents, arguments: [mark.event])
-        return Set(audited).union(added)
-    }
-
-    /// Every stored metrics row in key order, read positionally through SQLite's own API:
-    /// a million rows in a fraction of a second.
-    public func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
-        try pool.read { db in
-            guard let conn = db.sqliteConnection else { return }
-            var stmt: OpaquePointer?
-            let sql = """
-                SELECT customer_id, orders, spend, first_purchase, last_purchase, last_event, recency_days,
-                       r, f, m, rfm_segment, stage, p_alive, expected_90d, clv_12m, updated_at
-                FROM customer_metrics ORDER BY customer_id
-                """
-            guard sqlite3_prepare_v2(conn, sql, -1, &stmt, nil) == SQLITE_OK else {
-                throw DatabaseError(message: String(cString: sqlite3_errmsg(conn)))
-            }
-            defer { sqlite3_finalize(stmt) }
-            func int(_ i: Int32) -> Int64? {
-                sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, i)
-            }
-            func real(_ i: Int32) -> Double? {
-                sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, i)
-            }
-            func text(_ i: Int32) -> String? {
-                sqlite3_column_text(stmt, i).map { String(cString: $0) }
-            }
-            while true {
-                let rc = sqlite3_step(stmt)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw DatabaseError(message: String(cString: sqlite3_errmsg(conn))) }
-                try body(
-                    MetricsRecord(
-                        customerId: int(0)!, orders: Int(int(1) ?? 0), spend: real(2) ?? 0, firstPurchase: int(3),
-                        lastPurchase: int(4), lastEvent: int(5), recencyDays: int(6).map(Int.init),
-                        r: int(7).map(Int.init), f: int(8).map(Int.init), m: int(9).map(Int.init),
-                        rfmSegment: text(10), stage: text(11), pAlive: real(12), expected90d: real(13),
-                        clv12m: real(14), updatedAt: int(15) ?? 0))
-            }
         }
     }
 

@@ -32,7 +32,7 @@ extension ProfileStore {
     {
         try requireWritable()
         try pool.write { db in
-            let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
+            let skip = try since.map { try ChangedCustomers.since($0, SQLiteDatabase(db: db)) } ?? []
             if replacingAll { try db.execute(sql: "DELETE FROM customer_activity") }
             // A full rewrite lists the customers of the scan, less any erased since (`skip`).
             let stmt = try RawStatement(

@@ -28,20 +28,11 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
         throws
         -> ImportSummary
 
-    // MARK: Customers and their facts
-    func customerKey(externalId: String) throws -> Int64?
-    func events(customer key: Int64) throws -> [EventRow]
-    func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws
-    func event(displayId: String) throws -> EventRow?
-
-    // MARK: Browsing
-    /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
-    /// of them when known. Deep pages are read from the nearer end.
-    func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListItem]
-    /// How many of the list's customers have no recency (never bought).
-    func unknownRecencyCount(_ q: ListQuery) throws -> Int
-    func customerCount(_ q: ListQuery, cap: Int?) throws -> Int
+    // MARK: Reads kept until a change
+    /// `read`'s answer, kept until a change of `scope` is announced (PostgreSQL hears of every
+    /// write); nil when the driver keeps nothing (SQLite: the read runs again in-process, and a
+    /// history joins its products instead of a kept map).
+    func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T?
 
     // MARK: Erasure: what only the driver knows
     /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
@@ -86,30 +77,6 @@ extension StoreBackend {
     public func forEachEvent(customer key: Int64, _ body: (EventRow) throws -> Void) throws {
         try forEachEvent(customer: key, newestFirst: false, body)
     }
-    /// A page of the customer list. By recency, customers who never bought (no recency) come
-    /// last in either direction: the page is read from the known recencies, then from the
-    /// unknown ones, each in its index's order.
-    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws
-        -> [CustomerListItem]
-    {
-        guard q.sort == .recency else {
-            return try customerPage(q, offset: offset, limit: limit, total: total, part: nil)
-        }
-        let unknown = try unknownRecencyCount(q)
-        let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
-        var rows: [CustomerListItem] = []
-        if offset < known {
-            rows = try customerPage(
-                q, offset: offset, limit: min(limit, known - offset), total: known, part: .known)
-        }
-        if rows.count < limit && unknown > 0 {
-            rows += try customerPage(
-                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
-                part: .unknown)
-        }
-        return rows
-    }
-    public func customerCount(_ q: ListQuery = ListQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try auditEntries(customer: key, limit: limit, offset: 0)
     }
@@ -197,19 +164,12 @@ extension StoreBackend {
     }
 }
 
-/// The two parts of the list by recency: customers who bought (a known recency) and those who
-/// never did, who come last in either direction.
-public enum RecencyPart: Sendable {
-    case known
-    case unknown
-
-    /// The condition on the metrics `m` that selects this part.
-    var condition: String {
-        switch self {
-        case .known: "m.recency_days IS NOT NULL"
-        case .unknown: "m.recency_days IS NULL"
-        }
-    }
+/// What a change announced touches, for the reads a driver keeps until one.
+public enum ChangeScope: Sendable {
+    /// Customers came or went.
+    case customers
+    /// Products may have changed (an import).
+    case catalogue
 }
 
 /// Where to read a page of a list of `total` rows: past the middle, backwards from the other

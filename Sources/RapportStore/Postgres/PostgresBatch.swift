@@ -28,36 +28,6 @@ extension PostgresStore {
         }
     }
 
-    public func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws {
-        for chunk in Array(keys).chunked(2_000) {
-            var byCustomer: [Int64: [EventFact]] = [:]
-            try read { c in
-                try c.forEachRow(
-                    "SELECT \(Self.factColumns) FROM events WHERE customer_id = ANY($1) ORDER BY customer_id, time, id",
-                    [.int64Array(Array(chunk))]
-                ) { row in
-                    let f = try Self.fact(row)
-                    byCustomer[f.customer, default: []].append(f)
-                }
-            }
-            for key in chunk { try body(key, byCustomer[key] ?? []) }
-        }
-    }
-
-    /// Customers with an audited change or a new event after `mark`.
-    static func customersChanged(_ c: PGConnection, since mark: ChangeMark) throws -> Set<Int64> {
-        var out = Set<Int64>()
-        for r in try c.rows(
-            "SELECT customer_id FROM audit_log WHERE id > $1 AND customer_id IS NOT NULL", [.int64(mark.audit)])
-        {
-            if let k = try r.int64(0) { out.insert(k) }
-        }
-        for r in try c.rows("SELECT customer_id FROM events WHERE id > $1", [.int64(mark.event)]) {
-            if let k = try r.int64(0) { out.insert(k) }
-        }
-        return out
-    }
-
     static func metricsText(_ m: MetricsRecord) -> [String?] {
         [
             String(m.customerId), String(m.orders), String(m.spend), m.firstPurchase.map(String.init),
@@ -78,7 +48,7 @@ extension PostgresStore {
     {
         defer { if rows.count >= Self.analyzeAfterRows { analyze(["customer_metrics"]) } }
         return try write(exclusive: true) { c in
-            let skip = try since.map { try Self.customersChanged(c, since: $0) } ?? []
+            let skip = try since.map { try ChangedCustomers.since($0, PostgresDatabase(connection: c)) } ?? []
             if replacingAll {
                 if skip.isEmpty {
                     _ = try c.execute("DELETE FROM customer_metrics")
@@ -101,14 +71,6 @@ extension PostgresStore {
                 ON CONFLICT (customer_id) DO UPDATE SET \(updates)
                 """)
             return skip
-        }
-    }
-
-    public func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws {
-        try read { c in
-            try c.forEachRow("SELECT \(StoredRows.metricsColumns) FROM customer_metrics ORDER BY customer_id") {
-                try body(try StoredRows.metrics($0))
-            }
         }
     }
 
@@ -178,7 +140,7 @@ extension PostgresStore {
     public func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws {
         defer { if rows.count >= Self.analyzeAfterRows { analyze(["customer_activity"]) } }
         try write(exclusive: true) { c in
-            let skip = try since.map { try Self.customersChanged(c, since: $0) } ?? []
+            let skip = try since.map { try ChangedCustomers.since($0, PostgresDatabase(connection: c)) } ?? []
             if replacingAll { _ = try c.execute("DELETE FROM customer_activity") }
             _ = try c.execute("CREATE TEMP TABLE staged_activity (LIKE customer_activity) ON COMMIT DROP")
             try c.copyIn(

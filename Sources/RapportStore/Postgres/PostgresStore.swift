@@ -16,10 +16,11 @@ public final class PostgresStore: @unchecked Sendable {
     /// Receives NOTIFY; its count is the store's write stamp.
     private var listener: PGConnection?
     private let changes = ChangeCounter()
-    /// The unfiltered customer count: counting a million rows takes tens of milliseconds on
-    /// every sort change, and only a write can change it.
-    private let customerCountCache = StampedCache<Int>()
-    private let productNameCache = StampedCache<[Int64: ProductName]>()
+    /// Reads kept until a change: the unfiltered customer count (counting a million rows takes
+    /// tens of milliseconds on every sort change, and only a write can change it) and every
+    /// product's names (joined in SQL, a long history is planned as a hash of every product).
+    private let customersCache = StampedCache<Any>()
+    private let catalogueCache = StampedCache<Any>()
 
     /// The notification channel every write announces itself on.
     static let channel = "rapport_changes"
@@ -268,37 +269,17 @@ public final class PostgresStore: @unchecked Sendable {
     /// Changes since this store was opened, counted from NOTIFY: the explorer polls it for free.
     public func writeStamp() throws -> String { "\(changes.value)" }
 
-    /// Every product's id, title and category, read again only after a change was announced.
-    func productNames() throws -> [Int64: ProductName] {
-        let stamp = changes.catalogue
-        if let names = productNameCache.get(stamp) { return names }
-        var names: [Int64: ProductName] = [:]
-        try read { c in
-            try c.forEachRow("SELECT id, external_id, title, category FROM products") { r in
-                names[try r.int64(0) ?? 0] = ProductName(
-                    externalId: try r.string(1) ?? "", title: try r.string(2) ?? "", category: try r.string(3) ?? "")
+    public func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T? {
+        let (cache, stamp) =
+            switch scope {
+            case .customers: (customersCache, changes.customers)
+            case .catalogue: (catalogueCache, changes.catalogue)
             }
-        }
-        productNameCache.set(stamp, names)
-        return names
+        if let kept = cache.get(stamp) as? T { return kept }
+        let value = try read()
+        cache.set(stamp, value)
+        return value
     }
-
-    /// Every customer, counted once per change announced (the listener is up from the open on).
-    func allCustomersCount(_ c: PGConnection) throws -> Int {
-        let stamp = changes.customers
-        if let n = customerCountCache.get(stamp) { return n }
-        let n = Int(try c.scalarInt64("SELECT COUNT(*) FROM customers") ?? 0)
-        customerCountCache.set(stamp, n)
-        return n
-    }
-
-}
-
-/// What a history row shows of its product.
-struct ProductName: Sendable {
-    var externalId: String
-    var title: String
-    var category: String
 }
 
 /// A value read from the store, kept until the next NOTIFY, and never longer than 10 s (should

@@ -87,3 +87,20 @@ extension ProfileStore {
     /// Vacuums the file and truncates the WAL, so nothing of the erased customer stays on disk.
     public func scrubErasedData() throws { try completePendingErasures() }
 }
+
+extension ProfileStore {
+    /// A number that changes whenever anything is written to the store by anyone: every
+    /// write is audited, and refreshes stamp the model state. Cheap enough to poll.
+    public func writeStamp() throws -> String {
+        try pool.read { db in
+            let audit = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0
+            let model = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(updated_at), 0) FROM model_state") ?? 0
+            let events = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
+            return "\(audit)/\(model)/\(events)"
+        }
+    }
+
+    /// Nothing is kept: the reads run again in-process (no round trip), and a history joins its
+    /// products (one primary-key look-up per event).
+    public func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T? { nil }
+}
