@@ -44,21 +44,9 @@ public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
 
     // MARK: Refresh: reading everything, writing figures
     func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws
-    func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws
     func writeStamp() throws -> String
-    func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
-        -> Set<Int64>
-    /// Every stored metrics row in key order.
-    func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws
-    func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws
-
-    // MARK: Affinities
-    func writeAffinities(
-        _ vectors: [(customer: Int64, vector: [String: Double])], covering keys: [Int64]?, replacingAll: Bool,
-        skipping: Set<Int64>) throws
 
     // MARK: Business metrics' per-customer activity
-    func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
     func scanActivity(
         customers: ClosedRange<Int64>,
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
@@ -82,12 +70,6 @@ extension StoreBackend {
     }
     public func scanEvents(_ body: (EventFact) throws -> Void) throws { try scanEvents(customers: nil, body) }
     public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
-    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws -> Set<Int64> {
-        try writeMetrics(rows, replacingAll: replacingAll, unlessChangedSince: nil)
-    }
-    public func writeAffinities(_ vectors: [(customer: Int64, vector: [String: Double])], replacingAll: Bool) throws {
-        try writeAffinities(vectors, covering: nil, replacingAll: replacingAll, skipping: [])
-    }
     public func scanActivity(
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void
