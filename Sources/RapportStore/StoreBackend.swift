@@ -4,57 +4,21 @@ import RapportVocabulary
 /// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
 /// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
 ///
-/// The store's domain (the analyst's actions with their audit entries, one customer's facts,
-/// segments, model state, the audit log) is written once, in extensions of this protocol
-/// (`Domain/`), against the seam `SQLTransactions`: read and write transactions over a
-/// connection that speaks portable SQL. The requirements left here are what the drivers still
-/// implement each in their own way; they shrink as more of the domain moves behind the seam.
-public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
-    /// Where the store is, for people: a file path, or a URL without any password.
-    var path: String { get }
-    var isReadOnly: Bool { get }
-
-    // MARK: Lifecycle
-    func onBusy(_ report: @escaping @Sendable () -> Void)
-    func closeStore() throws
-    /// Makes deleted data unreadable in the store's own files (SQLite: VACUUM and WAL truncation).
-    func compact() throws
-    func checkpointAndClose() throws
-    func announce(_ activity: StoreActivity?)
-    func currentActivity() -> StoreActivity?
-
-    // MARK: Import
-    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?)
-        throws
-        -> ImportSummary
-
-    // MARK: Reads kept until a change
-    /// `read`'s answer, kept until a change of `scope` is announced (PostgreSQL hears of every
-    /// write); nil when the driver keeps nothing (SQLite: the read runs again in-process, and a
-    /// history joins its products instead of a kept map).
-    func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T?
-
-    // MARK: Erasure: what only the driver knows
-    /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
-    /// traces of them (SQLite: the search index, and a marker that resumes an interrupted
-    /// scrub; PostgreSQL: the key map).
-    func eraseDriverTraces(_ db: any SQLDatabase, customer key: Int64, now: Int64) throws
-    /// After the erasure committed: makes the deleted rows unreadable in the store's files.
-    func scrubErasedData() throws
-
-    // MARK: Refresh: reading everything, writing figures
-    func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws
-    func writeStamp() throws -> String
-
-    // MARK: Business metrics' per-customer activity
-    func scanActivity(
-        customers: ClosedRange<Int64>,
-        _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
-            throws -> Void) throws
-}
+/// The store's domain (the analyst's actions with their audit entries, a customer's facts and
+/// events, the list, segments, model state, the audit log, a refresh's reads and writes) is
+/// written once, in extensions of this protocol (`Domain/`), against the seam `SQLTransactions`:
+/// read and write transactions over a connection that speaks portable SQL, with one bulk write.
+/// What each driver does its own way is in two small protocols: `StoreDriver` (lifecycle, the
+/// change feed, erasure's scrubbing) and `BulkData` (imports and the whole-store scans).
+public protocol StoreBackend: StoreDriver, BulkData {}
 
 /// The usual arguments, so callers read as they did when there was one store.
 extension StoreBackend {
+    /// Closes every connection.
+    public func closeStore() throws { try closeStore(checkpointing: false) }
+    /// Moves everything from the WAL into the main file and closes the store, so the file can
+    /// be renamed or copied whole (PostgreSQL: closes).
+    public func checkpointAndClose() throws { try closeStore(checkpointing: true) }
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
         try importFile(path, options: options, progress: nil)
     }

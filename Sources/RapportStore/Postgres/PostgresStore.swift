@@ -183,7 +183,8 @@ public final class PostgresStore: @unchecked Sendable {
         func get() -> (@Sendable () -> Void)? { lock.withLock { report } }
     }
 
-    public func closeStore() throws {
+    /// The server keeps no log to fold in: `checkpointing` changes nothing.
+    public func closeStore(checkpointing: Bool) throws {
         listener?.close()
         listener = nil
         pool.close()
@@ -203,8 +204,6 @@ public final class PostgresStore: @unchecked Sendable {
         "customers", "customer_keys", "events", "stated_preferences", "notes", "customer_metrics",
         "segment_members", "customer_affinities", "customer_activity", "audit_log"
     ]
-
-    public func checkpointAndClose() throws { try closeStore() }
 
     /// What this session is doing, for another analyst's explorer to show while it waits.
     ///
