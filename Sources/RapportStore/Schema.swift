@@ -263,6 +263,7 @@ enum Schema {
         m.registerMigration("v13-held-event-accounts") { db in
             try db.execute(sql: "ALTER TABLE held_events ADD COLUMN account_id INTEGER")
         }
+        m.registerMigration("v14-seam-customer-count") { db in try db.execute(sql: CustomerCountSchema.sql) }
         return m
     }
 

@@ -112,8 +112,6 @@ extension StoreBackend {
 
 /// What a change announced touches, for the reads a driver keeps until one.
 public enum ChangeScope: Sendable {
-    /// Customers came or went.
-    case customers
     /// Products may have changed (an import).
     case catalogue
 }

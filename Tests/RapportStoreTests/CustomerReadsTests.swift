@@ -106,4 +106,29 @@ struct CustomerReadsTests {
         #expect(events[2].isGift && events[2].quantity == 1)
         #expect(try s.event(displayId: "E404") == nil)
     }
+
+    /// The unfiltered count is a row the store keeps in the transactions that add or remove
+    /// customers, so the first screen reads no whole index.
+    @Test(arguments: Backend.available)
+    func theCustomerCountIsKeptAsCustomersComeAndGo(_ backend: Backend) throws {
+        let t = try TempStore(backend)
+        let s = t.store
+        func kept() throws -> [String?] { try t.texts("SELECT CAST(value AS TEXT) FROM store_counts") }
+        #expect(try kept() == ["0"] && s.customerCount() == 0)
+        _ = try t.importFile(try t.file("customers.csv", TempStore.customersCSV))
+        #expect(try kept() == ["2"] && s.customerCount() == 2)
+        // An events file makes the customers it names (C3), in the same transaction.
+        _ = try t.importFile(try t.file("events.csv", TempStore.eventsCSV))
+        #expect(try kept() == ["3"] && s.customerCount() == 3)
+        // A refused file changes nothing, the count included.
+        #expect(throws: (any Error).self) {
+            try t.importFile(try t.file("bad.csv", "customer_id,name\nC9,Nine\n,No id"))
+        }
+        #expect(try kept() == ["3"])
+        try s.forget(customer: try s.requireCustomer("C2"), by: t.actor)
+        #expect(try kept() == ["2"] && s.customerCount() == 2)
+        #expect(try s.customerCount() == s.customerPage(ListQuery(), offset: 0, limit: 10).count)
+        try s.discardUnfinishedCopy()
+        #expect(try kept() == ["0"] && s.customerCount() == 0)
+    }
 }

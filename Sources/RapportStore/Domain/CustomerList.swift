@@ -49,9 +49,9 @@ extension StoreBackend {
     /// millions of customers is reported as "cap or more" rather than counted while typing).
     public func customerCount(_ q: ListQuery = ListQuery(), cap: Int? = nil) throws -> Int {
         // Every customer has a metrics row after a refresh, so the join need not be counted.
+        // Unfiltered: the count the store keeps as customers come and go (no index is read).
         if ListFilter.isUnfiltered(q) {
-            let count = { try self.readSQL { db in try db.count("SELECT COUNT(*) FROM customers") } }
-            return try keptUntilChange(.customers, count) ?? count()
+            return try readSQL { db in try CustomerTally.stored(db) ?? db.count("SELECT COUNT(*) FROM customers") }
         }
         return try readSQL { db in
             let filter = ListFilter(q, db.dialect)

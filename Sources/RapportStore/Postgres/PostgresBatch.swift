@@ -39,14 +39,6 @@ extension PostgresStore {
         return String(decoding: out, as: UTF8.self)
     }
 
-    // MARK: Imports waiting for a refresh
-
-    static func markRefreshPending(_ c: PGConnection, file: String, now: Int64) throws -> String {
-        let mark = RefreshPending(name: RefreshPending.newName(), file: file, time: now)
-        try ModelState.put(PostgresDatabase(connection: c), mark.name, mark.value, now: now)
-        return mark.name
-    }
-
     public func scanActivity(
         customers: ClosedRange<Int64>,
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)

@@ -16,10 +16,8 @@ public final class PostgresStore: @unchecked Sendable {
     /// Receives NOTIFY; its count is the store's write stamp.
     private var listener: PGConnection?
     private let changes = ChangeCounter()
-    /// Reads kept until a change: the unfiltered customer count (counting a million rows takes
-    /// tens of milliseconds on every sort change, and only a write can change it) and every
-    /// product's names (joined in SQL, a long history is planned as a hash of every product).
-    private let customersCache = StampedCache<Any>()
+    /// Every product's names, kept until a change (joined in SQL, a long history is planned as
+    /// a hash of every product).
     private let catalogueCache = StampedCache<Any>()
 
     /// The notification channel every write announces itself on.
@@ -271,7 +269,6 @@ public final class PostgresStore: @unchecked Sendable {
     public func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T? {
         let (cache, stamp) =
             switch scope {
-            case .customers: (customersCache, changes.customers)
             case .catalogue: (catalogueCache, changes.catalogue)
             }
         if let kept = cache.get(stamp) as? T { return kept }
@@ -295,21 +292,18 @@ final class StampedCache<Value>: @unchecked Sendable {
     func set(_ stamp: Int, _ v: Value) { lock.withLock { value = (stamp, v, Date()) } }
 }
 
-/// How many NOTIFYs arrived.
-/// Changes announced: every one (the write stamp), those that add or remove customers, and
-/// those that may change the catalogue.
+/// How many NOTIFYs arrived: every one (the write stamp), and those that may change the
+/// catalogue.
 final class ChangeCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts = (all: 0, customers: 0, catalogue: 0)
+    private var counts = (all: 0, catalogue: 0)
     func bump(_ payload: String) {
         lock.withLock {
             counts.all += 1
-            if payload == "customers" || payload == "catalogue" { counts.customers += 1 }
             if payload == "catalogue" { counts.catalogue += 1 }
         }
     }
     var value: Int { lock.withLock { counts.all } }
-    var customers: Int { lock.withLock { counts.customers } }
     var catalogue: Int { lock.withLock { counts.catalogue } }
 }
 
