@@ -66,23 +66,6 @@ extension ProfileStore {
 
 }
 
-extension ProfileStore {
-
-}
-
-extension ProfileStore {
-}
-
-extension ProfileStore {
-
-    /// Adds a member (?1 segment, ?2 customer) unless it is one already or the customer is gone.
-    static let insertMemberIfCustomer = """
-        INSERT OR IGNORE INTO segment_members(segment_id, customer_id)
-        SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?2)
-        """
-
-}
-
 extension Array {
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }

@@ -13,7 +13,6 @@ enum Schema {
         "CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id)",
         "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id)"
     ]
-    static var metricsIndexNames: [String] { metricsIndexes.map { String($0.split(separator: " ")[2]) } }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()

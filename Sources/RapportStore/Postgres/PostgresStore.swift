@@ -114,12 +114,6 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
-    /// A read whose statements see one snapshot (several statements that must agree; one
-    /// statement, even a long scan, sees one snapshot on its own).
-    func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        try read { c in try c.transaction(isolation: .repeatableRead, readOnly: true, body) }
-    }
-
     /// An analyst's write: one transaction, retried on a serialization failure or deadlock,
     /// announced to every explorer at commit.
     ///
@@ -147,23 +141,6 @@ public final class PostgresStore: @unchecked Sendable {
         } catch {
             throw mapped(error)
         }
-    }
-
-    /// Appends one audit entry inside the caller's transaction.
-    static func audit(
-        _ c: PGConnection, _ actor: Actor, _ action: String, customer: Int64?, customerRef: String?,
-        details: [String: String] = [:]
-    ) throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
-        _ = try c.execute(
-            """
-            INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """,
-            [
-                .int64(actor.now), .string(actor.analyst), .string(action), .int64(customer), .string(customerRef),
-                .string(json)
-            ])
     }
 
     // MARK: Lifecycle
