@@ -6,42 +6,6 @@ import GRDB
 /// read them instead of recomputing every customer's preferences. Customers who refused
 /// personalization have no row.
 extension ProfileStore {
-    /// Stores the vectors of some customers (all of them with `replacingAll`). Customers in
-    /// `skipping` (changed by someone else meanwhile: their caller recomputes them) are left
-    /// as they are; customers erased meanwhile are not written back.
-    public func writeAffinities(
-        _ vectors: [(customer: Int64, vector: [String: Double])], covering keys: [Int64]? = nil,
-        replacingAll: Bool, skipping: Set<Int64> = []
-    ) throws {
-        try requireWritable()
-        try pool.write { db in
-            if replacingAll {
-                if skipping.isEmpty {
-                    try db.execute(sql: "DELETE FROM customer_affinities")
-                } else {
-                    let keep = skipping.map(String.init).joined(separator: ",")
-                    try db.execute(sql: "DELETE FROM customer_affinities WHERE customer_id NOT IN (\(keep))")
-                }
-            } else if let keys {
-                let remove = try RawStatement(db, "DELETE FROM customer_affinities WHERE customer_id = ?")
-                for k in keys where !skipping.contains(k) {
-                    remove.bind(1, k)
-                    try remove.run()
-                }
-            }
-            let insert = try RawStatement(
-                db,
-                """
-                INSERT OR REPLACE INTO customer_affinities(customer_id, vector)
-                SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)
-                """)
-            for (customer, vector) in vectors where !skipping.contains(customer) && !vector.isEmpty {
-                insert.bind(1, customer)
-                insert.bind(2, AffinityBlob.encode(vector))
-                try insert.run()
-            }
-        }
-    }
 
 }
 

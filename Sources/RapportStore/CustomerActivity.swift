@@ -25,35 +25,6 @@ extension ProfileStore {
     /// The model-state entry a full refresh writes once every customer has an activity row.
     public static let activityStateName = "activity"
 
-    /// Writes activity rows. `replacingAll` empties the table first (a full refresh); with
-    /// `since`, customers changed after that mark are left out, as for the metrics rows.
-    public func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark? = nil)
-        throws
-    {
-        try requireWritable()
-        try pool.write { db in
-            let skip = try since.map { try Self.customersChanged(db, since: $0) } ?? []
-            if replacingAll { try db.execute(sql: "DELETE FROM customer_activity") }
-            // A full rewrite lists the customers of the scan, less any erased since (`skip`).
-            let stmt = try RawStatement(
-                db,
-                replacingAll
-                    ? "INSERT INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days) VALUES (?1,?2,?3,?4,?5)"
-                    : """
-                    INSERT OR REPLACE INTO customer_activity(customer_id, rfm_segment, clv_12m, p_alive, days)
-                    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM customers WHERE id = ?1)
-                    """)
-            for row in rows where !skip.contains(row.customer) {
-                stmt.bind(1, row.customer)
-                stmt.bind(2, row.segment)
-                stmt.bind(3, row.clv12m)
-                stmt.bind(4, row.pAlive)
-                stmt.bind(5, row.bytes)
-                try stmt.run()
-            }
-        }
-    }
-
     /// Every activity row in key order, its bytes lent for the call only: a million rows are
     /// read without copying one.
     public func scanActivity(

@@ -150,15 +150,6 @@ public struct RefreshPending: Sendable, Equatable {
 extension ProfileStore {
     static let refreshPendingPrefix = "refresh_pending:"
 
-    /// Writes the mark of an import inside its transaction; returns its name.
-    static func markRefreshPending(_ db: Database, file: String, now: Int64) throws -> String {
-        let mark = RefreshPending(name: RefreshPending.newName(), file: file, time: now)
-        try db.execute(
-            sql: "INSERT INTO model_state(name, value, updated_at) VALUES (?, ?, ?)",
-            arguments: [mark.name, mark.value, now])
-        return mark.name
-    }
-
 }
 
 /// The advisory lock of the process completing a store's erasures (`STORE-erasing`, mode 0600).

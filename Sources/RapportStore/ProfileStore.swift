@@ -148,8 +148,11 @@ public final class ProfileStore: @unchecked Sendable {
         }
     }
 
-    /// Closes every connection (a writable store's last close checkpoints and removes the WAL).
-    public func closeStore() throws {
+    /// Closes every connection (a writable store's last close checkpoints and removes the WAL;
+    /// `checkpointing` moves the WAL into the file first even when others still have it open,
+    /// so the file can be renamed or copied whole).
+    public func closeStore(checkpointing: Bool) throws {
+        if checkpointing { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
         heldErasureLock.take()?.release()
         try pool.close()
     }
@@ -182,15 +185,6 @@ public struct StoreCounts: Codable, Sendable, Equatable {
     public var events: Int
     public var notes: Int
     public var segments: Int
-}
-
-extension ProfileStore {
-    /// Moves everything from the WAL into the main file and closes the store, so the file can
-    /// be renamed or copied whole.
-    public func checkpointAndClose() throws {
-        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        try pool.close()
-    }
 }
 
 /// How long a connection waits for another's lock, and when it tells someone it is waiting.

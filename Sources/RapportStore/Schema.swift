@@ -13,7 +13,6 @@ enum Schema {
         "CREATE INDEX metrics_by_segment_id ON customer_metrics(rfm_segment, customer_id)",
         "CREATE INDEX metrics_by_stage_id ON customer_metrics(stage, customer_id)"
     ]
-    static var metricsIndexNames: [String] { metricsIndexes.map { String($0.split(separator: " ")[2]) } }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -263,6 +262,7 @@ enum Schema {
         m.registerMigration("v13-held-event-accounts") { db in
             try db.execute(sql: "ALTER TABLE held_events ADD COLUMN account_id INTEGER")
         }
+        m.registerMigration("v14-seam-customer-count") { db in try db.execute(sql: CustomerCountSchema.sql) }
         return m
     }
 

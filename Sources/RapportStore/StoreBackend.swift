@@ -4,78 +4,21 @@ import RapportVocabulary
 /// What the service asks of a profile store, whichever database holds it: `ProfileStore` (one
 /// SQLite file, the default) and `PostgresStore` (a shared PostgreSQL database) both conform.
 ///
-/// The store's domain (the analyst's actions with their audit entries, one customer's facts,
-/// segments, model state, the audit log) is written once, in extensions of this protocol
-/// (`Domain/`), against the seam `SQLTransactions`: read and write transactions over a
-/// connection that speaks portable SQL. The requirements left here are what the drivers still
-/// implement each in their own way; they shrink as more of the domain moves behind the seam.
-public protocol StoreBackend: AnyObject, Sendable, SQLTransactions {
-    /// Where the store is, for people: a file path, or a URL without any password.
-    var path: String { get }
-    var isReadOnly: Bool { get }
-
-    // MARK: Lifecycle
-    func onBusy(_ report: @escaping @Sendable () -> Void)
-    func closeStore() throws
-    /// Makes deleted data unreadable in the store's own files (SQLite: VACUUM and WAL truncation).
-    func compact() throws
-    func checkpointAndClose() throws
-    func announce(_ activity: StoreActivity?)
-    func currentActivity() -> StoreActivity?
-
-    // MARK: Import
-    func importFile(_ path: String, options: ImportOptions, progress: (@Sendable (ImportProgressReport) -> Void)?)
-        throws
-        -> ImportSummary
-
-    // MARK: Customers and their facts
-    func customerKey(externalId: String) throws -> Int64?
-    func events(customer key: Int64) throws -> [EventRow]
-    func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws
-    func event(displayId: String) throws -> EventRow?
-
-    // MARK: Browsing
-    /// A page of the list among the rows of one part of it by recency (nil: all of it), `total`
-    /// of them when known. Deep pages are read from the nearer end.
-    func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int?, part: RecencyPart?) throws
-        -> [CustomerListItem]
-    /// How many of the list's customers have no recency (never bought).
-    func unknownRecencyCount(_ q: ListQuery) throws -> Int
-    func customerCount(_ q: ListQuery, cap: Int?) throws -> Int
-
-    // MARK: Erasure: what only the driver knows
-    /// Inside the erasure's transaction, after the customer's rows are gone: the driver's own
-    /// traces of them (SQLite: the search index, and a marker that resumes an interrupted
-    /// scrub; PostgreSQL: the key map).
-    func eraseDriverTraces(_ db: any SQLDatabase, customer key: Int64, now: Int64) throws
-    /// After the erasure committed: makes the deleted rows unreadable in the store's files.
-    func scrubErasedData() throws
-
-    // MARK: Refresh: reading everything, writing figures
-    func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws
-    func eventFacts(customers keys: ArraySlice<Int64>, _ body: (Int64, [EventFact]) throws -> Void) throws
-    func writeStamp() throws -> String
-    func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
-        -> Set<Int64>
-    /// Every stored metrics row in key order.
-    func forEachStoredMetrics(_ body: (MetricsRecord) throws -> Void) throws
-    func writeNeighbors(_ lists: [Int64: [(product: Int64, weight: Double)]]) throws
-
-    // MARK: Affinities
-    func writeAffinities(
-        _ vectors: [(customer: Int64, vector: [String: Double])], covering keys: [Int64]?, replacingAll: Bool,
-        skipping: Set<Int64>) throws
-
-    // MARK: Business metrics' per-customer activity
-    func writeActivity(_ rows: [ActivityRow], replacingAll: Bool, unlessChangedSince since: ChangeMark?) throws
-    func scanActivity(
-        customers: ClosedRange<Int64>,
-        _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
-            throws -> Void) throws
-}
+/// The store's domain (the analyst's actions with their audit entries, a customer's facts and
+/// events, the list, segments, model state, the audit log, a refresh's reads and writes) is
+/// written once, in extensions of this protocol (`Domain/`), against the seam `SQLTransactions`:
+/// read and write transactions over a connection that speaks portable SQL, with one bulk write.
+/// What each driver does its own way is in two small protocols: `StoreDriver` (lifecycle, the
+/// change feed, erasure's scrubbing) and `BulkData` (imports and the whole-store scans).
+public protocol StoreBackend: StoreDriver, BulkData {}
 
 /// The usual arguments, so callers read as they did when there was one store.
 extension StoreBackend {
+    /// Closes every connection.
+    public func closeStore() throws { try closeStore(checkpointing: false) }
+    /// Moves everything from the WAL into the main file and closes the store, so the file can
+    /// be renamed or copied whole (PostgreSQL: closes).
+    public func checkpointAndClose() throws { try closeStore(checkpointing: true) }
     public func importFile(_ path: String, options: ImportOptions) throws -> ImportSummary {
         try importFile(path, options: options, progress: nil)
     }
@@ -86,41 +29,11 @@ extension StoreBackend {
     public func forEachEvent(customer key: Int64, _ body: (EventRow) throws -> Void) throws {
         try forEachEvent(customer: key, newestFirst: false, body)
     }
-    /// A page of the customer list. By recency, customers who never bought (no recency) come
-    /// last in either direction: the page is read from the known recencies, then from the
-    /// unknown ones, each in its index's order.
-    public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws
-        -> [CustomerListItem]
-    {
-        guard q.sort == .recency else {
-            return try customerPage(q, offset: offset, limit: limit, total: total, part: nil)
-        }
-        let unknown = try unknownRecencyCount(q)
-        let known = max(0, (try total ?? customerCount(q, cap: nil)) - unknown)
-        var rows: [CustomerListItem] = []
-        if offset < known {
-            rows = try customerPage(
-                q, offset: offset, limit: min(limit, known - offset), total: known, part: .known)
-        }
-        if rows.count < limit && unknown > 0 {
-            rows += try customerPage(
-                q, offset: max(0, offset - known), limit: limit - rows.count, total: unknown,
-                part: .unknown)
-        }
-        return rows
-    }
-    public func customerCount(_ q: ListQuery = ListQuery()) throws -> Int { try customerCount(q, cap: nil) }
     public func auditEntries(customer key: Int64? = nil, limit: Int = 1000) throws -> [AuditEntry] {
         try auditEntries(customer: key, limit: limit, offset: 0)
     }
     public func scanEvents(_ body: (EventFact) throws -> Void) throws { try scanEvents(customers: nil, body) }
     public func refreshPending() throws -> RefreshPending? { try refreshPendingAll().first }
-    public func writeMetrics(_ rows: [MetricsRecord], replacingAll: Bool) throws -> Set<Int64> {
-        try writeMetrics(rows, replacingAll: replacingAll, unlessChangedSince: nil)
-    }
-    public func writeAffinities(_ vectors: [(customer: Int64, vector: [String: Double])], replacingAll: Bool) throws {
-        try writeAffinities(vectors, covering: nil, replacingAll: replacingAll, skipping: [])
-    }
     public func scanActivity(
         _ body: (_ customer: Int64, _ segment: Int?, _ clv12m: Double?, _ pAlive: Double?, UnsafeRawBufferPointer)
             throws -> Void
@@ -197,19 +110,10 @@ extension StoreBackend {
     }
 }
 
-/// The two parts of the list by recency: customers who bought (a known recency) and those who
-/// never did, who come last in either direction.
-public enum RecencyPart: Sendable {
-    case known
-    case unknown
-
-    /// The condition on the metrics `m` that selects this part.
-    var condition: String {
-        switch self {
-        case .known: "m.recency_days IS NOT NULL"
-        case .unknown: "m.recency_days IS NULL"
-        }
-    }
+/// What a change announced touches, for the reads a driver keeps until one.
+public enum ChangeScope: Sendable {
+    /// Products may have changed (an import).
+    case catalogue
 }
 
 /// Where to read a page of a list of `total` rows: past the middle, backwards from the other

@@ -10,7 +10,10 @@ struct BackendCoverageTests {
     /// Requirements no test calls yet, each with why; shrink this list, never grow it.
     static let untested: [String: String] = [:]
     /// Driver hooks the domain calls, each covered by the tests of the domain method that calls it.
-    static let calledThrough = ["eraseDriverTraces": "forget", "scrubErasedData": "forget"]
+    static let calledThrough = [
+        "eraseDriverTraces": "forget", "scrubErasedData": "forget", "keptUntilChange": "events",
+        "readSQL": "customer", "writeSQL": "addNote"
+    ]
 
     /// The public methods of the domain's `extension StoreBackend` blocks.
     static func domainMethods() -> [String] {
@@ -37,30 +40,46 @@ struct BackendCoverageTests {
         }
     }
 
-    /// The names of the protocol's requirements, read from its declaration.
+    /// The protocols the service's store is made of: the seam the domain is written over and
+    /// what each driver does its own way.
+    static let seamProtocols = ["StoreBackend", "SQLTransactions", "StoreDriver", "BulkData"]
+
+    /// The names of the protocols' requirements, read from their declarations.
     static func requirements() -> [String] {
+        var names: [String] = []
         for text in sources(under: "Sources/RapportStore") {
-            guard let start = text.range(of: "public protocol StoreBackend") else { continue }
-            // The declaration ends at the first closing brace at the start of a line.
-            let body = text[start.upperBound...]
-            let end = body.range(of: "\n}")?.lowerBound ?? body.endIndex
-            let names = body[..<end].split(separator: "\n").compactMap { line -> String? in
-                let words = line.trimmingCharacters(in: .whitespaces).split(
-                    whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
-                guard let i = words.firstIndex(where: { $0 == "func" || $0 == "var" }), i + 1 < words.count,
-                    !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
-                else { return nil }
-                return String(words[i + 1])
+            for proto in seamProtocols {
+                guard let start = text.range(of: "public protocol \(proto)") else { continue }
+                // The declaration ends at the first closing brace at the start of a line (or at
+                // once, written `{}`).
+                let body = text[start.upperBound...]
+                if let line = body.split(separator: "\n").first, line.hasSuffix("{}") { continue }
+                let end = body.range(of: "\n}")?.lowerBound ?? body.endIndex
+                names += body[..<end].split(separator: "\n").compactMap { line -> String? in
+                    let words = line.trimmingCharacters(in: .whitespaces).split(
+                        whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" })
+                    guard let i = words.firstIndex(where: { $0 == "func" || $0 == "var" }), i + 1 < words.count,
+                        !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+                    else { return nil }
+                    return String(words[i + 1])
+                }
             }
-            return Array(Set(names)).sorted()
         }
-        return []
+        return names.sorted()
+    }
+
+    /// The seam stays small (issue 18: at most about 15 requirements, from 78): a requirement
+    /// added here is a statement written twice.
+    @Test func theSeamIsSmall() {
+        let requirements = Self.requirements()
+        #expect(requirements.count > 5, "the seam's protocols not found under Sources/RapportStore")
+        #expect(requirements.count <= 16, "\(requirements.count) requirements: \(requirements)")
     }
 
     @Test func everyRequirementIsCalledByAStoreTest() {
         let requirements = Self.requirements()
         let domain = Self.domainMethods()
-        #expect(requirements.count > 15, "StoreBackend's requirements not found under Sources/RapportStore")
+        #expect(requirements.count > 5, "the seam's requirements not found under Sources/RapportStore")
         #expect(domain.count > 30, "the store domain's methods not found under Sources/RapportStore/Domain")
         let names = Array(Set(requirements + domain)).sorted()
         let tests =

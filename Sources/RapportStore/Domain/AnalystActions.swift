@@ -177,6 +177,7 @@ extension StoreBackend {
                 try db.execute("DELETE FROM \(table) WHERE customer_id = ?", [.int64(key)])
             }
             try db.execute("DELETE FROM customers WHERE id = ?", [.int64(key)])
+            try CustomerTally.removeOne(db)
             try eraseDriverTraces(db, customer: key, now: actor.now)
             try AsOfDate.lower(db, removed: newest, now: actor.now)
             try db.execute(

@@ -23,6 +23,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case accountParent = "account.parent"
     case eventAttribute = "event.attribute"
     case accountNote = "account.note"
+    case `import` = "import"
 }
 
 /// Appending to and reading the audit log, the same on both stores.
@@ -34,6 +35,14 @@ enum AuditLog {
         details: [String: String] = [:]
     ) throws {
         let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
+        try append(db, actor, action, customer: customer, customerRef: customerRef, json: json)
+    }
+
+    /// Appends one entry whose details are JSON already.
+    static func append(
+        _ db: any SQLDatabase, _ actor: Actor, _ action: AuditAction, customer: Int64?, customerRef: String?,
+        json: String
+    ) throws {
         try db.execute(
             """
             INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)

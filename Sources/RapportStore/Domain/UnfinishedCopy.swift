@@ -46,6 +46,7 @@ extension StoreBackend {
             for table in tables.filter({ !referenced.contains($0) }) + tables.filter(referenced.contains) {
                 try db.execute("DELETE FROM \(table)")
             }
+            try CustomerTally.recount(db)
         }
     }
 

@@ -47,27 +47,9 @@ extension ProfileStore {
                         SELECT id, name, email, external_id FROM customers WHERE id > ?
                         """, arguments: [customersBefore])
                 try db.execute(sql: Schema.searchInsertTrigger)
-                let s = session.summary(name: name)
-                let details = try JSONEncoder.sorted.encode(
-                    AuditImportDetails(
-                        file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted,
-                        updated: s.updated, duplicates: s.duplicates, rejected: s.rejected))
-                if s.kind == .events, let latest = session.latestEventTime {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO model_state(name, value, updated_at) VALUES ('latest_event_time', ?, ?)
-                            ON CONFLICT(name) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)),
-                                                            updated_at = excluded.updated_at
-                            """, arguments: [String(latest), options.now])
-                }
-                try db.execute(
-                    sql: "INSERT INTO audit_log(time, analyst, action, details) VALUES (?,?,?,?)",
-                    arguments: [options.now, options.analyst, "import", String(decoding: details, as: UTF8.self)])
-                var committed = s
-                // Until a refresh covers this file, the store says a refresh is needed (kept if
-                // the process dies between this commit and the end of its refresh).
-                committed.refreshMark = try Self.markRefreshPending(db, file: name, now: options.now)
-                result = committed
+                result = try ImportBookkeeping.commit(
+                    SQLiteDatabase(db: db), session.summary(name: name), latestEventTime: session.latestEventTime,
+                    options: options)
                 return .commit
             }
             return result!

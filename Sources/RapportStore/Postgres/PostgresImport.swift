@@ -56,23 +56,9 @@ extension PostgresStore {
                 }
             }
             try session.complete()
-            let s = session.summary(name: name)
-            let details = try JSONEncoder.sorted.encode(
-                AuditImportDetails(
-                    file: name, kind: s.kind.rawValue, rows: s.rows, inserted: s.inserted, updated: s.updated,
-                    duplicates: s.duplicates, rejected: s.rejected))
-            if s.kind == .events, let latest = stage?.latestTime {
-                let stored = try AsOfDate.stored(PostgresDatabase(connection: c)) ?? Int64.min
-                try ModelState.put(
-                    PostgresDatabase(connection: c), "latest_event_time", Data(String(max(stored, latest)).utf8),
-                    now: options.now)
-            }
-            _ = try c.execute(
-                "INSERT INTO audit_log(time, analyst, action, details) VALUES ($1, $2, 'import', $3)",
-                [.int64(options.now), .string(options.analyst), .string(String(decoding: details, as: UTF8.self))])
-            var committed = s
-            committed.refreshMark = try Self.markRefreshPending(c, file: name, now: options.now)
-            return committed
+            return try ImportBookkeeping.commit(
+                PostgresDatabase(connection: c), session.summary(name: name), latestEventTime: stage?.latestTime,
+                options: options)
         }
         if summary.inserted + summary.updated >= Self.analyzeAfterRows {
             analyze(["customers", "customer_keys", "products", "events", "stated_preferences", "notes"])

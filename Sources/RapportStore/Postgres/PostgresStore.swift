@@ -16,10 +16,9 @@ public final class PostgresStore: @unchecked Sendable {
     /// Receives NOTIFY; its count is the store's write stamp.
     private var listener: PGConnection?
     private let changes = ChangeCounter()
-    /// The unfiltered customer count: counting a million rows takes tens of milliseconds on
-    /// every sort change, and only a write can change it.
-    private let customerCountCache = StampedCache<Int>()
-    private let productNameCache = StampedCache<[Int64: ProductName]>()
+    /// Every product's names, kept until a change (joined in SQL, a long history is planned as
+    /// a hash of every product).
+    private let catalogueCache = StampedCache<Any>()
 
     /// The notification channel every write announces itself on.
     static let channel = "rapport_changes"
@@ -115,12 +114,6 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
-    /// A read whose statements see one snapshot (several statements that must agree; one
-    /// statement, even a long scan, sees one snapshot on its own).
-    func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        try read { c in try c.transaction(isolation: .repeatableRead, readOnly: true, body) }
-    }
-
     /// An analyst's write: one transaction, retried on a serialization failure or deadlock,
     /// announced to every explorer at commit.
     ///
@@ -150,23 +143,6 @@ public final class PostgresStore: @unchecked Sendable {
         }
     }
 
-    /// Appends one audit entry inside the caller's transaction.
-    static func audit(
-        _ c: PGConnection, _ actor: Actor, _ action: String, customer: Int64?, customerRef: String?,
-        details: [String: String] = [:]
-    ) throws {
-        let json = String(decoding: try JSONEncoder.sorted.encode(details), as: UTF8.self)
-        _ = try c.execute(
-            """
-            INSERT INTO audit_log(time, analyst, action, customer_id, customer_ref, details)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """,
-            [
-                .int64(actor.now), .string(actor.analyst), .string(action), .int64(customer), .string(customerRef),
-                .string(json)
-            ])
-    }
-
     // MARK: Lifecycle
 
     /// Called when a write finds another session's write holding the store's write lock, before
@@ -182,7 +158,8 @@ public final class PostgresStore: @unchecked Sendable {
         func get() -> (@Sendable () -> Void)? { lock.withLock { report } }
     }
 
-    public func closeStore() throws {
+    /// The server keeps no log to fold in: `checkpointing` changes nothing.
+    public func closeStore(checkpointing: Bool) throws {
         listener?.close()
         listener = nil
         pool.close()
@@ -202,8 +179,6 @@ public final class PostgresStore: @unchecked Sendable {
         "customers", "customer_keys", "events", "stated_preferences", "notes", "customer_metrics",
         "segment_members", "customer_affinities", "customer_activity", "audit_log"
     ]
-
-    public func checkpointAndClose() throws { try closeStore() }
 
     /// What this session is doing, for another analyst's explorer to show while it waits.
     ///
@@ -268,37 +243,16 @@ public final class PostgresStore: @unchecked Sendable {
     /// Changes since this store was opened, counted from NOTIFY: the explorer polls it for free.
     public func writeStamp() throws -> String { "\(changes.value)" }
 
-    /// Every product's id, title and category, read again only after a change was announced.
-    func productNames() throws -> [Int64: ProductName] {
-        let stamp = changes.catalogue
-        if let names = productNameCache.get(stamp) { return names }
-        var names: [Int64: ProductName] = [:]
-        try read { c in
-            try c.forEachRow("SELECT id, external_id, title, category FROM products") { r in
-                names[try r.int64(0) ?? 0] = ProductName(
-                    externalId: try r.string(1) ?? "", title: try r.string(2) ?? "", category: try r.string(3) ?? "")
+    public func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T? {
+        let (cache, stamp) =
+            switch scope {
+            case .catalogue: (catalogueCache, changes.catalogue)
             }
-        }
-        productNameCache.set(stamp, names)
-        return names
+        if let kept = cache.get(stamp) as? T { return kept }
+        let value = try read()
+        cache.set(stamp, value)
+        return value
     }
-
-    /// Every customer, counted once per change announced (the listener is up from the open on).
-    func allCustomersCount(_ c: PGConnection) throws -> Int {
-        let stamp = changes.customers
-        if let n = customerCountCache.get(stamp) { return n }
-        let n = Int(try c.scalarInt64("SELECT COUNT(*) FROM customers") ?? 0)
-        customerCountCache.set(stamp, n)
-        return n
-    }
-
-}
-
-/// What a history row shows of its product.
-struct ProductName: Sendable {
-    var externalId: String
-    var title: String
-    var category: String
 }
 
 /// A value read from the store, kept until the next NOTIFY, and never longer than 10 s (should
@@ -315,21 +269,18 @@ final class StampedCache<Value>: @unchecked Sendable {
     func set(_ stamp: Int, _ v: Value) { lock.withLock { value = (stamp, v, Date()) } }
 }
 
-/// How many NOTIFYs arrived.
-/// Changes announced: every one (the write stamp), those that add or remove customers, and
-/// those that may change the catalogue.
+/// How many NOTIFYs arrived: every one (the write stamp), and those that may change the
+/// catalogue.
 final class ChangeCounter: @unchecked Sendable {
     private let lock = NSLock()
-    private var counts = (all: 0, customers: 0, catalogue: 0)
+    private var counts = (all: 0, catalogue: 0)
     func bump(_ payload: String) {
         lock.withLock {
             counts.all += 1
-            if payload == "customers" || payload == "catalogue" { counts.customers += 1 }
             if payload == "catalogue" { counts.catalogue += 1 }
         }
     }
     var value: Int { lock.withLock { counts.all } }
-    var customers: Int { lock.withLock { counts.customers } }
     var catalogue: Int { lock.withLock { counts.catalogue } }
 }
 

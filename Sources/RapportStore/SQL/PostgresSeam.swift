@@ -18,6 +18,30 @@ struct PostgresDatabase: SQLDatabase {
         try connection.forEachRow(Self.numbered(sql), args.map(\.postgresValue)) { try body($0) }
     }
 
+    /// Staged, then merged: a row whose key is gone is dropped, and one whose key is stored
+    /// replaces it. Without a key or a table to check, COPY writes straight into the table.
+    func insertRows<Rows: Sequence>(_ insert: BulkInsert, _ rows: Rows) throws where Rows.Element == [SQLValue] {
+        let text = rows.lazy.map { $0.map(\.copyText) }
+        guard insert.key != nil || insert.existingIn != nil else {
+            return try connection.copyIn(table: insert.table, columns: insert.columns, rows: text)
+        }
+        let staged = "staged_\(insert.table)"
+        _ = try connection.execute("DROP TABLE IF EXISTS \(staged)")
+        _ = try connection.execute("CREATE TEMP TABLE \(staged) (LIKE \(insert.table)) ON COMMIT DROP")
+        try connection.copyIn(table: staged, columns: insert.columns, rows: text)
+        let columns = insert.columns.joined(separator: ", ")
+        let existing = insert.existingIn.map {
+            " WHERE EXISTS (SELECT 1 FROM \($0) k WHERE k.id = s.\(insert.columns[0]))"
+        }
+        let conflict = insert.key.map { key in
+            " ON CONFLICT (\(key)) DO UPDATE SET "
+                + insert.columns.filter { $0 != key }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        }
+        _ = try connection.execute(
+            "INSERT INTO \(insert.table)(\(columns)) SELECT \(columns) FROM \(staged) s\(existing ?? "")\(conflict ?? "")"
+        )
+    }
+
     /// `?` placeholders numbered `$1, $2 …` as PostgreSQL writes them; text inside quotes is left alone.
     static func numbered(_ sql: String) -> String {
         guard sql.utf8.contains(UInt8(ascii: "?")) else { return sql }
@@ -44,6 +68,20 @@ struct PostgresDatabase: SQLDatabase {
 }
 
 extension PGRow: SQLRow {}
+
+extension SQLValue {
+    /// The value in COPY's text form (nil: NULL).
+    var copyText: String? {
+        switch self {
+        case .int64(let v): v.map(String.init)
+        case .double(let v): v.map { String($0) }
+        case .string(let v): v
+        case .bool(let v): v.map { $0 ? "t" : "f" }
+        case .bytes(let v): v.map(PostgresStore.byteaText)
+        case .int64List(let keys): "{" + keys.map(String.init).joined(separator: ",") + "}"
+        }
+    }
+}
 
 extension SQLValue {
     var postgresValue: PGValue {

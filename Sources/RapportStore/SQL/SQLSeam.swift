@@ -94,6 +94,33 @@ public protocol SQLDatabase {
     /// Streams the rows of a query to `body`, without holding them all (a whole table);
     /// throwing from `body` stops the scan.
     func forEachRow(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws
+    /// Writes many rows into one table at once, each driver its fastest way (SQLite: one
+    /// prepared statement; PostgreSQL: COPY into a staging table merged into the table).
+    func insertRows<Rows: Sequence>(_ insert: BulkInsert, _ rows: Rows) throws where Rows.Element == [SQLValue]
+}
+
+/// A bulk write into one table: a refresh's figures for every customer.
+public struct BulkInsert: Sendable {
+    public var table: String
+    public var columns: [String]
+    /// The unique column: a row replaces the stored row with the same value (nil: rows are only added).
+    public var key: String?
+    /// The table the first column's key must still be in: rows of keys gone meanwhile (a customer
+    /// erased while a refresh computed) are left out, not an error.
+    public var existingIn: String?
+    /// The table was emptied for this write: SQLite drops its secondary indexes and builds them
+    /// again after the rows, which is faster than keeping them up to date row by row.
+    public var rebuildsIndexes: Bool
+
+    public init(
+        table: String, columns: [String], key: String? = nil, existingIn: String? = nil, rebuildsIndexes: Bool = false
+    ) {
+        self.table = table
+        self.columns = columns
+        self.key = key
+        self.existingIn = existingIn
+        self.rebuildsIndexes = rebuildsIndexes
+    }
 }
 
 extension SQLDatabase {

@@ -20,6 +20,32 @@ struct SQLiteDatabase: SQLDatabase {
         while let row = try cursor.next() { try body(SQLiteRow(row: row)) }
     }
 
+    func insertRows<Rows: Sequence>(_ insert: BulkInsert, _ rows: Rows) throws where Rows.Element == [SQLValue] {
+        let marks = insert.columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")
+        let into =
+            "\(insert.key == nil ? "INSERT" : "INSERT OR REPLACE") INTO \(insert.table)(\(insert.columns.joined(separator: ", ")))"
+        let sql =
+            insert.existingIn.map { "\(into) SELECT \(marks) WHERE EXISTS (SELECT 1 FROM \($0) WHERE id = ?1)" }
+            ?? "\(into) VALUES (\(marks))"
+        var indexes: [String] = []
+        if insert.rebuildsIndexes {
+            let found = try Row.fetchAll(
+                db,
+                sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                arguments: [insert.table])
+            for index in found {
+                try db.execute(sql: "DROP INDEX \(index["name"] as String)")
+                indexes.append(index["sql"])
+            }
+        }
+        let statement = try RawStatement(db, sql)
+        for row in rows {
+            for (i, value) in row.enumerated() { statement.bind(Int32(i + 1), value) }
+            try statement.run()
+        }
+        for index in indexes { try db.execute(sql: index) }
+    }
+
     static func arguments(_ args: [SQLValue]) -> StatementArguments {
         StatementArguments(args.map(\.sqliteValue))
     }
@@ -57,6 +83,20 @@ extension SQLValue {
     }
 }
 
+extension RawStatement {
+    func bind(_ i: Int32, _ value: SQLValue) {
+        switch value {
+        case .int64(let v): bind(i, v)
+        case .double(let v): bind(i, v)
+        case .string(let v): bind(i, v)
+        case .bool(let v): bind(i, v)
+        case .bytes(let v):
+            if let v { bind(i, v) } else { bind(i, nil as Int64?) }
+        case .int64List(let keys): bind(i, "[" + keys.map(String.init).joined(separator: ",") + "]")
+        }
+    }
+}
+
 extension ProfileStore: SQLTransactions {
     public func readSQL<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
         try pool.read { db in try body(SQLiteDatabase(db: db)) }
@@ -86,4 +126,21 @@ extension ProfileStore {
 
     /// Vacuums the file and truncates the WAL, so nothing of the erased customer stays on disk.
     public func scrubErasedData() throws { try completePendingErasures() }
+}
+
+extension ProfileStore {
+    /// A number that changes whenever anything is written to the store by anyone: every
+    /// write is audited, and refreshes stamp the model state. Cheap enough to poll.
+    public func writeStamp() throws -> String {
+        try pool.read { db in
+            let audit = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM audit_log") ?? 0
+            let model = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(updated_at), 0) FROM model_state") ?? 0
+            let events = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM events") ?? 0
+            return "\(audit)/\(model)/\(events)"
+        }
+    }
+
+    /// Nothing is kept: the reads run again in-process (no round trip), and a history joins its
+    /// products (one primary-key look-up per event).
+    public func keptUntilChange<T>(_ scope: ChangeScope, _ read: () throws -> T) throws -> T? { nil }
 }
