@@ -192,16 +192,17 @@ extension Workspace {
         }
     }
 
-    // MARK: Corrections: each audited, and the figures recomputed at once.
+    // MARK: Corrections: each audited, and the figures of the accounts they touch recomputed at once.
 
     public func linkMember(customer id: String, account: String, role: String, primary: Bool, title: String? = nil)
         throws
     {
         let key = try store.requireCustomer(id)
+        let before = try store.accountsTouching(customer: key)
         try store.linkMember(
             customer: key, account: account, role: role, primary: primary, title: title, since: nil,
             by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: key, before: before)
     }
 
     /// Ends a membership at `until` (default now; its history stays), or deletes it with `delete`.
@@ -210,17 +211,23 @@ extension Workspace {
         customer id: String, account: String, role: String? = nil, until: Int64? = nil, delete: Bool = false
     ) throws -> Int {
         let key = try store.requireCustomer(id)
+        let before = try store.accountsTouching(customer: key)
         let n = try store.unlinkMember(
             customer: key, account: account, role: role, until: until ?? clock(), delete: delete,
             by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: key, before: before)
         return n
     }
 
     public func setAccountParent(_ id: String, parent: String?, dryRun: Bool = false) throws -> ParentChangeView {
+        // The moved subtree keeps its figures; its old and new ancestors' change.
+        let moved = try store.account(externalId: id)
         let change = try store.setAccountParent(
             account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
-        if change.applied { try refreshAccountFigures() }
+        if change.applied, let moved {
+            let to = try parent.flatMap { try store.account(externalId: $0)?.key }
+            try refreshAccountFigures(around: Set([moved.key] + [moved.parent, to].compactMap { $0 }))
+        }
         return ParentChangeView(change)
     }
 
@@ -231,7 +238,9 @@ extension Workspace {
 
     /// Marks a purchase as made for an account (nil: back to the attribution rule).
     public func attribute(event: String, account: String?) throws {
+        let customer = try store.event(displayId: event)?.customerId
+        let before = try customer.map { try store.accountsTouching(customer: $0) } ?? []
         try store.attributeEvent(event, account: account, by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: customer, before: before)
     }
 }

@@ -138,24 +138,7 @@ extension StoreBackend {
     public func writeAccountFigures(_ rows: [AccountFiguresRow], now: Int64) throws {
         try writeSQL(.analyst) { db in
             try db.execute("DELETE FROM account_figures")
-            // Many rows a statement: one round trip per 500 accounts on PostgreSQL, not per account
-            // (10 parameters a row stays under SQLite's limit of 32,766).
-            for start in stride(from: 0, to: rows.count, by: 500) {
-                let chunk = rows[start..<min(rows.count, start + 500)]
-                let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-                try db.execute(
-                    """
-                    INSERT INTO account_figures(account_id, members, revenue, revenue_12m, engagement, trend,
-                        coverage, p_alive, detail, updated_at) VALUES \(values.joined(separator: ", "))
-                    """,
-                    chunk.flatMap { r -> [SQLValue] in
-                        [
-                            .int64(r.account), .int(r.members), .double(r.revenue), .double(r.revenue12m),
-                            .int(r.engagement), .string(r.trend), .double(r.coverage), .double(r.pAlive),
-                            .string(r.detail), .int64(now)
-                        ]
-                    })
-            }
+            try Self.insertFigures(db, rows, now: now)
         }
     }
 
