@@ -62,7 +62,7 @@ public struct ActionView: Codable, Sendable, Equatable {
         case .noteDelete:
             description = "deleted note \(p["note"] ?? "?") of \(who)"
             command = "rapport note \(Self.quote(who)) --delete \(p["note"] ?? "?")"
-        case .accountLink, .accountUnlink, .accountParent, .eventAttribute:
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute, .accountNote:
             let words = Self.accountWords(e.kind, p, who: who)
             description = words.0
             command = words.1
@@ -154,7 +154,7 @@ extension Workspace {
             if e.payload["as_of_before"] != nil { try followRaisedAsOf() }
             try refreshAccountFigures(customer: key, before: [], basis: basis)
         case .noteAdd, .noteEdit, .noteDelete: break
-        case .accountLink, .accountUnlink, .accountParent, .eventAttribute: break
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute, .accountNote: break
         }
     }
 
