@@ -11,7 +11,8 @@ struct AccountScopeTests {
     func loaded(_ backend: Backend) throws -> TempStore {
         let t = try TempStore(backend)
         let o = ImportOptions(analyst: "tester", now: t.actor.now)
-        _ = try t.store.importFile(try t.file("customers.csv", "customer_id,name\nC1,Ann\nC2,Bo\nC3,Cy\n"), options: o)
+        let customers = "customer_id,name,consent_personalization\nC1,Ann,1\nC2,Bo,0\nC3,Cy,1\n"
+        _ = try t.store.importFile(try t.file("customers.csv", customers), options: o)
         _ = try t.store.importFile(try t.file("accounts.csv", AccountStoreTests.accounts), options: o)
         _ = try t.store.importFile(try t.file("memberships.csv", AccountStoreTests.memberships), options: o)
         let events = """
@@ -45,6 +46,8 @@ struct AccountScopeTests {
         #expect(try t.store.accountsTouching(customer: c1) == [fin, globex])
         #expect(try t.store.accountsTouching(customer: c2) == [ops, globex])
         #expect(try t.store.accountsTouching(customer: c3).isEmpty)
+        #expect(try t.store.consentingCustomers(among: [c1, c2]) == [c1])
+        #expect(try t.store.consentingCustomers(among: []).isEmpty)
 
         let march = Int64(1_709_251_200) // 2024-03-01
         let activity = try t.store.memberActivity(

@@ -35,7 +35,8 @@ extension Workspace {
     /// One account: its place in the tree, members, figures, cadence and recommendations.
     public func account(_ id: String) throws -> AccountView {
         let account = try requireAccount(id)
-        let all = try store.accounts()
+        // Its firm holds everything the view names: ancestors, children, subtree.
+        let all = try store.accountFirms(of: [account.key])
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         let children = all.filter { $0.parent == account.key }
         var ancestors: [AccountRecord] = []
@@ -111,7 +112,8 @@ extension Workspace {
             .map(AccountBridge.membership)
         let recs = AccountRecommender.recommend(
             account: account.key, firm: firm, subtree: subtree, purchases: purchases,
-            attribution: AccountAttribution(memberships: memberships), consenting: try store.consentingAccountBuyers(),
+            attribution: AccountAttribution(memberships: memberships),
+            consenting: try store.consentingCustomers(among: Array(Set(purchases.map(\.customer)))),
             names: Self.distinctNames(firm, names))
         let products = Dictionary(
             uniqueKeysWithValues: try store.products(keys: recs.map(\.product)).compactMap { p in p.id.map { ($0, p) } }
@@ -139,11 +141,12 @@ extension Workspace {
     /// The account and its descendants in depth-first order (children by name), for `account tree`.
     public func accountTree(_ id: String) throws -> [AccountTreeLine] {
         let root = try requireAccount(id)
-        let all = try store.accounts()
+        // The root's firm holds the whole tree below it.
+        let all = try store.accountFirms(of: [root.key])
         let children = Dictionary(grouping: all.filter { $0.parent != nil }, by: { $0.parent! })
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         var revenue: [Int64: Double] = [:]
-        for row in try store.accountPage(filter: nil, sort: .name, limit: Int.max / 2, offset: 0) {
+        for row in try store.accountRows(keys: all.map(\.key)) {
             if let f = row.figures { revenue[row.account.key] = f.revenue }
         }
         var out: [AccountTreeLine] = []

@@ -38,6 +38,19 @@ extension StoreBackend {
         }
     }
 
+    /// Those of some people who gave personalization consent (an account's recommendations
+    /// count only their purchases).
+    public func consentingCustomers(among keys: [Int64]) throws -> Set<Int64> {
+        guard !keys.isEmpty else { return [] }
+        return try readSQL { db in
+            Set(
+                try db.all(
+                    "SELECT c.id FROM customers c WHERE \(db.dialect.anyOf("c.id")) AND c.consent_personalization = ?",
+                    [.int64List(keys), .bool(true)]
+                ) { try $0.int64(0) ?? 0 })
+        }
+    }
+
     /// `memberActivity` for some people only: whether each had any event in (recentStart, asOf],
     /// and in (previousStart, recentStart].
     public func memberActivity(customers keys: [Int64], previousStart: Int64, recentStart: Int64, asOf: Int64) throws
