@@ -77,4 +77,27 @@ struct AccountScopeTests {
         try t.store.replaceAccountFigures([], now: t.actor.now)
         #expect(try t.store.accountFigures(account: keys[0])?.revenue == 1)
     }
+
+    /// A page sorted by a figure walks the figures, then the accounts without figures by key.
+    @Test(arguments: Backend.available)
+    func accountsWithoutFiguresFollowThePagedFigures(_ backend: Backend) throws {
+        let t = try loaded(backend)
+        let keys = try t.store.accounts().map(\.key) // ACME, ACME-UK, ACME-UK-FIN, ACME-UK-OPS, GLOBEX
+        try t.store.writeAccountFigures(
+            [(keys[1], 5.0), (keys[3], 9.0), (keys[4], 7.0)].map { k, revenue in
+                AccountFiguresRow(
+                    account: k, members: 0, revenue: revenue, revenue12m: 0, engagement: nil, trend: "flat",
+                    coverage: nil, pAlive: nil, detail: "{}")
+            }, now: t.actor.now)
+        func ids(_ filter: String?, _ limit: Int, _ offset: Int) throws -> [String] {
+            try t.store.accountPage(filter: filter, sort: .revenue, limit: limit, offset: offset).map(
+                \.account.externalId)
+        }
+        #expect(try ids(nil, 10, 0) == ["ACME-UK-OPS", "GLOBEX", "ACME-UK", "ACME", "ACME-UK-FIN"])
+        #expect(try ids(nil, 2, 2) == ["ACME-UK", "ACME"])
+        #expect(try ids(nil, 2, 4) == ["ACME-UK-FIN"])
+        #expect(try ids("acme", 10, 1) == ["ACME-UK", "ACME", "ACME-UK-FIN"])
+        #expect(try t.store.accountPage(filter: nil, sort: .coverage, limit: 10, offset: 0).count == 5)
+        #expect(try ids(nil, 10, 0).count == t.store.accountCount(filter: nil))
+    }
 }
