@@ -23,6 +23,11 @@ extension ActionView {
                     + (p["role"].map { " (\($0))" } ?? ""),
                 "rapport account unlink\(role)\(deleted ? " --delete" : until) \(quote(who)) \(quote(account))"
             )
+        case .accountNote:
+            return (
+                "added note \(p["note"] ?? "?") to \(account)",
+                "rapport account note \(quote(account)) \(quote(p["text"] ?? ""))"
+            )
         case .accountParent:
             let from = p["from"].flatMap { $0.isEmpty ? nil : $0 }
             let to = p["to"].flatMap { $0.isEmpty ? nil : $0 }

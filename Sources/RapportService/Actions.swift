@@ -64,10 +64,13 @@ extension Workspace {
     public func clearHistory(
         customer key: Int64, range: HistoryWindow, purgeNow: Bool = false, expecting token: String? = nil
     ) throws -> Int {
+        let accounts = try store.accountsTouching(customer: key)
+        let basis = try accountFiguresBasis()
         let n = try store.clearHistory(
             customer: key, range: range, holdSeconds: purgeNow ? 0 : holdSeconds, expecting: token, by: actor)
         try refreshCustomer(key)
         try followLoweredAsOf()
+        try refreshAccountFigures(customer: key, before: accounts, basis: basis)
         return n
     }
 
@@ -85,7 +88,10 @@ extension Workspace {
 
     /// Erases a customer (see `ProfileStore.forget`).
     public func forget(customer key: Int64) throws {
+        let accounts = try store.accountsTouching(customer: key)
+        let basis = try accountFiguresBasis()
         try announcing("erasure") { _ in try store.forget(customer: key, by: actor) }
         try followLoweredAsOf()
+        try refreshAccountFigures(customer: nil, before: accounts, basis: basis)
     }
 }

@@ -333,7 +333,11 @@ extension Workspace {
 
     /// Every customer's stored activity, read in two key ranges at once and merged. `scope`
     /// (ascending keys) limits the figures, not the RFM cut points of the migration.
-    func foldActivity(since: Int64, until: Int64, scope: [Int64]?) throws -> BusinessMetricsAccumulator {
+    /// `replacing` gives some customers' activity instead of the stored one (an account's
+    /// people with only the purchases attributed to it).
+    func foldActivity(since: Int64, until: Int64, scope: [Int64]?, replacing: [Int64: [UInt8]] = [:]) throws
+        -> BusinessMetricsAccumulator
+    {
         let keys = try store.customerKeyBounds()
         let mid = keys.lowerBound + (keys.upperBound - keys.lowerBound) / 2
         let ranges = [keys.lowerBound...mid, (mid + 1)...max(mid + 1, keys.upperBound)]
@@ -344,7 +348,7 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
             do {
                 var acc = BusinessMetricsAccumulator(since: since, until: until, clvEdges: BusinessMetrics.clvEdges)
-                try self.foldActivity(into: &acc, range: ranges[i], scope: scope)
+                try self.foldActivity(into: &acc, range: ranges[i], scope: scope, replacing: replacing)
                 parts.set(i, acc)
             } catch {
                 parts.fail(error)
@@ -357,7 +361,10 @@ extension Workspace {
         return acc
     }
 
-    func foldActivity(into acc: inout BusinessMetricsAccumulator, range: ClosedRange<Int64>, scope: [Int64]?) throws {
+    func foldActivity(
+        into acc: inout BusinessMetricsAccumulator, range: ClosedRange<Int64>, scope: [Int64]?,
+        replacing: [Int64: [UInt8]] = [:]
+    ) throws {
         var next = scope.map { s in s.firstIndex { $0 >= range.lowerBound } ?? s.count } ?? 0
         try store.scanActivity(customers: range) { key, segment, clv, pAlive, bytes in
             var inScope = true
@@ -368,7 +375,11 @@ extension Workspace {
             let figures = RefreshedFigures(
                 segment: segment.flatMap { RFMSegment.allCases.indices.contains($0) ? RFMSegment.allCases[$0] : nil },
                 clv12m: clv, pAlive: pAlive)
-            acc.add(customer: key, inScope: inScope, refreshed: figures, activity: bytes)
+            if let own = replacing[key] {
+                own.withUnsafeBytes { acc.add(customer: key, inScope: inScope, refreshed: figures, activity: $0) }
+            } else {
+                acc.add(customer: key, inScope: inScope, refreshed: figures, activity: bytes)
+            }
         }
     }
 
@@ -376,9 +387,10 @@ extension Workspace {
     /// and the metrics rows (slow on a large store; `rapport refresh` once makes it fast).
     /// With `stoodOn`, as the store stood on a past moment: its events up to then, with the gift
     /// flags of then, and every customer's figures of then (`metrics(stoodOn:)`).
-    func foldEvents(into acc: inout BusinessMetricsAccumulator, scope: [Int64]?, stoodOn: MetricsStoodOn? = nil)
-        throws
-    {
+    func foldEvents(
+        into acc: inout BusinessMetricsAccumulator, scope: [Int64]?, stoodOn: MetricsStoodOn? = nil,
+        replacing: [Int64: [UInt8]] = [:]
+    ) throws {
         var refreshed: [Int64: RefreshedFigures] = stoodOn?.refreshed ?? [:]
         for m in try stoodOn == nil ? store.allMetrics() : [] {
             refreshed[m.customerId] = RefreshedFigures(
@@ -392,7 +404,7 @@ extension Workspace {
         func flush() {
             guard current >= 0 else { return }
             seen.insert(current)
-            let bytes = encoder.encode(batch)
+            let bytes = replacing[current] ?? encoder.encode(batch)
             bytes.withUnsafeBytes {
                 acc.add(
                     customer: current, inScope: inScope?.contains(current) ?? true,

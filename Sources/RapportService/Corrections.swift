@@ -62,7 +62,7 @@ public struct ActionView: Codable, Sendable, Equatable {
         case .noteDelete:
             description = "deleted note \(p["note"] ?? "?") of \(who)"
             command = "rapport note \(Self.quote(who)) --delete \(p["note"] ?? "?")"
-        case .accountLink, .accountUnlink, .accountParent, .eventAttribute:
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute, .accountNote:
             let words = Self.accountWords(e.kind, p, who: who)
             description = words.0
             command = words.1
@@ -109,15 +109,17 @@ extension Workspace {
     /// Undoes this analyst's newest correction in force; nil when there is nothing to undo.
     public func undo() throws -> UndoOutcome? {
         try purgeExpiredHolds()
+        let basis = try accountFiguresBasis()
         guard let e = try store.undoLast(holdSeconds: holdSeconds, by: actor) else { return nil }
-        try afterWalking(e)
+        try afterWalking(e, basis: basis)
         return UndoOutcome(did: "undo", entry: ActionView(e))
     }
 
     /// Makes again the correction this analyst undid last; nil when there is none.
     public func redo() throws -> UndoOutcome? {
+        let basis = try accountFiguresBasis()
         guard let e = try store.redoLast(holdSeconds: holdSeconds, by: actor) else { return nil }
-        try afterWalking(e)
+        try afterWalking(e, basis: basis)
         return UndoOutcome(did: "redo", entry: ActionView(e))
     }
 
@@ -132,12 +134,13 @@ extension Workspace {
         return try store.purgeHeldEvents(now: purgeNow ? Int64.max : now, by: actor)
     }
 
-    /// The figures of the customer an undo or redo touched, and the as-of date, follow at once,
-    /// as after the correction itself.
-    func afterWalking(_ e: ActionEntry) throws {
+    /// The figures of the customer an undo or redo touched, the as-of date, and the figures of
+    /// the accounts it touched follow at once, as after the correction itself. `basis` is what
+    /// the account figures counted from before the walk (`accountFiguresBasis`).
+    func afterWalking(_ e: ActionEntry, basis: [Int64?]) throws {
         if [.accountLink, .accountUnlink, .accountParent, .eventAttribute].contains(e.kind) {
-            // As after `account link` and the others: the account figures are recomputed at once.
-            try refreshAccountFigures()
+            // As after `account link` and the others: the accounts it named, on either side.
+            try refreshAccountFigures(customer: e.customerId, before: e.accountsNamed)
             return
         }
         guard let key = e.customerId else { return }
@@ -149,8 +152,9 @@ extension Workspace {
             try refreshCustomer(key)
             try followLoweredAsOf()
             if e.payload["as_of_before"] != nil { try followRaisedAsOf() }
+            try refreshAccountFigures(customer: key, before: [], basis: basis)
         case .noteAdd, .noteEdit, .noteDelete: break
-        case .accountLink, .accountUnlink, .accountParent, .eventAttribute: break
+        case .accountLink, .accountUnlink, .accountParent, .eventAttribute, .accountNote: break
         }
     }
 

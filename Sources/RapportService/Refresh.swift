@@ -83,7 +83,9 @@ extension Workspace {
         }
         try refreshSegmentMembers()
         try store.clearRefreshPending(pending)
+        progress?("account figures", 0.95)
         try refreshAccountFigures(model: result.model)
+        progress?("business metrics", 0.97)
         // The metrics screen opens from these while it computes the current figures.
         let metricsStarted = Date()
         try store.writeModelState([BusinessMetrics.cacheName: try JSONEncoder().encode(metrics())], now: now)

@@ -16,7 +16,9 @@ public struct CopySummary: Codable, Sendable {
 /// typically a SQLite file into a PostgreSQL database). The data goes through the importer
 /// (so the target checks every row as it would a file) by way of CSV files in a private
 /// temporary folder that is removed afterwards; rule segments, the recommender's tuning, the
-/// audit key and the audit log are carried over as they are. Customer keys are the target's own.
+/// audit key and the audit log are carried over as they are, and the corrections' action log,
+/// held events and account notes with their keys translated (`CorrectionsCopy`). Customer keys
+/// are the target's own.
 public enum StoreCopy {
     public static func run(
         from source: StoreLocation, to target: StoreLocation, analyst: String, config: Config = Config(),
@@ -98,6 +100,7 @@ public enum StoreCopy {
             return copied
         }
         try to.store.appendAudit(log)
+        try CorrectionsCopy.run(from: from.store, to: to.store, customers: keys)
         try to.store.setModelState(
             "copied_from", Data(from.store.path.utf8), action: .storeCopy, details: ["from": from.store.path],
             by: to.actor)

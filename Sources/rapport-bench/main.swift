@@ -7,6 +7,7 @@ import RapportUI
 //        rapport-bench items [OPTIONS]   (the item model's build; see ItemsBench.swift)
 //        rapport-bench metrics STORE [RUNS]   (`rapport metrics`; see MetricsBench.swift)
 //        rapport-bench profile STORE CUSTOMER [RUNS]   (profile and gift flag; see ProfileBench.swift)
+//        rapport-bench accounts STORE [ACCOUNT_ID] [RUNS]   (issue 21's budgets; see AccountsBench.swift)
 // Measures, on an existing store, the explorer's budgets: first screen, key press to
 // finished frame while browsing, profile open, gift flag to updated insights, filter per
 // key, and resident memory. Prints one line per measure.
@@ -44,6 +45,10 @@ if args.count >= 2 && args[1] == "metrics" {
 }
 if args.count >= 2 && args[1] == "profile" {
     runProfileBench(Array(args.dropFirst(2)))
+    exit(0)
+}
+if args.count >= 2 && args[1] == "accounts" {
+    runAccountsBench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {

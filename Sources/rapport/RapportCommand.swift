@@ -204,6 +204,8 @@ struct Sample: ParsableCommand {
     var products: Int?
     @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 42
     @Option(help: "B2B accounts to generate beyond the sample's few (docs/accounts.md).") var accounts = 0
+    @Option(help: ArgumentHelp("Give the first generated account n members.", valueName: "n"))
+    var largeAccountMembers = 0
     @Option(help: ArgumentHelp("Write CSV files into this directory.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Import the sample into this store.", valueName: "path")) var store: String?
     @Option(help: "Name recorded in the audit log (default: $USER).") var analyst: String?
@@ -215,6 +217,9 @@ struct Sample: ParsableCommand {
         }
         if customers < 1 { throw ValidationError("--customers must be at least 1") }
         if accounts < 0 { throw ValidationError("--accounts must be at least 0") }
+        if largeAccountMembers < 0 || (largeAccountMembers > 0 && accounts == 0) {
+            throw ValidationError("--large-account-members needs --accounts (and is at least 0)")
+        }
         if eventsPerCustomer <= 0 { throw ValidationError("--events-per-customer must be positive") }
         if let products, products < SampleGenerator.minimumProducts {
             throw ValidationError("--products must be at least \(SampleGenerator.minimumProducts)")
@@ -227,6 +232,7 @@ struct Sample: ParsableCommand {
             customers: customers, eventsPerCustomer: eventsPerCustomer, seed: seed,
             products: products)
         generator.accounts = accounts
+        generator.largeAccountMembers = largeAccountMembers
         if let out {
             let o = try generate(generator, into: out)
             Out.line("wrote \(o.summary)\(accounts > 0 ? ", \(o.accounts) accounts" : "") to \(out)")

@@ -5,8 +5,9 @@ import RapportStore
 extension Workspace {
     /// Recomputes every account's figures from the store (attributed purchases, memberships,
     /// member activity) with the fitted models, and stores them for the list and the account
-    /// view. Run by a full refresh, after imports and after every account correction, so the
-    /// figures are current when they are read. A store without accounts costs one query.
+    /// view. Run by a full refresh, after imports, and after a correction that moved the store's
+    /// as-of date (every window moves); other corrections recompute only the firms they touched
+    /// (`refreshAccountFigures(around:)`). A store without accounts costs one query.
     func refreshAccountFigures(model given: EngineModel? = nil) throws {
         guard !store.isReadOnly else { return }
         let started = Date()
@@ -23,19 +24,24 @@ extension Workspace {
             purchases: try store.accountPurchases().map(AccountBridge.purchase),
             memberships: try store.memberships().map(AccountBridge.membership), activity: activity,
             requiredRoles: requiredRoles, model: model, asOf: asOf)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let rows = try nodes.map { node -> AccountFiguresRow in
-            let f = figures[node.key] ?? AccountFigures()
-            return AccountFiguresRow(
-                account: node.key, members: f.total.members, revenue: f.total.revenue, revenue12m: f.revenue12m,
-                engagement: f.engagement, trend: f.trend.rawValue, coverage: f.coverage, pAlive: f.pAlive,
-                detail: String(decoding: try encoder.encode(f), as: UTF8.self))
-        }
+        let rows = try Self.figureRows(nodes.map(\.key), figures)
         try store.writeAccountFigures(rows, now: clock())
         logger.info(
             "account figures",
             metadata: ["accounts": "\(nodes.count)", "seconds": "\(Date().timeIntervalSince(started))"])
+    }
+
+    /// The stored rows of some accounts' figures (an account the engine left out has none).
+    static func figureRows(_ keys: [Int64], _ figures: [Int64: AccountFigures]) throws -> [AccountFiguresRow] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try keys.map { key -> AccountFiguresRow in
+            let f = figures[key] ?? AccountFigures()
+            return AccountFiguresRow(
+                account: key, members: f.total.members, revenue: f.total.revenue, revenue12m: f.revenue12m,
+                engagement: f.engagement, trend: f.trend.rawValue, coverage: f.coverage, pAlive: f.pAlive,
+                detail: String(decoding: try encoder.encode(f), as: UTF8.self))
+        }
     }
 }
 

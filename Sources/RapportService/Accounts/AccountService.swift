@@ -35,7 +35,8 @@ extension Workspace {
     /// One account: its place in the tree, members, figures, cadence and recommendations.
     public func account(_ id: String) throws -> AccountView {
         let account = try requireAccount(id)
-        let all = try store.accounts()
+        // Its firm holds everything the view names: ancestors, children, subtree.
+        let all = try store.accountFirms(of: [account.key])
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         let children = all.filter { $0.parent == account.key }
         var ancestors: [AccountRecord] = []
@@ -111,7 +112,8 @@ extension Workspace {
             .map(AccountBridge.membership)
         let recs = AccountRecommender.recommend(
             account: account.key, firm: firm, subtree: subtree, purchases: purchases,
-            attribution: AccountAttribution(memberships: memberships), consenting: try store.consentingAccountBuyers(),
+            attribution: AccountAttribution(memberships: memberships),
+            consenting: try store.consentingCustomers(among: Array(Set(purchases.map(\.customer)))),
             names: Self.distinctNames(firm, names))
         let products = Dictionary(
             uniqueKeysWithValues: try store.products(keys: recs.map(\.product)).compactMap { p in p.id.map { ($0, p) } }
@@ -139,11 +141,12 @@ extension Workspace {
     /// The account and its descendants in depth-first order (children by name), for `account tree`.
     public func accountTree(_ id: String) throws -> [AccountTreeLine] {
         let root = try requireAccount(id)
-        let all = try store.accounts()
+        // The root's firm holds the whole tree below it.
+        let all = try store.accountFirms(of: [root.key])
         let children = Dictionary(grouping: all.filter { $0.parent != nil }, by: { $0.parent! })
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         var revenue: [Int64: Double] = [:]
-        for row in try store.accountPage(filter: nil, sort: .name, limit: Int.max / 2, offset: 0) {
+        for row in try store.accountRows(keys: all.map(\.key)) {
             if let f = row.figures { revenue[row.account.key] = f.revenue }
         }
         var out: [AccountTreeLine] = []
@@ -192,16 +195,17 @@ extension Workspace {
         }
     }
 
-    // MARK: Corrections: each audited, and the figures recomputed at once.
+    // MARK: Corrections: each audited, and the figures of the accounts they touch recomputed at once.
 
     public func linkMember(customer id: String, account: String, role: String, primary: Bool, title: String? = nil)
         throws
     {
         let key = try store.requireCustomer(id)
+        let before = try store.accountsTouching(customer: key)
         try store.linkMember(
             customer: key, account: account, role: role, primary: primary, title: title, since: nil,
             by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: key, before: before)
     }
 
     /// Ends a membership at `until` (default now; its history stays), or deletes it with `delete`.
@@ -210,17 +214,23 @@ extension Workspace {
         customer id: String, account: String, role: String? = nil, until: Int64? = nil, delete: Bool = false
     ) throws -> Int {
         let key = try store.requireCustomer(id)
+        let before = try store.accountsTouching(customer: key)
         let n = try store.unlinkMember(
             customer: key, account: account, role: role, until: until ?? clock(), delete: delete,
             by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: key, before: before)
         return n
     }
 
     public func setAccountParent(_ id: String, parent: String?, dryRun: Bool = false) throws -> ParentChangeView {
+        // The moved subtree keeps its figures; its old and new ancestors' change.
+        let moved = try store.account(externalId: id)
         let change = try store.setAccountParent(
             account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
-        if change.applied { try refreshAccountFigures() }
+        if change.applied, let moved {
+            let to = try parent.flatMap { try store.account(externalId: $0)?.key }
+            try refreshAccountFigures(around: Set([moved.key] + [moved.parent, to].compactMap { $0 }))
+        }
         return ParentChangeView(change)
     }
 
@@ -231,7 +241,9 @@ extension Workspace {
 
     /// Marks a purchase as made for an account (nil: back to the attribution rule).
     public func attribute(event: String, account: String?) throws {
+        let customer = try store.event(displayId: event)?.customerId
+        let before = try customer.map { try store.accountsTouching(customer: $0) } ?? []
         try store.attributeEvent(event, account: account, by: Actor(analyst: analyst, now: clock()))
-        try refreshAccountFigures()
+        try refreshAccountFigures(customer: customer, before: before)
     }
 }

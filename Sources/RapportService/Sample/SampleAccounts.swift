@@ -29,7 +29,7 @@ struct SampleAccounts {
 
     static let roles = ["decision_maker", "buyer", "user"]
 
-    init(extra: Int, customers: Int, seed: UInt64) {
+    init(extra: Int, customers: Int, seed: UInt64, largeAccountMembers: Int = 0) {
         func a(_ id: String, _ name: String, _ parent: String?, _ kind: String, cadence: String = "", sla: String = "")
             -> Account
         {
@@ -104,6 +104,14 @@ struct SampleAccounts {
                         customer: rng.index(customers), account: id, role: Self.roles[m % Self.roles.count],
                         primary: m == 0))
             }
+        }
+        // A large account for the benchmarks: the first customers its members, after the rest
+        // were drawn, so the rest of the sample stays the same.
+        for c in 0..<min(largeAccountMembers, customers) {
+            memberships.append(
+                Membership(
+                    customer: c, account: "A" + SampleText.padded(1, 6), role: Self.roles[c % Self.roles.count],
+                    primary: true))
         }
         // One person, one role per account: the file may not say it twice.
         var seen = Set<String>()

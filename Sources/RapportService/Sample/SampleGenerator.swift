@@ -23,6 +23,9 @@ public struct SampleGenerator: Sendable {
     public var products: Int?
     /// Generated B2B accounts beyond the few every sample has (`SampleAccounts`).
     public var accounts = 0
+    /// Members of the first generated account (a benchmark's large account), primary ones, drawn
+    /// from the first customers; 0: as many as the others.
+    public var largeAccountMembers = 0
 
     public static let defaultEnd: Int64 = 1_793_404_800 // 2026-10-31T00:00:00Z
     /// The smallest shop catalogue: one product on every shelf of the category tree.
@@ -68,7 +71,8 @@ public struct SampleGenerator: Sendable {
         let catalogue = products.map { SampleCatalogue.shop(count: $0, &rng) } ?? SampleCatalogue.classic(&rng)
         try writeProducts(catalogue, to: directory + "/products.csv")
         var writer = try SampleWriter(directory: directory, catalogue: catalogue, start: end - 730 * 86_400, end: end)
-        let b2b = SampleAccounts(extra: accounts, customers: customers, seed: seed)
+        let b2b = SampleAccounts(
+            extra: accounts, customers: customers, seed: seed, largeAccountMembers: largeAccountMembers)
         try b2b.write(to: directory, catalogue: catalogue, end: end)
         let activity = SampleActivity(catalogue: catalogue, scale: eventsPerCustomer / 50)
         var events: [SampleEvent] = []

@@ -182,6 +182,13 @@ extension StoreBackend {
             try AuditLog.append(
                 db, actor, .accountNote, customer: nil, customerRef: nil,
                 details: ["account": accountId, "note": String(id)])
+            // The action log keeps the text, as for a customer's note, so undo and redo can.
+            try ActionLog.record(
+                db, actor, .accountNote, customer: nil, customerRef: nil,
+                payload: [
+                    "account": accountId, "account_key": String(account.key), "note": String(id), "text": trimmed,
+                    "time": String(actor.now), "author": actor.analyst
+                ])
             return id
         }
     }

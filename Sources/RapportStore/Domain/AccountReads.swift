@@ -138,24 +138,7 @@ extension StoreBackend {
     public func writeAccountFigures(_ rows: [AccountFiguresRow], now: Int64) throws {
         try writeSQL(.analyst) { db in
             try db.execute("DELETE FROM account_figures")
-            // Many rows a statement: one round trip per 500 accounts on PostgreSQL, not per account
-            // (10 parameters a row stays under SQLite's limit of 32,766).
-            for start in stride(from: 0, to: rows.count, by: 500) {
-                let chunk = rows[start..<min(rows.count, start + 500)]
-                let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count)
-                try db.execute(
-                    """
-                    INSERT INTO account_figures(account_id, members, revenue, revenue_12m, engagement, trend,
-                        coverage, p_alive, detail, updated_at) VALUES \(values.joined(separator: ", "))
-                    """,
-                    chunk.flatMap { r -> [SQLValue] in
-                        [
-                            .int64(r.account), .int(r.members), .double(r.revenue), .double(r.revenue12m),
-                            .int(r.engagement), .string(r.trend), .double(r.coverage), .double(r.pAlive),
-                            .string(r.detail), .int64(now)
-                        ]
-                    })
-            }
+            try Self.insertFigures(db, rows, now: now)
         }
     }
 
@@ -191,22 +174,44 @@ extension StoreBackend {
         )
     }
 
-    /// A page of the accounts list with each account's parent and stored figures.
+    /// A page of the accounts list with each account's parent and stored figures. A sort by a
+    /// figure walks that figure's index from the figures (not every account, then a sort); the
+    /// accounts without figures yet (none after a refresh or an import) follow, by key.
     public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int) throws -> [AccountListRow] {
         try readSQL { db in
-            let (condition, args) = Self.accountFilter(filter)
-            return try db.all(
-                """
-                SELECT \(AccountRecord.columns), p.external_id, p.name, \(Self.figureColumns)
-                FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id
-                LEFT JOIN account_figures f ON f.account_id = a.id
-                \(condition) ORDER BY \(sort.orderBy) LIMIT ? OFFSET ?
-                """, args + [.int(limit), .int(offset)]
-            ) {
-                AccountListRow(
-                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+            let (whereFilter, args) = Self.accountFilter(filter)
+            let condition = whereFilter.replacingOccurrences(of: "WHERE ", with: "")
+            func page(_ from: String, _ extra: String, _ order: String, _ limit: Int, _ offset: Int) throws
+                -> [AccountListRow]
+            {
+                let conditions = [condition, extra].filter { !$0.isEmpty }.joined(separator: " AND ")
+                return try db.all(
+                    """
+                    SELECT \(AccountRecord.columns), p.external_id, p.name, \(Self.figureColumns)
+                    FROM \(from) LEFT JOIN accounts p ON p.id = a.parent_id
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions) ORDER BY \(order) LIMIT ? OFFSET ?
+                    """, args + [.int(limit), .int(offset)]
+                ) {
+                    AccountListRow(
+                        account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
+                        parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                }
             }
+            guard sort != .name else {
+                return try page(
+                    "accounts a LEFT JOIN account_figures f ON f.account_id = a.id", "", sort.orderBy, limit, offset)
+            }
+            let figured = try page(
+                "account_figures f JOIN accounts a ON a.id = f.account_id", "", sort.figuresOrder, limit, offset)
+            guard figured.count < limit else { return figured }
+            // Past the figured accounts: how many the filter keeps, then the others from there.
+            let count = try db.count(
+                "SELECT COUNT(*) FROM account_figures f JOIN accounts a ON a.id = f.account_id"
+                    + (condition.isEmpty ? "" : " WHERE " + condition), args)
+            let rest = try page(
+                "accounts a LEFT JOIN account_figures f ON f.account_id = a.id", "f.account_id IS NULL", "a.id",
+                limit - figured.count, max(0, offset - count))
+            return figured + rest
         }
     }
 

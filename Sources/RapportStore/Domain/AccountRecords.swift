@@ -111,6 +111,9 @@ public enum AccountSort: String, Sendable, CaseIterable {
         case .pAlive: "f.p_alive DESC NULLS LAST, a.id"
         }
     }
+
+    /// The same order from the figures' side, as their indexes hold it.
+    var figuresOrder: String { orderBy.replacingOccurrences(of: ", a.id", with: ", f.account_id") }
 }
 
 /// What a change of parent does: whose totals change (old and new ancestors).

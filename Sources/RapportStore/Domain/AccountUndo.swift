@@ -123,6 +123,27 @@ enum AccountUndo {
         return nil
     }
 
+    /// Takes an account's note away (undo) or writes it again with its number, time and author
+    /// (redo); why not, or nil when done.
+    static func note(_ db: any SQLDatabase, _ f: [String: String], _ direction: ActionDirection) throws -> String? {
+        guard let id = key(f, "note"), let account = key(f, "account_key"), let text = f["text"] else {
+            return "it is damaged"
+        }
+        let lock = db.dialect == .postgres ? " FOR UPDATE" : ""
+        let now = try db.string("SELECT text FROM account_notes WHERE id = ?\(lock)", [.int64(id)])
+        if direction == .undo {
+            guard now == text else { return "note \(id) was changed or removed since" }
+            try db.execute("DELETE FROM account_notes WHERE id = ?", [.int64(id)])
+            return nil
+        }
+        guard now == nil else { return "note \(id) exists" }
+        guard try exists(db, account: account) else { return "account \(f["account"] ?? "?") was removed" }
+        try db.execute(
+            "INSERT INTO account_notes(id, account_id, time, analyst, text) VALUES (?, ?, ?, ?, ?)",
+            [.int64(id), .int64(account), .int64(key(f, "time") ?? 0), .string(f["author"] ?? ""), .string(text)])
+        return nil
+    }
+
     /// Puts a purchase's account back (undo) or again (redo); why not, or nil when done.
     static func attribution(
         _ db: any SQLDatabase, customer: Int64, _ f: [String: String], _ direction: ActionDirection

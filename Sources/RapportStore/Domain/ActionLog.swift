@@ -12,6 +12,7 @@ public enum ActionKind: String, Sendable, CaseIterable, Codable {
     case accountUnlink = "account.unlink"
     case accountParent = "account.parent"
     case eventAttribute = "event.attribute"
+    case accountNote = "account.note"
 }
 
 /// Where an entry of the action log stands.

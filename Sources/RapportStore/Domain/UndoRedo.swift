@@ -76,8 +76,11 @@ extension StoreBackend {
                 }
                 return nil
             }
-            // A change of parent is about an account, not a customer: it has neither.
-            guard entry.kind == .accountParent || (entry.customerId != nil && entry.customerRef != nil) else {
+            // A change of parent and an account's note are about an account, not a customer: they have neither.
+            guard
+                entry.kind == .accountParent || entry.kind == .accountNote
+                    || (entry.customerId != nil && entry.customerRef != nil)
+            else {
                 return nil
             }
             let customer = entry.customerId ?? 0
@@ -157,6 +160,10 @@ extension StoreBackend {
                 }
             case (.eventAttribute, _):
                 if let why = try AccountUndo.attribution(db, customer: customer, entry.payload, direction) {
+                    throw Self.conflict(entry, direction, why)
+                }
+            case (.accountNote, _):
+                if let why = try AccountUndo.note(db, entry.payload, direction) {
                     throw Self.conflict(entry, direction, why)
                 }
             case (.noteEdit, _):
