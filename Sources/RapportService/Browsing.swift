@@ -8,8 +8,16 @@ extension Workspace {
         try store.customerCount(q, cap: cap)
     }
 
-    /// A page of the customer list; `total` (when known) lets deep pages read from the nearer end.
+    /// A page of the customer list, read by keyset from the nearest row whose position is known
+    /// (`ListPositions`); `total` (when known) lets the last pages be read from the end.
     public func customerPage(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws -> [CustomerListItem] {
+        try listPositions.page(store, q, offset: offset, limit: limit, total: total)
+    }
+
+    /// The same page read by OFFSET (every row before it walked), kept to measure against.
+    public func customerPageByOffset(_ q: ListQuery, offset: Int, limit: Int, total: Int? = nil) throws
+        -> [CustomerListItem]
+    {
         try store.customerPage(q, offset: offset, limit: limit, total: total)
     }
 

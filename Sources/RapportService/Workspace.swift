@@ -34,6 +34,8 @@ public final class Workspace: @unchecked Sendable {
     let cache = EngineCache()
     /// Models of past moments already decoded (`--as-of`, the explorer's `@`).
     let stoodOnCache = StoodOnCache()
+    /// Rows of the customer list at known positions, for pages read by keyset.
+    let listPositions = ListPositions()
 
     /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
     /// caller fixes it. Audit entries, exports and write times all read it.

@@ -54,4 +54,38 @@ struct QueryPlanTests {
             #expect(plan.contains(sort.index ?? "-") && !plan.contains("TEMP B-TREE"), "\(sort): \(plan)")
         }
     }
+
+    /// Every run of a keyset page (the edge's ties, the rows past it, the rows without a value)
+    /// seeks into the sort's index and reads on in its order: nothing before the edge is walked.
+    /// (From the start, a run with no condition scans from the index's first entry: also no walk.)
+    @Test func keysetRunsSeekIntoTheirSortsIndex() throws {
+        let t = try TempStore(.sqlite)
+        let edge = CustomerListItem(
+            key: 5, externalId: "C5", name: "Ann", segment: "lost", stage: "active", recencyDays: 3, orders: 2,
+            spend: 10, clv: 4)
+        let blank = CustomerListItem(key: 6, externalId: "C6")
+        for sort in ListSort.allCases where sort != .id {
+            for (reversed, backward) in [(false, false), (true, false), (false, true)] {
+                let q = ListQuery(sort: sort, reversed: reversed)
+                let order = KeysetOrder(sort, listReversed: reversed, backward: backward)
+                // An edge without a value only where the column may have none.
+                let edges = [nil, edge] + (sort.keysetNullable ? [blank] : [])
+                for run in edges.flatMap({ order.runs(after: $0, .sqlite) }) {
+                    var filter = ListFilter(q, .sqlite)
+                    filter.clauses.append(run.condition)
+                    let sql = ListSQL.keysetPage(q, filter: filter, total: nil, order: order, dialect: .sqlite)
+                    let plan = try t.store.readSQL { db in
+                        try db.all("EXPLAIN QUERY PLAN " + sql, run.args + [20, 0]) { try $0.string(3) ?? "" }
+                    }.joined(separator: "; ")
+                    #expect(
+                        run.condition == "1 = 1"
+                            ? plan.contains("USING INDEX \(sort.index ?? "-")")
+                            : plan.contains("SEARCH m USING INDEX \(sort.index ?? "-")")
+                                || plan.contains("SEARCH c USING INDEX \(sort.index ?? "-")"),
+                        "\(sort) \(reversed) \(backward) \(run.condition): \(plan)")
+                    #expect(!plan.contains("TEMP B-TREE"), "\(sort) \(run.condition): \(plan)")
+                }
+            }
+        }
+    }
 }
