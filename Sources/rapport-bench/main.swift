@@ -8,6 +8,7 @@ import RapportUI
 //        rapport-bench metrics STORE [RUNS]   (`rapport metrics`; see MetricsBench.swift)
 //        rapport-bench profile STORE CUSTOMER [RUNS]   (profile and gift flag; see ProfileBench.swift)
 //        rapport-bench accounts STORE [ACCOUNT_ID] [RUNS]   (issue 21's budgets; see AccountsBench.swift)
+//        rapport-bench pages STORE   (list pages by OFFSET and by keyset; see PagesBench.swift)
 // Measures, on an existing store, the explorer's budgets: first screen, key press to
 // finished frame while browsing, profile open, gift flag to updated insights, filter per
 // key, and resident memory. Prints one line per measure.
@@ -49,6 +50,10 @@ if args.count >= 2 && args[1] == "profile" {
 }
 if args.count >= 2 && args[1] == "accounts" {
     runAccountsBench(Array(args.dropFirst(2)))
+    exit(0)
+}
+if args.count >= 2 && args[1] == "pages" {
+    runPagesBench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {

@@ -1,0 +1,92 @@
+import Foundation
+import RapportApp
+import RapportService
+import RapportUI
+import RapportVocabulary
+
+// rapport-bench pages STORE
+// The customer list's pages read by OFFSET (the code before issue 23's keyset pages, kept as
+// `Workspace.customerPageByOffset`) and by keyset (`Workspace.customerPage`), in one session on
+// one store, each through the real explorer: the same key presses (a seeded sequence), End then
+// PgUp, and pages of 200 rows (the explorer's window) read at a quarter, half and three quarters
+// of the list by each sort.
+
+func runPagesBench(_ args: [String]) {
+    guard let path = args.first else {
+        print("usage: rapport-bench pages STORE")
+        exit(2)
+    }
+    setenv("RAPPORT_LOG", "/dev/null", 1)
+    do {
+        let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
+        var byOffset = ExplorerClient.live(ws)
+        byOffset.customerPage = { try ws.customerPageByOffset($0, offset: $1, limit: $2, total: $3) }
+        for (name, client) in [("OFFSET", byOffset), ("keyset", ExplorerClient.live(ws))] {
+            try pagesBench(name, client, path)
+        }
+    } catch {
+        print("error: \(error)")
+        exit(1)
+    }
+}
+
+private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String) throws {
+    let backend = HeadlessBackend(size: Size(width: 120, height: 40))
+    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: true, redact: false, storePath: path)
+    let runtime = Runtime(program: Explorer(client: client), model: model, backend: backend)
+    runtime.startInitial()
+    runtime.settle()
+    runtime.render()
+    func press(_ k: Key) -> TimeInterval {
+        time { () -> Void in
+            runtime.send(AppMessage.input(InputEvent.key(k)))
+            runtime.settle()
+            runtime.render()
+        }.1
+    }
+    var rng = BenchRandom(seed: 23)
+    let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
+    var browse: [Double] = []
+    for _ in 0..<300 { browse.append(press(moves.randomElement(using: &rng)!)) }
+    for _ in 0..<40 { browse.append(press(.pageDown)) }
+    browse.append(press(.end))
+    for _ in 0..<40 { browse.append(press(.pageUp)) }
+    browse.append(press(.home))
+    for _ in 0..<200 { browse.append(press(moves.randomElement(using: &rng)!)) }
+    print(
+        "\(name): browse \(browse.count) keys, p50 \(ms(percentile(browse, 0.5))), p99 \(ms(percentile(browse, 0.99))), max \(ms(browse.max()!))"
+    )
+    for sort in [ListSort.name, .spend, .recency] {
+        let q = ListQuery(sort: sort)
+        let total = try client.customerCount(q, nil)
+        // Deep in the list from the explorer: End, then PgUp.
+        var deep: [Double] = []
+        while runtime.model.list.query.sort != sort { _ = press(.char("s")) }
+        let end = press(.end)
+        for _ in 0..<60 { deep.append(press(.pageUp)) }
+        _ = press(.home)
+        // Pages of 200 at far positions, as a jump (a scrollbar drag, `list --offset`) asks.
+        var far: [String] = []
+        for share in [0.25, 0.5, 0.75, 0.5] {
+            let offset = Int(Double(total) * share)
+            let t = try time { try client.customerPage(q, offset, 200, total) }.1
+            far.append("\(Int(share * 100))% \(ms(t))")
+        }
+        print(
+            "\(name) by \(sort.rawValue): End \(ms(end)), then PgUp p50 \(ms(percentile(deep, 0.5))), max \(ms(deep.max()!)); a page of 200 at \(far.joined(separator: ", "))"
+        )
+    }
+}
+
+/// A seeded generator (SplitMix64): both readings get the same key presses.
+struct BenchRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
