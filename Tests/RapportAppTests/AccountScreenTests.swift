@@ -8,27 +8,8 @@ import Testing
 /// members, value three ways, coverage, recommendations), and Enter on a member opens the person.
 @Suite("Account screens", .serialized)
 struct AccountScreenTests {
-    func harness() throws -> Harness {
-        let h = try Harness()
-        var files: [String] = []
-        for (name, text) in [
-            (
-                "accounts.csv",
-                "account_id,name,parent_id,kind,reporting_cadence\nACME,Acme,,company,\n"
-                    + "FIN,Finance,ACME,department,monthly\nOPS,Operations,ACME,department,\n"
-            ),
-            ("memberships.csv", "customer_id,account_id,role,primary\nC2,FIN,buyer,true\nC4,OPS,buyer,true\n")
-        ] {
-            let p = h.dir.appendingPathComponent(name).path
-            try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-            files.append(p)
-        }
-        _ = try h.workspace.importFiles(files, request: ImportRequest())
-        return h
-    }
-
-    /// The firm of `harness()` as fixtures: Acme with Finance (monthly reports; 山田 太郎 its
-    /// buyer) and Operations (Anna Côté its buyer) below it.
+    /// A firm as an import of its accounts and memberships leaves it, as fixtures: Acme with
+    /// Finance (monthly reports; 山田 太郎 its buyer) and Operations (Anna Côté its buyer) below it.
     static var firm: ExplorerClient {
         var client = Fixtures.client
         func item(_ id: String, _ name: String, parent: (String, String)?) -> AccountListItem {
@@ -111,7 +92,24 @@ struct AccountScreenTests {
     }
 
     @Test func theTreeFoldsAndOpensAnotherAccount() throws {
-        let h = try harness()
+        // The firm, each account with the notes the shop holds; a note written elsewhere moves
+        // the write stamp.
+        let shop = ChangingShop()
+        var client = Self.firm
+        let finance = try Self.firm.account("FIN")
+        client.account = { id in
+            var view =
+                switch id {
+                case "FIN": finance
+                case "ACME": Fixtures.accountView("ACME", "Acme", children: ["FIN", "OPS"])
+                case "OPS": Fixtures.accountView("OPS", "Operations", path: [("ACME", "Acme")])
+                default: throw NotInFixture(operation: "account \(id)")
+                }
+            view.notes = shop.now.accountNotes[id] ?? []
+            return view
+        }
+        client.writeStamp = shop.client.writeStamp
+        let h = Harness(client: client)
         h.press(.char("A"))
         h.press(.enter)
         #expect(h.model.account?.id == "ACME")
@@ -122,14 +120,42 @@ struct AccountScreenTests {
         #expect(h.model.account?.id == "FIN")
         #expect(h.lines[1].contains("Acme › Finance"))
         // A change made elsewhere (another session, a script) shows at the next tick.
-        try h.workspace.addAccountNote("FIN", text: "Budget approved")
+        h.send(.tick)
+        shop.change { s in
+            s.accountNotes["FIN"] = [AccountNoteView(time: "2026-09-21", analyst: "ana", text: "Budget approved")]
+        }
         h.send(.tick)
         #expect(h.screen.contains("Budget approved"))
     }
 
     @Test func undoAndRedoOnTheAccountTakeBackALinkAndShowIt() throws {
-        let h = try harness()
-        try h.workspace.linkMember(customer: "C4", account: "FIN", role: "decision_maker", primary: false)
+        // Finance's members in a changing shop: Anna Côté (C4) linked as its decision maker, a
+        // link in the action log; the coverage and missing roles follow the members.
+        let shop = ChangingShop()
+        let actions = FixtureActions()
+        let finance = try Self.firm.account("FIN")
+        let link = AccountMemberView(
+            id: "C4", name: "Anna Côté", role: "decision_maker", primary: false, title: nil, since: nil, until: nil,
+            current: true, consent: true)
+        let linked: @Sendable () -> Void = { shop.change { $0.accountMembers["FIN"] = finance.members + [link] } }
+        let unlinked: @Sendable () -> Void = { shop.change { $0.accountMembers["FIN"] = finance.members } }
+        linked()
+        actions.record("linked C4 to FIN as decision_maker", undo: unlinked, redo: linked)
+        var client = Self.firm
+        client.account = { id in
+            guard id == "FIN" else { throw NotInFixture(operation: "account \(id)") }
+            var view = finance
+            view.members = shop.now.accountMembers["FIN"] ?? finance.members
+            let roles = Set(view.members.map(\.role))
+            view.missingRoles = view.requiredRoles.filter { !roles.contains($0) }
+            view.coverage =
+                Double(view.requiredRoles.count - view.missingRoles.count) / Double(view.requiredRoles.count)
+            return view
+        }
+        client.undo = { actions.undo() }
+        client.redo = { actions.redo() }
+        client.writeStamp = shop.client.writeStamp
+        let h = Harness(client: client)
         h.press(.char("A"), .char("/"))
         h.type("fin")
         h.press(.enter, .enter)

@@ -57,18 +57,16 @@ struct MetricsCellTests {
     }
 
     @Test func aWriteElsewhereRecomputesTheFiguresOnScreen() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let h = Harness(client: shop.client)
         h.press(.char("M"))
         let before = try Self.figures(h)
         h.send(.tick)
-        let file = h.dir.appendingPathComponent("more.csv")
-        try Data(
-            """
-            event_id,customer_id,timestamp,type,product_id,quantity,amount,channel
-            X1,C3,\(before.until)T10:00:00Z,purchase,R1,1,15,web
-            """.utf8
-        ).write(to: file)
-        _ = try h.workspace.importFiles([file.path], options: ImportOptions(analyst: "other"))
+        // Another session imports a purchase of 15 on the last day: the store's figures change.
+        shop.change { s in
+            s.metrics["everyone"]?.orders += 1
+            s.metrics["everyone"]?.revenue += 15
+        }
         h.send(.tick)
         let after = try Self.figures(h)
         #expect(after.orders == before.orders + 1 && after.revenue == before.revenue + 15)

@@ -1,6 +1,6 @@
 import Foundation
 import RapportEngine
-import RapportService
+@testable import RapportService
 import RapportStore
 import RapportUI
 import RapportVocabulary
@@ -149,7 +149,8 @@ struct ScreenTests {
     }
 
     @Test func eraseAsksForTheIdAndTheCustomerIsGone() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let h = Harness(client: shop.client)
         h.press(.char("/"))
         h.type("anna")
         h.press(.enter, .enter, .char("X"))
@@ -157,6 +158,7 @@ struct ScreenTests {
         h.type("C9")
         h.press(.enter)
         #expect(h.model.flash?.text.contains("not erased") == true)
+        #expect(shop.calls.all.isEmpty)
         h.press(.char("X"))
         h.type("C4")
         h.press(.enter)
@@ -165,7 +167,7 @@ struct ScreenTests {
         h.press(.escape) // clear the filter
         #expect(h.lines[22].contains("/3 customers"))
         #expect(!h.screen.contains("Anna Côté"))
-        #expect(try h.workspace.findCustomer("C4") == nil)
+        #expect(shop.calls.all == ["forget \(Fixtures.key("C4"))"])
     }
 
     @Test func helpIsGeneratedFromTheKeymap() throws {
@@ -401,30 +403,29 @@ struct StyleAndSizeTests {
 
 @Suite("Several sessions on one store")
 struct OtherSessionTests {
-    /// Another analyst's session on the same store file.
-    func other(_ h: Harness) throws -> Workspace {
-        Workspace(
-            store: try ProfileStore(path: h.dir.appendingPathComponent("store.sqlite").path), analyst: "ana",
-            clock: { Harness.now })
-    }
-
     @Test func aNoteAddedElsewhereAppearsOnTheOpenProfile() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let h = Harness(client: shop.client)
         h.send(.tick)
         h.press(.enter)
         let key = try #require(h.model.profile?.key)
         #expect(!h.screen.contains("allergic to peanuts"))
-        try other(h).addNote(customer: key, text: "allergic to peanuts")
+        // Another analyst's session adds a note: the store's write stamp moves.
+        shop.change { s in
+            s.profiles[key]?.notes.append(
+                NoteView(time: Timestamp(Harness.now), analyst: "ana", text: "allergic to peanuts", key: 1))
+        }
         h.send(.tick)
         #expect(h.model.profile?.report?.notes.contains { $0.text == "allergic to peanuts" } == true)
     }
 
     @Test func aProfileErasedElsewhereClosesWithAMessage() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let h = Harness(client: shop.client)
         h.send(.tick)
         h.press(.enter)
         let key = try #require(h.model.profile?.key)
-        try other(h).forget(customer: key)
+        shop.erase(key)
         h.send(.tick)
         #expect(h.model.screen == .list && h.model.profile == nil)
         #expect(h.model.flash?.text.contains("was erased in another session") == true)
