@@ -124,3 +124,59 @@ final class FixtureActions: @unchecked Sendable {
         return try! JSONDecoder().decode(UndoOutcome.self, from: json)
     }
 }
+
+extension ChangingShop {
+    /// The client with corrections to one customer's history: gift flags and clears, each
+    /// previewed (no change to the profile), made, and in `actions` for undo and redo. A clear's
+    /// events are held 24 hours, as the store's default.
+    func correcting(_ key: Int64, id: String, actions: FixtureActions) -> ExplorerClient {
+        let base = client
+        var c = base
+        @Sendable func history() -> [HistoryEvent] { now.histories[key] ?? [] }
+        @Sendable func set(_ events: [HistoryEvent]) { change { $0.histories[key] = events } }
+        @Sendable func unchanged() throws -> ProfileDiff {
+            let p = try base.profile(key)
+            return ProfileDiff(before: p, after: p)
+        }
+        @Sendable func gift(_ event: String, _ isGift: Bool, _ note: String?) throws -> GiftResult {
+            let before = history()
+            var edited = before
+            guard let i = edited.firstIndex(where: { $0.eventId == event }) else {
+                throw NotInFixture(operation: event)
+            }
+            edited[i].gift = isGift
+            edited[i].giftNote = isGift ? note : nil
+            let after = edited
+            set(after)
+            actions.record(
+                "\(isGift ? "flagged" : "unflagged") \(event) of \(id) as a gift", undo: { set(before) },
+                redo: { set(after) })
+            return GiftResult(
+                outcome: GiftOutcome(eventId: event, isGift: isGift, effects: []), diff: try unchanged(),
+                history: after, profile: try base.profile(key))
+        }
+        @Sendable func clear(_ window: HistoryWindow) -> Int {
+            let before = history()
+            let kept = before.filter { !window.holds($0) }
+            set(kept)
+            actions.record(
+                "cleared \(before.count - kept.count) events of \(id)", undo: { set(before) }, redo: { set(kept) })
+            return before.count - kept.count
+        }
+        c.previewGift = { _, _, _ in
+            CorrectionPreview(customer: id, token: "fixture", events: nil, heldFor: nil, diff: try unchanged())
+        }
+        c.setGift = { event, isGift, note, _ in try gift(event, isGift, note) }
+        c.setGiftExpecting = { event, isGift, note, _, _ in try gift(event, isGift, note) }
+        c.previewClear = { _, window in
+            CorrectionPreview(
+                customer: id, token: "fixture", events: history().filter { window.holds($0) }.count,
+                heldFor: "24 hours", diff: try unchanged())
+        }
+        c.clearHistory = { _, window in clear(window) }
+        c.clearHistoryExpecting = { _, window, _ in clear(window) }
+        c.undo = { actions.undo() }
+        c.redo = { actions.redo() }
+        return c
+    }
+}

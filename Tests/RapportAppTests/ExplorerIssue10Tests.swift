@@ -169,39 +169,40 @@ struct NavigationKeyTests {
     }
 
     @Test func undoWalksTheActionLogAndBringsTheGiftNoteBackAndRedoHasItsOwnKey() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let key = Fixtures.key("C1")
+        let h = Harness(client: shop.correcting(key, id: "C1", actions: FixtureActions()))
         margot(h)
-        let key = try h.workspace.customerKey("C1")
         h.press(.char("H"), .char("t"))
         let event = try #require(h.model.history?.events.first?.eventId)
         h.press(.char("f"))
         h.type("for her grandson")
         h.press(.enter)
-        func stored() throws -> HistoryEvent? { try h.workspace.history(key).first { $0.eventId == event } }
-        #expect(try stored()?.giftNote == "for her grandson")
+        func stored() -> HistoryEvent? { shop.now.histories[key]?.first { $0.eventId == event } }
+        #expect(stored()?.giftNote == "for her grandson")
         // Unflag it (the dialog previews it; n keeps it), then undo the unflag: the gift and its note come back.
         h.press(.char("f"))
         #expect(h.screen.contains("Unflag \(event) as a gift") && h.model.preview?.preview != nil)
         h.press(.char("n"))
-        #expect(try stored()?.gift == true && h.model.flash?.text == "\(event) is still a gift")
+        #expect(stored()?.gift == true && h.model.flash?.text == "\(event) is still a gift")
         h.press(.char("f"), .char("y"))
-        #expect(try stored()?.gift == false)
+        #expect(stored()?.gift == false)
         h.press(.char("u"))
-        #expect(try stored()?.gift == true)
-        #expect(try stored()?.giftNote == "for her grandson")
+        #expect(stored()?.gift == true)
+        #expect(stored()?.giftNote == "for her grandson")
         #expect(h.model.flash?.text.hasPrefix("undone: unflagged \(event)") == true)
         // The action log goes further back: a second u undoes the flag, a third finds nothing.
         h.press(.char("u"))
-        #expect(try stored()?.gift == false)
+        #expect(stored()?.gift == false)
         h.press(.char("u"))
         #expect(h.model.flash?.text == "nothing to undo")
         // Redo makes the undone changes again, oldest first.
         h.press(.ctrl("r"))
-        #expect(try stored()?.gift == true)
-        #expect(try stored()?.giftNote == "for her grandson")
+        #expect(stored()?.gift == true)
+        #expect(stored()?.giftNote == "for her grandson")
         #expect(h.model.flash?.text.hasPrefix("redone: flagged") == true)
         h.press(.ctrl("r"))
-        #expect(try stored()?.gift == false)
+        #expect(stored()?.gift == false)
     }
 }
 

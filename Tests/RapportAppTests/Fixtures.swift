@@ -98,10 +98,7 @@ extension ExplorerClient {
         }
         c.countHistory = { key, window in
             guard let h = histories[key] else { throw NotInFixture(operation: "history \(key)") }
-            return h.filter { e in
-                window.since.map { e.time.seconds >= $0 } ?? true
-                    && window.types.map { $0.contains(e.type.rawValue) } ?? true
-            }.count
+            return h.filter { window.holds($0) }.count
         }
         c.segmentSummaries = { segments }
         c.writeStamp = { "fixture" }
@@ -198,5 +195,12 @@ enum Fixtures {
             }
         }
         return c
+    }
+}
+
+extension HistoryWindow {
+    /// Whether the window takes this event, as the store counts and clears it.
+    func holds(_ e: HistoryEvent) -> Bool {
+        since.map { e.time.seconds >= $0 } ?? true && types.map { $0.contains(e.type.rawValue) } ?? true
     }
 }

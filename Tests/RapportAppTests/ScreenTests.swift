@@ -122,7 +122,9 @@ struct ScreenTests {
     }
 
     @Test func clearHistoryDialog() throws {
-        let h = try Harness()
+        let shop = ChangingShop()
+        let key = Fixtures.key("C1")
+        let h = Harness(client: shop.correcting(key, id: "C1", actions: FixtureActions()))
         h.press(.char("/"))
         h.type("margot")
         h.press(.enter, .enter, .char("H"), .char("C"))
@@ -139,12 +141,12 @@ struct ScreenTests {
         #expect(h.screen.contains("Remove them for good? y: yes"))
         h.press(.char("y"))
         #expect(h.model.flash?.text.hasPrefix("removed 24 events") == true)
-        let left = try h.workspace.history(try h.workspace.customerKey("C1"))
+        let left = shop.now.histories[key] ?? []
         #expect(!left.contains { $0.type == .view } && left.count == 25)
         // u brings them back, and the history on screen with them.
         h.press(.char("u"))
         #expect(h.model.flash?.text.hasPrefix("undone: cleared 24 events of C1") == true)
-        #expect(try h.workspace.history(try h.workspace.customerKey("C1")).count == 49)
+        #expect(shop.now.histories[key]?.count == 49)
         #expect(h.model.history?.all.count == 49)
     }
 
