@@ -25,10 +25,12 @@ public struct GiftResult: Sendable {
 }
 
 extension Workspace {
-    /// Flags or unflags a purchase as a gift, then recomputes that customer's insights at once.
+    /// Flags or unflags a purchase as a gift, with that customer's insights recomputed at once.
     /// `shown` is the profile on screen, if any: what changed is described against it, which
-    /// saves recomputing the "before" insight. The customer's events are read once afterwards
-    /// for the new profile, the history and the metrics row.
+    /// saves recomputing the "before" insight. The customer's events are read once, the flag
+    /// applied to them in memory as the preview does (`flagged`), and the new profile, history
+    /// and metrics row come from the result; the flag, its audit entry and the metrics row are
+    /// written in one transaction (`GiftPath.swift`).
     /// `token` (from `previewGift`) makes it apply exactly what was previewed: a change to the
     /// customer since refuses it.
     public func setGift(
@@ -37,18 +39,31 @@ extension Workspace {
     ) throws -> GiftResult {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         let key = event.customerId
-        let shownReport = try shown ?? profile(key)
-        let before = InsightSnapshot(shownReport)
-        try store.setGift(event: displayId, isGift: isGift, note: note, expecting: token, by: actor)
-        // Marked before the read: if another analyst changes this customer before the figures
-        // are written, they are recomputed from the new events instead of written back stale.
+        // Marked before the read: if another analyst changes this customer before the flag is
+        // written, the figures computed here are not written; they are recomputed from the store.
         let mark = try store.changeMark()
-        let rows = try store.events(customer: key)
-        let (report, insight) = try profileWithInsight(key, rows: rows)
-        if let insight, try storeFigures(key, insight, unlessChangedSince: mark) {
-            try storeAffinity(key, events: rows.map(EngineBridge.event))
-        } else if insight != nil {
-            try refreshCustomer(key)
+        var rows = try namedEvents(key)
+        let shownReport = try shown ?? profileWithInsight(key, rows: rows).report
+        let before = InsightSnapshot(shownReport)
+        rows = Self.flagged(rows, event: event.id, isGift: isGift, note: note)
+        let computed = try profileWithInsight(key, rows: rows)
+        var report = computed.report
+        let consequences = try computed.insight.flatMap {
+            try giftConsequences(
+                key, insight: $0, events: rows,
+                refusesPersonalization: report.customer.consent.personalization == false,
+                mark: mark)
+        }
+        if let consequences {
+            let written = try store.setGift(
+                event: displayId, isGift: isGift, note: note, expecting: token, by: actor, writing: consequences)
+            if !written.consequencesWritten {
+                try refreshCustomer(key)
+                rows = try namedEvents(key)
+                report = try profileWithInsight(key, rows: rows).report
+            }
+        } else {
+            try store.setGift(event: displayId, isGift: isGift, note: note, expecting: token, by: actor)
         }
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,

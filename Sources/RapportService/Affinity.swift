@@ -48,15 +48,3 @@ extension Workspace {
         Dictionary(uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
     }
 }
-
-extension Workspace {
-    /// Stores one customer's affinity vector from their events (after a gift flag), as the
-    /// refresh would; none for a customer who refused personalization.
-    func storeAffinity(_ key: Int64, events: [Event]) throws {
-        guard !store.isReadOnly, let model = try cache.model(store),
-            let pass = try affinityPass(now: model.asOf, whenSegmentsUseIt: false)
-        else { return }
-        try store.writeAffinities(
-            pass.vector(key, events).map { [(key, $0)] } ?? [], covering: [key], replacingAll: false, skipping: [])
-    }
-}

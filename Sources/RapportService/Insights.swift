@@ -13,12 +13,24 @@ final class EngineCache: @unchecked Sendable {
     func get(_ store: any StoreBackend) throws -> (EngineModel?, any NeighborLookup, [Int64: Product]) {
         lock.lock()
         defer { lock.unlock() }
-        if products == nil {
-            products = Dictionary(
-                uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
-        }
+        let catalogue = try loadProducts(store)
         try loadModel(store)
-        return (model, SessionNeighbors(cache: neighbors, store: store), products!)
+        return (model, SessionNeighbors(cache: neighbors, store: store), catalogue)
+    }
+
+    /// The catalogue alone, read once per session (no look at the model: one round trip less).
+    func products(_ store: any StoreBackend) throws -> [Int64: Product] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try loadProducts(store)
+    }
+
+    private func loadProducts(_ store: any StoreBackend) throws -> [Int64: Product] {
+        if let products { return products }
+        let read = Dictionary(
+            uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
+        products = read
+        return read
     }
 
     /// The population model alone: what metrics need, without the item model's neighbours.
@@ -186,19 +198,6 @@ enum InsightDiff {
 }
 
 extension Workspace {
-    /// Stores the figures of a freshly computed insight as the customer's metrics row; false
-    /// (nothing written) when the customer changed after `mark`.
-    @discardableResult
-    func storeFigures(_ key: Int64, _ insight: CustomerInsight, unlessChangedSince mark: ChangeMark? = nil)
-        throws
-        -> Bool
-    {
-        guard !store.isReadOnly else { return true }
-        let skipped = try store.writeMetrics(
-            [EngineBridge.metrics(key, insight.figures, now: clock())], replacingAll: false, unlessChangedSince: mark)
-        return !skipped.contains(key)
-    }
-
     /// Recomputes one customer's metrics at once (after a gift flag or a history change).
     func refreshCustomer(_ key: Int64) throws {
         guard !store.isReadOnly else { return }
@@ -208,25 +207,36 @@ extension Workspace {
 
     func facts(_ key: Int64) throws -> CustomerFacts {
         guard let c = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
-        return CustomerFacts(
-            key: key, consent: EngineBridge.consent(c),
-            stated: try store.statedPreferences(customer: key).compactMap(EngineBridge.stated),
+        return Self.facts(key, c, stated: try store.statedPreferences(customer: key))
+    }
+
+    static func facts(_ key: Int64, _ c: CustomerRecord, stated: [StatedPreferenceRecord]) -> CustomerFacts {
+        CustomerFacts(
+            key: key, consent: EngineBridge.consent(c), stated: stated.compactMap(EngineBridge.stated),
             statedChannel: c.statedChannel, signup: c.signupTime)
     }
 
     /// A customer's full insight, computed now from their events and the batch state. `asOf`
     /// replaces the models' date (a clear's preview, when the clear would lower the store's).
     public func customerInsight(_ key: Int64, rows: [EventRow]? = nil, asOf: Int64? = nil) throws -> CustomerInsight? {
+        try customerInsight(key, rows: rows, asOf: asOf, facts: nil)
+    }
+
+    /// The insight from `facts` when the caller has read them already (a profile reads the
+    /// customer and their stated preferences once for both).
+    func customerInsight(_ key: Int64, rows: [EventRow]?, asOf: Int64?, facts known: CustomerFacts?) throws
+        -> CustomerInsight?
+    {
         let (stored, items, products) = try cache.get(store)
         guard var model = stored else { return nil }
         if let asOf { model.asOf = asOf }
-        let events = try (rows ?? store.events(customer: key)).map(EngineBridge.event)
+        let events = try (rows ?? store.eventsWithoutNames(customer: key)).map(EngineBridge.event)
         let insight = Insights.compute(
-            facts: try facts(key), events: events, products: products, model: model,
+            facts: try known ?? facts(key), events: events, products: products, model: model,
             itemModel: items, settings: insightSettings)
         try checkNeighborReads(items)
         return insight
     }
 
-    public var products: [Int64: Product] { (try? cache.get(store).2) ?? [:] }
+    public var products: [Int64: Product] { (try? cache.products(store)) ?? [:] }
 }

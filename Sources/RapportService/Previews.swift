@@ -16,16 +16,10 @@ extension Workspace {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         guard event.type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
         let key = event.customerId
-        // Read before the events: a change slipping in between makes the token stale, never the diff.
-        let token = try store.previewToken(customer: key)
-        let rows = try store.events(customer: key)
-        let changed = rows.map { row -> EventRow in
-            guard row.id == event.id else { return row }
-            var r = row
-            r.isGift = isGift
-            r.giftNote = isGift ? note : nil
-            return r
-        }
+        let rows = try store.eventsWithoutNames(customer: key)
+        // The token of exactly the events the diff is computed from (no second read of them).
+        let token = try store.previewToken(events: rows)
+        let changed = Self.flagged(rows, event: event.id, isGift: isGift, note: note)
         return CorrectionPreview(
             customer: try identity(key).id, token: token, events: nil, heldFor: nil,
             diff: ProfileDiff(
@@ -36,7 +30,7 @@ extension Workspace {
     /// What clearing part of a customer's history would change, without clearing it.
     public func previewClear(customer key: Int64, range: HistoryWindow) throws -> CorrectionPreview {
         let token = try store.previewToken(customer: key)
-        let rows = try store.events(customer: key)
+        let rows = try store.eventsWithoutNames(customer: key)
         let kept = rows.filter { !Self.inWindow($0, range) }
         // A clear of the store's newest events lowers its as-of date, and the models' with it
         // (`followLoweredAsOf`): the preview counts from the date the commit would leave.

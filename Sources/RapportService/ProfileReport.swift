@@ -182,7 +182,7 @@ public struct MilestoneView: Codable, Sendable {
 
 extension Workspace {
     public func profile(_ key: Int64) throws -> ProfileReport {
-        try profileWithInsight(key, rows: try store.events(customer: key)).report
+        try profileWithInsight(key, rows: try store.eventsWithoutNames(customer: key)).report
     }
 
     /// The profile, and the insight it was made from, from one read of the customer's events;
@@ -191,19 +191,22 @@ extension Workspace {
     func profileWithInsight(
         _ key: Int64, rows: [EventRow], stoodOn: (PointInTime, StoodOnModels)? = nil, asOf: Int64? = nil
     ) throws -> (report: ProfileReport, insight: CustomerInsight?) {
-        let displayIds = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) })
+        // The customer and their stated preferences read once, for the report and the insight.
+        guard let customer = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
+        let statedRows = try store.statedPreferences(customer: key)
+        let facts = Self.facts(key, customer, stated: statedRows)
         let insight =
-            try stoodOn.map { try insightWith(key, rows: rows, model: $0.1.model, items: $0.1.items) }
-            ?? customerInsight(key, rows: rows, asOf: asOf)
+            try stoodOn.map { try insightWith(key, rows: rows, model: $0.1.model, items: $0.1.items, facts: facts) }
+            ?? customerInsight(key, rows: rows, asOf: asOf, facts: facts)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }
         let round = { (v: Double) in (v * 1000).rounded() / 1000 }
         var report = ProfileReport(
-            customer: try identity(key), notes: try notes(key, stoodOn: stoodOn?.0),
-            preferences: PreferencesView(inferred: [], stated: try stated(key)),
+            customer: CustomerIdentity(customer), notes: try notes(key, stoodOn: stoodOn?.0),
+            preferences: PreferencesView(inferred: [], stated: Self.statedViews(statedRows)),
             rfm: nil, lifecycle: nil, recommendations: [], replenishment: [],
-            channel: ChannelView(stated: try store.customer(key)?.statedChannel, inferred: nil, shares: [:]),
+            channel: ChannelView(stated: customer.statedChannel, inferred: nil, shares: [:]),
             milestones: [], monthlySpend: [], asOf: nil)
         report.asStoodOn = stoodOn.map {
             StoodOnView(
@@ -213,6 +216,7 @@ extension Workspace {
         guard let i = insight else { return (report, nil) }
         report.asOf = CalendarDay(containing: i.asOf)
         report.model = try stoodOn.map(\.1.freshness) ?? modelFreshness()
+        let displayIds = Self.displayIds(of: i.inferred.flatMap(\.evidence), in: rows)
         report.preferences.inferred = i.inferred.map {
             InferredView(
                 attribute: $0.attribute, value: $0.value,
@@ -265,13 +269,25 @@ extension Workspace {
         return (report, i)
     }
 
+    /// The display ids of the events `keys` names, found in one pass over `rows` (a profile
+    /// names a few dozen evidence events of thousands: no map of every event's id).
+    static func displayIds(of keys: [Int64], in rows: [EventRow]) -> [Int64: String] {
+        var wanted = Set(keys)
+        var out: [Int64: String] = [:]
+        out.reserveCapacity(wanted.count)
+        for row in rows where !wanted.isEmpty {
+            if wanted.remove(row.id) != nil { out[row.id] = row.displayId }
+        }
+        return out
+    }
+
     /// Recommendations alone, with `k` items.
     public func recommendations(_ key: Int64, k: Int) throws -> [RecommendationView] {
         var ws = insightSettings
         ws.recommendations.k = k
         let (model, items, products) = try cache.get(store)
         guard let model else { return [] }
-        let events = try store.events(customer: key).map(EngineBridge.event)
+        let events = try store.eventsWithoutNames(customer: key).map(EngineBridge.event)
         let i = Insights.compute(
             facts: try facts(key), events: events, products: products, model: model, itemModel: items, settings: ws)
         try checkNeighborReads(items)

@@ -8,7 +8,7 @@ extension Workspace {
     /// corrections `p.corrections` names, the notes written by then and the models in force
     /// then, counted back from that moment (docs/as-of.md). An erased customer has no key.
     public func profile(_ key: Int64, stoodOn p: PointInTime) throws -> ProfileReport {
-        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections)
+        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections, named: false)
         return try profileWithInsight(key, rows: rows, stoodOn: (p, try models(stoodOn: p))).report
     }
 
@@ -22,7 +22,7 @@ extension Workspace {
     public func recommendations(_ key: Int64, k: Int, stoodOn p: PointInTime) throws -> [RecommendationView] {
         var settings = insightSettings
         settings.recommendations.k = k
-        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections)
+        let rows = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections, named: false)
         let m = try models(stoodOn: p)
         let i = try insightWith(key, rows: rows, model: m.model, items: m.items, settings: settings)
         return Self.views(i.recommendations, products: products)
@@ -31,12 +31,12 @@ extension Workspace {
     /// A customer's insight from given events and models (a past moment's, an explanation's).
     func insightWith(
         _ key: Int64, rows: [EventRow], model: EngineModel, items: any NeighborLookup,
-        settings: InsightSettings? = nil
+        settings: InsightSettings? = nil, facts known: CustomerFacts? = nil
     )
         throws -> CustomerInsight
     {
         let insight = Insights.compute(
-            facts: try facts(key), events: rows.map(EngineBridge.event), products: products, model: model,
+            facts: try known ?? facts(key), events: rows.map(EngineBridge.event), products: products, model: model,
             itemModel: items, settings: settings ?? insightSettings)
         try checkNeighborReads(items)
         return insight

@@ -142,7 +142,11 @@ extension Workspace {
     }
 
     public func stated(_ key: Int64) throws -> [StatedView] {
-        try store.statedPreferences(customer: key).map {
+        Self.statedViews(try store.statedPreferences(customer: key))
+    }
+
+    static func statedViews(_ rows: [StatedPreferenceRecord]) -> [StatedView] {
+        rows.map {
             StatedView(
                 polarity: StatedPreference.Polarity(rawValue: $0.polarity) ?? .like,
                 kind: StatedPreference.Kind(rawValue: $0.kind) ?? .category, value: $0.value)
@@ -155,7 +159,7 @@ extension Workspace {
 
     /// Newest first, as people read a history.
     public func history(_ key: Int64) throws -> [HistoryEvent] {
-        try store.events(customer: key).reversed().map(HistoryEvent.init)
+        try namedEvents(key).reversed().map(HistoryEvent.init)
     }
 
     public func export(_ key: Int64) throws -> CustomerExport {

@@ -6,7 +6,9 @@ import RapportService
 // the profile split into stages: reading the history (`history`, the events and their display
 // rows), the insight (`customerInsight`, which reads the events again, less the history read)
 // and rendering the report (`profile` less `customerInsight`). Stage figures are medians of
-// separate calls, so they add up to the profile's median only roughly.
+// separate calls, so they add up to the profile's median only roughly. Then the gift flag's
+// preview (`--dry-run`, the dialog's preview, with the profile on screen) and the profile as it
+// stood 30 days before the customer's newest event (`--as-of`, corrections then).
 func runProfileBench(_ args: [String]) {
     guard args.count >= 2 else {
         print("usage: rapport-bench profile STORE CUSTOMER [RUNS]")
@@ -43,6 +45,16 @@ func runProfileBench(_ args: [String]) {
         }
         if runs % 2 == 1 { _ = try ws.setGift(event: purchase.eventId, isGift: false, note: String?.none) }
         print("gift flag: p50 \(ms(percentile(gifts, 0.5))), max \(ms(gifts.max()!))")
+        shown = try ws.profile(key)
+        let preview = try median {
+            _ = try ws.previewGift(event: purchase.eventId, isGift: true, note: String?.none, shown: shown)
+        }
+        print("gift preview: p50 \(ms(preview))")
+        let newest = try require(try ws.history(key).first).time.seconds
+        let past = PointInTime(moment: newest - 30 * 86_400)
+        _ = try ws.profile(key, stoodOn: past) // the first may fit and keep the models of that day
+        let asOf = try median { _ = try ws.profile(key, stoodOn: past) }
+        print("profile as of \(past.label): p50 \(ms(asOf)) (\(String(format: "%.2f", asOf / profile))× today's)")
     } catch {
         print("rapport-bench profile: \(error)")
         exit(1)

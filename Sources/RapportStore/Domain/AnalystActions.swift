@@ -39,41 +39,49 @@ extension StoreBackend {
         event displayId: String, isGift: Bool, note: String?, expecting token: String? = nil, by actor: Actor
     ) throws -> GiftChange {
         try writeSQL(.analyst) { db in
-            let keys = try Self.eventKeys(db, displayId)
-            guard let key = keys.first else { throw StoreError.unknownEvent(displayId) }
-            if keys.count > 1 {
-                throw StoreError.invalidArgument(
-                    "event id '\(displayId)' names events of several customers; use the event's #key")
-            }
-            // Locked on PostgreSQL: two analysts flagging the same purchase at once take turns.
-            let lock = db.dialect == .postgres ? " FOR UPDATE OF e" : ""
-            guard
-                let (type, ref, wasGift, oldNote) = try db.first(
-                    """
-                    SELECT e.type, c.external_id, e.is_gift, e.gift_note FROM events e
-                    JOIN customers c ON c.id = e.customer_id
-                    WHERE e.customer_id = ? AND e.id = ?\(lock)
-                    """, [.int64(key.customer), .int64(key.id)],
-                    { (try $0.int(0), try $0.string(1) ?? "", try $0.bool(2) ?? false, try $0.string(3)) })
-            else { throw StoreError.unknownEvent(displayId) }
-            guard type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
-            try PreviewToken.check(db, customer: key.customer, expected: token)
-            try db.execute(
-                "UPDATE events SET is_gift = ?, gift_note = ? WHERE customer_id = ? AND id = ?",
-                [.bool(isGift), .string(isGift ? note : nil), .int64(key.customer), .int64(key.id)])
-            // The state before, too: a profile as it stood before this correction needs it (Domain/StoodOn.swift).
-            var details = ["event": displayId, "was_gift": wasGift ? "1" : "0"]
-            if let note, isGift { details["note"] = note }
-            try AuditLog.append(
-                db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
-                details: details)
-            try ActionLog.record(
-                db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
-                payload: GiftPayload(
-                    event: displayId, key: key.id, before: (wasGift, oldNote), after: (isGift, isGift ? note : nil)
-                ).fields)
-            return GiftChange(eventKey: key.id, customerKey: key.customer, isGift: isGift)
+            try Self.flagGift(db, event: displayId, isGift: isGift, note: note, expecting: token, by: actor)
         }
+    }
+
+    /// The flag with its audit and action-log entries, in the caller's transaction.
+    static func flagGift(
+        _ db: any SQLDatabase, event displayId: String, isGift: Bool, note: String?, expecting token: String?,
+        by actor: Actor
+    ) throws -> GiftChange {
+        let keys = try Self.eventKeys(db, displayId)
+        guard let key = keys.first else { throw StoreError.unknownEvent(displayId) }
+        if keys.count > 1 {
+            throw StoreError.invalidArgument(
+                "event id '\(displayId)' names events of several customers; use the event's #key")
+        }
+        // Locked on PostgreSQL: two analysts flagging the same purchase at once take turns.
+        let lock = db.dialect == .postgres ? " FOR UPDATE OF e" : ""
+        guard
+            let (type, ref, wasGift, oldNote) = try db.first(
+                """
+                SELECT e.type, c.external_id, e.is_gift, e.gift_note FROM events e
+                JOIN customers c ON c.id = e.customer_id
+                WHERE e.customer_id = ? AND e.id = ?\(lock)
+                """, [.int64(key.customer), .int64(key.id)],
+                { (try $0.int(0), try $0.string(1) ?? "", try $0.bool(2) ?? false, try $0.string(3)) })
+        else { throw StoreError.unknownEvent(displayId) }
+        guard type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
+        try PreviewToken.check(db, customer: key.customer, expected: token)
+        try db.execute(
+            "UPDATE events SET is_gift = ?, gift_note = ? WHERE customer_id = ? AND id = ?",
+            [.bool(isGift), .string(isGift ? note : nil), .int64(key.customer), .int64(key.id)])
+        // The state before, too: a profile as it stood before this correction needs it (Domain/StoodOn.swift).
+        var details = ["event": displayId, "was_gift": wasGift ? "1" : "0"]
+        if let note, isGift { details["note"] = note }
+        try AuditLog.append(
+            db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
+            details: details)
+        try ActionLog.record(
+            db, actor, isGift ? .giftFlag : .giftUnflag, customer: key.customer, customerRef: ref,
+            payload: GiftPayload(
+                event: displayId, key: key.id, before: (wasGift, oldNote), after: (isGift, isGift ? note : nil)
+            ).fields)
+        return GiftChange(eventKey: key.id, customerKey: key.customer, isGift: isGift)
     }
 
     /// The events of a customer a range selects, as a condition and its arguments.

@@ -21,6 +21,17 @@ extension StoreBackend {
         }
     }
 
+    /// A customer's events, oldest first, without their products' names (`productExternalId`,
+    /// `productTitle` and `productCategory` are nil): the events table alone, no join, for a
+    /// session that holds the catalogue and names the products itself (a profile, a history).
+    public func eventsWithoutNames(customer key: Int64) throws -> [EventRow] {
+        try readSQL { db in
+            try db.all(
+                EventRows.select(joined: false, where: "e.customer_id = ?", order: "e.time, e.id"), [.int64(key)]
+            ) { try EventRows.row($0, nil, named: false) }
+        }
+    }
+
     /// A customer's events one at a time, oldest first (or newest first), so a customer with
     /// millions of events is never held in memory.
     public func forEachEvent(customer key: Int64, newestFirst: Bool, _ body: (EventRow) throws -> Void) throws {
@@ -85,11 +96,14 @@ enum EventRows {
             + (order.map { " ORDER BY \($0)" } ?? "")
     }
 
-    /// A row of `select`: the product's names from the row (joined) or from `names`.
-    static func row(_ r: any SQLRow, _ names: [Int64: ProductName]?) throws -> EventRow {
+    /// A row of `select`: the product's names from the row (joined) or from `names`; none when
+    /// not `named`.
+    static func row(_ r: any SQLRow, _ names: [Int64: ProductName]?, named: Bool = true) throws -> EventRow {
         let product = try r.int64(3)
         let shown: (externalId: String?, title: String?, category: String?)
-        if let names {
+        if !named {
+            shown = (nil, nil, nil)
+        } else if let names {
             let name = product.flatMap { names[$0] }
             shown = (name?.externalId, name?.title, name?.category)
         } else {

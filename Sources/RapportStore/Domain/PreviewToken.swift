@@ -10,10 +10,23 @@ enum PreviewToken {
         var hash = SHA256()
         try db.forEachRow(
             "SELECT id, is_gift, gift_note FROM events WHERE customer_id = ? ORDER BY id", [.int64(key)]
-        ) { r in
-            let line = "\(try r.int64(0) ?? 0)|\(try r.bool(1) ?? false)|\(try r.string(2) ?? "")\n"
-            hash.update(data: Data(line.utf8))
-        }
+        ) { r in add(&hash, try r.int64(0) ?? 0, try r.bool(1) ?? false, try r.string(2)) }
+        return try finish(&hash, db)
+    }
+
+    /// The same token from the customer's events already read (in any order), so a preview
+    /// reads them once.
+    static func compute(_ db: any SQLDatabase, events rows: [EventRow]) throws -> String {
+        var hash = SHA256()
+        for r in rows.sorted(by: { $0.id < $1.id }) { add(&hash, r.id, r.isGift, r.giftNote) }
+        return try finish(&hash, db)
+    }
+
+    private static func add(_ hash: inout SHA256, _ id: Int64, _ isGift: Bool, _ note: String?) {
+        hash.update(data: Data("\(id)|\(isGift)|\(note ?? "")\n".utf8))
+    }
+
+    private static func finish(_ hash: inout SHA256, _ db: any SQLDatabase) throws -> String {
         let model = try db.int64("SELECT updated_at FROM model_state WHERE name = 'engine'") ?? 0
         hash.update(data: Data("model|\(model)".utf8))
         return hash.finalize().prefix(12).map { String(format: "%02x", $0) }.joined()
@@ -31,6 +44,12 @@ extension StoreBackend {
     /// The token a preview of a correction to this customer is bound to (`PreviewToken`).
     public func previewToken(customer key: Int64) throws -> String {
         try readSQL { db in try PreviewToken.compute(db, customer: key) }
+    }
+
+    /// The same token from all of a customer's events as just read (`events(customer:)` or
+    /// `eventsWithoutNames`): only the model's version is read.
+    public func previewToken(events rows: [EventRow]) throws -> String {
+        try readSQL { db in try PreviewToken.compute(db, events: rows) }
     }
 
     /// The newest event time the store would have once `range` of the customer's events is

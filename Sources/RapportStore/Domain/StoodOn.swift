@@ -101,11 +101,12 @@ extension StoreBackend {
             "SELECT id FROM events WHERE customer_id = ? AND external_id = ?", [.int64(customer), .string(displayId)])
     }
 
-    /// A customer's events up to `moment`, in time order, with the gift corrections `basis` names.
-    public func events(customer key: Int64, stoodOn moment: Int64, corrections basis: CorrectionsBasis) throws
-        -> [EventRow]
-    {
-        var rows = try events(customer: key).filter { $0.time <= moment }
+    /// A customer's events up to `moment`, in time order, with the gift corrections `basis` names;
+    /// without their products' names when not `named` (`eventsWithoutNames`).
+    public func events(
+        customer key: Int64, stoodOn moment: Int64, corrections basis: CorrectionsBasis, named: Bool = true
+    ) throws -> [EventRow] {
+        var rows = try (named ? events(customer: key) : eventsWithoutNames(customer: key)).filter { $0.time <= moment }
         if basis == .then { GiftStateOn.apply(try giftCorrections(customer: key), moment: moment, to: &rows) }
         return rows
     }
