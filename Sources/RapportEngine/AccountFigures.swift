@@ -95,83 +95,89 @@ public enum AccountFiguresBuilder {
         nodes: [AccountNode], purchases: [AccountPurchase], memberships: [AccountMembership],
         activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64
     ) -> [Int64: AccountFigures] {
-        let parent = Dictionary(nodes.map { ($0.key, $0.parent) }, uniquingKeysWith: { a, _ in a })
-        func ancestors(_ k: Int64) -> [Int64] {
-            var out: [Int64] = []
-            var next = parent[k] ?? nil
-            while let p = next, out.count < 64, p != k {
-                out.append(p)
-                next = parent[p] ?? nil
-            }
-            return out
-        }
-        var ind: [Int64: Scope] = [:], chi: [Int64: Scope] = [:], tot: [Int64: Scope] = [:]
+        let known = Set(nodes.map(\.key))
+        // Each account's own orders: one person's lines for it at one second.
+        var lines: [Int64: [OrderKey: Double]] = [:]
         let attribution = AccountAttribution(memberships: memberships)
         for p in purchases where p.time <= asOf {
-            guard let a = attribution.account(for: p), parent.keys.contains(a) else { continue }
-            ind[a, default: Scope()].add(p, account: a)
-            tot[a, default: Scope()].add(p, account: a)
-            for b in ancestors(a) {
-                chi[b, default: Scope()].add(p, account: a)
-                tot[b, default: Scope()].add(p, account: a)
-            }
+            guard let a = attribution.account(for: p), known.contains(a) else { continue }
+            lines[a, default: [:]][OrderKey(customer: p.customer, time: p.time), default: 0] += p.amount
         }
-        for m in memberships where m.isValid(at: asOf) && parent.keys.contains(m.account) {
-            ind[m.account, default: Scope()].addMember(m)
-            tot[m.account, default: Scope()].addMember(m)
-            for b in ancestors(m.account) {
-                chi[b, default: Scope()].addMember(m)
-                tot[b, default: Scope()].addMember(m)
-            }
+        var own: [Int64: AccountRollup] = [:]
+        var roles: [Int64: Set<String>] = [:]
+        for (a, orders) in lines {
+            var r = AccountRollup()
+            for (k, amount) in orders { r.addOrder(customer: k.customer, time: k.time, amount: amount, asOf: asOf) }
+            own[a] = r
+        }
+        for m in memberships where m.isValid(at: asOf) && known.contains(m.account) {
+            own[m.account, default: AccountRollup()].members.insert(m.customer)
+            roles[m.account, default: []].insert(m.role)
         }
         var out: [Int64: AccountFigures] = [:]
-        for node in nodes {
-            let own = ind[node.key] ?? Scope(), below = chi[node.key] ?? Scope(), all = tot[node.key] ?? Scope()
+        // Children before their parents: each account's total is merged into its parent once.
+        var totals: [Int64: AccountRollup] = [:]
+        for node in postOrder(nodes) {
+            var below = AccountRollup()
+            for child in node.children {
+                if let t = totals.removeValue(forKey: child) { below.absorb(t) }
+            }
+            let mine = own.removeValue(forKey: node.key) ?? AccountRollup()
             var f = AccountFigures()
-            f.individual = own.figures(activity)
+            f.individual = mine.figures(activity)
             f.children = below.figures(activity)
+            var all = below
+            all.absorb(mine)
             f.total = all.figures(activity)
             // Every order belongs to one account, so the summable figures add up exactly.
             f.total.orders = f.individual.orders + f.children.orders
             f.total.revenue = f.individual.revenue + f.children.revenue
             f.total.aov = f.total.orders > 0 ? f.total.revenue / Double(f.total.orders) : nil
-            f.revenue12m =
-                (all.orders.filter { $0.key.time > asOf - 365 * day }.values.reduce(0, +) * 100).rounded() / 100
-            let stream = all.orders.enumerated().map { i, o in
-                Event(
-                    id: Int64(i), customer: node.key, product: nil, type: .purchase, time: o.key.time, amount: o.value)
-            }
-            if !stream.isEmpty {
-                let lifecycle = Figures.compute(events: stream, model: model, asOf: asOf)
+            f.revenue12m = (all.revenue12m * 100).rounded() / 100
+            if !all.days.isEmpty {
+                let lifecycle = Figures.compute(events: all.dailyStream, model: model, asOf: asOf)
                 f.pAlive = lifecycle.pAlive
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
             }
-            f.engagement = engagement(all, activity, asOf: asOf, recent: true)
-            f.engagementPrevious = engagement(all, activity, asOf: asOf, recent: false)
+            f.engagement = all.engagement(activity, recent: true)
+            f.engagementPrevious = all.engagement(activity, recent: false)
             let delta = f.engagement - f.engagementPrevious
             f.trend = delta >= trendThreshold ? .up : delta <= -trendThreshold ? .down : .flat
-            f.cadence = cadence(own.orders.keys.map(\.time))
+            f.cadence = cadence(lines[node.key].map { $0.keys.map(\.time) } ?? [])
             if !requiredRoles.isEmpty {
-                f.missingRoles = requiredRoles.filter { !own.roles.contains($0) }
+                let filled = roles[node.key] ?? []
+                f.missingRoles = requiredRoles.filter { !filled.contains($0) }
                 f.coverage = Double(requiredRoles.count - f.missingRoles.count) / Double(requiredRoles.count)
             }
             out[node.key] = f
+            totals[node.key] = all
         }
         return out
     }
 
-    /// 0–100: half the share of current members active in the window, half the share of the
-    /// window's 13 weeks with an order (the previous window: the 90 days before it).
-    static func engagement(_ s: Scope, _ activity: [Int64: MemberActivity], asOf: Int64, recent: Bool) -> Int {
-        let span = windowDays * day
-        let end = recent ? asOf : asOf - span
-        let active = s.members.filter { c in activity[c].map { recent ? $0.recent : $0.previous } ?? false }.count
-        let activeShare = s.members.isEmpty ? 0 : Double(active) / Double(s.members.count)
-        let weeks = Set(
-            s.orders.keys.filter { $0.time <= end && $0.time > end - span }.map { (end - $0.time) / (7 * day) })
-        let weekShare = min(1, Double(weeks.count) / 13)
-        return Int((50 * activeShare + 50 * weekShare).rounded())
+    /// The accounts with their children, every child before its parent (a tree from each root;
+    /// an account whose parent is not among `nodes` is a root).
+    static func postOrder(_ nodes: [AccountNode]) -> [(key: Int64, children: [Int64])] {
+        let known = Set(nodes.map(\.key))
+        var children: [Int64: [Int64]] = [:]
+        var roots: [Int64] = []
+        for n in nodes {
+            if let p = n.parent, known.contains(p), p != n.key {
+                children[p, default: []].append(n.key)
+            } else {
+                roots.append(n.key)
+            }
+        }
+        var order: [(key: Int64, children: [Int64])] = []
+        var seen = Set<Int64>()
+        var stack = roots
+        while let k = stack.popLast() {
+            guard seen.insert(k).inserted else { continue }
+            order.append((k, children[k] ?? []))
+            stack.append(contentsOf: children[k] ?? [])
+        }
+        return order.reversed()
     }
 
     /// The account's own ordering interval: the median gap between order days when there are at
@@ -188,43 +194,9 @@ public enum AccountFiguresBuilder {
         return AccountCadence(intervalDays: interval, nextOrder: last + Int64(interval * 86_400), orders: days.count)
     }
 
-    /// One order: the lines one person bought for one account at one second.
+    /// One order of an account: the lines one person bought for it at one second.
     struct OrderKey: Hashable {
         var customer: Int64
         var time: Int64
-        var account: Int64
-    }
-
-    /// What one scope of one account accumulates.
-    struct Scope {
-        var orders: [OrderKey: Double] = [:]
-        var members = Set<Int64>()
-        var roles = Set<String>()
-
-        mutating func add(_ p: AccountPurchase, account: Int64) {
-            orders[OrderKey(customer: p.customer, time: p.time, account: account), default: 0] += p.amount
-        }
-
-        mutating func addMember(_ m: AccountMembership) {
-            members.insert(m.customer)
-            roles.insert(m.role)
-        }
-
-        func figures(_ activity: [Int64: MemberActivity]) -> AccountScopeFigures {
-            var f = AccountScopeFigures()
-            f.orders = orders.count
-            // In cents, so the sum does not depend on the order the lines were added in.
-            f.revenue = (orders.values.reduce(0, +) * 100).rounded() / 100
-            var perBuyer: [Int64: Int] = [:]
-            for k in orders.keys { perBuyer[k.customer, default: 0] += 1 }
-            f.customers = perBuyer.count
-            f.aov = f.orders > 0 ? f.revenue / Double(f.orders) : nil
-            f.repeatRate =
-                perBuyer.isEmpty ? nil : Double(perBuyer.values.filter { $0 >= 2 }.count) / Double(perBuyer.count)
-            f.lastOrder = orders.keys.map(\.time).max()
-            f.members = members.count
-            f.activeMembers = members.filter { activity[$0]?.recent ?? false }.count
-            return f
-        }
     }
 }

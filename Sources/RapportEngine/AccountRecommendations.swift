@@ -18,15 +18,26 @@ public enum AccountRecommender {
         account: Int64, firm: Set<Int64>, subtree: Set<Int64>, purchases: [AccountPurchase],
         attribution: AccountAttribution, consenting: Set<Int64>, names: [Int64: String], limit: Int = 10
     ) -> [AccountRecommendation] {
+        recommend(
+            account: account, firm: firm, subtree: subtree,
+            buyers: AccountBuyer.from(purchases, attribution: attribution, within: firm), consenting: consenting,
+            names: names, limit: limit)
+    }
+
+    /// The same from the firm's buyers (the refresh keeps them per account): a product any
+    /// buyer of the subtree bought is left out; the others' consenting buyers rank the rest.
+    public static func recommend(
+        account: Int64, firm: Set<Int64>, subtree: Set<Int64>, buyers: some Sequence<AccountBuyer>,
+        consenting: Set<Int64>, names: [Int64: String], limit: Int = 10
+    ) -> [AccountRecommendation] {
         var own = Set<Int64>()
         var others: [Int64: (accounts: [Int64: Set<Int64>], buyers: Set<Int64>)] = [:]
-        for p in purchases {
-            guard let product = p.product, let a = attribution.account(for: p), firm.contains(a) else { continue }
-            if subtree.contains(a) {
-                own.insert(product)
-            } else if consenting.contains(p.customer) {
-                others[product, default: ([:], [])].accounts[a, default: []].insert(p.customer)
-                others[product, default: ([:], [])].buyers.insert(p.customer)
+        for b in buyers where firm.contains(b.account) {
+            if subtree.contains(b.account) {
+                own.insert(b.product)
+            } else if consenting.contains(b.customer) {
+                others[b.product, default: ([:], [])].accounts[b.account, default: []].insert(b.customer)
+                others[b.product, default: ([:], [])].buyers.insert(b.customer)
             }
         }
         let ranked = others.filter { !own.contains($0.key) }.sorted { a, b in

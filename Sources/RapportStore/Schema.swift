@@ -263,6 +263,8 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE held_events ADD COLUMN account_id INTEGER")
         }
         m.registerMigration("v14-seam-customer-count") { db in try db.execute(sql: CustomerCountSchema.sql) }
+        // Who bought what for which account, kept by the refresh for the accounts' recommendations.
+        m.registerMigration("v15-acct-buyers") { db in try db.execute(sql: AccountBuyersSchema.sqlite) }
         return m
     }
 

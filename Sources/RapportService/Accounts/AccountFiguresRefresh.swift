@@ -19,13 +19,15 @@ extension Workspace {
         let activity = try store.memberActivity(
             previousStart: asOf - 2 * window, recentStart: asOf - window, asOf: asOf
         ).mapValues { MemberActivity(recent: $0.recent, previous: $0.previous) }
+        let purchases = try store.accountPurchases().map(AccountBridge.purchase)
+        let memberships = try store.memberships().map(AccountBridge.membership)
         let figures = AccountFiguresBuilder.compute(
-            nodes: nodes.map { AccountNode(key: $0.key, parent: $0.parent) },
-            purchases: try store.accountPurchases().map(AccountBridge.purchase),
-            memberships: try store.memberships().map(AccountBridge.membership), activity: activity,
-            requiredRoles: requiredRoles, model: model, asOf: asOf)
+            nodes: nodes.map { AccountNode(key: $0.key, parent: $0.parent) }, purchases: purchases,
+            memberships: memberships, activity: activity, requiredRoles: requiredRoles, model: model, asOf: asOf)
         let rows = try Self.figureRows(nodes.map(\.key), figures)
-        try store.writeAccountFigures(rows, now: clock())
+        let buyers = AccountBuyer.from(
+            purchases, attribution: AccountAttribution(memberships: memberships), within: Set(nodes.map(\.key)))
+        try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
         logger.info(
             "account figures",
             metadata: ["accounts": "\(nodes.count)", "seconds": "\(Date().timeIntervalSince(started))"])
@@ -51,6 +53,10 @@ enum AccountBridge {
         AccountPurchase(
             event: r.event, customer: r.customer, product: r.product, time: r.time, amount: r.amount,
             account: r.account)
+    }
+
+    static func buyer(_ b: AccountBuyer) -> AccountBuyerRow {
+        AccountBuyerRow(account: b.account, product: b.product, customer: b.customer)
     }
 
     static func membership(_ m: MembershipRecord) -> AccountMembership {

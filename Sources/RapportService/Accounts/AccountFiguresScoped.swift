@@ -35,7 +35,12 @@ extension Workspace {
             nodes: nodes, purchases: purchases, memberships: memberships, activity: activity,
             requiredRoles: requiredRoles, model: model, asOf: asOf)
         let affected = Self.withAncestors(seeds, in: nodes)
-        try store.replaceAccountFigures(try Self.figureRows(keys.filter(affected.contains), figures), now: clock())
+        // The firms' buyers are rewritten whole: every purchase attributed in them was read.
+        let buyers = AccountBuyer.from(
+            purchases, attribution: AccountAttribution(memberships: memberships), within: inFirms)
+        try store.replaceAccountFigures(
+            try Self.figureRows(keys.filter(affected.contains), figures), buyers: buyers.map(AccountBridge.buyer),
+            ofAccounts: keys, now: clock())
         logger.info(
             "account figures of a correction",
             metadata: [

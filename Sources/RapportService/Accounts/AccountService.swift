@@ -58,11 +58,17 @@ extension Workspace {
         let f = try stored.map { try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)) }
         let figures = f ?? AccountFigures()
         var cadence: [AccountCadenceView] = []
-        for a in all where a.key == account.key || (subtree.contains(a.key) && a.kind == "department") {
+        let shown = all.filter { $0.key == account.key || (subtree.contains($0.key) && $0.kind == "department") }
+        // The departments' stored figures in one query, not one each.
+        let departmentFigures = Dictionary(
+            try store.accountRows(keys: shown.map(\.key).filter { $0 != account.key }).compactMap { row in
+                row.figures.map { (row.account.key, $0) }
+            }, uniquingKeysWith: { a, _ in a })
+        for a in shown {
             let own =
                 a.key == account.key
                 ? f?.cadence
-                : try store.accountFigures(account: a.key).flatMap {
+                : try departmentFigures[a.key].flatMap {
                     try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)).cadence
                 }
             cadence.append(
@@ -105,16 +111,41 @@ extension Workspace {
     func accountRecommendations(
         _ account: AccountRecord, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: AccountRecord]
     ) throws -> [AccountRecommendationView] {
-        // Only the firm's purchases, and the memberships of their buyers (their primary
-        // membership then may lie outside the firm).
+        let names = Self.distinctNames(firm, names)
+        let recs =
+            try keptRecommendations(account.key, subtree: subtree, firm: firm, names: names)
+            ?? liveRecommendations(account.key, subtree: subtree, firm: firm, names: names)
+        return try recommendationViews(recs)
+    }
+
+    /// From the firm's buyers as the refresh kept them: one query, a few rows per member. Nil
+    /// when no full refresh has kept them yet (a store from before `v15-acct-buyers`).
+    func keptRecommendations(_ account: Int64, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: String])
+        throws -> [AccountRecommendation]?
+    {
+        guard let kept = try store.accountBuyers(accounts: Array(firm)) else { return nil }
+        return AccountRecommender.recommend(
+            account: account, firm: firm, subtree: subtree,
+            buyers: kept.lazy.map { AccountBuyer(account: $0.account, product: $0.product, customer: $0.customer) },
+            consenting: Set(kept.lazy.filter(\.consenting).map(\.customer)), names: names)
+    }
+
+    /// From the firm's purchases, and the memberships of their buyers (their primary
+    /// membership then may lie outside the firm): what the kept buyers are made of.
+    func liveRecommendations(_ account: Int64, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: String])
+        throws -> [AccountRecommendation]
+    {
         let purchases = try store.accountPurchases(accounts: Array(firm)).map(AccountBridge.purchase)
         let memberships = try store.memberships(customers: Array(Set(purchases.map(\.customer))))
             .map(AccountBridge.membership)
-        let recs = AccountRecommender.recommend(
-            account: account.key, firm: firm, subtree: subtree, purchases: purchases,
+        return AccountRecommender.recommend(
+            account: account, firm: firm, subtree: subtree, purchases: purchases,
             attribution: AccountAttribution(memberships: memberships),
             consenting: try store.consentingCustomers(among: Array(Set(purchases.map(\.customer)))),
-            names: Self.distinctNames(firm, names))
+            names: names)
+    }
+
+    func recommendationViews(_ recs: [AccountRecommendation]) throws -> [AccountRecommendationView] {
         let products = Dictionary(
             uniqueKeysWithValues: try store.products(keys: recs.map(\.product)).compactMap { p in p.id.map { ($0, p) } }
         )

@@ -236,7 +236,8 @@ enum PostgresSchema {
         PGMigration(name: "v11-action-log", sql: ActionLogSchema.postgres),
         PGMigration(name: "v10-accounts", sql: AccountSchema.postgres),
         PGMigration(name: "v13-held-event-accounts", sql: "ALTER TABLE held_events ADD COLUMN account_id bigint;"),
-        PGMigration(name: "v14-seam-customer-count", sql: CustomerCountSchema.sql)
+        PGMigration(name: "v14-seam-customer-count", sql: CustomerCountSchema.sql),
+        PGMigration(name: "v15-acct-buyers", sql: AccountBuyersSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).

@@ -1,0 +1,84 @@
+import Foundation
+
+/// What one scope of one account adds up, in a form that merges: an account's `children`
+/// scope is its children's totals merged, its `total` that plus its own. Orders of different
+/// accounts are distinct (an order is one person's lines for one account at one second), so
+/// counts and sums add; people, days and weeks are unions. Merging each child into the parent
+/// once (the smaller side into the larger) replaces adding every purchase to every ancestor.
+struct AccountRollup {
+    var orders = 0
+    /// Sums of order amounts; rounded to cents when shown.
+    var revenue = 0.0
+    var revenue12m = 0.0
+    var lastOrder: Int64?
+    /// Orders per buyer.
+    var perBuyer: [Int64: Int] = [:]
+    /// Order amounts per UTC day: all the lifecycle figures read of an order stream.
+    var days: [Int64: Double] = [:]
+    /// Weeks (counted back from the window's end) with an order, in the last window and the one before.
+    var recentWeeks = Set<Int64>()
+    var previousWeeks = Set<Int64>()
+    var members = Set<Int64>()
+
+    /// Adds one order of `amount` by `customer` at `time`.
+    mutating func addOrder(customer: Int64, time: Int64, amount: Double, asOf: Int64) {
+        let day = AccountFiguresBuilder.day
+        let span = AccountFiguresBuilder.windowDays * day
+        orders += 1
+        revenue += amount
+        if time > asOf - 365 * day { revenue12m += amount }
+        lastOrder = max(lastOrder ?? time, time)
+        perBuyer[customer, default: 0] += 1
+        days[Day.of(time), default: 0] += amount
+        if time <= asOf && time > asOf - span { recentWeeks.insert((asOf - time) / (7 * day)) }
+        let end = asOf - span
+        if time <= end && time > end - span { previousWeeks.insert((end - time) / (7 * day)) }
+    }
+
+    /// Merges another scope's figures into this one.
+    mutating func absorb(_ other: AccountRollup) {
+        var other = other
+        orders += other.orders
+        revenue += other.revenue
+        revenue12m += other.revenue12m
+        if let t = other.lastOrder { lastOrder = max(lastOrder ?? t, t) }
+        if other.perBuyer.count > perBuyer.count { swap(&perBuyer, &other.perBuyer) }
+        for (k, v) in other.perBuyer { perBuyer[k, default: 0] += v }
+        if other.days.count > days.count { swap(&days, &other.days) }
+        for (k, v) in other.days { days[k, default: 0] += v }
+        if other.members.count > members.count { swap(&members, &other.members) }
+        members.formUnion(other.members)
+        recentWeeks.formUnion(other.recentWeeks)
+        previousWeeks.formUnion(other.previousWeeks)
+    }
+
+    func figures(_ activity: [Int64: MemberActivity]) -> AccountScopeFigures {
+        var f = AccountScopeFigures()
+        f.orders = orders
+        f.revenue = (revenue * 100).rounded() / 100
+        f.customers = perBuyer.count
+        f.aov = f.orders > 0 ? f.revenue / Double(f.orders) : nil
+        f.repeatRate =
+            perBuyer.isEmpty ? nil : Double(perBuyer.values.filter { $0 >= 2 }.count) / Double(perBuyer.count)
+        f.lastOrder = lastOrder
+        f.members = members.count
+        f.activeMembers = members.filter { activity[$0]?.recent ?? false }.count
+        return f
+    }
+
+    /// 0–100: half the share of current members active in the window, half the share of the
+    /// window's 13 weeks with an order (the previous window: the 90 days before it).
+    func engagement(_ activity: [Int64: MemberActivity], recent: Bool) -> Int {
+        let active = members.filter { c in activity[c].map { recent ? $0.recent : $0.previous } ?? false }.count
+        let activeShare = members.isEmpty ? 0 : Double(active) / Double(members.count)
+        let weekShare = min(1, Double((recent ? recentWeeks : previousWeeks).count) / 13)
+        return Int((50 * activeShare + 50 * weekShare).rounded())
+    }
+
+    /// The scope's orders as the lifecycle figures read them: one purchase a day with the day's amount.
+    var dailyStream: [Event] {
+        days.sorted { $0.key < $1.key }.enumerated().map { i, d in
+            Event(id: Int64(i), customer: 0, product: nil, type: .purchase, time: d.key * 86_400, amount: d.value)
+        }
+    }
+}
