@@ -52,6 +52,7 @@ extension StoreBackend {
     public func writeChangedMetrics(_ rows: [MetricsRecord], unlessChangedSince since: ChangeMark? = nil)
         throws -> (written: Int, skipped: Set<Int64>)
     {
+        if try comparesOnServer { return try mergeRefreshedMetrics(rows, unlessChangedSince: since) }
         // A refresh lists customers in key order already; sorting a copy would double the memory.
         let inOrder = zip(rows, rows.dropFirst()).allSatisfy { $0.customerId < $1.customerId }
         let sorted = inOrder ? rows : rows.sorted { $0.customerId < $1.customerId }
@@ -86,6 +87,7 @@ extension StoreBackend {
     /// `rows` are in key order. Returns how many rows were written.
     @discardableResult
     public func writeChangedActivity(_ rows: [ActivityRow], unlessChangedSince since: ChangeMark? = nil) throws -> Int {
+        if try comparesOnServer { return try mergeRefreshedActivity(rows, unlessChangedSince: since) }
         var changed: [Int] = []
         var next = 0
         try scanActivity { key, segment, clv, pAlive, bytes in
