@@ -27,10 +27,13 @@ extension ProfileStore {
                 let customersBefore = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM customers") ?? 0
                 try db.execute(sql: "DROP TRIGGER customers_search_insert")
                 let keys = try KeyResolver(db)
+                let lines = ImportSize.lines(data)
+                var deferred = DeferredIndexes()
                 let session = ImportSession(
                     file: path, options: options, progress: progress, totalBytes: data.count
                 ) { kind, columns in
-                    switch kind {
+                    deferred = try DeferredIndexes.dropIfLarge(SQLiteDatabase(db: db), kind: kind, rows: lines)
+                    return switch kind {
                     case .events: try EventWriter(db, columns: columns, keys: keys, notAfter: options.notAfter)
                     case .customers: try CustomerWriter(db, columns: columns, keys: keys, keep: options.keepColumns)
                     case .products: try ProductWriter(db, columns: columns, keys: keys)
@@ -41,6 +44,7 @@ extension ProfileStore {
                     }
                 }
                 try session.run(data, isJSONLines: isJSONLines)
+                try deferred.rebuild(SQLiteDatabase(db: db))
                 try db.execute(
                     sql: """
                         INSERT INTO customers_search(rowid, name, email, external_id)

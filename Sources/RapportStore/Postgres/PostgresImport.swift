@@ -233,6 +233,7 @@ final class StagedRows: RowWriter {
             """)
         // The k-th row of a file with the same content is its own event; counting them needs a
         // sort of the file, which a file whose rows all have ids is spared.
+        let deferred = try DeferredIndexes.dropIfLarge(PostgresDatabase(connection: c), kind: .events, rows: staged)
         let counted = try c.scalarInt64("SELECT 1 FROM stage_rows WHERE f11 IS NOT NULL LIMIT 1") != nil
         let occurrence =
             counted
@@ -251,6 +252,7 @@ final class StagedRows: RowWriter {
             ON CONFLICT DO NOTHING
             """)
         duplicates = staged - inserted
+        try deferred.rebuild(PostgresDatabase(connection: c))
         for r in try c.rows("SELECT DISTINCT customer_id FROM events WHERE id > $1", [.int64(before)]) {
             if let k = try r.int64(0) { touchedCustomers.insert(k) }
         }
@@ -271,6 +273,8 @@ final class StagedRows: RowWriter {
         let values = customers!.setColumns.map { col in
             (col, "s.f\(index[col]!)" + (types[col].map { "::\($0)" } ?? ""))
         }
+        let deferred = try DeferredIndexes.dropIfLarge(
+            PostgresDatabase(connection: c), kind: .customers, rows: Int(rows))
         // New customers are written whole; those stored before get the file's columns.
         inserted = try makeCustomers(from: "f1", kind: "c", values: values)
         updated = Int(rows) - inserted
@@ -293,6 +297,7 @@ final class StagedRows: RowWriter {
             SELECT k.customer_id, s.f2, s.f3, s.f4 FROM stage_rows s JOIN customer_keys k ON k.external_id = s.f1
             WHERE s.k = 'p' ORDER BY s.line, s.f2 = 'dislike', s.f5::integer
             """)
+        try deferred.rebuild(PostgresDatabase(connection: c))
     }
 
     private func mergeProducts() throws {
