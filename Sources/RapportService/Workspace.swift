@@ -36,6 +36,8 @@ public final class Workspace: @unchecked Sendable {
     let stoodOnCache = StoodOnCache()
     /// Rows of the customer list at known positions, for pages read by keyset.
     let listPositions = ListPositions()
+    /// Figures of rows of the customer list as of a past day, computed once per row and day.
+    let listFiguresStoodOn = ListFiguresCache()
 
     /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
     /// caller fixes it. Audit entries, exports and write times all read it.

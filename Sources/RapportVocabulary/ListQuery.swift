@@ -15,6 +15,9 @@ public struct ListQuery: Sendable, Equatable {
     /// the business metrics.
     public var keys: [Int64]?
     public var keysLabel: String?
+    /// Only customers first seen (signed up or an event) by this moment: the list as it stood
+    /// on a past day (docs/as-of.md).
+    public var seenBy: Int64?
 
     public init(
         text: String = "", segment: String? = nil, stage: String? = nil, sort: ListSort = .name,

@@ -13,8 +13,12 @@ struct Customers: ParsableCommand {
     @Option(help: "Only this RFM segment (\(RFMNames.ordered.joined(separator: ", "))).") var segment: String?
     @Option(help: "Only this lifecycle stage (\(StageNames.ordered.joined(separator: ", "))).") var stage: String?
     @Option(help: "Sort column.") var sort: ListSort = .name
+    @OptionGroup var past: StoodOnOptions
 
     func validate() throws {
+        if past.asOf != nil && (segment != nil || stage != nil) {
+            throw ValidationError("--segment and --stage are today's: not with --as-of (docs/as-of.md)")
+        }
         if let segment, !RFMNames.all.contains(segment) {
             throw ValidationError("--segment '\(segment)' is not an RFM segment; one of \(quoted(RFMNames.ordered))")
         }
@@ -24,10 +28,18 @@ struct Customers: ParsableCommand {
     }
 
     mutating func run() throws {
-        let ws = try storeOptions.openForReading()
+        let ws = try past.open(storeOptions)
         let q = ListQuery(text: filter, segment: segment, stage: stage, sort: sort)
-        let total = try ws.customerCount(q)
-        let page = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        let total: Int
+        let page: [CustomerListItem]
+        if let p = past.pointInTime {
+            if let note = ListStoodOn.sortNote(sort, p) { ErrorReporting.printError("rapport: \(note)") }
+            total = try ws.customerCount(q, stoodOn: p, cap: nil)
+            page = try ws.customerPage(q, stoodOn: p, offset: list.offset, limit: list.limit, total: total)
+        } else {
+            total = try ws.customerCount(q)
+            page = try ws.customerPage(q, offset: list.offset, limit: list.limit, total: total)
+        }
         RefreshWarning.show(ws)
         let rows = privacy.redact ? page.map(\.redacted) : page
         let listing = list.listing(rows, total: total)

@@ -25,14 +25,18 @@ struct Metrics: ParsableCommand {
         }
         if account != nil && segment != nil { throw ValidationError("give --segment or --account, not both") }
         if includeChildren && account == nil { throw ValidationError("--include-children goes with --account") }
-        if account != nil && past.asOf != nil { throw ValidationError("--account is today's: no --as-of with it") }
     }
 
     mutating func run() throws {
         let ws = try past.pointInTime == nil ? storeOptions.open(readOnly: true) : past.open(storeOptions)
         if let account {
-            let m = try ws.metrics(
-                since: since?.seconds, until: until?.seconds, account: account, includeChildren: includeChildren)
+            if let p = past.pointInTime { StoodOnText.fullPass(p) }
+            let m =
+                try past.pointInTime.map {
+                    try ws.metrics(account: account, includeChildren: includeChildren, stoodOn: $0)
+                }
+                ?? ws.metrics(
+                    since: since?.seconds, until: until?.seconds, account: account, includeChildren: includeChildren)
             if output.json { try Out.json(m) } else { MetricsText.print(m) }
             return
         }

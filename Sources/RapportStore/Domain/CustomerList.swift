@@ -136,6 +136,12 @@ struct ListFilter {
             clauses.append(dialect.anyOf("c.id"))
             args.append(.int64List(keys))
         }
+        if let t = q.seenBy {
+            // A seek per customer walked (events by customer and time), never a scan of events.
+            clauses.append(
+                "(c.signup_time <= ? OR EXISTS (SELECT 1 FROM events e WHERE e.customer_id = c.id AND e.time <= ?))")
+            args += [.int64(t), .int64(t)]
+        }
         textOnly = textOnly && clauses.count == 1
         if let part { clauses.append(part.condition) }
     }
@@ -145,7 +151,7 @@ struct ListFilter {
     /// Whether the list is every customer.
     static func isUnfiltered(_ q: ListQuery) -> Bool {
         q.text.trimmingCharacters(in: .whitespaces).isEmpty && q.segment == nil && q.stage == nil
-            && q.ruleSegment == nil && q.keys == nil
+            && q.ruleSegment == nil && q.keys == nil && q.seenBy == nil
     }
     var sql: String { clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ") }
 

@@ -1,0 +1,66 @@
+import Foundation
+import RapportEngine
+import RapportStore
+
+// An account's business metrics as they stood on a past day: the account's people and
+// purchases of then, each person's events up to the day with the gift corrections of then,
+// and their segment, CLV and P(alive) from the models in force then (docs/as-of.md).
+
+extension Workspace {
+    /// The people of an account (or its subtree) and the purchases attributed to it, as they
+    /// stood on `moment`: memberships that had started by then (ended ones too, as today's
+    /// metrics count them; one that ended attributes no purchase made after its end), and the
+    /// buyers of purchases made by then that the attribution rule gives the account.
+    func accountScope(_ id: String, includeChildren: Bool, stoodOn moment: Int64) throws
+        -> (people: [Int64], purchases: Set<[Int64]>)
+    {
+        let account = try requireAccount(id)
+        let scope = includeChildren ? Self.subtree(of: account.key, in: try store.accounts()) : [account.key]
+        let started = { (m: MembershipRecord) in (m.since ?? .min) <= moment }
+        var people = Set(try store.memberships(accounts: Array(scope)).filter(started).map(\.customer))
+        let purchases = try store.accountPurchases(accounts: Array(scope)).map(AccountBridge.purchase)
+            .filter { $0.time <= moment }
+        let attribution = AccountAttribution(
+            memberships: try store.memberships(customers: Array(Set(purchases.map(\.customer))))
+                .filter(started).map(AccountBridge.membership))
+        var attributed = Set<[Int64]>()
+        for p in purchases where attribution.account(for: p).map(scope.contains) ?? false {
+            people.insert(p.customer)
+            attributed.insert([p.customer, p.event])
+        }
+        return (people.sorted(), attributed)
+    }
+
+    /// `rapport metrics --account ID [--include-children] --as-of D`: the account's business
+    /// figures as they stood on `p`, over the 365 days ending on the store's analysis date of
+    /// then. The account tree and the account an order was marked for are today's.
+    public func metrics(account id: String, includeChildren: Bool, stoodOn p: PointInTime) throws -> BusinessMetrics {
+        let (keys, attributed) = try accountScope(id, includeChildren: includeChildren, stoodOn: p.moment)
+        let m = try models(stoodOn: p)
+        let (start, end) = try metricsWindow(since: nil, until: m.model.asOf)
+        var own: [Int64: [UInt8]] = [:]
+        var refreshed: [Int64: RefreshedFigures] = [:]
+        var encoder = ActivityEncoder()
+        for key in keys {
+            let events = try store.events(customer: key, stoodOn: p.moment, corrections: p.corrections, named: false)
+                .map(EngineBridge.event)
+            let f = Figures.compute(events: events, model: m.model, asOf: m.model.asOf)
+            // Rounded as the stored figures are.
+            refreshed[key] = RefreshedFigures(
+                segment: f.rfm?.segment, clv12m: f.clv12m.map { ($0 * 100).rounded() / 100 }, pAlive: f.pAlive)
+            let counted = events.filter { $0.type != .purchase || attributed.contains([key, $0.id]) }
+                .sorted { ($0.time, $0.id) < ($1.time, $1.id) }
+            own[key] = encoder.encode(counted)
+        }
+        let fold = MetricsStoodOn(
+            moment: p.moment,
+            corrections: p.corrections == .then ? try store.giftCorrections(customer: nil) : [:],
+            refreshed: refreshed)
+        var acc = BusinessMetricsAccumulator(since: start, until: end, clvEdges: BusinessMetrics.clvEdges)
+        try foldEvents(into: &acc, scope: keys, stoodOn: fold, replacing: own)
+        let label = "account \(id)" + (includeChildren ? " and below" : "")
+        var out = Self.compose(acc.finish(), since: start, until: end, segment: label)
+        out.recommendations = try recommendationFigure(acc.holdoutCandidates, until: end)
+        return out
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `rapport customers --as-of D` and `rapport metrics --account ID --as-of D` from the command
+/// line: the rows of then, each with the figures `profile --as-of D` gives.
+@Suite("Lists and account metrics as of a day, end to end", .serialized)
+struct ListStoodOnCLITests {
+    static let files: [(String, String)] = [
+        ("customers.csv", "customer_id,name\nC1,Ann\nC2,Bo\nC3,Cy\n"),
+        ("products.csv", "product_id,title\nP1,Paper\n"),
+        ("accounts.csv", "account_id,name,parent_id,kind\nACME,Acme,,company\n"),
+        ("memberships.csv", "customer_id,account_id,role,primary,since\nC1,ACME,buyer,true,2024-01-01\n"),
+        (
+            "events.csv",
+            """
+            event_id,customer_id,timestamp,type,product_id,amount,account_id
+            E1,C1,2024-01-05,purchase,P1,100,
+            E2,C1,2024-02-20,purchase,P1,50,
+            E3,C2,2024-02-01,purchase,P1,20,
+            E4,C3,2024-04-03,purchase,P1,30,
+            E5,C1,2024-05-02,purchase,P1,70,
+
+            """
+        )
+    ]
+
+    func loaded() throws -> (CLI, String) {
+        let cli = try CLI()
+        let store = cli.dir.appendingPathComponent("s.sqlite").path
+        var paths: [String] = []
+        for (name, text) in Self.files {
+            let url = cli.dir.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            paths.append(url.path)
+        }
+        let r = try cli.run(["import", "--store", store] + paths)
+        #expect(r.status == 0, "\(r.err)")
+        return (cli, store)
+    }
+
+    @Test func theListAndAnAccountsMetricsOfThen() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        let list = try #require(
+            try cli.json(["customers", "--as-of", "2024-03-31", "--store", store]) as? [String: Any])
+        let items = try #require(list["items"] as? [[String: Any]])
+        // Cy was first seen in April.
+        #expect(items.compactMap { $0["id"] as? String } == ["C1", "C2"] && list["total"] as? Int == 2)
+        for row in items {
+            let id = try #require(row["id"] as? String)
+            let p = try #require(
+                try cli.json(["profile", id, "--as-of", "2024-03-31", "--store", store]) as? [String: Any])
+            let rfm = try #require(p["rfm"] as? [String: Any])
+            #expect(row["rfm_segment"] as? String == rfm["segment"] as? String)
+            #expect(
+                row["orders"] as? Int == rfm["orders"] as? Int && row["spend"] as? Double == rfm["spend"] as? Double)
+            #expect(row["recency_days"] as? Int == rfm["recency_days"] as? Int)
+        }
+        #expect(items.first?["orders"] as? Int == 2)
+        let refused = try cli.run(["customers", "--as-of", "2024-03-31", "--segment", "champions", "--store", store])
+        #expect(refused.status != 0 && refused.err.contains("--segment and --stage are today's"))
+        let bySpend = try cli.run(["customers", "--as-of", "2024-03-31", "--sort", "spend", "--store", store])
+        #expect(bySpend.status == 0 && bySpend.err.contains("sorted by name"))
+        // Acme's metrics of then: Ann's two purchases by 31 March, not May's.
+        let acme = try #require(
+            try cli.json(["metrics", "--account", "ACME", "--as-of", "2024-03-31", "--store", store]) as? [String: Any])
+        #expect(acme["orders"] as? Int == 2 && acme["revenue"] as? Double == 150)
+        let today = try #require(try cli.json(["metrics", "--account", "ACME", "--store", store]) as? [String: Any])
+        #expect(today["orders"] as? Int == 3)
+    }
+}
