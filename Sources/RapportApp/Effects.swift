@@ -24,17 +24,26 @@ struct Effects: Sendable {
     static let ruleDebounce: TimeInterval = 0.12
     /// Text filters count at most this many matches while typing.
     static let countCap = 10_000
+    /// This explorer's cap (a test makes it small).
+    var countCap = Effects.countCap
 
-    func loadList(_ q: ListQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int) -> Cmd {
+    /// `exact`: `knownTotal` is an exact count, not a capped one (a capped total is not given
+    /// to the page read, which would read the "last" rows from the cap).
+    /// `stoodOn`: the list as it stood on a past day, counted up to the cap as a text filter is.
+    func loadList(
+        _ q: ListQuery, generation: Int, around index: Int, needTotal: Bool, knownTotal: Int, exact: Bool = true,
+        stoodOn: PointInTime? = nil
+    ) -> Cmd {
         newestList.ask(generation)
-        return Cmd(lane: .queue(.list)) { [newestList] send in
+        return Cmd(lane: .queue(.list)) { [newestList, countCap] send in
             guard newestList.isCurrent(generation) else { return }
             do {
+                let capped = !q.text.isEmpty || stoodOn != nil
                 let total =
-                    needTotal
-                    ? try client.customerCount(q, q.text.isEmpty ? nil : Effects.countCap) : knownTotal
+                    needTotal ? try client.listCount(q, stoodOn, capped ? countCap : nil) : knownTotal
+                let exact = needTotal ? !capped || total < countCap : exact
                 let start = max(0, index - Effects.window / 2)
-                let rows = try client.customerPage(q, start, Effects.window, total)
+                let rows = try client.listPage(q, stoodOn, start, Effects.window, exact ? total : nil)
                 send(.listLoaded(generation: generation, total: needTotal ? total : nil, start: start, rows: rows))
             } catch { send(.failed(ExplorerFailure(.loadList, error))) }
         }
@@ -63,7 +72,12 @@ struct Effects: Sendable {
     func loadMetrics(_ scope: MetricsScope) -> Cmd {
         Cmd(lane: .queue(.metrics)) { [client] send in
             do {
-                if let a = scope.account {
+                if let a = scope.account, let p = scope.stoodOn {
+                    send(.progress("figures of \(a.name) as of \(p.label)…"))
+                    let figures = try client.accountMetricsStoodOn(a.id, a.includeChildren, p)
+                    send(.progress(nil))
+                    send(.metricsLoaded(segment: nil, figures, account: a, stoodOn: p))
+                } else if let a = scope.account {
                     let figures = try client.accountMetrics(a.id, a.includeChildren)
                     send(.metricsLoaded(segment: nil, figures, account: a))
                 } else if let p = scope.stoodOn {
@@ -319,7 +333,7 @@ struct Effects: Sendable {
 /// The explorer's own queues: each runs its commands one at a time, beside the read and
 /// write lanes (a list load superseded by a newer key is skipped before it runs).
 enum EffectQueue: String {
-    case list, metrics, watch, rule, accounts
+    case list, metrics, watch, rule, accounts, count
 }
 
 extension Command.Lane {

@@ -55,6 +55,10 @@ public struct Explorer: Program, Sendable {
         case .listLoaded(let generation, let total, let start, let rows):
             return ListScreen.update(
                 &m.list, .loaded(generation: generation, total: total, start: start, rows: rows), m.env, effects)
+        case .listTail(let generation, let rows):
+            return ListScreen.update(&m.list, .tailLoaded(generation: generation, rows: rows), m.env, effects)
+        case .listCounted(let generation, let total):
+            return ListScreen.update(&m.list, .counted(generation: generation, total: total), m.env, effects)
         case .profileLoaded(let loaded):
             // Under --redact the whole identity is masked once here (a phone written into the
             // name or city too), so no screen that shows it can forget.
@@ -225,7 +229,9 @@ public struct Explorer: Program, Sendable {
         switch action {
         case .quit: return back(&m, quitOnList: true)
         case .back:
-            if m.pastDate != nil, Self.pastDateScreens.contains(m.screen) { return pastDate(&m) }
+            if m.pastDate != nil, Self.pastDateScreens.contains(m.screen) || Self.listOnPastDay(m) {
+                return pastDate(&m)
+            }
             return back(&m, quitOnList: false)
         case .pastDate: return pastDate(&m)
         case .interrupt:
@@ -241,8 +247,13 @@ public struct Explorer: Program, Sendable {
         case .up: return move(&m, -1)
         case .pageDown: return move(&m, page)
         case .pageUp: return move(&m, -page)
-        case .top: return move(&m, -Int.max / 2)
-        case .bottom: return move(&m, Int.max / 2)
+        case .top:
+            if m.screen == .list && m.list.tail { return ListScreen.update(&m.list, .start, m.env, effects) }
+            return move(&m, -Int.max / 2)
+        case .bottom:
+            // On a list whose count is capped, End reads the last rows from the list's end.
+            if m.screen == .list { return ListScreen.update(&m.list, .end, m.env, effects) }
+            return move(&m, Int.max / 2)
         case .segments:
             go(&m, to: .segments)
             return [effects.loadSegments(pastDate: m.pastDate)]
@@ -452,7 +463,7 @@ public struct Explorer: Program, Sendable {
     /// From the segments screen, the selected segment's metrics; from an account, its people's
     /// (with the accounts below it, when it has any); from anywhere else, everyone's.
     func openMetrics(_ m: inout AppModel) -> [Cmd] {
-        // As of the past day shown, if one is; an account's figures are today's.
+        // As of the past day shown, if one is.
         var scope = MetricsScope(stoodOn: m.pastDate)
         if m.screen == .segments, let s = SegmentsScreen.selected(m.segments) {
             // Qualified by kind: "at risk" is both an RFM segment and a stage.
@@ -461,7 +472,6 @@ public struct Explorer: Program, Sendable {
         if m.screen == .account {
             guard let v = m.account?.view else { return [] }
             scope.account = AccountScope(id: v.id, name: v.name, includeChildren: !v.children.isEmpty)
-            scope.stoodOn = nil
         }
         go(&m, to: .metrics)
         return startMetrics(&m, scope)

@@ -135,6 +135,23 @@ public struct ExplorerClient: Sendable {
     public var accountMetrics: @Sendable (_ id: String, _ includeChildren: Bool) throws -> BusinessMetrics = { _, _ in
         throw AccountsUnavailable()
     }
+    /// The last `limit` rows of the customer list (as of a past day, when given), in its order,
+    /// read backwards from its end.
+    public var customerTail:
+        @Sendable (_ query: ListQuery, _ stoodOn: PointInTime?, _ limit: Int) throws -> [CustomerListItem] = {
+            _, _, _ in throw ExplorerClient.notInFixture
+        }
+    /// The count and pages of the customer list as it stood on a past day (`@` on the list).
+    public var customerCountStoodOn: @Sendable (_ query: ListQuery, _ moment: PointInTime, _ cap: Int?) throws -> Int =
+        { _, _, _ in throw ExplorerClient.notInFixture }
+    public var customerPageStoodOn:
+        @Sendable (_ query: ListQuery, _ moment: PointInTime, _ offset: Int, _ limit: Int, _ total: Int?) throws ->
+            [CustomerListItem] = { _, _, _, _, _ in throw ExplorerClient.notInFixture }
+    /// The business metrics of an account's people as they stood on a past day (a full pass).
+    public var accountMetricsStoodOn:
+        @Sendable (_ id: String, _ includeChildren: Bool, _ moment: PointInTime) throws -> BusinessMetrics = {
+            _, _, _ in throw AccountsUnavailable()
+        }
     /// A person's accounts with their role in each.
     public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
         throw AccountsUnavailable()
@@ -262,6 +279,15 @@ extension ExplorerClient {
         client.metricsStoodOn = { try workspace.metrics(stoodOn: $0, segment: $1) }
         client.segmentMembersStoodOn = { try workspace.segmentMembers($0, stoodOn: $1) }
         client.redo = { try workspace.redo() }
+        client.customerTail = { q, p, limit in
+            try p.map { try workspace.customerTail(q, stoodOn: $0, limit: limit) }
+                ?? workspace.customerTail(q, limit: limit)
+        }
+        client.customerCountStoodOn = { try workspace.customerCount($0, stoodOn: $1, cap: $2) }
+        client.customerPageStoodOn = {
+            try workspace.customerPage($0, stoodOn: $1, offset: $2, limit: $3, total: $4)
+        }
+        client.accountMetricsStoodOn = { try workspace.metrics(account: $0, includeChildren: $1, stoodOn: $2) }
         return client.withAccounts(workspace)
     }
 }

@@ -152,6 +152,9 @@ public enum AppKeys {
         .pastDate, "the figures as they stood on a date (a full pass); again, or back, returns to now", "metrics")
     public static let pastHistory = a(
         .pastDate, "the history as it stood on a date (asks for it); again, or back, returns to now", "history")
+    public static let pastList = a(
+        .pastDate, "the customers seen by a date, with their figures of then; again, or back, returns to now",
+        "list")
     public static let openAccount = a(.open, "open the selected account", "accounts")
     public static let filterAccounts = a(.filter, "filter accounts by name or id as you type", "accounts")
     public static let sortAccounts = a(.sort, "next sort: revenue, engagement, coverage, P(alive), name", "accounts")
@@ -181,7 +184,8 @@ public enum AppKeys {
                     [
                         (open, [.enter, .char("l"), .right]), (filter, [.char("/")]),
                         (sort, [.char("s")]), (reverseSort, [.char("r")]), (clearFilter, [.char("x")]),
-                        (rowHistory, [.char("H")]), (rowNote, [.char("N")]), (rowExport, [.char("E")])
+                        (rowHistory, [.char("H")]), (rowNote, [.char("N")]), (rowExport, [.char("E")]),
+                        (pastList, [.char("@")])
                     ]),
                 .init(
                     name: "profile",

@@ -134,6 +134,9 @@ public struct AppModel: Sendable {
 public enum AppMessage: Sendable {
     case input(InputEvent)
     case listLoaded(generation: Int, total: Int?, start: Int, rows: [CustomerListItem])
+    /// The list's last rows, read from its end; and the exact count of a capped one.
+    case listTail(generation: Int, rows: [CustomerListItem])
+    case listCounted(generation: Int, total: Int)
     case profileLoaded(ProfileReport)
     case historyLoaded(key: Int64, events: [HistoryEvent])
     case segmentsLoaded([SegmentSummary])

@@ -12,12 +12,9 @@ extension Explorer {
 
     /// Asks for a date, or returns to now when a past day is shown.
     func pastDate(_ m: inout AppModel) -> [Cmd] {
+        if m.screen == .list { return pastDateOnList(&m) }
         guard Self.pastDateScreens.contains(m.screen), m.screen == .segments || m.screen == .metrics || m.profile != nil
         else { return [] }
-        if m.screen == .metrics, let a = m.metrics?.scope.account {
-            m.flash = Flash(text: "account \(a.name)'s figures are today's only", isError: true)
-            return []
-        }
         if m.pastDate != nil { return showPastDate(&m, nil) }
         m.dialog = .pastDate(TextField())
         return []
@@ -26,6 +23,12 @@ extension Explorer {
     /// Shows the profile (and history, when open) as of `p`, or as of now when nil.
     func showPastDate(_ m: inout AppModel, _ p: PointInTime?) -> [Cmd] {
         m.pastDate = p
+        // The list follows once it has been put on a day (`@` on the list).
+        if m.list.asOfDay != nil || m.screen == .list {
+            m.list.asOfDay = p
+            let cmds = reloadList(&m)
+            if m.screen == .list { return cmds }
+        }
         if m.screen == .segments { return [effects.loadSegments(pastDate: p)] }
         if m.screen == .metrics {
             var scope = m.metrics?.scope ?? .everyone

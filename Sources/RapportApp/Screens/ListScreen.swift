@@ -18,9 +18,18 @@ public struct ListState: Sendable {
     /// A segment's members as they stood on a past day (Enter on a past day's segments), while
     /// the query is the one they were listed for: all of them are loaded at once.
     public var pastSegment: PastSegment?
+    /// More customers match than the count went up to (a broad text filter): `total` is this
+    /// capped count until the exact one arrives, counted off the key path (`ListCapped.swift`).
+    public var atLeast: Int?
+    /// End pressed while the count is capped: `rows` holds the list's last rows from 0, read
+    /// backwards from its end; their positions are known once the exact count arrives.
+    public var tail = false
+
+    /// The past day the whole list follows (`@` on the list), paged as today's (`ListStoodOn`).
+    public var asOfDay: PointInTime?
 
     /// The past day the rows are of, if they are of one.
-    var stoodOn: PointInTime? { pastSegment.flatMap { $0.query == query ? $0.moment : nil } }
+    var stoodOn: PointInTime? { pastSegment.flatMap { $0.query == query ? $0.moment : nil } ?? asOfDay }
 }
 
 /// The members of a segment as they stood on a past day, listed for `query`.
@@ -51,6 +60,14 @@ enum ListScreen {
         case filterKey(Key)
         /// The store's answer for the query of `generation`.
         case loaded(generation: Int, total: Int?, start: Int, rows: [CustomerListItem])
+        /// End: the last row, read from the list's end when the count is capped.
+        case end
+        /// Home from the last rows of a capped count: the list's start again.
+        case start
+        /// The list's last rows, read backwards from its end (End while the count is capped).
+        case tailLoaded(generation: Int, rows: [CustomerListItem])
+        /// The exact count of a list whose count was capped.
+        case counted(generation: Int, total: Int)
     }
 
     static func update(_ s: inout ListState, _ action: Action, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
@@ -85,31 +102,37 @@ enum ListScreen {
                 s.selected = 0
                 s.offset = 0
             }
+            leaveTail(&s)
             // Another query (a sort, a filter, another segment) lists today's customers again.
-            if s.stoodOn == nil { s.pastSegment = nil }
+            if s.pastSegment?.query != s.query { s.pastSegment = nil }
             if let past = s.pastSegment {
                 return [effects.loadPastMembers(past.ref, past.moment, generation: s.generation)]
             }
             return [
                 effects.loadList(
-                    s.query, generation: s.generation, around: s.selected, needTotal: true, knownTotal: s.total)
+                    s.query, generation: s.generation, around: s.selected, needTotal: true, knownTotal: s.total,
+                    stoodOn: s.asOfDay)
             ]
+        case .end, .start, .tailLoaded, .counted: return capped(&s, action, env, effects)
         case .resized:
             clamp(&s, env)
             return ensureRows(&s, env, effects)
         case .filterKey(let key): return filterKey(&s, key, env, effects)
         case .loaded(let generation, let total, let start, let rows):
-            guard generation == s.generation else { return [] }
+            // The last rows shown while the count is capped are not replaced by a page.
+            guard generation == s.generation, !s.tail else { return [] }
+            var cmds: [Cmd] = []
             if let total {
                 s.total = total
                 s.rows = [:]
+                cmds = countIfCapped(&s, effects)
             }
             // Under --redact an email or phone written into a name is masked as well.
             for (i, r) in rows.enumerated() { s.rows[start + i] = env.redact ? r.redacted : r }
             s.pending.remove(start)
             s.loaded = true
             clamp(&s, env)
-            return []
+            return cmds
         }
     }
 
@@ -125,8 +148,8 @@ enum ListScreen {
 
     /// Asks for the window of rows around the selection if any visible row is missing.
     static func ensureRows(_ s: inout ListState, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
-        // A past day's members are loaded whole: nothing to page in.
-        guard s.stoodOn == nil else { return [] }
+        // A past day's members are loaded whole, and so are the last rows of a capped count.
+        guard s.pastSegment == nil, !s.tail else { return [] }
         let visible = s.offset..<min(s.total, s.offset + env.tableRows)
         guard visible.contains(where: { s.rows[$0] == nil }) else { return [] }
         let start = max(0, s.selected - Effects.window / 2)
@@ -139,7 +162,8 @@ enum ListScreen {
         }
         return [
             effects.loadList(
-                s.query, generation: s.generation, around: s.selected, needTotal: false, knownTotal: s.total)
+                s.query, generation: s.generation, around: s.selected, needTotal: false, knownTotal: s.total,
+                exact: s.atLeast == nil, stoodOn: s.asOfDay)
         ]
     }
 
@@ -172,9 +196,10 @@ enum ListScreen {
     }
 
     static func status(_ s: ListState) -> String {
+        let notes = stoodOnNotes(s)
+        if let capped = cappedStatus(s) { return capped + notes }
         let shown = s.total == 0 ? "0" : "\(s.selected + 1)"
-        let capped = !s.query.text.isEmpty && s.total >= Effects.countCap
-        return "\(shown)/\(s.total)\(capped ? "+" : "") customers"
+        return "\(shown)/\(s.total) customers" + notes
     }
 
     // Fits 80 columns with every column; the name column takes what a wider terminal adds.
