@@ -1,5 +1,6 @@
 import Foundation
 import RapportApp
+import RapportEngine
 import RapportService
 import RapportUI
 import RapportVocabulary
@@ -44,7 +45,7 @@ private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String
             runtime.render()
         }.1
     }
-    var rng = BenchRandom(seed: 23)
+    var rng = SeededRandom(state: 23)
     let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
     var browse: [Double] = []
     for _ in 0..<300 { browse.append(press(moves.randomElement(using: &rng)!)) }
@@ -75,18 +76,5 @@ private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String
         print(
             "\(name) by \(sort.rawValue): End \(ms(end)), then PgUp p50 \(ms(percentile(deep, 0.5))), max \(ms(deep.max()!)); a page of 200 at \(far.joined(separator: ", "))"
         )
-    }
-}
-
-/// A seeded generator (SplitMix64): both readings get the same key presses.
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// The sample's B2B accounts (docs/accounts.md): a few written by hand that every sample has
 /// (a firm with subsidiaries and departments, a second firm, a contact shared by the two, an

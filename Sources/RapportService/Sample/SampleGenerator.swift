@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// Writes a realistic, deterministic sample of customers, products, events and notes as
 /// CSV files. The same seed and sizes always give the same bytes.
