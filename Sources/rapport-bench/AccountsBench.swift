@@ -18,7 +18,6 @@ func runAccountsBench(_ args: [String]) {
     }
     let path = args[0]
     let runs = args.count > 2 ? max(3, Int(args[2]) ?? 20) : 20
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     do {
         let location = StoreLocation(path: path, isDefault: false)
         let backend = HeadlessBackend(size: Size(width: 120, height: 40))

@@ -17,7 +17,6 @@ func runPagesBench(_ args: [String]) {
         print("usage: rapport-bench pages STORE")
         exit(2)
     }
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     do {
         let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
         var byOffset = ExplorerClient.live(ws)

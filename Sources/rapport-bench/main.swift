@@ -35,6 +35,8 @@ func rssMB() -> (current: Double, peak: Double) {
     return (kb("VmRSS:"), kb("VmHWM:"))
 }
 
+// Logs go to the app's log file ($RAPPORT_LOG), never to the screen the results are printed on.
+Logs.bootstrap()
 let args = CommandLine.arguments
 if args.count >= 2 && args[1] == "items" {
     runItemsBench(Array(args.dropFirst(2)))
@@ -62,7 +64,6 @@ guard args.count >= 2 else {
 }
 let path = args[1]
 let heavy = args.count > 2 ? args[2] : nil
-setenv("RAPPORT_LOG", "/dev/null", 1)
 /// RAPPORT_BENCH_VERBOSE=1 prints every filter key's time.
 let verbose = ProcessInfo.processInfo.environment["RAPPORT_BENCH_VERBOSE"] != nil
 
