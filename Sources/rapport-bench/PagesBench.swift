@@ -31,28 +31,11 @@ func runPagesBench(_ args: [String]) {
 }
 
 private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String) throws {
-    let backend = HeadlessBackend(size: Size(width: 120, height: 40))
-    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: true, redact: false, storePath: path)
-    let runtime = Runtime(program: Explorer(client: client), model: model, backend: backend)
-    runtime.startInitial()
-    runtime.settle()
-    runtime.render()
-    func press(_ k: Key) -> TimeInterval {
-        time { () -> Void in
-            runtime.send(AppMessage.input(InputEvent.key(k)))
-            runtime.settle()
-            runtime.render()
-        }.1
-    }
+    let explorer = BenchExplorer(client, storePath: path, readOnly: true)
+    let press = explorer.press
+    // Seeded: both readings get the same key presses.
     var rng = SeededRandom(state: 23)
-    let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
-    var browse: [Double] = []
-    for _ in 0..<300 { browse.append(press(moves.randomElement(using: &rng)!)) }
-    for _ in 0..<40 { browse.append(press(.pageDown)) }
-    browse.append(press(.end))
-    for _ in 0..<40 { browse.append(press(.pageUp)) }
-    browse.append(press(.home))
-    for _ in 0..<200 { browse.append(press(moves.randomElement(using: &rng)!)) }
+    let browse = explorer.browse(using: &rng)
     print(
         "\(name): browse \(browse.count) keys, p50 \(ms(percentile(browse, 0.5))), p99 \(ms(percentile(browse, 0.99))), max \(ms(browse.max()!))"
     )
@@ -61,7 +44,7 @@ private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String
         let total = try client.customerCount(q, nil)
         // Deep in the list from the explorer: End, then PgUp.
         var deep: [Double] = []
-        while runtime.model.list.query.sort != sort { _ = press(.char("s")) }
+        while explorer.runtime.model.list.query.sort != sort { _ = press(.char("s")) }
         let end = press(.end)
         for _ in 0..<60 { deep.append(press(.pageUp)) }
         _ = press(.home)

@@ -68,36 +68,17 @@ let heavy = args.count > 2 ? args[2] : nil
 let verbose = ProcessInfo.processInfo.environment["RAPPORT_BENCH_VERBOSE"] != nil
 
 // First screen: open the store, first page and count, first frame.
-let backend = HeadlessBackend(size: Size(width: 120, height: 40))
-let (runtime, first) = try time { () -> Runtime<Explorer> in
+let (explorer, first) = try time { () -> BenchExplorer in
     let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
-    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: false, redact: false, storePath: path)
-    let rt = Runtime(program: Explorer(client: .live(ws)), model: model, backend: backend)
-    rt.startInitial()
-    rt.settle()
-    rt.render()
-    return rt
+    return BenchExplorer(.live(ws), storePath: path, readOnly: false)
 }
 print("first screen (open store, count, first page, first frame): \(ms(first))")
-print("  \(backend.frame.lines()[38])")
+print("  \(explorer.backend.frame.lines()[38])")
 
 // Browsing: key press to finished frame, including any page the move needs.
-func press(_ k: Key) -> TimeInterval {
-    time { () -> Void in
-        runtime.send(AppMessage.input(InputEvent.key(k)))
-        runtime.settle()
-        runtime.render()
-    }.1
-}
-var keyTimes: [Double] = []
+@MainActor func press(_ k: Key) -> TimeInterval { explorer.press(k) }
 var rng = SystemRandomNumberGenerator()
-let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
-for _ in 0..<300 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
-for _ in 0..<40 { keyTimes.append(press(.pageDown)) }
-keyTimes.append(press(.end))
-for _ in 0..<40 { keyTimes.append(press(.pageUp)) }
-keyTimes.append(press(.home))
-for _ in 0..<200 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
+let keyTimes = explorer.browse(using: &rng)
 print(
     "browse: \(keyTimes.count) keys, p50 \(ms(percentile(keyTimes, 0.5))), p99 \(ms(percentile(keyTimes, 0.99))), max \(ms(keyTimes.max()!))"
 )
@@ -107,7 +88,7 @@ print(
     "sort change (count + first page of another index): p50 \(ms(percentile(sortTimes, 0.5))), max \(ms(sortTimes.max()!))"
 )
 var sortedBrowse: [Double] = []
-for _ in 0..<200 { sortedBrowse.append(press(moves.randomElement(using: &rng)!)) }
+for _ in 0..<200 { sortedBrowse.append(press(BenchExplorer.moves.randomElement(using: &rng)!)) }
 print("browse after sort changes: p99 \(ms(percentile(sortedBrowse, 0.99)))")
 _ = press(.char("x"))
 
