@@ -97,7 +97,10 @@ enum ListScreen {
         case .resized:
             clamp(&s, env)
             return ensureRows(&s, env, effects)
-        case .filterKey(let key): return filterKey(&s, key, env, effects)
+        case .filterKey(let key):
+            return FilterLine.key(
+                &s, key, env, move: { update(&$0, .move($1), env, effects) },
+                reload: { update(&$0, .reload(keepSelection: false), env, effects) })
         case .loaded(let generation, let total, let start, let rows):
             guard generation == s.generation else { return [] }
             if let total {
@@ -141,30 +144,6 @@ enum ListScreen {
             effects.loadList(
                 s.query, generation: s.generation, around: s.selected, needTotal: false, knownTotal: s.total)
         ]
-    }
-
-    /// `/`: the filter as you type; Enter keeps it, Esc clears it, a move leaves it and moves.
-    static func filterKey(_ s: inout ListState, _ key: Key, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
-        guard var f = s.filter else { return [] }
-        let binding = env.keymap.textBinding(for: key, mode: .filter)
-        switch binding {
-        case .mode(.accept)?:
-            s.filter = nil
-            return []
-        case .app(let move)? where move == .down || move == .up:
-            s.filter = nil
-            return update(&s, .move(move == .down ? 1 : -1), env, effects)
-        case .mode(.cancel)?:
-            s.filter = nil
-            s.query.text = ""
-            return update(&s, .reload(keepSelection: false), env, effects)
-        default:
-            guard edited(&f, key, binding) else { return [] }
-            s.filter = f
-            guard f.text != s.query.text else { return [] }
-            s.query.text = f.text
-            return update(&s, .reload(keepSelection: false), env, effects)
-        }
     }
 
     static func hints(canGoBack: Bool) -> [String] {
