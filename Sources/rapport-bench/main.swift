@@ -38,24 +38,13 @@ func rssMB() -> (current: Double, peak: Double) {
 // Logs go to the app's log file ($RAPPORT_LOG), never to the screen the results are printed on.
 Logs.bootstrap()
 let args = CommandLine.arguments
-if args.count >= 2 && args[1] == "items" {
-    runItemsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "metrics" {
-    runMetricsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "profile" {
-    runProfileBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "accounts" {
-    runAccountsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "pages" {
-    runPagesBench(Array(args.dropFirst(2)))
+// The other benchmarks, each in its own file.
+let benches: [String: ([String]) -> Void] = [
+    "items": runItemsBench, "metrics": runMetricsBench, "profile": runProfileBench, "accounts": runAccountsBench,
+    "pages": runPagesBench
+]
+if args.count >= 2, let bench = benches[args[1]] {
+    bench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {
