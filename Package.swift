@@ -107,7 +107,9 @@ let package = Package(
         .testTarget(
             name: "RapportStoreTests",
             dependencies: [
-                "RapportStore", "RapportPostgres", "RapportVocabulary", .product(name: "GRDB", package: "GRDB.swift")
+                "RapportStore", "RapportPostgres", "RapportVocabulary", .product(name: "GRDB", package: "GRDB.swift"),
+                // The one seeded generator of the fuzz tests.
+                "RapportEngine"
             ]),
         .testTarget(
             name: "RapportPostgresTests",

@@ -7,6 +7,7 @@
 # prints one; its databases are made and dropped here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/lib.sh
 work=${BENCH_DIR:-bench-data/imp}
 bins=("$@")
 [ ${#bins[@]} -gt 0 ] || bins=(.build-release/release/rapport)
@@ -78,15 +79,7 @@ pg_url() { echo "$pg_base/$1?$pg_query"; }
 psql_() { psql "$(pg_url "$1")" -v ON_ERROR_STOP=1 -q "${@:2}"; }
 echo "== psql \\copy (8 hash partitions, the store's 3 indexes on events)"
 psql_ postgres -c "DROP DATABASE IF EXISTS bulk_copy" -c "CREATE DATABASE bulk_copy"
-psql_ bulk_copy <<'SQL'
-CREATE TABLE raw_events(event_id text, customer_id text, timestamp text, type text, product_id text,
-    quantity integer, amount double precision, channel text, gift text, gift_note text) PARTITION BY HASH (customer_id);
-SELECT format('CREATE TABLE raw_events_p%s PARTITION OF raw_events FOR VALUES WITH (MODULUS 8, REMAINDER %s)', i, i)
-FROM generate_series(0, 7) i \gexec
-CREATE UNIQUE INDEX ON raw_events(customer_id, event_id);
-CREATE INDEX ON raw_events(customer_id, timestamp);
-CREATE INDEX ON raw_events(event_id);
-SQL
+raw_events_sql | psql_ bulk_copy
 start=$(now)
 psql_ bulk_copy -c "\\copy raw_events($(head -1 "$work/events.csv" | tr -d '\r')) FROM '$work/events.csv' CSV HEADER"
 printf '  psql \\copy events                    %6.2f s\n' "$(since "$start")"

@@ -507,10 +507,8 @@ struct ListBuilder {
 
     /// SplitMix64: a fixed per-customer number (Swift's Hasher is seeded per process).
     func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var draw = SeededRandom(state: x)
+        return draw.next()
     }
 }
 

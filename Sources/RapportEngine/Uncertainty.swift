@@ -37,7 +37,7 @@ enum Laplace {
         var l = covariance
         let ok = l.withUnsafeMutableBufferPointer { SPD.cholesky($0.baseAddress!, n: n) }
         guard ok else { return nil }
-        var rng = SplitMix(state: seed)
+        var rng = SeededRandom(state: seed)
         return (0..<count).map { _ in
             let z = (0..<n).map { _ in rng.normal() }
             return (0..<n).map { i in mean[i] + (0...i).reduce(0) { $0 + l[i * n + $1] * z[$1] } }
@@ -45,22 +45,11 @@ enum Laplace {
     }
 }
 
-/// splitmix64 (Steele, Lea & Flood 2014) with Box–Muller normals.
-struct SplitMix {
-    var state: UInt64
+/// The intervals' draws: uniform in the open (0, 1), so `log` never sees 0, and Box–Muller normals.
+extension SeededRandom {
+    mutating func openUnit() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    mutating func unit() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
-
-    mutating func normal() -> Double { (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit()) }
+    mutating func normal() -> Double { (-2 * log(openUnit())).squareRoot() * cos(2 * Double.pi * openUnit()) }
 }
 
 /// A central interval of a figure: `low` and `high` are its 5th and 95th percentiles.

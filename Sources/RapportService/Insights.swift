@@ -25,11 +25,17 @@ final class EngineCache: @unchecked Sendable {
         return try loadProducts(store)
     }
 
+    /// The store's catalogue stamp when the products were read: another process's import (a
+    /// product renamed) moves it, and the products are read again.
+    private var productsStamp: Int64?
+
     private func loadProducts(_ store: any StoreBackend) throws -> [Int64: Product] {
-        if let products { return products }
+        let stamp = try store.catalogueStamp()
+        if let products, stamp == productsStamp { return products }
         let read = Dictionary(
             uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         products = read
+        productsStamp = stamp
         return read
     }
 

@@ -18,27 +18,14 @@ func runAccountsBench(_ args: [String]) {
     }
     let path = args[0]
     let runs = args.count > 2 ? max(3, Int(args[2]) ?? 20) : 20
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     do {
         let location = StoreLocation(path: path, isDefault: false)
-        let backend = HeadlessBackend(size: Size(width: 120, height: 40))
-        let (runtime, opened) = try time { () -> Runtime<Explorer> in
+        let (explorer, opened) = try time { () -> BenchExplorer in
             let ws = try Workspace.open(location, analyst: "bench")
-            let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: false, redact: false, storePath: path)
-            let rt = Runtime(program: Explorer(client: .live(ws)), model: model, backend: backend)
-            rt.startInitial()
-            rt.settle()
-            rt.render()
-            return rt
+            return BenchExplorer(.live(ws), storePath: path, readOnly: false)
         }
         print("explorer open (customer list's first screen): \(ms(opened))")
-        func press(_ k: Key) -> TimeInterval {
-            time { () -> Void in
-                runtime.send(AppMessage.input(InputEvent.key(k)))
-                runtime.settle()
-                runtime.render()
-            }.1
-        }
+        let press = explorer.press
         var lists: [Double] = []
         for _ in 0..<runs {
             lists.append(press(.char("A")))
@@ -46,7 +33,7 @@ func runAccountsBench(_ args: [String]) {
         }
         print("accounts list first screen (A to a finished frame): \(stats(lists))")
         _ = press(.char("A"))
-        print("  \(backend.frame.lines()[2])")
+        print("  \(explorer.backend.frame.lines()[2])")
 
         let ws = try Workspace.open(location, analyst: "bench")
         let (page, total) = try ws.accounts(sort: .revenue, limit: 40)

@@ -7,19 +7,6 @@ import RapportEngine
 // (long tail), basket sizes are geometric with the given mean, and a few customers own 10,000
 // products each (the basket cap's worst case). Prints one line per measure.
 
-/// SplitMix64: fast, seeded, the same baskets on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
-
 struct ItemsBenchOptions {
     var customers = 1_000_000
     var products = 50_000
@@ -56,7 +43,7 @@ func syntheticBaskets(_ o: ItemsBenchOptions) -> [[Int64]] {
         total += 1 / pow(Double(r + 1), o.zipf)
         cdf[r] = total
     }
-    var rng = SplitMix(state: o.seed)
+    var rng = SeededRandom(state: o.seed)
     func draw() -> Int64 {
         let u = rng.unit() * total
         var lo = 0, hi = o.products - 1

@@ -11,7 +11,6 @@ func runMetricsBench(_ args: [String]) {
         exit(2)
     }
     let runs = args.count > 1 ? max(1, Int(args[1]) ?? 5) : 5
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     func cpu() -> Double {
         var u = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)

@@ -1,5 +1,6 @@
 import Foundation
 import RapportApp
+import RapportEngine
 import RapportService
 import RapportUI
 import RapportVocabulary
@@ -16,7 +17,6 @@ func runPagesBench(_ args: [String]) {
         print("usage: rapport-bench pages STORE")
         exit(2)
     }
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     do {
         let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
         var byOffset = ExplorerClient.live(ws)
@@ -31,28 +31,11 @@ func runPagesBench(_ args: [String]) {
 }
 
 private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String) throws {
-    let backend = HeadlessBackend(size: Size(width: 120, height: 40))
-    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: true, redact: false, storePath: path)
-    let runtime = Runtime(program: Explorer(client: client), model: model, backend: backend)
-    runtime.startInitial()
-    runtime.settle()
-    runtime.render()
-    func press(_ k: Key) -> TimeInterval {
-        time { () -> Void in
-            runtime.send(AppMessage.input(InputEvent.key(k)))
-            runtime.settle()
-            runtime.render()
-        }.1
-    }
-    var rng = BenchRandom(seed: 23)
-    let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
-    var browse: [Double] = []
-    for _ in 0..<300 { browse.append(press(moves.randomElement(using: &rng)!)) }
-    for _ in 0..<40 { browse.append(press(.pageDown)) }
-    browse.append(press(.end))
-    for _ in 0..<40 { browse.append(press(.pageUp)) }
-    browse.append(press(.home))
-    for _ in 0..<200 { browse.append(press(moves.randomElement(using: &rng)!)) }
+    let explorer = BenchExplorer(client, storePath: path, readOnly: true)
+    let press = explorer.press
+    // Seeded: both readings get the same key presses.
+    var rng = SeededRandom(state: 23)
+    let browse = explorer.browse(using: &rng)
     print(
         "\(name): browse \(browse.count) keys, p50 \(ms(percentile(browse, 0.5))), p99 \(ms(percentile(browse, 0.99))), max \(ms(browse.max()!))"
     )
@@ -61,7 +44,7 @@ private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String
         let total = try client.customerCount(q, nil)
         // Deep in the list from the explorer: End, then PgUp.
         var deep: [Double] = []
-        while runtime.model.list.query.sort != sort { _ = press(.char("s")) }
+        while explorer.runtime.model.list.query.sort != sort { _ = press(.char("s")) }
         let end = press(.end)
         for _ in 0..<60 { deep.append(press(.pageUp)) }
         _ = press(.home)
@@ -75,18 +58,5 @@ private func pagesBench(_ name: String, _ client: ExplorerClient, _ path: String
         print(
             "\(name) by \(sort.rawValue): End \(ms(end)), then PgUp p50 \(ms(percentile(deep, 0.5))), max \(ms(deep.max()!)); a page of 200 at \(far.joined(separator: ", "))"
         )
-    }
-}
-
-/// A seeded generator (SplitMix64): both readings get the same key presses.
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -15,7 +15,6 @@ func runProfileBench(_ args: [String]) {
         exit(2)
     }
     let runs = args.count > 2 ? max(3, Int(args[2]) ?? 30) : 30
-    setenv("RAPPORT_LOG", "/dev/null", 1)
     do {
         let ws = try Workspace.open(StoreLocation(path: args[0], isDefault: false), analyst: "bench")
         let key = try ws.customerKey(args[1])

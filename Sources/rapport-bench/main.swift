@@ -35,25 +35,16 @@ func rssMB() -> (current: Double, peak: Double) {
     return (kb("VmRSS:"), kb("VmHWM:"))
 }
 
+// Logs go to the app's log file ($RAPPORT_LOG), never to the screen the results are printed on.
+Logs.bootstrap()
 let args = CommandLine.arguments
-if args.count >= 2 && args[1] == "items" {
-    runItemsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "metrics" {
-    runMetricsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "profile" {
-    runProfileBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "accounts" {
-    runAccountsBench(Array(args.dropFirst(2)))
-    exit(0)
-}
-if args.count >= 2 && args[1] == "pages" {
-    runPagesBench(Array(args.dropFirst(2)))
+// The other benchmarks, each in its own file.
+let benches: [String: ([String]) -> Void] = [
+    "items": runItemsBench, "metrics": runMetricsBench, "profile": runProfileBench, "accounts": runAccountsBench,
+    "pages": runPagesBench
+]
+if args.count >= 2, let bench = benches[args[1]] {
+    bench(Array(args.dropFirst(2)))
     exit(0)
 }
 guard args.count >= 2 else {
@@ -62,41 +53,21 @@ guard args.count >= 2 else {
 }
 let path = args[1]
 let heavy = args.count > 2 ? args[2] : nil
-setenv("RAPPORT_LOG", "/dev/null", 1)
 /// RAPPORT_BENCH_VERBOSE=1 prints every filter key's time.
 let verbose = ProcessInfo.processInfo.environment["RAPPORT_BENCH_VERBOSE"] != nil
 
 // First screen: open the store, first page and count, first frame.
-let backend = HeadlessBackend(size: Size(width: 120, height: 40))
-let (runtime, first) = try time { () -> Runtime<Explorer> in
+let (explorer, first) = try time { () -> BenchExplorer in
     let ws = try Workspace.open(StoreLocation(path: path, isDefault: false), analyst: "bench")
-    let model = AppModel(size: backend.size, glyphs: .unicode, readOnly: false, redact: false, storePath: path)
-    let rt = Runtime(program: Explorer(client: .live(ws)), model: model, backend: backend)
-    rt.startInitial()
-    rt.settle()
-    rt.render()
-    return rt
+    return BenchExplorer(.live(ws), storePath: path, readOnly: false)
 }
 print("first screen (open store, count, first page, first frame): \(ms(first))")
-print("  \(backend.frame.lines()[38])")
+print("  \(explorer.backend.frame.lines()[38])")
 
 // Browsing: key press to finished frame, including any page the move needs.
-func press(_ k: Key) -> TimeInterval {
-    time { () -> Void in
-        runtime.send(AppMessage.input(InputEvent.key(k)))
-        runtime.settle()
-        runtime.render()
-    }.1
-}
-var keyTimes: [Double] = []
+@MainActor func press(_ k: Key) -> TimeInterval { explorer.press(k) }
 var rng = SystemRandomNumberGenerator()
-let moves: [Key] = [.char("j"), .char("j"), .char("k"), .pageDown, .pageDown, .pageUp, .char("j")]
-for _ in 0..<300 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
-for _ in 0..<40 { keyTimes.append(press(.pageDown)) }
-keyTimes.append(press(.end))
-for _ in 0..<40 { keyTimes.append(press(.pageUp)) }
-keyTimes.append(press(.home))
-for _ in 0..<200 { keyTimes.append(press(moves.randomElement(using: &rng)!)) }
+let keyTimes = explorer.browse(using: &rng)
 print(
     "browse: \(keyTimes.count) keys, p50 \(ms(percentile(keyTimes, 0.5))), p99 \(ms(percentile(keyTimes, 0.99))), max \(ms(keyTimes.max()!))"
 )
@@ -106,7 +77,7 @@ print(
     "sort change (count + first page of another index): p50 \(ms(percentile(sortTimes, 0.5))), max \(ms(sortTimes.max()!))"
 )
 var sortedBrowse: [Double] = []
-for _ in 0..<200 { sortedBrowse.append(press(moves.randomElement(using: &rng)!)) }
+for _ in 0..<200 { sortedBrowse.append(press(BenchExplorer.moves.randomElement(using: &rng)!)) }
 print("browse after sort changes: p99 \(ms(percentile(sortedBrowse, 0.99)))")
 _ = press(.char("x"))
 

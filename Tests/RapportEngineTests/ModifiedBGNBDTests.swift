@@ -65,14 +65,14 @@ import Testing
     /// A fit on data drawn from the modified model's own story finds the parameters, and its
     /// covariance is the inverse Hessian (positive variances).
     @Test func fitRecoversTheParametersAndTheirUncertainty() {
-        var rng = SplitMix(state: 7)
+        var rng = SeededRandom(state: 7)
         func gamma(_ shape: Double) -> Double {
             // Marsaglia–Tsang, with the shape < 1 boost.
-            if shape < 1 { return gamma(shape + 1) * pow(rng.unit(), 1 / shape) }
+            if shape < 1 { return gamma(shape + 1) * pow(rng.openUnit(), 1 / shape) }
             let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
             while true {
                 let z = rng.normal(), v = pow(1 + c * z, 3)
-                if v > 0 && log(rng.unit()) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
+                if v > 0 && log(rng.openUnit()) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
             }
         }
         let (r, alpha, a, b) = (0.5, 6.0, 0.9, 1.6)
@@ -84,13 +84,13 @@ import Testing
             let p = ga / (ga + gb)
             var t = 0.0, x = 0, last = 0.0
             // Dropout at time 0 too: the modified model's difference.
-            var alive = rng.unit() >= p
+            var alive = rng.openUnit() >= p
             while alive {
-                t += -log(rng.unit()) / lambda
+                t += -log(rng.openUnit()) / lambda
                 if t > T { break }
                 x += 1
                 last = t
-                alive = rng.unit() >= p
+                alive = rng.openUnit() >= p
             }
             data.append(RFMSummary(x: x, tx: last, T: T))
         }

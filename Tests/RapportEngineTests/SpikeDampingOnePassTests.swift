@@ -12,7 +12,7 @@ struct SpikeDampingOnePassTests {
 
     /// A seeded history: habits over two years, a few bursts, and keys numbered by `key`.
     static func items(seed: UInt64, count: Int, keys: Int, key: (Int) -> Int, shuffled: Bool) -> [SpikeDamping.Item] {
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededRandom(state: seed)
         var out: [SpikeDamping.Item] = []
         var t: Int64 = 1_700_000_000
         while out.count < count {
@@ -76,19 +76,6 @@ struct SpikeDampingOnePassTests {
         var s = s
         s.reason = ""
         return s
-    }
-
-    /// SplitMix64: the same items on every run.
-    struct SeededRNG: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     /// The damping before issue 23, unchanged.

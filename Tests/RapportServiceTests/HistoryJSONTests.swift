@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import Testing
 @testable import RapportService
 @testable import RapportStore

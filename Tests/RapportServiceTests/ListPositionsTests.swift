@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportStore
 import Testing
 @testable import RapportService
@@ -40,7 +41,7 @@ struct ListPositionsTests {
         let store = try backend.open(location)
         try Self.add(store, 60, from: 0, dir: dir)
         let ws = Workspace(store: store, analyst: "ana")
-        var rng = SeededGenerator(seed: 7)
+        var rng = SeededRandom(state: 7)
         let queries = ListSort.allCases.flatMap { sort in
             [ListQuery(sort: sort), ListQuery(sort: sort, reversed: true), ListQuery(segment: "lost", sort: sort)]
         }
@@ -65,18 +66,5 @@ struct ListPositionsTests {
             // Customers arrive (the store's write stamp changes): what was known is forgotten.
             try Self.add(store, 25, from: 60, dir: dir)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure names its case again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportStore
 import RapportVocabulary
 import Testing

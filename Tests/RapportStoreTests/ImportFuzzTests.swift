@@ -1,18 +1,7 @@
 import Foundation
+import RapportEngine
 import Testing
 @testable import RapportStore
-
-/// SplitMix64: the same seed gives the same cases on every machine, so a failure reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Valid files, mutated at random with a fixed seed: an import either succeeds or is refused
 /// whole with `file:line: field: reason` errors, and a refused file leaves every table as it was.

@@ -194,7 +194,10 @@ enum AccountsScreen {
         case .nextSort:
             s.sort = sorts[((sorts.firstIndex(of: s.sort) ?? 0) + 1) % sorts.count]
             return update(&s, .reload(keepSelection: false), env, effects)
-        case .filterKey(let key): return filterKey(&s, key, env, effects)
+        case .filterKey(let key):
+            return FilterLine.key(
+                &s, key, env, move: { update(&$0, .move($1), env, effects) },
+                reload: { update(&$0, .reload(keepSelection: false), env, effects) })
         case .loaded(let generation, let total, let start, let items):
             guard generation == s.generation else { return [] }
             if !s.loaded || s.total != total { s.rows = [:] }
@@ -214,30 +217,6 @@ enum AccountsScreen {
             s.selected = max(0, min(s.selected, items.count - 1))
         }
         return []
-    }
-
-    /// `/` on the accounts list: the filter as you type, with the keys of the list's filter.
-    static func filterKey(_ s: inout AccountsState, _ key: Key, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
-        guard var f = s.filter else { return [] }
-        let binding = env.keymap.textBinding(for: key, mode: .filter)
-        switch binding {
-        case .mode(.accept)?:
-            s.filter = nil
-            return []
-        case .app(let move)? where move == .down || move == .up:
-            s.filter = nil
-            return update(&s, .move(move == .down ? 1 : -1), env, effects)
-        case .mode(.cancel)?:
-            s.filter = nil
-            s.text = ""
-            return update(&s, .reload(keepSelection: false), env, effects)
-        default:
-            guard edited(&f, key, binding) else { return [] }
-            s.filter = f
-            guard f.text != s.text else { return [] }
-            s.text = f.text
-            return update(&s, .reload(keepSelection: false), env, effects)
-        }
     }
 
     static let hints = ["open", "filter", "sort", "help", "back"]

@@ -117,7 +117,10 @@ enum ListScreen {
         case .resized:
             clamp(&s, env)
             return ensureRows(&s, env, effects)
-        case .filterKey(let key): return filterKey(&s, key, env, effects)
+        case .filterKey(let key):
+            return FilterLine.key(
+                &s, key, env, move: { update(&$0, .move($1), env, effects) },
+                reload: { update(&$0, .reload(keepSelection: false), env, effects) })
         case .loaded(let generation, let total, let start, let rows):
             // The last rows shown while the count is capped are not replaced by a page.
             guard generation == s.generation, !s.tail else { return [] }
@@ -165,30 +168,6 @@ enum ListScreen {
                 s.query, generation: s.generation, around: s.selected, needTotal: false, knownTotal: s.total,
                 exact: s.atLeast == nil, stoodOn: s.asOfDay)
         ]
-    }
-
-    /// `/`: the filter as you type; Enter keeps it, Esc clears it, a move leaves it and moves.
-    static func filterKey(_ s: inout ListState, _ key: Key, _ env: ScreenEnv, _ effects: Effects) -> [Cmd] {
-        guard var f = s.filter else { return [] }
-        let binding = env.keymap.textBinding(for: key, mode: .filter)
-        switch binding {
-        case .mode(.accept)?:
-            s.filter = nil
-            return []
-        case .app(let move)? where move == .down || move == .up:
-            s.filter = nil
-            return update(&s, .move(move == .down ? 1 : -1), env, effects)
-        case .mode(.cancel)?:
-            s.filter = nil
-            s.query.text = ""
-            return update(&s, .reload(keepSelection: false), env, effects)
-        default:
-            guard edited(&f, key, binding) else { return [] }
-            s.filter = f
-            guard f.text != s.query.text else { return [] }
-            s.query.text = f.text
-            return update(&s, .reload(keepSelection: false), env, effects)
-        }
     }
 
     static func hints(canGoBack: Bool) -> [String] {

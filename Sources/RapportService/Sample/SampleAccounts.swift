@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// The sample's B2B accounts (docs/accounts.md): a few written by hand that every sample has
 /// (a firm with subsidiaries and departments, a second firm, a contact shared by the two, an
@@ -120,7 +121,8 @@ struct SampleAccounts {
 
     /// Writes `accounts.csv`, `memberships.csv` and `b2b-orders.csv` (purchases that name their
     /// account; an events file of its own, so the customers' events file stays as it was).
-    func write(to directory: String, catalogue: SampleCatalogue, end: Int64) throws {
+    /// Returns how many orders it wrote: they are events too.
+    func write(to directory: String, catalogue: SampleCatalogue, end: Int64) throws -> Int {
         let a = try CSVWriter(
             path: directory + "/accounts.csv",
             header: [
@@ -140,6 +142,7 @@ struct SampleAccounts {
             ])
         }
         try m.close()
+        var written = 0
         let o = try CSVWriter(
             path: directory + "/b2b-orders.csv",
             header: ["event_id", "customer_id", "timestamp", "type", "product_id", "quantity", "amount", "account_id"])
@@ -150,7 +153,9 @@ struct SampleAccounts {
                 SampleText.isoDate(end - Int64(x.daysBefore) * 86_400), "purchase", item.id, "2",
                 SampleWriter.money(2 * item.price), x.account
             ])
+            written += 1
         }
         try o.close()
+        return written
     }
 }

@@ -1,3 +1,5 @@
+import RapportEngine
+
 /// One customer as the generator sees them: who they are decides what they do.
 struct Persona {
     /// 2 is the jazz-loving parent, 3 buys presents, 5 is very active, 7-8 lapse, 9 joins late.

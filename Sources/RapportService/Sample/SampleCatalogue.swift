@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// The products of a sample and how customers choose among them.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// Writes a realistic, deterministic sample of customers, products, events and notes as
 /// CSV files. The same seed and sizes always give the same bytes.
@@ -46,6 +47,7 @@ public struct SampleGenerator: Sendable {
         public var directory: String
         public var customers: Int
         public var products: Int
+        /// The rows of `events.csv` and `b2b-orders.csv`: every event the files hold.
         public var events: Int
         public var notes: Int
         /// B2B accounts written (the sample's few plus any generated).
@@ -73,7 +75,7 @@ public struct SampleGenerator: Sendable {
         var writer = try SampleWriter(directory: directory, catalogue: catalogue, start: end - 730 * 86_400, end: end)
         let b2b = SampleAccounts(
             extra: accounts, customers: customers, seed: seed, largeAccountMembers: largeAccountMembers)
-        try b2b.write(to: directory, catalogue: catalogue, end: end)
+        let orders = try b2b.write(to: directory, catalogue: catalogue, end: end)
         let activity = SampleActivity(catalogue: catalogue, scale: eventsPerCustomer / 50)
         var events: [SampleEvent] = []
         for c in 0..<customers {
@@ -88,7 +90,8 @@ public struct SampleGenerator: Sendable {
         try writer.close()
         return Output(
             directory: directory, customers: customers, products: catalogue.items.count,
-            events: writer.eventCount, notes: writer.noteCount, accounts: b2b.accounts.count)
+            // The B2B orders are events too (`b2b-orders.csv`): the summary counts every file.
+            events: writer.eventCount + orders, notes: writer.noteCount, accounts: b2b.accounts.count)
     }
 
     private func writeProducts(_ catalogue: SampleCatalogue, to path: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 
 /// Streams customers, notes and events to their CSV files as they are made.
 struct SampleWriter {

@@ -1,17 +1,9 @@
-/// SplitMix64: a small, fast, seedable generator, so the sample is the same on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+import Foundation
+import RapportEngine
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+/// The sample's draws over the engine's seeded generator (SplitMix64), so the sample is the
+/// same on every machine.
+extension SeededRandom {
     mutating func chance(_ p: Double) -> Bool { unit() < p }
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func pick<T>(_ items: [T]) -> T { items[index(items.count)] }
@@ -40,5 +32,3 @@ struct SeededRandom: RandomNumberGenerator {
         return lo
     }
 }
-
-import Foundation
