@@ -249,7 +249,8 @@ public enum Insights {
         model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings()
     ) -> CustomerInsight {
         let asOf = model.asOf
-        let visible = events.filter { $0.time <= asOf }
+        // Usually every event is before the models' date: the array is shared, not copied.
+        let visible = events.allSatisfy { $0.time <= asOf } ? events : events.filter { $0.time <= asOf }
         let figures = Figures.compute(events: visible, model: model, asOf: asOf)
         let inferred =
             facts.consent.allowsPersonalization

@@ -100,14 +100,18 @@ public enum Preferences {
     struct Accumulator {
         var damped = 0.0
         var raw = 0.0
-        var days = Set<Int64>()
-        /// The day last added to `days`: a key's events come mostly in time order, several a day.
+        /// Distinct days counted as they come: a history is in time order, so a key's days
+        /// only grow and a new one is a new day (no set of days to hash into).
+        var dayCount = 0
         var lastDay: Int64?
+        /// A day came before the last one (events not in time order): counted again with a set.
+        var unordered = false
         var top: [(key: Int64, weight: Double)] = []
 
         mutating func addDay(_ day: Int64) {
             guard day != lastDay else { return }
-            days.insert(day)
+            if let last = lastDay, day < last { unordered = true }
+            dayCount += 1
             lastDay = day
         }
 
@@ -201,12 +205,19 @@ public enum Preferences {
             if item.weight > 0 { accs[item.key].addDay(dayOf[i]) }
             if counted > 0 { accs[item.key].offer(sourceId[i], counted, limit: evidenceCount) }
         }
+        if accs.contains(where: \.unordered) {
+            var days: [Int: Set<Int64>] = [:]
+            for (i, item) in items.enumerated() where item.weight > 0 && accs[item.key].unordered {
+                days[item.key, default: []].insert(dayOf[i])
+            }
+            for (key, set) in days { accs[key].dayCount = set.count }
+        }
         var out: [InferredPreference] = []
         for (key, a) in zip(names, accs) where a.damped > 0.05 {
             out.append(
                 InferredPreference(
                     attribute: key.attribute, value: key.value, score: a.damped,
-                    confidence: 1 - exp(-Double(a.days.count) / 4),
+                    confidence: 1 - exp(-Double(a.dayCount) / 4),
                     evidence: a.top.map(\.key), raw: a.raw))
         }
         normalise(&out)

@@ -245,23 +245,31 @@ public enum Recommender {
     /// Items the customer has already had: non-gift purchases and ratings, products viewed
     /// `ownedAfterViews` times or more, and (when set) products viewed in their last session.
     static func consumed(_ shaping: [Event], settings: RecommendationSettings) -> Set<Int64> {
-        var owned = Set(shaping.filter { $0.type == .purchase || $0.type == .rating }.compactMap(\.product))
-        let views = shaping.filter { $0.type == .view && $0.product != nil }
-        if settings.ownedAfterViews > 0 {
-            var counts: [Int64: Int] = [:]
-            for v in views { counts[v.product!, default: 0] += 1 }
-            for (p, n) in counts where n >= settings.ownedAfterViews { owned.insert(p) }
+        // One pass over the events, without filtered copies of them (a profile's 10,000).
+        var owned = Set<Int64>()
+        var views: [Int64: Int] = [:]
+        for e in shaping {
+            guard let p = e.product else { continue }
+            if e.type == .purchase || e.type == .rating {
+                owned.insert(p)
+            } else if e.type == .view && settings.ownedAfterViews > 0 {
+                views[p, default: 0] += 1
+            }
         }
+        for (p, n) in views where n >= settings.ownedAfterViews { owned.insert(p) }
         if settings.lastSessionViewsOwned, let start = lastSessionStart(shaping, gap: settings.sessionGap) {
-            for v in views where v.time >= start { owned.insert(v.product!) }
+            for v in shaping where v.type == .view && v.time >= start {
+                if let p = v.product { owned.insert(p) }
+            }
         }
         return owned
     }
 
     /// When the customer's newest session began: walk back from the newest event while the
-    /// gaps stay within `gap`.
+    /// gaps stay within `gap`. A history comes in time order: sorted only when it does not.
     static func lastSessionStart(_ events: [Event], gap: Int64) -> Int64? {
-        let times = events.map(\.time).sorted(by: >)
+        let inOrder = zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time }
+        let times = inOrder ? events.reversed().map(\.time) : events.map(\.time).sorted(by: >)
         guard var start = times.first else { return nil }
         for t in times.dropFirst() {
             guard start - t <= gap else { break }
@@ -442,7 +450,8 @@ struct ListBuilder {
     /// in an order drawn per customer and day; each source's first pick is drawn the same way
     /// from its top few.
     func explorationCandidates(_ popularity: Popularity) -> [(Int64, RecommendationKind, String)] {
-        let mine = CategoryFamily(shaping.compactMap { $0.product.flatMap { products[$0]?.category } })
+        // The family is a set of categories: each product's asked once, not once per event.
+        let mine = CategoryFamily(Set(shaping.compactMap(\.product)).compactMap { products[$0]?.category })
         var known: [Int64: Bool] = [:]
         // Each product is asked about several times (trending, overall, segment): answer once.
         func outside(_ p: Int64) -> Bool {

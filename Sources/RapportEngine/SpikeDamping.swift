@@ -198,7 +198,9 @@ extension SpikeDamping {
             novel: novel, reason: reason)
     }
 
-    private func format(_ x: Double) -> String { String(format: "%.1f", x) }
+    /// `String(format: "%.1f", x)`, by the C library's formatter that it calls: without
+    /// Foundation's locale and argument boxing, which were most of the recommender's damping.
+    private func format(_ x: Double) -> String { OneDecimal.text(x) }
 }
 
 /// "1 day", "2 days": counts in reason texts.

@@ -7,26 +7,41 @@ import Foundation
 /// transaction; any difference (an import, another analyst's gift or clear, a refit) refuses it.
 enum PreviewToken {
     static func compute(_ db: any SQLDatabase, customer key: Int64) throws -> String {
-        var hash = SHA256()
+        var lines: [UInt8] = []
         try db.forEachRow(
             "SELECT id, is_gift, gift_note FROM events WHERE customer_id = ? ORDER BY id", [.int64(key)]
-        ) { r in add(&hash, try r.int64(0) ?? 0, try r.bool(1) ?? false, try r.string(2)) }
-        return try finish(&hash, db)
+        ) { r in add(&lines, try r.int64(0) ?? 0, try r.bool(1) ?? false, try r.string(2)) }
+        return try finish(lines, db)
     }
 
     /// The same token from the customer's events already read (in any order), so a preview
     /// reads them once.
     static func compute(_ db: any SQLDatabase, events rows: [EventRow]) throws -> String {
+        var lines: [UInt8] = []
+        // Rows come oldest first, so usually almost in id order: sorted only when they are not.
+        var ordered = true
+        for (a, b) in zip(rows, rows.dropFirst()) where a.id > b.id {
+            ordered = false
+            break
+        }
+        // Positions sorted, not the rows: an event row is a large value to move.
+        let order = ordered ? Array(rows.indices) : rows.indices.sorted { rows[$0].id < rows[$1].id }
+        for i in order { add(&lines, rows[i].id, rows[i].isGift, rows[i].giftNote) }
+        return try finish(lines, db)
+    }
+
+    /// One event's line, `id|isGift|note`, appended to the bytes hashed at once (a hash update
+    /// and a `Data` per event cost more than the hashing).
+    private static func add(_ lines: inout [UInt8], _ id: Int64, _ isGift: Bool, _ note: String?) {
+        lines.append(contentsOf: String(id).utf8)
+        lines.append(contentsOf: isGift ? "|true|".utf8 : "|false|".utf8)
+        if let note { lines.append(contentsOf: note.utf8) }
+        lines.append(UInt8(ascii: "\n"))
+    }
+
+    private static func finish(_ lines: [UInt8], _ db: any SQLDatabase) throws -> String {
         var hash = SHA256()
-        for r in rows.sorted(by: { $0.id < $1.id }) { add(&hash, r.id, r.isGift, r.giftNote) }
-        return try finish(&hash, db)
-    }
-
-    private static func add(_ hash: inout SHA256, _ id: Int64, _ isGift: Bool, _ note: String?) {
-        hash.update(data: Data("\(id)|\(isGift)|\(note ?? "")\n".utf8))
-    }
-
-    private static func finish(_ hash: inout SHA256, _ db: any SQLDatabase) throws -> String {
+        hash.update(data: lines)
         let model = try db.int64("SELECT updated_at FROM model_state WHERE name = 'engine'") ?? 0
         hash.update(data: Data("model|\(model)".utf8))
         return hash.finalize().prefix(12).map { String(format: "%02x", $0) }.joined()

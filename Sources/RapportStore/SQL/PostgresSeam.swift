@@ -18,6 +18,11 @@ struct PostgresDatabase: SQLDatabase {
         try connection.forEachRow(Self.numbered(sql), args.map(\.postgresValue)) { try body($0) }
     }
 
+    /// One round trip for all the rows, then each handed over (`forEachRow` hops per batch).
+    func eachRow(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        for row in try connection.rows(Self.numbered(sql), args.map(\.postgresValue)) { try body(row) }
+    }
+
     /// Staged, then merged: a row whose key is gone is dropped, and one whose key is stored
     /// replaces it. Without a key or a table to check, COPY writes straight into the table.
     func insertRows<Rows: Sequence>(_ insert: BulkInsert, _ rows: Rows) throws where Rows.Element == [SQLValue] {

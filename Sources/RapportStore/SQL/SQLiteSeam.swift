@@ -15,9 +15,18 @@ struct SQLiteDatabase: SQLDatabase {
         try Row.fetchAll(db, sql: sql, arguments: Self.arguments(args)).map { SQLiteRow(row: $0) }
     }
 
+    /// Each row read from the statement as it steps (`SQLiteStatementRow`): the cursor reuses one
+    /// row, and the cells are read where SQLite holds them.
     func forEachRow(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(args))
-        while let row = try cursor.next() { try body(SQLiteRow(row: row)) }
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(args))
+        let row = SQLiteStatementRow(statement: statement.sqliteStatement)
+        while try cursor.next() != nil { try body(row) }
+    }
+
+    /// SQLite has no round trip to save: the same stepping as `forEachRow`.
+    func eachRow(_ sql: String, _ args: [SQLValue], _ body: (any SQLRow) throws -> Void) throws {
+        try forEachRow(sql, args, body)
     }
 
     func insertRows<Rows: Sequence>(_ insert: BulkInsert, _ rows: Rows) throws where Rows.Element == [SQLValue] {
