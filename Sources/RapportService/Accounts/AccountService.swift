@@ -179,7 +179,8 @@ extension Workspace {
             account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
         if change.applied, let moved {
             let to = try parent.flatMap { try store.account(externalId: $0)?.key }
-            try refreshAccountFigures(around: Set([moved.key] + [moved.parent, to].compactMap { $0 }))
+            try refreshAccountFigures(
+                around: Set([moved.key] + [moved.parent, to].compactMap { $0 }), buyers: .unchanged)
         }
         return ParentChangeView(change)
     }
