@@ -40,6 +40,8 @@ public struct Explorer: Program, Sendable {
             return AccountsScreen.update(
                 &m.accounts, .loaded(generation: generation, total: total, start: start, items: items), m.env, effects)
         case .accountLoaded(let view, let tree): return updateAccount(&m, .loaded(view, tree: tree))
+        case .accountMembersLoaded(let id, let offset, let members):
+            return updateAccount(&m, .membersLoaded(id: id, offset: offset, members))
         case .personAccountsLoaded(let generation, let items):
             return AccountsScreen.update(&m.accounts, .personLoaded(generation: generation, items), m.env, effects)
         case .customerGone(let key):

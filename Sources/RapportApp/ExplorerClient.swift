@@ -122,6 +122,15 @@ public struct ExplorerClient: Sendable {
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.
     public var accountTree: @Sendable (_ id: String) throws -> [AccountTreeLine] = { _ in throw AccountsUnavailable() }
+    /// What the account profile opens with: the account with its first members, and its firm's
+    /// tree, in one read (nil: `account` and `accountTree`, every member at once).
+    public var accountScreen:
+        (@Sendable (_ id: String, _ members: Int) throws -> (view: AccountView, tree: [AccountTreeLine]))? = nil
+    /// A page of an account's members, as the profile's list scrolls.
+    public var accountMembers: @Sendable (_ id: String, _ offset: Int, _ limit: Int) throws -> [AccountMemberView] = {
+        _, _, _ in
+        throw AccountsUnavailable()
+    }
     /// A segment's members as they stood on a past day, by name (a full pass over the events).
     public var segmentMembersStoodOn:
         @Sendable (_ segment: SegmentRef, _ moment: PointInTime) throws -> [CustomerListItem] = { _, _ in

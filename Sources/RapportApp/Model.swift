@@ -182,6 +182,7 @@ public enum AppMessage: Sendable {
     case walked(UndoOutcome?, redo: Bool)
     case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
     case accountLoaded(AccountView, tree: [AccountTreeLine])
+    case accountMembersLoaded(id: String, offset: Int, [AccountMemberView])
     case personAccountsLoaded(generation: Int, [PersonAccount])
 }
 

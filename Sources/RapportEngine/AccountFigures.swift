@@ -95,14 +95,22 @@ public enum AccountFiguresBuilder {
         nodes: [AccountNode], purchases: [AccountPurchase], memberships: [AccountMembership],
         activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64
     ) -> [Int64: AccountFigures] {
-        let known = Set(nodes.map(\.key))
-        // Each account's own orders: one person's lines for it at one second.
-        var lines: [Int64: [OrderKey: Double]] = [:]
+        var orders = AccountOrderLines(asOf: asOf)
         let attribution = AccountAttribution(memberships: memberships)
-        for p in purchases where p.time <= asOf {
-            guard let a = attribution.account(for: p), known.contains(a) else { continue }
-            lines[a, default: [:]][OrderKey(customer: p.customer, time: p.time), default: 0] += p.amount
-        }
+        for p in purchases { orders.add(p, account: attribution.account(for: p)) }
+        return compute(
+            nodes: nodes, orders: orders, memberships: memberships, activity: activity, requiredRoles: requiredRoles,
+            model: model, asOf: asOf)
+    }
+
+    /// The same from purchases already attributed and gathered into orders (a full refresh
+    /// gathers them in its own pass over the events).
+    public static func compute(
+        nodes: [AccountNode], orders: AccountOrderLines, memberships: [AccountMembership],
+        activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64
+    ) -> [Int64: AccountFigures] {
+        let known = Set(nodes.map(\.key))
+        let lines = orders.lines.filter { known.contains($0.key) }
         var own: [Int64: AccountRollup] = [:]
         var roles: [Int64: Set<String>] = [:]
         for (a, orders) in lines {
@@ -194,9 +202,4 @@ public enum AccountFiguresBuilder {
         return AccountCadence(intervalDays: interval, nextOrder: last + Int64(interval * 86_400), orders: days.count)
     }
 
-    /// One order of an account: the lines one person bought for it at one second.
-    struct OrderKey: Hashable {
-        var customer: Int64
-        var time: Int64
-    }
 }

@@ -107,6 +107,6 @@ extension Workspace {
         let basis = try accountFiguresBasis()
         try announcing("erasure") { _ in try store.forget(customer: key, by: actor) }
         try followLoweredAsOf()
-        try refreshAccountFigures(customer: nil, before: accounts, basis: basis)
+        try refreshAccountFigures(customer: nil, before: accounts, basis: basis, buyers: .person(key))
     }
 }

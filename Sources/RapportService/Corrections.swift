@@ -140,7 +140,9 @@ extension Workspace {
     func afterWalking(_ e: ActionEntry, basis: [Int64?]) throws {
         if [.accountLink, .accountUnlink, .accountParent, .eventAttribute].contains(e.kind) {
             // As after `account link` and the others: the accounts it named, on either side.
-            try refreshAccountFigures(customer: e.customerId, before: e.accountsNamed)
+            try refreshAccountFigures(
+                customer: e.customerId, before: e.accountsNamed,
+                buyers: e.kind == .accountParent ? BuyersTouched.unchanged : nil)
             return
         }
         guard let key = e.customerId else { return }

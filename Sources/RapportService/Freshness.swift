@@ -84,8 +84,10 @@ extension Workspace {
 
     /// After an import: the whole refresh when the models are missing or stale by `RefitRule`,
     /// otherwise only the customers the import touched, in time proportional to the delta.
-    func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws {
-        guard !store.isReadOnly else { return }
+    /// True when it ran the whole refresh, whose pass computed every account's figures too.
+    @discardableResult
+    func refreshAfterImport(_ summaries: [ImportSummary], progress: ((String, Double) -> Void)?) throws -> Bool {
+        guard !store.isReadOnly else { return false }
         cache.forgetProducts()
         // Consent takes effect at once: a customers file may withdraw it.
         if summaries.contains(where: { $0.kind == .customers }) { try applyPersonalizationRefusals() }
@@ -97,20 +99,23 @@ extension Workspace {
                 latestEvent: try store.latestEventTime()) == nil
         else {
             // A small store's first fit also chooses the recommender's settings on its own data.
-            if try autoTuneIfNeeded(progress: progress) == nil { try refreshDerived(progress: progress) }
-            return
+            if try autoTuneIfNeeded(progress: progress) == nil {
+                try refreshDerived(progress: progress)
+                return true
+            }
+            return false
         }
         // An earlier import whose refresh never ran touched customers nobody recorded: refresh all.
         if pending.contains(where: { !ours.contains($0.name) }) {
             try refreshDerived(progress: progress)
-            return
+            return true
         }
         let mine = pending.filter { ours.contains($0.name) }
         var touched = Set(summaries.flatMap(\.touchedCustomers))
         touched.formUnion(try store.customersWithoutMetrics())
         guard !touched.isEmpty else {
             try store.clearRefreshPending(mine)
-            return
+            return false
         }
         let started = Date()
         // The parameters stay; the date moves, so the new events count in their customers' figures.
@@ -130,6 +135,7 @@ extension Workspace {
                 "customers": "\(keys.count)",
                 "seconds": "\(Date().timeIntervalSince(started))"
             ])
+        return false
     }
 
     /// One clock after deletions: when a clear-history or an erasure removed the newest events,

@@ -26,6 +26,8 @@ extension Workspace {
         // Affinity vectors for rules are computed from the events this scan reads anyway, when a
         // saved segment uses affinity(): they cost more than twice the rest of the refresh.
         let affinity = try affinityPass(now: asOf, whenSegmentsUseIt: true)
+        // Account attribution rides on the same pass (no second read of the events).
+        let accounts = try AccountFold.start(store, asOf: asOf)
         let parts = requested ?? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         let slices = Self.split(customerKeys, into: parts)
         let results = RangeResults(count: slices.count)
@@ -33,7 +35,7 @@ extension Workspace {
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
             do {
                 let (builder, vectors, activity) = try self.readCustomers(
-                    slices[i], asOf: asOf, affinity: affinity, progress: report)
+                    slices[i], asOf: asOf, affinity: affinity, accounts: accounts, progress: report)
                 results.set(i, builder, vectors, activity)
             } catch {
                 results.fail(error)
@@ -84,7 +86,13 @@ extension Workspace {
         try refreshSegmentMembers()
         try store.clearRefreshPending(pending)
         progress?("account figures", 0.95)
-        try refreshAccountFigures(model: result.model)
+        // A change made during the pass (seen as a changed customer, or other memberships)
+        // can move what the pass gathered: then the figures are read again from the store.
+        if let accounts, concurrent.isEmpty {
+            try refreshAccountFigures(accounts, model: result.model)
+        } else {
+            try refreshAccountFigures(model: result.model)
+        }
         progress?("business metrics", 0.97)
         // The metrics screen opens from these while it computes the current figures.
         let metricsStarted = Date()
@@ -113,7 +121,8 @@ extension Workspace {
     /// Feeds one range of customers, with their events in time order, to a model builder.
     /// Customers without events still get figures, so every sort lists everyone.
     private func readCustomers(
-        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass?, progress: RefreshProgress
+        _ keys: ArraySlice<Int64>, asOf: Int64, affinity: AffinityPass?, accounts: AccountFold?,
+        progress: RefreshProgress
     ) throws -> (ModelBuilder, [(customer: Int64, vector: [String: Double])], [(Int64, [UInt8])]) {
         var builder = ModelBuilder(asOf: asOf)
         var vectors: [(customer: Int64, vector: [String: Double])] = []
@@ -121,6 +130,8 @@ extension Workspace {
         activity.reserveCapacity(keys.count)
         let none = CustomerActivity().encoded()
         var encoder = ActivityEncoder()
+        var accountPart = accounts?.part()
+        defer { if let accountPart { accounts?.collect(accountPart) } }
         guard let first = keys.first, let last = keys.last else { return (builder, vectors, activity) }
         var next = keys.startIndex
         var current: Int64 = -1
@@ -136,6 +147,7 @@ extension Workspace {
             builder.add(customer: current, events: batch)
             if let v = affinity?.vector(current, batch) { vectors.append((current, v)) }
             activity.append((current, encoder.encode(batch)))
+            accountPart?.finish(customer: current)
         }
         try store.scanEvents(customers: first...last) { e in
             if e.customer != current {
@@ -144,6 +156,7 @@ extension Workspace {
                 batch.removeAll(keepingCapacity: true)
             }
             batch.append(EngineBridge.event(e))
+            accountPart?.add(e)
             counted += 1
             if counted == 250_000 {
                 progress.add(counted)

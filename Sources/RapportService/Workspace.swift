@@ -219,16 +219,17 @@ public final class Workspace: @unchecked Sendable {
             }
         }
         if let failure {
-            if !summaries.isEmpty { try? refreshAfterImport(summaries, progress: refreshProgress) }
+            if !summaries.isEmpty { _ = try? refreshAfterImport(summaries, progress: refreshProgress) }
             throw failure
         }
         do {
             try announcing("refresh after an import") { announce in
-                try refreshAfterImport(summaries) { step, fraction in
+                let whole = try refreshAfterImport(summaries) { step, fraction in
                     refreshProgress?(step, fraction)
                     announce(fraction)
                 }
-                try refreshAccountFigures()
+                // The whole refresh computed the account figures in its pass already.
+                if !whole { try refreshAccountFigures() }
             }
             // An import that did not refit the models does not tune either: say so, and why.
             if lastTuningNote == nil, let why = try reasonNotToTune() {

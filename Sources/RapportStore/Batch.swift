@@ -14,6 +14,9 @@ public struct EventFact: Sendable, Equatable {
     public var amount: Double
     public var channel: String?
     public var isGift: Bool
+    /// The account a purchase names (`account_id`); read by the full scan only (the refresh's
+    /// account attribution), nil elsewhere.
+    public var account: Int64? = nil
 }
 
 extension ProfileStore {
@@ -26,7 +29,7 @@ extension ProfileStore {
             guard let conn = db.sqliteConnection else { return }
             var stmt: OpaquePointer?
             let sql = """
-                SELECT id, customer_id, product_id, type, time, quantity, amount, channel, is_gift
+                SELECT id, customer_id, product_id, type, time, quantity, amount, channel, is_gift, account_id
                 FROM events \(customers == nil ? "" : "WHERE customer_id BETWEEN ?1 AND ?2")
                 ORDER BY customer_id, time, id
                 """
@@ -59,7 +62,8 @@ extension ProfileStore {
                         product: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 2),
                         type: Int(sqlite3_column_int(stmt, 3)), time: sqlite3_column_int64(stmt, 4),
                         quantity: Int(sqlite3_column_int(stmt, 5)), amount: sqlite3_column_double(stmt, 6),
-                        channel: channel, isGift: sqlite3_column_int(stmt, 8) != 0))
+                        channel: channel, isGift: sqlite3_column_int(stmt, 8) != 0,
+                        account: sqlite3_column_type(stmt, 9) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, 9)))
             }
         }
     }

@@ -51,5 +51,20 @@ struct AccountBuyersTests {
                 AccountBuyerRow(account: keys[4], product: 13, customer: c2, consenting: false)
             ])
         #expect(try keys.map { try t.store.accountFigures(account: $0)?.revenue } == [1, 1, 1, 5, 1])
+
+        // A person's correction rewrites that person's rows in the firm only: C1's stay, and
+        // C2's in Globex (outside the firm) too.
+        try t.store.replaceAccountFigures(
+            [], buyers: [AccountBuyerRow(account: keys[2], product: 11, customer: c2)], ofAccounts: [],
+            now: t.actor.now)
+        try t.store.replaceAccountFigures(
+            [], buyers: [AccountBuyerRow(account: keys[3], product: 14, customer: c2)], ofAccounts: Array(keys[0...3]),
+            customer: c2, now: t.actor.now)
+        #expect(
+            Set(try #require(try t.store.accountBuyers(accounts: keys))) == [
+                AccountBuyerRow(account: keys[3], product: 12, customer: c1, consenting: true),
+                AccountBuyerRow(account: keys[3], product: 14, customer: c2, consenting: false),
+                AccountBuyerRow(account: keys[4], product: 13, customer: c2, consenting: false)
+            ])
     }
 }

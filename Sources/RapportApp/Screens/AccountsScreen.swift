@@ -32,6 +32,8 @@ public struct AccountState: Sendable {
     public var panel = 0
     public var selectedNode = 0
     public var selectedMember = 0
+    /// A page of members is on its way (the list loads them as it scrolls).
+    public var loadingMembers = false
 
     /// The tree's lines whose ancestors are all expanded.
     public var visibleTree: [AccountTreeLine] {
@@ -62,6 +64,8 @@ extension ExplorerClient {
         }
         c.account = { try ws.account($0) }
         c.accountTree = { try ws.accountTree($0) }
+        c.accountScreen = { try ws.accountScreen($0, members: $1) }
+        c.accountMembers = { try ws.accountMembers($0, offset: $1, limit: $2) }
         c.personAccounts = { try ws.personAccounts(customer: $0) }
         c.accountMetrics = { try ws.metrics(account: $0, includeChildren: $1) }
         return c
@@ -88,9 +92,25 @@ extension Effects {
     func loadAccount(_ id: String) -> Cmd {
         Cmd(lane: .read) { [client] send in
             do {
+                // The first page of members only; the rest come as the list scrolls.
+                if let screen = client.accountScreen {
+                    let (view, tree) = try screen(id, Effects.window)
+                    send(.accountLoaded(view, tree: tree))
+                    return
+                }
                 let view = try client.account(id)
-                let tree = try client.accountTree(view.path.first ?? view.id)
-                send(.accountLoaded(view, tree: tree))
+                send(.accountLoaded(view, tree: try client.accountTree(view.path.first ?? view.id)))
+            } catch { send(.failed(ExplorerFailure(.loadProfile, error))) }
+        }
+    }
+
+    /// The account's members from `offset`, a window of them.
+    func loadAccountMembers(_ id: String, offset: Int) -> Cmd {
+        Cmd(lane: .read) { [client] send in
+            do {
+                send(
+                    .accountMembersLoaded(id: id, offset: offset, try client.accountMembers(id, offset, Effects.window))
+                )
             } catch { send(.failed(ExplorerFailure(.loadProfile, error))) }
         }
     }
@@ -265,6 +285,17 @@ enum AccountScreen {
         case open
         /// The store's answer, kept if it is the account shown.
         case loaded(AccountView, tree: [AccountTreeLine])
+        /// A further page of the account's members, kept if it follows those loaded.
+        case membersLoaded(id: String, offset: Int, [AccountMemberView])
+    }
+
+    /// The next page of members when the selection nears the end of those loaded.
+    static func moreMembers(_ a: inout AccountState, _ effects: Effects) -> [Cmd] {
+        guard let v = a.view, !a.loadingMembers, v.members.count < v.memberCount,
+            a.selectedMember >= v.members.count - Effects.window / 2
+        else { return [] }
+        a.loadingMembers = true
+        return [effects.loadAccountMembers(a.id, offset: v.members.count)]
     }
 
     static func update(_ a: inout AccountState, _ action: Action, _ effects: Effects) -> [Cmd] {
@@ -273,7 +304,9 @@ enum AccountScreen {
             if a.panel == 0 {
                 a.selectedNode = stepped(a.selectedNode, by: d, count: max(1, a.visibleTree.count))
             } else {
-                a.selectedMember = stepped(a.selectedMember, by: d, count: max(1, a.view?.members.count ?? 1))
+                a.selectedMember = stepped(
+                    a.selectedMember, by: d, count: max(1, a.view.map { max($0.memberCount, $0.members.count) } ?? 1))
+                return moreMembers(&a, effects)
             }
         case .nextPanel: a.panel = 1 - a.panel
         case .toggleNode:
@@ -303,7 +336,17 @@ enum AccountScreen {
                 a.collapsed = Set(tree.filter { $0.childCount > 0 && !open.contains($0.id) }.map(\.id))
                 a.selectedNode = a.visibleTree.firstIndex { $0.id == view.id } ?? 0
             }
-            a.selectedMember = max(0, min(a.selectedMember, view.members.count - 1))
+            a.selectedMember = max(0, min(a.selectedMember, max(view.memberCount, view.members.count) - 1))
+            a.loadingMembers = false
+            return moreMembers(&a, effects)
+        case .membersLoaded(let id, let offset, let members):
+            guard a.id == id, var view = a.view, offset == view.members.count else { return [] }
+            view.members += members
+            a.view = view
+            a.loadingMembers = false
+            // An empty page: the account lost members meanwhile; stop at what there is.
+            if members.isEmpty { a.view?.memberCount = view.members.count }
+            return moreMembers(&a, effects)
         }
         return []
     }
@@ -372,9 +415,16 @@ enum AccountScreen {
         _ env: ScreenEnv, _ a: AccountState, _ v: AccountView, _ b: inout CellBuffer, _ r: Rect
     ) {
         let inner = Block(title: "Members", focused: a.panel == 1).render(r, into: &b, env.context)
-        if v.members.isEmpty { b.write("no members", x: inner.x, y: inner.y, style: env.theme.muted) }
-        let offset = Table.scroll(offset: 0, selected: a.selectedMember, height: inner.height, count: v.members.count)
-        for (row, i) in (offset..<min(v.members.count, offset + inner.height)).enumerated() {
+        let count = max(v.memberCount, v.members.count)
+        if count == 0 { b.write("no members", x: inner.x, y: inner.y, style: env.theme.muted) }
+        let offset = Table.scroll(offset: 0, selected: a.selectedMember, height: inner.height, count: count)
+        for (row, i) in (offset..<min(count, offset + inner.height)).enumerated() {
+            // Past the members loaded: their page is on its way.
+            guard v.members.indices.contains(i) else {
+                let style = i == a.selectedMember && a.panel == 1 ? env.theme.selected : env.theme.muted
+                b.write("…", x: inner.x, y: inner.y + row, style: style, maxWidth: inner.width)
+                continue
+            }
             let p = v.members[i]
             let consent = p.consent == true ? "" : " (no consent)"
             let ended = p.current ? "" : " ended \(p.until ?? "")"

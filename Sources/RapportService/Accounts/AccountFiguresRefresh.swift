@@ -33,16 +33,42 @@ extension Workspace {
             metadata: ["accounts": "\(nodes.count)", "seconds": "\(Date().timeIntervalSince(started))"])
     }
 
+    /// The same from what a full refresh's pass over the events gathered (`AccountFold`): only
+    /// the accounts and memberships are read here. Memberships changed since the pass began
+    /// (another analyst's link) send it to the full read instead.
+    func refreshAccountFigures(_ fold: AccountFold, model: EngineModel?) throws {
+        guard !store.isReadOnly else { return }
+        let started = Date()
+        guard try store.memberships().map(AccountBridge.membership) == fold.memberships else {
+            return try refreshAccountFigures(model: model)
+        }
+        let nodes = try store.accounts().map { AccountNode(key: $0.key, parent: $0.parent) }
+        if nodes.isEmpty { return }
+        let (figures, buyers) = fold.figures(nodes: nodes, requiredRoles: requiredRoles, model: model)
+        let rows = try Self.figureRows(nodes.map(\.key), figures)
+        try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
+        logger.info(
+            "account figures",
+            metadata: [
+                "accounts": "\(nodes.count)", "folded": "true", "seconds": "\(Date().timeIntervalSince(started))"
+            ])
+    }
+
     /// The stored rows of some accounts' figures (an account the engine left out has none).
+    /// The detail is written by hand (`AccountFiguresJSON`); figures with a number JSON cannot
+    /// hold go through `JSONEncoder`, which refuses them as before.
     static func figureRows(_ keys: [Int64], _ figures: [Int64: AccountFigures]) throws -> [AccountFiguresRow] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try keys.map { key -> AccountFiguresRow in
             let f = figures[key] ?? AccountFigures()
+            let detail =
+                AccountFiguresJSON.canEncode(f)
+                ? AccountFiguresJSON.encode(f) : String(decoding: try encoder.encode(f), as: UTF8.self)
             return AccountFiguresRow(
                 account: key, members: f.total.members, revenue: f.total.revenue, revenue12m: f.revenue12m,
                 engagement: f.engagement, trend: f.trend.rawValue, coverage: f.coverage, pAlive: f.pAlive,
-                detail: String(decoding: try encoder.encode(f), as: UTF8.self))
+                detail: detail)
         }
     }
 }

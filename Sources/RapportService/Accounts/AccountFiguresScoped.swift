@@ -7,7 +7,8 @@ extension Workspace {
     /// accounts it touched on either side) and their ancestors, from the purchases, memberships
     /// and member activity of their firms only. An account's figures depend on its own subtree
     /// alone, so these equal what a full recompute would store; every other row stays as it is.
-    func refreshAccountFigures(around seeds: Set<Int64>) throws {
+    /// `buyers` says whose kept buyers (`account_buyers`) the correction can have changed.
+    func refreshAccountFigures(around seeds: Set<Int64>, buyers touched: BuyersTouched = .firms) throws {
         guard !store.isReadOnly, !seeds.isEmpty else { return }
         let started = Date()
         let firms = try store.accountFirms(of: Array(seeds))
@@ -35,12 +36,22 @@ extension Workspace {
             nodes: nodes, purchases: purchases, memberships: memberships, activity: activity,
             requiredRoles: requiredRoles, model: model, asOf: asOf)
         let affected = Self.withAncestors(seeds, in: nodes)
-        // The firms' buyers are rewritten whole: every purchase attributed in them was read.
-        let buyers = AccountBuyer.from(
-            purchases, attribution: AccountAttribution(memberships: memberships), within: inFirms)
-        try store.replaceAccountFigures(
-            try Self.figureRows(keys.filter(affected.contains), figures), buyers: buyers.map(AccountBridge.buyer),
-            ofAccounts: keys, now: clock())
+        let rows = try Self.figureRows(keys.filter(affected.contains), figures)
+        let attribution = AccountAttribution(memberships: memberships)
+        switch touched {
+        case .unchanged:
+            try store.replaceAccountFigures(rows, buyers: [], ofAccounts: [], now: clock())
+        case .person(let key):
+            let buyers = AccountBuyer.from(
+                purchases.filter { $0.customer == key }, attribution: attribution, within: inFirms)
+            try store.replaceAccountFigures(
+                rows, buyers: buyers.map(AccountBridge.buyer), ofAccounts: keys, customer: key, now: clock())
+        case .firms:
+            // Every purchase attributed in the firms was read: their buyers are rewritten whole.
+            let buyers = AccountBuyer.from(purchases, attribution: attribution, within: inFirms)
+            try store.replaceAccountFigures(
+                rows, buyers: buyers.map(AccountBridge.buyer), ofAccounts: keys, now: clock())
+        }
         logger.info(
             "account figures of a correction",
             metadata: [
@@ -53,10 +64,14 @@ extension Workspace {
     /// the accounts it touched before (`before`) and the person's accounts now. When the
     /// correction moved the store's as-of date or the models' (`basis`, read before it), every
     /// account's windows moved with it, so every account is recomputed.
-    func refreshAccountFigures(customer key: Int64?, before: Set<Int64>, basis: [Int64?]? = nil) throws {
+    /// Only that person's kept buyers are rewritten (`buyers`, default: the person's, or the
+    /// firms' whole when there is no person).
+    func refreshAccountFigures(
+        customer key: Int64?, before: Set<Int64>, basis: [Int64?]? = nil, buyers: BuyersTouched? = nil
+    ) throws {
         if let basis, try accountFiguresBasis() != basis { return try refreshAccountFigures() }
         let now = try key.map { try store.accountsTouching(customer: $0) } ?? []
-        try refreshAccountFigures(around: before.union(now))
+        try refreshAccountFigures(around: before.union(now), buyers: buyers ?? key.map { .person($0) } ?? .firms)
     }
 
     /// What every account's figures count from: the store's as-of date (its newest event) and
@@ -75,4 +90,15 @@ extension Workspace {
         }
         return out
     }
+}
+
+/// Whose kept buyers (`account_buyers`: who bought what for which account) a correction can
+/// have changed. Attribution reads only a purchase's own account and its buyer's memberships:
+/// a move changes none (`unchanged`); a link, an unlink, an attribution, a clear or an erasure only
+/// that person's (`person`), so the firms' other buyers' rows stay; anything else, every
+/// buyer of the firms (`firms`).
+enum BuyersTouched: Equatable {
+    case unchanged
+    case person(Int64)
+    case firms
 }

@@ -32,69 +32,10 @@ extension Workspace {
         return a
     }
 
-    /// One account: its place in the tree, members, figures, cadence and recommendations.
+    /// One account: its place in the tree, members (every one), figures, cadence and
+    /// recommendations (`AccountOpen.swift` reads it).
     public func account(_ id: String) throws -> AccountView {
-        let account = try requireAccount(id)
-        // Its firm holds everything the view names: ancestors, children, subtree.
-        let all = try store.accountFirms(of: [account.key])
-        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
-        let children = all.filter { $0.parent == account.key }
-        var ancestors: [AccountRecord] = []
-        var next = account.parent.flatMap { byKey[$0] }
-        while let a = next, ancestors.count < 64 {
-            ancestors.insert(a, at: 0)
-            next = a.parent.flatMap { byKey[$0] }
-        }
-        let subtree = Self.subtree(of: account.key, in: all)
-        let firm = Self.subtree(of: ancestors.first?.key ?? account.key, in: all)
-        let asOf = try store.latestEventTime() ?? clock()
-        let members = try store.memberships(accounts: [account.key]).map { m in
-            AccountMemberView(
-                id: m.customerExternalId, name: m.customerName, role: m.role, primary: m.primary, title: m.title,
-                since: m.since.map(DateParsing.isoDate), until: m.until.map(DateParsing.isoDate),
-                current: AccountBridge.membership(m).isValid(at: asOf), consent: m.personalizationConsent)
-        }
-        let stored = try store.accountFigures(account: account.key)
-        let f = try stored.map { try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)) }
-        let figures = f ?? AccountFigures()
-        var cadence: [AccountCadenceView] = []
-        let shown = all.filter { $0.key == account.key || (subtree.contains($0.key) && $0.kind == "department") }
-        // The departments' stored figures in one query, not one each.
-        let departmentFigures = Dictionary(
-            try store.accountRows(keys: shown.map(\.key).filter { $0 != account.key }).compactMap { row in
-                row.figures.map { (row.account.key, $0) }
-            }, uniquingKeysWith: { a, _ in a })
-        for a in shown {
-            let own =
-                a.key == account.key
-                ? f?.cadence
-                : try departmentFigures[a.key].flatMap {
-                    try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)).cadence
-                }
-            cadence.append(
-                AccountCadenceView(
-                    id: a.externalId, name: a.name, intervalDays: own?.intervalDays,
-                    nextOrder: (own?.nextOrder).map(DateParsing.isoDate), statedCadence: a.reportingCadence, sla: a.sla)
-            )
-        }
-        return AccountView(
-            id: account.externalId, name: account.name, kind: account.kind,
-            parent: account.parent.flatMap { byKey[$0]?.externalId }, path: ancestors.map(\.externalId),
-            pathNames: ancestors.map(\.name), children: children.map(\.externalId), domain: account.domain,
-            industry: account.industry, tier: account.tier, reportingCadence: account.reportingCadence,
-            sla: account.sla, members: members,
-            figures: AccountFiguresView(
-                individual: AccountScopeView(figures.individual), children: AccountScopeView(figures.children),
-                total: AccountScopeView(figures.total)),
-            revenue12m: figures.revenue12m, pAlive: figures.pAlive, expectedOrders90d: figures.expectedOrders90d,
-            clv: figures.clv12m.map { ($0 * 100).rounded() / 100 }, engagement: figures.engagement,
-            engagementPrevious: figures.engagementPrevious, trend: figures.trend.rawValue, coverage: figures.coverage,
-            missingRoles: figures.missingRoles, requiredRoles: requiredRoles, cadence: cadence,
-            recommendations: try accountRecommendations(account, subtree: subtree, firm: firm, names: byKey),
-            computed: stored != nil,
-            notes: try store.accountNotes(account: account.key).map {
-                AccountNoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
-            })
+        try accountView(try firmOf(id), id: id, members: nil)
     }
 
     /// The keys of an account and everything below it.
@@ -171,30 +112,8 @@ extension Workspace {
 
     /// The account and its descendants in depth-first order (children by name), for `account tree`.
     public func accountTree(_ id: String) throws -> [AccountTreeLine] {
-        let root = try requireAccount(id)
-        // The root's firm holds the whole tree below it.
-        let all = try store.accountFirms(of: [root.key])
-        let children = Dictionary(grouping: all.filter { $0.parent != nil }, by: { $0.parent! })
-        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
-        var revenue: [Int64: Double] = [:]
-        for row in try store.accountRows(keys: all.map(\.key)) {
-            if let f = row.figures { revenue[row.account.key] = f.revenue }
-        }
-        var out: [AccountTreeLine] = []
-        func visit(_ a: AccountRecord, _ depth: Int) {
-            let kids = (children[a.key] ?? []).sorted {
-                ($0.name.lowercased(), $0.key) < ($1.name.lowercased(), $1.key)
-            }
-            out.append(
-                AccountTreeLine(
-                    id: a.externalId, name: a.name, kind: a.kind, depth: depth,
-                    parent: a.parent.flatMap { byKey[$0]?.externalId }, childCount: kids.count,
-                    revenue: revenue[a.key]))
-            guard depth < 64 else { return }
-            for k in kids { visit(k, depth + 1) }
-        }
-        visit(root, 0)
-        return out
+        let firm = try firmOf(id)
+        return Self.tree(from: firm, root: try Self.named(id, in: firm))
     }
 
     /// A person's accounts and roles, for their profile.
@@ -260,7 +179,8 @@ extension Workspace {
             account: id, parent: parent, dryRun: dryRun, by: Actor(analyst: analyst, now: clock()))
         if change.applied, let moved {
             let to = try parent.flatMap { try store.account(externalId: $0)?.key }
-            try refreshAccountFigures(around: Set([moved.key] + [moved.parent, to].compactMap { $0 }))
+            try refreshAccountFigures(
+                around: Set([moved.key] + [moved.parent, to].compactMap { $0 }), buyers: .unchanged)
         }
         return ParentChangeView(change)
     }

@@ -161,6 +161,9 @@ public struct AccountView: Encodable, Sendable, Equatable {
     /// When the figures were last computed: false until a refresh or an import computed them.
     public var computed: Bool
     public var notes: [AccountNoteView]
+    /// How many members the account has; `members` may hold only the first of them (the
+    /// explorer's first screen). Not in `--json`, whose `members` are every one.
+    public var memberCount = 0
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, parent, path, children, domain, industry, tier, sla, members, figures

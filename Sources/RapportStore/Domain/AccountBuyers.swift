@@ -34,9 +34,11 @@ extension StoreBackend {
     }
 
     /// Replaces the stored figures of `rows`' accounts and the buyers of `accounts` (a
-    /// correction's firms), in one transaction; every other row stays.
+    /// correction's firms; with `customer`, that person's buyer rows in them only), in one
+    /// transaction; every other row stays.
     public func replaceAccountFigures(
-        _ rows: [AccountFiguresRow], buyers: [AccountBuyerRow], ofAccounts accounts: [Int64], now: Int64
+        _ rows: [AccountFiguresRow], buyers: [AccountBuyerRow], ofAccounts accounts: [Int64], customer: Int64? = nil,
+        now: Int64
     ) throws {
         try writeSQL(.analyst) { db in
             if !rows.isEmpty {
@@ -47,7 +49,9 @@ extension StoreBackend {
             }
             if !accounts.isEmpty {
                 try db.execute(
-                    "DELETE FROM account_buyers WHERE \(db.dialect.anyOf("account_id"))", [.int64List(accounts)])
+                    "DELETE FROM account_buyers WHERE \(db.dialect.anyOf("account_id"))"
+                        + (customer == nil ? "" : " AND customer_id = ?"),
+                    [.int64List(accounts)] + (customer.map { [.int64($0)] } ?? []))
             }
             try Self.insertBuyers(db, buyers)
         }

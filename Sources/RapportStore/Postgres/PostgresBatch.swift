@@ -7,13 +7,13 @@ import RapportPostgres
 // overwritten by figures computed before it.
 
 extension PostgresStore {
-    static let factColumns = "id, customer_id, product_id, type, time, quantity, amount, channel, is_gift"
+    static let factColumns = "id, customer_id, product_id, type, time, quantity, amount, channel, is_gift, account_id"
 
     static func fact(_ r: PGRow) throws -> EventFact {
         EventFact(
             key: try r.int64(0) ?? 0, customer: try r.int64(1) ?? 0, product: try r.int64(2), type: try r.int(3) ?? 0,
             time: try r.int64(4) ?? 0, quantity: try r.int(5) ?? 1, amount: try r.double(6) ?? 0,
-            channel: try r.string(7), isGift: try r.bool(8) ?? false)
+            channel: try r.string(7), isGift: try r.bool(8) ?? false, account: try r.int64(9))
     }
 
     public func scanEvents(customers: ClosedRange<Int64>?, _ body: (EventFact) throws -> Void) throws {
