@@ -8,8 +8,6 @@ import Testing
 /// customer has consumed found in one pass, and a spike's figures written without Foundation's
 /// formatter. Each is compared with what it replaced, on histories in time order and shuffled.
 struct InsightPassesTests {
-    typealias RNG = SpikeDampingOnePassTests.SeededRNG
-
     static let categories = ["Coffee", "Tea", "Music/Jazz", "Music/Rock", "Books", "Toys"]
 
     static func product(_ i: Int) -> Product {
@@ -28,7 +26,7 @@ struct InsightPassesTests {
 
     /// A history in time order: purchases, views, ratings and returns, some days busy, a few gifts.
     static func history(seed: UInt64, count: Int) -> [Event] {
-        var rng = RNG(seed: seed)
+        var rng = SeededRandom(state: seed)
         let types: [EventType] = [.purchase, .view, .view, .view, .cart, .rating, .return]
         var t: Int64 = 1_750_000_000
         return (0..<count).map { i in
@@ -52,7 +50,7 @@ struct InsightPassesTests {
 
     @Test(arguments: [(1, false), (2, true), (3, false), (4, true)])
     func confidenceFromTheDistinctDays(seed: UInt64, shuffled: Bool) {
-        var rng = RNG(seed: seed + 100)
+        var rng = SeededRandom(state: seed + 100)
         let ordered = Self.history(seed: seed, count: 2_000)
         let events = shuffled ? ordered.shuffled(using: &rng) : ordered
         let now = ordered.last!.time
@@ -92,7 +90,7 @@ struct InsightPassesTests {
 
     @Test(arguments: [(5, false), (6, true)])
     func consumedAsBefore(seed: UInt64, shuffled: Bool) {
-        var rng = RNG(seed: seed)
+        var rng = SeededRandom(state: seed)
         let ordered = Self.history(seed: seed, count: 1_500)
         let events = shuffled ? ordered.shuffled(using: &rng) : ordered
         var settings = RecommendationSettings()
@@ -121,7 +119,7 @@ struct InsightPassesTests {
             0, -0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 1.25, 2.45, 2.5, 9.95, 99.95, -0.04, -0.05, -1.25, 1e15 + 0.25,
             1e300, -1e308, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, 123_456.789
         ]
-        var rng = RNG(seed: 7)
+        var rng = SeededRandom(state: 7)
         for _ in 0..<2_000 { values.append(Double.random(in: -50..<50, using: &rng)) }
         for _ in 0..<500 { values.append(Double(Int.random(in: -2_000..<2_000, using: &rng)) / 20) }
         for x in values {
