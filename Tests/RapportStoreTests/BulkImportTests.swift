@@ -17,8 +17,9 @@ struct BulkImportTests {
                 AND tbl_name IN ('customers', 'stated_preferences', 'events') ORDER BY name
                 """
                 : """
-                SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'
-                AND tablename IN ('customers', 'stated_preferences', 'events') ORDER BY 1
+                SELECT indexname || CASE WHEN x.indisvalid THEN '' ELSE ' (invalid)' END
+                FROM pg_indexes i JOIN pg_index x ON x.indexrelid = ('public.' || quote_ident(i.indexname))::regclass
+                WHERE schemaname = 'public' AND tablename IN ('customers', 'stated_preferences', 'events') ORDER BY 1
                 """
         ).compactMap { $0 }
     }

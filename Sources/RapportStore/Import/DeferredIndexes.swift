@@ -9,7 +9,7 @@ import RapportVocabulary
 
 /// The secondary indexes an import dropped, with the statements that build them again.
 struct DeferredIndexes {
-    private(set) var definitions: [String] = []
+    var definitions: [String] = []
 
     /// Whether an import of about `rows` rows into a table holding about `stored` rows writes
     /// faster without the indexes: an empty table, or a file that adds at least half again.
@@ -49,10 +49,17 @@ struct DeferredIndexes {
             }
             for index in found where !index.name.isEmpty && !index.sql.isEmpty {
                 try db.execute("DROP INDEX \(index.name)")
-                deferred.definitions.append(index.sql)
+                deferred.definitions.append(onEveryPartition(index.sql))
             }
         }
         return deferred
+    }
+
+    /// PostgreSQL gives a partitioned table's index as `CREATE INDEX … ON ONLY t …`: run as it
+    /// stands, that makes an empty, invalid index on the parent alone. Without ONLY it is built
+    /// on every partition.
+    static func onEveryPartition(_ definition: String) -> String {
+        definition.replacingOccurrences(of: " ON ONLY ", with: " ON ")
     }
 
     /// Builds the dropped indexes again over the finished rows.

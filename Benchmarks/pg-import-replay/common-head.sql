@@ -1,0 +1,3 @@
+BEGIN;
+TRUNCATE events;
+SET LOCAL work_mem = '256MB';
