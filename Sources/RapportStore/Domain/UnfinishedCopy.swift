@@ -31,7 +31,7 @@ extension StoreBackend {
     /// Removes the mark: the copy is complete.
     public func markCopyFinished() throws {
         try writeSQL(.analyst) { db in
-            try db.execute("DELETE FROM model_state WHERE name = ?", [.string(UnfinishedCopy.stateName)])
+            _ = try db.execute("DELETE FROM model_state WHERE name = ?", [.string(UnfinishedCopy.stateName)])
         }
     }
 
