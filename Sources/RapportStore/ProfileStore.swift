@@ -28,7 +28,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .invalidArgument(let s): s
         case .cannotOpen(let path, let reason): "cannot open store \(path): \(reason)"
         case .needsMigration(let path):
-            "cannot open store \(path): store needs a migration; open it once without --read-only"
+            "cannot open store \(path): it needs a migration, which a read-only open cannot make; "
+                + "open it once for writing first (e.g. `rapport audit --store \(path)`)"
         case .erasurePending(let path):
             "cannot open store \(path): an interrupted erasure must be completed first; "
                 + "open it once by someone who can write to it"

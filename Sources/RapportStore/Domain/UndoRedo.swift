@@ -125,7 +125,7 @@ extension StoreBackend {
                     throw Self.conflict(entry, direction, "the events in its window changed since")
                 }
                 newest = try db.int64("SELECT MAX(time) FROM events WHERE \(filter)", args)
-                try HeldEvents.hold(db, action: entry.id, filter: filter, args: args)
+                _ = try HeldEvents.hold(db, action: entry.id, filter: filter, args: args)
                 try AsOfDate.lower(db, removed: newest, now: actor.now)
                 heldUntil = actor.now + max(0, holdSeconds)
             case (.noteAdd, .undo), (.noteDelete, .redo):
