@@ -110,14 +110,15 @@ extension Workspace {
             let events = try store.events(
                 customer: row.key, stoodOn: p.moment, corrections: p.corrections, named: false)
             let f = Figures.compute(events: events.map(EngineBridge.event), model: m.model, asOf: m.model.asOf)
+            // The metrics row a refresh would store then, rounded as stored figures are.
+            let then = EngineBridge.metrics(row.key, f, now: p.moment)
             var out = row
-            out.segment = f.rfm?.segment.rawValue
-            out.stage = f.stage.rawValue
-            out.recencyDays = f.recencyDays
-            out.orders = f.orders
-            // Rounded as the stored figures are.
-            out.spend = (f.spend * 100).rounded() / 100
-            out.clv = f.clv12m.map { ($0 * 100).rounded() / 100 }
+            out.segment = then.rfmSegment
+            out.stage = then.stage
+            out.recencyDays = then.recencyDays
+            out.orders = then.orders
+            out.spend = then.spend
+            out.clv = then.clv12m
             listFiguresStoodOn.set(key, out)
             return out
         }
