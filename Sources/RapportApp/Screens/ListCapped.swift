@@ -24,6 +24,11 @@ extension ListScreen {
         s.atLeast = nil
         guard s.tail else { return }
         s.tail = false
+        forgetRows(&s)
+    }
+
+    /// The rows read so far and the place in them, before rows of other positions are read.
+    static func forgetRows(_ s: inout ListState) {
         s.rows = [:]
         s.selected = 0
         s.offset = 0
@@ -35,18 +40,14 @@ extension ListScreen {
             guard s.atLeast != nil else { return update(&s, .move(Int.max / 2), env, effects) }
             guard !s.tail else { return update(&s, .move(Int.max / 2), env, effects) }
             s.tail = true
-            s.rows = [:]
+            forgetRows(&s)
             s.pending = []
             s.total = 0
-            s.selected = 0
-            s.offset = 0
             return [effects.loadTail(s.query, stoodOn: s.asOfDay, generation: s.generation)]
         case .start:
             guard s.tail else { return update(&s, .move(-Int.max / 2), env, effects) }
             s.tail = false
-            s.rows = [:]
-            s.selected = 0
-            s.offset = 0
+            forgetRows(&s)
             s.total = s.atLeast ?? 0
             return ensureRows(&s, env, effects)
         case .tailLoaded(let generation, let rows):
