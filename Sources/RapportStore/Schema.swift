@@ -267,6 +267,8 @@ enum Schema {
         m.registerMigration("v15-acct-buyers") { db in try db.execute(sql: AccountBuyersSchema.sqlite) }
         // PostgreSQL's repair of indexes an older import left invalid; nothing to do on SQLite.
         m.registerMigration(ValidIndexesRepair.name) { _ in }
+        // The account corrections' record, for the account structure as it stood on a past day.
+        m.registerMigration(AccountChangesSchema.name) { db in try db.execute(sql: AccountChangesSchema.sqlite) }
         return m
     }
 

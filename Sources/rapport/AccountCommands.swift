@@ -66,15 +66,17 @@ struct Account: ParsableCommand {
             abstract: "One account: tree, members, figures, cadence, coverage, recommendations.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var past: StoodOnOptions
         @Argument(help: "Account id.") var id: String
 
         mutating func run() throws {
-            let ws = try storeOptions.openForReading()
-            let a = try ws.account(id)
+            let ws = try past.open(storeOptions)
+            let a = try past.pointInTime.map { try ws.account(id, stoodOn: $0) } ?? ws.account(id)
             if output.json {
                 try Out.json(a)
                 return
             }
+            if let s = a.asStoodOn { Out.line(StoodOnText.heading(s)) }
             Out.line((a.pathNames + [a.name]).joined(separator: " › ") + "  [\(a.id)] \(a.kind)")
             if !a.children.isEmpty { Out.line("children: \(a.children.joined(separator: ", "))") }
             for (label, s) in [
@@ -110,11 +112,12 @@ struct Account: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account and everything below it.")
         @OptionGroup var storeOptions: StoreOptions
         @OptionGroup var output: OutputOptions
+        @OptionGroup var past: StoodOnOptions
         @Argument(help: "Account id.") var id: String
 
         mutating func run() throws {
-            let ws = try storeOptions.openForReading()
-            let lines = try ws.accountTree(id)
+            let ws = try past.open(storeOptions)
+            let lines = try past.pointInTime.map { try ws.accountTree(id, stoodOn: $0) } ?? ws.accountTree(id)
             if output.json {
                 try Out.json(lines)
                 return

@@ -12,7 +12,7 @@ struct StoodOnOptions: ParsableArguments {
         help: ArgumentHelp("As it stood at the end of DATE (or at a date-time).", valueName: "date"))
     var asOf: String?
 
-    @Option(help: ArgumentHelp("With --as-of: the gift corrections made by then, or today's.", valueName: "then|today"))
+    @Option(help: ArgumentHelp("With --as-of: the corrections made by then, or today's.", valueName: "then|today"))
     var corrections: CorrectionsBasis?
 
     func validate() throws {

@@ -119,4 +119,28 @@ struct AccountCLITests {
             ],
             "\(actions)")
     }
+
+    /// A move made now (after every event of 2024): the account and its tree as of a 2024 day
+    /// keep the old parent; with `--corrections today`, and without `--as-of`, today's.
+    @Test func anAccountAsOfADayHasTheTreeOfThen() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        #expect(try cli.run(["account", "set-parent", "LEG", "GLOBEX", "--store", store]).status == 0)
+        let day = ["--as-of", "2024-12-31", "--store", store]
+        let then = try #require(try cli.json(["account", "ACME"] + day) as? [String: Any])
+        #expect((then["children"] as? [String]) == ["FIN", "LEG"])
+        let stood = try #require(then["as_stood_on"] as? [String: Any])
+        #expect(stood["corrections"] as? String == "then")
+        let total = try #require((then["figures"] as? [String: [String: Any]])?["total"])
+        #expect(total["orders"] as? Int == 4 && total["revenue"] as? Double == 42)
+        let tree = try cli.run(["account", "tree", "GLOBEX"] + day)
+        #expect(tree.status == 0 && !tree.out.contains("[LEG]"), "\(tree.out)")
+        let today = try #require(try cli.json(["account", "ACME", "--store", store]) as? [String: Any])
+        #expect((today["children"] as? [String]) == ["FIN"] && !(today["as_stood_on"] is [String: Any]))
+        let known = try #require(
+            try cli.json(["account", "ACME", "--corrections", "today"] + day) as? [String: Any])
+        #expect((known["children"] as? [String]) == ["FIN"])
+        let text = try cli.run(["account", "ACME"] + day)
+        #expect(text.status == 0 && text.out.hasPrefix("as of 2024-12-31"), "\(text.out)")
+    }
 }

@@ -7,21 +7,28 @@ import RapportStore
 // and their segment, CLV and P(alive) from the models in force then (docs/as-of.md).
 
 extension Workspace {
+    /// The account structure `p` reads: the memberships, parents and purchases' accounts of
+    /// then (`--corrections then`), or today's (`--corrections today`).
+    func accountStructure(stoodOn p: PointInTime) throws -> AccountStructureOn {
+        p.corrections == .then ? try store.accountStructure(stoodOn: p.moment) : AccountStructureOn(moment: p.moment)
+    }
+
     /// The people of an account (or its subtree) and the purchases attributed to it, as they
-    /// stood on `moment`: memberships that had started by then (ended ones too, as today's
-    /// metrics count them; one that ended attributes no purchase made after its end), and the
-    /// buyers of purchases made by then that the attribution rule gives the account.
-    func accountScope(_ id: String, includeChildren: Bool, stoodOn moment: Int64) throws
+    /// stood on `p`: the tree and membership records of then (`accountStructure`), memberships
+    /// that had started by then (ended ones too, as today's metrics count them; one that ended
+    /// attributes no purchase made after its end), and the buyers of purchases made by then that
+    /// the attribution rule gives the account, each with the account it named then.
+    func accountScope(_ id: String, includeChildren: Bool, stoodOn p: PointInTime) throws
         -> (people: [Int64], purchases: Set<[Int64]>)
     {
         let account = try requireAccount(id)
-        let scope = includeChildren ? Self.subtree(of: account.key, in: try store.accounts()) : [account.key]
-        let started = { (m: MembershipRecord) in (m.since ?? .min) <= moment }
-        var people = Set(try store.memberships(accounts: Array(scope)).filter(started).map(\.customer))
-        let purchases = try store.accountPurchases(accounts: Array(scope)).map(AccountBridge.purchase)
-            .filter { $0.time <= moment }
+        let s = try accountStructure(stoodOn: p)
+        let scope = includeChildren ? Self.subtree(of: account.key, in: try store.accounts(on: s)) : [account.key]
+        let started = { (m: MembershipRecord) in (m.since ?? .min) <= p.moment }
+        var people = Set(try store.memberships(accounts: Array(scope), on: s).filter(started).map(\.customer))
+        let purchases = try store.accountPurchases(accounts: Array(scope), on: s).map(AccountBridge.purchase)
         let attribution = AccountAttribution(
-            memberships: try store.memberships(customers: Array(Set(purchases.map(\.customer))))
+            memberships: try store.memberships(customers: Array(Set(purchases.map(\.customer))), on: s)
                 .filter(started).map(AccountBridge.membership))
         var attributed = Set<[Int64]>()
         for p in purchases where attribution.account(for: p).map(scope.contains) ?? false {
@@ -33,9 +40,9 @@ extension Workspace {
 
     /// `rapport metrics --account ID [--include-children] --as-of D`: the account's business
     /// figures as they stood on `p`, over the 365 days ending on the store's analysis date of
-    /// then. The account tree and the account an order was marked for are today's.
+    /// then, with the account structure of then (`accountScope`).
     public func metrics(account id: String, includeChildren: Bool, stoodOn p: PointInTime) throws -> BusinessMetrics {
-        let (keys, attributed) = try accountScope(id, includeChildren: includeChildren, stoodOn: p.moment)
+        let (keys, attributed) = try accountScope(id, includeChildren: includeChildren, stoodOn: p)
         let m = try models(stoodOn: p)
         let (start, end) = try metricsWindow(since: nil, until: m.model.asOf)
         var own: [Int64: [UInt8]] = [:]

@@ -50,8 +50,10 @@ extension Workspace {
     }
 
     /// One account of a firm read by `firmOf`, with every member (`members` nil) or the first
-    /// `members`.
-    func accountView(_ firmRows: [AccountListRow], id: String, members limit: Int?) throws -> AccountView {
+    /// `members`; with `past`, as it stood on a past day (`AccountStoodOn.swift`).
+    func accountView(_ firmRows: [AccountListRow], id: String, members limit: Int?, past: AccountPast? = nil)
+        throws -> AccountView
+    {
         let account = try Self.named(id, in: firmRows)
         let all = firmRows.map(\.account)
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
@@ -66,10 +68,14 @@ extension Workspace {
         }
         let subtree = Self.subtree(of: account.key, in: all)
         let firm = Self.subtree(of: ancestors.first?.key ?? account.key, in: all)
-        let asOf = try store.latestEventTime() ?? clock()
-        let memberRows: [MembershipRecord]
+        let asOf = try past?.asOf ?? store.latestEventTime() ?? clock()
+        var memberRows: [MembershipRecord]
         let memberCount: Int
-        if let limit {
+        if let past {
+            memberRows = past.members.filter { $0.account == account.key }
+            memberCount = memberRows.count
+            if let limit { memberRows = Array(memberRows.prefix(limit)) }
+        } else if let limit {
             (memberRows, memberCount) = try store.accountMembers(account: account.key, offset: 0, limit: limit)
         } else {
             memberRows = try store.memberships(accounts: [account.key])
@@ -106,9 +112,14 @@ extension Workspace {
             clv: figures.clv12m.map { ($0 * 100).rounded() / 100 }, engagement: figures.engagement,
             engagementPrevious: figures.engagementPrevious, trend: figures.trend.rawValue, coverage: figures.coverage,
             missingRoles: figures.missingRoles, requiredRoles: requiredRoles, cadence: cadence,
-            recommendations: try accountRecommendations(account, subtree: subtree, firm: firm, names: byKey),
+            recommendations: try past.map {
+                try recommendationViews(
+                    liveRecommendations(
+                        account.key, subtree: subtree, firm: firm, names: Self.distinctNames(firm, byKey),
+                        from: ($0.purchases, $0.memberships)))
+            } ?? accountRecommendations(account, subtree: subtree, firm: firm, names: byKey),
             computed: own != nil,
-            notes: try store.accountNotes(account: account.key).map {
+            notes: try store.accountNotes(account: account.key).filter { $0.time <= past?.moment ?? .max }.map {
                 AccountNoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
             })
         view.memberCount = memberCount

@@ -72,13 +72,17 @@ extension Workspace {
     }
 
     /// From the firm's purchases, and the memberships of their buyers (their primary
-    /// membership then may lie outside the firm): what the kept buyers are made of.
-    func liveRecommendations(_ account: Int64, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: String])
-        throws -> [AccountRecommendation]
-    {
-        let purchases = try store.accountPurchases(accounts: Array(firm)).map(AccountBridge.purchase)
-        let memberships = try store.memberships(customers: Array(Set(purchases.map(\.customer))))
-            .map(AccountBridge.membership)
+    /// membership then may lie outside the firm): what the kept buyers are made of. `from`
+    /// gives them instead of today's (an account as it stood on a past day).
+    func liveRecommendations(
+        _ account: Int64, subtree: Set<Int64>, firm: Set<Int64>, names: [Int64: String],
+        from given: (purchases: [AccountPurchase], memberships: [AccountMembership])? = nil
+    ) throws -> [AccountRecommendation] {
+        let purchases =
+            try given?.purchases ?? store.accountPurchases(accounts: Array(firm)).map(AccountBridge.purchase)
+        let memberships =
+            try given?.memberships
+            ?? store.memberships(customers: Array(Set(purchases.map(\.customer)))).map(AccountBridge.membership)
         return AccountRecommender.recommend(
             account: account, firm: firm, subtree: subtree, purchases: purchases,
             attribution: AccountAttribution(memberships: memberships),

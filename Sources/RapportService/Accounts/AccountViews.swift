@@ -164,13 +164,15 @@ public struct AccountView: Encodable, Sendable, Equatable {
     /// How many members the account has; `members` may hold only the first of them (the
     /// explorer's first screen). Not in `--json`, whose `members` are every one.
     public var memberCount = 0
+    /// Set when the account is shown as it stood on a past day (`--as-of`); absent otherwise.
+    public var asStoodOn: StoodOnView? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, parent, path, children, domain, industry, tier, sla, members, figures
         case pAlive = "p_alive", clv, engagement, trend, coverage, cadence, recommendations, computed, notes
         case pathNames = "path_names", reportingCadence = "reporting_cadence", revenue12m = "revenue_12m"
         case expectedOrders90d = "expected_orders_90d", engagementPrevious = "engagement_previous"
-        case missingRoles = "missing_roles", requiredRoles = "required_roles"
+        case missingRoles = "missing_roles", requiredRoles = "required_roles", asStoodOn = "as_stood_on"
     }
 }
 

@@ -43,7 +43,9 @@ extension StoreBackend {
             try AuditLog.append(
                 db, actor, .accountLink, customer: key, customerRef: ext,
                 details: ["account": accountId, "role": role, "primary": primary ? "true" : "false"])
-            var payload = try MembershipPayload(before: was, after: try MembershipState.all(db, customer: key)).fields()
+            let now = try MembershipState.all(db, customer: key)
+            try AccountChanges.memberships(db, customer: key, time: actor.now, before: was, after: now)
+            var payload = try MembershipPayload(before: was, after: now).fields()
             payload.merge(["account": accountId, "role": role, "primary": primary ? "1" : "0"]) { $1 }
             if let title { payload["title"] = title }
             try ActionLog.record(db, actor, .accountLink, customer: key, customerRef: ext, payload: payload)
@@ -79,7 +81,9 @@ extension StoreBackend {
             var details = ["account": accountId, "ended": delete ? "deleted" : String(until ?? actor.now)]
             if let role { details["role"] = role }
             try AuditLog.append(db, actor, .accountUnlink, customer: key, customerRef: ext, details: details)
-            let payload = try MembershipPayload(before: was, after: try MembershipState.all(db, customer: key)).fields()
+            let now = try MembershipState.all(db, customer: key)
+            try AccountChanges.memberships(db, customer: key, time: actor.now, before: was, after: now)
+            let payload = try MembershipPayload(before: was, after: now).fields()
             try ActionLog.record(
                 db, actor, .accountUnlink, customer: key, customerRef: ext,
                 payload: payload.merging(details) { $1 })
@@ -117,6 +121,7 @@ extension StoreBackend {
             guard !dryRun, oldParent != newParent?.externalId else { return change }
             try db.execute(
                 "UPDATE accounts SET parent_id = ? WHERE id = ?", [.int64(newParent?.key), .int64(account.key)])
+            try AccountChanges.parent(db, account: account.key, time: actor.now, before: account.parent)
             try AuditLog.append(
                 db, actor, .accountParent, customer: nil, customerRef: nil,
                 details: ["account": accountId, "from": oldParent ?? "", "to": newParent?.externalId ?? ""])
@@ -155,10 +160,13 @@ extension StoreBackend {
             try db.execute(
                 "UPDATE events SET account_id = ? WHERE customer_id = ? AND id = ?",
                 [.int64(account?.key), .int64(key.customer), .int64(key.id)])
+            try AccountChanges.attribution(
+                db, customer: key.customer, event: key.id, time: actor.now, before: fromKey)
             let ref = try Self.externalId(db, key.customer)
+            // `from`: the account it named before ("" none), so the entry says what it undid.
             try AuditLog.append(
                 db, actor, .eventAttribute, customer: key.customer, customerRef: ref,
-                details: ["event": displayId, "account": accountId ?? ""])
+                details: ["event": displayId, "account": accountId ?? "", "from": from ?? ""])
             var payload = [
                 "event": displayId, "key": String(key.id), "from": from ?? "", "to": account?.externalId ?? ""
             ]

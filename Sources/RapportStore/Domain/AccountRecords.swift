@@ -95,6 +95,13 @@ public struct AccountListRow: Sendable, Equatable {
     public var parentExternalId: String?
     public var parentName: String?
     public var figures: AccountFiguresRow?
+
+    public init(account: AccountRecord, parentExternalId: String?, parentName: String?, figures: AccountFiguresRow?) {
+        self.account = account
+        self.parentExternalId = parentExternalId
+        self.parentName = parentName
+        self.figures = figures
+    }
 }
 
 /// The orders of the accounts list.

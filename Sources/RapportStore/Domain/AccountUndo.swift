@@ -62,11 +62,13 @@ struct MembershipPayload {
     }
 
     /// Puts the person's memberships from `from` to `to`, or says why not (nil: done).
+    /// The change is recorded at `time` (`account_changes`).
     static func move(
-        _ db: any SQLDatabase, customer: Int64, from: [MembershipState], to: [MembershipState]
+        _ db: any SQLDatabase, customer: Int64, from: [MembershipState], to: [MembershipState], at time: Int64
     ) throws -> String? {
         let slots = Set(from.map(\.slot) + to.map(\.slot))
-        let current = try MembershipState.all(db, customer: customer).filter { slots.contains($0.slot) }
+        let all = try MembershipState.all(db, customer: customer)
+        let current = all.filter { slots.contains($0.slot) }
         guard Set(current.map(\.slot)) == Set(from.map(\.slot)), from.allSatisfy(current.contains) else {
             return "its memberships were changed since"
         }
@@ -90,6 +92,8 @@ struct MembershipPayload {
                     .int64(m.since), .int64(m.until)
                 ])
         }
+        try AccountChanges.memberships(
+            db, customer: customer, time: time, before: all, after: try MembershipState.all(db, customer: customer))
         return nil
     }
 }
@@ -104,7 +108,9 @@ enum AccountUndo {
 
     /// Moves an account back (undo) or again (redo) under the parent the entry names; why not,
     /// or nil when done. The tree's rules hold as for `set-parent`: no cycle, no tree too deep.
-    static func parent(_ db: any SQLDatabase, _ f: [String: String], _ direction: ActionDirection) throws -> String? {
+    static func parent(_ db: any SQLDatabase, _ f: [String: String], _ direction: ActionDirection, at time: Int64)
+        throws -> String?
+    {
         guard let account = key(f, "account_key"), let ext = f["account"] else { return "it is damaged" }
         let (from, to) =
             direction == .undo ? (key(f, "to_key"), key(f, "from_key")) : (key(f, "from_key"), key(f, "to_key"))
@@ -120,6 +126,7 @@ enum AccountUndo {
             return why
         }
         try db.execute("UPDATE accounts SET parent_id = ? WHERE id = ?", [.int64(to), .int64(account)])
+        try AccountChanges.parent(db, account: account, time: time, before: from)
         return nil
     }
 
@@ -146,7 +153,7 @@ enum AccountUndo {
 
     /// Puts a purchase's account back (undo) or again (redo); why not, or nil when done.
     static func attribution(
-        _ db: any SQLDatabase, customer: Int64, _ f: [String: String], _ direction: ActionDirection
+        _ db: any SQLDatabase, customer: Int64, _ f: [String: String], _ direction: ActionDirection, at time: Int64
     ) throws -> String? {
         guard let event = key(f, "key") else { return "it is damaged" }
         let (from, to) =
@@ -162,6 +169,7 @@ enum AccountUndo {
         try db.execute(
             "UPDATE events SET account_id = ? WHERE customer_id = ? AND id = ?",
             [.int64(to), .int64(customer), .int64(event)])
+        try AccountChanges.attribution(db, customer: customer, event: event, time: time, before: from)
         return nil
     }
 }

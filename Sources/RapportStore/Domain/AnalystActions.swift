@@ -7,7 +7,7 @@ import RapportVocabulary
 /// Tables keyed by customer that an erasure empties of the customer's rows, children first.
 let customerKeyedTables = [
     "events", "stated_preferences", "notes", "customer_metrics", "segment_members", "customer_affinities",
-    "customer_activity", "held_events", "memberships"
+    "customer_activity", "held_events", "memberships", "account_changes"
 ]
 
 extension StoreBackend {

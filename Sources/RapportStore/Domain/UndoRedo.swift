@@ -151,15 +151,17 @@ extension StoreBackend {
                     throw StoreError.invalidArgument("entry \(entry.id) is damaged")
                 }
                 let (from, to) = direction == .undo ? (m.after, m.before) : (m.before, m.after)
-                if let why = try MembershipPayload.move(db, customer: customer, from: from, to: to) {
+                if let why = try MembershipPayload.move(db, customer: customer, from: from, to: to, at: actor.now) {
                     throw Self.conflict(entry, direction, why)
                 }
             case (.accountParent, _):
-                if let why = try AccountUndo.parent(db, entry.payload, direction) {
+                if let why = try AccountUndo.parent(db, entry.payload, direction, at: actor.now) {
                     throw Self.conflict(entry, direction, why)
                 }
             case (.eventAttribute, _):
-                if let why = try AccountUndo.attribution(db, customer: customer, entry.payload, direction) {
+                if let why = try AccountUndo.attribution(
+                    db, customer: customer, entry.payload, direction, at: actor.now)
+                {
                     throw Self.conflict(entry, direction, why)
                 }
             case (.accountNote, _):

@@ -238,7 +238,8 @@ enum PostgresSchema {
         PGMigration(name: "v13-held-event-accounts", sql: "ALTER TABLE held_events ADD COLUMN account_id bigint;"),
         PGMigration(name: "v14-seam-customer-count", sql: CustomerCountSchema.sql),
         PGMigration(name: "v15-acct-buyers", sql: AccountBuyersSchema.postgres),
-        PGMigration(name: ValidIndexesRepair.name, sql: ValidIndexesRepair.postgres)
+        PGMigration(name: ValidIndexesRepair.name, sql: ValidIndexesRepair.postgres),
+        PGMigration(name: AccountChangesSchema.name, sql: AccountChangesSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).
