@@ -115,7 +115,12 @@ public enum AccountFiguresBuilder {
         var roles: [Int64: Set<String>] = [:]
         for (a, orders) in lines {
             var r = AccountRollup()
-            for (k, amount) in orders { r.addOrder(customer: k.customer, time: k.time, amount: amount, asOf: asOf) }
+            // In time order, not the dictionary's (which changes from run to run): sums of
+            // amounts come out the same to the last bit, so a refresh over the same events
+            // stores the same figures and writes none of them again.
+            for (k, amount) in orders.sorted(by: { ($0.key.time, $0.key.customer) < ($1.key.time, $1.key.customer) }) {
+                r.addOrder(customer: k.customer, time: k.time, amount: amount, asOf: asOf)
+            }
             own[a] = r
         }
         for m in memberships where m.isValid(at: asOf) && known.contains(m.account) {

@@ -8,11 +8,13 @@ extension Workspace {
     /// view. Run by a full refresh, after imports, and after a correction that moved the store's
     /// as-of date (every window moves); other corrections recompute only the firms they touched
     /// (`refreshAccountFigures(around:)`). A store without accounts costs one query.
-    func refreshAccountFigures(model given: EngineModel? = nil) throws {
-        guard !store.isReadOnly else { return }
+    /// Stored rows that were already the new figures are not written again; returns what was.
+    @discardableResult
+    func refreshAccountFigures(model given: EngineModel? = nil) throws -> AccountRowsWritten {
+        guard !store.isReadOnly else { return .none }
         let started = Date()
         let nodes = try store.accounts()
-        if nodes.isEmpty { return }
+        if nodes.isEmpty { return .none }
         let model = try given ?? cache.model(store)
         let asOf = try store.latestEventTime() ?? clock()
         let window = AccountFiguresBuilder.windowDays * 86_400
@@ -27,31 +29,38 @@ extension Workspace {
         let rows = try Self.figureRows(nodes.map(\.key), figures)
         let buyers = AccountBuyer.from(
             purchases, attribution: AccountAttribution(memberships: memberships), within: Set(nodes.map(\.key)))
-        try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
+        let written = try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
         logger.info(
             "account figures",
-            metadata: ["accounts": "\(nodes.count)", "seconds": "\(Date().timeIntervalSince(started))"])
+            metadata: [
+                "accounts": "\(nodes.count)", "figures_written": "\(written.figures)",
+                "buyers_written": "\(written.buyers)", "seconds": "\(Date().timeIntervalSince(started))"
+            ])
+        return written
     }
 
     /// The same from what a full refresh's pass over the events gathered (`AccountFold`): only
     /// the accounts and memberships are read here. Memberships changed since the pass began
     /// (another analyst's link) send it to the full read instead.
-    func refreshAccountFigures(_ fold: AccountFold, model: EngineModel?) throws {
-        guard !store.isReadOnly else { return }
+    @discardableResult
+    func refreshAccountFigures(_ fold: AccountFold, model: EngineModel?) throws -> AccountRowsWritten {
+        guard !store.isReadOnly else { return .none }
         let started = Date()
         guard try store.memberships().map(AccountBridge.membership) == fold.memberships else {
             return try refreshAccountFigures(model: model)
         }
         let nodes = try store.accounts().map { AccountNode(key: $0.key, parent: $0.parent) }
-        if nodes.isEmpty { return }
+        if nodes.isEmpty { return .none }
         let (figures, buyers) = fold.figures(nodes: nodes, requiredRoles: requiredRoles, model: model)
         let rows = try Self.figureRows(nodes.map(\.key), figures)
-        try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
+        let written = try store.writeAccountFigures(rows, buyers: buyers.map(AccountBridge.buyer), now: clock())
         logger.info(
             "account figures",
             metadata: [
-                "accounts": "\(nodes.count)", "folded": "true", "seconds": "\(Date().timeIntervalSince(started))"
+                "accounts": "\(nodes.count)", "folded": "true", "figures_written": "\(written.figures)",
+                "buyers_written": "\(written.buyers)", "seconds": "\(Date().timeIntervalSince(started))"
             ])
+        return written
     }
 
     /// The stored rows of some accounts' figures (an account the engine left out has none).

@@ -69,7 +69,10 @@ extension Workspace {
     func refreshAccountFigures(
         customer key: Int64?, before: Set<Int64>, basis: [Int64?]? = nil, buyers: BuyersTouched? = nil
     ) throws {
-        if let basis, try accountFiguresBasis() != basis { return try refreshAccountFigures() }
+        if let basis, try accountFiguresBasis() != basis {
+            try refreshAccountFigures()
+            return
+        }
         let now = try key.map { try store.accountsTouching(customer: $0) } ?? []
         try refreshAccountFigures(around: before.union(now), buyers: buyers ?? key.map { .person($0) } ?? .firms)
     }

@@ -21,18 +21,6 @@ public struct AccountBuyerRow: Sendable, Hashable {
 }
 
 extension StoreBackend {
-    /// Replaces every account's stored figures and buyers with the refresh's, in one
-    /// transaction, and notes that the buyers are kept.
-    public func writeAccountFigures(_ rows: [AccountFiguresRow], buyers: [AccountBuyerRow], now: Int64) throws {
-        try writeSQL(.analyst) { db in
-            try db.execute("DELETE FROM account_figures")
-            try Self.insertFigures(db, rows, now: now)
-            try db.execute("DELETE FROM account_buyers")
-            try Self.insertBuyers(db, buyers)
-            try ModelState.put(db, AccountBuyersSchema.stateName, Data("1".utf8), now: now)
-        }
-    }
-
     /// Replaces the stored figures of `rows`' accounts and the buyers of `accounts` (a
     /// correction's firms; with `customer`, that person's buyer rows in them only), in one
     /// transaction; every other row stays.
