@@ -244,9 +244,11 @@ public enum Insights {
 
     /// One customer's complete insight. Cost is linear in the customer's events plus the
     /// neighbours of their recent items: it runs on every profile open and after every gift flag.
+    /// `preferenceKeys`, when given, must be built from `products` (a session keeps both).
     public static func compute(
         facts: CustomerFacts, events: [Event], products: [Int64: Product],
-        model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings()
+        model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings(),
+        preferenceKeys: PreferenceKeys? = nil
     ) -> CustomerInsight {
         let asOf = model.asOf
         // Usually every event is before the models' date: the array is shared, not copied.
@@ -254,7 +256,9 @@ public enum Insights {
         let figures = Figures.compute(events: visible, model: model, asOf: asOf)
         let inferred =
             facts.consent.allowsPersonalization
-            ? Preferences.infer(events: visible, products: products, now: asOf, settings: settings.preferences) : []
+            ? Preferences.infer(
+                events: visible, products: products, now: asOf, settings: settings.preferences, keys: preferenceKeys)
+            : []
         // Replenishment reads a customer's habits to prompt them: personalization, so only with consent.
         let habits =
             facts.consent.allowsPersonalization

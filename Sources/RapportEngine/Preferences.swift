@@ -87,12 +87,12 @@ public enum Preferences {
     public static func infer(
         events: [Event], products: [Int64: Product], now: Int64,
         settings: PreferenceSettings = PreferenceSettings(),
-        evidenceCount: Int = 5
+        evidenceCount: Int = 5, keys: PreferenceKeys? = nil
     ) -> [InferredPreference] {
         // The spikes are not wanted here: describing them is skipped.
         inferWithSpikes(
             events: events, products: products, now: now, settings: settings,
-            evidenceCount: evidenceCount, reportingSpikes: false
+            evidenceCount: evidenceCount, reportingSpikes: false, keys: keys
         ).preferences
     }
 
@@ -134,6 +134,8 @@ public enum Preferences {
     }
 
     /// Attribute values numbered once per product, so the per-event work does not hash strings.
+    /// Built per call for the products a history touches; `PreferenceKeys` is the same numbering
+    /// kept for a whole catalogue.
     struct KeyTable {
         var keysOf: [Int64: [Int]] = [:]
         var index: [Key: Int] = [:]
@@ -171,10 +173,11 @@ public enum Preferences {
 
     static func inferWithSpikes(
         events: [Event], products: [Int64: Product], now: Int64, settings: PreferenceSettings, evidenceCount: Int,
-        reportingSpikes: Bool
+        reportingSpikes: Bool, keys kept: PreferenceKeys? = nil
     )
         -> (preferences: [InferredPreference], spikes: [DampedSpike])
     {
+        // `kept` numbers the whole catalogue `products` once; without it, the products seen here.
         var table = KeyTable()
         var items: [SpikeDamping.Item] = []
         // Per item, what its event gives: id, decay and day are taken once per event, not once per key.
@@ -184,7 +187,10 @@ public enum Preferences {
         for e in shapingEvents(events) {
             guard let pid = e.product else { continue }
             let w = PreferenceSettings.weight(e)
-            guard w != 0, let keys = table.keys(pid, products) else { continue }
+            guard w != 0 else { continue }
+            let found: ArraySlice<Int>?
+            if let kept { found = kept.keys(of: pid) } else { found = table.keys(pid, products)?[...] }
+            guard let keys = found else { continue }
             let decay = exp(-max(0, Double(now - e.time)) / 86_400 / settings.tauDays)
             let day = Day.of(e.time)
             for k in keys {
@@ -194,7 +200,7 @@ public enum Preferences {
                 dayOf.append(day)
             }
         }
-        let names = table.list
+        let names = kept?.list ?? table.list
         let (factors, spikes) = settings.damping.factors(items, reportingSpikes: reportingSpikes) { names[$0].value }
         var accs = [Accumulator](repeating: Accumulator(), count: names.count)
         for (i, item) in items.enumerated() {
@@ -222,6 +228,7 @@ public enum Preferences {
         }
         normalise(&out)
         // Brands and price bands repeat the category's burst: the category names it.
+        guard !spikes.isEmpty else { return (out.sorted(by: ranksBefore), []) }
         let categories = Set(names.filter { $0.attribute == .category }.map(\.value))
         return (out.sorted(by: ranksBefore), spikes.filter { categories.contains($0.key) })
     }
@@ -240,5 +247,46 @@ public enum Preferences {
         if x.attribute != y.attribute { return order(x.attribute) < order(y.attribute) }
         if x.score != y.score { return x.score > y.score }
         return x.value < y.value
+    }
+}
+
+/// The attribute values of every product of a catalogue, numbered once (in product key order, so
+/// the numbering does not depend on a dictionary's order): what `Preferences` looks up per event,
+/// kept with the catalogue instead of built again on every profile. Valid for the catalogue it
+/// was built from only; its holder builds it again when the catalogue changes.
+public struct PreferenceKeys: Sendable {
+    let list: [Preferences.Key]
+    /// Per product key (a store's keys are dense), where its values' numbers lie in `numbers`;
+    /// nil: no such product. Keys outside the array go through `sparse`.
+    private let slots: [Range<Int32>?]
+    private let numbers: [Int]
+    private let sparse: [Int64: [Int]]
+
+    public init(products: [Int64: Product]) {
+        var table = Preferences.KeyTable()
+        let ids = products.keys.sorted()
+        let denseEnd = ids.last.map { $0 < Int64(2 * ids.count + 1024) ? Int($0) + 1 : 0 } ?? 0
+        var slots = [Range<Int32>?](repeating: nil, count: denseEnd)
+        var numbers: [Int] = []
+        var sparse: [Int64: [Int]] = [:]
+        for id in ids {
+            let keys = table.keys(id, products) ?? []
+            if id >= 0 && id < Int64(denseEnd) {
+                slots[Int(id)] = Int32(numbers.count)..<Int32(numbers.count + keys.count)
+                numbers += keys
+            } else {
+                sparse[id] = keys
+            }
+        }
+        self.list = table.list
+        self.slots = slots
+        self.numbers = numbers
+        self.sparse = sparse
+    }
+
+    /// The numbers of product `pid`'s values, nil when the catalogue has no such product.
+    func keys(of pid: Int64) -> ArraySlice<Int>? {
+        guard pid >= 0, pid < Int64(slots.count) else { return sparse[pid].map { $0[...] } }
+        return slots[Int(pid)].map { numbers[Int($0.lowerBound)..<Int($0.upperBound)] }
     }
 }

@@ -142,33 +142,37 @@ public enum Recommender {
         var keyOf: [String: Int] = [:]
         // Each product's key is found once: a history repeats its products, and a category's
         // text need not be hashed for every event.
-        var keyOfProduct: [Int64: Int] = [:]
+        // Per product, its number here (`productList`) and its category's key, found together.
+        var slotOfProduct: [Int64: (slot: Int, key: Int)] = [:]
+        var productList: [Int64] = []
         var names: [String] = []
         var items: [SpikeDamping.Item] = []
-        var productOf: [Int64] = []
+        var slotOf: [Int] = []
         var eventOf: [Event] = []
         for e in events {
             guard let p = e.product else { continue }
             let w = historyWeight(e)
             guard w > 0 else { continue }
-            let key: Int
-            if let known = keyOfProduct[p] {
-                key = known
+            let found: (slot: Int, key: Int)
+            if let known = slotOfProduct[p] {
+                found = known
             } else {
                 let name = categoryKey(p, products)
-                key = keyOf[name] ?? names.count
+                let key = keyOf[name] ?? names.count
                 if key == names.count {
                     keyOf[name] = key
                     names.append(name)
                 }
-                keyOfProduct[p] = key
+                found = (productList.count, key)
+                productList.append(p)
+                slotOfProduct[p] = found
             }
-            items.append(SpikeDamping.Item(key: key, time: e.time, weight: w))
-            productOf.append(p)
+            items.append(SpikeDamping.Item(key: found.key, time: e.time, weight: w))
+            slotOf.append(found.slot)
             if record != nil { eventOf.append(e) }
         }
         let (factors, spikes) = settings.damping.factors(items) { names[$0] }
-        var weight: [Int64: Double] = [:]
+        var weight = [Double](repeating: 0, count: productList.count)
         // Ages count back from the customer's own newest event (not the store's date): "what
         // comes next" follows their timeline, a customer away for a year keeps the order of
         // their last items, and `eval recs`, which stops each history at its held-out event,
@@ -177,12 +181,12 @@ public enum Recommender {
         for (i, item) in items.enumerated() {
             let age = max(0, Double(anchor - item.time)) / 86_400
             let decay = exp(-age / settings.tauDays)
-            weight[productOf[i], default: 0] += item.weight * factors[i] * decay
+            weight[slotOf[i]] += item.weight * factors[i] * decay
             record?(HistoryPart(event: eventOf[i], typeWeight: item.weight, damping: factors[i], timeWeight: decay))
         }
-        let ranked = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let ranked = zip(productList, weight).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return RecommendationHistory(
-            items: ranked.prefix(settings.historyLength).map { ($0.key, $0.value) },
+            items: ranked.prefix(settings.historyLength).map { ($0.0, $0.1) },
             dampedSpikes: spikes)
     }
 
@@ -398,22 +402,29 @@ struct ListBuilder {
         }
     }
 
-    /// What the customer did with each product and when last: the reasons' words, gathered
-    /// once per list (personal items are added in two passes).
-    lazy var doneWith: (types: [Int64: [EventType]], lastSeen: [Int64: Int64]) = {
+    /// What the customer did with each product and when last, for the products a reason can
+    /// name (the candidates' top sources): the reasons' words, gathered once per list (personal
+    /// items are added in two passes), not for every product of a long history.
+    var doneWith: (types: [Int64: [EventType]], lastSeen: [Int64: Int64])?
+
+    static func doneWith(_ shaping: [Event], sources: Set<Int64>) -> (
+        types: [Int64: [EventType]], lastSeen: [Int64: Int64]
+    ) {
         var types: [Int64: [EventType]] = [:]
         var lastSeen: [Int64: Int64] = [:]
         for e in shaping {
-            guard let p = e.product else { continue }
+            guard let p = e.product, sources.contains(p) else { continue }
             types[p, default: []].append(e.type)
             lastSeen[p] = max(lastSeen[p] ?? e.time, e.time)
         }
         return (types, lastSeen)
-    }()
+    }
 
     mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
         guard out.count < limit, !ranked.isEmpty else { return }
-        let (types, lastSeen) = doneWith
+        let (types, lastSeen) =
+            doneWith ?? Self.doneWith(shaping, sources: Set(ranked.map { $0.sources[0].0 }))
+        doneWith = (types, lastSeen)
         for c in ranked where out.count < limit && !used.contains(c.product) {
             let (top, _, boughtTogether) = c.sources[0]
             let seen = types[top] ?? []

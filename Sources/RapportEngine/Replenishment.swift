@@ -139,7 +139,12 @@ public enum Channels {
     /// The channel the customer engages on: purchases, clicks, opens, carts and views by channel,
     /// weighted by recency (τ = 180 days).
     public static func infer(events: [Event], stated: String?, now: Int64) -> ChannelPreference {
-        var score: [String: Double] = [:]
+        // Totals per channel in a short list, the last one used checked first: a history runs on
+        // a few channels, and hashing each event's channel text was most of this pass. Each
+        // channel's total adds its events in the same order as a dictionary would.
+        var channels: [String] = []
+        var totals: [Double] = []
+        var last = -1
         for e in events {
             guard let c = e.channel, !c.isEmpty else { continue }
             let w: Double
@@ -151,8 +156,16 @@ public enum Channels {
             default: w = 0
             }
             if w == 0 { continue }
-            score[c, default: 0] += w * exp(-max(0, Double(now - e.time)) / 86_400 / 180)
+            if last < 0 || channels[last] != c {
+                last = channels.firstIndex(of: c) ?? channels.count
+                if last == channels.count {
+                    channels.append(c)
+                    totals.append(0)
+                }
+            }
+            totals[last] += w * exp(-max(0, Double(now - e.time)) / 86_400 / 180)
         }
+        let score = Dictionary(uniqueKeysWithValues: zip(channels, totals))
         let total = score.values.reduce(0, +)
         let shares = total > 0 ? score.mapValues { $0 / total } : [:]
         let best = shares.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key

@@ -94,13 +94,16 @@ public struct ValueUncertainty: Sendable, Equatable, Codable {
         alive.reserveCapacity(count)
         clv.reserveCapacity(count)
         let x = max(1, s.x)
+        let models = bgDraws.prefix(count).map { bgnbd.with(logParameters: $0) }
+        // Every draw's series summed side by side: the same figures as one at a time.
+        let expected = BGNBD.expectedPurchases(s, t: horizon, under: models)
         for i in 0..<count {
-            let m = bgnbd.with(logParameters: bgDraws[i])
+            let m = models[i]
             alive.append(m.pAlive(s))
             let spend =
                 ggDraws.map { gammaGamma!.with(logParameters: $0[i]).expectedSpend(x: x, mean: meanSpend) }
                 ?? gammaGamma?.expectedSpend(x: x, mean: meanSpend) ?? meanSpend
-            clv.append(m.expectedPurchases(s, t: horizon) * spend)
+            clv.append(expected[i] * spend)
         }
         func interval(_ v: [Double]) -> ValueInterval? {
             let finite = v.filter(\.isFinite).sorted()

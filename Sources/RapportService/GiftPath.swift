@@ -26,12 +26,18 @@ extension Workspace {
     ) throws -> GiftConsequences? {
         guard !store.isReadOnly else { return nil }
         let keepsAffinity = try store.modelState(AffinityPass.stateName) != nil
-        let affinity =
-            keepsAffinity && !refusesPersonalization
-            ? AffinityPass(
-                products: try cache.products(store), refused: [], now: insight.asOf,
-                settings: insightSettings.preferences
-            ).vector(key, events.map(EngineBridge.event)) : nil
+        var affinity: [String: Double]?
+        if keepsAffinity && !refusesPersonalization {
+            // The insight inferred these preferences from the same events, catalogue, date and
+            // settings when no event is after its date: its list is the vector's, not a second pass.
+            affinity =
+                events.allSatisfy { $0.time <= insight.asOf }
+                ? AffinityPass.vector(insight.inferred)
+                : AffinityPass(
+                    products: try cache.products(store), refused: [], now: insight.asOf,
+                    settings: insightSettings.preferences
+                ).vector(key, events.map(EngineBridge.event))
+        }
         return GiftConsequences(
             mark: mark, metrics: EngineBridge.metrics(key, insight.figures, now: clock()), keepsAffinity: keepsAffinity,
             affinity: affinity)

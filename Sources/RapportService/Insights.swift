@@ -18,6 +18,35 @@ final class EngineCache: @unchecked Sendable {
         return (model, SessionNeighbors(cache: neighbors, store: store), catalogue)
     }
 
+    /// What an insight needs: `get`'s state and the preference keys of that same catalogue.
+    func forInsight(_ store: any StoreBackend) throws -> (
+        model: EngineModel?, items: any NeighborLookup, products: [Int64: Product], keys: PreferenceKeys
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
+        let (catalogue, keys) = try loadCatalogue(store)
+        try loadModel(store)
+        return (model, SessionNeighbors(cache: neighbors, store: store), catalogue, keys)
+    }
+
+    /// The catalogue and its preference keys, without a look at the model.
+    func catalogue(_ store: any StoreBackend) throws -> (products: [Int64: Product], keys: PreferenceKeys) {
+        lock.lock()
+        defer { lock.unlock() }
+        return try loadCatalogue(store)
+    }
+
+    private func loadCatalogue(_ store: any StoreBackend) throws -> ([Int64: Product], PreferenceKeys) {
+        let catalogue = try loadProducts(store)
+        let keys = preferenceKeys ?? PreferenceKeys(products: catalogue)
+        preferenceKeys = keys
+        return (catalogue, keys)
+    }
+
+    /// The catalogue's preference keys, built on first use after the catalogue is (re)read:
+    /// every change of `products` clears them.
+    private var preferenceKeys: PreferenceKeys?
+
     /// The catalogue alone, read once per session (no look at the model: one round trip less).
     func products(_ store: any StoreBackend) throws -> [Int64: Product] {
         lock.lock()
@@ -35,6 +64,7 @@ final class EngineCache: @unchecked Sendable {
         let read = Dictionary(
             uniqueKeysWithValues: try store.allProducts().map { ($0.id ?? 0, EngineBridge.product($0)) })
         products = read
+        preferenceKeys = nil
         productsStamp = stamp
         return read
     }
@@ -71,6 +101,7 @@ final class EngineCache: @unchecked Sendable {
         defer { lock.unlock() }
         self.model = model
         self.products = products
+        preferenceKeys = nil
         neighbors.reset()
     }
 
@@ -86,6 +117,7 @@ final class EngineCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         products = nil
+        preferenceKeys = nil
     }
 }
 
@@ -233,13 +265,21 @@ extension Workspace {
     func customerInsight(_ key: Int64, rows: [EventRow]?, asOf: Int64?, facts known: CustomerFacts?) throws
         -> CustomerInsight?
     {
-        let (stored, items, products) = try cache.get(store)
+        try customerInsight(
+            key, events: try rows?.map(EngineBridge.event) ?? store.eventFacts(customer: key, EngineBridge.event),
+            asOf: asOf, facts: known)
+    }
+
+    /// The insight of the engine's `events` of the customer.
+    func customerInsight(_ key: Int64, events: [Event], asOf: Int64?, facts known: CustomerFacts?) throws
+        -> CustomerInsight?
+    {
+        let (stored, items, products, keys) = try cache.forInsight(store)
         guard var model = stored else { return nil }
         if let asOf { model.asOf = asOf }
-        let events = try (rows ?? store.eventsWithoutNames(customer: key)).map(EngineBridge.event)
         let insight = Insights.compute(
             facts: try known ?? facts(key), events: events, products: products, model: model,
-            itemModel: items, settings: insightSettings)
+            itemModel: items, settings: insightSettings, preferenceKeys: keys)
         try checkNeighborReads(items)
         return insight
     }

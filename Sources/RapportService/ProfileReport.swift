@@ -181,8 +181,11 @@ public struct MilestoneView: Codable, Sendable {
 }
 
 extension Workspace {
+    /// Today's profile from the lean read of the customer's events (`eventFacts`): the evidence's
+    /// display ids are read by key afterwards, for the few events the profile shows.
     public func profile(_ key: Int64) throws -> ProfileReport {
-        try profileWithInsight(key, rows: try store.eventsWithoutNames(customer: key)).report
+        let events = try store.eventFacts(customer: key, EngineBridge.event)
+        return try profileWithInsight(key, events: events) { try store.displayIds(events: $0, customer: key) }.report
     }
 
     /// The profile, and the insight it was made from, from one read of the customer's events;
@@ -191,13 +194,25 @@ extension Workspace {
     func profileWithInsight(
         _ key: Int64, rows: [EventRow], stoodOn: (PointInTime, StoodOnModels)? = nil, asOf: Int64? = nil
     ) throws -> (report: ProfileReport, insight: CustomerInsight?) {
+        try profileWithInsight(
+            key, events: rows.map(EngineBridge.event), stoodOn: stoodOn, asOf: asOf
+        ) { Self.displayIds(of: $0, in: rows) }
+    }
+
+    /// The same from the engine's events, with `displayIds` naming the evidence events.
+    func profileWithInsight(
+        _ key: Int64, events: [Event], stoodOn: (PointInTime, StoodOnModels)? = nil, asOf: Int64? = nil,
+        displayIds: ([Int64]) throws -> [Int64: String]
+    ) throws -> (report: ProfileReport, insight: CustomerInsight?) {
         // The customer and their stated preferences read once, for the report and the insight.
         guard let customer = try store.customer(key) else { throw StoreError.unknownCustomer("#\(key)") }
         let statedRows = try store.statedPreferences(customer: key)
         let facts = Self.facts(key, customer, stated: statedRows)
         let insight =
-            try stoodOn.map { try insightWith(key, rows: rows, model: $0.1.model, items: $0.1.items, facts: facts) }
-            ?? customerInsight(key, rows: rows, asOf: asOf, facts: facts)
+            try stoodOn.map {
+                try insightWith(key, events: events, model: $0.1.model, items: $0.1.items, facts: facts)
+            }
+            ?? customerInsight(key, events: events, asOf: asOf, facts: facts)
         let products = self.products
         func pid(_ k: Int64) -> String { products[k]?.externalId ?? "#\(k)" }
         func title(_ k: Int64) -> String { products[k]?.title ?? "" }
@@ -216,7 +231,7 @@ extension Workspace {
         guard let i = insight else { return (report, nil) }
         report.asOf = CalendarDay(containing: i.asOf)
         report.model = try stoodOn.map(\.1.freshness) ?? modelFreshness()
-        let displayIds = Self.displayIds(of: i.inferred.flatMap(\.evidence), in: rows)
+        let displayIds = try displayIds(i.inferred.flatMap(\.evidence))
         report.preferences.inferred = i.inferred.map {
             InferredView(
                 attribute: $0.attribute, value: $0.value,

@@ -35,9 +35,19 @@ extension Workspace {
     )
         throws -> CustomerInsight
     {
+        try insightWith(
+            key, events: rows.map(EngineBridge.event), model: model, items: items, settings: settings, facts: known)
+    }
+
+    /// The same from the engine's events.
+    func insightWith(
+        _ key: Int64, events: [Event], model: EngineModel, items: any NeighborLookup,
+        settings: InsightSettings? = nil, facts known: CustomerFacts? = nil
+    ) throws -> CustomerInsight {
+        let (products, keys) = try cache.catalogue(store)
         let insight = Insights.compute(
-            facts: try known ?? facts(key), events: rows.map(EngineBridge.event), products: products, model: model,
-            itemModel: items, settings: settings ?? insightSettings)
+            facts: try known ?? facts(key), events: events, products: products, model: model,
+            itemModel: items, settings: settings ?? insightSettings, preferenceKeys: keys)
         try checkNeighborReads(items)
         return insight
     }
