@@ -111,38 +111,18 @@ public enum Figures {
 
     /// The figures that need no fitted model: one pass over the customer's events.
     public static func base(events: [Event], asOf: Int64) -> CustomerFigures {
-        var purchaseTimes: [Int64] = []
-        var spend = 0.0
-        var dayAmounts: [Int64: Double] = [:]
-        var lastEvent: Int64?
-        var firstEvent: Int64?
-        for e in events where e.time <= asOf {
-            lastEvent = max(lastEvent ?? e.time, e.time)
-            firstEvent = min(firstEvent ?? e.time, e.time)
-            if e.type == .purchase {
-                purchaseTimes.append(e.time)
-                spend += e.amount
-                dayAmounts[Day.of(e.time), default: 0] += e.amount
-            } else if e.type == .return {
-                spend += e.amount
-            }
-        }
-        let first = purchaseTimes.min(), last = purchaseTimes.max()
-        let summary = RFMSummary.from(purchaseTimes: purchaseTimes, end: asOf, unitDays: 7)
-        var mean: Double?
-        if summary != nil {
-            let repeatDays = dayAmounts.keys.sorted().dropFirst()
-            mean =
-                repeatDays.isEmpty
-                ? (dayAmounts.values.first ?? 0)
-                : repeatDays.reduce(0) { $0 + dayAmounts[$1]! } / Double(repeatDays.count)
-        }
-        return CustomerFigures(
-            orders: dayAmounts.count, spend: spend, firstPurchase: first, lastPurchase: last,
-            lastEvent: lastEvent, recencyDays: last.map { Int(Day.of(asOf) - Day.of($0)) },
-            rfm: nil, summary: summary, pAlive: nil, expected30: nil, expected90: nil,
+        base(PurchaseStatistics.of(events: events, asOf: asOf), asOf: asOf)
+    }
+
+    /// The figures that need no fitted model, from a customer's purchase statistics (computed
+    /// here from events, or by the database that holds them).
+    public static func base(_ s: PurchaseStatistics, asOf: Int64) -> CustomerFigures {
+        CustomerFigures(
+            orders: s.purchaseDays, spend: s.spend, firstPurchase: s.firstPurchase, lastPurchase: s.lastPurchase,
+            lastEvent: s.lastEvent, recencyDays: s.lastPurchase.map { Int(Day.of(asOf) - Day.of($0)) },
+            rfm: nil, summary: s.summary(asOf: asOf, unitDays: 7), pAlive: nil, expected30: nil, expected90: nil,
             expected365: nil, expectedSpend: nil, clv12m: nil, stage: .lost,
-            firstEvent: firstEvent, meanRepeatSpend: mean)
+            firstEvent: s.firstEvent, meanRepeatSpend: s.meanRepeatSpend)
     }
 
     static func stage(_ f: CustomerFigures, asOf: Int64) -> LifecycleStage {

@@ -24,9 +24,13 @@ public struct ModelBuilder: Sendable {
         popularity = PopularityBuilder(now: asOf)
     }
 
-    public mutating func add(customer key: Int64, events: [Event]) {
+    /// Adds one customer. `statistics`, when given, are their purchase statistics as the
+    /// store aggregated them (what `PurchaseStatistics.of` gives for these events); the
+    /// events still give the baskets and popularity.
+    public mutating func add(customer key: Int64, events: [Event], statistics: PurchaseStatistics? = nil) {
         keys.append(key)
-        figures.append(Figures.base(events: events, asOf: asOf))
+        figures.append(
+            statistics.map { Figures.base($0, asOf: asOf) } ?? Figures.base(events: events, asOf: asOf))
         var products: [Int64] = []
         var bought: [Int64] = []
         for e in Preferences.shapingEvents(events) where e.time <= asOf {

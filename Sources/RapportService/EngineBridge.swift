@@ -16,6 +16,14 @@ enum EngineBridge {
             time: e.time, quantity: e.quantity, amount: e.amount, channel: e.channel, isGift: e.isGift)
     }
 
+    static func statistics(_ s: PurchaseStatisticsRow) -> PurchaseStatistics {
+        PurchaseStatistics(
+            firstEvent: s.firstEvent, lastEvent: s.lastEvent, firstPurchase: s.firstPurchase,
+            lastPurchase: s.lastPurchase, purchaseDays: s.purchaseDays, firstPurchaseDay: s.firstPurchaseDay,
+            lastPurchaseDay: s.lastPurchaseDay, spend: s.spend, firstDayTotal: s.firstDayTotal,
+            repeatDaysTotal: s.repeatDaysTotal)
+    }
+
     static func product(_ p: ProductRecord) -> Product {
         Product(
             id: p.id ?? 0, externalId: p.externalId, title: p.title, category: p.category, brand: p.brand,

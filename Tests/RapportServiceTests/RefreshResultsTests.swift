@@ -25,6 +25,8 @@ struct RefreshResultsTests {
         case sample
         /// Three customers: one with a gift, one with a view only, one with a purchase of no product.
         case edges
+        /// Sums that depend on the order of addition, a refund, a time zone (`SumsShop`).
+        case sums
         var testDescription: String { rawValue }
     }
 
@@ -36,6 +38,8 @@ struct RefreshResultsTests {
                 + out.files.filter { $0.hasSuffix("/events.csv") }
         case .edges:
             return try SmallShop.write(to: dir)
+        case .sums:
+            return try SumsShop.write(to: dir)
         }
     }
 
