@@ -133,17 +133,6 @@ extension Workspace {
         var accountPart = accounts?.part()
         defer { if let accountPart { accounts?.collect(accountPart) } }
         guard let first = keys.first, let last = keys.last else { return (builder, vectors, activity) }
-        // On PostgreSQL the figures come from the server's aggregate (one row per customer);
-        // the events read below still give baskets, popularity, activity, affinity and accounts.
-        let aggregated = try serverStatistics(first...last, asOf: asOf)
-        var nextAggregated = 0
-        // Both lists are in key order: one walk finds each customer's row (none: no events by asOf).
-        func statistics(of key: Int64) -> PurchaseStatistics? {
-            guard let aggregated else { return nil }
-            while nextAggregated < aggregated.count && aggregated[nextAggregated].customer < key { nextAggregated += 1 }
-            guard nextAggregated < aggregated.count && aggregated[nextAggregated].customer == key else { return .none }
-            return EngineBridge.statistics(aggregated[nextAggregated])
-        }
         var next = keys.startIndex
         var current: Int64 = -1
         var batch: [Event] = []
@@ -155,7 +144,7 @@ extension Workspace {
                 next += 1
             }
             if next < keys.endIndex && keys[next] == current { next += 1 }
-            builder.add(customer: current, events: batch, statistics: statistics(of: current))
+            builder.add(customer: current, events: batch)
             if let v = affinity?.vector(current, batch) { vectors.append((current, v)) }
             activity.append((current, encoder.encode(batch)))
             accountPart?.finish(customer: current)
@@ -182,15 +171,6 @@ extension Workspace {
             next += 1
         }
         return (builder, vectors, activity)
-    }
-
-    /// The purchase statistics of a range of customers, in key order, when the store aggregates
-    /// them itself (PostgreSQL); nil when the refresh folds them from the events (SQLite).
-    private func serverStatistics(_ customers: ClosedRange<Int64>, asOf: Int64) throws -> [PurchaseStatisticsRow]? {
-        guard let source = store as? any PurchaseStatisticsSource else { return nil }
-        var rows: [PurchaseStatisticsRow] = []
-        try source.purchaseStatistics(customers: customers, asOf: asOf) { rows.append($0) }
-        return rows
     }
 
     /// Activity rows with the figures the refresh gave each customer; both lists are in key order.
