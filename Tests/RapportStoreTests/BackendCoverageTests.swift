@@ -20,8 +20,11 @@ struct BackendCoverageTests {
         let names = sources(under: "Sources/RapportStore/Domain").flatMap { text in
             text.split(separator: "\n").compactMap { line -> String? in
                 let t = line.trimmingCharacters(in: .whitespaces)
-                guard t.hasPrefix("public func "), let paren = t.firstIndex(of: "(") else { return nil }
-                return String(t[t.index(t.startIndex, offsetBy: 12)..<paren])
+                // The name ends at its parameters, or at a generic one's `<T>`.
+                guard t.hasPrefix("public func "), let end = t.firstIndex(where: { $0 == "(" || $0 == "<" }) else {
+                    return nil
+                }
+                return String(t[t.index(t.startIndex, offsetBy: 12)..<end])
             }
         }
         return Array(Set(names)).sorted()
