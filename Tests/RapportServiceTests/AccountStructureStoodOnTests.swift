@@ -172,4 +172,23 @@ struct AccountStructureStoodOnTests {
         #expect(after.memberships.keys.contains { $0.customer == bo }, "another person's history stays")
         #expect(try Self.team(ws, try Self.day("2024-03-31")) == 60, "only Ed's: Ann is gone from every day")
     }
+
+    /// The explorer's `@` on an account profile reads `accountScreen(_:stoodOn:)`: the view of
+    /// `account ID --as-of D` with every member of then, and the tree from the firm's root then.
+    @Test(arguments: Backend.available)
+    func theAccountScreenOfADayIsTheAccountOfThatDay(_ backend: Backend) throws {
+        let clock = TestClock(0)
+        clock.now = try Self.day("2024-07-01").moment
+        let (ws, cleanup) = try Self.workspace(backend, clock: clock)
+        defer { cleanup() }
+        let march = try Self.day("2024-03-31")
+        // Linked after the day: Ed was no member of TEAM on it. Bo's membership starts in May.
+        try ws.linkMember(customer: "C5", account: "TEAM", role: "user", primary: false)
+        let (view, tree) = try ws.accountScreen("TEAM", stoodOn: march)
+        #expect(view.members.map(\.id) == ["C1"] && view.memberCount == 1)
+        #expect(view == (try ws.account("TEAM", stoodOn: march)))
+        #expect(view.figures.individual.revenue == 160 && view.asStoodOn?.moment == Timestamp(march.moment))
+        #expect(tree.map(\.id) == ["ROOT", "TEAM"] && tree.map(\.depth) == [0, 1])
+        #expect(try Set(ws.account("TEAM").members.map(\.id)) == ["C1", "C2", "C5"], "today's")
+    }
 }

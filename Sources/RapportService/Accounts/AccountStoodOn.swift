@@ -24,6 +24,23 @@ extension Workspace {
     /// `rapport account ID --as-of D`: the account as it stood on `p`.
     public func account(_ id: String, stoodOn p: PointInTime) throws -> AccountView {
         let (rows, past, fit) = try firm(of: id, stoodOn: p)
+        return try pastAccountView(rows, id: id, past: past, fit: fit, stoodOn: p)
+    }
+
+    /// The explorer's account profile after `@`: `account(_:stoodOn:)`'s view (every member of
+    /// then: they are read with the firm, so there is no page to ask for) and the tree of its
+    /// firm's root then, from one reading of the firm.
+    public func accountScreen(_ id: String, stoodOn p: PointInTime) throws -> (
+        view: AccountView, tree: [AccountTreeLine]
+    ) {
+        let (rows, past, fit) = try firm(of: id, stoodOn: p)
+        let view = try pastAccountView(rows, id: id, past: past, fit: fit, stoodOn: p)
+        return (view, Self.tree(from: rows, root: try Self.named(view.path.first ?? view.id, in: rows)))
+    }
+
+    private func pastAccountView(
+        _ rows: [AccountListRow], id: String, past: AccountPast, fit: String, stoodOn p: PointInTime
+    ) throws -> AccountView {
         var view = try accountView(rows, id: id, members: nil, past: past)
         view.asStoodOn = StoodOnView(
             moment: Timestamp(p.moment), corrections: p.corrections, models: fit, limits: Self.accountLimitsText)
