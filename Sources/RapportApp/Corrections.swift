@@ -75,7 +75,7 @@ extension Explorer {
         guard outcome != nil else { return [] }
         var cmds = reloadList(&m, keepSelection: true)
         // An account correction taken back shows at once on the account on screen.
-        if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
+        if m.screen == .account { cmds += reloadAccount(&m) }
         return cmds
     }
 

@@ -39,7 +39,8 @@ public struct Explorer: Program, Sendable {
         case .accountsLoaded(let generation, let total, let start, let items):
             return AccountsScreen.update(
                 &m.accounts, .loaded(generation: generation, total: total, start: start, items: items), m.env, effects)
-        case .accountLoaded(let view, let tree): return updateAccount(&m, .loaded(view, tree: tree))
+        case .accountLoaded(let view, let tree, let stoodOn):
+            return updateAccount(&m, .loaded(view, tree: tree, stoodOn: stoodOn))
         case .accountMembersLoaded(let id, let offset, let members):
             return updateAccount(&m, .membersLoaded(id: id, offset: offset, members))
         case .personAccountsLoaded(let generation, let items):
@@ -386,7 +387,7 @@ public struct Explorer: Program, Sendable {
         if m.screen == .accounts {
             cmds += AccountsScreen.update(&m.accounts, .reload(keepSelection: true), m.env, effects)
         }
-        if m.screen == .account, let a = m.account { cmds.append(effects.loadAccount(a.id)) }
+        if m.screen == .account { cmds += reloadAccount(&m) }
         return cmds + reloadMetrics(&m)
     }
 
@@ -452,6 +453,8 @@ public struct Explorer: Program, Sendable {
             m.list.offset = step.offset
             cmds += reloadList(&m, keepSelection: true)
         }
+        // An account left on another day than the one now shown (`@` set or left meanwhile).
+        if screen == .account, let a = m.account, a.pastDate != m.pastDate { cmds += reloadAccount(&m) }
         if screen == .profile || screen == .history, let key = step.customer, m.profile?.key != key {
             m.profile = ProfileState(key: key)
             cmds.append(effects.loadProfile(key, pastDate: m.pastDate))

@@ -126,6 +126,12 @@ public struct ExplorerClient: Sendable {
     /// tree, in one read (nil: `account` and `accountTree`, every member at once).
     public var accountScreen:
         (@Sendable (_ id: String, _ members: Int) throws -> (view: AccountView, tree: [AccountTreeLine]))? = nil
+    /// The account profile as it stood on a past day (`@`): the account with every member of
+    /// then, and its firm's tree of then, as `rapport account ID --as-of D` computes them.
+    public var accountScreenStoodOn:
+        @Sendable (_ id: String, _ moment: PointInTime) throws -> (view: AccountView, tree: [AccountTreeLine]) = {
+            _, _ in throw AccountsUnavailable()
+        }
     /// A page of an account's members, as the profile's list scrolls.
     public var accountMembers: @Sendable (_ id: String, _ offset: Int, _ limit: Int) throws -> [AccountMemberView] = {
         _, _, _ in

@@ -155,6 +155,10 @@ public enum AppKeys {
     public static let pastList = a(
         .pastDate, "the customers seen by a date, with their figures of then; again, or back, returns to now",
         "list")
+    public static let pastAccount = a(
+        .pastDate,
+        "the account, its tree, members and figures as they stood on a date; again, or back, returns to now",
+        "account")
     public static let openAccount = a(.open, "open the selected account", "accounts")
     public static let filterAccounts = a(.filter, "filter accounts by name or id as you type", "accounts")
     public static let sortAccounts = a(.sort, "next sort: revenue, engagement, coverage, P(alive), name", "accounts")
@@ -227,7 +231,7 @@ public enum AppKeys {
                     [
                         (openInTree, [.enter, .char("l"), .right]), (accountPanel, [.tab]),
                         (toggleNode, [.char("t")]), (accountUndo, [.char("u")]), (accountRedo, [.ctrl("r")]),
-                        (accountMetrics, [.char("M")])
+                        (accountMetrics, [.char("M")]), (pastAccount, [.char("@")])
                     ])
             ],
             modes: modeTables())

@@ -3,18 +3,23 @@ import RapportService
 import RapportUI
 
 // `@`: the customer on screen as they stood on a past day (docs/as-of.md). The profile, the
-// history, the segments and the metrics are loaded as of that day until `@` again, or back,
-// returns to now.
+// history, the segments, the metrics and an account's profile are loaded as of that day until
+// `@` again, or back, returns to now.
 
 extension Explorer {
-    /// The screens a past day applies to (the list is today's).
-    static let pastDateScreens: Set<Screen> = [.profile, .history, .segments, .metrics]
+    /// The screens a past day applies to (the list is today's, and so is the accounts list).
+    static let pastDateScreens: Set<Screen> = [.profile, .history, .segments, .metrics, .account]
 
     /// Asks for a date, or returns to now when a past day is shown.
     func pastDate(_ m: inout AppModel) -> [Cmd] {
         if m.screen == .list { return pastDateOnList(&m) }
-        guard Self.pastDateScreens.contains(m.screen), m.screen == .segments || m.screen == .metrics || m.profile != nil
-        else { return [] }
+        let somethingShown =
+            switch m.screen {
+            case .segments, .metrics: true
+            case .account: m.account != nil
+            default: m.profile != nil
+            }
+        guard Self.pastDateScreens.contains(m.screen), somethingShown else { return [] }
         if m.pastDate != nil { return showPastDate(&m, nil) }
         m.dialog = .pastDate(TextField())
         return []
@@ -35,6 +40,7 @@ extension Explorer {
             scope.stoodOn = p
             return startMetrics(&m, scope)
         }
+        if m.screen == .account { return reloadAccount(&m) }
         guard let key = m.profile?.key else { return [] }
         var cmds = [effects.loadProfile(key, pastDate: p)]
         if m.history?.key == key { cmds.append(effects.loadHistory(key, pastDate: p)) }

@@ -5,7 +5,9 @@ import RapportUI
 // The explorer's B2B accounts (docs/accounts.md): `A` opens the accounts list, a window of rows
 // loaded around the selection like the customer list's; Enter opens an account's profile (its
 // breadcrumb, the firm's tree that expands and collapses, members, value three ways, cadence
-// beside what it states, coverage, recommendations); Enter on a member opens the person.
+// beside what it states, coverage, recommendations); Enter on a member opens the person. `@` on
+// the account profile shows it as it stood on a day (docs/as-of.md), as `rapport account ID
+// --as-of D` does; `@` again, or back, returns to now.
 
 public struct AccountsState: Sendable {
     public var filter: TextField?
@@ -24,7 +26,12 @@ public struct AccountsState: Sendable {
 
 public struct AccountState: Sendable {
     public var id: String
+    /// The day the account is loaded as of (`@`; nil: now). An answer of another day is dropped.
+    public var pastDate: PointInTime?
     public var view: AccountView?
+    /// The day `view` is of (nil: today's), for the title's marker: what is on screen, not what
+    /// is on its way.
+    public var shown: PointInTime?
     /// The firm's tree, root first, depth first.
     public var tree: [AccountTreeLine] = []
     public var collapsed: Set<String> = []
@@ -65,6 +72,7 @@ extension ExplorerClient {
         c.account = { try ws.account($0) }
         c.accountTree = { try ws.accountTree($0) }
         c.accountScreen = { try ws.accountScreen($0, members: $1) }
+        c.accountScreenStoodOn = { try ws.accountScreen($0, stoodOn: $1) }
         c.accountMembers = { try ws.accountMembers($0, offset: $1, limit: $2) }
         c.personAccounts = { try ws.personAccounts(customer: $0) }
         c.accountMetrics = { try ws.metrics(account: $0, includeChildren: $1) }
@@ -89,17 +97,23 @@ extension Effects {
         }
     }
 
-    func loadAccount(_ id: String) -> Cmd {
+    /// The account profile, today's or (after `@`) as it stood on `pastDate`.
+    func loadAccount(_ id: String, pastDate: PointInTime? = nil) -> Cmd {
         Cmd(lane: .read) { [client] send in
             do {
+                if let p = pastDate {
+                    let (view, tree) = try client.accountScreenStoodOn(id, p)
+                    send(.accountLoaded(view, tree: tree, stoodOn: p))
+                    return
+                }
                 // The first page of members only; the rest come as the list scrolls.
                 if let screen = client.accountScreen {
                     let (view, tree) = try screen(id, Effects.window)
-                    send(.accountLoaded(view, tree: tree))
+                    send(.accountLoaded(view, tree: tree, stoodOn: nil))
                     return
                 }
                 let view = try client.account(id)
-                send(.accountLoaded(view, tree: try client.accountTree(view.path.first ?? view.id)))
+                send(.accountLoaded(view, tree: try client.accountTree(view.path.first ?? view.id), stoodOn: nil))
             } catch { send(.failed(ExplorerFailure(.loadProfile, error))) }
         }
     }
@@ -140,10 +154,20 @@ extension Explorer {
         return cmds
     }
 
+    /// An account's profile, as of the past day shown (`@`), if one is.
     func openAccount(_ m: inout AppModel, id: String) -> [Cmd] {
         if m.account?.id != id { m.account = AccountState(id: id) }
+        m.account?.pastDate = m.pastDate
         go(&m, to: .account)
-        return [effects.loadAccount(id)]
+        return [effects.loadAccount(id, pastDate: m.pastDate)]
+    }
+
+    /// Loads the account shown again, as of `m.pastDate` (after `@`, a change, or coming back to it).
+    func reloadAccount(_ m: inout AppModel) -> [Cmd] {
+        guard var a = m.account else { return [] }
+        a.pastDate = m.pastDate
+        m.account = a
+        return [effects.loadAccount(a.id, pastDate: a.pastDate)]
     }
 
     /// Enter: on the list, the account; on an account, the node's account or the member.
@@ -283,8 +307,8 @@ enum AccountScreen {
         case toggleNode
         /// Enter: the selected node's account, or the selected member's profile.
         case open
-        /// The store's answer, kept if it is the account shown.
-        case loaded(AccountView, tree: [AccountTreeLine])
+        /// The store's answer, kept if it is the account shown, of the day asked for.
+        case loaded(AccountView, tree: [AccountTreeLine], stoodOn: PointInTime?)
         /// A further page of the account's members, kept if it follows those loaded.
         case membersLoaded(id: String, offset: Int, [AccountMemberView])
     }
@@ -320,15 +344,17 @@ enum AccountScreen {
             if a.panel == 0 {
                 let lines = a.visibleTree
                 guard lines.indices.contains(a.selectedNode), lines[a.selectedNode].id != a.id else { return [] }
-                a = AccountState(id: lines[a.selectedNode].id)
-                return [effects.loadAccount(a.id)]
+                a = AccountState(id: lines[a.selectedNode].id, pastDate: a.pastDate)
+                return [effects.loadAccount(a.id, pastDate: a.pastDate)]
             }
             guard view.members.indices.contains(a.selectedMember) else { return [] }
             return [effects.gotoCustomer(view.members[a.selectedMember].id)]
-        case .loaded(let view, let tree):
-            guard a.id == view.id else { return [] }
-            let first = a.view == nil
+        case .loaded(let view, let tree, let stoodOn):
+            guard a.id == view.id, stoodOn == a.pastDate else { return [] }
+            // Another day's tree may be another shape (an account moved since): opened afresh.
+            let first = a.view == nil || a.shown != stoodOn
             a.view = view
+            a.shown = stoodOn
             a.tree = tree
             if first {
                 // Open on the way to this account: its ancestors and it expanded, the rest folded.
@@ -340,7 +366,8 @@ enum AccountScreen {
             a.loadingMembers = false
             return moreMembers(&a, effects)
         case .membersLoaded(let id, let offset, let members):
-            guard a.id == id, var view = a.view, offset == view.members.count else { return [] }
+            // Pages are today's: a past day's view holds every member of then.
+            guard a.id == id, a.shown == nil, var view = a.view, offset == view.members.count else { return [] }
             view.members += members
             a.view = view
             a.loadingMembers = false
@@ -353,16 +380,22 @@ enum AccountScreen {
 
     static let hints = ["open", "next_panel", "toggle_node", "metrics", "help", "back"]
 
-    static func status(_ a: AccountState?) -> String { a?.view.map { "\($0.id)" } ?? "loading…" }
+    static func status(_ a: AccountState?) -> String {
+        guard let a, let v = a.view else { return "loading…" }
+        // Another day on its way: the view of the day before stays until it comes.
+        guard a.shown != a.pastDate else { return v.id }
+        return "\(v.id), loading \(a.pastDate.map { "as of \($0.label)" } ?? "today's")…"
+    }
 
     static func view(_ account: AccountState?, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
         guard let a = account, let v = a.view else {
-            env.title(&b, "Account", "")
+            env.title(&b, "Account", "", asOf: account?.pastDate)
             b.write("loading…", x: r.x + 1, y: r.y + 1, style: env.theme.muted)
             return
         }
         let crumb = (v.pathNames + [v.name]).joined(separator: " › ")
-        env.title(&b, "Account", "\(v.kind) [\(v.id)]")
+        // The marker says the day of what is on screen.
+        env.title(&b, "Account", "\(v.kind) [\(v.id)]", asOf: a.shown)
         b.write(crumb, x: r.x + 1, y: r.y, style: env.theme.title, maxWidth: r.width - 2)
         let left = r.width / 2
         let top = Rect(x: r.x, y: r.y + 1, width: left, height: (r.height - 1) / 2)
@@ -372,6 +405,10 @@ enum AccountScreen {
         drawMembers(env, a, v, &b, bottom)
         let inner = Block(title: "Value", focused: false).render(right, into: &b, env.context)
         var lines: [(String, Style)] = []
+        if let p = a.shown {
+            let by = p.corrections == .then ? "the corrections made by then" : "today's corrections"
+            lines.append(("as it stood on \(p.label), \(by); accounts' details are today's", env.theme.warn))
+        }
         func money(_ x: Double) -> String { String(format: "%.0f", x) }
         for (label, s) in [("own", v.figures.individual), ("below", v.figures.children), ("total", v.figures.total)] {
             lines.append(("\(label): \(s.orders) orders, \(money(s.revenue)), \(s.customers) buyers", .plain))
