@@ -2,8 +2,10 @@ import Foundation
 import RapportStore
 
 /// What `rapport copy` carries of the corrections once the data is in the target: the notes on
-/// accounts, the action log with every key its entries keep translated to the target's, and the
-/// held events of clears, so that undo and redo work in the copy as in the source.
+/// accounts, the action log with every key its entries keep translated to the target's, the
+/// held events of clears, so that undo and redo work in the copy as in the source, and the
+/// record of account corrections (`account_changes`, every key translated), so that the account
+/// structure of a past day is the source's.
 enum CorrectionsCopy {
     static func run(from: any StoreBackend, to: any StoreBackend, customers: [Int64: Int64]) throws {
         var keys = CopiedKeys()
@@ -37,9 +39,13 @@ enum CorrectionsCopy {
             targetNotes[noteKey(n, customers[n.customerId])] = ids
         }
         let entries = Array(try from.actionEntries(analyst: nil, limit: Int.max, offset: 0).reversed())
+        let changes = try from.accountChanges()
         // Events are written in the order each customer's are read, so the n-th is the n-th.
         let eventful: Set<ActionKind> = [.giftFlag, .giftUnflag, .eventAttribute]
-        for source in Set(entries.filter { eventful.contains($0.kind) }.compactMap(\.customerId)) {
+        let named =
+            entries.filter { eventful.contains($0.kind) }.compactMap(\.customerId)
+            + changes.filter { $0.event != nil }.compactMap(\.customer)
+        for source in Set(named) {
             guard let target = customers[source] else { continue }
             var was: [Int64] = []
             var now: [Int64] = []
@@ -48,6 +54,9 @@ enum CorrectionsCopy {
             guard was.count == now.count else { continue }
             for (a, b) in zip(was, now) { keys.events[a] = b }
         }
+        // The record of account corrections, for the structure of a past day: a row naming
+        // something the target has no counterpart of (an erased person's are gone already) stays.
+        try to.appendAccountChanges(changes.compactMap { $0.rekeyed(keys) })
         let newIds = try to.appendActionEntries(entries.map { $0.rekeyed(keys) })
         let actions = Dictionary(zip(entries.map(\.id), newIds), uniquingKeysWith: { a, _ in a })
         try to.appendHeldEvents(

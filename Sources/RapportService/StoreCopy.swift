@@ -17,8 +17,8 @@ public struct CopySummary: Codable, Sendable {
 /// (so the target checks every row as it would a file) by way of CSV files in a private
 /// temporary folder that is removed afterwards; rule segments, the recommender's tuning, the
 /// audit key and the audit log are carried over as they are, and the corrections' action log,
-/// held events and account notes with their keys translated (`CorrectionsCopy`). Customer keys
-/// are the target's own.
+/// held events, account notes and record of account corrections with their keys translated
+/// (`CorrectionsCopy`). Customer keys are the target's own.
 public enum StoreCopy {
     public static func run(
         from source: StoreLocation, to target: StoreLocation, analyst: String, config: Config = Config(),

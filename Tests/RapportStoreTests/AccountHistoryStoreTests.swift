@@ -53,4 +53,68 @@ struct AccountHistoryStoreTests {
         #expect(moved.account(of: e1, today: nil) == nil)
         #expect(try s.accountStructure(stoodOn: t.actor.now + 55).account(of: e1, today: nil) == fin)
     }
+
+    /// What `rapport copy` reads and writes of the record: every row, oldest first, with the
+    /// keys it names (customer, account, event, the account before, the account inside the
+    /// membership before) translated to another store's, or left behind when one has none there.
+    @Test(arguments: Backend.available)
+    func theRecordIsReadAndWrittenBackWithEveryKeyTranslated(_ backend: Backend) throws {
+        let t = try AccountUndoTests().loaded(backend)
+        let s = t.store
+        let c1 = try #require(try s.customerKey(externalId: "C1"))
+        let key = { (id: String) in try #require(try s.account(externalId: id)).key }
+        let (acme, uk, fin, globex) = (try key("ACME"), try key("ACME-UK"), try key("ACME-UK-FIN"), try key("GLOBEX"))
+        // +10: C1 a primary buyer of GLOBEX (FIN's primacy ends); +30: ACME-UK under GLOBEX; +40: E1 for FIN.
+        try s.linkMember(customer: c1, account: "GLOBEX", role: "buyer", primary: true, by: at(t, 10))
+        try s.setAccountParent(account: "ACME-UK", parent: "GLOBEX", by: at(t, 30))
+        try s.attributeEvent("E1", account: "ACME-UK-FIN", by: at(t, 40))
+        let e1 = try #require(try s.accountPurchases(accounts: [fin]).first?.event)
+
+        let rows = try s.accountChanges()
+        #expect(rows.map(\.kind) == ["membership", "membership", "parent", "attribution"])
+        #expect(rows.map(\.time) == [10, 10, 30, 40].map { t.actor.now + $0 })
+        #expect(rows.map(\.id) == rows.map(\.id).sorted() && Set(rows.map(\.id)).count == 4)
+        #expect(rows[0].customer == c1 && rows[0].account == fin && rows[0].role == "buyer")
+        let finBefore = try #require(rows[0].beforeMembership)
+        let was = try JSONDecoder().decode(MembershipState.self, from: Data(finBefore.utf8))
+        #expect(was.account == fin && was.primary)
+        #expect(rows[1].account == globex && rows[1].beforeMembership == nil)
+        #expect(rows[2].customer == nil && rows[2].account == uk && rows[2].beforeAccount == acme)
+        #expect(rows[3].customer == c1 && rows[3].event == e1 && rows[3].beforeAccount == nil)
+
+        var keys = CopiedKeys()
+        keys.customers = [c1: 901]
+        keys.accounts = Dictionary(uniqueKeysWithValues: try s.accounts().map { ($0.key, $0.key + 1000) })
+        keys.events = [e1: 700]
+        let moved = rows.compactMap { $0.rekeyed(keys) }
+        #expect(moved.count == 4)
+        #expect(moved[0].customer == 901 && moved[0].account == fin + 1000 && moved[0].time == rows[0].time)
+        let movedBefore = try #require(moved[0].beforeMembership)
+        var expected = was
+        expected.account = fin + 1000
+        #expect(try JSONDecoder().decode(MembershipState.self, from: Data(movedBefore.utf8)) == expected)
+        #expect(moved[2].account == uk + 1000 && moved[2].beforeAccount == acme + 1000 && moved[2].customer == nil)
+        #expect(moved[3].event == 700 && moved[3].beforeAccount == nil)
+        // A person or purchase the other store lacks (erased, say) leaves their rows behind.
+        keys.customers = [:]
+        #expect(rows.compactMap { $0.rekeyed(keys) }.map(\.kind) == ["parent"])
+        keys.customers = [c1: 901]
+        keys.events = [:]
+        #expect(rows[3].rekeyed(keys) == nil)
+        keys.accounts[acme] = nil
+        #expect(rows[2].rekeyed(keys) == nil, "the parent before has no counterpart")
+
+        // Written back after the rows there: the newest, so the first change after +90.
+        var back = rows[2]
+        back.time = t.actor.now + 100
+        back.beforeAccount = globex
+        try s.appendAccountChanges([back])
+        let after = try s.accountChanges()
+        #expect(after.count == 5 && after[4].id > rows[3].id)
+        back.id = after[4].id
+        #expect(after[4] == back)
+        #expect(try s.accountStructure(stoodOn: t.actor.now + 90).parents[uk] == .some(globex))
+        #expect(try s.accountStructure(stoodOn: t.actor.now + 35).parents[uk] == .some(globex))
+        #expect(try s.accountStructure(stoodOn: t.actor.now + 25).parents[uk] == .some(acme))
+    }
 }

@@ -236,3 +236,104 @@ extension StoreBackend {
         }
     }
 }
+
+/// One row of `account_changes` as stored, for `rapport copy`: the keys it names (customer,
+/// account, event, the account before and the account inside the membership before) are the
+/// store's own.
+public struct AccountChangeRow: Sendable, Equatable {
+    public var id: Int64
+    public var time: Int64
+    public var kind: String
+    public var customer: Int64?
+    public var account: Int64?
+    public var role: String?
+    public var event: Int64?
+    public var beforeAccount: Int64?
+    /// The membership row before, as `AccountChanges.memberships` encodes it (nil: none).
+    public var beforeMembership: String?
+
+    public init(
+        id: Int64, time: Int64, kind: String, customer: Int64? = nil, account: Int64? = nil, role: String? = nil,
+        event: Int64? = nil, beforeAccount: Int64? = nil, beforeMembership: String? = nil
+    ) {
+        self.id = id
+        self.time = time
+        self.kind = kind
+        self.customer = customer
+        self.account = account
+        self.role = role
+        self.event = event
+        self.beforeAccount = beforeAccount
+        self.beforeMembership = beforeMembership
+    }
+
+    /// The row with every key it names translated to another store's; nil when one of them has
+    /// no counterpart there (a key kept as it was could name another row of that store). A
+    /// customer missing from `k.customers` was erased, or is not in the target: the row stays
+    /// behind with them.
+    public func rekeyed(_ k: CopiedKeys) -> AccountChangeRow? {
+        // Absent stays absent (.some(nil)); a key without a counterpart is nil.
+        func map(_ key: Int64?, _ keys: [Int64: Int64]) -> Int64?? {
+            guard let key else { return .some(nil) }
+            guard let new = keys[key] else { return nil }
+            return .some(new)
+        }
+        guard let customer = map(customer, k.customers), let account = map(account, k.accounts),
+            let event = map(event, k.events), let beforeAccount = map(beforeAccount, k.accounts)
+        else { return nil }
+        var r = self
+        r.customer = customer
+        r.account = account
+        r.event = event
+        r.beforeAccount = beforeAccount
+        // A membership before that does not decode names no key and reads as none: kept as it is.
+        if let text = beforeMembership,
+            var state = try? JSONDecoder().decode(MembershipState.self, from: Data(text.utf8))
+        {
+            guard let slot = k.accounts[state.account] else { return nil }
+            state.account = slot
+            guard let data = try? JSONEncoder.sorted.encode(state) else { return nil }
+            r.beforeMembership = String(decoding: data, as: UTF8.self)
+        }
+        return r
+    }
+}
+
+extension StoreBackend {
+    /// Every row of `account_changes`, oldest first (`rapport copy`).
+    public func accountChanges() throws -> [AccountChangeRow] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT id, time, kind, customer_id, account_id, role, event_id, before_account, before_membership
+                FROM account_changes ORDER BY id
+                """
+            ) {
+                AccountChangeRow(
+                    id: try $0.int64(0) ?? 0, time: try $0.int64(1) ?? 0, kind: try $0.string(2) ?? "",
+                    customer: try $0.int64(3), account: try $0.int64(4), role: try $0.string(5),
+                    event: try $0.int64(6), beforeAccount: try $0.int64(7), beforeMembership: try $0.string(8))
+            }
+        }
+    }
+
+    /// Adds rows to `account_changes` as they are (their keys already this store's), in order,
+    /// after any there: the structure of a past day reads them newest first by key.
+    public func appendAccountChanges(_ rows: [AccountChangeRow]) throws {
+        guard !rows.isEmpty else { return }
+        try writeSQL(.analyst) { db in
+            for r in rows {
+                try db.execute(
+                    """
+                    INSERT INTO account_changes(time, kind, customer_id, account_id, role, event_id, before_account,
+                        before_membership)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .int64(r.time), .string(r.kind), .int64(r.customer), .int64(r.account), .string(r.role),
+                        .int64(r.event), .int64(r.beforeAccount), .string(r.beforeMembership)
+                    ])
+            }
+        }
+    }
+}
