@@ -133,15 +133,18 @@ public enum AccountFiguresBuilder {
         for node in postOrder(nodes) {
             var below = AccountRollup()
             for child in node.children {
-                if let t = totals.removeValue(forKey: child) { below.absorb(t) }
+                if let t = totals.removeValue(forKey: child) { below.absorb(consume t) }
             }
             let mine = own.removeValue(forKey: node.key) ?? AccountRollup()
             var f = AccountFigures()
-            f.individual = mine.figures(activity)
-            f.children = below.figures(activity)
-            var all = below
-            all.absorb(mine)
-            f.total = all.figures(activity)
+            f.individual = mine.figures(activeMembers: mine.activeMembers(activity).recent)
+            f.children = below.figures(activeMembers: below.activeMembers(activity).recent)
+            // The account's own order days and last order: its cadence's, before they are merged.
+            f.cadence = cadence(days: mine.days.keys.sorted(), last: mine.lastOrder)
+            var all = consume below
+            all.absorb(consume mine)
+            let active = all.activeMembers(activity)
+            f.total = all.figures(activeMembers: active.recent)
             // Every order belongs to one account, so the summable figures add up exactly.
             f.total.orders = f.individual.orders + f.children.orders
             f.total.revenue = f.individual.revenue + f.children.revenue
@@ -153,11 +156,10 @@ public enum AccountFiguresBuilder {
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
             }
-            f.engagement = all.engagement(activity, recent: true)
-            f.engagementPrevious = all.engagement(activity, recent: false)
+            f.engagement = all.engagement(active: active.recent, recent: true)
+            f.engagementPrevious = all.engagement(active: active.previous, recent: false)
             let delta = f.engagement - f.engagementPrevious
             f.trend = delta >= trendThreshold ? .up : delta <= -trendThreshold ? .down : .flat
-            f.cadence = cadence(lines[node.key].map { $0.keys.map(\.time) } ?? [])
             if !requiredRoles.isEmpty {
                 let filled = roles[node.key] ?? []
                 f.missingRoles = requiredRoles.filter { !filled.contains($0) }
@@ -196,14 +198,18 @@ public enum AccountFiguresBuilder {
     /// The account's own ordering interval: the median gap between order days when there are at
     /// least two and the gaps are regular (replenishment's rule), else none.
     static func cadence(_ times: [Int64]) -> AccountCadence? {
-        let days = Array(Set(times.map(Day.of))).sorted()
+        cadence(days: Array(Set(times.map(Day.of))).sorted(), last: times.max())
+    }
+
+    /// The same from the distinct order days in ascending order and the last order's time.
+    static func cadence(days: [Int64], last: Int64?) -> AccountCadence? {
         guard days.count >= 2 else { return nil }
         let gaps = zip(days.dropFirst(), days).map { Double($0 - $1) }
         guard Replenishment.variation(gaps) <= Replenishment.maxVariation else { return nil }
         let sorted = gaps.sorted()
         let mid = sorted.count / 2
         let interval = sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-        guard interval > 0, let last = times.max() else { return nil }
+        guard interval > 0, let last else { return nil }
         return AccountCadence(intervalDays: interval, nextOrder: last + Int64(interval * 86_400), orders: days.count)
     }
 

@@ -15,9 +15,10 @@ struct AccountRollup {
     var perBuyer: [Int64: Int] = [:]
     /// Order amounts per UTC day: all the lifecycle figures read of an order stream.
     var days: [Int64: Double] = [:]
-    /// Weeks (counted back from the window's end) with an order, in the last window and the one before.
-    var recentWeeks = Set<Int64>()
-    var previousWeeks = Set<Int64>()
+    /// Weeks (counted back from the window's end, 0–12) with an order, in the last window and
+    /// the one before: bit w set for week w (a set of 13 numbers without a hash table).
+    var recentWeeks: UInt32 = 0
+    var previousWeeks: UInt32 = 0
     var members = Set<Int64>()
 
     /// Adds one order of `amount` by `customer` at `time`.
@@ -30,14 +31,15 @@ struct AccountRollup {
         lastOrder = max(lastOrder ?? time, time)
         perBuyer[customer, default: 0] += 1
         days[Day.of(time), default: 0] += amount
-        if time <= asOf && time > asOf - span { recentWeeks.insert((asOf - time) / (7 * day)) }
+        // A time in the window is less than 90 days before its end: its week is 0–12.
+        if time <= asOf && time > asOf - span { recentWeeks |= 1 << UInt32((asOf - time) / (7 * day)) }
         let end = asOf - span
-        if time <= end && time > end - span { previousWeeks.insert((end - time) / (7 * day)) }
+        if time <= end && time > end - span { previousWeeks |= 1 << UInt32((end - time) / (7 * day)) }
     }
 
-    /// Merges another scope's figures into this one.
-    mutating func absorb(_ other: AccountRollup) {
-        var other = other
+    /// Merges another scope's figures into this one. Taken, not borrowed: when the larger
+    /// table is swapped in from `other`, no one else holds it, so adding to it copies nothing.
+    mutating func absorb(_ other: consuming AccountRollup) {
         orders += other.orders
         revenue += other.revenue
         revenue12m += other.revenue12m
@@ -48,30 +50,46 @@ struct AccountRollup {
         for (k, v) in other.days { days[k, default: 0] += v }
         if other.members.count > members.count { swap(&members, &other.members) }
         members.formUnion(other.members)
-        recentWeeks.formUnion(other.recentWeeks)
-        previousWeeks.formUnion(other.previousWeeks)
+        recentWeeks |= other.recentWeeks
+        previousWeeks |= other.previousWeeks
     }
 
-    func figures(_ activity: [Int64: MemberActivity]) -> AccountScopeFigures {
+    /// How many of the scope's members were active in the last window and in the one before,
+    /// in one pass over them.
+    func activeMembers(_ activity: [Int64: MemberActivity]) -> (recent: Int, previous: Int) {
+        var recent = 0
+        var previous = 0
+        for c in members {
+            guard let a = activity[c] else { continue }
+            if a.recent { recent += 1 }
+            if a.previous { previous += 1 }
+        }
+        return (recent, previous)
+    }
+
+    /// The scope's figures; `activeMembers`: its members active in the last window.
+    func figures(activeMembers: Int) -> AccountScopeFigures {
         var f = AccountScopeFigures()
         f.orders = orders
         f.revenue = (revenue * 100).rounded() / 100
         f.customers = perBuyer.count
         f.aov = f.orders > 0 ? f.revenue / Double(f.orders) : nil
-        f.repeatRate =
-            perBuyer.isEmpty ? nil : Double(perBuyer.values.filter { $0 >= 2 }.count) / Double(perBuyer.count)
+        if !perBuyer.isEmpty {
+            var repeating = 0
+            for n in perBuyer.values where n >= 2 { repeating += 1 }
+            f.repeatRate = Double(repeating) / Double(perBuyer.count)
+        }
         f.lastOrder = lastOrder
         f.members = members.count
-        f.activeMembers = members.filter { activity[$0]?.recent ?? false }.count
+        f.activeMembers = activeMembers
         return f
     }
 
-    /// 0–100: half the share of current members active in the window, half the share of the
-    /// window's 13 weeks with an order (the previous window: the 90 days before it).
-    func engagement(_ activity: [Int64: MemberActivity], recent: Bool) -> Int {
-        let active = members.filter { c in activity[c].map { recent ? $0.recent : $0.previous } ?? false }.count
+    /// 0–100: half the share of current members active in the window (`active` of them), half
+    /// the share of the window's 13 weeks with an order (the previous window: the 90 days before it).
+    func engagement(active: Int, recent: Bool) -> Int {
         let activeShare = members.isEmpty ? 0 : Double(active) / Double(members.count)
-        let weekShare = min(1, Double((recent ? recentWeeks : previousWeeks).count) / 13)
+        let weekShare = min(1, Double((recent ? recentWeeks : previousWeeks).nonzeroBitCount) / 13)
         return Int((50 * activeShare + 50 * weekShare).rounded())
     }
 
