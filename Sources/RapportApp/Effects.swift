@@ -193,7 +193,8 @@ struct Effects: Sendable {
                         try client.setGiftExpecting.map { try $0(edit.eventId, edit.isGift, edit.note, shown, t) }
                     } ?? client.setGift(edit.eventId, edit.isGift, edit.note, shown)
                 send(.giftChanged(r.outcome, edit, origin: origin))
-                send(.historyLoaded(key: customer, events: r.history))
+                // The history on show changes the one flag it holds (no re-read of every event).
+                send(.historyFlagged(key: customer, edit))
                 send(.profileLoaded(r.profile))
             } catch { send(.failed(ExplorerFailure(.changeGift, error))) }
         }

@@ -77,6 +77,11 @@ public struct Explorer: Program, Sendable {
             let cmds = HistoryScreen.update(&h, .loaded(key: key, events: events))
             m.history = h
             return cmds
+        case .historyFlagged(let key, let edit):
+            guard var h = m.history else { return [] }
+            let cmds = HistoryScreen.update(&h, .flagged(key: key, edit))
+            m.history = h
+            return cmds
         case .segmentsLoaded(let items): return SegmentsScreen.update(&m.segments, .loaded(items))
         case .previewed(let pane):
             m.preview = pane

@@ -139,6 +139,8 @@ public enum AppMessage: Sendable {
     case listCounted(generation: Int, total: Int)
     case profileLoaded(ProfileReport)
     case historyLoaded(key: Int64, events: [HistoryEvent])
+    /// A gift change made to one of the customer's events: the history on show follows it.
+    case historyFlagged(key: Int64, GiftEdit)
     case segmentsLoaded([SegmentSummary])
     case giftChanged(GiftOutcome, GiftEdit, origin: GiftOrigin)
     case clearCounted(Int, range: Int, types: Int)

@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportStore
 import RapportVocabulary
 
@@ -20,17 +21,16 @@ public struct GiftResult: Sendable {
     public var outcome: GiftOutcome
     /// What the change did to the profile, as a preview of it describes it.
     public var diff: ProfileDiff
-    public var history: [HistoryEvent]
     public var profile: ProfileReport
 }
 
 extension Workspace {
     /// Flags or unflags a purchase as a gift, with that customer's insights recomputed at once.
     /// `shown` is the profile on screen, if any: what changed is described against it, which
-    /// saves recomputing the "before" insight. The customer's events are read once, the flag
-    /// applied to them in memory as the preview does (`flagged`), and the new profile, history
-    /// and metrics row come from the result; the flag, its audit entry and the metrics row are
-    /// written in one transaction (`GiftPath.swift`).
+    /// saves recomputing the "before" insight. The customer's lean events are read once, the
+    /// flag applied to them in memory as the preview does (`flagged`), and the new profile and
+    /// metrics row come from the result; the flag, its audit entry and the metrics row are
+    /// written in one transaction (`GiftPath.swift`). The caller's history changes the one flag.
     /// `token` (from `previewGift`) makes it apply exactly what was previewed: a change to the
     /// customer since refuses it.
     public func setGift(
@@ -42,15 +42,18 @@ extension Workspace {
         // Marked before the read: if another analyst changes this customer before the flag is
         // written, the figures computed here are not written; they are recomputed from the store.
         let mark = try store.changeMark()
-        var rows = try namedEvents(key)
-        let shownReport = try shown ?? profileWithInsight(key, rows: rows).report
+        // The lean read: a history screen on show changes the one flag it holds (no history
+        // with product names is read again for it).
+        var events = try store.eventFacts(customer: key, EngineBridge.event)
+        let displayIds = { (keys: [Int64]) in try self.store.displayIds(events: keys, customer: key) }
+        let shownReport = try shown ?? profileWithInsight(key, events: events, displayIds: displayIds).report
         let before = InsightSnapshot(shownReport)
-        rows = Self.flagged(rows, event: event.id, isGift: isGift, note: note)
-        let computed = try profileWithInsight(key, rows: rows)
+        events = Self.flagged(events, event: event.id, isGift: isGift)
+        let computed = try profileWithInsight(key, events: events, displayIds: displayIds)
         var report = computed.report
         let consequences = try computed.insight.flatMap {
             try giftConsequences(
-                key, insight: $0, events: rows,
+                key, insight: $0, events: events,
                 refusesPersonalization: report.customer.consent.personalization == false,
                 mark: mark)
         }
@@ -59,8 +62,7 @@ extension Workspace {
                 event: displayId, isGift: isGift, note: note, expecting: token, by: actor, writing: consequences)
             if !written.consequencesWritten {
                 try refreshCustomer(key)
-                rows = try namedEvents(key)
-                report = try profileWithInsight(key, rows: rows).report
+                report = try profile(key)
             }
         } else {
             try store.setGift(event: displayId, isGift: isGift, note: note, expecting: token, by: actor)
@@ -68,9 +70,7 @@ extension Workspace {
         let outcome = GiftOutcome(
             eventId: displayId, isGift: isGift,
             effects: InsightDiff.describe(before: before, after: InsightSnapshot(report)))
-        return GiftResult(
-            outcome: outcome, diff: ProfileDiff(before: shownReport, after: report),
-            history: rows.reversed().map(HistoryEvent.init), profile: report)
+        return GiftResult(outcome: outcome, diff: ProfileDiff(before: shownReport, after: report), profile: report)
     }
 
     /// Clears part of a customer's history and recomputes their insights.

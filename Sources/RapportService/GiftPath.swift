@@ -2,27 +2,23 @@ import Foundation
 import RapportEngine
 import RapportStore
 
-// The gift flag's own path (issue 23): the customer's events read once, the flag applied in
+// The gift flag's own path (issue 23): the customer's lean events read once, the flag applied in
 // memory by the same code for the preview and the commit, the insight computed once from the
 // result, and the flag, its audit entry and the figures written in one transaction.
 
 extension Workspace {
-    /// `rows` as they are once event `key` is flagged (or unflagged): what the store's flag
-    /// writes, applied in memory.
-    static func flagged(_ rows: [EventRow], event key: Int64, isGift: Bool, note: String?) -> [EventRow] {
-        rows.map { row in
-            guard row.id == key else { return row }
-            var r = row
-            r.isGift = isGift
-            r.giftNote = isGift ? note : nil
-            return r
-        }
+    /// `events` as they are once event `key` is flagged (or unflagged): what the store's flag
+    /// writes, applied in memory (the note does not shape the insight).
+    static func flagged(_ events: [Event], event key: Int64, isGift: Bool) -> [Event] {
+        var out = events
+        if let i = out.firstIndex(where: { $0.id == key }) { out[i].isGift = isGift }
+        return out
     }
 
     /// The figures and affinity vector the flag's transaction writes, from the insight of the
     /// events after it, as a refresh computes them; nil on a read-only store.
     func giftConsequences(
-        _ key: Int64, insight: CustomerInsight, events: [EventRow], refusesPersonalization: Bool, mark: ChangeMark
+        _ key: Int64, insight: CustomerInsight, events: [Event], refusesPersonalization: Bool, mark: ChangeMark
     ) throws -> GiftConsequences? {
         guard !store.isReadOnly else { return nil }
         let keepsAffinity = try store.modelState(AffinityPass.stateName) != nil
@@ -36,7 +32,7 @@ extension Workspace {
                 : AffinityPass(
                     products: try cache.products(store), refused: [], now: insight.asOf,
                     settings: insightSettings.preferences
-                ).vector(key, events.map(EngineBridge.event))
+                ).vector(key, events)
         }
         return GiftConsequences(
             mark: mark, metrics: EngineBridge.metrics(key, insight.figures, now: clock()), keepsAffinity: keepsAffinity,

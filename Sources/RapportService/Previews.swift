@@ -1,4 +1,5 @@
 import Foundation
+import RapportEngine
 import RapportStore
 import RapportVocabulary
 
@@ -16,15 +17,18 @@ extension Workspace {
         guard let event = try store.event(displayId: displayId) else { throw StoreError.unknownEvent(displayId) }
         guard event.type == EventKinds.purchase else { throw StoreError.notAPurchase(displayId) }
         let key = event.customerId
-        let rows = try store.eventsWithoutNames(customer: key)
-        // The token of exactly the events the diff is computed from (no second read of them).
-        let token = try store.previewToken(events: rows)
-        let changed = Self.flagged(rows, event: event.id, isGift: isGift, note: note)
+        // The lean read (no names or external ids), with the flags and notes the token hashes:
+        // the token is of exactly the events the diff is computed from (no second read of them).
+        let facts = try store.eventFacts(customer: key) { $0 }
+        let token = try store.previewToken(facts: facts)
+        let events = facts.map(EngineBridge.event)
+        let changed = Self.flagged(events, event: event.id, isGift: isGift)
+        let displayIds = { (keys: [Int64]) in try self.store.displayIds(events: keys, customer: key) }
         return CorrectionPreview(
             customer: try identity(key).id, token: token, events: nil, heldFor: nil,
             diff: ProfileDiff(
-                before: try shown ?? profileWithInsight(key, rows: rows).report,
-                after: try profileWithInsight(key, rows: changed).report))
+                before: try shown ?? profileWithInsight(key, events: events, displayIds: displayIds).report,
+                after: try profileWithInsight(key, events: changed, displayIds: displayIds).report))
     }
 
     /// What clearing part of a customer's history would change, without clearing it.

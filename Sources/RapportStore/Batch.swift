@@ -17,6 +17,9 @@ public struct EventFact: Sendable, Equatable {
     /// The account a purchase names (`account_id`); read by the full scan only (the refresh's
     /// account attribution), nil elsewhere.
     public var account: Int64? = nil
+    /// The gift's note: read by one customer's read only (`eventFacts(customer:)`), where a
+    /// preview binds itself to the flags and notes it was computed from; nil elsewhere.
+    public var giftNote: String? = nil
 }
 
 extension ProfileStore {

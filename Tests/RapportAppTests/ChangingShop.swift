@@ -153,7 +153,7 @@ extension ChangingShop {
                 redo: { set(after) })
             return GiftResult(
                 outcome: GiftOutcome(eventId: event, isGift: isGift, effects: []), diff: try unchanged(),
-                history: after, profile: try base.profile(key))
+                profile: try base.profile(key))
         }
         @Sendable func clear(_ window: HistoryWindow) -> Int {
             let before = history()

@@ -113,6 +113,10 @@ struct ScreenTests {
         #expect(flash.contains("Toys no longer inferred"), "\(flash)")
         #expect(h.model.profile?.report?.preferences.inferred.contains { $0.value == "Toys" } == false)
         #expect(h.lines.contains { $0.contains("gift") && $0.contains("Wooden Train") })
+        // The screen's rows changed their flags as the store did, notes included.
+        let flagged = try h.workspace.history(try h.workspace.customerKey("C1")).filter { $0.gift }
+        #expect(h.model.history?.all.filter(\.gift).map(\.eventId) == flagged.map(\.eventId))
+        #expect(h.model.history?.all.filter(\.gift).map(\.giftNote) == flagged.map(\.giftNote))
         // Undo restores the last one.
         h.press(.char("u"))
         #expect(h.model.flash?.text.hasPrefix("undone: flagged E") == true)

@@ -34,7 +34,8 @@ struct EventFactsTests {
                     == rows.map {
                         EventFact(
                             key: $0.id, customer: $0.customerId, product: $0.productId, type: $0.type, time: $0.time,
-                            quantity: $0.quantity, amount: $0.amount, channel: $0.channel, isGift: $0.isGift)
+                            quantity: $0.quantity, amount: $0.amount, channel: $0.channel, isGift: $0.isGift,
+                            giftNote: $0.giftNote)
                     }, "\(id)")
             let names = try t.store.displayIds(events: rows.map(\.id), customer: key)
             #expect(names == Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.displayId) }), "\(id)")

@@ -59,11 +59,18 @@ struct EventsWithoutNamesTests {
             let token = try t.store.previewToken(customer: key)
             #expect(try t.store.previewToken(events: try t.store.eventsWithoutNames(customer: key)) == token, "\(id)")
             #expect(try t.store.previewToken(events: try t.store.events(customer: key).reversed()) == token, "\(id)")
+            // The gift preview's lean read carries the flags and notes the token hashes.
+            let facts = try t.store.eventFacts(customer: key) { $0 }
+            #expect(try t.store.previewToken(facts: facts) == token, "\(id)")
+            #expect(try t.store.previewToken(facts: facts.reversed()) == token, "\(id)")
         }
         let c1 = try t.store.requireCustomer("C1")
+        #expect(try t.store.eventFacts(customer: c1) { $0 }.compactMap(\.giftNote) == ["for her nephew"])
         let before = try t.store.previewToken(customer: c1)
         try t.store.setGift(event: "E1", isGift: true, note: "for her niece", by: t.actor)
         #expect(try t.store.previewToken(events: try t.store.eventsWithoutNames(customer: c1)) != before)
+        // Only the note changed: a token from the lean rows sees it too.
+        #expect(try t.store.previewToken(facts: try t.store.eventFacts(customer: c1) { $0 }) != before)
     }
 
     static func figures(_ key: Int64, orders: Int, now: Int64) -> MetricsRecord {

@@ -47,6 +47,8 @@ enum HistoryScreen {
         case cycleDays
         /// The store's answer: the events of `key`, kept only if that customer is shown.
         case loaded(key: Int64, events: [HistoryEvent])
+        /// A gift flag written to one of `key`'s events: the row shows it as the store now holds it.
+        case flagged(key: Int64, GiftEdit)
     }
 
     static func update(_ h: inout HistoryState, _ action: Action) -> [Command<AppMessage>] {
@@ -72,6 +74,10 @@ enum HistoryScreen {
             h.all = events
             h.loaded = true
             h.selected = min(h.selected, max(0, h.events.count - 1))
+        case .flagged(let key, let edit):
+            guard h.key == key, let i = h.all.firstIndex(where: { $0.eventId == edit.eventId }) else { return [] }
+            h.all[i].gift = edit.isGift
+            h.all[i].giftNote = edit.isGift ? edit.note : nil
         }
         return []
     }

@@ -33,13 +33,13 @@ extension StoreBackend {
     }
 
     /// A customer's events, oldest first, as an insight reads them: only the columns the engine
-    /// uses (no external ids, notes or product names), each made into `make`'s value as the rows
+    /// uses and the gift's note (no external ids or product names), each made into `make`'s value as the rows
     /// step, with no row of 14 fields built first (a profile reads 10,000 of them).
     public func eventFacts<T>(customer key: Int64, _ make: (EventFact) -> T) throws -> [T] {
         try readSQL { db in
             try db.all(
                 """
-                SELECT id, product_id, type, time, quantity, amount, channel, is_gift FROM events
+                SELECT id, product_id, type, time, quantity, amount, channel, is_gift, gift_note FROM events
                 WHERE customer_id = ? ORDER BY time, id
                 """, [.int64(key)]
             ) { r in
@@ -47,7 +47,7 @@ extension StoreBackend {
                     EventFact(
                         key: try r.int64(0) ?? 0, customer: key, product: try r.int64(1), type: try r.int(2) ?? 0,
                         time: try r.int64(3) ?? 0, quantity: try r.int(4) ?? 1, amount: try r.double(5) ?? 0,
-                        channel: try r.string(6), isGift: try r.bool(7) ?? false))
+                        channel: try r.string(6), isGift: try r.bool(7) ?? false, giftNote: try r.string(8)))
             }
         }
     }

@@ -17,16 +17,32 @@ enum PreviewToken {
     /// The same token from the customer's events already read (in any order), so a preview
     /// reads them once.
     static func compute(_ db: any SQLDatabase, events rows: [EventRow]) throws -> String {
+        try compute(db, count: rows.count) { (rows[$0].id, rows[$0].isGift, rows[$0].giftNote) }
+    }
+
+    /// The same token from the customer's lean rows (`eventFacts(customer:)`, which read the
+    /// flags and notes), so a gift's preview reads the events once and only their facts.
+    static func compute(_ db: any SQLDatabase, facts: [EventFact]) throws -> String {
+        try compute(db, count: facts.count) { (facts[$0].key, facts[$0].isGift, facts[$0].giftNote) }
+    }
+
+    /// The token of `count` events given by position, hashed in id order.
+    private static func compute(
+        _ db: any SQLDatabase, count: Int, _ event: (Int) -> (id: Int64, isGift: Bool, note: String?)
+    ) throws -> String {
         var lines: [UInt8] = []
-        // Rows come oldest first, so usually almost in id order: sorted only when they are not.
+        // Events come oldest first, so usually almost in id order: sorted only when they are not.
         var ordered = true
-        for (a, b) in zip(rows, rows.dropFirst()) where a.id > b.id {
+        for i in stride(from: 1, to: count, by: 1) where event(i - 1).id > event(i).id {
             ordered = false
             break
         }
-        // Positions sorted, not the rows: an event row is a large value to move.
-        let order = ordered ? Array(rows.indices) : rows.indices.sorted { rows[$0].id < rows[$1].id }
-        for i in order { add(&lines, rows[i].id, rows[i].isGift, rows[i].giftNote) }
+        // Positions sorted, not the events: an event row is a large value to move.
+        let order = ordered ? Array(0..<count) : (0..<count).sorted { event($0).id < event($1).id }
+        for i in order {
+            let e = event(i)
+            add(&lines, e.id, e.isGift, e.note)
+        }
         return try finish(lines, db)
     }
 
@@ -65,6 +81,11 @@ extension StoreBackend {
     /// `eventsWithoutNames`): only the model's version is read.
     public func previewToken(events rows: [EventRow]) throws -> String {
         try readSQL { db in try PreviewToken.compute(db, events: rows) }
+    }
+
+    /// The same token from the customer's lean rows as just read (`eventFacts(customer:)`).
+    public func previewToken(facts: [EventFact]) throws -> String {
+        try readSQL { db in try PreviewToken.compute(db, facts: facts) }
     }
 
     /// The newest event time the store would have once `range` of the customer's events is
