@@ -36,9 +36,11 @@ public struct Explorer: Program, Sendable {
         case .metricsListReady(let query): return openMetricsList(&m, query)
         case .tick: return [effects.readStamp()]
         case .storeStamp(let stamp): return noticeChanges(&m, stamp)
-        case .accountsLoaded(let generation, let total, let start, let items):
+        case .accountsLoaded(let generation, let total, let start, let items, let stoodOn):
             return AccountsScreen.update(
-                &m.accounts, .loaded(generation: generation, total: total, start: start, items: items), m.env, effects)
+                &m.accounts,
+                .loaded(generation: generation, total: total, start: start, items: items, stoodOn: stoodOn),
+                m.env, effects)
         case .accountLoaded(let view, let tree, let stoodOn):
             return updateAccount(&m, .loaded(view, tree: tree, stoodOn: stoodOn))
         case .accountMembersLoaded(let id, let offset, let members):
@@ -237,7 +239,9 @@ public struct Explorer: Program, Sendable {
         switch action {
         case .quit: return back(&m, quitOnList: true)
         case .back:
-            if m.pastDate != nil, Self.pastDateScreens.contains(m.screen) || Self.listOnPastDay(m) {
+            if m.pastDate != nil,
+                Self.pastDateScreens.contains(m.screen) || Self.listOnPastDay(m) || Self.accountsOnPastDay(m)
+            {
                 return pastDate(&m)
             }
             return back(&m, quitOnList: false)
@@ -460,6 +464,11 @@ public struct Explorer: Program, Sendable {
         }
         // An account left on another day than the one now shown (`@` set or left meanwhile).
         if screen == .account, let a = m.account, a.pastDate != m.pastDate { cmds += reloadAccount(&m) }
+        // So is the accounts list (a person's accounts are today's).
+        if screen == .accounts, m.accounts.person == nil, m.accounts.pastDate != m.pastDate {
+            m.accounts.pastDate = m.pastDate
+            cmds += AccountsScreen.update(&m.accounts, .reload(keepSelection: true), m.env, effects)
+        }
         if screen == .profile || screen == .history, let key = step.customer, m.profile?.key != key {
             m.profile = ProfileState(key: key)
             cmds.append(effects.loadProfile(key, pastDate: m.pastDate))

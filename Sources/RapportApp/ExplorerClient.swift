@@ -118,6 +118,12 @@ public struct ExplorerClient: Sendable {
         @Sendable (_ filter: String, _ sort: AccountListSort, _ offset: Int, _ limit: Int) throws -> (
             items: [AccountListItem], total: Int
         ) = { _, _, _, _ in throw AccountsUnavailable() }
+    /// A page of the accounts list as it stood on a past day (`@`): by name, each row with its
+    /// parent and figures of then, as `rapport accounts --as-of D` lists them.
+    public var accountPageStoodOn:
+        @Sendable (_ filter: String, _ offset: Int, _ limit: Int, _ moment: PointInTime) throws -> (
+            items: [AccountListItem], total: Int
+        ) = { _, _, _, _ in throw AccountsUnavailable() }
     /// One account, whole.
     public var account: @Sendable (_ id: String) throws -> AccountView = { _ in throw AccountsUnavailable() }
     /// An account and everything below it.

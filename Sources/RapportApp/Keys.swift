@@ -159,6 +159,9 @@ public enum AppKeys {
         .pastDate,
         "the account, its tree, members and figures as they stood on a date; again, or back, returns to now",
         "account")
+    public static let pastAccounts = a(
+        .pastDate, "the accounts by name with their figures as they stood on a date; again, or back, returns to now",
+        "accounts")
     public static let openAccount = a(.open, "open the selected account", "accounts")
     public static let filterAccounts = a(.filter, "filter accounts by name or id as you type", "accounts")
     public static let sortAccounts = a(.sort, "next sort: revenue, engagement, coverage, P(alive), name", "accounts")
@@ -224,7 +227,7 @@ public enum AppKeys {
                     name: "accounts",
                     [
                         (openAccount, [.enter, .char("l"), .right]), (filterAccounts, [.char("/")]),
-                        (sortAccounts, [.char("s")])
+                        (sortAccounts, [.char("s")]), (pastAccounts, [.char("@")])
                     ]),
                 .init(
                     name: "account",

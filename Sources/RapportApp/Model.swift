@@ -182,7 +182,7 @@ public enum AppMessage: Sendable {
     case noteChanged(String)
     /// An undo (or redo) was made; nil: there was nothing to walk.
     case walked(UndoOutcome?, redo: Bool)
-    case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
+    case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem], stoodOn: PointInTime?)
     case accountLoaded(AccountView, tree: [AccountTreeLine], stoodOn: PointInTime?)
     case accountMembersLoaded(id: String, offset: Int, [AccountMemberView])
     case personAccountsLoaded(generation: Int, [PersonAccount])

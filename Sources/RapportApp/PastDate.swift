@@ -3,16 +3,17 @@ import RapportService
 import RapportUI
 
 // `@`: the customer on screen as they stood on a past day (docs/as-of.md). The profile, the
-// history, the segments, the metrics and an account's profile are loaded as of that day until
-// `@` again, or back, returns to now.
+// history, the segments, the metrics, the accounts list and an account's profile are loaded as
+// of that day until `@` again, or back, returns to now.
 
 extension Explorer {
-    /// The screens a past day applies to (the list is today's, and so is the accounts list).
+    /// The screens a past day applies to (the list and the accounts list have their own `@`).
     static let pastDateScreens: Set<Screen> = [.profile, .history, .segments, .metrics, .account]
 
     /// Asks for a date, or returns to now when a past day is shown.
     func pastDate(_ m: inout AppModel) -> [Cmd] {
         if m.screen == .list { return pastDateOnList(&m) }
+        if m.screen == .accounts { return pastDateOnAccounts(&m) }
         let somethingShown =
             switch m.screen {
             case .segments, .metrics: true
@@ -41,10 +42,28 @@ extension Explorer {
             return startMetrics(&m, scope)
         }
         if m.screen == .account { return reloadAccount(&m) }
+        if m.screen == .accounts {
+            m.accounts.pastDate = p
+            return AccountsScreen.update(&m.accounts, .reload(keepSelection: false), m.env, effects)
+        }
         guard let key = m.profile?.key else { return [] }
         var cmds = [effects.loadProfile(key, pastDate: p)]
         if m.history?.key == key { cmds.append(effects.loadHistory(key, pastDate: p)) }
         return cmds
+    }
+
+    /// Whether the accounts list is shown as of a past day (a person's accounts are today's).
+    static func accountsOnPastDay(_ m: AppModel) -> Bool {
+        m.screen == .accounts && m.accounts.person == nil && m.pastDate != nil
+    }
+
+    /// `@` on the accounts list: asks for a date, or returns to now. A person's accounts and
+    /// roles are today's: not there.
+    func pastDateOnAccounts(_ m: inout AppModel) -> [Cmd] {
+        guard m.accounts.person == nil else { return [] }
+        if m.pastDate != nil { return showPastDate(&m, nil) }
+        m.dialog = .pastDate(TextField())
+        return []
     }
 
     static func pastDateStyle(_ t: Theme) -> Style { Style(fg: .white, bg: t.danger, bold: true, reverse: false) }

@@ -38,6 +38,8 @@ public final class Workspace: @unchecked Sendable {
     let listPositions = ListPositions()
     /// Figures of rows of the customer list as of a past day, computed once per row and day.
     let listFiguresStoodOn = ListFiguresCache()
+    /// Rows of the accounts list as of a past day, computed once per firm and day.
+    let accountRowsStoodOn = AccountRowsCache()
 
     /// The time as this workspace counts it (Unix seconds): the wall clock, unless a test or
     /// caller fixes it. Audit entries, exports and write times all read it.

@@ -13,9 +13,16 @@ struct Accounts: ParsableCommand {
     @Option(help: "Only accounts whose name or id contains this text.") var filter = ""
     @Option(help: "Sort column.") var sort: AccountListSort = .revenue
     @Option(help: "Only this customer's accounts, with their role in each.") var customer: String?
+    @OptionGroup var past: StoodOnOptions
+
+    func validate() throws {
+        if past.asOf != nil && customer != nil {
+            throw ValidationError("--customer lists today's roles: not with --as-of (docs/as-of.md)")
+        }
+    }
 
     mutating func run() throws {
-        let ws = try storeOptions.openForReading()
+        let ws = try past.open(storeOptions)
         if let customer {
             let all = try ws.personAccounts(customer: customer)
             let listing = list.listing(list.page(all), total: all.count)
@@ -34,7 +41,14 @@ struct Accounts: ParsableCommand {
             Out.line(listing.footer("accounts"))
             return
         }
-        let page = try ws.accounts(filter: filter, sort: sort, limit: list.limit, offset: list.offset)
+        let page: (items: [AccountListItem], total: Int)
+        if let p = past.pointInTime {
+            // By name: the other sorts need every firm's figures of then.
+            if let note = AccountListStoodOn.sortNote(sort, p) { ErrorReporting.printError("rapport: \(note)") }
+            page = try ws.accounts(filter: filter, limit: list.limit, offset: list.offset, stoodOn: p)
+        } else {
+            page = try ws.accounts(filter: filter, sort: sort, limit: list.limit, offset: list.offset)
+        }
         let listing = list.listing(page.items, total: page.total)
         if output.json {
             try Out.json(listing)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `rapport customers --as-of D` and `rapport metrics --account ID --as-of D` from the command
-/// line: the rows of then, each with the figures `profile --as-of D` gives.
+/// `rapport customers --as-of D`, `rapport accounts --as-of D` and `rapport metrics --account ID
+/// --as-of D` from the command line: the rows of then, each with the figures `profile --as-of D`
+/// (or `account ID --as-of D`) gives.
 @Suite("Lists and account metrics as of a day, end to end", .serialized)
 struct ListStoodOnCLITests {
     static let files: [(String, String)] = [
@@ -67,5 +68,27 @@ struct ListStoodOnCLITests {
         #expect(acme["orders"] as? Int == 2 && acme["revenue"] as? Double == 150)
         let today = try #require(try cli.json(["metrics", "--account", "ACME", "--store", store]) as? [String: Any])
         #expect(today["orders"] as? Int == 3)
+    }
+
+    @Test func theAccountsListOfThen() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        let list = try #require(
+            try cli.json(["accounts", "--as-of", "2024-03-31", "--store", store]) as? [String: Any])
+        let items = try #require(list["items"] as? [[String: Any]])
+        // Ann's January 100 and February 50; her May 70 came after the day.
+        #expect(items.compactMap { $0["id"] as? String } == ["ACME"] && list["total"] as? Int == 1)
+        #expect(items.first?["revenue"] as? Double == 150 && items.first?["members"] as? Int == 1)
+        let then = try #require(
+            try cli.json(["account", "ACME", "--as-of", "2024-03-31", "--store", store]) as? [String: Any])
+        let total = try #require((then["figures"] as? [String: [String: Any]])?["total"])
+        #expect(items.first?["revenue"] as? Double == total["revenue"] as? Double)
+        let today = try #require(try cli.json(["accounts", "--store", store]) as? [String: Any])
+        #expect((today["items"] as? [[String: Any]])?.first?["revenue"] as? Double == 220)
+        let byRevenue = try cli.run(["accounts", "--as-of", "2024-03-31", "--sort", "revenue", "--store", store])
+        #expect(byRevenue.status == 0 && byRevenue.err.contains("sorted by name"), "\(byRevenue.err)")
+        #expect(byRevenue.out.contains("150.00"), "\(byRevenue.out)")
+        let refused = try cli.run(["accounts", "--as-of", "2024-03-31", "--customer", "C1", "--store", store])
+        #expect(refused.status != 0 && refused.err.contains("--customer lists today's roles"))
     }
 }

@@ -7,7 +7,8 @@ import RapportUI
 // breadcrumb, the firm's tree that expands and collapses, members, value three ways, cadence
 // beside what it states, coverage, recommendations); Enter on a member opens the person. `@` on
 // the account profile shows it as it stood on a day (docs/as-of.md), as `rapport account ID
-// --as-of D` does; `@` again, or back, returns to now.
+// --as-of D` does; `@` again, or back, returns to now. `@` on the accounts list shows it as it
+// stood on a day, by name, each row with its figures of then (`rapport accounts --as-of D`).
 
 public struct AccountsState: Sendable {
     public var filter: TextField?
@@ -22,6 +23,10 @@ public struct AccountsState: Sendable {
     /// `A` on a person's profile: their accounts (id, name), with their role in each.
     public var person: (id: String, name: String)?
     public var roles: [Int: String] = [:]
+    /// The day the list is loaded as of (`@`; nil: now). An answer of another day is dropped.
+    public var pastDate: PointInTime?
+    /// The day of the rows on screen (nil: today's), for the title's marker.
+    public var shown: PointInTime?
 }
 
 public struct AccountState: Sendable {
@@ -69,6 +74,9 @@ extension ExplorerClient {
         c.accountPage = { filter, sort, offset, limit in
             try ws.accounts(filter: filter, sort: sort, limit: limit, offset: offset)
         }
+        c.accountPageStoodOn = { filter, offset, limit, p in
+            try ws.accounts(filter: filter, limit: limit, offset: offset, stoodOn: p)
+        }
         c.account = { try ws.account($0) }
         c.accountTree = { try ws.accountTree($0) }
         c.accountScreen = { try ws.accountScreen($0, members: $1) }
@@ -81,8 +89,11 @@ extension ExplorerClient {
 }
 
 extension Effects {
+    /// A window of the accounts list around `index`: today's, or (after `@`) as it stood on
+    /// `pastDate`, by name; or a person's accounts.
     func loadAccounts(
-        _ filter: String, _ sort: AccountListSort, generation: Int, around index: Int, person: String? = nil
+        _ filter: String, _ sort: AccountListSort, generation: Int, around index: Int, person: String? = nil,
+        pastDate: PointInTime? = nil
     ) -> Cmd {
         Cmd(lane: .queue(.accounts)) { [client] send in
             do {
@@ -91,8 +102,12 @@ extension Effects {
                     return
                 }
                 let start = max(0, index - Effects.window / 2)
-                let page = try client.accountPage(filter, sort, start, Effects.window)
-                send(.accountsLoaded(generation: generation, total: page.total, start: start, items: page.items))
+                let page =
+                    try pastDate.map { try client.accountPageStoodOn(filter, start, Effects.window, $0) }
+                    ?? client.accountPage(filter, sort, start, Effects.window)
+                send(
+                    .accountsLoaded(
+                        generation: generation, total: page.total, start: start, items: page.items, stoodOn: pastDate))
             } catch { send(.failed(ExplorerFailure(.loadList, error))) }
         }
     }
@@ -148,6 +163,8 @@ extension Explorer {
     func openAccounts(_ m: inout AppModel) -> [Cmd] {
         let person =
             m.screen == .profile ? m.profile?.report.map { ($0.customer.id, $0.customer.name ?? $0.customer.id) } : nil
+        // The whole list follows the day shown (`@`); a person's accounts and roles are today's.
+        m.accounts.pastDate = person == nil ? m.pastDate : nil
         let cmds = AccountsScreen.update(
             &m.accounts, .open(person: person.map { (id: $0.0, name: $0.1) }), m.env, effects)
         go(&m, to: .accounts)
@@ -202,7 +219,7 @@ enum AccountsScreen {
         /// A key while the filter line has the focus.
         case filterKey(Key)
         /// The store's answers: a page of accounts, or a person's accounts.
-        case loaded(generation: Int, total: Int, start: Int, items: [AccountListItem])
+        case loaded(generation: Int, total: Int, start: Int, items: [AccountListItem], stoodOn: PointInTime?)
         case personLoaded(generation: Int, [PersonAccount])
     }
 
@@ -225,7 +242,8 @@ enum AccountsScreen {
             }
             return [
                 effects.loadAccounts(
-                    s.text, s.sort, generation: s.generation, around: s.selected, person: s.person?.id)
+                    s.text, s.sort, generation: s.generation, around: s.selected, person: s.person?.id,
+                    pastDate: s.person == nil ? s.pastDate : nil)
             ]
         case .move(let d):
             guard s.total > 0 else { return [] }
@@ -242,9 +260,11 @@ enum AccountsScreen {
             return FilterLine.key(
                 &s, key, env, move: { update(&$0, .move($1), env, effects) },
                 reload: { update(&$0, .reload(keepSelection: false), env, effects) })
-        case .loaded(let generation, let total, let start, let items):
-            guard generation == s.generation else { return [] }
-            if !s.loaded || s.total != total { s.rows = [:] }
+        case .loaded(let generation, let total, let start, let items, let stoodOn):
+            guard generation == s.generation, stoodOn == s.pastDate else { return [] }
+            // Rows of another day (or of today) are not mixed with these.
+            if !s.loaded || s.total != total || s.shown != stoodOn { s.rows = [:] }
+            s.shown = stoodOn
             s.total = total
             s.loaded = true
             for (i, r) in items.enumerated() { s.rows[start + i] = r }
@@ -258,6 +278,7 @@ enum AccountsScreen {
                 })
             s.total = items.count
             s.loaded = true
+            s.shown = nil
             s.selected = max(0, min(s.selected, items.count - 1))
         }
         return []
@@ -266,14 +287,21 @@ enum AccountsScreen {
     static let hints = ["open", "filter", "sort", "help", "back"]
 
     static func status(_ s: AccountsState) -> String {
-        "\(s.total == 0 ? 0 : s.selected + 1)/\(s.total) accounts"
+        let place = "\(s.total == 0 ? 0 : s.selected + 1)/\(s.total) accounts"
+        // Another day on its way: the rows of the day before stay until it comes.
+        guard s.shown == s.pastDate else {
+            return place + ", loading \(s.pastDate.map { "as of \($0.label)" } ?? "today's")…"
+        }
+        return place + (s.shown.flatMap { AccountListStoodOn.sortNote(s.sort, $0) }.map { "  (\($0))" } ?? "")
     }
 
     static func view(_ s: AccountsState, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
         let person = s.person
+        // A past day's list is by name whatever the sort asked for (the status line says why).
+        let sort = s.shown == nil ? s.sort : AccountListStoodOn.sort(for: s.sort)
         env.title(
             &b, person.map { "Accounts of \($0.name)" } ?? "Accounts",
-            person == nil ? "sort: \(s.sort.rawValue)" : "roles (* primary)")
+            person == nil ? "sort: \(sort.rawValue)" : "roles (* primary)", asOf: s.shown)
         let cols = [
             Column("NAME", width: 18, flex: true), Column("KIND", width: 10),
             Column(person == nil ? "PARENT" : "ROLE", width: 14),

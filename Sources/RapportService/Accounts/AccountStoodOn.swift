@@ -62,9 +62,13 @@ extension Workspace {
     /// The firm of the account `id` names as it stood on `p` (the tree of its root then), each
     /// account with the figures of then, and what its view reads of then; and where the models
     /// came from.
-    func firm(of id: String, stoodOn p: PointInTime) throws -> ([AccountListRow], AccountPast, String) {
-        let s = try accountStructure(stoodOn: p)
-        let all = try store.accounts(on: s)
+    /// `read`, when given, is the structure of then and every account on it, read once for
+    /// several firms (the accounts list of a day).
+    func firm(
+        of id: String, stoodOn p: PointInTime, read: (AccountStructureOn, [AccountRecord])? = nil
+    ) throws -> ([AccountListRow], AccountPast, String) {
+        let s = try read?.0 ?? accountStructure(stoodOn: p)
+        let all = try read?.1 ?? store.accounts(on: s)
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         guard var root = all.first(where: { $0.externalId == id }) else {
             throw StoreError.invalidArgument("no account '\(id)'")
