@@ -43,20 +43,20 @@ public enum ListStoodOn {
     }
 }
 
-/// The figures of rows of a past day's list, by (customer, moment, corrections), forgotten when
-/// the store changes (its write stamp).
-final class ListFiguresCache: @unchecked Sendable {
+/// The rows of a past day's list (customers, accounts), by (the row's key, moment with its
+/// corrections), forgotten when the store changes (its write stamp).
+final class PastRowsCache<Row: Sendable>: @unchecked Sendable {
     struct Key: Hashable {
-        var customer: Int64
+        var row: Int64
         var moment: PointInTime
     }
-    static let capacity = 4_096
+    static var capacity: Int { 4_096 }
     private let lock = NSLock()
     private var stamp = ""
-    private var entries: [Key: CustomerListItem] = [:]
+    private var entries: [Key: Row] = [:]
 
-    /// The rows cached under `stamp` (the cache is emptied when the stamp moved).
-    func get(_ key: Key, stamp now: String) -> CustomerListItem? {
+    /// The row cached under `stamp` (the cache is emptied when the stamp moved).
+    func get(_ key: Key, stamp now: String) -> Row? {
         lock.withLock {
             if now != stamp {
                 stamp = now
@@ -66,13 +66,15 @@ final class ListFiguresCache: @unchecked Sendable {
         }
     }
 
-    func set(_ key: Key, _ row: CustomerListItem) {
+    func set(_ key: Key, _ row: Row) {
         lock.withLock {
             if entries.count >= Self.capacity { entries = [:] }
             entries[key] = row
         }
     }
 }
+
+typealias ListFiguresCache = PastRowsCache<CustomerListItem>
 
 extension Workspace {
     /// How many customers the list as of `p` shows, counted up to `cap`.
@@ -103,7 +105,7 @@ extension Workspace {
         let stamp = try store.writeStamp()
         var models: StoodOnModels?
         return try rows.map { row in
-            let key = ListFiguresCache.Key(customer: row.key, moment: p)
+            let key = ListFiguresCache.Key(row: row.key, moment: p)
             if let known = listFiguresStoodOn.get(key, stamp: stamp) { return known }
             let m = try models ?? self.models(stoodOn: p)
             models = m

@@ -35,20 +35,16 @@ struct AccountHistoryCopyTests {
     /// The corrected source on SQLite, its path, and its cleanup.
     static func source(_ clock: TestClock) throws -> (Workspace, String, () -> Void) {
         let (location, cleanup) = try Backend.sqlite.makeStore()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-copy-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: dir) }
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let paths = try files.map { name, text in
-                let p = dir.appendingPathComponent(name).path
-                try text.write(toFile: p, atomically: true, encoding: .utf8)
-                return p
+            return try withTemporaryFiles(files) { paths in
+                let ws = try open(location, .sqlite, clock)
+                _ = try ws.importFiles(paths, request: ImportRequest())
+                // As a hand edit could: GONE's key is taken by no account of the copy's.
+                try ws.store.writeSQL(.analyst) { db in
+                    try db.execute("DELETE FROM accounts WHERE external_id = 'GONE'")
+                }
+                return (ws, location, cleanup)
             }
-            let ws = try open(location, .sqlite, clock)
-            _ = try ws.importFiles(paths, request: ImportRequest())
-            // As a hand edit could: GONE's key is taken by no account of the copy's.
-            try ws.store.writeSQL(.analyst) { db in try db.execute("DELETE FROM accounts WHERE external_id = 'GONE'") }
-            return (ws, location, cleanup)
         } catch {
             cleanup()
             throw error

@@ -21,20 +21,15 @@ struct AccountStructureStoodOnTests {
 
     static func workspace(_ backend: Backend, clock: TestClock) throws -> (Workspace, () -> Void) {
         let (location, cleanup) = try backend.makeStore()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accounts-structure-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: dir) }
         do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let paths = try files.map { name, text in
-                let p = dir.appendingPathComponent(name).path
-                try text.write(toFile: p, atomically: true, encoding: .utf8)
-                return p
+            return try withTemporaryFiles(files) { paths in
+                var config = Config()
+                config.autoTune = false
+                let ws = Workspace(
+                    store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
+                _ = try ws.importFiles(paths, request: ImportRequest())
+                return (ws, cleanup)
             }
-            var config = Config()
-            config.autoTune = false
-            let ws = Workspace(store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
-            _ = try ws.importFiles(paths, request: ImportRequest())
-            return (ws, cleanup)
         } catch {
             cleanup()
             throw error

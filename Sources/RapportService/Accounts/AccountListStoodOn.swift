@@ -21,36 +21,7 @@ public enum AccountListStoodOn {
     }
 }
 
-/// The list rows of a past day, by (account, moment with its corrections), forgotten when the
-/// store changes (its write stamp).
-final class AccountRowsCache: @unchecked Sendable {
-    struct Key: Hashable {
-        var account: Int64
-        var moment: PointInTime
-    }
-    static let capacity = 4_096
-    private let lock = NSLock()
-    private var stamp = ""
-    private var entries: [Key: AccountListItem] = [:]
-
-    /// The row cached under `stamp` (the cache is emptied when the stamp moved).
-    func get(_ key: Key, stamp now: String) -> AccountListItem? {
-        lock.withLock {
-            if now != stamp {
-                stamp = now
-                entries = [:]
-            }
-            return entries[key]
-        }
-    }
-
-    func set(_ key: Key, _ row: AccountListItem) {
-        lock.withLock {
-            if entries.count >= Self.capacity { entries = [:] }
-            entries[key] = row
-        }
-    }
-}
+typealias AccountRowsCache = PastRowsCache<AccountListItem>
 
 extension Workspace {
     /// A page of the accounts list as it stood on `p`, by name: today's accounts whose name or id
@@ -64,7 +35,7 @@ extension Workspace {
         var read: (AccountStructureOn, [AccountRecord])?
         var items: [AccountListItem] = []
         for row in page {
-            let key = AccountRowsCache.Key(account: row.account.key, moment: p)
+            let key = AccountRowsCache.Key(row: row.account.key, moment: p)
             if let known = accountRowsStoodOn.get(key, stamp: stamp) {
                 items.append(known)
                 continue
@@ -77,7 +48,7 @@ extension Workspace {
             var found: AccountListItem?
             for r in firm {
                 let item = AccountListItem(r)
-                accountRowsStoodOn.set(AccountRowsCache.Key(account: r.account.key, moment: p), item)
+                accountRowsStoodOn.set(AccountRowsCache.Key(row: r.account.key, moment: p), item)
                 if r.account.key == row.account.key { found = item }
             }
             guard let found else { throw StoreError.invalidArgument("no account '\(row.account.externalId)'") }
