@@ -60,7 +60,7 @@ struct AccountScreenTests {
         let h = Harness(client: Self.firm)
         h.press(.char("A"))
         #expect(h.model.screen == .accounts)
-        #expect(h.lines[0].contains("Accounts") && h.lines[0].contains("sort: revenue"))
+        #expect(h.lines[0].contains("Accounts") && h.lines[0].contains("sort: revenue, all time"))
         #expect(h.lines[1].contains("NAME") && h.lines[1].contains("REVENUE 12M") && h.lines[1].contains("COVER"))
         #expect(h.lines[2].contains("Acme") && h.screen.contains("Finance") && h.screen.contains("Operations"))
         #expect(h.lines[22].contains("1/3 accounts"))

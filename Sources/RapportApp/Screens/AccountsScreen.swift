@@ -301,7 +301,7 @@ enum AccountsScreen {
         let sort = s.shown == nil ? s.sort : AccountListStoodOn.sort(for: s.sort)
         env.title(
             &b, person.map { "Accounts of \($0.name)" } ?? "Accounts",
-            person == nil ? "sort: \(sort.rawValue)" : "roles (* primary)", asOf: s.shown)
+            person == nil ? "sort: \(sort.label)" : "roles (* primary)", asOf: s.shown)
         let cols = [
             Column("NAME", width: 18, flex: true), Column("KIND", width: 10),
             Column(person == nil ? "PARENT" : "ROLE", width: 14),

@@ -7,6 +7,10 @@ public enum AccountListSort: String, Sendable, CaseIterable {
     case revenue, engagement, coverage, name
     case pAlive = "p_alive"
 
+    /// How the list's title names the order: the revenue sort is by all-time total revenue,
+    /// not by the 12-month column shown beside it, so the title says so.
+    public var label: String { self == .revenue ? "revenue, all time" : rawValue }
+
     var store: AccountSort {
         switch self {
         case .revenue: .revenue
