@@ -70,8 +70,6 @@ public enum AccountFiguresJSON {
         return numbers.allSatisfy { $0?.isFinite ?? true }
     }
 
-    /// Writes UTF-8 bytes into one buffer made once, and the text from them once: appending to
-    /// a `String` piece by piece was most of the encoding's time in a refresh's profile.
     /// Writes UTF-8 bytes into one buffer reserved once, made into text once: appending to a
     /// `String` piece by piece was most of the encoding's time in a refresh's profile.
     struct Writer {
