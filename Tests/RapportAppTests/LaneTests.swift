@@ -15,7 +15,7 @@ struct LaneTests {
 
     /// Applies the messages that arrive until one matches (at most `seconds`), without waiting
     /// for the write lane as `settle` does.
-    static func waitFor(_ h: Harness, seconds: Double = 3, _ match: (AppMessage) -> Bool) -> Bool {
+    static func waitFor(_ h: Harness, seconds: Double = 10, _ match: (AppMessage) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let messages = h.runtime.drainInbox()
@@ -54,10 +54,13 @@ struct LaneTests {
         Self.key(h, .escape)
         // The count of what a clear would remove.
         Self.key(h, .char("H"))
-        _ = Self.waitFor(h, seconds: 0.5) {
-            if case .historyLoaded = $0 { return true }
-            return false
-        }
+        // The history must be on screen before `C`, or `C` means something else: waited for, not
+        // assumed after a fixed half second (a loaded machine took longer).
+        #expect(
+            Self.waitFor(h) {
+                if case .historyLoaded = $0 { return true }
+                return false
+            }, "the history waited for the write")
         Self.key(h, .char("C"))
         #expect(
             Self.waitFor(h) {

@@ -57,8 +57,8 @@ struct TeamE2ETests {
         let more = dir.appendingPathComponent("more.csv").path
         try "customer_id,name,email\nC4,Dee New,dee@x.io\n".write(toFile: more, atomically: true, encoding: .utf8)
         #expect(try rapport(["import", "--store", url, more, "--analyst", "script"], env: env) == 0)
-        try ana.waitFor(text: "/4 customers", timeout: 5)
-        try ben.waitFor(text: "/4 customers", timeout: 5)
+        try ana.waitFor(text: "/4 customers")
+        try ben.waitFor(text: "/4 customers")
         // Ben reads Bob's profile while Ana erases Bob: Ben's profile closes and says why.
         try ben.send(":")
         try ben.type("goto C2")
@@ -73,7 +73,7 @@ struct TeamE2ETests {
         try ana.type("C2")
         try ana.send("Enter")
         try ana.waitFor(text: "C2 erased")
-        try ben.waitFor(text: "C2 was erased in another session", timeout: 5)
+        try ben.waitFor(text: "C2 was erased in another session")
         #expect(
             try rapport(["note", "C1", "Called about the order", "--store", url, "--analyst", "script"], env: env) == 0)
         try ana.send("q")

@@ -248,7 +248,7 @@ struct RuntimeTests {
         let rt = Runtime(program: Lanes(gate: gate), model: [], backend: HeadlessBackend())
         rt.send("w")
         rt.send("r")
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(10)
         var seen: [String] = []
         while !seen.contains("read") && Date() < deadline { seen += rt.drainInbox() }
         #expect(seen == ["read"])
