@@ -54,7 +54,7 @@ struct AccountPastDateTests {
 
         Self.pickDay(h, "2026-03-14")
         let day = try #require(PointInTime.parse("2026-03-14"))
-        #expect(h.model.pastDate == day && h.model.account?.shown == day)
+        #expect(h.model.pastDate == day && h.model.account?.day.shown == day)
         #expect(h.lines[0].contains("@ as of 2026-03-14"), "\(h.lines[0])")
         // The marker in the loud style of the other screens.
         let start = try #require(h.lines[0].range(of: "@ as of")).lowerBound
@@ -69,7 +69,7 @@ struct AccountPastDateTests {
 
         // `@` again: today's account, Anna with it.
         h.press(.char("@"))
-        #expect(h.model.pastDate == nil && h.model.account?.shown == nil)
+        #expect(h.model.pastDate == nil && h.model.account?.day.shown == nil)
         #expect(!h.lines[0].contains("as of") && h.screen.contains("Anna Côté user"))
     }
 
