@@ -13,8 +13,8 @@ import Testing
 /// Anna linked to Team with `account link` today (2026-09-21), after the day asked (2026-03-14).
 @Suite("An account on a past day", .serialized)
 struct AccountPastDateTests {
-    static func harness() throws -> Harness {
-        let h = try Harness()
+    static func harness(keymap: Keymap = AppKeys.keymap()) throws -> Harness {
+        let h = try Harness(keymap: keymap)
         var paths: [String] = []
         for (name, text) in [
             ("accounts.csv", "account_id,name,parent_id,kind\nACME,Acme,,company\nTEAM,Team,ACME,department\n"),
@@ -43,6 +43,22 @@ struct AccountPastDateTests {
         h.press(.char("@"))
         h.type(day)
         h.press(.enter)
+    }
+
+    /// The hint line names the key of `@` as the keymap binds it (rebound here), whole at 80
+    /// columns beside help and the way back.
+    @Test func theHintLineNamesThePastDateKeyOfTheKeymap() throws {
+        let h = try Self.harness()
+        Self.openTeam(h)
+        let footer = h.lines[23]
+        #expect(h.model.screen == .account && footer.contains("@ as of"), "\(footer)")
+        #expect(footer.count <= 80 && footer.contains("? help") && footer.contains("Esc back"), "\(footer)")
+
+        var keymap = AppKeys.keymap()
+        #expect(keymap.rebind(["past_date": ["F5"]]).isEmpty)
+        let rebound = try Self.harness(keymap: keymap)
+        Self.openTeam(rebound)
+        #expect(rebound.lines[23].contains("F5 as of") && !rebound.lines[23].contains("@"), "\(rebound.lines[23])")
     }
 
     @Test func atShowsTheAccountWithoutTheMemberLinkedAfterTheDay() throws {

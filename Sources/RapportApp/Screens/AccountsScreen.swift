@@ -399,7 +399,7 @@ enum AccountScreen {
         return []
     }
 
-    static let hints = ["open", "next_panel", "toggle_node", "metrics", "help", "back"]
+    static let hints = ["open", "next_panel", "toggle_node", "metrics", "past_date", "help", "back"]
 
     static func status(_ a: AccountState?) -> String {
         guard let a, let v = a.view else { return "loading…" }
