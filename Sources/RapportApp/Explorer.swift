@@ -463,10 +463,10 @@ public struct Explorer: Program, Sendable {
             cmds += reloadList(&m, keepSelection: true)
         }
         // An account left on another day than the one now shown (`@` set or left meanwhile).
-        if screen == .account, let a = m.account, a.pastDate != m.pastDate { cmds += reloadAccount(&m) }
+        if screen == .account, let a = m.account, a.day.asked != m.pastDate { cmds += reloadAccount(&m) }
         // So is the accounts list (a person's accounts are today's).
-        if screen == .accounts, m.accounts.person == nil, m.accounts.pastDate != m.pastDate {
-            m.accounts.pastDate = m.pastDate
+        if screen == .accounts, m.accounts.person == nil, m.accounts.day.asked != m.pastDate {
+            m.accounts.day.asked = m.pastDate
             cmds += AccountsScreen.update(&m.accounts, .reload(keepSelection: true), m.env, effects)
         }
         if screen == .profile || screen == .history, let key = step.customer, m.profile?.key != key {

@@ -6,6 +6,25 @@ import RapportUI
 // history, the segments, the metrics, the accounts list and an account's profile are loaded as
 // of that day until `@` again, or back, returns to now.
 
+/// A screen's past day (`@`): the day asked for and the day of what is on screen, which differ
+/// while another day's answer is on its way (what was shown stays until it comes).
+public struct PastDateRequest: Sendable, Equatable {
+    /// The day loaded as of (nil: now).
+    public var asked: PointInTime?
+    /// The day of what is on screen (nil: today's), for the title's marker.
+    public var shown: PointInTime?
+
+    public init(asked: PointInTime? = nil) { self.asked = asked }
+
+    /// Whether an answer of `day` is of the day asked for: one of another day is dropped.
+    public func accepts(_ day: PointInTime?) -> Bool { day == asked }
+
+    /// For the status line while another day is on its way; nil once the day asked for is shown.
+    public var loading: String? {
+        shown == asked ? nil : "loading \(asked.map { "as of \($0.label)" } ?? "today's")…"
+    }
+}
+
 extension Explorer {
     /// The screens a past day applies to (the list and the accounts list have their own `@`).
     static let pastDateScreens: Set<Screen> = [.profile, .history, .segments, .metrics, .account]
@@ -43,7 +62,7 @@ extension Explorer {
         }
         if m.screen == .account { return reloadAccount(&m) }
         if m.screen == .accounts {
-            m.accounts.pastDate = p
+            m.accounts.day.asked = p
             return AccountsScreen.update(&m.accounts, .reload(keepSelection: false), m.env, effects)
         }
         guard let key = m.profile?.key else { return [] }

@@ -88,7 +88,7 @@ extension Explorer {
             "note": "note", "export": "export", "erase": "erase", "back": "back", "gift": "gift", "undo": "undo",
             "clear_history": "clear", "type_filter": "type", "date_filter": "dates", "members": "members",
             "new_segment": "new", "edit_segment": "edit", "delete_segment": "delete", "metrics": "metrics",
-            "definitions": "definitions", "toggle_node": "expand"
+            "definitions": "definitions", "toggle_node": "expand", "past_date": "as of"
         ]
         var items = ids.compactMap { id -> (id: String, text: String)? in
             let table = m.keymap.views[m.screen.rawValue]

@@ -24,11 +24,13 @@ extension Workspace {
         let events = facts.map(EngineBridge.event)
         let changed = Self.flagged(events, event: event.id, isGift: isGift)
         let displayIds = { (keys: [Int64]) in try self.store.displayIds(events: keys, customer: key) }
+        let after = try profileWithInsight(key, events: changed, displayIds: displayIds).report
+        // The customer's id from the report's read of them (not a second read of their row).
         return CorrectionPreview(
-            customer: try identity(key).id, token: token, events: nil, heldFor: nil,
+            customer: after.customer.id, token: token, events: nil, heldFor: nil,
             diff: ProfileDiff(
                 before: try shown ?? profileWithInsight(key, events: events, displayIds: displayIds).report,
-                after: try profileWithInsight(key, events: changed, displayIds: displayIds).report))
+                after: after))
     }
 
     /// What clearing part of a customer's history would change, without clearing it.

@@ -13,8 +13,8 @@ import Testing
 /// Anna linked to Team with `account link` today (2026-09-21), after the day asked (2026-03-14).
 @Suite("An account on a past day", .serialized)
 struct AccountPastDateTests {
-    static func harness() throws -> Harness {
-        let h = try Harness()
+    static func harness(keymap: Keymap = AppKeys.keymap()) throws -> Harness {
+        let h = try Harness(keymap: keymap)
         var paths: [String] = []
         for (name, text) in [
             ("accounts.csv", "account_id,name,parent_id,kind\nACME,Acme,,company\nTEAM,Team,ACME,department\n"),
@@ -45,6 +45,22 @@ struct AccountPastDateTests {
         h.press(.enter)
     }
 
+    /// The hint line names the key of `@` as the keymap binds it (rebound here), whole at 80
+    /// columns beside help and the way back.
+    @Test func theHintLineNamesThePastDateKeyOfTheKeymap() throws {
+        let h = try Self.harness()
+        Self.openTeam(h)
+        let footer = h.lines[23]
+        #expect(h.model.screen == .account && footer.contains("@ as of"), "\(footer)")
+        #expect(footer.count <= 80 && footer.contains("? help") && footer.contains("Esc back"), "\(footer)")
+
+        var keymap = AppKeys.keymap()
+        #expect(keymap.rebind(["past_date": ["F5"]]).isEmpty)
+        let rebound = try Self.harness(keymap: keymap)
+        Self.openTeam(rebound)
+        #expect(rebound.lines[23].contains("F5 as of") && !rebound.lines[23].contains("@"), "\(rebound.lines[23])")
+    }
+
     @Test func atShowsTheAccountWithoutTheMemberLinkedAfterTheDay() throws {
         let h = try Self.harness()
         Self.openTeam(h)
@@ -54,7 +70,7 @@ struct AccountPastDateTests {
 
         Self.pickDay(h, "2026-03-14")
         let day = try #require(PointInTime.parse("2026-03-14"))
-        #expect(h.model.pastDate == day && h.model.account?.shown == day)
+        #expect(h.model.pastDate == day && h.model.account?.day.shown == day)
         #expect(h.lines[0].contains("@ as of 2026-03-14"), "\(h.lines[0])")
         // The marker in the loud style of the other screens.
         let start = try #require(h.lines[0].range(of: "@ as of")).lowerBound
@@ -69,7 +85,7 @@ struct AccountPastDateTests {
 
         // `@` again: today's account, Anna with it.
         h.press(.char("@"))
-        #expect(h.model.pastDate == nil && h.model.account?.shown == nil)
+        #expect(h.model.pastDate == nil && h.model.account?.day.shown == nil)
         #expect(!h.lines[0].contains("as of") && h.screen.contains("Anna Côté user"))
     }
 

@@ -25,7 +25,7 @@ struct AccountsPastDateTests {
 
         AccountPastDateTests.pickDay(h, "2026-03-14")
         let day = try #require(PointInTime.parse("2026-03-14"))
-        #expect(h.model.pastDate == day && h.model.accounts.shown == day)
+        #expect(h.model.pastDate == day && h.model.accounts.day.shown == day)
         #expect(h.lines[0].contains("@ as of 2026-03-14") && h.lines[0].contains("sort: name"), "\(h.lines[0])")
         // Anna was linked after the day: Team had Margot alone then.
         #expect(Self.team(h)?.members == 1)
@@ -40,7 +40,7 @@ struct AccountsPastDateTests {
 
         // `@` again: today's list.
         h.press(.char("@"))
-        #expect(h.model.pastDate == nil && h.model.accounts.shown == nil && Self.team(h)?.members == 2)
+        #expect(h.model.pastDate == nil && h.model.accounts.day.shown == nil && Self.team(h)?.members == 2)
         #expect(!h.lines[0].contains("as of") && !h.screen.contains("sorted by name"))
     }
 
@@ -56,13 +56,13 @@ struct AccountsPastDateTests {
         h.type("team")
         h.press(.enter, .enter)
         let day = try #require(PointInTime.parse("2026-03-14"))
-        #expect(h.model.screen == .account && h.model.account?.shown == day)
+        #expect(h.model.screen == .account && h.model.account?.day.shown == day)
         #expect(h.model.account?.view?.members.map(\.id) == ["C1"])
         // Back returns the account to now, then the list, which follows to now.
         h.press(.escape)
         #expect(h.model.screen == .account && h.model.pastDate == nil)
         h.press(.escape)
-        #expect(h.model.screen == .accounts && h.model.accounts.shown == nil && Self.team(h)?.members == 2)
+        #expect(h.model.screen == .accounts && h.model.accounts.day.shown == nil && Self.team(h)?.members == 2)
     }
 
     @Test func anAnswerOfAnotherDayIsNotShown() throws {

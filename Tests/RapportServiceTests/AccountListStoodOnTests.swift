@@ -21,14 +21,10 @@ struct AccountListStoodOnTests {
 
     @Test(arguments: Backend.available)
     func theListOfADayHasTheParentsMembersAndFiguresOfThen(_ backend: Backend) throws {
-        let clock = TestClock(0)
-        clock.now = try Self.day("2024-07-01").moment
-        let (ws, cleanup) = try AccountStructureStoodOnTests.workspace(backend, clock: clock)
+        // After the day: Ed linked to TEAM, TEAM moved under OTHER.
+        let (ws, march, cleanup) = try AccountStructureStoodOnTests.edLinkedAfterTheDay(backend)
         defer { cleanup() }
-        let march = try Self.day("2024-03-31")
-        // After the day: TEAM moved under OTHER, Ed linked to TEAM.
         _ = try ws.setAccountParent("TEAM", parent: "OTHER")
-        try ws.linkMember(customer: "C5", account: "TEAM", role: "user", primary: false)
 
         let page = try ws.accounts(stoodOn: march)
         #expect(page.total == 3)

@@ -40,6 +40,22 @@ struct AccountStructureStoodOnTests {
         try #require(PointInTime.parse(text, corrections: corrections))
     }
 
+    /// The firms on 1 July 2024 with Ed (C5) linked to TEAM as a user that day, after the day
+    /// returned (31 March 2024), when he was no member of it. Bo's membership starts in May.
+    static func edLinkedAfterTheDay(_ backend: Backend) throws -> (ws: Workspace, day: PointInTime, cleanup: () -> Void)
+    {
+        let clock = TestClock(0)
+        clock.now = try day("2024-07-01").moment
+        let (ws, cleanup) = try workspace(backend, clock: clock)
+        do {
+            try ws.linkMember(customer: "C5", account: "TEAM", role: "user", primary: false)
+            return (ws, try day("2024-03-31"), cleanup)
+        } catch {
+            cleanup()
+            throw error
+        }
+    }
+
     /// TEAM's revenue (alone) as of a day.
     static func team(_ ws: Workspace, _ p: PointInTime?) throws -> Double {
         try p.map { try ws.metrics(account: "TEAM", includeChildren: false, stoodOn: $0) }?.revenue
@@ -172,13 +188,8 @@ struct AccountStructureStoodOnTests {
     /// `account ID --as-of D` with every member of then, and the tree from the firm's root then.
     @Test(arguments: Backend.available)
     func theAccountScreenOfADayIsTheAccountOfThatDay(_ backend: Backend) throws {
-        let clock = TestClock(0)
-        clock.now = try Self.day("2024-07-01").moment
-        let (ws, cleanup) = try Self.workspace(backend, clock: clock)
+        let (ws, march, cleanup) = try Self.edLinkedAfterTheDay(backend)
         defer { cleanup() }
-        let march = try Self.day("2024-03-31")
-        // Linked after the day: Ed was no member of TEAM on it. Bo's membership starts in May.
-        try ws.linkMember(customer: "C5", account: "TEAM", role: "user", primary: false)
         let (view, tree) = try ws.accountScreen("TEAM", stoodOn: march)
         #expect(view.members.map(\.id) == ["C1"] && view.memberCount == 1)
         #expect(view == (try ws.account("TEAM", stoodOn: march)))

@@ -66,6 +66,7 @@ struct CorrectionsTests {
                 let preview = try o.ws.previewGift(event: e.eventId, isGift: !e.gift, note: "seeded")
                 let done = try o.ws.setGift(event: e.eventId, isGift: !e.gift, note: "seeded", expecting: preview.token)
                 #expect(done.diff == preview.diff, "gift \(e.eventId)")
+                #expect(preview.customer == (try o.ws.identity(key).id), "gift \(e.eventId)")
                 gifts += 1
                 if !preview.diff.isEmpty { changedSomething += 1 }
             }

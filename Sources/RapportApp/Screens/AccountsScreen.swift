@@ -23,20 +23,15 @@ public struct AccountsState: Sendable {
     /// `A` on a person's profile: their accounts (id, name), with their role in each.
     public var person: (id: String, name: String)?
     public var roles: [Int: String] = [:]
-    /// The day the list is loaded as of (`@`; nil: now). An answer of another day is dropped.
-    public var pastDate: PointInTime?
-    /// The day of the rows on screen (nil: today's), for the title's marker.
-    public var shown: PointInTime?
+    /// The day the list is loaded as of (`@`) and the day of the rows on screen.
+    public var day = PastDateRequest()
 }
 
 public struct AccountState: Sendable {
     public var id: String
-    /// The day the account is loaded as of (`@`; nil: now). An answer of another day is dropped.
-    public var pastDate: PointInTime?
+    /// The day the account is loaded as of (`@`) and the day `view` is of.
+    public var day = PastDateRequest()
     public var view: AccountView?
-    /// The day `view` is of (nil: today's), for the title's marker: what is on screen, not what
-    /// is on its way.
-    public var shown: PointInTime?
     /// The firm's tree, root first, depth first.
     public var tree: [AccountTreeLine] = []
     public var collapsed: Set<String> = []
@@ -164,7 +159,7 @@ extension Explorer {
         let person =
             m.screen == .profile ? m.profile?.report.map { ($0.customer.id, $0.customer.name ?? $0.customer.id) } : nil
         // The whole list follows the day shown (`@`); a person's accounts and roles are today's.
-        m.accounts.pastDate = person == nil ? m.pastDate : nil
+        m.accounts.day.asked = person == nil ? m.pastDate : nil
         let cmds = AccountsScreen.update(
             &m.accounts, .open(person: person.map { (id: $0.0, name: $0.1) }), m.env, effects)
         go(&m, to: .accounts)
@@ -174,7 +169,7 @@ extension Explorer {
     /// An account's profile, as of the past day shown (`@`), if one is.
     func openAccount(_ m: inout AppModel, id: String) -> [Cmd] {
         if m.account?.id != id { m.account = AccountState(id: id) }
-        m.account?.pastDate = m.pastDate
+        m.account?.day.asked = m.pastDate
         go(&m, to: .account)
         return [effects.loadAccount(id, pastDate: m.pastDate)]
     }
@@ -182,9 +177,9 @@ extension Explorer {
     /// Loads the account shown again, as of `m.pastDate` (after `@`, a change, or coming back to it).
     func reloadAccount(_ m: inout AppModel) -> [Cmd] {
         guard var a = m.account else { return [] }
-        a.pastDate = m.pastDate
+        a.day.asked = m.pastDate
         m.account = a
-        return [effects.loadAccount(a.id, pastDate: a.pastDate)]
+        return [effects.loadAccount(a.id, pastDate: a.day.asked)]
     }
 
     /// Enter: on the list, the account; on an account, the node's account or the member.
@@ -243,7 +238,7 @@ enum AccountsScreen {
             return [
                 effects.loadAccounts(
                     s.text, s.sort, generation: s.generation, around: s.selected, person: s.person?.id,
-                    pastDate: s.person == nil ? s.pastDate : nil)
+                    pastDate: s.person == nil ? s.day.asked : nil)
             ]
         case .move(let d):
             guard s.total > 0 else { return [] }
@@ -261,10 +256,10 @@ enum AccountsScreen {
                 &s, key, env, move: { update(&$0, .move($1), env, effects) },
                 reload: { update(&$0, .reload(keepSelection: false), env, effects) })
         case .loaded(let generation, let total, let start, let items, let stoodOn):
-            guard generation == s.generation, stoodOn == s.pastDate else { return [] }
+            guard generation == s.generation, s.day.accepts(stoodOn) else { return [] }
             // Rows of another day (or of today) are not mixed with these.
-            if !s.loaded || s.total != total || s.shown != stoodOn { s.rows = [:] }
-            s.shown = stoodOn
+            if !s.loaded || s.total != total || s.day.shown != stoodOn { s.rows = [:] }
+            s.day.shown = stoodOn
             s.total = total
             s.loaded = true
             for (i, r) in items.enumerated() { s.rows[start + i] = r }
@@ -278,7 +273,7 @@ enum AccountsScreen {
                 })
             s.total = items.count
             s.loaded = true
-            s.shown = nil
+            s.day.shown = nil
             s.selected = max(0, min(s.selected, items.count - 1))
         }
         return []
@@ -289,19 +284,17 @@ enum AccountsScreen {
     static func status(_ s: AccountsState) -> String {
         let place = "\(s.total == 0 ? 0 : s.selected + 1)/\(s.total) accounts"
         // Another day on its way: the rows of the day before stay until it comes.
-        guard s.shown == s.pastDate else {
-            return place + ", loading \(s.pastDate.map { "as of \($0.label)" } ?? "today's")…"
-        }
-        return place + (s.shown.flatMap { AccountListStoodOn.sortNote(s.sort, $0) }.map { "  (\($0))" } ?? "")
+        if let loading = s.day.loading { return place + ", " + loading }
+        return place + (s.day.shown.flatMap { AccountListStoodOn.sortNote(s.sort, $0) }.map { "  (\($0))" } ?? "")
     }
 
     static func view(_ s: AccountsState, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
         let person = s.person
         // A past day's list is by name whatever the sort asked for (the status line says why).
-        let sort = s.shown == nil ? s.sort : AccountListStoodOn.sort(for: s.sort)
+        let sort = s.day.shown == nil ? s.sort : AccountListStoodOn.sort(for: s.sort)
         env.title(
             &b, person.map { "Accounts of \($0.name)" } ?? "Accounts",
-            person == nil ? "sort: \(sort.label)" : "roles (* primary)", asOf: s.shown)
+            person == nil ? "sort: \(sort.label)" : "roles (* primary)", asOf: s.day.shown)
         let cols = [
             Column("NAME", width: 18, flex: true), Column("KIND", width: 10),
             Column(person == nil ? "PARENT" : "ROLE", width: 14),
@@ -372,17 +365,17 @@ enum AccountScreen {
             if a.panel == 0 {
                 let lines = a.visibleTree
                 guard lines.indices.contains(a.selectedNode), lines[a.selectedNode].id != a.id else { return [] }
-                a = AccountState(id: lines[a.selectedNode].id, pastDate: a.pastDate)
-                return [effects.loadAccount(a.id, pastDate: a.pastDate)]
+                a = AccountState(id: lines[a.selectedNode].id, day: PastDateRequest(asked: a.day.asked))
+                return [effects.loadAccount(a.id, pastDate: a.day.asked)]
             }
             guard view.members.indices.contains(a.selectedMember) else { return [] }
             return [effects.gotoCustomer(view.members[a.selectedMember].id)]
         case .loaded(let view, let tree, let stoodOn):
-            guard a.id == view.id, stoodOn == a.pastDate else { return [] }
+            guard a.id == view.id, a.day.accepts(stoodOn) else { return [] }
             // Another day's tree may be another shape (an account moved since): opened afresh.
-            let first = a.view == nil || a.shown != stoodOn
+            let first = a.view == nil || a.day.shown != stoodOn
             a.view = view
-            a.shown = stoodOn
+            a.day.shown = stoodOn
             a.tree = tree
             if first {
                 // Open on the way to this account: its ancestors and it expanded, the rest folded.
@@ -395,7 +388,7 @@ enum AccountScreen {
             return moreMembers(&a, effects)
         case .membersLoaded(let id, let offset, let members):
             // Pages are today's: a past day's view holds every member of then.
-            guard a.id == id, a.shown == nil, var view = a.view, offset == view.members.count else { return [] }
+            guard a.id == id, a.day.shown == nil, var view = a.view, offset == view.members.count else { return [] }
             view.members += members
             a.view = view
             a.loadingMembers = false
@@ -406,24 +399,24 @@ enum AccountScreen {
         return []
     }
 
-    static let hints = ["open", "next_panel", "toggle_node", "metrics", "help", "back"]
+    static let hints = ["open", "next_panel", "toggle_node", "metrics", "past_date", "help", "back"]
 
     static func status(_ a: AccountState?) -> String {
         guard let a, let v = a.view else { return "loading…" }
         // Another day on its way: the view of the day before stays until it comes.
-        guard a.shown != a.pastDate else { return v.id }
-        return "\(v.id), loading \(a.pastDate.map { "as of \($0.label)" } ?? "today's")…"
+        guard let loading = a.day.loading else { return v.id }
+        return "\(v.id), \(loading)"
     }
 
     static func view(_ account: AccountState?, _ env: ScreenEnv, into b: inout CellBuffer, _ r: Rect) {
         guard let a = account, let v = a.view else {
-            env.title(&b, "Account", "", asOf: account?.pastDate)
+            env.title(&b, "Account", "", asOf: account?.day.asked)
             b.write("loading…", x: r.x + 1, y: r.y + 1, style: env.theme.muted)
             return
         }
         let crumb = (v.pathNames + [v.name]).joined(separator: " › ")
         // The marker says the day of what is on screen.
-        env.title(&b, "Account", "\(v.kind) [\(v.id)]", asOf: a.shown)
+        env.title(&b, "Account", "\(v.kind) [\(v.id)]", asOf: a.day.shown)
         b.write(crumb, x: r.x + 1, y: r.y, style: env.theme.title, maxWidth: r.width - 2)
         let left = r.width / 2
         let top = Rect(x: r.x, y: r.y + 1, width: left, height: (r.height - 1) / 2)
@@ -433,7 +426,7 @@ enum AccountScreen {
         drawMembers(env, a, v, &b, bottom)
         let inner = Block(title: "Value", focused: false).render(right, into: &b, env.context)
         var lines: [(String, Style)] = []
-        if let p = a.shown {
+        if let p = a.day.shown {
             let by = p.corrections == .then ? "the corrections made by then" : "today's corrections"
             lines.append(("as it stood on \(p.label), \(by); accounts' details are today's", env.theme.warn))
         }
