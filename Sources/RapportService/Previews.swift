@@ -47,12 +47,12 @@ extension Workspace {
             let after = try store.latestEventTime(clearing: range, of: key)
             if let after, after < model.asOf { asOf = after }
         }
+        let before = try profileWithInsight(key, rows: rows).report
+        // The customer's id from the report's read of them (not a second read of their row).
         return CorrectionPreview(
-            customer: try identity(key).id, token: token, events: rows.count - kept.count,
+            customer: before.customer.id, token: token, events: rows.count - kept.count,
             heldFor: HoldWords.duration(holdSeconds),
-            diff: ProfileDiff(
-                before: try profileWithInsight(key, rows: rows).report,
-                after: try profileWithInsight(key, rows: kept, asOf: asOf).report))
+            diff: ProfileDiff(before: before, after: try profileWithInsight(key, rows: kept, asOf: asOf).report))
     }
 
     /// The events a clear-history's window selects, as the store's `historyFilter` selects them.

@@ -75,6 +75,7 @@ struct CorrectionsTests {
             let types: [[String]?] = [nil, ["view"], ["purchase", "view"], ["cart", "search"]]
             let window = HistoryWindow(since: since, types: types[Int(rng.next() % 4)])
             let preview = try o.ws.previewClear(customer: key, range: window)
+            #expect(preview.customer == (try o.ws.identity(key).id), "clear of #\(key)")
             let asOfBefore = try o.ws.asOf()
             defer { if (try? o.ws.asOf()) != asOfBefore { loweredAsOf += 1 } }
             let done = try o.ws.clearHistoryDescribed(customer: key, range: window, expecting: preview.token)
