@@ -85,8 +85,10 @@ extension Workspace {
                 store: store.path, inputs: paths,
                 replacing: request.replaceRejects)
         }
+        // The workspace's clock, as every correction's: an account's `added_at` and a
+        // correction's time are compared on one scale (the structure of a past day).
         var options = ImportOptions(
-            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst,
+            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst, now: clock(),
             keepColumns: Set(keepColumns))
         // One future-dated event would become every customer's as-of date: such rows are bad.
         options.notAfter = clock() + Self.futureTolerance

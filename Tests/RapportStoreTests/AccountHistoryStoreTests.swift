@@ -117,4 +117,49 @@ struct AccountHistoryStoreTests {
         #expect(try s.accountStructure(stoodOn: t.actor.now + 35).parents[uk] == .some(globex))
         #expect(try s.accountStructure(stoodOn: t.actor.now + 25).parents[uk] == .some(acme))
     }
+
+    /// Each account and membership an import makes records when (`added_at`); importing it
+    /// again leaves the time; a moment before it leaves them out; the times are read and
+    /// written whole (`rapport copy`), none meaning "there before the record began".
+    @Test(arguments: Backend.available)
+    func whatAnImportAddedAfterAMomentIsNotThere(_ backend: Backend) throws {
+        let t = try AccountStoreTests().loaded(backend)
+        let s = t.store
+        let first = t.actor.now
+        let later = ImportOptions(analyst: "tester", now: first + 100)
+        _ = try s.importFile(
+            try t.file("more.csv", "account_id,name,parent_id,kind\nGLOBEX,Globex,,company\nNEW,New,GLOBEX,company\n"),
+            options: later)
+        let c1 = try #require(try s.customerKey(externalId: "C1"))
+        _ = try s.importFile(
+            try t.file("more-m.csv", "customer_id,account_id,role,primary\nC1,NEW,buyer,false\n"), options: later)
+        let key = { (id: String) in try #require(try s.account(externalId: id)).key }
+        let (globex, new, fin) = (try key("GLOBEX"), try key("NEW"), try key("ACME-UK-FIN"))
+        let times = try s.accountAddedTimes()
+        #expect(times.accounts[globex] == first && times.accounts[new] == first + 100, "GLOBEX imported again")
+        let slot = AccountStructureOn.Slot(customer: c1, account: new, role: "buyer")
+        #expect(times.memberships[slot] == first + 100 && times.memberships.count == 4)
+
+        let before = try s.accountStructure(stoodOn: first + 50)
+        #expect(before.accountsAdded == [new] && before.membershipsAdded == [slot] && !before.existed(new))
+        #expect(try !s.accounts(on: before).map(\.key).contains(new))
+        #expect(try s.memberships(customers: [c1], on: before).map(\.account) == [fin])
+        #expect(try s.memberships(accounts: nil, on: before).count == 3)
+        #expect(try s.accountPage(filter: nil, sort: .name, limit: 10, offset: 0, existedAt: first + 50).count == 5)
+        #expect(try s.accountCount(filter: "new", existedAt: first + 50) == 0)
+        #expect(try s.accountCount(filter: "new", existedAt: first + 100) == 1)
+        #expect(try s.accountCount(filter: nil, existedAt: first + 50) == 5 && s.accountCount(filter: nil) == 6)
+        #expect(try s.accountStructure(stoodOn: first + 100).isToday)
+        // Without corrections: the additions still apply.
+        #expect(try s.accountStructure(stoodOn: first + 50, corrections: false).accountsAdded == [new])
+
+        var kept = AccountAddedTimes()
+        kept.accounts[new] = first + 100
+        try s.replaceAccountAddedTimes(kept)
+        #expect(try s.accountAddedTimes() == kept)
+        // A membership with no time of an account added later was not there either.
+        #expect(try s.memberships(customers: [c1], on: s.accountStructure(stoodOn: first + 50)).map(\.account) == [fin])
+        try s.replaceAccountAddedTimes(AccountAddedTimes())
+        #expect(try s.memberships(customers: [c1], on: s.accountStructure(stoodOn: first + 50)).count == 2)
+    }
 }

@@ -166,23 +166,34 @@ extension StoreBackend {
             coverage: try r.double(i + 6), pAlive: try r.double(i + 7), detail: try r.string(i + 8) ?? "{}")
     }
 
-    /// The condition and arguments of the list's text filter: name or id containing `text`.
-    static func accountFilter(_ text: String?) -> (String, [SQLValue]) {
-        guard let text, !text.isEmpty else { return ("", []) }
-        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        let pattern = SQLValue.string("%\(escaped)%")
-        return (
-            "WHERE (lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.external_id) LIKE ? ESCAPE '\\')", [pattern, pattern]
-        )
+    /// The condition and arguments of the list's text filter: name or id containing `text`;
+    /// with `existedAt`, only the accounts that had entered the store by then (`added_at`).
+    static func accountFilter(_ text: String?, existedAt: Int64? = nil) -> (String, [SQLValue]) {
+        var conditions: [String] = []
+        var args: [SQLValue] = []
+        if let text, !text.isEmpty {
+            let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            let pattern = SQLValue.string("%\(escaped)%")
+            conditions.append("(lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.external_id) LIKE ? ESCAPE '\\')")
+            args += [pattern, pattern]
+        }
+        if let existedAt {
+            conditions.append("(a.added_at IS NULL OR a.added_at <= ?)")
+            args.append(.int64(existedAt))
+        }
+        return conditions.isEmpty ? ("", []) : ("WHERE " + conditions.joined(separator: " AND "), args)
     }
 
     /// A page of the accounts list with each account's parent and stored figures. A sort by a
     /// figure walks that figure's index from the figures (not every account, then a sort); the
     /// accounts without figures yet (none after a refresh or an import) follow, by key.
-    public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int) throws -> [AccountListRow] {
+    /// With `existedAt`, only the accounts that had entered the store by then (the list of a past day).
+    public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int, existedAt: Int64? = nil)
+        throws -> [AccountListRow]
+    {
         try readSQL { db in
-            let (whereFilter, args) = Self.accountFilter(filter)
+            let (whereFilter, args) = Self.accountFilter(filter, existedAt: existedAt)
             let condition = whereFilter.replacingOccurrences(of: "WHERE ", with: "")
             func page(_ from: String, _ extra: String, _ order: String, _ limit: Int, _ offset: Int) throws
                 -> [AccountListRow]
@@ -236,10 +247,10 @@ extension StoreBackend {
         }
     }
 
-    /// How many accounts the list's filter keeps.
-    public func accountCount(filter: String?) throws -> Int {
+    /// How many accounts the list's filter keeps (with `existedAt`: of those there by then).
+    public func accountCount(filter: String?, existedAt: Int64? = nil) throws -> Int {
         try readSQL { db in
-            let (condition, args) = Self.accountFilter(filter)
+            let (condition, args) = Self.accountFilter(filter, existedAt: existedAt)
             return try db.count("SELECT COUNT(*) FROM accounts a \(condition)", args)
         }
     }
