@@ -5,8 +5,7 @@ import RapportStore
 /// accounts, the action log with every key its entries keep translated to the target's, the
 /// held events of clears, so that undo and redo work in the copy as in the source, and the
 /// record of account corrections (`account_changes`, every key translated), so that the account
-/// structure of a past day is the source's; and when each account and membership entered the
-/// source (`added_at`), which the copy's import would otherwise stamp with its own time.
+/// structure of a past day is the source's.
 enum CorrectionsCopy {
     static func run(from: any StoreBackend, to: any StoreBackend, customers: [Int64: Int64]) throws {
         var keys = CopiedKeys()
@@ -16,7 +15,6 @@ enum CorrectionsCopy {
         keys.products = matched(
             try from.allProducts().compactMap { p in p.id.map { ($0, p.externalId) } },
             try to.allProducts().compactMap { p in p.id.map { ($0, p.externalId) } })
-        try to.replaceAccountAddedTimes(try from.accountAddedTimes().rekeyed(keys))
         let accountNotes = try from.allAccountNotes().compactMap { n -> (Int64, AccountNoteRow)? in
             guard let account = keys.accounts[n.account] else { return nil }
             var copied = n

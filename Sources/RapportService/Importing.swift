@@ -85,10 +85,8 @@ extension Workspace {
                 store: store.path, inputs: paths,
                 replacing: request.replaceRejects)
         }
-        // The workspace's clock, as every correction's: an account's `added_at` and a
-        // correction's time are compared on one scale (the structure of a past day).
         var options = ImportOptions(
-            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst, now: clock(),
+            kind: request.kind, rejectsPath: request.rejectsPath, analyst: analyst,
             keepColumns: Set(keepColumns))
         // One future-dated event would become every customer's as-of date: such rows are bad.
         options.notAfter = clock() + Self.futureTolerance

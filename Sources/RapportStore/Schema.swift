@@ -269,8 +269,8 @@ enum Schema {
         m.registerMigration(ValidIndexesRepair.name) { _ in }
         // The account corrections' record, for the account structure as it stood on a past day.
         m.registerMigration(AccountChangesSchema.name) { db in try db.execute(sql: AccountChangesSchema.sqlite) }
-        // When each account and membership entered the store, so a past day leaves out later ones.
-        m.registerMigration(AccountAddedSchema.name) { db in try db.execute(sql: AccountAddedSchema.sqlite) }
+        // The day each account became a client, so a past day before it leaves the account out.
+        m.registerMigration(AccountSinceSchema.name) { db in try db.execute(sql: AccountSinceSchema.sqlite) }
         return m
     }
 

@@ -13,9 +13,6 @@ import Testing
 /// Anna linked to Team with `account link` today (2026-09-21), after the day asked (2026-03-14).
 @Suite("An account on a past day", .serialized)
 struct AccountPastDateTests {
-    /// When the firm's files entered the store: November 2023.
-    static let importedAt: Int64 = 1_700_000_000
-
     static func harness() throws -> Harness {
         let h = try Harness()
         var paths: [String] = []
@@ -30,8 +27,7 @@ struct AccountPastDateTests {
             try Data(text.utf8).write(to: URL(fileURLWithPath: p))
             paths.append(p)
         }
-        // Imported before the days asked about (`added_at`): the firm was there on each of them.
-        _ = try h.workspace.importFiles(paths, options: ImportOptions(analyst: "tester", now: importedAt))
+        _ = try h.workspace.importFiles(paths, options: ImportOptions(analyst: "tester"))
         try h.workspace.linkMember(customer: "C4", account: "TEAM", role: "user", primary: false)
         return h
     }

@@ -9,16 +9,16 @@ import Testing
 /// `A` on a customer's profile shown as of a day (`@`): that person's accounts as they stood
 /// then (the service's `personAccounts(customer:stoodOn:)`, as `rapport accounts --customer X
 /// --as-of D`), with the title's marker. Over `AccountPastDateTests`' firm (Acme above Team,
-/// Margot Team's buyer since 2024, imported in 2023), with Margot made a user of Acme by an
-/// import today (2026-09-21), after the day asked (2026-03-14).
+/// Margot Team's buyer since 2024), with Margot made a user of Acme from 2026-06-01 (her
+/// membership's `since`), after the day asked (2026-03-14).
 @Suite("A person's accounts on a past day", .serialized)
 struct PersonAccountsPastDateTests {
     static func harness() throws -> Harness {
         let h = try AccountPastDateTests.harness()
         let p = h.dir.appendingPathComponent("later-memberships.csv").path
-        try Data("customer_id,account_id,role,primary,title,since,until\nC1,ACME,user,false,,2024-01-01,\n".utf8)
+        try Data("customer_id,account_id,role,primary,title,since,until\nC1,ACME,user,false,,2026-06-01,\n".utf8)
             .write(to: URL(fileURLWithPath: p))
-        _ = try h.workspace.importFiles([p], options: ImportOptions(analyst: "tester", now: Harness.now))
+        _ = try h.workspace.importFiles([p], options: ImportOptions(analyst: "tester"))
         return h
     }
 
@@ -45,7 +45,7 @@ struct PersonAccountsPastDateTests {
         #expect(h.model.screen == .accounts && h.model.accounts.shown == day)
         #expect(h.lines[0].contains("Accounts of Margot") && h.lines[0].contains("@ as of 2026-03-14"), "\(h.lines[0])")
         let expected = try h.workspace.personAccounts(customer: "C1", stoodOn: day)
-        #expect(expected.map(\.account.id) == ["TEAM"], "Acme's membership was imported after the day")
+        #expect(expected.map(\.account.id) == ["TEAM"], "Acme's membership began after the day")
         #expect(Self.ids(h) == ["TEAM"] && h.model.accounts.rows[0] == expected.first?.account)
         #expect(!AccountsScreen.status(h.model.accounts).contains("sorted by name"))
 

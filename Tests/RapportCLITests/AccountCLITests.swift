@@ -125,7 +125,6 @@ struct AccountCLITests {
     @Test func anAccountAsOfADayHasTheTreeOfThen() throws {
         let (cli, store) = try loaded()
         defer { cli.cleanup() }
-        try cli.fromBeforeTheRecord(store)
         #expect(try cli.run(["account", "set-parent", "LEG", "GLOBEX", "--store", store]).status == 0)
         let day = ["--as-of", "2024-12-31", "--store", store]
         let then = try #require(try cli.json(["account", "ACME"] + day) as? [String: Any])

@@ -36,18 +36,6 @@ struct CLI {
 
     func cleanup() { try? FileManager.default.removeItem(at: dir) }
 
-    /// Marks a SQLite store's accounts and memberships as there before the record of their entry
-    /// began (`added_at` NULL, as the migration leaves older rows), with the sqlite3 tool: a
-    /// test's files are imported now, after the past days it asks about.
-    func fromBeforeTheRecord(_ store: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [store, "UPDATE accounts SET added_at = NULL; UPDATE memberships SET added_at = NULL;"]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "sqlite3 could not mark \(store)")
-    }
-
     @discardableResult
     func run(_ args: [String]) throws -> Result {
         let p = Process()

@@ -25,20 +25,19 @@ struct ListStoodOnCLITests {
         )
     ]
 
-    /// The files imported now, marked as there before the record of additions began (each
-    /// test asks about 2024), unless `recorded`.
-    func loaded(recorded: Bool = false) throws -> (CLI, String) {
+    /// The files imported now (each test asks about 2024: accounts and memberships count by
+    /// their own since dates, not by when they were imported).
+    func loaded(_ files: [(String, String)] = files) throws -> (CLI, String) {
         let cli = try CLI()
         let store = cli.dir.appendingPathComponent("s.sqlite").path
         var paths: [String] = []
-        for (name, text) in Self.files {
+        for (name, text) in files {
             let url = cli.dir.appendingPathComponent(name)
             try Data(text.utf8).write(to: url)
             paths.append(url.path)
         }
         let r = try cli.run(["import", "--store", store] + paths)
         #expect(r.status == 0, "\(r.err)")
-        if !recorded { try cli.fromBeforeTheRecord(store) }
         return (cli, store)
     }
 
@@ -113,15 +112,24 @@ struct ListStoodOnCLITests {
         #expect((try cli.json(["accounts", "--customer", "C3"] + day) as? [String: Any])?["total"] as? Int == 0)
     }
 
-    /// Imported now, after 31 March 2024: ACME and Ann's membership were not there then.
-    @Test func anAccountImportedAfterTheDayIsNotInIt() throws {
-        let (cli, store) = try loaded(recorded: true)
+    /// ACME a client since 1 April 2024 (accounts.csv's `since`): not there on 31 March.
+    @Test func anAccountWhoseSinceIsAfterTheDayIsNotInIt() throws {
+        let (cli, store) = try loaded(
+            Self.files.map {
+                $0.0 == "accounts.csv"
+                    ? ($0.0, "account_id,name,parent_id,kind,since\nACME,Acme,,company,2024-04-01\n") : $0
+            })
         defer { cli.cleanup() }
         let day = ["--as-of", "2024-03-31", "--store", store]
         let list = try #require(try cli.json(["accounts"] + day) as? [String: Any])
         #expect(list["total"] as? Int == 0)
         let one = try cli.run(["account", "ACME"] + day)
-        #expect(one.status != 0 && one.err.contains("account 'ACME' did not exist on 2024-03-31"), "\(one.err)")
+        #expect(
+            one.status != 0
+                && one.err.contains("account 'ACME' did not exist on 2024-03-31: its since date is after that day"),
+            "\(one.err)")
+        let april = try #require(try cli.json(["account", "ACME", "--store", store]) as? [String: Any])
+        #expect(april["since"] as? String == "2024-04-01")
         let mine = try #require(try cli.json(["accounts", "--customer", "C1"] + day) as? [String: Any])
         #expect(mine["total"] as? Int == 0)
         let today = try #require(try cli.json(["accounts", "--store", store]) as? [String: Any])

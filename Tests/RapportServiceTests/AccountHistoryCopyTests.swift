@@ -36,14 +36,15 @@ struct AccountHistoryCopyTests {
     static func source(_ clock: TestClock) throws -> (Workspace, String, () -> Void) {
         let (location, cleanup) = try Backend.sqlite.makeStore()
         do {
-            let ws = try open(location, .sqlite, clock)
-            // The accounts and memberships before every day asked about (`added_at`).
-            try AccountMetricsStoodOnTests.importBefore(ws, clock, files)
-            // As a hand edit could: GONE's key is taken by no account of the copy's.
-            try ws.store.writeSQL(.analyst) { db in
-                try db.execute("DELETE FROM accounts WHERE external_id = 'GONE'")
+            return try withTemporaryFiles(files) { paths in
+                let ws = try open(location, .sqlite, clock)
+                _ = try ws.importFiles(paths, request: ImportRequest())
+                // As a hand edit could: GONE's key is taken by no account of the copy's.
+                try ws.store.writeSQL(.analyst) { db in
+                    try db.execute("DELETE FROM accounts WHERE external_id = 'GONE'")
+                }
+                return (ws, location, cleanup)
             }
-            return (ws, location, cleanup)
         } catch {
             cleanup()
             throw error

@@ -47,34 +47,17 @@ struct AccountMetricsStoodOnTests {
         )
     ]
 
-    /// When the tests' accounts and memberships entered the store (`added_at`): before any day
-    /// they ask about, so they are there on each of them (November 2023).
-    static let importedAt: Int64 = 1_700_000_000
-
-    /// Imports `files`: all but the events at `importedAt`, then the events at the clock's time
-    /// (an event after the clock is refused), the clock left as it was.
-    static func importBefore(_ ws: Workspace, _ clock: TestClock, _ files: [(String, String)]) throws {
-        let now = clock.now
-        clock.now = importedAt
-        _ = try withTemporaryFiles(files.filter { $0.0 != "events.csv" }) {
-            try ws.importFiles($0, request: ImportRequest())
-        }
-        clock.now = now
-        _ = try withTemporaryFiles(files.filter { $0.0 == "events.csv" }) {
-            try ws.importFiles($0, request: ImportRequest())
-        }
-    }
-
     static func workspace(_ backend: Backend) throws -> (Workspace, () -> Void) {
         let (location, cleanup) = try backend.makeStore()
         do {
-            var config = Config()
-            config.autoTune = false
-            let clock = TestClock(1_730_000_000)
-            let ws = Workspace(
-                store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
-            try importBefore(ws, clock, files)
-            return (ws, cleanup)
+            return try withTemporaryFiles(files) { paths in
+                var config = Config()
+                config.autoTune = false
+                let ws = Workspace(
+                    store: try backend.open(location), analyst: "ana", config: config, clock: { 1_730_000_000 })
+                _ = try ws.importFiles(paths, request: ImportRequest())
+                return (ws, cleanup)
+            }
         } catch {
             cleanup()
             throw error

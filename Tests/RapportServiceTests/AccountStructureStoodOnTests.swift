@@ -19,17 +19,17 @@ struct AccountStructureStoodOnTests {
         }
     }
 
-    /// The accounts and memberships are imported at `AccountMetricsStoodOnTests.importedAt`
-    /// (before every day the tests ask about), the events at `clock`'s time.
     static func workspace(_ backend: Backend, clock: TestClock) throws -> (Workspace, () -> Void) {
         let (location, cleanup) = try backend.makeStore()
         do {
-            var config = Config()
-            config.autoTune = false
-            let ws = Workspace(
-                store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
-            try AccountMetricsStoodOnTests.importBefore(ws, clock, files)
-            return (ws, cleanup)
+            return try withTemporaryFiles(files) { paths in
+                var config = Config()
+                config.autoTune = false
+                let ws = Workspace(
+                    store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
+                _ = try ws.importFiles(paths, request: ImportRequest())
+                return (ws, cleanup)
+            }
         } catch {
             cleanup()
             throw error

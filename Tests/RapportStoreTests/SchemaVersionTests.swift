@@ -21,9 +21,9 @@ struct SchemaVersionTests {
         }
     }
 
-    /// A store made before `v18-account-added`: its accounts and memberships get no time (NULL)
-    /// and so are there on every past day; the next import's rows get one.
-    @Test func accountsFromBeforeTheRecordAreThereOnEveryDay() throws {
+    /// A store made before `v18-account-since`: its accounts get no since (NULL) and so are
+    /// there on every past day, with their memberships.
+    @Test func accountsFromBeforeTheMigrationAreThereOnEveryDay() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rapport-v17-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -41,7 +41,7 @@ struct SchemaVersionTests {
         try old.close()
         let store = try ProfileStore(path: path)
         defer { try? store.closeStore() }
-        #expect(try store.accountAddedTimes() == AccountAddedTimes())
+        #expect(try store.account(externalId: "ACME")?.since == nil)
         let early = try store.accountStructure(stoodOn: 0)
         #expect(early.isToday && early.existed(1))
         #expect(try store.accounts(on: early).map(\.externalId) == ["ACME"])

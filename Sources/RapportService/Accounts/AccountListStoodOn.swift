@@ -3,8 +3,8 @@ import RapportEngine
 import RapportStore
 
 // The accounts list as it stood on a past day (`rapport accounts --as-of D`, `@` on the
-// explorer's accounts list): today's accounts that had entered the store by then (`added_at`;
-// their names, kinds and the filter are today's), each under its parent of then, by name.
+// explorer's accounts list): today's accounts that were clients by then (`since` empty or not
+// after the day; their names, kinds and the filter are today's), each under its parent of then, by name.
 // Only the rows asked for get figures: each row's firm of then is folded again, as `account ID
 // --as-of D` does (`firm(of:stoodOn:)`), one firm at a time, and every account of a firm so
 // folded is kept per day until the store changes. Nothing here reads every account's purchases.
@@ -24,7 +24,7 @@ public enum AccountListStoodOn {
 typealias AccountRowsCache = PastRowsCache<AccountListItem>
 
 extension Workspace {
-    /// A page of the accounts list as it stood on `p`, by name: the accounts there then whose name
+    /// A page of the accounts list as it stood on `p`, by name: the accounts that were clients then whose name
     /// or id contains `filter` today, each with its parent and figures of then (`account ID --as-of D`'s).
     public func accounts(filter: String? = nil, limit: Int = 100, offset: Int = 0, stoodOn p: PointInTime)
         throws -> (items: [AccountListItem], total: Int)
@@ -69,7 +69,7 @@ extension Workspace {
 
     /// `rapport accounts --customer X --as-of D`: the person's accounts as they stood on `p`:
     /// their memberships of then (`--corrections then`: as the corrections made by then left
-    /// them; without those imported later) that had started by then, each account's row of then
+    /// them) that had started by then, of accounts that were clients then, each account's row of then
     /// (`accounts --as-of D`'s), and whether the membership was valid at the analysis date of
     /// then. In the order of today's list (by account key, then role).
     public func personAccounts(customer id: String, stoodOn p: PointInTime) throws -> [PersonAccount] {

@@ -9,14 +9,14 @@ import RapportStore
 extension Workspace {
     /// The account structure `p` reads: the memberships, parents and purchases' accounts of
     /// then (`--corrections then`), or today's (`--corrections today`); either way without the
-    /// accounts and memberships imported after then (they did not exist, whatever was known).
+    /// accounts whose `since` is after then (they were not clients yet).
     func accountStructure(stoodOn p: PointInTime) throws -> AccountStructureOn {
         try store.accountStructure(stoodOn: p.moment, corrections: p.corrections == .then)
     }
 
-    /// An account's error when it is in the store today but was not on `p`'s day.
+    /// An account's error when it is in the store today but its `since` is after `p`'s day.
     static func didNotExist(_ id: String, _ p: PointInTime) -> StoreError {
-        StoreError.invalidArgument("account '\(id)' did not exist on \(p.label): it was imported later")
+        StoreError.invalidArgument("account '\(id)' did not exist on \(p.label): its since date is after that day")
     }
 
     /// The people of an account (or its subtree) and the purchases attributed to it, as they

@@ -57,8 +57,8 @@ extension Workspace {
     static let accountLimitsText =
         "purchases and member activity up to this moment; the tree, memberships and purchases' accounts "
         + "as the corrections made by then left them (or today's, with corrections today), without the "
-        + "accounts and memberships imported later; accounts' details, what a later import changed of a row "
-        + "already there, consent and the catalogue are today's; erased customers stay erased"
+        + "accounts whose since date is after then; accounts' details, imported files, consent and the "
+        + "catalogue are today's; erased customers stay erased"
 
     /// The firm of the account `id` names as it stood on `p` (the tree of its root then), each
     /// account with the figures of then, and what its view reads of then; and where the models

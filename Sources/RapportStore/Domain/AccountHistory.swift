@@ -4,7 +4,7 @@ import Foundation
 // correction of a membership, a parent or a purchase's account (and every undo and redo of
 // one) records, in its own transaction, what it found (`account_changes`). The structure on D
 // is today's with each thing changed after D put back as the first change after D found it,
-// without the accounts and memberships an import added after D (`added_at`).
+// without the accounts that became clients after D (their `since`).
 
 /// What the corrections recorded in `account_changes` write, beside the change itself.
 enum AccountChanges {
@@ -50,8 +50,8 @@ enum AccountChanges {
 
 /// The account structure as it stood at `moment`, as the differences from today's: for each
 /// membership slot, parent and purchase's account a correction changed after `moment`, what it
-/// was then (`nil` inside: none); and the accounts and membership rows imported after `moment`,
-/// which did not exist then. Empty for today's structure.
+/// was then (`nil` inside: none); and the accounts whose `since` is after `moment`, which did
+/// not exist then. Empty for today's structure.
 public struct AccountStructureOn: Sendable, Equatable {
     public struct Slot: Hashable, Sendable {
         public var customer: Int64
@@ -64,8 +64,6 @@ public struct AccountStructureOn: Sendable, Equatable {
         public var title: String?
         public var since: Int64?
         public var until: Int64?
-        /// When the row the correction found had entered the store (nil: before the record began).
-        public var added: Int64? = nil
     }
 
     public var moment: Int64
@@ -73,26 +71,23 @@ public struct AccountStructureOn: Sendable, Equatable {
     public var parents: [Int64: Int64?] = [:]
     /// Event key → the account the purchase named then.
     public var attributions: [Int64: Int64?] = [:]
-    /// The accounts imported after `moment`.
-    public var accountsAdded: Set<Int64> = []
-    /// Today's membership rows imported after `moment` (what a correction found is in `memberships`).
-    public var membershipsAdded: Set<Slot> = []
+    /// The accounts that became clients after `moment` (`since`).
+    public var accountsNotYet: Set<Int64> = []
 
     public init(moment: Int64) { self.moment = moment }
 
-    /// Today's structure: nothing to take back, nothing added since.
+    /// Today's structure: nothing to take back, no account not yet a client.
     public var isToday: Bool {
-        memberships.isEmpty && parents.isEmpty && attributions.isEmpty && accountsAdded.isEmpty
-            && membershipsAdded.isEmpty
+        memberships.isEmpty && parents.isEmpty && attributions.isEmpty && accountsNotYet.isEmpty
     }
 
     /// Whether an account existed then (today's accounts only: one removed since is not known).
-    public func existed(_ account: Int64) -> Bool { !accountsAdded.contains(account) }
+    public func existed(_ account: Int64) -> Bool { !accountsNotYet.contains(account) }
 
-    /// The accounts that existed then, with their parents of then. A parent added since (an
-    /// import moved the account under it, which leaves no record) reads as none.
+    /// The accounts that existed then, with their parents of then. A parent that was not yet a
+    /// client then reads as none.
     public func accounts(_ today: [AccountRecord]) -> [AccountRecord] {
-        guard !parents.isEmpty || !accountsAdded.isEmpty else { return today }
+        guard !parents.isEmpty || !accountsNotYet.isEmpty else { return today }
         return today.compactMap { a in
             guard existed(a.key) else { return nil }
             var a = a
@@ -102,11 +97,6 @@ public struct AccountStructureOn: Sendable, Equatable {
         }
     }
 
-    /// Whether a row a correction found had entered the store by then.
-    private func wasThen(_ m: Membership, account: Int64) -> Bool {
-        (m.added ?? .min) <= moment && existed(account)
-    }
-
     /// A purchase's account of then.
     public func account(of event: Int64, today: Int64?) -> Int64? {
         if let then = attributions[event] { return then }
@@ -114,15 +104,14 @@ public struct AccountStructureOn: Sendable, Equatable {
     }
 
     /// Today's membership rows put back as they were then: changed rows as they were, rows
-    /// made since left out. Rows removed since come from `revived`.
+    /// made since left out, and those of an account not yet a client. Rows removed since come
+    /// from `revived`.
     func memberships(_ today: [MembershipRecord]) -> [MembershipRecord] {
-        guard !memberships.isEmpty || !membershipsAdded.isEmpty || !accountsAdded.isEmpty else { return today }
+        guard !memberships.isEmpty || !accountsNotYet.isEmpty else { return today }
         return today.compactMap { m in
-            let slot = Slot(customer: m.customer, account: m.account, role: m.role)
-            guard let then = memberships[slot] else {
-                return membershipsAdded.contains(slot) || !existed(m.account) ? nil : m
-            }
-            guard let then, wasThen(then, account: m.account) else { return nil }
+            guard existed(m.account) else { return nil }
+            guard let then = memberships[Slot(customer: m.customer, account: m.account, role: m.role)] else { return m }
+            guard let then else { return nil }
             var m = m
             m.primary = then.primary
             m.title = then.title
@@ -136,9 +125,7 @@ public struct AccountStructureOn: Sendable, Equatable {
     func revived(notIn today: [MembershipRecord], where keep: (Slot) -> Bool) -> [(Slot, Membership)] {
         let present = Set(today.map { Slot(customer: $0.customer, account: $0.account, role: $0.role) })
         return memberships.compactMap { slot, then in
-            guard let then, !present.contains(slot), wasThen(then, account: slot.account), keep(slot) else {
-                return nil
-            }
+            guard let then, !present.contains(slot), existed(slot.account), keep(slot) else { return nil }
             return (slot, then)
         }.sorted { ($0.0.customer, $0.0.account, $0.0.role) < ($1.0.customer, $1.0.account, $1.0.role) }
     }
@@ -147,20 +134,13 @@ public struct AccountStructureOn: Sendable, Equatable {
 extension StoreBackend {
     /// The account structure as it stood at `moment`: each thing changed after it, as the first
     /// change after it found it (without `corrections`: today's corrections), and the accounts
-    /// and memberships imported after it.
+    /// whose `since` is after it.
     public func accountStructure(stoodOn moment: Int64, corrections: Bool = true) throws -> AccountStructureOn {
         try readSQL { db in
             var out = AccountStructureOn(moment: moment)
-            // Few rows: the partial indexes hold only the rows imported since the record began.
-            out.accountsAdded = Set(
-                try db.all("SELECT id FROM accounts WHERE added_at > ?", [.int64(moment)]) { try $0.int64(0) ?? 0 })
-            try db.forEachRow(
-                "SELECT customer_id, account_id, role FROM memberships WHERE added_at > ?", [.int64(moment)]
-            ) { r in
-                out.membershipsAdded.insert(
-                    AccountStructureOn.Slot(
-                        customer: try r.int64(0) ?? 0, account: try r.int64(1) ?? 0, role: try r.string(2) ?? ""))
-            }
+            // Few rows: the partial index holds only the accounts with a `since`.
+            out.accountsNotYet = Set(
+                try db.all("SELECT id FROM accounts WHERE since > ?", [.int64(moment)]) { try $0.int64(0) ?? 0 })
             guard corrections else { return out }
             let decoder = JSONDecoder()
             try db.forEachRow(
@@ -180,8 +160,7 @@ extension StoreBackend {
                     out.memberships[slot] = .some(
                         state.map {
                             AccountStructureOn.Membership(
-                                primary: $0.primary, title: $0.title, since: $0.since, until: $0.until,
-                                added: $0.added)
+                                primary: $0.primary, title: $0.title, since: $0.since, until: $0.until)
                         })
                 case "parent":
                     out.parents[try r.int64(2) ?? 0] = .some(try r.int64(5))
@@ -373,66 +352,6 @@ extension StoreBackend {
                         .int64(r.time), .string(r.kind), .int64(r.customer), .int64(r.account), .string(r.role),
                         .int64(r.event), .int64(r.beforeAccount), .string(r.beforeMembership)
                     ])
-            }
-        }
-    }
-}
-
-/// When the accounts and memberships entered a store (`added_at`), for `rapport copy`: only
-/// the rows with a time (the others were there before the record began), by the store's keys.
-public struct AccountAddedTimes: Sendable, Equatable {
-    public var accounts: [Int64: Int64] = [:]
-    public var memberships: [AccountStructureOn.Slot: Int64] = [:]
-
-    public init() {}
-
-    /// The times by another store's keys; a row whose customer or account has no counterpart
-    /// there (an erased person's, say) stays behind.
-    public func rekeyed(_ k: CopiedKeys) -> AccountAddedTimes {
-        var out = AccountAddedTimes()
-        for (account, time) in accounts {
-            if let key = k.accounts[account] { out.accounts[key] = time }
-        }
-        for (slot, time) in memberships {
-            guard let customer = k.customers[slot.customer], let account = k.accounts[slot.account] else { continue }
-            out.memberships[AccountStructureOn.Slot(customer: customer, account: account, role: slot.role)] = time
-        }
-        return out
-    }
-}
-
-extension StoreBackend {
-    /// Every account's and membership's time of entry that is known.
-    public func accountAddedTimes() throws -> AccountAddedTimes {
-        try readSQL { db in
-            var out = AccountAddedTimes()
-            try db.forEachRow("SELECT id, added_at FROM accounts WHERE added_at IS NOT NULL", []) { r in
-                out.accounts[try r.int64(0) ?? 0] = try r.int64(1) ?? 0
-            }
-            try db.forEachRow(
-                "SELECT customer_id, account_id, role, added_at FROM memberships WHERE added_at IS NOT NULL", []
-            ) { r in
-                let slot = AccountStructureOn.Slot(
-                    customer: try r.int64(0) ?? 0, account: try r.int64(1) ?? 0, role: try r.string(2) ?? "")
-                out.memberships[slot] = try r.int64(3) ?? 0
-            }
-            return out
-        }
-    }
-
-    /// Sets every account's and membership's time of entry to `times`' (none: NULL, there
-    /// before the record began), in one transaction: a copy's import stamped them with its own.
-    public func replaceAccountAddedTimes(_ times: AccountAddedTimes) throws {
-        try writeSQL(.analyst) { db in
-            try db.execute("UPDATE accounts SET added_at = NULL WHERE added_at IS NOT NULL", [])
-            try db.execute("UPDATE memberships SET added_at = NULL WHERE added_at IS NOT NULL", [])
-            for (account, time) in times.accounts {
-                try db.execute("UPDATE accounts SET added_at = ? WHERE id = ?", [.int64(time), .int64(account)])
-            }
-            for (slot, time) in times.memberships {
-                try db.execute(
-                    "UPDATE memberships SET added_at = ? WHERE customer_id = ? AND account_id = ? AND role = ?",
-                    [.int64(time), .int64(slot.customer), .int64(slot.account), .string(slot.role)])
             }
         }
     }

@@ -167,7 +167,7 @@ extension StoreBackend {
     }
 
     /// The condition and arguments of the list's text filter: name or id containing `text`;
-    /// with `existedAt`, only the accounts that had entered the store by then (`added_at`).
+    /// with `existedAt`, only the accounts that were clients by then (`since` empty or not after it).
     static func accountFilter(_ text: String?, existedAt: Int64? = nil) -> (String, [SQLValue]) {
         var conditions: [String] = []
         var args: [SQLValue] = []
@@ -179,7 +179,7 @@ extension StoreBackend {
             args += [pattern, pattern]
         }
         if let existedAt {
-            conditions.append("(a.added_at IS NULL OR a.added_at <= ?)")
+            conditions.append("(a.since IS NULL OR a.since <= ?)")
             args.append(.int64(existedAt))
         }
         return conditions.isEmpty ? ("", []) : ("WHERE " + conditions.joined(separator: " AND "), args)
@@ -188,7 +188,7 @@ extension StoreBackend {
     /// A page of the accounts list with each account's parent and stored figures. A sort by a
     /// figure walks that figure's index from the figures (not every account, then a sort); the
     /// accounts without figures yet (none after a refresh or an import) follow, by key.
-    /// With `existedAt`, only the accounts that had entered the store by then (the list of a past day).
+    /// With `existedAt`, only the accounts that were clients by then (the list of a past day).
     public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int, existedAt: Int64? = nil)
         throws -> [AccountListRow]
     {
@@ -207,8 +207,8 @@ extension StoreBackend {
                     """, args + [.int(limit), .int(offset)]
                 ) {
                     AccountListRow(
-                        account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                        parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                        account: try AccountRecord.read($0), parentExternalId: try $0.string(11),
+                        parentName: try $0.string(12), figures: try Self.readFigures($0, at: 13))
                 }
             }
             guard sort != .name else {
@@ -241,13 +241,13 @@ extension StoreBackend {
                 """, [.int64List(keys)]
             ) {
                 AccountListRow(
-                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                    account: try AccountRecord.read($0), parentExternalId: try $0.string(11),
+                    parentName: try $0.string(12), figures: try Self.readFigures($0, at: 13))
             }
         }
     }
 
-    /// How many accounts the list's filter keeps (with `existedAt`: of those there by then).
+    /// How many accounts the list's filter keeps (with `existedAt`: of those that were clients by then).
     public func accountCount(filter: String?, existedAt: Int64? = nil) throws -> Int {
         try readSQL { db in
             let (condition, args) = Self.accountFilter(filter, existedAt: existedAt)

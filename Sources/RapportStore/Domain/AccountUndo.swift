@@ -12,23 +12,19 @@ struct MembershipState: Codable, Equatable {
     var title: String?
     var since: Int64?
     var until: Int64?
-    /// When the row entered the store (`added_at`; nil: before the record began). Kept so that
-    /// an undo that puts a removed row back puts back its time too, and so that the structure of
-    /// a past day knows whether a row a correction found had entered the store by then.
-    var added: Int64? = nil
 
     var slot: String { "\(account)/\(role)" }
 
     static func all(_ db: any SQLDatabase, customer: Int64) throws -> [MembershipState] {
         try db.all(
             """
-            SELECT account_id, role, is_primary, title, since, until, added_at FROM memberships
+            SELECT account_id, role, is_primary, title, since, until FROM memberships
             WHERE customer_id = ? ORDER BY account_id, role
             """, [.int64(customer)]
         ) {
             MembershipState(
                 account: try $0.int64(0) ?? 0, role: try $0.string(1) ?? "", primary: try $0.bool(2) ?? false,
-                title: try $0.string(3), since: try $0.int64(4), until: try $0.int64(5), added: try $0.int64(6))
+                title: try $0.string(3), since: try $0.int64(4), until: try $0.int64(5))
         }
     }
 }
@@ -86,14 +82,14 @@ struct MembershipPayload {
             guard try AccountUndo.exists(db, account: m.account) else { return "an account it names was removed" }
             try db.execute(
                 """
-                INSERT INTO memberships(customer_id, account_id, role, is_primary, title, since, until, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO memberships(customer_id, account_id, role, is_primary, title, since, until)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (customer_id, account_id, role) DO UPDATE SET is_primary = excluded.is_primary,
                     title = excluded.title, since = excluded.since, until = excluded.until
                 """,
                 [
                     .int64(customer), .int64(m.account), .string(m.role), .bool(m.primary), .string(m.title),
-                    .int64(m.since), .int64(m.until), .int64(m.added)
+                    .int64(m.since), .int64(m.until)
                 ])
         }
         try AccountChanges.memberships(

@@ -8,8 +8,6 @@ import RapportVocabulary
 final class AccountFileWriter: RowWriter {
     private let db: any SQLDatabase
     private let path: String
-    /// When the file's new accounts and memberships entered the store (`added_at`).
-    private let now: Int64
     private let kind: ImportFileKind
     private let accountParser: AccountParser?
     private let membershipParser: MembershipParser?
@@ -24,9 +22,8 @@ final class AccountFileWriter: RowWriter {
     var createdProducts: Int { 0 }
     var droppedColumns: [String] { accountParser?.droppedColumns ?? membershipParser?.droppedColumns ?? [] }
 
-    init(_ db: any SQLDatabase, kind: ImportFileKind, columns: Columns, path: String, now: Int64) {
+    init(_ db: any SQLDatabase, kind: ImportFileKind, columns: Columns, path: String) {
         self.db = db
-        self.now = now
         self.kind = kind
         self.path = path
         accountParser = kind == .accounts ? AccountParser(columns: columns) : nil
@@ -112,16 +109,16 @@ final class AccountFileWriter: RowWriter {
         for a in accounts {
             let key = try db.int64(
                 """
-                INSERT INTO accounts(external_id, name, kind, domain, industry, tier, reporting_cadence, sla, added_at)
+                INSERT INTO accounts(external_id, name, kind, domain, industry, tier, reporting_cadence, sla, since)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                     domain = excluded.domain, industry = excluded.industry, tier = excluded.tier,
-                    reporting_cadence = excluded.reporting_cadence, sla = excluded.sla
+                    reporting_cadence = excluded.reporting_cadence, sla = excluded.sla, since = excluded.since
                 RETURNING id
                 """,
                 [
                     .string(a.externalId), .string(a.name), .string(a.kind), .string(a.domain), .string(a.industry),
-                    .string(a.tier), .string(a.reportingCadence), .string(a.sla), .int64(now)
+                    .string(a.tier), .string(a.reportingCadence), .string(a.sla), .int64(a.since)
                 ])
             if storedExts.contains(a.externalId) { updated += 1 } else { inserted += 1 }
             keys[a.externalId] = key
@@ -142,15 +139,14 @@ final class AccountFileWriter: RowWriter {
             if !m.primaryGiven { memberships[i].primary = last[m.customer] == i }
             try db.execute(
                 """
-                INSERT INTO accounts(external_id, name, kind, industry, tier, domain, added_at)
-                VALUES (?, ?, 'company', ?, ?, ?, ?)
+                INSERT INTO accounts(external_id, name, kind, industry, tier, domain) VALUES (?, ?, 'company', ?, ?, ?)
                 ON CONFLICT (external_id) DO UPDATE SET name = COALESCE(?, accounts.name),
                     industry = COALESCE(excluded.industry, accounts.industry),
                     tier = COALESCE(excluded.tier, accounts.tier), domain = COALESCE(excluded.domain, accounts.domain)
                 """,
                 [
                     .string(m.account), .string(m.accountName ?? m.account), .string(m.industry), .string(m.tier),
-                    .string(m.domain), .int64(now), .string(m.accountName)
+                    .string(m.domain), .string(m.accountName)
                 ])
         }
     }
@@ -185,11 +181,11 @@ final class AccountFileWriter: RowWriter {
                     "SELECT 1 FROM memberships WHERE customer_id = ? AND account_id = ? AND role = ?", args) != nil
             try db.execute(
                 """
-                INSERT INTO memberships(customer_id, account_id, role, is_primary, title, since, until, added_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO memberships(customer_id, account_id, role, is_primary, title, since, until)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (customer_id, account_id, role) DO UPDATE SET is_primary = excluded.is_primary,
                     title = excluded.title, since = excluded.since, until = excluded.until
-                """, args + [.bool(m.primary), .string(m.title), .int64(m.since), .int64(m.until), .int64(now)])
+                """, args + [.bool(m.primary), .string(m.title), .int64(m.since), .int64(m.until)])
             if existed { updated += 1 } else { inserted += 1 }
         }
     }

@@ -40,8 +40,7 @@ extension ProfileStore {
                     case .notes:
                         try NoteWriter(db, columns: columns, keys: keys, analyst: options.analyst, now: options.now)
                     case .accounts, .memberships:
-                        AccountFileWriter(
-                            SQLiteDatabase(db: db), kind: kind, columns: columns, path: path, now: options.now)
+                        AccountFileWriter(SQLiteDatabase(db: db), kind: kind, columns: columns, path: path)
                     }
                 }
                 try session.run(data, isJSONLines: isJSONLines)

@@ -59,8 +59,7 @@ extension PostgresStore {
             let session = ImportSession(file: path, options: options, progress: progress, totalBytes: data.count) {
                 kind, columns in
                 if kind == .accounts || kind == .memberships {
-                    return AccountFileWriter(
-                        PostgresDatabase(connection: c), kind: kind, columns: columns, path: path, now: options.now)
+                    return AccountFileWriter(PostgresDatabase(connection: c), kind: kind, columns: columns, path: path)
                 }
                 let s = StagedRows(
                     kind: kind, columns: columns, options: options, path: path, connection: c, sink: sink)

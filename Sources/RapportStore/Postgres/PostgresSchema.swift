@@ -240,7 +240,7 @@ enum PostgresSchema {
         PGMigration(name: "v15-acct-buyers", sql: AccountBuyersSchema.postgres),
         PGMigration(name: ValidIndexesRepair.name, sql: ValidIndexesRepair.postgres),
         PGMigration(name: AccountChangesSchema.name, sql: AccountChangesSchema.postgres),
-        PGMigration(name: AccountAddedSchema.name, sql: AccountAddedSchema.postgres)
+        PGMigration(name: AccountSinceSchema.name, sql: AccountSinceSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).
