@@ -45,8 +45,9 @@ public struct Explorer: Program, Sendable {
             return updateAccount(&m, .loaded(view, tree: tree, stoodOn: stoodOn))
         case .accountMembersLoaded(let id, let offset, let members):
             return updateAccount(&m, .membersLoaded(id: id, offset: offset, members))
-        case .personAccountsLoaded(let generation, let items):
-            return AccountsScreen.update(&m.accounts, .personLoaded(generation: generation, items), m.env, effects)
+        case .personAccountsLoaded(let generation, let items, let stoodOn):
+            return AccountsScreen.update(
+                &m.accounts, .personLoaded(generation: generation, items, stoodOn: stoodOn), m.env, effects)
         case .customerGone(let key):
             guard m.profile?.key == key else { return [] }
             m.flash = Flash(
@@ -464,8 +465,8 @@ public struct Explorer: Program, Sendable {
         }
         // An account left on another day than the one now shown (`@` set or left meanwhile).
         if screen == .account, let a = m.account, a.day.asked != m.pastDate { cmds += reloadAccount(&m) }
-        // So is the accounts list (a person's accounts are today's).
-        if screen == .accounts, m.accounts.person == nil, m.accounts.day.asked != m.pastDate {
+        // So is the accounts list, or a person's accounts.
+        if screen == .accounts, m.accounts.day.asked != m.pastDate {
             m.accounts.day.asked = m.pastDate
             cmds += AccountsScreen.update(&m.accounts, .reload(keepSelection: true), m.env, effects)
         }

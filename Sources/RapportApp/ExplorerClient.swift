@@ -177,6 +177,10 @@ public struct ExplorerClient: Sendable {
     public var personAccounts: @Sendable (_ customerId: String) throws -> [PersonAccount] = { _ in
         throw AccountsUnavailable()
     }
+    /// A person's accounts as they stood on a past day (`A` on a profile shown as of it).
+    public var personAccountsStoodOn:
+        @Sendable (_ customerId: String, _ moment: PointInTime) throws -> [PersonAccount] =
+            { _, _ in throw AccountsUnavailable() }
 
     public init(
         customerCount: @escaping @Sendable (ListQuery, Int?) throws -> Int,

@@ -185,7 +185,7 @@ public enum AppMessage: Sendable {
     case accountsLoaded(generation: Int, total: Int, start: Int, items: [AccountListItem], stoodOn: PointInTime?)
     case accountLoaded(AccountView, tree: [AccountTreeLine], stoodOn: PointInTime?)
     case accountMembersLoaded(id: String, offset: Int, [AccountMemberView])
-    case personAccountsLoaded(generation: Int, [PersonAccount])
+    case personAccountsLoaded(generation: Int, [PersonAccount], stoodOn: PointInTime?)
 }
 
 /// What the new-segment dialog says about the rule being typed.

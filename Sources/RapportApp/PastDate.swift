@@ -71,13 +71,14 @@ extension Explorer {
         return cmds
     }
 
-    /// Whether the accounts list is shown as of a past day (a person's accounts are today's).
+    /// Whether the accounts list is shown as of a past day (a person's accounts follow their
+    /// profile's day: back returns to it, still of that day).
     static func accountsOnPastDay(_ m: AppModel) -> Bool {
         m.screen == .accounts && m.accounts.person == nil && m.pastDate != nil
     }
 
-    /// `@` on the accounts list: asks for a date, or returns to now. A person's accounts and
-    /// roles are today's: not there.
+    /// `@` on the accounts list: asks for a date, or returns to now. A person's accounts follow
+    /// the day of the profile they came from (`@` there): not here.
     func pastDateOnAccounts(_ m: inout AppModel) -> [Cmd] {
         guard m.accounts.person == nil else { return [] }
         if m.pastDate != nil { return showPastDate(&m, nil) }

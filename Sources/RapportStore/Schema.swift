@@ -269,6 +269,8 @@ enum Schema {
         m.registerMigration(ValidIndexesRepair.name) { _ in }
         // The account corrections' record, for the account structure as it stood on a past day.
         m.registerMigration(AccountChangesSchema.name) { db in try db.execute(sql: AccountChangesSchema.sqlite) }
+        // The day each account became a client, so a past day before it leaves the account out.
+        m.registerMigration(AccountSinceSchema.name) { db in try db.execute(sql: AccountSinceSchema.sqlite) }
         return m
     }
 

@@ -12,19 +12,19 @@ struct Accounts: ParsableCommand {
     @OptionGroup var list: ListOptions
     @Option(help: "Only accounts whose name or id contains this text.") var filter = ""
     @Option(help: "Sort column.") var sort: AccountListSort = .revenue
-    @Option(help: "Only this customer's accounts, with their role in each.") var customer: String?
+    @Option(
+        help: """
+            Only this customer's accounts, with their role in each (with --as-of: their memberships \
+            and accounts as they stood then).
+            """) var customer: String?
     @OptionGroup var past: StoodOnOptions
-
-    func validate() throws {
-        if past.asOf != nil && customer != nil {
-            throw ValidationError("--customer lists today's roles: not with --as-of (docs/as-of.md)")
-        }
-    }
 
     mutating func run() throws {
         let ws = try past.open(storeOptions)
         if let customer {
-            let all = try ws.personAccounts(customer: customer)
+            let all =
+                try past.pointInTime.map { try ws.personAccounts(customer: customer, stoodOn: $0) }
+                ?? ws.personAccounts(customer: customer)
             let listing = list.listing(list.page(all), total: all.count)
             if output.json {
                 try Out.json(listing)

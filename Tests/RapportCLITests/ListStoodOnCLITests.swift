@@ -25,11 +25,13 @@ struct ListStoodOnCLITests {
         )
     ]
 
-    func loaded() throws -> (CLI, String) {
+    /// The files imported now (each test asks about 2024: accounts and memberships count by
+    /// their own since dates, not by when they were imported).
+    func loaded(_ files: [(String, String)] = files) throws -> (CLI, String) {
         let cli = try CLI()
         let store = cli.dir.appendingPathComponent("s.sqlite").path
         var paths: [String] = []
-        for (name, text) in Self.files {
+        for (name, text) in files {
             let url = cli.dir.appendingPathComponent(name)
             try Data(text.utf8).write(to: url)
             paths.append(url.path)
@@ -88,7 +90,49 @@ struct ListStoodOnCLITests {
         let byRevenue = try cli.run(["accounts", "--as-of", "2024-03-31", "--sort", "revenue", "--store", store])
         #expect(byRevenue.status == 0 && byRevenue.err.contains("sorted by name"), "\(byRevenue.err)")
         #expect(byRevenue.out.contains("150.00"), "\(byRevenue.out)")
-        let refused = try cli.run(["accounts", "--as-of", "2024-03-31", "--customer", "C1", "--store", store])
-        #expect(refused.status != 0 && refused.err.contains("--customer lists today's roles"))
+    }
+
+    /// Ann's accounts of 31 March: ACME, with its row of that day; in text and `--json`.
+    @Test func aPersonsAccountsOfThen() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        let day = ["--as-of", "2024-03-31", "--store", store]
+        let mine = try #require(try cli.json(["accounts", "--customer", "C1"] + day) as? [String: Any])
+        let items = try #require(mine["items"] as? [[String: Any]])
+        #expect(items.count == 1 && mine["total"] as? Int == 1)
+        let account = try #require(items.first?["account"] as? [String: Any])
+        #expect(account["id"] as? String == "ACME" && account["revenue"] as? Double == 150)
+        #expect(items.first?["role"] as? String == "buyer" && items.first?["primary"] as? Bool == true)
+        let today = try #require(try cli.json(["accounts", "--customer", "C1", "--store", store]) as? [String: Any])
+        #expect(
+            ((today["items"] as? [[String: Any]])?.first?["account"] as? [String: Any])?["revenue"] as? Double == 220)
+        let text = try cli.run(["accounts", "--customer", "C1"] + day)
+        #expect(text.status == 0 && text.out.contains("ACME") && text.out.contains("buyer"), "\(text.err)")
+        // Cy bought but belongs to nothing.
+        #expect((try cli.json(["accounts", "--customer", "C3"] + day) as? [String: Any])?["total"] as? Int == 0)
+    }
+
+    /// ACME a client since 1 April 2024 (accounts.csv's `since`): not there on 31 March.
+    @Test func anAccountWhoseSinceIsAfterTheDayIsNotInIt() throws {
+        let (cli, store) = try loaded(
+            Self.files.map {
+                $0.0 == "accounts.csv"
+                    ? ($0.0, "account_id,name,parent_id,kind,since\nACME,Acme,,company,2024-04-01\n") : $0
+            })
+        defer { cli.cleanup() }
+        let day = ["--as-of", "2024-03-31", "--store", store]
+        let list = try #require(try cli.json(["accounts"] + day) as? [String: Any])
+        #expect(list["total"] as? Int == 0)
+        let one = try cli.run(["account", "ACME"] + day)
+        #expect(
+            one.status != 0
+                && one.err.contains("account 'ACME' did not exist on 2024-03-31: its since date is after that day"),
+            "\(one.err)")
+        let april = try #require(try cli.json(["account", "ACME", "--store", store]) as? [String: Any])
+        #expect(april["since"] as? String == "2024-04-01")
+        let mine = try #require(try cli.json(["accounts", "--customer", "C1"] + day) as? [String: Any])
+        #expect(mine["total"] as? Int == 0)
+        let today = try #require(try cli.json(["accounts", "--store", store]) as? [String: Any])
+        #expect(today["total"] as? Int == 1)
     }
 }

@@ -117,4 +117,53 @@ struct AccountHistoryStoreTests {
         #expect(try s.accountStructure(stoodOn: t.actor.now + 35).parents[uk] == .some(globex))
         #expect(try s.accountStructure(stoodOn: t.actor.now + 25).parents[uk] == .some(acme))
     }
+
+    /// An account's `since` (accounts.csv) is stored, set again by a re-import (empty: always),
+    /// and a moment before it leaves the account, its members and its place in the tree out;
+    /// a malformed one is refused naming the file, line and field, and nothing is imported.
+    @Test(arguments: Backend.available)
+    func anAccountsSinceLeavesItOutBeforeIt(_ backend: Backend) throws {
+        let t = try AccountStoreTests().loaded(backend)
+        let s = t.store
+        let o = ImportOptions(analyst: "tester", now: t.actor.now)
+        let may = try #require(DateParsing.timestamp("2024-05-01"))
+        _ = try s.importFile(
+            try t.file("more.csv", "account_id,name,parent_id,kind,since\nNEW,New,GLOBEX,company,2024-05-01\n"),
+            options: o)
+        let c1 = try #require(try s.customerKey(externalId: "C1"))
+        _ = try s.importFile(
+            try t.file("more-m.csv", "customer_id,account_id,role,primary\nC1,NEW,buyer,false\n"), options: o)
+        let key = { (id: String) in try #require(try s.account(externalId: id)).key }
+        let (new, fin) = (try key("NEW"), try key("ACME-UK-FIN"))
+        #expect(try s.account(externalId: "NEW")?.since == may && s.account(externalId: "GLOBEX")?.since == nil)
+
+        let before = try s.accountStructure(stoodOn: may - 1)
+        #expect(before.accountsNotYet == [new] && !before.existed(new) && !before.isToday)
+        #expect(try !s.accounts(on: before).map(\.key).contains(new))
+        #expect(try s.memberships(customers: [c1], on: before).map(\.account) == [fin])
+        #expect(try s.accountPage(filter: nil, sort: .name, limit: 10, offset: 0, existedAt: may - 1).count == 5)
+        #expect(try s.accountCount(filter: "new", existedAt: may - 1) == 0)
+        #expect(try s.accountCount(filter: "new", existedAt: may) == 1)
+        #expect(try s.accountCount(filter: nil, existedAt: may - 1) == 5 && s.accountCount(filter: nil) == 6)
+        #expect(try s.accountStructure(stoodOn: may).isToday)
+        // Without corrections the since still applies.
+        #expect(try s.accountStructure(stoodOn: may - 1, corrections: false).accountsNotYet == [new])
+
+        // Imported again with an empty since: always.
+        _ = try s.importFile(
+            try t.file("again.csv", "account_id,name,parent_id,kind,since\nNEW,New,GLOBEX,company,\n"), options: o)
+        #expect(try s.account(externalId: "NEW")?.since == nil)
+        #expect(try s.memberships(customers: [c1], on: s.accountStructure(stoodOn: may - 1)).count == 2)
+
+        let accountsBefore = try s.accounts()
+        do {
+            _ = try s.importFile(
+                try t.file("bad.csv", "account_id,name,since\nNEW,New,2024-05-01\nODD,Odd,last spring\n"), options: o)
+            Issue.record("a malformed since was imported")
+        } catch let f as ImportFailure {
+            #expect(f.errors.map(\.line) == [3] && f.errors.map(\.field) == ["since"])
+            #expect(f.description.contains("bad.csv:3: since: 'last spring' is not a date"), "\(f.description)")
+        }
+        #expect(try s.accounts() == accountsBefore)
+    }
 }

@@ -9,6 +9,8 @@ import RapportUI
 // the account profile shows it as it stood on a day (docs/as-of.md), as `rapport account ID
 // --as-of D` does; `@` again, or back, returns to now. `@` on the accounts list shows it as it
 // stood on a day, by name, each row with its figures of then (`rapport accounts --as-of D`).
+// `A` on a profile shown as of a day lists that person's accounts of then (`rapport accounts
+// --customer X --as-of D`), with the same marker.
 
 public struct AccountsState: Sendable {
     public var filter: TextField?
@@ -78,6 +80,7 @@ extension ExplorerClient {
         c.accountScreenStoodOn = { try ws.accountScreen($0, stoodOn: $1) }
         c.accountMembers = { try ws.accountMembers($0, offset: $1, limit: $2) }
         c.personAccounts = { try ws.personAccounts(customer: $0) }
+        c.personAccountsStoodOn = { try ws.personAccounts(customer: $0, stoodOn: $1) }
         c.accountMetrics = { try ws.metrics(account: $0, includeChildren: $1) }
         return c
     }
@@ -85,7 +88,7 @@ extension ExplorerClient {
 
 extension Effects {
     /// A window of the accounts list around `index`: today's, or (after `@`) as it stood on
-    /// `pastDate`, by name; or a person's accounts.
+    /// `pastDate`, by name; or a person's accounts, today's or as they stood on `pastDate`.
     func loadAccounts(
         _ filter: String, _ sort: AccountListSort, generation: Int, around index: Int, person: String? = nil,
         pastDate: PointInTime? = nil
@@ -93,7 +96,10 @@ extension Effects {
         Cmd(lane: .queue(.accounts)) { [client] send in
             do {
                 if let person {
-                    send(.personAccountsLoaded(generation: generation, try client.personAccounts(person)))
+                    let items =
+                        try pastDate.map { try client.personAccountsStoodOn(person, $0) }
+                        ?? client.personAccounts(person)
+                    send(.personAccountsLoaded(generation: generation, items, stoodOn: pastDate))
                     return
                 }
                 let start = max(0, index - Effects.window / 2)
@@ -158,8 +164,8 @@ extension Explorer {
     func openAccounts(_ m: inout AppModel) -> [Cmd] {
         let person =
             m.screen == .profile ? m.profile?.report.map { ($0.customer.id, $0.customer.name ?? $0.customer.id) } : nil
-        // The whole list follows the day shown (`@`); a person's accounts and roles are today's.
-        m.accounts.day.asked = person == nil ? m.pastDate : nil
+        // The list follows the day shown (`@`): the whole list, or the person's accounts of then.
+        m.accounts.day.asked = m.pastDate
         let cmds = AccountsScreen.update(
             &m.accounts, .open(person: person.map { (id: $0.0, name: $0.1) }), m.env, effects)
         go(&m, to: .accounts)
@@ -215,7 +221,7 @@ enum AccountsScreen {
         case filterKey(Key)
         /// The store's answers: a page of accounts, or a person's accounts.
         case loaded(generation: Int, total: Int, start: Int, items: [AccountListItem], stoodOn: PointInTime?)
-        case personLoaded(generation: Int, [PersonAccount])
+        case personLoaded(generation: Int, [PersonAccount], stoodOn: PointInTime?)
     }
 
     static let sorts: [AccountListSort] = [.revenue, .engagement, .coverage, .pAlive, .name]
@@ -238,7 +244,7 @@ enum AccountsScreen {
             return [
                 effects.loadAccounts(
                     s.text, s.sort, generation: s.generation, around: s.selected, person: s.person?.id,
-                    pastDate: s.person == nil ? s.day.asked : nil)
+                    pastDate: s.day.asked)
             ]
         case .move(let d):
             guard s.total > 0 else { return [] }
@@ -264,8 +270,8 @@ enum AccountsScreen {
             s.loaded = true
             for (i, r) in items.enumerated() { s.rows[start + i] = r }
             s.selected = max(0, min(s.selected, total - 1))
-        case .personLoaded(let generation, let items):
-            guard generation == s.generation else { return [] }
+        case .personLoaded(let generation, let items, let stoodOn):
+            guard generation == s.generation, s.day.accepts(stoodOn) else { return [] }
             s.rows = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($0.offset, $0.element.account) })
             s.roles = Dictionary(
                 uniqueKeysWithValues: items.enumerated().map { i, a in
@@ -273,7 +279,7 @@ enum AccountsScreen {
                 })
             s.total = items.count
             s.loaded = true
-            s.day.shown = nil
+            s.day.shown = stoodOn
             s.selected = max(0, min(s.selected, items.count - 1))
         }
         return []
@@ -285,6 +291,8 @@ enum AccountsScreen {
         let place = "\(s.total == 0 ? 0 : s.selected + 1)/\(s.total) accounts"
         // Another day on its way: the rows of the day before stay until it comes.
         if let loading = s.day.loading { return place + ", " + loading }
+        // A person's accounts are not sorted by a figure: no note for them.
+        guard s.person == nil else { return place }
         return place + (s.day.shown.flatMap { AccountListStoodOn.sortNote(s.sort, $0) }.map { "  (\($0))" } ?? "")
     }
 

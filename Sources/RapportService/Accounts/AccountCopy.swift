@@ -12,13 +12,14 @@ enum AccountCopy {
         try StoreCopy.writeCSV(
             accountPath,
             header: [
-                "account_id", "name", "parent_id", "kind", "domain", "industry", "tier", "reporting_cadence", "sla"
+                "account_id", "name", "parent_id", "kind", "domain", "industry", "tier", "reporting_cadence", "sla",
+                "since"
             ]
         ) { out in
             for a in accounts {
                 out([
                     a.externalId, a.name, a.parent.flatMap { ids[$0] }, a.kind, a.domain, a.industry, a.tier,
-                    a.reportingCadence, a.sla
+                    a.reportingCadence, a.sla, a.since.map(DateParsing.isoDateTime)
                 ])
             }
         }

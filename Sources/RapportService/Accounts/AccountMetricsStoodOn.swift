@@ -8,9 +8,15 @@ import RapportStore
 
 extension Workspace {
     /// The account structure `p` reads: the memberships, parents and purchases' accounts of
-    /// then (`--corrections then`), or today's (`--corrections today`).
+    /// then (`--corrections then`), or today's (`--corrections today`); either way without the
+    /// accounts whose `since` is after then (they were not clients yet).
     func accountStructure(stoodOn p: PointInTime) throws -> AccountStructureOn {
-        p.corrections == .then ? try store.accountStructure(stoodOn: p.moment) : AccountStructureOn(moment: p.moment)
+        try store.accountStructure(stoodOn: p.moment, corrections: p.corrections == .then)
+    }
+
+    /// An account's error when it is in the store today but its `since` is after `p`'s day.
+    static func didNotExist(_ id: String, _ p: PointInTime) -> StoreError {
+        StoreError.invalidArgument("account '\(id)' did not exist on \(p.label): its since date is after that day")
     }
 
     /// The people of an account (or its subtree) and the purchases attributed to it, as they
@@ -23,6 +29,7 @@ extension Workspace {
     {
         let account = try requireAccount(id)
         let s = try accountStructure(stoodOn: p)
+        guard s.existed(account.key) else { throw Self.didNotExist(id, p) }
         let scope = includeChildren ? Self.subtree(of: account.key, in: try store.accounts(on: s)) : [account.key]
         let started = { (m: MembershipRecord) in (m.since ?? .min) <= p.moment }
         var people = Set(try store.memberships(accounts: Array(scope), on: s).filter(started).map(\.customer))

@@ -123,6 +123,7 @@ extension Workspace {
                 AccountNoteView(time: DateParsing.isoDateTime($0.time), analyst: $0.analyst, text: $0.text)
             })
         view.memberCount = memberCount
+        view.since = account.since.map(DateParsing.isoDate)
         return view
     }
 

@@ -56,8 +56,9 @@ extension Workspace {
 
     static let accountLimitsText =
         "purchases and member activity up to this moment; the tree, memberships and purchases' accounts "
-        + "as the corrections made by then left them (or today's, with corrections today); accounts' "
-        + "details, imported files, consent and the catalogue are today's; erased customers stay erased"
+        + "as the corrections made by then left them (or today's, with corrections today), without the "
+        + "accounts whose since date is after then; accounts' details, imported files, consent and the "
+        + "catalogue are today's; erased customers stay erased"
 
     /// The firm of the account `id` names as it stood on `p` (the tree of its root then), each
     /// account with the figures of then, and what its view reads of then; and where the models
@@ -71,6 +72,7 @@ extension Workspace {
         let all = try read?.1 ?? store.accounts(on: s)
         let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
         guard var root = all.first(where: { $0.externalId == id }) else {
+            if try store.account(externalId: id) != nil { throw Self.didNotExist(id, p) }
             throw StoreError.invalidArgument("no account '\(id)'")
         }
         for _ in 0..<64 {

@@ -166,9 +166,11 @@ public struct AccountView: Encodable, Sendable, Equatable {
     public var memberCount = 0
     /// Set when the account is shown as it stood on a past day (`--as-of`); absent otherwise.
     public var asStoodOn: StoodOnView? = nil
+    /// The day the firm became a client (`YYYY-MM-DD`, accounts.csv's `since`); null: always.
+    public var since: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, name, kind, parent, path, children, domain, industry, tier, sla, members, figures
+        case id, name, kind, parent, path, children, domain, industry, tier, sla, since, members, figures
         case pAlive = "p_alive", clv, engagement, trend, coverage, cadence, recommendations, computed, notes
         case pathNames = "path_names", reportingCadence = "reporting_cadence", revenue12m = "revenue_12m"
         case expectedOrders90d = "expected_orders_90d", engagementPrevious = "engagement_previous"

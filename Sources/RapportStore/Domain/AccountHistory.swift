@@ -3,7 +3,8 @@ import Foundation
 // The account structure as it stood on a past day, written once for both stores. Every
 // correction of a membership, a parent or a purchase's account (and every undo and redo of
 // one) records, in its own transaction, what it found (`account_changes`). The structure on D
-// is today's with each thing changed after D put back as the first change after D found it.
+// is today's with each thing changed after D put back as the first change after D found it,
+// without the accounts that became clients after D (their `since`).
 
 /// What the corrections recorded in `account_changes` write, beside the change itself.
 enum AccountChanges {
@@ -49,7 +50,8 @@ enum AccountChanges {
 
 /// The account structure as it stood at `moment`, as the differences from today's: for each
 /// membership slot, parent and purchase's account a correction changed after `moment`, what it
-/// was then (`nil` inside: none). Empty for today's structure.
+/// was then (`nil` inside: none); and the accounts whose `since` is after `moment`, which did
+/// not exist then. Empty for today's structure.
 public struct AccountStructureOn: Sendable, Equatable {
     public struct Slot: Hashable, Sendable {
         public var customer: Int64
@@ -69,18 +71,28 @@ public struct AccountStructureOn: Sendable, Equatable {
     public var parents: [Int64: Int64?] = [:]
     /// Event key → the account the purchase named then.
     public var attributions: [Int64: Int64?] = [:]
+    /// The accounts that became clients after `moment` (`since`).
+    public var accountsNotYet: Set<Int64> = []
 
     public init(moment: Int64) { self.moment = moment }
 
-    /// Today's structure: nothing to take back.
-    public var isToday: Bool { memberships.isEmpty && parents.isEmpty && attributions.isEmpty }
+    /// Today's structure: nothing to take back, no account not yet a client.
+    public var isToday: Bool {
+        memberships.isEmpty && parents.isEmpty && attributions.isEmpty && accountsNotYet.isEmpty
+    }
 
-    /// The accounts with their parents of then.
+    /// Whether an account existed then (today's accounts only: one removed since is not known).
+    public func existed(_ account: Int64) -> Bool { !accountsNotYet.contains(account) }
+
+    /// The accounts that existed then, with their parents of then. A parent that was not yet a
+    /// client then reads as none.
     public func accounts(_ today: [AccountRecord]) -> [AccountRecord] {
-        guard !parents.isEmpty else { return today }
-        return today.map { a in
+        guard !parents.isEmpty || !accountsNotYet.isEmpty else { return today }
+        return today.compactMap { a in
+            guard existed(a.key) else { return nil }
             var a = a
             if let then = parents[a.key] { a.parent = then }
+            if let p = a.parent, !existed(p) { a.parent = nil }
             return a
         }
     }
@@ -92,10 +104,12 @@ public struct AccountStructureOn: Sendable, Equatable {
     }
 
     /// Today's membership rows put back as they were then: changed rows as they were, rows
-    /// made since left out. Rows removed since come from `revived`.
+    /// made since left out, and those of an account not yet a client. Rows removed since come
+    /// from `revived`.
     func memberships(_ today: [MembershipRecord]) -> [MembershipRecord] {
-        guard !memberships.isEmpty else { return today }
+        guard !memberships.isEmpty || !accountsNotYet.isEmpty else { return today }
         return today.compactMap { m in
+            guard existed(m.account) else { return nil }
             guard let then = memberships[Slot(customer: m.customer, account: m.account, role: m.role)] else { return m }
             guard let then else { return nil }
             var m = m
@@ -111,7 +125,7 @@ public struct AccountStructureOn: Sendable, Equatable {
     func revived(notIn today: [MembershipRecord], where keep: (Slot) -> Bool) -> [(Slot, Membership)] {
         let present = Set(today.map { Slot(customer: $0.customer, account: $0.account, role: $0.role) })
         return memberships.compactMap { slot, then in
-            guard let then, !present.contains(slot), keep(slot) else { return nil }
+            guard let then, !present.contains(slot), existed(slot.account), keep(slot) else { return nil }
             return (slot, then)
         }.sorted { ($0.0.customer, $0.0.account, $0.0.role) < ($1.0.customer, $1.0.account, $1.0.role) }
     }
@@ -119,10 +133,15 @@ public struct AccountStructureOn: Sendable, Equatable {
 
 extension StoreBackend {
     /// The account structure as it stood at `moment`: each thing changed after it, as the first
-    /// change after it found it.
-    public func accountStructure(stoodOn moment: Int64) throws -> AccountStructureOn {
+    /// change after it found it (without `corrections`: today's corrections), and the accounts
+    /// whose `since` is after it.
+    public func accountStructure(stoodOn moment: Int64, corrections: Bool = true) throws -> AccountStructureOn {
         try readSQL { db in
             var out = AccountStructureOn(moment: moment)
+            // Few rows: the partial index holds only the accounts with a `since`.
+            out.accountsNotYet = Set(
+                try db.all("SELECT id FROM accounts WHERE since > ?", [.int64(moment)]) { try $0.int64(0) ?? 0 })
+            guard corrections else { return out }
             let decoder = JSONDecoder()
             try db.forEachRow(
                 """

@@ -25,8 +25,8 @@ extension StoreBackend {
                 """, [.string(externalId)]
             ) {
                 AccountListRow(
-                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                    account: try AccountRecord.read($0), parentExternalId: try $0.string(11),
+                    parentName: try $0.string(12), figures: try Self.readFigures($0, at: 13))
             }
         }
     }

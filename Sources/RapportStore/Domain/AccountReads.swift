@@ -166,23 +166,34 @@ extension StoreBackend {
             coverage: try r.double(i + 6), pAlive: try r.double(i + 7), detail: try r.string(i + 8) ?? "{}")
     }
 
-    /// The condition and arguments of the list's text filter: name or id containing `text`.
-    static func accountFilter(_ text: String?) -> (String, [SQLValue]) {
-        guard let text, !text.isEmpty else { return ("", []) }
-        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        let pattern = SQLValue.string("%\(escaped)%")
-        return (
-            "WHERE (lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.external_id) LIKE ? ESCAPE '\\')", [pattern, pattern]
-        )
+    /// The condition and arguments of the list's text filter: name or id containing `text`;
+    /// with `existedAt`, only the accounts that were clients by then (`since` empty or not after it).
+    static func accountFilter(_ text: String?, existedAt: Int64? = nil) -> (String, [SQLValue]) {
+        var conditions: [String] = []
+        var args: [SQLValue] = []
+        if let text, !text.isEmpty {
+            let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            let pattern = SQLValue.string("%\(escaped)%")
+            conditions.append("(lower(a.name) LIKE ? ESCAPE '\\' OR lower(a.external_id) LIKE ? ESCAPE '\\')")
+            args += [pattern, pattern]
+        }
+        if let existedAt {
+            conditions.append("(a.since IS NULL OR a.since <= ?)")
+            args.append(.int64(existedAt))
+        }
+        return conditions.isEmpty ? ("", []) : ("WHERE " + conditions.joined(separator: " AND "), args)
     }
 
     /// A page of the accounts list with each account's parent and stored figures. A sort by a
     /// figure walks that figure's index from the figures (not every account, then a sort); the
     /// accounts without figures yet (none after a refresh or an import) follow, by key.
-    public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int) throws -> [AccountListRow] {
+    /// With `existedAt`, only the accounts that were clients by then (the list of a past day).
+    public func accountPage(filter: String?, sort: AccountSort, limit: Int, offset: Int, existedAt: Int64? = nil)
+        throws -> [AccountListRow]
+    {
         try readSQL { db in
-            let (whereFilter, args) = Self.accountFilter(filter)
+            let (whereFilter, args) = Self.accountFilter(filter, existedAt: existedAt)
             let condition = whereFilter.replacingOccurrences(of: "WHERE ", with: "")
             func page(_ from: String, _ extra: String, _ order: String, _ limit: Int, _ offset: Int) throws
                 -> [AccountListRow]
@@ -196,8 +207,8 @@ extension StoreBackend {
                     """, args + [.int(limit), .int(offset)]
                 ) {
                     AccountListRow(
-                        account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                        parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                        account: try AccountRecord.read($0), parentExternalId: try $0.string(11),
+                        parentName: try $0.string(12), figures: try Self.readFigures($0, at: 13))
                 }
             }
             guard sort != .name else {
@@ -230,16 +241,16 @@ extension StoreBackend {
                 """, [.int64List(keys)]
             ) {
                 AccountListRow(
-                    account: try AccountRecord.read($0), parentExternalId: try $0.string(10),
-                    parentName: try $0.string(11), figures: try Self.readFigures($0, at: 12))
+                    account: try AccountRecord.read($0), parentExternalId: try $0.string(11),
+                    parentName: try $0.string(12), figures: try Self.readFigures($0, at: 13))
             }
         }
     }
 
-    /// How many accounts the list's filter keeps.
-    public func accountCount(filter: String?) throws -> Int {
+    /// How many accounts the list's filter keeps (with `existedAt`: of those that were clients by then).
+    public func accountCount(filter: String?, existedAt: Int64? = nil) throws -> Int {
         try readSQL { db in
-            let (condition, args) = Self.accountFilter(filter)
+            let (condition, args) = Self.accountFilter(filter, existedAt: existedAt)
             return try db.count("SELECT COUNT(*) FROM accounts a \(condition)", args)
         }
     }

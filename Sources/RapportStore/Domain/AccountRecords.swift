@@ -12,16 +12,19 @@ public struct AccountRecord: Sendable, Equatable {
     public var tier: String?
     public var reportingCadence: String?
     public var sla: String?
+    /// The day the firm became a client (accounts.csv's `since`); nil: always.
+    public var since: Int64? = nil
 
     static let columns =
         "a.id, a.external_id, a.name, a.parent_id, a.kind, a.domain, a.industry, a.tier, "
-        + "a.reporting_cadence, a.sla"
+        + "a.reporting_cadence, a.sla, a.since"
 
     static func read(_ r: any SQLRow) throws -> AccountRecord {
         AccountRecord(
             key: try r.int64(0) ?? 0, externalId: try r.string(1) ?? "", name: try r.string(2) ?? "",
             parent: try r.int64(3), kind: try r.string(4) ?? "company", domain: try r.string(5),
-            industry: try r.string(6), tier: try r.string(7), reportingCadence: try r.string(8), sla: try r.string(9))
+            industry: try r.string(6), tier: try r.string(7), reportingCadence: try r.string(8), sla: try r.string(9),
+            since: try r.int64(10))
     }
 }
 

@@ -109,16 +109,16 @@ final class AccountFileWriter: RowWriter {
         for a in accounts {
             let key = try db.int64(
                 """
-                INSERT INTO accounts(external_id, name, kind, domain, industry, tier, reporting_cadence, sla)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO accounts(external_id, name, kind, domain, industry, tier, reporting_cadence, sla, since)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                     domain = excluded.domain, industry = excluded.industry, tier = excluded.tier,
-                    reporting_cadence = excluded.reporting_cadence, sla = excluded.sla
+                    reporting_cadence = excluded.reporting_cadence, sla = excluded.sla, since = excluded.since
                 RETURNING id
                 """,
                 [
                     .string(a.externalId), .string(a.name), .string(a.kind), .string(a.domain), .string(a.industry),
-                    .string(a.tier), .string(a.reportingCadence), .string(a.sla)
+                    .string(a.tier), .string(a.reportingCadence), .string(a.sla), .int64(a.since)
                 ])
             if storedExts.contains(a.externalId) { updated += 1 } else { inserted += 1 }
             keys[a.externalId] = key

@@ -6,7 +6,7 @@ import RapportVocabulary
 
 enum AccountColumns {
     static let accounts = [
-        "account_id", "name", "parent_id", "kind", "domain", "industry", "tier", "reporting_cadence", "sla"
+        "account_id", "name", "parent_id", "kind", "domain", "industry", "tier", "reporting_cadence", "sla", "since"
     ]
     static let memberships = ["customer_id", "account_id", "role", "primary", "title", "since", "until"]
     static let kinds = ["company", "subsidiary", "department"]
@@ -31,6 +31,8 @@ struct ParsedAccount {
     var parent: String?
     var kind: String
     var domain: String?, industry: String?, tier: String?, reportingCadence: String?, sla: String?
+    /// The day the firm became a client (nil: always).
+    var since: Int64?
 }
 
 /// A memberships row that passed every check.
@@ -76,7 +78,7 @@ struct AccountParser {
             kind: kind, domain: try r.text(columns["domain"], "domain", structural: true),
             industry: try r.text(columns["industry"], "industry"), tier: try r.text(columns["tier"], "tier"),
             reportingCadence: try r.text(columns["reporting_cadence"], "reporting_cadence"),
-            sla: try r.text(columns["sla"], "sla"))
+            sla: try r.text(columns["sla"], "sla"), since: try r.timestamp(columns["since"], "since"))
     }
 }
 

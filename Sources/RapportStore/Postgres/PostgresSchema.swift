@@ -239,7 +239,8 @@ enum PostgresSchema {
         PGMigration(name: "v14-seam-customer-count", sql: CustomerCountSchema.sql),
         PGMigration(name: "v15-acct-buyers", sql: AccountBuyersSchema.postgres),
         PGMigration(name: ValidIndexesRepair.name, sql: ValidIndexesRepair.postgres),
-        PGMigration(name: AccountChangesSchema.name, sql: AccountChangesSchema.postgres)
+        PGMigration(name: AccountChangesSchema.name, sql: AccountChangesSchema.postgres),
+        PGMigration(name: AccountSinceSchema.name, sql: AccountSinceSchema.postgres)
     ]
 
     /// The audit log can only be added to, and its analyst is the session's role (issue 20).
