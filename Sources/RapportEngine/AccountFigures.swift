@@ -151,7 +151,7 @@ public enum AccountFiguresBuilder {
             f.total.aov = f.total.orders > 0 ? f.total.revenue / Double(f.total.orders) : nil
             f.revenue12m = (all.revenue12m * 100).rounded() / 100
             if !all.days.isEmpty {
-                let lifecycle = Figures.compute(events: all.dailyStream, model: model, asOf: asOf)
+                let lifecycle = Figures.compute(all.purchaseStatistics(asOf: asOf), model: model, asOf: asOf)
                 f.pAlive = lifecycle.pAlive
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
