@@ -91,10 +91,12 @@ public struct PurchaseStatistics: Sendable, Equatable {
     /// The purchase days' part of the statistics, from each purchase day's total in ascending day
     /// order: the one definition both `of(events:asOf:)` and `of(dailyTotals:asOf:)` use.
     private mutating func setPurchaseDays(_ days: some BidirectionalCollection<(day: Int64, total: Double)>) {
+        // Each element read once where it can be: on a lazy view every read computes it again.
+        let first = days.first
         purchaseDays = days.count
-        firstPurchaseDay = days.first?.day
+        firstPurchaseDay = first?.day
         lastPurchaseDay = days.last?.day
-        firstDayTotal = days.first?.total ?? 0
+        firstDayTotal = first?.total ?? 0
         repeatDaysTotal = days.dropFirst().reduce(0) { $0 + $1.total }
     }
 
