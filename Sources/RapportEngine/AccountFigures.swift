@@ -110,10 +110,10 @@ public enum AccountFiguresBuilder {
         activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64
     ) -> [Int64: AccountFigures] {
         let known = Set(nodes.map(\.key))
-        let lines = orders.lines.filter { known.contains($0.key) }
+        // Sized once: growing a table rehashes every key in it.
         var own: [Int64: AccountRollup] = [:]
-        var roles: [Int64: Set<String>] = [:]
-        for (a, orders) in lines {
+        own.reserveCapacity(known.count)
+        for (a, orders) in orders.lines where known.contains(a) {
             var r = AccountRollup()
             // In time order, not the dictionary's (which changes from run to run): sums of
             // amounts come out the same to the last bit, so a refresh over the same events
@@ -123,41 +123,44 @@ public enum AccountFiguresBuilder {
             }
             own[a] = r
         }
+        // Roles are read only for coverage.
+        var roles: [Int64: Set<String>] = [:]
         for m in memberships where m.isValid(at: asOf) && known.contains(m.account) {
-            own[m.account, default: AccountRollup()].members.insert(m.customer)
-            roles[m.account, default: []].insert(m.role)
+            own[m.account, default: AccountRollup()].addMember(m.customer, activity)
+            if !requiredRoles.isEmpty { roles[m.account, default: []].insert(m.role) }
         }
         var out: [Int64: AccountFigures] = [:]
+        out.reserveCapacity(known.count)
         // Children before their parents: each account's total is merged into its parent once.
         var totals: [Int64: AccountRollup] = [:]
-        for node in postOrder(nodes) {
+        totals.reserveCapacity(known.count)
+        for node in postOrder(nodes, known: known) {
             var below = AccountRollup()
             for child in node.children {
-                if let t = totals.removeValue(forKey: child) { below.absorb(consume t) }
+                if let t = totals.removeValue(forKey: child) { below.absorb(consume t, activity) }
             }
             let mine = own.removeValue(forKey: node.key) ?? AccountRollup()
             var f = AccountFigures()
-            f.individual = mine.figures(activeMembers: mine.activeMembers(activity).recent)
-            f.children = below.figures(activeMembers: below.activeMembers(activity).recent)
+            f.individual = mine.figures()
+            f.children = below.figures()
             // The account's own order days and last order: its cadence's, before they are merged.
             f.cadence = cadence(days: mine.days.keys.sorted(), last: mine.lastOrder)
             var all = consume below
-            all.absorb(consume mine)
-            let active = all.activeMembers(activity)
-            f.total = all.figures(activeMembers: active.recent)
+            all.absorb(consume mine, activity)
+            f.total = all.figures()
             // Every order belongs to one account, so the summable figures add up exactly.
             f.total.orders = f.individual.orders + f.children.orders
             f.total.revenue = f.individual.revenue + f.children.revenue
             f.total.aov = f.total.orders > 0 ? f.total.revenue / Double(f.total.orders) : nil
             f.revenue12m = (all.revenue12m * 100).rounded() / 100
             if !all.days.isEmpty {
-                let lifecycle = Figures.compute(events: all.dailyStream, model: model, asOf: asOf)
+                let lifecycle = Figures.compute(all.purchaseStatistics(asOf: asOf), model: model, asOf: asOf)
                 f.pAlive = lifecycle.pAlive
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
             }
-            f.engagement = all.engagement(active: active.recent, recent: true)
-            f.engagementPrevious = all.engagement(active: active.previous, recent: false)
+            f.engagement = all.engagement(recent: true)
+            f.engagementPrevious = all.engagement(recent: false)
             let delta = f.engagement - f.engagementPrevious
             f.trend = delta >= trendThreshold ? .up : delta <= -trendThreshold ? .down : .flat
             if !requiredRoles.isEmpty {
@@ -166,7 +169,7 @@ public enum AccountFiguresBuilder {
                 f.coverage = Double(requiredRoles.count - f.missingRoles.count) / Double(requiredRoles.count)
             }
             out[node.key] = f
-            totals[node.key] = all
+            totals[node.key] = consume all
         }
         return out
     }
@@ -174,7 +177,11 @@ public enum AccountFiguresBuilder {
     /// The accounts with their children, every child before its parent (a tree from each root;
     /// an account whose parent is not among `nodes` is a root).
     static func postOrder(_ nodes: [AccountNode]) -> [(key: Int64, children: [Int64])] {
-        let known = Set(nodes.map(\.key))
+        postOrder(nodes, known: Set(nodes.map(\.key)))
+    }
+
+    /// The same with the set of `nodes`' keys already at hand.
+    static func postOrder(_ nodes: [AccountNode], known: Set<Int64>) -> [(key: Int64, children: [Int64])] {
         var children: [Int64: [Int64]] = [:]
         var roots: [Int64] = []
         for n in nodes {
@@ -189,8 +196,9 @@ public enum AccountFiguresBuilder {
         var stack = roots
         while let k = stack.popLast() {
             guard seen.insert(k).inserted else { continue }
-            order.append((k, children[k] ?? []))
-            stack.append(contentsOf: children[k] ?? [])
+            let below = children[k] ?? []
+            order.append((k, below))
+            stack.append(contentsOf: below)
         }
         return order.reversed()
     }

@@ -20,6 +20,18 @@ struct AccountRollup {
     var recentWeeks: UInt32 = 0
     var previousWeeks: UInt32 = 0
     var members = Set<Int64>()
+    /// How many of `members` were active in the last window and in the one before: counted as
+    /// members join, so no scope passes over all its members again (a member would be counted
+    /// once for every account above theirs).
+    var activeRecent = 0
+    var activePrevious = 0
+
+    /// Adds a member, and their activity if they were not a member already.
+    mutating func addMember(_ customer: Int64, _ activity: [Int64: MemberActivity]) {
+        guard members.insert(customer).inserted, let a = activity[customer] else { return }
+        if a.recent { activeRecent += 1 }
+        if a.previous { activePrevious += 1 }
+    }
 
     /// Adds one order of `amount` by `customer` at `time`.
     mutating func addOrder(customer: Int64, time: Int64, amount: Double, asOf: Int64) {
@@ -39,7 +51,7 @@ struct AccountRollup {
 
     /// Merges another scope's figures into this one. Taken, not borrowed: when the larger
     /// table is swapped in from `other`, no one else holds it, so adding to it copies nothing.
-    mutating func absorb(_ other: consuming AccountRollup) {
+    mutating func absorb(_ other: consuming AccountRollup, _ activity: [Int64: MemberActivity]) {
         orders += other.orders
         revenue += other.revenue
         revenue12m += other.revenue12m
@@ -48,27 +60,18 @@ struct AccountRollup {
         for (k, v) in other.perBuyer { perBuyer[k, default: 0] += v }
         if other.days.count > days.count { swap(&days, &other.days) }
         for (k, v) in other.days { days[k, default: 0] += v }
-        if other.members.count > members.count { swap(&members, &other.members) }
-        members.formUnion(other.members)
+        if other.members.count > members.count {
+            swap(&members, &other.members)
+            swap(&activeRecent, &other.activeRecent)
+            swap(&activePrevious, &other.activePrevious)
+        }
+        for c in other.members { addMember(c, activity) }
         recentWeeks |= other.recentWeeks
         previousWeeks |= other.previousWeeks
     }
 
-    /// How many of the scope's members were active in the last window and in the one before,
-    /// in one pass over them.
-    func activeMembers(_ activity: [Int64: MemberActivity]) -> (recent: Int, previous: Int) {
-        var recent = 0
-        var previous = 0
-        for c in members {
-            guard let a = activity[c] else { continue }
-            if a.recent { recent += 1 }
-            if a.previous { previous += 1 }
-        }
-        return (recent, previous)
-    }
-
-    /// The scope's figures; `activeMembers`: its members active in the last window.
-    func figures(activeMembers: Int) -> AccountScopeFigures {
+    /// The scope's figures.
+    func figures() -> AccountScopeFigures {
         var f = AccountScopeFigures()
         f.orders = orders
         f.revenue = (revenue * 100).rounded() / 100
@@ -81,16 +84,24 @@ struct AccountRollup {
         }
         f.lastOrder = lastOrder
         f.members = members.count
-        f.activeMembers = activeMembers
+        f.activeMembers = activeRecent
         return f
     }
 
-    /// 0–100: half the share of current members active in the window (`active` of them), half
-    /// the share of the window's 13 weeks with an order (the previous window: the 90 days before it).
-    func engagement(active: Int, recent: Bool) -> Int {
+    /// 0–100: half the share of current members active in the window, half the share of the
+    /// window's 13 weeks with an order (the previous window: the 90 days before it).
+    func engagement(recent: Bool) -> Int {
+        let active = recent ? activeRecent : activePrevious
         let activeShare = members.isEmpty ? 0 : Double(active) / Double(members.count)
         let weekShare = min(1, Double((recent ? recentWeeks : previousWeeks).nonzeroBitCount) / 13)
         return Int((50 * activeShare + 50 * weekShare).rounded())
+    }
+
+    /// The lifecycle figures' statistics of the scope's orders: those of `dailyStream`, from the
+    /// days without building the stream.
+    func purchaseStatistics(asOf: Int64) -> PurchaseStatistics {
+        PurchaseStatistics.of(
+            dailyTotals: days.sorted { $0.key < $1.key }.lazy.map { (day: $0.key, total: $0.value) }, asOf: asOf)
     }
 
     /// The scope's orders as the lifecycle figures read them: one purchase a day with the day's amount.

@@ -104,7 +104,12 @@ extension CustomerFigures {
 public enum Figures {
     /// Recency, frequency, value and lifecycle of one customer from their events.
     public static func compute(events: [Event], model: EngineModel?, asOf: Int64) -> CustomerFigures {
-        var f = base(events: events, asOf: asOf)
+        compute(PurchaseStatistics.of(events: events, asOf: asOf), model: model, asOf: asOf)
+    }
+
+    /// The same from the customer's purchase statistics.
+    public static func compute(_ s: PurchaseStatistics, model: EngineModel?, asOf: Int64) -> CustomerFigures {
+        var f = base(s, asOf: asOf)
         if let model { f.apply(model) } else { f.stage = stage(f, asOf: asOf) }
         return f
     }

@@ -64,13 +64,40 @@ public struct PurchaseStatistics: Sendable, Equatable {
                 s.spend += e.amount
             }
         }
-        let days = dayTotals.keys.sorted()
-        s.purchaseDays = days.count
-        s.firstPurchaseDay = days.first
-        s.lastPurchaseDay = days.last
-        s.firstDayTotal = days.first.map { dayTotals[$0]! } ?? 0
-        s.repeatDaysTotal = days.dropFirst().reduce(0) { $0 + dayTotals[$1]! }
+        s.setPurchaseDays(dayTotals.keys.sorted().lazy.map { (day: $0, total: dayTotals[$0]!) })
         return s
+    }
+
+    /// The statistics of one purchase a day, at the day's start, of the day's total: what
+    /// `of(events:asOf:)` gives for that stream (an account's orders as the lifecycle figures read
+    /// them), without building it. `days` in ascending order, one entry a day.
+    static func of(dailyTotals days: some BidirectionalCollection<(day: Int64, total: Double)>, asOf: Int64)
+        -> PurchaseStatistics
+    {
+        // Only days whose start is up to the as-of date, as `of(events:)` leaves out later events.
+        let upToAsOf = days.prefix { $0.day * 86_400 <= asOf }
+        var s = PurchaseStatistics.none
+        guard let first = upToAsOf.first, let last = upToAsOf.last else { return s }
+        s.firstEvent = first.day * 86_400
+        s.lastEvent = last.day * 86_400
+        s.firstPurchase = s.firstEvent
+        s.lastPurchase = s.lastEvent
+        // In event order, which is day order; a day's total is then a fold from zero of its one purchase.
+        for d in upToAsOf { s.spend += d.total }
+        s.setPurchaseDays(upToAsOf.lazy.map { (day: $0.day, total: 0 + $0.total) })
+        return s
+    }
+
+    /// The purchase days' part of the statistics, from each purchase day's total in ascending day
+    /// order: the one definition both `of(events:asOf:)` and `of(dailyTotals:asOf:)` use.
+    private mutating func setPurchaseDays(_ days: some BidirectionalCollection<(day: Int64, total: Double)>) {
+        // Each element read once where it can be: on a lazy view every read computes it again.
+        let first = days.first
+        purchaseDays = days.count
+        firstPurchaseDay = first?.day
+        lastPurchaseDay = days.last?.day
+        firstDayTotal = first?.total ?? 0
+        repeatDaysTotal = days.dropFirst().reduce(0) { $0 + $1.total }
     }
 
     /// Recency, frequency and age in BG/NBD's terms (weeks when `unitDays` is 7); nil without a purchase.
