@@ -17,8 +17,8 @@ extension AppKeys {
             ),
             ("(differs)", "the channel the customer says differs from the one they engage on"),
             (
-                "[bought] [viewed]",
-                "recommended because of something related they bought / viewed; "
+                "[bought] [rated] [viewed]",
+                "recommended because of something related they bought / rated / viewed; "
                     + "\(keymap.keyName(.evidence, in: "profile")) shows the whole reason"
             ),
             ("[due]", "a product they buy regularly, due again (also in Care: due in / overdue)"),

@@ -4,6 +4,8 @@ import Foundation
 public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
     case becauseYouBought = "because_you_bought"
     case becauseYouViewed = "because_you_viewed"
+    /// The strongest source was rated (and not bought): a film seen, not a page looked at.
+    case becauseYouRated = "because_you_rated"
     case replenish
     case exploreTrending = "explore_trending"
     case exploreSegment = "explore_segment"
@@ -18,11 +20,17 @@ public enum RecommendationKind: String, Sendable, Codable, CaseIterable {
         self == .exploreTrending || self == .exploreSegment || self == .exploreNewCategory
     }
 
+    /// From the customer's own items' neighbours.
+    public var isPersonal: Bool {
+        self == .becauseYouBought || self == .becauseYouViewed || self == .becauseYouRated
+    }
+
     /// The short tag screens show before the title.
     public var tag: String {
         switch self {
         case .becauseYouBought: "bought"
         case .becauseYouViewed: "viewed"
+        case .becauseYouRated: "rated"
         case .replenish: "due"
         case .exploreTrending, .exploreSegment, .exploreNewCategory: "explore"
         case .popularInSegment, .popularNoConsent, .popularOverall: "popular"
@@ -429,6 +437,7 @@ struct ListBuilder {
             let (top, _, boughtTogether) = c.sources[0]
             let seen = types[top] ?? []
             let bought = seen.filter { $0 == .purchase }.count
+            let rated = seen.contains(.rating)
             // "Bought with" only where customers bought both; a link from views and carts is
             // "often seen with".
             let link = boughtTogether ? "bought with" : "often seen with"
@@ -439,7 +448,8 @@ struct ListBuilder {
                 reason += ", last \(Plural.count(Int(Double(now - last) / 86_400 / 30.44), "month")) ago"
             }
             append(
-                c.product, score: c.score, kind: bought > 0 ? .becauseYouBought : .becauseYouViewed,
+                c.product, score: c.score,
+                kind: bought > 0 ? .becauseYouBought : rated ? .becauseYouRated : .becauseYouViewed,
                 reason: reason, sources: c.sources.prefix(3).map { $0.0 })
         }
     }

@@ -150,7 +150,7 @@ struct RecommendationTests {
             Fixture.e(2, 2, .view, daysAgo: 10)
         ]
         let recs = recommend(events)
-        let personal = recs.filter { $0.kind == .becauseYouBought || $0.kind == .becauseYouViewed }
+        let personal = recs.filter(\.kind.isPersonal)
         #expect(!personal.isEmpty)
         for r in personal {
             #expect(!r.sources.isEmpty && r.sources.allSatisfy { [1, 2].contains($0) })
@@ -159,6 +159,19 @@ struct RecommendationTests {
         #expect(personal.contains { $0.reason.contains("which you bought twice") })
         // Owned products are not recommended again.
         #expect(!recs.contains { $0.product == 1 })
+    }
+
+    /// A personal item's kind names what the customer did with its strongest source: bought,
+    /// else rated (a film seen, as on MovieLens), else viewed; the profile shows it as the tag.
+    @Test func aPersonalItemsKindNamesWhatWasDoneWithItsSource() {
+        func kinds(_ type: EventType) -> Set<RecommendationKind> {
+            let events = [Fixture.e(2, 1, type, daysAgo: 30), Fixture.e(2, 2, type, daysAgo: 20)]
+            return Set(recommend(events).filter(\.kind.isPersonal).map(\.kind))
+        }
+        #expect(kinds(.purchase) == [.becauseYouBought])
+        #expect(kinds(.rating) == [.becauseYouRated])
+        #expect(kinds(.view) == [.becauseYouViewed])
+        #expect(RecommendationKind.becauseYouRated.tag == "rated" && RecommendationKind.becauseYouRated.isPersonal)
     }
 
     @Test func dislikedProductsAndCategoriesAreNeverRecommended() {

@@ -34,7 +34,7 @@ struct ExplainTests {
             for (i, r) in try ws.recommendations(key, k: 10).enumerated() {
                 let why = try ws.explainRecommendation(customer: key, product: r.productId)
                 #expect(why.position == i + 1 && why.kind == r.kind && why.reason == r.reason)
-                if r.kind == .becauseYouBought || r.kind == .becauseYouViewed {
+                if r.kind.isPersonal {
                     #expect(abs(why.score - r.score) < 0.001)
                 }
             }

@@ -58,7 +58,7 @@ struct SessionNeighborsTests {
             // At most the customer's distinct products were read: their history's sources.
             let distinct = Set(try store.events(customer: key).compactMap(\.productId)).count
             #expect(session.cache.heldNeighborLists - held <= distinct)
-            personal += recs.filter { $0.kind == .becauseYouBought || $0.kind == .becauseYouViewed }.count
+            personal += recs.filter(\.kind.isPersonal).count
             boughtWith += recs.filter { $0.reason.hasPrefix("bought with") }.count
         }
         #expect(personal > 0)
