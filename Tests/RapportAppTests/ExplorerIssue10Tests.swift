@@ -379,7 +379,7 @@ struct MarksTests {
         h.press(.char("?"))
         let rows = h.runtime.program.helpRows(h.model, width: 74)
         #expect(rows.contains { $0.heading && $0.keys == "Marks on screen" })
-        for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [viewed]", "price: mid", "spend/month"] {
+        for mark in ["80?", "pers ✓ email ✗ sms ?", "[bought] [rated]", "price: mid", "spend/month"] {
             #expect(rows.contains { $0.keys.hasPrefix(mark) }, "\(mark)")
         }
         // Scroll to the end: the marks are reachable and no help text is cut.
