@@ -48,20 +48,7 @@ struct AccountMetricsStoodOnTests {
     ]
 
     static func workspace(_ backend: Backend) throws -> (Workspace, () -> Void) {
-        let (location, cleanup) = try backend.makeStore()
-        do {
-            return try withTemporaryFiles(files) { paths in
-                var config = Config()
-                config.autoTune = false
-                let ws = Workspace(
-                    store: try backend.open(location), analyst: "ana", config: config, clock: { 1_730_000_000 })
-                _ = try ws.importFiles(paths, request: ImportRequest())
-                return (ws, cleanup)
-            }
-        } catch {
-            cleanup()
-            throw error
-        }
+        try workspaceImporting(files, on: backend, clock: { 1_730_000_000 })
     }
 
     @Test(arguments: Backend.available)

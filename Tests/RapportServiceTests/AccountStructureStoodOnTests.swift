@@ -20,20 +20,7 @@ struct AccountStructureStoodOnTests {
     }
 
     static func workspace(_ backend: Backend, clock: TestClock) throws -> (Workspace, () -> Void) {
-        let (location, cleanup) = try backend.makeStore()
-        do {
-            return try withTemporaryFiles(files) { paths in
-                var config = Config()
-                config.autoTune = false
-                let ws = Workspace(
-                    store: try backend.open(location), analyst: "ana", config: config, clock: { clock.now })
-                _ = try ws.importFiles(paths, request: ImportRequest())
-                return (ws, cleanup)
-            }
-        } catch {
-            cleanup()
-            throw error
-        }
+        try workspaceImporting(files, on: backend, clock: { clock.now })
     }
 
     static func day(_ text: String, _ corrections: CorrectionsBasis = .then) throws -> PointInTime {

@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import RapportService
+
 /// Test files, (name, text), written into a fresh temporary folder: `body` gets their paths,
 /// and the folder is removed after it (the files are imported by then).
 func withTemporaryFiles<T>(_ files: [(String, String)], _ body: ([String]) throws -> T) throws -> T {
@@ -12,4 +14,25 @@ func withTemporaryFiles<T>(_ files: [(String, String)], _ body: ([String]) throw
         return p
     }
     return try body(paths)
+}
+
+/// A workspace on a new store of `backend` with `files` imported, as analyst "ana" on `clock`,
+/// without the tuning a first import does (the figures are the defaults'); the cleanup removes
+/// the store, and is run here if the import fails.
+func workspaceImporting(
+    _ files: [(String, String)], on backend: Backend, clock: @escaping @Sendable () -> Int64
+) throws -> (Workspace, () -> Void) {
+    let (location, cleanup) = try backend.makeStore()
+    do {
+        return try withTemporaryFiles(files) { paths in
+            var config = Config()
+            config.autoTune = false
+            let ws = Workspace(store: try backend.open(location), analyst: "ana", config: config, clock: clock)
+            _ = try ws.importFiles(paths, request: ImportRequest())
+            return (ws, cleanup)
+        }
+    } catch {
+        cleanup()
+        throw error
+    }
 }
