@@ -122,6 +122,13 @@ struct InsightPassesTests {
         var rng = SeededRandom(state: 7)
         for _ in 0..<2_000 { values.append(Double.random(in: -50..<50, using: &rng)) }
         for _ in 0..<500 { values.append(Double(Int.random(in: -2_000..<2_000, using: &rng)) / 20) }
+        // Near-ties at every magnitude the exact path takes, and past its edge (2^48).
+        for _ in 0..<2_000 {
+            let scale = pow(10, Double(Int.random(in: -3...15, using: &rng)))
+            values.append(Double(Int.random(in: -20_000..<20_000, using: &rng)) / 20 * scale)
+            values.append(Double.random(in: -1..<1, using: &rng) * scale)
+        }
+        values += [0x1p48 - 0.25, 0x1p48, -0x1p48 - 1, 0.95, 0.05000000000000001, 0.04999999999999999]
         for x in values {
             #expect(OneDecimal.text(x) == String(format: "%.1f", x), "\(x)")
         }
