@@ -166,7 +166,9 @@ public enum Channels {
             totals[last] += w * exp(-max(0, Double(now - e.time)) / 86_400 / 180)
         }
         let score = Dictionary(uniqueKeysWithValues: zip(channels, totals))
-        let total = score.values.reduce(0, +)
+        // Summed in the channels' name order: a dictionary's order differs from one instance to
+        // the next, and so did the last digit of every share from one profile to the next.
+        let total = zip(channels, totals).sorted { $0.0 < $1.0 }.reduce(0) { $0 + $1.1 }
         let shares = total > 0 ? score.mapValues { $0 / total } : [:]
         let best = shares.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key
         return ChannelPreference(stated: stated, inferred: best, shares: shares)
