@@ -227,18 +227,20 @@ public enum Recommender {
     }
 
     /// The one ranking of personal candidates, used by `recommend` and by offline evaluation:
-    /// candidates `keep` accepts, best first (ties: smaller product key).
+    /// candidates `keep` accepts, best first (ties: smaller product key), the first `limit` of
+    /// them. Only those get their sources sorted: a long history has thousands of candidates.
     static func rank(
-        history: [(product: Int64, weight: Double)], model: any NeighborLookup,
+        history: [(product: Int64, weight: Double)], model: any NeighborLookup, limit: Int = .max,
         keep: (Int64) -> Bool
     ) -> [ScoredCandidate] {
-        var scored: [ScoredCandidate] = []
+        var totals: [(product: Int64, score: Double, sources: [(Int64, Double, Bool)])] = []
         for (p, c) in score(history: history, model: model) where keep(p) {
-            let total = c.reduce(0.0) { $0 + $1.1 }
-            scored.append(ScoredCandidate(product: p, score: total, sources: c.sorted { $0.1 > $1.1 }))
+            totals.append((p, c.reduce(0.0) { $0 + $1.1 }, c))
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product }
-        return scored
+        totals.sort { $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product }
+        return totals.prefix(limit).map {
+            ScoredCandidate(product: $0.product, score: $0.score, sources: $0.sources.sorted { $0.1 > $1.1 })
+        }
     }
 
     static func isDisliked(_ p: Product, _ stated: [StatedPreference]) -> Bool {
@@ -321,7 +323,11 @@ public enum Recommender {
         list.addReplenishment()
         let slots = settings.explorationSlots
         let explore = slots > 0 ? list.explorationCandidates(popularity) : []
-        let ranked = hist.items.count >= 2 ? rank(history: hist.items, model: model) { list.isCandidate($0) } : []
+        // A list takes at most k personal items, and a candidate it passes over is one already on
+        // it: none past the k-th is ever reached.
+        let ranked =
+            hist.items.count >= 2
+            ? rank(history: hist.items, model: model, limit: settings.k) { list.isCandidate($0) } : []
         let personal = settings.k - slots
         list.addPersonal(ranked, upTo: personal)
         list.addPopular(popularity, upTo: personal)
@@ -358,6 +364,8 @@ struct ListBuilder {
     let now: Int64
     let shaping: [Event]
     let owned: Set<Int64>
+    /// Most customers state no dislike: then a product is allowed when the catalogue has it.
+    let hasDislikes: Bool
     var out: [Recommendation] = []
     var used = Set<Int64>()
 
@@ -372,11 +380,15 @@ struct ListBuilder {
         // Gifts shape nothing, and are not offered back to the person who gave them.
         owned = Recommender.consumed(shaping, settings: settings)
             .union(input.events.filter(\.isGift).compactMap(\.product))
+        hasDislikes = input.stated.contains { $0.polarity == .dislike }
     }
 
     var isFull: Bool { out.count >= settings.k }
 
+    /// Asked for thousands of candidates per list: the product is copied out of the catalogue
+    /// only when a dislike could exclude it.
     func allowed(_ p: Int64) -> Bool {
+        guard hasDislikes else { return products.index(forKey: p) != nil }
         guard let prod = products[p] else { return false }
         return !Recommender.isDisliked(prod, input.stated)
     }
@@ -474,10 +486,17 @@ struct ListBuilder {
         // The family is a set of categories: each product's asked once, not once per event.
         let mine = CategoryFamily(Set(shaping.compactMap(\.product)).compactMap { products[$0]?.category })
         var known: [Int64: Bool] = [:]
+        // Products share categories: each category's path is lowercased and split once.
+        var related: [String: Bool] = [:]
         // Each product is asked about several times (trending, overall, segment): answer once.
         func outside(_ p: Int64) -> Bool {
             if let answer = known[p] { return answer }
-            let answer = isCandidate(p) && products[p].map { !mine.isRelated($0.category) } ?? false
+            var answer = false
+            if isCandidate(p), let category = products[p]?.category {
+                let isRelated = related[category] ?? mine.isRelated(category)
+                related[category] = isRelated
+                answer = !isRelated
+            }
             known[p] = answer
             return answer
         }
