@@ -235,38 +235,83 @@ public enum Insights {
         model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings = InsightSettings(),
         preferenceKeys: PreferenceKeys? = nil
     ) -> CustomerInsight {
+        compute(
+            facts: facts, events: events, products: products, model: model, itemModel: itemModel,
+            settings: settings, preferenceKeys: preferenceKeys, sideBySide: nil)
+    }
+
+    /// The same, with the halves side by side or not as `sideBySide` says (nil: as the
+    /// history's length says), for the tests that hold the two ways equal.
+    static func compute(
+        facts: CustomerFacts, events: [Event], products: [Int64: Product],
+        model: EngineModel, itemModel: any NeighborLookup, settings: InsightSettings,
+        preferenceKeys: PreferenceKeys?, sideBySide: Bool?
+    ) -> CustomerInsight {
         let asOf = model.asOf
         // Usually every event is before the models' date: the array is shared, not copied.
         let visible = events.allSatisfy { $0.time <= asOf } ? events : events.filter { $0.time <= asOf }
         let figures = Figures.compute(events: visible, model: model, asOf: asOf)
-        let inferred =
-            facts.consent.allowsPersonalization
-            ? Preferences.infer(
-                events: visible, products: products, now: asOf, settings: settings.preferences, keys: preferenceKeys)
-            : []
-        // Replenishment reads a customer's habits to prompt them: personalization, so only with consent.
-        let habits =
-            facts.consent.allowsPersonalization
-            ? Replenishment.habits(events: visible, products: products, now: asOf) : []
-        let replenishment = habits.filter { !$0.lapsed }
-        let (recs, history) = Recommender.recommendWithHistory(
-            recommendationInput(facts, visible, figures, replenishment), products: products, model: itemModel,
-            popularity: model.popularity,
-            settings: settings.recommendations, now: asOf)
-        return CustomerInsight(
-            asOf: asOf, inferred: inferred, stated: facts.stated, figures: figures, recommendations: recs,
-            replenishment: replenishment,
-            channel: Channels.infer(events: visible, stated: facts.statedChannel, now: asOf),
-            milestones: Milestones.compute(events: visible, signup: facts.signup, now: asOf),
-            monthlySpend: Figures.monthlySpend(events: visible, asOf: asOf),
-            dampedSpikes: history.dampedSpikes, lapsedHabits: habits.filter(\.lapsed),
-            lifecycleStory: LifecycleStory.explain(figures, asOf: asOf),
-            uncertainty: figures.summary.flatMap { s in
+        let personal = facts.consent.allowsPersonalization
+        let halves = InsightHalves()
+        // The preferences (with what else reads the events) and the recommendations (with the
+        // replenishment they start from) need nothing from each other.
+        @Sendable func preferencesAndFigures() {
+            halves.inferred =
+                personal
+                ? Preferences.infer(
+                    events: visible, products: products, now: asOf, settings: settings.preferences,
+                    keys: preferenceKeys)
+                : []
+            halves.channel = Channels.infer(events: visible, stated: facts.statedChannel, now: asOf)
+            halves.milestones = Milestones.compute(events: visible, signup: facts.signup, now: asOf)
+            halves.monthlySpend = Figures.monthlySpend(events: visible, asOf: asOf)
+            halves.uncertainty = figures.summary.flatMap { s in
                 model.bgnbd.flatMap {
                     ValueUncertainty.compute(
                         s, meanSpend: figures.meanRepeatSpend ?? 0, bgnbd: $0, gammaGamma: model.gammaGamma,
                         pAliveShown: figures.pAlive != nil)
                 }
-            })
+            }
+        }
+        @Sendable func recommendations() {
+            // Replenishment reads a customer's habits to prompt them: personalization, so only with consent.
+            halves.habits = personal ? Replenishment.habits(events: visible, products: products, now: asOf) : []
+            (halves.recommendations, halves.history) = Recommender.recommendWithHistory(
+                recommendationInput(facts, visible, figures, halves.habits.filter { !$0.lapsed }), products: products,
+                model: itemModel, popularity: model.popularity, settings: settings.recommendations, now: asOf)
+        }
+        // A long history (a profile's worst case) takes both cores: each half is milliseconds
+        // there. A short one is done before a second thread would have started.
+        if sideBySide ?? (visible.count >= InsightHalves.parallelFrom) {
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                if half == 0 { recommendations() } else { preferencesAndFigures() }
+            }
+        } else {
+            preferencesAndFigures()
+            recommendations()
+        }
+        return CustomerInsight(
+            asOf: asOf, inferred: halves.inferred, stated: facts.stated, figures: figures,
+            recommendations: halves.recommendations, replenishment: halves.habits.filter { !$0.lapsed },
+            channel: halves.channel, milestones: halves.milestones, monthlySpend: halves.monthlySpend,
+            dampedSpikes: halves.history.dampedSpikes, lapsedHabits: halves.habits.filter(\.lapsed),
+            lifecycleStory: LifecycleStory.explain(figures, asOf: asOf), uncertainty: halves.uncertainty)
     }
+}
+
+/// What the two halves of `Insights.compute` write: each field by one half only, read after both
+/// have finished (`concurrentPerform` returns when its iterations have).
+private final class InsightHalves: @unchecked Sendable {
+    /// Events from which the halves run side by side (measured: below a few thousand events the
+    /// whole insight takes about as long as waking a second thread).
+    static let parallelFrom = 2_000
+
+    var inferred: [InferredPreference] = []
+    var channel = ChannelPreference(stated: nil, inferred: nil, shares: [:])
+    var milestones: [Milestone] = []
+    var monthlySpend: [Double] = []
+    var uncertainty: ValueUncertainty?
+    var habits: [ReplenishmentDue] = []
+    var recommendations: [Recommendation] = []
+    var history = RecommendationHistory(items: [], dampedSpikes: [])
 }

@@ -184,4 +184,66 @@ struct FastProfilePassesTests {
             #expect(u.clv12m?.high == clv[Int((Double(clv.count - 1) * 0.95).rounded())], "\(s)")
         }
     }
+
+    /// Neighbours from 300 other customers' baskets of the catalogue's products.
+    static let neighbours: ItemModel = {
+        var rng = SeededRandom(state: 99)
+        return ItemModel.build(
+            baskets: (0..<300).map { _ in (0..<6).map { _ in Int64.random(in: 1...60, using: &rng) } })
+    }()
+
+    /// What `Insights.compute` is given for one long history: those neighbours, a fitted-looking
+    /// BG/NBD (so the intervals are drawn) and popularity.
+    static func insight(events: [Event], stated: [StatedPreference], sideBySide: Bool) -> CustomerInsight {
+        let now = events.map(\.time).max()!
+        let model = EngineModel(
+            asOf: now,
+            bgnbd: BGNBD(
+                r: 0.6, alpha: 40, a: 0.9, b: 3, unitDays: 7,
+                covariance: [0.02, 0, 0, 0, 0, 0.03, 0, 0, 0, 0, 0.05, 0, 0, 0, 0, 0.04]),
+            gammaGamma: GammaGamma(p: 6, q: 4, gamma: 15),
+            rfm: RFMThresholds(recency: [10, 30, 60, 120], frequency: [1, 2, 4, 8], monetary: [20, 50, 100, 300]),
+            popularity: Popularity(overall: Array(1...40), bySegment: [:], trending: [7, 19, 33]))
+        return Insights.compute(
+            facts: CustomerFacts(
+                key: 1, consent: Consent(personalization: true), stated: stated, statedChannel: "email", signup: nil),
+            events: events, products: Self.products, model: model, itemModel: Self.neighbours,
+            settings: InsightSettings(), preferenceKeys: PreferenceKeys(products: Self.products),
+            sideBySide: sideBySide)
+    }
+
+    /// The two halves of a long history's insight run side by side on two threads: what they
+    /// give is what running them one after the other gives, every field.
+    @Test(arguments: [(31, false), (32, true)])
+    func sideBySideGivesWhatOneAfterTheOtherGives(seed: UInt64, shuffled: Bool) throws {
+        let events = Self.history(seed: seed, count: 3_000, shuffled: shuffled)
+        let dislike = [StatedPreference(polarity: .dislike, kind: .category, value: "Toys")]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for stated in [[], dislike] {
+            let apart = Self.insight(events: events, stated: stated, sideBySide: false)
+            let together = Self.insight(events: events, stated: stated, sideBySide: true)
+            #expect(!apart.recommendations.isEmpty)
+            #expect(!apart.inferred.isEmpty)
+            #expect(apart.uncertainty != nil)
+            #expect(try encoder.encode(together) == encoder.encode(apart))
+        }
+    }
+
+    /// The ranking cut at a list's length is the whole ranking's first part, sources included.
+    @Test func aRankingCutShortIsTheWholeRankingsStart() {
+        let events = Self.history(seed: 41, count: 2_000, shuffled: false)
+        let history = Recommender.history(
+            events, products: Self.products, now: events.last!.time, settings: RecommendationSettings()
+        ).items
+        let model = Self.neighbours
+        let whole = Recommender.rank(history: history, model: model) { $0 % 5 != 0 }
+        let cut = Recommender.rank(history: history, model: model, limit: 10) { $0 % 5 != 0 }
+        #expect(whole.count > 20)
+        #expect(cut.count == 10)
+        for (c, w) in zip(cut, whole) {
+            #expect(c.product == w.product && c.score == w.score)
+            #expect(c.sources.map(\.0) == w.sources.map(\.0) && c.sources.map(\.1) == w.sources.map(\.1))
+        }
+    }
 }
