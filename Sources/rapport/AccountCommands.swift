@@ -92,6 +92,11 @@ struct Account: ParsableCommand {
             }
             if let s = a.asStoodOn { Out.line(StoodOnText.heading(s)) }
             Out.line((a.pathNames + [a.name]).joined(separator: " › ") + "  [\(a.id)] \(a.kind)")
+            let details = [
+                a.domain.map { "domain \($0)" }, a.industry.map { "industry \($0)" }, a.tier.map { "tier \($0)" },
+                a.since.map { "client since \($0)" }
+            ].compactMap { $0 }
+            if !details.isEmpty { Out.line(details.joined(separator: " · ")) }
             if !a.children.isEmpty { Out.line("children: \(a.children.joined(separator: ", "))") }
             for (label, s) in [
                 ("individual", a.figures.individual), ("children", a.figures.children),
@@ -107,7 +112,8 @@ struct Account: ParsableCommand {
             let coverage = a.coverage.map { "\(Int(($0 * 100).rounded()))%" } ?? "n/a"
             let missing = a.missingRoles.isEmpty ? "" : " (missing: \(a.missingRoles.joined(separator: ", ")))"
             Out.line("committee coverage \(coverage)\(missing)")
-            for c in a.cadence { Out.line("cadence \(c.name): \(c.sentence)") }
+            // Departments of one name recur across a firm's subsidiaries: the id tells them apart.
+            for c in a.cadence { Out.line("cadence \(c.name) [\(c.id)]: \(c.sentence)") }
             Out.line("members:")
             for m in a.members {
                 let when = [m.since.map { "since \($0)" }, m.until.map { "until \($0)" }].compactMap { $0 }

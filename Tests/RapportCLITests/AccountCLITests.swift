@@ -10,8 +10,9 @@ struct AccountCLITests {
         ("products.csv", "product_id,title\nP1,Paper\nP2,Pens\n"),
         (
             "accounts.csv",
-            "account_id,name,parent_id,kind\nACME,Acme,,company\nFIN,Finance,ACME,department\n"
-                + "LEG,Legal,ACME,department\nGLOBEX,Globex,,company\n"
+            "account_id,name,parent_id,kind,domain,tier,reporting_cadence,since\n"
+                + "ACME,Acme,,company,acme.example,gold,,2020-03-01\nFIN,Finance,ACME,department,,,monthly,\n"
+                + "LEG,Legal,ACME,department,,,,\nGLOBEX,Globex,,company,,,,\n"
         ),
         (
             "memberships.csv",
@@ -37,6 +38,20 @@ struct AccountCLITests {
         let r = try cli.run(["import", "--store", store] + paths)
         #expect(r.status == 0, "\(r.err)")
         return (cli, store)
+    }
+
+    /// The text names what the file said of the firm, and each department's cadence by its id
+    /// (a firm's subsidiaries repeat department names).
+    @Test func accountTextNamesTheFirmsDetailsAndEachCadencesAccount() throws {
+        let (cli, store) = try loaded()
+        defer { cli.cleanup() }
+        let r = try cli.run(["account", "ACME", "--store", store])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.dropFirst().first == "domain acme.example · tier gold · client since 2020-03-01")
+        #expect(lines.contains { $0.hasPrefix("cadence Finance [FIN]: says monthly") }, "\(lines)")
+        let legal = try cli.run(["account", "LEG", "--store", store]).out.split(separator: "\n").map(String.init)
+        #expect(legal.dropFirst().first?.hasPrefix("domain") == false)
     }
 
     @Test func accountJSONHasThePromisedKeys() throws {
