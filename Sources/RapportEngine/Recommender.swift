@@ -207,7 +207,7 @@ public enum Recommender {
 
     /// The unit bursts are measured in: the product's category, else the product itself.
     static func categoryKey(_ p: Int64, _ products: [Int64: Product]) -> String {
-        if let c = products[p]?.category, !c.isEmpty { return c }
+        if let c = products.category(of: p), !c.isEmpty { return c }
         return "#\(p)"
     }
 
@@ -376,7 +376,10 @@ struct ListBuilder {
         self.now = now
         // Recommendations shown and clicked measure the recommender; they do not shape it (nor
         // start the "last session" whose views count as seen).
-        shaping = Preferences.shapingEvents(input.events.filter { !$0.type.isRecommendationEvent })
+        // Most histories hold no recommendation events: then the events are not copied.
+        let measuring = input.events.contains { $0.type.isRecommendationEvent }
+        shaping = Preferences.shapingEvents(
+            measuring ? input.events.filter { !$0.type.isRecommendationEvent } : input.events)
         // Gifts shape nothing, and are not offered back to the person who gave them.
         owned = Recommender.consumed(shaping, settings: settings)
             .union(input.events.filter(\.isGift).compactMap(\.product))
@@ -484,7 +487,7 @@ struct ListBuilder {
     /// from its top few.
     func explorationCandidates(_ popularity: Popularity) -> [(Int64, RecommendationKind, String)] {
         // The family is a set of categories: each product's asked once, not once per event.
-        let mine = CategoryFamily(Set(shaping.compactMap(\.product)).compactMap { products[$0]?.category })
+        let mine = CategoryFamily(Set(shaping.compactMap(\.product)).compactMap { products.category(of: $0) })
         var known: [Int64: Bool] = [:]
         // Products share categories: each category's path is lowercased and split once.
         var related: [String: Bool] = [:]
@@ -492,7 +495,7 @@ struct ListBuilder {
         func outside(_ p: Int64) -> Bool {
             if let answer = known[p] { return answer }
             var answer = false
-            if isCandidate(p), let category = products[p]?.category {
+            if isCandidate(p), let category = products.category(of: p) {
                 let isRelated = related[category] ?? mine.isRelated(category)
                 related[category] = isRelated
                 answer = !isRelated
@@ -517,7 +520,7 @@ struct ListBuilder {
         var newCategory: [Int64] = []
         var categories = Set<String>()
         for p in popularity.overall where outside(p) {
-            let c = products[p]?.category ?? ""
+            let c = products.category(of: p) ?? ""
             if categories.insert(c).inserted { newCategory.append(p) }
         }
         newCategory = rotated(newCategory, 2)

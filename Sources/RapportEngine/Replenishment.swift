@@ -54,8 +54,8 @@ public enum Replenishment {
         for e in events where e.type == .purchase && !e.isGift {
             guard let p = e.product else { continue }
             times[p, default: []].append(e.time)
-            if let prod = products[p], prod.replenishDays != nil, !prod.category.isEmpty {
-                byCategory[prod.category, default: []].append((e.time, p))
+            if products.isReplenishableWithCategory(p), let category = products.category(of: p) {
+                byCategory[category, default: []].append((e.time, p))
             }
         }
         // Products of one kind bought in turn (two coffees alternating, each bought at least
