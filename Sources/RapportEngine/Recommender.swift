@@ -228,18 +228,33 @@ public enum Recommender {
 
     /// The one ranking of personal candidates, used by `recommend` and by offline evaluation:
     /// candidates `keep` accepts, best first (ties: smaller product key), the first `limit` of
-    /// them. Only those get their sources sorted: a long history has thousands of candidates.
+    /// them. A long history has thousands of candidates: each gets a total, and only those kept
+    /// get their sources gathered and sorted.
     static func rank(
         history: [(product: Int64, weight: Double)], model: any NeighborLookup, limit: Int = .max,
         keep: (Int64) -> Bool
     ) -> [ScoredCandidate] {
-        var totals: [(product: Int64, score: Double, sources: [(Int64, Double, Bool)])] = []
-        for (p, c) in score(history: history, model: model) where keep(p) {
-            totals.append((p, c.reduce(0.0) { $0 + $1.1 }, c))
+        let lists = model.neighborLists(of: history.map(\.product))
+        // Summed in the order `score` lists a candidate's contributions (history, then list
+        // order), so each total is the same to the bit.
+        var totals: [Int64: Double] = [:]
+        for ((_, w), list) in zip(history, lists) {
+            for n in list { totals[n.product, default: 0] += w * n.weight }
         }
-        totals.sort { $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product }
-        return totals.prefix(limit).map {
-            ScoredCandidate(product: $0.product, score: $0.score, sources: $0.sources.sorted { $0.1 > $1.1 })
+        var ranked: [(product: Int64, score: Double)] = []
+        for (p, total) in totals where keep(p) { ranked.append((p, total)) }
+        ranked.sort { $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product }
+        let top = ranked.prefix(limit)
+        var position: [Int64: Int] = [:]
+        for (i, c) in top.enumerated() { position[c.product] = i }
+        var sources = [[(Int64, Double, Bool)]](repeating: [], count: top.count)
+        for ((source, w), list) in zip(history, lists) {
+            for n in list {
+                if let i = position[n.product] { sources[i].append((source, w * n.weight, n.boughtTogether)) }
+            }
+        }
+        return zip(top, sources).map { c, s in
+            ScoredCandidate(product: c.product, score: c.score, sources: s.sorted { $0.1 > $1.1 })
         }
     }
 

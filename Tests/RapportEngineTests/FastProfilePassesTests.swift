@@ -230,7 +230,21 @@ struct FastProfilePassesTests {
         }
     }
 
-    /// The ranking cut at a list's length is the whole ranking's first part, sources included.
+    /// The ranking as it was written: every candidate's contributions listed, then summed.
+    static func rankedBefore(
+        history: [(product: Int64, weight: Double)], model: any NeighborLookup, keep: (Int64) -> Bool
+    ) -> [ScoredCandidate] {
+        var scored: [ScoredCandidate] = []
+        for (p, c) in Recommender.score(history: history, model: model) where keep(p) {
+            scored.append(
+                ScoredCandidate(product: p, score: c.reduce(0.0) { $0 + $1.1 }, sources: c.sorted { $0.1 > $1.1 }))
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.product < $1.product }
+        return scored
+    }
+
+    /// The ranking cut at a list's length is the whole ranking's first part, sources included,
+    /// and the whole ranking is what listing every candidate's contributions gave.
     @Test func aRankingCutShortIsTheWholeRankingsStart() {
         let events = Self.history(seed: 41, count: 2_000, shuffled: false)
         let history = Recommender.history(
@@ -241,7 +255,9 @@ struct FastProfilePassesTests {
         let cut = Recommender.rank(history: history, model: model, limit: 10) { $0 % 5 != 0 }
         #expect(whole.count > 20)
         #expect(cut.count == 10)
-        for (c, w) in zip(cut, whole) {
+        let before = Self.rankedBefore(history: history, model: model) { $0 % 5 != 0 }
+        #expect(before.count == whole.count)
+        for (c, w) in Array(zip(cut, whole)) + Array(zip(whole, before)) {
             #expect(c.product == w.product && c.score == w.score)
             #expect(c.sources.map(\.0) == w.sources.map(\.0) && c.sources.map(\.1) == w.sources.map(\.1))
         }
