@@ -109,11 +109,30 @@ public enum AccountFiguresBuilder {
         nodes: [AccountNode], orders: AccountOrderLines, memberships: [AccountMembership],
         activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64
     ) -> [Int64: AccountFigures] {
-        let known = Set(nodes.map(\.key))
-        // Sized once: growing a table rehashes every key in it.
-        var own: [Int64: AccountRollup] = [:]
-        own.reserveCapacity(known.count)
-        for (a, orders) in orders.lines where known.contains(a) {
+        var out: [Int64: AccountFigures] = [:]
+        out.reserveCapacity(nodes.count)
+        forEachFigures(
+            nodes: nodes, orders: orders, memberships: memberships, activity: activity, requiredRoles: requiredRoles,
+            model: model, asOf: asOf
+        ) { i, f in out[nodes[i].key] = f }
+        return out
+    }
+
+    /// Each account's figures as they are computed, children before parents, with the account's
+    /// position in `nodes` (whose keys are distinct): a full refresh stores them as they come,
+    /// with no table of every account's figures. An account in a loop of parents gets none.
+    public static func forEachFigures(
+        nodes: [AccountNode], orders: AccountOrderLines, memberships: [AccountMembership],
+        activity: [Int64: MemberActivity], requiredRoles: [String], model: EngineModel?, asOf: Int64,
+        _ body: (_ node: Int, _ figures: AccountFigures) throws -> Void
+    ) rethrows {
+        let forest = AccountForest(nodes)
+        // One roll-up per position: the account's own until its turn, then its total (what its
+        // parent takes). Arrays by position, not tables by key: no hashing, no table sized
+        // for every account three times over.
+        var rollups = [AccountRollup](repeating: AccountRollup(), count: nodes.count)
+        for (a, orders) in orders.lines {
+            guard let i = forest.position[a] else { continue }
             var r = AccountRollup()
             // In time order, not the dictionary's (which changes from run to run): sums of
             // amounts come out the same to the last bit, so a refresh over the same events
@@ -121,25 +140,25 @@ public enum AccountFiguresBuilder {
             for (k, amount) in orders.sorted(by: { ($0.key.time, $0.key.customer) < ($1.key.time, $1.key.customer) }) {
                 r.addOrder(customer: k.customer, time: k.time, amount: amount, asOf: asOf)
             }
-            own[a] = r
+            rollups[i] = consume r
         }
         // Roles are read only for coverage.
-        var roles: [Int64: Set<String>] = [:]
-        for m in memberships where m.isValid(at: asOf) && known.contains(m.account) {
-            own[m.account, default: AccountRollup()].addMember(m.customer, activity)
-            if !requiredRoles.isEmpty { roles[m.account, default: []].insert(m.role) }
+        var roles = [Set<String>](repeating: [], count: requiredRoles.isEmpty ? 0 : nodes.count)
+        for m in memberships where m.isValid(at: asOf) {
+            guard let i = forest.position[m.account] else { continue }
+            rollups[i].addMember(m.customer, activity)
+            if !requiredRoles.isEmpty { roles[i].insert(m.role) }
         }
-        var out: [Int64: AccountFigures] = [:]
-        out.reserveCapacity(known.count)
         // Children before their parents: each account's total is merged into its parent once.
-        var totals: [Int64: AccountRollup] = [:]
-        totals.reserveCapacity(known.count)
-        for node in postOrder(nodes, known: known) {
+        for i in forest.order {
             var below = AccountRollup()
-            for child in node.children {
-                if let t = totals.removeValue(forKey: child) { below.absorb(consume t, activity) }
+            for child in forest.children(of: i) {
+                var t = AccountRollup()
+                swap(&t, &rollups[child])
+                below.absorb(consume t, activity)
             }
-            let mine = own.removeValue(forKey: node.key) ?? AccountRollup()
+            var mine = AccountRollup()
+            swap(&mine, &rollups[i])
             var f = AccountFigures()
             f.individual = mine.figures()
             f.children = below.figures()
@@ -154,7 +173,7 @@ public enum AccountFiguresBuilder {
             f.total.aov = f.total.orders > 0 ? f.total.revenue / Double(f.total.orders) : nil
             f.revenue12m = (all.revenue12m * 100).rounded() / 100
             if !all.days.isEmpty {
-                let lifecycle = Figures.compute(all.purchaseStatistics(asOf: asOf), model: model, asOf: asOf)
+                let lifecycle = LifecycleEstimates(all.purchaseStatistics(asOf: asOf), model: model, asOf: asOf)
                 f.pAlive = lifecycle.pAlive
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
@@ -164,43 +183,20 @@ public enum AccountFiguresBuilder {
             let delta = f.engagement - f.engagementPrevious
             f.trend = delta >= trendThreshold ? .up : delta <= -trendThreshold ? .down : .flat
             if !requiredRoles.isEmpty {
-                let filled = roles[node.key] ?? []
+                let filled = roles[i]
                 f.missingRoles = requiredRoles.filter { !filled.contains($0) }
                 f.coverage = Double(requiredRoles.count - f.missingRoles.count) / Double(requiredRoles.count)
             }
-            out[node.key] = f
-            totals[node.key] = consume all
+            try body(i, f)
+            rollups[i] = consume all
         }
-        return out
     }
 
     /// The accounts with their children, every child before its parent (a tree from each root;
     /// an account whose parent is not among `nodes` is a root).
     static func postOrder(_ nodes: [AccountNode]) -> [(key: Int64, children: [Int64])] {
-        postOrder(nodes, known: Set(nodes.map(\.key)))
-    }
-
-    /// The same with the set of `nodes`' keys already at hand.
-    static func postOrder(_ nodes: [AccountNode], known: Set<Int64>) -> [(key: Int64, children: [Int64])] {
-        var children: [Int64: [Int64]] = [:]
-        var roots: [Int64] = []
-        for n in nodes {
-            if let p = n.parent, known.contains(p), p != n.key {
-                children[p, default: []].append(n.key)
-            } else {
-                roots.append(n.key)
-            }
-        }
-        var order: [(key: Int64, children: [Int64])] = []
-        var seen = Set<Int64>()
-        var stack = roots
-        while let k = stack.popLast() {
-            guard seen.insert(k).inserted else { continue }
-            let below = children[k] ?? []
-            order.append((k, below))
-            stack.append(contentsOf: below)
-        }
-        return order.reversed()
+        let forest = AccountForest(nodes)
+        return forest.order.map { i in (nodes[i].key, forest.children(of: i).map { nodes[$0].key }) }
     }
 
     /// The account's own ordering interval: the median gap between order days when there are at
@@ -221,4 +217,63 @@ public enum AccountFiguresBuilder {
         return AccountCadence(intervalDays: interval, nextOrder: last + Int64(interval * 86_400), orders: days.count)
     }
 
+}
+
+/// The account tree by positions in the list of nodes: who is whose child, and an order with
+/// every child before its parent (a tree from each root; an account whose parent is not among
+/// the nodes, or is itself, is a root). Children are in the nodes' order.
+struct AccountForest {
+    /// Each key's position (the first, should a key repeat; a repeat is then left out).
+    let position: [Int64: Int]
+    /// Every account reachable from a root, children before parents.
+    let order: [Int]
+    /// The children of position i: `childList[childStart[i]..<childStart[i + 1]]`.
+    private let childStart: [Int]
+    private let childList: [Int]
+
+    init(_ nodes: [AccountNode]) {
+        var position: [Int64: Int] = [:]
+        position.reserveCapacity(nodes.count)
+        for (i, n) in nodes.enumerated() where position[n.key] == nil { position[n.key] = i }
+        // The parent's position of each node (nil: a root; -1: a repeated key, left out).
+        var parent = [Int?](repeating: nil, count: nodes.count)
+        var counts = [Int](repeating: 0, count: nodes.count + 1)
+        var roots: [Int] = []
+        for (i, n) in nodes.enumerated() {
+            guard position[n.key] == i else {
+                parent[i] = -1
+                continue
+            }
+            if let p = n.parent, p != n.key, let at = position[p] {
+                parent[i] = at
+                counts[at + 1] += 1
+            } else {
+                roots.append(i)
+            }
+        }
+        for i in 0..<nodes.count { counts[i + 1] += counts[i] }
+        var next = counts
+        var list = [Int](repeating: 0, count: counts[nodes.count])
+        for (i, p) in parent.enumerated() {
+            guard let p, p >= 0 else { continue }
+            list[next[p]] = i
+            next[p] += 1
+        }
+        childStart = counts
+        childList = list
+        self.position = position
+        var order: [Int] = []
+        order.reserveCapacity(nodes.count)
+        var seen = [Bool](repeating: false, count: nodes.count)
+        var stack = roots
+        while let k = stack.popLast() {
+            guard !seen[k] else { continue }
+            seen[k] = true
+            order.append(k)
+            stack.append(contentsOf: list[counts[k]..<counts[k + 1]])
+        }
+        self.order = order.reversed()
+    }
+
+    func children(of i: Int) -> ArraySlice<Int> { childList[childStart[i]..<childStart[i + 1]] }
 }

@@ -13,6 +13,10 @@ struct AccountRollup {
     var lastOrder: Int64?
     /// Orders per buyer.
     var perBuyer: [Int64: Int] = [:]
+    /// How many of `perBuyer` have two orders or more: counted as orders come and scopes
+    /// merge, so a scope's repeat rate needs no pass over its buyers (each buyer would be
+    /// passed once for every account above theirs).
+    var repeatBuyers = 0
     /// Order amounts per UTC day: all the lifecycle figures read of an order stream.
     var days: [Int64: Double] = [:]
     /// Weeks (counted back from the window's end, 0–12) with an order, in the last window and
@@ -41,7 +45,7 @@ struct AccountRollup {
         revenue += amount
         if time > asOf - 365 * day { revenue12m += amount }
         lastOrder = max(lastOrder ?? time, time)
-        perBuyer[customer, default: 0] += 1
+        if Self.add(1, to: &perBuyer[customer, default: 0]) { repeatBuyers += 1 }
         days[Day.of(time), default: 0] += amount
         // A time in the window is less than 90 days before its end: its week is 0–12.
         if time <= asOf && time > asOf - span { recentWeeks |= 1 << UInt32((asOf - time) / (7 * day)) }
@@ -56,8 +60,13 @@ struct AccountRollup {
         revenue += other.revenue
         revenue12m += other.revenue12m
         if let t = other.lastOrder { lastOrder = max(lastOrder ?? t, t) }
-        if other.perBuyer.count > perBuyer.count { swap(&perBuyer, &other.perBuyer) }
-        for (k, v) in other.perBuyer { perBuyer[k, default: 0] += v }
+        if other.perBuyer.count > perBuyer.count {
+            swap(&perBuyer, &other.perBuyer)
+            swap(&repeatBuyers, &other.repeatBuyers)
+        }
+        for (k, v) in other.perBuyer {
+            if Self.add(v, to: &perBuyer[k, default: 0]) { repeatBuyers += 1 }
+        }
         if other.days.count > days.count { swap(&days, &other.days) }
         for (k, v) in other.days { days[k, default: 0] += v }
         if other.members.count > members.count {
@@ -70,6 +79,13 @@ struct AccountRollup {
         previousWeeks |= other.previousWeeks
     }
 
+    /// Adds `n` orders to a buyer's count (in place: one lookup); true when the buyer becomes a repeat buyer.
+    private static func add(_ n: Int, to count: inout Int) -> Bool {
+        let was = count
+        count += n
+        return was < 2 && count >= 2
+    }
+
     /// The scope's figures.
     func figures() -> AccountScopeFigures {
         var f = AccountScopeFigures()
@@ -77,11 +93,7 @@ struct AccountRollup {
         f.revenue = (revenue * 100).rounded() / 100
         f.customers = perBuyer.count
         f.aov = f.orders > 0 ? f.revenue / Double(f.orders) : nil
-        if !perBuyer.isEmpty {
-            var repeating = 0
-            for n in perBuyer.values where n >= 2 { repeating += 1 }
-            f.repeatRate = Double(repeating) / Double(perBuyer.count)
-        }
+        if !perBuyer.isEmpty { f.repeatRate = Double(repeatBuyers) / Double(perBuyer.count) }
         f.lastOrder = lastOrder
         f.members = members.count
         f.activeMembers = activeRecent
