@@ -144,18 +144,21 @@ public enum AccountFiguresBuilder {
         }
         // Roles are read only for coverage.
         var roles = [Set<String>](repeating: [], count: requiredRoles.isEmpty ? 0 : nodes.count)
-        for m in memberships where m.isValid(at: asOf) {
-            guard let i = forest.position[m.account] else { continue }
-            rollups[i].addMember(m.customer, activity)
-            if !requiredRoles.isEmpty { roles[i].insert(m.role) }
+        if !requiredRoles.isEmpty {
+            for m in memberships where m.isValid(at: asOf) {
+                guard let i = forest.position[m.account] else { continue }
+                roles[i].insert(m.role)
+            }
         }
+        let members = AccountMemberCounts(forest, memberships: memberships, activity: activity, asOf: asOf)
+        var subtree = [AccountMemberCounts.Count](repeating: .init(), count: nodes.count)
         // Children before their parents: each account's total is merged into its parent once.
         for i in forest.order {
             var below = AccountRollup()
             for child in forest.children(of: i) {
                 var t = AccountRollup()
                 swap(&t, &rollups[child])
-                below.absorb(consume t, activity)
+                below.absorb(consume t)
             }
             var mine = AccountRollup()
             swap(&mine, &rollups[i])
@@ -165,8 +168,19 @@ public enum AccountFiguresBuilder {
             // The account's own order days and last order: its cadence's, before they are merged.
             f.cadence = cadence(days: mine.days.keys.sorted(), last: mine.lastOrder)
             var all = consume below
-            all.absorb(consume mine, activity)
+            all.absorb(consume mine)
             f.total = all.figures()
+            // Distinct members of each scope: the own, the subtree's (each child's total, merged
+            // in the same order as the roll-ups), and below the account (the subtree's without
+            // those only here).
+            var total = members.weight[i]
+            for child in forest.children(of: i) { total.add(subtree[child]) }
+            subtree[i] = total
+            let own = members.own[i]
+            let children = total.minus(own).plus(members.ownAlsoBelow[i])
+            (f.individual.members, f.individual.activeMembers) = (own.members, own.recent)
+            (f.children.members, f.children.activeMembers) = (children.members, children.recent)
+            (f.total.members, f.total.activeMembers) = (total.members, total.recent)
             // Every order belongs to one account, so the summable figures add up exactly.
             f.total.orders = f.individual.orders + f.children.orders
             f.total.revenue = f.individual.revenue + f.children.revenue
@@ -178,8 +192,8 @@ public enum AccountFiguresBuilder {
                 f.expectedOrders90d = lifecycle.expected90
                 f.clv12m = lifecycle.clv12m
             }
-            f.engagement = all.engagement(recent: true)
-            f.engagementPrevious = all.engagement(recent: false)
+            f.engagement = all.engagement(recent: true, members: total.members, active: total.recent)
+            f.engagementPrevious = all.engagement(recent: false, members: total.members, active: total.previous)
             let delta = f.engagement - f.engagementPrevious
             f.trend = delta >= trendThreshold ? .up : delta <= -trendThreshold ? .down : .flat
             if !requiredRoles.isEmpty {
@@ -227,6 +241,8 @@ struct AccountForest {
     let position: [Int64: Int]
     /// Every account reachable from a root, children before parents.
     let order: [Int]
+    /// The parent's position of each node (-1: none, a root or a repeated key).
+    let parent: [Int]
     /// The children of position i: `childList[childStart[i]..<childStart[i + 1]]`.
     private let childStart: [Int]
     private let childList: [Int]
@@ -261,6 +277,7 @@ struct AccountForest {
         }
         childStart = counts
         childList = list
+        self.parent = parent.map { max($0 ?? -1, -1) }
         self.position = position
         var order: [Int] = []
         order.reserveCapacity(nodes.count)
@@ -276,4 +293,96 @@ struct AccountForest {
     }
 
     func children(of i: Int) -> ArraySlice<Int> { childList[childStart[i]..<childStart[i + 1]] }
+}
+
+/// How many distinct people are members of each account's scopes, and how many of them were
+/// active in each window, without a set of people per account merged up the tree (that was a
+/// tenth of the figures' time). A subtree's distinct count is a sum: each person's accounts in
+/// the forest's order (where every subtree is one run), +1 at each, −1 at the lowest common
+/// ancestor of each two neighbours; the subtree then sums to 1 for everyone with an account in
+/// it. Integers only, so the counts are those of the sets.
+struct AccountMemberCounts {
+    struct Count {
+        var members = 0
+        var recent = 0
+        var previous = 0
+
+        mutating func add(_ other: Count) {
+            members += other.members
+            recent += other.recent
+            previous += other.previous
+        }
+        func plus(_ other: Count) -> Count {
+            var c = self
+            c.add(other)
+            return c
+        }
+        func minus(_ other: Count) -> Count {
+            Count(members: members - other.members, recent: recent - other.recent, previous: previous - other.previous)
+        }
+    }
+
+    /// Per position: what the account adds to the sums of the subtrees it is in.
+    private(set) var weight: [Count]
+    /// Per position: the account's own distinct members.
+    private(set) var own: [Count]
+    /// Per position: of the account's own members, those also members of an account below it.
+    private(set) var ownAlsoBelow: [Count]
+
+    init(_ forest: AccountForest, memberships: [AccountMembership], activity: [Int64: MemberActivity], asOf: Int64) {
+        let n = forest.parent.count
+        let none = [Count](repeating: Count(), count: n)
+        weight = none
+        own = none
+        ownAlsoBelow = none
+        // Each reached account's place in the order and the size of its subtree, which is the
+        // run of the order that ends at the account.
+        var rank = [Int](repeating: -1, count: n)
+        var size = [Int](repeating: 1, count: n)
+        for (r, i) in forest.order.enumerated() {
+            rank[i] = r
+            for c in forest.children(of: i) { size[i] += size[c] }
+        }
+        /// Whether `u` is `w` or above it.
+        func contains(_ u: Int, _ w: Int) -> Bool { rank[w] <= rank[u] && rank[w] > rank[u] - size[u] }
+        func lowestCommonAncestor(_ a: Int, _ b: Int) -> Int? {
+            var u = a
+            while !contains(u, b) {
+                u = forest.parent[u]
+                if u < 0 { return nil }
+            }
+            return u
+        }
+        // Each person's accounts (a membership valid at the as-of date, of a reached account),
+        // in the order's ranks, once each (a person may hold several roles in one account).
+        var pairs: [(customer: Int64, rank: Int)] = []
+        pairs.reserveCapacity(memberships.count)
+        for m in memberships where m.isValid(at: asOf) {
+            guard let i = forest.position[m.account], rank[i] >= 0 else { continue }
+            pairs.append((m.customer, rank[i]))
+        }
+        pairs.sort { ($0.customer, $0.rank) < ($1.customer, $1.rank) }
+        var start = 0
+        while start < pairs.count {
+            let customer = pairs[start].customer
+            var end = start
+            while end < pairs.count && pairs[end].customer == customer { end += 1 }
+            let a = activity[customer]
+            let one = Count(members: 1, recent: a?.recent == true ? 1 : 0, previous: a?.previous == true ? 1 : 0)
+            var before: Int?
+            for k in start..<end where k == start || pairs[k].rank != pairs[k - 1].rank {
+                let v = forest.order[pairs[k].rank]
+                own[v].add(one)
+                weight[v].add(one)
+                if let b = before {
+                    if let l = lowestCommonAncestor(b, v) { weight[l].add(Count().minus(one)) }
+                    // The person's previous account in the order is below this one when it is in
+                    // its subtree's run.
+                    if contains(v, b) { ownAlsoBelow[v].add(one) }
+                }
+                before = v
+            }
+            start = end
+        }
+    }
 }
