@@ -7,6 +7,21 @@ import Foundation
 public enum AccountFiguresJSON {
     public static func encode(_ f: AccountFigures) -> String {
         var w = Writer()
+        return encode(f, &w)
+    }
+
+    /// Writes many accounts' figures with one buffer (a full refresh writes every account's).
+    public struct Encoder {
+        private var writer = Writer()
+        public init() {}
+
+        public mutating func encode(_ f: AccountFigures) -> String {
+            writer.bytes.removeAll(keepingCapacity: true)
+            return AccountFiguresJSON.encode(f, &writer)
+        }
+    }
+
+    static func encode(_ f: AccountFigures, _ w: inout Writer) -> String {
         w.open()
         if let c = f.cadence {
             w.key("cadence")
@@ -106,17 +121,55 @@ public enum AccountFiguresJSON {
             first = true
         }
 
+        /// An integer's decimal digits, written in place (no text made for each).
         mutating func integer(_ v: Int64) {
-            bytes.append(contentsOf: String(v).utf8)
+            if v < 0 { byte(UInt8(ascii: "-")) }
+            // The magnitude as unsigned: Int64.min has none as an Int64.
+            var m = v.magnitude
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes for 20 digits at most, from the right
+            var count = 0
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                repeat {
+                    count += 1
+                    buffer[buffer.count - count] = UInt8(ascii: "0") + UInt8(m % 10)
+                    m /= 10
+                } while m > 0
+                bytes.append(contentsOf: buffer[(buffer.count - count)...])
+            }
             first = false
         }
 
         /// A double as `JSONEncoder` writes it: Swift's shortest form, without a trailing ".0".
         mutating func number(_ v: Double) {
-            let s = v.description.utf8
-            let whole = s.count >= 2 && s.suffix(2).elementsEqual(".0".utf8)
-            bytes.append(contentsOf: whole ? s.dropLast(2) : s[...])
+            // Most figures are amounts rounded to cents: the double nearest to k/100. Below 1e12
+            // its spacing is far under a cent, so no shorter decimal is that double and the
+            // shortest form is k/100's own digits (what `description` finds, by a longer way).
+            // Negative zero is left to `description` ("-0").
+            if v.magnitude < 1e12 && (v != 0 || v.sign == .plus) {
+                let k = (v * 100).rounded()
+                if k / 100 == v {
+                    cents(Int64(k))
+                    return
+                }
+            }
+            var s = v.description
+            s.withUTF8 { u in
+                let whole = u.count >= 2 && u[u.count - 2] == UInt8(ascii: ".") && u[u.count - 1] == UInt8(ascii: "0")
+                bytes.append(contentsOf: whole ? UnsafeBufferPointer(rebasing: u.dropLast(2)) : u)
+            }
             first = false
+        }
+
+        /// k/100 in decimal, without trailing zeros after the point (nor the point when none remain).
+        mutating func cents(_ k: Int64) {
+            if k < 0 { byte(UInt8(ascii: "-")) }
+            let whole = k.magnitude / 100
+            let fraction = k.magnitude % 100
+            integer(Int64(whole))
+            guard fraction != 0 else { return }
+            byte(UInt8(ascii: "."))
+            byte(UInt8(ascii: "0") + UInt8(fraction / 10))
+            if fraction % 10 != 0 { byte(UInt8(ascii: "0") + UInt8(fraction % 10)) }
         }
 
         /// A string with `JSONEncoder`'s escapes. Every byte of a character beyond ASCII is

@@ -79,29 +79,52 @@ extension CustomerFigures {
         }
         if let s = summary {
             if let bg = model.bgnbd {
-                // BG/NBD gives P(alive) = 1 to anyone without a repeat purchase, by construction:
-                // that is no evidence, so it is left out (n/a) rather than shown as certainty.
-                // The modified model lets them drop out, so its P(alive) says something.
-                pAlive = s.x > 0 || bg.isModified ? bg.pAlive(s) : nil
+                pAlive = Figures.pAlive(s, bg)
                 expected30 = bg.expectedPurchases(s, t: 30 / 7)
                 expected90 = bg.expectedPurchases(s, t: 90 / 7)
                 expected365 = bg.expectedPurchases(s, t: 365 / 7)
             }
-            let mean = meanRepeatSpend ?? 0
-            if s.x > 0 {
-                expectedSpend = model.gammaGamma?.expectedSpend(x: s.x, mean: mean) ?? mean
-            } else {
-                // One order: Gamma-Gamma's prior mean alone is the population's, not theirs. Their
-                // one order is taken as one observation, which shrinks the prior toward it.
-                expectedSpend = model.gammaGamma?.expectedSpend(x: 1, mean: mean) ?? mean
-            }
+            expectedSpend = Figures.expectedSpend(s, meanRepeatSpend: meanRepeatSpend, model)
             if let e = expected365, let m = expectedSpend { clv12m = e * m }
         }
         stage = Figures.stage(self, asOf: model.asOf)
     }
 }
 
+/// The lifecycle figures an account shows (`AccountFigures`): those `CustomerFigures.apply`
+/// gives, computed the same way, without the ones accounts never show (RFM, stage, the 30-
+/// and 365-day expectations but as the CLV's factor).
+public struct LifecycleEstimates: Sendable, Equatable {
+    public var pAlive: Double?
+    public var expected90: Double?
+    public var clv12m: Double?
+
+    /// From a scope's purchase statistics; all nil without a fitted model or a purchase.
+    public init(_ statistics: PurchaseStatistics, model: EngineModel?, asOf: Int64) {
+        guard let model, let bg = model.bgnbd, let s = statistics.summary(asOf: asOf, unitDays: 7) else { return }
+        pAlive = Figures.pAlive(s, bg)
+        expected90 = bg.expectedPurchases(s, t: 90 / 7)
+        let expected365 = bg.expectedPurchases(s, t: 365 / 7)
+        clv12m = expected365 * Figures.expectedSpend(s, meanRepeatSpend: statistics.meanRepeatSpend, model)
+    }
+}
+
 public enum Figures {
+    /// BG/NBD gives P(alive) = 1 to anyone without a repeat purchase, by construction: that is
+    /// no evidence, so it is left out (n/a) rather than shown as certainty. The modified model
+    /// lets them drop out, so its P(alive) says something.
+    static func pAlive(_ s: RFMSummary, _ bg: BGNBD) -> Double? {
+        s.x > 0 || bg.isModified ? bg.pAlive(s) : nil
+    }
+
+    /// The expected spend per order: Gamma-Gamma's, or the mean repeat spend without a fit.
+    static func expectedSpend(_ s: RFMSummary, meanRepeatSpend: Double?, _ model: EngineModel) -> Double {
+        let mean = meanRepeatSpend ?? 0
+        // One order: Gamma-Gamma's prior mean alone is the population's, not theirs. Their one
+        // order is taken as one observation, which shrinks the prior toward it.
+        return model.gammaGamma?.expectedSpend(x: s.x > 0 ? s.x : 1, mean: mean) ?? mean
+    }
+
     /// Recency, frequency, value and lifecycle of one customer from their events.
     public static func compute(events: [Event], model: EngineModel?, asOf: Int64) -> CustomerFigures {
         compute(PurchaseStatistics.of(events: events, asOf: asOf), model: model, asOf: asOf)

@@ -53,4 +53,42 @@ struct AccountFiguresJSONBytesTests {
             #expect(AccountFiguresJSON.encode(f) == (try Self.encoded(f)))
         }
     }
+
+    /// Amounts in cents are written from their cents, not by `description`: the same text for
+    /// every magnitude up to where that way stops (1e12) and past it, for sums that are not a
+    /// number of cents (0.1 + 0.2), negative zero and the sub-cent values around a cent.
+    @Test func amountsInCentsAsTheEncoderWritesThem() throws {
+        var rng = AccountRollupTests.Seeded(state: 21)
+        var values: [Double] = [
+            0, -0.0, 0.01, -0.01, 0.05, 0.1, 0.5, 1, 9.99, 10, 99.995, 0.1 + 0.2, 1234.5, 1234.56, -1234.56,
+            0.005, 0.015, 999_999_999_999.99, 1e12, 1e12 + 0.01, 123_456_789_012.34, 1e15, 0.009999, 100.001
+        ]
+        for digits in 1...14 {
+            let top = Int64(pow(10, Double(digits)))
+            for _ in 0..<200 {
+                values.append(Double(Int64.random(in: -top...top, using: &rng)) / 100)
+                values.append((Double(Int64.random(in: -top...top, using: &rng)) * 0.37).rounded() / 100)
+            }
+        }
+        for v in values {
+            var f = AccountFigures()
+            f.total.revenue = v
+            f.revenue12m = (v * 100).rounded() / 100
+            f.children.aov = v
+            #expect(AccountFiguresJSON.encode(f) == (try Self.encoded(f)), "\(v)")
+        }
+    }
+
+    /// Many figures through one reused buffer: each text is the one written alone.
+    @Test func oneBufferForManyFigures() {
+        var encoder = AccountFiguresJSON.Encoder()
+        var rng = AccountRollupTests.Seeded(state: 7)
+        for i in 0..<50 {
+            var f = AccountFigures()
+            f.missingRoles = (0..<(i % 4)).map { "role \($0)" }
+            f.total.revenue = Double(Int.random(in: 0...100_000_000, using: &rng)) / 100
+            if i % 3 == 0 { f.cadence = AccountCadence(intervalDays: 7.5, nextOrder: 1_730_000_000, orders: i) }
+            #expect(encoder.encode(f) == AccountFiguresJSON.encode(f))
+        }
+    }
 }

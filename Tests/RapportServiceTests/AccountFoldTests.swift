@@ -65,9 +65,14 @@ struct AccountFoldTests {
         defer { cleanup() }
         let nodes = try ws.store.accounts()
         let ids = Dictionary(uniqueKeysWithValues: nodes.map { ($0.externalId, $0.key) })
-        let (figures, buyers) = try Self.fold(ws).figures(
+        let (rows, buyers) = try Self.fold(ws).figureRows(
             nodes: nodes.map { AccountNode(key: $0.key, parent: $0.parent) }, requiredRoles: ws.requiredRoles,
             model: try ws.cache.model(ws.store))
+        #expect(rows.map(\.account) == nodes.map(\.key))
+        let figures = Dictionary(
+            uniqueKeysWithValues: try rows.map {
+                ($0.account, try JSONDecoder().decode(AccountFigures.self, from: Data($0.detail.utf8)))
+            })
         func scope(_ id: String, _ path: KeyPath<AccountFigures, AccountScopeFigures>) -> [Double] {
             guard let f = ids[id].flatMap({ figures[$0] }) else { return [] }
             let s = f[keyPath: path]

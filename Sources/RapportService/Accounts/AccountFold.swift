@@ -21,7 +21,7 @@ final class AccountFold: @unchecked Sendable {
     /// Nil for a store without accounts: the refresh then costs one query more, no more.
     static func start(_ store: StoreBackend, asOf: Int64) throws -> AccountFold? {
         guard try store.accountCount(filter: nil) > 0 else { return nil }
-        return AccountFold(memberships: try store.memberships().map(AccountBridge.membership), asOf: asOf)
+        return AccountFold(memberships: try store.membershipFacts().map(AccountBridge.membership), asOf: asOf)
     }
 
     init(memberships: [AccountMembership], asOf: Int64) {
@@ -46,18 +46,21 @@ final class AccountFold: @unchecked Sendable {
         buyers.formUnion(part.buyers)
     }
 
-    /// Every account's figures from what the parts gathered, and the buyers of the accounts
-    /// that exist (a purchase may name an account since deleted).
-    func figures(nodes: [AccountNode], requiredRoles: [String], model: EngineModel?)
-        -> (figures: [Int64: AccountFigures], buyers: [AccountBuyer])
+    /// Every account's figures from what the parts gathered, as the rows the store keeps (in
+    /// the order of `nodes`), and the buyers of the accounts that exist (a purchase may name an
+    /// account since deleted).
+    func figureRows(nodes: [AccountNode], requiredRoles: [String], model: EngineModel?) throws
+        -> (rows: [AccountFiguresRow], buyers: [AccountBuyer])
     {
         lock.lock()
         defer { lock.unlock() }
+        let rows = try Workspace.figureRows(nodes) { body in
+            try AccountFiguresBuilder.forEachFigures(
+                nodes: nodes, orders: orders, memberships: memberships, activity: activity,
+                requiredRoles: requiredRoles, model: model, asOf: asOf, body)
+        }
         let known = Set(nodes.map(\.key))
-        let figures = AccountFiguresBuilder.compute(
-            nodes: nodes, orders: orders, memberships: memberships, activity: activity, requiredRoles: requiredRoles,
-            model: model, asOf: asOf)
-        return (figures, buyers.filter { known.contains($0.account) })
+        return (rows, buyers.filter { known.contains($0.account) })
     }
 
     /// What one range of customers gathers, one customer at a time, on the range's thread.

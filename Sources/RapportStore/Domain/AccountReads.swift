@@ -32,6 +32,21 @@ extension StoreBackend {
         }
     }
 
+    /// Every membership, ended ones too, as the account figures read them (`memberships()`'
+    /// rows without the person's id, name and consent, nor the title): no sort by the people's
+    /// ids, in key order instead. A full refresh reads them twice, the second time only to
+    /// see that none changed while it ran.
+    public func membershipFacts() throws -> [MembershipFact] {
+        try readSQL { db in
+            try db.all(
+                """
+                SELECT m.customer_id, m.account_id, m.role, m.is_primary, m.since, m.until
+                FROM memberships m JOIN customers c ON c.id = m.customer_id
+                ORDER BY m.customer_id, m.account_id, m.role
+                """, [], MembershipFact.read)
+        }
+    }
+
     /// The memberships of some people, ended ones too (the attribution of their purchases).
     public func memberships(customers keys: [Int64]) throws -> [MembershipRecord] {
         try readSQL { db in

@@ -54,6 +54,32 @@ public struct MembershipRecord: Sendable, Equatable {
     }
 }
 
+/// One membership as the account figures read it: the person's key, without their id, name,
+/// consent or title.
+public struct MembershipFact: Sendable, Equatable {
+    public var customer: Int64
+    public var account: Int64
+    public var role: String
+    public var primary: Bool
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(customer: Int64, account: Int64, role: String, primary: Bool, since: Int64?, until: Int64?) {
+        self.customer = customer
+        self.account = account
+        self.role = role
+        self.primary = primary
+        self.since = since
+        self.until = until
+    }
+
+    static func read(_ r: any SQLRow) throws -> MembershipFact {
+        MembershipFact(
+            customer: try r.int64(0) ?? 0, account: try r.int64(1) ?? 0, role: try r.string(2) ?? "",
+            primary: try r.bool(3) ?? false, since: try r.int64(4), until: try r.int64(5))
+    }
+}
+
 /// A purchase line that may count for an account: it names one, or its buyer is a member.
 public struct AccountPurchaseRow: Sendable, Equatable {
     public var event: Int64
