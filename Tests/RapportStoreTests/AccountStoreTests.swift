@@ -47,6 +47,16 @@ struct AccountStoreTests {
         let c2 = try #require(try t.store.customerKey(externalId: "C2"))
         #expect(try t.store.memberships(customer: c2).map(\.role) == ["buyer", "user"])
         #expect(try t.store.memberships(accounts: [fin.key]).count == 1)
+        // The figures' lean read: the same memberships, by key, with their dates and roles.
+        let facts = try t.store.membershipFacts()
+        #expect(facts.count == members.count)
+        let asFacts = members.map {
+            MembershipFact(
+                customer: $0.customer, account: $0.account, role: $0.role, primary: $0.primary, since: $0.since,
+                until: $0.until)
+        }
+        #expect(Set(facts.map { "\($0)" }) == Set(asFacts.map { "\($0)" }))
+        #expect(facts.map(\.customer) == facts.map(\.customer).sorted())
         // Re-importing the accounts file updates, adds nothing.
         let again = try t.store.importFile(
             try t.file("accounts2.csv", Self.accounts), options: ImportOptions(analyst: "tester", now: t.actor.now))
