@@ -142,27 +142,31 @@ public enum Recommender {
         history(events, products: products, now: now, settings: settings, record: nil)
     }
 
-    /// The same, telling `record` each event's part of its product's weight (explanations).
+    /// The same, telling `record` each event's part of its product's weight (explanations);
+    /// `numbered` is `events`' products numbered, when the caller has them already.
     static func history(
         _ events: [Event], products: [Int64: Product], now: Int64,
-        settings: RecommendationSettings, record: ((HistoryPart) -> Void)?
+        settings: RecommendationSettings, record: ((HistoryPart) -> Void)?, numbered: ProductNumbers? = nil
     ) -> RecommendationHistory {
+        let numbers = numbered ?? ProductNumbers(events)
         var keyOf: [String: Int] = [:]
         // Each product's key is found once: a history repeats its products, and a category's
         // text need not be hashed for every event.
-        // Per product, its number here (`productList`) and its category's key, found together.
-        var slotOfProduct: [Int64: (slot: Int, key: Int)] = [:]
+        // Per product number, its number here (`productList`) and its category's key, found together.
+        var slotOfProduct = [(slot: Int, key: Int)?](repeating: nil, count: numbers.products.count)
         var productList: [Int64] = []
         var names: [String] = []
         var items: [SpikeDamping.Item] = []
         var slotOf: [Int] = []
         var eventOf: [Event] = []
-        for e in events {
-            guard let p = e.product else { continue }
+        for (i, e) in events.enumerated() {
+            let n = Int(numbers.ofEvent[i])
+            guard n >= 0 else { continue }
+            let p = numbers.products[n]
             let w = historyWeight(e)
             guard w > 0 else { continue }
             let found: (slot: Int, key: Int)
-            if let known = slotOfProduct[p] {
+            if let known = slotOfProduct[n] {
                 found = known
             } else {
                 let name = categoryKey(p, products)
@@ -173,7 +177,7 @@ public enum Recommender {
                 }
                 found = (productList.count, key)
                 productList.append(p)
-                slotOfProduct[p] = found
+                slotOfProduct[n] = found
             }
             items.append(SpikeDamping.Item(key: found.key, time: e.time, weight: w))
             slotOf.append(found.slot)
@@ -274,24 +278,34 @@ public enum Recommender {
     /// Items the customer has already had: non-gift purchases and ratings, products viewed
     /// `ownedAfterViews` times or more, and (when set) products viewed in their last session.
     static func consumed(_ shaping: [Event], settings: RecommendationSettings) -> Set<Int64> {
-        // One pass over the events, without filtered copies of them (a profile's 10,000).
-        var owned = Set<Int64>()
-        var views: [Int64: Int] = [:]
-        for e in shaping {
-            guard let p = e.product else { continue }
+        consumed(shaping, numbered: ProductNumbers(shaping), settings: settings)
+    }
+
+    /// The same with `shaping`'s products numbered: one pass over the events, without filtered
+    /// copies of them or a product key hashed per event (a profile's 10,000).
+    static func consumed(_ shaping: [Event], numbered: ProductNumbers, settings: RecommendationSettings)
+        -> Set<Int64>
+    {
+        var owned = [Bool](repeating: false, count: numbered.products.count)
+        var views = [Int](repeating: 0, count: settings.ownedAfterViews > 0 ? numbered.products.count : 0)
+        for (i, e) in shaping.enumerated() {
+            let n = Int(numbered.ofEvent[i])
+            guard n >= 0 else { continue }
             if e.type == .purchase || e.type == .rating {
-                owned.insert(p)
+                owned[n] = true
             } else if e.type == .view && settings.ownedAfterViews > 0 {
-                views[p, default: 0] += 1
+                views[n] += 1
             }
         }
-        for (p, n) in views where n >= settings.ownedAfterViews { owned.insert(p) }
+        for n in views.indices where views[n] >= settings.ownedAfterViews { owned[n] = true }
         if settings.lastSessionViewsOwned, let start = lastSessionStart(shaping, gap: settings.sessionGap) {
-            for v in shaping where v.type == .view && v.time >= start {
-                if let p = v.product { owned.insert(p) }
+            for (i, v) in shaping.enumerated() where v.type == .view && v.time >= start && numbered.ofEvent[i] >= 0 {
+                owned[Int(numbered.ofEvent[i])] = true
             }
         }
-        return owned
+        var out = Set<Int64>()
+        for n in owned.indices where owned[n] { out.insert(numbered.products[n]) }
+        return out
     }
 
     /// When the customer's newest session began: walk back from the newest event while the
@@ -334,7 +348,8 @@ public enum Recommender {
             list.addPopularWithoutConsent(popularity)
             return (list.out, RecommendationHistory(items: [], dampedSpikes: []))
         }
-        let hist = history(list.shaping, products: products, now: now, settings: settings)
+        let hist = history(
+            list.shaping, products: products, now: now, settings: settings, record: nil, numbered: list.numbered)
         list.addReplenishment()
         let slots = settings.explorationSlots
         let explore = slots > 0 ? list.explorationCandidates(popularity) : []
@@ -378,6 +393,8 @@ struct ListBuilder {
     let settings: RecommendationSettings
     let now: Int64
     let shaping: [Event]
+    /// `shaping`'s products numbered once, for the passes over it.
+    let numbered: ProductNumbers
     let owned: Set<Int64>
     /// Most customers state no dislike: then a product is allowed when the catalogue has it.
     let hasDislikes: Bool
@@ -395,8 +412,9 @@ struct ListBuilder {
         let measuring = input.events.contains { $0.type.isRecommendationEvent }
         shaping = Preferences.shapingEvents(
             measuring ? input.events.filter { !$0.type.isRecommendationEvent } : input.events)
+        numbered = ProductNumbers(shaping)
         // Gifts shape nothing, and are not offered back to the person who gave them.
-        owned = Recommender.consumed(shaping, settings: settings)
+        owned = Recommender.consumed(shaping, numbered: numbered, settings: settings)
             .union(input.events.filter(\.isGift).compactMap(\.product))
         hasDislikes = input.stated.contains { $0.polarity == .dislike }
     }
@@ -448,10 +466,20 @@ struct ListBuilder {
     static func doneWith(_ shaping: [Event], sources: Set<Int64>) -> (
         types: [Int64: [EventType]], lastSeen: [Int64: Int64]
     ) {
+        doneWith(shaping, numbered: ProductNumbers(shaping), sources: sources)
+    }
+
+    /// The same with `shaping`'s products numbered: the sources are asked for once per product,
+    /// not once per event.
+    static func doneWith(_ shaping: [Event], numbered: ProductNumbers, sources: Set<Int64>) -> (
+        types: [Int64: [EventType]], lastSeen: [Int64: Int64]
+    ) {
+        let wanted = numbered.products.map { sources.contains($0) }
         var types: [Int64: [EventType]] = [:]
         var lastSeen: [Int64: Int64] = [:]
-        for e in shaping {
-            guard let p = e.product, sources.contains(p) else { continue }
+        for (i, e) in shaping.enumerated() {
+            let n = Int(numbered.ofEvent[i])
+            guard n >= 0, wanted[n], let p = e.product else { continue }
             types[p, default: []].append(e.type)
             lastSeen[p] = max(lastSeen[p] ?? e.time, e.time)
         }
@@ -461,7 +489,7 @@ struct ListBuilder {
     mutating func addPersonal(_ ranked: [ScoredCandidate], upTo limit: Int) {
         guard out.count < limit, !ranked.isEmpty else { return }
         let (types, lastSeen) =
-            doneWith ?? Self.doneWith(shaping, sources: Set(ranked.map { $0.sources[0].0 }))
+            doneWith ?? Self.doneWith(shaping, numbered: numbered, sources: Set(ranked.map { $0.sources[0].0 }))
         doneWith = (types, lastSeen)
         for c in ranked where out.count < limit && !used.contains(c.product) {
             let (top, _, boughtTogether) = c.sources[0]
@@ -502,7 +530,7 @@ struct ListBuilder {
     /// from its top few.
     func explorationCandidates(_ popularity: Popularity) -> [(Int64, RecommendationKind, String)] {
         // The family is a set of categories: each product's asked once, not once per event.
-        let mine = CategoryFamily(Set(shaping.compactMap(\.product)).compactMap { products.category(of: $0) })
+        let mine = CategoryFamily(numbered.products.compactMap { products.category(of: $0) })
         var known: [Int64: Bool] = [:]
         // Products share categories: each category's path is lowercased and split once.
         var related: [String: Bool] = [:]
@@ -605,5 +633,37 @@ struct CategoryFamily {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count > 1 else { return [] }
         return (1..<parts.count).map { parts[0..<$0].joined(separator: "/") }
+    }
+}
+
+/// A history's products numbered densely, in the order they first come: the recommender's passes
+/// over a long history index arrays by these numbers instead of hashing a product key per event.
+struct ProductNumbers {
+    /// Per event, its product's number; -1 for an event without a product.
+    let ofEvent: [Int32]
+    /// Per number, the product's key.
+    let products: [Int64]
+
+    init(_ events: [Event]) {
+        var numberOf: [Int64: Int32] = [:]
+        var ofEvent: [Int32] = []
+        ofEvent.reserveCapacity(events.count)
+        var products: [Int64] = []
+        for e in events {
+            guard let p = e.product else {
+                ofEvent.append(-1)
+                continue
+            }
+            if let n = numberOf[p] {
+                ofEvent.append(n)
+            } else {
+                let n = Int32(products.count)
+                numberOf[p] = n
+                products.append(p)
+                ofEvent.append(n)
+            }
+        }
+        self.ofEvent = ofEvent
+        self.products = products
     }
 }
