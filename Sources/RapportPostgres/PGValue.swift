@@ -67,6 +67,7 @@ public struct PGRow: Sendable {
 
     /// int2/int4/int8, and integral numeric (SUM of an integer column is numeric).
     public func int64(_ i: Int) throws -> Int64? {
+        if let type = dataType(i), type != .numeric { return try decodedInPlace(i, Int64.self) }
         let cell = try cell(i)
         guard cell.bytes != nil else { return nil }
         if cell.dataType == .numeric {
@@ -83,6 +84,7 @@ public struct PGRow: Sendable {
 
     /// float4/float8, numeric, and the integer types.
     public func double(_ i: Int) throws -> Double? {
+        if let type = dataType(i), type == .float8 || type == .float4 { return try decodedInPlace(i, Double.self) }
         let cell = try cell(i)
         guard cell.bytes != nil else { return nil }
         switch cell.dataType {
@@ -96,17 +98,9 @@ public struct PGRow: Sendable {
         }
     }
 
-    public func string(_ i: Int) throws -> String? {
-        let cell = try cell(i)
-        guard cell.bytes != nil else { return nil }
-        return try decode(cell, String.self)
-    }
+    public func string(_ i: Int) throws -> String? { try decodedInPlace(i, String.self) }
 
-    public func bool(_ i: Int) throws -> Bool? {
-        let cell = try cell(i)
-        guard cell.bytes != nil else { return nil }
-        return try decode(cell, Bool.self)
-    }
+    public func bool(_ i: Int) throws -> Bool? { try decodedInPlace(i, Bool.self) }
 
     /// `bytea`.
     public func bytes(_ i: Int) throws -> [UInt8]? {
@@ -139,4 +133,19 @@ public struct PGRow: Sendable {
             throw PGError.decode(column: cell.columnIndex, "\(cell.columnName) (\(cell.dataType)) is not a \(T.self)")
         }
     }
+
+    /// Column `i` decoded where it lies, for the common types: a profile reads 10,000 rows of
+    /// nine columns, and copying each cell out (its bytes' handle retained and released twice)
+    /// was most of the client's time. Nil: SQL NULL; `type` says what the column is.
+    private func decodedInPlace<T: PostgresDecodable>(_ i: Int, _ type: T.Type) throws -> T? {
+        guard cells.indices.contains(i) else { throw PGError.decode(column: i, "the row has \(cells.count) columns") }
+        guard var bytes = cells[i].bytes else { return nil }
+        do {
+            return try T(from: &bytes, type: cells[i].dataType, format: cells[i].format, context: .default)
+        } catch {
+            throw PGError.decode(column: i, "\(cells[i].columnName) (\(cells[i].dataType)) is not a \(T.self)")
+        }
+    }
+
+    private func dataType(_ i: Int) -> PostgresDataType? { cells.indices.contains(i) ? cells[i].dataType : nil }
 }
