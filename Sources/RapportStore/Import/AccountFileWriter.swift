@@ -158,7 +158,9 @@ final class AccountFileWriter: RowWriter {
         var errors: [RowError] = []
         for m in memberships {
             if customers[m.customer] == nil,
-                let k = try db.int64("SELECT id FROM customers WHERE external_id = ?", [.string(m.customer)])
+                // On PostgreSQL through the key map: `customers.external_id`'s index is in the "C"
+                // collation, which this comparison cannot use (a scan of every customer per row).
+                let k = try db.int64(db.dialect.customerKeyByExternalId, [.string(m.customer)])
             {
                 customers[m.customer] = k
             }
