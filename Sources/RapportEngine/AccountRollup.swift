@@ -88,17 +88,10 @@ struct AccountRollup {
         return Int((50 * activeShare + 50 * weekShare).rounded())
     }
 
-    /// The lifecycle figures' statistics of the scope's orders: those of `dailyStream`, from the
-    /// days without building the stream.
+    /// The lifecycle figures' statistics of the scope's orders, read as one purchase a day with
+    /// the day's amount, from the days themselves (no event stream built).
     func purchaseStatistics(asOf: Int64) -> PurchaseStatistics {
         PurchaseStatistics.of(
             dailyTotals: days.sorted { $0.key < $1.key }.lazy.map { (day: $0.key, total: $0.value) }, asOf: asOf)
-    }
-
-    /// The scope's orders as the lifecycle figures read them: one purchase a day with the day's amount.
-    var dailyStream: [Event] {
-        days.sorted { $0.key < $1.key }.enumerated().map { i, d in
-            Event(id: Int64(i), customer: 0, product: nil, type: .purchase, time: d.key * 86_400, amount: d.value)
-        }
     }
 }

@@ -277,15 +277,12 @@ public enum Recommender {
 
     /// Items the customer has already had: non-gift purchases and ratings, products viewed
     /// `ownedAfterViews` times or more, and (when set) products viewed in their last session.
-    static func consumed(_ shaping: [Event], settings: RecommendationSettings) -> Set<Int64> {
-        consumed(shaping, numbered: ProductNumbers(shaping), settings: settings)
-    }
-
-    /// The same with `shaping`'s products numbered: one pass over the events, without filtered
-    /// copies of them or a product key hashed per event (a profile's 10,000).
-    static func consumed(_ shaping: [Event], numbered: ProductNumbers, settings: RecommendationSettings)
+    /// One pass over the events, without filtered copies of them or a product key hashed per
+    /// event (a profile's 10,000); `numbered`: `shaping`'s products numbered, when the caller has them.
+    static func consumed(_ shaping: [Event], numbered given: ProductNumbers? = nil, settings: RecommendationSettings)
         -> Set<Int64>
     {
+        let numbered = given ?? ProductNumbers(shaping)
         var owned = [Bool](repeating: false, count: numbered.products.count)
         var views = [Int](repeating: 0, count: settings.ownedAfterViews > 0 ? numbered.products.count : 0)
         for (i, e) in shaping.enumerated() {
@@ -463,17 +460,12 @@ struct ListBuilder {
     /// items are added in two passes), not for every product of a long history.
     var doneWith: (types: [Int64: [EventType]], lastSeen: [Int64: Int64])?
 
-    static func doneWith(_ shaping: [Event], sources: Set<Int64>) -> (
+    /// The sources are asked for once per product (`numbered`: `shaping`'s products numbered,
+    /// when the caller has them), not once per event.
+    static func doneWith(_ shaping: [Event], numbered given: ProductNumbers? = nil, sources: Set<Int64>) -> (
         types: [Int64: [EventType]], lastSeen: [Int64: Int64]
     ) {
-        doneWith(shaping, numbered: ProductNumbers(shaping), sources: sources)
-    }
-
-    /// The same with `shaping`'s products numbered: the sources are asked for once per product,
-    /// not once per event.
-    static func doneWith(_ shaping: [Event], numbered: ProductNumbers, sources: Set<Int64>) -> (
-        types: [Int64: [EventType]], lastSeen: [Int64: Int64]
-    ) {
+        let numbered = given ?? ProductNumbers(shaping)
         let wanted = numbered.products.map { sources.contains($0) }
         var types: [Int64: [EventType]] = [:]
         var lastSeen: [Int64: Int64] = [:]

@@ -66,3 +66,13 @@ struct AccountDailyStatisticsTests {
         Self.expectSame(r, "seed \(seed)")
     }
 }
+
+extension AccountRollup {
+    /// The scope's orders as the lifecycle figures read them before the days were read directly:
+    /// one purchase a day with the day's amount (the reference `purchaseStatistics` must equal).
+    var dailyStream: [Event] {
+        days.sorted { $0.key < $1.key }.enumerated().map { i, d in
+            Event(id: Int64(i), customer: 0, product: nil, type: .purchase, time: d.key * 86_400, amount: d.value)
+        }
+    }
+}
